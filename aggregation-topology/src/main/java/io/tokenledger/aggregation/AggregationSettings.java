@@ -1,0 +1,39 @@
+package io.tokenledger.aggregation;
+
+import static io.tokenledger.schemas.config.ConfigValues.duration;
+
+import io.tokenledger.schemas.config.ConfigValues;
+import io.tokenledger.schemas.validation.UsageValidator;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Tunables of the aggregation topology, read from {@code tokenledger.aggregation.*} keys.
+ *
+ * @param grace how long after a window's end events are still added to it (stream time)
+ * @param liveEmitInterval how often running totals of changed windows are published
+ * @param dedupHorizon how long an event_id is remembered (event time)
+ * @param maxFutureSkew how far an event_time may lie after its record's timestamp
+ * @param maxTokensPerBucket upper bound for one token bucket of one event
+ * @param windowRetention how long 1-minute windows stay queryable in the store
+ */
+public record AggregationSettings(Duration grace, Duration liveEmitInterval, Duration dedupHorizon,
+    Duration maxFutureSkew, long maxTokensPerBucket, Duration windowRetention) {
+
+  public static final String PREFIX = "tokenledger.aggregation.";
+
+  public static AggregationSettings defaults() {
+    return from(Map.of());
+  }
+
+  public static AggregationSettings from(Map<String, ?> config) {
+    return new AggregationSettings(
+        duration(config, PREFIX + "grace", Duration.ofMinutes(1)),
+        duration(config, PREFIX + "live-emit-interval", Duration.ofSeconds(1)),
+        duration(config, PREFIX + "dedup-horizon", Duration.ofHours(24)),
+        duration(config, PREFIX + "max-future-skew", Duration.ofMinutes(5)),
+        ConfigValues.longValue(config, "tokenledger.validation.max-tokens-per-bucket",
+            UsageValidator.DEFAULT_MAX_TOKENS_PER_BUCKET),
+        duration(config, PREFIX + "window-retention", Duration.ofDays(7)));
+  }
+}

@@ -1,0 +1,32 @@
+package io.tokenledger.aggregation.intake;
+
+import io.tokenledger.schemas.DeadLetter;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+
+/** Builds the dead letter for a rejected input record, keeping its original bytes. */
+final class DeadLetters {
+  private DeadLetters() {}
+
+  static DeadLetter of(ProcessorContext<?, ?> context, Record<byte[], byte[]> record, String reasonCode,
+      String reason, String eventId, String team) {
+    RecordMetadata source = context.recordMetadata().orElse(null);
+    return DeadLetter.newBuilder()
+        .setReasonCode(reasonCode)
+        .setReason(reason)
+        .setEventId(eventId)
+        .setTeam(team)
+        .setSourceTopic(source == null ? "unknown" : source.topic())
+        .setSourcePartition(source == null ? -1 : source.partition())
+        .setSourceOffset(source == null ? -1 : source.offset())
+        .setOriginalKey(record.key() == null ? null : ByteBuffer.wrap(record.key()))
+        .setOriginalValue(record.value() == null ? null : ByteBuffer.wrap(record.value()))
+        .setRecordTimestamp(Instant.ofEpochMilli(Math.max(0, record.timestamp())))
+        .setFailedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
+        .setApplication(context.applicationId())
+        .build();
+  }
+}

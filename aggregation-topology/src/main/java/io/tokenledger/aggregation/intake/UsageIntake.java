@@ -1,0 +1,92 @@
+package io.tokenledger.aggregation.intake;
+
+import io.tokenledger.schemas.UsageEvent;
+import io.tokenledger.schemas.serde.UndecodableException;
+import io.tokenledger.schemas.validation.UsageValidator;
+import io.tokenledger.schemas.validation.Violation;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * First step for every input record: decode, validate, check the key contract. A record
+ * that passes goes on keyed by team with its event time as timestamp; one that fails goes
+ * to the dead-letter sink with the reason. Bad data never stops the topology.
+ */
+public final class UsageIntake implements Processor<byte[], byte[], Object, Object> {
+  private static final Logger log = LoggerFactory.getLogger(UsageIntake.class);
+
+  private final Deserializer<UsageEvent> decoder;
+  private final UsageValidator validator;
+  private final Duration maxFutureSkew;
+  private final String acceptedChild;
+  private final String rejectedChild;
+  private ProcessorContext<Object, Object> context;
+
+  public UsageIntake(Deserializer<UsageEvent> decoder, UsageValidator validator, Duration maxFutureSkew,
+      String acceptedChild, String rejectedChild) {
+    this.decoder = decoder;
+    this.validator = validator;
+    this.maxFutureSkew = maxFutureSkew;
+    this.acceptedChild = acceptedChild;
+    this.rejectedChild = rejectedChild;
+  }
+
+  @Override
+  public void init(ProcessorContext<Object, Object> context) {
+    this.context = context;
+  }
+
+  @Override
+  public void process(Record<byte[], byte[]> record) {
+    UsageEvent event;
+    try {
+      event = decoder.deserialize(null, record.value());
+    } catch (UndecodableException e) {
+      reject(record, e.reason().name(), e.getMessage(), null, null);
+      return;
+    } catch (RuntimeException e) {
+      reject(record, UndecodableException.Reason.CORRUPT.name(), "Value does not decode as a UsageEvent: " + e, null, null);
+      return;
+    }
+    if (event == null) {
+      reject(record, "INVALID", "Value is empty (null); a usage event is required", null, null);
+      return;
+    }
+    List<Violation> violations = validator.validate(event);
+    if (!violations.isEmpty()) {
+      reject(record, "INVALID", UsageValidator.describe(violations), event.getEventId(), event.getTeam());
+      return;
+    }
+    long eventTime = event.getEventTime().toEpochMilli();
+    if (record.timestamp() > 0 && eventTime > record.timestamp() + maxFutureSkew.toMillis()) {
+      reject(record, "INVALID", "event_time " + event.getEventTime() + " is more than " + maxFutureSkew
+          + " after the record was produced (" + Instant.ofEpochMilli(record.timestamp())
+          + "); fix the producer's clock", event.getEventId(), event.getTeam());
+      return;
+    }
+    byte[] team = event.getTeam().getBytes(StandardCharsets.UTF_8);
+    if (!Arrays.equals(team, record.key())) {
+      reject(record, "KEY_MISMATCH", "Record key must be the event's team '" + event.getTeam()
+          + "' (UTF-8) so that dedup and per-team totals stay in one partition; use UsageRecorder or set the key",
+          event.getEventId(), event.getTeam());
+      return;
+    }
+    context.forward(new Record<Object, Object>(event.getTeam(), event, eventTime, record.headers()), acceptedChild);
+  }
+
+  private void reject(Record<byte[], byte[]> record, String code, String reason, String eventId, String team) {
+    var letter = DeadLetters.of(context, record, code, reason, eventId, team);
+    log.warn("Dead-lettered usage record {}-{}@{} ({}): {}", letter.getSourceTopic(), letter.getSourcePartition(),
+        letter.getSourceOffset(), code, reason);
+    context.forward(new Record<Object, Object>(record.key(), letter, record.timestamp()), rejectedChild);
+  }
+}

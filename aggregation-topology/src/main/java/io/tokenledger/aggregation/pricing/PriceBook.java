@@ -1,0 +1,66 @@
+package io.tokenledger.aggregation.pricing;
+
+import io.tokenledger.schemas.PriceVersion;
+import java.time.Instant;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Effective-dated prices, in memory, for lookups on the per-event path. Written by the
+ * global price-catalog thread, read by stream threads: each model's versions are an
+ * immutable map replaced as a whole.
+ */
+public final class PriceBook {
+  private final Map<String, NavigableMap<Long, PriceVersion>> versionsByModel = new ConcurrentHashMap<>();
+
+  /** The catalog key of a version: {@code provider/model@effective_from}. */
+  public static String catalogKey(PriceVersion price) {
+    return ModelNames.key(price.getProvider(), price.getModel()) + "@" + price.getEffectiveFrom();
+  }
+
+  public void put(PriceVersion price) {
+    versionsByModel.compute(ModelNames.key(price.getProvider(), price.getModel()), (key, old) -> {
+      TreeMap<Long, PriceVersion> next = old == null ? new TreeMap<>() : new TreeMap<>(old);
+      next.put(price.getEffectiveFrom().toEpochMilli(), price);
+      return java.util.Collections.unmodifiableNavigableMap(next);
+    });
+  }
+
+  /** Removes the version a catalog key names (a tombstone on the catalog topic). */
+  public void remove(String catalogKey) {
+    int at = catalogKey.lastIndexOf('@');
+    if (at < 0) {
+      return;
+    }
+    long effectiveFrom = Instant.parse(catalogKey.substring(at + 1)).toEpochMilli();
+    versionsByModel.computeIfPresent(catalogKey.substring(0, at), (key, old) -> {
+      TreeMap<Long, PriceVersion> next = new TreeMap<>(old);
+      next.remove(effectiveFrom);
+      return next.isEmpty() ? null : java.util.Collections.unmodifiableNavigableMap(next);
+    });
+  }
+
+  /**
+   * The price in force for this provider and reported model at the event time: the exact
+   * reported name first, then its normalised name.
+   */
+  public Optional<PriceVersion> priceAt(String provider, String reportedModel, long eventTimeMillis) {
+    PriceVersion exact = inForce(ModelNames.key(provider, reportedModel), eventTimeMillis);
+    if (exact != null) {
+      return Optional.of(exact);
+    }
+    return Optional.ofNullable(inForce(ModelNames.key(provider, ModelNames.normalise(reportedModel)), eventTimeMillis));
+  }
+
+  private PriceVersion inForce(String key, long eventTimeMillis) {
+    NavigableMap<Long, PriceVersion> versions = versionsByModel.get(key);
+    if (versions == null) {
+      return null;
+    }
+    Map.Entry<Long, PriceVersion> entry = versions.floorEntry(eventTimeMillis);
+    return entry == null ? null : entry.getValue();
+  }
+}

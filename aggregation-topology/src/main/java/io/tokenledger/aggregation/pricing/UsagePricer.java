@@ -1,0 +1,43 @@
+package io.tokenledger.aggregation.pricing;
+
+import io.tokenledger.schemas.PriceVersion;
+import io.tokenledger.schemas.UsageEvent;
+import java.util.Optional;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Prices each event with the catalog version in force at its event time. */
+public final class UsagePricer implements Processor<String, UsageEvent, String, PricedUsage> {
+  private static final Logger log = LoggerFactory.getLogger(UsagePricer.class);
+
+  private final PriceBook book;
+  private ProcessorContext<String, PricedUsage> context;
+
+  public UsagePricer(PriceBook book) {
+    this.book = book;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, PricedUsage> context) {
+    this.context = context;
+  }
+
+  @Override
+  public void process(Record<String, UsageEvent> record) {
+    UsageEvent event = record.value();
+    Optional<PriceVersion> price = book.priceAt(event.getProvider(), event.getModel(), record.timestamp());
+    PricedUsage priced;
+    if (price.isPresent()) {
+      priced = new PricedUsage(event, Cost.nanoUsd(event, price.get()), true);
+    } else {
+      log.warn("No price in force for provider {} model {} at {} (event {}, team {}); counted as unpriced. "
+          + "Publish a price version to the catalog.", event.getProvider(), event.getModel(),
+          event.getEventTime(), event.getEventId(), event.getTeam());
+      priced = new PricedUsage(event, 0L, false);
+    }
+    context.forward(record.withValue(priced));
+  }
+}

@@ -1,0 +1,171 @@
+package io.tokenledger.aggregation.window;
+
+import io.tokenledger.aggregation.pricing.PricedUsage;
+import io.tokenledger.schemas.UsageAggregate;
+import io.tokenledger.schemas.UsageEvent;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tumbling event-time windows per team, with three outputs:
+ * <ul>
+ *   <li>live: the running total of every window that changed, each emit interval;
+ *   <li>final: exactly one record per window once stream time passes its end plus grace;
+ *   <li>late: an event for a window that is already final goes to the late-usage sink,
+ *       never silently dropped.
+ * </ul>
+ * Stream time is the highest accepted event time in this task, kept in a store so that the
+ * late/final decisions are the same after a restart.
+ */
+public final class WindowedAggregator implements Processor<String, PricedUsage, Object, Object> {
+  private static final Logger log = LoggerFactory.getLogger(WindowedAggregator.class);
+  private static final String STREAM_TIME = "stream-time";
+  private static final String NEXT_TO_FINALIZE = "next-to-finalize";
+
+  private final String windowStoreName;
+  private final String progressStoreName;
+  private final long sizeMillis;
+  private final long graceMillis;
+  private final Duration emitInterval;
+  private final String aggregateChild;
+  private final String lateChild;
+  private final Set<WindowKey> changed = new LinkedHashSet<>();
+
+  private ProcessorContext<Object, Object> context;
+  private WindowStore<String, UsageAggregate> windows;
+  private KeyValueStore<String, Long> progress;
+  private long streamTime;
+  private long nextToFinalize;
+
+  private record WindowKey(String key, long start) {}
+
+  public WindowedAggregator(String windowStoreName, String progressStoreName, Duration size, Duration grace,
+      Duration emitInterval, String aggregateChild, String lateChild) {
+    this.windowStoreName = windowStoreName;
+    this.progressStoreName = progressStoreName;
+    this.sizeMillis = size.toMillis();
+    this.graceMillis = grace.toMillis();
+    this.emitInterval = emitInterval;
+    this.aggregateChild = aggregateChild;
+    this.lateChild = lateChild;
+  }
+
+  @Override
+  public void init(ProcessorContext<Object, Object> context) {
+    this.context = context;
+    this.windows = context.getStateStore(windowStoreName);
+    this.progress = context.getStateStore(progressStoreName);
+    Long storedTime = progress.get(STREAM_TIME);
+    Long storedNext = progress.get(NEXT_TO_FINALIZE);
+    this.streamTime = storedTime == null ? Long.MIN_VALUE : storedTime;
+    this.nextToFinalize = storedNext == null ? 0L : storedNext;
+    context.schedule(emitInterval, PunctuationType.WALL_CLOCK_TIME, now -> emitChanged());
+  }
+
+  @Override
+  public void process(Record<String, PricedUsage> record) {
+    PricedUsage usage = record.value();
+    long eventTime = record.timestamp();
+    long windowStart = Windows.start(eventTime, sizeMillis);
+    if (isClosed(windowStart)) {
+      log.info("Late usage event {} for team {} at {}: its window closed (stream time {}, grace {} ms); "
+          + "sent to the late-usage topic", usage.event().getEventId(), record.key(), usage.event().getEventTime(),
+          Instant.ofEpochMilli(streamTime), graceMillis);
+      context.forward(new Record<Object, Object>(record.key(), usage.event(), eventTime, record.headers()), lateChild);
+      return;
+    }
+    UsageAggregate aggregate = windows.fetch(record.key(), windowStart);
+    if (aggregate == null) {
+      aggregate = empty(record.key(), windowStart);
+    }
+    add(aggregate, usage);
+    windows.put(record.key(), aggregate, windowStart);
+    changed.add(new WindowKey(record.key(), windowStart));
+    if (eventTime > streamTime) {
+      streamTime = eventTime;
+      progress.put(STREAM_TIME, streamTime);
+      finalizeClosed();
+    }
+  }
+
+  private boolean isClosed(long windowStart) {
+    return streamTime != Long.MIN_VALUE && windowStart + sizeMillis + graceMillis <= streamTime;
+  }
+
+  private void finalizeClosed() {
+    long lastClosedStart = streamTime - sizeMillis - graceMillis;
+    if (lastClosedStart < nextToFinalize) {
+      return;
+    }
+    try (KeyValueIterator<Windowed<String>, UsageAggregate> closed = windows.fetchAll(
+        Instant.ofEpochMilli(nextToFinalize), Instant.ofEpochMilli(lastClosedStart))) {
+      while (closed.hasNext()) {
+        KeyValue<Windowed<String>, UsageAggregate> window = closed.next();
+        window.value.setIsFinal(true);
+        changed.remove(new WindowKey(window.key.key(), window.key.window().start()));
+        forward(window.key.key(), window.value);
+      }
+    }
+    nextToFinalize = lastClosedStart + 1;
+    progress.put(NEXT_TO_FINALIZE, nextToFinalize);
+  }
+
+  private void emitChanged() {
+    for (WindowKey key : changed) {
+      UsageAggregate aggregate = windows.fetch(key.key(), key.start());
+      if (aggregate != null) {
+        forward(key.key(), aggregate);
+      }
+    }
+    changed.clear();
+  }
+
+  private void forward(String team, UsageAggregate aggregate) {
+    context.forward(new Record<Object, Object>(team, aggregate, aggregate.getWindowEnd().toEpochMilli() - 1),
+        aggregateChild);
+  }
+
+  private UsageAggregate empty(String team, long windowStart) {
+    return UsageAggregate.newBuilder()
+        .setScope(team).setTeam(team)
+        .setWindowStart(Instant.ofEpochMilli(windowStart))
+        .setWindowEnd(Instant.ofEpochMilli(windowStart + sizeMillis))
+        .setEventCount(0).setRequestCount(0)
+        .setUncachedInputTokens(0).setCacheReadTokens(0).setCacheWriteTokens(0)
+        .setOutputTokens(0).setReasoningTokens(0)
+        .setCostNanoUsd(0).setUnpricedEventCount(0).setOutcomeUnits(0).setIsFinal(false)
+        .build();
+  }
+
+  static void add(UsageAggregate aggregate, PricedUsage usage) {
+    UsageEvent event = usage.event();
+    aggregate.setEventCount(aggregate.getEventCount() + 1);
+    aggregate.setRequestCount(aggregate.getRequestCount() + event.getRequestCount());
+    aggregate.setUncachedInputTokens(aggregate.getUncachedInputTokens() + event.getUncachedInputTokens());
+    aggregate.setCacheReadTokens(aggregate.getCacheReadTokens() + event.getCacheReadTokens());
+    aggregate.setCacheWriteTokens(aggregate.getCacheWriteTokens() + event.getCacheWriteTokens());
+    aggregate.setOutputTokens(aggregate.getOutputTokens() + event.getOutputTokens());
+    aggregate.setReasoningTokens(aggregate.getReasoningTokens() + event.getReasoningTokens());
+    if (usage.priced()) {
+      aggregate.setCostNanoUsd(Math.addExact(aggregate.getCostNanoUsd(), usage.costNanoUsd()));
+    } else {
+      aggregate.setUnpricedEventCount(aggregate.getUnpricedEventCount() + 1);
+    }
+    if (event.getOutcomeUnits() != null) {
+      aggregate.setOutcomeUnits(aggregate.getOutcomeUnits() + event.getOutcomeUnits());
+    }
+  }
+}

@@ -1,0 +1,263 @@
+package io.tokenledger.aggregation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tokenledger.schemas.DeadLetter;
+import io.tokenledger.schemas.PriceVersion;
+import io.tokenledger.schemas.UsageAggregate;
+import io.tokenledger.schemas.UsageEvent;
+import io.tokenledger.schemas.topics.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class AggregationTopologyTest {
+  private static final Instant T0 = Instant.parse("2026-11-02T12:00:00Z");
+  private static final Duration GRACE = Duration.ofSeconds(30);
+
+  private final Topics topics = Topics.defaults();
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, PriceVersion> prices;
+  private TestInputTopic<String, UsageEvent> usage;
+  private TestInputTopic<byte[], byte[]> rawUsage;
+  private TestOutputTopic<String, UsageAggregate> aggregates;
+  private TestOutputTopic<String, UsageEvent> late;
+  private TestOutputTopic<byte[], DeadLetter> deadLetters;
+
+  @BeforeEach
+  void start() {
+    AggregationSettings settings = new AggregationSettings(GRACE, Duration.ofSeconds(1), Duration.ofHours(24),
+        Duration.ofMinutes(5), 1_000_000, Duration.ofDays(1));
+    Properties config = AggregationApp.config(Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092",
+        StreamsConfig.STATE_DIR_CONFIG, "target/topology-test-state"));
+    driver = new TopologyTestDriver(AggregationApp.buildTopology(topics, settings), config, T0);
+    prices = driver.createInputTopic(topics.prices.name(), topics.prices.keySerde().serializer(),
+        topics.prices.valueSerde().serializer());
+    usage = driver.createInputTopic(topics.usage.name(), topics.usage.keySerde().serializer(),
+        topics.usage.valueSerde().serializer());
+    rawUsage = driver.createInputTopic(topics.usage.name(), Serdes.ByteArray().serializer(),
+        Serdes.ByteArray().serializer());
+    aggregates = driver.createOutputTopic(topics.teamAggregates1m.name(),
+        topics.teamAggregates1m.keySerde().deserializer(), topics.teamAggregates1m.valueSerde().deserializer());
+    late = driver.createOutputTopic(topics.lateUsage.name(), topics.lateUsage.keySerde().deserializer(),
+        topics.lateUsage.valueSerde().deserializer());
+    deadLetters = driver.createOutputTopic(topics.deadLetters.name(), topics.deadLetters.keySerde().deserializer(),
+        topics.deadLetters.valueSerde().deserializer());
+    // gpt-4o: $2.50 in, $1.25 cached, $10 out per 1M tokens; cut to $2.00 / $1.00 / $8.00 at 12:00:30.
+    publishPrice(price("openai", "gpt-4o", T0.minus(Duration.ofDays(30)), 2_500_000, 1_250_000, 10_000_000));
+    publishPrice(price("openai", "gpt-4o", T0.plusSeconds(30), 2_000_000, 1_000_000, 8_000_000));
+  }
+
+  @AfterEach
+  void stop() {
+    driver.close();
+  }
+
+  @Test
+  void pricesEachEventAtThePriceInForceAtItsEventTimeWithinOneWindow() {
+    send(event("e1", "support", "gpt-4o-2024-08-06", T0.plusSeconds(10), 1_000, 2_000, 500));
+    send(event("e2", "support", "gpt-4o", T0.plusSeconds(40), 1_000, 2_000, 500));
+    closeWindowsUpTo(T0.plus(Duration.ofMinutes(2)));
+
+    UsageAggregate window = finalFor("support", T0);
+    // e1 at old price: 1000*2.5 + 2000*1.25 + 500*10 = 2500 + 2500 + 5000 micro-USD = 10_000_000 nano-USD
+    // e2 at new price: 1000*2.0 + 2000*1.00 + 500*8  = 2000 + 2000 + 4000 micro-USD =  8_000_000 nano-USD
+    assertEquals(18_000_000L, window.getCostNanoUsd());
+    assertEquals(2, window.getEventCount());
+    assertEquals(2_000, window.getUncachedInputTokens());
+    assertEquals(4_000, window.getCacheReadTokens());
+    assertEquals(1_000, window.getOutputTokens());
+    assertEquals(0, window.getUnpricedEventCount());
+  }
+
+  @Test
+  void splitsWindowsExactlyAtTheMinuteBoundary() {
+    send(event("a", "support", "gpt-4o", T0.plusMillis(59_999), 1_000, 0, 0));
+    send(event("b", "support", "gpt-4o", T0.plusSeconds(60), 2_000, 0, 0));
+    closeWindowsUpTo(T0.plus(Duration.ofMinutes(3)));
+
+    assertEquals(1, finalFor("support", T0).getEventCount());
+    assertEquals(1_000, finalFor("support", T0).getUncachedInputTokens());
+    assertEquals(1, finalFor("support", T0.plusSeconds(60)).getEventCount());
+    assertEquals(2_000, finalFor("support", T0.plusSeconds(60)).getUncachedInputTokens());
+  }
+
+  @Test
+  void countsADuplicateEventIdOnce() {
+    UsageEvent e = event("same-id", "support", "gpt-4o", T0.plusSeconds(5), 1_000, 0, 0);
+    send(e);
+    send(e);
+    send(e);
+    closeWindowsUpTo(T0.plus(Duration.ofMinutes(2)));
+
+    assertEquals(1, finalFor("support", T0).getEventCount());
+    assertEquals(2_500_000L, finalFor("support", T0).getCostNanoUsd());
+  }
+
+  @Test
+  void emitsLiveRunningTotalsAndExactlyOneFinalRecordPerWindow() {
+    send(event("l1", "support", "gpt-4o", T0.plusSeconds(1), 1_000, 0, 0));
+    driver.advanceWallClockTime(Duration.ofSeconds(1));
+    send(event("l2", "support", "gpt-4o", T0.plusSeconds(2), 1_000, 0, 0));
+    driver.advanceWallClockTime(Duration.ofSeconds(1));
+
+    List<UsageAggregate> live = aggregates.readValuesToList();
+    assertEquals(List.of(1L, 2L), live.stream().map(UsageAggregate::getEventCount).toList());
+    assertTrue(live.stream().noneMatch(UsageAggregate::getIsFinal));
+
+    closeWindowsUpTo(T0.plus(Duration.ofMinutes(3)));
+    driver.advanceWallClockTime(Duration.ofSeconds(5));
+    List<UsageAggregate> rest = aggregates.readValuesToList().stream()
+        .filter(a -> a.getWindowStart().equals(T0)).toList();
+    assertEquals(1, rest.size(), "one final record and no further live record for the closed window");
+    assertTrue(rest.get(0).getIsFinal());
+    assertEquals(2, rest.get(0).getEventCount());
+  }
+
+  @Test
+  void sendsAnEventBeyondGraceToTheLateTopicAndKeepsTheFinalFigureUnchanged() {
+    send(event("on-time", "support", "gpt-4o", T0.plusSeconds(5), 1_000, 0, 0));
+    closeWindowsUpTo(T0.plus(Duration.ofMinutes(2)));
+    send(event("too-late", "support", "gpt-4o", T0.plusSeconds(6), 4_000, 0, 0));
+
+    List<TestRecord<String, UsageEvent>> lateRecords = late.readRecordsToList();
+    assertEquals(1, lateRecords.size());
+    assertEquals("too-late", lateRecords.get(0).value().getEventId());
+    assertEquals("support", lateRecords.get(0).key());
+    assertEquals(1, finalFor("support", T0).getEventCount());
+  }
+
+  @Test
+  void eventWithinGraceStillCountsInItsWindow() {
+    send(event("first", "support", "gpt-4o", T0.plusSeconds(5), 1_000, 0, 0));
+    send(event("next-minute", "support", "gpt-4o", T0.plusSeconds(60 + 20), 1_000, 0, 0));
+    send(event("in-grace", "support", "gpt-4o", T0.plusSeconds(6), 1_000, 0, 0)); // 20 s after end < 30 s grace
+    closeWindowsUpTo(T0.plus(Duration.ofMinutes(3)));
+
+    assertEquals(2, finalFor("support", T0).getEventCount());
+    assertTrue(late.isEmpty());
+  }
+
+  @Test
+  void countsTokensOfAnUnknownModelButMarksThemUnpricedNeverFree() {
+    send(event("u1", "support", "mystery-model-9", T0.plusSeconds(5), 1_000, 0, 700));
+    send(event("p1", "support", "gpt-4o", T0.plusSeconds(6), 1_000, 0, 0));
+    closeWindowsUpTo(T0.plus(Duration.ofMinutes(2)));
+
+    UsageAggregate window = finalFor("support", T0);
+    assertEquals(2, window.getEventCount());
+    assertEquals(1, window.getUnpricedEventCount());
+    assertEquals(2_000, window.getUncachedInputTokens());
+    assertEquals(700, window.getOutputTokens());
+    assertEquals(2_500_000L, window.getCostNanoUsd(), "only the priced event has a cost");
+  }
+
+  @Test
+  void deadLettersGarbageWithItsBytesAndKeepsCountingValidEvents() {
+    byte[] garbage = "definitely not avro".getBytes(StandardCharsets.UTF_8);
+    rawUsage.pipeInput(new TestRecord<>("support".getBytes(StandardCharsets.UTF_8), garbage, T0.plusSeconds(1)));
+    send(event("after-garbage", "support", "gpt-4o", T0.plusSeconds(2), 1_000, 0, 0));
+    closeWindowsUpTo(T0.plus(Duration.ofMinutes(2)));
+
+    List<DeadLetter> letters = deadLetters.readValuesToList();
+    assertEquals(1, letters.size());
+    assertEquals("NOT_AVRO", letters.get(0).getReasonCode());
+    assertEquals(topics.usage.name(), letters.get(0).getSourceTopic());
+    assertEquals("definitely not avro", StandardCharsets.UTF_8.decode(letters.get(0).getOriginalValue()).toString());
+    assertEquals(1, finalFor("support", T0).getEventCount());
+  }
+
+  @Test
+  void deadLettersEachKindOfInvalidEventWithTheFieldNamed() {
+    UsageEvent negative = event("neg", "support", "gpt-4o", T0.plusSeconds(1), -5, 0, 0);
+    UsageEvent absurd = event("absurd", "support", "gpt-4o", T0.plusSeconds(1), 5_000_000, 0, 0);
+    UsageEvent noTeam = event("no-team", "", "gpt-4o", T0.plusSeconds(1), 5, 0, 0);
+    UsageEvent future = event("future", "support", "gpt-4o", T0.plus(Duration.ofHours(1)), 5, 0, 0);
+    usage.pipeInput(new TestRecord<>("support", negative, T0.plusSeconds(1)));
+    usage.pipeInput(new TestRecord<>("support", absurd, T0.plusSeconds(1)));
+    usage.pipeInput(new TestRecord<>("", noTeam, T0.plusSeconds(1)));
+    usage.pipeInput(new TestRecord<>("support", future, T0.plusSeconds(1)));
+    usage.pipeInput(new TestRecord<>("not-the-team", event("wrong-key", "support", "gpt-4o",
+        T0.plusSeconds(1), 5, 0, 0), T0.plusSeconds(1)));
+
+    Map<String, DeadLetter> byId = deadLetters.readValuesToList().stream()
+        .collect(Collectors.toMap(DeadLetter::getEventId, d -> d));
+    assertEquals("INVALID", byId.get("neg").getReasonCode());
+    assertTrue(byId.get("neg").getReason().contains("uncached_input_tokens: must not be negative"));
+    assertTrue(byId.get("absurd").getReason().contains("uncached_input_tokens: is 5000000, above the limit"));
+    assertTrue(byId.get("no-team").getReason().contains("team: is required"));
+    assertTrue(byId.get("future").getReason().contains("event_time"));
+    assertEquals("KEY_MISMATCH", byId.get("wrong-key").getReasonCode());
+    assertEquals(5, byId.size());
+  }
+
+  @Test
+  void keepsTeamsApart() {
+    send(event("s", "support", "gpt-4o", T0.plusSeconds(1), 1_000, 0, 0));
+    send(event("f", "finance", "gpt-4o", T0.plusSeconds(2), 3_000, 0, 0));
+    closeWindowsUpTo(T0.plus(Duration.ofMinutes(2)));
+
+    assertEquals(2_500_000L, finalFor("support", T0).getCostNanoUsd());
+    assertEquals(7_500_000L, finalFor("finance", T0).getCostNanoUsd());
+    assertFalse(finalFor("finance", T0).getScope().isEmpty());
+  }
+
+  private final Map<String, UsageAggregate> finals = new java.util.HashMap<>();
+
+  private UsageAggregate finalFor(String team, Instant windowStart) {
+    for (TestRecord<String, UsageAggregate> record : aggregates.readRecordsToList()) {
+      if (record.value().getIsFinal()) {
+        String key = record.key() + "@" + record.value().getWindowStart();
+        if (finals.put(key, record.value()) != null) {
+          throw new AssertionError("two final records for " + key);
+        }
+      }
+    }
+    UsageAggregate found = finals.get(team + "@" + windowStart);
+    if (found == null) {
+      throw new AssertionError("no final aggregate for " + team + " at " + windowStart + "; have " + finals.keySet());
+    }
+    return found;
+  }
+
+  /** Advances stream time with another team's event so every window before {@code until} closes. */
+  private void closeWindowsUpTo(Instant until) {
+    send(event("clock-" + until, "zz-clock", "gpt-4o", until.plus(GRACE), 0, 0, 0));
+  }
+
+  private void send(UsageEvent event) {
+    usage.pipeInput(new TestRecord<>(event.getTeam(), event, event.getEventTime()));
+  }
+
+  private void publishPrice(PriceVersion price) {
+    prices.pipeInput(io.tokenledger.aggregation.pricing.PriceBook.catalogKey(price), price);
+  }
+
+  static PriceVersion price(String provider, String model, Instant from, long input, long cached, long output) {
+    return PriceVersion.newBuilder().setProvider(provider).setModel(model).setEffectiveFrom(from)
+        .setUncachedInputMicroUsdPerMtok(input).setCacheReadMicroUsdPerMtok(cached)
+        .setCacheWriteMicroUsdPerMtok(input).setOutputMicroUsdPerMtok(output)
+        .setReasoningMicroUsdPerMtok(output).build();
+  }
+
+  static UsageEvent event(String id, String team, String model, Instant at, long input, long cached, long output) {
+    return UsageEvent.newBuilder().setEventId(id).setEventTime(at).setTeam(team).setWorkflow("triage")
+        .setService("support-bot").setProvider("openai").setModel(model)
+        .setUncachedInputTokens(input).setCacheReadTokens(cached).setOutputTokens(output).build();
+  }
+}

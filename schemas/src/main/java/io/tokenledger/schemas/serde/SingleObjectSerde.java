@@ -1,0 +1,108 @@
+package io.tokenledger.schemas.serde;
+
+import io.tokenledger.schemas.history.SchemaHistory;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.HexFormat;
+import java.util.List;
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.message.BadHeaderException;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.message.MissingSchemaException;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Avro single-object encoding (spec: header C3 01, 8-byte little-endian CRC-64-AVRO
+ * fingerprint of the writer schema, then the binary body). Reads every released version of
+ * the record and resolves it to the current one. Thread-safe.
+ */
+public final class SingleObjectSerde<T extends SpecificRecord> implements Serde<T> {
+  private final Class<T> type;
+  private final Schema readerSchema;
+  private final BinaryMessageEncoder<T> encoder;
+  private final BinaryMessageDecoder<T> decoder;
+
+  public SingleObjectSerde(Class<T> type, SchemaHistory history) {
+    this.type = type;
+    SpecificData model = SpecificData.getForClass(type);
+    this.readerSchema = model.getSchema(type);
+    this.encoder = new BinaryMessageEncoder<>(model, readerSchema);
+    this.decoder = new BinaryMessageDecoder<>(model, readerSchema);
+    List<Schema> released = history.versions(readerSchema.getFullName());
+    released.forEach(decoder::addSchema);
+  }
+
+  public T decode(byte[] bytes) {
+    if (bytes == null) {
+      return null;
+    }
+    try {
+      return decoder.decode(bytes);
+    } catch (BadHeaderException e) {
+      throw new UndecodableException(UndecodableException.Reason.NOT_AVRO, "Value is not Avro single-object encoded "
+          + type.getSimpleName() + " (" + bytes.length + " bytes, starts with " + head(bytes)
+          + "); the producer must use tokenledger's serde", e);
+    } catch (MissingSchemaException e) {
+      throw new UndecodableException(UndecodableException.Reason.UNKNOWN_SCHEMA, "Value was written with a "
+          + type.getSimpleName() + " schema whose fingerprint " + fingerprint(bytes)
+          + " is not a released version (known: " + knownFingerprints()
+          + "); release the writer's schema in tokenledger-schemas or upgrade the producer", e);
+    } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException e) {
+      throw new UndecodableException(UndecodableException.Reason.CORRUPT, "Value has a known "
+          + type.getSimpleName() + " header but its body does not decode (" + e.getMessage() + ")", e);
+    }
+  }
+
+  public byte[] encode(T value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      ByteBuffer buffer = encoder.encode(value);
+      byte[] out = new byte[buffer.remaining()];
+      buffer.get(out);
+      return out;
+    } catch (IOException | AvroRuntimeException e) {
+      throw new SerializationException("Cannot encode " + type.getSimpleName() + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Serializer<T> serializer() {
+    return (topic, value) -> encode(value);
+  }
+
+  @Override
+  public Deserializer<T> deserializer() {
+    return (topic, bytes) -> decode(bytes);
+  }
+
+  private static String head(byte[] bytes) {
+    return HexFormat.of().formatHex(bytes, 0, Math.min(bytes.length, 4));
+  }
+
+  private static String fingerprint(byte[] bytes) {
+    return bytes.length >= 10 ? HexFormat.of().formatHex(bytes, 2, 10) : "(truncated)";
+  }
+
+  private String knownFingerprints() {
+    StringBuilder known = new StringBuilder();
+    for (Schema version : SchemaHistory.get().versions(readerSchema.getFullName())) {
+      long fp = SchemaNormalization.parsingFingerprint64(version);
+      if (known.length() > 0) {
+        known.append(", ");
+      }
+      known.append(HexFormat.of().formatHex(ByteBuffer.allocate(8)
+          .order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(fp).array()));
+    }
+    return known.toString();
+  }
+}

@@ -1,0 +1,82 @@
+package io.tokenledger.schemas.topics;
+
+import io.tokenledger.schemas.Budget;
+import io.tokenledger.schemas.BudgetAlert;
+import io.tokenledger.schemas.DeadLetter;
+import io.tokenledger.schemas.PriceVersion;
+import io.tokenledger.schemas.UsageAggregate;
+import io.tokenledger.schemas.UsageEvent;
+import io.tokenledger.schemas.serde.AvroSerdeFactory;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * Every topic tokenledger reads or writes, declared once. Names come from configuration:
+ * {@code tokenledger.topic.prefix} (default {@code tokenledger.}) before each logical name,
+ * or a full name with {@code tokenledger.topic.<logical name>}; partitions with
+ * {@code tokenledger.topic.<logical name>.partitions}.
+ */
+public final class Topics {
+  public static final String PREFIX_CONFIG = "tokenledger.topic.prefix";
+  public static final String DEFAULT_PREFIX = "tokenledger.";
+
+  private static final Duration WEEK = Duration.ofDays(7);
+  private static final Duration MONTH = Duration.ofDays(31);
+
+  /** Usage events. Key: team. Written by services, read by the aggregation topology. */
+  public final Topic<String, UsageEvent> usage;
+  /** Effective-dated prices. Key: provider/model@effective_from. Compacted. */
+  public final Topic<String, PriceVersion> prices;
+  /** Budgets. Key: budget_id. Compacted; a tombstone deletes. */
+  public final Topic<String, Budget> budgets;
+  /** Per-team 1-minute aggregates, live updates and one final record per window. Key: team. */
+  public final Topic<String, UsageAggregate> teamAggregates1m;
+  /** Usage events that arrived after their window closed; still counted in period ledgers. Key: team. */
+  public final Topic<String, UsageEvent> lateUsage;
+  /** Records that could not be accounted for, with the reason. Key: original key bytes. */
+  public final Topic<byte[], DeadLetter> deadLetters;
+  /** Budget threshold alerts. Key: budget_id. */
+  public final Topic<String, BudgetAlert> budgetAlerts;
+
+  private final Map<String, ?> config;
+  private final String prefix;
+
+  private Topics(Map<String, ?> config) {
+    this.config = config;
+    Object configuredPrefix = config.get(PREFIX_CONFIG);
+    this.prefix = configuredPrefix == null ? DEFAULT_PREFIX : configuredPrefix.toString();
+    AvroSerdeFactory avro = AvroSerdeFactory.fromConfig(config);
+    Serde<String> text = Serdes.String();
+    usage = topic("usage", text, avro.serde(UsageEvent.class), TopicSpec.deleteAfter(6, WEEK));
+    prices = topic("prices", text, avro.serde(PriceVersion.class), TopicSpec.compacted(1));
+    budgets = topic("budgets", text, avro.serde(Budget.class), TopicSpec.compacted(1));
+    teamAggregates1m = topic("aggregates.team.1m", text, avro.serde(UsageAggregate.class),
+        TopicSpec.deleteAfter(6, WEEK));
+    lateUsage = topic("usage.late", text, avro.serde(UsageEvent.class), TopicSpec.deleteAfter(3, MONTH));
+    deadLetters = topic("deadletter", Serdes.ByteArray(), avro.serde(DeadLetter.class),
+        TopicSpec.deleteAfter(3, MONTH));
+    budgetAlerts = topic("alerts.budget", text, avro.serde(BudgetAlert.class), TopicSpec.deleteAfter(3, MONTH));
+  }
+
+  public static Topics from(Map<String, ?> config) {
+    return new Topics(config);
+  }
+
+  public static Topics defaults() {
+    return new Topics(Map.of());
+  }
+
+  public List<Topic<?, ?>> all() {
+    return List.of(usage, prices, budgets, teamAggregates1m, lateUsage, deadLetters, budgetAlerts);
+  }
+
+  private <K, V> Topic<K, V> topic(String logical, Serde<K> keys, Serde<V> values, TopicSpec spec) {
+    Object name = config.get("tokenledger.topic." + logical);
+    Object partitions = config.get("tokenledger.topic." + logical + ".partitions");
+    TopicSpec effective = partitions == null ? spec : spec.withPartitions(Integer.parseInt(partitions.toString()));
+    return new Topic<>(logical, name == null ? prefix + logical : name.toString(), keys, values, effective);
+  }
+}

@@ -1,0 +1,82 @@
+package io.tokenledger.schemas.validation;
+
+import io.tokenledger.schemas.UsageEvent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The rules a usage event must meet to be accounted for. The producer library applies them
+ * before sending (the caller gets an exception), the topology applies them again (anything
+ * else is dead-lettered), so both sides agree by construction.
+ */
+public final class UsageValidator {
+  /** Default upper bound for one token bucket of one event; larger is treated as a bug. */
+  public static final long DEFAULT_MAX_TOKENS_PER_BUCKET = 100_000_000L;
+  public static final int MAX_ID_LENGTH = 128;
+  public static final int MAX_NAME_LENGTH = 200;
+  public static final int MAX_REQUESTS_PER_EVENT = 1_000_000;
+
+  private final long maxTokensPerBucket;
+
+  public UsageValidator(long maxTokensPerBucket) {
+    if (maxTokensPerBucket <= 0) {
+      throw new IllegalArgumentException("maxTokensPerBucket must be positive, was " + maxTokensPerBucket);
+    }
+    this.maxTokensPerBucket = maxTokensPerBucket;
+  }
+
+  public static UsageValidator withDefaults() {
+    return new UsageValidator(DEFAULT_MAX_TOKENS_PER_BUCKET);
+  }
+
+  public List<Violation> validate(UsageEvent event) {
+    List<Violation> violations = new ArrayList<>();
+    name(violations, "event_id", event.getEventId(), MAX_ID_LENGTH);
+    name(violations, "team", event.getTeam(), MAX_NAME_LENGTH);
+    name(violations, "workflow", event.getWorkflow(), MAX_NAME_LENGTH);
+    name(violations, "service", event.getService(), MAX_NAME_LENGTH);
+    name(violations, "provider", event.getProvider(), MAX_NAME_LENGTH);
+    name(violations, "model", event.getModel(), MAX_NAME_LENGTH);
+    if (event.getEventTime() == null || event.getEventTime().toEpochMilli() <= 0) {
+      violations.add(new Violation("event_time", "must be a positive epoch-millisecond UTC time"));
+    }
+    tokens(violations, "uncached_input_tokens", event.getUncachedInputTokens());
+    tokens(violations, "cache_read_tokens", event.getCacheReadTokens());
+    tokens(violations, "cache_write_tokens", event.getCacheWriteTokens());
+    tokens(violations, "output_tokens", event.getOutputTokens());
+    tokens(violations, "reasoning_tokens", event.getReasoningTokens());
+    int requests = event.getRequestCount();
+    if (requests < 1 || requests > MAX_REQUESTS_PER_EVENT) {
+      violations.add(new Violation("request_count",
+          "must be between 1 and " + MAX_REQUESTS_PER_EVENT + ", was " + requests));
+    }
+    Long units = event.getOutcomeUnits();
+    if (units != null && units < 0) {
+      violations.add(new Violation("outcome_units", "must not be negative, was " + units));
+    }
+    return violations;
+  }
+
+  /** All violations in one line, e.g. for an exception or a dead-letter reason. */
+  public static String describe(List<Violation> violations) {
+    return violations.stream().map(Violation::toString).collect(Collectors.joining("; "));
+  }
+
+  private void tokens(List<Violation> out, String field, long value) {
+    if (value < 0) {
+      out.add(new Violation(field, "must not be negative, was " + value));
+    } else if (value > maxTokensPerBucket) {
+      out.add(new Violation(field, "is " + value + ", above the limit of " + maxTokensPerBucket
+          + " tokens per event (raise tokenledger.validation.max-tokens-per-bucket if real)"));
+    }
+  }
+
+  private static void name(List<Violation> out, String field, String value, int maxLength) {
+    if (value == null || value.isBlank()) {
+      out.add(new Violation(field, "is required and must not be blank"));
+    } else if (value.length() > maxLength) {
+      out.add(new Violation(field, "is " + value.length() + " characters, longer than " + maxLength));
+    }
+  }
+}
