@@ -7,24 +7,16 @@ import io.tokenledger.aggregation.pricing.PriceCatalogLoader;
 import io.tokenledger.aggregation.pricing.UsagePricer;
 import io.tokenledger.aggregation.window.WindowedAggregator;
 import io.tokenledger.schemas.validation.UsageValidator;
+import io.tokenledger.schemas.streams.StreamsApps;
 import io.tokenledger.schemas.topics.Topics;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.state.Stores;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The aggregation topology: usage events in; per-team 1-minute aggregates, late events and
@@ -32,8 +24,6 @@ import org.slf4j.LoggerFactory;
  * call; {@link #main} only wires them.
  */
 public final class AggregationApp {
-  private static final Logger log = LoggerFactory.getLogger(AggregationApp.class);
-
   public static final String APPLICATION_ID = "tokenledger-aggregation";
   public static final String PRICES_STORE = "price-catalog-store";
   public static final String DEDUP_STORE = "usage-dedup-store";
@@ -95,45 +85,13 @@ public final class AggregationApp {
 
   /** Streams configuration: exactly-once, with caller overrides (bootstrap, state dir, ...). */
   public static Properties config(Map<String, ?> overrides) {
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092");
-    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    props.put(StreamsConfig.STATE_DIR_CONFIG, Path.of(".tokenledger", "state").toAbsolutePath().toString());
-    props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 64L * 1024 * 1024);
-    props.put("processing.exception.handler.global.enabled", true);
-    props.putAll(overrides);
-    return props;
+    return StreamsApps.baseConfig(APPLICATION_ID, overrides);
   }
 
   public static void main(String[] args) throws IOException, InterruptedException {
-    Map<String, Object> overrides = new HashMap<>();
-    if (args.length > 0) {
-      Properties file = new Properties();
-      try (InputStream in = Files.newInputStream(Path.of(args[0]))) {
-        file.load(in);
-      }
-      file.forEach((k, v) -> overrides.put(k.toString(), v));
-    }
-    Properties config = config(overrides);
-    Map<String, Object> asMap = new HashMap<>();
-    config.forEach((k, v) -> asMap.put(k.toString(), v));
-    KafkaStreams streams = new KafkaStreams(buildTopology(Topics.from(asMap), AggregationSettings.from(asMap)), config);
-    run(streams);
-  }
-
-  /** Runs a Streams app until SIGTERM/Ctrl-C, replacing a failed thread rather than dying. */
-  public static void run(KafkaStreams streams) throws InterruptedException {
-    CountDownLatch stopped = new CountDownLatch(1);
-    streams.setUncaughtExceptionHandler(e -> {
-      log.error("Stream thread failed; replacing it (exactly-once restarts from the last commit)", e);
-      return StreamThreadExceptionResponse.REPLACE_THREAD;
-    });
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      streams.close(Duration.ofSeconds(30));
-      stopped.countDown();
-    }, "tokenledger-shutdown"));
-    streams.start();
-    stopped.await();
+    Properties config = config(StreamsApps.overridesFrom(args));
+    Map<String, Object> settings = StreamsApps.asMap(config);
+    Topology topology = buildTopology(Topics.from(settings), AggregationSettings.from(settings));
+    StreamsApps.runUntilShutdown(new KafkaStreams(topology, config), APPLICATION_ID);
   }
 }

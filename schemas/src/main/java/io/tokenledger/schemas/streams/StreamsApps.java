@@ -1,0 +1,76 @@
+package io.tokenledger.schemas.streams;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** What every tokenledger Streams application shares: base config, config files, lifecycle. */
+public final class StreamsApps {
+  private static final Logger log = LoggerFactory.getLogger(StreamsApps.class);
+
+  private StreamsApps() {}
+
+  /** Exactly-once v2 and tokenledger's defaults, then the caller's overrides. */
+  public static Properties baseConfig(String applicationId, Map<String, ?> overrides) {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092");
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    props.put(StreamsConfig.STATE_DIR_CONFIG, Path.of(".tokenledger", "state").toAbsolutePath().toString());
+    props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 64L * 1024 * 1024);
+    props.put("processing.exception.handler.global.enabled", true);
+    props.putAll(overrides);
+    return props;
+  }
+
+  /** The properties file named by the first argument, if any, as a map. */
+  public static Map<String, Object> overridesFrom(String[] args) throws IOException {
+    Map<String, Object> overrides = new HashMap<>();
+    if (args.length > 0) {
+      Properties file = new Properties();
+      try (InputStream in = Files.newInputStream(Path.of(args[0]))) {
+        file.load(in);
+      }
+      file.forEach((k, v) -> overrides.put(k.toString(), v));
+    }
+    return overrides;
+  }
+
+  public static Map<String, Object> asMap(Properties props) {
+    Map<String, Object> map = new HashMap<>();
+    props.forEach((k, v) -> map.put(k.toString(), v));
+    return map;
+  }
+
+  /** Logs and replaces a failed stream thread: exactly-once resumes from the last commit. */
+  public static void replaceFailedThreads(KafkaStreams streams, String applicationId) {
+    streams.setUncaughtExceptionHandler(e -> {
+      log.error("A stream thread of {} failed; replacing it (exactly-once resumes from the last commit)",
+          applicationId, e);
+      return StreamThreadExceptionResponse.REPLACE_THREAD;
+    });
+  }
+
+  /** Starts the app and blocks until SIGTERM or Ctrl-C, then closes it cleanly. */
+  public static void runUntilShutdown(KafkaStreams streams, String applicationId) throws InterruptedException {
+    CountDownLatch stopped = new CountDownLatch(1);
+    replaceFailedThreads(streams, applicationId);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      streams.close(Duration.ofSeconds(30));
+      stopped.countDown();
+    }, applicationId + "-shutdown"));
+    streams.start();
+    stopped.await();
+  }
+}
