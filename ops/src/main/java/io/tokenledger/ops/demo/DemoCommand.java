@@ -1,0 +1,216 @@
+package io.tokenledger.ops.demo;
+
+import io.tokenledger.aggregation.AggregationApp;
+import io.tokenledger.aggregation.AggregationSettings;
+import io.tokenledger.alerting.AlertingApp;
+import io.tokenledger.ingest.recorder.UsageRecorder;
+import io.tokenledger.ops.broker.DevBroker;
+import io.tokenledger.ops.cli.DurationConverter;
+import io.tokenledger.ops.cli.Ports;
+import io.tokenledger.schemas.Budget;
+import io.tokenledger.schemas.PriceVersion;
+import io.tokenledger.schemas.streams.StreamsApps;
+import io.tokenledger.schemas.topics.TopicApplier;
+import io.tokenledger.schemas.topics.Topics;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The whole pipeline in one process, on a real broker, with a simulated fleet of AI services. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = {"Runs the whole pipeline: a dev broker (unless --bootstrap-servers), topics, a price catalog,",
+        "budgets, the aggregation topology, alerting, and simulated AI services recording usage.",
+        "Prints spend per team and every alert as it is published. Ctrl-C or SIGTERM stops it cleanly."})
+public final class DemoCommand implements Callable<Integer> {
+  @Option(names = "--duration", description = "Stop by itself after this long, e.g. 60s or 5m (default: run until stopped).",
+      converter = DurationConverter.class)
+  Duration duration;
+
+  @Option(names = "--bootstrap-servers", description = "Use this Kafka cluster instead of starting a dev broker.")
+  String bootstrapServers;
+
+  @Option(names = "--rate", defaultValue = "40", description = "Usage events per second from the fleet (default: ${DEFAULT-VALUE}).")
+  double rate;
+
+  @Option(names = "--data-dir", defaultValue = ".tokenledger/demo",
+      description = "Broker data and Streams state; wiped at start (default: ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  private final PrintStream out = System.out;
+  private final CountDownLatch stopRequested = new CountDownLatch(1);
+  private final CountDownLatch stopped = new CountDownLatch(1);
+
+  @Override
+  public Integer call() throws Exception {
+    Instant start = Instant.now();
+    wipe(dataDir);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stopRequested.countDown();
+      try {
+        stopped.await(60, TimeUnit.SECONDS); // let the orderly shutdown below finish
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "demo-stop"));
+
+    DevBroker broker = null;
+    String bootstrap = bootstrapServers;
+    Map<String, Object> config = new HashMap<>();
+    try {
+      if (bootstrap == null) {
+        out.println("Starting a dev Kafka broker (KRaft) in " + dataDir.resolve("broker") + " ...");
+        broker = DevBroker.start(dataDir.resolve("broker"), "127.0.0.1", Ports.free(), Ports.free());
+        bootstrap = broker.bootstrapServers();
+      } else {
+        // Own topic names per run on a shared cluster, so earlier runs do not mix in.
+        config.put(Topics.PREFIX_CONFIG, "tokenledger-demo-" + start.getEpochSecond() + ".");
+      }
+      config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+      Topics topics = Topics.from(config);
+      out.println("Kafka at " + bootstrap + "; applying topics ...");
+      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        TopicApplier.apply(admin, topics.all());
+      }
+      List<Budget> budgets = DemoCatalog.budgets(start);
+      seed(bootstrap, topics, DemoCatalog.prices(start), budgets);
+      out.println("Seeded " + DemoCatalog.prices(start).size() + " price versions (gpt-4o gets a price cut 30 s in) and "
+          + budgets.size() + " monthly budgets (tiny, so that alerts come within a minute).");
+
+      try (KafkaStreams aggregation = startAggregation(config, topics);
+           KafkaStreams alerting = startAlerting(config, topics);
+           Dashboard dashboard = new Dashboard(bootstrap, topics, budgets, out)) {
+        dashboard.start();
+        Fleet fleet = new Fleet(UsageRecorder.create(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+            topics.usage), rate);
+        fleet.start();
+        out.printf("Simulated fleet started: %d AI workloads across 4 teams, %.0f events/s.%n",
+            DemoCatalog.WORKLOADS.size(), rate);
+        injectGarbage(bootstrap, topics);
+
+        runUntilStopped(start, dashboard, fleet);
+        fleet.close();
+        boolean caughtUp = waitForCounts(dashboard, fleet.acknowledged(), Duration.ofSeconds(30));
+        dashboard.printTable(String.format("Summary after %s:", elapsed(start)));
+        out.printf("%nEvents acknowledged by Kafka: %,d; counted in aggregates: %,d%s. Send failures: %d.%n",
+            fleet.acknowledged(), dashboard.countedEvents(), caughtUp ? " (all of them, each once)" : " (NOT all yet)",
+            fleet.failed());
+        out.printf("Budget alerts: %d. Dead letters: %d (the demo wrote 3 garbage records on purpose).%n",
+            dashboard.alertCount(), dashboard.deadLetterCount());
+        return caughtUp && dashboard.alertCount() > 0 ? 0 : 1;
+      }
+    } finally {
+      if (broker != null) {
+        broker.close();
+      }
+      stopped.countDown();
+    }
+  }
+
+  private void runUntilStopped(Instant start, Dashboard dashboard, Fleet fleet) throws InterruptedException {
+    Instant end = duration == null ? Instant.MAX : start.plus(duration);
+    while (Instant.now().isBefore(end)) {
+      long waitMillis = Math.min(5_000, Math.max(1, Duration.between(Instant.now(), end).toMillis()));
+      if (stopRequested.await(waitMillis, TimeUnit.MILLISECONDS)) {
+        out.println("Stopping ...");
+        return;
+      }
+      dashboard.printTable(String.format("[%s] %,d events recorded, %,d counted, %d alerts", elapsed(start),
+          fleet.acknowledged(), dashboard.countedEvents(), dashboard.alertCount()));
+    }
+  }
+
+  private static boolean waitForCounts(Dashboard dashboard, long expected, Duration bound) throws InterruptedException {
+    long deadline = System.nanoTime() + bound.toNanos();
+    while (dashboard.countedEvents() < expected && System.nanoTime() < deadline) {
+      TimeUnit.MILLISECONDS.sleep(200); // the aggregates arrive with the next live emission
+    }
+    return dashboard.countedEvents() == expected;
+  }
+
+  private KafkaStreams startAggregation(Map<String, Object> base, Topics topics) {
+    Map<String, Object> config = new HashMap<>(base);
+    config.put(StreamsConfig.STATE_DIR_CONFIG, dataDir.resolve("state").toAbsolutePath().toString());
+    config.put(AggregationSettings.PREFIX + "grace", "5s");
+    var props = AggregationApp.config(config);
+    KafkaStreams streams = new KafkaStreams(AggregationApp.buildTopology(topics, AggregationSettings.from(config)), props);
+    StreamsApps.replaceFailedThreads(streams, AggregationApp.APPLICATION_ID);
+    streams.start();
+    return streams;
+  }
+
+  private KafkaStreams startAlerting(Map<String, Object> base, Topics topics) {
+    Map<String, Object> config = new HashMap<>(base);
+    config.put(StreamsConfig.STATE_DIR_CONFIG, dataDir.resolve("state").toAbsolutePath().toString());
+    KafkaStreams streams = new KafkaStreams(AlertingApp.buildTopology(topics), AlertingApp.config(config));
+    StreamsApps.replaceFailedThreads(streams, AlertingApp.APPLICATION_ID);
+    streams.start();
+    return streams;
+  }
+
+  private static void seed(String bootstrap, Topics topics, List<PriceVersion> prices, List<Budget> budgets) {
+    Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.ACKS_CONFIG, "all");
+    try (var priceProducer = new KafkaProducer<>(config, topics.prices.keySerde().serializer(),
+        topics.prices.valueSerde().serializer());
+         var budgetProducer = new KafkaProducer<>(config, topics.budgets.keySerde().serializer(),
+             topics.budgets.valueSerde().serializer())) {
+      for (PriceVersion price : prices) {
+        priceProducer.send(new ProducerRecord<>(topics.prices.name(), catalogKey(price), price));
+      }
+      for (Budget budget : budgets) {
+        budgetProducer.send(new ProducerRecord<>(topics.budgets.name(), budget.getBudgetId(), budget));
+      }
+    }
+  }
+
+  private static String catalogKey(PriceVersion price) {
+    return io.tokenledger.aggregation.pricing.PriceBook.catalogKey(price);
+  }
+
+  /** Three records no AI service should ever send, to show they are dead-lettered, not fatal. */
+  private static void injectGarbage(String bootstrap, Topics topics) {
+    try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+        new ByteArraySerializer(), new ByteArraySerializer())) {
+      byte[] team = "support".getBytes(StandardCharsets.UTF_8);
+      producer.send(new ProducerRecord<>(topics.usage.name(), team, "{\"tokens\": 12}".getBytes(StandardCharsets.UTF_8)));
+      producer.send(new ProducerRecord<>(topics.usage.name(), team, new byte[] {(byte) 0xC3, 0x01, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
+      producer.send(new ProducerRecord<>(topics.usage.name(), team, new byte[0]));
+    }
+  }
+
+  private static String elapsed(Instant start) {
+    Duration d = Duration.between(start, Instant.now());
+    return String.format("%02d:%02d", d.toMinutes(), d.toSecondsPart());
+  }
+
+  private static void wipe(Path dir) throws java.io.IOException {
+    if (Files.exists(dir)) {
+      try (Stream<Path> paths = Files.walk(dir)) {
+        for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
+  }
+}

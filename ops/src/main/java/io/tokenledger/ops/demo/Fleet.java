@@ -1,0 +1,101 @@
+package io.tokenledger.ops.demo;
+
+import io.tokenledger.ingest.recorder.EventIds;
+import io.tokenledger.ingest.recorder.UsageRecorder;
+import io.tokenledger.ops.demo.DemoCatalog.Workload;
+import io.tokenledger.schemas.UsageEvent;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Simulated AI services recording their usage through the real {@link UsageRecorder}. */
+final class Fleet implements AutoCloseable {
+  private static final long TICK_MILLIS = 50;
+
+  private final UsageRecorder recorder;
+  private final double eventsPerSecond;
+  private final Random random = new Random(42);
+  private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "demo-fleet");
+    t.setDaemon(true);
+    return t;
+  });
+  private final AtomicLong acknowledged = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
+  private double owed;
+
+  Fleet(UsageRecorder recorder, double eventsPerSecond) {
+    this.recorder = recorder;
+    this.eventsPerSecond = eventsPerSecond;
+  }
+
+  void start() {
+    ticker.scheduleAtFixedRate(this::tick, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  private void tick() {
+    owed += eventsPerSecond * TICK_MILLIS / 1000.0;
+    while (owed >= 1) {
+      owed -= 1;
+      recorder.record(next()).whenComplete((metadata, error) -> {
+        if (error == null) {
+          acknowledged.incrementAndGet();
+        } else {
+          failed.incrementAndGet();
+        }
+      });
+    }
+  }
+
+  private UsageEvent next() {
+    Workload w = pick();
+    boolean outcome = random.nextDouble() * w.outcomeEvery() < 1;
+    return UsageEvent.newBuilder()
+        .setEventId(EventIds.newId()).setEventTime(Instant.now())
+        .setTeam(w.team()).setWorkflow(w.workflow()).setService(w.service())
+        .setAgentId(w.service() + "-" + random.nextInt(4))
+        .setProvider(w.provider()).setModel(w.model())
+        .setUncachedInputTokens(vary(w.uncachedInput())).setCacheReadTokens(vary(w.cacheRead()))
+        .setCacheWriteTokens(random.nextInt(10) == 0 ? vary(w.cacheWrite()) : 0)
+        .setOutputTokens(vary(w.output())).setReasoningTokens(vary(w.reasoning()))
+        .setOutcomeUnit(w.outcomeUnit()).setOutcomeUnits(outcome ? 1L : 0L).setOutcomeSuccess(outcome ? true : null)
+        .setAttributes(Map.of("environment", "demo"))
+        .build();
+  }
+
+  private Workload pick() {
+    double r = random.nextDouble();
+    for (Workload w : DemoCatalog.WORKLOADS) {
+      r -= w.share();
+      if (r < 0) {
+        return w;
+      }
+    }
+    return DemoCatalog.WORKLOADS.get(0);
+  }
+
+  /** Between half and one and a half times the typical count. */
+  private long vary(long typical) {
+    return typical == 0 ? 0 : typical / 2 + (long) (random.nextDouble() * typical);
+  }
+
+  long acknowledged() {
+    return acknowledged.get();
+  }
+
+  long failed() {
+    return failed.get();
+  }
+
+  /** Stops generating and waits until every recorded event is acknowledged by Kafka. */
+  @Override
+  public void close() throws InterruptedException {
+    ticker.shutdown();
+    ticker.awaitTermination(5, TimeUnit.SECONDS);
+    recorder.close();
+  }
+}
