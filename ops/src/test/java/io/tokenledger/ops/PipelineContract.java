@@ -1,0 +1,177 @@
+package io.tokenledger.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tokenledger.aggregation.AggregationApp;
+import io.tokenledger.aggregation.AggregationSettings;
+import io.tokenledger.aggregation.pricing.PriceBook;
+import io.tokenledger.alerting.AlertingApp;
+import io.tokenledger.ingest.recorder.EventIds;
+import io.tokenledger.ingest.recorder.UsageRecorder;
+import io.tokenledger.schemas.Budget;
+import io.tokenledger.schemas.BudgetAlert;
+import io.tokenledger.schemas.BudgetPeriod;
+import io.tokenledger.schemas.DeadLetter;
+import io.tokenledger.schemas.PriceVersion;
+import io.tokenledger.schemas.UsageAggregate;
+import io.tokenledger.schemas.UsageEvent;
+import io.tokenledger.schemas.topics.TopicApplier;
+import io.tokenledger.schemas.topics.Topics;
+import io.tokenledger.testing.TopicReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole path on a real broker: UsageRecorder -> usage topic -> aggregation topology ->
+ * aggregate topic -> alerting -> alert topic, with garbage on the way. Subclasses say where
+ * the broker is.
+ */
+abstract class PipelineContract {
+  private static final Duration BOUND = Duration.ofSeconds(90);
+  private static final long GPT4O_INPUT_MICRO_USD_PER_MTOK = 2_500_000;
+
+  private final List<AutoCloseable> toClose = new ArrayList<>();
+
+  abstract String bootstrapServers();
+
+  @AfterEach
+  void closeAll() throws Exception {
+    for (int i = toClose.size() - 1; i >= 0; i--) {
+      toClose.get(i).close();
+    }
+  }
+
+  @Test
+  void recordedUsageIsCountedOncePricedExactlyAndRaisesOneAlertWhileGarbageIsDeadLettered() throws Exception {
+    Map<String, Object> config = new HashMap<>();
+    config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    config.put(Topics.PREFIX_CONFIG, "it-" + UUID.randomUUID().toString().substring(0, 8) + ".");
+    config.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory(Path.of("target"), "state").toAbsolutePath().toString());
+    config.put(AggregationSettings.PREFIX + "grace", "2s");
+    config.put(AggregationSettings.PREFIX + "live-emit-interval", "200ms");
+    Topics topics = Topics.from(config);
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+      TopicApplier.apply(admin, topics.all());
+    }
+    seedCatalogAndBudget(topics);
+    startServices(config, topics);
+
+    writeGarbage(topics);
+
+    // 10 distinct events of 1,000 uncached input tokens on gpt-4o at $2.50 per 1M: 2,500,000 nano-USD each.
+    UsageRecorder recorder = UsageRecorder.create(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()),
+        topics.usage);
+    List<CompletableFuture<?>> acks = new ArrayList<>();
+    UsageEvent first = null;
+    for (int i = 0; i < 10; i++) {
+      UsageEvent event = event(Instant.now());
+      first = first == null ? event : first;
+      acks.add(recorder.record(event));
+    }
+    acks.add(recorder.record(first)); // the same record again, as a client retry would send it
+    CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    recorder.close();
+
+    try (TopicReader<String, UsageAggregate> aggregates = new TopicReader<>(bootstrapServers(), topics.teamAggregates1m)) {
+      List<ConsumerRecord<String, UsageAggregate>> read = aggregates.readUntil(BOUND,
+          records -> latestPerWindow(records).stream().mapToLong(UsageAggregate::getEventCount).sum() >= 10,
+          "10 events counted for team support");
+      List<UsageAggregate> windows = latestPerWindow(read);
+      assertEquals(10, windows.stream().mapToLong(UsageAggregate::getEventCount).sum());
+      assertEquals(10_000, windows.stream().mapToLong(UsageAggregate::getUncachedInputTokens).sum());
+      assertEquals(25_000_000L, windows.stream().mapToLong(UsageAggregate::getCostNanoUsd).sum());
+      assertEquals(0, windows.stream().mapToLong(UsageAggregate::getUnpricedEventCount).sum());
+    }
+
+    try (TopicReader<String, BudgetAlert> alerts = new TopicReader<>(bootstrapServers(), topics.budgetAlerts)) {
+      BudgetAlert alert = alerts.readAtLeast(1, BOUND).get(0).value();
+      assertEquals(50, alert.getThresholdPercent());
+      assertEquals("support-budget", alert.getBudgetId());
+      assertEquals(40_000_000L, alert.getLimitNanoUsd());
+      assertTrue(alert.getSpendNanoUsd() >= 20_000_000L && alert.getSpendNanoUsd() <= 25_000_000L,
+          "spend when 50% was reached: " + alert.getSpendNanoUsd());
+      assertEquals(1, alerts.values().size(), "25,000,000 of 40,000,000 reaches 50% only");
+    }
+
+    try (TopicReader<byte[], DeadLetter> deadLetters = new TopicReader<>(bootstrapServers(), topics.deadLetters)) {
+      List<DeadLetter> letters = deadLetters.readAtLeast(2, BOUND).stream().map(ConsumerRecord::value).toList();
+      assertEquals(List.of("NOT_AVRO", "UNKNOWN_SCHEMA"), letters.stream().map(DeadLetter::getReasonCode).toList());
+      assertEquals("garbage", StandardCharsets.UTF_8.decode(letters.get(0).getOriginalValue()).toString());
+      assertEquals(topics.usage.name(), letters.get(0).getSourceTopic());
+    }
+  }
+
+  private static List<UsageAggregate> latestPerWindow(List<ConsumerRecord<String, UsageAggregate>> records) {
+    Map<Instant, UsageAggregate> latest = new HashMap<>();
+    records.stream().filter(r -> r.key().equals("support"))
+        .forEach(r -> latest.put(r.value().getWindowStart(), r.value()));
+    return List.copyOf(latest.values());
+  }
+
+  private void startServices(Map<String, Object> config, Topics topics) {
+    KafkaStreams aggregation = new KafkaStreams(AggregationApp.buildTopology(topics, AggregationSettings.from(config)),
+        AggregationApp.config(config));
+    KafkaStreams alerting = new KafkaStreams(AlertingApp.buildTopology(topics), AlertingApp.config(config));
+    toClose.add(() -> aggregation.close(Duration.ofSeconds(30)));
+    toClose.add(() -> alerting.close(Duration.ofSeconds(30)));
+    aggregation.start();
+    alerting.start();
+  }
+
+  private void seedCatalogAndBudget(Topics topics) throws Exception {
+    Map<String, Object> producerConfig = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    PriceVersion price = PriceVersion.newBuilder().setProvider("openai").setModel("gpt-4o")
+        .setEffectiveFrom(Instant.parse("2025-01-01T00:00:00Z"))
+        .setUncachedInputMicroUsdPerMtok(GPT4O_INPUT_MICRO_USD_PER_MTOK).setCacheReadMicroUsdPerMtok(1_250_000)
+        .setCacheWriteMicroUsdPerMtok(2_500_000).setOutputMicroUsdPerMtok(10_000_000)
+        .setReasoningMicroUsdPerMtok(10_000_000).build();
+    Budget budget = Budget.newBuilder().setBudgetId("support-budget").setTeam("support")
+        .setLimitNanoUsd(40_000_000L).setPeriod(BudgetPeriod.MONTH).setTimezone("UTC")
+        .setUpdatedAt(Instant.now()).build();
+    try (var prices = new KafkaProducer<>(producerConfig, topics.prices.keySerde().serializer(),
+        topics.prices.valueSerde().serializer());
+         var budgets = new KafkaProducer<>(producerConfig, topics.budgets.keySerde().serializer(),
+             topics.budgets.valueSerde().serializer())) {
+      prices.send(new ProducerRecord<>(topics.prices.name(), PriceBook.catalogKey(price), price)).get();
+      budgets.send(new ProducerRecord<>(topics.budgets.name(), budget.getBudgetId(), budget)).get();
+    }
+  }
+
+  private void writeGarbage(Topics topics) throws Exception {
+    try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+        bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+      byte[] key = "support".getBytes(StandardCharsets.UTF_8);
+      producer.send(new ProducerRecord<>(topics.usage.name(), key, "garbage".getBytes(StandardCharsets.UTF_8))).get();
+      producer.send(new ProducerRecord<>(topics.usage.name(), key,
+          new byte[] {(byte) 0xC3, 0x01, 9, 9, 9, 9, 9, 9, 9, 9, 1})).get();
+    }
+  }
+
+  private static UsageEvent event(Instant at) {
+    return UsageEvent.newBuilder().setEventId(EventIds.newId()).setEventTime(at).setTeam("support")
+        .setWorkflow("ticket-triage").setService("support-bot").setProvider("openai").setModel("gpt-4o-2024-08-06")
+        .setUncachedInputTokens(1_000).build();
+  }
+}
