@@ -16,6 +16,7 @@ import io.tokenledger.schemas.DeadLetter;
 import io.tokenledger.schemas.PriceVersion;
 import io.tokenledger.schemas.UsageAggregate;
 import io.tokenledger.schemas.UsageEvent;
+import io.tokenledger.schemas.streams.StreamsApps;
 import io.tokenledger.schemas.topics.TopicApplier;
 import io.tokenledger.schemas.topics.Topics;
 import io.tokenledger.testing.TopicReader;
@@ -53,6 +54,7 @@ abstract class PipelineContract {
   private static final long GPT4O_INPUT_MICRO_USD_PER_MTOK = 2_500_000;
 
   private final List<AutoCloseable> toClose = new ArrayList<>();
+  private KafkaStreams alerting;
 
   abstract String bootstrapServers();
 
@@ -64,7 +66,7 @@ abstract class PipelineContract {
   }
 
   @Test
-  void recordedUsageIsCountedOncePricedExactlyAndRaisesOneAlertWhileGarbageIsDeadLettered() throws Exception {
+  void recordedUsageIsCountedOncePricedExactlyAlertsOncePerThresholdAcrossARestartAndDeadLettersGarbage() throws Exception {
     Map<String, Object> config = new HashMap<>();
     config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
     config.put(Topics.PREFIX_CONFIG, "it-" + UUID.randomUUID().toString().substring(0, 8) + ".");
@@ -121,6 +123,27 @@ abstract class PipelineContract {
       assertEquals("garbage", StandardCharsets.UTF_8.decode(letters.get(0).getOriginalValue()).toString());
       assertEquals(topics.usage.name(), letters.get(0).getSourceTopic());
     }
+
+    // Restart alerting on an empty state directory: its state must come back from the changelog.
+    StreamsApps.close(alerting, Duration.ofSeconds(30));
+    Map<String, Object> fresh = new HashMap<>(config);
+    fresh.put(StreamsConfig.STATE_DIR_CONFIG,
+        Files.createTempDirectory(Path.of("target"), "state-after-restart").toAbsolutePath().toString());
+    alerting = startAlerting(fresh, topics);
+    try (UsageRecorder more = UsageRecorder.create(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()),
+        topics.usage)) {
+      List<CompletableFuture<?>> moreAcks = new ArrayList<>();
+      for (int i = 0; i < 3; i++) { // 25,000,000 + 3 x 2,500,000 = 32,500,000: past 80% (32,000,000)
+        moreAcks.add(more.record(event(Instant.now())));
+      }
+      CompletableFuture.allOf(moreAcks.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    }
+    try (TopicReader<String, BudgetAlert> alerts = new TopicReader<>(bootstrapServers(), topics.budgetAlerts)) {
+      List<Integer> thresholds = alerts.readUntil(BOUND,
+          records -> records.stream().anyMatch(r -> r.value().getThresholdPercent() == 80), "the 80% alert")
+          .stream().map(r -> r.value().getThresholdPercent()).toList();
+      assertEquals(List.of(50, 80), thresholds, "50% must not fire again after the restart");
+    }
   }
 
   private static List<UsageAggregate> latestPerWindow(List<ConsumerRecord<String, UsageAggregate>> records) {
@@ -133,11 +156,16 @@ abstract class PipelineContract {
   private void startServices(Map<String, Object> config, Topics topics) {
     KafkaStreams aggregation = new KafkaStreams(AggregationApp.buildTopology(topics, AggregationSettings.from(config)),
         AggregationApp.config(config));
-    KafkaStreams alerting = new KafkaStreams(AlertingApp.buildTopology(topics), AlertingApp.config(config));
-    toClose.add(() -> aggregation.close(Duration.ofSeconds(30)));
-    toClose.add(() -> alerting.close(Duration.ofSeconds(30)));
+    toClose.add(() -> StreamsApps.close(aggregation, Duration.ofSeconds(30)));
     aggregation.start();
-    alerting.start();
+    alerting = startAlerting(config, topics);
+  }
+
+  private KafkaStreams startAlerting(Map<String, Object> config, Topics topics) {
+    KafkaStreams streams = new KafkaStreams(AlertingApp.buildTopology(topics), AlertingApp.config(config));
+    toClose.add(() -> StreamsApps.close(streams, Duration.ofSeconds(30)));
+    streams.start();
+    return streams;
   }
 
   private void seedCatalogAndBudget(Topics topics) throws Exception {

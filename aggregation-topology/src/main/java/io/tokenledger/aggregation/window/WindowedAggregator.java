@@ -133,9 +133,10 @@ public final class WindowedAggregator implements Processor<String, PricedUsage, 
     changed.clear();
   }
 
+  /** Timestamped with the latest event time it can contain, never later than stream time. */
   private void forward(String team, UsageAggregate aggregate) {
-    context.forward(new Record<Object, Object>(team, aggregate, aggregate.getWindowEnd().toEpochMilli() - 1),
-        aggregateChild);
+    long timestamp = Math.min(aggregate.getWindowEnd().toEpochMilli() - 1, streamTime);
+    context.forward(new Record<Object, Object>(team, aggregate, timestamp), aggregateChild);
   }
 
   private UsageAggregate empty(String team, long windowStart) {

@@ -73,11 +73,11 @@ public final class BudgetEvaluator implements Processor<String, UsageAggregate, 
     }
     windowCosts.put(team, window.getCostNanoUsd(), windowStart);
     for (Budget budget : budgetsOf(team)) {
-      evaluate(budget, window, delta);
+      evaluate(budget, window, delta, record.timestamp());
     }
   }
 
-  private void evaluate(Budget budget, UsageAggregate window, long delta) {
+  private void evaluate(Budget budget, UsageAggregate window, long delta, long seenAt) {
     if (budget.getLimitNanoUsd() == null || budget.getWorkflow() != null || budget.getModel() != null) {
       return; // token limits and narrowed budgets are evaluated by later stages of alerting
     }
@@ -103,12 +103,12 @@ public final class BudgetEvaluator implements Processor<String, UsageAggregate, 
             .setWorkflow(budget.getWorkflow()).setModel(budget.getModel())
             .setPeriodStart(period.start()).setPeriodEnd(period.end()).setTimezone(budget.getTimezone())
             .setThresholdPercent(threshold).setSpendNanoUsd(spend).setLimitNanoUsd(budget.getLimitNanoUsd())
-            .setCrossedAt(window.getWindowEnd()).setRaisedAt(Instant.ofEpochMilli(now))
+            .setCrossedAt(Instant.ofEpochMilli(seenAt)).setRaisedAt(Instant.ofEpochMilli(now))
             .build();
         log.info("Budget {} of team {} reached {}%: {} of {} in the period starting {} ({})", budget.getBudgetId(),
             budget.getTeam(), threshold, NanoUsd.format(spend), NanoUsd.format(budget.getLimitNanoUsd()),
             period.firstDay(), budget.getTimezone());
-        context.forward(new Record<>(budget.getBudgetId(), alert, window.getWindowEnd().toEpochMilli()));
+        context.forward(new Record<>(budget.getBudgetId(), alert, seenAt));
       }
     }
   }

@@ -3,7 +3,12 @@ package io.tokenledger.ops.cli;
 import io.tokenledger.schemas.streams.StreamsApps;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import io.tokenledger.schemas.topics.TopicApplier;
+import io.tokenledger.schemas.topics.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Option;
 
@@ -15,6 +20,13 @@ public final class KafkaOptions {
 
   @Option(names = "--config", description = "A properties file: Kafka client/Streams settings and tokenledger.* keys.")
   Path config;
+
+  /** Creates the declared topics that are missing, as every service does at start-up. */
+  public List<String> applyTopics(Topics topics) throws Exception {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+      return TopicApplier.apply(admin, topics.all());
+    }
+  }
 
   /** The properties file, if any, with --bootstrap-servers on top. */
   public Map<String, Object> settings() throws IOException {

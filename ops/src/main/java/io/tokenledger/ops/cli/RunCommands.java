@@ -25,6 +25,7 @@ public final class RunCommands {
     public Integer call() throws Exception {
       Properties config = AggregationApp.config(kafka.settings());
       Map<String, Object> settings = StreamsApps.asMap(config);
+      kafka.applyTopics(Topics.from(settings));
       StreamsApps.runUntilShutdown(new KafkaStreams(AggregationApp.buildTopology(Topics.from(settings),
           AggregationSettings.from(settings)), config), AggregationApp.APPLICATION_ID);
       return 0;
@@ -38,6 +39,7 @@ public final class RunCommands {
     @Override
     public Integer call() throws Exception {
       Properties config = AlertingApp.config(kafka.settings());
+      kafka.applyTopics(Topics.from(StreamsApps.asMap(config)));
       StreamsApps.runUntilShutdown(new KafkaStreams(AlertingApp.buildTopology(Topics.from(StreamsApps.asMap(config))),
           config), AlertingApp.APPLICATION_ID);
       return 0;

@@ -1,13 +1,10 @@
 package io.tokenledger.ops.cli;
 
 import io.tokenledger.schemas.topics.Topic;
-import io.tokenledger.schemas.topics.TopicApplier;
 import io.tokenledger.schemas.topics.Topics;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -24,11 +21,9 @@ public final class TopicsCommand {
     public Integer call() throws Exception {
       Map<String, Object> settings = kafka.settings();
       Topics topics = Topics.from(settings);
-      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers))) {
-        List<String> created = TopicApplier.apply(admin, topics.all());
-        for (Topic<?, ?> topic : topics.all()) {
-          System.out.printf("%-40s %s%n", topic.name(), created.contains(topic.name()) ? "created" : "exists");
-        }
+      List<String> created = kafka.applyTopics(topics);
+      for (Topic<?, ?> topic : topics.all()) {
+        System.out.printf("%-40s %s%n", topic.name(), created.contains(topic.name()) ? "created" : "exists");
       }
       return 0;
     }

@@ -97,8 +97,10 @@ public final class DemoCommand implements Callable<Integer> {
       out.println("Seeded " + DemoCatalog.prices(start).size() + " price versions (gpt-4o gets a price cut 30 s in) and "
           + budgets.size() + " monthly budgets (tiny, so that alerts come within a minute).");
 
-      try (KafkaStreams aggregation = startAggregation(config, topics);
-           KafkaStreams alerting = startAlerting(config, topics);
+      KafkaStreams aggregation = startAggregation(config, topics);
+      KafkaStreams alerting = startAlerting(config, topics);
+      try (AutoCloseable stopAggregation = () -> StreamsApps.close(aggregation, Duration.ofSeconds(30));
+           AutoCloseable stopAlerting = () -> StreamsApps.close(alerting, Duration.ofSeconds(30));
            Dashboard dashboard = new Dashboard(bootstrap, topics, budgets, out)) {
         dashboard.start();
         Fleet fleet = new Fleet(UsageRecorder.create(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
@@ -128,9 +130,10 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private void runUntilStopped(Instant start, Dashboard dashboard, Fleet fleet) throws InterruptedException {
-    Instant end = duration == null ? Instant.MAX : start.plus(duration);
-    while (Instant.now().isBefore(end)) {
-      long waitMillis = Math.min(5_000, Math.max(1, Duration.between(Instant.now(), end).toMillis()));
+    Instant end = duration == null ? null : start.plus(duration);
+    while (end == null || Instant.now().isBefore(end)) {
+      long waitMillis = end == null ? 5_000
+          : Math.min(5_000, Math.max(1, Duration.between(Instant.now(), end).toMillis()));
       if (stopRequested.await(waitMillis, TimeUnit.MILLISECONDS)) {
         out.println("Stopping ...");
         return;

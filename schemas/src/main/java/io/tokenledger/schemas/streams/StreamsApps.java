@@ -9,6 +9,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.CloseOptions.GroupMembershipOperation;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -62,12 +64,21 @@ public final class StreamsApps {
     });
   }
 
+  /**
+   * Closes the app and leaves its consumer group, so that a replacement instance gets the
+   * partitions at once instead of after the session timeout.
+   */
+  public static boolean close(KafkaStreams streams, Duration timeout) {
+    return streams.close(CloseOptions.groupMembershipOperation(GroupMembershipOperation.LEAVE_GROUP)
+        .withTimeout(timeout));
+  }
+
   /** Starts the app and blocks until SIGTERM or Ctrl-C, then closes it cleanly. */
   public static void runUntilShutdown(KafkaStreams streams, String applicationId) throws InterruptedException {
     CountDownLatch stopped = new CountDownLatch(1);
     replaceFailedThreads(streams, applicationId);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      streams.close(Duration.ofSeconds(30));
+      close(streams, Duration.ofSeconds(30));
       stopped.countDown();
     }, applicationId + "-shutdown"));
     streams.start();
