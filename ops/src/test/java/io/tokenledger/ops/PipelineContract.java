@@ -83,8 +83,8 @@ abstract class PipelineContract {
     writeGarbage(topics);
 
     // 10 distinct events of 1,000 uncached input tokens on gpt-4o at $2.50 per 1M: 2,500,000 nano-USD each.
-    UsageRecorder recorder = UsageRecorder.create(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()),
-        topics.usage);
+    Path spool = Files.createTempDirectory(Path.of("target"), "spool");
+    UsageRecorder recorder = recorder(topics, spool);
     List<CompletableFuture<?>> acks = new ArrayList<>();
     UsageEvent first = null;
     for (int i = 0; i < 10; i++) {
@@ -130,8 +130,7 @@ abstract class PipelineContract {
     fresh.put(StreamsConfig.STATE_DIR_CONFIG,
         Files.createTempDirectory(Path.of("target"), "state-after-restart").toAbsolutePath().toString());
     alerting = startAlerting(fresh, topics);
-    try (UsageRecorder more = UsageRecorder.create(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()),
-        topics.usage)) {
+    try (UsageRecorder more = recorder(topics, spool)) {
       List<CompletableFuture<?>> moreAcks = new ArrayList<>();
       for (int i = 0; i < 3; i++) { // 25,000,000 + 3 x 2,500,000 = 32,500,000: past 80% (32,000,000)
         moreAcks.add(more.record(event(Instant.now())));
@@ -144,6 +143,12 @@ abstract class PipelineContract {
           .stream().map(r -> r.value().getThresholdPercent()).toList();
       assertEquals(List.of(50, 80), thresholds, "50% must not fire again after the restart");
     }
+  }
+
+  private UsageRecorder recorder(Topics topics, Path spool) {
+    return UsageRecorder.builder(topics.usage)
+        .producerConfig(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))
+        .spoolDirectory(spool).closeOnShutdown(false).build();
   }
 
   private static List<UsageAggregate> latestPerWindow(List<ConsumerRecord<String, UsageAggregate>> records) {

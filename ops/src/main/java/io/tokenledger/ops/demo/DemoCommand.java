@@ -103,8 +103,9 @@ public final class DemoCommand implements Callable<Integer> {
            AutoCloseable stopAlerting = () -> StreamsApps.close(alerting, Duration.ofSeconds(30));
            Dashboard dashboard = new Dashboard(bootstrap, topics, budgets, out)) {
         dashboard.start();
-        Fleet fleet = new Fleet(UsageRecorder.create(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
-            topics.usage), rate);
+        Fleet fleet = new Fleet(UsageRecorder.builder(topics.usage)
+            .producerConfig(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))
+            .spoolDirectory(dataDir.resolve("spool")).build(), rate);
         fleet.start();
         out.printf("Simulated fleet started: %d AI workloads across 4 teams, %.0f events/s.%n",
             DemoCatalog.WORKLOADS.size(), rate);

@@ -5,49 +5,69 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tokenledger.ingest.spool.SpoolFullException;
 import io.tokenledger.schemas.UsageEvent;
 import io.tokenledger.schemas.topics.Topics;
-import io.tokenledger.schemas.validation.UsageValidator;
 import io.tokenledger.testing.Await;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class UsageRecorderTest {
+  private static final Duration BOUND = Duration.ofSeconds(10);
+
   private final Topics topics = Topics.defaults();
+  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private final MockProducer<String, UsageEvent> producer = new MockProducer<>(false, null,
       topics.usage.keySerde().serializer(), topics.usage.valueSerde().serializer());
+  @TempDir Path spool;
+
+  private UsageRecorder.Builder recorder(MockProducer<String, UsageEvent> with) {
+    return UsageRecorder.builder(topics.usage).producer(with).spoolDirectory(spool).meterRegistry(meters)
+        .closeOnShutdown(false).closeTimeout(Duration.ofSeconds(2));
+  }
 
   @Test
   void sendsKeyedByTeamWithTheEventTimeAndCompletesOnlyWhenKafkaAcknowledges() throws Exception {
-    try (UsageRecorder recorder = new UsageRecorder(topics.usage, producer, UsageValidator.withDefaults(), 10)) {
+    try (UsageRecorder recorder = recorder(producer).build()) {
       UsageEvent event = event("support", 100);
-      CompletableFuture<RecordMetadata> acked = recorder.record(event);
-      Await.until(Duration.ofSeconds(10), () -> producer.history().size() == 1, () -> "the event to reach the producer");
-      assertFalse(acked.isDone(), "not acknowledged before Kafka answers");
+      CompletableFuture<Receipt> receipt = recorder.record(event);
+      Await.until(BOUND, () -> producer.history().size() == 1, () -> "the event to reach the producer");
+      assertFalse(receipt.isDone(), "not acknowledged before Kafka answers");
 
       producer.completeNext();
-      acked.get(10, TimeUnit.SECONDS);
+      assertEquals(Receipt.Status.SENT, receipt.get(10, TimeUnit.SECONDS).status());
       var sent = producer.history().get(0);
       assertEquals("support", sent.key());
       assertEquals(event.getEventTime().toEpochMilli(), sent.timestamp());
       assertEquals(topics.usage.name(), sent.topic());
       assertEquals(event, sent.value());
+      assertEquals(1.0, count("sent"));
     }
   }
 
   @Test
   void rejectsAnInvalidEventOnTheCallersThreadNamingEveryField() {
-    try (UsageRecorder recorder = new UsageRecorder(topics.usage, producer, UsageValidator.withDefaults(), 10)) {
+    try (UsageRecorder recorder = recorder(producer).build()) {
       UsageEvent bad = UsageEvent.newBuilder(event("", -1)).setModel(" ").build();
       InvalidUsageException e = assertThrows(InvalidUsageException.class, () -> recorder.record(bad));
       assertEquals(3, e.violations().size(), e.getMessage());
@@ -55,46 +75,71 @@ class UsageRecorderTest {
       assertTrue(e.getMessage().contains("model: is required"), e.getMessage());
       assertTrue(e.getMessage().contains("uncached_input_tokens: must not be negative, was -1"), e.getMessage());
       assertTrue(producer.history().isEmpty());
+      assertEquals(0.0, count("recorded"));
     }
   }
 
   @Test
-  void reportsAFailedSendThroughTheFuture() {
-    try (UsageRecorder recorder = new UsageRecorder(topics.usage, producer, UsageValidator.withDefaults(), 10)) {
-      CompletableFuture<RecordMetadata> acked = recorder.record(event("support", 1));
-      Await.until(Duration.ofSeconds(10), () -> producer.history().size() == 1, () -> "the event to reach the producer");
+  void spoolsAnEventKafkaCouldNotTakeAndReplaysItWhenKafkaAnswersAgain() throws Exception {
+    try (UsageRecorder recorder = recorder(producer).build()) {
+      UsageEvent event = event("support", 7);
+      CompletableFuture<Receipt> receipt = recorder.record(event);
+      Await.until(BOUND, () -> producer.history().size() == 1, () -> "the first send");
       producer.errorNext(new TimeoutException("broker unreachable"));
-      ExecutionException e = assertThrows(ExecutionException.class, () -> acked.get(10, TimeUnit.SECONDS));
-      assertTrue(e.getCause() instanceof TimeoutException);
+      assertEquals(Receipt.Status.SPOOLED, receipt.get(10, TimeUnit.SECONDS).status());
+
+      Await.until(BOUND, () -> producer.history().size() == 2, () -> "the replay of the spooled event");
+      assertEquals(event, producer.history().get(1).value());
+      assertEquals("support", producer.history().get(1).key());
+      producer.completeNext();
+      Await.until(BOUND, () -> count("replayed") == 1.0, () -> "the replay to be acknowledged");
+      Await.until(BOUND, () -> segmentFiles().isEmpty() || allEmpty(), () -> "the delivered segment to be deleted");
+      assertEquals(1.0, count("spooled"));
+      assertEquals(0.0, count("dropped"));
     }
   }
 
   @Test
-  void failsFastInsteadOfBlockingWhenTheQueueIsFull() throws Exception {
-    java.util.concurrent.CountDownLatch senderBlocked = new java.util.concurrent.CountDownLatch(1);
-    MockProducer<String, UsageEvent> stuck = new MockProducer<>(false, null,
-        topics.usage.keySerde().serializer(), topics.usage.valueSerde().serializer()) {
-      @Override
-      public synchronized java.util.concurrent.Future<RecordMetadata> send(
-          org.apache.kafka.clients.producer.ProducerRecord<String, UsageEvent> record,
-          org.apache.kafka.clients.producer.Callback callback) {
-        senderBlocked.countDown();
-        try {
-          new java.util.concurrent.CountDownLatch(1).await(); // a producer stuck on metadata, until interrupted
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        return super.send(record, callback);
-      }
-    };
-    UsageRecorder recorder = new UsageRecorder(topics.usage, stuck, UsageValidator.withDefaults(), 2);
-    recorder.record(event("support", 1));
-    assertTrue(senderBlocked.await(10, TimeUnit.SECONDS));
-    recorder.record(event("support", 2));
-    recorder.record(event("support", 3));
-    CompletableFuture<RecordMetadata> overflow = recorder.record(event("support", 4));
-    ExecutionException e = assertThrows(ExecutionException.class, () -> overflow.get(1, TimeUnit.SECONDS));
-    assertTrue(e.getCause().getMessage().contains("queue is full"), e.getCause().getMessage());
+  void spoolsInsteadOfBlockingWhenTheQueueIsFull() throws Exception {
+    CountDownLatch senderStuck = new CountDownLatch(1);
+    try (UsageRecorder recorder = recorder(stuckProducer(senderStuck)).queueCapacity(2).build()) {
+      recorder.record(event("support", 1));
+      assertTrue(senderStuck.await(10, TimeUnit.SECONDS));
+      recorder.record(event("support", 2));
+      recorder.record(event("support", 3));
+      CompletableFuture<Receipt> overflow = recorder.record(event("support", 4));
+      assertEquals(Receipt.Status.SPOOLED, overflow.get(10, TimeUnit.SECONDS).status());
+      assertEquals(4.0, count("recorded"));
+    }
+  }
+
+  @Test
+  void dropsLoudlyOnlyWhenTheSpoolBudgetIsExhausted() throws Exception {
+    CountDownLatch senderStuck = new CountDownLatch(1);
+    try (UsageRecorder recorder = recorder(stuckProducer(senderStuck)).queueCapacity(1).spoolMaxBytes(300).build()) {
+      recorder.record(event("support", 1));
+      assertTrue(senderStuck.await(10, TimeUnit.SECONDS));
+      recorder.record(event("support", 2)); // waits in the queue
+      assertEquals(Receipt.Status.SPOOLED, recorder.record(event("support", 3)).get(10, TimeUnit.SECONDS).status());
+      assertEquals(Receipt.Status.SPOOLED, recorder.record(event("support", 4)).get(10, TimeUnit.SECONDS).status());
+      CompletableFuture<Receipt> lost = recorder.record(event("support", 5));
+      ExecutionException e = assertThrows(ExecutionException.class, () -> lost.get(10, TimeUnit.SECONDS));
+      assertTrue(e.getCause() instanceof SpoolFullException, e.getCause().toString());
+      assertEquals(1.0, count("dropped"));
+    }
+  }
+
+  @Test
+  void failsTheFutureWhenKafkaRejectsAnEventForGood() {
+    try (UsageRecorder recorder = recorder(producer).build()) {
+      CompletableFuture<Receipt> receipt = recorder.record(event("support", 1));
+      Await.until(BOUND, () -> producer.history().size() == 1, () -> "the send");
+      producer.errorNext(new RecordTooLargeException("too large"));
+      ExecutionException e = assertThrows(ExecutionException.class, () -> receipt.get(10, TimeUnit.SECONDS));
+      assertTrue(e.getCause() instanceof RecordTooLargeException);
+      assertEquals(1.0, count("dropped"));
+      assertEquals(0.0, count("spooled"));
+    }
   }
 
   @Test
@@ -114,6 +159,39 @@ class UsageRecorderTest {
     assertEquals(2, earlier.variant());
     assertTrue(earlier.toString().compareTo(later.toString()) < 0);
     assertEquals(1_700_000_000_000L, earlier.getMostSignificantBits() >>> 16);
+  }
+
+  /** A producer whose send never returns, like one stuck waiting for metadata. */
+  private MockProducer<String, UsageEvent> stuckProducer(CountDownLatch stuck) {
+    return new MockProducer<>(false, null, topics.usage.keySerde().serializer(), topics.usage.valueSerde().serializer()) {
+      @Override
+      public synchronized Future<RecordMetadata> send(ProducerRecord<String, UsageEvent> record, Callback callback) {
+        stuck.countDown();
+        try {
+          new CountDownLatch(1).await(); // until the test's recorder is closed and the thread abandoned
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return super.send(record, callback);
+      }
+    };
+  }
+
+  private double count(String outcome) {
+    var counter = meters.find("tokenledger.recorder.events").tag("outcome", outcome).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  private java.util.List<Path> segmentFiles() {
+    try (Stream<Path> files = Files.list(spool)) {
+      return files.toList();
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private boolean allEmpty() {
+    return segmentFiles().stream().allMatch(p -> p.toFile().length() == 0);
   }
 
   private static UsageEvent event(String team, long input) {
