@@ -29,7 +29,11 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -164,6 +168,11 @@ public final class UsageRecorder implements AutoCloseable {
 
   private void send(Pending pending) {
     UsageEvent event = pending.event();
+    if (kafkaFailing()) {
+      // Don't block on a broker we know is away; the replayer probes and closes the circuit.
+      spool(event, pending.receipt(), "Kafka is unreachable");
+      return;
+    }
     long start = System.nanoTime();
     try {
       producer.send(keyedByTeam(event), (metadata, error) -> {
@@ -183,7 +192,7 @@ public final class UsageRecorder implements AutoCloseable {
 
   private void sendFailed(Pending pending, Exception error) {
     metrics.failed.increment();
-    if (isRetriable(error)) {
+    if (!isPermanent(error)) {
       lastFailureNanos.set(System.nanoTime());
       spool(pending.event(), pending.receipt(), "Kafka did not take it (" + error + ")");
     } else {
@@ -214,8 +223,7 @@ public final class UsageRecorder implements AutoCloseable {
     long backoffMillis = FIRST_BACKOFF_MILLIS;
     long nextAttemptNanos = 0;
     while (!closing) {
-      boolean healthy = lastSuccessNanos.get() > lastFailureNanos.get();
-      if (healthy || System.nanoTime() >= nextAttemptNanos) {
+      if (!kafkaFailing() || System.nanoTime() >= nextAttemptNanos) {
         List<Path> sealed = spool.sealedSegments();
         boolean delivered = true;
         for (Path segment : sealed) {
@@ -251,7 +259,7 @@ public final class UsageRecorder implements AutoCloseable {
         try {
           acks.get(i).get();
         } catch (ExecutionException e) {
-          if (isRetriable(e.getCause())) {
+          if (!isPermanent(e.getCause())) {
             lastFailureNanos.set(System.nanoTime());
             return false;
           }
@@ -281,9 +289,19 @@ public final class UsageRecorder implements AutoCloseable {
     return new ProducerRecord<>(topic.name(), null, event.getEventTime().toEpochMilli(), event.getTeam(), event);
   }
 
-  private static boolean isRetriable(Throwable error) {
-    return error instanceof RetriableException || error instanceof org.apache.kafka.common.errors.TimeoutException
-        || error instanceof IllegalStateException; // producer closed under us during shutdown
+  /**
+   * Errors that sending the same record again can never fix. Anything else (timeouts, an
+   * unreachable broker, a producer closed during shutdown, missing ACLs) is spooled and
+   * replayed, because dropping usage is worse than holding it.
+   */
+  private static boolean isPermanent(Throwable error) {
+    return error instanceof RecordTooLargeException || error instanceof RecordBatchTooLargeException
+        || error instanceof SerializationException || error instanceof InvalidTopicException
+        || error instanceof InvalidRecordException;
+  }
+
+  private boolean kafkaFailing() {
+    return lastFailureNanos.get() > lastSuccessNanos.get();
   }
 
   private void pause(long millis) {
@@ -319,11 +337,15 @@ public final class UsageRecorder implements AutoCloseable {
     }
     try {
       sender.join(closeTimeout.toMillis());
+      List<Pending> unsent = new ArrayList<>();
+      queue.drainTo(unsent); // the sender is stuck on a send: keep what waits behind it
+      unsent.forEach(p -> spool(p.event(), p.receipt(), "the recorder closed before Kafka took it"));
       replayer.join(closeTimeout.toMillis());
+      producer.close(closeTimeout); // fails what it could not send; the callbacks spool those
+      sender.join(closeTimeout.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    producer.close(closeTimeout); // fails what it could not send; the callbacks spool those
     try {
       spool.close();
     } catch (IOException e) {

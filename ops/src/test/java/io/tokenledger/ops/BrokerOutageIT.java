@@ -1,0 +1,161 @@
+package io.tokenledger.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tokenledger.aggregation.AggregationApp;
+import io.tokenledger.aggregation.AggregationSettings;
+import io.tokenledger.aggregation.pricing.PriceBook;
+import io.tokenledger.ingest.recorder.EventIds;
+import io.tokenledger.ingest.recorder.Receipt;
+import io.tokenledger.ingest.recorder.UsageRecorder;
+import io.tokenledger.ops.broker.DevBroker;
+import io.tokenledger.ops.cli.Ports;
+import io.tokenledger.schemas.PriceVersion;
+import io.tokenledger.schemas.UsageAggregate;
+import io.tokenledger.schemas.UsageEvent;
+import io.tokenledger.schemas.streams.StreamsApps;
+import io.tokenledger.schemas.topics.TopicApplier;
+import io.tokenledger.schemas.topics.Topics;
+import io.tokenledger.testing.TopicReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+/**
+ * No usage is lost when Kafka goes away: events recorded while the broker is down are
+ * spooled, survive a restart of the recorder, and reach the aggregates exactly once when the
+ * broker is back.
+ */
+class BrokerOutageIT {
+  private static final Duration BOUND = Duration.ofSeconds(120);
+  private static final long COST_PER_EVENT_NANO_USD = 2_500_000; // 1,000 input tokens at $2.50 per 1M
+
+  @Test
+  void everyEventRecordedAcrossABrokerOutageAndARecorderRestartIsCountedExactlyOnce() throws Exception {
+    Path brokerDir = Files.createTempDirectory(Path.of("target"), "outage-broker");
+    Path spool = Files.createTempDirectory(Path.of("target"), "outage-spool");
+    int port = Ports.free();
+    int controllerPort = Ports.free();
+    DevBroker broker = DevBroker.start(brokerDir, "127.0.0.1", port, controllerPort);
+    String bootstrap = broker.bootstrapServers();
+
+    Map<String, Object> config = new HashMap<>();
+    config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    config.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory(Path.of("target"), "outage-state").toString());
+    config.put(AggregationSettings.PREFIX + "grace", "10m"); // replayed events are on time
+    config.put(AggregationSettings.PREFIX + "live-emit-interval", "200ms");
+    Topics topics = Topics.from(config);
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      TopicApplier.apply(admin, topics.all());
+    }
+    seedPrice(bootstrap, topics);
+    KafkaStreams aggregation = new KafkaStreams(
+        AggregationApp.buildTopology(topics, AggregationSettings.from(config)), AggregationApp.config(config));
+    StreamsApps.replaceFailedThreads(aggregation, AggregationApp.APPLICATION_ID);
+    aggregation.start();
+
+    try {
+      // 1. Broker up: 30 events are sent.
+      UsageRecorder first = recorder(bootstrap, topics, spool);
+      List<Receipt> before = recordAll(first, 30);
+      assertTrue(before.stream().allMatch(r -> r.status() == Receipt.Status.SENT), "sent while Kafka is up");
+
+      // 2. Broker down: 40 more events, then the recording process restarts (close + new recorder).
+      broker.close();
+      List<CompletableFuture<Receipt>> during = recordAsync(first, 40);
+      first.close();
+      List<Receipt> spooled = join(during);
+      assertTrue(spooled.stream().allMatch(r -> r.status() == Receipt.Status.SPOOLED),
+          "nothing can be sent while Kafka is down: " + spooled);
+
+      UsageRecorder second = recorder(bootstrap, topics, spool);
+      List<CompletableFuture<Receipt>> afterRestart = recordAsync(second, 20);
+
+      // 3. Broker back: the spool is replayed and the new events go through.
+      broker = DevBroker.start(brokerDir, "127.0.0.1", port, controllerPort);
+      join(afterRestart);
+      List<CompletableFuture<Receipt>> last = recordAsync(second, 10);
+      join(last);
+
+      try (TopicReader<String, UsageAggregate> aggregates = new TopicReader<>(bootstrap, topics.teamAggregates1m)) {
+        List<ConsumerRecord<String, UsageAggregate>> read = aggregates.readUntil(BOUND,
+            records -> events(records) >= 100, "100 events counted");
+        assertEquals(100, events(read), "every event once: none lost, none doubled");
+        assertEquals(100 * COST_PER_EVENT_NANO_USD, latestPerWindow(read).stream()
+            .mapToLong(UsageAggregate::getCostNanoUsd).sum());
+      }
+      second.close();
+    } finally {
+      StreamsApps.close(aggregation, Duration.ofSeconds(30));
+      broker.close();
+    }
+  }
+
+  private static UsageRecorder recorder(String bootstrap, Topics topics, Path spool) {
+    return UsageRecorder.builder(topics.usage)
+        .producerConfig(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+            ProducerConfig.MAX_BLOCK_MS_CONFIG, 2_000, ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000,
+            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 5_000))
+        .spoolDirectory(spool).closeTimeout(Duration.ofSeconds(5)).closeOnShutdown(false).build();
+  }
+
+  private static List<Receipt> recordAll(UsageRecorder recorder, int count) throws Exception {
+    return join(recordAsync(recorder, count));
+  }
+
+  private static List<CompletableFuture<Receipt>> recordAsync(UsageRecorder recorder, int count) {
+    List<CompletableFuture<Receipt>> receipts = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      receipts.add(recorder.record(UsageEvent.newBuilder().setEventId(EventIds.newId()).setEventTime(Instant.now())
+          .setTeam("support").setWorkflow("triage").setService("support-bot").setProvider("openai")
+          .setModel("gpt-4o").setUncachedInputTokens(1_000).build()));
+    }
+    return receipts;
+  }
+
+  private static List<Receipt> join(List<CompletableFuture<Receipt>> receipts) throws Exception {
+    List<Receipt> done = new ArrayList<>();
+    for (CompletableFuture<Receipt> receipt : receipts) {
+      done.add(receipt.get(BOUND.toSeconds(), TimeUnit.SECONDS));
+    }
+    return done;
+  }
+
+  private static long events(List<ConsumerRecord<String, UsageAggregate>> records) {
+    return latestPerWindow(records).stream().mapToLong(UsageAggregate::getEventCount).sum();
+  }
+
+  private static List<UsageAggregate> latestPerWindow(List<ConsumerRecord<String, UsageAggregate>> records) {
+    Map<Instant, UsageAggregate> latest = new HashMap<>();
+    records.forEach(r -> latest.put(r.value().getWindowStart(), r.value()));
+    return List.copyOf(latest.values());
+  }
+
+  private static void seedPrice(String bootstrap, Topics topics) throws Exception {
+    PriceVersion price = PriceVersion.newBuilder().setProvider("openai").setModel("gpt-4o")
+        .setEffectiveFrom(Instant.parse("2025-01-01T00:00:00Z")).setUncachedInputMicroUsdPerMtok(2_500_000)
+        .setCacheReadMicroUsdPerMtok(1_250_000).setCacheWriteMicroUsdPerMtok(2_500_000)
+        .setOutputMicroUsdPerMtok(10_000_000).setReasoningMicroUsdPerMtok(10_000_000).build();
+    try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+        topics.prices.keySerde().serializer(), topics.prices.valueSerde().serializer())) {
+      producer.send(new ProducerRecord<>(topics.prices.name(), PriceBook.catalogKey(price), price)).get();
+    }
+  }
+}
