@@ -56,7 +56,7 @@ public final class AggregationApp {
     topology.addSource(USAGE_SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
         topics.usage.name());
     topology.addProcessor(INTAKE, () -> new UsageIntake(topics.usage.valueSerde().deserializer(),
-        new UsageValidator(settings.maxTokensPerBucket()), settings.maxFutureSkew(), DEDUP, DEAD_LETTER_SINK),
+        new UsageValidator(settings.maxTokensPerBucket(), settings.maxFutureSkew()), DEDUP, DEAD_LETTER_SINK),
         USAGE_SOURCE);
     topology.addSink(DEAD_LETTER_SINK, topics.deadLetters.name(), topics.deadLetters.keySerde().serializer(),
         topics.deadLetters.valueSerde().serializer(), INTAKE);

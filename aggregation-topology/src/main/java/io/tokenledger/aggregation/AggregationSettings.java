@@ -31,7 +31,7 @@ public record AggregationSettings(Duration grace, Duration liveEmitInterval, Dur
         duration(config, PREFIX + "grace", Duration.ofMinutes(1)),
         duration(config, PREFIX + "live-emit-interval", Duration.ofSeconds(1)),
         duration(config, PREFIX + "dedup-horizon", Duration.ofHours(24)),
-        duration(config, PREFIX + "max-future-skew", Duration.ofMinutes(5)),
+        duration(config, PREFIX + "max-future-skew", UsageValidator.DEFAULT_MAX_FUTURE_SKEW),
         ConfigValues.longValue(config, "tokenledger.validation.max-tokens-per-bucket",
             UsageValidator.DEFAULT_MAX_TOKENS_PER_BUCKET),
         duration(config, PREFIX + "window-retention", Duration.ofDays(7)));

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class SchemaHistoryTest {
   private static final List<Schema> CURRENT = List.of(UsageEvent.getClassSchema(), PriceVersion.getClassSchema(),
       Budget.getClassSchema(), UsageAggregate.getClassSchema(), BudgetAlert.getClassSchema(),
-      DeadLetter.getClassSchema());
+      DeadLetter.getClassSchema(), ApiKey.getClassSchema());
 
   @Test
   void everyCurrentSchemaIsTheNewestReleasedVersion() {

@@ -5,8 +5,6 @@ import io.tokenledger.schemas.serde.UndecodableException;
 import io.tokenledger.schemas.validation.UsageValidator;
 import io.tokenledger.schemas.validation.Violation;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -26,16 +24,14 @@ public final class UsageIntake implements Processor<byte[], byte[], Object, Obje
 
   private final Deserializer<UsageEvent> decoder;
   private final UsageValidator validator;
-  private final Duration maxFutureSkew;
   private final String acceptedChild;
   private final String rejectedChild;
   private ProcessorContext<Object, Object> context;
 
-  public UsageIntake(Deserializer<UsageEvent> decoder, UsageValidator validator, Duration maxFutureSkew,
-      String acceptedChild, String rejectedChild) {
+  public UsageIntake(Deserializer<UsageEvent> decoder, UsageValidator validator, String acceptedChild,
+      String rejectedChild) {
     this.decoder = decoder;
     this.validator = validator;
-    this.maxFutureSkew = maxFutureSkew;
     this.acceptedChild = acceptedChild;
     this.rejectedChild = rejectedChild;
   }
@@ -61,18 +57,13 @@ public final class UsageIntake implements Processor<byte[], byte[], Object, Obje
       reject(record, "INVALID", "Value is empty (null); a usage event is required", null, null);
       return;
     }
-    List<Violation> violations = validator.validate(event);
+    // The record's timestamp is when it was produced: event times may not lie ahead of it.
+    List<Violation> violations = validator.validate(event, record.timestamp());
     if (!violations.isEmpty()) {
       reject(record, "INVALID", UsageValidator.describe(violations), event.getEventId(), event.getTeam());
       return;
     }
     long eventTime = event.getEventTime().toEpochMilli();
-    if (record.timestamp() > 0 && eventTime > record.timestamp() + maxFutureSkew.toMillis()) {
-      reject(record, "INVALID", "event_time " + event.getEventTime() + " is more than " + maxFutureSkew
-          + " after the record was produced (" + Instant.ofEpochMilli(record.timestamp())
-          + "); fix the producer's clock", event.getEventId(), event.getTeam());
-      return;
-    }
     byte[] team = event.getTeam().getBytes(StandardCharsets.UTF_8);
     if (!Arrays.equals(team, record.key())) {
       reject(record, "KEY_MISMATCH", "Record key must be the event's team '" + event.getTeam()

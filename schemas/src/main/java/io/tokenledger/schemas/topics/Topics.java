@@ -1,5 +1,6 @@
 package io.tokenledger.schemas.topics;
 
+import io.tokenledger.schemas.ApiKey;
 import io.tokenledger.schemas.Budget;
 import io.tokenledger.schemas.BudgetAlert;
 import io.tokenledger.schemas.DeadLetter;
@@ -40,6 +41,8 @@ public final class Topics {
   public final Topic<byte[], DeadLetter> deadLetters;
   /** Budget threshold alerts. Key: budget_id. */
   public final Topic<String, BudgetAlert> budgetAlerts;
+  /** HTTP ingest API keys (hashed). Key: key_id. Compacted. */
+  public final Topic<String, ApiKey> apiKeys;
 
   private final Map<String, ?> config;
   private final String prefix;
@@ -59,6 +62,7 @@ public final class Topics {
     deadLetters = topic("deadletter", Serdes.ByteArray(), avro.serde(DeadLetter.class),
         TopicSpec.deleteAfter(3, MONTH));
     budgetAlerts = topic("alerts.budget", text, avro.serde(BudgetAlert.class), TopicSpec.deleteAfter(3, MONTH));
+    apiKeys = topic("apikeys", text, avro.serde(ApiKey.class), TopicSpec.compacted(1));
   }
 
   public static Topics from(Map<String, ?> config) {
@@ -70,7 +74,7 @@ public final class Topics {
   }
 
   public List<Topic<?, ?>> all() {
-    return List.of(usage, prices, budgets, teamAggregates1m, lateUsage, deadLetters, budgetAlerts);
+    return List.of(usage, prices, budgets, teamAggregates1m, lateUsage, deadLetters, budgetAlerts, apiKeys);
   }
 
   private <K, V> Topic<K, V> topic(String logical, Serde<K> keys, Serde<V> values, TopicSpec spec) {

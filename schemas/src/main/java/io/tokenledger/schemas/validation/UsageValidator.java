@@ -1,6 +1,8 @@
 package io.tokenledger.schemas.validation;
 
 import io.tokenledger.schemas.UsageEvent;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -16,20 +18,40 @@ public final class UsageValidator {
   public static final int MAX_ID_LENGTH = 128;
   public static final int MAX_NAME_LENGTH = 200;
   public static final int MAX_REQUESTS_PER_EVENT = 1_000_000;
+  /** How far an event time may lie ahead of the clock it is checked against (clock skew). */
+  public static final Duration DEFAULT_MAX_FUTURE_SKEW = Duration.ofMinutes(5);
 
   private final long maxTokensPerBucket;
+  private final long maxFutureSkewMillis;
 
-  public UsageValidator(long maxTokensPerBucket) {
+  public UsageValidator(long maxTokensPerBucket, Duration maxFutureSkew) {
     if (maxTokensPerBucket <= 0) {
       throw new IllegalArgumentException("maxTokensPerBucket must be positive, was " + maxTokensPerBucket);
     }
     this.maxTokensPerBucket = maxTokensPerBucket;
+    this.maxFutureSkewMillis = maxFutureSkew.toMillis();
   }
 
   public static UsageValidator withDefaults() {
-    return new UsageValidator(DEFAULT_MAX_TOKENS_PER_BUCKET);
+    return new UsageValidator(DEFAULT_MAX_TOKENS_PER_BUCKET, DEFAULT_MAX_FUTURE_SKEW);
   }
 
+  /**
+   * All rules, with the event time checked against a reference clock: the caller's clock in
+   * the recorder and gateway, the record's produce time in the topology. A future event time
+   * would make every other event look late, so it is refused.
+   */
+  public List<Violation> validate(UsageEvent event, long referenceMillis) {
+    List<Violation> violations = validate(event);
+    Instant eventTime = event.getEventTime();
+    if (eventTime != null && eventTime.toEpochMilli() > referenceMillis + maxFutureSkewMillis) {
+      violations.add(new Violation("event_time", eventTime + " is more than " + Duration.ofMillis(maxFutureSkewMillis)
+          + " after " + Instant.ofEpochMilli(referenceMillis) + "; event times must not be in the future (check the clock)"));
+    }
+    return violations;
+  }
+
+  /** All rules that do not depend on a clock. */
   public List<Violation> validate(UsageEvent event) {
     List<Violation> violations = new ArrayList<>();
     name(violations, "event_id", event.getEventId(), MAX_ID_LENGTH);

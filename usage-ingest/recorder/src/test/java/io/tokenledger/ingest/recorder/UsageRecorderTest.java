@@ -47,7 +47,7 @@ class UsageRecorderTest {
   }
 
   @Test
-  void sendsKeyedByTeamWithTheEventTimeAndCompletesOnlyWhenKafkaAcknowledges() throws Exception {
+  void sendsKeyedByTeamStampedWhenProducedAndCompletesOnlyWhenKafkaAcknowledges() throws Exception {
     try (UsageRecorder recorder = recorder(producer).build()) {
       UsageEvent event = event("support", 100);
       CompletableFuture<Receipt> receipt = recorder.record(event);
@@ -58,7 +58,7 @@ class UsageRecorderTest {
       assertEquals(Receipt.Status.SENT, receipt.get(10, TimeUnit.SECONDS).status());
       var sent = producer.history().get(0);
       assertEquals("support", sent.key());
-      assertEquals(event.getEventTime().toEpochMilli(), sent.timestamp());
+      assertEquals(null, sent.timestamp(), "Kafka stamps the produce time; the event time travels in the event");
       assertEquals(topics.usage.name(), sent.topic());
       assertEquals(event, sent.value());
       assertEquals(1.0, count("sent"));
@@ -76,6 +76,15 @@ class UsageRecorderTest {
       assertTrue(e.getMessage().contains("uncached_input_tokens: must not be negative, was -1"), e.getMessage());
       assertTrue(producer.history().isEmpty());
       assertEquals(0.0, count("recorded"));
+    }
+  }
+
+  @Test
+  void refusesAnEventTimeInTheFuture() {
+    try (UsageRecorder recorder = recorder(producer).build()) {
+      UsageEvent future = UsageEvent.newBuilder(event("support", 1)).setEventTime(Instant.now().plusSeconds(3600)).build();
+      InvalidUsageException e = assertThrows(InvalidUsageException.class, () -> recorder.record(future));
+      assertEquals("event_time", e.violations().get(0).field());
     }
   }
 

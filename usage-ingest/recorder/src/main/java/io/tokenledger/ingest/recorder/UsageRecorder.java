@@ -135,7 +135,7 @@ public final class UsageRecorder implements AutoCloseable {
    *     rejected it for good)
    */
   public CompletableFuture<Receipt> record(UsageEvent event) {
-    List<Violation> violations = validator.validate(event);
+    List<Violation> violations = validator.validate(event, System.currentTimeMillis());
     if (!violations.isEmpty()) {
       throw new InvalidUsageException(event.getEventId(), violations);
     }
@@ -285,8 +285,13 @@ public final class UsageRecorder implements AutoCloseable {
     }
   }
 
+  /**
+   * Keyed by team; the record timestamp is left to the producer (now), so the broker never
+   * refuses an old or replayed event and retention counts from when Kafka got it. The event
+   * time travels in the event, where pricing and windows read it.
+   */
   private ProducerRecord<String, UsageEvent> keyedByTeam(UsageEvent event) {
-    return new ProducerRecord<>(topic.name(), null, event.getEventTime().toEpochMilli(), event.getTeam(), event);
+    return new ProducerRecord<>(topic.name(), event.getTeam(), event);
   }
 
   /**

@@ -1,0 +1,245 @@
+package io.tokenledger.ingest.gateway;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tokenledger.ingest.gateway.auth.ApiKeyDirectory;
+import io.tokenledger.ingest.gateway.request.FieldError;
+import io.tokenledger.ingest.gateway.request.UsageRequestParser;
+import io.tokenledger.schemas.UsageEvent;
+import io.tokenledger.schemas.topics.Topic;
+import io.tokenledger.schemas.validation.UsageValidator;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * HTTP ingest for services that are not on the JVM.
+ *
+ * <ul>
+ *   <li>{@code POST /v1/usage}: one event or a batch, authenticated by a team's API key.
+ *       Answers 202 only once Kafka acknowledged every event ({@code acks=all}); 400 names
+ *       each offending field; 401/403 for keys; 413 for oversized bodies; 429 when too many
+ *       events wait for Kafka; 503 when Kafka does not acknowledge in time. A request is all
+ *       or nothing for validation; after a 429/503 the client resends the same event ids,
+ *       which the topology counts once.
+ *   <li>{@code GET /healthz}, {@code GET /metrics} (Prometheus).
+ * </ul>
+ * No local spool: a 202 must mean Kafka has it, and the client keeps what was not accepted.
+ */
+public final class IngestGateway implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(IngestGateway.class);
+  private static final String JSON = "application/json";
+
+  private final Topic<String, UsageEvent> topic;
+  private final Producer<String, UsageEvent> producer;
+  private final ApiKeyDirectory keys;
+  private final GatewaySettings settings;
+  private final UsageRequestParser parser;
+  private final PrometheusMeterRegistry meters;
+  private final Semaphore inFlight;
+  private final ObjectMapper json = new ObjectMapper();
+  private final AtomicLong lastSuccessNanos = new AtomicLong();
+  private final AtomicLong lastFailureNanos = new AtomicLong();
+  private final Map<Integer, Counter> responses = new HashMap<>();
+  private final Counter acceptedEvents;
+  private final Timer requestLatency;
+  private final Javalin app;
+
+  public IngestGateway(Topic<String, UsageEvent> topic, Producer<String, UsageEvent> producer, ApiKeyDirectory keys,
+      GatewaySettings settings, PrometheusMeterRegistry meters) {
+    this.topic = topic;
+    this.producer = producer;
+    this.keys = keys;
+    this.settings = settings;
+    this.parser = new UsageRequestParser(UsageValidator.withDefaults(), settings.maxEventsPerRequest());
+    this.meters = meters;
+    this.inFlight = new Semaphore(settings.maxInFlightEvents());
+    for (int status : new int[] {202, 400, 401, 403, 413, 429, 503}) {
+      responses.put(status, Counter.builder("tokenledger.gateway.responses").tag("status", Integer.toString(status))
+          .description("POST /v1/usage answers by status").register(meters));
+    }
+    this.acceptedEvents = Counter.builder("tokenledger.gateway.events.accepted")
+        .description("Events acknowledged by Kafka and answered 202").register(meters);
+    this.requestLatency = Timer.builder("tokenledger.gateway.request.latency").publishPercentiles(0.5, 0.99)
+        .description("POST /v1/usage, from request to answer").register(meters);
+    this.app = Javalin.create(config -> {
+      config.showJavalinBanner = false;
+      config.http.maxRequestSize = settings.maxBodyBytes();
+    });
+    app.post("/v1/usage", this::ingest);
+    app.get("/healthz", this::health);
+    app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(meters.scrape()));
+  }
+
+  /** The producer the gateway should use: idempotent, acks=all, failing within seconds. */
+  public static Producer<String, UsageEvent> producer(Map<String, Object> config, Topic<String, UsageEvent> topic) {
+    Map<String, Object> reliable = new HashMap<>(config);
+    reliable.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "tokenledger-ingest-gateway");
+    reliable.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 2);
+    reliable.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    reliable.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
+    reliable.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+    reliable.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000);
+    reliable.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    reliable.put(ProducerConfig.ACKS_CONFIG, "all");
+    return new KafkaProducer<>(reliable, topic.keySerde().serializer(), topic.valueSerde().serializer());
+  }
+
+  public IngestGateway start(String host, int port) {
+    app.start(host, port);
+    log.info("Ingest gateway listening on {}:{}, writing to {}", host, app.port(), topic.name());
+    return this;
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  private void ingest(Context ctx) {
+    long start = System.nanoTime();
+    ApiKeyDirectory.Identity identity = keys.identify(ctx.header("Authorization"));
+    if (identity instanceof ApiKeyDirectory.Refused refused) {
+      answer(ctx, 401, error("unauthorized", refused.reason()), start);
+      return;
+    }
+    ApiKeyDirectory.Team caller = (ApiKeyDirectory.Team) identity;
+    long declared = ctx.contentLength();
+    if (declared > settings.maxBodyBytes()) {
+      answer(ctx, 413, error("body_too_large", "the body is " + declared + " bytes; send at most "
+          + settings.maxBodyBytes() + " bytes per request (split the batch)"), start);
+      return;
+    }
+    byte[] body = ctx.bodyAsBytes();
+    if (body.length > settings.maxBodyBytes()) {
+      answer(ctx, 413, error("body_too_large", "send at most " + settings.maxBodyBytes() + " bytes per request"), start);
+      return;
+    }
+    UsageRequestParser.Parsed parsed = parser.parse(body, caller.team());
+    if (!parsed.errors().isEmpty()) {
+      answer(ctx, 400, invalid(parsed.errors()), start);
+      return;
+    }
+    List<UsageEvent> events = parsed.events();
+    for (int i = 0; i < events.size(); i++) {
+      if (!events.get(i).getTeam().equals(caller.team())) {
+        answer(ctx, 403, error("forbidden", "API key " + caller.keyId() + " may only write usage for team '"
+            + caller.team() + "'; event " + i + " (" + events.get(i).getEventId() + ") is for team '"
+            + events.get(i).getTeam() + "'. Nothing was accepted."), start);
+        return;
+      }
+    }
+    if (!inFlight.tryAcquire(events.size())) {
+      ctx.header("Retry-After", Long.toString(settings.retryAfter().toSeconds()));
+      answer(ctx, 429, error("overloaded", "too many events are waiting for Kafka; retry after "
+          + settings.retryAfter().toSeconds() + " s with the same event ids"), start);
+      return;
+    }
+    ctx.future(() -> send(events).orTimeout(settings.ackTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .handle((metadata, failure) -> {
+          inFlight.release(events.size());
+          if (failure == null) {
+            lastSuccessNanos.set(System.nanoTime());
+            acceptedEvents.increment(events.size());
+            answer(ctx, 202, accepted(events, metadata), start);
+          } else {
+            lastFailureNanos.set(System.nanoTime());
+            log.warn("Kafka did not acknowledge {} usage events of team {} within {}: {}", events.size(),
+                caller.team(), settings.ackTimeout(), failure.toString());
+            ctx.header("Retry-After", Long.toString(settings.retryAfter().toSeconds()));
+            answer(ctx, 503, error("kafka_unavailable", "Kafka did not acknowledge the events in time; nothing "
+                + "is lost by resending the same request (same event ids) after "
+                + settings.retryAfter().toSeconds() + " s"), start);
+          }
+          return null;
+        }));
+  }
+
+  private CompletableFuture<List<RecordMetadata>> send(List<UsageEvent> events) {
+    List<CompletableFuture<RecordMetadata>> acks = new ArrayList<>(events.size());
+    for (UsageEvent event : events) {
+      CompletableFuture<RecordMetadata> ack = new CompletableFuture<>();
+      try {
+        producer.send(new ProducerRecord<>(topic.name(), event.getTeam(), event), (metadata, error) -> {
+              if (error == null) {
+                ack.complete(metadata);
+              } else {
+                ack.completeExceptionally(error);
+              }
+            });
+      } catch (RuntimeException e) {
+        ack.completeExceptionally(e);
+      }
+      acks.add(ack);
+    }
+    return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
+        .thenApply(done -> acks.stream().map(CompletableFuture::join).toList());
+  }
+
+  private void health(Context ctx) {
+    boolean kafkaFailing = lastFailureNanos.get() > lastSuccessNanos.get();
+    ObjectNode body = json.createObjectNode()
+        .put("status", keys.loaded() && !kafkaFailing ? "ok" : "degraded")
+        .put("api_keys", keys.loaded() ? "loaded" : "loading")
+        .put("kafka", kafkaFailing ? "last send failed" : "ok");
+    ctx.status(keys.loaded() && !kafkaFailing ? 200 : 503).contentType(JSON).result(body.toString());
+  }
+
+  private void answer(Context ctx, int status, ObjectNode body, long startNanos) {
+    ctx.status(status).contentType(JSON).result(body.toString());
+    responses.get(status).increment();
+    requestLatency.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+  }
+
+  private ObjectNode error(String code, String message) {
+    return json.createObjectNode().put("error", code).put("message", message);
+  }
+
+  private ObjectNode invalid(List<FieldError> errors) {
+    ObjectNode body = error("invalid_request", errors.size() + " problem(s) found; nothing was accepted. "
+        + "Fix the fields below and resend the whole request.");
+    ArrayNode list = body.putArray("errors");
+    for (FieldError e : errors) {
+      ObjectNode item = list.addObject();
+      if (e.index() >= 0) {
+        item.put("index", e.index());
+      }
+      item.put("field", e.field()).put("problem", e.problem());
+    }
+    return body;
+  }
+
+  private ObjectNode accepted(List<UsageEvent> events, List<RecordMetadata> metadata) {
+    ObjectNode body = json.createObjectNode().put("accepted", events.size());
+    ArrayNode list = body.putArray("events");
+    for (int i = 0; i < events.size(); i++) {
+      list.addObject().put("event_id", events.get(i).getEventId())
+          .put("partition", metadata.get(i).partition()).put("offset", metadata.get(i).offset());
+    }
+    return body;
+  }
+
+  @Override
+  public void close() {
+    app.stop();
+    producer.close();
+    meters.close();
+  }
+}
