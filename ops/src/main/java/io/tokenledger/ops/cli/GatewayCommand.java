@@ -1,0 +1,52 @@
+package io.tokenledger.ops.cli;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tokenledger.ingest.gateway.GatewaySettings;
+import io.tokenledger.ingest.gateway.IngestGateway;
+import io.tokenledger.ingest.gateway.auth.ApiKeyDirectory;
+import io.tokenledger.schemas.topics.Topics;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "ingest-gateway", mixinStandardHelpOptions = true,
+    description = "Runs the HTTP ingest gateway (POST /v1/usage, GET /healthz, GET /metrics) until Ctrl-C/SIGTERM.")
+public final class GatewayCommand implements Callable<Integer> {
+  @Mixin KafkaOptions kafka;
+
+  @Option(names = "--host", defaultValue = "127.0.0.1",
+      description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for all interfaces).")
+  String host;
+
+  @Option(names = "--port", defaultValue = "8080", description = "Port (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Override
+  public Integer call() throws Exception {
+    Map<String, Object> settings = kafka.settings();
+    Topics topics = Topics.from(settings);
+    kafka.applyTopics(topics);
+    ApiKeyDirectory keys = new ApiKeyDirectory(kafka.bootstrapServers, topics.apiKeys);
+    if (!keys.awaitLoaded(Duration.ofSeconds(60))) {
+      System.err.println("Could not read the API keys from " + topics.apiKeys.name() + " within 60 s; is Kafka up?");
+      return 1;
+    }
+    IngestGateway gateway = new IngestGateway(topics.usage,
+        IngestGateway.producer(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers), topics.usage),
+        keys, GatewaySettings.from(settings), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start(host, port);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      gateway.close();
+      stopped.countDown();
+    }, "gateway-stop"));
+    System.out.println("Ingest gateway on http://" + host + ":" + gateway.port() + "/v1/usage (Ctrl-C to stop)");
+    stopped.await();
+    return 0;
+  }
+}
