@@ -383,7 +383,11 @@ public final class UsageRecorder implements AutoCloseable {
       return this;
     }
 
-    Builder producer(Producer<String, UsageEvent> producer) {
+    /**
+     * A producer you own instead of one built from {@link #producerConfig}: it must itself be
+     * idempotent with acks=all (the recorder cannot enforce that on it). The recorder closes it.
+     */
+    public Builder producer(Producer<String, UsageEvent> producer) {
       this.producer = producer;
       return this;
     }
