@@ -48,7 +48,7 @@ class BrokerOutageIT {
   private static final long COST_PER_EVENT_NANO_USD = 2_500_000; // 1,000 input tokens at $2.50 per 1M
 
   @Test
-  void everyEventRecordedAcrossABrokerOutageAndARecorderRestartIsCountedExactlyOnce() throws Exception {
+  void everyEventRecordedAcrossABrokerOutageARecorderRestartAndAKilledRecordingProcessIsCountedExactlyOnce() throws Exception {
     Path brokerDir = Files.createTempDirectory(Path.of("target"), "outage-broker");
     Path spool = Files.createTempDirectory(Path.of("target"), "outage-spool");
     int port = Ports.free();
@@ -88,23 +88,43 @@ class BrokerOutageIT {
       UsageRecorder second = recorder(bootstrap, topics, spool);
       List<CompletableFuture<Receipt>> afterRestart = recordAsync(second, 20);
 
-      // 3. Broker back: the spool is replayed and the new events go through.
+      // Another recording process spools 15 events while Kafka is down and is killed (SIGKILL).
+      Path killedSpool = Files.createTempDirectory(Path.of("target"), "outage-killed-spool");
+      recordInAProcessThenKillIt(bootstrap, killedSpool, 15);
+
+      // 3. Broker back: both spools are replayed (the killed process's by a new recorder) and new events go through.
       broker = DevBroker.start(brokerDir, "127.0.0.1", port, controllerPort);
+      UsageRecorder successor = recorder(bootstrap, topics, killedSpool);
       join(afterRestart);
       List<CompletableFuture<Receipt>> last = recordAsync(second, 10);
       join(last);
 
       try (TopicReader<String, UsageAggregate> aggregates = new TopicReader<>(bootstrap, topics.teamAggregates1m)) {
         List<ConsumerRecord<String, UsageAggregate>> read = aggregates.readUntil(BOUND,
-            records -> events(records) >= 100, "100 events counted");
-        assertEquals(100, events(read), "every event once: none lost, none doubled");
-        assertEquals(100 * COST_PER_EVENT_NANO_USD, latestPerWindow(read).stream()
+            records -> events(records) >= 115, "115 events counted");
+        assertEquals(115, events(read), "every event once: none lost, none doubled");
+        assertEquals(115 * COST_PER_EVENT_NANO_USD, latestPerWindow(read).stream()
             .mapToLong(UsageAggregate::getCostNanoUsd).sum());
       }
       second.close();
+      successor.close();
     } finally {
       StreamsApps.close(aggregation, Duration.ofSeconds(30));
       broker.close();
+    }
+  }
+
+  /** Runs {@link SpoolingRecorderProcess} in its own JVM and kills it once its events are spooled. */
+  private static void recordInAProcessThenKillIt(String bootstrap, Path spool, int events) throws Exception {
+    Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.tokenledger", "-cp", System.getProperty("java.class.path"),
+        SpoolingRecorderProcess.class.getName(), bootstrap, spool.toAbsolutePath().toString(),
+        Topics.DEFAULT_PREFIX, Integer.toString(events)).redirectErrorStream(true).start();
+    try (var output = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream()))) {
+      CompletableFuture<String> spooled = CompletableFuture.supplyAsync(() -> output.lines()
+          .filter(line -> line.startsWith("SPOOLED ")).findFirst().orElse("exited without spooling"));
+      assertEquals("SPOOLED " + events, spooled.get(BOUND.toSeconds(), TimeUnit.SECONDS));
+      process.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL: no close, no flush
     }
   }
 
