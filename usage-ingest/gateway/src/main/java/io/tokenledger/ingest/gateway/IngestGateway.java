@@ -11,6 +11,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tokenledger.ingest.gateway.auth.ApiKeyDirectory;
 import io.tokenledger.ingest.gateway.request.FieldError;
 import io.tokenledger.ingest.gateway.request.UsageRequestParser;
+import io.tokenledger.ingest.recorder.UsageRecorder;
 import io.tokenledger.schemas.UsageEvent;
 import io.tokenledger.schemas.topics.Topic;
 import io.tokenledger.schemas.validation.UsageValidator;
@@ -89,18 +90,18 @@ public final class IngestGateway implements AutoCloseable {
     app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(meters.scrape()));
   }
 
-  /** The producer the gateway should use: idempotent, acks=all, failing within seconds. */
+  /**
+   * The producer the gateway should use: the recorder's reliable settings (idempotent,
+   * acks=all), with a shorter linger and a delivery timeout within the ack timeout.
+   */
   public static Producer<String, UsageEvent> producer(Map<String, Object> config, Topic<String, UsageEvent> topic) {
-    Map<String, Object> reliable = new HashMap<>(config);
-    reliable.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "tokenledger-ingest-gateway");
-    reliable.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 2);
-    reliable.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    reliable.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
-    reliable.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
-    reliable.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000);
-    reliable.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    reliable.put(ProducerConfig.ACKS_CONFIG, "all");
-    return new KafkaProducer<>(reliable, topic.keySerde().serializer(), topic.valueSerde().serializer());
+    Map<String, Object> gateway = new HashMap<>(config);
+    gateway.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "tokenledger-ingest-gateway");
+    gateway.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 2);
+    gateway.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+    gateway.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 14_000);
+    return new KafkaProducer<>(UsageRecorder.reliable(gateway), topic.keySerde().serializer(),
+        topic.valueSerde().serializer());
   }
 
   public IngestGateway start(String host, int port) {

@@ -112,12 +112,16 @@ public final class UsageRecorder implements AutoCloseable {
     return builder(topic).producerConfig(producerConfig).build();
   }
 
-  static Map<String, Object> reliable(Map<String, Object> producerConfig) {
+  /**
+   * Producer settings for usage: the caller's, over defaults that fail within seconds rather
+   * than the client's two minutes (so the recorder spools, or the gateway answers 503, in
+   * time); idempotence and acks=all are enforced and cannot be weakened.
+   */
+  public static Map<String, Object> reliable(Map<String, Object> producerConfig) {
     Map<String, Object> config = new HashMap<>(producerConfig);
     config.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "tokenledger-usage-recorder");
     config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
     config.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    // Fail over to the spool within seconds, not the client's default two minutes.
     config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
     config.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
     config.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
