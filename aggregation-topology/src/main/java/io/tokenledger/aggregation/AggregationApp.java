@@ -61,7 +61,7 @@ public final class AggregationApp {
     topology.addSink(DEAD_LETTER_SINK, topics.deadLetters.name(), topics.deadLetters.keySerde().serializer(),
         topics.deadLetters.valueSerde().serializer(), INTAKE);
 
-    topology.addProcessor(DEDUP, () -> new Deduplicator(DEDUP_STORE, settings.dedupHorizon()), INTAKE);
+    topology.addProcessor(DEDUP, () -> new Deduplicator(DEDUP_STORE), INTAKE);
     topology.addStateStore(Stores.windowStoreBuilder(
         Stores.persistentWindowStore(DEDUP_STORE, settings.dedupHorizon(), Duration.ofMillis(1), false),
         Serdes.String(), Serdes.Long()), DEDUP);

@@ -105,8 +105,9 @@ public final class WindowedAggregator implements Processor<String, PricedUsage, 
     return streamTime != Long.MIN_VALUE && windowStart + sizeMillis + graceMillis <= streamTime;
   }
 
+  /** Runs once per window boundary crossed, not per event: the scan is over closed windows only. */
   private void finalizeClosed() {
-    long lastClosedStart = streamTime - sizeMillis - graceMillis;
+    long lastClosedStart = Windows.start(streamTime - sizeMillis - graceMillis, sizeMillis);
     if (lastClosedStart < nextToFinalize) {
       return;
     }
@@ -119,7 +120,7 @@ public final class WindowedAggregator implements Processor<String, PricedUsage, 
         forward(window.key.key(), window.value);
       }
     }
-    nextToFinalize = lastClosedStart + 1;
+    nextToFinalize = lastClosedStart + sizeMillis;
     progress.put(NEXT_TO_FINALIZE, nextToFinalize);
   }
 

@@ -26,7 +26,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measures; method and figures go to BENCHMARKS.md.",
-    subcommands = {BenchCommand.Recorder.class, BenchCommand.Gateway.class})
+    subcommands = {BenchCommand.Recorder.class, BenchCommand.Gateway.class, BenchCommand.TopologyThroughput.class})
 public final class BenchCommand {
 
   static String machine() {
@@ -49,6 +49,55 @@ public final class BenchCommand {
           .measurementIterations(quick ? 2 : 5).measurementTime(TimeValue.seconds(quick ? 1 : 3))
           .jvmArgsAppend("-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.tokenledger", "-Xmx2g")
           .build()).run();
+      return 0;
+    }
+  }
+
+  @Command(name = "topology", mixinStandardHelpOptions = true,
+      description = "Preloads usage events and times the aggregation topology (exactly-once) until its lag is zero, "
+          + "against a pass-through Streams app over the same topic as the ceiling.")
+  static final class TopologyThroughput implements Callable<Integer> {
+    @Option(names = "--events", defaultValue = "1000000", description = "Events to preload (default: ${DEFAULT-VALUE}).")
+    long events;
+
+    @Option(names = "--partitions", defaultValue = "6", description = "Usage topic partitions (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--teams", defaultValue = "50", description = "Distinct teams (default: ${DEFAULT-VALUE}).")
+    int teams;
+
+    @Option(names = "--set", description = "Streams setting for the topology run, e.g. --set commit.interval.ms=1000")
+    java.util.List<String> streamsSettings = new java.util.ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+      Path dir = Files.createTempDirectory("tokenledger-bench");
+      try (DevBroker broker = DevBroker.start(dir.resolve("broker"), "127.0.0.1", Ports.free(), Ports.free())) {
+        TopologyBenchmark bench = new TopologyBenchmark(broker.bootstrapServers(), Files.createDirectories(dir.resolve("state")));
+        String prefix = "bench.";
+        Topics topics = bench.topics(prefix, partitions);
+        var sink = TopologyBenchmark.passThroughSink(prefix, partitions);
+        bench.createTopics(topics, sink);
+        System.out.println("Machine: " + machine());
+        long loadStart = System.nanoTime();
+        bench.preload(topics, events, teams);
+        System.out.printf("Preloaded %,d events into %d partitions in %.1f s%n", events, partitions,
+            (System.nanoTime() - loadStart) / 1e9);
+        var ceiling = bench.time("pass-through (ceiling)", TopologyBenchmark.passThrough(topics.usage.name(), sink.name()),
+            bench.streamsConfig("bench-pass-through", Map.of()), topics.usage.name(), events);
+        Map<String, Object> tuning = new java.util.HashMap<>();
+        for (String setting : streamsSettings) {
+          String[] kv = setting.split("=", 2);
+          tuning.put(kv[0], kv[1]);
+        }
+        var topology = bench.time("aggregation topology", TopologyBenchmark.aggregation(topics),
+            bench.streamsConfig("bench-aggregation", tuning), topics.usage.name(), events);
+        for (var run : java.util.List.of(ceiling, topology)) {
+          System.out.printf("%-24s %,10d events in %6.1f s = %,10.0f events/s%n", run.name(), run.events(), run.seconds(),
+              run.eventsPerSecond());
+        }
+        System.out.printf("Topology / ceiling: %.2f%n", topology.eventsPerSecond() / ceiling.eventsPerSecond());
+      }
       return 0;
     }
   }

@@ -32,6 +32,9 @@ public final class StreamsApps {
     props.put(StreamsConfig.STATE_DIR_CONFIG, Path.of(".tokenledger", "state").toAbsolutePath().toString());
     props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 64L * 1024 * 1024);
     props.put("processing.exception.handler.global.enabled", true);
+    props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDB.class);
+    // Changelogs and outputs compress well; measured +23% throughput on a 2-core machine (BENCHMARKS.md).
+    props.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
     props.putAll(overrides);
     return props;
   }

@@ -1,0 +1,173 @@
+package io.tokenledger.ops.bench;
+
+import io.tokenledger.aggregation.AggregationApp;
+import io.tokenledger.aggregation.AggregationSettings;
+import io.tokenledger.aggregation.pricing.PriceBook;
+import io.tokenledger.ingest.recorder.EventIds;
+import io.tokenledger.schemas.PriceVersion;
+import io.tokenledger.schemas.UsageEvent;
+import io.tokenledger.schemas.streams.StreamsApps;
+import io.tokenledger.schemas.topics.Topic;
+import io.tokenledger.schemas.topics.TopicApplier;
+import io.tokenledger.schemas.topics.TopicSpec;
+import io.tokenledger.schemas.topics.Topics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
+
+/**
+ * Throughput of the aggregation topology: preload N usage events, then time the application
+ * from start until its consumer lag is zero. In the same run, a pass-through exactly-once
+ * Streams app over the same topic gives the ceiling of this machine and broker.
+ */
+final class TopologyBenchmark {
+  record Run(String name, long events, double seconds) {
+    double eventsPerSecond() {
+      return events / seconds;
+    }
+  }
+
+  private final String bootstrap;
+  private final Path stateRoot;
+
+  TopologyBenchmark(String bootstrap, Path stateRoot) {
+    this.bootstrap = bootstrap;
+    this.stateRoot = stateRoot;
+  }
+
+  Topics topics(String prefix, int partitions) {
+    return Topics.from(Map.of(Topics.PREFIX_CONFIG, prefix, "tokenledger.topic.usage.partitions", partitions,
+        "tokenledger.topic.aggregates.team.1m.partitions", partitions));
+  }
+
+  void createTopics(Topics topics, Topic<?, ?> extra) throws Exception {
+    try (Admin admin = admin()) {
+      List<Topic<?, ?>> all = new ArrayList<>(topics.all());
+      if (extra != null) {
+        all.add(extra);
+      }
+      TopicApplier.apply(admin, all);
+    }
+  }
+
+  /** Writes {@code count} realistic events (teams x workflows x models), event times spread over the last minutes. */
+  void preload(Topics topics, long count, int teams) throws Exception {
+    Instant now = Instant.now();
+    try (var prices = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+        topics.prices.keySerde().serializer(), topics.prices.valueSerde().serializer())) {
+      for (String model : new String[] {"gpt-4o", "gpt-4o-mini", "claude-sonnet-4", "gemini-2.5-flash"}) {
+        PriceVersion price = PriceVersion.newBuilder().setProvider("bench").setModel(model)
+            .setEffectiveFrom(Instant.parse("2025-01-01T00:00:00Z")).setUncachedInputMicroUsdPerMtok(2_500_000)
+            .setCacheReadMicroUsdPerMtok(1_250_000).setCacheWriteMicroUsdPerMtok(3_000_000)
+            .setOutputMicroUsdPerMtok(10_000_000).setReasoningMicroUsdPerMtok(10_000_000).build();
+        prices.send(new ProducerRecord<>(topics.prices.name(), PriceBook.catalogKey(price), price)).get();
+      }
+    }
+    Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
+        ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4", ProducerConfig.ACKS_CONFIG, "all");
+    String[] models = {"gpt-4o-2024-08-06", "gpt-4o-mini", "claude-sonnet-4-20250514", "gemini-2.5-flash"};
+    Random random = new Random(7);
+    long spanMillis = Duration.ofMinutes(10).toMillis();
+    long start = now.toEpochMilli() - spanMillis;
+    try (KafkaProducer<String, UsageEvent> producer = new KafkaProducer<>(config, topics.usage.keySerde().serializer(),
+        topics.usage.valueSerde().serializer())) {
+      for (long i = 0; i < count; i++) {
+        String team = "team-" + random.nextInt(teams);
+        UsageEvent event = UsageEvent.newBuilder().setEventId(EventIds.newId()) // fixed-length ids, as in production
+            .setEventTime(Instant.ofEpochMilli(start + i * spanMillis / count)).setTeam(team)
+            .setWorkflow("workflow-" + random.nextInt(5)).setService("service-" + random.nextInt(3))
+            .setProvider("bench").setModel(models[random.nextInt(models.length)])
+            .setUncachedInputTokens(500 + random.nextInt(2000)).setCacheReadTokens(random.nextInt(4000))
+            .setOutputTokens(100 + random.nextInt(600)).build();
+        producer.send(new ProducerRecord<>(topics.usage.name(), team, event));
+      }
+      producer.flush();
+    }
+  }
+
+  /** Times a Streams app from start until its group has committed the end of every input partition. */
+  Run time(String name, Topology topology, Properties config, String inputTopic, long events) throws Exception {
+    String group = config.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
+    try (Admin admin = admin()) {
+      List<TopicPartition> partitions = admin.describeTopics(List.of(inputTopic)).allTopicNames().get()
+          .get(inputTopic).partitions().stream().map(p -> new TopicPartition(inputTopic, p.partition())).toList();
+      Map<TopicPartition, Long> end = admin.listOffsets(partitions.stream()
+          .collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()))).all().get().entrySet().stream()
+          .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+      KafkaStreams streams = new KafkaStreams(topology, config);
+      long started = System.nanoTime();
+      streams.start();
+      try {
+        while (true) {
+          Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+              .partitionsToOffsetAndMetadata().get();
+          boolean done = partitions.stream().allMatch(p -> committed.get(p) != null
+              && committed.get(p).offset() >= end.get(p));
+          if (done) {
+            return new Run(name, events, (System.nanoTime() - started) / 1e9);
+          }
+          if (System.nanoTime() - started > TimeUnit.MINUTES.toNanos(20)) {
+            throw new IllegalStateException(name + " did not catch up within 20 minutes");
+          }
+          TimeUnit.MILLISECONDS.sleep(100); // polling interval of the lag check
+        }
+      } finally {
+        StreamsApps.close(streams, Duration.ofSeconds(60));
+      }
+    }
+  }
+
+  /** The ceiling: read every usage record and write it unchanged, exactly-once. */
+  static Topology passThrough(String input, String output) {
+    StreamsBuilder builder = new StreamsBuilder();
+    builder.stream(input, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("bench-source"))
+        .to(output, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("bench-sink"));
+    return builder.build();
+  }
+
+  Properties streamsConfig(String applicationId, Map<String, Object> extra) throws Exception {
+    Map<String, Object> overrides = new HashMap<>(extra);
+    overrides.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    overrides.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+    overrides.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory(stateRoot, applicationId).toString());
+    return StreamsApps.baseConfig(applicationId, overrides);
+  }
+
+  static Topology aggregation(Topics topics) {
+    return AggregationApp.buildTopology(topics, AggregationSettings.defaults());
+  }
+
+  static Topic<byte[], byte[]> passThroughSink(String prefix, int partitions) {
+    return new Topic<>("bench.sink", prefix + "bench.sink", Serdes.ByteArray(), Serdes.ByteArray(),
+        TopicSpec.deleteAfter(partitions, Duration.ofDays(1)));
+  }
+
+  private Admin admin() {
+    return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+  }
+}
