@@ -5,6 +5,7 @@ import io.tokenledger.aggregation.intake.UsageIntake;
 import io.tokenledger.aggregation.pricing.PriceBook;
 import io.tokenledger.aggregation.pricing.PriceCatalogLoader;
 import io.tokenledger.aggregation.pricing.UsagePricer;
+import io.tokenledger.aggregation.window.Totals;
 import io.tokenledger.aggregation.window.WindowedAggregator;
 import io.tokenledger.schemas.validation.UsageValidator;
 import io.tokenledger.schemas.streams.StreamsApps;
@@ -72,7 +73,7 @@ public final class AggregationApp {
         settings.grace(), settings.liveEmitInterval(), TEAM_1M_SINK, LATE_SINK), PRICE);
     topology.addStateStore(Stores.windowStoreBuilder(
         Stores.persistentWindowStore(TEAM_1M_STORE, settings.windowRetention().plus(settings.grace()), minute, false),
-        Serdes.String(), topics.teamAggregates1m.valueSerde()).withCachingEnabled(), TEAM_1M);
+        Serdes.String(), Totals.serde()).withCachingEnabled(), TEAM_1M);
     topology.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(TEAM_1M_PROGRESS_STORE), Serdes.String(), Serdes.Long())
         .withCachingEnabled(), TEAM_1M);

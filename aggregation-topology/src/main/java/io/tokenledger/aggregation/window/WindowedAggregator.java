@@ -2,7 +2,6 @@ package io.tokenledger.aggregation.window;
 
 import io.tokenledger.aggregation.pricing.PricedUsage;
 import io.tokenledger.schemas.UsageAggregate;
-import io.tokenledger.schemas.UsageEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
@@ -45,7 +44,7 @@ public final class WindowedAggregator implements Processor<String, PricedUsage, 
   private final Set<WindowKey> changed = new LinkedHashSet<>();
 
   private ProcessorContext<Object, Object> context;
-  private WindowStore<String, UsageAggregate> windows;
+  private WindowStore<String, Totals> windows;
   private KeyValueStore<String, Long> progress;
   private long streamTime;
   private long nextToFinalize;
@@ -72,7 +71,25 @@ public final class WindowedAggregator implements Processor<String, PricedUsage, 
     Long storedNext = progress.get(NEXT_TO_FINALIZE);
     this.streamTime = storedTime == null ? Long.MIN_VALUE : storedTime;
     this.nextToFinalize = storedNext == null ? 0L : storedNext;
+    markOpenWindowsChanged();
     context.schedule(emitInterval, PunctuationType.WALL_CLOCK_TIME, now -> emitChanged());
+  }
+
+  /**
+   * After a restart (a crash included) the set of changed windows is gone: re-publish every
+   * window that is not final yet, so live figures catch up at the first emit.
+   */
+  private void markOpenWindowsChanged() {
+    if (streamTime == Long.MIN_VALUE) {
+      return;
+    }
+    try (KeyValueIterator<Windowed<String>, Totals> open = windows.fetchAll(
+        Instant.ofEpochMilli(nextToFinalize), Instant.ofEpochMilli(Math.max(nextToFinalize, streamTime)))) {
+      while (open.hasNext()) {
+        Windowed<String> key = open.next().key;
+        changed.add(new WindowKey(key.key(), key.window().start()));
+      }
+    }
   }
 
   @Override
@@ -87,12 +104,12 @@ public final class WindowedAggregator implements Processor<String, PricedUsage, 
       context.forward(new Record<Object, Object>(record.key(), usage.event(), eventTime, record.headers()), lateChild);
       return;
     }
-    UsageAggregate aggregate = windows.fetch(record.key(), windowStart);
-    if (aggregate == null) {
-      aggregate = empty(record.key(), windowStart);
+    Totals totals = windows.fetch(record.key(), windowStart);
+    if (totals == null) {
+      totals = new Totals();
     }
-    add(aggregate, usage);
-    windows.put(record.key(), aggregate, windowStart);
+    totals.add(usage);
+    windows.put(record.key(), totals, windowStart);
     changed.add(new WindowKey(record.key(), windowStart));
     if (eventTime > streamTime) {
       streamTime = eventTime;
@@ -111,13 +128,13 @@ public final class WindowedAggregator implements Processor<String, PricedUsage, 
     if (lastClosedStart < nextToFinalize) {
       return;
     }
-    try (KeyValueIterator<Windowed<String>, UsageAggregate> closed = windows.fetchAll(
+    try (KeyValueIterator<Windowed<String>, Totals> closed = windows.fetchAll(
         Instant.ofEpochMilli(nextToFinalize), Instant.ofEpochMilli(lastClosedStart))) {
       while (closed.hasNext()) {
-        KeyValue<Windowed<String>, UsageAggregate> window = closed.next();
-        window.value.setIsFinal(true);
-        changed.remove(new WindowKey(window.key.key(), window.key.window().start()));
-        forward(window.key.key(), window.value);
+        KeyValue<Windowed<String>, Totals> window = closed.next();
+        long start = window.key.window().start();
+        changed.remove(new WindowKey(window.key.key(), start));
+        forward(window.key.key(), start, window.value, true);
       }
     }
     nextToFinalize = lastClosedStart + sizeMillis;
@@ -126,48 +143,30 @@ public final class WindowedAggregator implements Processor<String, PricedUsage, 
 
   private void emitChanged() {
     for (WindowKey key : changed) {
-      UsageAggregate aggregate = windows.fetch(key.key(), key.start());
-      if (aggregate != null) {
-        forward(key.key(), aggregate);
+      Totals totals = windows.fetch(key.key(), key.start());
+      if (totals != null) {
+        forward(key.key(), key.start(), totals, false);
       }
     }
     changed.clear();
   }
 
   /** Timestamped with the latest event time it can contain, never later than stream time. */
-  private void forward(String team, UsageAggregate aggregate) {
-    long timestamp = Math.min(aggregate.getWindowEnd().toEpochMilli() - 1, streamTime);
+  private void forward(String team, long windowStart, Totals totals, boolean isFinal) {
+    UsageAggregate aggregate = aggregate(team, windowStart, windowStart + sizeMillis, totals, isFinal);
+    long timestamp = Math.min(windowStart + sizeMillis - 1, streamTime);
     context.forward(new Record<Object, Object>(team, aggregate, timestamp), aggregateChild);
   }
 
-  private UsageAggregate empty(String team, long windowStart) {
+  static UsageAggregate aggregate(String team, long start, long end, Totals t, boolean isFinal) {
     return UsageAggregate.newBuilder()
         .setScope(team).setTeam(team)
-        .setWindowStart(Instant.ofEpochMilli(windowStart))
-        .setWindowEnd(Instant.ofEpochMilli(windowStart + sizeMillis))
-        .setEventCount(0).setRequestCount(0)
-        .setUncachedInputTokens(0).setCacheReadTokens(0).setCacheWriteTokens(0)
-        .setOutputTokens(0).setReasoningTokens(0)
-        .setCostNanoUsd(0).setUnpricedEventCount(0).setOutcomeUnits(0).setIsFinal(false)
+        .setWindowStart(Instant.ofEpochMilli(start)).setWindowEnd(Instant.ofEpochMilli(end))
+        .setEventCount(t.events).setRequestCount(t.requests)
+        .setUncachedInputTokens(t.uncachedInput).setCacheReadTokens(t.cacheRead).setCacheWriteTokens(t.cacheWrite)
+        .setOutputTokens(t.output).setReasoningTokens(t.reasoning)
+        .setCostNanoUsd(t.costNanoUsd).setUnpricedEventCount(t.unpricedEvents).setOutcomeUnits(t.outcomeUnits)
+        .setIsFinal(isFinal)
         .build();
-  }
-
-  static void add(UsageAggregate aggregate, PricedUsage usage) {
-    UsageEvent event = usage.event();
-    aggregate.setEventCount(aggregate.getEventCount() + 1);
-    aggregate.setRequestCount(aggregate.getRequestCount() + event.getRequestCount());
-    aggregate.setUncachedInputTokens(aggregate.getUncachedInputTokens() + event.getUncachedInputTokens());
-    aggregate.setCacheReadTokens(aggregate.getCacheReadTokens() + event.getCacheReadTokens());
-    aggregate.setCacheWriteTokens(aggregate.getCacheWriteTokens() + event.getCacheWriteTokens());
-    aggregate.setOutputTokens(aggregate.getOutputTokens() + event.getOutputTokens());
-    aggregate.setReasoningTokens(aggregate.getReasoningTokens() + event.getReasoningTokens());
-    if (usage.priced()) {
-      aggregate.setCostNanoUsd(Math.addExact(aggregate.getCostNanoUsd(), usage.costNanoUsd()));
-    } else {
-      aggregate.setUnpricedEventCount(aggregate.getUnpricedEventCount() + 1);
-    }
-    if (event.getOutcomeUnits() != null) {
-      aggregate.setOutcomeUnits(aggregate.getOutcomeUnits() + event.getOutcomeUnits());
-    }
   }
 }
