@@ -38,6 +38,7 @@ public final class AggregationApp {
   static final String TEAM_1M = "team-1m-aggregate";
   static final String DEAD_LETTER_SINK = "dead-letter-sink";
   static final String LATE_SINK = "late-usage-sink";
+  static final String UNPRICED_SINK = "unpriced-usage-sink";
   static final String TEAM_1M_SINK = "team-1m-sink";
 
   private AggregationApp() {}
@@ -67,7 +68,9 @@ public final class AggregationApp {
         Stores.persistentWindowStore(DEDUP_STORE, settings.dedupHorizon(), Duration.ofMillis(1), false),
         Serdes.String(), Serdes.Long()), DEDUP);
 
-    topology.addProcessor(PRICE, () -> new UsagePricer(book), DEDUP);
+    topology.addProcessor(PRICE, () -> new UsagePricer(book, TEAM_1M, UNPRICED_SINK), DEDUP);
+    topology.addSink(UNPRICED_SINK, topics.unpricedUsage.name(), topics.unpricedUsage.keySerde().serializer(),
+        topics.unpricedUsage.valueSerde().serializer(), PRICE);
 
     topology.addProcessor(TEAM_1M, () -> new WindowedAggregator(TEAM_1M_STORE, TEAM_1M_PROGRESS_STORE, minute,
         settings.grace(), settings.liveEmitInterval(), TEAM_1M_SINK, LATE_SINK), PRICE);

@@ -165,6 +165,13 @@ class AggregationTopologyTest {
     assertEquals(2_000, window.getUncachedInputTokens());
     assertEquals(700, window.getOutputTokens());
     assertEquals(2_500_000L, window.getCostNanoUsd(), "only the priced event has a cost");
+
+    List<TestRecord<String, UsageEvent>> unpriced = driver.createOutputTopic(topics.unpricedUsage.name(),
+        topics.unpricedUsage.keySerde().deserializer(), topics.unpricedUsage.valueSerde().deserializer())
+        .readRecordsToList();
+    assertEquals(1, unpriced.size(), "published for alerting to watch");
+    assertEquals("openai/mystery-model-9", unpriced.get(0).key());
+    assertEquals("u1", unpriced.get(0).value().getEventId());
   }
 
   @Test

@@ -9,19 +9,27 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Prices each event with the catalog version in force at its event time. */
-public final class UsagePricer implements Processor<String, UsageEvent, String, PricedUsage> {
+/**
+ * Prices each event with the catalog version in force at its event time. An event with no
+ * price in force goes on unpriced (its tokens still count) and is also published, keyed by
+ * provider/model, to the unpriced sink that alerting watches.
+ */
+public final class UsagePricer implements Processor<String, UsageEvent, Object, Object> {
   private static final Logger log = LoggerFactory.getLogger(UsagePricer.class);
 
   private final PriceBook book;
-  private ProcessorContext<String, PricedUsage> context;
+  private final String pricedChild;
+  private final String unpricedChild;
+  private ProcessorContext<Object, Object> context;
 
-  public UsagePricer(PriceBook book) {
+  public UsagePricer(PriceBook book, String pricedChild, String unpricedChild) {
     this.book = book;
+    this.pricedChild = pricedChild;
+    this.unpricedChild = unpricedChild;
   }
 
   @Override
-  public void init(ProcessorContext<String, PricedUsage> context) {
+  public void init(ProcessorContext<Object, Object> context) {
     this.context = context;
   }
 
@@ -37,7 +45,9 @@ public final class UsagePricer implements Processor<String, UsageEvent, String, 
           + "Publish a price version to the catalog.", event.getProvider(), event.getModel(),
           event.getEventTime(), event.getEventId(), event.getTeam());
       priced = new PricedUsage(event, 0L, false);
+      context.forward(new Record<Object, Object>(ModelNames.key(event.getProvider(), event.getModel()), event,
+          record.timestamp()), unpricedChild);
     }
-    context.forward(record.withValue(priced));
+    context.forward(new Record<Object, Object>(record.key(), priced, record.timestamp()), pricedChild);
   }
 }

@@ -37,6 +37,8 @@ public final class Topics {
   public final Topic<String, UsageAggregate> teamAggregates1m;
   /** Usage events that arrived after their window closed; still counted in period ledgers. Key: team. */
   public final Topic<String, UsageEvent> lateUsage;
+  /** Usage events of a model with no price in force: counted as tokens, not as cost. Key: provider/model. */
+  public final Topic<String, UsageEvent> unpricedUsage;
   /** Records that could not be accounted for, with the reason. Key: original key bytes. */
   public final Topic<byte[], DeadLetter> deadLetters;
   /** Budget threshold alerts. Key: budget_id. */
@@ -59,6 +61,7 @@ public final class Topics {
     teamAggregates1m = topic("aggregates.team.1m", text, avro.serde(UsageAggregate.class),
         TopicSpec.deleteAfter(6, WEEK));
     lateUsage = topic("usage.late", text, avro.serde(UsageEvent.class), TopicSpec.deleteAfter(3, MONTH));
+    unpricedUsage = topic("usage.unpriced", text, avro.serde(UsageEvent.class), TopicSpec.deleteAfter(3, MONTH));
     deadLetters = topic("deadletter", Serdes.ByteArray(), avro.serde(DeadLetter.class),
         TopicSpec.deleteAfter(3, MONTH));
     budgetAlerts = topic("alerts.budget", text, avro.serde(BudgetAlert.class), TopicSpec.deleteAfter(3, MONTH));
@@ -74,7 +77,7 @@ public final class Topics {
   }
 
   public List<Topic<?, ?>> all() {
-    return List.of(usage, prices, budgets, teamAggregates1m, lateUsage, deadLetters, budgetAlerts, apiKeys);
+    return List.of(usage, prices, budgets, teamAggregates1m, lateUsage, unpricedUsage, deadLetters, budgetAlerts, apiKeys);
   }
 
   private <K, V> Topic<K, V> topic(String logical, Serde<K> keys, Serde<V> values, TopicSpec spec) {
