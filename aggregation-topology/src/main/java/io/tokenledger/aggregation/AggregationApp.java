@@ -5,13 +5,18 @@ import io.tokenledger.aggregation.intake.UsageIntake;
 import io.tokenledger.aggregation.pricing.PriceBook;
 import io.tokenledger.aggregation.pricing.PriceCatalogLoader;
 import io.tokenledger.aggregation.pricing.UsagePricer;
+import io.tokenledger.aggregation.window.FineTotals;
+import io.tokenledger.aggregation.window.RollupAggregator;
+import io.tokenledger.aggregation.window.Scope;
 import io.tokenledger.aggregation.window.Totals;
-import io.tokenledger.aggregation.window.WindowedAggregator;
 import io.tokenledger.schemas.validation.UsageValidator;
+import io.tokenledger.schemas.UsageAggregate;
 import io.tokenledger.schemas.streams.StreamsApps;
+import io.tokenledger.schemas.topics.Topic;
 import io.tokenledger.schemas.topics.Topics;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
@@ -20,8 +25,8 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The aggregation topology: usage events in; per-team 1-minute aggregates, late events and
- * dead letters out. {@link #buildTopology} and {@link #config} are what tests and launchers
+ * The aggregation topology: usage events in; 1-minute, 1-hour and 1-day aggregates per team and
+ * per team/workflow/model, late and unpriced events, and dead letters out. {@link #buildTopology} and {@link #config} are what tests and launchers
  * call; {@link #main} only wires them.
  */
 public final class AggregationApp {
@@ -29,24 +34,57 @@ public final class AggregationApp {
   public static final String PRICES_STORE = "price-catalog-store";
   public static final String DEDUP_STORE = "usage-dedup-store";
   public static final String TEAM_1M_STORE = "team-1m-store";
-  public static final String TEAM_1M_PROGRESS_STORE = "team-1m-progress-store";
 
   static final String USAGE_SOURCE = "usage-source";
   static final String INTAKE = "usage-intake";
   static final String DEDUP = "usage-dedup";
   static final String PRICE = "usage-price";
-  static final String TEAM_1M = "team-1m-aggregate";
+  static final String ROLLUP = "usage-rollup";
+  public static final String ROLLUP_PROGRESS_STORE = "rollup-progress-store";
   static final String DEAD_LETTER_SINK = "dead-letter-sink";
   static final String LATE_SINK = "late-usage-sink";
   static final String UNPRICED_SINK = "unpriced-usage-sink";
-  static final String TEAM_1M_SINK = "team-1m-sink";
 
   private AggregationApp() {}
+
+  /** The finest aggregate, the only one updated per event: team/workflow/model x 1 minute. */
+  static final String FINE = "detail-1m";
+
+  /** Everything derived from the finest windows; names never change (they name stores and topics). */
+  static List<RollupAggregator.Derived> derived() {
+    return List.of(
+        derived("team-1m", Scope.TEAM, Duration.ofMinutes(1)),
+        derived("team-1h", Scope.TEAM, Duration.ofHours(1)),
+        derived("team-1d", Scope.TEAM, Duration.ofDays(1)),
+        derived("detail-1h", Scope.TEAM_WORKFLOW_MODEL, Duration.ofHours(1)),
+        derived("detail-1d", Scope.TEAM_WORKFLOW_MODEL, Duration.ofDays(1)));
+  }
+
+  private static RollupAggregator.Derived derived(String name, Scope scope, Duration size) {
+    return new RollupAggregator.Derived(name, scope, size, name + "-store", name + "-sink");
+  }
+
+  /** Minute windows stay queryable for the configured retention; hours 35 days; days 400 days. */
+  private static Duration retention(Duration size, AggregationSettings settings) {
+    return size.equals(Duration.ofMinutes(1)) ? settings.windowRetention()
+        : size.equals(Duration.ofHours(1)) ? Duration.ofDays(35) : Duration.ofDays(400);
+  }
+
+  private static Topic<String, UsageAggregate> topicOf(String name, Topics topics) {
+    return switch (name) {
+      case "team-1m" -> topics.teamAggregates1m;
+      case "team-1h" -> topics.teamAggregates1h;
+      case "team-1d" -> topics.teamAggregates1d;
+      case "detail-1m" -> topics.detailAggregates1m;
+      case "detail-1h" -> topics.detailAggregates1h;
+      case "detail-1d" -> topics.detailAggregates1d;
+      default -> throw new IllegalArgumentException("no topic for aggregate " + name);
+    };
+  }
 
   /** Builds the topology. The price book is per topology instance, shared by its threads. */
   public static Topology buildTopology(Topics topics, AggregationSettings settings) {
     PriceBook book = new PriceBook();
-    Duration minute = Duration.ofMinutes(1);
     Topology topology = new Topology();
 
     topology.addGlobalStore(
@@ -68,23 +106,32 @@ public final class AggregationApp {
         Stores.persistentWindowStore(DEDUP_STORE, settings.dedupHorizon(), Duration.ofMillis(1), false),
         Serdes.String(), Serdes.Long()), DEDUP);
 
-    topology.addProcessor(PRICE, () -> new UsagePricer(book, TEAM_1M, UNPRICED_SINK), DEDUP);
+    topology.addProcessor(PRICE, () -> new UsagePricer(book, List.of(ROLLUP), UNPRICED_SINK), DEDUP);
     topology.addSink(UNPRICED_SINK, topics.unpricedUsage.name(), topics.unpricedUsage.keySerde().serializer(),
         topics.unpricedUsage.valueSerde().serializer(), PRICE);
 
-    topology.addProcessor(TEAM_1M, () -> new WindowedAggregator(TEAM_1M_STORE, TEAM_1M_PROGRESS_STORE, minute,
-        settings.grace(), settings.liveEmitInterval(), TEAM_1M_SINK, LATE_SINK), PRICE);
-    topology.addStateStore(Stores.windowStoreBuilder(
-        Stores.persistentWindowStore(TEAM_1M_STORE, settings.windowRetention().plus(settings.grace()), minute, false),
-        Serdes.String(), Totals.serde()).withCachingEnabled(), TEAM_1M);
-    topology.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(TEAM_1M_PROGRESS_STORE), Serdes.String(), Serdes.Long())
-        .withCachingEnabled(), TEAM_1M);
-    topology.addSink(TEAM_1M_SINK, topics.teamAggregates1m.name(),
-        topics.teamAggregates1m.keySerde().serializer(), topics.teamAggregates1m.valueSerde().serializer(), TEAM_1M);
+    List<RollupAggregator.Derived> derived = derived();
+    topology.addProcessor(ROLLUP, () -> new RollupAggregator(FINE + "-store", FINE + "-sink", ROLLUP_PROGRESS_STORE,
+        LATE_SINK, derived, settings.grace(), settings.liveEmitInterval()), PRICE);
+    topology.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(FINE + "-store",
+        settings.windowRetention().plus(settings.grace()), Duration.ofMinutes(1), false),
+        Serdes.String(), FineTotals.serde()).withCachingEnabled(), ROLLUP);
+    addSink(topology, FINE + "-sink", topicOf(FINE, topics));
+    for (RollupAggregator.Derived d : derived) {
+      topology.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(d.store(),
+          retention(d.size(), settings).plus(settings.grace()), d.size(), false),
+          Serdes.String(), Totals.serde()).withCachingEnabled(), ROLLUP);
+      addSink(topology, d.sink(), topicOf(d.name(), topics));
+    }
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ROLLUP_PROGRESS_STORE),
+        Serdes.String(), Serdes.Long()).withCachingEnabled(), ROLLUP);
     topology.addSink(LATE_SINK, topics.lateUsage.name(), topics.lateUsage.keySerde().serializer(),
-        topics.lateUsage.valueSerde().serializer(), TEAM_1M);
+        topics.lateUsage.valueSerde().serializer(), ROLLUP);
     return topology;
+  }
+
+  private static void addSink(Topology topology, String name, Topic<String, UsageAggregate> topic) {
+    topology.addSink(name, topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer(), ROLLUP);
   }
 
   /** Streams configuration: exactly-once, with caller overrides (bootstrap, state dir, ...). */

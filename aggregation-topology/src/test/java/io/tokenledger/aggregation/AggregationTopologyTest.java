@@ -224,6 +224,47 @@ class AggregationTopologyTest {
     assertFalse(finalFor("finance", T0).getScope().isEmpty());
   }
 
+  @Test
+  void keepsHourAndDayWindowsSplitExactlyAtTheirUtcBoundaries() {
+    Instant beforeMidnight = Instant.parse("2026-11-02T23:59:59.999Z");
+    send(event("h1", "support", "gpt-4o", beforeMidnight.minusSeconds(3600), 1_000, 0, 0)); // 22:59:59.999
+    send(event("h2", "support", "gpt-4o", beforeMidnight, 2_000, 0, 0));
+    send(event("h3", "support", "gpt-4o", beforeMidnight.plusMillis(1), 4_000, 0, 0)); // 00:00 next day
+    closeWindowsUpTo(Instant.parse("2026-11-04T00:00:00Z"));
+
+    Map<String, Long> hours = finalInputTokens(topics.teamAggregates1h);
+    assertEquals(Map.of("support@2026-11-02T22:00:00Z", 1_000L, "support@2026-11-02T23:00:00Z", 2_000L,
+        "support@2026-11-03T00:00:00Z", 4_000L), hours);
+    Map<String, Long> days = finalInputTokens(topics.teamAggregates1d);
+    assertEquals(Map.of("support@2026-11-02T00:00:00Z", 3_000L, "support@2026-11-03T00:00:00Z", 4_000L), days);
+  }
+
+  @Test
+  void keepsTeamWorkflowModelFiguresUnderTheNormalisedModel() {
+    send(event("d1", "support", "gpt-4o-2024-08-06", T0.plusSeconds(1), 1_000, 0, 0));
+    send(event("d2", "support", "gpt-4o", T0.plusSeconds(2), 3_000, 0, 0));
+    closeWindowsUpTo(T0.plus(Duration.ofDays(1)));
+
+    var detail = driver.createOutputTopic(topics.detailAggregates1m.name(),
+        topics.detailAggregates1m.keySerde().deserializer(), topics.detailAggregates1m.valueSerde().deserializer())
+        .readRecordsToList().stream().filter(r -> r.value().getIsFinal() && r.key().startsWith("support")).toList();
+    assertEquals(1, detail.size(), detail.toString());
+    UsageAggregate window = detail.get(0).value();
+    assertEquals("support|triage|gpt-4o", detail.get(0).key());
+    assertEquals("support", window.getTeam());
+    assertEquals("triage", window.getWorkflow());
+    assertEquals("gpt-4o", window.getModel());
+    assertEquals(4_000, window.getUncachedInputTokens());
+    assertEquals(10_000_000L, window.getCostNanoUsd());
+  }
+
+  private Map<String, Long> finalInputTokens(io.tokenledger.schemas.topics.Topic<String, UsageAggregate> topic) {
+    return driver.createOutputTopic(topic.name(), topic.keySerde().deserializer(), topic.valueSerde().deserializer())
+        .readRecordsToList().stream().filter(r -> r.value().getIsFinal() && r.key().equals("support"))
+        .collect(Collectors.toMap(r -> r.key() + "@" + r.value().getWindowStart(),
+            r -> r.value().getUncachedInputTokens()));
+  }
+
   private final Map<String, UsageAggregate> finals = new java.util.HashMap<>();
 
   private UsageAggregate finalFor(String team, Instant windowStart) {

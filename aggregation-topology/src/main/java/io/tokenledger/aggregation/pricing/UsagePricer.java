@@ -2,6 +2,7 @@ package io.tokenledger.aggregation.pricing;
 
 import io.tokenledger.schemas.PriceVersion;
 import io.tokenledger.schemas.UsageEvent;
+import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -18,13 +19,13 @@ public final class UsagePricer implements Processor<String, UsageEvent, Object, 
   private static final Logger log = LoggerFactory.getLogger(UsagePricer.class);
 
   private final PriceBook book;
-  private final String pricedChild;
+  private final List<String> pricedChildren;
   private final String unpricedChild;
   private ProcessorContext<Object, Object> context;
 
-  public UsagePricer(PriceBook book, String pricedChild, String unpricedChild) {
+  public UsagePricer(PriceBook book, List<String> pricedChildren, String unpricedChild) {
     this.book = book;
-    this.pricedChild = pricedChild;
+    this.pricedChildren = List.copyOf(pricedChildren);
     this.unpricedChild = unpricedChild;
   }
 
@@ -37,17 +38,21 @@ public final class UsagePricer implements Processor<String, UsageEvent, Object, 
   public void process(Record<String, UsageEvent> record) {
     UsageEvent event = record.value();
     Optional<PriceVersion> price = book.priceAt(event.getProvider(), event.getModel(), record.timestamp());
+    String model = ModelNames.normalise(event.getModel());
     PricedUsage priced;
     if (price.isPresent()) {
-      priced = new PricedUsage(event, Cost.nanoUsd(event, price.get()), true);
+      priced = new PricedUsage(event, model, Cost.nanoUsd(event, price.get()), true);
     } else {
       log.warn("No price in force for provider {} model {} at {} (event {}, team {}); counted as unpriced. "
           + "Publish a price version to the catalog.", event.getProvider(), event.getModel(),
           event.getEventTime(), event.getEventId(), event.getTeam());
-      priced = new PricedUsage(event, 0L, false);
+      priced = new PricedUsage(event, model, 0L, false);
       context.forward(new Record<Object, Object>(ModelNames.key(event.getProvider(), event.getModel()), event,
           record.timestamp()), unpricedChild);
     }
-    context.forward(new Record<Object, Object>(record.key(), priced, record.timestamp()), pricedChild);
+    Record<Object, Object> out = new Record<>(record.key(), priced, record.timestamp());
+    for (String child : pricedChildren) {
+      context.forward(out, child);
+    }
   }
 }

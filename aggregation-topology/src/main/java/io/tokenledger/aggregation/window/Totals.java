@@ -26,6 +26,47 @@ public final class Totals {
   long unpricedEvents;
   long outcomeUnits;
 
+  /** Adds another window's totals (a difference, when propagating). */
+  void add(Totals other) {
+    events += other.events;
+    requests += other.requests;
+    uncachedInput += other.uncachedInput;
+    cacheRead += other.cacheRead;
+    cacheWrite += other.cacheWrite;
+    output += other.output;
+    reasoning += other.reasoning;
+    costNanoUsd = Math.addExact(costNanoUsd, other.costNanoUsd);
+    unpricedEvents += other.unpricedEvents;
+    outcomeUnits += other.outcomeUnits;
+  }
+
+  /** this minus other, field by field. */
+  Totals minus(Totals other) {
+    Totals d = new Totals();
+    d.events = events - other.events;
+    d.requests = requests - other.requests;
+    d.uncachedInput = uncachedInput - other.uncachedInput;
+    d.cacheRead = cacheRead - other.cacheRead;
+    d.cacheWrite = cacheWrite - other.cacheWrite;
+    d.output = output - other.output;
+    d.reasoning = reasoning - other.reasoning;
+    d.costNanoUsd = costNanoUsd - other.costNanoUsd;
+    d.unpricedEvents = unpricedEvents - other.unpricedEvents;
+    d.outcomeUnits = outcomeUnits - other.outcomeUnits;
+    return d;
+  }
+
+  boolean isZero() {
+    return events == 0 && requests == 0 && uncachedInput == 0 && cacheRead == 0 && cacheWrite == 0 && output == 0
+        && reasoning == 0 && costNanoUsd == 0 && unpricedEvents == 0 && outcomeUnits == 0;
+  }
+
+  Totals copy() {
+    Totals c = new Totals();
+    c.add(this);
+    return c;
+  }
+
   void add(PricedUsage usage) {
     UsageEvent event = usage.event();
     events++;

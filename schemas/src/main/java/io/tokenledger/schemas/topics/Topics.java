@@ -26,6 +26,7 @@ public final class Topics {
 
   private static final Duration WEEK = Duration.ofDays(7);
   private static final Duration MONTH = Duration.ofDays(31);
+  private static final Duration YEAR = Duration.ofDays(400);
 
   /** Usage events. Key: team. Written by services, read by the aggregation topology. */
   public final Topic<String, UsageEvent> usage;
@@ -35,6 +36,16 @@ public final class Topics {
   public final Topic<String, Budget> budgets;
   /** Per-team 1-minute aggregates, live updates and one final record per window. Key: team. */
   public final Topic<String, UsageAggregate> teamAggregates1m;
+  /** Per-team 1-hour aggregates. Key: team. */
+  public final Topic<String, UsageAggregate> teamAggregates1h;
+  /** Per-team 1-day (UTC) aggregates. Key: team. */
+  public final Topic<String, UsageAggregate> teamAggregates1d;
+  /** Per team, workflow and model, 1-minute aggregates. Key: team|workflow|model. */
+  public final Topic<String, UsageAggregate> detailAggregates1m;
+  /** Per team, workflow and model, 1-hour aggregates. Key: team|workflow|model. */
+  public final Topic<String, UsageAggregate> detailAggregates1h;
+  /** Per team, workflow and model, 1-day (UTC) aggregates. Key: team|workflow|model. */
+  public final Topic<String, UsageAggregate> detailAggregates1d;
   /** Usage events that arrived after their window closed; still counted in period ledgers. Key: team. */
   public final Topic<String, UsageEvent> lateUsage;
   /** Usage events of a model with no price in force: counted as tokens, not as cost. Key: provider/model. */
@@ -58,8 +69,13 @@ public final class Topics {
     usage = topic("usage", text, avro.serde(UsageEvent.class), TopicSpec.deleteAfter(6, WEEK));
     prices = topic("prices", text, avro.serde(PriceVersion.class), TopicSpec.compacted(1));
     budgets = topic("budgets", text, avro.serde(Budget.class), TopicSpec.compacted(1));
-    teamAggregates1m = topic("aggregates.team.1m", text, avro.serde(UsageAggregate.class),
-        TopicSpec.deleteAfter(6, WEEK));
+    Serde<UsageAggregate> aggregates = avro.serde(UsageAggregate.class);
+    teamAggregates1m = topic("aggregates.team.1m", text, aggregates, TopicSpec.deleteAfter(6, WEEK));
+    teamAggregates1h = topic("aggregates.team.1h", text, aggregates, TopicSpec.deleteAfter(6, MONTH));
+    teamAggregates1d = topic("aggregates.team.1d", text, aggregates, TopicSpec.deleteAfter(6, YEAR));
+    detailAggregates1m = topic("aggregates.team-workflow-model.1m", text, aggregates, TopicSpec.deleteAfter(6, WEEK));
+    detailAggregates1h = topic("aggregates.team-workflow-model.1h", text, aggregates, TopicSpec.deleteAfter(6, MONTH));
+    detailAggregates1d = topic("aggregates.team-workflow-model.1d", text, aggregates, TopicSpec.deleteAfter(6, YEAR));
     lateUsage = topic("usage.late", text, avro.serde(UsageEvent.class), TopicSpec.deleteAfter(3, MONTH));
     unpricedUsage = topic("usage.unpriced", text, avro.serde(UsageEvent.class), TopicSpec.deleteAfter(3, MONTH));
     deadLetters = topic("deadletter", Serdes.ByteArray(), avro.serde(DeadLetter.class),
@@ -77,7 +93,8 @@ public final class Topics {
   }
 
   public List<Topic<?, ?>> all() {
-    return List.of(usage, prices, budgets, teamAggregates1m, lateUsage, unpricedUsage, deadLetters, budgetAlerts, apiKeys);
+    return List.of(usage, prices, budgets, teamAggregates1m, teamAggregates1h, teamAggregates1d, detailAggregates1m,
+        detailAggregates1h, detailAggregates1d, lateUsage, unpricedUsage, deadLetters, budgetAlerts, apiKeys);
   }
 
   private <K, V> Topic<K, V> topic(String logical, Serde<K> keys, Serde<V> values, TopicSpec spec) {

@@ -57,6 +57,8 @@ public final class UsageValidator {
     name(violations, "event_id", event.getEventId(), MAX_ID_LENGTH);
     name(violations, "team", event.getTeam(), MAX_NAME_LENGTH);
     name(violations, "workflow", event.getWorkflow(), MAX_NAME_LENGTH);
+    noSeparator(violations, "team", event.getTeam());
+    noSeparator(violations, "workflow", event.getWorkflow());
     name(violations, "service", event.getService(), MAX_NAME_LENGTH);
     name(violations, "provider", event.getProvider(), MAX_NAME_LENGTH);
     name(violations, "model", event.getModel(), MAX_NAME_LENGTH);
@@ -91,6 +93,13 @@ public final class UsageValidator {
     } else if (value > maxTokensPerBucket) {
       out.add(new Violation(field, "is " + value + ", above the limit of " + maxTokensPerBucket
           + " tokens per event (raise tokenledger.validation.max-tokens-per-bucket if real)"));
+    }
+  }
+
+  /** '|' joins team, workflow and model in aggregate keys, so it cannot be part of the first two. */
+  private static void noSeparator(List<Violation> out, String field, String value) {
+    if (value != null && value.indexOf('|') >= 0) {
+      out.add(new Violation(field, "must not contain '|' (it separates the parts of aggregate keys)"));
     }
   }
 

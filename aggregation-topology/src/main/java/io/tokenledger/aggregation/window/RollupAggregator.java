@@ -1,0 +1,242 @@
+package io.tokenledger.aggregation.window;
+
+import io.tokenledger.aggregation.pricing.PricedUsage;
+import io.tokenledger.schemas.UsageAggregate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every windowed aggregate of a team's usage, with one store update per event.
+ *
+ * <p>Each event updates only its finest window: (team, workflow, model) x 1 minute. Coarser
+ * windows and dimensions (team x 1m/1h/1d, team/workflow/model x 1h/1d) are derived from the
+ * finest ones: each emit interval, and before a minute window goes final, the part of its
+ * totals not yet propagated is added to every derived window. So every derived window is
+ * exactly the sum of its minutes, the per-event cost does not grow with the number of
+ * aggregates, and because the propagated part lives in the changelogged store, a crash
+ * neither loses nor repeats a propagation.
+ *
+ * <p>Outputs: live running totals of changed windows each emit interval; exactly one final
+ * record per window once stream time passes its end plus grace; an event whose minute window
+ * is already final goes to the late sink (and so counts in no window), never silently dropped.
+ * Stream time is the highest accepted event time of the task, kept in a store.
+ */
+public final class RollupAggregator implements Processor<String, PricedUsage, Object, Object> {
+  private static final Logger log = LoggerFactory.getLogger(RollupAggregator.class);
+  private static final long MINUTE = Duration.ofMinutes(1).toMillis();
+  private static final String STREAM_TIME = "stream-time";
+
+  /** A window derived from the finest ones: its scope, size, store and sink. */
+  public record Derived(String name, Scope scope, Duration size, String store, String sink) {}
+
+  private record WindowKey(String key, long start) {}
+
+  private final String fineStoreName;
+  private final String fineSink;
+  private final String progressStoreName;
+  private final String lateSink;
+  private final List<Derived> derived;
+  private final long graceMillis;
+  private final Duration emitInterval;
+
+  private ProcessorContext<Object, Object> context;
+  private WindowStore<String, FineTotals> fine;
+  private final List<WindowStore<String, Totals>> coarse = new ArrayList<>();
+  private KeyValueStore<String, Long> progress;
+  private long streamTime;
+  private long fineNextToFinalize;
+  private long[] coarseNextToFinalize;
+  private final Set<WindowKey> changedFine = new LinkedHashSet<>();
+  private final List<Set<WindowKey>> changedCoarse = new ArrayList<>();
+
+  public RollupAggregator(String fineStoreName, String fineSink, String progressStoreName, String lateSink,
+      List<Derived> derived, Duration grace, Duration emitInterval) {
+    this.fineStoreName = fineStoreName;
+    this.fineSink = fineSink;
+    this.progressStoreName = progressStoreName;
+    this.lateSink = lateSink;
+    this.derived = List.copyOf(derived);
+    this.graceMillis = grace.toMillis();
+    this.emitInterval = emitInterval;
+  }
+
+  @Override
+  public void init(ProcessorContext<Object, Object> context) {
+    this.context = context;
+    this.fine = context.getStateStore(fineStoreName);
+    this.progress = context.getStateStore(progressStoreName);
+    coarseNextToFinalize = new long[derived.size()];
+    for (int i = 0; i < derived.size(); i++) {
+      coarse.add(context.getStateStore(derived.get(i).store()));
+      changedCoarse.add(new LinkedHashSet<>());
+      coarseNextToFinalize[i] = stored("next:" + derived.get(i).name(), 0L);
+    }
+    streamTime = stored(STREAM_TIME, Long.MIN_VALUE);
+    fineNextToFinalize = stored("next:fine", 0L);
+    markOpenWindowsChanged();
+    context.schedule(emitInterval, PunctuationType.WALL_CLOCK_TIME, now -> emitChanged());
+  }
+
+  @Override
+  public void process(Record<String, PricedUsage> record) {
+    PricedUsage usage = record.value();
+    long eventTime = record.timestamp();
+    long windowStart = Windows.start(eventTime, MINUTE);
+    if (streamTime != Long.MIN_VALUE && windowStart + MINUTE + graceMillis <= streamTime) {
+      log.info("Late usage event {} for team {} at {}: its minute window is final (stream time {}, grace {} ms); "
+          + "sent to the late-usage topic", usage.event().getEventId(), record.key(), usage.event().getEventTime(),
+          Instant.ofEpochMilli(streamTime), graceMillis);
+      context.forward(new Record<Object, Object>(record.key(), usage.event(), eventTime, record.headers()), lateSink);
+      return;
+    }
+    String key = Scope.TEAM_WORKFLOW_MODEL.key(usage);
+    FineTotals totals = fine.fetch(key, windowStart);
+    if (totals == null) {
+      totals = FineTotals.empty();
+    }
+    totals.current.add(usage);
+    fine.put(key, totals, windowStart);
+    changedFine.add(new WindowKey(key, windowStart));
+    if (eventTime > streamTime) {
+      streamTime = eventTime;
+      progress.put(STREAM_TIME, streamTime);
+      finalizeClosed();
+    }
+  }
+
+  /** Runs once per window boundary crossed, not per event. Minutes first: they feed the rest. */
+  private void finalizeClosed() {
+    long lastClosed = Windows.start(streamTime - MINUTE - graceMillis, MINUTE);
+    if (lastClosed >= fineNextToFinalize) {
+      for (KeyValue<Windowed<String>, FineTotals> window : range(fine, fineNextToFinalize, lastClosed)) {
+        long start = window.key.window().start();
+        propagate(window.key.key(), start, window.value);
+        changedFine.remove(new WindowKey(window.key.key(), start));
+        forward(fineSink, Scope.TEAM_WORKFLOW_MODEL, window.key.key(), start, MINUTE, window.value.current, true);
+      }
+      fineNextToFinalize = lastClosed + MINUTE;
+      progress.put("next:fine", fineNextToFinalize);
+    }
+    for (int i = 0; i < derived.size(); i++) {
+      Derived d = derived.get(i);
+      long size = d.size().toMillis();
+      long lastClosedDerived = Windows.start(streamTime - size - graceMillis, size);
+      if (lastClosedDerived >= coarseNextToFinalize[i]) {
+        for (KeyValue<Windowed<String>, Totals> window : range(coarse.get(i), coarseNextToFinalize[i], lastClosedDerived)) {
+          long start = window.key.window().start();
+          changedCoarse.get(i).remove(new WindowKey(window.key.key(), start));
+          forward(d.sink(), d.scope(), window.key.key(), start, size, window.value, true);
+        }
+        coarseNextToFinalize[i] = lastClosedDerived + size;
+        progress.put("next:" + d.name(), coarseNextToFinalize[i]);
+      }
+    }
+  }
+
+  /** Adds what a minute window has gained since its last propagation to every derived window. */
+  private void propagate(String fineKey, long windowStart, FineTotals totals) {
+    Totals delta = totals.current.minus(totals.propagated);
+    if (delta.isZero()) {
+      return;
+    }
+    String team = fineKey.substring(0, fineKey.indexOf('|'));
+    for (int i = 0; i < derived.size(); i++) {
+      Derived d = derived.get(i);
+      String key = d.scope() == Scope.TEAM ? team : fineKey;
+      long start = Windows.start(windowStart, d.size().toMillis());
+      Totals sum = coarse.get(i).fetch(key, start);
+      if (sum == null) {
+        sum = new Totals();
+      }
+      sum.add(delta);
+      coarse.get(i).put(key, sum, start);
+      changedCoarse.get(i).add(new WindowKey(key, start));
+    }
+    totals.propagated = totals.current.copy();
+    fine.put(fineKey, totals, windowStart);
+  }
+
+  private void emitChanged() {
+    for (WindowKey key : changedFine) {
+      FineTotals totals = fine.fetch(key.key(), key.start());
+      if (totals != null) {
+        propagate(key.key(), key.start(), totals);
+        forward(fineSink, Scope.TEAM_WORKFLOW_MODEL, key.key(), key.start(), MINUTE, totals.current, false);
+      }
+    }
+    changedFine.clear();
+    for (int i = 0; i < derived.size(); i++) {
+      Derived d = derived.get(i);
+      for (WindowKey key : changedCoarse.get(i)) {
+        Totals totals = coarse.get(i).fetch(key.key(), key.start());
+        if (totals != null) {
+          forward(d.sink(), d.scope(), key.key(), key.start(), d.size().toMillis(), totals, false);
+        }
+      }
+      changedCoarse.get(i).clear();
+    }
+  }
+
+  /**
+   * After a restart (a crash included) the sets of changed windows are gone: re-publish every
+   * window that is not final yet, and propagate what was not propagated, at the first emit.
+   */
+  private void markOpenWindowsChanged() {
+    if (streamTime == Long.MIN_VALUE) {
+      return;
+    }
+    for (KeyValue<Windowed<String>, FineTotals> window : range(fine, fineNextToFinalize, streamTime)) {
+      changedFine.add(new WindowKey(window.key.key(), window.key.window().start()));
+    }
+    for (int i = 0; i < derived.size(); i++) {
+      for (KeyValue<Windowed<String>, Totals> window : range(coarse.get(i), coarseNextToFinalize[i], streamTime)) {
+        changedCoarse.get(i).add(new WindowKey(window.key.key(), window.key.window().start()));
+      }
+    }
+  }
+
+  /** Windows starting in [from, to], read out before anything is written back to the store. */
+  private static <V> List<KeyValue<Windowed<String>, V>> range(WindowStore<String, V> store, long from, long to) {
+    List<KeyValue<Windowed<String>, V>> windows = new ArrayList<>();
+    if (to < from) {
+      return windows;
+    }
+    try (KeyValueIterator<Windowed<String>, V> it = store.fetchAll(Instant.ofEpochMilli(from), Instant.ofEpochMilli(to))) {
+      it.forEachRemaining(windows::add);
+    }
+    return windows;
+  }
+
+  /** Timestamped with the latest event time it can contain, never later than stream time. */
+  private void forward(String sink, Scope scope, String key, long start, long size, Totals t, boolean isFinal) {
+    UsageAggregate.Builder aggregate = UsageAggregate.newBuilder().setScope(key);
+    scope.describe(key, aggregate);
+    aggregate.setWindowStart(Instant.ofEpochMilli(start)).setWindowEnd(Instant.ofEpochMilli(start + size))
+        .setEventCount(t.events).setRequestCount(t.requests)
+        .setUncachedInputTokens(t.uncachedInput).setCacheReadTokens(t.cacheRead).setCacheWriteTokens(t.cacheWrite)
+        .setOutputTokens(t.output).setReasoningTokens(t.reasoning)
+        .setCostNanoUsd(t.costNanoUsd).setUnpricedEventCount(t.unpricedEvents).setOutcomeUnits(t.outcomeUnits)
+        .setIsFinal(isFinal);
+    context.forward(new Record<Object, Object>(key, aggregate.build(), Math.min(start + size - 1, streamTime)), sink);
+  }
+
+  private long stored(String key, long fallback) {
+    Long value = progress.get(key);
+    return value == null ? fallback : value;
+  }
+}
