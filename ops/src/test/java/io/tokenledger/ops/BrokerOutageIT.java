@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tokenledger.aggregation.AggregationApp;
 import io.tokenledger.aggregation.AggregationSettings;
-import io.tokenledger.aggregation.pricing.PriceBook;
 import io.tokenledger.ingest.recorder.EventIds;
 import io.tokenledger.ingest.recorder.Receipt;
 import io.tokenledger.ingest.recorder.UsageRecorder;
 import io.tokenledger.ops.broker.DevBroker;
 import io.tokenledger.ops.cli.Ports;
-import io.tokenledger.schemas.PriceVersion;
 import io.tokenledger.schemas.UsageAggregate;
 import io.tokenledger.schemas.UsageEvent;
 import io.tokenledger.schemas.streams.StreamsApps;
@@ -31,9 +29,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
@@ -45,7 +41,6 @@ import org.junit.jupiter.api.Test;
  */
 class BrokerOutageIT {
   private static final Duration BOUND = Duration.ofSeconds(120);
-  private static final long COST_PER_EVENT_NANO_USD = 2_500_000; // 1,000 input tokens at $2.50 per 1M
 
   @Test
   void everyEventRecordedAcrossABrokerOutageARecorderRestartAndAKilledRecordingProcessIsCountedExactlyOnce() throws Exception {
@@ -65,7 +60,7 @@ class BrokerOutageIT {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       TopicApplier.apply(admin, topics.all());
     }
-    seedPrice(bootstrap, topics);
+    Ledger.publishPrice(bootstrap, topics, Ledger.gpt4o());
     KafkaStreams aggregation = new KafkaStreams(
         AggregationApp.buildTopology(topics, AggregationSettings.from(config)), AggregationApp.config(config));
     StreamsApps.replaceFailedThreads(aggregation, AggregationApp.APPLICATION_ID);
@@ -101,10 +96,9 @@ class BrokerOutageIT {
 
       try (TopicReader<String, UsageAggregate> aggregates = new TopicReader<>(bootstrap, topics.teamAggregates1m)) {
         List<ConsumerRecord<String, UsageAggregate>> read = aggregates.readUntil(BOUND,
-            records -> events(records) >= 115, "115 events counted");
-        assertEquals(115, events(read), "every event once: none lost, none doubled");
-        assertEquals(115 * COST_PER_EVENT_NANO_USD, latestPerWindow(read).stream()
-            .mapToLong(UsageAggregate::getCostNanoUsd).sum());
+            records -> Ledger.events(records) >= 115, "115 events counted");
+        assertEquals(115, Ledger.events(read), "every event once: none lost, none doubled");
+        assertEquals(115 * Ledger.COST_OF_1000_INPUT_TOKENS_NANO_USD, Ledger.costNanoUsd(read));
       }
       second.close();
       successor.close();
@@ -158,24 +152,4 @@ class BrokerOutageIT {
     return done;
   }
 
-  private static long events(List<ConsumerRecord<String, UsageAggregate>> records) {
-    return latestPerWindow(records).stream().mapToLong(UsageAggregate::getEventCount).sum();
-  }
-
-  private static List<UsageAggregate> latestPerWindow(List<ConsumerRecord<String, UsageAggregate>> records) {
-    Map<Instant, UsageAggregate> latest = new HashMap<>();
-    records.forEach(r -> latest.put(r.value().getWindowStart(), r.value()));
-    return List.copyOf(latest.values());
-  }
-
-  private static void seedPrice(String bootstrap, Topics topics) throws Exception {
-    PriceVersion price = PriceVersion.newBuilder().setProvider("openai").setModel("gpt-4o")
-        .setEffectiveFrom(Instant.parse("2025-01-01T00:00:00Z")).setUncachedInputMicroUsdPerMtok(2_500_000)
-        .setCacheReadMicroUsdPerMtok(1_250_000).setCacheWriteMicroUsdPerMtok(2_500_000)
-        .setOutputMicroUsdPerMtok(10_000_000).setReasoningMicroUsdPerMtok(10_000_000).build();
-    try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
-        topics.prices.keySerde().serializer(), topics.prices.valueSerde().serializer())) {
-      producer.send(new ProducerRecord<>(topics.prices.name(), PriceBook.catalogKey(price), price)).get();
-    }
-  }
 }

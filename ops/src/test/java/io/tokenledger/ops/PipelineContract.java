@@ -51,7 +51,6 @@ import org.junit.jupiter.api.Test;
  */
 abstract class PipelineContract {
   private static final Duration BOUND = Duration.ofSeconds(90);
-  private static final long GPT4O_INPUT_MICRO_USD_PER_MTOK = 2_500_000;
 
   private final List<AutoCloseable> toClose = new ArrayList<>();
   private KafkaStreams alerting;
@@ -175,11 +174,7 @@ abstract class PipelineContract {
 
   private void seedCatalogAndBudget(Topics topics) throws Exception {
     Map<String, Object> producerConfig = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-    PriceVersion price = PriceVersion.newBuilder().setProvider("openai").setModel("gpt-4o")
-        .setEffectiveFrom(Instant.parse("2025-01-01T00:00:00Z"))
-        .setUncachedInputMicroUsdPerMtok(GPT4O_INPUT_MICRO_USD_PER_MTOK).setCacheReadMicroUsdPerMtok(1_250_000)
-        .setCacheWriteMicroUsdPerMtok(2_500_000).setOutputMicroUsdPerMtok(10_000_000)
-        .setReasoningMicroUsdPerMtok(10_000_000).build();
+    PriceVersion price = Ledger.gpt4o();
     Budget budget = Budget.newBuilder().setBudgetId("support-budget").setTeam("support")
         .setLimitNanoUsd(40_000_000L).setPeriod(BudgetPeriod.MONTH).setTimezone("UTC")
         .setUpdatedAt(Instant.now()).build();

@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tokenledger.aggregation.AggregationApp;
 import io.tokenledger.aggregation.AggregationSettings;
-import io.tokenledger.aggregation.pricing.PriceBook;
 import io.tokenledger.ingest.recorder.EventIds;
-import io.tokenledger.schemas.PriceVersion;
 import io.tokenledger.schemas.UsageAggregate;
 import io.tokenledger.schemas.UsageEvent;
 import io.tokenledger.schemas.topics.TopicApplier;
@@ -46,7 +44,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(EmbeddedKafkaExtension.class)
 class TopologyCrashIT {
   private static final Duration BOUND = Duration.ofSeconds(180);
-  private static final long COST_PER_EVENT_NANO_USD = 2_500_000;
 
   @Test
   void killingTheTopologyWithSigkillLosesAndDoublesNothing(EmbeddedKafka kafka) throws Exception {
@@ -54,7 +51,7 @@ class TopologyCrashIT {
     try (Admin admin = kafka.admin()) {
       TopicApplier.apply(admin, topics.all());
     }
-    seedPrice(kafka.bootstrapServers(), topics);
+    Ledger.publishPrice(kafka.bootstrapServers(), topics, Ledger.gpt4o());
     Path config = writeConfig(kafka.bootstrapServers());
 
     AtomicLong sent = new AtomicLong();
@@ -70,7 +67,7 @@ class TopologyCrashIT {
         produceFor(producer, topics, Duration.ofSeconds(3), sent, acks);
         long floor = countedBefore;
         // Kill only a topology that is processing: it has published counts beyond what it had before.
-        countedBefore = events(progress.readUntil(BOUND, r -> events(r) > floor, "progress before kill " + kill));
+        countedBefore = Ledger.events(progress.readUntil(BOUND, r -> Ledger.events(r) > floor, "progress before kill " + kill));
         topology.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL: no commit, no close
         produceFor(producer, topics, Duration.ofSeconds(1), sent, acks); // events keep coming while it is down
         topology = start(config);
@@ -86,10 +83,9 @@ class TopologyCrashIT {
     try (TopicReader<String, UsageAggregate> aggregates = new TopicReader<>(kafka.bootstrapServers(),
         topics.teamAggregates1m)) {
       List<ConsumerRecord<String, UsageAggregate>> read = aggregates.readUntil(BOUND,
-          r -> events(r) >= total, total + " events counted");
-      assertEquals(total, events(read), "every event exactly once across three SIGKILLs");
-      assertEquals(total * COST_PER_EVENT_NANO_USD, latest(read).values().stream()
-          .mapToLong(UsageAggregate::getCostNanoUsd).sum());
+          r -> Ledger.events(r) >= total, total + " events counted");
+      assertEquals(total, Ledger.events(read), "every event exactly once across three SIGKILLs");
+      assertEquals(total * Ledger.COST_OF_1000_INPUT_TOKENS_NANO_USD, Ledger.costNanoUsd(read));
       assertLiveFiguresNeverShrink(read);
     } finally {
       topology.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
@@ -150,24 +146,5 @@ class TopologyCrashIT {
     return file;
   }
 
-  private static void seedPrice(String bootstrap, Topics topics) throws Exception {
-    PriceVersion price = PriceVersion.newBuilder().setProvider("openai").setModel("gpt-4o")
-        .setEffectiveFrom(Instant.parse("2025-01-01T00:00:00Z")).setUncachedInputMicroUsdPerMtok(2_500_000)
-        .setCacheReadMicroUsdPerMtok(1_250_000).setCacheWriteMicroUsdPerMtok(2_500_000)
-        .setOutputMicroUsdPerMtok(10_000_000).setReasoningMicroUsdPerMtok(10_000_000).build();
-    try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
-        topics.prices.keySerde().serializer(), topics.prices.valueSerde().serializer())) {
-      producer.send(new ProducerRecord<>(topics.prices.name(), PriceBook.catalogKey(price), price)).get();
-    }
-  }
 
-  private static long events(List<ConsumerRecord<String, UsageAggregate>> records) {
-    return latest(records).values().stream().mapToLong(UsageAggregate::getEventCount).sum();
-  }
-
-  private static Map<String, UsageAggregate> latest(List<ConsumerRecord<String, UsageAggregate>> records) {
-    Map<String, UsageAggregate> latest = new HashMap<>();
-    records.forEach(r -> latest.put(r.key() + "@" + r.value().getWindowStart(), r.value()));
-    return latest;
-  }
 }
