@@ -175,15 +175,22 @@ class AggregationTopologyTest {
   }
 
   @Test
-  void deadLettersGarbageWithItsBytesAndKeepsCountingValidEvents() {
+  void deadLettersUndecodableRecordsWithTheirBytesAndKeepsCountingValidEvents() {
     byte[] garbage = "definitely not avro".getBytes(StandardCharsets.UTF_8);
     rawUsage.pipeInput(new TestRecord<>("support".getBytes(StandardCharsets.UTF_8), garbage, T0.plusSeconds(1)));
     send(event("after-garbage", "support", "gpt-4o", T0.plusSeconds(2), 1_000, 0, 0));
     closeWindowsUpTo(T0.plus(Duration.ofMinutes(2)));
 
+    // A known schema's header with a body cut short, and an unknown schema's fingerprint:
+    byte[] valid = topics.usage.valueSerde().serializer().serialize(topics.usage.name(),
+        event("cut", "support", "gpt-4o", T0.plusSeconds(3), 1, 0, 0));
+    rawUsage.pipeInput(new TestRecord<>("support".getBytes(StandardCharsets.UTF_8),
+        java.util.Arrays.copyOf(valid, 14), T0.plusSeconds(3)));
+    rawUsage.pipeInput(new TestRecord<>("support".getBytes(StandardCharsets.UTF_8),
+        new byte[] {(byte) 0xC3, 0x01, 1, 2, 3, 4, 5, 6, 7, 8, 0}, T0.plusSeconds(3)));
+
     List<DeadLetter> letters = deadLetters.readValuesToList();
-    assertEquals(1, letters.size());
-    assertEquals("NOT_AVRO", letters.get(0).getReasonCode());
+    assertEquals(List.of("NOT_AVRO", "CORRUPT", "UNKNOWN_SCHEMA"), letters.stream().map(DeadLetter::getReasonCode).toList());
     assertEquals(topics.usage.name(), letters.get(0).getSourceTopic());
     assertEquals("definitely not avro", StandardCharsets.UTF_8.decode(letters.get(0).getOriginalValue()).toString());
     assertEquals(1, finalFor("support", T0).getEventCount());
