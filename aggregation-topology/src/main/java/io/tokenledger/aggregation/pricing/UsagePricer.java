@@ -18,7 +18,10 @@ import org.slf4j.LoggerFactory;
 public final class UsagePricer implements Processor<String, UsageEvent, Object, Object> {
   private static final Logger log = LoggerFactory.getLogger(UsagePricer.class);
 
+  private static final long LOG_EVERY = 10_000;
+
   private final PriceBook book;
+  private final java.util.Map<String, Long> unpricedSeen = new java.util.HashMap<>();
   private final List<String> pricedChildren;
   private final String unpricedChild;
   private ProcessorContext<Object, Object> context;
@@ -43,9 +46,13 @@ public final class UsagePricer implements Processor<String, UsageEvent, Object, 
     if (price.isPresent()) {
       priced = new PricedUsage(event, model, Cost.nanoUsd(event, price.get()), true);
     } else {
-      log.warn("No price in force for provider {} model {} at {} (event {}, team {}); counted as unpriced. "
-          + "Publish a price version to the catalog.", event.getProvider(), event.getModel(),
-          event.getEventTime(), event.getEventId(), event.getTeam());
+      String key = ModelNames.key(event.getProvider(), event.getModel());
+      long seen = unpricedSeen.merge(key, 1L, Long::sum);
+      if (seen == 1 || seen % LOG_EVERY == 0) { // an unknown model at full rate must not flood the log
+        log.warn("No price in force for provider {} model {} at {} (event {}, team {}); counted as unpriced "
+            + "({} such events in this task so far). Publish a price version to the catalog.", event.getProvider(),
+            event.getModel(), event.getEventTime(), event.getEventId(), event.getTeam(), seen);
+      }
       priced = new PricedUsage(event, model, 0L, false);
       context.forward(new Record<Object, Object>(ModelNames.key(event.getProvider(), event.getModel()), event,
           record.timestamp()), unpricedChild);

@@ -26,7 +26,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measures; method and figures go to BENCHMARKS.md.",
-    subcommands = {BenchCommand.Recorder.class, BenchCommand.Gateway.class, BenchCommand.TopologyThroughput.class})
+    subcommands = {BenchCommand.Recorder.class, BenchCommand.Gateway.class, BenchCommand.TopologyThroughput.class,
+        BenchCommand.Latency.class})
 public final class BenchCommand {
 
   static String machine() {
@@ -97,6 +98,35 @@ public final class BenchCommand {
               run.eventsPerSecond());
         }
         System.out.printf("Topology / ceiling: %.2f%n", topology.eventsPerSecond() / ceiling.eventsPerSecond());
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "latency", mixinStandardHelpOptions = true,
+      description = "Freshness of live aggregates (event time to a read_committed consumer) at a steady rate, and peak memory.")
+  static final class Latency implements Callable<Integer> {
+    @Option(names = "--rate", defaultValue = "10000", description = "Events per second (default: ${DEFAULT-VALUE}).")
+    int rate;
+
+    @Option(names = "--seconds", defaultValue = "30", description = "Measured seconds (default: ${DEFAULT-VALUE}).")
+    int seconds;
+
+    @Override
+    public Integer call() throws Exception {
+      Path dir = Files.createTempDirectory("tokenledger-bench");
+      try (DevBroker broker = DevBroker.start(dir.resolve("broker"), "127.0.0.1", Ports.free(), Ports.free())) {
+        TopologyBenchmark bench = new TopologyBenchmark(broker.bootstrapServers(), Files.createDirectories(dir.resolve("state")));
+        Topics topics = bench.topics("bench.", 6);
+        bench.createTopics(topics, null);
+        bench.seedPrices(topics);
+        System.out.println("Machine: " + machine());
+        var r = LatencyBenchmark.run(broker.bootstrapServers(), topics, dir.resolve("state"), rate, Duration.ofSeconds(10),
+            Duration.ofSeconds(seconds));
+        System.out.printf("rate %,d events/s for %d s (+10 s warm-up), %,d events: %,d live records measured; "
+            + "freshness p50 %d ms, p99 %d ms, max %d ms; peak heap %d MiB; peak resident (JVM incl. broker) %d MiB%n",
+            rate, seconds, r.produced(), r.records(), r.p50Millis(), r.p99Millis(), r.maxMillis(), r.peakHeapMiB(),
+            r.peakRssMiB());
       }
       return 0;
     }

@@ -74,9 +74,8 @@ final class TopologyBenchmark {
     }
   }
 
-  /** Writes {@code count} realistic events (teams x workflows x models), event times spread over the last minutes. */
-  void preload(Topics topics, long count, int teams) throws Exception {
-    Instant now = Instant.now();
+  /** The benchmark's price list: every model the generated events use. */
+  void seedPrices(Topics topics) throws Exception {
     try (var prices = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
         topics.prices.keySerde().serializer(), topics.prices.valueSerde().serializer())) {
       for (String model : new String[] {"gpt-4o", "gpt-4o-mini", "claude-sonnet-4", "gemini-2.5-flash"}) {
@@ -87,6 +86,12 @@ final class TopologyBenchmark {
         prices.send(new ProducerRecord<>(topics.prices.name(), PriceBook.catalogKey(price), price)).get();
       }
     }
+  }
+
+  /** Writes {@code count} realistic events (teams x workflows x models), event times spread over the last minutes. */
+  void preload(Topics topics, long count, int teams) throws Exception {
+    Instant now = Instant.now();
+    seedPrices(topics);
     Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
         ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
         ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4", ProducerConfig.ACKS_CONFIG, "all");
