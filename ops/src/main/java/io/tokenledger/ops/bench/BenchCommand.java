@@ -112,6 +112,9 @@ public final class BenchCommand {
     @Option(names = "--seconds", defaultValue = "30", description = "Measured seconds (default: ${DEFAULT-VALUE}).")
     int seconds;
 
+    @Option(names = "--warmup", defaultValue = "30", description = "Warm-up seconds under load (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
     @Override
     public Integer call() throws Exception {
       Path dir = Files.createTempDirectory("tokenledger-bench");
@@ -121,9 +124,9 @@ public final class BenchCommand {
         bench.createTopics(topics, null);
         bench.seedPrices(topics);
         System.out.println("Machine: " + machine());
-        var r = LatencyBenchmark.run(broker.bootstrapServers(), topics, dir.resolve("state"), rate, Duration.ofSeconds(10),
-            Duration.ofSeconds(seconds));
-        System.out.printf("rate %,d events/s for %d s (+10 s warm-up), %,d events: %,d live records measured; "
+        var r = LatencyBenchmark.run(broker.bootstrapServers(), topics, dir.resolve("state"), rate,
+            Duration.ofSeconds(warmup), Duration.ofSeconds(seconds));
+        System.out.printf("rate %,d events/s for %d s (+" + warmup + " s warm-up), %,d events: %,d live records measured; "
             + "freshness p50 %d ms, p99 %d ms, max %d ms; peak heap %d MiB; peak resident (JVM incl. broker) %d MiB%n",
             rate, seconds, r.produced(), r.records(), r.p50Millis(), r.p99Millis(), r.maxMillis(), r.peakHeapMiB(),
             r.peakRssMiB());
