@@ -47,6 +47,9 @@ public final class AggregationApp {
 
   private AggregationApp() {}
 
+  /** Long enough for any month-to-date in any time zone, with room for late events. */
+  static final Duration LEDGER_RETENTION = Duration.ofDays(62);
+
   /** The finest aggregate, the only one updated per event: team/workflow/model x 1 minute. */
   static final String FINE = "detail-1m";
 
@@ -111,8 +114,12 @@ public final class AggregationApp {
         topics.unpricedUsage.valueSerde().serializer(), PRICE);
 
     List<RollupAggregator.Derived> derived = derived();
+    RollupAggregator.Derived ledger = derived("team-ledger-15m", Scope.TEAM, Duration.ofMinutes(15));
     topology.addProcessor(ROLLUP, () -> new RollupAggregator(FINE + "-store", FINE + "-sink", ROLLUP_PROGRESS_STORE,
-        LATE_SINK, derived, settings.grace(), settings.liveEmitInterval()), PRICE);
+        LATE_SINK, derived, ledger, settings.grace(), settings.liveEmitInterval()), PRICE);
+    topology.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(ledger.store(), LEDGER_RETENTION,
+        ledger.size(), false), Serdes.String(), Totals.serde()).withCachingEnabled(), ROLLUP);
+    addSink(topology, ledger.sink(), topics.teamLedger15m);
     topology.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(FINE + "-store",
         settings.windowRetention().plus(settings.grace()), Duration.ofMinutes(1), false),
         Serdes.String(), FineTotals.serde()).withCachingEnabled(), ROLLUP);

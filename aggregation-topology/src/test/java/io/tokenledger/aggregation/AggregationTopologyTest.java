@@ -143,6 +143,25 @@ class AggregationTopologyTest {
   }
 
   @Test
+  void aLateEventBeyondGraceReachesTheTeamsPeriodLedger() {
+    send(event("on-time", "support", "gpt-4o", T0.plusSeconds(5), 1_000, 0, 0));
+    closeWindowsUpTo(T0.plus(Duration.ofMinutes(2)));
+    send(event("too-late", "support", "gpt-4o", T0.plusSeconds(6), 4_000, 0, 0));
+    driver.advanceWallClockTime(Duration.ofSeconds(2));
+
+    Map<Instant, UsageAggregate> ledger = new java.util.HashMap<>();
+    driver.createOutputTopic(topics.teamLedger15m.name(), topics.teamLedger15m.keySerde().deserializer(),
+        topics.teamLedger15m.valueSerde().deserializer()).readRecordsToList().stream()
+        .filter(r -> r.key().equals("support")).forEach(r -> ledger.put(r.value().getWindowStart(), r.value()));
+    UsageAggregate bucket = ledger.get(T0); // the 15-minute bucket 12:00-12:15 UTC
+    assertEquals(2, bucket.getEventCount(), "the on-time and the late event");
+    assertEquals(5_000, bucket.getUncachedInputTokens());
+    assertEquals(12_500_000L, bucket.getCostNanoUsd(), "1,000 + 4,000 tokens at $2.50 per 1M");
+    assertEquals(Instant.parse("2026-11-02T12:15:00Z"), bucket.getWindowEnd());
+    assertEquals(1, finalFor("support", T0).getEventCount(), "the minute's final figure is not changed after the fact");
+  }
+
+  @Test
   void eventWithinGraceStillCountsInItsWindow() {
     send(event("first", "support", "gpt-4o", T0.plusSeconds(5), 1_000, 0, 0));
     send(event("next-minute", "support", "gpt-4o", T0.plusSeconds(60 + 20), 1_000, 0, 0));

@@ -33,7 +33,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Outputs: live running totals of changed windows each emit interval; exactly one final
  * record per window once stream time passes its end plus grace; an event whose minute window
- * is already final goes to the late sink (and so counts in no window), never silently dropped.
+ * is already final goes to the late sink and counts in no window.
+ *
+ * <p>The period ledger (team x 15-minute buckets) is never finalised: it receives what the
+ * minutes propagate and, directly, every late event, so calendar periods in any time zone
+ * (all offsets are multiples of 15 minutes) are exact sums of buckets, late usage included.
  * Stream time is the highest accepted event time of the task, kept in a store.
  */
 public final class RollupAggregator implements Processor<String, PricedUsage, Object, Object> {
@@ -51,12 +55,15 @@ public final class RollupAggregator implements Processor<String, PricedUsage, Ob
   private final String progressStoreName;
   private final String lateSink;
   private final List<Derived> derived;
+  private final Derived ledger;
   private final long graceMillis;
   private final Duration emitInterval;
 
   private ProcessorContext<Object, Object> context;
   private WindowStore<String, FineTotals> fine;
   private final List<WindowStore<String, Totals>> coarse = new ArrayList<>();
+  private WindowStore<String, Totals> ledgerStore;
+  private final Set<WindowKey> changedLedger = new LinkedHashSet<>();
   private KeyValueStore<String, Long> progress;
   private long streamTime;
   private long fineNextToFinalize;
@@ -65,12 +72,13 @@ public final class RollupAggregator implements Processor<String, PricedUsage, Ob
   private final List<Set<WindowKey>> changedCoarse = new ArrayList<>();
 
   public RollupAggregator(String fineStoreName, String fineSink, String progressStoreName, String lateSink,
-      List<Derived> derived, Duration grace, Duration emitInterval) {
+      List<Derived> derived, Derived ledger, Duration grace, Duration emitInterval) {
     this.fineStoreName = fineStoreName;
     this.fineSink = fineSink;
     this.progressStoreName = progressStoreName;
     this.lateSink = lateSink;
     this.derived = List.copyOf(derived);
+    this.ledger = ledger;
     this.graceMillis = grace.toMillis();
     this.emitInterval = emitInterval;
   }
@@ -80,6 +88,7 @@ public final class RollupAggregator implements Processor<String, PricedUsage, Ob
     this.context = context;
     this.fine = context.getStateStore(fineStoreName);
     this.progress = context.getStateStore(progressStoreName);
+    this.ledgerStore = context.getStateStore(ledger.store());
     coarseNextToFinalize = new long[derived.size()];
     for (int i = 0; i < derived.size(); i++) {
       coarse.add(context.getStateStore(derived.get(i).store()));
@@ -102,6 +111,9 @@ public final class RollupAggregator implements Processor<String, PricedUsage, Ob
           + "sent to the late-usage topic", usage.event().getEventId(), record.key(), usage.event().getEventTime(),
           Instant.ofEpochMilli(streamTime), graceMillis);
       context.forward(new Record<Object, Object>(record.key(), usage.event(), eventTime, record.headers()), lateSink);
+      Totals late = new Totals();
+      late.add(usage);
+      addToLedger(usage.event().getTeam(), windowStart, late);
       return;
     }
     String key = Scope.TEAM_WORKFLOW_MODEL.key(usage);
@@ -167,8 +179,20 @@ public final class RollupAggregator implements Processor<String, PricedUsage, Ob
       coarse.get(i).put(key, sum, start);
       changedCoarse.get(i).add(new WindowKey(key, start));
     }
+    addToLedger(team, windowStart, delta);
     totals.propagated = totals.current.copy();
     fine.put(fineKey, totals, windowStart);
+  }
+
+  private void addToLedger(String team, long minuteStart, Totals delta) {
+    long bucket = Windows.start(minuteStart, ledger.size().toMillis());
+    Totals sum = ledgerStore.fetch(team, bucket);
+    if (sum == null) {
+      sum = new Totals();
+    }
+    sum.add(delta);
+    ledgerStore.put(team, sum, bucket);
+    changedLedger.add(new WindowKey(team, bucket));
   }
 
   private void emitChanged() {
@@ -190,6 +214,13 @@ public final class RollupAggregator implements Processor<String, PricedUsage, Ob
       }
       changedCoarse.get(i).clear();
     }
+    for (WindowKey key : changedLedger) {
+      Totals totals = ledgerStore.fetch(key.key(), key.start());
+      if (totals != null) {
+        forward(ledger.sink(), ledger.scope(), key.key(), key.start(), ledger.size().toMillis(), totals, false);
+      }
+    }
+    changedLedger.clear();
   }
 
   /**

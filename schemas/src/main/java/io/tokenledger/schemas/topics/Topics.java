@@ -46,6 +46,11 @@ public final class Topics {
   public final Topic<String, UsageAggregate> detailAggregates1h;
   /** Per team, workflow and model, 1-day (UTC) aggregates. Key: team|workflow|model. */
   public final Topic<String, UsageAggregate> detailAggregates1d;
+  /**
+   * Per-team period ledger in 15-minute UTC buckets, never finalised, late events included:
+   * any calendar day or month in any time zone is a sum of buckets. Key: team. Live updates only.
+   */
+  public final Topic<String, UsageAggregate> teamLedger15m;
   /** Usage events that arrived after their window closed; still counted in period ledgers. Key: team. */
   public final Topic<String, UsageEvent> lateUsage;
   /** Usage events of a model with no price in force: counted as tokens, not as cost. Key: provider/model. */
@@ -75,6 +80,7 @@ public final class Topics {
     teamAggregates1d = topic("aggregates.team.1d", text, aggregates, TopicSpec.deleteAfter(6, YEAR));
     detailAggregates1m = topic("aggregates.team-workflow-model.1m", text, aggregates, TopicSpec.deleteAfter(6, WEEK));
     detailAggregates1h = topic("aggregates.team-workflow-model.1h", text, aggregates, TopicSpec.deleteAfter(6, MONTH));
+    teamLedger15m = topic("ledger.team.15m", text, aggregates, TopicSpec.deleteAfter(6, Duration.ofDays(62)));
     detailAggregates1d = topic("aggregates.team-workflow-model.1d", text, aggregates, TopicSpec.deleteAfter(6, YEAR));
     lateUsage = topic("usage.late", text, avro.serde(UsageEvent.class), TopicSpec.deleteAfter(3, MONTH));
     unpricedUsage = topic("usage.unpriced", text, avro.serde(UsageEvent.class), TopicSpec.deleteAfter(3, MONTH));
@@ -94,7 +100,7 @@ public final class Topics {
 
   public List<Topic<?, ?>> all() {
     return List.of(usage, prices, budgets, teamAggregates1m, teamAggregates1h, teamAggregates1d, detailAggregates1m,
-        detailAggregates1h, detailAggregates1d, lateUsage, unpricedUsage, deadLetters, budgetAlerts, apiKeys);
+        detailAggregates1h, detailAggregates1d, teamLedger15m, lateUsage, unpricedUsage, deadLetters, budgetAlerts, apiKeys);
   }
 
   private <K, V> Topic<K, V> topic(String logical, Serde<K> keys, Serde<V> values, TopicSpec spec) {
