@@ -33,7 +33,6 @@ public final class AggregationApp {
   public static final String APPLICATION_ID = "tokenledger-aggregation";
   public static final String PRICES_STORE = "price-catalog-store";
   public static final String DEDUP_STORE = "usage-dedup-store";
-  public static final String TEAM_1M_STORE = "team-1m-store";
 
   static final String USAGE_SOURCE = "usage-source";
   static final String INTAKE = "usage-intake";

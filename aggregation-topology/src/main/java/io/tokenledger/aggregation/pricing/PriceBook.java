@@ -48,11 +48,13 @@ public final class PriceBook {
    * reported name first, then its normalised name.
    */
   public Optional<PriceVersion> priceAt(String provider, String reportedModel, long eventTimeMillis) {
-    PriceVersion exact = inForce(ModelNames.key(provider, reportedModel), eventTimeMillis);
-    if (exact != null) {
-      return Optional.of(exact);
-    }
-    return Optional.ofNullable(inForce(ModelNames.key(provider, ModelNames.normalise(reportedModel)), eventTimeMillis));
+    return priceAt(ModelKeys.of(provider, reportedModel), eventTimeMillis);
+  }
+
+  /** The same, with the keys already worked out (the per-event path). */
+  public Optional<PriceVersion> priceAt(ModelKeys keys, long eventTimeMillis) {
+    PriceVersion exact = inForce(keys.exact(), eventTimeMillis);
+    return exact != null ? Optional.of(exact) : Optional.ofNullable(inForce(keys.normalisedKey(), eventTimeMillis));
   }
 
   private PriceVersion inForce(String key, long eventTimeMillis) {

@@ -19,9 +19,12 @@ public final class UsagePricer implements Processor<String, UsageEvent, Object, 
   private static final Logger log = LoggerFactory.getLogger(UsagePricer.class);
 
   private static final long LOG_EVERY = 10_000;
+  /** Distinct provider/model names remembered; a flood of made-up names only clears the memo. */
+  private static final int MAX_REMEMBERED_MODELS = 10_000;
 
   private final PriceBook book;
   private final java.util.Map<String, Long> unpricedSeen = new java.util.HashMap<>();
+  private final java.util.Map<String, ModelKeys> keysByModel = new java.util.HashMap<>();
   private final List<String> pricedChildren;
   private final String unpricedChild;
   private ProcessorContext<Object, Object> context;
@@ -37,24 +40,41 @@ public final class UsagePricer implements Processor<String, UsageEvent, Object, 
     this.context = context;
   }
 
+  /** Name normalisation is a regex: done once per distinct provider and model, not per event. */
+  private ModelKeys keysOf(UsageEvent event) {
+    String name = event.getProvider() + '\u0000' + event.getModel();
+    ModelKeys keys = keysByModel.get(name);
+    if (keys == null) {
+      if (keysByModel.size() >= MAX_REMEMBERED_MODELS) {
+        keysByModel.clear();
+      }
+      keys = ModelKeys.of(event.getProvider(), event.getModel());
+      keysByModel.put(name, keys);
+    }
+    return keys;
+  }
+
   @Override
   public void process(Record<String, UsageEvent> record) {
     UsageEvent event = record.value();
-    Optional<PriceVersion> price = book.priceAt(event.getProvider(), event.getModel(), record.timestamp());
-    String model = ModelNames.normalise(event.getModel());
+    ModelKeys keys = keysOf(event);
+    Optional<PriceVersion> price = book.priceAt(keys, record.timestamp());
+    String model = keys.normalisedModel();
     PricedUsage priced;
     if (price.isPresent()) {
       priced = new PricedUsage(event, model, Cost.nanoUsd(event, price.get()), true);
     } else {
-      String key = ModelNames.key(event.getProvider(), event.getModel());
-      long seen = unpricedSeen.merge(key, 1L, Long::sum);
+      if (unpricedSeen.size() >= MAX_REMEMBERED_MODELS) {
+        unpricedSeen.clear();
+      }
+      long seen = unpricedSeen.merge(keys.exact(), 1L, Long::sum);
       if (seen == 1 || seen % LOG_EVERY == 0) { // an unknown model at full rate must not flood the log
         log.warn("No price in force for provider {} model {} at {} (event {}, team {}); counted as unpriced "
             + "({} such events in this task so far). Publish a price version to the catalog.", event.getProvider(),
             event.getModel(), event.getEventTime(), event.getEventId(), event.getTeam(), seen);
       }
       priced = new PricedUsage(event, model, 0L, false);
-      context.forward(new Record<Object, Object>(ModelNames.key(event.getProvider(), event.getModel()), event,
+      context.forward(new Record<Object, Object>(keys.exact(), event,
           record.timestamp()), unpricedChild);
     }
     Record<Object, Object> out = new Record<>(record.key(), priced, record.timestamp());

@@ -30,6 +30,11 @@ import picocli.CommandLine.Option;
         BenchCommand.Latency.class})
 public final class BenchCommand {
 
+  /** A throwaway dev broker on free loopback ports, in {@code dir/broker}. */
+  static DevBroker scratchBroker(Path dir) throws java.io.IOException {
+    return DevBroker.start(dir.resolve("broker"), "127.0.0.1", Ports.free(), Ports.free());
+  }
+
   static String machine() {
     var os = ManagementFactory.getOperatingSystemMXBean();
     return Runtime.getRuntime().availableProcessors() + " cores, " + (Runtime.getRuntime().maxMemory() >> 20)
@@ -73,7 +78,7 @@ public final class BenchCommand {
     @Override
     public Integer call() throws Exception {
       Path dir = Files.createTempDirectory("tokenledger-bench");
-      try (DevBroker broker = DevBroker.start(dir.resolve("broker"), "127.0.0.1", Ports.free(), Ports.free())) {
+      try (DevBroker broker = scratchBroker(dir)) {
         TopologyBenchmark bench = new TopologyBenchmark(broker.bootstrapServers(), Files.createDirectories(dir.resolve("state")));
         String prefix = "bench.";
         Topics topics = bench.topics(prefix, partitions);
@@ -118,7 +123,7 @@ public final class BenchCommand {
     @Override
     public Integer call() throws Exception {
       Path dir = Files.createTempDirectory("tokenledger-bench");
-      try (DevBroker broker = DevBroker.start(dir.resolve("broker"), "127.0.0.1", Ports.free(), Ports.free())) {
+      try (DevBroker broker = scratchBroker(dir)) {
         TopologyBenchmark bench = new TopologyBenchmark(broker.bootstrapServers(), Files.createDirectories(dir.resolve("state")));
         Topics topics = bench.topics("bench.", 6);
         bench.createTopics(topics, null);
@@ -149,8 +154,7 @@ public final class BenchCommand {
 
     @Override
     public Integer call() throws Exception {
-      Path dir = Files.createTempDirectory("tokenledger-bench-broker");
-      try (DevBroker broker = DevBroker.start(dir, "127.0.0.1", Ports.free(), Ports.free())) {
+      try (DevBroker broker = scratchBroker(Files.createTempDirectory("tokenledger-bench"))) {
         String bootstrap = broker.bootstrapServers();
         Topics topics = Topics.from(Map.of());
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
