@@ -5,7 +5,10 @@ import io.tokenledger.aggregation.intake.UsageIntake;
 import io.tokenledger.aggregation.pricing.PriceBook;
 import io.tokenledger.aggregation.pricing.PriceCatalogLoader;
 import io.tokenledger.aggregation.pricing.UsagePricer;
+import io.tokenledger.aggregation.window.CrossTeamAggregator;
 import io.tokenledger.aggregation.window.FineTotals;
+import io.tokenledger.aggregation.window.Partial;
+import io.tokenledger.aggregation.window.PartialPartitioner;
 import io.tokenledger.aggregation.window.RollupAggregator;
 import io.tokenledger.aggregation.window.Scope;
 import io.tokenledger.aggregation.window.Totals;
@@ -43,6 +46,10 @@ public final class AggregationApp {
   static final String DEAD_LETTER_SINK = "dead-letter-sink";
   static final String LATE_SINK = "late-usage-sink";
   static final String UNPRICED_SINK = "unpriced-usage-sink";
+  static final String PARTIALS_SINK = "rollup-partials-sink";
+  static final String PARTIALS_SOURCE = "rollup-partials-source";
+  static final String CROSS_TEAM = "cross-team-rollup";
+  public static final String CROSS_TEAM_PROGRESS_STORE = "cross-team-progress-store";
 
   private AggregationApp() {}
 
@@ -60,6 +67,17 @@ public final class AggregationApp {
         derived("team-1d", Scope.TEAM, Duration.ofDays(1)),
         derived("detail-1h", Scope.TEAM_WORKFLOW_MODEL, Duration.ofHours(1)),
         derived("detail-1d", Scope.TEAM_WORKFLOW_MODEL, Duration.ofDays(1)));
+  }
+
+  /** Per-model and per-workflow windows across teams, built from partial sums after one repartition. */
+  static List<RollupAggregator.Derived> crossTeam() {
+    return List.of(
+        derived("model-1m", Scope.MODEL, Duration.ofMinutes(1)),
+        derived("model-1h", Scope.MODEL, Duration.ofHours(1)),
+        derived("model-1d", Scope.MODEL, Duration.ofDays(1)),
+        derived("workflow-1m", Scope.WORKFLOW, Duration.ofMinutes(1)),
+        derived("workflow-1h", Scope.WORKFLOW, Duration.ofHours(1)),
+        derived("workflow-1d", Scope.WORKFLOW, Duration.ofDays(1)));
   }
 
   private static RollupAggregator.Derived derived(String name, Scope scope, Duration size) {
@@ -80,6 +98,12 @@ public final class AggregationApp {
       case "detail-1m" -> topics.detailAggregates1m;
       case "detail-1h" -> topics.detailAggregates1h;
       case "detail-1d" -> topics.detailAggregates1d;
+      case "model-1m" -> topics.modelAggregates1m;
+      case "model-1h" -> topics.modelAggregates1h;
+      case "model-1d" -> topics.modelAggregates1d;
+      case "workflow-1m" -> topics.workflowAggregates1m;
+      case "workflow-1h" -> topics.workflowAggregates1h;
+      case "workflow-1d" -> topics.workflowAggregates1d;
       default -> throw new IllegalArgumentException("no topic for aggregate " + name);
     };
   }
@@ -115,29 +139,56 @@ public final class AggregationApp {
     List<RollupAggregator.Derived> derived = derived();
     RollupAggregator.Derived ledger = derived("team-ledger-15m", Scope.TEAM, Duration.ofMinutes(15));
     topology.addProcessor(ROLLUP, () -> new RollupAggregator(FINE + "-store", FINE + "-sink", ROLLUP_PROGRESS_STORE,
-        LATE_SINK, derived, ledger, settings.grace(), settings.liveEmitInterval()), PRICE);
+        LATE_SINK, derived, ledger, settings.grace(), settings.liveEmitInterval(), PARTIALS_SINK,
+        settings.idleAdvance()), PRICE);
     topology.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(ledger.store(), LEDGER_RETENTION,
         ledger.size(), false), Serdes.String(), Totals.serde()).withCachingEnabled(), ROLLUP);
-    addSink(topology, ledger.sink(), topics.teamLedger15m);
+    addSink(topology, ledger.sink(), topics.teamLedger15m, ROLLUP);
     topology.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(FINE + "-store",
         settings.windowRetention().plus(settings.grace()), Duration.ofMinutes(1), false),
         Serdes.String(), FineTotals.serde()).withCachingEnabled(), ROLLUP);
-    addSink(topology, FINE + "-sink", topicOf(FINE, topics));
+    addSink(topology, FINE + "-sink", topicOf(FINE, topics), ROLLUP);
     for (RollupAggregator.Derived d : derived) {
       topology.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(d.store(),
           retention(d.size(), settings).plus(settings.grace()), d.size(), false),
           Serdes.String(), Totals.serde()).withCachingEnabled(), ROLLUP);
-      addSink(topology, d.sink(), topicOf(d.name(), topics));
+      addSink(topology, d.sink(), topicOf(d.name(), topics), ROLLUP);
     }
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ROLLUP_PROGRESS_STORE),
         Serdes.String(), Serdes.Long()).withCachingEnabled(), ROLLUP);
     topology.addSink(LATE_SINK, topics.lateUsage.name(), topics.lateUsage.keySerde().serializer(),
         topics.lateUsage.valueSerde().serializer(), ROLLUP);
+    addCrossTeam(topology, topics, settings);
     return topology;
   }
 
-  private static void addSink(Topology topology, String name, Topic<String, UsageAggregate> topic) {
-    topology.addSink(name, topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer(), ROLLUP);
+  /**
+   * The one repartition: per-minute partial sums by model and by workflow (combined per task
+   * before they are sent) and each usage partition's progress mark go through the partials
+   * topic to the cross-team rollup, which keeps per-model and per-workflow windows.
+   */
+  private static void addCrossTeam(Topology topology, Topics topics, AggregationSettings settings) {
+    Topic<String, byte[]> partials = topics.rollupPartials;
+    topology.addSink(PARTIALS_SINK, partials.name(), partials.keySerde().serializer(), Partial.serde().serializer(),
+        new PartialPartitioner(), ROLLUP);
+    topology.addSource(PARTIALS_SOURCE, partials.keySerde().deserializer(), Partial.serde().deserializer(),
+        partials.name());
+    List<RollupAggregator.Derived> windows = crossTeam();
+    int sources = topics.usage.spec().partitions();
+    topology.addProcessor(CROSS_TEAM, () -> new CrossTeamAggregator(windows, CROSS_TEAM_PROGRESS_STORE, sources,
+        settings.liveEmitInterval()), PARTIALS_SOURCE);
+    for (RollupAggregator.Derived w : windows) {
+      topology.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(w.store(),
+          retention(w.size(), settings), w.size(), false), Serdes.String(), Totals.serde()).withCachingEnabled(),
+          CROSS_TEAM);
+      addSink(topology, w.sink(), topicOf(w.name(), topics), CROSS_TEAM);
+    }
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CROSS_TEAM_PROGRESS_STORE),
+        Serdes.String(), Serdes.Long()).withCachingEnabled(), CROSS_TEAM);
+  }
+
+  private static void addSink(Topology topology, String name, Topic<String, UsageAggregate> topic, String parent) {
+    topology.addSink(name, topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer(), parent);
   }
 
   /** Streams configuration: exactly-once, with caller overrides (bootstrap, state dir, ...). */

@@ -16,9 +16,11 @@ import java.util.Map;
  * @param maxFutureSkew how far an event_time may lie after its record's timestamp
  * @param maxTokensPerBucket upper bound for one token bucket of one event
  * @param windowRetention how long 1-minute windows stay queryable in the store
+ * @param idleAdvance after this long (wall clock) without a record, a task moves its stream time
+ *     to wall clock minus this, so quiet partitions close their windows
  */
 public record AggregationSettings(Duration grace, Duration liveEmitInterval, Duration dedupHorizon,
-    Duration maxFutureSkew, long maxTokensPerBucket, Duration windowRetention) {
+    Duration maxFutureSkew, long maxTokensPerBucket, Duration windowRetention, Duration idleAdvance) {
 
   public static final String PREFIX = "tokenledger.aggregation.";
 
@@ -34,6 +36,7 @@ public record AggregationSettings(Duration grace, Duration liveEmitInterval, Dur
         duration(config, PREFIX + "max-future-skew", UsageValidator.DEFAULT_MAX_FUTURE_SKEW),
         ConfigValues.longValue(config, "tokenledger.validation.max-tokens-per-bucket",
             UsageValidator.DEFAULT_MAX_TOKENS_PER_BUCKET),
-        duration(config, PREFIX + "window-retention", Duration.ofDays(7)));
+        duration(config, PREFIX + "window-retention", Duration.ofDays(7)),
+        duration(config, PREFIX + "idle-advance", Duration.ofMinutes(2)));
   }
 }

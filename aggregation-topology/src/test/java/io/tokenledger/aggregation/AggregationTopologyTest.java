@@ -30,7 +30,7 @@ class AggregationTopologyTest {
   private static final Instant T0 = Instant.parse("2026-11-02T12:00:00Z");
   private static final Duration GRACE = Duration.ofSeconds(30);
 
-  private final Topics topics = Topics.defaults();
+  private final Topics topics = Topics.from(Map.of("tokenledger.topic.usage.partitions", "1"));
   private TopologyTestDriver driver;
   private TestInputTopic<String, PriceVersion> prices;
   private TestInputTopic<String, UsageEvent> usage;
@@ -42,7 +42,7 @@ class AggregationTopologyTest {
   @BeforeEach
   void start() {
     AggregationSettings settings = new AggregationSettings(GRACE, Duration.ofSeconds(1), Duration.ofHours(24),
-        Duration.ofMinutes(5), 1_000_000, Duration.ofDays(1));
+        Duration.ofMinutes(5), 1_000_000, Duration.ofDays(1), Duration.ofMinutes(2));
     Properties config = AggregationApp.config(Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092",
         StreamsConfig.STATE_DIR_CONFIG, "target/topology-test-state"));
     driver = new TopologyTestDriver(AggregationApp.buildTopology(topics, settings), config, T0);
@@ -127,6 +127,33 @@ class AggregationTopologyTest {
     assertEquals(1, rest.size(), "one final record and no further live record for the closed window");
     assertTrue(rest.get(0).getIsFinal());
     assertEquals(2, rest.get(0).getEventCount());
+  }
+
+  @Test
+  void aQuietPartitionClosesItsWindowsAfterTheIdleAdvanceTime() {
+    send(event("only", "support", "gpt-4o", T0.plusSeconds(5), 1_000, 0, 0));
+    driver.advanceWallClockTime(Duration.ofSeconds(90));
+    assertTrue(aggregates.readValuesToList().stream().noneMatch(UsageAggregate::getIsFinal),
+        "within the idle-advance time (2 min) nothing closes without newer events");
+
+    driver.advanceWallClockTime(Duration.ofSeconds(60)); // wall clock 12:02:30: stream time moves to 12:00:30
+    driver.advanceWallClockTime(Duration.ofSeconds(60)); // 12:03:30: to 12:01:30, past the minute + 30 s grace
+    List<UsageAggregate> finals = aggregates.readValuesToList().stream().filter(UsageAggregate::getIsFinal).toList();
+    assertEquals(1, finals.size());
+    assertEquals(1_000, finals.get(0).getUncachedInputTokens());
+  }
+
+  @Test
+  void modelAndWorkflowWindowsAddUpEveryTeam() {
+    send(event("s1", "support", "gpt-4o", T0.plusSeconds(5), 1_000, 0, 0));
+    send(event("f1", "finance", "gpt-4o-2024-08-06", T0.plusSeconds(10), 3_000, 0, 0));
+    send(event("f2", "finance", "claude-sonnet-4", T0.plusSeconds(20), 7_000, 0, 0));
+    closeWindowsUpTo(T0.plus(Duration.ofMinutes(2)));
+
+    Map<String, Long> perModel = finalInputTokensAt(topics.modelAggregates1m, T0);
+    assertEquals(Map.of("gpt-4o", 4_000L, "claude-sonnet-4", 7_000L), perModel,
+        "support's and finance's gpt-4o (the dated snapshot included) in one figure");
+    assertEquals(Map.of("triage", 11_000L), finalInputTokensAt(topics.workflowAggregates1m, T0));
   }
 
   @Test
@@ -289,6 +316,14 @@ class AggregationTopologyTest {
         .readRecordsToList().stream().filter(r -> r.value().getIsFinal() && r.key().equals("support"))
         .collect(Collectors.toMap(r -> r.key() + "@" + r.value().getWindowStart(),
             r -> r.value().getUncachedInputTokens()));
+  }
+
+  private Map<String, Long> finalInputTokensAt(io.tokenledger.schemas.topics.Topic<String, UsageAggregate> topic,
+      Instant windowStart) {
+    return driver.createOutputTopic(topic.name(), topic.keySerde().deserializer(), topic.valueSerde().deserializer())
+        .readRecordsToList().stream().filter(r -> r.value().getIsFinal())
+        .filter(r -> r.value().getWindowStart().equals(windowStart))
+        .collect(Collectors.toMap(TestRecord::key, r -> r.value().getUncachedInputTokens()));
   }
 
   private final Map<String, UsageAggregate> finals = new java.util.HashMap<>();

@@ -1,6 +1,7 @@
 package io.tokenledger.aggregation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.tokenledger.aggregation.pricing.PriceBook;
 import io.tokenledger.schemas.PriceVersion;
@@ -31,17 +32,19 @@ import org.junit.jupiter.params.provider.ValueSource;
 class MoneyExactnessTest {
   private static final Instant T0 = Instant.parse("2026-11-02T00:00:00Z");
   private static final long MINUTE = 60_000;
+  private static final long HOUR = 3_600_000;
   private static final Duration GRACE = Duration.ofMinutes(2);
   private static final String[] TEAMS = {"support", "finance", "growth", "platform", "research"};
+  private static final String[] WORKFLOWS = {"triage", "summarise", "agent-loop"};
   private static final String[] MODELS = {"gpt-4o", "gpt-4o-mini", "claude-sonnet-4", "o4-mini", "not-in-catalog"};
 
   @ParameterizedTest
   @ValueSource(longs = {1, 2, 3, 42, 2026})
   void everyFinalAggregateIsTheExactSumOfItsEvents(long seed) {
     Random random = new Random(seed);
-    Topics topics = Topics.defaults();
+    Topics topics = Topics.from(Map.of("tokenledger.topic.usage.partitions", "1"));
     AggregationSettings settings = new AggregationSettings(GRACE, Duration.ofSeconds(1), Duration.ofHours(24),
-        Duration.ofMinutes(5), 100_000_000, Duration.ofDays(1));
+        Duration.ofMinutes(5), 100_000_000, Duration.ofDays(1), Duration.ofMinutes(2));
     try (TopologyTestDriver driver = new TopologyTestDriver(AggregationApp.buildTopology(topics, settings),
         AggregationApp.config(Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092",
             StreamsConfig.STATE_DIR_CONFIG, "target/money-test-state")), T0)) {
@@ -51,6 +54,10 @@ class MoneyExactnessTest {
           topics.usage.keySerde().serializer(), topics.usage.valueSerde().serializer());
       var output = driver.createOutputTopic(topics.teamAggregates1m.name(),
           topics.teamAggregates1m.keySerde().deserializer(), topics.teamAggregates1m.valueSerde().deserializer());
+      var perModel = driver.createOutputTopic(topics.modelAggregates1m.name(),
+          topics.modelAggregates1m.keySerde().deserializer(), topics.modelAggregates1m.valueSerde().deserializer());
+      var perWorkflow = driver.createOutputTopic(topics.workflowAggregates1h.name(),
+          topics.workflowAggregates1h.keySerde().deserializer(), topics.workflowAggregates1h.valueSerde().deserializer());
 
       // Each priced model gets 1-4 versions over the hour, at random seconds (so changes fall inside windows).
       List<PriceVersion> catalog = new ArrayList<>();
@@ -68,6 +75,8 @@ class MoneyExactnessTest {
       }
 
       Map<String, Expected> expected = new HashMap<>();
+      Map<String, Expected> expectedPerModel = new HashMap<>();
+      Map<String, Expected> expectedPerWorkflow = new HashMap<>();
       List<UsageEvent> sent = new ArrayList<>();
       long clock = T0.toEpochMilli();
       for (int i = 0; i < 3_000; i++) {
@@ -78,26 +87,46 @@ class MoneyExactnessTest {
           event = sent.get(random.nextInt(sent.size())); // a duplicate: the same event again
         } else {
           event = UsageEvent.newBuilder().setEventId("e-" + seed + "-" + i).setEventTime(Instant.ofEpochMilli(eventTime))
-              .setTeam(TEAMS[random.nextInt(TEAMS.length)]).setWorkflow("w").setService("s").setProvider("openai")
+              .setTeam(TEAMS[random.nextInt(TEAMS.length)]).setWorkflow(WORKFLOWS[random.nextInt(WORKFLOWS.length)]).setService("s").setProvider("openai")
               .setModel(MODELS[random.nextInt(MODELS.length)])
               .setUncachedInputTokens(random.nextInt(200_000)).setCacheReadTokens(random.nextInt(500_000))
               .setCacheWriteTokens(random.nextInt(50_000)).setOutputTokens(random.nextInt(30_000))
               .setReasoningTokens(random.nextInt(40_000)).build();
           sent.add(event);
-          expected.computeIfAbsent(event.getTeam() + "@" + windowStart(event), k -> new Expected())
-              .add(event, priceAt(catalog, event));
+          PriceVersion price = priceAt(catalog, event);
+          expected.computeIfAbsent(event.getTeam() + "@" + windowStart(event, MINUTE), k -> new Expected())
+              .add(event, price);
+          expectedPerModel.computeIfAbsent(event.getModel() + "@" + windowStart(event, MINUTE), k -> new Expected())
+              .add(event, price);
+          expectedPerWorkflow.computeIfAbsent(event.getWorkflow() + "@" + windowStart(event, HOUR), k -> new Expected())
+              .add(event, price);
         }
         usage.pipeInput(new TestRecord<>(event.getTeam(), event, Instant.ofEpochMilli(clock)));
       }
       // Close every window: a far-later event for a team that is not compared.
       usage.pipeInput(new TestRecord<>("zz", UsageEvent.newBuilder().setEventId("close").setTeam("zz").setWorkflow("w")
-          .setService("s").setProvider("openai").setModel("gpt-4o").setEventTime(Instant.ofEpochMilli(clock).plus(Duration.ofHours(1)))
-          .build(), Instant.ofEpochMilli(clock).plus(Duration.ofHours(1))));
+          .setService("s").setProvider("openai").setModel("gpt-4o").setEventTime(Instant.ofEpochMilli(clock).plus(Duration.ofHours(2)))
+          .build(), Instant.ofEpochMilli(clock).plus(Duration.ofHours(2))));
 
-      Map<String, UsageAggregate> finals = new HashMap<>();
-      output.readRecordsToList().stream().filter(r -> r.value().getIsFinal() && !r.key().equals("zz"))
-          .forEach(r -> finals.put(r.key() + "@" + r.value().getWindowStart().toEpochMilli(), r.value()));
-      assertEquals(expected.keySet(), finals.keySet(), "one final record for every window with events");
+      assertExact(expected, finals(output.readRecordsToList()), "team x 1m");
+      assertExact(expectedPerModel, finals(perModel.readRecordsToList()), "model x 1m");
+      assertExact(expectedPerWorkflow, finals(perWorkflow.readRecordsToList()), "workflow x 1h");
+    }
+  }
+
+  /** Final records by scope@window start, failing on a second final record for one window. */
+  private static Map<String, UsageAggregate> finals(List<TestRecord<String, UsageAggregate>> records) {
+    Map<String, UsageAggregate> finals = new HashMap<>();
+    records.stream().filter(r -> r.value().getIsFinal() && !r.key().equals("zz")).forEach(r -> {
+      UsageAggregate previous = finals.put(r.key() + "@" + r.value().getWindowStart().toEpochMilli(), r.value());
+      assertNull(previous, "a second final record for " + r.key() + " at " + r.value().getWindowStart());
+    });
+    return finals;
+  }
+
+  private static void assertExact(Map<String, Expected> expected, Map<String, UsageAggregate> finals, String what) {
+    {
+      assertEquals(expected.keySet(), finals.keySet(), "one final record for every " + what + " window with events");
       for (var entry : expected.entrySet()) {
         UsageAggregate actual = finals.get(entry.getKey());
         Expected want = entry.getValue();
@@ -146,8 +175,8 @@ class MoneyExactnessTest {
     return best;
   }
 
-  private static long windowStart(UsageEvent event) {
+  private static long windowStart(UsageEvent event, long size) {
     long t = event.getEventTime().toEpochMilli();
-    return t - Math.floorMod(t, MINUTE);
+    return t - Math.floorMod(t, size);
   }
 }

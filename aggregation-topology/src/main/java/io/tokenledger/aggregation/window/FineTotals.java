@@ -19,6 +19,11 @@ public final class FineTotals {
     this.propagated = propagated;
   }
 
+  /** The window's own totals (what the published record shows). */
+  public Totals current() {
+    return current;
+  }
+
   static FineTotals empty() {
     return new FineTotals(new Totals(), new Totals());
   }

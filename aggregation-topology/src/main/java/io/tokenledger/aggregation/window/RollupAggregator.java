@@ -5,8 +5,10 @@ import io.tokenledger.schemas.UsageAggregate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.Windowed;
@@ -14,7 +16,6 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 import org.slf4j.Logger;
@@ -38,7 +39,13 @@ import org.slf4j.LoggerFactory;
  * <p>The period ledger (team x 15-minute buckets) is never finalised: it receives what the
  * minutes propagate and, directly, every late event, so calendar periods in any time zone
  * (all offsets are multiples of 15 minutes) are exact sums of buckets, late usage included.
- * Stream time is the highest accepted event time of the task, kept in a store.
+ * Stream time is the highest accepted event time of the task, kept in a store. A task that
+ * has had no record for the idle-advance time moves its stream time to wall clock minus that
+ * time, so a quiet partition still closes its windows (and does not hold back cross-team ones).
+ *
+ * <p>Cross-team figures: each propagation also adds its delta to per-(model, minute) and
+ * per-(workflow, minute) partial sums, combined within the task and sent to the partials topic
+ * with the task's progress mark after each emit or finalisation (see {@link CrossTeamAggregator}).
  */
 public final class RollupAggregator implements Processor<String, PricedUsage, Object, Object> {
   private static final Logger log = LoggerFactory.getLogger(RollupAggregator.class);
@@ -58,6 +65,8 @@ public final class RollupAggregator implements Processor<String, PricedUsage, Ob
   private final Derived ledger;
   private final long graceMillis;
   private final Duration emitInterval;
+  private final String partialsSink;
+  private final long idleAdvanceMillis;
 
   private ProcessorContext<Object, Object> context;
   private WindowStore<String, FineTotals> fine;
@@ -70,9 +79,15 @@ public final class RollupAggregator implements Processor<String, PricedUsage, Ob
   private long[] coarseNextToFinalize;
   private final Set<WindowKey> changedFine = new LinkedHashSet<>();
   private final List<Set<WindowKey>> changedCoarse = new ArrayList<>();
+  private final Map<PartialKey, Totals> pendingPartials = new LinkedHashMap<>();
+  private long progressSent = -1;
+  private long lastRecordWallClock;
+
+  private record PartialKey(Scope scope, String key, long minuteStart) {}
 
   public RollupAggregator(String fineStoreName, String fineSink, String progressStoreName, String lateSink,
-      List<Derived> derived, Derived ledger, Duration grace, Duration emitInterval) {
+      List<Derived> derived, Derived ledger, Duration grace, Duration emitInterval, String partialsSink,
+      Duration idleAdvance) {
     this.fineStoreName = fineStoreName;
     this.fineSink = fineSink;
     this.progressStoreName = progressStoreName;
@@ -81,6 +96,8 @@ public final class RollupAggregator implements Processor<String, PricedUsage, Ob
     this.ledger = ledger;
     this.graceMillis = grace.toMillis();
     this.emitInterval = emitInterval;
+    this.partialsSink = partialsSink;
+    this.idleAdvanceMillis = idleAdvance.toMillis();
   }
 
   @Override
@@ -98,13 +115,15 @@ public final class RollupAggregator implements Processor<String, PricedUsage, Ob
     streamTime = stored(STREAM_TIME, Long.MIN_VALUE);
     fineNextToFinalize = stored("next:fine", 0L);
     markOpenWindowsChanged();
-    context.schedule(emitInterval, PunctuationType.WALL_CLOCK_TIME, now -> emitChanged());
+    lastRecordWallClock = context.currentSystemTimeMs();
+    context.schedule(emitInterval, PunctuationType.WALL_CLOCK_TIME, this::onEmitInterval);
   }
 
   @Override
   public void process(Record<String, PricedUsage> record) {
     PricedUsage usage = record.value();
     long eventTime = record.timestamp();
+    lastRecordWallClock = context.currentSystemTimeMs();
     long windowStart = Windows.start(eventTime, MINUTE);
     if (streamTime != Long.MIN_VALUE && windowStart + MINUTE + graceMillis <= streamTime) {
       log.info("Late usage event {} for team {} at {}: its minute window is final (stream time {}, grace {} ms); "
@@ -131,11 +150,37 @@ public final class RollupAggregator implements Processor<String, PricedUsage, Ob
     }
   }
 
+  private void onEmitInterval(long now) {
+    if (now - lastRecordWallClock >= idleAdvanceMillis && now - idleAdvanceMillis > streamTime) {
+      streamTime = now - idleAdvanceMillis;
+      progress.put(STREAM_TIME, streamTime);
+      finalizeClosed();
+    }
+    emitChanged();
+    sendPartials();
+  }
+
+  /** Partial sums first, then the progress mark: the mark promises those sums were sent. */
+  private void sendPartials() {
+    for (Map.Entry<PartialKey, Totals> entry : pendingPartials.entrySet()) {
+      PartialKey key = entry.getKey();
+      long timestamp = Math.min(key.minuteStart() + MINUTE - 1, streamTime);
+      context.forward(new Record<Object, Object>(key.key(), Partial.delta(key.scope(), key.minuteStart(),
+          entry.getValue()), timestamp), partialsSink);
+    }
+    pendingPartials.clear();
+    if (progressSent != fineNextToFinalize) {
+      Partial mark = Partial.progress(context.taskId().partition(), fineNextToFinalize);
+      context.forward(new Record<Object, Object>("", mark, Math.max(0L, streamTime)), partialsSink);
+      progressSent = fineNextToFinalize;
+    }
+  }
+
   /** Runs once per window boundary crossed, not per event. Minutes first: they feed the rest. */
   private void finalizeClosed() {
     long lastClosed = Windows.start(streamTime - MINUTE - graceMillis, MINUTE);
     if (lastClosed >= fineNextToFinalize) {
-      for (KeyValue<Windowed<String>, FineTotals> window : range(fine, fineNextToFinalize, lastClosed)) {
+      for (KeyValue<Windowed<String>, FineTotals> window : WindowRanges.range(fine, fineNextToFinalize, lastClosed)) {
         long start = window.key.window().start();
         propagate(window.key.key(), start, window.value);
         changedFine.remove(new WindowKey(window.key.key(), start));
@@ -143,13 +188,14 @@ public final class RollupAggregator implements Processor<String, PricedUsage, Ob
       }
       fineNextToFinalize = lastClosed + MINUTE;
       progress.put("next:fine", fineNextToFinalize);
+      sendPartials();
     }
     for (int i = 0; i < derived.size(); i++) {
       Derived d = derived.get(i);
       long size = d.size().toMillis();
       long lastClosedDerived = Windows.start(streamTime - size - graceMillis, size);
       if (lastClosedDerived >= coarseNextToFinalize[i]) {
-        for (KeyValue<Windowed<String>, Totals> window : range(coarse.get(i), coarseNextToFinalize[i], lastClosedDerived)) {
+        for (KeyValue<Windowed<String>, Totals> window : WindowRanges.range(coarse.get(i), coarseNextToFinalize[i], lastClosedDerived)) {
           long start = window.key.window().start();
           changedCoarse.get(i).remove(new WindowKey(window.key.key(), start));
           forward(d.sink(), d.scope(), window.key.key(), start, size, window.value, true);
@@ -180,8 +226,15 @@ public final class RollupAggregator implements Processor<String, PricedUsage, Ob
       changedCoarse.get(i).add(new WindowKey(key, start));
     }
     addToLedger(team, windowStart, delta);
+    int workflowEnd = fineKey.indexOf('|', team.length() + 1);
+    addPartial(Scope.WORKFLOW, fineKey.substring(team.length() + 1, workflowEnd), windowStart, delta);
+    addPartial(Scope.MODEL, fineKey.substring(workflowEnd + 1), windowStart, delta);
     totals.propagated = totals.current.copy();
     fine.put(fineKey, totals, windowStart);
+  }
+
+  private void addPartial(Scope scope, String key, long minuteStart, Totals delta) {
+    pendingPartials.computeIfAbsent(new PartialKey(scope, key, minuteStart), k -> new Totals()).add(delta);
   }
 
   private void addToLedger(String team, long minuteStart, Totals delta) {
@@ -231,39 +284,20 @@ public final class RollupAggregator implements Processor<String, PricedUsage, Ob
     if (streamTime == Long.MIN_VALUE) {
       return;
     }
-    for (KeyValue<Windowed<String>, FineTotals> window : range(fine, fineNextToFinalize, streamTime)) {
+    for (KeyValue<Windowed<String>, FineTotals> window : WindowRanges.range(fine, fineNextToFinalize, streamTime)) {
       changedFine.add(new WindowKey(window.key.key(), window.key.window().start()));
     }
     for (int i = 0; i < derived.size(); i++) {
-      for (KeyValue<Windowed<String>, Totals> window : range(coarse.get(i), coarseNextToFinalize[i], streamTime)) {
+      for (KeyValue<Windowed<String>, Totals> window : WindowRanges.range(coarse.get(i), coarseNextToFinalize[i], streamTime)) {
         changedCoarse.get(i).add(new WindowKey(window.key.key(), window.key.window().start()));
       }
     }
   }
 
-  /** Windows starting in [from, to], read out before anything is written back to the store. */
-  private static <V> List<KeyValue<Windowed<String>, V>> range(WindowStore<String, V> store, long from, long to) {
-    List<KeyValue<Windowed<String>, V>> windows = new ArrayList<>();
-    if (to < from) {
-      return windows;
-    }
-    try (KeyValueIterator<Windowed<String>, V> it = store.fetchAll(Instant.ofEpochMilli(from), Instant.ofEpochMilli(to))) {
-      it.forEachRemaining(windows::add);
-    }
-    return windows;
-  }
-
   /** Timestamped with the latest event time it can contain, never later than stream time. */
   private void forward(String sink, Scope scope, String key, long start, long size, Totals t, boolean isFinal) {
-    UsageAggregate.Builder aggregate = UsageAggregate.newBuilder().setScope(key);
-    scope.describe(key, aggregate);
-    aggregate.setWindowStart(Instant.ofEpochMilli(start)).setWindowEnd(Instant.ofEpochMilli(start + size))
-        .setEventCount(t.events).setRequestCount(t.requests)
-        .setUncachedInputTokens(t.uncachedInput).setCacheReadTokens(t.cacheRead).setCacheWriteTokens(t.cacheWrite)
-        .setOutputTokens(t.output).setReasoningTokens(t.reasoning)
-        .setCostNanoUsd(t.costNanoUsd).setUnpricedEventCount(t.unpricedEvents).setOutcomeUnits(t.outcomeUnits)
-        .setIsFinal(isFinal);
-    context.forward(new Record<Object, Object>(key, aggregate.build(), Math.min(start + size - 1, streamTime)), sink);
+    UsageAggregate aggregate = WindowRanges.toAggregate(scope, key, start, size, t, isFinal);
+    context.forward(new Record<Object, Object>(key, aggregate, Math.min(start + size - 1, streamTime)), sink);
   }
 
   private long stored(String key, long fallback) {

@@ -13,7 +13,7 @@ public enum Scope {
     }
 
     @Override
-    void describe(String key, UsageAggregate.Builder aggregate) {
+    public void describe(String key, UsageAggregate.Builder aggregate) {
       aggregate.setTeam(key);
     }
   },
@@ -25,13 +25,37 @@ public enum Scope {
     }
 
     @Override
-    void describe(String key, UsageAggregate.Builder aggregate) {
+    public void describe(String key, UsageAggregate.Builder aggregate) {
       String[] parts = key.split("\\|", 3); // team and workflow never contain '|' (validated)
       aggregate.setTeam(parts[0]).setWorkflow(parts[1]).setModel(parts[2]);
+    }
+  },
+  /** Per normalised model, across teams. Key: the model. */
+  MODEL {
+    @Override
+    String key(PricedUsage usage) {
+      return usage.model();
+    }
+
+    @Override
+    public void describe(String key, UsageAggregate.Builder aggregate) {
+      aggregate.setModel(key);
+    }
+  },
+  /** Per workflow, across teams. Key: the workflow. */
+  WORKFLOW {
+    @Override
+    String key(PricedUsage usage) {
+      return usage.event().getWorkflow();
+    }
+
+    @Override
+    public void describe(String key, UsageAggregate.Builder aggregate) {
+      aggregate.setWorkflow(key);
     }
   };
 
   abstract String key(PricedUsage usage);
 
-  abstract void describe(String key, UsageAggregate.Builder aggregate);
+  public abstract void describe(String key, UsageAggregate.Builder aggregate);
 }

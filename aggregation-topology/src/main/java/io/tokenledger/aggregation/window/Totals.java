@@ -27,7 +27,7 @@ public final class Totals {
   long outcomeUnits;
 
   /** Adds another window's totals (a difference, when propagating). */
-  void add(Totals other) {
+  public void add(Totals other) {
     events += other.events;
     requests += other.requests;
     uncachedInput += other.uncachedInput;

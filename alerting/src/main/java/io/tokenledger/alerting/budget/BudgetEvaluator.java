@@ -3,6 +3,7 @@ package io.tokenledger.alerting.budget;
 import io.tokenledger.schemas.Budget;
 import io.tokenledger.schemas.BudgetAlert;
 import io.tokenledger.schemas.UsageAggregate;
+import io.tokenledger.schemas.calendar.CalendarPeriods;
 import io.tokenledger.schemas.money.NanoUsd;
 import java.math.BigInteger;
 import java.time.Instant;
@@ -82,7 +83,7 @@ public final class BudgetEvaluator implements Processor<String, UsageAggregate, 
       return; // token limits and narrowed budgets are evaluated by later stages of alerting
     }
     ZoneId zone = ZoneId.of(budget.getTimezone());
-    BudgetPeriods.Period period = BudgetPeriods.containing(budget.getPeriod(), zone, window.getWindowStart());
+    CalendarPeriods.Period period = CalendarPeriods.containing(budget.getPeriod(), zone, window.getWindowStart());
     String spendKey = budget.getBudgetId() + "|" + period.start().toEpochMilli();
     Long known = periodSpend.get(spendKey);
     long spend = known == null ? seed(budget.getTeam(), period) : Math.addExact(known, delta);
@@ -114,7 +115,7 @@ public final class BudgetEvaluator implements Processor<String, UsageAggregate, 
   }
 
   /** Period-to-date spend of a team from the window figures seen so far. */
-  private long seed(String team, BudgetPeriods.Period period) {
+  private long seed(String team, CalendarPeriods.Period period) {
     long sum = 0;
     try (WindowStoreIterator<Long> windows = windowCosts.fetch(team, period.start(), period.end().minusMillis(1))) {
       while (windows.hasNext()) {

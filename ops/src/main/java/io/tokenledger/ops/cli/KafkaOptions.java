@@ -28,6 +28,13 @@ public final class KafkaOptions {
     }
   }
 
+  /** How many partitions a topic has on the cluster. */
+  public int partitionsOf(String topic) throws Exception {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+      return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+    }
+  }
+
   /** The properties file, if any, with --bootstrap-servers on top. */
   public Map<String, Object> settings() throws IOException {
     Map<String, Object> settings = StreamsApps.overridesFrom(config == null ? new String[0] : new String[] {config.toString()});

@@ -2,6 +2,7 @@ package io.tokenledger.ops.cli;
 
 import io.tokenledger.aggregation.AggregationApp;
 import io.tokenledger.aggregation.AggregationSettings;
+import io.tokenledger.aggregation.query.QueryServer;
 import io.tokenledger.alerting.AlertingApp;
 import io.tokenledger.schemas.streams.StreamsApps;
 import io.tokenledger.schemas.topics.Topics;
@@ -9,8 +10,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** Runs one service on its own, as it runs in production. */
 public final class RunCommands {
@@ -21,13 +24,31 @@ public final class RunCommands {
   public static final class Aggregation implements Callable<Integer> {
     @Mixin KafkaOptions kafka;
 
+    @Option(names = "--query-endpoint", defaultValue = "127.0.0.1:8089",
+        description = "host:port this instance answers usage queries on and advertises to the other instances "
+            + "(application.server; default: ${DEFAULT-VALUE}). Give each instance its own.")
+    String queryEndpoint;
+
     @Override
     public Integer call() throws Exception {
-      Properties config = AggregationApp.config(kafka.settings());
+      Map<String, Object> overrides = kafka.settings();
+      overrides.putIfAbsent(StreamsConfig.APPLICATION_SERVER_CONFIG, queryEndpoint);
+      Properties config = AggregationApp.config(overrides);
       Map<String, Object> settings = StreamsApps.asMap(config);
-      kafka.applyTopics(Topics.from(settings));
-      StreamsApps.runUntilShutdown(new KafkaStreams(AggregationApp.buildTopology(Topics.from(settings),
-          AggregationSettings.from(settings)), config), AggregationApp.APPLICATION_ID);
+      Topics topics = Topics.from(settings);
+      kafka.applyTopics(topics);
+      int actual = kafka.partitionsOf(topics.usage.name());
+      if (actual != topics.usage.spec().partitions()) {
+        System.err.printf("The usage topic %s has %d partitions but the configuration declares %d. Set "
+            + "tokenledger.topic.usage.partitions=%d in --config so cross-team windows wait for every partition.%n",
+            topics.usage.name(), actual, topics.usage.spec().partitions(), actual);
+        return 2;
+      }
+      KafkaStreams streams = new KafkaStreams(AggregationApp.buildTopology(topics, AggregationSettings.from(settings)),
+          config);
+      try (QueryServer queries = QueryServer.start(streams, QueryServer.advertised(settings))) {
+        StreamsApps.runUntilShutdown(streams, AggregationApp.APPLICATION_ID);
+      }
       return 0;
     }
   }

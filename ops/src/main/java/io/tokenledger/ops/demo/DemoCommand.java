@@ -2,6 +2,7 @@ package io.tokenledger.ops.demo;
 
 import io.tokenledger.aggregation.AggregationApp;
 import io.tokenledger.aggregation.AggregationSettings;
+import io.tokenledger.aggregation.query.QueryServer;
 import io.tokenledger.alerting.AlertingApp;
 import io.tokenledger.ingest.recorder.UsageRecorder;
 import io.tokenledger.ops.broker.DevBroker;
@@ -33,6 +34,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -97,9 +99,11 @@ public final class DemoCommand implements Callable<Integer> {
       out.println("Seeded " + DemoCatalog.prices(start).size() + " price versions (gpt-4o gets a price cut 30 s in) and "
           + budgets.size() + " monthly budgets (tiny, so that alerts come within a minute).");
 
-      KafkaStreams aggregation = startAggregation(config, topics);
+      String queryEndpoint = "127.0.0.1:" + Ports.free();
+      KafkaStreams aggregation = startAggregation(config, topics, queryEndpoint);
       KafkaStreams alerting = startAlerting(config, topics);
       try (AutoCloseable stopAggregation = () -> StreamsApps.close(aggregation, Duration.ofSeconds(30));
+           QueryServer queries = QueryServer.start(aggregation, HostInfo.buildFromEndpoint(queryEndpoint));
            AutoCloseable stopAlerting = () -> StreamsApps.close(alerting, Duration.ofSeconds(30));
            Dashboard dashboard = new Dashboard(bootstrap, topics, budgets, out)) {
         dashboard.start();
@@ -110,6 +114,8 @@ public final class DemoCommand implements Callable<Integer> {
         out.printf("Simulated fleet started: %d AI workloads across 4 teams, %.0f events/s.%n",
             DemoCatalog.WORKLOADS.size(), rate);
         injectGarbage(bootstrap, topics);
+        out.printf("Ask the live figures over HTTP, e.g.:%n  curl 'http://%s/v1/period-to-date?team=support&period=month&zone=Europe/Berlin'%n"
+            + "  curl 'http://%s/v1/usage?scope=model&key=gpt-4o&window=1m'%n", queryEndpoint, queryEndpoint);
 
         runUntilStopped(start, dashboard, fleet);
         fleet.close();
@@ -120,6 +126,7 @@ public final class DemoCommand implements Callable<Integer> {
             fleet.failed());
         out.printf("Budget alerts: %d. Dead letters: %d (the demo wrote 3 garbage records on purpose).%n",
             dashboard.alertCount(), dashboard.deadLetterCount());
+        printMonthToDate(queryEndpoint);
         return caughtUp && dashboard.alertCount() > 0 ? 0 : 1;
       }
     } finally {
@@ -152,8 +159,23 @@ public final class DemoCommand implements Callable<Integer> {
     return dashboard.countedEvents() == expected;
   }
 
-  private KafkaStreams startAggregation(Map<String, Object> base, Topics topics) {
+  /** One answer of the query API, as a user would ask it. */
+  private void printMonthToDate(String endpoint) {
+    String url = "http://" + endpoint + "/v1/period-to-date?team=support&period=month&zone=UTC";
+    try {
+      var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create(url)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+      out.printf("GET %s%n  -> %d %s%n", url, response.statusCode(), response.body());
+    } catch (java.io.IOException e) {
+      out.printf("GET %s failed: %s%n", url, e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private KafkaStreams startAggregation(Map<String, Object> base, Topics topics, String queryEndpoint) {
     Map<String, Object> config = new HashMap<>(base);
+    config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, queryEndpoint);
     config.put(StreamsConfig.STATE_DIR_CONFIG, dataDir.resolve("state").toAbsolutePath().toString());
     config.put(AggregationSettings.PREFIX + "grace", "5s");
     var props = AggregationApp.config(config);

@@ -46,6 +46,23 @@ public final class Topics {
   public final Topic<String, UsageAggregate> detailAggregates1h;
   /** Per team, workflow and model, 1-day (UTC) aggregates. Key: team|workflow|model. */
   public final Topic<String, UsageAggregate> detailAggregates1d;
+  /** Per-model 1-minute aggregates across all teams. Key: canonical model. */
+  public final Topic<String, UsageAggregate> modelAggregates1m;
+  /** Per-model 1-hour aggregates across all teams. Key: canonical model. */
+  public final Topic<String, UsageAggregate> modelAggregates1h;
+  /** Per-model 1-day (UTC) aggregates across all teams. Key: canonical model. */
+  public final Topic<String, UsageAggregate> modelAggregates1d;
+  /** Per-workflow 1-minute aggregates across all teams. Key: workflow. */
+  public final Topic<String, UsageAggregate> workflowAggregates1m;
+  /** Per-workflow 1-hour aggregates across all teams. Key: workflow. */
+  public final Topic<String, UsageAggregate> workflowAggregates1h;
+  /** Per-workflow 1-day (UTC) aggregates across all teams. Key: workflow. */
+  public final Topic<String, UsageAggregate> workflowAggregates1d;
+  /**
+   * The aggregation topology's own repartition topic: per-minute partial sums by model and by
+   * workflow, and the progress marks of each usage partition. Not for other services.
+   */
+  public final Topic<String, byte[]> rollupPartials;
   /**
    * Per-team period ledger in 15-minute UTC buckets, never finalised, late events included:
    * any calendar day or month in any time zone is a sum of buckets. Key: team. Live updates only.
@@ -80,6 +97,13 @@ public final class Topics {
     teamAggregates1d = topic("aggregates.team.1d", text, aggregates, TopicSpec.deleteAfter(6, YEAR));
     detailAggregates1m = topic("aggregates.team-workflow-model.1m", text, aggregates, TopicSpec.deleteAfter(6, WEEK));
     detailAggregates1h = topic("aggregates.team-workflow-model.1h", text, aggregates, TopicSpec.deleteAfter(6, MONTH));
+    modelAggregates1m = topic("aggregates.model.1m", text, aggregates, TopicSpec.deleteAfter(6, WEEK));
+    modelAggregates1h = topic("aggregates.model.1h", text, aggregates, TopicSpec.deleteAfter(6, MONTH));
+    modelAggregates1d = topic("aggregates.model.1d", text, aggregates, TopicSpec.deleteAfter(6, YEAR));
+    workflowAggregates1m = topic("aggregates.workflow.1m", text, aggregates, TopicSpec.deleteAfter(6, WEEK));
+    workflowAggregates1h = topic("aggregates.workflow.1h", text, aggregates, TopicSpec.deleteAfter(6, MONTH));
+    workflowAggregates1d = topic("aggregates.workflow.1d", text, aggregates, TopicSpec.deleteAfter(6, YEAR));
+    rollupPartials = topic("internal.rollup-partials", text, Serdes.ByteArray(), TopicSpec.deleteAfter(6, WEEK));
     teamLedger15m = topic("ledger.team.15m", text, aggregates, TopicSpec.deleteAfter(6, Duration.ofDays(62)));
     detailAggregates1d = topic("aggregates.team-workflow-model.1d", text, aggregates, TopicSpec.deleteAfter(6, YEAR));
     lateUsage = topic("usage.late", text, avro.serde(UsageEvent.class), TopicSpec.deleteAfter(3, MONTH));
@@ -100,7 +124,8 @@ public final class Topics {
 
   public List<Topic<?, ?>> all() {
     return List.of(usage, prices, budgets, teamAggregates1m, teamAggregates1h, teamAggregates1d, detailAggregates1m,
-        detailAggregates1h, detailAggregates1d, teamLedger15m, lateUsage, unpricedUsage, deadLetters, budgetAlerts, apiKeys);
+        detailAggregates1h, detailAggregates1d, modelAggregates1m, modelAggregates1h, modelAggregates1d,
+        workflowAggregates1m, workflowAggregates1h, workflowAggregates1d, rollupPartials, teamLedger15m, lateUsage, unpricedUsage, deadLetters, budgetAlerts, apiKeys);
   }
 
   private <K, V> Topic<K, V> topic(String logical, Serde<K> keys, Serde<V> values, TopicSpec spec) {

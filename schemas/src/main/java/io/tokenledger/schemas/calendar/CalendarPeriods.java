@@ -1,4 +1,4 @@
-package io.tokenledger.alerting.budget;
+package io.tokenledger.schemas.calendar;
 
 import io.tokenledger.schemas.BudgetPeriod;
 import java.time.DayOfWeek;
@@ -11,8 +11,8 @@ import java.time.temporal.TemporalAdjusters;
  * Calendar periods in a time zone, derived from event time: no reset job, so a period can
  * never fail to reset nor wipe spend that arrives around its boundary. Weeks start Monday.
  */
-public final class BudgetPeriods {
-  private BudgetPeriods() {}
+public final class CalendarPeriods {
+  private CalendarPeriods() {}
 
   /** A period [start, end) and the local date it starts on (for ids people read). */
   public record Period(Instant start, Instant end, LocalDate firstDay) {}

@@ -1,0 +1,244 @@
+package io.tokenledger.aggregation.query;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tokenledger.aggregation.window.FineTotals;
+import io.tokenledger.aggregation.window.Scope;
+import io.tokenledger.aggregation.window.Totals;
+import io.tokenledger.aggregation.window.WindowRanges;
+import io.tokenledger.schemas.BudgetPeriod;
+import io.tokenledger.schemas.UsageAggregate;
+import io.tokenledger.schemas.calendar.CalendarPeriods;
+import io.tokenledger.schemas.money.NanoUsd;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.IntFunction;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.query.StateQueryRequest;
+import org.apache.kafka.streams.query.StateQueryResult;
+import org.apache.kafka.streams.query.WindowKeyQuery;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+
+/**
+ * Answers usage questions from the state stores with interactive queries (IQv2). A question
+ * about a key this instance does not own is forwarded, once, to the instance that does (its
+ * {@code application.server}); while ownership moves (a rebalance), the answer is 503 with
+ * Retry-After. Figures are as of the owner's last commit.
+ */
+public final class UsageQueries {
+  /** Query parameter that marks a request already forwarded by another instance. */
+  static final String FORWARDED = "forwarded";
+
+  private final KafkaStreams streams;
+  private final HostInfo self;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final ObjectMapper json = new ObjectMapper();
+
+  public UsageQueries(KafkaStreams streams, HostInfo self) {
+    this.streams = streams;
+    this.self = self;
+  }
+
+  /** Spend and tokens of one scope's windows of one size whose start lies in [from, to]. */
+  public QueryAnswer windows(Map<String, String> params, String pathAndQuery) {
+    AggregateView view = AggregateView.fromUrl(required(params, "scope"));
+    String key = required(params, "key");
+    String window = params.getOrDefault("window", "1h");
+    Duration size = AggregateView.WINDOWS.get(window);
+    if (size == null) {
+      throw new IllegalArgumentException("unknown window '" + window + "': use 1m, 1h or 1d");
+    }
+    Instant to = instant(params, "to", Instant.now());
+    Instant from = instant(params, "from", to.minus(size.multipliedBy(24)));
+    if (from.isAfter(to)) {
+      throw new IllegalArgumentException("from (" + from + ") is after to (" + to + ")");
+    }
+    String store = view.storeName(window);
+    return route(store, view.routingKey(key), params, pathAndQuery, partition -> {
+      List<KeyValue<Long, Totals>> found = fetch(store, key, partition, from, to, view.holdsFineTotals(window));
+      List<Map<String, Object>> windows = new ArrayList<>();
+      Totals sum = new Totals();
+      for (KeyValue<Long, Totals> w : found) {
+        windows.add(figures(WindowRanges.toAggregate(view.scope, key, w.key, size.toMillis(), w.value, false)));
+        sum.add(w.value);
+      }
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("scope", view.urlName);
+      body.put("key", key);
+      body.put("window", window);
+      body.put("from", from.toString());
+      body.put("to", to.toString());
+      body.put("total", figures(WindowRanges.toAggregate(view.scope, key, from.toEpochMilli(), 0, sum, false)));
+      body.put("windows", windows);
+      return answer(200, body);
+    });
+  }
+
+  /**
+   * A team's spend and tokens from the start of the calendar day, week (Monday) or month that
+   * contains {@code at}, in a time zone, up to the 15-minute bucket containing {@code at}. Read
+   * from the period ledger, so late events are included.
+   */
+  public QueryAnswer periodToDate(Map<String, String> params, String pathAndQuery) {
+    String team = required(params, "team");
+    BudgetPeriod period = BudgetPeriod.valueOf(params.getOrDefault("period", "month").toUpperCase(Locale.ROOT));
+    ZoneId zone = ZoneId.of(params.getOrDefault("zone", "UTC"));
+    Instant at = instant(params, "at", Instant.now());
+    CalendarPeriods.Period bounds = CalendarPeriods.containing(period, zone, at);
+    return route(AggregateView.LEDGER_STORE, team, params, pathAndQuery, partition -> {
+      Totals sum = new Totals();
+      for (KeyValue<Long, Totals> bucket : fetch(AggregateView.LEDGER_STORE, team, partition, bounds.start(), at, false)) {
+        sum.add(bucket.value);
+      }
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("team", team);
+      body.put("period", period.name().toLowerCase(Locale.ROOT));
+      body.put("zone", zone.getId());
+      body.put("period_start", bounds.start().toString());
+      body.put("period_end", bounds.end().toString());
+      body.put("at", at.toString());
+      body.put("includes_late_events", true);
+      body.put("total", figures(WindowRanges.toAggregate(Scope.TEAM, team, bounds.start().toEpochMilli(),
+          bounds.end().toEpochMilli() - bounds.start().toEpochMilli(), sum, false)));
+      return answer(200, body);
+    });
+  }
+
+  private QueryAnswer route(String store, String routingKey, Map<String, String> params, String pathAndQuery,
+      IntFunction<QueryAnswer> local) {
+    KeyQueryMetadata owner = streams.queryMetadataForKey(store, routingKey, Serdes.String().serializer());
+    if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE) || owner.activeHost().port() < 0) {
+      return unavailable("no instance owns '" + routingKey + "' right now (the application is starting or rebalancing)");
+    }
+    if (owner.activeHost().equals(self)) {
+      try {
+        return local.apply(owner.partition());
+      } catch (NotHereException e) {
+        return unavailable("partition " + owner.partition() + " of " + store + " is not queryable here yet: "
+            + e.getMessage());
+      }
+    }
+    if (params.containsKey(FORWARDED)) {
+      return unavailable("ownership of '" + routingKey + "' is moving between instances; retry");
+    }
+    return forward(owner.activeHost(), pathAndQuery);
+  }
+
+  private QueryAnswer forward(HostInfo owner, String pathAndQuery) {
+    String separator = pathAndQuery.contains("?") ? "&" : "?";
+    URI uri = URI.create("http://" + owner.host() + ":" + owner.port() + pathAndQuery + separator + FORWARDED + "=1");
+    try {
+      HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+      return new QueryAnswer(response.statusCode(), response.body(),
+          response.headers().firstValue(QueryServer.SERVED_BY).orElse(owner.host() + ":" + owner.port()));
+    } catch (IOException e) {
+      return unavailable("the owning instance " + owner.host() + ":" + owner.port() + " did not answer (" + e.getMessage()
+          + "); if it stopped, its keys move to another instance shortly");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return unavailable("interrupted while asking " + owner.host() + ":" + owner.port());
+    }
+  }
+
+  /** Windows of {@code key} starting in [from, to], from one partition's active store. */
+  private <V> List<KeyValue<Long, Totals>> fetch(String store, String key, int partition, Instant from, Instant to,
+      boolean fine) {
+    StateQueryRequest<WindowStoreIterator<Object>> request = StateQueryRequest.inStore(store)
+        .withQuery(WindowKeyQuery.<String, Object>withKeyAndWindowStartRange(key, from, to))
+        .withPartitions(Set.of(partition)).requireActive();
+    StateQueryResult<WindowStoreIterator<Object>> result = streams.query(request);
+    QueryResult<WindowStoreIterator<Object>> partitionResult = result.getPartitionResults().get(partition);
+    if (partitionResult == null || partitionResult.isFailure()) {
+      throw new NotHereException(partitionResult == null ? "no result"
+          : partitionResult.getFailureReason() + " " + partitionResult.getFailureMessage());
+    }
+    List<KeyValue<Long, Totals>> windows = new ArrayList<>();
+    try (WindowStoreIterator<Object> it = partitionResult.getResult()) {
+      it.forEachRemaining(kv -> windows.add(KeyValue.pair(kv.key,
+          fine ? ((FineTotals) kv.value).current() : (Totals) kv.value)));
+    }
+    return windows;
+  }
+
+  /** The figures of one window or sum, money as exact integers and as an exact decimal string. */
+  private static Map<String, Object> figures(UsageAggregate a) {
+    Map<String, Object> f = new LinkedHashMap<>();
+    if (a.getWindowEnd().isAfter(a.getWindowStart())) {
+      f.put("window_start", a.getWindowStart().toString());
+      f.put("window_end", a.getWindowEnd().toString());
+    }
+    f.put("event_count", a.getEventCount());
+    f.put("request_count", a.getRequestCount());
+    f.put("uncached_input_tokens", a.getUncachedInputTokens());
+    f.put("cache_read_tokens", a.getCacheReadTokens());
+    f.put("cache_write_tokens", a.getCacheWriteTokens());
+    f.put("output_tokens", a.getOutputTokens());
+    f.put("reasoning_tokens", a.getReasoningTokens());
+    f.put("total_tokens", a.getUncachedInputTokens() + a.getCacheReadTokens() + a.getCacheWriteTokens()
+        + a.getOutputTokens() + a.getReasoningTokens());
+    f.put("cost_nano_usd", a.getCostNanoUsd());
+    f.put("cost_usd", NanoUsd.toUsd(a.getCostNanoUsd()).toPlainString());
+    f.put("unpriced_event_count", a.getUnpricedEventCount());
+    f.put("outcome_units", a.getOutcomeUnits());
+    return f;
+  }
+
+  private QueryAnswer answer(int status, Map<String, Object> body) {
+    try {
+      return new QueryAnswer(status, json.writeValueAsString(body), self.host() + ":" + self.port());
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  QueryAnswer unavailable(String why) {
+    return answer(503, Map.of("error", why, "retry_after_seconds", 1));
+  }
+
+  QueryAnswer badRequest(String why) {
+    return answer(400, Map.of("error", why));
+  }
+
+  private static String required(Map<String, String> params, String name) {
+    String value = params.get(name);
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException("missing query parameter '" + name + "'");
+    }
+    return value;
+  }
+
+  private static Instant instant(Map<String, String> params, String name, Instant fallback) {
+    String value = params.get(name);
+    try {
+      return value == null ? fallback : Instant.parse(value);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new IllegalArgumentException(name + " must be an ISO-8601 instant such as 2026-11-02T12:00:00Z, not '"
+          + value + "'");
+    }
+  }
+
+  /** The partition is not (or no longer) active here. */
+  private static final class NotHereException extends RuntimeException {
+    NotHereException(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,216 @@
+package io.tokenledger.aggregation.query;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tokenledger.aggregation.AggregationApp;
+import io.tokenledger.aggregation.AggregationSettings;
+import io.tokenledger.aggregation.pricing.PriceBook;
+import io.tokenledger.schemas.PriceVersion;
+import io.tokenledger.schemas.UsageEvent;
+import io.tokenledger.schemas.streams.StreamsApps;
+import io.tokenledger.schemas.topics.TopicApplier;
+import io.tokenledger.schemas.topics.Topics;
+import io.tokenledger.testing.Await;
+import io.tokenledger.testing.EmbeddedKafka;
+import io.tokenledger.testing.EmbeddedKafkaExtension;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Two aggregation instances on a real broker, each with its query server: every team's figures
+ * can be asked of either instance (the non-owner forwards), and after one instance stops, the
+ * survivor answers for all of them.
+ */
+@ExtendWith(EmbeddedKafkaExtension.class)
+class QueryRoutingIT {
+  private static final Duration BOUND = Duration.ofSeconds(90);
+  private static final List<String> TEAMS = List.of("support", "finance", "growth", "platform", "research", "legal",
+      "search", "ads");
+  /** gpt-4o at $2.50 per 1M uncached input tokens: 1,000 tokens cost 2,500,000 nano-USD. */
+  private static final long COST_PER_EVENT = 2_500_000;
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final ObjectMapper json = new ObjectMapper();
+  private final List<AutoCloseable> toClose = new ArrayList<>();
+
+  @AfterEach
+  void closeAll() throws Exception {
+    for (int i = toClose.size() - 1; i >= 0; i--) {
+      toClose.get(i).close();
+    }
+  }
+
+  @Test
+  void answersEveryKeyThroughEitherInstanceAndFromTheSurvivorAfterOneStops(EmbeddedKafka kafka) throws Exception {
+    Topics topics = Topics.from(Map.of(Topics.PREFIX_CONFIG, "routing.", "tokenledger.topic.usage.partitions", "4",
+        "tokenledger.topic.internal.rollup-partials.partitions", "4"));
+    try (var admin = kafka.admin()) {
+      TopicApplier.apply(admin, topics.all());
+    }
+    publishPrice(kafka, topics);
+    Instant now = Instant.now();
+    Map<String, Integer> eventsPerTeam = new HashMap<>();
+    try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+        kafka.bootstrapServers()), topics.usage.keySerde().serializer(), topics.usage.valueSerde().serializer())) {
+      for (int t = 0; t < TEAMS.size(); t++) {
+        for (int i = 0; i <= t; i++) { // team t sends t + 1 events
+          String team = TEAMS.get(t);
+          UsageEvent event = UsageEvent.newBuilder().setEventId(team + "-" + i).setEventTime(now).setTeam(team)
+              .setWorkflow(i % 2 == 0 ? "triage" : "summarise").setService("svc").setProvider("openai")
+              .setModel("gpt-4o").setUncachedInputTokens(1_000).build();
+          producer.send(new ProducerRecord<>(topics.usage.name(), team, event)).get();
+          eventsPerTeam.merge(team, 1, Integer::sum);
+        }
+      }
+    }
+
+    Instance a = start(kafka, topics, "a");
+    Instance b = start(kafka, topics, "b");
+    Await.until(BOUND, () -> a.streams.state() == KafkaStreams.State.RUNNING
+        && b.streams.state() == KafkaStreams.State.RUNNING, () -> "both instances running");
+
+    Set<String> servedBy = new HashSet<>();
+    for (Instance asked : List.of(a, b)) {
+      for (String team : TEAMS) {
+        JsonNode total = awaitTotal(asked, "/v1/usage?scope=team&key=" + team + "&window=1d&" + range(now),
+            eventsPerTeam.get(team), servedBy);
+        assertEquals(eventsPerTeam.get(team) * COST_PER_EVENT, total.get("cost_nano_usd").asLong(), team);
+        assertEquals(eventsPerTeam.get(team) * 1_000L, total.get("uncached_input_tokens").asLong(), team);
+      }
+    }
+    assertEquals(Set.of(a.name, b.name), servedBy, "keys are owned by both instances, each reached through the other");
+
+    int allEvents = eventsPerTeam.values().stream().mapToInt(Integer::intValue).sum(); // 36
+    JsonNode model = awaitTotal(b, "/v1/usage?scope=model&key=gpt-4o&window=1h&" + range(now), allEvents, servedBy);
+    assertEquals(allEvents * COST_PER_EVENT, model.get("cost_nano_usd").asLong(), "gpt-4o across all teams");
+    assertEquals(20, awaitTotal(a, "/v1/usage?scope=workflow&key=triage&window=1m&" + range(now), 20, servedBy)
+        .get("event_count").asLong(), "triage: events 0, 2, 4, 6 of each team");
+    JsonNode detail = awaitTotal(a, "/v1/usage?scope=team-workflow-model&key=ads%7Csummarise%7Cgpt-4o&window=1m&"
+        + range(now), 4, servedBy);
+    assertEquals(4 * COST_PER_EVENT, detail.get("cost_nano_usd").asLong());
+    JsonNode month = awaitTotal(b, "/v1/period-to-date?team=ads&period=month&zone=Asia/Kolkata", 8, servedBy);
+    assertEquals("8", month.get("event_count").asText());
+
+    b.close();
+    toClose.remove(b);
+    Set<String> servedAfter = new HashSet<>();
+    for (String team : TEAMS) {
+      JsonNode total = awaitTotal(a, "/v1/usage?scope=team&key=" + team + "&window=1d&" + range(now),
+          eventsPerTeam.get(team), servedAfter);
+      assertEquals(eventsPerTeam.get(team) * COST_PER_EVENT, total.get("cost_nano_usd").asLong(), team);
+    }
+    assertEquals(allEvents, awaitTotal(a, "/v1/usage?scope=model&key=gpt-4o&window=1h&" + range(now), allEvents,
+        servedAfter).get("event_count").asLong());
+    assertEquals(Set.of(a.name), servedAfter, "the survivor answers everything itself");
+  }
+
+  /** Asks until the answer is a 200 with the expected event count; records who served it. */
+  private JsonNode awaitTotal(Instance asked, String pathAndQuery, long events, Set<String> servedBy) {
+    JsonNode[] total = new JsonNode[1];
+    String[] last = {"no answer yet"};
+    Await.until(BOUND, () -> {
+      HttpResponse<String> response = get(asked, pathAndQuery);
+      last[0] = response.statusCode() + " " + response.body();
+      if (response.statusCode() != 200) {
+        return false;
+      }
+      JsonNode body = read(response.body()).get("total");
+      if (body.get("event_count").asLong() != events) {
+        return false;
+      }
+      total[0] = body;
+      servedBy.add(response.headers().firstValue("X-Tokenledger-Served-By").orElseThrow());
+      return true;
+    }, () -> events + " events from " + asked.name + pathAndQuery + "; last answer: " + last[0]);
+    return total[0];
+  }
+
+  private HttpResponse<String> get(Instance asked, String pathAndQuery) {
+    try {
+      return http.send(HttpRequest.newBuilder(URI.create("http://" + asked.name + pathAndQuery)).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private JsonNode read(String body) {
+    try {
+      return json.readTree(body);
+    } catch (IOException e) {
+      throw new IllegalStateException(body, e);
+    }
+  }
+
+  private static String range(Instant now) {
+    return "from=" + now.minus(Duration.ofDays(2)) + "&to=" + now.plus(Duration.ofDays(1));
+  }
+
+  private record Instance(String name, KafkaStreams streams, QueryServer server) implements AutoCloseable {
+    @Override
+    public void close() {
+      server.close();
+      StreamsApps.close(streams, Duration.ofSeconds(30));
+    }
+  }
+
+  private Instance start(EmbeddedKafka kafka, Topics topics, String id) throws IOException {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    String endpoint = "127.0.0.1:" + port;
+    Map<String, Object> config = new HashMap<>(Map.of(Topics.PREFIX_CONFIG, "routing.",
+        "tokenledger.topic.usage.partitions", "4", "tokenledger.topic.internal.rollup-partials.partitions", "4",
+        StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        StreamsConfig.APPLICATION_ID_CONFIG, "routing-aggregation",
+        StreamsConfig.APPLICATION_SERVER_CONFIG, endpoint,
+        StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory(Path.of("target"), "routing-" + id).toString(),
+        AggregationSettings.PREFIX + "grace", "5s"));
+    KafkaStreams streams = new KafkaStreams(AggregationApp.buildTopology(topics, AggregationSettings.from(config)),
+        AggregationApp.config(config));
+    streams.start();
+    Instance instance = new Instance(endpoint, streams, QueryServer.start(streams, QueryServer.advertised(config)));
+    toClose.add(instance);
+    return instance;
+  }
+
+  private static void publishPrice(EmbeddedKafka kafka, Topics topics) throws Exception {
+    PriceVersion price = PriceVersion.newBuilder().setProvider("openai").setModel("gpt-4o")
+        .setEffectiveFrom(Instant.parse("2025-01-01T00:00:00Z")).setUncachedInputMicroUsdPerMtok(2_500_000)
+        .setCacheReadMicroUsdPerMtok(1_250_000).setCacheWriteMicroUsdPerMtok(2_500_000)
+        .setOutputMicroUsdPerMtok(10_000_000).setReasoningMicroUsdPerMtok(10_000_000).build();
+    try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+        kafka.bootstrapServers()), topics.prices.keySerde().serializer(), topics.prices.valueSerde().serializer())) {
+      producer.send(new ProducerRecord<>(topics.prices.name(), PriceBook.catalogKey(price), price)).get();
+    }
+  }
+}
