@@ -11,6 +11,7 @@ import io.tokenledger.aggregation.window.Partial;
 import io.tokenledger.aggregation.window.PartialPartitioner;
 import io.tokenledger.aggregation.window.RollupAggregator;
 import io.tokenledger.aggregation.window.Scope;
+import io.tokenledger.aggregation.window.TeamPartitioner;
 import io.tokenledger.aggregation.window.Totals;
 import io.tokenledger.schemas.validation.UsageValidator;
 import io.tokenledger.schemas.UsageAggregate;
@@ -138,12 +139,19 @@ public final class AggregationApp {
 
     List<RollupAggregator.Derived> derived = derived();
     RollupAggregator.Derived ledger = derived("team-ledger-15m", Scope.TEAM, Duration.ofMinutes(15));
+    RollupAggregator.Derived detailLedger = derived("detail-ledger-15m", Scope.TEAM_WORKFLOW_MODEL,
+        Duration.ofMinutes(15));
     topology.addProcessor(ROLLUP, () -> new RollupAggregator(FINE + "-store", FINE + "-sink", ROLLUP_PROGRESS_STORE,
-        LATE_SINK, derived, ledger, settings.grace(), settings.liveEmitInterval(), PARTIALS_SINK,
+        LATE_SINK, derived, List.of(ledger, detailLedger), settings.grace(), settings.liveEmitInterval(), PARTIALS_SINK,
         settings.idleAdvance()), PRICE);
     topology.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(ledger.store(), LEDGER_RETENTION,
         ledger.size(), false), Serdes.String(), Totals.serde()).withCachingEnabled(), ROLLUP);
     addSink(topology, ledger.sink(), topics.teamLedger15m, ROLLUP);
+    topology.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(detailLedger.store(),
+        LEDGER_RETENTION, detailLedger.size(), false), Serdes.String(), Totals.serde()).withCachingEnabled(), ROLLUP);
+    // Partitioned by team, so that alerting finds all of a team's figures in one partition.
+    topology.addSink(detailLedger.sink(), topics.detailLedger15m.name(), topics.detailLedger15m.keySerde().serializer(),
+        topics.detailLedger15m.valueSerde().serializer(), new TeamPartitioner(), ROLLUP);
     topology.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(FINE + "-store",
         settings.windowRetention().plus(settings.grace()), Duration.ofMinutes(1), false),
         Serdes.String(), FineTotals.serde()).withCachingEnabled(), ROLLUP);

@@ -1,8 +1,10 @@
 package io.tokenledger.alerting;
 
-import io.tokenledger.alerting.budget.BudgetEvaluator;
 import io.tokenledger.alerting.budget.BudgetStoreWriter;
+import io.tokenledger.alerting.budget.BudgetTracker;
+import io.tokenledger.alerting.budget.Spent;
 import io.tokenledger.schemas.streams.StreamsApps;
+import io.tokenledger.schemas.topics.Topic;
 import io.tokenledger.schemas.topics.Topics;
 import java.io.IOException;
 import java.time.Duration;
@@ -14,22 +16,24 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The alerting application: per-team window aggregates and budgets in, budget alerts out.
- * {@link #buildTopology} and {@link #config} are what tests and launchers call.
+ * The alerting application: the per (team, workflow, model) period ledger and budgets in;
+ * budget alerts, forecasts and budget statuses out. {@link #buildTopology} and {@link #config}
+ * are what tests and launchers call.
  */
 public final class AlertingApp {
   public static final String APPLICATION_ID = "tokenledger-alerting";
   public static final String BUDGET_STORE = "budget-store";
-  public static final String WINDOW_COST_STORE = "budget-window-cost-store";
-  public static final String PERIOD_SPEND_STORE = "budget-period-spend-store";
-  public static final String FIRED_STORE = "budget-fired-alerts-store";
+  public static final String SEEN_STORE = "budget-ledger-seen-store";
+  public static final String SPEND_STORE = "budget-period-spend-store";
+  public static final String MARKS_STORE = "budget-marks-store";
+  static final String TRACKER = "budget-track";
 
-  /** Long enough to rebuild any month-to-date figure from per-minute costs. */
-  static final Duration WINDOW_COST_RETENTION = Duration.ofDays(40);
+  /** Long enough for any month-to-date figure, with room for late events. */
+  static final Duration SEEN_RETENTION = Duration.ofDays(62);
 
   private AlertingApp() {}
 
-  public static Topology buildTopology(Topics topics) {
+  public static Topology buildTopology(Topics topics, AlertingSettings settings) {
     Topology topology = new Topology();
     topology.addGlobalStore(
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BUDGET_STORE),
@@ -37,20 +41,27 @@ public final class AlertingApp {
         "budgets-source", topics.budgets.keySerde().deserializer(), topics.budgets.valueSerde().deserializer(),
         topics.budgets.name(), "budgets-writer", () -> new BudgetStoreWriter(BUDGET_STORE));
 
-    topology.addSource("team-1m-source", topics.teamAggregates1m.keySerde().deserializer(),
-        topics.teamAggregates1m.valueSerde().deserializer(), topics.teamAggregates1m.name());
-    topology.addProcessor("budget-evaluate",
-        () -> new BudgetEvaluator(BUDGET_STORE, WINDOW_COST_STORE, PERIOD_SPEND_STORE, FIRED_STORE), "team-1m-source");
+    topology.addSource("ledger-source", topics.detailLedger15m.keySerde().deserializer(),
+        topics.detailLedger15m.valueSerde().deserializer(), topics.detailLedger15m.name());
+    BudgetTracker.Names names = new BudgetTracker.Names(BUDGET_STORE, SEEN_STORE, SPEND_STORE, MARKS_STORE,
+        "budget-alert-sink", "forecast-alert-sink", "budget-status-sink");
+    int partitions = topics.detailLedger15m.spec().partitions();
+    topology.addProcessor(TRACKER, () -> new BudgetTracker(names, partitions, settings), "ledger-source");
     topology.addStateStore(Stores.windowStoreBuilder(
-        Stores.persistentWindowStore(WINDOW_COST_STORE, WINDOW_COST_RETENTION, Duration.ofMinutes(1), false),
-        Serdes.String(), Serdes.Long()), "budget-evaluate");
-    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PERIOD_SPEND_STORE),
-        Serdes.String(), Serdes.Long()), "budget-evaluate");
-    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FIRED_STORE),
-        Serdes.String(), Serdes.Long()), "budget-evaluate");
-    topology.addSink("budget-alert-sink", topics.budgetAlerts.name(), topics.budgetAlerts.keySerde().serializer(),
-        topics.budgetAlerts.valueSerde().serializer(), "budget-evaluate");
+        Stores.persistentWindowStore(SEEN_STORE, SEEN_RETENTION, Duration.ofMinutes(15), false),
+        Serdes.String(), Spent.serde()).withCachingEnabled(), TRACKER);
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SPEND_STORE),
+        Serdes.String(), Spent.serde()).withCachingEnabled(), TRACKER);
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MARKS_STORE),
+        Serdes.String(), Serdes.Long()), TRACKER);
+    addSink(topology, names.alertSink(), topics.budgetAlerts);
+    addSink(topology, names.forecastSink(), topics.forecastAlerts);
+    addSink(topology, names.statusSink(), topics.budgetStatus);
     return topology;
+  }
+
+  private static void addSink(Topology topology, String name, Topic<String, ?> topic) {
+    topology.addSink(name, topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer(), TRACKER);
   }
 
   public static Properties config(Map<String, ?> overrides) {
@@ -59,7 +70,8 @@ public final class AlertingApp {
 
   public static void main(String[] args) throws IOException, InterruptedException {
     Properties config = config(StreamsApps.overridesFrom(args));
-    Topology topology = buildTopology(Topics.from(StreamsApps.asMap(config)));
+    Map<String, Object> settings = StreamsApps.asMap(config);
+    Topology topology = buildTopology(Topics.from(settings), AlertingSettings.from(settings));
     StreamsApps.runUntilShutdown(new KafkaStreams(topology, config), APPLICATION_ID);
   }
 }

@@ -3,6 +3,7 @@ package io.tokenledger.ops;
 import io.tokenledger.ops.bench.BenchCommand;
 import io.tokenledger.ops.cli.BrokerCommand;
 import io.tokenledger.ops.cli.GatewayCommand;
+import io.tokenledger.ops.cli.BudgetsCommand;
 import io.tokenledger.ops.cli.KeysCommand;
 import io.tokenledger.ops.cli.RunCommands;
 import io.tokenledger.ops.cli.TopicsCommand;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
 @Command(name = "tokenledger", mixinStandardHelpOptions = true, version = "tokenledger 0.1.0",
     description = "Real-time token accounting for companies that run AI at scale.",
     subcommands = {DemoCommand.class, BrokerCommand.class, TopicsCommand.class, RunCommands.Aggregation.class,
-        RunCommands.Alerting.class, GatewayCommand.class, KeysCommand.class, BenchCommand.class})
+        RunCommands.Alerting.class, GatewayCommand.class, KeysCommand.class, BudgetsCommand.class, BenchCommand.class})
 public final class Main {
   public static void main(String[] args) {
     // Avro only instantiates classes from trusted packages; the launcher sets this too.

@@ -7,6 +7,7 @@ import io.tokenledger.aggregation.AggregationApp;
 import io.tokenledger.aggregation.AggregationSettings;
 import io.tokenledger.aggregation.pricing.PriceBook;
 import io.tokenledger.alerting.AlertingApp;
+import io.tokenledger.alerting.AlertingSettings;
 import io.tokenledger.ingest.recorder.EventIds;
 import io.tokenledger.ingest.recorder.UsageRecorder;
 import io.tokenledger.schemas.Budget;
@@ -166,7 +167,8 @@ abstract class PipelineContract {
   }
 
   private KafkaStreams startAlerting(Map<String, Object> config, Topics topics) {
-    KafkaStreams streams = new KafkaStreams(AlertingApp.buildTopology(topics), AlertingApp.config(config));
+    KafkaStreams streams = new KafkaStreams(AlertingApp.buildTopology(topics, AlertingSettings.from(config)),
+        AlertingApp.config(config));
     toClose.add(() -> StreamsApps.close(streams, Duration.ofSeconds(30)));
     streams.start();
     return streams;

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * record per window once stream time passes its end plus grace; an event whose minute window
  * is already final goes to the late sink and counts in no window.
  *
- * <p>The period ledger (team x 15-minute buckets) is never finalised: it receives what the
+ * <p>The period ledgers (team, and team/workflow/model, x 15-minute buckets) are never finalised: it receives what the
  * minutes propagate and, directly, every late event, so calendar periods in any time zone
  * (all offsets are multiples of 15 minutes) are exact sums of buckets, late usage included.
  * Stream time is the highest accepted event time of the task, kept in a store. A task that
@@ -62,7 +62,7 @@ public final class RollupAggregator implements Processor<String, PricedUsage, Ob
   private final String progressStoreName;
   private final String lateSink;
   private final List<Derived> derived;
-  private final Derived ledger;
+  private final List<Derived> ledgers;
   private final long graceMillis;
   private final Duration emitInterval;
   private final String partialsSink;
@@ -71,8 +71,8 @@ public final class RollupAggregator implements Processor<String, PricedUsage, Ob
   private ProcessorContext<Object, Object> context;
   private WindowStore<String, FineTotals> fine;
   private final List<WindowStore<String, Totals>> coarse = new ArrayList<>();
-  private WindowStore<String, Totals> ledgerStore;
-  private final Set<WindowKey> changedLedger = new LinkedHashSet<>();
+  private final List<WindowStore<String, Totals>> ledgerStores = new ArrayList<>();
+  private final List<Set<WindowKey>> changedLedgers = new ArrayList<>();
   private KeyValueStore<String, Long> progress;
   private long streamTime;
   private long fineNextToFinalize;
@@ -86,14 +86,14 @@ public final class RollupAggregator implements Processor<String, PricedUsage, Ob
   private record PartialKey(Scope scope, String key, long minuteStart) {}
 
   public RollupAggregator(String fineStoreName, String fineSink, String progressStoreName, String lateSink,
-      List<Derived> derived, Derived ledger, Duration grace, Duration emitInterval, String partialsSink,
+      List<Derived> derived, List<Derived> ledgers, Duration grace, Duration emitInterval, String partialsSink,
       Duration idleAdvance) {
     this.fineStoreName = fineStoreName;
     this.fineSink = fineSink;
     this.progressStoreName = progressStoreName;
     this.lateSink = lateSink;
     this.derived = List.copyOf(derived);
-    this.ledger = ledger;
+    this.ledgers = List.copyOf(ledgers);
     this.graceMillis = grace.toMillis();
     this.emitInterval = emitInterval;
     this.partialsSink = partialsSink;
@@ -105,7 +105,10 @@ public final class RollupAggregator implements Processor<String, PricedUsage, Ob
     this.context = context;
     this.fine = context.getStateStore(fineStoreName);
     this.progress = context.getStateStore(progressStoreName);
-    this.ledgerStore = context.getStateStore(ledger.store());
+    for (Derived ledger : ledgers) {
+      ledgerStores.add(context.getStateStore(ledger.store()));
+      changedLedgers.add(new LinkedHashSet<>());
+    }
     coarseNextToFinalize = new long[derived.size()];
     for (int i = 0; i < derived.size(); i++) {
       coarse.add(context.getStateStore(derived.get(i).store()));
@@ -132,7 +135,7 @@ public final class RollupAggregator implements Processor<String, PricedUsage, Ob
       context.forward(new Record<Object, Object>(record.key(), usage.event(), eventTime, record.headers()), lateSink);
       Totals late = new Totals();
       late.add(usage);
-      addToLedger(usage.event().getTeam(), windowStart, late);
+      addToLedgers(Scope.TEAM_WORKFLOW_MODEL.key(usage), usage.event().getTeam(), windowStart, late);
       return;
     }
     String key = Scope.TEAM_WORKFLOW_MODEL.key(usage);
@@ -225,7 +228,7 @@ public final class RollupAggregator implements Processor<String, PricedUsage, Ob
       coarse.get(i).put(key, sum, start);
       changedCoarse.get(i).add(new WindowKey(key, start));
     }
-    addToLedger(team, windowStart, delta);
+    addToLedgers(fineKey, team, windowStart, delta);
     int workflowEnd = fineKey.indexOf('|', team.length() + 1);
     addPartial(Scope.WORKFLOW, fineKey.substring(team.length() + 1, workflowEnd), windowStart, delta);
     addPartial(Scope.MODEL, fineKey.substring(workflowEnd + 1), windowStart, delta);
@@ -237,15 +240,19 @@ public final class RollupAggregator implements Processor<String, PricedUsage, Ob
     pendingPartials.computeIfAbsent(new PartialKey(scope, key, minuteStart), k -> new Totals()).add(delta);
   }
 
-  private void addToLedger(String team, long minuteStart, Totals delta) {
-    long bucket = Windows.start(minuteStart, ledger.size().toMillis());
-    Totals sum = ledgerStore.fetch(team, bucket);
-    if (sum == null) {
-      sum = new Totals();
+  private void addToLedgers(String fineKey, String team, long minuteStart, Totals delta) {
+    for (int i = 0; i < ledgers.size(); i++) {
+      Derived ledger = ledgers.get(i);
+      String key = ledger.scope() == Scope.TEAM ? team : fineKey;
+      long bucket = Windows.start(minuteStart, ledger.size().toMillis());
+      Totals sum = ledgerStores.get(i).fetch(key, bucket);
+      if (sum == null) {
+        sum = new Totals();
+      }
+      sum.add(delta);
+      ledgerStores.get(i).put(key, sum, bucket);
+      changedLedgers.get(i).add(new WindowKey(key, bucket));
     }
-    sum.add(delta);
-    ledgerStore.put(team, sum, bucket);
-    changedLedger.add(new WindowKey(team, bucket));
   }
 
   private void emitChanged() {
@@ -267,13 +274,16 @@ public final class RollupAggregator implements Processor<String, PricedUsage, Ob
       }
       changedCoarse.get(i).clear();
     }
-    for (WindowKey key : changedLedger) {
-      Totals totals = ledgerStore.fetch(key.key(), key.start());
-      if (totals != null) {
-        forward(ledger.sink(), ledger.scope(), key.key(), key.start(), ledger.size().toMillis(), totals, false);
+    for (int i = 0; i < ledgers.size(); i++) {
+      Derived ledger = ledgers.get(i);
+      for (WindowKey key : changedLedgers.get(i)) {
+        Totals totals = ledgerStores.get(i).fetch(key.key(), key.start());
+        if (totals != null) {
+          forward(ledger.sink(), ledger.scope(), key.key(), key.start(), ledger.size().toMillis(), totals, false);
+        }
       }
+      changedLedgers.get(i).clear();
     }
-    changedLedger.clear();
   }
 
   /**

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import io.tokenledger.schemas.topics.Topic;
 import io.tokenledger.schemas.topics.TopicApplier;
 import io.tokenledger.schemas.topics.Topics;
 import org.apache.kafka.clients.admin.Admin;
@@ -28,11 +29,23 @@ public final class KafkaOptions {
     }
   }
 
-  /** How many partitions a topic has on the cluster. */
-  public int partitionsOf(String topic) throws Exception {
+  /**
+   * Whether a topic has as many partitions on the cluster as declared. Services that work out
+   * partition ownership (cross-team windows, budgets per team) need the real count; when it
+   * differs, this says which setting to change.
+   */
+  public boolean partitionsAsDeclared(Topic<?, ?> topic) throws Exception {
+    int actual;
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-      return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+      actual = admin.describeTopics(List.of(topic.name())).allTopicNames().get().get(topic.name()).partitions().size();
     }
+    if (actual != topic.spec().partitions()) {
+      System.err.printf("The topic %s has %d partitions but the configuration declares %d. Set "
+          + "tokenledger.topic.%s.partitions=%d in --config.%n", topic.name(), actual, topic.spec().partitions(),
+          topic.logicalName(), actual);
+      return false;
+    }
+    return true;
   }
 
   /** The properties file, if any, with --bootstrap-servers on top. */

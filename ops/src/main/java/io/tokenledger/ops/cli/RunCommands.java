@@ -4,6 +4,7 @@ import io.tokenledger.aggregation.AggregationApp;
 import io.tokenledger.aggregation.AggregationSettings;
 import io.tokenledger.aggregation.query.QueryServer;
 import io.tokenledger.alerting.AlertingApp;
+import io.tokenledger.alerting.AlertingSettings;
 import io.tokenledger.schemas.streams.StreamsApps;
 import io.tokenledger.schemas.topics.Topics;
 import java.util.Map;
@@ -37,11 +38,7 @@ public final class RunCommands {
       Map<String, Object> settings = StreamsApps.asMap(config);
       Topics topics = Topics.from(settings);
       kafka.applyTopics(topics);
-      int actual = kafka.partitionsOf(topics.usage.name());
-      if (actual != topics.usage.spec().partitions()) {
-        System.err.printf("The usage topic %s has %d partitions but the configuration declares %d. Set "
-            + "tokenledger.topic.usage.partitions=%d in --config so cross-team windows wait for every partition.%n",
-            topics.usage.name(), actual, topics.usage.spec().partitions(), actual);
+      if (!kafka.partitionsAsDeclared(topics.usage)) {
         return 2;
       }
       KafkaStreams streams = new KafkaStreams(AggregationApp.buildTopology(topics, AggregationSettings.from(settings)),
@@ -60,8 +57,13 @@ public final class RunCommands {
     @Override
     public Integer call() throws Exception {
       Properties config = AlertingApp.config(kafka.settings());
-      kafka.applyTopics(Topics.from(StreamsApps.asMap(config)));
-      StreamsApps.runUntilShutdown(new KafkaStreams(AlertingApp.buildTopology(Topics.from(StreamsApps.asMap(config))),
+      Map<String, Object> settings = StreamsApps.asMap(config);
+      Topics topics = Topics.from(settings);
+      kafka.applyTopics(topics);
+      if (!kafka.partitionsAsDeclared(topics.detailLedger15m)) {
+        return 2;
+      }
+      StreamsApps.runUntilShutdown(new KafkaStreams(AlertingApp.buildTopology(topics, AlertingSettings.from(settings)),
           config), AlertingApp.APPLICATION_ID);
       return 0;
     }

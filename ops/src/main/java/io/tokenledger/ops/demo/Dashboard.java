@@ -77,8 +77,10 @@ final class Dashboard implements AutoCloseable {
     } else if (topic.equals(topics.budgetAlerts.name())) {
       BudgetAlert alert = topics.budgetAlerts.valueSerde().deserializer().deserialize(topic, record.value());
       alerts.add(alert);
-      out.printf("%n  >>> BUDGET ALERT  %s: team %s reached %d%% of its %s monthly budget (%s spent, period from %s %s)%n%n",
-          alert.getAlertId(), alert.getTeam(), alert.getThresholdPercent(), NanoUsd.format(alert.getLimitNanoUsd()),
+      String limit = alert.getLimitNanoUsd() == null ? alert.getLimitTokens() + " tokens"
+          : NanoUsd.format(alert.getLimitNanoUsd());
+      out.printf("%n  >>> BUDGET ALERT  %s: team %s reached %d%% of its %s budget (%s spent, period from %s %s)%n%n",
+          alert.getAlertId(), alert.getTeam(), alert.getThresholdPercent(), limit,
           NanoUsd.formatPrecise(alert.getSpendNanoUsd()), alert.getPeriodStart(), alert.getTimezone());
     } else {
       DeadLetter letter = topics.deadLetters.valueSerde().deserializer().deserialize(topic, record.value());
@@ -119,8 +121,9 @@ final class Dashboard implements AutoCloseable {
       }
       totalCost += cost;
       Budget budget = budgetsByTeam.get(entry.getKey());
-      String limit = budget == null ? "-" : NanoUsd.format(budget.getLimitNanoUsd());
-      String used = budget == null ? "-" : (cost * 100 / budget.getLimitNanoUsd()) + "%";
+      boolean usd = budget != null && budget.getLimitNanoUsd() != null && budget.getLimitNanoUsd() > 0;
+      String limit = usd ? NanoUsd.format(budget.getLimitNanoUsd()) : "-";
+      String used = usd ? (cost * 100 / budget.getLimitNanoUsd()) + "%" : "-";
       out.printf("  %-12s %,8d %,12d %,12d %,12d %,12d %16s %10s %6s%n", entry.getKey(), events, uncached, cacheRead,
           output, reasoning, NanoUsd.formatPrecise(cost), limit, used);
     }

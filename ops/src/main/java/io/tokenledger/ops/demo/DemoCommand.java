@@ -4,6 +4,7 @@ import io.tokenledger.aggregation.AggregationApp;
 import io.tokenledger.aggregation.AggregationSettings;
 import io.tokenledger.aggregation.query.QueryServer;
 import io.tokenledger.alerting.AlertingApp;
+import io.tokenledger.alerting.AlertingSettings;
 import io.tokenledger.ingest.recorder.UsageRecorder;
 import io.tokenledger.ops.broker.DevBroker;
 import io.tokenledger.ops.cli.DurationConverter;
@@ -188,7 +189,8 @@ public final class DemoCommand implements Callable<Integer> {
   private KafkaStreams startAlerting(Map<String, Object> base, Topics topics) {
     Map<String, Object> config = new HashMap<>(base);
     config.put(StreamsConfig.STATE_DIR_CONFIG, dataDir.resolve("state").toAbsolutePath().toString());
-    KafkaStreams streams = new KafkaStreams(AlertingApp.buildTopology(topics), AlertingApp.config(config));
+    KafkaStreams streams = new KafkaStreams(AlertingApp.buildTopology(topics, AlertingSettings.from(config)),
+        AlertingApp.config(config));
     StreamsApps.replaceFailedThreads(streams, AlertingApp.APPLICATION_ID);
     streams.start();
     return streams;

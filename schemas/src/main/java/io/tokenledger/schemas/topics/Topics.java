@@ -3,6 +3,8 @@ package io.tokenledger.schemas.topics;
 import io.tokenledger.schemas.ApiKey;
 import io.tokenledger.schemas.Budget;
 import io.tokenledger.schemas.BudgetAlert;
+import io.tokenledger.schemas.BudgetStatus;
+import io.tokenledger.schemas.ForecastAlert;
 import io.tokenledger.schemas.DeadLetter;
 import io.tokenledger.schemas.PriceVersion;
 import io.tokenledger.schemas.UsageAggregate;
@@ -68,6 +70,12 @@ public final class Topics {
    * any calendar day or month in any time zone is a sum of buckets. Key: team. Live updates only.
    */
   public final Topic<String, UsageAggregate> teamLedger15m;
+  /**
+   * Per (team, workflow, model) period ledger in 15-minute UTC buckets, never finalised, late
+   * events included. Key: team|workflow|model, partitioned by team, so one partition holds
+   * all of a team's figures. Live updates only. Read by alerting.
+   */
+  public final Topic<String, UsageAggregate> detailLedger15m;
   /** Usage events that arrived after their window closed; still counted in period ledgers. Key: team. */
   public final Topic<String, UsageEvent> lateUsage;
   /** Usage events of a model with no price in force: counted as tokens, not as cost. Key: provider/model. */
@@ -76,6 +84,10 @@ public final class Topics {
   public final Topic<byte[], DeadLetter> deadLetters;
   /** Budget threshold alerts. Key: budget_id. */
   public final Topic<String, BudgetAlert> budgetAlerts;
+  /** Budget forecasts: projected to exceed, or no longer. Key: budget_id. */
+  public final Topic<String, ForecastAlert> forecastAlerts;
+  /** Where each budget stands in its current period. Key: budget_id. Compacted. */
+  public final Topic<String, BudgetStatus> budgetStatus;
   /** HTTP ingest API keys (hashed). Key: key_id. Compacted. */
   public final Topic<String, ApiKey> apiKeys;
 
@@ -106,11 +118,15 @@ public final class Topics {
     rollupPartials = topic("internal.rollup-partials", text, Serdes.ByteArray(), TopicSpec.deleteAfter(6, WEEK));
     teamLedger15m = topic("ledger.team.15m", text, aggregates, TopicSpec.deleteAfter(6, Duration.ofDays(62)));
     detailAggregates1d = topic("aggregates.team-workflow-model.1d", text, aggregates, TopicSpec.deleteAfter(6, YEAR));
+    detailLedger15m = topic("ledger.team-workflow-model.15m", text, aggregates,
+        TopicSpec.deleteAfter(6, Duration.ofDays(62)));
     lateUsage = topic("usage.late", text, avro.serde(UsageEvent.class), TopicSpec.deleteAfter(3, MONTH));
     unpricedUsage = topic("usage.unpriced", text, avro.serde(UsageEvent.class), TopicSpec.deleteAfter(3, MONTH));
     deadLetters = topic("deadletter", Serdes.ByteArray(), avro.serde(DeadLetter.class),
         TopicSpec.deleteAfter(3, MONTH));
     budgetAlerts = topic("alerts.budget", text, avro.serde(BudgetAlert.class), TopicSpec.deleteAfter(3, MONTH));
+    forecastAlerts = topic("alerts.forecast", text, avro.serde(ForecastAlert.class), TopicSpec.deleteAfter(3, MONTH));
+    budgetStatus = topic("budgets.status", text, avro.serde(BudgetStatus.class), TopicSpec.compacted(3));
     apiKeys = topic("apikeys", text, avro.serde(ApiKey.class), TopicSpec.compacted(1));
   }
 
@@ -125,7 +141,8 @@ public final class Topics {
   public List<Topic<?, ?>> all() {
     return List.of(usage, prices, budgets, teamAggregates1m, teamAggregates1h, teamAggregates1d, detailAggregates1m,
         detailAggregates1h, detailAggregates1d, modelAggregates1m, modelAggregates1h, modelAggregates1d,
-        workflowAggregates1m, workflowAggregates1h, workflowAggregates1d, rollupPartials, teamLedger15m, lateUsage, unpricedUsage, deadLetters, budgetAlerts, apiKeys);
+        workflowAggregates1m, workflowAggregates1h, workflowAggregates1d, rollupPartials, teamLedger15m, detailLedger15m,
+        lateUsage, unpricedUsage, deadLetters, budgetAlerts, forecastAlerts, budgetStatus, apiKeys);
   }
 
   private <K, V> Topic<K, V> topic(String logical, Serde<K> keys, Serde<V> values, TopicSpec spec) {
