@@ -216,19 +216,8 @@ public final class RollupAggregator implements Processor<String, PricedUsage, Ob
       return;
     }
     String team = fineKey.substring(0, fineKey.indexOf('|'));
-    for (int i = 0; i < derived.size(); i++) {
-      Derived d = derived.get(i);
-      String key = d.scope() == Scope.TEAM ? team : fineKey;
-      long start = Windows.start(windowStart, d.size().toMillis());
-      Totals sum = coarse.get(i).fetch(key, start);
-      if (sum == null) {
-        sum = new Totals();
-      }
-      sum.add(delta);
-      coarse.get(i).put(key, sum, start);
-      changedCoarse.get(i).add(new WindowKey(key, start));
-    }
-    addToLedgers(fineKey, team, windowStart, delta);
+    addTo(derived, coarse, changedCoarse, fineKey, team, windowStart, delta);
+    addTo(ledgers, ledgerStores, changedLedgers, fineKey, team, windowStart, delta);
     int workflowEnd = fineKey.indexOf('|', team.length() + 1);
     addPartial(Scope.WORKFLOW, fineKey.substring(team.length() + 1, workflowEnd), windowStart, delta);
     addPartial(Scope.MODEL, fineKey.substring(workflowEnd + 1), windowStart, delta);
@@ -241,17 +230,37 @@ public final class RollupAggregator implements Processor<String, PricedUsage, Ob
   }
 
   private void addToLedgers(String fineKey, String team, long minuteStart, Totals delta) {
-    for (int i = 0; i < ledgers.size(); i++) {
-      Derived ledger = ledgers.get(i);
-      String key = ledger.scope() == Scope.TEAM ? team : fineKey;
-      long bucket = Windows.start(minuteStart, ledger.size().toMillis());
-      Totals sum = ledgerStores.get(i).fetch(key, bucket);
+    addTo(ledgers, ledgerStores, changedLedgers, fineKey, team, minuteStart, delta);
+  }
+
+  /** Adds a delta of one minute to the window containing it in each of the given aggregates. */
+  private static void addTo(List<Derived> windows, List<WindowStore<String, Totals>> stores,
+      List<Set<WindowKey>> changed, String fineKey, String team, long minuteStart, Totals delta) {
+    for (int i = 0; i < windows.size(); i++) {
+      Derived w = windows.get(i);
+      String key = w.scope() == Scope.TEAM ? team : fineKey;
+      long start = Windows.start(minuteStart, w.size().toMillis());
+      Totals sum = stores.get(i).fetch(key, start);
       if (sum == null) {
         sum = new Totals();
       }
       sum.add(delta);
-      ledgerStores.get(i).put(key, sum, bucket);
-      changedLedgers.get(i).add(new WindowKey(key, bucket));
+      stores.get(i).put(key, sum, start);
+      changed.get(i).add(new WindowKey(key, start));
+    }
+  }
+
+  /** Publishes the live totals of every changed window of the given aggregates. */
+  private void emit(List<Derived> windows, List<WindowStore<String, Totals>> stores, List<Set<WindowKey>> changed) {
+    for (int i = 0; i < windows.size(); i++) {
+      Derived w = windows.get(i);
+      for (WindowKey key : changed.get(i)) {
+        Totals totals = stores.get(i).fetch(key.key(), key.start());
+        if (totals != null) {
+          forward(w.sink(), w.scope(), key.key(), key.start(), w.size().toMillis(), totals, false);
+        }
+      }
+      changed.get(i).clear();
     }
   }
 
@@ -264,26 +273,8 @@ public final class RollupAggregator implements Processor<String, PricedUsage, Ob
       }
     }
     changedFine.clear();
-    for (int i = 0; i < derived.size(); i++) {
-      Derived d = derived.get(i);
-      for (WindowKey key : changedCoarse.get(i)) {
-        Totals totals = coarse.get(i).fetch(key.key(), key.start());
-        if (totals != null) {
-          forward(d.sink(), d.scope(), key.key(), key.start(), d.size().toMillis(), totals, false);
-        }
-      }
-      changedCoarse.get(i).clear();
-    }
-    for (int i = 0; i < ledgers.size(); i++) {
-      Derived ledger = ledgers.get(i);
-      for (WindowKey key : changedLedgers.get(i)) {
-        Totals totals = ledgerStores.get(i).fetch(key.key(), key.start());
-        if (totals != null) {
-          forward(ledger.sink(), ledger.scope(), key.key(), key.start(), ledger.size().toMillis(), totals, false);
-        }
-      }
-      changedLedgers.get(i).clear();
-    }
+    emit(derived, coarse, changedCoarse);
+    emit(ledgers, ledgerStores, changedLedgers);
   }
 
   /**
