@@ -89,7 +89,8 @@ public final class BudgetTracker implements Processor<String, UsageAggregate, St
     marks = context.getStateStore(names.marks());
     Long stored = marks.get(STREAM_TIME);
     streamTime = stored == null ? Long.MIN_VALUE : stored;
-    refreshBudgets();
+    // Budgets are first read at the first interval, not here: a refresh may forward alerts,
+    // and records processed before it are not lost (a new budget is recomputed from the ledger).
     context.schedule(settings.statusInterval(), PunctuationType.WALL_CLOCK_TIME, now -> {
       refreshBudgets();
       // Time passing without spend changes burn rates and projections too: every minute of

@@ -115,7 +115,8 @@ public final class Topics {
     workflowAggregates1m = topic("aggregates.workflow.1m", text, aggregates, TopicSpec.deleteAfter(6, WEEK));
     workflowAggregates1h = topic("aggregates.workflow.1h", text, aggregates, TopicSpec.deleteAfter(6, MONTH));
     workflowAggregates1d = topic("aggregates.workflow.1d", text, aggregates, TopicSpec.deleteAfter(6, YEAR));
-    rollupPartials = topic("internal.rollup-partials", text, Serdes.ByteArray(), TopicSpec.deleteAfter(6, WEEK));
+    // Partial sums carry event-time timestamps; a month keeps a catching-up backlog's partials.
+    rollupPartials = topic("internal.rollup-partials", text, Serdes.ByteArray(), TopicSpec.deleteAfter(6, MONTH));
     teamLedger15m = topic("ledger.team.15m", text, aggregates, TopicSpec.deleteAfter(6, Duration.ofDays(62)));
     detailAggregates1d = topic("aggregates.team-workflow-model.1d", text, aggregates, TopicSpec.deleteAfter(6, YEAR));
     detailLedger15m = topic("ledger.team-workflow-model.15m", text, aggregates,
