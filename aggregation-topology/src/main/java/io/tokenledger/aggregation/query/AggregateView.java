@@ -21,7 +21,6 @@ public enum AggregateView {
 
   /** The period ledger: per team, 15-minute UTC buckets, late events included. */
   public static final String LEDGER_STORE = "team-ledger-15m-store";
-  public static final Duration LEDGER_BUCKET = Duration.ofMinutes(15);
 
   final String urlName;
   final Scope scope;

@@ -159,7 +159,7 @@ public final class UsageQueries {
   }
 
   /** Windows of {@code key} starting in [from, to], from one partition's active store. */
-  private <V> List<KeyValue<Long, Totals>> fetch(String store, String key, int partition, Instant from, Instant to,
+  private List<KeyValue<Long, Totals>> fetch(String store, String key, int partition, Instant from, Instant to,
       boolean fine) {
     StateQueryRequest<WindowStoreIterator<Object>> request = StateQueryRequest.inStore(store)
         .withQuery(WindowKeyQuery.<String, Object>withKeyAndWindowStartRange(key, from, to))

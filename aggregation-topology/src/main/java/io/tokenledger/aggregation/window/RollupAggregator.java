@@ -135,7 +135,8 @@ public final class RollupAggregator implements Processor<String, PricedUsage, Ob
       context.forward(new Record<Object, Object>(record.key(), usage.event(), eventTime, record.headers()), lateSink);
       Totals late = new Totals();
       late.add(usage);
-      addToLedgers(Scope.TEAM_WORKFLOW_MODEL.key(usage), usage.event().getTeam(), windowStart, late);
+      addTo(ledgers, ledgerStores, changedLedgers, Scope.TEAM_WORKFLOW_MODEL.key(usage), usage.event().getTeam(),
+          windowStart, late);
       return;
     }
     String key = Scope.TEAM_WORKFLOW_MODEL.key(usage);
@@ -227,10 +228,6 @@ public final class RollupAggregator implements Processor<String, PricedUsage, Ob
 
   private void addPartial(Scope scope, String key, long minuteStart, Totals delta) {
     pendingPartials.computeIfAbsent(new PartialKey(scope, key, minuteStart), k -> new Totals()).add(delta);
-  }
-
-  private void addToLedgers(String fineKey, String team, long minuteStart, Totals delta) {
-    addTo(ledgers, ledgerStores, changedLedgers, fineKey, team, minuteStart, delta);
   }
 
   /** Adds a delta of one minute to the window containing it in each of the given aggregates. */
