@@ -155,7 +155,10 @@ public final class AggregationApp {
     topology.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(FINE + "-store",
         settings.windowRetention().plus(settings.grace()), Duration.ofMinutes(1), false),
         Serdes.String(), FineTotals.serde()).withCachingEnabled(), ROLLUP);
-    addSink(topology, FINE + "-sink", topicOf(FINE, topics), ROLLUP);
+    // Partitioned by team too: anomaly detection compares a team's series with each other.
+    Topic<String, UsageAggregate> fineTopic = topicOf(FINE, topics);
+    topology.addSink(FINE + "-sink", fineTopic.name(), fineTopic.keySerde().serializer(),
+        fineTopic.valueSerde().serializer(), new TeamPartitioner(), ROLLUP);
     for (RollupAggregator.Derived d : derived) {
       topology.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(d.store(),
           retention(d.size(), settings).plus(settings.grace()), d.size(), false),

@@ -1,5 +1,6 @@
 package io.tokenledger.alerting;
 
+import io.tokenledger.alerting.anomaly.AnomalyDetector;
 import io.tokenledger.alerting.budget.BudgetStoreWriter;
 import io.tokenledger.alerting.budget.BudgetTracker;
 import io.tokenledger.alerting.budget.Spent;
@@ -16,8 +17,9 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The alerting application: the per (team, workflow, model) period ledger and budgets in;
- * budget alerts, forecasts and budget statuses out. {@link #buildTopology} and {@link #config}
+ * The alerting application: the per (team, workflow, model) period ledger and budgets in,
+ * budget alerts, forecasts and budget statuses out; the per (team, workflow, model) minute
+ * aggregates in, anomalies out. {@link #buildTopology} and {@link #config}
  * are what tests and launchers call.
  */
 public final class AlertingApp {
@@ -26,7 +28,11 @@ public final class AlertingApp {
   public static final String SEEN_STORE = "budget-ledger-seen-store";
   public static final String SPEND_STORE = "budget-period-spend-store";
   public static final String MARKS_STORE = "budget-marks-store";
+  public static final String ANOMALY_SERIES_STORE = "anomaly-series-store";
+  public static final String ANOMALY_SEEN_STORE = "anomaly-seen-models-store";
+  public static final String ANOMALY_OPEN_STORE = "anomaly-open-store";
   static final String TRACKER = "budget-track";
+  static final String ANOMALY = "anomaly-detect";
 
   /** Long enough for any month-to-date figure, with room for late events. */
   static final Duration SEEN_RETENTION = Duration.ofDays(62);
@@ -55,6 +61,10 @@ public final class AlertingApp {
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MARKS_STORE),
         Serdes.String(), Serdes.Long()), TRACKER);
     addSink(topology, names.alertSink(), topics.budgetAlerts);
+    topology.addSource("detail-1m-source", topics.detailAggregates1m.keySerde().deserializer(),
+        topics.detailAggregates1m.valueSerde().deserializer(), topics.detailAggregates1m.name());
+    AnomalyDetector.addTo(topology, ANOMALY, "detail-1m-source", new AnomalyDetector.Names(ANOMALY_SERIES_STORE,
+        ANOMALY_SEEN_STORE, ANOMALY_OPEN_STORE, "anomaly-alert-sink"), settings.anomaly(), topics.anomalyAlerts);
     addSink(topology, names.forecastSink(), topics.forecastAlerts);
     addSink(topology, names.statusSink(), topics.budgetStatus);
     return topology;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tokenledger.alerting.anomaly.AnomalySettings;
 import io.tokenledger.schemas.Budget;
 import io.tokenledger.schemas.BudgetAlert;
 import io.tokenledger.schemas.BudgetEnforcement;
@@ -45,7 +46,8 @@ class AlertingTopologyTest {
 
   @BeforeEach
   void start() {
-    AlertingSettings settings = new AlertingSettings(Duration.ofHours(1), Duration.ofMinutes(10), Duration.ofSeconds(1));
+    AlertingSettings settings = new AlertingSettings(Duration.ofHours(1), Duration.ofMinutes(10), Duration.ofSeconds(1),
+        AnomalySettings.defaults());
     driver = new TopologyTestDriver(AlertingApp.buildTopology(topics, settings), AlertingApp.config(Map.of(
         StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092",
         StreamsConfig.STATE_DIR_CONFIG, "target/alerting-test-state")), NOV);

@@ -32,6 +32,22 @@ public final class ConfigValues {
     }
   }
 
+  public static double doubleValue(Map<String, ?> config, String key, double fallback) {
+    Object value = config.get(key);
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      double parsed = Double.parseDouble(value.toString().strip());
+      if (!Double.isFinite(parsed)) {
+        throw new NumberFormatException("not finite");
+      }
+      return parsed;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + "=" + value + " is not a number", e);
+    }
+  }
+
   /** ISO-8601 ("PT30S") or a whole number with a unit: ms, s, m, h, d. */
   public static Duration parseDuration(String text) {
     String value = text.strip().toLowerCase(Locale.ROOT);

@@ -1,5 +1,6 @@
 package io.tokenledger.schemas.topics;
 
+import io.tokenledger.schemas.AnomalyAlert;
 import io.tokenledger.schemas.ApiKey;
 import io.tokenledger.schemas.Budget;
 import io.tokenledger.schemas.BudgetAlert;
@@ -42,7 +43,10 @@ public final class Topics {
   public final Topic<String, UsageAggregate> teamAggregates1h;
   /** Per-team 1-day (UTC) aggregates. Key: team. */
   public final Topic<String, UsageAggregate> teamAggregates1d;
-  /** Per team, workflow and model, 1-minute aggregates. Key: team|workflow|model. */
+  /**
+   * Per team, workflow and model, 1-minute aggregates. Key: team|workflow|model, partitioned by
+   * team, so one partition holds all of a team's series. Read by alerting's anomaly detection.
+   */
   public final Topic<String, UsageAggregate> detailAggregates1m;
   /** Per team, workflow and model, 1-hour aggregates. Key: team|workflow|model. */
   public final Topic<String, UsageAggregate> detailAggregates1h;
@@ -86,6 +90,8 @@ public final class Topics {
   public final Topic<String, BudgetAlert> budgetAlerts;
   /** Budget forecasts: projected to exceed, or no longer. Key: budget_id. */
   public final Topic<String, ForecastAlert> forecastAlerts;
+  /** Anomalies of a (team, workflow, model) series, raised and resolved. Key: team|workflow|model. */
+  public final Topic<String, AnomalyAlert> anomalyAlerts;
   /** Where each budget stands in its current period. Key: budget_id. Compacted. */
   public final Topic<String, BudgetStatus> budgetStatus;
   /** HTTP ingest API keys (hashed). Key: key_id. Compacted. */
@@ -127,6 +133,7 @@ public final class Topics {
         TopicSpec.deleteAfter(3, MONTH));
     budgetAlerts = topic("alerts.budget", text, avro.serde(BudgetAlert.class), TopicSpec.deleteAfter(3, MONTH));
     forecastAlerts = topic("alerts.forecast", text, avro.serde(ForecastAlert.class), TopicSpec.deleteAfter(3, MONTH));
+    anomalyAlerts = topic("alerts.anomaly", text, avro.serde(AnomalyAlert.class), TopicSpec.deleteAfter(3, MONTH));
     budgetStatus = topic("budgets.status", text, avro.serde(BudgetStatus.class), TopicSpec.compacted(3));
     apiKeys = topic("apikeys", text, avro.serde(ApiKey.class), TopicSpec.compacted(1));
   }
@@ -143,7 +150,7 @@ public final class Topics {
     return List.of(usage, prices, budgets, teamAggregates1m, teamAggregates1h, teamAggregates1d, detailAggregates1m,
         detailAggregates1h, detailAggregates1d, modelAggregates1m, modelAggregates1h, modelAggregates1d,
         workflowAggregates1m, workflowAggregates1h, workflowAggregates1d, rollupPartials, teamLedger15m, detailLedger15m,
-        lateUsage, unpricedUsage, deadLetters, budgetAlerts, forecastAlerts, budgetStatus, apiKeys);
+        lateUsage, unpricedUsage, deadLetters, budgetAlerts, forecastAlerts, anomalyAlerts, budgetStatus, apiKeys);
   }
 
   private <K, V> Topic<K, V> topic(String logical, Serde<K> keys, Serde<V> values, TopicSpec spec) {

@@ -1,0 +1,41 @@
+package io.tokenledger.alerting.anomaly;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Exponentially weighted mean and variance of one per-minute series. Until it has seen about
+ * 1/alpha values it is a plain running mean (the weight is never below 1/n), so a young
+ * baseline is not dragged towards zero by its starting value.
+ */
+final class Ewma {
+  static final int BYTES = 24;
+
+  long count;
+  double mean;
+  double variance;
+
+  void add(double x, double alpha) {
+    double a = Math.max(alpha, 1.0 / (count + 1));
+    count++;
+    double diff = x - mean;
+    double increment = a * diff;
+    mean += increment;
+    variance = (1 - a) * (variance + diff * increment);
+  }
+
+  double sd() {
+    return Math.sqrt(Math.max(0, variance));
+  }
+
+  void write(ByteBuffer b) {
+    b.putLong(count).putDouble(mean).putDouble(variance);
+  }
+
+  static Ewma read(ByteBuffer b) {
+    Ewma e = new Ewma();
+    e.count = b.getLong();
+    e.mean = b.getDouble();
+    e.variance = b.getDouble();
+    return e;
+  }
+}

@@ -1,0 +1,33 @@
+package io.tokenledger.alerting.anomaly;
+
+import java.nio.ByteBuffer;
+
+/** An anomaly raised and not yet resolved, as kept in the series state. */
+final class OpenAnomaly {
+  static final int BYTES = 6 * 8 + 4;
+
+  long startedAt;
+  long detectedAt;
+  long expected;
+  long threshold;
+  long peak;
+  long baselineMinutes;
+  int normalStreak;
+
+  void write(ByteBuffer b) {
+    b.putLong(startedAt).putLong(detectedAt).putLong(expected).putLong(threshold).putLong(peak)
+        .putLong(baselineMinutes).putInt(normalStreak);
+  }
+
+  static OpenAnomaly read(ByteBuffer b) {
+    OpenAnomaly o = new OpenAnomaly();
+    o.startedAt = b.getLong();
+    o.detectedAt = b.getLong();
+    o.expected = b.getLong();
+    o.threshold = b.getLong();
+    o.peak = b.getLong();
+    o.baselineMinutes = b.getLong();
+    o.normalStreak = b.getInt();
+    return o;
+  }
+}

@@ -1,0 +1,79 @@
+package io.tokenledger.alerting.anomaly;
+
+import java.nio.ByteBuffer;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * What anomaly detection keeps per (team, workflow, model): the minute in progress (its
+ * cumulative figures so far), the learned baselines, and the anomalies open per kind.
+ */
+final class SeriesState {
+  static final long NONE = Long.MIN_VALUE;
+  static final int KINDS = 3;
+  private static final byte VERSION = 1;
+
+  long minute = NONE;
+  long cost;
+  long requests;
+  long tokens;
+  Ewma costRate = new Ewma();
+  Ewma requestRate = new Ewma();
+  Ewma tokensPerRequestFast = new Ewma();
+  Ewma tokensPerRequestSlow = new Ewma();
+  final OpenAnomaly[] open = new OpenAnomaly[KINDS];
+
+  boolean anyOpen() {
+    for (OpenAnomaly o : open) {
+      if (o != null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Internal store layout (changelog only), versioned so it can evolve. */
+  static Serde<SeriesState> serde() {
+    return Serdes.serdeFrom((topic, s) -> s == null ? null : s.toBytes(), (topic, bytes) -> bytes == null ? null : fromBytes(bytes));
+  }
+
+  private byte[] toBytes() {
+    ByteBuffer b = ByteBuffer.allocate(1 + 4 * 8 + 4 * Ewma.BYTES + KINDS * (1 + OpenAnomaly.BYTES));
+    b.put(VERSION).putLong(minute).putLong(cost).putLong(requests).putLong(tokens);
+    costRate.write(b);
+    requestRate.write(b);
+    tokensPerRequestFast.write(b);
+    tokensPerRequestSlow.write(b);
+    for (OpenAnomaly o : open) {
+      b.put((byte) (o == null ? 0 : 1));
+      if (o != null) {
+        o.write(b);
+      }
+    }
+    byte[] out = new byte[b.position()];
+    b.flip().get(out);
+    return out;
+  }
+
+  private static SeriesState fromBytes(byte[] bytes) {
+    ByteBuffer b = ByteBuffer.wrap(bytes);
+    if (b.get() != VERSION) {
+      throw new SerializationException("anomaly series state has an unknown layout version; "
+          + "was the store written by a newer tokenledger? Reset the alerting application to rebuild it.");
+    }
+    SeriesState s = new SeriesState();
+    s.minute = b.getLong();
+    s.cost = b.getLong();
+    s.requests = b.getLong();
+    s.tokens = b.getLong();
+    s.costRate = Ewma.read(b);
+    s.requestRate = Ewma.read(b);
+    s.tokensPerRequestFast = Ewma.read(b);
+    s.tokensPerRequestSlow = Ewma.read(b);
+    for (int i = 0; i < KINDS; i++) {
+      s.open[i] = b.get() == 1 ? OpenAnomaly.read(b) : null;
+    }
+    return s;
+  }
+}
