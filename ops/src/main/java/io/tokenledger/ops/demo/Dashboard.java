@@ -1,7 +1,10 @@
 package io.tokenledger.ops.demo;
 
 import io.tokenledger.schemas.Budget;
+import io.tokenledger.schemas.AnomalyAlert;
 import io.tokenledger.schemas.BudgetAlert;
+import io.tokenledger.schemas.ForecastAlert;
+import io.tokenledger.schemas.ForecastState;
 import io.tokenledger.schemas.DeadLetter;
 import io.tokenledger.schemas.UsageAggregate;
 import io.tokenledger.schemas.money.NanoUsd;
@@ -34,6 +37,8 @@ final class Dashboard implements AutoCloseable {
   private final List<BudgetAlert> alerts = new ArrayList<>();
   private final List<DeadLetter> deadLetters = new ArrayList<>();
   private volatile boolean running = true;
+  private int forecasts;
+  private int anomalies;
 
   Dashboard(String bootstrapServers, Topics topics, List<Budget> budgets, PrintStream out) {
     this.topics = topics;
@@ -45,7 +50,8 @@ final class Dashboard implements AutoCloseable {
         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
         new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    consumer.subscribe(List.of(topics.teamAggregates1m.name(), topics.budgetAlerts.name(), topics.deadLetters.name()));
+    consumer.subscribe(List.of(topics.teamAggregates1m.name(), topics.budgetAlerts.name(), topics.deadLetters.name(),
+        topics.forecastAlerts.name(), topics.anomalyAlerts.name()));
     this.poller = new Thread(this::poll, "demo-dashboard");
     this.poller.setDaemon(true);
   }
@@ -82,6 +88,20 @@ final class Dashboard implements AutoCloseable {
       out.printf("%n  >>> BUDGET ALERT  %s: team %s reached %d%% of its %s budget (%s spent, period from %s %s)%n%n",
           alert.getAlertId(), alert.getTeam(), alert.getThresholdPercent(), limit,
           NanoUsd.formatPrecise(alert.getSpendNanoUsd()), alert.getPeriodStart(), alert.getTimezone());
+    } else if (topic.equals(topics.forecastAlerts.name())) {
+      ForecastAlert f = topics.forecastAlerts.valueSerde().deserializer().deserialize(topic, record.value());
+      forecasts++;
+      out.printf("%n  >>> FORECAST      %s: %s %s (burn %s/h over %d min, %s projected at period end, limit %s)%n%n",
+          f.getAlertId(), f.getBudgetId(), f.getState() == ForecastState.PROJECTED_TO_EXCEED
+              ? "projected to exceed at " + f.getProjectedBreachAt() : "no longer projected to exceed",
+          NanoUsd.format(f.getBurnRatePerHour()), f.getTrailingWindowMinutes(),
+          NanoUsd.format(f.getProjectedEndOfPeriod()), NanoUsd.format(f.getLimit()));
+    } else if (topic.equals(topics.anomalyAlerts.name())) {
+      AnomalyAlert a = topics.anomalyAlerts.valueSerde().deserializer().deserialize(topic, record.value());
+      anomalies++;
+      out.printf("%n  >>> ANOMALY       %s %s %s in %s: %d %s against an expected %d (severity %s)%n%n",
+          a.getStatus(), a.getKind(), a.getAlertId().substring(a.getAlertId().lastIndexOf('/') + 1), a.getScope(),
+          a.getObserved(), a.getUnit(), a.getExpected(), a.getSeverity());
     } else {
       DeadLetter letter = topics.deadLetters.valueSerde().deserializer().deserialize(topic, record.value());
       deadLetters.add(letter);
@@ -97,6 +117,14 @@ final class Dashboard implements AutoCloseable {
 
   synchronized int alertCount() {
     return alerts.size();
+  }
+
+  synchronized int forecastCount() {
+    return forecasts;
+  }
+
+  synchronized int anomalyCount() {
+    return anomalies;
   }
 
   synchronized int deadLetterCount() {

@@ -60,7 +60,13 @@ public final class DemoCommand implements Callable<Integer> {
       description = "Broker data and Streams state; wiped at start (default: ${DEFAULT-VALUE}).")
   Path dataDir;
 
+  private static final Duration BACKFILL = Duration.ofMinutes(40);
+  private static final Duration RUNAWAY_AFTER = Duration.ofSeconds(20);
+  private static final Duration RUNAWAY_LENGTH = Duration.ofSeconds(90);
+  private static final double RUNAWAY_EXTRA_PER_SECOND = 60;
+
   private final PrintStream out = System.out;
+  private boolean connectRunning;
   private final CountDownLatch stopRequested = new CountDownLatch(1);
   private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -106,14 +112,25 @@ public final class DemoCommand implements Callable<Integer> {
       try (AutoCloseable stopAggregation = () -> StreamsApps.close(aggregation, Duration.ofSeconds(30));
            QueryServer queries = QueryServer.start(aggregation, HostInfo.buildFromEndpoint(queryEndpoint));
            AutoCloseable stopAlerting = () -> StreamsApps.close(alerting, Duration.ofSeconds(30));
-           Dashboard dashboard = new Dashboard(bootstrap, topics, budgets, out)) {
+           Dashboard dashboard = new Dashboard(bootstrap, topics, budgets, out);
+           StandInSlack slack = new StandInSlack(out);
+           AutoCloseable stopConnect = startConnect(bootstrap, config, slack)) {
         dashboard.start();
         Fleet fleet = new Fleet(UsageRecorder.builder(topics.usage)
             .producerConfig(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))
             .spoolDirectory(dataDir.resolve("spool")).build(), rate);
+        out.printf("Recording %d minutes of history first (%,d events, event times in the past), so that anomaly "
+            + "baselines and burn-rate forecasts have something to learn from ...%n", BACKFILL.toMinutes(),
+            (long) (rate * BACKFILL.toSeconds()));
+        fleet.backfill(BACKFILL);
         fleet.start();
         out.printf("Simulated fleet started: %d AI workloads across 4 teams, %.0f events/s.%n",
             DemoCatalog.WORKLOADS.size(), rate);
+        DemoCatalog.Workload looping = DemoCatalog.WORKLOADS.get(4);
+        fleet.runaway(looping, RUNAWAY_EXTRA_PER_SECOND, RUNAWAY_AFTER, RUNAWAY_LENGTH);
+        out.printf("In %d s, %s's %s agent gets stuck in a loop: %.0f more events/s for %d s (an injected runaway).%n",
+            RUNAWAY_AFTER.toSeconds(), looping.team(), looping.workflow(), RUNAWAY_EXTRA_PER_SECOND,
+            RUNAWAY_LENGTH.toSeconds());
         injectGarbage(bootstrap, topics);
         out.printf("Ask the live figures over HTTP, e.g.:%n  curl 'http://%s/v1/period-to-date?team=support&period=month&zone=Europe/Berlin'%n"
             + "  curl 'http://%s/v1/usage?scope=model&key=gpt-4o&window=1m'%n", queryEndpoint, queryEndpoint);
@@ -125,10 +142,18 @@ public final class DemoCommand implements Callable<Integer> {
         out.printf("%nEvents acknowledged by Kafka: %,d; counted in aggregates: %,d%s. Send failures: %d.%n",
             fleet.acknowledged(), dashboard.countedEvents(), caughtUp ? " (all of them, each once)" : " (NOT all yet)",
             fleet.failed());
-        out.printf("Budget alerts: %d. Dead letters: %d (the demo wrote 3 garbage records on purpose).%n",
-            dashboard.alertCount(), dashboard.deadLetterCount());
+        out.printf("Budget alerts: %d, forecasts: %d, anomalies: %d. Dead letters: %d (the demo wrote 3 garbage "
+            + "records on purpose).%n", dashboard.alertCount(), dashboard.forecastCount(), dashboard.anomalyCount(),
+            dashboard.deadLetterCount());
+        boolean delivered = true;
+        if (connectRunning) {
+          delivered = waitForSlack(slack, Duration.ofSeconds(30));
+          out.printf("Delivered to the stand-in Slack: %d alerts, of which %d forecasts and %d runaway-agent "
+              + "anomalies (each alert once).%n", slack.deliveredTotal(), slack.delivered("/forecast"),
+              slack.delivered("/REQUEST_RATE_SPIKE/"));
+        }
         printMonthToDate(queryEndpoint);
-        return caughtUp && dashboard.alertCount() > 0 ? 0 : 1;
+        return caughtUp && dashboard.alertCount() > 0 && delivered ? 0 : 1;
       }
     } finally {
       if (broker != null) {
@@ -150,6 +175,37 @@ public final class DemoCommand implements Callable<Integer> {
       dashboard.printTable(String.format("[%s] %,d events recorded, %,d counted, %d alerts", elapsed(start),
           fleet.acknowledged(), dashboard.countedEvents(), dashboard.alertCount()));
     }
+  }
+
+  /** The Slack sink as its own process, posting to the stand-in; nothing when run outside the launcher. */
+  private AutoCloseable startConnect(String bootstrap, Map<String, Object> config, StandInSlack slack)
+      throws java.io.IOException {
+    Map<String, String> webhooks = new java.util.LinkedHashMap<>();
+    for (String team : List.of("support", "finance-ops", "growth")) {
+      webhooks.put(team, slack.webhook(team));
+    }
+    webhooks.put("*", slack.webhook("tokenledger-alerts"));
+    Object prefix = config.get(Topics.PREFIX_CONFIG);
+    ConnectWorkerProcess connect = ConnectWorkerProcess.start(bootstrap, prefix == null ? null : prefix.toString(),
+        webhooks, dataDir.resolve("connect"), Ports.free());
+    if (connect == null) {
+      out.println("Not started from ./tokenledger: no Connect worker, alerts are not delivered to Slack.");
+      return () -> { };
+    }
+    connectRunning = true;
+    out.println("Started the Slack sink in a Connect worker (its own JVM); a local server stands in for Slack: "
+        + "#support, #finance-ops, #growth and the default #tokenledger-alerts.");
+    return connect;
+  }
+
+  /** Until a forecast and a runaway-agent anomaly have reached the stand-in Slack, or the bound. */
+  private static boolean waitForSlack(StandInSlack slack, Duration bound) throws InterruptedException {
+    long deadline = System.nanoTime() + bound.toNanos();
+    while (!(slack.delivered("/forecast") > 0 && slack.delivered("/REQUEST_RATE_SPIKE/") > 0)
+        && System.nanoTime() < deadline) {
+      TimeUnit.MILLISECONDS.sleep(200);
+    }
+    return slack.delivered("/forecast") > 0 && slack.delivered("/REQUEST_RATE_SPIKE/") > 0;
   }
 
   private static boolean waitForCounts(Dashboard dashboard, long expected, Duration bound) throws InterruptedException {

@@ -4,7 +4,12 @@ import io.tokenledger.ingest.recorder.EventIds;
 import io.tokenledger.ingest.recorder.UsageRecorder;
 import io.tokenledger.ops.demo.DemoCatalog.Workload;
 import io.tokenledger.schemas.UsageEvent;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Executors;
@@ -41,21 +46,61 @@ final class Fleet implements AutoCloseable {
     owed += eventsPerSecond * TICK_MILLIS / 1000.0;
     while (owed >= 1) {
       owed -= 1;
-      recorder.record(next()).whenComplete((metadata, error) -> {
-        if (error == null) {
-          acknowledged.incrementAndGet();
-        } else {
-          failed.incrementAndGet();
-        }
-      });
+      track(recorder.record(next()));
     }
   }
 
+  /**
+   * Records {@code span} of history at the fleet's rate, event times spread evenly up to now,
+   * so baselines and burn rates have something to learn from. Returns once Kafka has them all.
+   */
+  void backfill(Duration span) {
+    long count = (long) (eventsPerSecond * span.toSeconds());
+    Instant from = Instant.now().minus(span);
+    List<CompletableFuture<?>> sends = new ArrayList<>();
+    for (long i = 0; i < count; i++) {
+      Instant at = from.plusMillis(span.toMillis() * i / count);
+      sends.add(track(recorder.record(next(pick(), at))));
+    }
+    CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
+  }
+
+  /** After {@code after}, one workload also sends {@code extraPerSecond} more events for {@code length}: an agent stuck in a loop. */
+  void runaway(Workload workload, double extraPerSecond, Duration after, Duration length) {
+    long end = System.currentTimeMillis() + after.toMillis() + length.toMillis();
+    double[] owedExtra = {0};
+    ScheduledFuture<?>[] task = new ScheduledFuture<?>[1];
+    task[0] = ticker.scheduleAtFixedRate(() -> {
+      if (System.currentTimeMillis() >= end) {
+        task[0].cancel(false);
+        return;
+      }
+      owedExtra[0] += extraPerSecond * TICK_MILLIS / 1000.0;
+      while (owedExtra[0] >= 1) {
+        owedExtra[0] -= 1;
+        track(recorder.record(next(workload, Instant.now())));
+      }
+    }, after.toMillis(), TICK_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  private <T> CompletableFuture<T> track(CompletableFuture<T> send) {
+    return send.whenComplete((metadata, error) -> {
+      if (error == null) {
+        acknowledged.incrementAndGet();
+      } else {
+        failed.incrementAndGet();
+      }
+    });
+  }
+
   private UsageEvent next() {
-    Workload w = pick();
+    return next(pick(), Instant.now());
+  }
+
+  private UsageEvent next(Workload w, Instant eventTime) {
     boolean outcome = random.nextDouble() * w.outcomeEvery() < 1;
     return UsageEvent.newBuilder()
-        .setEventId(EventIds.newId()).setEventTime(Instant.now())
+        .setEventId(EventIds.newId()).setEventTime(eventTime)
         .setTeam(w.team()).setWorkflow(w.workflow()).setService(w.service())
         .setAgentId(w.service() + "-" + random.nextInt(4))
         .setProvider(w.provider()).setModel(w.model())
