@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 
 @Command(name = "tokenledger", mixinStandardHelpOptions = true, version = "tokenledger 0.1.0",
     description = "Real-time token accounting for companies that run AI at scale.",
-    footer = {"", "connect         The Slack sink in a Connect worker (own JVM; see connect --help)."},
+    footer = {"", "connect         Slack sink in a Kafka Connect worker (its own JVM)."},
     subcommands = {DemoCommand.class, BrokerCommand.class, TopicsCommand.class, RunCommands.Aggregation.class,
         RunCommands.Alerting.class, GatewayCommand.class, KeysCommand.class, BudgetsCommand.class, BenchCommand.class})
 public final class Main {
