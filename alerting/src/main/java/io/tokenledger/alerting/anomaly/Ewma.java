@@ -6,6 +6,11 @@ import java.nio.ByteBuffer;
  * Exponentially weighted mean and variance of one per-minute series. Until it has seen about
  * 1/alpha values it is a plain running mean (the weight is never below 1/n), so a young
  * baseline is not dragged towards zero by its starting value.
+ *
+ * <p>Doubles are right here: a baseline is a statistical estimate, never an amount anyone is
+ * charged. Amounts stay exact: a minute's observed spend is the aggregate's integer nano-USD,
+ * the floor is integer nano-USD, and the expected value an alert reports is the estimate
+ * rounded to a whole nano-USD (or request, or token).
  */
 final class Ewma {
   static final int BYTES = 24;
