@@ -12,7 +12,7 @@ import io.tokenledger.aggregation.window.PartialPartitioner;
 import io.tokenledger.aggregation.window.RollupAggregator;
 import io.tokenledger.aggregation.window.Scope;
 import io.tokenledger.aggregation.window.TeamPartitioner;
-import io.tokenledger.aggregation.window.Totals;
+import io.tokenledger.aggregation.window.WindowSet;
 import io.tokenledger.schemas.validation.UsageValidator;
 import io.tokenledger.schemas.UsageAggregate;
 import io.tokenledger.schemas.streams.StreamsApps;
@@ -26,6 +26,7 @@ import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -58,37 +59,49 @@ public final class AggregationApp {
   static final Duration LEDGER_RETENTION = Duration.ofDays(62);
 
   /** The finest aggregate, the only one updated per event: team/workflow/model x 1 minute. */
-  static final String FINE = "detail-1m";
+  static WindowSet.Spec fine(AggregationSettings settings) {
+    return new WindowSet.Spec("detail-1m", Scope.TEAM_WORKFLOW_MODEL, Duration.ofMinutes(1),
+        settings.windowRetention().plus(settings.grace()), true, RollupAggregator.FINE_PROGRESS_KEY);
+  }
 
   /** Everything derived from the finest windows; names never change (they name stores and topics). */
-  static List<RollupAggregator.Derived> derived() {
+  static List<WindowSet.Spec> derived(AggregationSettings settings) {
     return List.of(
-        derived("team-1m", Scope.TEAM, Duration.ofMinutes(1)),
-        derived("team-1h", Scope.TEAM, Duration.ofHours(1)),
-        derived("team-1d", Scope.TEAM, Duration.ofDays(1)),
-        derived("detail-1h", Scope.TEAM_WORKFLOW_MODEL, Duration.ofHours(1)),
-        derived("detail-1d", Scope.TEAM_WORKFLOW_MODEL, Duration.ofDays(1)));
+        finalizing("team-1m", Scope.TEAM, Duration.ofMinutes(1), settings, true),
+        finalizing("team-1h", Scope.TEAM, Duration.ofHours(1), settings, true),
+        finalizing("team-1d", Scope.TEAM, Duration.ofDays(1), settings, true),
+        finalizing("detail-1h", Scope.TEAM_WORKFLOW_MODEL, Duration.ofHours(1), settings, true),
+        finalizing("detail-1d", Scope.TEAM_WORKFLOW_MODEL, Duration.ofDays(1), settings, true));
+  }
+
+  /** The period ledgers: 15-minute buckets, never final, late usage included. */
+  static List<WindowSet.Spec> ledgers() {
+    return List.of(
+        WindowSet.Spec.ledger("team-ledger-15m", Scope.TEAM, Duration.ofMinutes(15), LEDGER_RETENTION),
+        WindowSet.Spec.ledger("detail-ledger-15m", Scope.TEAM_WORKFLOW_MODEL, Duration.ofMinutes(15),
+            LEDGER_RETENTION));
   }
 
   /** Per-model and per-workflow windows across teams, built from partial sums after one repartition. */
-  static List<RollupAggregator.Derived> crossTeam() {
+  static List<WindowSet.Spec> crossTeam(AggregationSettings settings) {
     return List.of(
-        derived("model-1m", Scope.MODEL, Duration.ofMinutes(1)),
-        derived("model-1h", Scope.MODEL, Duration.ofHours(1)),
-        derived("model-1d", Scope.MODEL, Duration.ofDays(1)),
-        derived("workflow-1m", Scope.WORKFLOW, Duration.ofMinutes(1)),
-        derived("workflow-1h", Scope.WORKFLOW, Duration.ofHours(1)),
-        derived("workflow-1d", Scope.WORKFLOW, Duration.ofDays(1)));
+        finalizing("model-1m", Scope.MODEL, Duration.ofMinutes(1), settings, false),
+        finalizing("model-1h", Scope.MODEL, Duration.ofHours(1), settings, false),
+        finalizing("model-1d", Scope.MODEL, Duration.ofDays(1), settings, false),
+        finalizing("workflow-1m", Scope.WORKFLOW, Duration.ofMinutes(1), settings, false),
+        finalizing("workflow-1h", Scope.WORKFLOW, Duration.ofHours(1), settings, false),
+        finalizing("workflow-1d", Scope.WORKFLOW, Duration.ofDays(1), settings, false));
   }
 
-  private static RollupAggregator.Derived derived(String name, Scope scope, Duration size) {
-    return new RollupAggregator.Derived(name, scope, size, name + "-store", name + "-sink");
-  }
-
-  /** Minute windows stay queryable for the configured retention; hours 35 days; days 400 days. */
-  private static Duration retention(Duration size, AggregationSettings settings) {
-    return size.equals(Duration.ofMinutes(1)) ? settings.windowRetention()
+  /**
+   * Minute windows stay queryable for the configured retention; hours 35 days; days 400 days;
+   * per-team windows also keep the grace, in which they still change.
+   */
+  private static WindowSet.Spec finalizing(String name, Scope scope, Duration size, AggregationSettings settings,
+      boolean withGrace) {
+    Duration retention = size.equals(Duration.ofMinutes(1)) ? settings.windowRetention()
         : size.equals(Duration.ofHours(1)) ? Duration.ofDays(35) : Duration.ofDays(400);
+    return WindowSet.Spec.finalizing(name, scope, size, withGrace ? retention.plus(settings.grace()) : retention);
   }
 
   private static Topic<String, UsageAggregate> topicOf(String name, Topics topics) {
@@ -105,6 +118,8 @@ public final class AggregationApp {
       case "workflow-1m" -> topics.workflowAggregates1m;
       case "workflow-1h" -> topics.workflowAggregates1h;
       case "workflow-1d" -> topics.workflowAggregates1d;
+      case "team-ledger-15m" -> topics.teamLedger15m;
+      case "detail-ledger-15m" -> topics.detailLedger15m;
       default -> throw new IllegalArgumentException("no topic for aggregate " + name);
     };
   }
@@ -137,33 +152,20 @@ public final class AggregationApp {
     topology.addSink(UNPRICED_SINK, topics.unpricedUsage.name(), topics.unpricedUsage.keySerde().serializer(),
         topics.unpricedUsage.valueSerde().serializer(), PRICE);
 
-    List<RollupAggregator.Derived> derived = derived();
-    RollupAggregator.Derived ledger = derived("team-ledger-15m", Scope.TEAM, Duration.ofMinutes(15));
-    RollupAggregator.Derived detailLedger = derived("detail-ledger-15m", Scope.TEAM_WORKFLOW_MODEL,
-        Duration.ofMinutes(15));
-    topology.addProcessor(ROLLUP, () -> new RollupAggregator(FINE + "-store", FINE + "-sink", ROLLUP_PROGRESS_STORE,
-        LATE_SINK, derived, List.of(ledger, detailLedger), settings.grace(), settings.liveEmitInterval(), PARTIALS_SINK,
-        settings.idleAdvance()), PRICE);
-    topology.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(ledger.store(), LEDGER_RETENTION,
-        ledger.size(), false), Serdes.String(), Totals.serde()).withCachingEnabled(), ROLLUP);
-    addSink(topology, ledger.sink(), topics.teamLedger15m, ROLLUP);
-    topology.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(detailLedger.store(),
-        LEDGER_RETENTION, detailLedger.size(), false), Serdes.String(), Totals.serde()).withCachingEnabled(), ROLLUP);
-    // Partitioned by team, so that alerting finds all of a team's figures in one partition.
-    topology.addSink(detailLedger.sink(), topics.detailLedger15m.name(), topics.detailLedger15m.keySerde().serializer(),
-        topics.detailLedger15m.valueSerde().serializer(), new TeamPartitioner(), ROLLUP);
-    topology.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(FINE + "-store",
-        settings.windowRetention().plus(settings.grace()), Duration.ofMinutes(1), false),
-        Serdes.String(), FineTotals.serde()).withCachingEnabled(), ROLLUP);
-    // Partitioned by team too: anomaly detection compares a team's series with each other.
-    Topic<String, UsageAggregate> fineTopic = topicOf(FINE, topics);
-    topology.addSink(FINE + "-sink", fineTopic.name(), fineTopic.keySerde().serializer(),
-        fineTopic.valueSerde().serializer(), new TeamPartitioner(), ROLLUP);
-    for (RollupAggregator.Derived d : derived) {
-      topology.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(d.store(),
-          retention(d.size(), settings).plus(settings.grace()), d.size(), false),
-          Serdes.String(), Totals.serde()).withCachingEnabled(), ROLLUP);
-      addSink(topology, d.sink(), topicOf(d.name(), topics), ROLLUP);
+    RollupAggregator.Settings rollup = new RollupAggregator.Settings(fine(settings), derived(settings), ledgers(),
+        ROLLUP_PROGRESS_STORE, LATE_SINK, PARTIALS_SINK, settings.grace(), settings.liveEmitInterval(),
+        settings.idleAdvance());
+    topology.addProcessor(ROLLUP, () -> new RollupAggregator(rollup), PRICE);
+    WindowSet.addStore(topology, rollup.fine(), FineTotals.VALUES, ROLLUP);
+    // Partitioned by team: anomaly detection and alerting find all of a team's series in one partition.
+    addSink(topology, rollup.fine(), topics, new TeamPartitioner(), ROLLUP);
+    for (WindowSet.Spec spec : rollup.derived()) {
+      WindowSet.addStore(topology, spec, WindowSet.TOTALS, ROLLUP);
+      addSink(topology, spec, topics, null, ROLLUP);
+    }
+    for (WindowSet.Spec spec : rollup.ledgers()) {
+      WindowSet.addStore(topology, spec, WindowSet.TOTALS, ROLLUP);
+      addSink(topology, spec, topics, spec.scope() == Scope.TEAM ? null : new TeamPartitioner(), ROLLUP);
     }
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ROLLUP_PROGRESS_STORE),
         Serdes.String(), Serdes.Long()).withCachingEnabled(), ROLLUP);
@@ -184,23 +186,25 @@ public final class AggregationApp {
         new PartialPartitioner(), ROLLUP);
     topology.addSource(PARTIALS_SOURCE, partials.keySerde().deserializer(), Partial.serde().deserializer(),
         partials.name());
-    List<RollupAggregator.Derived> windows = crossTeam();
-    int sources = topics.usage.spec().partitions();
-    topology.addProcessor(CROSS_TEAM, () -> new CrossTeamAggregator(windows, CROSS_TEAM_PROGRESS_STORE, sources,
-        settings.liveEmitInterval()), PARTIALS_SOURCE);
-    for (RollupAggregator.Derived w : windows) {
-      topology.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(w.store(),
-          retention(w.size(), settings), w.size(), false), Serdes.String(), Totals.serde()).withCachingEnabled(),
-          CROSS_TEAM);
-      addSink(topology, w.sink(), topicOf(w.name(), topics), CROSS_TEAM);
+    CrossTeamAggregator.Settings crossTeam = new CrossTeamAggregator.Settings(crossTeam(settings),
+        CROSS_TEAM_PROGRESS_STORE, topics.usage.spec().partitions(), settings.liveEmitInterval());
+    topology.addProcessor(CROSS_TEAM, () -> new CrossTeamAggregator(crossTeam), PARTIALS_SOURCE);
+    for (WindowSet.Spec spec : crossTeam.windows()) {
+      WindowSet.addStore(topology, spec, WindowSet.TOTALS, CROSS_TEAM);
+      addSink(topology, spec, topics, null, CROSS_TEAM);
     }
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CROSS_TEAM_PROGRESS_STORE),
         Serdes.String(), Serdes.Long()).withCachingEnabled(), CROSS_TEAM);
   }
 
-  private static void addSink(Topology topology, String name, Topic<String, UsageAggregate> topic, String parent) {
-    topology.addSink(name, topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer(), parent);
+  /** The sink of an aggregate, to its topic; a partitioner where the topic is partitioned by team. */
+  private static void addSink(Topology topology, WindowSet.Spec spec, Topics topics,
+      StreamPartitioner<String, UsageAggregate> partitioner, String parent) {
+    Topic<String, UsageAggregate> topic = topicOf(spec.name(), topics);
+    topology.addSink(spec.sink(), topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer(),
+        partitioner, parent);
   }
+
 
   /** Streams configuration: exactly-once, with caller overrides (bootstrap, state dir, ...). */
   public static Properties config(Map<String, ?> overrides) {

@@ -28,6 +28,24 @@ public final class FineTotals {
     return new FineTotals(new Totals(), new Totals());
   }
 
+  /** How the engine keeps finest windows: it publishes their current totals. */
+  public static final WindowSet.Values<FineTotals> VALUES = new WindowSet.Values<>() {
+    @Override
+    public FineTotals empty() {
+      return FineTotals.empty();
+    }
+
+    @Override
+    public Totals totals(FineTotals value) {
+      return value.current;
+    }
+
+    @Override
+    public Serde<FineTotals> serde() {
+      return FineTotals.serde();
+    }
+  };
+
   public static Serde<FineTotals> serde() {
     Serde<Totals> totals = Totals.serde();
     return Serdes.serdeFrom((topic, f) -> f == null ? null : ByteBuffer.allocate(2 * Totals.BYTES)

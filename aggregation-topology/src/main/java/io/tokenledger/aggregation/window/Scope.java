@@ -1,15 +1,15 @@
 package io.tokenledger.aggregation.window;
 
-import io.tokenledger.aggregation.pricing.PricedUsage;
 import io.tokenledger.schemas.UsageAggregate;
+import io.tokenledger.schemas.topics.SeriesKey;
 
 /** What an aggregate is kept per: its key, and how the key reads back into the published record. */
 public enum Scope {
   /** Per team. Key: the team. */
   TEAM {
     @Override
-    String key(PricedUsage usage) {
-      return usage.event().getTeam();
+    String keyOf(SeriesKey series) {
+      return series.team();
     }
 
     @Override
@@ -20,21 +20,21 @@ public enum Scope {
   /** Per team, workflow and normalised model. Key: {@code team|workflow|model}. */
   TEAM_WORKFLOW_MODEL {
     @Override
-    String key(PricedUsage usage) {
-      return usage.event().getTeam() + '|' + usage.event().getWorkflow() + '|' + usage.model();
+    String keyOf(SeriesKey series) {
+      return series.toString();
     }
 
     @Override
     public void describe(String key, UsageAggregate.Builder aggregate) {
-      String[] parts = key.split("\\|", 3); // team and workflow never contain '|' (validated)
-      aggregate.setTeam(parts[0]).setWorkflow(parts[1]).setModel(parts[2]);
+      SeriesKey series = SeriesKey.parse(key);
+      aggregate.setTeam(series.team()).setWorkflow(series.workflow()).setModel(series.model());
     }
   },
   /** Per normalised model, across teams. Key: the model. */
   MODEL {
     @Override
-    String key(PricedUsage usage) {
-      return usage.model();
+    String keyOf(SeriesKey series) {
+      return series.model();
     }
 
     @Override
@@ -45,8 +45,8 @@ public enum Scope {
   /** Per workflow, across teams. Key: the workflow. */
   WORKFLOW {
     @Override
-    String key(PricedUsage usage) {
-      return usage.event().getWorkflow();
+    String keyOf(SeriesKey series) {
+      return series.workflow();
     }
 
     @Override
@@ -55,7 +55,8 @@ public enum Scope {
     }
   };
 
-  abstract String key(PricedUsage usage);
+  /** This scope's key for a series' figures. */
+  abstract String keyOf(SeriesKey series);
 
   public abstract void describe(String key, UsageAggregate.Builder aggregate);
 }

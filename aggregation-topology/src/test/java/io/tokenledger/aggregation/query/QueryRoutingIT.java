@@ -7,8 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tokenledger.aggregation.AggregationApp;
 import io.tokenledger.aggregation.AggregationSettings;
-import io.tokenledger.aggregation.pricing.PriceBook;
-import io.tokenledger.schemas.PriceVersion;
+import io.tokenledger.aggregation.TestPrices;
 import io.tokenledger.schemas.UsageEvent;
 import io.tokenledger.schemas.streams.StreamsApps;
 import io.tokenledger.schemas.topics.TopicApplier;
@@ -51,8 +50,7 @@ class QueryRoutingIT {
   private static final Duration BOUND = Duration.ofSeconds(90);
   private static final List<String> TEAMS = List.of("support", "finance", "growth", "platform", "research", "legal",
       "search", "ads");
-  /** gpt-4o at $2.50 per 1M uncached input tokens: 1,000 tokens cost 2,500,000 nano-USD. */
-  private static final long COST_PER_EVENT = 2_500_000;
+  private static final long COST_PER_EVENT = TestPrices.COST_OF_1000_INPUT_TOKENS_NANO_USD;
 
   private final HttpClient http = HttpClient.newHttpClient();
   private final ObjectMapper json = new ObjectMapper();
@@ -72,7 +70,7 @@ class QueryRoutingIT {
     try (var admin = kafka.admin()) {
       TopicApplier.apply(admin, topics.all());
     }
-    publishPrice(kafka, topics);
+    TestPrices.publishGpt4o(kafka.bootstrapServers(), topics);
     Instant now = Instant.now();
     Map<String, Integer> eventsPerTeam = new HashMap<>();
     try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -203,14 +201,4 @@ class QueryRoutingIT {
     return instance;
   }
 
-  private static void publishPrice(EmbeddedKafka kafka, Topics topics) throws Exception {
-    PriceVersion price = PriceVersion.newBuilder().setProvider("openai").setModel("gpt-4o")
-        .setEffectiveFrom(Instant.parse("2025-01-01T00:00:00Z")).setUncachedInputMicroUsdPerMtok(2_500_000)
-        .setCacheReadMicroUsdPerMtok(1_250_000).setCacheWriteMicroUsdPerMtok(2_500_000)
-        .setOutputMicroUsdPerMtok(10_000_000).setReasoningMicroUsdPerMtok(10_000_000).build();
-    try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-        kafka.bootstrapServers()), topics.prices.keySerde().serializer(), topics.prices.valueSerde().serializer())) {
-      producer.send(new ProducerRecord<>(topics.prices.name(), PriceBook.catalogKey(price), price)).get();
-    }
-  }
 }

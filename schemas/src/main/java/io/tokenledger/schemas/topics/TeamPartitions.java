@@ -12,8 +12,7 @@ public final class TeamPartitions {
   private TeamPartitions() {}
 
   public static int partitionOf(String key, int numPartitions) {
-    int bar = key.indexOf('|');
-    String team = bar < 0 ? key : key.substring(0, bar);
+    String team = SeriesKey.teamOf(key);
     return Utils.toPositive(Utils.murmur2(team.getBytes(StandardCharsets.UTF_8))) % numPartitions;
   }
 }

@@ -1,0 +1,260 @@
+package io.tokenledger.aggregation.window;
+
+import io.tokenledger.schemas.UsageAggregate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
+
+/**
+ * One aggregate: the windows of one scope and size, kept in one store and published to one
+ * sink. What every aggregate of the topology needs is written here once, as Kafka Streams keeps
+ * it once for its own windows: adding to a window, remembering which windows changed, live
+ * running totals at each emit, exactly one final record per window, and recovery after a
+ * restart.
+ *
+ * <p>Finalising: the owner says up to which time windows have ended ({@link #finalizeThrough});
+ * each window ending by then gets its one final record, and the next window to finalise is kept
+ * in the owner's changelogged progress store in the same transaction. A final window takes no
+ * more additions ({@link #add} refuses them).
+ *
+ * <p>Restarts: the set of changed windows lives in memory. For an aggregate that finalises,
+ * every window not final yet is marked changed again when the processor starts (a scan from the
+ * next window to finalise), so whatever changed after the last emit is published at the first
+ * one. A ledger never finalises, so no range bounds what may have changed before a crash: it
+ * publishes its changes before the processor call that made them returns ({@link
+ * #publishIfNeverFinal}), in the same exactly-once transaction as the change.
+ *
+ * @param <V> what the store keeps per window
+ */
+public final class WindowSet<V> {
+  /** How far past every possible window a scan for open windows reaches. */
+  private static final long FOREVER = Long.MAX_VALUE / 2;
+
+  /**
+   * An aggregate's fixed description. The name names the store and sink, so it never changes;
+   * {@code progressKey} is where its next window to finalise is kept.
+   */
+  public record Spec(String name, Scope scope, Duration size, Duration retention, boolean finalizes,
+      String progressKey) {
+    /** An aggregate whose windows each get one final record. */
+    public static Spec finalizing(String name, Scope scope, Duration size, Duration retention) {
+      return new Spec(name, scope, size, retention, true, "next:" + name);
+    }
+
+    /** A ledger: buckets that take late usage for as long as they are retained, never final. */
+    public static Spec ledger(String name, Scope scope, Duration size, Duration retention) {
+      return new Spec(name, scope, size, retention, false, "next:" + name);
+    }
+
+    public String store() {
+      return name + "-store";
+    }
+
+    public String sink() {
+      return name + "-sink";
+    }
+
+    long sizeMillis() {
+      return size.toMillis();
+    }
+  }
+
+  /** How a store's values are made, read and written. */
+  public interface Values<V> {
+    V empty();
+
+    /** The figures a window publishes. */
+    Totals totals(V value);
+
+    Serde<V> serde();
+  }
+
+  /** Plain running totals. */
+  public static final Values<Totals> TOTALS = new Values<>() {
+    @Override
+    public Totals empty() {
+      return new Totals();
+    }
+
+    @Override
+    public Totals totals(Totals value) {
+      return value;
+    }
+
+    @Override
+    public Serde<Totals> serde() {
+      return Totals.serde();
+    }
+  };
+
+  /**
+   * Called before a window is published, live or final, with the value about to be published;
+   * returns true when it changed the value, which is then written back to the store.
+   */
+  @FunctionalInterface
+  public interface BeforePublish<V> {
+    boolean apply(String key, long start, V value);
+  }
+
+  private record WindowKey(String key, long start) {}
+
+  private final Spec spec;
+  private final Values<V> values;
+  private final BeforePublish<V> beforePublish;
+  private final Set<WindowKey> changed = new LinkedHashSet<>();
+  private ProcessorContext<Object, Object> context;
+  private KeyValueStore<String, Long> progress;
+  private WindowStore<String, V> store;
+  private LongSupplier clock;
+  private long nextToFinalize;
+
+  public WindowSet(Spec spec, Values<V> values, BeforePublish<V> beforePublish) {
+    this.spec = spec;
+    this.values = values;
+    this.beforePublish = beforePublish;
+  }
+
+  public static WindowSet<Totals> of(Spec spec) {
+    return new WindowSet<>(spec, TOTALS, (key, start, value) -> false);
+  }
+
+  /** Adds the aggregate's store to the topology, connected to the processor that owns it. */
+  public static <V> void addStore(Topology topology, Spec spec, Values<V> values, String processor) {
+    topology.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(spec.store(), spec.retention(),
+        spec.size(), false), Serdes.String(), values.serde()).withCachingEnabled(), processor);
+  }
+
+  /**
+   * Opens the store and, for an aggregate that finalises, marks every window not final yet as
+   * changed (see the class comment).
+   *
+   * @param clock the owner's time: published records are stamped with it, within their window
+   */
+  public void init(ProcessorContext<Object, Object> context, KeyValueStore<String, Long> progress, LongSupplier clock) {
+    this.context = context;
+    this.progress = progress;
+    this.clock = clock;
+    this.store = context.getStateStore(spec.store());
+    Long next = progress.get(spec.progressKey());
+    nextToFinalize = next == null ? 0L : next;
+    if (spec.finalizes()) {
+      try (KeyValueIterator<Windowed<String>, V> it = store.fetchAll(Instant.ofEpochMilli(nextToFinalize),
+          Instant.ofEpochMilli(FOREVER))) {
+        it.forEachRemaining(w -> changed.add(new WindowKey(w.key.key(), w.key.window().start())));
+      }
+    }
+  }
+
+  public Spec spec() {
+    return spec;
+  }
+
+  /** The start of the window containing a time. */
+  public long windowStart(long time) {
+    return Windows.start(time, spec.sizeMillis());
+  }
+
+  /** Whether the window containing this time has had its final record. */
+  public boolean isFinal(long time) {
+    return spec.finalizes() && windowStart(time) < nextToFinalize;
+  }
+
+  /** The start of the earliest window that may still change: every earlier one is final. */
+  public long nextToFinalize() {
+    return nextToFinalize;
+  }
+
+  /**
+   * Changes the window of {@code key} containing {@code time}, and marks it changed.
+   *
+   * @return false, changing nothing, when that window is already final
+   */
+  public boolean add(String key, long time, Consumer<V> change) {
+    if (isFinal(time)) {
+      return false;
+    }
+    long start = windowStart(time);
+    V value = store.fetch(key, start);
+    if (value == null) {
+      value = values.empty();
+    }
+    change.accept(value);
+    store.put(key, value, start);
+    changed.add(new WindowKey(key, start));
+    return true;
+  }
+
+  /** Adds totals (a delta of a finer window) to the window of {@code key} containing {@code time}. */
+  public static boolean addTotals(WindowSet<Totals> set, String key, long time, Totals delta) {
+    return set.add(key, time, sum -> sum.add(delta));
+  }
+
+  /** The current value of one window, or null. */
+  public V fetch(String key, long start) {
+    return store.fetch(key, start);
+  }
+
+  /** Publishes the running totals of every window changed since the last emit. */
+  public void emitChanged() {
+    for (WindowKey key : changed) {
+      V value = store.fetch(key.key(), key.start());
+      if (value != null) {
+        publish(key.key(), key.start(), value, false);
+      }
+    }
+    changed.clear();
+  }
+
+  /** A ledger publishes its changes before the call that made them returns (see the class comment). */
+  public void publishIfNeverFinal() {
+    if (!spec.finalizes() && !changed.isEmpty()) {
+      emitChanged();
+    }
+  }
+
+  /**
+   * Publishes the one final record of every window that ends at or before {@code end}.
+   *
+   * @return whether any window became final
+   */
+  public boolean finalizeThrough(long end) {
+    long size = spec.sizeMillis();
+    long lastClosed = Windows.start(end - size, size);
+    if (!spec.finalizes() || lastClosed < nextToFinalize) {
+      return false;
+    }
+    for (KeyValue<Windowed<String>, V> window : WindowRanges.range(store, nextToFinalize, lastClosed)) {
+      long start = window.key.window().start();
+      changed.remove(new WindowKey(window.key.key(), start));
+      publish(window.key.key(), start, window.value, true);
+    }
+    nextToFinalize = lastClosed + size;
+    progress.put(spec.progressKey(), nextToFinalize);
+    return true;
+  }
+
+  private void publish(String key, long start, V value, boolean isFinal) {
+    if (beforePublish.apply(key, start, value)) {
+      store.put(key, value, start);
+    }
+    long size = spec.sizeMillis();
+    UsageAggregate aggregate = WindowRanges.toAggregate(spec.scope(), key, start, size, values.totals(value), isFinal);
+    // Stamped with the latest time the window can hold, never later than the owner's clock.
+    long timestamp = Math.min(start + size - 1, Math.max(clock.getAsLong(), start));
+    context.forward(new Record<Object, Object>(key, aggregate, timestamp), spec.sink());
+  }
+}
