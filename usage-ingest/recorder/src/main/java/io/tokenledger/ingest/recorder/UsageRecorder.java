@@ -145,15 +145,23 @@ public final class UsageRecorder implements AutoCloseable {
     }
     CompletableFuture<Receipt> receipt = new CompletableFuture<>();
     if (closing) {
-      metrics.dropped.increment();
-      receipt.completeExceptionally(new IllegalStateException(
-          "UsageRecorder is closed; event " + event.getEventId() + " was not recorded"));
-      return receipt;
+      return refused(event, receipt);
+    }
+    Pending pending = new Pending(event, receipt);
+    if (!queue.offer(pending)) {
+      spool(event, receipt, "the send queue is full");
+    } else if (closing && queue.remove(pending)) {
+      // close() began after the check above and may have drained the queue already: nobody would send it.
+      return refused(event, receipt);
     }
     metrics.recorded.increment();
-    if (!queue.offer(new Pending(event, receipt))) {
-      spool(event, receipt, "the send queue is full");
-    }
+    return receipt;
+  }
+
+  private CompletableFuture<Receipt> refused(UsageEvent event, CompletableFuture<Receipt> receipt) {
+    metrics.dropped.increment();
+    receipt.completeExceptionally(new IllegalStateException("UsageRecorder is closed; event " + event.getEventId()
+        + " of team " + event.getTeam() + " was not recorded. Record usage before closing the recorder."));
     return receipt;
   }
 

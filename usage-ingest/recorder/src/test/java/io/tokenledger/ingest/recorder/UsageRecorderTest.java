@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tokenledger.ingest.spool.SpoolFullException;
 import io.tokenledger.schemas.UsageEvent;
@@ -148,6 +150,66 @@ class UsageRecorderTest {
       assertTrue(e.getCause() instanceof RecordTooLargeException);
       assertEquals(1.0, count("dropped"));
       assertEquals(0.0, count("spooled"));
+    }
+  }
+
+  /**
+   * record() racing close(): the registry's "recorded" counter holds record() inside the call
+   * while close() runs to its end. The event must then be sent, spooled or refused; its future
+   * must never be left incomplete.
+   */
+  @Test
+  void anEventRecordedWhileTheRecorderClosesIsSentOrRefusedNeverLeftHanging() throws Exception {
+    CountDownLatch inside = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    SimpleMeterRegistry pausing = new SimpleMeterRegistry() {
+      @Override
+      protected Counter newCounter(Meter.Id id) {
+        Counter counter = super.newCounter(id);
+        return !"recorded".equals(id.getTag("outcome")) ? counter : new Counter() {
+          @Override
+          public void increment(double amount) {
+            inside.countDown();
+            try {
+              release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            counter.increment(amount);
+          }
+
+          @Override
+          public double count() {
+            return counter.count();
+          }
+
+          @Override
+          public Meter.Id getId() {
+            return counter.getId();
+          }
+        };
+      }
+    };
+    MockProducer<String, UsageEvent> acking = new MockProducer<>(true, null, topics.usage.keySerde().serializer(),
+        topics.usage.valueSerde().serializer());
+    UsageRecorder recorder = UsageRecorder.builder(topics.usage).producer(acking).spoolDirectory(spool)
+        .meterRegistry(pausing).closeOnShutdown(false).closeTimeout(Duration.ofSeconds(2)).build();
+    CompletableFuture<CompletableFuture<Receipt>> racing = CompletableFuture.supplyAsync(
+        () -> recorder.record(event("support", 1)));
+    assertTrue(inside.await(10, TimeUnit.SECONDS), "record() reached the counter");
+    recorder.close();
+    release.countDown();
+
+    CompletableFuture<Receipt> receipt = racing.get(10, TimeUnit.SECONDS);
+    try {
+      Receipt done = receipt.get(10, TimeUnit.SECONDS);
+      assertEquals(Receipt.Status.SENT, done.status());
+      assertEquals(1, acking.history().size());
+    } catch (ExecutionException refused) {
+      assertTrue(refused.getCause() instanceof IllegalStateException, refused.getCause().toString());
+      assertTrue(refused.getCause().getMessage().contains("closed"), refused.getCause().getMessage());
+    } catch (java.util.concurrent.TimeoutException hanging) {
+      throw new AssertionError("the event recorded while the recorder closed was never sent, spooled or refused");
     }
   }
 
