@@ -15,6 +15,7 @@ final class RecorderMetrics {
   final Counter spooled;
   final Counter replayed;
   final Counter dropped;
+  final Counter quarantinedSegments;
   private final Timer sendLatency;
 
   RecorderMetrics(MeterRegistry registry, String topic, Supplier<Number> queued, Supplier<Number> spoolBytes) {
@@ -24,6 +25,9 @@ final class RecorderMetrics {
     spooled = counter(registry, "spooled", topic, "Events written to the local spool");
     replayed = counter(registry, "replayed", topic, "Spooled events acknowledged by Kafka on replay");
     dropped = counter(registry, "dropped", topic, "Events lost: spool full or rejected by Kafka for good");
+    quarantinedSegments = Counter.builder("tokenledger.recorder.spool.quarantined").tag("topic", topic)
+        .description("Damaged spool segments moved to quarantine/ (their unreadable usage is not recorded)")
+        .register(registry);
     sendLatency = Timer.builder("tokenledger.recorder.send.latency").tag("topic", topic)
         .description("From hand-off to the producer until Kafka's acknowledgement")
         .publishPercentiles(0.5, 0.99).register(registry);

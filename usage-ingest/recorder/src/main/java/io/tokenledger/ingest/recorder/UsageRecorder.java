@@ -256,13 +256,32 @@ public final class UsageRecorder implements AutoCloseable {
     }
   }
 
-  /** Sends one sealed segment; deletes it only once Kafka acknowledged every record in it. */
+  /**
+   * Sends one sealed segment; deletes it only once Kafka acknowledged every record in it. A
+   * damaged segment (a checksum mismatch, or records that are not usage events) has its readable
+   * events sent and is then quarantined, so it never blocks the segments after it.
+   */
   private boolean replay(Path segment) {
-    List<UsageEvent> events = new ArrayList<>();
+    Spool.SegmentContents contents;
     try {
-      for (byte[] bytes : Spool.read(segment)) {
+      contents = Spool.read(segment);
+    } catch (IOException e) {
+      log.error("Cannot read spool segment {}: {}. Check the file's permissions and the disk.", segment,
+          e.toString());
+      return false;
+    }
+    List<UsageEvent> events = new ArrayList<>(contents.records().size());
+    int undecodable = 0;
+    String firstDecodeError = null;
+    for (byte[] bytes : contents.records()) {
+      try {
         events.add(topic.valueSerde().deserializer().deserialize(topic.name(), bytes));
+      } catch (RuntimeException e) {
+        undecodable++;
+        firstDecodeError = firstDecodeError == null ? e.getMessage() : firstDecodeError;
       }
+    }
+    try {
       List<Future<RecordMetadata>> acks = new ArrayList<>(events.size());
       for (UsageEvent event : events) {
         acks.add(producer.send(keyedByTeam(event)));
@@ -280,21 +299,47 @@ public final class UsageRecorder implements AutoCloseable {
               events.get(i).getEventId(), events.get(i).getTeam(), e.getCause().toString());
         }
       }
-      spool.delete(segment);
-      lastSuccessNanos.set(System.nanoTime());
-      metrics.replayed.increment(events.size());
-      log.info("Replayed {} spooled usage events from {}", events.size(), segment.getFileName());
-      return true;
     } catch (RuntimeException e) {
       lastFailureNanos.set(System.nanoTime());
       return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
+    }
+    lastSuccessNanos.set(System.nanoTime());
+    metrics.replayed.increment(events.size());
+    try {
+      if (contents.damage() == null && undecodable == 0) {
+        spool.delete(segment);
+        log.info("Replayed {} spooled usage events from {}", events.size(), segment.getFileName());
+      } else {
+        quarantine(segment, events.size(), contents.damage(), undecodable, firstDecodeError);
+      }
+      return true;
     } catch (IOException e) {
-      log.error("Cannot read or delete spool segment {}: {}", segment, e.toString());
+      log.error("Cannot delete or move spool segment {} after replaying it: {}. Its events may be sent again "
+          + "(the topology counts each event_id once).", segment, e.toString());
       return false;
     }
+  }
+
+  private void quarantine(Path segment, int delivered, String damage, int undecodable, String decodeError)
+      throws IOException {
+    Path moved = spool.quarantine(segment);
+    metrics.quarantinedSegments.increment();
+    StringBuilder what = new StringBuilder();
+    if (damage != null) {
+      what.append(damage);
+    }
+    if (undecodable > 0) {
+      what.append(what.length() > 0 ? "; " : "").append(undecodable)
+          .append(" records are not usage events (").append(decodeError).append(')');
+    }
+    log.error("Spool segment {} is damaged: {}. Its {} readable usage events were delivered; the segment was moved "
+        + "to {} and the rest of its usage is NOT recorded. Inspect the file (records are framed as length, "
+        + "CRC32C, then Avro single-object bytes), re-record what can be recovered, then delete it; sending an "
+        + "already delivered event again is harmless (events are counted once per event_id).", segment.getFileName(),
+        what, delivered, moved);
   }
 
   /**

@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * record is framed as a 4-byte length, a 4-byte CRC32C of the payload, then the payload. One
  * writer thread appends with group commit (see {@link FsyncPolicy}); {@link #append} only
  * enqueues. A reader takes sealed segments oldest first and deletes each after it has been
- * delivered. A crash mid-write leaves a torn last record, which reading ignores.
+ * delivered. A crash mid-write leaves a torn last record, which reading ignores. A segment
+ * that is damaged (a checksum mismatch) is moved to {@code quarantine/} by its reader, never
+ * deleted, so that later segments are still delivered.
  */
 public final class Spool implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Spool.class);
@@ -114,12 +116,20 @@ public final class Spool implements AutoCloseable {
     }
   }
 
-  /** The complete records of a sealed segment, in order. */
-  public static List<byte[]> read(Path segment) throws IOException {
+  /**
+   * What a sealed segment holds: its readable records, in order, and what made the rest
+   * unreadable (null when nothing did). A torn last record, left by a crash mid-write, is not
+   * damage: it was never acknowledged as spooled.
+   */
+  public record SegmentContents(List<byte[]> records, String damage) {}
+
+  /** The readable records of a sealed segment, in order, and any damage found. */
+  public static SegmentContents read(Path segment) throws IOException {
     byte[] bytes = Files.readAllBytes(segment);
     ByteBuffer buffer = ByteBuffer.wrap(bytes);
     List<byte[]> records = new ArrayList<>();
     while (buffer.remaining() >= FRAME_HEADER) {
+      int offset = buffer.position();
       int length = buffer.getInt();
       int crc = buffer.getInt();
       if (length < 0 || length > buffer.remaining()) {
@@ -130,13 +140,27 @@ public final class Spool implements AutoCloseable {
       byte[] payload = new byte[length];
       buffer.get(payload);
       if (crc32c(payload) != crc) {
-        log.error("Spool segment {} is corrupt at record {} (checksum mismatch); the rest of the segment is "
-            + "skipped. Keep the file for inspection.", segment, records.size());
-        break;
+        return new SegmentContents(records, "checksum mismatch at record " + (records.size() + 1) + " (byte "
+            + offset + "), " + (bytes.length - offset) + " bytes from there on unreadable");
       }
       records.add(payload);
     }
-    return records;
+    return new SegmentContents(records, null);
+  }
+
+  /**
+   * Moves a damaged segment aside, into {@code quarantine/} of the spool directory, where it is
+   * kept for inspection and no longer counts against the budget or blocks later segments.
+   *
+   * @return where the segment now is
+   */
+  public Path quarantine(Path segment) throws IOException {
+    Path quarantine = directory.resolve("quarantine");
+    Files.createDirectories(quarantine);
+    long size = Files.size(segment);
+    Path moved = Files.move(segment, quarantine.resolve(segment.getFileName()));
+    usedBytes.addAndGet(-size);
+    return moved;
   }
 
   /** Removes a delivered segment and returns its bytes to the budget. */

@@ -8,14 +8,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tokenledger.ingest.spool.FsyncPolicy;
+import io.tokenledger.ingest.spool.Spool;
 import io.tokenledger.ingest.spool.SpoolFullException;
 import io.tokenledger.schemas.UsageEvent;
 import io.tokenledger.schemas.topics.Topics;
 import io.tokenledger.testing.Await;
+import io.tokenledger.testing.LogCapture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -211,6 +215,56 @@ class UsageRecorderTest {
     } catch (java.util.concurrent.TimeoutException hanging) {
       throw new AssertionError("the event recorded while the recorder closed was never sent, spooled or refused");
     }
+  }
+
+  /**
+   * Three segments: [A], [B, a record that is not a usage event, C with a flipped bit], [D]. A, B
+   * and D are delivered in order; the middle segment is quarantined, counted and named in the log.
+   */
+  @Test
+  void quarantinesADamagedSegmentAndDeliversTheSegmentsAfterIt() throws Exception {
+    UsageEvent a = event("support", 1);
+    UsageEvent b = event("support", 2);
+    UsageEvent c = event("support", 3);
+    UsageEvent d = event("support", 4);
+    Path damaged;
+    try (Spool writer = Spool.open(spool, 1 << 20, 1 << 20, FsyncPolicy.EVERY_BATCH)) {
+      writer.append(encode(a)).get(10, TimeUnit.SECONDS);
+      writer.sealedSegments();
+      writer.append(encode(b)).get(10, TimeUnit.SECONDS);
+      writer.append("not a usage event".getBytes(java.nio.charset.StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
+      writer.append(encode(c)).get(10, TimeUnit.SECONDS);
+      damaged = writer.sealedSegments().get(1);
+      writer.append(encode(d)).get(10, TimeUnit.SECONDS);
+    }
+    byte[] bytes = Files.readAllBytes(damaged);
+    bytes[bytes.length - 1] ^= 0x7F; // a bit flips in C
+    Files.write(damaged, bytes);
+
+    MockProducer<String, UsageEvent> acking = new MockProducer<>(true, null, topics.usage.keySerde().serializer(),
+        topics.usage.valueSerde().serializer());
+    try (LogCapture log = new LogCapture(); UsageRecorder recorder = recorder(acking).build()) {
+      Await.until(BOUND, () -> acking.history().size() == 3 && quarantined() == 1.0,
+          () -> "A, B and D delivered and one segment quarantined; sent " + acking.history().size());
+      assertEquals(List.of(a, b, d), acking.history().stream().map(ProducerRecord::value).toList());
+      Path moved = spool.resolve("quarantine").resolve(damaged.getFileName());
+      assertTrue(Files.exists(moved), "the damaged segment is kept in quarantine/");
+      assertFalse(Files.exists(damaged));
+      List<String> errors = log.find(org.apache.logging.log4j.Level.ERROR, moved.toString());
+      assertEquals(1, errors.size(), log.lines().toString());
+      assertTrue(errors.get(0).contains("checksum mismatch at record 3"), errors.get(0));
+      assertTrue(errors.get(0).contains("1 records are not usage events"), errors.get(0));
+      assertEquals(0.0, count("dropped"));
+    }
+  }
+
+  private byte[] encode(UsageEvent event) {
+    return topics.usage.valueSerde().serializer().serialize(topics.usage.name(), event);
+  }
+
+  private double quarantined() {
+    var counter = meters.find("tokenledger.recorder.spool.quarantined").counter();
+    return counter == null ? 0 : counter.count();
   }
 
   @Test

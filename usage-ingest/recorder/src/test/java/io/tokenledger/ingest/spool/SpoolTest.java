@@ -33,7 +33,7 @@ class SpoolTest {
       List<Path> sealed = reopened.sealedSegments();
       assertTrue(sealed.size() > 1, "small segments roll: " + sealed);
       for (Path segment : sealed) {
-        Spool.read(segment).forEach(b -> all.add(new String(b, StandardCharsets.UTF_8)));
+        Spool.read(segment).records().forEach(b -> all.add(new String(b, StandardCharsets.UTF_8)));
       }
       List<String> expected = new ArrayList<>();
       for (int i = 0; i < 10; i++) {
@@ -54,13 +54,15 @@ class SpoolTest {
     }
     byte[] whole = Files.readAllBytes(segment);
     Files.write(segment, new byte[] {0, 0, 0, 50, 1, 2}, StandardOpenOption.APPEND); // crash mid-write
-    assertEquals(2, Spool.read(segment).size());
+    assertEquals(2, Spool.read(segment).records().size());
+    assertEquals(null, Spool.read(segment).damage(), "a torn last record is no damage");
 
     whole[whole.length - 1] ^= 0x7F; // flip a bit in "two"
     Files.write(segment, whole);
-    List<byte[]> survivors = Spool.read(segment);
-    assertEquals(1, survivors.size());
-    assertArrayEquals(bytes("one"), survivors.get(0));
+    Spool.SegmentContents survivors = Spool.read(segment);
+    assertEquals(1, survivors.records().size());
+    assertArrayEquals(bytes("one"), survivors.records().get(0));
+    assertEquals("checksum mismatch at record 2 (byte 11), 11 bytes from there on unreadable", survivors.damage());
   }
 
   @Test
