@@ -32,13 +32,13 @@ public final class GatewayCommand implements Callable<Integer> {
     Map<String, Object> settings = kafka.settings();
     Topics topics = Topics.from(settings);
     kafka.applyTopics(topics);
-    ApiKeyDirectory keys = new ApiKeyDirectory(kafka.bootstrapServers, topics.apiKeys);
+    ApiKeyDirectory keys = new ApiKeyDirectory(kafka.servers(), topics.apiKeys);
     if (!keys.awaitLoaded(Duration.ofSeconds(60))) {
       System.err.println("Could not read the API keys from " + topics.apiKeys.name() + " within 60 s; is Kafka up?");
       return 1;
     }
     IngestGateway gateway = new IngestGateway(topics.usage,
-        IngestGateway.producer(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers), topics.usage),
+        IngestGateway.producer(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.servers()), topics.usage),
         keys, GatewaySettings.from(settings), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start(host, port);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
