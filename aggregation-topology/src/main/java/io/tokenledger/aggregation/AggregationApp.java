@@ -13,7 +13,6 @@ import io.tokenledger.aggregation.window.RollupAggregator;
 import io.tokenledger.aggregation.window.Scope;
 import io.tokenledger.aggregation.window.TeamPartitioner;
 import io.tokenledger.aggregation.window.WindowSet;
-import io.tokenledger.schemas.validation.UsageValidator;
 import io.tokenledger.schemas.UsageAggregate;
 import io.tokenledger.schemas.streams.StreamsApps;
 import io.tokenledger.schemas.topics.Topic;
@@ -138,7 +137,7 @@ public final class AggregationApp {
     topology.addSource(USAGE_SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
         topics.usage.name());
     topology.addProcessor(INTAKE, () -> new UsageIntake(topics.usage.valueSerde().deserializer(),
-        new UsageValidator(settings.maxTokensPerBucket(), settings.maxFutureSkew()), DEDUP, DEAD_LETTER_SINK),
+        settings.validation().validator(), DEDUP, DEAD_LETTER_SINK),
         USAGE_SOURCE);
     topology.addSink(DEAD_LETTER_SINK, topics.deadLetters.name(), topics.deadLetters.keySerde().serializer(),
         topics.deadLetters.valueSerde().serializer(), INTAKE);

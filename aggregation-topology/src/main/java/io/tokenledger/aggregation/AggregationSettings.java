@@ -2,8 +2,7 @@ package io.tokenledger.aggregation;
 
 import static io.tokenledger.schemas.config.ConfigValues.duration;
 
-import io.tokenledger.schemas.config.ConfigValues;
-import io.tokenledger.schemas.validation.UsageValidator;
+import io.tokenledger.schemas.validation.ValidationSettings;
 import java.time.Duration;
 import java.util.Map;
 
@@ -13,14 +12,13 @@ import java.util.Map;
  * @param grace how long after a window's end events are still added to it (stream time)
  * @param liveEmitInterval how often running totals of changed windows are published
  * @param dedupHorizon how long an event_id is remembered (event time)
- * @param maxFutureSkew how far an event_time may lie after its record's timestamp
- * @param maxTokensPerBucket upper bound for one token bucket of one event
+ * @param validation the limits events are checked against, read as the recorder and gateway read them
  * @param windowRetention how long 1-minute windows stay queryable in the store
  * @param idleAdvance after this long (wall clock) without a record, a task moves its stream time
  *     to wall clock minus this, so quiet partitions close their windows
  */
 public record AggregationSettings(Duration grace, Duration liveEmitInterval, Duration dedupHorizon,
-    Duration maxFutureSkew, long maxTokensPerBucket, Duration windowRetention, Duration idleAdvance) {
+    ValidationSettings validation, Duration windowRetention, Duration idleAdvance) {
 
   public static final String PREFIX = "tokenledger.aggregation.";
 
@@ -33,9 +31,7 @@ public record AggregationSettings(Duration grace, Duration liveEmitInterval, Dur
         duration(config, PREFIX + "grace", Duration.ofMinutes(1)),
         duration(config, PREFIX + "live-emit-interval", Duration.ofSeconds(1)),
         duration(config, PREFIX + "dedup-horizon", Duration.ofHours(24)),
-        duration(config, PREFIX + "max-future-skew", UsageValidator.DEFAULT_MAX_FUTURE_SKEW),
-        ConfigValues.longValue(config, "tokenledger.validation.max-tokens-per-bucket",
-            UsageValidator.DEFAULT_MAX_TOKENS_PER_BUCKET),
+        ValidationSettings.from(config),
         duration(config, PREFIX + "window-retention", Duration.ofDays(7)),
         duration(config, PREFIX + "idle-advance", Duration.ofMinutes(2)));
   }

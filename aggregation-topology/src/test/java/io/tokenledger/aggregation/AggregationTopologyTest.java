@@ -9,6 +9,7 @@ import io.tokenledger.schemas.PriceVersion;
 import io.tokenledger.schemas.UsageAggregate;
 import io.tokenledger.schemas.UsageEvent;
 import io.tokenledger.schemas.topics.Topics;
+import io.tokenledger.schemas.validation.ValidationSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,7 +43,7 @@ class AggregationTopologyTest {
   @BeforeEach
   void start() {
     AggregationSettings settings = new AggregationSettings(GRACE, Duration.ofSeconds(1), Duration.ofHours(24),
-        Duration.ofMinutes(5), 1_000_000, Duration.ofDays(1), Duration.ofMinutes(2));
+        new ValidationSettings(1_000_000, Duration.ofMinutes(5)), Duration.ofDays(1), Duration.ofMinutes(2));
     Properties config = AggregationApp.config(Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092",
         StreamsConfig.STATE_DIR_CONFIG, "target/topology-test-state"));
     driver = new TopologyTestDriver(AggregationApp.buildTopology(topics, settings), config, T0);

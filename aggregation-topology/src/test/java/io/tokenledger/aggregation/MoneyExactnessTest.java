@@ -8,6 +8,7 @@ import io.tokenledger.schemas.PriceVersion;
 import io.tokenledger.schemas.UsageAggregate;
 import io.tokenledger.schemas.UsageEvent;
 import io.tokenledger.schemas.topics.Topics;
+import io.tokenledger.schemas.validation.ValidationSettings;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,7 +45,7 @@ class MoneyExactnessTest {
     Random random = new Random(seed);
     Topics topics = Topics.from(Map.of("tokenledger.topic.usage.partitions", "1"));
     AggregationSettings settings = new AggregationSettings(GRACE, Duration.ofSeconds(1), Duration.ofHours(24),
-        Duration.ofMinutes(5), 100_000_000, Duration.ofDays(1), Duration.ofMinutes(2));
+        new ValidationSettings(100_000_000, Duration.ofMinutes(5)), Duration.ofDays(1), Duration.ofMinutes(2));
     try (TopologyTestDriver driver = new TopologyTestDriver(AggregationApp.buildTopology(topics, settings),
         AggregationApp.config(Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092",
             StreamsConfig.STATE_DIR_CONFIG, "target/money-test-state")), T0)) {

@@ -8,9 +8,10 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * The rules a usage event must meet to be accounted for. The producer library applies them
- * before sending (the caller gets an exception), the topology applies them again (anything
- * else is dead-lettered), so both sides agree by construction.
+ * The rules a usage event must meet to be accounted for. The producer library and the gateway
+ * apply them before sending (the caller gets an exception or a 400), the topology applies them
+ * again (anything else is dead-lettered), all with limits read by {@link ValidationSettings#from},
+ * so they agree by construction.
  */
 public final class UsageValidator {
   /** Default upper bound for one token bucket of one event; larger is treated as a bug. */
@@ -24,16 +25,14 @@ public final class UsageValidator {
   private final long maxTokensPerBucket;
   private final long maxFutureSkewMillis;
 
-  public UsageValidator(long maxTokensPerBucket, Duration maxFutureSkew) {
-    if (maxTokensPerBucket <= 0) {
-      throw new IllegalArgumentException("maxTokensPerBucket must be positive, was " + maxTokensPerBucket);
-    }
-    this.maxTokensPerBucket = maxTokensPerBucket;
-    this.maxFutureSkewMillis = maxFutureSkew.toMillis();
+  /** Limits come from {@link ValidationSettings#from}, the one way every component reads them. */
+  public UsageValidator(ValidationSettings settings) {
+    this.maxTokensPerBucket = settings.maxTokensPerBucket();
+    this.maxFutureSkewMillis = settings.maxFutureSkew().toMillis();
   }
 
   public static UsageValidator withDefaults() {
-    return new UsageValidator(DEFAULT_MAX_TOKENS_PER_BUCKET, DEFAULT_MAX_FUTURE_SKEW);
+    return ValidationSettings.defaults().validator();
   }
 
   /**
@@ -46,7 +45,8 @@ public final class UsageValidator {
     Instant eventTime = event.getEventTime();
     if (eventTime != null && eventTime.toEpochMilli() > referenceMillis + maxFutureSkewMillis) {
       violations.add(new Violation("event_time", eventTime + " is more than " + Duration.ofMillis(maxFutureSkewMillis)
-          + " after " + Instant.ofEpochMilli(referenceMillis) + "; event times must not be in the future (check the clock)"));
+          + " after " + Instant.ofEpochMilli(referenceMillis) + "; event times must not be in the future (check the clock, "
+          + "or raise " + ValidationSettings.PREFIX + "max-future-skew)"));
     }
     return violations;
   }
@@ -92,7 +92,7 @@ public final class UsageValidator {
       out.add(new Violation(field, "must not be negative, was " + value));
     } else if (value > maxTokensPerBucket) {
       out.add(new Violation(field, "is " + value + ", above the limit of " + maxTokensPerBucket
-          + " tokens per event (raise tokenledger.validation.max-tokens-per-bucket if real)"));
+          + " tokens per event (raise " + ValidationSettings.PREFIX + "max-tokens-per-bucket if real)"));
     }
   }
 

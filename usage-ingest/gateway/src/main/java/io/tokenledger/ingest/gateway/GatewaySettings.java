@@ -3,6 +3,7 @@ package io.tokenledger.ingest.gateway;
 import static io.tokenledger.schemas.config.ConfigValues.duration;
 import static io.tokenledger.schemas.config.ConfigValues.longValue;
 
+import io.tokenledger.schemas.validation.ValidationSettings;
 import java.time.Duration;
 import java.util.Map;
 
@@ -14,9 +15,10 @@ import java.util.Map;
  * @param maxInFlightEvents events waiting for Kafka at once; beyond it requests get 429
  * @param ackTimeout how long a request waits for Kafka before answering 503
  * @param retryAfter what 429 and 503 answers tell clients to wait
+ * @param validation the limits events are checked against ({@code tokenledger.validation.*}, as the topology reads them)
  */
 public record GatewaySettings(long maxBodyBytes, int maxEventsPerRequest, int maxInFlightEvents,
-    Duration ackTimeout, Duration retryAfter) {
+    Duration ackTimeout, Duration retryAfter, ValidationSettings validation) {
   public static final String PREFIX = "tokenledger.gateway.";
 
   public static GatewaySettings defaults() {
@@ -29,6 +31,7 @@ public record GatewaySettings(long maxBodyBytes, int maxEventsPerRequest, int ma
         (int) longValue(config, PREFIX + "max-events-per-request", 1_000),
         (int) longValue(config, PREFIX + "max-in-flight-events", 50_000),
         duration(config, PREFIX + "ack-timeout", Duration.ofSeconds(15)),
-        duration(config, PREFIX + "retry-after", Duration.ofSeconds(2)));
+        duration(config, PREFIX + "retry-after", Duration.ofSeconds(2)),
+        ValidationSettings.from(config));
   }
 }

@@ -14,7 +14,6 @@ import io.tokenledger.ingest.gateway.request.UsageRequestParser;
 import io.tokenledger.ingest.recorder.UsageRecorder;
 import io.tokenledger.schemas.UsageEvent;
 import io.tokenledger.schemas.topics.Topic;
-import io.tokenledger.schemas.validation.UsageValidator;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -70,7 +69,7 @@ public final class IngestGateway implements AutoCloseable {
     this.producer = producer;
     this.keys = keys;
     this.settings = settings;
-    this.parser = new UsageRequestParser(UsageValidator.withDefaults(), settings.maxEventsPerRequest());
+    this.parser = new UsageRequestParser(settings.validation().validator(), settings.maxEventsPerRequest());
     this.meters = meters;
     this.inFlight = new Semaphore(settings.maxInFlightEvents());
     for (int status : new int[] {202, 400, 401, 403, 413, 429, 503}) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tokenledger.schemas.validation.ValidationSettings;
 import io.tokenledger.ingest.gateway.auth.ApiKeyAdmin;
 import io.tokenledger.ingest.gateway.auth.ApiKeyDirectory;
 import io.tokenledger.schemas.UsageEvent;
@@ -64,7 +65,8 @@ class IngestGatewayIT {
     assertTrue(keys.awaitLoaded(BOUND));
     gateway = new IngestGateway(topics.usage,
         IngestGateway.producer(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), topics.usage), keys,
-        new GatewaySettings(4_096, 100, 1_000, Duration.ofSeconds(15), Duration.ofSeconds(2)),
+        new GatewaySettings(4_096, 100, 1_000, Duration.ofSeconds(15), Duration.ofSeconds(2),
+            ValidationSettings.defaults()),
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start("127.0.0.1", 0);
   }
 
@@ -199,7 +201,8 @@ class IngestGatewayIT {
     MockProducer<String, UsageEvent> stalled = new MockProducer<>(false, null, own.usage.keySerde().serializer(),
         own.usage.valueSerde().serializer());
     try (IngestGateway small = new IngestGateway(own.usage, stalled, keys,
-        new GatewaySettings(4_096, 100, 2, Duration.ofSeconds(30), Duration.ofSeconds(3)),
+        new GatewaySettings(4_096, 100, 2, Duration.ofSeconds(30), Duration.ofSeconds(3),
+            ValidationSettings.defaults()),
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start("127.0.0.1", 0)) {
       String two = """
           [{"event_id": "load-1", "event_time": 1795000000000, "workflow": "w", "service": "s", "provider": "p",

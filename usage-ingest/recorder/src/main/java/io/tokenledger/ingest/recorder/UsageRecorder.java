@@ -7,6 +7,7 @@ import io.tokenledger.ingest.spool.Spool;
 import io.tokenledger.schemas.UsageEvent;
 import io.tokenledger.schemas.topics.Topic;
 import io.tokenledger.schemas.validation.UsageValidator;
+import io.tokenledger.schemas.validation.ValidationSettings;
 import io.tokenledger.schemas.validation.Violation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -434,9 +435,16 @@ public final class UsageRecorder implements AutoCloseable {
       this.topic = topic;
     }
 
-    /** Kafka producer settings, at least {@code bootstrap.servers}; idempotence and acks=all are enforced. */
+    /**
+     * Kafka producer settings, at least {@code bootstrap.servers}; idempotence and acks=all are
+     * enforced. {@code tokenledger.validation.*} keys in the same map set the validation limits,
+     * read as the gateway and the topology read them; they are not passed to the producer.
+     */
     public Builder producerConfig(Map<String, Object> config) {
-      this.producerConfig = config;
+      Map<String, Object> kafka = new HashMap<>(config);
+      kafka.keySet().removeIf(key -> key.startsWith("tokenledger."));
+      this.producerConfig = kafka;
+      this.validator = ValidationSettings.from(config).validator();
       return this;
     }
 
