@@ -236,8 +236,14 @@ class AggregationTopologyTest {
     rawUsage.pipeInput(new TestRecord<>("support".getBytes(StandardCharsets.UTF_8),
         new byte[] {(byte) 0xC3, 0x01, 1, 2, 3, 4, 5, 6, 7, 8, 0}, T0.plusSeconds(3)));
 
+    rawUsage.pipeInput(new TestRecord<>("support".getBytes(StandardCharsets.UTF_8), null, T0.plusSeconds(3)));
+
     List<DeadLetter> letters = deadLetters.readValuesToList();
-    assertEquals(List.of("NOT_AVRO", "CORRUPT", "UNKNOWN_SCHEMA"), letters.stream().map(DeadLetter::getReasonCode).toList());
+    assertEquals(List.of("NOT_AVRO", "CORRUPT", "UNKNOWN_SCHEMA", "TOMBSTONE"),
+        letters.stream().map(DeadLetter::getReasonCode).toList());
+    assertTrue(letters.get(1).getReason().contains("body ends early: its 4 bytes stop inside field 'event_time'"),
+        letters.get(1).getReason());
+    assertTrue(letters.get(3).getReason().contains("null (a tombstone)"), letters.get(3).getReason());
     assertEquals(topics.usage.name(), letters.get(0).getSourceTopic());
     assertEquals("definitely not avro", StandardCharsets.UTF_8.decode(letters.get(0).getOriginalValue()).toString());
     assertEquals(1, finalFor("support", T0).getEventCount());
@@ -264,6 +270,7 @@ class AggregationTopologyTest {
     assertTrue(byId.get("no-team").getReason().contains("team: is required"));
     assertTrue(byId.get("future").getReason().contains("event_time"));
     assertEquals("KEY_MISMATCH", byId.get("wrong-key").getReasonCode());
+    assertTrue(byId.get("wrong-key").getReason().contains("but was 'not-the-team'"), byId.get("wrong-key").getReason());
     assertEquals(5, byId.size());
   }
 

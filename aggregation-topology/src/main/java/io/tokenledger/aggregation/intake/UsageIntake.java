@@ -54,7 +54,8 @@ public final class UsageIntake implements Processor<byte[], byte[], Object, Obje
       return;
     }
     if (event == null) {
-      reject(record, "INVALID", "Value is empty (null); a usage event is required", null, null);
+      reject(record, "TOMBSTONE", "Value is null (a tombstone); the usage topic takes usage events only, it is "
+          + "never compacted, so a null value deletes nothing", null, null);
       return;
     }
     // The record's timestamp is when it was produced: event times may not lie ahead of it.
@@ -67,11 +68,23 @@ public final class UsageIntake implements Processor<byte[], byte[], Object, Obje
     byte[] team = event.getTeam().getBytes(StandardCharsets.UTF_8);
     if (!Arrays.equals(team, record.key())) {
       reject(record, "KEY_MISMATCH", "Record key must be the event's team '" + event.getTeam()
-          + "' (UTF-8) so that dedup and per-team totals stay in one partition; use UsageRecorder or set the key",
+          + "' (UTF-8) but was " + describeKey(record.key()) + "; use UsageRecorder or set the key to the team",
           event.getEventId(), event.getTeam());
       return;
     }
     context.forward(new Record<Object, Object>(event.getTeam(), event, eventTime, record.headers()), acceptedChild);
+  }
+
+  /** A key as an operator can recognise it: its text when it is UTF-8, else its bytes in hex. */
+  static String describeKey(byte[] key) {
+    if (key == null) {
+      return "no key (null)";
+    }
+    try {
+      return "'" + StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(key)) + "'";
+    } catch (java.nio.charset.CharacterCodingException e) {
+      return "the bytes 0x" + java.util.HexFormat.of().formatHex(key);
+    }
   }
 
   private void reject(Record<byte[], byte[]> record, String code, String reason, String eventId, String team) {

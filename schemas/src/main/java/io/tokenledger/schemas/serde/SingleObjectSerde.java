@@ -8,6 +8,9 @@ import java.util.List;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
@@ -29,6 +32,9 @@ public final class SingleObjectSerde<T extends SpecificRecord> implements Serde<
   private final Schema readerSchema;
   private final BinaryMessageEncoder<T> encoder;
   private final BinaryMessageDecoder<T> decoder;
+  private final List<Schema> released;
+  /** Two marker bytes and the 8-byte fingerprint come before the body. */
+  private static final int HEADER_BYTES = 10;
 
   public SingleObjectSerde(Class<T> type, SchemaHistory history) {
     this.type = type;
@@ -36,7 +42,7 @@ public final class SingleObjectSerde<T extends SpecificRecord> implements Serde<
     this.readerSchema = model.getSchema(type);
     this.encoder = new BinaryMessageEncoder<>(model, readerSchema);
     this.decoder = new BinaryMessageDecoder<>(model, readerSchema);
-    List<Schema> released = history.versions(readerSchema.getFullName());
+    this.released = history.versions(readerSchema.getFullName());
     released.forEach(decoder::addSchema);
   }
 
@@ -56,9 +62,47 @@ public final class SingleObjectSerde<T extends SpecificRecord> implements Serde<
           + " is not a released version (known: " + knownFingerprints()
           + "); release the writer's schema in tokenledger-schemas or upgrade the producer", e);
     } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException e) {
+      String field = truncatedAt(bytes);
+      if (field != null) {
+        throw new UndecodableException(UndecodableException.Reason.CORRUPT, "Value has a known "
+            + type.getSimpleName() + " header but its body ends early: its " + (bytes.length - HEADER_BYTES)
+            + " bytes stop inside field '" + field + "' (the value was cut short in transit or by the producer)", e);
+      }
       throw new UndecodableException(UndecodableException.Reason.CORRUPT, "Value has a known "
-          + type.getSimpleName() + " header but its body does not decode (" + e.getMessage() + ")", e);
+          + type.getSimpleName() + " header but its body does not decode (" + describe(e) + ")", e);
     }
+  }
+
+  /**
+   * The top-level field inside which a body written with a released schema runs out of bytes,
+   * or null when it does not simply end early.
+   */
+  private String truncatedAt(byte[] bytes) {
+    if (bytes.length < HEADER_BYTES) {
+      return null;
+    }
+    long fingerprint = ByteBuffer.wrap(bytes, 2, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+    for (Schema writer : released) {
+      if (SchemaNormalization.parsingFingerprint64(writer) != fingerprint) {
+        continue;
+      }
+      BinaryDecoder body = DecoderFactory.get().binaryDecoder(bytes, HEADER_BYTES, bytes.length - HEADER_BYTES, null);
+      for (Schema.Field field : writer.getFields()) {
+        try {
+          new GenericDatumReader<>(field.schema()).read(null, body);
+        } catch (java.io.EOFException e) {
+          return field.name();
+        } catch (IOException | RuntimeException e) {
+          return null;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static String describe(Throwable e) {
+    Throwable cause = e.getCause();
+    return cause == null || cause == e ? e.getMessage() : e.getMessage() + ": " + cause;
   }
 
   public byte[] encode(T value) {
