@@ -1,6 +1,7 @@
 package io.tokenledger.aggregation;
 
 import io.tokenledger.aggregation.intake.Deduplicator;
+import io.tokenledger.aggregation.intake.TeamKeyPartitioner;
 import io.tokenledger.aggregation.intake.UsageIntake;
 import io.tokenledger.aggregation.pricing.PriceBook;
 import io.tokenledger.aggregation.pricing.PriceCatalogLoader;
@@ -45,6 +46,7 @@ public final class AggregationApp {
   static final String ROLLUP = "usage-rollup";
   public static final String ROLLUP_PROGRESS_STORE = "rollup-progress-store";
   static final String DEAD_LETTER_SINK = "dead-letter-sink";
+  static final String REROUTE_SINK = "usage-reroute-sink";
   static final String LATE_SINK = "late-usage-sink";
   static final String UNPRICED_SINK = "unpriced-usage-sink";
   static final String PARTIALS_SINK = "rollup-partials-sink";
@@ -134,11 +136,15 @@ public final class AggregationApp {
         "prices-source", topics.prices.keySerde().deserializer(), topics.prices.valueSerde().deserializer(),
         topics.prices.name(), "prices-loader", () -> new PriceCatalogLoader(PRICES_STORE, book));
 
+    // Usage, and usage re-routed to its team's partition: one source, so partition p of both is one task.
     topology.addSource(USAGE_SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
-        topics.usage.name());
+        topics.usage.name(), topics.usageRerouted.name());
+    UsageIntake.Routing routing = new UsageIntake.Routing(topics.usage.name(), topics.usage.spec().partitions(),
+        REROUTE_SINK);
     topology.addProcessor(INTAKE, () -> new UsageIntake(topics.usage.valueSerde().deserializer(),
-        settings.validation().validator(), DEDUP, DEAD_LETTER_SINK),
-        USAGE_SOURCE);
+        settings.validation().validator(), routing, DEDUP, DEAD_LETTER_SINK), USAGE_SOURCE);
+    topology.addSink(REROUTE_SINK, topics.usageRerouted.name(), Serdes.ByteArray().serializer(),
+        Serdes.ByteArray().serializer(), new TeamKeyPartitioner(), INTAKE);
     topology.addSink(DEAD_LETTER_SINK, topics.deadLetters.name(), topics.deadLetters.keySerde().serializer(),
         topics.deadLetters.valueSerde().serializer(), INTAKE);
 

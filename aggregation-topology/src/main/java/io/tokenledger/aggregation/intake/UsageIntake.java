@@ -2,6 +2,7 @@ package io.tokenledger.aggregation.intake;
 
 import io.tokenledger.schemas.UsageEvent;
 import io.tokenledger.schemas.serde.UndecodableException;
+import io.tokenledger.schemas.topics.TeamPartitions;
 import io.tokenledger.schemas.validation.UsageValidator;
 import io.tokenledger.schemas.validation.Violation;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +12,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,14 +26,26 @@ public final class UsageIntake implements Processor<byte[], byte[], Object, Obje
 
   private final Deserializer<UsageEvent> decoder;
   private final UsageValidator validator;
+  private final Routing routing;
   private final String acceptedChild;
   private final String rejectedChild;
   private ProcessorContext<Object, Object> context;
+  private long rerouted;
 
-  public UsageIntake(Deserializer<UsageEvent> decoder, UsageValidator validator, String acceptedChild,
-      String rejectedChild) {
+  /**
+   * Where a team's usage belongs: all of a team's records are counted in the task of the
+   * partition {@link TeamPartitions} gives the team. A record read from {@code usageTopic} in
+   * another partition (its producer used another partitioner) goes, unchanged, to
+   * {@code rerouteChild}, which writes it to that partition of the reroute topic, read by the
+   * same tasks; records read from the reroute topic are already where they belong.
+   */
+  public record Routing(String usageTopic, int partitions, String rerouteChild) {}
+
+  public UsageIntake(Deserializer<UsageEvent> decoder, UsageValidator validator, Routing routing,
+      String acceptedChild, String rejectedChild) {
     this.decoder = decoder;
     this.validator = validator;
+    this.routing = routing;
     this.acceptedChild = acceptedChild;
     this.rejectedChild = rejectedChild;
   }
@@ -72,7 +86,24 @@ public final class UsageIntake implements Processor<byte[], byte[], Object, Obje
           event.getEventId(), event.getTeam());
       return;
     }
+    if (misplaced(event.getTeam())) {
+      // Re-sent as it came (same bytes, produce-time timestamp) within this transaction: counted once, there.
+      if (++rerouted == 1 || rerouted % 10_000 == 0) {
+        log.info("Usage of team {} arrived in partition {} of {}, not in the team's partition {}; re-routed there "
+            + "({} records so far in this task). The producer is not partitioning by the team's murmur2 hash: see "
+            + "the README on producers outside the JVM.", event.getTeam(), context.recordMetadata().get().partition(),
+            routing.usageTopic(), TeamPartitions.partitionOf(event.getTeam(), routing.partitions()), rerouted);
+      }
+      context.forward(record, routing.rerouteChild());
+      return;
+    }
     context.forward(new Record<Object, Object>(event.getTeam(), event, eventTime, record.headers()), acceptedChild);
+  }
+
+  private boolean misplaced(String team) {
+    RecordMetadata source = context.recordMetadata().orElse(null);
+    return source != null && source.topic().equals(routing.usageTopic())
+        && source.partition() != TeamPartitions.partitionOf(team, routing.partitions());
   }
 
   /** A key as an operator can recognise it: its text when it is UTF-8, else its bytes in hex. */

@@ -70,6 +70,13 @@ public final class Topics {
    */
   public final Topic<String, byte[]> rollupPartials;
   /**
+   * The aggregation topology's own topic for usage records found in another partition than
+   * their team's (a producer with another partitioner, e.g. librdkafka's CRC32): re-sent here,
+   * unchanged, to the team's partition, in the same exactly-once transaction. Always as many
+   * partitions as the usage topic. Not for other services.
+   */
+  public final Topic<byte[], byte[]> usageRerouted;
+  /**
    * Per-team period ledger in 15-minute UTC buckets, never finalised, late events included:
    * any calendar day or month in any time zone is a sum of buckets. Key: team. Live updates only.
    */
@@ -107,6 +114,8 @@ public final class Topics {
     AvroSerdeFactory avro = AvroSerdeFactory.fromConfig(config);
     Serde<String> text = Serdes.String();
     usage = topic("usage", text, avro.serde(UsageEvent.class), TopicSpec.deleteAfter(6, WEEK));
+    usageRerouted = new Topic<>("internal.usage-rerouted", name("internal.usage-rerouted"), Serdes.ByteArray(),
+        Serdes.ByteArray(), TopicSpec.deleteAfter(usage.spec().partitions(), WEEK));
     prices = topic("prices", text, avro.serde(PriceVersion.class), TopicSpec.compacted(1));
     budgets = topic("budgets", text, avro.serde(Budget.class), TopicSpec.compacted(1));
     Serde<UsageAggregate> aggregates = avro.serde(UsageAggregate.class);
@@ -149,14 +158,18 @@ public final class Topics {
   public List<Topic<?, ?>> all() {
     return List.of(usage, prices, budgets, teamAggregates1m, teamAggregates1h, teamAggregates1d, detailAggregates1m,
         detailAggregates1h, detailAggregates1d, modelAggregates1m, modelAggregates1h, modelAggregates1d,
-        workflowAggregates1m, workflowAggregates1h, workflowAggregates1d, rollupPartials, teamLedger15m, detailLedger15m,
-        lateUsage, unpricedUsage, deadLetters, budgetAlerts, forecastAlerts, anomalyAlerts, budgetStatus, apiKeys);
+        workflowAggregates1m, workflowAggregates1h, workflowAggregates1d, rollupPartials, usageRerouted, teamLedger15m,
+        detailLedger15m, lateUsage, unpricedUsage, deadLetters, budgetAlerts, forecastAlerts, anomalyAlerts, budgetStatus, apiKeys);
   }
 
   private <K, V> Topic<K, V> topic(String logical, Serde<K> keys, Serde<V> values, TopicSpec spec) {
-    Object name = config.get("tokenledger.topic." + logical);
     Object partitions = config.get("tokenledger.topic." + logical + ".partitions");
     TopicSpec effective = partitions == null ? spec : spec.withPartitions(Integer.parseInt(partitions.toString()));
-    return new Topic<>(logical, name == null ? prefix + logical : name.toString(), keys, values, effective);
+    return new Topic<>(logical, name(logical), keys, values, effective);
+  }
+
+  private String name(String logical) {
+    Object name = config.get("tokenledger.topic." + logical);
+    return name == null ? prefix + logical : name.toString();
   }
 }
