@@ -3,11 +3,21 @@ package io.tokenledger.ingest.normalize;
 import java.util.Map;
 
 /**
- * OpenTelemetry GenAI span attributes ({@code gen_ai.*}). Per the semantic conventions,
- * {@code gen_ai.usage.input_tokens} includes cache reads and cache writes, and
- * {@code gen_ai.usage.output_tokens} includes reasoning; both are split out. Older
- * instrumentations of Anthropic reported input without the cache: when input is smaller
- * than the cache counts it cannot include them, and is taken as uncached input as is.
+ * OpenTelemetry GenAI span attributes ({@code gen_ai.*}). {@code gen_ai.usage.output_tokens}
+ * includes reasoning, which is split out.
+ *
+ * <p>Whether {@code gen_ai.usage.input_tokens} includes the cache is decided from the attribute
+ * names, never from the magnitudes (an exclusive input can be larger than the cache counts, and
+ * subtracting them then under-counts uncached input):
+ * <ul>
+ *   <li>Spans that name the provider with {@code gen_ai.provider.name} follow the current
+ *       conventions: input includes cache reads and cache writes, which are subtracted. Input
+ *       smaller than the cache counts is inconsistent and refused, naming the field.
+ *   <li>Spans that name it only with the deprecated {@code gen_ai.system} come from older
+ *       instrumentations, which copied the provider's own input count: for {@code anthropic}
+ *       that count excludes the cache (Anthropic reports cache tokens apart), so it is taken as
+ *       uncached input as is; for every other provider it includes the cache, as above.
+ * </ul>
  */
 public final class OtelGenAiUsage {
   public static final String PROVIDER_NAME = "gen_ai.provider.name";
@@ -28,10 +38,16 @@ public final class OtelGenAiUsage {
     long cacheWrite = count(attributes, CACHE_CREATION);
     long output = count(attributes, OUTPUT_TOKENS);
     long reasoning = count(attributes, REASONING);
-    long cache = Math.addExact(cacheRead, cacheWrite);
-    long uncached = input >= cache ? input - cache : input;
+    long uncached = inputExcludesCache(attributes) ? input
+        : Json.minus(input, INPUT_TOKENS, Math.addExact(cacheRead, cacheWrite), CACHE_READ + " + " + CACHE_CREATION);
     return new TokenBuckets(uncached, cacheRead, cacheWrite,
         Json.minus(output, OUTPUT_TOKENS, reasoning, REASONING), reasoning);
+  }
+
+  /** Only older instrumentations (legacy {@code gen_ai.system}) of Anthropic report input without the cache. */
+  static boolean inputExcludesCache(Map<String, ?> attributes) {
+    Object system = attributes.get(LEGACY_SYSTEM);
+    return attributes.get(PROVIDER_NAME) == null && system != null && "anthropic".equalsIgnoreCase(system.toString());
   }
 
   /** Provider ({@code gen_ai.provider.name}, or the older {@code gen_ai.system}), response model, buckets. */

@@ -96,12 +96,29 @@ class ProviderUsageTest {
   }
 
   @Test
-  void otelInputSmallerThanItsCacheCountsIsTakenAsExclusiveNotNegative() {
-    // Older Anthropic instrumentations report input_tokens without the cache.
-    TokenBuckets tokens = OtelGenAiUsage.attributes(Map.of("gen_ai.usage.input_tokens", "21",
-        "gen_ai.usage.cache_read.input_tokens", "188086", "gen_ai.usage.cache_creation.input_tokens", "188",
-        "gen_ai.usage.output_tokens", "393"));
-    assertEquals(new TokenBuckets(21, 188086, 188, 393, 0), tokens);
+  void otelInputOfOlderAnthropicInstrumentationsExcludesTheCacheWhateverTheMagnitudes() {
+    // Older instrumentations name the provider with gen_ai.system and copy Anthropic's exclusive input_tokens.
+    TokenBuckets small = OtelGenAiUsage.attributes(Map.of("gen_ai.system", "anthropic",
+        "gen_ai.usage.input_tokens", "21", "gen_ai.usage.cache_read.input_tokens", "188086",
+        "gen_ai.usage.cache_creation.input_tokens", "188", "gen_ai.usage.output_tokens", "393"));
+    assertEquals(new TokenBuckets(21, 188086, 188, 393, 0), small);
+    // Input larger than the cache is still exclusive: subtracting would under-count it as 3,000.
+    TokenBuckets large = OtelGenAiUsage.attributes(Map.of("gen_ai.system", "anthropic",
+        "gen_ai.usage.input_tokens", "5000", "gen_ai.usage.cache_read.input_tokens", "2000",
+        "gen_ai.usage.output_tokens", "10"));
+    assertEquals(new TokenBuckets(5000, 2000, 0, 10, 0), large);
+  }
+
+  @Test
+  void otelInputUnderTheCurrentConventionsIncludesTheCacheAndIsRefusedWhenSmaller() {
+    TokenBuckets inclusive = OtelGenAiUsage.attributes(Map.of("gen_ai.provider.name", "anthropic",
+        "gen_ai.usage.input_tokens", "5000", "gen_ai.usage.cache_read.input_tokens", "2000",
+        "gen_ai.usage.output_tokens", "10"));
+    assertEquals(new TokenBuckets(3000, 2000, 0, 10, 0), inclusive);
+    var inconsistent = assertThrows(UsageShapeException.class, () -> OtelGenAiUsage.attributes(Map.of(
+        "gen_ai.provider.name", "anthropic", "gen_ai.usage.input_tokens", "21",
+        "gen_ai.usage.cache_read.input_tokens", "188086")));
+    assertTrue(inconsistent.getMessage().contains("gen_ai.usage.input_tokens"), inconsistent.getMessage());
   }
 
   @Test
