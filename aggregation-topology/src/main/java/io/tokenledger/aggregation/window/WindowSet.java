@@ -164,7 +164,7 @@ public final class WindowSet<V> {
   }
 
   /** The start of the window containing a time. */
-  public long windowStart(long time) {
+  private long windowStart(long time) {
     return Windows.start(time, spec.sizeMillis());
   }
 
@@ -201,11 +201,6 @@ public final class WindowSet<V> {
   /** Adds totals (a delta of a finer window) to the window of {@code key} containing {@code time}. */
   public static boolean addTotals(WindowSet<Totals> set, String key, long time, Totals delta) {
     return set.add(key, time, sum -> sum.add(delta));
-  }
-
-  /** The current value of one window, or null. */
-  public V fetch(String key, long start) {
-    return store.fetch(key, start);
   }
 
   /** Publishes the running totals of every window changed since the last emit. */
