@@ -16,6 +16,7 @@ import io.tokenledger.schemas.ForecastAlert;
 import io.tokenledger.schemas.ForecastState;
 import io.tokenledger.schemas.UsageAggregate;
 import io.tokenledger.schemas.topics.Topics;
+import io.tokenledger.testing.LogCapture;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -141,6 +142,30 @@ class AlertingTopologyTest {
     assertEquals(List.of("triage-4o/2026-11-01/50%"), raised.stream().map(BudgetAlert::getAlertId).toList());
     assertEquals("triage", raised.get(0).getWorkflow());
     assertEquals(5 * USD, raised.get(0).getSpendNanoUsd());
+  }
+
+  /** A budget written by another producer than the CLI, with a dated model name, still matches the usage. */
+  @Test
+  void aBudgetOnADatedModelSnapshotCountsTheNormalisedModelsUsage() {
+    setBudget(Budget.newBuilder(budget("snapshot", "support", 10 * USD, "UTC")).setModel("GPT-4o-2024-08-06")
+        .setThresholdsPercent(List.of(100, 50, 50)).build());
+    bucket("support|triage|gpt-4o", NOV, 6 * USD);
+
+    List<BudgetAlert> raised = alerts.readValuesToList().stream().filter(a -> a.getBudgetId().equals("snapshot"))
+        .toList();
+    assertEquals(List.of("snapshot/2026-11-01/50%"), raised.stream().map(BudgetAlert::getAlertId).toList());
+  }
+
+  /** A budget alerting cannot evaluate is logged once, naming the problem, not re-logged every interval. */
+  @Test
+  void aBudgetWithoutALimitIsRefusedOnceWithTheReason() {
+    try (LogCapture log = new LogCapture()) {
+      setBudget(Budget.newBuilder(budget("no-limit", "support", 1, "UTC")).setLimitNanoUsd(null).build());
+      driver.advanceWallClockTime(Duration.ofSeconds(5));
+      assertEquals(1, log.find(org.apache.logging.log4j.Level.ERROR,
+          "Budget no-limit of team support is not evaluated: give limit_nano_usd, limit_tokens or both").size(),
+          log.lines().toString());
+    }
   }
 
   @Test

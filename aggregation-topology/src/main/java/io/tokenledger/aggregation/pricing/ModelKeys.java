@@ -1,5 +1,7 @@
 package io.tokenledger.aggregation.pricing;
 
+import io.tokenledger.schemas.models.ModelNames;
+
 /**
  * The price-book keys of one reported (provider, model): the exact name, and the normalised
  * model it falls back to. Computed once per distinct name, not per event.

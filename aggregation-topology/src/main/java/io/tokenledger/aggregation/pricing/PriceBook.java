@@ -1,5 +1,6 @@
 package io.tokenledger.aggregation.pricing;
 
+import io.tokenledger.schemas.models.ModelNames;
 import io.tokenledger.schemas.PriceVersion;
 import java.time.Instant;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package io.tokenledger.aggregation.pricing;
 
+import io.tokenledger.schemas.models.ModelNames;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

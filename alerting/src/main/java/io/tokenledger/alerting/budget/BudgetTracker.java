@@ -12,6 +12,7 @@ import io.tokenledger.schemas.ForecastState;
 import io.tokenledger.schemas.UsageAggregate;
 import io.tokenledger.schemas.calendar.CalendarPeriods;
 import io.tokenledger.schemas.money.NanoUsd;
+import io.tokenledger.schemas.topics.SeriesKey;
 import io.tokenledger.schemas.topics.TeamPartitions;
 import java.math.BigInteger;
 import java.time.Instant;
@@ -71,6 +72,7 @@ public final class BudgetTracker implements Processor<String, UsageAggregate, St
   private final Map<String, Budget> owned = new HashMap<>();
   private final Map<String, List<Budget>> byTeam = new HashMap<>();
   private final Set<String> dirty = new LinkedHashSet<>();
+  private final Set<String> refused = new java.util.HashSet<>();
   private long streamTime;
   private long lastFullEvaluation;
 
@@ -122,9 +124,9 @@ public final class BudgetTracker implements Processor<String, UsageAggregate, St
       return;
     }
     seen.put(key, current.seenAt(previous == null ? record.timestamp() : previous.firstSeen()), bucketStart);
-    String[] parts = key.split("\\|", 3);
-    for (Budget budget : byTeam.getOrDefault(parts[0], List.of())) {
-      if (!covers(budget, parts)) {
+    SeriesKey series = SeriesKey.parse(key);
+    for (Budget budget : byTeam.getOrDefault(series.team(), List.of())) {
+      if (!covers(budget, series)) {
         continue;
       }
       CalendarPeriods.Period period = periodOf(budget, bucketStart);
@@ -146,7 +148,7 @@ public final class BudgetTracker implements Processor<String, UsageAggregate, St
         Budget budget = all.next().value;
         if (budget != null && TeamPartitions.partitionOf(budget.getTeam(), ledgerPartitions)
             == context.taskId().partition() && usable(budget)) {
-          current.put(budget.getBudgetId(), budget);
+          current.put(budget.getBudgetId(), BudgetRules.normalised(budget));
         }
       }
     }
@@ -331,7 +333,7 @@ public final class BudgetTracker implements Processor<String, UsageAggregate, St
         Instant.ofEpochMilli(to))) {
       while (it.hasNext()) {
         KeyValue<Windowed<String>, Spent> bucket = it.next();
-        if (covers(budget, bucket.key.key().split("\\|", 3))) {
+        if (covers(budget, SeriesKey.parse(bucket.key.key()))) {
           sum = sum.plus(bucket.value);
         }
       }
@@ -339,26 +341,28 @@ public final class BudgetTracker implements Processor<String, UsageAggregate, St
     return sum;
   }
 
-  private static boolean covers(Budget budget, String[] teamWorkflowModel) {
-    return teamWorkflowModel.length == 3 && budget.getTeam().equals(teamWorkflowModel[0])
-        && (budget.getWorkflow() == null || budget.getWorkflow().equals(teamWorkflowModel[1]))
-        && (budget.getModel() == null || budget.getModel().equals(teamWorkflowModel[2]));
+  private static boolean covers(Budget budget, SeriesKey series) {
+    return budget.getTeam().equals(series.team())
+        && (budget.getWorkflow() == null || budget.getWorkflow().equals(series.workflow()))
+        && (budget.getModel() == null || budget.getModel().equals(series.model()));
   }
 
-  private static boolean usable(Budget budget) {
-    try {
-      ZoneId.of(budget.getTimezone());
-    } catch (java.time.DateTimeException e) {
-      log.error("Budget {} names an unknown time zone '{}'; it is not evaluated. Fix it with tokenledger budgets set.",
-          budget.getBudgetId(), budget.getTimezone());
-      return false;
+  /**
+   * A budget with problems is not evaluated; the problem is logged once per version of it (the
+   * budgets are re-read every status interval).
+   */
+  private boolean usable(Budget budget) {
+    List<String> problems = BudgetRules.problems(budget);
+    if (problems.isEmpty()) {
+      return true;
     }
-    if (budget.getLimitNanoUsd() == null && budget.getLimitTokens() == null) {
-      log.error("Budget {} has neither a USD nor a token limit; it is not evaluated.", budget.getBudgetId());
-      return false;
+    if (refused.add(budget.getBudgetId() + "@" + version(budget))) {
+      log.error("Budget {} of team {} is not evaluated: {}. Fix it with 'tokenledger budgets set'.",
+          budget.getBudgetId(), budget.getTeam(), String.join("; ", problems));
     }
-    return true;
+    return false;
   }
+
 
   private long now() {
     return streamTime == Long.MIN_VALUE ? context.currentSystemTimeMs() : streamTime;

@@ -1,15 +1,13 @@
 package io.tokenledger.ops.cli;
 
-import io.tokenledger.aggregation.pricing.ModelNames;
+import io.tokenledger.alerting.budget.BudgetRules;
 import io.tokenledger.schemas.Budget;
 import io.tokenledger.schemas.BudgetEnforcement;
 import io.tokenledger.schemas.BudgetPeriod;
 import io.tokenledger.schemas.money.NanoUsd;
 import io.tokenledger.schemas.topics.CompactedTopics;
 import io.tokenledger.schemas.topics.Topics;
-import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -82,36 +80,18 @@ public final class BudgetsCommand {
       return 0;
     }
 
+    /** Parses the options; the budget rules themselves are alerting's ({@link BudgetRules}). */
     Budget build() {
-      if (id.isBlank() || id.contains("|") || id.contains("/")) {
-        throw new IllegalArgumentException("--id must be non-empty and may not contain '|' or '/'");
-      }
-      Long limitNanoUsd = limitUsd == null ? null : parseUsd(limitUsd);
-      if (limitNanoUsd == null && limitTokens == null) {
-        throw new IllegalArgumentException("give --limit-usd, --limit-tokens or both");
-      }
-      if ((limitNanoUsd != null && limitNanoUsd <= 0) || (limitTokens != null && limitTokens <= 0)) {
-        throw new IllegalArgumentException("limits must be positive");
-      }
-      try {
-        ZoneId.of(timezone);
-      } catch (DateTimeException e) {
-        throw new IllegalArgumentException("unknown time zone '" + timezone + "'; use an IANA name such as Europe/Berlin");
-      }
-      if (thresholds.isEmpty() || thresholds.stream().anyMatch(t -> t <= 0 || t > 1000)) {
-        throw new IllegalArgumentException("thresholds are percentages between 1 and 1000, e.g. 50,80,100");
-      }
       BudgetPeriod budgetPeriod;
       try {
         budgetPeriod = BudgetPeriod.valueOf(period.toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("--period must be day, week or month, not '" + period + "'");
       }
-      return Budget.newBuilder().setBudgetId(id).setTeam(team).setWorkflow(workflow)
-          .setModel(model == null ? null : ModelNames.normalise(model))
-          .setLimitNanoUsd(limitNanoUsd).setLimitTokens(limitTokens).setPeriod(budgetPeriod).setTimezone(timezone)
-          .setThresholdsPercent(thresholds.stream().distinct().sorted().toList())
-          .setEnforcement(hard ? BudgetEnforcement.HARD : BudgetEnforcement.SOFT).setUpdatedAt(Instant.now()).build();
+      return BudgetRules.checked(Budget.newBuilder().setBudgetId(id).setTeam(team).setWorkflow(workflow)
+          .setModel(model).setLimitNanoUsd(limitUsd == null ? null : parseUsd(limitUsd)).setLimitTokens(limitTokens)
+          .setPeriod(budgetPeriod).setTimezone(timezone).setThresholdsPercent(thresholds)
+          .setEnforcement(hard ? BudgetEnforcement.HARD : BudgetEnforcement.SOFT).setUpdatedAt(Instant.now()).build());
     }
 
     private static long parseUsd(String usd) {

@@ -1,10 +1,11 @@
-package io.tokenledger.aggregation.pricing;
+package io.tokenledger.schemas.models;
 
 import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * Maps a model name as a provider reports it to the name a price is listed under.
+ * Maps a model name as a provider reports it to the name a price is listed under, and that
+ * per-model figures and budgets are kept under: one rule for pricing, aggregates and alerting.
  *
  * <p>Rules, in order: lower-case and trim; drop a provider prefix ({@code openai/gpt-4o},
  * {@code models/gemini-2.5-flash}); drop a Vertex-style version suffix ({@code @20241022});
