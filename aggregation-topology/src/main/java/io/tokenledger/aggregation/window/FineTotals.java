@@ -1,5 +1,6 @@
 package io.tokenledger.aggregation.window;
 
+import io.tokenledger.schemas.serde.StoredLayout;
 import java.nio.ByteBuffer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -46,20 +47,25 @@ public final class FineTotals {
     }
   };
 
+  /** A version byte, then the current and the propagated totals; unversioned 160-byte records still read. */
+  private static final StoredLayout LAYOUT = new StoredLayout("minute window totals", 1, 2 * Totals.BYTES);
+
   public static Serde<FineTotals> serde() {
-    Serde<Totals> totals = Totals.serde();
-    return Serdes.serdeFrom((topic, f) -> f == null ? null : ByteBuffer.allocate(2 * Totals.BYTES)
-            .put(totals.serializer().serialize(topic, f.current)).put(totals.serializer().serialize(topic, f.propagated))
-            .array(),
-        (topic, bytes) -> {
-          if (bytes == null) {
-            return null;
-          }
-          byte[] current = new byte[Totals.BYTES];
-          byte[] propagated = new byte[Totals.BYTES];
-          ByteBuffer.wrap(bytes).get(current).get(propagated);
-          return new FineTotals(totals.deserializer().deserialize(topic, current),
-              totals.deserializer().deserialize(topic, propagated));
-        });
+    return Serdes.serdeFrom((topic, f) -> {
+      if (f == null) {
+        return null;
+      }
+      ByteBuffer b = LAYOUT.writer(2 * Totals.BYTES);
+      f.current.write(b);
+      f.propagated.write(b);
+      return b.array();
+    }, (topic, bytes) -> {
+      if (bytes == null) {
+        return null;
+      }
+      ByteBuffer b = LAYOUT.reader(bytes).buffer();
+      return new FineTotals(Totals.read(b), Totals.read(b));
+    });
   }
+
 }

@@ -1,5 +1,6 @@
 package io.tokenledger.aggregation.window;
 
+import io.tokenledger.schemas.serde.StoredLayout;
 import java.nio.ByteBuffer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -30,33 +31,37 @@ public record Partial(Kind kind, long minuteStart, Totals delta, int source, lon
     return kind == Kind.MODEL_DELTA ? Scope.MODEL : Scope.WORKFLOW;
   }
 
-  /** Internal wire layout (kind byte, then minute + totals, or source + through); versionless. */
+  private static final int PROGRESS_BYTES = 1 + Integer.BYTES + Long.BYTES;
+  private static final int DELTA_BYTES = 1 + Long.BYTES + Totals.BYTES;
+  /**
+   * Internal wire layout: a version byte, the kind byte, then minute + totals or source +
+   * through. Partials written before the version byte (13 or 89 bytes) still read.
+   */
+  private static final StoredLayout LAYOUT = new StoredLayout("rollup partial", 1, PROGRESS_BYTES, DELTA_BYTES);
+
   public static Serde<Partial> serde() {
-    Serde<Totals> totals = Totals.serde();
     Serializer<Partial> serializer = (topic, p) -> {
       if (p == null) {
         return null;
       }
       if (p.kind == Kind.PROGRESS) {
-        return ByteBuffer.allocate(1 + Integer.BYTES + Long.BYTES).put((byte) p.kind.ordinal()).putInt(p.source)
-            .putLong(p.through).array();
+        return LAYOUT.writer(PROGRESS_BYTES).put((byte) p.kind.ordinal()).putInt(p.source).putLong(p.through).array();
       }
-      return ByteBuffer.allocate(1 + Long.BYTES + Totals.BYTES).put((byte) p.kind.ordinal()).putLong(p.minuteStart)
-          .put(totals.serializer().serialize(topic, p.delta)).array();
+      ByteBuffer b = LAYOUT.writer(DELTA_BYTES).put((byte) p.kind.ordinal()).putLong(p.minuteStart);
+      p.delta.write(b);
+      return b.array();
     };
     Deserializer<Partial> deserializer = (topic, bytes) -> {
       if (bytes == null) {
         return null;
       }
-      ByteBuffer b = ByteBuffer.wrap(bytes);
+      ByteBuffer b = LAYOUT.reader(bytes).buffer();
       Kind kind = Kind.values()[b.get()];
       if (kind == Kind.PROGRESS) {
         return progress(b.getInt(), b.getLong());
       }
       long minute = b.getLong();
-      byte[] rest = new byte[Totals.BYTES];
-      b.get(rest);
-      return new Partial(kind, minute, totals.deserializer().deserialize(topic, rest), -1, 0);
+      return new Partial(kind, minute, Totals.read(b), -1, 0);
     };
     return Serdes.serdeFrom(serializer, deserializer);
   }

@@ -2,14 +2,14 @@ package io.tokenledger.aggregation.window;
 
 import io.tokenledger.aggregation.pricing.PricedUsage;
 import io.tokenledger.schemas.UsageEvent;
+import io.tokenledger.schemas.serde.StoredLayout;
 import java.nio.ByteBuffer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * The running sums of one window, as kept in the state store: ten longs in a fixed 80-byte
- * layout, so the per-event store read and write cost no schema work. The published Avro
+ * The running sums of one window, as kept in the state store: a version byte and ten longs, so the per-event store read and write cost no schema work. The published Avro
  * {@code UsageAggregate} is built from these only when a window is emitted.
  */
 public final class Totals {
@@ -86,30 +86,40 @@ public final class Totals {
     }
   }
 
-  /** Serde for the store: the layout is internal (changelog only), fixed and versionless. */
+  /** The store layout: a version byte, then ten longs (80 bytes); unversioned 80-byte records still read. */
+  static final StoredLayout LAYOUT = new StoredLayout("window totals", 1, BYTES);
+
+  void write(ByteBuffer b) {
+    b.putLong(events).putLong(requests).putLong(uncachedInput).putLong(cacheRead).putLong(cacheWrite)
+        .putLong(output).putLong(reasoning).putLong(costNanoUsd).putLong(unpricedEvents).putLong(outcomeUnits);
+  }
+
+  static Totals read(ByteBuffer b) {
+    Totals t = new Totals();
+    t.events = b.getLong();
+    t.requests = b.getLong();
+    t.uncachedInput = b.getLong();
+    t.cacheRead = b.getLong();
+    t.cacheWrite = b.getLong();
+    t.output = b.getLong();
+    t.reasoning = b.getLong();
+    t.costNanoUsd = b.getLong();
+    t.unpricedEvents = b.getLong();
+    t.outcomeUnits = b.getLong();
+    return t;
+  }
+
+  /** Serde for the store (internal, changelog only). */
   public static Serde<Totals> serde() {
-    Serializer<Totals> serializer = (topic, t) -> t == null ? null : ByteBuffer.allocate(BYTES)
-        .putLong(t.events).putLong(t.requests).putLong(t.uncachedInput).putLong(t.cacheRead).putLong(t.cacheWrite)
-        .putLong(t.output).putLong(t.reasoning).putLong(t.costNanoUsd).putLong(t.unpricedEvents).putLong(t.outcomeUnits)
-        .array();
-    Deserializer<Totals> deserializer = (topic, bytes) -> {
-      if (bytes == null) {
+    Serializer<Totals> serializer = (topic, t) -> {
+      if (t == null) {
         return null;
       }
-      ByteBuffer b = ByteBuffer.wrap(bytes);
-      Totals t = new Totals();
-      t.events = b.getLong();
-      t.requests = b.getLong();
-      t.uncachedInput = b.getLong();
-      t.cacheRead = b.getLong();
-      t.cacheWrite = b.getLong();
-      t.output = b.getLong();
-      t.reasoning = b.getLong();
-      t.costNanoUsd = b.getLong();
-      t.unpricedEvents = b.getLong();
-      t.outcomeUnits = b.getLong();
-      return t;
+      ByteBuffer b = LAYOUT.writer(BYTES);
+      t.write(b);
+      return b.array();
     };
+    Deserializer<Totals> deserializer = (topic, bytes) -> bytes == null ? null : read(LAYOUT.reader(bytes).buffer());
     return org.apache.kafka.common.serialization.Serdes.serdeFrom(serializer, deserializer);
   }
 }

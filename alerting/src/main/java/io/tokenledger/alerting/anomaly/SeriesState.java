@@ -1,7 +1,7 @@
 package io.tokenledger.alerting.anomaly;
 
+import io.tokenledger.schemas.serde.StoredLayout;
 import java.nio.ByteBuffer;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
@@ -12,7 +12,8 @@ import org.apache.kafka.common.serialization.Serdes;
 final class SeriesState {
   static final long NONE = Long.MIN_VALUE;
   static final int KINDS = 3;
-  private static final byte VERSION = 1;
+  private static final int MAX_BODY = 4 * 8 + 4 * Ewma.BYTES + KINDS * (1 + OpenAnomaly.BYTES);
+  private static final StoredLayout LAYOUT = new StoredLayout("anomaly series state", 1);
 
   long minute = NONE;
   long cost;
@@ -33,14 +34,14 @@ final class SeriesState {
     return false;
   }
 
-  /** Internal store layout (changelog only), versioned so it can evolve. */
+  /** Internal store layout (changelog only), versioned ({@link StoredLayout}) so it can evolve. */
   static Serde<SeriesState> serde() {
     return Serdes.serdeFrom((topic, s) -> s == null ? null : s.toBytes(), (topic, bytes) -> bytes == null ? null : fromBytes(bytes));
   }
 
   private byte[] toBytes() {
-    ByteBuffer b = ByteBuffer.allocate(1 + 4 * 8 + 4 * Ewma.BYTES + KINDS * (1 + OpenAnomaly.BYTES));
-    b.put(VERSION).putLong(minute).putLong(cost).putLong(requests).putLong(tokens);
+    ByteBuffer b = LAYOUT.writer(MAX_BODY);
+    b.putLong(minute).putLong(cost).putLong(requests).putLong(tokens);
     costRate.write(b);
     requestRate.write(b);
     tokensPerRequestFast.write(b);
@@ -57,11 +58,7 @@ final class SeriesState {
   }
 
   private static SeriesState fromBytes(byte[] bytes) {
-    ByteBuffer b = ByteBuffer.wrap(bytes);
-    if (b.get() != VERSION) {
-      throw new SerializationException("anomaly series state has an unknown layout version; "
-          + "was the store written by a newer tokenledger? Reset the alerting application to rebuild it.");
-    }
+    ByteBuffer b = LAYOUT.reader(bytes).buffer();
     SeriesState s = new SeriesState();
     s.minute = b.getLong();
     s.cost = b.getLong();

@@ -1,6 +1,7 @@
 package io.tokenledger.alerting.budget;
 
 import io.tokenledger.schemas.UsageAggregate;
+import io.tokenledger.schemas.serde.StoredLayout;
 import java.nio.ByteBuffer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -38,16 +39,18 @@ public record Spent(long nanoUsd, long tokens, long budgetVersion, long firstSee
     return nanoUsd == 0 && tokens == 0;
   }
 
-  /** Fixed 32-byte store layout (internal, changelog only). */
+  /** Store layout (internal, changelog only): a version byte, then four longs; unversioned 32-byte records still read. */
+  private static final StoredLayout LAYOUT = new StoredLayout("budget spend", 1, 32);
+
   public static Serde<Spent> serde() {
     return Serdes.serdeFrom(
-        (topic, s) -> s == null ? null : ByteBuffer.allocate(32).putLong(s.nanoUsd).putLong(s.tokens)
+        (topic, s) -> s == null ? null : LAYOUT.writer(32).putLong(s.nanoUsd).putLong(s.tokens)
             .putLong(s.budgetVersion).putLong(s.firstSeen).array(),
         (topic, bytes) -> {
           if (bytes == null) {
             return null;
           }
-          ByteBuffer b = ByteBuffer.wrap(bytes);
+          ByteBuffer b = LAYOUT.reader(bytes).buffer();
           return new Spent(b.getLong(), b.getLong(), b.getLong(), b.getLong());
         });
   }

@@ -1,0 +1,90 @@
+package io.tokenledger.aggregation.window;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The stored layouts of the window engine carry a version byte, and what earlier versions wrote
+ * (restored changelogs, partials still in the repartition topic) reads the same after an upgrade.
+ */
+class StoredLayoutsTest {
+  @Test
+  void totalsWrittenBeforeLayoutVersionsStillRead() {
+    Totals read = Totals.serde().deserializer().deserialize("t", unversionedTotals(1));
+    assertTotals(read, 1);
+    byte[] now = Totals.serde().serializer().serialize("t", read);
+    assertEquals(81, now.length);
+    assertEquals(1, now[0], "layout version 1");
+    assertTotals(Totals.serde().deserializer().deserialize("t", now), 1);
+  }
+
+  @Test
+  void fineTotalsWrittenBeforeLayoutVersionsStillRead() {
+    byte[] old = ByteBuffer.allocate(160).put(unversionedTotals(1)).put(unversionedTotals(100)).array();
+    FineTotals read = FineTotals.serde().deserializer().deserialize("t", old);
+    assertTotals(read.current, 1);
+    assertTotals(read.propagated, 100);
+    FineTotals again = FineTotals.serde().deserializer().deserialize("t", FineTotals.serde().serializer()
+        .serialize("t", read));
+    assertTotals(again.current, 1);
+    assertTotals(again.propagated, 100);
+  }
+
+  @Test
+  void partialsWrittenBeforeLayoutVersionsStillRead() {
+    byte[] oldMark = ByteBuffer.allocate(13).put((byte) Partial.Kind.PROGRESS.ordinal()).putInt(3)
+        .putLong(1_700_000_000_000L).array();
+    Partial mark = Partial.serde().deserializer().deserialize("t", oldMark);
+    assertEquals(Partial.Kind.PROGRESS, mark.kind());
+    assertEquals(3, mark.source());
+    assertEquals(1_700_000_000_000L, mark.through());
+
+    byte[] oldDelta = ByteBuffer.allocate(89).put((byte) Partial.Kind.MODEL_DELTA.ordinal())
+        .putLong(1_700_000_040_000L).put(unversionedTotals(7)).array();
+    Partial delta = Partial.serde().deserializer().deserialize("t", oldDelta);
+    assertEquals(Partial.Kind.MODEL_DELTA, delta.kind());
+    assertEquals(1_700_000_040_000L, delta.minuteStart());
+    assertTotals(delta.delta(), 7);
+
+    Partial again = Partial.serde().deserializer().deserialize("t", Partial.serde().serializer().serialize("t", delta));
+    assertEquals(1_700_000_040_000L, again.minuteStart());
+    assertTotals(again.delta(), 7);
+  }
+
+  @Test
+  void aLayoutFromANewerVersionIsRefusedWithWhatToDo() {
+    byte[] newer = new byte[81];
+    newer[0] = 2;
+    SerializationException e = assertThrows(SerializationException.class,
+        () -> Totals.serde().deserializer().deserialize("t", newer));
+    assertTrue(e.getMessage().contains("layout version 2, but this tokenledger reads versions up to 1"),
+        e.getMessage());
+  }
+
+  /** Ten longs, field i holding base + i, as Totals were stored before layout versions. */
+  private static byte[] unversionedTotals(long base) {
+    ByteBuffer b = ByteBuffer.allocate(80);
+    for (int i = 0; i < 10; i++) {
+      b.putLong(base + i);
+    }
+    return b.array();
+  }
+
+  private static void assertTotals(Totals t, long base) {
+    assertEquals(base, t.events);
+    assertEquals(base + 1, t.requests);
+    assertEquals(base + 2, t.uncachedInput);
+    assertEquals(base + 3, t.cacheRead);
+    assertEquals(base + 4, t.cacheWrite);
+    assertEquals(base + 5, t.output);
+    assertEquals(base + 6, t.reasoning);
+    assertEquals(base + 7, t.costNanoUsd);
+    assertEquals(base + 8, t.unpricedEvents);
+    assertEquals(base + 9, t.outcomeUnits);
+  }
+}
