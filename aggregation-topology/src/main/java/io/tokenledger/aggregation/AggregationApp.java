@@ -15,26 +15,30 @@ import io.tokenledger.aggregation.window.Scope;
 import io.tokenledger.aggregation.window.TeamPartitioner;
 import io.tokenledger.aggregation.window.WindowSet;
 import io.tokenledger.schemas.UsageAggregate;
-import io.tokenledger.schemas.streams.StreamsApps;
+import io.tokenledger.aggregation.query.QueryServer;
+import io.tokenledger.platform.streams.StreamsApps;
+import io.tokenledger.platform.topics.TopicApplier;
 import io.tokenledger.schemas.topics.Topic;
 import io.tokenledger.schemas.topics.Topics;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.state.Stores;
 
 /**
  * The aggregation topology: usage events in; 1-minute, 1-hour and 1-day aggregates per team and
- * per team/workflow/model, late and unpriced events, and dead letters out. {@link #buildTopology} and {@link #config} are what tests and launchers
- * call; {@link #main} only wires them.
+ * per team/workflow/model, late and unpriced events, and dead letters out. {@link #buildTopology} and {@link #config} are what tests
+ * call; {@link #run} is how every launcher runs it ({@link #main} and {@code tokenledger aggregation}).
  */
 public final class AggregationApp {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AggregationApp.class);
   public static final String APPLICATION_ID = "tokenledger-aggregation";
   public static final String PRICES_STORE = "price-catalog-store";
   public static final String DEDUP_STORE = "usage-dedup-store";
@@ -216,10 +220,36 @@ public final class AggregationApp {
     return StreamsApps.baseConfig(APPLICATION_ID, overrides);
   }
 
-  public static void main(String[] args) throws IOException, InterruptedException {
-    Properties config = config(StreamsApps.overridesFrom(args));
+  /**
+   * Runs the aggregation until SIGTERM, as every launcher does: creates missing topics, refuses
+   * to start when the usage topic's real partition count differs from the declared one, joins as
+   * a static member (a restart takes its tasks back at once), and answers queries when
+   * {@code application.server} is set.
+   *
+   * @return the process exit code
+   */
+  public static int run(Map<String, ?> overrides) throws Exception {
+    Properties config = StreamsApps.withStaticMembership(config(overrides));
     Map<String, Object> settings = StreamsApps.asMap(config);
-    Topology topology = buildTopology(Topics.from(settings), AggregationSettings.from(settings));
-    StreamsApps.runUntilShutdown(new KafkaStreams(topology, config), APPLICATION_ID);
+    Topics topics = Topics.from(settings);
+    Optional<String> mismatch = TopicApplier.prepare(settings, topics.all(), topics.usage);
+    if (mismatch.isPresent()) {
+      log.error("Not starting the aggregation: {}", mismatch.get());
+      return 2;
+    }
+    KafkaStreams streams = new KafkaStreams(buildTopology(topics, AggregationSettings.from(settings)), config);
+    if (settings.get(StreamsConfig.APPLICATION_SERVER_CONFIG) == null) {
+      log.info("No {} set: usage queries are not served by this instance", StreamsConfig.APPLICATION_SERVER_CONFIG);
+      StreamsApps.runUntilShutdown(streams, APPLICATION_ID);
+      return 0;
+    }
+    try (QueryServer queries = QueryServer.start(streams, QueryServer.advertised(settings))) {
+      StreamsApps.runUntilShutdown(streams, APPLICATION_ID);
+    }
+    return 0;
+  }
+
+  public static void main(String[] args) throws Exception {
+    System.exit(run(StreamsApps.overridesFrom(args)));
   }
 }

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.tokenledger.schemas.UsageAggregate;
 import io.tokenledger.schemas.UsageEvent;
-import io.tokenledger.schemas.streams.StreamsApps;
-import io.tokenledger.schemas.topics.TopicApplier;
+import io.tokenledger.platform.streams.StreamsApps;
+import io.tokenledger.platform.topics.TopicApplier;
 import io.tokenledger.schemas.topics.Topics;
 import io.tokenledger.testing.Await;
 import io.tokenledger.testing.EmbeddedKafka;

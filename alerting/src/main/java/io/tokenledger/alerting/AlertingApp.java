@@ -4,10 +4,10 @@ import io.tokenledger.alerting.anomaly.AnomalyDetector;
 import io.tokenledger.alerting.budget.BudgetStoreWriter;
 import io.tokenledger.alerting.budget.BudgetTracker;
 import io.tokenledger.alerting.budget.Spent;
-import io.tokenledger.schemas.streams.StreamsApps;
+import io.tokenledger.platform.streams.StreamsApps;
+import io.tokenledger.platform.topics.TopicApplier;
 import io.tokenledger.schemas.topics.Topic;
 import io.tokenledger.schemas.topics.Topics;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -78,10 +78,28 @@ public final class AlertingApp {
     return StreamsApps.baseConfig(APPLICATION_ID, overrides);
   }
 
-  public static void main(String[] args) throws IOException, InterruptedException {
-    Properties config = config(StreamsApps.overridesFrom(args));
+  /**
+   * Runs alerting until SIGTERM, as every launcher does: creates missing topics, refuses to start
+   * when the ledger topic's real partition count differs from the declared one (budgets are owned
+   * per team partition), and joins as a static member.
+   *
+   * @return the process exit code
+   */
+  public static int run(Map<String, ?> overrides) throws Exception {
+    Properties config = StreamsApps.withStaticMembership(config(overrides));
     Map<String, Object> settings = StreamsApps.asMap(config);
-    Topology topology = buildTopology(Topics.from(settings), AlertingSettings.from(settings));
-    StreamsApps.runUntilShutdown(new KafkaStreams(topology, config), APPLICATION_ID);
+    Topics topics = Topics.from(settings);
+    java.util.Optional<String> mismatch = TopicApplier.prepare(settings, topics.all(), topics.detailLedger15m);
+    if (mismatch.isPresent()) {
+      org.slf4j.LoggerFactory.getLogger(AlertingApp.class).error("Not starting alerting: {}", mismatch.get());
+      return 2;
+    }
+    StreamsApps.runUntilShutdown(new KafkaStreams(buildTopology(topics, AlertingSettings.from(settings)), config),
+        APPLICATION_ID);
+    return 0;
+  }
+
+  public static void main(String[] args) throws Exception {
+    System.exit(run(StreamsApps.overridesFrom(args)));
   }
 }

@@ -13,12 +13,13 @@ import io.tokenledger.ingest.recorder.UsageRecorder;
 import io.tokenledger.schemas.Budget;
 import io.tokenledger.schemas.BudgetAlert;
 import io.tokenledger.schemas.BudgetPeriod;
+import io.tokenledger.schemas.BudgetStatus;
 import io.tokenledger.schemas.DeadLetter;
 import io.tokenledger.schemas.PriceVersion;
 import io.tokenledger.schemas.UsageAggregate;
 import io.tokenledger.schemas.UsageEvent;
-import io.tokenledger.schemas.streams.StreamsApps;
-import io.tokenledger.schemas.topics.TopicApplier;
+import io.tokenledger.platform.streams.StreamsApps;
+import io.tokenledger.platform.topics.TopicApplier;
 import io.tokenledger.schemas.topics.Topics;
 import io.tokenledger.testing.TopicReader;
 import java.nio.charset.StandardCharsets;
@@ -87,41 +88,52 @@ abstract class PipelineContract {
     UsageRecorder recorder = recorder(topics, spool);
     List<CompletableFuture<?>> acks = new ArrayList<>();
     UsageEvent first = null;
+    Instant last = Instant.EPOCH;
     for (int i = 0; i < 10; i++) {
-      UsageEvent event = event(Instant.now());
+      UsageEvent event = event(Instant.now(), 1_000);
       first = first == null ? event : first;
+      last = event.getEventTime();
       acks.add(recorder.record(event));
     }
     acks.add(recorder.record(first)); // the same record again, as a client retry would send it
+    // The marker: a later event of the same team (same task) closes every window before it.
+    Instant markerTime = last.plus(Duration.ofSeconds(65));
+    acks.add(recorder.record(event(markerTime, 0)));
     CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
     recorder.close();
 
-    try (TopicReader<String, UsageAggregate> aggregates = new TopicReader<>(bootstrapServers(), topics.teamAggregates1m)) {
-      List<ConsumerRecord<String, UsageAggregate>> read = aggregates.readUntil(BOUND,
-          records -> latestPerWindow(records).stream().mapToLong(UsageAggregate::getEventCount).sum() >= 10,
-          "10 events counted for team support");
-      List<UsageAggregate> windows = latestPerWindow(read);
-      assertEquals(10, windows.stream().mapToLong(UsageAggregate::getEventCount).sum());
-      assertEquals(10_000, windows.stream().mapToLong(UsageAggregate::getUncachedInputTokens).sum());
-      assertEquals(25_000_000L, windows.stream().mapToLong(UsageAggregate::getCostNanoUsd).sum());
-      assertEquals(0, windows.stream().mapToLong(UsageAggregate::getUnpricedEventCount).sum());
+    Instant lastMinute = last.truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+    try (TopicReader<String, UsageAggregate> aggregates = new TopicReader<>(bootstrapServers(), topics.teamAggregates1m);
+        TopicReader<byte[], DeadLetter> deadLetters = new TopicReader<>(bootstrapServers(), topics.deadLetters)) {
+      aggregates.readUntil(BOUND, records -> records.stream().anyMatch(r -> r.key().equals("support")
+          && r.value().getIsFinal() && r.value().getWindowStart().equals(lastMinute)), "the last minute's final");
+      List<UsageAggregate> finals = aggregates.readToEnd(BOUND).stream().map(ConsumerRecord::value)
+          .filter(a -> a.getTeam().equals("support") && a.getIsFinal()).toList();
+      assertEquals(finals.size(), finals.stream().map(UsageAggregate::getWindowStart).distinct().count(),
+          "one final per window: " + finals);
+      assertEquals(10, finals.stream().mapToLong(UsageAggregate::getEventCount).sum());
+      assertEquals(10_000, finals.stream().mapToLong(UsageAggregate::getUncachedInputTokens).sum());
+      assertEquals(25_000_000L, finals.stream().mapToLong(UsageAggregate::getCostNanoUsd).sum());
+      assertEquals(0, finals.stream().mapToLong(UsageAggregate::getUnpricedEventCount).sum());
+
+      // The garbage came before the events in the same partition: its dead letters are committed by now.
+      List<DeadLetter> letters = deadLetters.readToEnd(BOUND).stream().map(ConsumerRecord::value).toList();
+      assertEquals(List.of("NOT_AVRO", "UNKNOWN_SCHEMA"), letters.stream().map(DeadLetter::getReasonCode).toList());
+      assertEquals("garbage", StandardCharsets.UTF_8.decode(letters.get(0).getOriginalValue()).toString());
+      assertEquals(topics.usage.name(), letters.get(0).getSourceTopic());
     }
 
-    try (TopicReader<String, BudgetAlert> alerts = new TopicReader<>(bootstrapServers(), topics.budgetAlerts)) {
-      BudgetAlert alert = alerts.readAtLeast(1, BOUND).get(0).value();
-      assertEquals(50, alert.getThresholdPercent());
+    try (TopicReader<String, BudgetAlert> alerts = new TopicReader<>(bootstrapServers(), topics.budgetAlerts);
+        TopicReader<String, BudgetStatus> statuses = new TopicReader<>(bootstrapServers(), topics.budgetStatus)) {
+      awaitSpend(statuses, 25_000_000L); // alerting has taken all the spend in; its alerts came before
+      List<BudgetAlert> raised = alerts.readToEnd(BOUND).stream().map(ConsumerRecord::value).toList();
+      assertEquals(List.of(50), raised.stream().map(BudgetAlert::getThresholdPercent).toList(),
+          "25,000,000 of 40,000,000 reaches 50% only");
+      BudgetAlert alert = raised.get(0);
       assertEquals("support-budget", alert.getBudgetId());
       assertEquals(40_000_000L, alert.getLimitNanoUsd());
       assertTrue(alert.getSpendNanoUsd() >= 20_000_000L && alert.getSpendNanoUsd() <= 25_000_000L,
           "spend when 50% was reached: " + alert.getSpendNanoUsd());
-      assertEquals(1, alerts.values().size(), "25,000,000 of 40,000,000 reaches 50% only");
-    }
-
-    try (TopicReader<byte[], DeadLetter> deadLetters = new TopicReader<>(bootstrapServers(), topics.deadLetters)) {
-      List<DeadLetter> letters = deadLetters.readAtLeast(2, BOUND).stream().map(ConsumerRecord::value).toList();
-      assertEquals(List.of("NOT_AVRO", "UNKNOWN_SCHEMA"), letters.stream().map(DeadLetter::getReasonCode).toList());
-      assertEquals("garbage", StandardCharsets.UTF_8.decode(letters.get(0).getOriginalValue()).toString());
-      assertEquals(topics.usage.name(), letters.get(0).getSourceTopic());
     }
 
     // Restart alerting on an empty state directory: its state must come back from the changelog.
@@ -133,29 +145,33 @@ abstract class PipelineContract {
     try (UsageRecorder more = recorder(topics, spool)) {
       List<CompletableFuture<?>> moreAcks = new ArrayList<>();
       for (int i = 0; i < 3; i++) { // 25,000,000 + 3 x 2,500,000 = 32,500,000: past 80% (32,000,000)
-        moreAcks.add(more.record(event(Instant.now())));
+        moreAcks.add(more.record(event(Instant.now(), 1_000)));
       }
       CompletableFuture.allOf(moreAcks.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
     }
-    try (TopicReader<String, BudgetAlert> alerts = new TopicReader<>(bootstrapServers(), topics.budgetAlerts)) {
-      List<Integer> thresholds = alerts.readUntil(BOUND,
-          records -> records.stream().anyMatch(r -> r.value().getThresholdPercent() == 80), "the 80% alert")
-          .stream().map(r -> r.value().getThresholdPercent()).toList();
+    try (TopicReader<String, BudgetAlert> alerts = new TopicReader<>(bootstrapServers(), topics.budgetAlerts);
+        TopicReader<String, BudgetStatus> statuses = new TopicReader<>(bootstrapServers(), topics.budgetStatus)) {
+      awaitSpend(statuses, 32_500_000L);
+      List<Integer> thresholds = alerts.readToEnd(BOUND).stream().map(r -> r.value().getThresholdPercent()).toList();
       assertEquals(List.of(50, 80), thresholds, "50% must not fire again after the restart");
     }
+  }
+
+  /** Waits until the budget's status shows exactly this period-to-date spend. */
+  private static void awaitSpend(TopicReader<String, BudgetStatus> statuses, long nanoUsd) {
+    statuses.readUntil(BOUND, records -> {
+      BudgetStatus latest = null;
+      for (ConsumerRecord<String, BudgetStatus> r : records) {
+        latest = r.key().equals("support-budget") ? r.value() : latest;
+      }
+      return latest != null && latest.getSpendNanoUsd() == nanoUsd;
+    }, "support-budget's status at " + nanoUsd + " nano-USD");
   }
 
   private UsageRecorder recorder(Topics topics, Path spool) {
     return UsageRecorder.builder(topics.usage)
         .producerConfig(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))
         .spoolDirectory(spool).closeOnShutdown(false).build();
-  }
-
-  private static List<UsageAggregate> latestPerWindow(List<ConsumerRecord<String, UsageAggregate>> records) {
-    Map<Instant, UsageAggregate> latest = new HashMap<>();
-    records.stream().filter(r -> r.key().equals("support"))
-        .forEach(r -> latest.put(r.value().getWindowStart(), r.value()));
-    return List.copyOf(latest.values());
   }
 
   private void startServices(Map<String, Object> config, Topics topics) {
@@ -199,9 +215,9 @@ abstract class PipelineContract {
     }
   }
 
-  private static UsageEvent event(Instant at) {
+  private static UsageEvent event(Instant at, long inputTokens) {
     return UsageEvent.newBuilder().setEventId(EventIds.newId()).setEventTime(at).setTeam("support")
         .setWorkflow("ticket-triage").setService("support-bot").setProvider("openai").setModel("gpt-4o-2024-08-06")
-        .setUncachedInputTokens(1_000).build();
+        .setUncachedInputTokens(inputTokens).build();
   }
 }

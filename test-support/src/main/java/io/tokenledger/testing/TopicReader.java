@@ -42,6 +42,25 @@ public final class TopicReader<K, V> implements AutoCloseable {
     return List.copyOf(records);
   }
 
+  /**
+   * Reads until every partition of the topic has been read up to its end as a read_committed
+   * consumer sees it (the last committed transaction): call it after a marker has shown that
+   * what the test waits for is committed.
+   */
+  public List<ConsumerRecord<K, V>> readToEnd(Duration bound) {
+    int partitions = consumer.partitionsFor(topicName).size();
+    Await.until(bound, () -> {
+      consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+      var assigned = consumer.assignment();
+      if (assigned.size() < partitions) {
+        return false;
+      }
+      var end = consumer.endOffsets(assigned);
+      return assigned.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp));
+    }, () -> "the end of " + topicName + " (read " + records.size() + " records)");
+    return List.copyOf(records);
+  }
+
   public List<ConsumerRecord<K, V>> readAtLeast(int count, Duration bound) {
     return readUntil(bound, r -> r.size() >= count, "at least " + count + " records");
   }

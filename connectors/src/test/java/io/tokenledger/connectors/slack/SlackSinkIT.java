@@ -17,7 +17,7 @@ import io.tokenledger.schemas.BudgetMeasure;
 import io.tokenledger.schemas.ForecastAlert;
 import io.tokenledger.schemas.ForecastState;
 import io.tokenledger.schemas.topics.Topic;
-import io.tokenledger.schemas.topics.TopicApplier;
+import io.tokenledger.platform.topics.TopicApplier;
 import io.tokenledger.schemas.topics.Topics;
 import io.tokenledger.testing.Await;
 import io.tokenledger.testing.EmbeddedKafka;

@@ -8,7 +8,7 @@ import io.tokenledger.ingest.gateway.auth.ApiKeyAdmin;
 import io.tokenledger.ingest.gateway.auth.ApiKeyDirectory;
 import io.tokenledger.ops.broker.DevBroker;
 import io.tokenledger.ops.cli.Ports;
-import io.tokenledger.schemas.topics.TopicApplier;
+import io.tokenledger.platform.topics.TopicApplier;
 import io.tokenledger.schemas.topics.Topics;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;

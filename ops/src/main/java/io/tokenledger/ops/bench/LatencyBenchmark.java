@@ -5,7 +5,7 @@ import io.tokenledger.aggregation.AggregationSettings;
 import io.tokenledger.ingest.recorder.EventIds;
 import io.tokenledger.schemas.UsageAggregate;
 import io.tokenledger.schemas.UsageEvent;
-import io.tokenledger.schemas.streams.StreamsApps;
+import io.tokenledger.platform.streams.StreamsApps;
 import io.tokenledger.schemas.topics.Topics;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;

@@ -5,7 +5,7 @@ import io.tokenledger.schemas.Budget;
 import io.tokenledger.schemas.BudgetEnforcement;
 import io.tokenledger.schemas.BudgetPeriod;
 import io.tokenledger.schemas.money.NanoUsd;
-import io.tokenledger.schemas.topics.CompactedTopics;
+import io.tokenledger.platform.topics.CompactedTopics;
 import io.tokenledger.schemas.topics.Topics;
 import java.time.Instant;
 import java.util.List;

@@ -1,16 +1,13 @@
 package io.tokenledger.ops.cli;
 
-import io.tokenledger.schemas.streams.StreamsApps;
+import io.tokenledger.platform.streams.StreamsApps;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import io.tokenledger.schemas.topics.Topic;
-import io.tokenledger.schemas.topics.TopicApplier;
+import io.tokenledger.platform.topics.TopicApplier;
 import io.tokenledger.schemas.topics.Topics;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Option;
 
@@ -35,25 +32,6 @@ public final class KafkaOptions {
   }
 
   /**
-   * Whether a topic has as many partitions on the cluster as declared. Services that work out
-   * partition ownership (cross-team windows, budgets per team) need the real count; when it
-   * differs, this says which setting to change.
-   */
-  public boolean partitionsAsDeclared(Topic<?, ?> topic) throws Exception {
-    int actual;
-    try (Admin admin = admin()) {
-      actual = admin.describeTopics(List.of(topic.name())).allTopicNames().get().get(topic.name()).partitions().size();
-    }
-    if (actual != topic.spec().partitions()) {
-      System.err.printf("The topic %s has %d partitions but the configuration declares %d. Set "
-          + "tokenledger.topic.%s.partitions=%d in --config.%n", topic.name(), actual, topic.spec().partitions(),
-          topic.logicalName(), actual);
-      return false;
-    }
-    return true;
-  }
-
-  /**
    * The properties file, if any, with --bootstrap-servers on top when given; the dev broker when
    * neither names the servers.
    */
@@ -73,12 +51,6 @@ public final class KafkaOptions {
 
   /** An admin client with the file's client settings too (security, timeouts), not only the address. */
   private Admin admin() throws IOException {
-    Map<String, Object> adminConfig = new HashMap<>();
-    settings().forEach((key, value) -> {
-      if (AdminClientConfig.configNames().contains(key)) {
-        adminConfig.put(key, value);
-      }
-    });
-    return Admin.create(adminConfig);
+    return TopicApplier.admin(settings());
   }
 }

@@ -11,7 +11,7 @@ import io.tokenledger.schemas.validation.ValidationSettings;
 import io.tokenledger.ingest.gateway.auth.ApiKeyAdmin;
 import io.tokenledger.ingest.gateway.auth.ApiKeyDirectory;
 import io.tokenledger.schemas.UsageEvent;
-import io.tokenledger.schemas.topics.TopicApplier;
+import io.tokenledger.platform.topics.TopicApplier;
 import io.tokenledger.schemas.topics.Topics;
 import io.tokenledger.testing.Await;
 import io.tokenledger.testing.EmbeddedKafka;

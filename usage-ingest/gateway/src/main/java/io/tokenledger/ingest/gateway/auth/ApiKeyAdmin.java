@@ -1,7 +1,7 @@
 package io.tokenledger.ingest.gateway.auth;
 
 import io.tokenledger.schemas.ApiKey;
-import io.tokenledger.schemas.topics.CompactedTopics;
+import io.tokenledger.platform.topics.CompactedTopics;
 import io.tokenledger.schemas.topics.Topic;
 import java.time.Instant;
 import java.util.ArrayList;

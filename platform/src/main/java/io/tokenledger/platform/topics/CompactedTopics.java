@@ -1,4 +1,6 @@
-package io.tokenledger.schemas.topics;
+package io.tokenledger.platform.topics;
+
+import io.tokenledger.schemas.topics.Topic;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package io.tokenledger.schemas.streams;
+package io.tokenledger.platform.streams;
 
 import java.util.Map;
 import org.apache.kafka.streams.state.RocksDBConfigSetter;

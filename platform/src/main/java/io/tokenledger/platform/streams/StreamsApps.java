@@ -1,4 +1,4 @@
-package io.tokenledger.schemas.streams;
+package io.tokenledger.platform.streams;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.CloseOptions.GroupMembershipOperation;
 import org.apache.kafka.streams.KafkaStreams;
@@ -75,6 +76,40 @@ public final class StreamsApps {
     return streams.close(CloseOptions.groupMembershipOperation(GroupMembershipOperation.LEAVE_GROUP)
         .withTimeout(timeout));
   }
+
+  /**
+   * Static membership for a long-running instance: unless configured, the main consumer's
+   * {@code group.instance.id} is the application id plus an id kept in the state directory. An
+   * instance restarted on the same state directory, after a crash or a redeploy, then takes its
+   * tasks back at once instead of waiting for the broker to expire the old member (the session
+   * timeout, 45 s by default). A clean close still leaves the group (see {@link #close}).
+   */
+  public static Properties withStaticMembership(Properties config) throws IOException {
+    String key = StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+    if (config.containsKey(key) || config.containsKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)
+        || "false".equalsIgnoreCase(config.getProperty(STATIC_MEMBERSHIP, "true").strip())) {
+      return config;
+    }
+    String applicationId = config.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
+    Path stateDir = Path.of(config.getProperty(StreamsConfig.STATE_DIR_CONFIG));
+    Files.createDirectories(stateDir);
+    Path idFile = stateDir.resolve("tokenledger-" + applicationId + ".instance-id");
+    String id;
+    if (Files.exists(idFile)) {
+      id = Files.readString(idFile).strip();
+    } else {
+      id = java.util.UUID.randomUUID().toString();
+      Files.writeString(idFile, id + System.lineSeparator());
+    }
+    Properties withId = new Properties();
+    withId.putAll(config);
+    withId.put(key, applicationId + "-" + id);
+    log.info("{} joins as static member {}-{} (kept in {})", applicationId, applicationId, id, idFile);
+    return withId;
+  }
+
+  /** Set to false for instances whose state directory does not survive a restart (nothing to come back to). */
+  public static final String STATIC_MEMBERSHIP = "tokenledger.static-membership";
 
   /** Starts the app and blocks until SIGTERM or Ctrl-C, then closes it cleanly. */
   public static void runUntilShutdown(KafkaStreams streams, String applicationId) throws InterruptedException {

@@ -1,0 +1,91 @@
+package io.tokenledger.platform.topics;
+
+import io.tokenledger.schemas.topics.Topic;
+import io.tokenledger.schemas.topics.TopicSpec;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/** Creates declared topics that do not exist yet. Safe to run any number of times. */
+public final class TopicApplier {
+  private static final long TIMEOUT_SECONDS = 60;
+
+  private TopicApplier() {}
+
+  /** Returns the names of the topics it created (empty when all existed). */
+  public static List<String> apply(Admin admin, Collection<Topic<?, ?>> topics)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    int brokers = admin.describeCluster().nodes().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).size();
+    short replication = (short) Math.max(1, Math.min(TopicSpec.DESIRED_REPLICATION, brokers));
+    Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    List<NewTopic> missing = new ArrayList<>();
+    for (Topic<?, ?> topic : topics) {
+      if (!existing.contains(topic.name())) {
+        missing.add(new NewTopic(topic.name(), topic.spec().partitions(), replication)
+            .configs(topic.spec().configs(replication)));
+      }
+    }
+    List<String> created = new ArrayList<>();
+    for (var entry : admin.createTopics(missing).values().entrySet()) {
+      try {
+        entry.getValue().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        created.add(entry.getKey());
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) { // created concurrently: fine
+          throw e;
+        }
+      }
+    }
+    return created;
+  }
+
+  /**
+   * Why a topic's real partition count breaks the declared one, or empty when they agree.
+   * Services that work out partition ownership (cross-team windows, budgets per team, re-routing
+   * to a team's partition) need the real count; the message says which setting to change.
+   */
+  public static java.util.Optional<String> partitionMismatch(Admin admin, Topic<?, ?> topic)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    int actual = admin.describeTopics(List.of(topic.name())).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+        .get(topic.name()).partitions().size();
+    if (actual == topic.spec().partitions()) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(String.format("The topic %s has %d partitions but the configuration declares %d. "
+        + "Set tokenledger.topic.%s.partitions=%d in the configuration.", topic.name(), actual,
+        topic.spec().partitions(), topic.logicalName(), actual));
+  }
+
+  /** An admin client from a service's settings: the Kafka client keys only (address, security, timeouts). */
+  public static Admin admin(java.util.Map<String, ?> settings) {
+    java.util.Map<String, Object> config = new java.util.HashMap<>();
+    settings.forEach((key, value) -> {
+      if (org.apache.kafka.clients.admin.AdminClientConfig.configNames().contains(key)) {
+        config.put(key, value);
+      }
+    });
+    return Admin.create(config);
+  }
+
+  /**
+   * What a service does before it starts: creates the missing topics and checks that the topic
+   * it works out partition ownership from has its declared partition count.
+   *
+   * @return the mismatch, when there is one: the service must not start
+   */
+  public static java.util.Optional<String> prepare(java.util.Map<String, ?> settings, Collection<Topic<?, ?>> topics,
+      Topic<?, ?> partitionsChecked) throws InterruptedException, ExecutionException, TimeoutException {
+    try (Admin admin = admin(settings)) {
+      apply(admin, topics);
+      return partitionMismatch(admin, partitionsChecked);
+    }
+  }
+}
