@@ -1,7 +1,6 @@
 package io.tokenledger.aggregation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tokenledger.schemas.DeadLetter;
@@ -274,6 +273,28 @@ class AggregationTopologyTest {
     assertEquals(5, byId.size());
   }
 
+  /**
+   * A deleted price version (a tombstone on the catalog) no longer prices events after it, and a
+   * refused version (negative price) leaves the version before it in force: never a guess.
+   */
+  @Test
+  void aDeletedPriceVersionNoLongerPricesAndARefusedOneChangesNothing() {
+    PriceVersion mini = price("openai", "gpt-4o-mini", T0.minus(Duration.ofDays(1)), 150_000, 75_000, 600_000);
+    publishPrice(mini);
+    send(event("priced", "support", "gpt-4o-mini", T0.plusSeconds(1), 1_000, 0, 0));
+    publishPrice(PriceVersion.newBuilder(mini).setEffectiveFrom(T0.plusSeconds(2))
+        .setUncachedInputMicroUsdPerMtok(-1).build()); // refused: the version before stays in force
+    send(event("still-priced", "support", "gpt-4o-mini", T0.plusSeconds(3), 1_000, 0, 0));
+    prices.pipeInput(io.tokenledger.aggregation.pricing.PriceBook.catalogKey(mini), null);
+    send(event("unpriced", "support", "gpt-4o-mini", T0.plusSeconds(4), 1_000, 0, 0));
+    closeWindowsUpTo(T0.plus(Duration.ofMinutes(2)));
+
+    UsageAggregate window = finalFor("support", T0);
+    assertEquals(3, window.getEventCount());
+    assertEquals(1, window.getUnpricedEventCount(), "the event after the deletion");
+    assertEquals(2 * 150_000L, window.getCostNanoUsd(), "1,000 tokens at $0.15 per 1M, twice");
+  }
+
   @Test
   void keepsTeamsApart() {
     send(event("s", "support", "gpt-4o", T0.plusSeconds(1), 1_000, 0, 0));
@@ -282,7 +303,8 @@ class AggregationTopologyTest {
 
     assertEquals(2_500_000L, finalFor("support", T0).getCostNanoUsd());
     assertEquals(7_500_000L, finalFor("finance", T0).getCostNanoUsd());
-    assertFalse(finalFor("finance", T0).getScope().isEmpty());
+    assertEquals("finance", finalFor("finance", T0).getTeam(), "each team's window carries its own team");
+    assertEquals(1, finalFor("finance", T0).getEventCount());
   }
 
   @Test

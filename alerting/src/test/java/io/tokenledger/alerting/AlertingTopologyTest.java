@@ -169,6 +169,39 @@ class AlertingTopologyTest {
   }
 
   @Test
+  void aDeletedBudgetHasItsStatusRemovedAndAlertsNoMore() {
+    bucket("support|triage|gpt-4o", NOV, 30 * USD);
+    driver.advanceWallClockTime(Duration.ofSeconds(1));
+    assertEquals(30 * USD, latestStatus("support-monthly").getSpendNanoUsd());
+
+    budgets.pipeInput("support-monthly", null); // deleted, as 'tokenledger budgets delete' does
+    driver.advanceWallClockTime(Duration.ofSeconds(1));
+    var last = statuses.readRecordsToList().stream().filter(r -> r.key().equals("support-monthly"))
+        .reduce((a, b) -> b).orElseThrow();
+    assertNull(last.value(), "a tombstone removes the status from the compacted topic");
+    bucket("support|triage|gpt-4o", NOV, 90 * USD);
+    driver.advanceWallClockTime(Duration.ofSeconds(1));
+    assertTrue(alerts.readValuesToList().isEmpty(), "no alert for a deleted budget");
+    assertTrue(statuses.readRecordsToList().stream().noneMatch(r -> r.key().equals("support-monthly")));
+  }
+
+  /** Weeks start on Monday in the budget's zone; usage of the Sunday before is last week's. */
+  @Test
+  void aWeeklyBudgetCountsFromMondayInItsZone() {
+    setBudget(Budget.newBuilder(budget("weekly", "research", 10 * USD, "Europe/Berlin"))
+        .setPeriod(BudgetPeriod.WEEK).build());
+    // Sunday 2026-11-08 22:45 UTC is 23:45 in Berlin: the week before. Monday starts at 23:00 UTC.
+    bucket("research|triage|gpt-4o", Instant.parse("2026-11-08T22:45:00Z"), 4 * USD);
+    bucket("research|triage|gpt-4o", Instant.parse("2026-11-08T23:00:00Z"), 4 * USD);
+    assertTrue(alerts.readValuesToList().isEmpty(), "4 USD in each week: neither reaches 50% of 10 USD");
+    bucket("research|triage|gpt-4o", Instant.parse("2026-11-10T08:00:00Z"), 2 * USD);
+    List<BudgetAlert> raised = alerts.readValuesToList();
+    assertEquals(List.of("weekly/2026-11-09/50%"), raised.stream().map(BudgetAlert::getAlertId).toList());
+    assertEquals(6 * USD, raised.get(0).getSpendNanoUsd());
+    assertEquals(Instant.parse("2026-11-08T23:00:00Z"), raised.get(0).getPeriodStart());
+  }
+
+  @Test
   void aTokenLimitFiresOnTokensAllBucketsSummed() {
     setBudget(Budget.newBuilder().setBudgetId("tokens").setTeam("search").setLimitTokens(1_000_000L)
         .setPeriod(BudgetPeriod.DAY).setTimezone("UTC").setUpdatedAt(NOV).build());

@@ -5,7 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tokenledger.schemas.history.SchemaHistory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
@@ -14,9 +21,29 @@ import org.apache.avro.SchemaNormalization;
 import org.junit.jupiter.api.Test;
 
 class SchemaHistoryTest {
-  private static final List<Schema> CURRENT = List.of(UsageEvent.getClassSchema(), PriceVersion.getClassSchema(),
-      Budget.getClassSchema(), UsageAggregate.getClassSchema(), BudgetAlert.getClassSchema(),
-      DeadLetter.getClassSchema(), ApiKey.getClassSchema());
+  /** Every schema in src/main/avro: the list is read from the directory, never kept by hand. */
+  private static final List<Schema> CURRENT = current();
+
+  private static List<Schema> current() {
+    try (Stream<Path> files = Files.list(Path.of("src", "main", "avro"))) {
+      return files.filter(f -> f.toString().endsWith(".avsc")).sorted().map(f -> {
+        try {
+          return new Schema.Parser().parse(f.toFile());
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void historyAndSchemaDirectoryNameTheSameRecords() {
+    Set<String> current = CURRENT.stream().map(Schema::getFullName).collect(Collectors.toSet());
+    assertEquals(10, current.size(), "schemas in src/main/avro: " + current);
+    assertEquals(current, SchemaHistory.get().all().keySet(), "every schema released, every released schema current");
+  }
 
   @Test
   void everyCurrentSchemaIsTheNewestReleasedVersion() {

@@ -109,6 +109,9 @@ class SlackSinkIT {
           dir.resolve("worker-1")), connector)) {
         Await.until(BOUND, () -> postedIds(slack).keySet().containsAll(expected),
             () -> "every alert posted; so far " + postedIds(slack));
+        // The marker: the connector has committed every record it was given, so no redelivery of them
+        // (and no second post) can still be on its way when the counts are checked below.
+        awaitAllCommitted(kafka, topics);
       }
 
       List<ScriptedSlack.Post> posts = slack.posts();
@@ -166,6 +169,7 @@ class SlackSinkIT {
       try (SlackWorker worker = SlackWorker.start(SlackWorker.workerConfig(kafka.bootstrapServers(), 0,
           dir.resolve("worker-2")), connector)) {
         Await.until(BOUND, () -> postedIds(slack).containsKey(later.getAlertId()), () -> "the new alert posted");
+        awaitAllCommitted(kafka, topics);
       }
       Map<String, Integer> afterRestart = postedIds(slack);
       afterRestart.forEach((id, times) -> assertEquals(1, times, id + " posted once, across the restart"));
@@ -176,6 +180,30 @@ class SlackSinkIT {
     assertTrue(log.contains("Posted"), "the log file is written");
     assertTrue(log.contains("slack.webhooks = [hidden]"), "configuration values are logged, webhooks masked");
     assertFalse(log.contains("secret-"), "a webhook URL appeared in the log");
+  }
+
+  /** Waits until the connector's group has committed the end offset of every partition it reads. */
+  private static void awaitAllCommitted(EmbeddedKafka kafka, Topics topics) {
+    Await.until(BOUND, () -> {
+      try (var admin = kafka.admin()) {
+        var committed = admin.listConsumerGroupOffsets("connect-" + SlackWorker.CONNECTOR_NAME)
+            .partitionsToOffsetAndMetadata().get();
+        var partitions = admin.describeTopics(List.of(topics.budgetAlerts.name(), topics.forecastAlerts.name(),
+            topics.anomalyAlerts.name())).allTopicNames().get().values().stream()
+            .flatMap(d -> d.partitions().stream().map(p -> new org.apache.kafka.common.TopicPartition(d.name(),
+                p.partition())))
+            .collect(java.util.stream.Collectors.toMap(tp -> tp,
+                tp -> org.apache.kafka.clients.admin.OffsetSpec.latest()));
+        var ends = admin.listOffsets(partitions).all().get();
+        return ends.entrySet().stream().allMatch(e -> e.getValue().offset() == 0 || (committed.get(e.getKey()) != null
+            && committed.get(e.getKey()).offset() >= e.getValue().offset()));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      } catch (java.util.concurrent.ExecutionException e) {
+        return false; // the group is not there yet
+      }
+    }, () -> "the connector to commit every alert it read");
   }
 
   private static void assertBlockKitLimits(JsonNode message) {
