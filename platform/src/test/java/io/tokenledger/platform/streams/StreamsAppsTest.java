@@ -1,0 +1,49 @@
+package io.tokenledger.platform.streams;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A restarted instance must come back as the same static member, so that it takes its tasks
+ * back at once instead of after the session timeout (recovery figures in BENCHMARKS.md).
+ */
+class StreamsAppsTest {
+  private static final String INSTANCE_ID = StreamsConfig.mainConsumerPrefix("group.instance.id");
+
+  @TempDir Path one;
+  @TempDir Path other;
+
+  @Test
+  void anInstanceOnTheSameStateDirectoryKeepsItsStaticMemberId() throws Exception {
+    String first = StreamsApps.withStaticMembership(config(one)).getProperty(INSTANCE_ID);
+    String afterRestart = StreamsApps.withStaticMembership(config(one)).getProperty(INSTANCE_ID);
+    String elsewhere = StreamsApps.withStaticMembership(config(other)).getProperty(INSTANCE_ID);
+    assertTrue(first.startsWith("tokenledger-aggregation-"), first);
+    assertEquals(first, afterRestart, "a restart on the same state directory is the same member");
+    assertNotEquals(first, elsewhere, "another state directory is another instance");
+  }
+
+  @Test
+  void anExplicitIdOrTurningItOffIsRespected() throws Exception {
+    Properties explicit = config(one);
+    explicit.put("group.instance.id", "node-7");
+    assertFalse(StreamsApps.withStaticMembership(explicit).containsKey(INSTANCE_ID));
+    Properties off = config(one);
+    off.put(StreamsApps.STATIC_MEMBERSHIP, "false");
+    assertFalse(StreamsApps.withStaticMembership(off).containsKey(INSTANCE_ID));
+  }
+
+  private static Properties config(Path stateDir) {
+    return StreamsApps.baseConfig("tokenledger-aggregation", Map.of(StreamsConfig.STATE_DIR_CONFIG,
+        stateDir.toString()));
+  }
+}
