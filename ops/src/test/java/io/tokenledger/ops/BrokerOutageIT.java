@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tokenledger.aggregation.AggregationApp;
 import io.tokenledger.aggregation.AggregationSettings;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tokenledger.ingest.recorder.EventIds;
 import io.tokenledger.ingest.recorder.Receipt;
 import io.tokenledger.ingest.recorder.UsageRecorder;
@@ -15,11 +16,13 @@ import io.tokenledger.schemas.UsageEvent;
 import io.tokenledger.platform.streams.StreamsApps;
 import io.tokenledger.platform.topics.TopicApplier;
 import io.tokenledger.schemas.topics.Topics;
+import io.tokenledger.testing.Await;
 import io.tokenledger.testing.TopicReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,8 +39,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * No usage is lost when Kafka goes away: events recorded while the broker is down are
- * spooled, survive a restart of the recorder, and reach the aggregates exactly once when the
- * broker is back.
+ * spooled, survive a restart of the recorder, and reach the figures exactly once when the broker
+ * is back. With production grace, replayed events may arrive after their minute went final: the
+ * ledgers still hold every one, and every event is either in a final window or on the late topic.
  */
 class BrokerOutageIT {
   private static final Duration BOUND = Duration.ofSeconds(120);
@@ -54,8 +58,10 @@ class BrokerOutageIT {
     Map<String, Object> config = new HashMap<>();
     config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     config.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory(Path.of("target"), "outage-state").toString());
-    config.put(AggregationSettings.PREFIX + "grace", "10m"); // replayed events are on time
-    config.put(AggregationSettings.PREFIX + "live-emit-interval", "200ms");
+    config.put(AggregationSettings.PREFIX + "live-emit-interval", "200ms"); // production grace (1 min)
+    // One usage partition: the cross-team finals need every partition's progress, and idle ones wait minutes.
+    config.put("tokenledger.topic.usage.partitions", "1");
+    config.put("tokenledger.topic.internal.rollup-partials.partitions", "1");
     Topics topics = Topics.from(config);
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       TopicApplier.apply(admin, topics.all());
@@ -90,15 +96,41 @@ class BrokerOutageIT {
       // 3. Broker back: both spools are replayed (the killed process's by a new recorder) and new events go through.
       broker = DevBroker.start(brokerDir, "127.0.0.1", port, controllerPort);
       UsageRecorder successor = recorder(bootstrap, topics, killedSpool);
-      join(afterRestart);
-      List<CompletableFuture<Receipt>> last = recordAsync(second, 10);
-      join(last);
+      List<Receipt> spooledAfterRestart = join(afterRestart);
+      List<Receipt> lastReceipts = join(recordAsync(second, 10)); // some may still be spooled, then replayed
+      long toReplay = 40 + 15 + java.util.stream.Stream.concat(spooledAfterRestart.stream(), lastReceipts.stream())
+          .filter(r -> r.status() == Receipt.Status.SPOOLED).count();
+      Await.until(BOUND, () -> replayed() == toReplay, () -> "all " + toReplay + " spooled events replayed; "
+          + replayed());
+      // The marker, after every replay: a later event of the same team closes every minute before it
+      // (2.5 minutes on: past the last minute's end plus the 1-minute grace, within the 5-minute clock skew).
+      Instant markerTime = latestEventTime.plus(Duration.ofSeconds(150));
+      assertEquals(Receipt.Status.SENT, second.record(UsageEvent.newBuilder().setEventId("marker")
+          .setEventTime(markerTime).setTeam("support").setWorkflow("marker").setService("support-bot")
+          .setProvider("openai").setModel("gpt-4o").build()).get(60, TimeUnit.SECONDS).status());
 
-      try (TopicReader<String, UsageAggregate> aggregates = new TopicReader<>(bootstrap, topics.teamAggregates1m)) {
-        List<ConsumerRecord<String, UsageAggregate>> read = aggregates.readUntil(BOUND,
-            records -> Ledger.events(records) >= 115, "115 events counted");
-        assertEquals(115, Ledger.events(read), "every event once: none lost, none doubled");
-        assertEquals(115 * Ledger.COST_OF_1000_INPUT_TOKENS_NANO_USD, Ledger.costNanoUsd(read));
+      try (var aggregates = new TopicReader<>(bootstrap, topics.teamAggregates1m);
+          var models = new TopicReader<>(bootstrap, topics.modelAggregates1m);
+          var teamLedger = new TopicReader<>(bootstrap, topics.teamLedger15m);
+          var detailLedger = new TopicReader<>(bootstrap, topics.detailLedger15m);
+          var late = new TopicReader<>(bootstrap, topics.lateUsage)) {
+        Instant markerMinute = markerTime.truncatedTo(ChronoUnit.MINUTES);
+        Instant lastMinute = latestEventTime.truncatedTo(ChronoUnit.MINUTES);
+        // The cross-team final of the last minute with usage comes after everything before it.
+        models.readUntil(BOUND, r -> r.stream().anyMatch(a -> a.value().getIsFinal()
+            && a.value().getWindowStart().equals(lastMinute)), "the final of the last minute with usage");
+        long lateEvents = late.readToEnd(BOUND).size();
+        long inFinalWindows = finalEvents(aggregates.readToEnd(BOUND), markerMinute);
+        assertEquals(115, inFinalWindows + lateEvents, "every event in a final window or late, once: "
+            + inFinalWindows + " + " + lateEvents);
+        assertEquals(115, finalEvents(models.readToEnd(BOUND), markerMinute) + lateEvents, "across teams too");
+        List<ConsumerRecord<String, UsageAggregate>> team = teamLedger.readToEnd(BOUND);
+        assertEquals(116, Ledger.events(team), "the team's ledger: all 115 and the marker");
+        assertEquals(115 * Ledger.COST_OF_1000_INPUT_TOKENS_NANO_USD, Ledger.costNanoUsd(team));
+        List<ConsumerRecord<String, UsageAggregate>> detail = detailLedger.readToEnd(BOUND).stream()
+            .filter(r -> r.key().equals("support|triage|gpt-4o")).toList();
+        assertEquals(115, Ledger.events(detail), "the detail ledger alerting reads: none lost, none doubled");
+        assertEquals(115 * Ledger.COST_OF_1000_INPUT_TOKENS_NANO_USD, Ledger.costNanoUsd(detail));
       }
       second.close();
       successor.close();
@@ -122,22 +154,39 @@ class BrokerOutageIT {
     }
   }
 
-  private static UsageRecorder recorder(String bootstrap, Topics topics, Path spool) {
-    return UsageRecorder.builder(topics.usage)
+  /** Final records of windows before the marker's minute: each window's one final. */
+  private static long finalEvents(List<ConsumerRecord<String, UsageAggregate>> records, Instant markerMinute) {
+    return records.stream().map(ConsumerRecord::value)
+        .filter(a -> a.getIsFinal() && a.getWindowStart().isBefore(markerMinute)).mapToLong(UsageAggregate::getEventCount)
+        .sum();
+  }
+
+  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+  private double replayed() {
+    var counter = meters.find("tokenledger.recorder.events").tag("outcome", "replayed").counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  private UsageRecorder recorder(String bootstrap, Topics topics, Path spool) {
+    return UsageRecorder.builder(topics.usage).meterRegistry(meters)
         .producerConfig(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
             ProducerConfig.MAX_BLOCK_MS_CONFIG, 2_000, ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000,
             ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 5_000))
         .spoolDirectory(spool).closeTimeout(Duration.ofSeconds(5)).closeOnShutdown(false).build();
   }
 
-  private static List<Receipt> recordAll(UsageRecorder recorder, int count) throws Exception {
+  private List<Receipt> recordAll(UsageRecorder recorder, int count) throws Exception {
     return join(recordAsync(recorder, count));
   }
 
-  private static List<CompletableFuture<Receipt>> recordAsync(UsageRecorder recorder, int count) {
+  private Instant latestEventTime = Instant.EPOCH;
+
+  private List<CompletableFuture<Receipt>> recordAsync(UsageRecorder recorder, int count) {
     List<CompletableFuture<Receipt>> receipts = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      receipts.add(recorder.record(UsageEvent.newBuilder().setEventId(EventIds.newId()).setEventTime(Instant.now())
+      latestEventTime = Instant.now();
+      receipts.add(recorder.record(UsageEvent.newBuilder().setEventId(EventIds.newId()).setEventTime(latestEventTime)
           .setTeam("support").setWorkflow("triage").setService("support-bot").setProvider("openai")
           .setModel("gpt-4o").setUncachedInputTokens(1_000).build()));
     }
