@@ -82,7 +82,8 @@ public final class StreamsApps {
    * {@code group.instance.id} is the application id plus an id kept in the state directory. An
    * instance restarted on the same state directory, after a crash or a redeploy, then takes its
    * tasks back at once instead of waiting for the broker to expire the old member (the session
-   * timeout, 45 s by default). A clean close still leaves the group (see {@link #close}).
+   * timeout). A member that does not come back keeps its tasks until its session times out,
+   * set to 10 s here unless configured. A clean close still leaves the group (see {@link #close}).
    */
   public static Properties withStaticMembership(Properties config) throws IOException {
     String key = StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
@@ -104,9 +105,18 @@ public final class StreamsApps {
     Properties withId = new Properties();
     withId.putAll(config);
     withId.put(key, applicationId + "-" + id);
+    // A static member that does not come back keeps its tasks until the session times out: 10 s,
+    // not the consumer's 45 s, bounds how long another instance waits before taking them over.
+    String session = StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG);
+    if (!config.containsKey(session) && !config.containsKey(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG)) {
+      withId.put(session, Integer.toString(STATIC_SESSION_TIMEOUT_MS));
+    }
     log.info("{} joins as static member {}-{} (kept in {})", applicationId, applicationId, id, idFile);
     return withId;
   }
+
+  /** How long a static member that is gone keeps its tasks before the group moves them. */
+  static final int STATIC_SESSION_TIMEOUT_MS = 10_000;
 
   /** Set to false for instances whose state directory does not survive a restart (nothing to come back to). */
   public static final String STATIC_MEMBERSHIP = "tokenledger.static-membership";

@@ -30,6 +30,8 @@ class StreamsAppsTest {
     assertTrue(first.startsWith("tokenledger-aggregation-"), first);
     assertEquals(first, afterRestart, "a restart on the same state directory is the same member");
     assertNotEquals(first, elsewhere, "another state directory is another instance");
+    assertEquals("10000", StreamsApps.withStaticMembership(config(one))
+        .getProperty(StreamsConfig.mainConsumerPrefix("session.timeout.ms")), "a member gone for good is replaced in 10 s");
   }
 
   @Test
