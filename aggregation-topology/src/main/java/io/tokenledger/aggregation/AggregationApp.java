@@ -240,11 +240,11 @@ public final class AggregationApp {
     KafkaStreams streams = new KafkaStreams(buildTopology(topics, AggregationSettings.from(settings)), config);
     if (settings.get(StreamsConfig.APPLICATION_SERVER_CONFIG) == null) {
       log.info("No {} set: usage queries are not served by this instance", StreamsConfig.APPLICATION_SERVER_CONFIG);
-      StreamsApps.runUntilShutdown(streams, APPLICATION_ID);
+      StreamsApps.runUntilShutdown(streams, config);
       return 0;
     }
     try (QueryServer queries = QueryServer.start(streams, QueryServer.advertised(settings))) {
-      StreamsApps.runUntilShutdown(streams, APPLICATION_ID);
+      StreamsApps.runUntilShutdown(streams, config);
     }
     return 0;
   }

@@ -95,7 +95,7 @@ public final class AlertingApp {
       return 2;
     }
     StreamsApps.runUntilShutdown(new KafkaStreams(buildTopology(topics, AlertingSettings.from(settings)), config),
-        APPLICATION_ID);
+        config);
     return 0;
   }
 

@@ -121,12 +121,34 @@ public final class StreamsApps {
   /** Set to false for instances whose state directory does not survive a restart (nothing to come back to). */
   public static final String STATIC_MEMBERSHIP = "tokenledger.static-membership";
 
-  /** Starts the app and blocks until SIGTERM or Ctrl-C, then closes it cleanly. */
-  public static void runUntilShutdown(KafkaStreams streams, String applicationId) throws InterruptedException {
+  /**
+   * Starts the app and blocks until SIGTERM or Ctrl-C, then closes it cleanly and marks the
+   * clean shutdown in the state directory. Without that mark, the last run crashed: under
+   * exactly-once its local state would be found uncheckpointed, opened and wiped store by store,
+   * so it is wiped at once instead (recovery figures in BENCHMARKS.md).
+   */
+  public static void runUntilShutdown(KafkaStreams streams, Properties config)
+      throws InterruptedException, IOException {
+    String applicationId = config.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
+    Path stateDir = Path.of(config.getProperty(StreamsConfig.STATE_DIR_CONFIG));
     CountDownLatch stopped = new CountDownLatch(1);
     replaceFailedThreads(streams, applicationId);
+    Path cleanMark = stateDir.resolve("tokenledger-" + applicationId + ".clean-shutdown");
+    boolean exactlyOnce = config.getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, "").startsWith("exactly_once");
+    if (!Files.deleteIfExists(cleanMark) && exactlyOnce && Files.exists(stateDir.resolve(applicationId))) {
+      // Under exactly-once, state left by a crash is wiped anyway once its stores are opened:
+      // wiping it now saves opening every store first.
+      log.warn("{} did not shut down cleanly last time; its local state is rebuilt from the changelogs", applicationId);
+      streams.cleanUp();
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      close(streams, Duration.ofSeconds(30));
+      if (close(streams, Duration.ofSeconds(30))) {
+        try {
+          Files.writeString(cleanMark, "");
+        } catch (IOException e) {
+          log.warn("Cannot mark the clean shutdown in {}: {}", cleanMark, e.toString());
+        }
+      }
       stopped.countDown();
     }, applicationId + "-shutdown"));
     streams.start();
