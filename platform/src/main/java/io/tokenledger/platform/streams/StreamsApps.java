@@ -59,6 +59,33 @@ public final class StreamsApps {
     return map;
   }
 
+  private static Path cleanShutdownMark(Properties config) {
+    return Path.of(config.getProperty(StreamsConfig.STATE_DIR_CONFIG))
+        .resolve("tokenledger-" + config.getProperty(StreamsConfig.APPLICATION_ID_CONFIG) + ".clean-shutdown");
+  }
+
+  /**
+   * Whether the last run of an exactly-once app left task state without marking a clean
+   * shutdown (it crashed). Takes the mark away: the run about to start must set it again.
+   */
+  static boolean crashedLastTime(Properties config) throws IOException {
+    boolean clean = Files.deleteIfExists(cleanShutdownMark(config));
+    boolean exactlyOnce = config.getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, "").startsWith("exactly_once");
+    Path appDir = Path.of(config.getProperty(StreamsConfig.STATE_DIR_CONFIG))
+        .resolve(config.getProperty(StreamsConfig.APPLICATION_ID_CONFIG));
+    return !clean && exactlyOnce && hasTaskState(appDir);
+  }
+
+  /** Whether an app's state directory holds any task's stores (directories named like 0_1). */
+  private static boolean hasTaskState(Path appDir) throws IOException {
+    if (!Files.isDirectory(appDir)) {
+      return false;
+    }
+    try (var entries = Files.list(appDir)) {
+      return entries.anyMatch(p -> Files.isDirectory(p) && p.getFileName().toString().matches("\\d+_\\d+"));
+    }
+  }
+
   /** Logs and replaces a failed stream thread: exactly-once resumes from the last commit. */
   public static void replaceFailedThreads(KafkaStreams streams, String applicationId) {
     streams.setUncaughtExceptionHandler(e -> {
@@ -130,12 +157,10 @@ public final class StreamsApps {
   public static void runUntilShutdown(KafkaStreams streams, Properties config)
       throws InterruptedException, IOException {
     String applicationId = config.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
-    Path stateDir = Path.of(config.getProperty(StreamsConfig.STATE_DIR_CONFIG));
     CountDownLatch stopped = new CountDownLatch(1);
     replaceFailedThreads(streams, applicationId);
-    Path cleanMark = stateDir.resolve("tokenledger-" + applicationId + ".clean-shutdown");
-    boolean exactlyOnce = config.getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, "").startsWith("exactly_once");
-    if (!Files.deleteIfExists(cleanMark) && exactlyOnce && Files.exists(stateDir.resolve(applicationId))) {
+    Path cleanMark = cleanShutdownMark(config);
+    if (crashedLastTime(config)) {
       // Under exactly-once, state left by a crash is wiped anyway once its stores are opened:
       // wiping it now saves opening every store first.
       log.warn("{} did not shut down cleanly last time; its local state is rebuilt from the changelogs", applicationId);

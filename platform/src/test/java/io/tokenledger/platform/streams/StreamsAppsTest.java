@@ -44,6 +44,22 @@ class StreamsAppsTest {
     assertFalse(StreamsApps.withStaticMembership(off).containsKey(INSTANCE_ID));
   }
 
+  @Test
+  void onlyAnExactlyOnceRunThatLeftTaskStateWithoutACleanMarkCountsAsCrashed() throws Exception {
+    Properties config = config(one);
+    assertFalse(StreamsApps.crashedLastTime(config), "a first start: nothing to wipe");
+    java.nio.file.Files.createDirectories(one.resolve("tokenledger-aggregation"));
+    assertFalse(StreamsApps.crashedLastTime(config), "Kafka Streams made the app directory, no task ran yet");
+    java.nio.file.Files.createDirectories(one.resolve("tokenledger-aggregation").resolve("0_3"));
+    assertTrue(StreamsApps.crashedLastTime(config), "task state and no clean-shutdown mark");
+    java.nio.file.Files.writeString(one.resolve("tokenledger-tokenledger-aggregation.clean-shutdown"), "");
+    assertFalse(StreamsApps.crashedLastTime(config), "marked clean: the state is kept");
+    assertTrue(StreamsApps.crashedLastTime(config), "the mark is taken by the start that read it");
+    Properties atLeastOnce = config(one);
+    atLeastOnce.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+    assertFalse(StreamsApps.crashedLastTime(atLeastOnce), "at-least-once state survives a crash");
+  }
+
   private static Properties config(Path stateDir) {
     return StreamsApps.baseConfig("tokenledger-aggregation", Map.of(StreamsConfig.STATE_DIR_CONFIG,
         stateDir.toString()));
