@@ -1,6 +1,7 @@
 package io.tokenledger.aggregation.query;
 
 import io.tokenledger.aggregation.window.Scope;
+import io.tokenledger.schemas.topics.SeriesKey;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -47,7 +48,7 @@ public enum AggregateView {
 
   /** Team-keyed stores live in the partition of the team (the usage topic's key). */
   String routingKey(String key) {
-    return this == TEAM_WORKFLOW_MODEL ? key.substring(0, Math.max(0, key.indexOf('|'))) : key;
+    return this == TEAM_WORKFLOW_MODEL ? SeriesKey.teamOf(key) : key;
   }
 
   /** Only the finest window keeps current and propagated totals side by side. */

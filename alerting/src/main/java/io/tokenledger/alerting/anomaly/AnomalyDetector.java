@@ -6,6 +6,7 @@ import io.tokenledger.schemas.AnomalyKind;
 import io.tokenledger.schemas.AnomalySeverity;
 import io.tokenledger.schemas.AnomalyStatus;
 import io.tokenledger.schemas.UsageAggregate;
+import io.tokenledger.schemas.topics.SeriesKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -89,7 +90,7 @@ public final class AnomalyDetector implements Processor<String, UsageAggregate, 
       return;
     }
     streamTime = Math.max(streamTime, record.timestamp());
-    String scope = a.getTeam() + "|" + a.getWorkflow() + "|" + a.getModel();
+    String scope = new SeriesKey(a.getTeam(), a.getWorkflow(), a.getModel()).toString();
     noticeNewModel(scope, a, record.timestamp());
     SeriesState s = series.get(scope);
     if (s == null) {
@@ -136,12 +137,12 @@ public final class AnomalyDetector implements Processor<String, UsageAggregate, 
     if (findings.isEmpty()) {
       return;
     }
-    String[] parts = scope.split("\\|", 3);
+    SeriesKey key = SeriesKey.parse(scope);
     for (SeriesDetector.Finding f : findings) {
       AnomalyKind kind = SeriesDetector.KINDS[f.kind()];
       OpenAnomaly o = f.anomaly();
       String anomalyId = scope + "/" + kind + "/" + Instant.ofEpochMilli(o.startedAt);
-      AnomalyAlert.Builder alert = base(scope, parts[0], parts[1], parts[2], anomalyId, kind)
+      AnomalyAlert.Builder alert = base(scope, key.team(), key.workflow(), key.model(), anomalyId, kind)
           .setUnit(unit(f.kind())).setObserved(f.observed()).setExpected(o.expected).setThreshold(o.threshold)
           .setSeverity(severity(f.observed(), o.expected)).setBaselineMinutes(o.baselineMinutes)
           .setStartedAt(Instant.ofEpochMilli(o.startedAt)).setDetectedAt(Instant.ofEpochMilli(o.detectedAt));
@@ -152,7 +153,7 @@ public final class AnomalyDetector implements Processor<String, UsageAggregate, 
             Instant.ofEpochMilli(f.resolvedAt()), f.observed(), unit(f.kind()), o.expected);
       } else {
         alert.setAlertId(anomalyId + "/raised").setStatus(AnomalyStatus.RAISED)
-            .setTopContributors(topContributors(parts[0], f.kind(), s.minute));
+            .setTopContributors(topContributors(key.team(), f.kind(), s.minute));
         log.info("Anomaly raised: {} of {}: {} {} against an expected {} (threshold {}); see the {} runbook.", kind,
             scope, f.observed(), unit(f.kind()), o.expected, o.threshold, kind);
       }
@@ -214,8 +215,8 @@ public final class AnomalyDetector implements Processor<String, UsageAggregate, 
           }
         }
         if (observed > expected) {
-          String[] parts = entry.key.split("\\|", 3);
-          all.add(new AnomalyContributor(parts[1], parts[2], observed, expected));
+          SeriesKey contributor = SeriesKey.parse(entry.key);
+          all.add(new AnomalyContributor(contributor.workflow(), contributor.model(), observed, expected));
         }
       }
     }
