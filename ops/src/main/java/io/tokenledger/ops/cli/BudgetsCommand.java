@@ -75,7 +75,7 @@ public final class BudgetsCommand {
         System.err.println("Budget not set: " + e.getMessage());
         return 2;
       }
-      CompactedTopics.write(kafka.servers(), topics(kafka).budgets, budget.getBudgetId(), budget);
+      CompactedTopics.write(kafka.settings(), topics(kafka).budgets, budget.getBudgetId(), budget);
       System.out.println("Set budget " + describe(budget));
       return 0;
     }
@@ -110,7 +110,7 @@ public final class BudgetsCommand {
 
     @Override
     public Integer call() throws Exception {
-      Map<String, Budget> budgets = CompactedTopics.readLatest(kafka.servers(), topics(kafka).budgets);
+      Map<String, Budget> budgets = CompactedTopics.readLatest(kafka.settings(), topics(kafka).budgets);
       if (budgets.isEmpty()) {
         System.out.println("No budgets. Set one with 'tokenledger budgets set --id ... --team ... --limit-usd ...'.");
       }
@@ -129,11 +129,11 @@ public final class BudgetsCommand {
     @Override
     public Integer call() throws Exception {
       Topics topics = topics(kafka);
-      if (!CompactedTopics.readLatest(kafka.servers(), topics.budgets).containsKey(id)) {
+      if (!CompactedTopics.readLatest(kafka.settings(), topics.budgets).containsKey(id)) {
         System.err.println("No budget with id " + id + "; see 'tokenledger budgets list'.");
         return 1;
       }
-      CompactedTopics.write(kafka.servers(), topics.budgets, id, null);
+      CompactedTopics.write(kafka.settings(), topics.budgets, id, null);
       System.out.println("Deleted budget " + id + ".");
       return 0;
     }

@@ -5,12 +5,12 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tokenledger.ingest.gateway.GatewaySettings;
 import io.tokenledger.ingest.gateway.IngestGateway;
 import io.tokenledger.ingest.gateway.auth.ApiKeyDirectory;
+import io.tokenledger.platform.topics.ClientConfigs;
 import io.tokenledger.schemas.topics.Topics;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -32,13 +32,13 @@ public final class GatewayCommand implements Callable<Integer> {
     Map<String, Object> settings = kafka.settings();
     Topics topics = Topics.from(settings);
     kafka.applyTopics(topics);
-    ApiKeyDirectory keys = new ApiKeyDirectory(kafka.servers(), topics.apiKeys);
+    ApiKeyDirectory keys = new ApiKeyDirectory(settings, topics.apiKeys);
     if (!keys.awaitLoaded(Duration.ofSeconds(60))) {
       System.err.println("Could not read the API keys from " + topics.apiKeys.name() + " within 60 s; is Kafka up?");
       return 1;
     }
     IngestGateway gateway = new IngestGateway(topics.usage,
-        IngestGateway.producer(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.servers()), topics.usage),
+        IngestGateway.producer(ClientConfigs.producer(settings), topics.usage),
         keys, GatewaySettings.from(settings), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start(host, port);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -17,7 +17,7 @@ public final class KeysCommand {
   private static ApiKeyAdmin admin(KafkaOptions kafka) throws Exception {
     Topics topics = Topics.from(kafka.settings());
     kafka.applyTopics(topics);
-    return new ApiKeyAdmin(kafka.servers(), topics.apiKeys);
+    return new ApiKeyAdmin(kafka.settings(), topics.apiKeys);
   }
 
   @Command(name = "create", mixinStandardHelpOptions = true,

@@ -1,7 +1,6 @@
 package io.tokenledger.platform.topics;
 
 import io.tokenledger.schemas.topics.Topic;
-
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,12 +25,18 @@ public final class CompactedTopics {
 
   /** The latest value of every key, tombstoned keys left out, in first-written order. */
   public static <V> Map<String, V> readLatest(String bootstrapServers, Topic<String, V> topic) {
+    return readLatest(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic);
+  }
+
+  /** The same, with a service's client settings (address, security, timeouts). */
+  public static <V> Map<String, V> readLatest(Map<String, ?> settings, Topic<String, V> topic) {
     Map<String, V> latest = new LinkedHashMap<>();
-    try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-        ConsumerConfig.GROUP_ID_CONFIG, "tokenledger-read-" + topic.logicalName() + "-" + UUID.randomUUID(),
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+    Map<String, Object> config = ClientConfigs.consumer(settings);
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.put(ConsumerConfig.GROUP_ID_CONFIG, "tokenledger-read-" + topic.logicalName() + "-" + UUID.randomUUID());
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    Object bootstrapServers = config.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG);
+    try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(config,
         topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
       List<TopicPartition> partitions = consumer.partitionsFor(topic.name(), BOUND).stream()
           .map(p -> new TopicPartition(topic.name(), p.partition())).toList();
@@ -58,9 +63,15 @@ public final class CompactedTopics {
 
   /** Writes one value (null: a tombstone) and waits until Kafka has it (acks=all, idempotent). */
   public static <V> void write(String bootstrapServers, Topic<String, V> topic, String key, V value) throws Exception {
-    try (KafkaProducer<String, V> producer = new KafkaProducer<>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
+    write(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic, key, value);
+  }
+
+  /** The same, with a service's client settings (address, security, timeouts). */
+  public static <V> void write(Map<String, ?> settings, Topic<String, V> topic, String key, V value) throws Exception {
+    Map<String, Object> config = ClientConfigs.producer(settings);
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    try (KafkaProducer<String, V> producer = new KafkaProducer<>(config,
         topic.keySerde().serializer(), topic.valueSerde().serializer())) {
       producer.send(new ProducerRecord<>(topic.name(), key, value)).get(30, TimeUnit.SECONDS);
     }

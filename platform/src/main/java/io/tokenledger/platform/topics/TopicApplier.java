@@ -66,13 +66,7 @@ public final class TopicApplier {
 
   /** An admin client from a service's settings: the Kafka client keys only (address, security, timeouts). */
   public static Admin admin(java.util.Map<String, ?> settings) {
-    java.util.Map<String, Object> config = new java.util.HashMap<>();
-    settings.forEach((key, value) -> {
-      if (org.apache.kafka.clients.admin.AdminClientConfig.configNames().contains(key)) {
-        config.put(key, value);
-      }
-    });
-    return Admin.create(config);
+    return Admin.create(ClientConfigs.admin(settings));
   }
 
   /**

@@ -6,15 +6,21 @@ import io.tokenledger.schemas.topics.Topic;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Creates, lists and revokes API keys on the key topic (what {@code tokenledger keys} runs). */
 public final class ApiKeyAdmin {
-  private final String bootstrapServers;
+  private final Map<String, ?> settings;
   private final Topic<String, ApiKey> topic;
 
   public ApiKeyAdmin(String bootstrapServers, Topic<String, ApiKey> topic) {
-    this.bootstrapServers = bootstrapServers;
+    this(Map.of("bootstrap.servers", bootstrapServers), topic);
+  }
+
+  /** @param settings Kafka client settings: the address, and security where the cluster needs it */
+  public ApiKeyAdmin(Map<String, ?> settings, Topic<String, ApiKey> topic) {
+    this.settings = settings;
     this.topic = topic;
   }
 
@@ -41,10 +47,10 @@ public final class ApiKeyAdmin {
 
   /** Every key, as last written. Secrets are not stored, so none can be shown. */
   public List<ApiKey> list() {
-    return new ArrayList<>(CompactedTopics.readLatest(bootstrapServers, topic).values());
+    return new ArrayList<>(CompactedTopics.readLatest(settings, topic).values());
   }
 
   private void write(ApiKey key) throws Exception {
-    CompactedTopics.write(bootstrapServers, topic, key.getKeyId(), key);
+    CompactedTopics.write(settings, topic, key.getKeyId(), key);
   }
 }

@@ -1,5 +1,6 @@
 package io.tokenledger.ingest.gateway.auth;
 
+import io.tokenledger.platform.topics.ClientConfigs;
 import io.tokenledger.schemas.ApiKey;
 import io.tokenledger.schemas.topics.Topic;
 import java.time.Duration;
@@ -35,10 +36,16 @@ public final class ApiKeyDirectory implements AutoCloseable {
   public record Refused(String reason) implements Identity {}
 
   public ApiKeyDirectory(String bootstrapServers, Topic<String, ApiKey> topic) {
+    this(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic);
+  }
+
+  /** @param settings Kafka client settings: the address, and security where the cluster needs it */
+  public ApiKeyDirectory(Map<String, ?> settings, Topic<String, ApiKey> topic) {
     this.topicName = topic.name();
-    this.consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-        topic.keySerde().deserializer(), topic.valueSerde().deserializer());
+    Map<String, Object> config = ClientConfigs.consumer(settings);
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    this.consumer = new KafkaConsumer<>(config, topic.keySerde().deserializer(), topic.valueSerde().deserializer());
     this.follower = new Thread(this::follow, "tokenledger-apikey-directory");
     this.follower.setDaemon(true);
     this.follower.start();
