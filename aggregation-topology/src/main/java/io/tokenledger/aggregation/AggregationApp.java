@@ -232,7 +232,8 @@ public final class AggregationApp {
     Properties config = StreamsApps.withStaticMembership(config(overrides));
     Map<String, Object> settings = StreamsApps.asMap(config);
     Topics topics = Topics.from(settings);
-    Optional<String> mismatch = TopicApplier.prepare(settings, topics.all(), topics.usage);
+    // The re-route topic must match the usage topic partition for partition (one task reads both).
+    Optional<String> mismatch = TopicApplier.prepare(settings, topics.all(), topics.usage, topics.usageRerouted);
     if (mismatch.isPresent()) {
       log.error("Not starting the aggregation: {}", mismatch.get());
       return 2;

@@ -70,16 +70,22 @@ public final class TopicApplier {
   }
 
   /**
-   * What a service does before it starts: creates the missing topics and checks that the topic
-   * it works out partition ownership from has its declared partition count.
+   * What a service does before it starts: creates the missing topics and checks that the topics
+   * it works out partition ownership from have their declared partition counts.
    *
    * @return the mismatch, when there is one: the service must not start
    */
   public static java.util.Optional<String> prepare(java.util.Map<String, ?> settings, Collection<Topic<?, ?>> topics,
-      Topic<?, ?> partitionsChecked) throws InterruptedException, ExecutionException, TimeoutException {
+      Topic<?, ?>... partitionsChecked) throws InterruptedException, ExecutionException, TimeoutException {
     try (Admin admin = admin(settings)) {
       apply(admin, topics);
-      return partitionMismatch(admin, partitionsChecked);
+      for (Topic<?, ?> topic : partitionsChecked) {
+        java.util.Optional<String> mismatch = partitionMismatch(admin, topic);
+        if (mismatch.isPresent()) {
+          return mismatch;
+        }
+      }
+      return java.util.Optional.empty();
     }
   }
 }
