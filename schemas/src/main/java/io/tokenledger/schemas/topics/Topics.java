@@ -9,7 +9,9 @@ import io.tokenledger.schemas.ForecastAlert;
 import io.tokenledger.schemas.DeadLetter;
 import io.tokenledger.schemas.PriceVersion;
 import io.tokenledger.schemas.UsageAggregate;
+import io.tokenledger.schemas.HumanBaseline;
 import io.tokenledger.schemas.UsageEvent;
+import io.tokenledger.schemas.WorkOutcome;
 import io.tokenledger.schemas.serde.AvroSerdeFactory;
 import java.time.Duration;
 import java.util.List;
@@ -87,6 +89,13 @@ public final class Topics {
    * all of a team's figures. Live updates only. Read by alerting.
    */
   public final Topic<String, UsageAggregate> detailLedger15m;
+  /**
+   * How work items ended. Key: team, with as many partitions as the usage topic and placed as
+   * usage is (murmur2 of the team), so an item's outcome meets its usage in one task.
+   */
+  public final Topic<String, WorkOutcome> workOutcomes;
+  /** Human baselines per workflow (and team) and unit, every version kept. Key: {@code BaselineKeys}. Compacted. */
+  public final Topic<String, HumanBaseline> humanBaselines;
   /** Usage events that arrived after their window closed; still counted in period ledgers. Key: team. */
   public final Topic<String, UsageEvent> lateUsage;
   /** Usage events of a model with no price in force: counted as tokens, not as cost. Key: provider/model. */
@@ -116,6 +125,9 @@ public final class Topics {
     usage = topic("usage", text, avro.serde(UsageEvent.class), TopicSpec.deleteAfter(6, WEEK));
     usageRerouted = new Topic<>("internal.usage-rerouted", name("internal.usage-rerouted"), Serdes.ByteArray(),
         Serdes.ByteArray(), TopicSpec.deleteAfter(usage.spec().partitions(), WEEK));
+    workOutcomes = new Topic<>("outcomes", name("outcomes"), text, avro.serde(WorkOutcome.class),
+        TopicSpec.deleteAfter(usage.spec().partitions(), Duration.ofDays(42)));
+    humanBaselines = topic("baselines", text, avro.serde(HumanBaseline.class), TopicSpec.compacted(1));
     prices = topic("prices", text, avro.serde(PriceVersion.class), TopicSpec.compacted(1));
     budgets = topic("budgets", text, avro.serde(Budget.class), TopicSpec.compacted(1));
     Serde<UsageAggregate> aggregates = avro.serde(UsageAggregate.class);
@@ -159,7 +171,7 @@ public final class Topics {
     return List.of(usage, prices, budgets, teamAggregates1m, teamAggregates1h, teamAggregates1d, detailAggregates1m,
         detailAggregates1h, detailAggregates1d, modelAggregates1m, modelAggregates1h, modelAggregates1d,
         workflowAggregates1m, workflowAggregates1h, workflowAggregates1d, rollupPartials, usageRerouted, teamLedger15m,
-        detailLedger15m, lateUsage, unpricedUsage, deadLetters, budgetAlerts, forecastAlerts, anomalyAlerts, budgetStatus, apiKeys);
+        detailLedger15m, workOutcomes, humanBaselines, lateUsage, unpricedUsage, deadLetters, budgetAlerts, forecastAlerts, anomalyAlerts, budgetStatus, apiKeys);
   }
 
   private <K, V> Topic<K, V> topic(String logical, Serde<K> keys, Serde<V> values, TopicSpec spec) {

@@ -42,26 +42,21 @@ public final class UsageValidator {
    */
   public List<Violation> validate(UsageEvent event, long referenceMillis) {
     List<Violation> violations = validate(event);
-    Instant eventTime = event.getEventTime();
-    if (eventTime != null && eventTime.toEpochMilli() > referenceMillis + maxFutureSkewMillis) {
-      violations.add(new Violation("event_time", eventTime + " is more than " + Duration.ofMillis(maxFutureSkewMillis)
-          + " after " + Instant.ofEpochMilli(referenceMillis) + "; event times must not be in the future (check the clock, "
-          + "or raise " + ValidationSettings.PREFIX + "max-future-skew)"));
-    }
+    FieldRules.futureSkew(violations, event.getEventTime(), referenceMillis, maxFutureSkewMillis);
     return violations;
   }
 
   /** All rules that do not depend on a clock. */
   public List<Violation> validate(UsageEvent event) {
     List<Violation> violations = new ArrayList<>();
-    name(violations, "event_id", event.getEventId(), MAX_ID_LENGTH);
-    name(violations, "team", event.getTeam(), MAX_NAME_LENGTH);
-    name(violations, "workflow", event.getWorkflow(), MAX_NAME_LENGTH);
-    noSeparator(violations, "team", event.getTeam());
-    noSeparator(violations, "workflow", event.getWorkflow());
-    name(violations, "service", event.getService(), MAX_NAME_LENGTH);
-    name(violations, "provider", event.getProvider(), MAX_NAME_LENGTH);
-    name(violations, "model", event.getModel(), MAX_NAME_LENGTH);
+    FieldRules.name(violations, "event_id", event.getEventId(), MAX_ID_LENGTH);
+    FieldRules.name(violations, "team", event.getTeam(), MAX_NAME_LENGTH);
+    FieldRules.name(violations, "workflow", event.getWorkflow(), MAX_NAME_LENGTH);
+    FieldRules.noSeparator(violations, "team", event.getTeam());
+    FieldRules.noSeparator(violations, "workflow", event.getWorkflow());
+    FieldRules.name(violations, "service", event.getService(), MAX_NAME_LENGTH);
+    FieldRules.name(violations, "provider", event.getProvider(), MAX_NAME_LENGTH);
+    FieldRules.name(violations, "model", event.getModel(), MAX_NAME_LENGTH);
     if (event.getEventTime() == null || event.getEventTime().toEpochMilli() <= 0) {
       violations.add(new Violation("event_time", "must be a positive epoch-millisecond UTC time"));
     }
@@ -93,21 +88,6 @@ public final class UsageValidator {
     } else if (value > maxTokensPerBucket) {
       out.add(new Violation(field, "is " + value + ", above the limit of " + maxTokensPerBucket
           + " tokens per event (raise " + ValidationSettings.PREFIX + "max-tokens-per-bucket if real)"));
-    }
-  }
-
-  /** '|' joins team, workflow and model in aggregate keys, so it cannot be part of the first two. */
-  private static void noSeparator(List<Violation> out, String field, String value) {
-    if (value != null && value.indexOf('|') >= 0) {
-      out.add(new Violation(field, "must not contain '|' (it separates the parts of aggregate keys)"));
-    }
-  }
-
-  private static void name(List<Violation> out, String field, String value, int maxLength) {
-    if (value == null || value.isBlank()) {
-      out.add(new Violation(field, "is required and must not be blank"));
-    } else if (value.length() > maxLength) {
-      out.add(new Violation(field, "is " + value.length() + " characters, longer than " + maxLength));
     }
   }
 }

@@ -37,4 +37,8 @@ public record ValidationSettings(long maxTokensPerBucket, Duration maxFutureSkew
   public UsageValidator validator() {
     return new UsageValidator(this);
   }
+
+  public OutcomeValidator outcomeValidator() {
+    return new OutcomeValidator(this);
+  }
 }
