@@ -1,0 +1,175 @@
+package io.tokenledger.ops.cli;
+
+import io.tokenledger.economics.baseline.BaselineRules;
+import io.tokenledger.economics.baseline.HumanCost;
+import io.tokenledger.platform.topics.CompactedTopics;
+import io.tokenledger.schemas.HumanBaseline;
+import io.tokenledger.schemas.money.NanoUsd;
+import io.tokenledger.schemas.topics.BaselineKeys;
+import io.tokenledger.schemas.topics.Topics;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Sets, lists and deletes human baselines (what a unit of work costs when a person does it). */
+@Command(name = "baselines", mixinStandardHelpOptions = true,
+    description = "Manages human baselines: what a unit of a workflow's work costs when a person does it.",
+    subcommands = {BaselinesCommand.Set.class, BaselinesCommand.ListBaselines.class, BaselinesCommand.Delete.class})
+public final class BaselinesCommand {
+  private BaselinesCommand() {}
+
+  private static Topics topics(KafkaOptions kafka) throws Exception {
+    Topics topics = Topics.from(kafka.settings());
+    kafka.applyTopics(topics);
+    return topics;
+  }
+
+  @Command(name = "set", mixinStandardHelpOptions = true,
+      description = {"Adds a baseline version; from its date on it supersedes earlier ones of the same scope.",
+          "Example: baselines set --workflow ticket-triage --unit ticket --minutes-per-unit 12 --hourly-cost-usd 50 "
+              + "--success-rate 95 --effective-from 2026-11-01 --source 'time study Q3'"})
+  static final class Set implements Callable<Integer> {
+    @Mixin KafkaOptions kafka;
+
+    @Option(names = "--workflow", required = true, description = "The workflow whose work this prices.")
+    String workflow;
+
+    @Option(names = "--team", description = "Only this team's items (default: every team).")
+    String team;
+
+    @Option(names = "--unit", required = true, description = "The unit of work, as outcomes name it, e.g. ticket.")
+    String unit;
+
+    @Option(names = "--minutes-per-unit", required = true,
+        description = "A person's time per unit in minutes, exact to the second, e.g. 12 or 2.5.")
+    String minutesPerUnit;
+
+    @Option(names = "--hourly-cost-usd", required = true,
+        description = "Fully loaded cost of a person per HOUR in USD, e.g. 50 (a yearly salary is refused).")
+    String hourlyCostUsd;
+
+    @Option(names = "--success-rate", defaultValue = "100",
+        description = "How often a person's unit succeeds, in percent, e.g. 95 or 97.5 (default 100).")
+    String successRate;
+
+    @Option(names = "--effective-from", required = true,
+        description = "From when it is in force: a date (UTC midnight) such as 2026-11-01, or an ISO instant.")
+    String effectiveFrom;
+
+    @Option(names = "--source", required = true, description = "The evidence: a time study, a report.")
+    String source;
+
+    @Option(names = "--set-by", description = "Who sets it (default: the user running the command).")
+    String setBy;
+
+    @Override
+    public Integer call() throws Exception {
+      HumanBaseline baseline;
+      try {
+        baseline = build();
+      } catch (IllegalArgumentException e) {
+        System.err.println("Baseline not set: " + e.getMessage());
+        return 2;
+      }
+      CompactedTopics.write(kafka.settings(), topics(kafka).humanBaselines, BaselineKeys.of(baseline), baseline);
+      System.out.println("Set baseline " + describe(baseline));
+      return 0;
+    }
+
+    /** Parses the options; the rules themselves are the economics' ({@link BaselineRules}). */
+    HumanBaseline build() {
+      return BaselineRules.checked(HumanBaseline.newBuilder().setWorkflow(workflow).setTeam(team).setOutcomeUnit(unit)
+          .setSecondsPerUnit(exact(minutesPerUnit, 60, "--minutes-per-unit", "a whole number of seconds"))
+          .setLoadedCostNanoUsdPerHour(usd(hourlyCostUsd))
+          .setSuccessRateBasisPoints((int) exact(successRate, 100, "--success-rate", "a whole basis point (0.01%)"))
+          .setEffectiveFrom(instant(effectiveFrom)).setSource(source)
+          .setSetBy(setBy != null ? setBy : System.getProperty("user.name", "unknown"))
+          .setUpdatedAt(Instant.now()).build());
+    }
+
+    /** A decimal times a factor, refused unless the result is a whole number. */
+    private static long exact(String value, int factor, String option, String unitName) {
+      try {
+        return new BigDecimal(value.strip()).multiply(BigDecimal.valueOf(factor))
+            .setScale(0, RoundingMode.UNNECESSARY).longValueExact();
+      } catch (ArithmeticException | NumberFormatException e) {
+        throw new IllegalArgumentException(option + " '" + value + "' is not " + unitName);
+      }
+    }
+
+    private static long usd(String value) {
+      try {
+        return NanoUsd.fromUsd(value.replace("$", "").replace(",", "").strip());
+      } catch (ArithmeticException | NumberFormatException e) {
+        throw new IllegalArgumentException("--hourly-cost-usd must be a decimal amount of USD, not '" + value + "'");
+      }
+    }
+
+    private static Instant instant(String value) {
+      try {
+        return value.contains("T") ? Instant.parse(value) : LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC)
+            .toInstant();
+      } catch (DateTimeParseException e) {
+        throw new IllegalArgumentException("--effective-from must be a date such as 2026-11-01 or an ISO instant, not '"
+            + value + "'");
+      }
+    }
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists every baseline version, oldest first.")
+  static final class ListBaselines implements Callable<Integer> {
+    @Mixin KafkaOptions kafka;
+
+    @Override
+    public Integer call() throws Exception {
+      Map<String, HumanBaseline> baselines = CompactedTopics.readLatest(kafka.settings(), topics(kafka).humanBaselines);
+      if (baselines.isEmpty()) {
+        System.out.println("No baselines. Set one with 'tokenledger baselines set --workflow ... --unit ...'.");
+      }
+      baselines.values().stream().sorted(Comparator.comparing(BaselineKeys::of))
+          .forEach(b -> System.out.println(describe(b)));
+      return 0;
+    }
+  }
+
+  @Command(name = "delete", mixinStandardHelpOptions = true,
+      description = "Deletes one baseline version (a mistake); the other versions stay.")
+  static final class Delete implements Callable<Integer> {
+    @Mixin KafkaOptions kafka;
+
+    @Parameters(paramLabel = "KEY", description = "The version's key, as 'baselines list' shows it.")
+    String key;
+
+    @Override
+    public Integer call() throws Exception {
+      Topics topics = topics(kafka);
+      if (!CompactedTopics.readLatest(kafka.settings(), topics.humanBaselines).containsKey(key)) {
+        System.err.println("No baseline version " + key + "; see 'tokenledger baselines list'.");
+        return 1;
+      }
+      CompactedTopics.write(kafka.settings(), topics.humanBaselines, key, null);
+      System.out.println("Deleted baseline version " + key + ".");
+      return 0;
+    }
+  }
+
+  static String describe(HumanBaseline b) {
+    BigDecimal minutes = BigDecimal.valueOf(b.getSecondsPerUnit()).divide(BigDecimal.valueOf(60), 2, RoundingMode.HALF_EVEN)
+        .stripTrailingZeros();
+    BigDecimal percent = BigDecimal.valueOf(b.getSuccessRateBasisPoints(), 2);
+    return String.format("%s: %s min per %s at %s/h, a person succeeds %s%%: %s per successful %s (set by %s; %s)",
+        BaselineKeys.of(b), minutes.toPlainString(), b.getOutcomeUnit(), NanoUsd.format(b.getLoadedCostNanoUsdPerHour()),
+        percent.toPlainString(), NanoUsd.format(HumanCost.perSuccessfulUnitNanoUsd(b)), b.getOutcomeUnit(),
+        b.getSetBy(), b.getSource());
+  }
+}
