@@ -12,6 +12,8 @@ import io.tokenledger.ingest.spool.FsyncPolicy;
 import io.tokenledger.ingest.spool.Spool;
 import io.tokenledger.ingest.spool.SpoolFullException;
 import io.tokenledger.schemas.UsageEvent;
+import io.tokenledger.schemas.WorkOutcome;
+import io.tokenledger.schemas.WorkOutcomeStatus;
 import io.tokenledger.schemas.topics.Topics;
 import io.tokenledger.testing.Await;
 import io.tokenledger.testing.LogCapture;
@@ -265,6 +267,56 @@ class UsageRecorderTest {
   private double quarantined() {
     var counter = meters.find("tokenledger.recorder.spool.quarantined").counter();
     return counter == null ? 0 : counter.count();
+  }
+
+  /** Outcomes have a lane of their own: keyed by team, spooled and replayed like usage. */
+  @Test
+  void recordsAWorkOutcomeKeyedByTeamAndSpoolsAndReplaysItWhenKafkaFails() throws Exception {
+    MockProducer<String, WorkOutcome> outcomes = new MockProducer<>(false, null,
+        topics.workOutcomes.keySerde().serializer(), topics.workOutcomes.valueSerde().serializer());
+    try (UsageRecorder recorder = recorder(producer).outcomesTopic(topics.workOutcomes).outcomeProducer(outcomes)
+        .build()) {
+      WorkOutcome resolved = outcome("o-1", WorkOutcomeStatus.SUCCEEDED, 1);
+      CompletableFuture<Receipt> first = recorder.recordOutcome(resolved);
+      Await.until(BOUND, () -> outcomes.history().size() == 1, () -> "the outcome to reach its producer");
+      outcomes.completeNext();
+      assertEquals(Receipt.Status.SENT, first.get(10, TimeUnit.SECONDS).status());
+      assertEquals("support", outcomes.history().get(0).key());
+      assertEquals(topics.workOutcomes.name(), outcomes.history().get(0).topic());
+      assertTrue(producer.history().isEmpty(), "nothing went to the usage producer");
+
+      WorkOutcome escalated = outcome("o-2", WorkOutcomeStatus.ESCALATED, 1);
+      CompletableFuture<Receipt> second = recorder.recordOutcome(escalated);
+      Await.until(BOUND, () -> outcomes.history().size() == 2, () -> "the second send");
+      outcomes.errorNext(new TimeoutException("broker unreachable"));
+      assertEquals(Receipt.Status.SPOOLED, second.get(10, TimeUnit.SECONDS).status());
+      Await.until(BOUND, () -> outcomes.history().size() == 3, () -> "the replay of the spooled outcome");
+      assertEquals(escalated, outcomes.history().get(2).value());
+      outcomes.completeNext();
+      assertTrue(Files.isDirectory(spool.resolve("outcomes")), "outcomes spool apart from usage");
+    }
+  }
+
+  @Test
+  void refusesAnInvalidOutcomeNamingTheFieldAndOutcomesWithoutATopic() {
+    try (UsageRecorder recorder = recorder(producer).outcomesTopic(topics.workOutcomes)
+        .outcomeProducer(new MockProducer<>(true, null, topics.workOutcomes.keySerde().serializer(),
+            topics.workOutcomes.valueSerde().serializer())).build()) {
+      InvalidUsageException e = assertThrows(InvalidUsageException.class,
+          () -> recorder.recordOutcome(outcome("o-3", WorkOutcomeStatus.FAILED, 2)));
+      assertTrue(e.getMessage().startsWith("Work outcome o-3 rejected: units_delivered: must be 0 for a FAILED item"),
+          e.getMessage());
+    }
+    try (UsageRecorder usageOnly = recorder(producer).build()) {
+      assertThrows(IllegalStateException.class,
+          () -> usageOnly.recordOutcome(outcome("o-4", WorkOutcomeStatus.SUCCEEDED, 1)));
+    }
+  }
+
+  private static WorkOutcome outcome(String id, WorkOutcomeStatus status, long units) {
+    return WorkOutcome.newBuilder().setOutcomeId(id).setWorkItemId("ticket-42").setTeam("support")
+        .setWorkflow("ticket-triage").setOutcomeUnit("ticket").setStatus(status).setUnitsDelivered(units)
+        .setHumanSeconds(120).setEventTime(Instant.parse("2026-11-01T10:05:00Z")).build();
   }
 
   @Test
