@@ -9,14 +9,10 @@ import io.tokenledger.schemas.HumanBaseline;
 import io.tokenledger.schemas.topics.Topics;
 import io.tokenledger.testing.EmbeddedKafka;
 import io.tokenledger.testing.EmbeddedKafkaExtension;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import picocli.CommandLine;
 
 /** {@code tokenledger baselines set|list|delete} against a real broker, reading the baselines topic back. */
 @ExtendWith(EmbeddedKafkaExtension.class)
@@ -24,10 +20,10 @@ class BaselinesCommandIT {
   @Test
   void keepsEveryVersionExactAndRefusesWhatWouldBeAMistake(EmbeddedKafka kafka) throws Exception {
     String bootstrap = "--bootstrap-servers=" + kafka.bootstrapServers();
-    assertEquals(0, run("baselines", "set", bootstrap, "--workflow", "ticket-triage", "--unit", "ticket",
+    assertEquals(0, Cli.run("baselines", "set", bootstrap, "--workflow", "ticket-triage", "--unit", "ticket",
         "--minutes-per-unit", "12", "--hourly-cost-usd", "50", "--success-rate", "95", "--effective-from",
         "2026-11-01", "--source", "time study Q3", "--set-by", "finance@acme"));
-    assertEquals(0, run("baselines", "set", bootstrap, "--workflow", "ticket-triage", "--unit", "ticket",
+    assertEquals(0, Cli.run("baselines", "set", bootstrap, "--workflow", "ticket-triage", "--unit", "ticket",
         "--minutes-per-unit", "10.5", "--hourly-cost-usd", "$52.25", "--success-rate", "97.5", "--effective-from",
         "2026-11-15", "--source", "time study Q4", "--set-by", "finance@acme"));
 
@@ -40,40 +36,24 @@ class BaselinesCommandIT {
     assertEquals(9_750, november.getSuccessRateBasisPoints());
     assertEquals(Instant.parse("2026-11-15T00:00:00Z"), november.getEffectiveFrom());
 
-    String listed = output("baselines", "list", bootstrap);
+    String listed = Cli.output("baselines", "list", bootstrap);
     assertTrue(listed.contains("ticket-triage|*|ticket@2026-11-01T00:00:00Z: 12 min per ticket at $50.00/h, a person "
         + "succeeds 95.00%: $10.53 per successful ticket (set by finance@acme; time study Q3)"), listed);
 
-    assertEquals(2, run("baselines", "set", bootstrap, "--workflow", "w", "--unit", "ticket", "--minutes-per-unit",
+    assertEquals(2, Cli.run("baselines", "set", bootstrap, "--workflow", "w", "--unit", "ticket", "--minutes-per-unit",
         "12", "--hourly-cost-usd", "104000", "--effective-from", "2026-11-01", "--source", "s"),
         "a yearly salary entered as an hourly cost is refused");
-    assertEquals(2, run("baselines", "set", bootstrap, "--workflow", "w", "--unit", "ticket", "--minutes-per-unit",
+    assertEquals(2, Cli.run("baselines", "set", bootstrap, "--workflow", "w", "--unit", "ticket", "--minutes-per-unit",
         "0.01", "--hourly-cost-usd", "50", "--effective-from", "2026-11-01", "--source", "s"),
         "0.6 s is not a whole number of seconds: refused, not rounded");
-    assertEquals(2, run("baselines", "set", bootstrap, "--workflow", "w", "--unit", "ticket", "--minutes-per-unit",
+    assertEquals(2, Cli.run("baselines", "set", bootstrap, "--workflow", "w", "--unit", "ticket", "--minutes-per-unit",
         "12", "--hourly-cost-usd", "50", "--success-rate", "120", "--effective-from", "2026-11-01", "--source", "s"));
 
-    assertEquals(0, run("baselines", "delete", bootstrap, "ticket-triage|*|ticket@2026-11-01T00:00:00Z"));
-    assertEquals(1, run("baselines", "delete", bootstrap, "ticket-triage|*|ticket@2026-11-01T00:00:00Z"));
+    assertEquals(0, Cli.run("baselines", "delete", bootstrap, "ticket-triage|*|ticket@2026-11-01T00:00:00Z"));
+    assertEquals(1, Cli.run("baselines", "delete", bootstrap, "ticket-triage|*|ticket@2026-11-01T00:00:00Z"));
     Map<String, HumanBaseline> after = CompactedTopics.readLatest(kafka.bootstrapServers(),
         Topics.defaults().humanBaselines);
     assertFalse(after.containsKey("ticket-triage|*|ticket@2026-11-01T00:00:00Z"));
     assertEquals(1, after.size());
-  }
-
-  private static int run(String... args) {
-    return new CommandLine(new Main()).execute(args);
-  }
-
-  private static String output(String... args) {
-    PrintStream original = System.out;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    try {
-      assertEquals(0, run(args));
-    } finally {
-      System.setOut(original);
-    }
-    return captured.toString(StandardCharsets.UTF_8);
   }
 }

@@ -11,14 +11,10 @@ import io.tokenledger.platform.topics.CompactedTopics;
 import io.tokenledger.schemas.topics.Topics;
 import io.tokenledger.testing.EmbeddedKafka;
 import io.tokenledger.testing.EmbeddedKafkaExtension;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import picocli.CommandLine;
 
 /** {@code tokenledger budgets set|list|delete} against a real broker, reading the budgets topic back. */
 @ExtendWith(EmbeddedKafkaExtension.class)
@@ -27,9 +23,9 @@ class BudgetsCommandIT {
   @Test
   void setsListsAndDeletesBudgetsOnTheCompactedTopic(EmbeddedKafka kafka) throws Exception {
     String bootstrap = "--bootstrap-servers=" + kafka.bootstrapServers();
-    assertEquals(0, run("budgets", "set", bootstrap, "--id", "support-monthly", "--team", "support",
+    assertEquals(0, Cli.run("budgets", "set", bootstrap, "--id", "support-monthly", "--team", "support",
         "--limit-usd", "2,500.50", "--timezone", "Europe/Berlin", "--thresholds", "80,50,100", "--hard"));
-    assertEquals(0, run("budgets", "set", bootstrap, "--id", "search-4o-daily", "--team", "search",
+    assertEquals(0, Cli.run("budgets", "set", bootstrap, "--id", "search-4o-daily", "--team", "search",
         "--model", "gpt-4o-2024-08-06", "--limit-tokens", "5000000", "--period", "day"));
 
     Map<String, Budget> stored = CompactedTopics.readLatest(kafka.bootstrapServers(), Topics.defaults().budgets);
@@ -43,36 +39,20 @@ class BudgetsCommandIT {
     assertEquals(5_000_000L, search.getLimitTokens());
     assertEquals(BudgetPeriod.DAY, search.getPeriod());
 
-    String listed = output("budgets", "list", bootstrap);
+    String listed = Cli.output("budgets", "list", bootstrap);
     assertTrue(listed.contains("support-monthly: support, 2500.500000000 USD per month (Europe/Berlin)"), listed);
     assertTrue(listed.contains("search-4o-daily: search / model gpt-4o, 5,000,000 tokens per day"), listed);
 
-    assertEquals(2, run("budgets", "set", bootstrap, "--id", "bad", "--team", "support", "--limit-usd", "10",
+    assertEquals(2, Cli.run("budgets", "set", bootstrap, "--id", "bad", "--team", "support", "--limit-usd", "10",
         "--timezone", "Mars/Olympus"), "an unknown time zone is refused");
-    assertEquals(2, run("budgets", "set", bootstrap, "--id", "bad", "--team", "support"), "a budget needs a limit");
-    assertEquals(2, run("budgets", "set", bootstrap, "--id", "bad", "--team", "support", "--limit-usd", "0.0000000001"),
+    assertEquals(2, Cli.run("budgets", "set", bootstrap, "--id", "bad", "--team", "support"), "a budget needs a limit");
+    assertEquals(2, Cli.run("budgets", "set", bootstrap, "--id", "bad", "--team", "support", "--limit-usd", "0.0000000001"),
         "sub-nano precision is refused, not rounded");
 
-    assertEquals(0, run("budgets", "delete", bootstrap, "support-monthly"));
-    assertEquals(1, run("budgets", "delete", bootstrap, "support-monthly"), "deleting twice says there is none");
+    assertEquals(0, Cli.run("budgets", "delete", bootstrap, "support-monthly"));
+    assertEquals(1, Cli.run("budgets", "delete", bootstrap, "support-monthly"), "deleting twice says there is none");
     Map<String, Budget> after = CompactedTopics.readLatest(kafka.bootstrapServers(), Topics.defaults().budgets);
     assertFalse(after.containsKey("support-monthly"));
     assertEquals(1, after.size());
-  }
-
-  private static int run(String... args) {
-    return new CommandLine(new Main()).execute(args);
-  }
-
-  private static String output(String... args) {
-    PrintStream original = System.out;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    try {
-      assertEquals(0, run(args));
-    } finally {
-      System.setOut(original);
-    }
-    return captured.toString(StandardCharsets.UTF_8);
   }
 }

@@ -28,12 +28,6 @@ import picocli.CommandLine.Parameters;
 public final class BaselinesCommand {
   private BaselinesCommand() {}
 
-  private static Topics topics(KafkaOptions kafka) throws Exception {
-    Topics topics = Topics.from(kafka.settings());
-    kafka.applyTopics(topics);
-    return topics;
-  }
-
   @Command(name = "set", mixinStandardHelpOptions = true,
       description = {"Adds a baseline version; from its date on it supersedes earlier ones of the same scope.",
           "Example: baselines set --workflow ticket-triage --unit ticket --minutes-per-unit 12 --hourly-cost-usd 50 "
@@ -81,7 +75,7 @@ public final class BaselinesCommand {
         System.err.println("Baseline not set: " + e.getMessage());
         return 2;
       }
-      CompactedTopics.write(kafka.settings(), topics(kafka).humanBaselines, BaselineKeys.of(baseline), baseline);
+      CompactedTopics.write(kafka.settings(), kafka.appliedTopics().humanBaselines, BaselineKeys.of(baseline), baseline);
       System.out.println("Set baseline " + describe(baseline));
       return 0;
     }
@@ -132,7 +126,7 @@ public final class BaselinesCommand {
 
     @Override
     public Integer call() throws Exception {
-      Map<String, HumanBaseline> baselines = CompactedTopics.readLatest(kafka.settings(), topics(kafka).humanBaselines);
+      Map<String, HumanBaseline> baselines = CompactedTopics.readLatest(kafka.settings(), kafka.appliedTopics().humanBaselines);
       if (baselines.isEmpty()) {
         System.out.println("No baselines. Set one with 'tokenledger baselines set --workflow ... --unit ...'.");
       }
@@ -152,12 +146,10 @@ public final class BaselinesCommand {
 
     @Override
     public Integer call() throws Exception {
-      Topics topics = topics(kafka);
-      if (!CompactedTopics.readLatest(kafka.settings(), topics.humanBaselines).containsKey(key)) {
+      if (!CompactedTopics.deleteIfPresent(kafka.settings(), kafka.appliedTopics().humanBaselines, key)) {
         System.err.println("No baseline version " + key + "; see 'tokenledger baselines list'.");
         return 1;
       }
-      CompactedTopics.write(kafka.settings(), topics.humanBaselines, key, null);
       System.out.println("Deleted baseline version " + key + ".");
       return 0;
     }

@@ -23,12 +23,6 @@ import picocli.CommandLine.Parameters;
 public final class BudgetsCommand {
   private BudgetsCommand() {}
 
-  private static Topics topics(KafkaOptions kafka) throws Exception {
-    Topics topics = Topics.from(kafka.settings());
-    kafka.applyTopics(topics);
-    return topics;
-  }
-
   @Command(name = "set", mixinStandardHelpOptions = true,
       description = {"Creates or replaces a budget. A change mid-period is evaluated at once against the spend so far.",
           "Example: budgets set --id support-monthly --team support --limit-usd 2500 --timezone Europe/Berlin"})
@@ -75,7 +69,7 @@ public final class BudgetsCommand {
         System.err.println("Budget not set: " + e.getMessage());
         return 2;
       }
-      CompactedTopics.write(kafka.settings(), topics(kafka).budgets, budget.getBudgetId(), budget);
+      CompactedTopics.write(kafka.settings(), kafka.appliedTopics().budgets, budget.getBudgetId(), budget);
       System.out.println("Set budget " + describe(budget));
       return 0;
     }
@@ -110,7 +104,7 @@ public final class BudgetsCommand {
 
     @Override
     public Integer call() throws Exception {
-      Map<String, Budget> budgets = CompactedTopics.readLatest(kafka.settings(), topics(kafka).budgets);
+      Map<String, Budget> budgets = CompactedTopics.readLatest(kafka.settings(), kafka.appliedTopics().budgets);
       if (budgets.isEmpty()) {
         System.out.println("No budgets. Set one with 'tokenledger budgets set --id ... --team ... --limit-usd ...'.");
       }
@@ -128,12 +122,10 @@ public final class BudgetsCommand {
 
     @Override
     public Integer call() throws Exception {
-      Topics topics = topics(kafka);
-      if (!CompactedTopics.readLatest(kafka.settings(), topics.budgets).containsKey(id)) {
+      if (!CompactedTopics.deleteIfPresent(kafka.settings(), kafka.appliedTopics().budgets, id)) {
         System.err.println("No budget with id " + id + "; see 'tokenledger budgets list'.");
         return 1;
       }
-      CompactedTopics.write(kafka.settings(), topics.budgets, id, null);
       System.out.println("Deleted budget " + id + ".");
       return 0;
     }

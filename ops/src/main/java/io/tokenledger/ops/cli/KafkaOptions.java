@@ -24,6 +24,13 @@ public final class KafkaOptions {
   @Option(names = "--config", description = "A properties file: Kafka client/Streams settings and tokenledger.* keys.")
   Path config;
 
+  /** The topic registry from the settings, with the missing topics created (what the table commands need). */
+  public Topics appliedTopics() throws Exception {
+    Topics topics = Topics.from(settings());
+    applyTopics(topics);
+    return topics;
+  }
+
   /** Creates the declared topics that are missing, as every service does at start-up. */
   public List<String> applyTopics(Topics topics) throws Exception {
     try (Admin admin = admin()) {

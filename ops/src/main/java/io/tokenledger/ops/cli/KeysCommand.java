@@ -3,7 +3,6 @@ package io.tokenledger.ops.cli;
 import io.tokenledger.ingest.gateway.auth.ApiKeyAdmin;
 import io.tokenledger.ingest.gateway.auth.ApiKeyTokens;
 import io.tokenledger.schemas.ApiKey;
-import io.tokenledger.schemas.topics.Topics;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,9 +14,7 @@ import picocli.CommandLine.Parameters;
 public final class KeysCommand {
 
   private static ApiKeyAdmin admin(KafkaOptions kafka) throws Exception {
-    Topics topics = Topics.from(kafka.settings());
-    kafka.applyTopics(topics);
-    return new ApiKeyAdmin(kafka.settings(), topics.apiKeys);
+    return new ApiKeyAdmin(kafka.settings(), kafka.appliedTopics().apiKeys);
   }
 
   @Command(name = "create", mixinStandardHelpOptions = true,

@@ -76,4 +76,13 @@ public final class CompactedTopics {
       producer.send(new ProducerRecord<>(topic.name(), key, value)).get(30, TimeUnit.SECONDS);
     }
   }
+
+  /** Writes a tombstone for a key that has a value; false, writing nothing, when it has none. */
+  public static boolean deleteIfPresent(Map<String, ?> settings, Topic<String, ?> topic, String key) throws Exception {
+    if (!readLatest(settings, topic).containsKey(key)) {
+      return false;
+    }
+    write(settings, topic, key, null);
+    return true;
+  }
 }

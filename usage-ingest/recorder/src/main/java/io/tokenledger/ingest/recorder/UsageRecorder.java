@@ -58,7 +58,7 @@ public final class UsageRecorder implements AutoCloseable {
       OutcomeValidator rules = b.validation.outcomeValidator();
       this.outcomes = new RecordLane<>(new RecordLane.Kind<>("work outcome", WorkOutcome::getOutcomeId,
           WorkOutcome::getTeam, rules::validate), b.outcomesTopic, b.outcomeProducer != null ? b.outcomeProducer
-          : new KafkaProducer<>(reliable(b.producerConfig), b.outcomesTopic.keySerde().serializer(),
+          : new KafkaProducer<>(outcomeProducerConfig(b.producerConfig), b.outcomesTopic.keySerde().serializer(),
               b.outcomesTopic.valueSerde().serializer()), b.outcomeSpoolDirectory, b.spoolMaxBytes,
           b.spoolSegmentBytes, b.fsync, b.queueCapacity, b.meterRegistry, b.closeTimeout, "outcome");
     }
@@ -104,6 +104,13 @@ public final class UsageRecorder implements AutoCloseable {
    */
   public CompletableFuture<Receipt> record(UsageEvent event) {
     return usage.record(event);
+  }
+
+  /** The usage producer's settings, under a client id of its own (two producers, one process). */
+  private static Map<String, Object> outcomeProducerConfig(Map<String, Object> producerConfig) {
+    Map<String, Object> config = reliable(producerConfig);
+    config.put(ProducerConfig.CLIENT_ID_CONFIG, config.get(ProducerConfig.CLIENT_ID_CONFIG) + "-outcomes");
+    return config;
   }
 
   /**

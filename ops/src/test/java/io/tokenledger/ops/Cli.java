@@ -1,0 +1,31 @@
+package io.tokenledger.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
+
+/** Runs the {@code tokenledger} command in the test's JVM, as a user would type it. */
+final class Cli {
+  private Cli() {}
+
+  /** The command's exit code. */
+  static int run(String... args) {
+    return new CommandLine(new Main()).execute(args);
+  }
+
+  /** What a successful command printed. */
+  static String output(String... args) {
+    PrintStream original = System.out;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      assertEquals(0, run(args));
+    } finally {
+      System.setOut(original);
+    }
+    return captured.toString(StandardCharsets.UTF_8);
+  }
+}
