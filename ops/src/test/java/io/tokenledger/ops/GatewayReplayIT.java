@@ -92,8 +92,7 @@ class GatewayReplayIT {
   }
 
   private static IngestGateway gateway(EmbeddedKafka kafka, Topics topics, ApiKeyDirectory keys) {
-    return new IngestGateway(topics.usage,
-        IngestGateway.producer(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), topics.usage),
+    return IngestGateway.connected(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), topics,
         keys, GatewaySettings.defaults(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start("127.0.0.1", 0);
   }
 

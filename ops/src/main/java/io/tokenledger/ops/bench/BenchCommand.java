@@ -162,9 +162,8 @@ public final class BenchCommand {
         }
         String token = new ApiKeyAdmin(bootstrap, topics.apiKeys).create("support", "benchmark").token();
         try (ApiKeyDirectory keys = new ApiKeyDirectory(bootstrap, topics.apiKeys);
-             IngestGateway gateway = new IngestGateway(topics.usage,
-                 IngestGateway.producer(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), topics.usage),
-                 keys, GatewaySettings.defaults(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
+             IngestGateway gateway = IngestGateway.connected(
+                 Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), topics, keys, GatewaySettings.defaults(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
                  .start("127.0.0.1", 0)) {
           keys.awaitLoaded(Duration.ofSeconds(30));
           String url = "http://127.0.0.1:" + gateway.port() + "/v1/usage";

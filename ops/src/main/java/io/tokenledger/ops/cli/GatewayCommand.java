@@ -37,15 +37,14 @@ public final class GatewayCommand implements Callable<Integer> {
       System.err.println("Could not read the API keys from " + topics.apiKeys.name() + " within 60 s; is Kafka up?");
       return 1;
     }
-    IngestGateway gateway = new IngestGateway(topics.usage,
-        IngestGateway.producer(ClientConfigs.producer(settings), topics.usage),
+    IngestGateway gateway = IngestGateway.connected(ClientConfigs.producer(settings), topics,
         keys, GatewaySettings.from(settings), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start(host, port);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       gateway.close();
       stopped.countDown();
     }, "gateway-stop"));
-    System.out.println("Ingest gateway on http://" + host + ":" + gateway.port() + "/v1/usage (Ctrl-C to stop)");
+    System.out.println("Ingest gateway on http://" + host + ":" + gateway.port() + "/v1/usage and /v1/outcomes (Ctrl-C to stop)");
     stopped.await();
     return 0;
   }

@@ -10,10 +10,15 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tokenledger.ingest.gateway.auth.ApiKeyDirectory;
 import io.tokenledger.ingest.gateway.request.FieldError;
+import io.tokenledger.ingest.gateway.request.OutcomeRequestParser;
+import io.tokenledger.ingest.gateway.request.Parsed;
 import io.tokenledger.ingest.gateway.request.UsageRequestParser;
 import io.tokenledger.ingest.recorder.UsageRecorder;
 import io.tokenledger.schemas.UsageEvent;
+import io.tokenledger.schemas.WorkOutcome;
 import io.tokenledger.schemas.topics.Topic;
+import io.tokenledger.schemas.topics.Topics;
+import io.tokenledger.schemas.validation.OutcomeValidator;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,6 +27,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -40,6 +47,9 @@ import org.slf4j.LoggerFactory;
  *       events wait for Kafka; 503 when Kafka does not acknowledge in time. A request is all
  *       or nothing for validation; after a 429/503 the client resends the same event ids,
  *       which the topology counts once.
+ *   <li>{@code POST /v1/outcomes}: how work items ended (one outcome, an array or
+ *       {@code {"outcomes": [...]}}), with the same keys, team rule and answers; person-time as
+ *       {@code human_seconds} or an exact decimal {@code human_minutes}.
  *   <li>{@code GET /healthz}, {@code GET /metrics} (Prometheus).
  * </ul>
  * No local spool: a 202 must mean Kafka has it, and the client keeps what was not accepted.
@@ -48,11 +58,10 @@ public final class IngestGateway implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(IngestGateway.class);
   private static final String JSON = "application/json";
 
-  private final Topic<String, UsageEvent> topic;
-  private final Producer<String, UsageEvent> producer;
+  private final Lane<UsageEvent> usage;
+  private final Lane<WorkOutcome> outcomes;
   private final ApiKeyDirectory keys;
   private final GatewaySettings settings;
-  private final UsageRequestParser parser;
   private final PrometheusMeterRegistry meters;
   private final Semaphore inFlight;
   private final ObjectMapper json = new ObjectMapper();
@@ -63,28 +72,61 @@ public final class IngestGateway implements AutoCloseable {
   private final Timer requestLatency;
   private final Javalin app;
 
-  public IngestGateway(Topic<String, UsageEvent> topic, Producer<String, UsageEvent> producer, ApiKeyDirectory keys,
+  /**
+   * Where one kind of record goes and how it is read: the topic, the producer, the parser and
+   * the record's team and id. Both endpoints share every other rule.
+   */
+  public record Lane<V>(Topic<String, V> topic, Producer<String, V> producer, String noun, String batch, String idField,
+      BiFunction<byte[], String, Parsed<V>> parser, Function<V, String> team, Function<V, String> id) {}
+
+  /** The usage lane: {@code POST /v1/usage} onto the usage topic. */
+  public static Lane<UsageEvent> usageLane(Topic<String, UsageEvent> topic, Producer<String, UsageEvent> producer,
+      GatewaySettings settings) {
+    UsageRequestParser parser = new UsageRequestParser(settings.validation().validator(),
+        settings.maxEventsPerRequest());
+    return new Lane<>(topic, producer, "usage", "events", "event_id", parser::parse, UsageEvent::getTeam,
+        UsageEvent::getEventId);
+  }
+
+  /** The outcome lane: {@code POST /v1/outcomes} onto the outcomes topic. */
+  public static Lane<WorkOutcome> outcomeLane(Topic<String, WorkOutcome> topic,
+      Producer<String, WorkOutcome> producer, GatewaySettings settings) {
+    OutcomeRequestParser parser = new OutcomeRequestParser(new OutcomeValidator(settings.validation()),
+        settings.maxEventsPerRequest());
+    return new Lane<>(topic, producer, "outcomes", "outcomes", "outcome_id", parser::parse, WorkOutcome::getTeam,
+        WorkOutcome::getOutcomeId);
+  }
+
+  /** A gateway writing to the configured usage and outcomes topics, each through a producer of its own. */
+  public static IngestGateway connected(Map<String, Object> producerConfig, Topics topics, ApiKeyDirectory keys,
       GatewaySettings settings, PrometheusMeterRegistry meters) {
-    this.topic = topic;
-    this.producer = producer;
+    return new IngestGateway(usageLane(topics.usage, producer(producerConfig, topics.usage), settings),
+        outcomeLane(topics.workOutcomes, producer(producerConfig, topics.workOutcomes), settings), keys, settings,
+        meters);
+  }
+
+  public IngestGateway(Lane<UsageEvent> usage, Lane<WorkOutcome> outcomes, ApiKeyDirectory keys,
+      GatewaySettings settings, PrometheusMeterRegistry meters) {
+    this.usage = usage;
+    this.outcomes = outcomes;
     this.keys = keys;
     this.settings = settings;
-    this.parser = new UsageRequestParser(settings.validation().validator(), settings.maxEventsPerRequest());
     this.meters = meters;
     this.inFlight = new Semaphore(settings.maxInFlightEvents());
     for (int status : new int[] {202, 400, 401, 403, 413, 429, 503}) {
       responses.put(status, Counter.builder("tokenledger.gateway.responses").tag("status", Integer.toString(status))
-          .description("POST /v1/usage answers by status").register(meters));
+          .description("POST /v1/usage and /v1/outcomes answers by status").register(meters));
     }
     this.acceptedEvents = Counter.builder("tokenledger.gateway.events.accepted")
-        .description("Events acknowledged by Kafka and answered 202").register(meters);
+        .description("Usage events and outcomes acknowledged by Kafka and answered 202").register(meters);
     this.requestLatency = Timer.builder("tokenledger.gateway.request.latency").publishPercentiles(0.5, 0.99)
-        .description("POST /v1/usage, from request to answer").register(meters);
+        .description("POST /v1/usage and /v1/outcomes, from request to answer").register(meters);
     this.app = Javalin.create(config -> {
       config.showJavalinBanner = false;
       config.http.maxRequestSize = settings.maxBodyBytes();
     });
-    app.post("/v1/usage", this::ingest);
+    app.post("/v1/usage", ctx -> ingest(ctx, usage));
+    app.post("/v1/outcomes", ctx -> ingest(ctx, outcomes));
     app.get("/healthz", this::health);
     app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(meters.scrape()));
   }
@@ -93,9 +135,9 @@ public final class IngestGateway implements AutoCloseable {
    * The producer the gateway should use: the recorder's reliable settings (idempotent,
    * acks=all), with a shorter linger and a delivery timeout within the ack timeout.
    */
-  public static Producer<String, UsageEvent> producer(Map<String, Object> config, Topic<String, UsageEvent> topic) {
+  public static <V> Producer<String, V> producer(Map<String, Object> config, Topic<String, V> topic) {
     Map<String, Object> gateway = new HashMap<>(config);
-    gateway.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "tokenledger-ingest-gateway");
+    gateway.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "tokenledger-ingest-gateway-" + topic.logicalName());
     gateway.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 2);
     gateway.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
     gateway.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 14_000);
@@ -105,7 +147,8 @@ public final class IngestGateway implements AutoCloseable {
 
   public IngestGateway start(String host, int port) {
     app.start(host, port);
-    log.info("Ingest gateway listening on {}:{}, writing to {}", host, app.port(), topic.name());
+    log.info("Ingest gateway listening on {}:{}, writing to {} and {}", host, app.port(), usage.topic().name(),
+        outcomes.topic().name());
     return this;
   }
 
@@ -113,7 +156,7 @@ public final class IngestGateway implements AutoCloseable {
     return app.port();
   }
 
-  private void ingest(Context ctx) {
+  private <V> void ingest(Context ctx, Lane<V> lane) {
     long start = System.nanoTime();
     ApiKeyDirectory.Identity identity = keys.identify(ctx.header("Authorization"));
     if (identity instanceof ApiKeyDirectory.Refused refused) {
@@ -132,52 +175,54 @@ public final class IngestGateway implements AutoCloseable {
       answer(ctx, 413, error("body_too_large", "send at most " + settings.maxBodyBytes() + " bytes per request"), start);
       return;
     }
-    UsageRequestParser.Parsed parsed = parser.parse(body, caller.team());
+    Parsed<V> parsed = lane.parser().apply(body, caller.team());
     if (!parsed.errors().isEmpty()) {
       answer(ctx, 400, invalid(parsed.errors()), start);
       return;
     }
-    List<UsageEvent> events = parsed.events();
+    List<V> events = parsed.records();
     for (int i = 0; i < events.size(); i++) {
-      if (!events.get(i).getTeam().equals(caller.team())) {
-        answer(ctx, 403, error("forbidden", "API key " + caller.keyId() + " may only write usage for team '"
-            + caller.team() + "'; event " + i + " (" + events.get(i).getEventId() + ") is for team '"
-            + events.get(i).getTeam() + "'. Nothing was accepted."), start);
+      String team = lane.team().apply(events.get(i));
+      if (!team.equals(caller.team())) {
+        answer(ctx, 403, error("forbidden", "API key " + caller.keyId() + " may only write " + lane.noun()
+            + " for team '" + caller.team() + "'; record " + i + " (" + lane.id().apply(events.get(i))
+            + ") is for team '" + team + "'. Nothing was accepted."), start);
         return;
       }
     }
     if (!inFlight.tryAcquire(events.size())) {
       ctx.header("Retry-After", Long.toString(settings.retryAfter().toSeconds()));
-      answer(ctx, 429, error("overloaded", "too many events are waiting for Kafka; retry after "
-          + settings.retryAfter().toSeconds() + " s with the same event ids"), start);
+      answer(ctx, 429, error("overloaded", "too many records are waiting for Kafka; retry after "
+          + settings.retryAfter().toSeconds() + " s with the same " + lane.idField().replace('_', ' ') + "s"), start);
       return;
     }
-    ctx.future(() -> send(events).orTimeout(settings.ackTimeout().toMillis(), TimeUnit.MILLISECONDS)
+    ctx.future(() -> send(lane, events).orTimeout(settings.ackTimeout().toMillis(), TimeUnit.MILLISECONDS)
         .handle((metadata, failure) -> {
           inFlight.release(events.size());
           if (failure == null) {
             lastSuccessNanos.set(System.nanoTime());
             acceptedEvents.increment(events.size());
-            answer(ctx, 202, accepted(events, metadata), start);
+            answer(ctx, 202, accepted(lane, events, metadata), start);
           } else {
             lastFailureNanos.set(System.nanoTime());
-            log.warn("Kafka did not acknowledge {} usage events of team {} within {}: {}", events.size(),
-                caller.team(), settings.ackTimeout(), failure.toString());
+            log.warn("Kafka did not acknowledge {} {} records of team {} on {} within {}: {}", events.size(),
+                lane.noun(), caller.team(), lane.topic().name(), settings.ackTimeout(), failure.toString());
             ctx.header("Retry-After", Long.toString(settings.retryAfter().toSeconds()));
-            answer(ctx, 503, error("kafka_unavailable", "Kafka did not acknowledge the events in time; nothing "
-                + "is lost by resending the same request (same event ids) after "
+            answer(ctx, 503, error("kafka_unavailable", "Kafka did not acknowledge the records in time; nothing "
+                + "is lost by resending the same request (same " + lane.idField().replace('_', ' ') + "s) after "
                 + settings.retryAfter().toSeconds() + " s"), start);
           }
           return null;
         }));
   }
 
-  private CompletableFuture<List<RecordMetadata>> send(List<UsageEvent> events) {
+  private static <V> CompletableFuture<List<RecordMetadata>> send(Lane<V> lane, List<V> events) {
     List<CompletableFuture<RecordMetadata>> acks = new ArrayList<>(events.size());
-    for (UsageEvent event : events) {
+    for (V event : events) {
       CompletableFuture<RecordMetadata> ack = new CompletableFuture<>();
       try {
-        producer.send(new ProducerRecord<>(topic.name(), event.getTeam(), event), (metadata, error) -> {
+        lane.producer().send(new ProducerRecord<>(lane.topic().name(), lane.team().apply(event), event),
+            (metadata, error) -> {
               if (error == null) {
                 ack.complete(metadata);
               } else {
@@ -226,11 +271,11 @@ public final class IngestGateway implements AutoCloseable {
     return body;
   }
 
-  private ObjectNode accepted(List<UsageEvent> events, List<RecordMetadata> metadata) {
+  private <V> ObjectNode accepted(Lane<V> lane, List<V> events, List<RecordMetadata> metadata) {
     ObjectNode body = json.createObjectNode().put("accepted", events.size());
-    ArrayNode list = body.putArray("events");
+    ArrayNode list = body.putArray(lane.batch());
     for (int i = 0; i < events.size(); i++) {
-      list.addObject().put("event_id", events.get(i).getEventId())
+      list.addObject().put(lane.idField(), lane.id().apply(events.get(i)))
           .put("partition", metadata.get(i).partition()).put("offset", metadata.get(i).offset());
     }
     return body;
@@ -239,7 +284,8 @@ public final class IngestGateway implements AutoCloseable {
   @Override
   public void close() {
     app.stop();
-    producer.close();
+    usage.producer().close();
+    outcomes.producer().close();
     meters.close();
   }
 }

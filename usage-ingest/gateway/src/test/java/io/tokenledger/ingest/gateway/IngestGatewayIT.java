@@ -11,6 +11,7 @@ import io.tokenledger.schemas.validation.ValidationSettings;
 import io.tokenledger.ingest.gateway.auth.ApiKeyAdmin;
 import io.tokenledger.ingest.gateway.auth.ApiKeyDirectory;
 import io.tokenledger.schemas.UsageEvent;
+import io.tokenledger.schemas.WorkOutcome;
 import io.tokenledger.platform.topics.TopicApplier;
 import io.tokenledger.schemas.topics.Topics;
 import io.tokenledger.testing.Await;
@@ -63,8 +64,7 @@ class IngestGatewayIT {
     assertTrue(admin.revoke(revoked.keyId()));
     keys = new ApiKeyDirectory(bootstrap, topics.apiKeys);
     assertTrue(keys.awaitLoaded(BOUND));
-    gateway = new IngestGateway(topics.usage,
-        IngestGateway.producer(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), topics.usage), keys,
+    gateway = IngestGateway.connected(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), topics, keys,
         new GatewaySettings(4_096, 100, 1_000, Duration.ofSeconds(15), Duration.ofSeconds(2),
             ValidationSettings.defaults()),
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start("127.0.0.1", 0);
@@ -82,7 +82,7 @@ class IngestGatewayIT {
         {"event_id": "gw-single-1", "event_time": "2026-11-20T10:15:30Z", "workflow": "ticket-triage",
          "service": "support-bot", "provider": "openai", "model": "gpt-4o", "uncached_input_tokens": 120,
          "cache_read_tokens": 1000, "output_tokens": 80, "outcome_unit": "ticket", "outcome_units": 1,
-         "attributes": {"region": "eu"}}""");
+         "work_item_id": "ticket-77", "attributes": {"region": "eu"}}""");
 
     assertEquals(202, response.statusCode(), response.body());
     JsonNode body = JSON.readTree(response.body());
@@ -96,6 +96,7 @@ class IngestGatewayIT {
     assertEquals(80, stored.getOutputTokens());
     assertEquals(java.time.Instant.parse("2026-11-20T10:15:30Z"), stored.getEventTime());
     assertEquals("eu", stored.getAttributes().get("region"));
+    assertEquals("ticket-77", stored.getWorkItemId());
   }
 
   @Test
@@ -200,9 +201,12 @@ class IngestGatewayIT {
     Topics own = Topics.defaults();
     MockProducer<String, UsageEvent> stalled = new MockProducer<>(false, null, own.usage.keySerde().serializer(),
         own.usage.valueSerde().serializer());
-    try (IngestGateway small = new IngestGateway(own.usage, stalled, keys,
-        new GatewaySettings(4_096, 100, 2, Duration.ofSeconds(30), Duration.ofSeconds(3),
-            ValidationSettings.defaults()),
+    GatewaySettings limits = new GatewaySettings(4_096, 100, 2, Duration.ofSeconds(30), Duration.ofSeconds(3),
+        ValidationSettings.defaults());
+    MockProducer<String, WorkOutcome> unused = new MockProducer<>(false, null, own.workOutcomes.keySerde().serializer(),
+        own.workOutcomes.valueSerde().serializer());
+    try (IngestGateway small = new IngestGateway(IngestGateway.usageLane(own.usage, stalled, limits),
+        IngestGateway.outcomeLane(own.workOutcomes, unused, limits), keys, limits,
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start("127.0.0.1", 0)) {
       String two = """
           [{"event_id": "load-1", "event_time": 1795000000000, "workflow": "w", "service": "s", "provider": "p",
@@ -226,6 +230,55 @@ class IngestGatewayIT {
     }
   }
 
+  @Test
+  void acceptsOutcomesWithExactPersonTimeAndTheSameKeyAndFieldRules() throws Exception {
+    HttpResponse<String> accepted = post("/v1/outcomes", supportKey, """
+        {"outcomes": [
+          {"outcome_id": "gw-out-1", "work_item_id": "ticket-881", "event_time": "2026-11-20T12:00:00Z",
+           "workflow": "ticket-triage", "outcome_unit": "ticket", "status": "ESCALATED", "units_delivered": 1,
+           "human_minutes": 12.1, "quality_score_percent": 80, "attributes": {"reason": "refund"}},
+          {"outcome_id": "gw-out-2", "work_item_id": "ticket-882", "event_time": 1795000000000,
+           "workflow": "ticket-triage", "outcome_unit": "ticket", "status": "SUCCEEDED", "units_delivered": 1,
+           "human_seconds": 30}
+        ]}""");
+    assertEquals(202, accepted.statusCode(), accepted.body());
+    assertEquals("gw-out-1", JSON.readTree(accepted.body()).get("outcomes").get(0).get("outcome_id").asText());
+    Map<String, WorkOutcome> stored;
+    try (TopicReader<String, WorkOutcome> reader = new TopicReader<>(bootstrap, topics.workOutcomes)) {
+      stored = reader.readUntil(BOUND, r -> r.stream().anyMatch(o -> o.value().getOutcomeId().equals("gw-out-2")),
+          "outcome gw-out-2").stream().collect(Collectors.toMap(r -> r.value().getOutcomeId(), r -> r.value()));
+    }
+    WorkOutcome escalated = stored.get("gw-out-1");
+    assertEquals("support", escalated.getTeam(), "the key's team when the outcome names none");
+    assertEquals(726, escalated.getHumanSeconds(), "12.1 minutes, exactly");
+    assertEquals(io.tokenledger.schemas.WorkOutcomeStatus.ESCALATED, escalated.getStatus());
+    assertEquals(80, escalated.getQualityScorePercent());
+    assertEquals(30, stored.get("gw-out-2").getHumanSeconds());
+
+    HttpResponse<String> invalid = post("/v1/outcomes", supportKey, """
+        [{"outcome_id": "gw-bad-1", "event_time": 1795000000000, "workflow": "w", "outcome_unit": "ticket",
+          "status": "DONE"},
+         {"outcome_id": "gw-bad-2", "work_item_id": "i", "event_time": 1795000000000, "workflow": "w",
+          "outcome_unit": "ticket", "status": "SUCCEEDED", "units_delivered": 1, "human_minutes": 0.01},
+         {"event_id": "gw-bad-3", "outcome_id": "gw-bad-3", "work_item_id": "i", "event_time": 1795000000000,
+          "workflow": "w", "outcome_unit": "ticket", "status": "SUCCEEDED", "units_delivered": 0}]""");
+    assertEquals(400, invalid.statusCode(), invalid.body());
+    Map<String, String> problems = errors(invalid);
+    assertTrue(problems.containsKey("0:work_item_id"), problems.toString());
+    assertTrue(problems.get("0:status").contains("SUCCEEDED"), problems.toString());
+    assertTrue(problems.get("1:human_minutes").contains("0.6"), problems.toString());
+    assertTrue(problems.get("2:event_id").contains("outcome_id"), problems.toString());
+    assertEquals(4, problems.size(), "gw-bad-3's units are checked once its shape is right: " + problems);
+
+    String other = """
+        {"outcome_id": "gw-other", "work_item_id": "i", "team": "finance", "event_time": 1795000000000,
+         "workflow": "w", "outcome_unit": "ticket", "status": "FAILED"}""";
+    HttpResponse<String> forbidden = post("/v1/outcomes", supportKey, other);
+    assertEquals(403, forbidden.statusCode(), forbidden.body());
+    assertTrue(forbidden.body().contains("may only write outcomes for team 'support'"), forbidden.body());
+    assertEquals(401, post("/v1/outcomes", revokedKey, other).statusCode());
+  }
+
   private static List<Long> buckets(UsageEvent e) {
     return List.of(e.getUncachedInputTokens(), e.getCacheReadTokens(), e.getCacheWriteTokens(), e.getOutputTokens(),
         e.getReasoningTokens());
@@ -247,11 +300,19 @@ class IngestGatewayIT {
   }
 
   private static HttpResponse<String> post(String key, String body) throws Exception {
-    return HTTP.send(request(gateway.port(), key, body), HttpResponse.BodyHandlers.ofString());
+    return post("/v1/usage", key, body);
+  }
+
+  private static HttpResponse<String> post(String path, String key, String body) throws Exception {
+    return HTTP.send(request(gateway.port(), path, key, body), HttpResponse.BodyHandlers.ofString());
   }
 
   private static HttpRequest request(int port, String key, String body) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/usage"))
+    return request(port, "/v1/usage", key, body);
+  }
+
+  private static HttpRequest request(int port, String path, String key, String body) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
     if (key != null) {
       request.header("Authorization", "Bearer " + key);

@@ -1,6 +1,5 @@
 package io.tokenledger.ingest.gateway.request;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tokenledger.ingest.normalize.AnthropicUsage;
@@ -12,11 +11,7 @@ import io.tokenledger.ingest.normalize.UsageShapeException;
 import io.tokenledger.schemas.UsageEvent;
 import io.tokenledger.schemas.validation.UsageValidator;
 import io.tokenledger.schemas.validation.Violation;
-import java.io.IOException;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +30,7 @@ public final class UsageRequestParser {
   private static final Set<String> FIELDS = Set.of("event_id", "event_time", "team", "workflow", "service",
       "user_id", "agent_id", "provider", "model", "uncached_input_tokens", "cache_read_tokens", "cache_write_tokens",
       "output_tokens", "reasoning_tokens", "request_count", "outcome_unit", "outcome_units", "outcome_success",
-      "attributes", "provider_usage");
+      "attributes", "provider_usage", "work_item_id");
   private static final Set<String> TOKEN_FIELDS = Set.of("uncached_input_tokens", "cache_read_tokens",
       "cache_write_tokens", "output_tokens", "reasoning_tokens");
 
@@ -43,43 +38,15 @@ public final class UsageRequestParser {
   private final UsageValidator validator;
   private final int maxEvents;
 
-  /** Events read and problems found; the events are only usable when there are no problems. */
-  public record Parsed(List<UsageEvent> events, List<FieldError> errors) {}
-
   public UsageRequestParser(UsageValidator validator, int maxEvents) {
     this.validator = validator;
     this.maxEvents = maxEvents;
   }
 
   /** @param defaultTeam the API key's team, used where an event names none */
-  public Parsed parse(byte[] body, String defaultTeam) {
+  public Parsed<UsageEvent> parse(byte[] body, String defaultTeam) {
     List<FieldError> errors = new ArrayList<>();
-    JsonNode root;
-    try {
-      root = json.readTree(body);
-    } catch (IOException e) {
-      String detail = e instanceof JsonProcessingException p ? p.getOriginalMessage() : e.getMessage();
-      return new Parsed(List.of(), List.of(new FieldError(-1, "body", "is not valid JSON: " + detail)));
-    }
-    if (root == null || root.isMissingNode()) {
-      return new Parsed(List.of(), List.of(new FieldError(-1, "body", "is empty; send one event or {\"events\": [...]}")));
-    }
-    JsonNode items = root.isArray() ? root : root.has("events") ? root.get("events") : null;
-    List<JsonNode> events = new ArrayList<>();
-    if (items == null) {
-      events.add(root);
-    } else if (!items.isArray()) {
-      return new Parsed(List.of(), List.of(new FieldError(-1, "events", "must be an array")));
-    } else {
-      items.forEach(events::add);
-    }
-    if (events.isEmpty()) {
-      return new Parsed(List.of(), List.of(new FieldError(-1, "events", "is empty")));
-    }
-    if (events.size() > maxEvents) {
-      return new Parsed(List.of(), List.of(new FieldError(-1, "events",
-          events.size() + " events in one request; send at most " + maxEvents)));
-    }
+    List<JsonNode> events = JsonFields.records(body, "events", maxEvents, errors);
     List<UsageEvent> parsed = new ArrayList<>();
     for (int i = 0; i < events.size(); i++) {
       UsageEvent event = event(i, events.get(i), defaultTeam, errors);
@@ -87,7 +54,7 @@ public final class UsageRequestParser {
         parsed.add(event);
       }
     }
-    return new Parsed(errors.isEmpty() ? parsed : List.of(), errors);
+    return new Parsed<>(errors.isEmpty() ? parsed : List.of(), errors);
   }
 
   private UsageEvent event(int index, JsonNode node, String defaultTeam, List<FieldError> errors) {
@@ -103,14 +70,15 @@ public final class UsageRequestParser {
       }
     }
     UsageEvent.Builder event = UsageEvent.newBuilder()
-        .setEventId(text(node, "event_id", index, errors, true))
-        .setTeam(node.hasNonNull("team") ? text(node, "team", index, errors, true) : defaultTeam)
-        .setWorkflow(text(node, "workflow", index, errors, true))
-        .setService(text(node, "service", index, errors, true))
-        .setUserId(text(node, "user_id", index, errors, false))
-        .setAgentId(text(node, "agent_id", index, errors, false))
-        .setOutcomeUnit(text(node, "outcome_unit", index, errors, false))
-        .setEventTime(time(node, index, errors));
+        .setEventId(JsonFields.text(node, "event_id", index, errors, true))
+        .setTeam(node.hasNonNull("team") ? JsonFields.text(node, "team", index, errors, true) : defaultTeam)
+        .setWorkflow(JsonFields.text(node, "workflow", index, errors, true))
+        .setService(JsonFields.text(node, "service", index, errors, true))
+        .setUserId(JsonFields.text(node, "user_id", index, errors, false))
+        .setAgentId(JsonFields.text(node, "agent_id", index, errors, false))
+        .setOutcomeUnit(JsonFields.text(node, "outcome_unit", index, errors, false))
+        .setWorkItemId(JsonFields.text(node, "work_item_id", index, errors, false))
+        .setEventTime(JsonFields.time(node, index, errors));
     if (node.has("provider_usage")) {
       for (String tokenField : TOKEN_FIELDS) {
         if (node.has(tokenField)) {
@@ -124,18 +92,18 @@ public final class UsageRequestParser {
         event.setModel(node.hasNonNull("model") ? node.get("model").asText() : call.model());
       }
     } else {
-      event.setProvider(text(node, "provider", index, errors, true)).setModel(text(node, "model", index, errors, true))
-          .setUncachedInputTokens(count(node, "uncached_input_tokens", index, errors))
-          .setCacheReadTokens(count(node, "cache_read_tokens", index, errors))
-          .setCacheWriteTokens(count(node, "cache_write_tokens", index, errors))
-          .setOutputTokens(count(node, "output_tokens", index, errors))
-          .setReasoningTokens(count(node, "reasoning_tokens", index, errors));
+      event.setProvider(JsonFields.text(node, "provider", index, errors, true)).setModel(JsonFields.text(node, "model", index, errors, true))
+          .setUncachedInputTokens(JsonFields.count(node, "uncached_input_tokens", index, errors))
+          .setCacheReadTokens(JsonFields.count(node, "cache_read_tokens", index, errors))
+          .setCacheWriteTokens(JsonFields.count(node, "cache_write_tokens", index, errors))
+          .setOutputTokens(JsonFields.count(node, "output_tokens", index, errors))
+          .setReasoningTokens(JsonFields.count(node, "reasoning_tokens", index, errors));
     }
     if (node.has("request_count")) {
-      event.setRequestCount((int) Math.min(Integer.MAX_VALUE, count(node, "request_count", index, errors)));
+      event.setRequestCount((int) Math.min(Integer.MAX_VALUE, JsonFields.count(node, "request_count", index, errors)));
     }
     if (node.has("outcome_units")) {
-      event.setOutcomeUnits(count(node, "outcome_units", index, errors));
+      event.setOutcomeUnits(JsonFields.count(node, "outcome_units", index, errors));
     }
     if (node.hasNonNull("outcome_success")) {
       if (node.get("outcome_success").isBoolean()) {
@@ -144,7 +112,7 @@ public final class UsageRequestParser {
         errors.add(new FieldError(index, "outcome_success", "must be true or false"));
       }
     }
-    event.setAttributes(attributes(node, index, errors));
+    event.setAttributes(JsonFields.attributes(node, index, errors));
     if (errors.size() > before) {
       return null;
     }
@@ -182,65 +150,6 @@ public final class UsageRequestParser {
       errors.add(new FieldError(index, "provider_usage.payload." + e.field(), e.getMessage().substring(e.field().length() + 2)));
       return null;
     }
-  }
-
-  private static String text(JsonNode node, String field, int index, List<FieldError> errors, boolean required) {
-    JsonNode value = node.get(field);
-    if (value == null || value.isNull()) {
-      if (required) {
-        errors.add(new FieldError(index, field, "is required"));
-      }
-      return required ? "" : null;
-    }
-    if (!value.isTextual()) {
-      errors.add(new FieldError(index, field, "must be a string"));
-      return "";
-    }
-    return value.asText();
-  }
-
-  private static long count(JsonNode node, String field, int index, List<FieldError> errors) {
-    JsonNode value = node.get(field);
-    if (value == null || value.isNull()) {
-      return 0;
-    }
-    if (!value.isIntegralNumber() || !value.canConvertToLong()) {
-      errors.add(new FieldError(index, field, "must be a whole number, was " + value));
-      return 0;
-    }
-    return value.asLong(); // negative and absurd values are reported by the validator
-  }
-
-  private static Instant time(JsonNode node, int index, List<FieldError> errors) {
-    JsonNode value = node.get("event_time");
-    if (value == null || value.isNull()) {
-      errors.add(new FieldError(index, "event_time", "is required: ISO-8601 UTC (2026-11-22T10:15:30Z) or epoch milliseconds"));
-      return Instant.EPOCH;
-    }
-    if (value.isIntegralNumber()) {
-      return Instant.ofEpochMilli(value.asLong());
-    }
-    try {
-      return Instant.parse(value.asText());
-    } catch (DateTimeParseException e) {
-      errors.add(new FieldError(index, "event_time", "is not ISO-8601 UTC like 2026-11-22T10:15:30Z: " + value.asText()));
-      return Instant.EPOCH;
-    }
-  }
-
-  private static Map<String, String> attributes(JsonNode node, int index, List<FieldError> errors) {
-    Map<String, String> attributes = new HashMap<>();
-    JsonNode value = node.get("attributes");
-    if (value == null || value.isNull()) {
-      return attributes;
-    }
-    if (!value.isObject()) {
-      errors.add(new FieldError(index, "attributes", "must be an object of strings"));
-      return attributes;
-    }
-    value.fields().forEachRemaining(e -> attributes.put(e.getKey(), e.getValue().isTextual()
-        ? e.getValue().asText() : e.getValue().toString()));
-    return attributes;
   }
 
   /** Common names from provider payloads that do not map one-to-one to a bucket. */
