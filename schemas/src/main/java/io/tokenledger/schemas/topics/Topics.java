@@ -12,6 +12,7 @@ import io.tokenledger.schemas.UsageAggregate;
 import io.tokenledger.schemas.HumanBaseline;
 import io.tokenledger.schemas.UsageEvent;
 import io.tokenledger.schemas.WorkOutcome;
+import io.tokenledger.schemas.WorkflowEconomics;
 import io.tokenledger.schemas.serde.AvroSerdeFactory;
 import java.time.Duration;
 import java.util.List;
@@ -96,6 +97,13 @@ public final class Topics {
   public final Topic<String, WorkOutcome> workOutcomes;
   /** Human baselines per workflow (and team) and unit, every version kept. Key: {@code BaselineKeys}. Compacted. */
   public final Topic<String, HumanBaseline> humanBaselines;
+  /**
+   * The economics' own topic: per-item changes of its figures, keyed by {@code EconomicsKey} so each
+   * workflow's figures are summed in one task. Not for other services.
+   */
+  public final Topic<String, byte[]> economicsDeltas;
+  /** Agent or person per workflow (and team) and calendar day or month, live. Key: {@code EconomicsKey}. Compacted. */
+  public final Topic<String, WorkflowEconomics> economics;
   /** Usage events that arrived after their window closed; still counted in period ledgers. Key: team. */
   public final Topic<String, UsageEvent> lateUsage;
   /** Usage events of a model with no price in force: counted as tokens, not as cost. Key: provider/model. */
@@ -148,6 +156,8 @@ public final class Topics {
     detailAggregates1d = topic("aggregates.team-workflow-model.1d", text, aggregates, TopicSpec.deleteAfter(6, YEAR));
     detailLedger15m = topic("ledger.team-workflow-model.15m", text, aggregates,
         TopicSpec.deleteAfter(6, Duration.ofDays(62)));
+    economicsDeltas = topic("internal.economics-deltas", text, Serdes.ByteArray(), TopicSpec.deleteAfter(6, WEEK));
+    economics = topic("economics", text, avro.serde(WorkflowEconomics.class), TopicSpec.compacted(6));
     lateUsage = topic("usage.late", text, avro.serde(UsageEvent.class), TopicSpec.deleteAfter(3, MONTH));
     unpricedUsage = topic("usage.unpriced", text, avro.serde(UsageEvent.class), TopicSpec.deleteAfter(3, MONTH));
     deadLetters = topic("deadletter", Serdes.ByteArray(), avro.serde(DeadLetter.class),
@@ -171,7 +181,7 @@ public final class Topics {
     return List.of(usage, prices, budgets, teamAggregates1m, teamAggregates1h, teamAggregates1d, detailAggregates1m,
         detailAggregates1h, detailAggregates1d, modelAggregates1m, modelAggregates1h, modelAggregates1d,
         workflowAggregates1m, workflowAggregates1h, workflowAggregates1d, rollupPartials, usageRerouted, teamLedger15m,
-        detailLedger15m, workOutcomes, humanBaselines, lateUsage, unpricedUsage, deadLetters, budgetAlerts, forecastAlerts, anomalyAlerts, budgetStatus, apiKeys);
+        detailLedger15m, workOutcomes, humanBaselines, economicsDeltas, economics, lateUsage, unpricedUsage, deadLetters, budgetAlerts, forecastAlerts, anomalyAlerts, budgetStatus, apiKeys);
   }
 
   private <K, V> Topic<K, V> topic(String logical, Serde<K> keys, Serde<V> values, TopicSpec spec) {

@@ -1,0 +1,114 @@
+package io.tokenledger.economics;
+
+import io.tokenledger.economics.baseline.BaselineStoreWriter;
+import io.tokenledger.economics.figures.Figures;
+import io.tokenledger.economics.figures.FiguresRollup;
+import io.tokenledger.economics.items.ItemState;
+import io.tokenledger.economics.items.ItemTracker;
+import io.tokenledger.platform.streams.StreamsApps;
+import io.tokenledger.platform.topics.TopicApplier;
+import io.tokenledger.schemas.topics.Topics;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The economics application: usage, outcomes and the (team, workflow, model) ledger in, per
+ * team partition, where items meet their outcomes without a repartition of the usage stream;
+ * per-item deltas through one internal topic keyed by workflow and calendar; figures, verdicts
+ * and model advice out. {@link #buildTopology} and {@link #config} are what tests and launchers call.
+ */
+public final class EconomicsApp {
+  public static final String APPLICATION_ID = "tokenledger-economics";
+  public static final String BASELINE_STORE = "economics-baselines-store";
+  public static final String ITEM_STORE = "economics-items-store";
+  public static final String DEADLINE_STORE = "economics-item-deadlines-store";
+  public static final String LEDGER_SEEN_STORE = "economics-ledger-seen-store";
+  public static final String FIGURES_STORE = "economics-figures-store";
+  static final String TRACKER = "economics-items";
+  static final String ROLLUP = "economics-rollup";
+
+  /** As long as the ledger topic keeps a bucket, so a late bucket update is taken as a difference. */
+  static final Duration SEEN_RETENTION = Duration.ofDays(62);
+
+  private EconomicsApp() {}
+
+  public static Topology buildTopology(Topics topics, EconomicsSettings settings) {
+    Topology topology = new Topology();
+    topology.addGlobalStore(
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BASELINE_STORE),
+            topics.humanBaselines.keySerde(), topics.humanBaselines.valueSerde()).withLoggingDisabled(),
+        "economics-baselines-source", topics.humanBaselines.keySerde().deserializer(),
+        topics.humanBaselines.valueSerde().deserializer(), topics.humanBaselines.name(), "economics-baselines-writer",
+        () -> new BaselineStoreWriter(BASELINE_STORE));
+
+    topology.addSource("economics-usage-source", Serdes.String().deserializer(),
+        topics.usage.valueSerde().deserializer(), topics.usage.name());
+    // Usage the aggregation re-sent to its team's partition (another partitioner placed it elsewhere).
+    topology.addSource("economics-rerouted-source", Serdes.String().deserializer(),
+        topics.usage.valueSerde().deserializer(), topics.usageRerouted.name());
+    topology.addSource("economics-outcome-source", topics.workOutcomes.keySerde().deserializer(),
+        topics.workOutcomes.valueSerde().deserializer(), topics.workOutcomes.name());
+    topology.addSource("economics-ledger-source", topics.detailLedger15m.keySerde().deserializer(),
+        topics.detailLedger15m.valueSerde().deserializer(), topics.detailLedger15m.name());
+    ItemTracker.Names names = new ItemTracker.Names(ITEM_STORE, DEADLINE_STORE, LEDGER_SEEN_STORE, BASELINE_STORE,
+        topics.usage.name());
+    int partitions = topics.usage.spec().partitions();
+    topology.addProcessor(TRACKER, () -> new ItemTracker(names, settings, partitions), "economics-usage-source",
+        "economics-rerouted-source", "economics-outcome-source", "economics-ledger-source");
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ITEM_STORE),
+        Serdes.String(), ItemState.serde()), TRACKER);
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEADLINE_STORE),
+        Serdes.String(), Serdes.String()), TRACKER);
+    topology.addStateStore(Stores.windowStoreBuilder(
+        Stores.persistentWindowStore(LEDGER_SEEN_STORE, SEEN_RETENTION, Duration.ofMinutes(15), false),
+        Serdes.String(), Serdes.Long()), TRACKER);
+    topology.addSink("economics-deltas-sink", topics.economicsDeltas.name(),
+        topics.economicsDeltas.keySerde().serializer(), topics.economicsDeltas.valueSerde().serializer(), TRACKER);
+
+    topology.addSource("economics-deltas-source", topics.economicsDeltas.keySerde().deserializer(),
+        topics.economicsDeltas.valueSerde().deserializer(), topics.economicsDeltas.name());
+    topology.addProcessor(ROLLUP, () -> new FiguresRollup(FIGURES_STORE, settings), "economics-deltas-source");
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FIGURES_STORE),
+        Serdes.String(), Figures.serde()), ROLLUP);
+    topology.addSink("economics-sink", topics.economics.name(), topics.economics.keySerde().serializer(),
+        topics.economics.valueSerde().serializer(), ROLLUP);
+    return topology;
+  }
+
+  public static Properties config(Map<String, ?> overrides) {
+    return StreamsApps.baseConfig(APPLICATION_ID, overrides);
+  }
+
+  /**
+   * Runs the economics until SIGTERM, as every launcher does: creates missing topics, refuses to
+   * start when the topics an item's usage and outcome meet in have other partition counts than
+   * declared, and joins as a static member.
+   *
+   * @return the process exit code
+   */
+  public static int run(Map<String, ?> overrides) throws Exception {
+    Properties config = StreamsApps.withStaticMembership(config(overrides));
+    Map<String, Object> settings = StreamsApps.asMap(config);
+    Topics topics = Topics.from(settings);
+    Optional<String> mismatch = TopicApplier.prepare(settings, topics.all(), topics.usage, topics.usageRerouted,
+        topics.workOutcomes, topics.detailLedger15m);
+    if (mismatch.isPresent()) {
+      LoggerFactory.getLogger(EconomicsApp.class).error("Not starting the economics: {}", mismatch.get());
+      return 2;
+    }
+    StreamsApps.runUntilShutdown(new KafkaStreams(buildTopology(topics, EconomicsSettings.from(settings)), config),
+        config);
+    return 0;
+  }
+
+  public static void main(String[] args) throws Exception {
+    System.exit(run(StreamsApps.overridesFrom(args)));
+  }
+}

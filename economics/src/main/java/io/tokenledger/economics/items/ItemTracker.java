@@ -1,0 +1,242 @@
+package io.tokenledger.economics.items;
+
+import io.tokenledger.economics.EconomicsSettings;
+import io.tokenledger.economics.baseline.BaselineBook;
+import io.tokenledger.economics.baseline.HumanCost;
+import io.tokenledger.economics.figures.Counters;
+import io.tokenledger.economics.figures.Delta;
+import io.tokenledger.economics.figures.EconomicsKey;
+import io.tokenledger.schemas.BudgetPeriod;
+import io.tokenledger.schemas.EconomicsPeriod;
+import io.tokenledger.schemas.HumanBaseline;
+import io.tokenledger.schemas.UsageAggregate;
+import io.tokenledger.schemas.UsageEvent;
+import io.tokenledger.schemas.WorkOutcome;
+import io.tokenledger.schemas.calendar.CalendarPeriods;
+import io.tokenledger.schemas.models.ModelNames;
+import io.tokenledger.schemas.topics.SeriesKey;
+import io.tokenledger.schemas.topics.TeamPartitions;
+import io.tokenledger.schemas.validation.OutcomeValidator;
+import io.tokenledger.schemas.validation.UsageValidator;
+import io.tokenledger.schemas.validation.Violation;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The economics of one team partition: work items from usage and outcomes, spend from the
+ * (team, workflow, model) ledger. Every change leaves as {@link Delta}s, keyed by
+ * {@link EconomicsKey}, for each calendar the figures are kept in: an item's old contribution
+ * taken back, its new one added, so late outcomes, corrections and time-outs move figures by
+ * the difference. Spend is taken from the ledger, never from items, so the economics' AI spend
+ * is the aggregates' spend by construction.
+ */
+public final class ItemTracker implements Processor<String, Object, String, byte[]> {
+  private static final Logger log = LoggerFactory.getLogger(ItemTracker.class);
+  private static final int MAX_DUE_PER_CHECK = 10_000;
+  private static final BigInteger SECONDS_PER_HOUR = BigInteger.valueOf(3_600);
+
+  /** Store and topic names, named by the application. */
+  public record Names(String items, String deadlines, String ledgerSeen, String baselines, String usageTopic) {}
+
+  private final Names names;
+  private final EconomicsSettings settings;
+  private final int partitions;
+  private final UsageValidator usageRules;
+  private final OutcomeValidator outcomeRules;
+  private ProcessorContext<String, byte[]> context;
+  private KeyValueStore<String, ItemState> items;
+  private KeyValueStore<String, String> deadlines;
+  private WindowStore<String, Long> ledgerSeen;
+  private BaselineBook baselines;
+
+  public ItemTracker(Names names, EconomicsSettings settings, int partitions) {
+    this.names = names;
+    this.settings = settings;
+    this.partitions = partitions;
+    this.usageRules = settings.validation().validator();
+    this.outcomeRules = settings.validation().outcomeValidator();
+  }
+
+  @Override
+  public void init(ProcessorContext<String, byte[]> context) {
+    this.context = context;
+    items = context.getStateStore(names.items());
+    deadlines = context.getStateStore(names.deadlines());
+    ledgerSeen = context.getStateStore(names.ledgerSeen());
+    KeyValueStore<String, HumanBaseline> versions = context.getStateStore(names.baselines());
+    baselines = new BaselineBook(versions);
+    context.schedule(settings.checkInterval(), PunctuationType.WALL_CLOCK_TIME, this::expire);
+  }
+
+  @Override
+  public void process(Record<String, Object> record) {
+    Object value = record.value();
+    if (value instanceof UsageAggregate bucket) {
+      spend(record.key(), bucket);
+    } else if (value instanceof WorkOutcome outcome) {
+      outcome(outcome, record.timestamp());
+    } else if (value instanceof UsageEvent event) {
+      usage(event, record.timestamp());
+    }
+  }
+
+  private void usage(UsageEvent event, long recordTime) {
+    if (!usageRules.validate(event, recordTime).isEmpty()) {
+      return; // the aggregation dead-letters it with the reason; it has no spend to explain
+    }
+    boolean direct = context.recordMetadata().map(m -> m.topic().equals(names.usageTopic())).orElse(true);
+    int home = TeamPartitions.partitionOf(event.getTeam(), partitions);
+    if (direct && context.recordMetadata().map(m -> m.partition() != home).orElse(false)) {
+      return; // placed by another partitioner: the aggregation re-sends it to the team's partition, we count it there
+    }
+    String model = ModelNames.normalise(event.getModel());
+    long time = event.getEventTime().toEpochMilli();
+    if (event.getWorkItemId() != null) {
+      String key = itemKey(event.getTeam(), event.getWorkItemId());
+      ItemState before = items.get(key);
+      ItemState base = before != null ? before : ItemState.started(event.getWorkflow());
+      change(event.getTeam(), key, before, base.withCall(model, time));
+    } else if (event.getOutcomeSuccess() != null) {
+      // A call without an item that reports its own outcome is a one-call item.
+      String key = itemKey(event.getTeam(), "call:" + event.getEventId());
+      ItemState before = items.get(key);
+      boolean success = event.getOutcomeSuccess();
+      long units = success ? Math.max(1, event.getOutcomeUnits() == null ? 1 : event.getOutcomeUnits()) : 0;
+      ItemState called = (before != null ? before : ItemState.started(event.getWorkflow())).withCall(model, time);
+      String unit = event.getOutcomeUnit() == null ? "call" : event.getOutcomeUnit();
+      change(event.getTeam(), key, before, valued(called, event.getTeam(),
+          success ? ItemState.Status.SUCCEEDED : ItemState.Status.FAILED, time, unit, units, 0));
+    }
+  }
+
+  private void outcome(WorkOutcome outcome, long recordTime) {
+    List<Violation> problems = outcomeRules.validate(outcome, recordTime);
+    if (!problems.isEmpty()) {
+      log.warn("Outcome {} of team {} (item {}) is not counted: {}", outcome.getOutcomeId(), outcome.getTeam(),
+          outcome.getWorkItemId(), problems);
+      return;
+    }
+    String key = itemKey(outcome.getTeam(), outcome.getWorkItemId());
+    ItemState before = items.get(key);
+    long time = outcome.getEventTime().toEpochMilli();
+    if (before != null && before.reported() && before.outcomeTime() > time) {
+      return; // an older outcome than the one in force: the later one stands
+    }
+    ItemState base = before != null ? before : ItemState.started(outcome.getWorkflow());
+    change(outcome.getTeam(), key, before, valued(base, outcome.getTeam(),
+        ItemState.Status.valueOf(outcome.getStatus().name()), time, outcome.getOutcomeUnit(),
+        outcome.getUnitsDelivered(), outcome.getHumanSeconds()));
+  }
+
+  /** The outcome valued with the baseline in force at its time. */
+  private ItemState valued(ItemState item, String team, ItemState.Status status, long time, String unit, long units,
+      long humanSeconds) {
+    Optional<HumanBaseline> baseline = baselines.inForce(item.workflow(), team, unit, time);
+    long humanLoop = baseline.map(b -> BigInteger.valueOf(humanSeconds)
+        .multiply(BigInteger.valueOf(b.getLoadedCostNanoUsdPerHour()))
+        .add(SECONDS_PER_HOUR.shiftRight(1)).divide(SECONDS_PER_HOUR).longValueExact()).orElse(0L);
+    long perUnit = baseline.map(HumanCost::perSuccessfulUnitNanoUsd).orElse(-1L);
+    return item.withOutcome(status, time, unit, units, humanSeconds, humanLoop, perUnit);
+  }
+
+  private void spend(String seriesKey, UsageAggregate bucket) {
+    long bucketStart = bucket.getWindowStart().toEpochMilli();
+    Long previous = ledgerSeen.fetch(seriesKey, bucketStart);
+    long delta = bucket.getCostNanoUsd() - (previous == null ? 0 : previous);
+    if (delta == 0) {
+      return;
+    }
+    ledgerSeen.put(seriesKey, bucket.getCostNanoUsd(), bucketStart);
+    SeriesKey series = SeriesKey.parse(seriesKey);
+    emit(series.team(), series.workflow(), series.model(), null, bucketStart, Counters.spend(delta));
+  }
+
+  private void change(String team, String key, ItemState before, ItemState after) {
+    if (before != null) {
+      deadlines.delete(deadlineKey(deadline(before), key));
+    }
+    items.put(key, after);
+    deadlines.put(deadlineKey(deadline(after), key), key);
+    Counters added = after.contribution();
+    if (before == null) {
+      emit(team, after.workflow(), after.model(), after.unit(), after.startedAt(), added);
+      return;
+    }
+    Counters taken = before.contribution();
+    if (before.model().equals(after.model()) && before.startedAt() == after.startedAt()) {
+      Counters difference = added.minus(taken);
+      if (!difference.isZero() || !java.util.Objects.equals(before.unit(), after.unit())) {
+        emit(team, after.workflow(), after.model(), after.unit(), after.startedAt(), difference);
+      }
+    } else {
+      emit(team, before.workflow(), before.model(), before.unit(), before.startedAt(), taken.negated());
+      emit(team, after.workflow(), after.model(), after.unit(), after.startedAt(), added);
+    }
+  }
+
+  /** One delta per calendar and scope: the team's share and the workflow across teams. */
+  private void emit(String team, String workflow, String model, String unit, long time, Counters counters) {
+    byte[] delta = new Delta(model, unit, counters).toBytes();
+    Instant at = Instant.ofEpochMilli(time);
+    for (ZoneId zone : settings.zones()) {
+      for (EconomicsPeriod period : EconomicsPeriod.values()) {
+        CalendarPeriods.Period calendar = CalendarPeriods.containing(
+            period == EconomicsPeriod.DAY ? BudgetPeriod.DAY : BudgetPeriod.MONTH, zone, at);
+        for (String scope : new String[] {team, null}) {
+          String key = new EconomicsKey(period, zone, calendar.firstDay(), workflow, scope).toString();
+          context.forward(new Record<>(key, delta, time));
+        }
+      }
+    }
+  }
+
+  /** Open items time out after the horizon; every item is forgotten after the retention. */
+  private long deadline(ItemState item) {
+    return item.status() == ItemState.Status.OPEN
+        ? item.lastActivity() + settings.abandonAfter().toMillis()
+        : item.lastActivity() + settings.retain().toMillis();
+  }
+
+  private void expire(long now) {
+    List<KeyValue<String, String>> due = new ArrayList<>();
+    try (KeyValueIterator<String, String> it = deadlines.range(deadlineKey(0, ""), deadlineKey(now, "\uffff"))) {
+      while (it.hasNext() && due.size() < MAX_DUE_PER_CHECK) {
+        due.add(it.next());
+      }
+    }
+    for (KeyValue<String, String> entry : due) {
+      deadlines.delete(entry.key);
+      ItemState item = items.get(entry.value);
+      if (item == null || deadline(item) > now) {
+        continue; // moved on since, and filed under its new deadline
+      }
+      if (item.status() == ItemState.Status.OPEN) {
+        change(SeriesKey.teamOf(entry.value), entry.value, item, item.timedOut());
+      } else {
+        items.delete(entry.value); // its figures stay; a later outcome starts a new item
+      }
+    }
+  }
+
+  private static String itemKey(String team, String itemId) {
+    return team + '|' + itemId;
+  }
+
+  private static String deadlineKey(long deadline, String itemKey) {
+    return String.format("%019d|%s", Math.max(0, deadline), itemKey);
+  }
+}

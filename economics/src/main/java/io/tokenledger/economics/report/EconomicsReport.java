@@ -1,0 +1,90 @@
+package io.tokenledger.economics.report;
+
+import io.tokenledger.economics.EconomicsSettings;
+import io.tokenledger.economics.figures.Counters;
+import io.tokenledger.economics.figures.EconomicsKey;
+import io.tokenledger.economics.figures.Figures;
+import io.tokenledger.schemas.BudgetPeriod;
+import io.tokenledger.schemas.EconomicsPeriod;
+import io.tokenledger.schemas.ModelEconomics;
+import io.tokenledger.schemas.WorkflowEconomics;
+import io.tokenledger.schemas.calendar.CalendarPeriods;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The published figures of one key, derived from its sums alone: every ratio computed exactly
+ * and rounded once, half-even, to the nano-USD or basis point.
+ */
+public final class EconomicsReport {
+  private static final BigDecimal BASIS_POINTS = BigDecimal.valueOf(10_000);
+
+  private EconomicsReport() {}
+
+  public static WorkflowEconomics of(EconomicsKey key, Figures figures, EconomicsSettings settings) {
+    Counters t = figures.totals();
+    CalendarPeriods.Period period = CalendarPeriods.containing(
+        key.period() == EconomicsPeriod.DAY ? BudgetPeriod.DAY : BudgetPeriod.MONTH, key.zone(),
+        key.firstDay().atStartOfDay(key.zone()).toInstant());
+    Verdicts.Verdict verdict = Verdicts.decide(t, figures.unit(), settings.minOutcomes());
+    BigDecimal aiPath = BigDecimal.valueOf(t.aiPathNanoUsd());
+    BigDecimal person = t.valuedOutcomes() == 0 ? null
+        : BigDecimal.valueOf(t.baselineSumNanoUsd()).divide(BigDecimal.valueOf(t.valuedOutcomes()), Rates.EXACT);
+    BigDecimal perSuccess = RightSizing.costPerSuccess(t);
+    WorkflowEconomics.Builder out = WorkflowEconomics.newBuilder()
+        .setWorkflow(key.workflow()).setTeam(key.team()).setPeriod(key.period()).setZone(key.zone().getId())
+        .setFirstDay(key.firstDay().toString()).setPeriodStart(period.start()).setPeriodEnd(period.end())
+        .setOutcomeUnit(figures.unit())
+        .setItemsStarted(t.started()).setItemsSucceeded(t.succeeded()).setItemsFailed(t.failed())
+        .setItemsEscalated(t.escalated()).setItemsAbandoned(t.abandoned()).setItemsOpen(t.open())
+        .setUnitsSucceeded(t.unitsSucceeded()).setHumanSeconds(t.humanSeconds())
+        .setAiSpendNanoUsd(t.aiSpendNanoUsd()).setHumanInLoopCostNanoUsd(t.humanLoopNanoUsd())
+        .setAiPathCostNanoUsd(t.aiPathNanoUsd())
+        .setCostPerSuccessNanoUsd(perSuccess == null ? null : Rates.divide(perSuccess, BigDecimal.ONE))
+        .setHumanCostPerOutcomeNanoUsd(person == null ? null : Rates.divide(person, BigDecimal.ONE))
+        .setHumanCostAvoidedNanoUsd(t.humanAvoidedNanoUsd())
+        .setSavingPerOutcomeNanoUsd(person == null || perSuccess == null ? null
+            : Rates.divide(person.subtract(perSuccess), BigDecimal.ONE))
+        .setSavingTotalNanoUsd(person == null ? null : t.humanAvoidedNanoUsd() - t.aiPathNanoUsd())
+        .setTokenRoiBasisPoints(person == null || t.aiPathNanoUsd() == 0 ? null
+            : Rates.divide(BigDecimal.valueOf(t.humanAvoidedNanoUsd()).subtract(aiPath).multiply(BASIS_POINTS), aiPath))
+        .setUnvaluedOutcomes(t.unvaluedOutcomes())
+        .setVerdict(verdict.verdict()).setVerdictReason(verdict.reason())
+        .setModels(models(figures.models()))
+        .setAdvice(RightSizing.advise(figures.models(), figures.unit(), key.period(), key.firstDay(),
+            settings.minOutcomes(), settings.marginBasisPoints()));
+    success(t, out);
+    return out.build();
+  }
+
+  private static void success(Counters t, WorkflowEconomics.Builder out) {
+    if (t.decided() == 0) {
+      return;
+    }
+    Rates.Interval rate = Rates.wilson(t.succeeded(), t.decided());
+    out.setSuccessRateBasisPoints(Rates.basisPoints(rate.rate())).setSuccessLowBasisPoints(Rates.basisPoints(rate.low()))
+        .setSuccessHighBasisPoints(Rates.basisPoints(rate.high()));
+  }
+
+  private static List<ModelEconomics> models(Map<String, Counters> models) {
+    List<ModelEconomics> list = new ArrayList<>();
+    models.forEach((model, c) -> {
+      BigDecimal perSuccess = RightSizing.costPerSuccess(c);
+      ModelEconomics.Builder m = ModelEconomics.newBuilder().setModel(model).setItemsStarted(c.started())
+          .setItemsSucceeded(c.succeeded()).setItemsFailed(c.failed()).setItemsEscalated(c.escalated())
+          .setItemsAbandoned(c.abandoned()).setItemsOpen(c.open()).setUnitsSucceeded(c.unitsSucceeded())
+          .setAiSpendNanoUsd(c.aiSpendNanoUsd()).setHumanInLoopCostNanoUsd(c.humanLoopNanoUsd())
+          .setCostPerSuccessNanoUsd(perSuccess == null ? null : Rates.divide(perSuccess, BigDecimal.ONE));
+      if (c.decided() > 0) {
+        Rates.Interval rate = Rates.wilson(c.succeeded(), c.decided());
+        m.setSuccessRateBasisPoints(Rates.basisPoints(rate.rate()))
+            .setSuccessLowBasisPoints(Rates.basisPoints(rate.low()))
+            .setSuccessHighBasisPoints(Rates.basisPoints(rate.high()));
+      }
+      list.add(m.build());
+    });
+    return list;
+  }
+}
