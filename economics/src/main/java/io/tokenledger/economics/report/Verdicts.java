@@ -35,12 +35,12 @@ public final class Verdicts {
     String personText = "a person " + money(person) + per;
     if (atLow != null && atLow.compareTo(person) < 0) {
       return new Verdict(EconomicsVerdict.AGENT_CHEAPER, "the agent path costs " + money(atLow) + per
-          + " even at the low end of its success rate's 95% interval (" + percent(success.low()) + " of "
+          + " even at the low end of its success rate's 95% interval (" + percent(success.low()) + " success over "
           + decided + " items), against " + personText);
     }
     if (atHigh != null && atHigh.compareTo(person) > 0) {
       return new Verdict(EconomicsVerdict.PERSON_CHEAPER, "the agent path costs " + money(atHigh) + per
-          + " even at the high end of its success rate's 95% interval (" + percent(success.high()) + " of "
+          + " even at the high end of its success rate's 95% interval (" + percent(success.high()) + " success over "
           + decided + " items), against " + personText);
     }
     return new Verdict(EconomicsVerdict.NOT_ENOUGH_DATA, "the agent path costs between "
