@@ -14,6 +14,7 @@ import io.tokenledger.aggregation.window.RollupAggregator;
 import io.tokenledger.aggregation.window.Scope;
 import io.tokenledger.aggregation.window.TeamPartitioner;
 import io.tokenledger.aggregation.window.WindowSet;
+import io.tokenledger.platform.query.QueryHttpServer;
 import io.tokenledger.schemas.UsageAggregate;
 import io.tokenledger.aggregation.query.QueryServer;
 import io.tokenledger.platform.streams.StreamsApps;
@@ -244,7 +245,7 @@ public final class AggregationApp {
       StreamsApps.runUntilShutdown(streams, config);
       return 0;
     }
-    try (QueryServer queries = QueryServer.start(streams, QueryServer.advertised(settings))) {
+    try (QueryHttpServer queries = QueryServer.start(streams, QueryServer.advertised(settings))) {
       StreamsApps.runUntilShutdown(streams, config);
     }
     return 0;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tokenledger.aggregation.query.QueryServer;
+import io.tokenledger.platform.query.QueryHttpServer;
 import io.tokenledger.schemas.UsageAggregate;
 import io.tokenledger.schemas.UsageEvent;
 import io.tokenledger.platform.streams.StreamsApps;
@@ -79,7 +80,7 @@ class ForeignPartitionerIT {
     KafkaStreams streams = new KafkaStreams(AggregationApp.buildTopology(topics, AggregationSettings.from(config)),
         AggregationApp.config(config));
     streams.start();
-    try (QueryServer server = QueryServer.start(streams, QueryServer.advertised(config));
+    try (QueryHttpServer server = QueryServer.start(streams, QueryServer.advertised(config));
         var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
             kafka.bootstrapServers()), topics.usage.keySerde().serializer(), topics.usage.valueSerde().serializer());
         var team1m = new TopicReader<>(kafka.bootstrapServers(), topics.teamAggregates1m);

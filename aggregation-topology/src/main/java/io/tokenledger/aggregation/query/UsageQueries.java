@@ -1,20 +1,15 @@
 package io.tokenledger.aggregation.query;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tokenledger.aggregation.window.FineTotals;
 import io.tokenledger.aggregation.window.Scope;
 import io.tokenledger.aggregation.window.Totals;
 import io.tokenledger.aggregation.window.WindowRanges;
+import io.tokenledger.platform.query.QueryAnswer;
+import io.tokenledger.platform.query.QueryRouter;
 import io.tokenledger.schemas.BudgetPeriod;
 import io.tokenledger.schemas.UsageAggregate;
 import io.tokenledger.schemas.calendar.CalendarPeriods;
 import io.tokenledger.schemas.money.NanoUsd;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -24,36 +19,26 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.IntFunction;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.query.StateQueryRequest;
 import org.apache.kafka.streams.query.StateQueryResult;
 import org.apache.kafka.streams.query.WindowKeyQuery;
-import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
- * Answers usage questions from the state stores with interactive queries (IQv2). A question
- * about a key this instance does not own is forwarded, once, to the instance that does (its
- * {@code application.server}); while ownership moves (a rebalance), the answer is 503 with
- * Retry-After. Figures are as of the owner's last commit.
+ * Answers usage questions from the state stores with interactive queries (IQv2), routed to
+ * the instance that owns the key by {@link QueryRouter}. Figures are as of the owner's last
+ * commit.
  */
 public final class UsageQueries {
-  /** Query parameter that marks a request already forwarded by another instance. */
-  static final String FORWARDED = "forwarded";
-
   private final KafkaStreams streams;
-  private final HostInfo self;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-  private final ObjectMapper json = new ObjectMapper();
+  private final QueryRouter router;
 
-  public UsageQueries(KafkaStreams streams, HostInfo self) {
-    this.streams = streams;
-    this.self = self;
+  public UsageQueries(QueryRouter router) {
+    this.streams = router.streams();
+    this.router = router;
   }
 
   /** Spend and tokens of one scope's windows of one size whose start lies in [from, to]. */
@@ -71,7 +56,7 @@ public final class UsageQueries {
       throw new IllegalArgumentException("from (" + from + ") is after to (" + to + ")");
     }
     String store = view.storeName(window);
-    return route(store, view.routingKey(key), params, pathAndQuery, partition -> {
+    return router.route(store, view.routingKey(key), params, pathAndQuery, partition -> {
       List<KeyValue<Long, Totals>> found = fetch(store, key, partition, from, to, view.holdsFineTotals(window));
       List<Map<String, Object>> windows = new ArrayList<>();
       Totals sum = new Totals();
@@ -87,7 +72,7 @@ public final class UsageQueries {
       body.put("to", to.toString());
       body.put("total", figures(WindowRanges.toAggregate(view.scope, key, from.toEpochMilli(), 0, sum, false)));
       body.put("windows", windows);
-      return answer(200, body);
+      return router.answer(200, body);
     });
   }
 
@@ -102,7 +87,7 @@ public final class UsageQueries {
     ZoneId zone = ZoneId.of(params.getOrDefault("zone", "UTC"));
     Instant at = instant(params, "at", Instant.now());
     CalendarPeriods.Period bounds = CalendarPeriods.containing(period, zone, at);
-    return route(AggregateView.LEDGER_STORE, team, params, pathAndQuery, partition -> {
+    return router.route(AggregateView.LEDGER_STORE, team, params, pathAndQuery, partition -> {
       Totals sum = new Totals();
       for (KeyValue<Long, Totals> bucket : fetch(AggregateView.LEDGER_STORE, team, partition, bounds.start(), at, false)) {
         sum.add(bucket.value);
@@ -117,45 +102,8 @@ public final class UsageQueries {
       body.put("includes_late_events", true);
       body.put("total", figures(WindowRanges.toAggregate(Scope.TEAM, team, bounds.start().toEpochMilli(),
           bounds.end().toEpochMilli() - bounds.start().toEpochMilli(), sum, false)));
-      return answer(200, body);
+      return router.answer(200, body);
     });
-  }
-
-  private QueryAnswer route(String store, String routingKey, Map<String, String> params, String pathAndQuery,
-      IntFunction<QueryAnswer> local) {
-    KeyQueryMetadata owner = streams.queryMetadataForKey(store, routingKey, Serdes.String().serializer());
-    if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE) || owner.activeHost().port() < 0) {
-      return unavailable("no instance owns '" + routingKey + "' right now (the application is starting or rebalancing)");
-    }
-    if (owner.activeHost().equals(self)) {
-      try {
-        return local.apply(owner.partition());
-      } catch (NotHereException e) {
-        return unavailable("partition " + owner.partition() + " of " + store + " is not queryable here yet: "
-            + e.getMessage());
-      }
-    }
-    if (params.containsKey(FORWARDED)) {
-      return unavailable("ownership of '" + routingKey + "' is moving between instances; retry");
-    }
-    return forward(owner.activeHost(), pathAndQuery);
-  }
-
-  private QueryAnswer forward(HostInfo owner, String pathAndQuery) {
-    String separator = pathAndQuery.contains("?") ? "&" : "?";
-    URI uri = URI.create("http://" + owner.host() + ":" + owner.port() + pathAndQuery + separator + FORWARDED + "=1");
-    try {
-      HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
-          HttpResponse.BodyHandlers.ofString());
-      return new QueryAnswer(response.statusCode(), response.body(),
-          response.headers().firstValue(QueryServer.SERVED_BY).orElse(owner.host() + ":" + owner.port()));
-    } catch (IOException e) {
-      return unavailable("the owning instance " + owner.host() + ":" + owner.port() + " did not answer (" + e.getMessage()
-          + "); if it stopped, its keys move to another instance shortly");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return unavailable("interrupted while asking " + owner.host() + ":" + owner.port());
-    }
   }
 
   /** Windows of {@code key} starting in [from, to], from one partition's active store. */
@@ -167,7 +115,7 @@ public final class UsageQueries {
     StateQueryResult<WindowStoreIterator<Object>> result = streams.query(request);
     QueryResult<WindowStoreIterator<Object>> partitionResult = result.getPartitionResults().get(partition);
     if (partitionResult == null || partitionResult.isFailure()) {
-      throw new NotHereException(partitionResult == null ? "no result"
+      throw new QueryRouter.NotHereException(partitionResult == null ? "no result"
           : partitionResult.getFailureReason() + " " + partitionResult.getFailureMessage());
     }
     List<KeyValue<Long, Totals>> windows = new ArrayList<>();
@@ -201,22 +149,6 @@ public final class UsageQueries {
     return f;
   }
 
-  private QueryAnswer answer(int status, Map<String, Object> body) {
-    try {
-      return new QueryAnswer(status, json.writeValueAsString(body), self.host() + ":" + self.port());
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  QueryAnswer unavailable(String why) {
-    return answer(503, Map.of("error", why, "retry_after_seconds", 1));
-  }
-
-  QueryAnswer badRequest(String why) {
-    return answer(400, Map.of("error", why));
-  }
-
   private static String required(Map<String, String> params, String name) {
     String value = params.get(name);
     if (value == null || value.isBlank()) {
@@ -235,10 +167,4 @@ public final class UsageQueries {
     }
   }
 
-  /** The partition is not (or no longer) active here. */
-  private static final class NotHereException extends RuntimeException {
-    NotHereException(String message) {
-      super(message);
-    }
-  }
 }

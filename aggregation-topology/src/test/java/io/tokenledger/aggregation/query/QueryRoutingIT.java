@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tokenledger.aggregation.AggregationApp;
 import io.tokenledger.aggregation.AggregationSettings;
 import io.tokenledger.aggregation.TestPrices;
+import io.tokenledger.platform.query.QueryHttpServer;
 import io.tokenledger.schemas.UsageEvent;
 import io.tokenledger.platform.streams.StreamsApps;
 import io.tokenledger.platform.topics.TopicApplier;
@@ -172,7 +173,7 @@ class QueryRoutingIT {
     return "from=" + now.minus(Duration.ofDays(2)) + "&to=" + now.plus(Duration.ofDays(1));
   }
 
-  private record Instance(String name, KafkaStreams streams, QueryServer server) implements AutoCloseable {
+  private record Instance(String name, KafkaStreams streams, QueryHttpServer server) implements AutoCloseable {
     @Override
     public void close() {
       server.close();

@@ -9,6 +9,7 @@ import io.tokenledger.ingest.recorder.UsageRecorder;
 import io.tokenledger.ops.broker.DevBroker;
 import io.tokenledger.ops.cli.DurationConverter;
 import io.tokenledger.ops.cli.Ports;
+import io.tokenledger.platform.query.QueryHttpServer;
 import io.tokenledger.schemas.Budget;
 import io.tokenledger.schemas.PriceVersion;
 import io.tokenledger.platform.streams.StreamsApps;
@@ -110,7 +111,7 @@ public final class DemoCommand implements Callable<Integer> {
       KafkaStreams aggregation = startAggregation(config, topics, queryEndpoint);
       KafkaStreams alerting = startAlerting(config, topics);
       try (AutoCloseable stopAggregation = () -> StreamsApps.close(aggregation, Duration.ofSeconds(30));
-           QueryServer queries = QueryServer.start(aggregation, HostInfo.buildFromEndpoint(queryEndpoint));
+           QueryHttpServer queries = QueryServer.start(aggregation, HostInfo.buildFromEndpoint(queryEndpoint));
            AutoCloseable stopAlerting = () -> StreamsApps.close(alerting, Duration.ofSeconds(30));
            Dashboard dashboard = new Dashboard(bootstrap, topics, budgets, out);
            StandInSlack slack = new StandInSlack(out);

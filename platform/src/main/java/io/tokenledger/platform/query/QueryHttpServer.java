@@ -1,0 +1,122 @@
+package io.tokenledger.platform.query;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.BiFunction;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The query API of one Streams instance, on the host and port it advertises as
+ * {@code application.server}: GET routes answered by a {@link QueryRouter}, and
+ * {@code GET /healthz}. A bad parameter is 400 with the reason; a failure here 503.
+ */
+public final class QueryHttpServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(QueryHttpServer.class);
+
+  /** One GET route: the query parameters and the raw path and query (for forwarding) in, an answer out. */
+  public interface Route extends BiFunction<Map<String, String>, String, QueryAnswer> {}
+
+  private final HttpServer server;
+  private final ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
+    Thread t = new Thread(r, "tokenledger-query-http");
+    t.setDaemon(true);
+    return t;
+  });
+
+  private QueryHttpServer(HttpServer server) {
+    this.server = server;
+  }
+
+  /** The host:port of {@code application.server}, which the query server listens on. */
+  public static HostInfo advertised(Map<String, ?> streamsConfig) {
+    Object server = streamsConfig.get(StreamsConfig.APPLICATION_SERVER_CONFIG);
+    if (server == null || server.toString().isBlank()) {
+      throw new IllegalArgumentException("set " + StreamsConfig.APPLICATION_SERVER_CONFIG
+          + "=host:port so that instances can forward queries to each other");
+    }
+    return HostInfo.buildFromEndpoint(server.toString());
+  }
+
+  /** Starts answering {@code routes} (path to route) on {@code router}'s port, all interfaces. */
+  public static QueryHttpServer start(QueryRouter router, int port, Map<String, Route> routes) throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress(port), 64);
+    QueryHttpServer query = new QueryHttpServer(server);
+    server.setExecutor(query.executor);
+    routes.forEach((path, route) -> server.createContext(path, exchange -> query.handle(exchange, router, route)));
+    server.createContext("/healthz", exchange -> {
+      KafkaStreams.State state = router.streams().state();
+      boolean healthy = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
+      query.send(exchange, new QueryAnswer(healthy ? 200 : 503, "{\"state\":\"" + state + "\"}", router.servedBy()));
+    });
+    server.start();
+    log.info("Queries answered on http://{}{}", router.servedBy(), routes.keySet());
+    return query;
+  }
+
+  private void handle(HttpExchange exchange, QueryRouter router, Route route) throws IOException {
+    try {
+      if (!"GET".equals(exchange.getRequestMethod())) {
+        send(exchange, router.badRequest("only GET is supported"));
+        return;
+      }
+      String pathAndQuery = exchange.getRequestURI().getRawPath()
+          + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery());
+      send(exchange, route.apply(params(exchange.getRequestURI().getRawQuery()), pathAndQuery));
+    } catch (IllegalArgumentException | java.time.DateTimeException e) {
+      send(exchange, router.badRequest(e.getMessage()));
+    } catch (RuntimeException e) {
+      log.warn("Query {} failed", exchange.getRequestURI(), e);
+      send(exchange, router.unavailable("the query failed here: " + e.getMessage()));
+    }
+  }
+
+  private void send(HttpExchange exchange, QueryAnswer answer) throws IOException {
+    byte[] body = answer.json().getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.getResponseHeaders().set(QueryRouter.SERVED_BY, answer.servedBy());
+    if (answer.status() == 503) {
+      exchange.getResponseHeaders().set("Retry-After", "1");
+    }
+    exchange.sendResponseHeaders(answer.status(), body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    }
+  }
+
+  private static Map<String, String> params(String rawQuery) {
+    Map<String, String> params = new LinkedHashMap<>();
+    if (rawQuery == null) {
+      return params;
+    }
+    for (String pair : rawQuery.split("&")) {
+      int eq = pair.indexOf('=');
+      String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      params.put(name, value);
+    }
+    return params;
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+}

@@ -1,0 +1,110 @@
+package io.tokenledger.platform.query;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.IntFunction;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.state.HostInfo;
+
+/**
+ * Where a question about a key is answered: here when this instance owns the key's partition,
+ * else forwarded once to the instance that does (its {@code application.server}); while
+ * ownership moves (a rebalance), 503 with Retry-After. Shared by every service with queryable
+ * stores, so they route alike.
+ */
+public final class QueryRouter {
+  /** Query parameter that marks a request already forwarded by another instance. */
+  public static final String FORWARDED = "forwarded";
+  public static final String SERVED_BY = "X-Tokenledger-Served-By";
+
+  private final KafkaStreams streams;
+  private final HostInfo self;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final ObjectMapper json = new ObjectMapper();
+
+  public QueryRouter(KafkaStreams streams, HostInfo self) {
+    this.streams = streams;
+    this.self = self;
+  }
+
+  /**
+   * Answers with {@code local} (given the key's partition) when this instance owns the key in
+   * {@code store}, else forwards {@code pathAndQuery} to the owner.
+   */
+  public QueryAnswer route(String store, String routingKey, Map<String, String> params, String pathAndQuery,
+      IntFunction<QueryAnswer> local) {
+    KeyQueryMetadata owner = streams.queryMetadataForKey(store, routingKey, Serdes.String().serializer());
+    if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE) || owner.activeHost().port() < 0) {
+      return unavailable("no instance owns '" + routingKey + "' right now (the application is starting or rebalancing)");
+    }
+    if (owner.activeHost().equals(self)) {
+      try {
+        return local.apply(owner.partition());
+      } catch (NotHereException e) {
+        return unavailable("partition " + owner.partition() + " of " + store + " is not queryable here yet: "
+            + e.getMessage());
+      }
+    }
+    if (params.containsKey(FORWARDED)) {
+      return unavailable("ownership of '" + routingKey + "' is moving between instances; retry");
+    }
+    return forward(owner.activeHost(), pathAndQuery);
+  }
+
+  private QueryAnswer forward(HostInfo owner, String pathAndQuery) {
+    String separator = pathAndQuery.contains("?") ? "&" : "?";
+    URI uri = URI.create("http://" + owner.host() + ":" + owner.port() + pathAndQuery + separator + FORWARDED + "=1");
+    try {
+      HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+      return new QueryAnswer(response.statusCode(), response.body(),
+          response.headers().firstValue(SERVED_BY).orElse(owner.host() + ":" + owner.port()));
+    } catch (IOException e) {
+      return unavailable("the owning instance " + owner.host() + ":" + owner.port() + " did not answer (" + e.getMessage()
+          + "); if it stopped, its keys move to another instance shortly");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return unavailable("interrupted while asking " + owner.host() + ":" + owner.port());
+    }
+  }
+
+  public QueryAnswer answer(int status, Object body) {
+    try {
+      return new QueryAnswer(status, json.writeValueAsString(body), servedBy());
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public QueryAnswer unavailable(String why) {
+    return answer(503, Map.of("error", why, "retry_after_seconds", 1));
+  }
+
+  public QueryAnswer badRequest(String why) {
+    return answer(400, Map.of("error", why));
+  }
+
+  public String servedBy() {
+    return self.host() + ":" + self.port();
+  }
+
+  public KafkaStreams streams() {
+    return streams;
+  }
+
+  /** The partition is not (or no longer) active here. */
+  public static final class NotHereException extends RuntimeException {
+    public NotHereException(String message) {
+      super(message);
+    }
+  }
+}
