@@ -5,16 +5,22 @@ import io.tokenledger.economics.figures.Figures;
 import io.tokenledger.economics.figures.FiguresRollup;
 import io.tokenledger.economics.items.ItemState;
 import io.tokenledger.economics.items.ItemTracker;
+import io.tokenledger.economics.query.EconomicsQueries;
+import io.tokenledger.platform.query.QueryHttpServer;
+import io.tokenledger.platform.query.QueryRouter;
 import io.tokenledger.platform.streams.StreamsApps;
 import io.tokenledger.platform.topics.TopicApplier;
 import io.tokenledger.schemas.topics.Topics;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.Stores;
 import org.slf4j.LoggerFactory;
 
@@ -103,9 +109,27 @@ public final class EconomicsApp {
       LoggerFactory.getLogger(EconomicsApp.class).error("Not starting the economics: {}", mismatch.get());
       return 2;
     }
-    StreamsApps.runUntilShutdown(new KafkaStreams(buildTopology(topics, EconomicsSettings.from(settings)), config),
-        config);
+    EconomicsSettings economics = EconomicsSettings.from(settings);
+    KafkaStreams streams = new KafkaStreams(buildTopology(topics, economics), config);
+    if (settings.get(StreamsConfig.APPLICATION_SERVER_CONFIG) == null) {
+      LoggerFactory.getLogger(EconomicsApp.class).info("No {} set: economics queries are not served by this instance",
+          StreamsConfig.APPLICATION_SERVER_CONFIG);
+      StreamsApps.runUntilShutdown(streams, config);
+      return 0;
+    }
+    try (QueryHttpServer queries = startQueries(streams, QueryHttpServer.advertised(settings), economics)) {
+      StreamsApps.runUntilShutdown(streams, config);
+    }
     return 0;
+  }
+
+  /** Answers {@code /v1/economics} and {@code /v1/advice} on {@code self}'s port for this instance. */
+  public static QueryHttpServer startQueries(KafkaStreams streams, HostInfo self, EconomicsSettings settings)
+      throws IOException {
+    QueryRouter router = new QueryRouter(streams, self);
+    EconomicsQueries queries = new EconomicsQueries(router, settings);
+    return QueryHttpServer.start(router, self.port(),
+        Map.of("/v1/economics", queries::economics, "/v1/advice", queries::advice));
   }
 
   public static void main(String[] args) throws Exception {

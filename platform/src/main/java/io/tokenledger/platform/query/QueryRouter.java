@@ -8,11 +8,16 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
@@ -58,6 +63,40 @@ public final class QueryRouter {
       return unavailable("ownership of '" + routingKey + "' is moving between instances; retry");
     }
     return forward(owner.activeHost(), pathAndQuery);
+  }
+
+  /**
+   * Answers a question about every key of {@code store}: this instance's active partitions by
+   * {@code local}, every other instance's by forwarding once; the items of all go under
+   * {@code listField}. Any instance that cannot answer makes the whole answer 503, never a
+   * silently partial list.
+   */
+  public QueryAnswer gather(String store, Map<String, String> params, String pathAndQuery, String listField,
+      Supplier<List<?>> local, Map<String, Object> header) {
+    if (params.containsKey(FORWARDED)) {
+      return answer(200, Map.of(listField, local.get()));
+    }
+    if (streams.state() != KafkaStreams.State.RUNNING) {
+      return unavailable("the application is " + streams.state() + "; every partition must be owned to list all");
+    }
+    List<Object> items = new ArrayList<>(local.get());
+    for (StreamsMetadata instance : streams.streamsMetadataForStore(store)) {
+      if (instance.hostInfo().equals(self)) {
+        continue;
+      }
+      QueryAnswer part = forward(instance.hostInfo(), pathAndQuery);
+      if (part.status() != 200) {
+        return part;
+      }
+      try {
+        json.readTree(part.json()).path(listField).forEach(items::add);
+      } catch (JsonProcessingException e) {
+        return unavailable("the instance " + part.servedBy() + " answered something that is not JSON");
+      }
+    }
+    Map<String, Object> body = new LinkedHashMap<>(header);
+    body.put(listField, items);
+    return answer(200, body);
   }
 
   private QueryAnswer forward(HostInfo owner, String pathAndQuery) {

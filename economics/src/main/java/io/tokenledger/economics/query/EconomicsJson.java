@@ -1,0 +1,101 @@
+package io.tokenledger.economics.query;
+
+import io.tokenledger.schemas.ModelAdvice;
+import io.tokenledger.schemas.ModelEconomics;
+import io.tokenledger.schemas.WorkflowEconomics;
+import io.tokenledger.schemas.money.NanoUsd;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The figures as JSON people and scripts read: money as exact integer nano-USD and as an exact
+ * decimal USD string, rates as basis points and as a percent string. Field names are the
+ * schema's.
+ */
+public final class EconomicsJson {
+  private EconomicsJson() {}
+
+  public static Map<String, Object> of(WorkflowEconomics e) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("workflow", e.getWorkflow());
+    m.put("team", e.getTeam());
+    m.put("period", e.getPeriod().name().toLowerCase(java.util.Locale.ROOT));
+    m.put("zone", e.getZone());
+    m.put("first_day", e.getFirstDay());
+    m.put("period_start", e.getPeriodStart().toString());
+    m.put("period_end", e.getPeriodEnd().toString());
+    m.put("outcome_unit", e.getOutcomeUnit());
+    m.put("items_started", e.getItemsStarted());
+    m.put("items_succeeded", e.getItemsSucceeded());
+    m.put("items_failed", e.getItemsFailed());
+    m.put("items_escalated", e.getItemsEscalated());
+    m.put("items_abandoned", e.getItemsAbandoned());
+    m.put("items_open", e.getItemsOpen());
+    m.put("units_succeeded", e.getUnitsSucceeded());
+    m.put("human_seconds", e.getHumanSeconds());
+    money(m, "ai_spend", e.getAiSpendNanoUsd());
+    money(m, "human_in_loop_cost", e.getHumanInLoopCostNanoUsd());
+    money(m, "ai_path_cost", e.getAiPathCostNanoUsd());
+    money(m, "cost_per_success", e.getCostPerSuccessNanoUsd());
+    money(m, "human_cost_per_outcome", e.getHumanCostPerOutcomeNanoUsd());
+    money(m, "human_cost_avoided", e.getHumanCostAvoidedNanoUsd());
+    money(m, "saving_per_outcome", e.getSavingPerOutcomeNanoUsd());
+    money(m, "saving_total", e.getSavingTotalNanoUsd());
+    rate(m, "token_roi", e.getTokenRoiBasisPoints());
+    rate(m, "success_rate", e.getSuccessRateBasisPoints() == null ? null : e.getSuccessRateBasisPoints().longValue());
+    rate(m, "success_low", e.getSuccessLowBasisPoints() == null ? null : e.getSuccessLowBasisPoints().longValue());
+    rate(m, "success_high", e.getSuccessHighBasisPoints() == null ? null : e.getSuccessHighBasisPoints().longValue());
+    m.put("unvalued_outcomes", e.getUnvaluedOutcomes());
+    m.put("verdict", e.getVerdict().name());
+    m.put("verdict_reason", e.getVerdictReason());
+    List<Map<String, Object>> models = new ArrayList<>();
+    for (ModelEconomics model : e.getModels()) {
+      Map<String, Object> x = new LinkedHashMap<>();
+      x.put("model", model.getModel());
+      x.put("items_started", model.getItemsStarted());
+      x.put("items_succeeded", model.getItemsSucceeded());
+      x.put("items_failed", model.getItemsFailed());
+      x.put("items_escalated", model.getItemsEscalated());
+      x.put("items_abandoned", model.getItemsAbandoned());
+      x.put("items_open", model.getItemsOpen());
+      x.put("units_succeeded", model.getUnitsSucceeded());
+      money(x, "ai_spend", model.getAiSpendNanoUsd());
+      money(x, "human_in_loop_cost", model.getHumanInLoopCostNanoUsd());
+      money(x, "cost_per_success", model.getCostPerSuccessNanoUsd());
+      rate(x, "success_rate", model.getSuccessRateBasisPoints() == null ? null
+          : model.getSuccessRateBasisPoints().longValue());
+      models.add(x);
+    }
+    m.put("models", models);
+    m.put("advice", advice(e.getAdvice()));
+    return m;
+  }
+
+  public static Map<String, Object> advice(ModelAdvice a) {
+    if (a == null) {
+      return null;
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("recommendation", a.getRecommendation().name());
+    m.put("current_model", a.getCurrentModel());
+    m.put("candidate_model", a.getCandidateModel());
+    m.put("success_difference_low_basis_points", a.getSuccessDifferenceLowBasisPoints());
+    m.put("success_difference_high_basis_points", a.getSuccessDifferenceHighBasisPoints());
+    money(m, "expected_monthly_saving", a.getExpectedMonthlySavingNanoUsd());
+    m.put("message", a.getMessage());
+    return m;
+  }
+
+  private static void money(Map<String, Object> m, String name, Long nanoUsd) {
+    m.put(name + "_nano_usd", nanoUsd);
+    m.put(name + "_usd", nanoUsd == null ? null : NanoUsd.toUsd(nanoUsd).toPlainString());
+  }
+
+  private static void rate(Map<String, Object> m, String name, Long basisPoints) {
+    m.put(name + "_basis_points", basisPoints);
+    m.put(name + "_percent", basisPoints == null ? null : BigDecimal.valueOf(basisPoints, 2).toPlainString());
+  }
+}
