@@ -54,19 +54,23 @@ public final class EconomicsApp {
         topics.humanBaselines.valueSerde().deserializer(), topics.humanBaselines.name(), "economics-baselines-writer",
         () -> new BaselineStoreWriter(BASELINE_STORE));
 
-    topology.addSource("economics-usage-source", Serdes.String().deserializer(),
-        topics.usage.valueSerde().deserializer(), topics.usage.name());
+    // Usage and outcomes as bytes: the tracker decodes them, so a record that does not decode is
+    // skipped (usage: the aggregation dead-letters it) or dead-lettered (outcomes), never fatal.
+    topology.addSource("economics-usage-source", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
+        topics.usage.name());
     // Usage the aggregation re-sent to its team's partition (another partitioner placed it elsewhere).
-    topology.addSource("economics-rerouted-source", Serdes.String().deserializer(),
-        topics.usage.valueSerde().deserializer(), topics.usageRerouted.name());
-    topology.addSource("economics-outcome-source", topics.workOutcomes.keySerde().deserializer(),
-        topics.workOutcomes.valueSerde().deserializer(), topics.workOutcomes.name());
+    topology.addSource("economics-rerouted-source", Serdes.ByteArray().deserializer(),
+        Serdes.ByteArray().deserializer(), topics.usageRerouted.name());
+    topology.addSource("economics-outcome-source", Serdes.ByteArray().deserializer(),
+        Serdes.ByteArray().deserializer(), topics.workOutcomes.name());
     topology.addSource("economics-ledger-source", topics.detailLedger15m.keySerde().deserializer(),
         topics.detailLedger15m.valueSerde().deserializer(), topics.detailLedger15m.name());
     ItemTracker.Names names = new ItemTracker.Names(ITEM_STORE, DEADLINE_STORE, LEDGER_SEEN_STORE, BASELINE_STORE,
-        topics.usage.name());
+        topics.usage.name(), topics.workOutcomes.name(), "economics-deltas-sink", "economics-deadletter-sink");
     int partitions = topics.usage.spec().partitions();
-    topology.addProcessor(TRACKER, () -> new ItemTracker(names, settings, partitions), "economics-usage-source",
+    topology.addProcessor(TRACKER, () -> new ItemTracker(names, settings, partitions,
+        topics.usage.valueSerde().deserializer(), topics.workOutcomes.valueSerde().deserializer()),
+        "economics-usage-source",
         "economics-rerouted-source", "economics-outcome-source", "economics-ledger-source");
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ITEM_STORE),
         Serdes.String(), ItemState.serde()), TRACKER);
@@ -77,6 +81,8 @@ public final class EconomicsApp {
         Serdes.String(), Serdes.Long()), TRACKER);
     topology.addSink("economics-deltas-sink", topics.economicsDeltas.name(),
         topics.economicsDeltas.keySerde().serializer(), topics.economicsDeltas.valueSerde().serializer(), TRACKER);
+    topology.addSink("economics-deadletter-sink", topics.deadLetters.name(), topics.deadLetters.keySerde().serializer(),
+        topics.deadLetters.valueSerde().serializer(), TRACKER);
 
     topology.addSource("economics-deltas-source", topics.economicsDeltas.keySerde().deserializer(),
         topics.economicsDeltas.valueSerde().deserializer(), topics.economicsDeltas.name());

@@ -93,6 +93,21 @@ final class EconomicsFixture implements AutoCloseable {
     baselines.pipeInput(BaselineKeys.of(b), b, from);
   }
 
+  /** Raw bytes on the outcomes topic, as a foreign producer might write them. */
+  void rawOutcome(String key, byte[] value) {
+    driver.createInputTopic(topics.workOutcomes.name(), new org.apache.kafka.common.serialization.StringSerializer(),
+        new org.apache.kafka.common.serialization.ByteArraySerializer()).pipeInput(key, value, DEC_1);
+  }
+
+  java.util.List<io.tokenledger.schemas.DeadLetter> deadLetters() {
+    return driver.createOutputTopic(topics.deadLetters.name(), topics.deadLetters.keySerde().deserializer(),
+        topics.deadLetters.valueSerde().deserializer()).readValuesToList();
+  }
+
+  void outcomeAs(String key, WorkOutcome outcome) {
+    outcomes.pipeInput(key, outcome, outcome.getEventTime());
+  }
+
   void advanceWallClock(Duration by) {
     driver.advanceWallClockTime(by);
   }

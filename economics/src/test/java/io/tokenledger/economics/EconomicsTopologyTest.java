@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tokenledger.schemas.DeadLetter;
 import io.tokenledger.schemas.EconomicsVerdict;
-import io.tokenledger.schemas.ModelRecommendation;
+import io.tokenledger.schemas.WorkOutcome;
 import io.tokenledger.schemas.WorkOutcomeStatus;
 import io.tokenledger.schemas.WorkflowEconomics;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -147,6 +149,28 @@ class EconomicsTopologyTest {
       assertEquals(11_578_947_368L, month.getHumanCostPerOutcomeNanoUsd(), "the average of the two in force");
       assertEquals(10_526_315_789L, f.figures("DAY|UTC|2026-12-10|support-tickets|*").getHumanCostPerOutcomeNanoUsd());
       assertEquals(12_631_578_947L, f.figures("DAY|UTC|2026-12-20|support-tickets|*").getHumanCostPerOutcomeNanoUsd());
+    }
+  }
+
+  @Test
+  void outcomesThatCannotBeCountedAreDeadLetteredWithTheReasonAndThePipelineGoesOn() {
+    try (EconomicsFixture f = new EconomicsFixture(Map.of())) {
+      f.rawOutcome("support", "{\"status\": \"SUCCEEDED\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      WorkOutcome valid = WorkOutcome.newBuilder().setOutcomeId("o-x").setWorkItemId("T-1").setTeam("support")
+          .setWorkflow("support-tickets").setOutcomeUnit("ticket").setStatus(WorkOutcomeStatus.SUCCEEDED)
+          .setUnitsDelivered(1).setEventTime(TEN).build();
+      f.outcomeAs("finance", valid);
+      f.outcomeAs("support", WorkOutcome.newBuilder(valid).setOutcomeId("o-y").setUnitsDelivered(0).build());
+      f.call("support", "support-tickets", "gpt-4o", "T-1", TEN);
+      f.outcomeAs("support", valid);
+
+      List<DeadLetter> letters = f.deadLetters();
+      assertEquals(List.of("NOT_AVRO", "KEY_MISMATCH", "INVALID"), letters.stream().map(DeadLetter::getReasonCode).toList());
+      assertTrue(letters.get(1).getReason().contains("Record key must be the outcome's team 'support'"),
+          letters.get(1).getReason());
+      assertTrue(letters.get(2).getReason().contains("units_delivered"), letters.get(2).getReason());
+      assertEquals("o-y", letters.get(2).getEventId());
+      assertEquals(1, f.figures(DAY).getItemsSucceeded(), "the valid outcome after them is counted");
     }
   }
 }

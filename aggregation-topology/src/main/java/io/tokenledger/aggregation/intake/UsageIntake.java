@@ -1,5 +1,6 @@
 package io.tokenledger.aggregation.intake;
 
+import io.tokenledger.platform.streams.DeadLetters;
 import io.tokenledger.schemas.UsageEvent;
 import io.tokenledger.schemas.serde.UndecodableException;
 import io.tokenledger.schemas.topics.TeamPartitions;

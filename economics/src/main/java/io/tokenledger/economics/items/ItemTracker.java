@@ -6,7 +6,9 @@ import io.tokenledger.economics.baseline.HumanCost;
 import io.tokenledger.economics.figures.Counters;
 import io.tokenledger.economics.figures.Delta;
 import io.tokenledger.economics.figures.EconomicsKey;
+import io.tokenledger.platform.streams.DeadLetters;
 import io.tokenledger.schemas.BudgetPeriod;
+import io.tokenledger.schemas.DeadLetter;
 import io.tokenledger.schemas.EconomicsPeriod;
 import io.tokenledger.schemas.HumanBaseline;
 import io.tokenledger.schemas.UsageAggregate;
@@ -14,17 +16,21 @@ import io.tokenledger.schemas.UsageEvent;
 import io.tokenledger.schemas.WorkOutcome;
 import io.tokenledger.schemas.calendar.CalendarPeriods;
 import io.tokenledger.schemas.models.ModelNames;
+import io.tokenledger.schemas.serde.UndecodableException;
 import io.tokenledger.schemas.topics.SeriesKey;
 import io.tokenledger.schemas.topics.TeamPartitions;
 import io.tokenledger.schemas.validation.OutcomeValidator;
 import io.tokenledger.schemas.validation.UsageValidator;
 import io.tokenledger.schemas.validation.Violation;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -44,27 +50,33 @@ import org.slf4j.LoggerFactory;
  * the difference. Spend is taken from the ledger, never from items, so the economics' AI spend
  * is the aggregates' spend by construction.
  */
-public final class ItemTracker implements Processor<String, Object, String, byte[]> {
+public final class ItemTracker implements Processor<Object, Object, Object, Object> {
   private static final Logger log = LoggerFactory.getLogger(ItemTracker.class);
   private static final int MAX_DUE_PER_CHECK = 10_000;
   private static final BigInteger SECONDS_PER_HOUR = BigInteger.valueOf(3_600);
 
-  /** Store and topic names, named by the application. */
-  public record Names(String items, String deadlines, String ledgerSeen, String baselines, String usageTopic) {}
+  /** Store, topic and child names, named by the application. */
+  public record Names(String items, String deadlines, String ledgerSeen, String baselines, String usageTopic,
+      String outcomesTopic, String deltaSink, String deadLetterSink) {}
 
   private final Names names;
   private final EconomicsSettings settings;
   private final int partitions;
   private final UsageValidator usageRules;
   private final OutcomeValidator outcomeRules;
-  private ProcessorContext<String, byte[]> context;
+  private final Deserializer<UsageEvent> usageDecoder;
+  private final Deserializer<WorkOutcome> outcomeDecoder;
+  private ProcessorContext<Object, Object> context;
   private KeyValueStore<String, ItemState> items;
   private KeyValueStore<String, String> deadlines;
   private WindowStore<String, Long> ledgerSeen;
   private BaselineBook baselines;
 
-  public ItemTracker(Names names, EconomicsSettings settings, int partitions) {
+  public ItemTracker(Names names, EconomicsSettings settings, int partitions, Deserializer<UsageEvent> usageDecoder,
+      Deserializer<WorkOutcome> outcomeDecoder) {
     this.names = names;
+    this.usageDecoder = usageDecoder;
+    this.outcomeDecoder = outcomeDecoder;
     this.settings = settings;
     this.partitions = partitions;
     this.usageRules = settings.validation().validator();
@@ -72,7 +84,7 @@ public final class ItemTracker implements Processor<String, Object, String, byte
   }
 
   @Override
-  public void init(ProcessorContext<String, byte[]> context) {
+  public void init(ProcessorContext<Object, Object> context) {
     this.context = context;
     items = context.getStateStore(names.items());
     deadlines = context.getStateStore(names.deadlines());
@@ -83,13 +95,25 @@ public final class ItemTracker implements Processor<String, Object, String, byte
   }
 
   @Override
-  public void process(Record<String, Object> record) {
-    Object value = record.value();
-    if (value instanceof UsageAggregate bucket) {
-      spend(record.key(), bucket);
-    } else if (value instanceof WorkOutcome outcome) {
-      outcome(outcome, record.timestamp());
-    } else if (value instanceof UsageEvent event) {
+  public void process(Record<Object, Object> record) {
+    if (record.value() instanceof UsageAggregate bucket) {
+      spend((String) record.key(), bucket);
+      return;
+    }
+    String topic = context.recordMetadata().map(m -> m.topic()).orElse("");
+    @SuppressWarnings("unchecked")
+    Record<byte[], byte[]> raw = (Record<byte[], byte[]>) (Record<?, ?>) record;
+    if (topic.equals(names.outcomesTopic())) {
+      outcome(raw);
+      return;
+    }
+    UsageEvent event;
+    try {
+      event = usageDecoder.deserialize(topic, raw.value());
+    } catch (RuntimeException e) {
+      return; // the aggregation dead-letters it with the reason; it has no spend to explain
+    }
+    if (event != null) {
       usage(event, record.timestamp());
     }
   }
@@ -123,11 +147,39 @@ public final class ItemTracker implements Processor<String, Object, String, byte
     }
   }
 
-  private void outcome(WorkOutcome outcome, long recordTime) {
-    List<Violation> problems = outcomeRules.validate(outcome, recordTime);
+  private void outcome(Record<byte[], byte[]> record) {
+    WorkOutcome outcome;
+    try {
+      outcome = outcomeDecoder.deserialize(names.outcomesTopic(), record.value());
+    } catch (UndecodableException e) {
+      reject(record, e.reason().name(), e.getMessage(), null);
+      return;
+    } catch (RuntimeException e) {
+      reject(record, UndecodableException.Reason.CORRUPT.name(), "Value does not decode as a WorkOutcome: " + e, null);
+      return;
+    }
+    if (outcome == null) {
+      reject(record, "TOMBSTONE", "Value is null (a tombstone); a correction is a new outcome with a new outcome_id",
+          null);
+      return;
+    }
+    List<Violation> problems = outcomeRules.validate(outcome, record.timestamp());
     if (!problems.isEmpty()) {
-      log.warn("Outcome {} of team {} (item {}) is not counted: {}", outcome.getOutcomeId(), outcome.getTeam(),
-          outcome.getWorkItemId(), problems);
+      reject(record, "INVALID", UsageValidator.describe(problems), outcome);
+      return;
+    }
+    if (!Arrays.equals(outcome.getTeam().getBytes(StandardCharsets.UTF_8), record.key())) {
+      reject(record, "KEY_MISMATCH", "Record key must be the outcome's team '" + outcome.getTeam()
+          + "' (UTF-8), so that it meets its item's usage; use UsageRecorder.recordOutcome or POST /v1/outcomes",
+          outcome);
+      return;
+    }
+    int home = TeamPartitions.partitionOf(outcome.getTeam(), partitions);
+    if (context.recordMetadata().map(m -> m.partition() != home).orElse(false)) {
+      reject(record, "MISPLACED", "Outcome of team '" + outcome.getTeam() + "' is in partition "
+          + context.recordMetadata().get().partition() + ", not in the team's partition " + home
+          + " where its item's usage is; produce it keyed by the team with Kafka's default (murmur2) partitioner",
+          outcome);
       return;
     }
     String key = itemKey(outcome.getTeam(), outcome.getWorkItemId());
@@ -140,6 +192,14 @@ public final class ItemTracker implements Processor<String, Object, String, byte
     change(outcome.getTeam(), key, before, valued(base, outcome.getTeam(),
         ItemState.Status.valueOf(outcome.getStatus().name()), time, outcome.getOutcomeUnit(),
         outcome.getUnitsDelivered(), outcome.getHumanSeconds()));
+  }
+
+  private void reject(Record<byte[], byte[]> record, String code, String reason, WorkOutcome outcome) {
+    DeadLetter letter = DeadLetters.of(context, record, code, reason, outcome == null ? null : outcome.getOutcomeId(),
+        outcome == null ? null : outcome.getTeam());
+    log.warn("Dead-lettered outcome record {}-{}@{} ({}): {}", letter.getSourceTopic(), letter.getSourcePartition(),
+        letter.getSourceOffset(), code, reason);
+    context.forward(new Record<Object, Object>(record.key(), letter, record.timestamp()), names.deadLetterSink());
   }
 
   /** The outcome valued with the baseline in force at its time. */
@@ -198,7 +258,7 @@ public final class ItemTracker implements Processor<String, Object, String, byte
             period == EconomicsPeriod.DAY ? BudgetPeriod.DAY : BudgetPeriod.MONTH, zone, at);
         for (String scope : new String[] {team, null}) {
           String key = new EconomicsKey(period, zone, calendar.firstDay(), workflow, scope).toString();
-          context.forward(new Record<>(key, delta, time));
+          context.forward(new Record<Object, Object>(key, delta, time), names.deltaSink());
         }
       }
     }

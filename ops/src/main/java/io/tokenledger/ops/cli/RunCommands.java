@@ -2,6 +2,7 @@ package io.tokenledger.ops.cli;
 
 import io.tokenledger.aggregation.AggregationApp;
 import io.tokenledger.alerting.AlertingApp;
+import io.tokenledger.economics.EconomicsApp;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.streams.StreamsConfig;
@@ -38,6 +39,24 @@ public final class RunCommands {
     @Override
     public Integer call() throws Exception {
       return AlertingApp.run(kafka.settings());
+    }
+  }
+
+  @Command(name = "economics", mixinStandardHelpOptions = true,
+      description = "Runs the economics (agent or person, Token ROI, model advice) until Ctrl-C/SIGTERM.")
+  public static final class Economics implements Callable<Integer> {
+    @Mixin KafkaOptions kafka;
+
+    @Option(names = "--query-endpoint", defaultValue = "127.0.0.1:8091",
+        description = "host:port this instance answers /v1/economics and /v1/advice on and advertises to the other "
+            + "instances (application.server; default: ${DEFAULT-VALUE}). Give each instance its own.")
+    String queryEndpoint;
+
+    @Override
+    public Integer call() throws Exception {
+      Map<String, Object> overrides = kafka.settings();
+      overrides.putIfAbsent(StreamsConfig.APPLICATION_SERVER_CONFIG, queryEndpoint);
+      return EconomicsApp.run(overrides);
     }
   }
 }

@@ -5,12 +5,20 @@ import io.tokenledger.aggregation.AggregationSettings;
 import io.tokenledger.aggregation.query.QueryServer;
 import io.tokenledger.alerting.AlertingApp;
 import io.tokenledger.alerting.AlertingSettings;
+import io.tokenledger.economics.EconomicsApp;
+import io.tokenledger.economics.EconomicsSettings;
+import io.tokenledger.economics.report.EconomicsTable;
 import io.tokenledger.ingest.recorder.UsageRecorder;
 import io.tokenledger.ops.broker.DevBroker;
 import io.tokenledger.ops.cli.DurationConverter;
 import io.tokenledger.ops.cli.Ports;
 import io.tokenledger.platform.query.QueryHttpServer;
+import io.tokenledger.platform.topics.CompactedTopics;
 import io.tokenledger.schemas.Budget;
+import io.tokenledger.schemas.EconomicsPeriod;
+import io.tokenledger.schemas.HumanBaseline;
+import io.tokenledger.schemas.WorkflowEconomics;
+import io.tokenledger.schemas.topics.BaselineKeys;
 import io.tokenledger.schemas.PriceVersion;
 import io.tokenledger.platform.streams.StreamsApps;
 import io.tokenledger.platform.topics.TopicApplier;
@@ -103,23 +111,31 @@ public final class DemoCommand implements Callable<Integer> {
         TopicApplier.apply(admin, topics.all());
       }
       List<Budget> budgets = DemoCatalog.budgets(start);
-      seed(bootstrap, topics, DemoCatalog.prices(start), budgets);
+      seed(bootstrap, topics, DemoCatalog.prices(start), budgets, DemoCatalog.baselines(start));
       out.println("Seeded " + DemoCatalog.prices(start).size() + " price versions (gpt-4o gets a price cut 30 s in) and "
-          + budgets.size() + " monthly budgets (tiny, so that alerts come within a minute).");
+          + budgets.size() + " monthly budgets and " + DemoCatalog.baselines(start).size()
+          + " human baselines (what a person costs per ticket, dispute, invoice and review).");
 
       String queryEndpoint = "127.0.0.1:" + Ports.free();
       KafkaStreams aggregation = startAggregation(config, topics, queryEndpoint);
       KafkaStreams alerting = startAlerting(config, topics);
+      String economicsEndpoint = "127.0.0.1:" + Ports.free();
+      EconomicsSettings economicsSettings = EconomicsSettings.from(config);
+      KafkaStreams economics = startEconomics(config, topics, economicsEndpoint, economicsSettings);
       try (AutoCloseable stopAggregation = () -> StreamsApps.close(aggregation, Duration.ofSeconds(30));
            QueryHttpServer queries = QueryServer.start(aggregation, HostInfo.buildFromEndpoint(queryEndpoint));
            AutoCloseable stopAlerting = () -> StreamsApps.close(alerting, Duration.ofSeconds(30));
+           AutoCloseable stopEconomics = () -> StreamsApps.close(economics, Duration.ofSeconds(30));
+           QueryHttpServer economicsQueries = EconomicsApp.startQueries(economics,
+               HostInfo.buildFromEndpoint(economicsEndpoint), economicsSettings);
            Dashboard dashboard = new Dashboard(bootstrap, topics, budgets, out);
            StandInSlack slack = new StandInSlack(out);
            AutoCloseable stopConnect = startConnect(bootstrap, config, slack)) {
         dashboard.start();
         Fleet fleet = new Fleet(UsageRecorder.builder(topics.usage)
             .producerConfig(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))
-            .spoolDirectory(dataDir.resolve("spool")).build(), rate);
+            .spoolDirectory(dataDir.resolve("spool")).outcomesTopic(topics.workOutcomes)
+            .outcomeSpoolDirectory(dataDir.resolve("outcome-spool")).build(), rate);
         out.printf("Recording %d minutes of history first (%,d events, event times in the past), so that anomaly "
             + "baselines and burn-rate forecasts have something to learn from ...%n", BACKFILL.toMinutes(),
             (long) (rate * BACKFILL.toSeconds()));
@@ -134,7 +150,9 @@ public final class DemoCommand implements Callable<Integer> {
             RUNAWAY_LENGTH.toSeconds());
         injectGarbage(bootstrap, topics);
         out.printf("Ask the live figures over HTTP, e.g.:%n  curl 'http://%s/v1/period-to-date?team=support&period=month&zone=Europe/Berlin'%n"
-            + "  curl 'http://%s/v1/usage?scope=model&key=gpt-4o&window=1m'%n", queryEndpoint, queryEndpoint);
+            + "  curl 'http://%s/v1/usage?scope=model&key=gpt-4o&window=1m'%n"
+            + "  curl 'http://%s/v1/economics?workflow=ticket-triage&period=month'%n"
+            + "  curl 'http://%s/v1/advice'%n", queryEndpoint, queryEndpoint, economicsEndpoint, economicsEndpoint);
 
         runUntilStopped(start, dashboard, fleet);
         fleet.close();
@@ -154,7 +172,8 @@ public final class DemoCommand implements Callable<Integer> {
               slack.delivered("/REQUEST_RATE_SPIKE/"));
         }
         printMonthToDate(queryEndpoint);
-        return caughtUp && dashboard.alertCount() > 0 && delivered ? 0 : 1;
+        boolean economicsCaughtUp = printEconomics(bootstrap, topics, fleet, Duration.ofSeconds(30));
+        return caughtUp && dashboard.alertCount() > 0 && delivered && economicsCaughtUp ? 0 : 1;
       }
     } finally {
       if (broker != null) {
@@ -243,6 +262,49 @@ public final class DemoCommand implements Callable<Integer> {
     return streams;
   }
 
+  private KafkaStreams startEconomics(Map<String, Object> base, Topics topics, String endpoint,
+      EconomicsSettings settings) {
+    Map<String, Object> config = new HashMap<>(base);
+    config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, endpoint);
+    config.put(StreamsConfig.STATE_DIR_CONFIG, dataDir.resolve("state").toAbsolutePath().toString());
+    KafkaStreams streams = new KafkaStreams(EconomicsApp.buildTopology(topics, settings), EconomicsApp.config(config));
+    StreamsApps.replaceFailedThreads(streams, EconomicsApp.APPLICATION_ID);
+    streams.start();
+    return streams;
+  }
+
+  /**
+   * Once the economics has every item and outcome the fleet recorded, prints this month's table,
+   * as 'tokenledger report economics' prints it from the same topic.
+   */
+  private boolean printEconomics(String bootstrap, Topics topics, Fleet fleet, Duration bound)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + bound.toNanos();
+    Map<String, WorkflowEconomics> latest = Map.of();
+    boolean caughtUp = false;
+    while (!caughtUp && System.nanoTime() < deadline) {
+      latest = CompactedTopics.readLatest(bootstrap, topics.economics);
+      List<WorkflowEconomics> months = latest.values().stream().filter(e -> e.getTeam() == null
+          && e.getPeriod() == EconomicsPeriod.MONTH && e.getZone().equals(EconomicsSettings.UTC.getId())).toList();
+      long started = months.stream().mapToLong(WorkflowEconomics::getItemsStarted).sum();
+      long decided = months.stream().mapToLong(e -> e.getItemsStarted() - e.getItemsOpen()).sum();
+      caughtUp = started == fleet.itemsStarted() && decided == fleet.outcomesAcknowledged();
+      if (!caughtUp) {
+        TimeUnit.MILLISECONDS.sleep(500); // the figures follow within the economics' next commit
+      }
+    }
+    String month = java.time.LocalDate.now(java.time.ZoneOffset.UTC).withDayOfMonth(1).toString();
+    List<WorkflowEconomics> rows = latest.values().stream().filter(e -> e.getTeam() == null
+        && e.getPeriod() == EconomicsPeriod.MONTH && e.getZone().equals(EconomicsSettings.UTC.getId())
+        && e.getFirstDay().equals(month)).sorted(Comparator.comparing(WorkflowEconomics::getWorkflow)).toList();
+    out.println();
+    out.print(EconomicsTable.render("Agent or person, month from " + month + " (UTC), "
+        + String.format("%,d work items, %,d outcomes", fleet.itemsStarted(), fleet.outcomesAcknowledged())
+        + (caughtUp ? "" : " (the economics has NOT caught up with all of them)") + ":", rows));
+    out.println("The same table from a running pipeline: tokenledger report economics --bootstrap-servers " + bootstrap);
+    return caughtUp;
+  }
+
   private KafkaStreams startAlerting(Map<String, Object> base, Topics topics) {
     Map<String, Object> config = new HashMap<>(base);
     config.put(StreamsConfig.STATE_DIR_CONFIG, dataDir.resolve("state").toAbsolutePath().toString());
@@ -253,7 +315,8 @@ public final class DemoCommand implements Callable<Integer> {
     return streams;
   }
 
-  private static void seed(String bootstrap, Topics topics, List<PriceVersion> prices, List<Budget> budgets) {
+  private static void seed(String bootstrap, Topics topics, List<PriceVersion> prices, List<Budget> budgets,
+      List<HumanBaseline> baselines) {
     Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.ACKS_CONFIG, "all");
     try (var priceProducer = new KafkaProducer<>(config, topics.prices.keySerde().serializer(),
@@ -265,6 +328,12 @@ public final class DemoCommand implements Callable<Integer> {
       }
       for (Budget budget : budgets) {
         budgetProducer.send(new ProducerRecord<>(topics.budgets.name(), budget.getBudgetId(), budget));
+      }
+    }
+    try (var baselineProducer = new KafkaProducer<>(config, topics.humanBaselines.keySerde().serializer(),
+        topics.humanBaselines.valueSerde().serializer())) {
+      for (HumanBaseline baseline : baselines) {
+        baselineProducer.send(new ProducerRecord<>(topics.humanBaselines.name(), BaselineKeys.of(baseline), baseline));
       }
     }
   }

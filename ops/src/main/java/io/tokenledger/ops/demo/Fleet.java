@@ -6,7 +6,10 @@ import io.tokenledger.ops.demo.DemoCatalog.Workload;
 import io.tokenledger.schemas.UsageEvent;
 import java.time.Duration;
 import java.time.Instant;
+import io.tokenledger.schemas.WorkOutcome;
+import io.tokenledger.schemas.WorkOutcomeStatus;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
@@ -17,7 +20,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Simulated AI services recording their usage through the real {@link UsageRecorder}. */
+/**
+ * Simulated AI services recording their usage, and how their work items ended, through the
+ * real {@link UsageRecorder}.
+ */
 final class Fleet implements AutoCloseable {
   private static final long TICK_MILLIS = 50;
 
@@ -31,7 +37,27 @@ final class Fleet implements AutoCloseable {
   });
   private final AtomicLong acknowledged = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
+  private final AtomicLong itemsStarted = new AtomicLong();
+  private final List<CompletableFuture<?>> pendingOutcomes = new ArrayList<>();
+  private final AtomicLong outcomesAcknowledged = new AtomicLong();
+  private final Map<Workload, OpenItem> open = new HashMap<>();
+  private long itemSequence;
   private double owed;
+
+  /** The item a workload's calls currently serve, on its model, with calls left before its outcome. */
+  private static final class OpenItem {
+    final String id;
+    final String model;
+    final double success;
+    int callsLeft;
+
+    OpenItem(String id, String model, double success, int calls) {
+      this.id = id;
+      this.model = model;
+      this.success = success;
+      this.callsLeft = calls;
+    }
+  }
 
   Fleet(UsageRecorder recorder, double eventsPerSecond) {
     this.recorder = recorder;
@@ -63,6 +89,17 @@ final class Fleet implements AutoCloseable {
       sends.add(track(recorder.record(next(pick(), at))));
     }
     CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
+    awaitOutcomes();
+  }
+
+  /** Until Kafka has acknowledged every outcome recorded so far. */
+  private void awaitOutcomes() {
+    List<CompletableFuture<?>> pending;
+    synchronized (this) {
+      pending = new ArrayList<>(pendingOutcomes);
+      pendingOutcomes.clear();
+    }
+    CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
   }
 
   /** After {@code after}, one workload also sends {@code extraPerSecond} more events for {@code length}: an agent stuck in a loop. */
@@ -97,19 +134,76 @@ final class Fleet implements AutoCloseable {
     return next(pick(), Instant.now());
   }
 
-  private UsageEvent next(Workload w, Instant eventTime) {
+  private synchronized UsageEvent next(Workload w, Instant eventTime) {
+    if (w.items() != null) {
+      return itemCall(w, eventTime);
+    }
     boolean outcome = random.nextDouble() * w.outcomeEvery() < 1;
+    if (outcome) {
+      itemsStarted.incrementAndGet(); // a call that reports its own outcome is a one-call item
+      outcomesAcknowledged.incrementAndGet();
+    }
+    return call(w, w.model(), eventTime)
+        .setOutcomeUnit(w.outcomeUnit()).setOutcomeUnits(outcome ? 1L : 0L).setOutcomeSuccess(outcome ? true : null)
+        .build();
+  }
+
+  /** One call of the workload's open item; its last call also records the item's outcome. */
+  private UsageEvent itemCall(Workload w, Instant eventTime) {
+    DemoCatalog.Items shape = w.items();
+    OpenItem item = open.get(w);
+    if (item == null) {
+      boolean alt = shape.altModel() != null && random.nextBoolean();
+      item = new OpenItem(w.workflow() + "-" + (++itemSequence), alt ? shape.altModel() : w.model(),
+          alt ? shape.altSuccess() : shape.success(), 1 + random.nextInt(shape.maxCalls()));
+      open.put(w, item);
+      itemsStarted.incrementAndGet();
+    }
+    UsageEvent event = call(w, item.model, eventTime).setWorkItemId(item.id).build();
+    if (--item.callsLeft == 0) {
+      open.remove(w);
+      recordOutcome(w, item, eventTime);
+    }
+    return event;
+  }
+
+  private void recordOutcome(Workload w, OpenItem item, Instant lastCall) {
+    DemoCatalog.Items shape = w.items();
+    double roll = random.nextDouble();
+    WorkOutcomeStatus status = roll < item.success ? WorkOutcomeStatus.SUCCEEDED
+        : roll < item.success + shape.escalate() ? WorkOutcomeStatus.ESCALATED : WorkOutcomeStatus.FAILED;
+    long minutes = switch (status) {
+      case ESCALATED -> shape.escalationMinutes();
+      case SUCCEEDED -> random.nextInt(5) == 0 ? shape.reviewMinutes() : 0;
+      default -> 0;
+    };
+    Instant known = lastCall.plusSeconds(30).isAfter(Instant.now()) ? Instant.now() : lastCall.plusSeconds(30);
+    WorkOutcome outcome = WorkOutcome.newBuilder().setOutcomeId(EventIds.newId()).setWorkItemId(item.id)
+        .setTeam(w.team()).setWorkflow(w.workflow()).setOutcomeUnit(w.outcomeUnit()).setStatus(status)
+        .setUnitsDelivered(status == WorkOutcomeStatus.FAILED ? 0 : 1).setHumanSeconds(minutes * 60)
+        .setEventTime(known).build();
+    if (pendingOutcomes.size() > 10_000) {
+      pendingOutcomes.removeIf(CompletableFuture::isDone);
+    }
+    pendingOutcomes.add(recorder.recordOutcome(outcome).whenComplete((receipt, error) -> {
+      if (error == null) {
+        outcomesAcknowledged.incrementAndGet();
+      } else {
+        failed.incrementAndGet();
+      }
+    }));
+  }
+
+  private UsageEvent.Builder call(Workload w, String model, Instant eventTime) {
     return UsageEvent.newBuilder()
         .setEventId(EventIds.newId()).setEventTime(eventTime)
         .setTeam(w.team()).setWorkflow(w.workflow()).setService(w.service())
         .setAgentId(w.service() + "-" + random.nextInt(4))
-        .setProvider(w.provider()).setModel(w.model())
+        .setProvider(w.provider()).setModel(model)
         .setUncachedInputTokens(vary(w.uncachedInput())).setCacheReadTokens(vary(w.cacheRead()))
         .setCacheWriteTokens(random.nextInt(10) == 0 ? vary(w.cacheWrite()) : 0)
         .setOutputTokens(vary(w.output())).setReasoningTokens(vary(w.reasoning()))
-        .setOutcomeUnit(w.outcomeUnit()).setOutcomeUnits(outcome ? 1L : 0L).setOutcomeSuccess(outcome ? true : null)
-        .setAttributes(Map.of("environment", "demo"))
-        .build();
+        .setAttributes(Map.of("environment", "demo"));
   }
 
   private Workload pick() {
@@ -134,6 +228,16 @@ final class Fleet implements AutoCloseable {
 
   long failed() {
     return failed.get();
+  }
+
+  /** Work items started: the workloads' items and the calls that reported their own outcome. */
+  long itemsStarted() {
+    return itemsStarted.get();
+  }
+
+  /** Outcomes Kafka has acknowledged (a one-call item's outcome is its call). */
+  long outcomesAcknowledged() {
+    return outcomesAcknowledged.get();
   }
 
   /** Stops generating and waits until every recorded event is acknowledged by Kafka. */

@@ -1,4 +1,4 @@
-package io.tokenledger.aggregation.intake;
+package io.tokenledger.platform.streams;
 
 import io.tokenledger.schemas.DeadLetter;
 import java.nio.ByteBuffer;
@@ -7,11 +7,11 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
-/** Builds the dead letter for a rejected input record, keeping its original bytes. */
-final class DeadLetters {
+/** Builds the dead letter for a rejected input record, keeping its original bytes: one form for every service. */
+public final class DeadLetters {
   private DeadLetters() {}
 
-  static DeadLetter of(ProcessorContext<?, ?> context, Record<byte[], byte[]> record, String reasonCode,
+  public static DeadLetter of(ProcessorContext<?, ?> context, Record<byte[], byte[]> record, String reasonCode,
       String reason, String eventId, String team) {
     RecordMetadata source = context.recordMetadata().orElse(null);
     return DeadLetter.newBuilder()

@@ -1,0 +1,63 @@
+package io.tokenledger.economics.report;
+
+import io.tokenledger.schemas.ModelAdvice;
+import io.tokenledger.schemas.WorkflowEconomics;
+import io.tokenledger.schemas.money.NanoUsd;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The economics as a table a leader reads in ten seconds: per workflow, units, success rate,
+ * what an outcome costs on the AI path and from a person, the saving, Token ROI and the verdict;
+ * then the model advice in a sentence each. The CLI's report and the demo print the same table.
+ */
+public final class EconomicsTable {
+  private static final String ROW = "%-22s %7s %8s %12s %12s %13s %8s  %s%n";
+
+  private EconomicsTable() {}
+
+  public static String render(String title, List<WorkflowEconomics> rows) {
+    StringBuilder out = new StringBuilder(title).append(System.lineSeparator());
+    out.append(String.format(Locale.ROOT, ROW, "WORKFLOW", "UNITS", "SUCCESS", "AI/OUTCOME", "PERSON/OUT.",
+        "SAVING", "ROI", "VERDICT"));
+    for (WorkflowEconomics e : rows) {
+      out.append(String.format(Locale.ROOT, ROW, name(e), e.getUnitsSucceeded(),
+          percent(e.getSuccessRateBasisPoints() == null ? null : e.getSuccessRateBasisPoints().longValue()),
+          money(e.getCostPerSuccessNanoUsd()), money(e.getHumanCostPerOutcomeNanoUsd()),
+          money(e.getSavingTotalNanoUsd()), roi(e.getTokenRoiBasisPoints()), e.getVerdict()));
+    }
+    boolean advised = false;
+    for (WorkflowEconomics e : rows) {
+      ModelAdvice advice = e.getAdvice();
+      if (advice != null) {
+        if (!advised) {
+          out.append(System.lineSeparator()).append("Model advice:").append(System.lineSeparator());
+          advised = true;
+        }
+        out.append("  ").append(name(e)).append(" [").append(advice.getRecommendation()).append("] ")
+            .append(advice.getMessage()).append(System.lineSeparator());
+      }
+    }
+    return out.toString();
+  }
+
+  private static String name(WorkflowEconomics e) {
+    return e.getTeam() == null ? e.getWorkflow() : e.getWorkflow() + " (" + e.getTeam() + ")";
+  }
+
+  private static String money(Long nanoUsd) {
+    return nanoUsd == null ? "-" : NanoUsd.format(nanoUsd);
+  }
+
+  private static String percent(Long basisPoints) {
+    return basisPoints == null ? "-" : BigDecimal.valueOf(basisPoints, 2).setScale(1, RoundingMode.HALF_EVEN) + "%";
+  }
+
+  private static String roi(Long basisPoints) {
+    return basisPoints == null ? "-"
+        : String.format(Locale.ROOT, "%,d%%", BigDecimal.valueOf(basisPoints, 2).setScale(0, RoundingMode.HALF_EVEN)
+            .longValueExact());
+  }
+}
