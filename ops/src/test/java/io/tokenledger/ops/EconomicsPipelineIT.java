@@ -154,6 +154,20 @@ class EconomicsPipelineIT {
         + "/v1/economics?zone=Asia/Tokyo")).build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(400, wrongZone.statusCode());
     assertTrue(wrongZone.body().contains(EconomicsSettings.PREFIX + "zone"), wrongZone.body());
+
+    // The leader's table from the published topic: the same figures, once the economics' transaction is committed.
+    Path cliConfig = Files.createTempFile(Path.of("target"), "economics-cli", ".properties");
+    Files.writeString(cliConfig, Topics.PREFIX_CONFIG + "=" + config.get(Topics.PREFIX_CONFIG) + "\n");
+    String row = String.format("%-22s %7s %8s %12s %12s %13s %8s  %s", "support-tickets", 1, "50.0%", "$11.26",
+        "$10.53", "-$0.73", "-7%", "NOT_ENOUGH_DATA");
+    AtomicReference<String> report = new AtomicReference<>();
+    Await.until(BOUND, () -> {
+      report.set(Cli.output("report", "economics", "--bootstrap-servers", bootstrap, "--config", cliConfig.toString(),
+          "--at", now.toString()));
+      return report.get().contains(row);
+    }, () -> "the report row " + row + ", last report:\n" + report.get());
+    assertTrue(report.get().startsWith("Agent or person, month from " + now.toString().substring(0, 8) + "01 (UTC)"),
+        report.get());
   }
 
   private void startStreams(Map<String, Object> config, Topics topics, int queryPort) throws Exception {
