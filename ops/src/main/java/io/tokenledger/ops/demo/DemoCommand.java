@@ -49,11 +49,12 @@ import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The whole pipeline in one process, on a real broker, with a simulated fleet of AI services. */
+/** The whole pipeline in one process, on a real broker, with a simulated fleet of AI services and their outcomes. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = {"Runs the whole pipeline: a dev broker (unless --bootstrap-servers), topics, a price catalog,",
-        "budgets, the aggregation topology, alerting, and simulated AI services recording usage.",
-        "Prints spend per team and every alert as it is published. Ctrl-C or SIGTERM stops it cleanly."})
+        "budgets, human baselines, the aggregation topology, alerting, the economics, and simulated AI services",
+        "recording usage and work outcomes. Prints spend per team and every alert as it is published, and at the",
+        "end the agent-or-person table with model advice. Ctrl-C or SIGTERM stops it cleanly."})
 public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--duration", description = "Stop by itself after this long, e.g. 60s or 5m (default: run until stopped).",
       converter = DurationConverter.class)
