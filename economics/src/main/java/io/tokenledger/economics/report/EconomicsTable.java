@@ -14,7 +14,7 @@ import java.util.Locale;
  * then the model advice in a sentence each. The CLI's report and the demo print the same table.
  */
 public final class EconomicsTable {
-  private static final String ROW = "%-22s %7s %8s %12s %12s %13s %8s  %s%n";
+  private static final String ROW = "%-24s %7s %8s %12s %12s %13s %8s  %s%n";
 
   private EconomicsTable() {}
 
@@ -43,8 +43,9 @@ public final class EconomicsTable {
     return out.toString();
   }
 
+  /** The workflow: a table holds one team's shares or the workflows across teams, as its title says. */
   private static String name(WorkflowEconomics e) {
-    return e.getTeam() == null ? e.getWorkflow() : e.getWorkflow() + " (" + e.getTeam() + ")";
+    return e.getWorkflow();
   }
 
   private static String money(Long nanoUsd) {

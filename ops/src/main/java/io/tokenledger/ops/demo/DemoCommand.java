@@ -153,7 +153,10 @@ public final class DemoCommand implements Callable<Integer> {
         out.printf("Ask the live figures over HTTP, e.g.:%n  curl 'http://%s/v1/period-to-date?team=support&period=month&zone=Europe/Berlin'%n"
             + "  curl 'http://%s/v1/usage?scope=model&key=gpt-4o&window=1m'%n"
             + "  curl 'http://%s/v1/economics?workflow=ticket-triage&period=month'%n"
-            + "  curl 'http://%s/v1/advice'%n", queryEndpoint, queryEndpoint, economicsEndpoint, economicsEndpoint);
+            + "  curl 'http://%s/v1/advice'%n"
+            + "  ./tokenledger report economics --bootstrap-servers %s%s%n", queryEndpoint, queryEndpoint,
+            economicsEndpoint, economicsEndpoint, bootstrap, config.containsKey(Topics.PREFIX_CONFIG)
+                ? " --config <a file with " + Topics.PREFIX_CONFIG + "=" + config.get(Topics.PREFIX_CONFIG) + ">" : "");
 
         runUntilStopped(start, dashboard, fleet);
         fleet.close();
@@ -302,7 +305,6 @@ public final class DemoCommand implements Callable<Integer> {
     out.print(EconomicsTable.render("Agent or person, month from " + month + " (UTC), "
         + String.format("%,d work items, %,d outcomes", fleet.itemsStarted(), fleet.outcomesAcknowledged())
         + (caughtUp ? "" : " (the economics has NOT caught up with all of them)") + ":", rows));
-    out.println("The same table from a running pipeline: tokenledger report economics --bootstrap-servers " + bootstrap);
     return caughtUp;
   }
 
