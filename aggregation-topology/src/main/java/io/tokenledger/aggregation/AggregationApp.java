@@ -28,7 +28,6 @@ import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.state.Stores;
@@ -239,15 +238,8 @@ public final class AggregationApp {
       log.error("Not starting the aggregation: {}", mismatch.get());
       return 2;
     }
-    KafkaStreams streams = new KafkaStreams(buildTopology(topics, AggregationSettings.from(settings)), config);
-    if (settings.get(StreamsConfig.APPLICATION_SERVER_CONFIG) == null) {
-      log.info("No {} set: usage queries are not served by this instance", StreamsConfig.APPLICATION_SERVER_CONFIG);
-      StreamsApps.runUntilShutdown(streams, config);
-      return 0;
-    }
-    try (QueryHttpServer queries = QueryServer.start(streams, QueryServer.advertised(settings))) {
-      StreamsApps.runUntilShutdown(streams, config);
-    }
+    QueryHttpServer.runServing(new KafkaStreams(buildTopology(topics, AggregationSettings.from(settings)), config),
+        config, "usage", QueryServer::start);
     return 0;
   }
 

@@ -18,7 +18,6 @@ import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.Stores;
@@ -116,16 +115,8 @@ public final class EconomicsApp {
       return 2;
     }
     EconomicsSettings economics = EconomicsSettings.from(settings);
-    KafkaStreams streams = new KafkaStreams(buildTopology(topics, economics), config);
-    if (settings.get(StreamsConfig.APPLICATION_SERVER_CONFIG) == null) {
-      LoggerFactory.getLogger(EconomicsApp.class).info("No {} set: economics queries are not served by this instance",
-          StreamsConfig.APPLICATION_SERVER_CONFIG);
-      StreamsApps.runUntilShutdown(streams, config);
-      return 0;
-    }
-    try (QueryHttpServer queries = startQueries(streams, QueryHttpServer.advertised(settings), economics)) {
-      StreamsApps.runUntilShutdown(streams, config);
-    }
+    QueryHttpServer.runServing(new KafkaStreams(buildTopology(topics, economics), config), config, "economics",
+        (streams, self) -> startQueries(streams, self, economics));
     return 0;
   }
 

@@ -8,7 +8,9 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import io.tokenledger.platform.streams.StreamsApps;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BiFunction;
@@ -48,6 +50,28 @@ public final class QueryHttpServer implements AutoCloseable {
           + "=host:port so that instances can forward queries to each other");
     }
     return HostInfo.buildFromEndpoint(server.toString());
+  }
+
+  /** Starts a query server for a Streams instance that advertises {@code self}. */
+  public interface Starter {
+    QueryHttpServer start(KafkaStreams streams, HostInfo self) throws IOException;
+  }
+
+  /**
+   * Runs {@code streams} until SIGTERM ({@link StreamsApps#runUntilShutdown}), answering queries
+   * while it runs when {@code application.server} is set; without it, says so and serves none.
+   */
+  public static void runServing(KafkaStreams streams, Properties config, String what, Starter starter)
+      throws InterruptedException, IOException {
+    Map<String, Object> settings = StreamsApps.asMap(config);
+    if (settings.get(StreamsConfig.APPLICATION_SERVER_CONFIG) == null) {
+      log.info("No {} set: {} queries are not served by this instance", StreamsConfig.APPLICATION_SERVER_CONFIG, what);
+      StreamsApps.runUntilShutdown(streams, config);
+      return;
+    }
+    try (QueryHttpServer queries = starter.start(streams, advertised(settings))) {
+      StreamsApps.runUntilShutdown(streams, config);
+    }
   }
 
   /** Starts answering {@code routes} (path to route) on {@code router}'s port, all interfaces. */
