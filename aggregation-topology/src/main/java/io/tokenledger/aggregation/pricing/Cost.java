@@ -1,12 +1,15 @@
 package io.tokenledger.aggregation.pricing;
 
+import io.tokenledger.schemas.PriceTier;
 import io.tokenledger.schemas.PriceVersion;
 import io.tokenledger.schemas.UsageEvent;
 
 /**
  * Exact cost of one event. Prices are micro-USD per million tokens, which is pico-USD per
  * token, so tokens x price is an exact integer in pico-USD; the event's total is rounded
- * once, half-up, to nano-USD. Aggregates then sum these nano-USD integers exactly.
+ * once, half-up, to nano-USD. Aggregates then sum these nano-USD integers exactly. An event
+ * whose total input is above a version's long-context threshold is priced, all of it, at the
+ * tier's prices (as providers bill a long prompt).
  */
 public final class Cost {
   private static final long PICO_PER_NANO = 1_000L;
@@ -15,11 +18,27 @@ public final class Cost {
 
   /** @throws ArithmeticException if the cost does not fit in a long (absurd input) */
   public static long nanoUsd(UsageEvent event, PriceVersion price) {
-    long pico = Math.multiplyExact(event.getUncachedInputTokens(), price.getUncachedInputMicroUsdPerMtok());
-    pico = Math.addExact(pico, Math.multiplyExact(event.getCacheReadTokens(), price.getCacheReadMicroUsdPerMtok()));
-    pico = Math.addExact(pico, Math.multiplyExact(event.getCacheWriteTokens(), price.getCacheWriteMicroUsdPerMtok()));
-    pico = Math.addExact(pico, Math.multiplyExact(event.getOutputTokens(), price.getOutputMicroUsdPerMtok()));
-    pico = Math.addExact(pico, Math.multiplyExact(event.getReasoningTokens(), price.getReasoningMicroUsdPerMtok()));
+    PriceTier tier = price.getLongContextTier();
+    if (tier != null && totalInput(event) > tier.getAboveInputTokens()) {
+      return nanoUsd(event, tier.getUncachedInputMicroUsdPerMtok(), tier.getCacheReadMicroUsdPerMtok(),
+          tier.getCacheWriteMicroUsdPerMtok(), tier.getOutputMicroUsdPerMtok(), tier.getReasoningMicroUsdPerMtok());
+    }
+    return nanoUsd(event, price.getUncachedInputMicroUsdPerMtok(), price.getCacheReadMicroUsdPerMtok(),
+        price.getCacheWriteMicroUsdPerMtok(), price.getOutputMicroUsdPerMtok(), price.getReasoningMicroUsdPerMtok());
+  }
+
+  /** Uncached, cache-read and cache-write input: the prompt size a long-context tier is about. */
+  public static long totalInput(UsageEvent event) {
+    return event.getUncachedInputTokens() + event.getCacheReadTokens() + event.getCacheWriteTokens();
+  }
+
+  private static long nanoUsd(UsageEvent event, long input, long cacheRead, long cacheWrite, long output,
+      long reasoning) {
+    long pico = Math.multiplyExact(event.getUncachedInputTokens(), input);
+    pico = Math.addExact(pico, Math.multiplyExact(event.getCacheReadTokens(), cacheRead));
+    pico = Math.addExact(pico, Math.multiplyExact(event.getCacheWriteTokens(), cacheWrite));
+    pico = Math.addExact(pico, Math.multiplyExact(event.getOutputTokens(), output));
+    pico = Math.addExact(pico, Math.multiplyExact(event.getReasoningTokens(), reasoning));
     return (pico + PICO_PER_NANO / 2) / PICO_PER_NANO;
   }
 }

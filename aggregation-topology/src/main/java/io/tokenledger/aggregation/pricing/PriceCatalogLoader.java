@@ -1,7 +1,6 @@
 package io.tokenledger.aggregation.pricing;
 
 import io.tokenledger.schemas.PriceVersion;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -35,7 +34,7 @@ public final class PriceCatalogLoader implements Processor<String, PriceVersion,
     try (KeyValueIterator<String, PriceVersion> all = store.all()) {
       while (all.hasNext()) {
         PriceVersion price = all.next().value;
-        if (problems(price).isEmpty()) {
+        if (PriceRules.problems(price).isEmpty()) {
           book.put(price);
           loaded++;
         }
@@ -53,7 +52,7 @@ public final class PriceCatalogLoader implements Processor<String, PriceVersion,
       return;
     }
     PriceVersion price = record.value();
-    List<String> problems = problems(price);
+    List<String> problems = PriceRules.problems(price);
     if (!problems.isEmpty()) {
       log.error("Refusing price version {} ({}): {}. Events for this model stay priced by the previous "
           + "version or are marked unpriced; publish a corrected version.", record.key(), price, problems);
@@ -61,20 +60,5 @@ public final class PriceCatalogLoader implements Processor<String, PriceVersion,
     }
     store.put(record.key(), price);
     book.put(price);
-  }
-
-  static List<String> problems(PriceVersion price) {
-    List<String> problems = new ArrayList<>();
-    if (!"USD".equals(price.getCurrency())) {
-      problems.add("currency " + price.getCurrency() + " is not supported (only USD)");
-    }
-    long[] prices = {price.getUncachedInputMicroUsdPerMtok(), price.getCacheReadMicroUsdPerMtok(),
-        price.getCacheWriteMicroUsdPerMtok(), price.getOutputMicroUsdPerMtok(), price.getReasoningMicroUsdPerMtok()};
-    for (long p : prices) {
-      if (p < 0) {
-        problems.add("negative price " + p + " micro-USD per million tokens");
-      }
-    }
-    return problems;
   }
 }

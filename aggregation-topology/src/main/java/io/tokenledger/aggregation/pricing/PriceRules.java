@@ -1,0 +1,97 @@
+package io.tokenledger.aggregation.pricing;
+
+import io.tokenledger.schemas.PriceTier;
+import io.tokenledger.schemas.PriceVersion;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What makes a price version usable, and what makes it look like a unit mistake. The topology
+ * refuses a version with {@link #problems}; {@code tokenledger prices} refuses those and, unless
+ * forced, {@link #suspicions} too, each with the reason and the unit next to the number.
+ */
+public final class PriceRules {
+  /** Below $0.001 per 1M tokens, a price was most likely entered per token ($2.5e-06). */
+  static final long MIN_PLAUSIBLE_MICRO = 1_000;
+  /** Above $2,000 per 1M tokens (no model lists that), a price was most likely entered per 1K tokens or in micro-USD. */
+  static final long MAX_PLAUSIBLE_MICRO = 2_000_000_000L;
+
+  private PriceRules() {}
+
+  /** Problems that make a version unusable: the topology refuses it whoever wrote it. */
+  public static List<String> problems(PriceVersion price) {
+    List<String> problems = new ArrayList<>();
+    if (!"USD".equals(price.getCurrency())) {
+      problems.add("currency " + price.getCurrency() + " is not supported (only USD)");
+    }
+    name(problems, "provider", price.getProvider());
+    name(problems, "model", price.getModel());
+    if (price.getEffectiveFrom() == null || price.getEffectiveFrom().toEpochMilli() < 0) {
+      problems.add("effective_from must be a UTC time");
+    }
+    for (Named p : vector(price)) {
+      if (p.micro < 0) {
+        problems.add(p.name + " is negative: " + p.micro + " micro-USD per 1M tokens");
+      }
+    }
+    PriceTier tier = price.getLongContextTier();
+    if (tier != null) {
+      if (tier.getAboveInputTokens() <= 0) {
+        problems.add("the long-context tier's threshold must be above 0 input tokens, was " + tier.getAboveInputTokens());
+      }
+      for (Named p : tier(tier)) {
+        if (p.micro < 0) {
+          problems.add("long-context " + p.name + " is negative: " + p.micro + " micro-USD per 1M tokens");
+        }
+      }
+    }
+    return problems;
+  }
+
+  /** What looks like a unit mistake: refused by the CLI unless {@code --force}. */
+  public static List<String> suspicions(PriceVersion price) {
+    List<String> suspicions = new ArrayList<>();
+    List<Named> all = new ArrayList<>(vector(price));
+    if (price.getLongContextTier() != null) {
+      tier(price.getLongContextTier()).forEach(p -> all.add(new Named("long-context " + p.name, p.micro)));
+    }
+    for (Named p : all) {
+      if (p.micro > 0 && p.micro < MIN_PLAUSIBLE_MICRO) {
+        suspicions.add(p.name + " is $" + PriceUnits.usdPerMillion(p.micro) + " per 1M tokens: that looks like a price "
+            + "per token; enter " + PriceUnits.UNIT + " (gpt-4o input is 2.50)");
+      } else if (p.micro > MAX_PLAUSIBLE_MICRO) {
+        suspicions.add(p.name + " is $" + PriceUnits.usdPerMillion(p.micro) + " per 1M tokens, more than any model "
+            + "lists: was a price per 1K tokens or in micro-USD entered? Enter " + PriceUnits.UNIT);
+      }
+    }
+    if (price.getCacheReadMicroUsdPerMtok() > price.getUncachedInputMicroUsdPerMtok()) {
+      suspicions.add("cache_read ($" + PriceUnits.usdPerMillion(price.getCacheReadMicroUsdPerMtok()) + " per 1M) is "
+          + "above uncached input ($" + PriceUnits.usdPerMillion(price.getUncachedInputMicroUsdPerMtok())
+          + " per 1M): a cache read is a discount on input; are the two swapped?");
+    }
+    return suspicions;
+  }
+
+  private record Named(String name, long micro) {}
+
+  private static List<Named> vector(PriceVersion p) {
+    return List.of(new Named("uncached_input", p.getUncachedInputMicroUsdPerMtok()),
+        new Named("cache_read", p.getCacheReadMicroUsdPerMtok()), new Named("cache_write", p.getCacheWriteMicroUsdPerMtok()),
+        new Named("output", p.getOutputMicroUsdPerMtok()), new Named("reasoning", p.getReasoningMicroUsdPerMtok()));
+  }
+
+  private static List<Named> tier(PriceTier t) {
+    return List.of(new Named("uncached_input", t.getUncachedInputMicroUsdPerMtok()),
+        new Named("cache_read", t.getCacheReadMicroUsdPerMtok()), new Named("cache_write", t.getCacheWriteMicroUsdPerMtok()),
+        new Named("output", t.getOutputMicroUsdPerMtok()), new Named("reasoning", t.getReasoningMicroUsdPerMtok()));
+  }
+
+  /** Names join into catalog keys with '/' and '@': a provider may contain neither, a model no '@'. */
+  private static void name(List<String> problems, String field, String value) {
+    if (value == null || value.isBlank()) {
+      problems.add(field + " is required");
+    } else if (value.indexOf('@') >= 0 || (field.equals("provider") && value.indexOf('/') >= 0)) {
+      problems.add(field + " '" + value + "' must not contain '@'" + (field.equals("provider") ? " or '/'" : ""));
+    }
+  }
+}
