@@ -28,4 +28,17 @@ final class Cli {
     }
     return captured.toString(StandardCharsets.UTF_8);
   }
+
+  /** What a command that fails with {@code exitCode} wrote to stderr. */
+  static String refusal(int exitCode, String... args) {
+    PrintStream original = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      assertEquals(exitCode, run(args));
+    } finally {
+      System.setErr(original);
+    }
+    return captured.toString(StandardCharsets.UTF_8);
+  }
 }

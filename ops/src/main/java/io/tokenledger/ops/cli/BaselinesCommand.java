@@ -10,9 +10,6 @@ import io.tokenledger.schemas.topics.Topics;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -86,7 +83,7 @@ public final class BaselinesCommand {
           .setSecondsPerUnit(exact(minutesPerUnit, 60, "--minutes-per-unit", "a whole number of seconds"))
           .setLoadedCostNanoUsdPerHour(usd(hourlyCostUsd))
           .setSuccessRateBasisPoints((int) exact(successRate, 100, "--success-rate", "a whole basis point (0.01%)"))
-          .setEffectiveFrom(instant(effectiveFrom)).setSource(source)
+          .setEffectiveFrom(Times.instant(effectiveFrom, "--effective-from")).setSource(source)
           .setSetBy(setBy != null ? setBy : System.getProperty("user.name", "unknown"))
           .setUpdatedAt(Instant.now()).build());
     }
@@ -106,16 +103,6 @@ public final class BaselinesCommand {
         return NanoUsd.fromUsd(value.replace("$", "").replace(",", "").strip());
       } catch (ArithmeticException | NumberFormatException e) {
         throw new IllegalArgumentException("--hourly-cost-usd must be a decimal amount of USD, not '" + value + "'");
-      }
-    }
-
-    private static Instant instant(String value) {
-      try {
-        return value.contains("T") ? Instant.parse(value) : LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC)
-            .toInstant();
-      } catch (DateTimeParseException e) {
-        throw new IllegalArgumentException("--effective-from must be a date such as 2026-11-01 or an ISO instant, not '"
-            + value + "'");
       }
     }
   }

@@ -1,26 +1,19 @@
 package io.tokenledger.platform.topics;
 
 import io.tokenledger.schemas.topics.Topic;
-import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * Reading and writing compacted topics used as tables (budgets, API keys) from command-line
  * tools: read everything to the current end, keep the latest value per key.
  */
 public final class CompactedTopics {
-  private static final Duration BOUND = Duration.ofSeconds(30);
-
   private CompactedTopics() {}
 
   /** The latest value of every key, tombstoned keys left out, in first-written order. */
@@ -31,33 +24,13 @@ public final class CompactedTopics {
   /** The same, with a service's client settings (address, security, timeouts). */
   public static <V> Map<String, V> readLatest(Map<String, ?> settings, Topic<String, V> topic) {
     Map<String, V> latest = new LinkedHashMap<>();
-    Map<String, Object> config = ClientConfigs.consumer(settings);
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    config.put(ConsumerConfig.GROUP_ID_CONFIG, "tokenledger-read-" + topic.logicalName() + "-" + UUID.randomUUID());
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    Object bootstrapServers = config.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG);
-    try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(config,
-        topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic.name(), BOUND).stream()
-          .map(p -> new TopicPartition(topic.name(), p.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions, BOUND);
-      long deadline = System.nanoTime() + BOUND.toNanos();
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("Could not read " + topic.name() + " to its end within " + BOUND
-              + "; is Kafka reachable at " + bootstrapServers + "?");
-        }
-        consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-          if (r.value() == null) {
-            latest.remove(r.key());
-          } else {
-            latest.put(r.key(), r.value());
-          }
-        });
+    TopicScan.forEach(settings, topic, r -> {
+      if (r.value() == null) {
+        latest.remove(r.key());
+      } else {
+        latest.put(r.key(), r.value());
       }
-    }
+    });
     return latest;
   }
 

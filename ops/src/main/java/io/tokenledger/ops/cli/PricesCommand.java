@@ -1,0 +1,345 @@
+package io.tokenledger.ops.cli;
+
+import io.tokenledger.aggregation.pricing.CatalogDiff;
+import io.tokenledger.aggregation.pricing.CatalogImport;
+import io.tokenledger.aggregation.pricing.PriceBook;
+import io.tokenledger.aggregation.pricing.PriceRules;
+import io.tokenledger.aggregation.pricing.PriceUnits;
+import io.tokenledger.platform.topics.CompactedTopics;
+import io.tokenledger.platform.topics.TopicScan;
+import io.tokenledger.schemas.PriceTier;
+import io.tokenledger.schemas.PriceVersion;
+import io.tokenledger.schemas.UsageEvent;
+import io.tokenledger.schemas.models.ModelNames;
+import io.tokenledger.schemas.topics.Topics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.function.Predicate;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The price catalog as operators manage it: set, list, history, delete, import and missing. The
+ * rules are the pricing's ({@link PriceRules}); this command parses, shows units and writes.
+ */
+@Command(name = "prices", mixinStandardHelpOptions = true,
+    description = "Manages the price catalog (effective-dated, every version kept, " + PriceUnits.UNIT + ").",
+    subcommands = {PricesCommand.Set.class, PricesCommand.ListPrices.class, PricesCommand.History.class,
+        PricesCommand.Delete.class, PricesCommand.Import.class, PricesCommand.Missing.class})
+public final class PricesCommand {
+  private PricesCommand() {}
+
+  @Command(name = "set", mixinStandardHelpOptions = true,
+      description = {"Adds a price version of one model, in force from --effective-from until the next version.",
+          "Prices in " + PriceUnits.UNIT + ", e.g. --input 2.50 --output 10 (gpt-4o)."})
+  static final class Set implements Callable<Integer> {
+    @Mixin KafkaOptions kafka;
+
+    @Option(names = "--provider", required = true, description = "openai, anthropic, gcp.gemini, aws.bedrock, ...")
+    String provider;
+
+    @Option(names = "--model", required = true, description = "The catalog model name, e.g. gpt-4o.")
+    String model;
+
+    @Option(names = "--input", required = true, description = "Uncached input, " + PriceUnits.UNIT + ".")
+    String input;
+
+    @Option(names = "--cache-read", description = "Cache-read input (default: the input price).")
+    String cacheRead;
+
+    @Option(names = "--cache-write", description = "Cache-write input (default: the input price).")
+    String cacheWrite;
+
+    @Option(names = "--output", required = true, description = "Output, " + PriceUnits.UNIT + ".")
+    String output;
+
+    @Option(names = "--reasoning", description = "Reasoning output (default: the output price).")
+    String reasoning;
+
+    @Option(names = "--tier-above-input-tokens", description = "A long-context tier: prices above this many input tokens.")
+    Long tierAbove;
+
+    @Option(names = "--tier-input", description = "The tier's uncached input price.")
+    String tierInput;
+
+    @Option(names = "--tier-output", description = "The tier's output price.")
+    String tierOutput;
+
+    @Option(names = "--effective-from", required = true, description = "A date (UTC midnight) or an ISO instant.")
+    String effectiveFrom;
+
+    @Option(names = "--source", description = "Where the price comes from: a price page, a contract.")
+    String source;
+
+    @Option(names = "--set-by", description = "Who sets it (default: the user running the command).")
+    String setBy;
+
+    @Option(names = "--force", description = "Write it even though it looks like a unit mistake.")
+    boolean force;
+
+    @Override
+    public Integer call() throws Exception {
+      PriceVersion price;
+      try {
+        price = build();
+      } catch (IllegalArgumentException e) {
+        System.err.println("Price not set: " + e.getMessage());
+        return 2;
+      }
+      if (!acceptable(price, force)) {
+        return 2;
+      }
+      Topics topics = kafka.appliedTopics();
+      CompactedTopics.write(kafka.settings(), topics.prices, PriceBook.catalogKey(price), price);
+      System.out.println("Set " + PriceBook.catalogKey(price) + ": " + CatalogDiff.describe(price));
+      return 0;
+    }
+
+    PriceVersion build() {
+      long in = PriceUnits.fromUsdPerMillion(input);
+      long out = PriceUnits.fromUsdPerMillion(output);
+      PriceVersion.Builder price = PriceVersion.newBuilder().setProvider(provider.strip())
+          .setModel(model.strip()).setEffectiveFrom(Times.instant(effectiveFrom, "--effective-from"))
+          .setUncachedInputMicroUsdPerMtok(in)
+          .setCacheReadMicroUsdPerMtok(cacheRead == null ? in : PriceUnits.fromUsdPerMillion(cacheRead))
+          .setCacheWriteMicroUsdPerMtok(cacheWrite == null ? in : PriceUnits.fromUsdPerMillion(cacheWrite))
+          .setOutputMicroUsdPerMtok(out)
+          .setReasoningMicroUsdPerMtok(reasoning == null ? out : PriceUnits.fromUsdPerMillion(reasoning))
+          .setSource(source).setSetBy(setBy != null ? setBy : System.getProperty("user.name", "unknown"));
+      if (tierAbove != null) {
+        if (tierInput == null || tierOutput == null) {
+          throw new IllegalArgumentException("a tier needs --tier-input and --tier-output");
+        }
+        long tierIn = PriceUnits.fromUsdPerMillion(tierInput);
+        long tierOut = PriceUnits.fromUsdPerMillion(tierOutput);
+        price.setLongContextTier(PriceTier.newBuilder().setAboveInputTokens(tierAbove)
+            .setUncachedInputMicroUsdPerMtok(tierIn).setCacheReadMicroUsdPerMtok(price.getCacheReadMicroUsdPerMtok())
+            .setCacheWriteMicroUsdPerMtok(price.getCacheWriteMicroUsdPerMtok()).setOutputMicroUsdPerMtok(tierOut)
+            .setReasoningMicroUsdPerMtok(tierOut).build());
+      }
+      return price.build();
+    }
+  }
+
+  /** Refuses what the pricing refuses, and what looks like a unit mistake unless forced; says why. */
+  static boolean acceptable(PriceVersion price, boolean force) {
+    String name = price.getProvider() + "/" + price.getModel();
+    List<String> problems = PriceRules.problems(price);
+    if (!problems.isEmpty()) {
+      System.err.println(name + " refused: " + String.join("; ", problems));
+      return false;
+    }
+    List<String> suspicions = PriceRules.suspicions(price);
+    if (!suspicions.isEmpty() && !force) {
+      System.err.println(name + " refused, it looks like a unit mistake: " + String.join("; ", suspicions)
+          + ". If it is right, repeat with --force.");
+      return false;
+    }
+    return true;
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "The prices in force now, or --at a time.")
+  static final class ListPrices implements Callable<Integer> {
+    @Mixin KafkaOptions kafka;
+
+    @Option(names = "--at", description = "A date or ISO instant (default: now).")
+    String at;
+
+    @Override
+    public Integer call() throws Exception {
+      Instant when = at == null ? Instant.now() : Times.instant(at, "--at");
+      Map<String, PriceVersion> versions = catalog(kafka);
+      PriceBook book = book(versions.values());
+      TreeMap<String, PriceVersion> inForce = new TreeMap<>();
+      for (PriceVersion v : versions.values()) {
+        book.priceAt(v.getProvider(), v.getModel(), when.toEpochMilli())
+            .ifPresent(p -> inForce.put(p.getProvider() + "/" + p.getModel(), p));
+      }
+      System.out.printf("Prices in force at %s, %s:%n", when, PriceUnits.UNIT);
+      System.out.printf("%-40s %-20s %9s %10s %11s %9s %9s  %s%n", "MODEL", "SINCE", "INPUT", "CACHE RD", "CACHE WR",
+          "OUTPUT", "REASON", "LONG CONTEXT");
+      inForce.forEach((name, p) -> System.out.printf("%-40s %-20s %9s %10s %11s %9s %9s  %s%n", name,
+          p.getEffectiveFrom(), PriceUnits.usdPerMillion(p.getUncachedInputMicroUsdPerMtok()),
+          PriceUnits.usdPerMillion(p.getCacheReadMicroUsdPerMtok()), PriceUnits.usdPerMillion(p.getCacheWriteMicroUsdPerMtok()),
+          PriceUnits.usdPerMillion(p.getOutputMicroUsdPerMtok()), PriceUnits.usdPerMillion(p.getReasoningMicroUsdPerMtok()),
+          p.getLongContextTier() == null ? "-" : "above " + p.getLongContextTier().getAboveInputTokens() + " input: "
+              + PriceUnits.usdPerMillion(p.getLongContextTier().getUncachedInputMicroUsdPerMtok()) + " / "
+              + PriceUnits.usdPerMillion(p.getLongContextTier().getOutputMicroUsdPerMtok())));
+      if (inForce.isEmpty()) {
+        System.out.println("(none: set one with 'tokenledger prices set' or 'tokenledger prices import')");
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "history", mixinStandardHelpOptions = true, description = "Every version of one model, oldest first.")
+  static final class History implements Callable<Integer> {
+    @Mixin KafkaOptions kafka;
+
+    @Option(names = "--provider", required = true)
+    String provider;
+
+    @Option(names = "--model", required = true)
+    String model;
+
+    @Override
+    public Integer call() throws Exception {
+      String wanted = ModelNames.key(provider, model);
+      List<Map.Entry<String, PriceVersion>> versions = catalog(kafka).entrySet().stream()
+          .filter(e -> ModelNames.key(e.getValue().getProvider(), e.getValue().getModel()).equals(wanted))
+          .sorted(Comparator.comparing(e -> e.getValue().getEffectiveFrom())).toList();
+      if (versions.isEmpty()) {
+        System.out.println("No versions of " + wanted + ".");
+        return 1;
+      }
+      for (Map.Entry<String, PriceVersion> v : versions) {
+        PriceVersion p = v.getValue();
+        System.out.printf("%s  from %s: %s (set by %s; %s)%n", v.getKey(), p.getEffectiveFrom(), CatalogDiff.describe(p),
+            p.getSetBy() == null ? "?" : p.getSetBy(), p.getSource() == null ? "no source" : p.getSource());
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "delete", mixinStandardHelpOptions = true,
+      description = "Deletes one version (a mistake never in force); to change a price, set a new version.")
+  static final class Delete implements Callable<Integer> {
+    @Mixin KafkaOptions kafka;
+
+    @Parameters(paramLabel = "KEY", description = "provider/model@effective_from, as 'prices history' shows it.")
+    String key;
+
+    @Override
+    public Integer call() throws Exception {
+      if (!CompactedTopics.deleteIfPresent(kafka.settings(), kafka.appliedTopics().prices, key)) {
+        System.err.println("No price version " + key + "; see 'tokenledger prices history'.");
+        return 1;
+      }
+      System.out.println("Deleted price version " + key + ".");
+      return 0;
+    }
+  }
+
+  @Command(name = "import", mixinStandardHelpOptions = true,
+      description = {"Imports LiteLLM's model_prices_and_context_window.json (USD per token) or our CSV",
+          "(provider,model,uncached_input,cache_read,cache_write,output,reasoning[,effective_from] in "
+              + PriceUnits.UNIT + "). Only new and changed prices are written."})
+  static final class Import implements Callable<Integer> {
+    @Mixin KafkaOptions kafka;
+
+    @Parameters(paramLabel = "FILE")
+    Path file;
+
+    @Option(names = "--effective-from", required = true, description = "From when the imported prices are in force.")
+    String effectiveFrom;
+
+    @Option(names = "--provider", split = ",", description = "Only these providers (ours: openai, anthropic, gcp.gemini, ...).")
+    java.util.Set<String> providers;
+
+    @Option(names = "--models", split = ",", description = "Only these models.")
+    java.util.Set<String> models;
+
+    @Option(names = "--dry-run", description = "Print what would change against the catalog in force; write nothing.")
+    boolean dryRun;
+
+    @Option(names = "--force", description = "Import prices that look like unit mistakes too.")
+    boolean force;
+
+    @Option(names = "--set-by", description = "Who imports (default: the user running the command).")
+    String setBy;
+
+    @Override
+    public Integer call() throws Exception {
+      Predicate<String> provider = providers == null ? p -> true : providers::contains;
+      Predicate<String> model = models == null ? m -> true : models::contains;
+      CatalogImport.Options options = new CatalogImport.Options(Times.instant(effectiveFrom, "--effective-from"),
+          provider, model, setBy != null ? setBy : System.getProperty("user.name", "unknown"), "import " + file.getFileName());
+      CatalogImport.Result result = file.toString().endsWith(".csv")
+          ? CatalogImport.csv(Files.readString(file), options)
+          : CatalogImport.liteLlm(Files.readAllBytes(file), options);
+      List<PriceVersion> usable = new ArrayList<>();
+      for (PriceVersion p : result.prices()) {
+        if (acceptable(p, force)) {
+          usable.add(p);
+        }
+      }
+      Topics topics = kafka.appliedTopics();
+      CatalogDiff.Diff diff = CatalogDiff.between(usable, book(catalog(kafka).values()));
+      System.out.printf("%s: %d new, %d changed, %d unchanged, %d left out%n", file.getFileName(), diff.added().size(),
+          diff.changed().size(), diff.unchanged().size(), result.skipped().size() + result.prices().size() - usable.size());
+      diff.added().forEach(line -> System.out.println("  new      " + line));
+      diff.changed().forEach(line -> System.out.println("  changed  " + line));
+      result.skipped().forEach((entry, why) -> System.out.println("  skipped  " + entry + ": " + why));
+      if (dryRun) {
+        System.out.println("Dry run: nothing written.");
+        return 0;
+      }
+      int written = 0;
+      for (PriceVersion p : usable) {
+        if (!diff.unchanged().contains(p)) {
+          CompactedTopics.write(kafka.settings(), topics.prices, PriceBook.catalogKey(p), p);
+          written++;
+        }
+      }
+      System.out.println("Wrote " + written + " price versions.");
+      return 0;
+    }
+  }
+
+  @Command(name = "missing", mixinStandardHelpOptions = true,
+      description = "Models seen with no price in force (from the unpriced-usage topic): unbilled until priced.")
+  static final class Missing implements Callable<Integer> {
+    @Mixin KafkaOptions kafka;
+
+    @Override
+    public Integer call() throws Exception {
+      Topics topics = kafka.appliedTopics();
+      Map<String, long[]> seen = new TreeMap<>();
+      TopicScan.forEach(kafka.settings(), topics.unpricedUsage, r -> {
+        UsageEvent e = r.value();
+        long[] s = seen.computeIfAbsent(e.getProvider() + "|" + e.getModel(), k -> new long[] {0, 0, Long.MAX_VALUE, 0});
+        s[0]++;
+        s[1] += e.getUncachedInputTokens() + e.getCacheReadTokens() + e.getCacheWriteTokens() + e.getOutputTokens()
+            + e.getReasoningTokens();
+        s[2] = Math.min(s[2], e.getEventTime().toEpochMilli());
+        s[3] = Math.max(s[3], e.getEventTime().toEpochMilli());
+      });
+      if (seen.isEmpty()) {
+        System.out.println("Every model seen had a price in force: nothing is unbilled.");
+        return 0;
+      }
+      PriceBook book = book(catalog(kafka).values());
+      System.out.printf("%-45s %9s %14s  %-24s %-24s %s%n", "PROVIDER/MODEL (as reported)", "EVENTS", "TOKENS",
+          "FIRST SEEN", "LAST SEEN", "PRICE NOW");
+      seen.forEach((key, s) -> {
+        String provider = key.substring(0, key.indexOf('|'));
+        String model = key.substring(key.indexOf('|') + 1);
+        Optional<PriceVersion> now = book.priceAt(provider, model, System.currentTimeMillis());
+        System.out.printf("%-45s %,9d %,14d  %-24s %-24s %s%n", provider + "/" + model, s[0], s[1],
+            Instant.ofEpochMilli(s[2]), Instant.ofEpochMilli(s[3]), now.map(p -> "since " + p.getEffectiveFrom()
+                + " (" + p.getProvider() + "/" + p.getModel() + ")").orElse("NONE: set one with 'prices set'"));
+      });
+      return 0;
+    }
+  }
+
+  static Map<String, PriceVersion> catalog(KafkaOptions kafka) throws Exception {
+    return CompactedTopics.readLatest(kafka.settings(), kafka.appliedTopics().prices);
+  }
+
+  static PriceBook book(java.util.Collection<PriceVersion> versions) {
+    PriceBook book = new PriceBook();
+    versions.stream().filter(p -> PriceRules.problems(p).isEmpty()).forEach(book::put);
+    return book;
+  }
+}
