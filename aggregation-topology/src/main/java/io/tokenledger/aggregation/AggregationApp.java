@@ -4,6 +4,7 @@ import io.tokenledger.aggregation.intake.Deduplicator;
 import io.tokenledger.aggregation.intake.TeamKeyPartitioner;
 import io.tokenledger.aggregation.intake.UsageIntake;
 import io.tokenledger.aggregation.pricing.PriceBook;
+import io.tokenledger.aggregation.pricing.CorrectionIntake;
 import io.tokenledger.aggregation.pricing.PriceCatalogLoader;
 import io.tokenledger.aggregation.pricing.UsagePricer;
 import io.tokenledger.aggregation.window.CrossTeamAggregator;
@@ -42,6 +43,9 @@ public final class AggregationApp {
   public static final String APPLICATION_ID = "tokenledger-aggregation";
   public static final String PRICES_STORE = "price-catalog-store";
   public static final String DEDUP_STORE = "usage-dedup-store";
+  public static final String CORRECTIONS_APPLIED_STORE = "price-corrections-applied-store";
+  static final String CORRECTIONS_SOURCE = "price-corrections-source";
+  static final String CORRECTIONS = "price-corrections-intake";
 
   static final String USAGE_SOURCE = "usage-source";
   static final String INTAKE = "usage-intake";
@@ -149,8 +153,15 @@ public final class AggregationApp {
         settings.validation().validator(), routing, DEDUP, DEAD_LETTER_SINK), USAGE_SOURCE);
     topology.addSink(REROUTE_SINK, topics.usageRerouted.name(), Serdes.ByteArray().serializer(),
         Serdes.ByteArray().serializer(), new TeamKeyPartitioner(), INTAKE);
+    // Price corrections, placed by team as usage is: their differences go to the team's ledgers.
+    topology.addSource(CORRECTIONS_SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
+        topics.priceCorrections.name());
+    topology.addProcessor(CORRECTIONS, () -> new CorrectionIntake(topics.priceCorrections.valueSerde().deserializer(),
+        CORRECTIONS_APPLIED_STORE, topics.usage.spec().partitions(), ROLLUP, DEAD_LETTER_SINK), CORRECTIONS_SOURCE);
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CORRECTIONS_APPLIED_STORE),
+        Serdes.String(), Serdes.Long()), CORRECTIONS);
     topology.addSink(DEAD_LETTER_SINK, topics.deadLetters.name(), topics.deadLetters.keySerde().serializer(),
-        topics.deadLetters.valueSerde().serializer(), INTAKE);
+        topics.deadLetters.valueSerde().serializer(), INTAKE, CORRECTIONS);
 
     topology.addProcessor(DEDUP, () -> new Deduplicator(DEDUP_STORE), INTAKE);
     topology.addStateStore(Stores.windowStoreBuilder(
@@ -164,7 +175,7 @@ public final class AggregationApp {
     RollupAggregator.Settings rollup = new RollupAggregator.Settings(fine(settings), derived(settings), ledgers(),
         ROLLUP_PROGRESS_STORE, LATE_SINK, PARTIALS_SINK, settings.grace(), settings.liveEmitInterval(),
         settings.idleAdvance());
-    topology.addProcessor(ROLLUP, () -> new RollupAggregator(rollup), PRICE);
+    topology.addProcessor(ROLLUP, () -> new RollupAggregator(rollup), PRICE, CORRECTIONS);
     WindowSet.addStore(topology, rollup.fine(), FineTotals.VALUES, ROLLUP);
     // Partitioned by team: anomaly detection and alerting find all of a team's series in one partition.
     addSink(topology, rollup.fine(), topics, new TeamPartitioner(), ROLLUP);
@@ -233,7 +244,8 @@ public final class AggregationApp {
     Map<String, Object> settings = StreamsApps.asMap(config);
     Topics topics = Topics.from(settings);
     // The re-route topic must match the usage topic partition for partition (one task reads both).
-    Optional<String> mismatch = TopicApplier.prepare(settings, topics.all(), topics.usage, topics.usageRerouted);
+    Optional<String> mismatch = TopicApplier.prepare(settings, topics.all(), topics.usage, topics.usageRerouted,
+        topics.priceCorrections);
     if (mismatch.isPresent()) {
       log.error("Not starting the aggregation: {}", mismatch.get());
       return 2;

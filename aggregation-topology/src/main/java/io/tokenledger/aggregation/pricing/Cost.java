@@ -2,6 +2,7 @@ package io.tokenledger.aggregation.pricing;
 
 import io.tokenledger.schemas.PriceTier;
 import io.tokenledger.schemas.PriceVersion;
+import io.tokenledger.schemas.UsageAggregate;
 import io.tokenledger.schemas.UsageEvent;
 
 /**
@@ -27,6 +28,18 @@ public final class Cost {
         price.getCacheWriteMicroUsdPerMtok(), price.getOutputMicroUsdPerMtok(), price.getReasoningMicroUsdPerMtok());
   }
 
+  /**
+   * A ledger bucket's tokens at a price's base vector, rounded half-up once for the bucket (a
+   * re-rating: the bucket keeps its sums, not its events). Against pricing each event and
+   * rounding each, it differs by at most half a nano-USD per event in the bucket.
+   */
+  public static long bucketNanoUsd(UsageAggregate bucket, PriceVersion price) {
+    return nanoUsd(bucket.getUncachedInputTokens(), bucket.getCacheReadTokens(), bucket.getCacheWriteTokens(),
+        bucket.getOutputTokens(), bucket.getReasoningTokens(), price.getUncachedInputMicroUsdPerMtok(),
+        price.getCacheReadMicroUsdPerMtok(), price.getCacheWriteMicroUsdPerMtok(), price.getOutputMicroUsdPerMtok(),
+        price.getReasoningMicroUsdPerMtok());
+  }
+
   /** Uncached, cache-read and cache-write input: the prompt size a long-context tier is about. */
   public static long totalInput(UsageEvent event) {
     return event.getUncachedInputTokens() + event.getCacheReadTokens() + event.getCacheWriteTokens();
@@ -34,11 +47,17 @@ public final class Cost {
 
   private static long nanoUsd(UsageEvent event, long input, long cacheRead, long cacheWrite, long output,
       long reasoning) {
-    long pico = Math.multiplyExact(event.getUncachedInputTokens(), input);
-    pico = Math.addExact(pico, Math.multiplyExact(event.getCacheReadTokens(), cacheRead));
-    pico = Math.addExact(pico, Math.multiplyExact(event.getCacheWriteTokens(), cacheWrite));
-    pico = Math.addExact(pico, Math.multiplyExact(event.getOutputTokens(), output));
-    pico = Math.addExact(pico, Math.multiplyExact(event.getReasoningTokens(), reasoning));
+    return nanoUsd(event.getUncachedInputTokens(), event.getCacheReadTokens(), event.getCacheWriteTokens(),
+        event.getOutputTokens(), event.getReasoningTokens(), input, cacheRead, cacheWrite, output, reasoning);
+  }
+
+  private static long nanoUsd(long uncachedTokens, long cacheReadTokens, long cacheWriteTokens, long outputTokens,
+      long reasoningTokens, long input, long cacheRead, long cacheWrite, long output, long reasoning) {
+    long pico = Math.multiplyExact(uncachedTokens, input);
+    pico = Math.addExact(pico, Math.multiplyExact(cacheReadTokens, cacheRead));
+    pico = Math.addExact(pico, Math.multiplyExact(cacheWriteTokens, cacheWrite));
+    pico = Math.addExact(pico, Math.multiplyExact(outputTokens, output));
+    pico = Math.addExact(pico, Math.multiplyExact(reasoningTokens, reasoning));
     return (pico + PICO_PER_NANO / 2) / PICO_PER_NANO;
   }
 }

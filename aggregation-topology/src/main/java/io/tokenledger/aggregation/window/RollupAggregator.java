@@ -40,11 +40,14 @@ import org.slf4j.LoggerFactory;
  * time to wall clock minus that time, so a quiet partition still closes its windows (and does
  * not hold back cross-team ones).
  *
+ * <p>Price corrections ({@link LedgerCorrection}) change the period ledgers only, by their
+ * difference, and are published at once, as late usage is.
+ *
  * <p>Cross-team figures: each propagation also adds its delta to per-(model, minute) and
  * per-(workflow, minute) partial sums, combined within the task and sent to the partials topic
  * with the task's progress mark after each emit or finalisation (see {@link CrossTeamAggregator}).
  */
-public final class RollupAggregator implements Processor<String, PricedUsage, Object, Object> {
+public final class RollupAggregator implements Processor<String, Object, Object, Object> {
   private static final Logger log = LoggerFactory.getLogger(RollupAggregator.class);
   private static final long MINUTE = Duration.ofMinutes(1).toMillis();
   private static final String STREAM_TIME = "stream-time";
@@ -111,8 +114,14 @@ public final class RollupAggregator implements Processor<String, PricedUsage, Ob
   }
 
   @Override
-  public void process(Record<String, PricedUsage> record) {
-    PricedUsage usage = record.value();
+  public void process(Record<String, Object> record) {
+    if (record.value() instanceof LedgerCorrection correction) {
+      // A re-rating: the period ledgers only; published final aggregates are never rewritten.
+      addToAll(ledgers, correction.series(), correction.bucketStart(), correction.totals());
+      ledgers.forEach(WindowSet::publishIfNeverFinal);
+      return;
+    }
+    PricedUsage usage = (PricedUsage) record.value();
     long eventTime = record.timestamp();
     lastRecordWallClock = context.currentSystemTimeMs();
     SeriesKey series = new SeriesKey(usage.event().getTeam(), usage.event().getWorkflow(), usage.model());

@@ -7,6 +7,7 @@ import io.tokenledger.schemas.BudgetAlert;
 import io.tokenledger.schemas.BudgetStatus;
 import io.tokenledger.schemas.ForecastAlert;
 import io.tokenledger.schemas.DeadLetter;
+import io.tokenledger.schemas.PriceCorrection;
 import io.tokenledger.schemas.PriceVersion;
 import io.tokenledger.schemas.UsageAggregate;
 import io.tokenledger.schemas.HumanBaseline;
@@ -95,6 +96,12 @@ public final class Topics {
    * usage is (murmur2 of the team), so an item's outcome meets its usage in one task.
    */
   public final Topic<String, WorkOutcome> workOutcomes;
+  /**
+   * Re-ratings of (team, workflow, model) ledger buckets after a price correction, the audit
+   * trail. Key: team, with as many partitions as the usage topic and placed as usage is, so a
+   * correction meets the team's ledger in one task.
+   */
+  public final Topic<String, PriceCorrection> priceCorrections;
   /** Human baselines per workflow (and team) and unit, every version kept. Key: {@code BaselineKeys}. Compacted. */
   public final Topic<String, HumanBaseline> humanBaselines;
   /**
@@ -135,6 +142,8 @@ public final class Topics {
         Serdes.ByteArray(), TopicSpec.deleteAfter(usage.spec().partitions(), WEEK));
     workOutcomes = new Topic<>("outcomes", name("outcomes"), text, avro.serde(WorkOutcome.class),
         TopicSpec.deleteAfter(usage.spec().partitions(), Duration.ofDays(42)));
+    priceCorrections = new Topic<>("prices.corrections", name("prices.corrections"), text,
+        avro.serde(PriceCorrection.class), TopicSpec.deleteAfter(usage.spec().partitions(), YEAR));
     humanBaselines = topic("baselines", text, avro.serde(HumanBaseline.class), TopicSpec.compacted(1));
     prices = topic("prices", text, avro.serde(PriceVersion.class), TopicSpec.compacted(1));
     budgets = topic("budgets", text, avro.serde(Budget.class), TopicSpec.compacted(1));
@@ -181,7 +190,7 @@ public final class Topics {
     return List.of(usage, prices, budgets, teamAggregates1m, teamAggregates1h, teamAggregates1d, detailAggregates1m,
         detailAggregates1h, detailAggregates1d, modelAggregates1m, modelAggregates1h, modelAggregates1d,
         workflowAggregates1m, workflowAggregates1h, workflowAggregates1d, rollupPartials, usageRerouted, teamLedger15m,
-        detailLedger15m, workOutcomes, humanBaselines, economicsDeltas, economics, lateUsage, unpricedUsage, deadLetters, budgetAlerts, forecastAlerts, anomalyAlerts, budgetStatus, apiKeys);
+        detailLedger15m, workOutcomes, priceCorrections, humanBaselines, economicsDeltas, economics, lateUsage, unpricedUsage, deadLetters, budgetAlerts, forecastAlerts, anomalyAlerts, budgetStatus, apiKeys);
   }
 
   private <K, V> Topic<K, V> topic(String logical, Serde<K> keys, Serde<V> values, TopicSpec spec) {

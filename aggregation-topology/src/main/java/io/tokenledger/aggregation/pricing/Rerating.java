@@ -1,0 +1,90 @@
+package io.tokenledger.aggregation.pricing;
+
+import io.tokenledger.schemas.PriceCorrection;
+import io.tokenledger.schemas.PriceVersion;
+import io.tokenledger.schemas.UsageAggregate;
+import io.tokenledger.schemas.models.ModelNames;
+import io.tokenledger.schemas.topics.SeriesKey;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Re-rating after a price correction: for every (team, workflow, model) 15-minute ledger bucket
+ * of the corrected model in [from, to), the bucket's tokens at the corrected price against what
+ * the bucket costs now (earlier corrections included). A bucket's new cost is its token sums
+ * times the corrected base prices in pico-USD, rounded half-up once for the bucket; it can
+ * differ from pricing each event afresh by at most half a nano-USD per event in the bucket.
+ * A long-context tier cannot be re-rated from bucket sums, so corrections carry base prices only.
+ */
+public final class Rerating {
+  public static final Duration BUCKET = Duration.ofMinutes(15);
+
+  private Rerating() {}
+
+  /** What a correction is: the model, the period and the prices it should have had. */
+  public record Spec(PriceVersion corrected, Instant from, Instant to, String reason, String correctedBy) {
+    public Spec {
+      if (corrected.getLongContextTier() != null) {
+        throw new IllegalArgumentException("a correction re-rates ledger buckets, which keep no event sizes: it cannot "
+            + "apply a long-context tier; correct the base prices only");
+      }
+      if (from.toEpochMilli() % BUCKET.toMillis() != 0 || to.toEpochMilli() % BUCKET.toMillis() != 0) {
+        throw new IllegalArgumentException("a correction's period must start and end on a 15-minute boundary (the "
+            + "ledger's buckets), e.g. a date");
+      }
+      if (!to.isAfter(from)) {
+        throw new IllegalArgumentException("the period's end " + to + " must be after its start " + from);
+      }
+    }
+
+    /** The same correction always has the same id: its model, period and prices, not its wording. */
+    public String id() {
+      String spec = corrected.getProvider() + '/' + ModelNames.normalise(corrected.getModel()) + '@' + from + ".." + to
+          + ':' + corrected.getUncachedInputMicroUsdPerMtok() + ',' + corrected.getCacheReadMicroUsdPerMtok() + ','
+          + corrected.getCacheWriteMicroUsdPerMtok() + ',' + corrected.getOutputMicroUsdPerMtok() + ','
+          + corrected.getReasoningMicroUsdPerMtok();
+      try {
+        byte[] hash = MessageDigest.getInstance("SHA-256").digest(spec.getBytes(StandardCharsets.UTF_8));
+        return "corr-" + HexFormat.of().formatHex(hash, 0, 8);
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  /**
+   * The corrections of every affected bucket, from the ledger's latest record of each bucket;
+   * buckets whose cost does not change are left out (so running it again gives none).
+   */
+  public static List<PriceCorrection> corrections(Iterable<UsageAggregate> latestBuckets, Spec spec, Instant now) {
+    String model = ModelNames.normalise(spec.corrected().getModel());
+    String id = spec.id();
+    List<PriceCorrection> corrections = new ArrayList<>();
+    for (UsageAggregate bucket : latestBuckets) {
+      SeriesKey series = SeriesKey.parse(bucket.getScope());
+      Instant start = bucket.getWindowStart();
+      if (!series.model().equals(model) || start.isBefore(spec.from()) || !start.isBefore(spec.to())) {
+        continue;
+      }
+      long newCost = Cost.bucketNanoUsd(bucket, spec.corrected());
+      long oldCost = bucket.getCostNanoUsd();
+      if (newCost == oldCost) {
+        continue;
+      }
+      corrections.add(PriceCorrection.newBuilder().setCorrectionId(id).setTeam(series.team())
+          .setWorkflow(series.workflow()).setProvider(spec.corrected().getProvider()).setModel(model)
+          .setBucketStart(start).setDay(start.atOffset(ZoneOffset.UTC).toLocalDate().toString())
+          .setEventCount(bucket.getEventCount()).setOldCostNanoUsd(oldCost).setNewCostNanoUsd(newCost)
+          .setDifferenceNanoUsd(newCost - oldCost).setReason(spec.reason()).setCorrectedBy(spec.correctedBy())
+          .setCorrectedAt(now).build());
+    }
+    return corrections;
+  }
+}
