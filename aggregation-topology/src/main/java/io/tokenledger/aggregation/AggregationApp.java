@@ -65,7 +65,7 @@ public final class AggregationApp {
   private AggregationApp() {}
 
   /** Long enough for any month-to-date in any time zone, with room for late events. */
-  static final Duration LEDGER_RETENTION = Duration.ofDays(62);
+  public static final Duration LEDGER_RETENTION = Duration.ofDays(62);
 
   /** The finest aggregate, the only one updated per event: team/workflow/model x 1 minute. */
   static WindowSet.Spec fine(AggregationSettings settings) {

@@ -1,16 +1,22 @@
 package io.tokenledger.ops.cli;
 
+import io.tokenledger.aggregation.AggregationApp;
 import io.tokenledger.aggregation.pricing.CatalogDiff;
 import io.tokenledger.aggregation.pricing.CatalogImport;
 import io.tokenledger.aggregation.pricing.PriceBook;
 import io.tokenledger.aggregation.pricing.PriceRules;
 import io.tokenledger.aggregation.pricing.PriceUnits;
+import io.tokenledger.aggregation.pricing.Rerating;
+import io.tokenledger.platform.topics.ClientConfigs;
 import io.tokenledger.platform.topics.CompactedTopics;
 import io.tokenledger.platform.topics.TopicScan;
+import io.tokenledger.schemas.PriceCorrection;
 import io.tokenledger.schemas.PriceTier;
 import io.tokenledger.schemas.PriceVersion;
+import io.tokenledger.schemas.UsageAggregate;
 import io.tokenledger.schemas.UsageEvent;
 import io.tokenledger.schemas.models.ModelNames;
+import io.tokenledger.schemas.money.NanoUsd;
 import io.tokenledger.schemas.topics.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +29,9 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -35,14 +44,15 @@ import picocli.CommandLine.Parameters;
 @Command(name = "prices", mixinStandardHelpOptions = true,
     description = "Manages the price catalog (effective-dated, every version kept, " + PriceUnits.UNIT + ").",
     subcommands = {PricesCommand.Set.class, PricesCommand.ListPrices.class, PricesCommand.History.class,
-        PricesCommand.Delete.class, PricesCommand.Import.class, PricesCommand.Missing.class})
+        PricesCommand.Delete.class, PricesCommand.Import.class, PricesCommand.Missing.class,
+        PricesCommand.Correct.class})
 public final class PricesCommand {
   private PricesCommand() {}
 
   @Command(name = "set", mixinStandardHelpOptions = true,
       description = {"Adds a price version of one model, in force from --effective-from until the next version.",
           "Prices in " + PriceUnits.UNIT + ", e.g. --input 2.50 --output 10 (gpt-4o)."})
-  static final class Set implements Callable<Integer> {
+  static class Set implements Callable<Integer> {
     @Mixin KafkaOptions kafka;
 
     @Option(names = "--provider", required = true, description = "openai, anthropic, gcp.gemini, aws.bedrock, ...")
@@ -128,6 +138,138 @@ public final class PricesCommand {
             .setReasoningMicroUsdPerMtok(tierOut).build());
       }
       return price.build();
+    }
+  }
+
+  @Command(name = "correct", mixinStandardHelpOptions = true,
+      description = {"Corrects a price that was wrong from --effective-from until --to: re-rates every (team, workflow,",
+          "model) ledger bucket of the model in that period by its difference (correction records, the audit trail),",
+          "and fixes the catalog for that period. Published final aggregates are never rewritten. Running it again",
+          "changes nothing. Example: prices correct --provider openai --model gpt-4o --input 2.50 --output 10",
+          "--effective-from 2026-11-03 --to 2026-11-04 --reason 'entered x10'"})
+  static final class Correct extends Set {
+    @Option(names = "--to", required = true, description = "End of the wrong period, exclusive: a date or ISO instant.")
+    String to;
+
+    @Option(names = "--reason", required = true, description = "Why, for the audit trail.")
+    String reason;
+
+    @Option(names = "--dry-run", description = "Print the corrections; write nothing.")
+    boolean dryRun;
+
+    @Override
+    public Integer call() throws Exception {
+      PriceVersion corrected;
+      Rerating.Spec spec;
+      try {
+        corrected = build();
+        spec = new Rerating.Spec(corrected, corrected.getEffectiveFrom(), Times.instant(to, "--to"), reason,
+            corrected.getSetBy());
+      } catch (IllegalArgumentException e) {
+        System.err.println("Nothing corrected: " + e.getMessage());
+        return 2;
+      }
+      if (!acceptable(corrected, force)) {
+        return 2;
+      }
+      Instant now = Instant.now();
+      if (spec.from().isBefore(now.minus(AggregationApp.LEDGER_RETENTION))) {
+        System.err.println("Nothing corrected: the period ledgers keep " + AggregationApp.LEDGER_RETENTION.toDays()
+            + " days; " + spec.from() + " is older");
+        return 2;
+      }
+      Topics topics = kafka.appliedTopics();
+      Map<String, UsageAggregate> buckets = new java.util.HashMap<>();
+      TopicScan.forEach(kafka.settings(), topics.detailLedger15m, r -> {
+        if (r.value() != null) {
+          buckets.put(r.key() + "@" + r.value().getWindowStart(), r.value());
+        }
+      });
+      List<PriceCorrection> corrections = Rerating.corrections(buckets.values(), spec, now);
+      printSummary(spec, corrections);
+      if (dryRun) {
+        System.out.println("Dry run: nothing written.");
+        return 0;
+      }
+      fixCatalog(topics, spec, corrected);
+      publish(topics, corrections);
+      System.out.println(corrections.isEmpty()
+          ? "Nothing to re-rate: every bucket already costs what the corrected price gives (" + spec.id() + ")."
+          : "Published " + corrections.size() + " corrections (" + spec.id() + "); period-to-date figures, budgets "
+              + "and the economics move by the difference once the aggregation applies them.");
+      return 0;
+    }
+
+    private static void printSummary(Rerating.Spec spec, List<PriceCorrection> corrections) {
+      Map<String, long[]> byDay = new TreeMap<>();
+      for (PriceCorrection c : corrections) {
+        long[] sums = byDay.computeIfAbsent(c.getDay() + "  " + c.getTeam() + "/" + c.getWorkflow() + "/" + c.getModel(),
+            k -> new long[3]);
+        sums[0] += c.getOldCostNanoUsd();
+        sums[1] += c.getNewCostNanoUsd();
+        sums[2] += c.getDifferenceNanoUsd();
+      }
+      System.out.printf("Correction %s of %s/%s from %s to %s: %s%n", spec.id(), spec.corrected().getProvider(),
+          spec.corrected().getModel(), spec.from(), spec.to(), CatalogDiff.describe(spec.corrected()));
+      System.out.printf("%-60s %16s %16s %16s%n", "DAY  TEAM/WORKFLOW/MODEL", "OLD", "NEW", "DIFFERENCE");
+      long total = 0;
+      for (Map.Entry<String, long[]> row : byDay.entrySet()) {
+        System.out.printf("%-60s %16s %16s %16s%n", row.getKey(), NanoUsd.formatPrecise(row.getValue()[0]),
+            NanoUsd.formatPrecise(row.getValue()[1]), NanoUsd.formatPrecise(row.getValue()[2]));
+        total += row.getValue()[2];
+      }
+      System.out.printf("%-60s %16s %16s %16s%n", "TOTAL (" + corrections.size() + " buckets)", "", "",
+          NanoUsd.formatPrecise(total));
+    }
+
+    /**
+     * The catalog says the corrected price for the period from now on (late events are priced
+     * right): the version at the start and any inside the period get the corrected prices; the
+     * price in force at the end comes back there.
+     */
+    private void fixCatalog(Topics topics, Rerating.Spec spec, PriceVersion corrected) throws Exception {
+      Map<String, PriceVersion> catalog = catalog(kafka);
+      PriceBook before = book(catalog.values());
+      String model = ModelNames.key(corrected.getProvider(), corrected.getModel());
+      Optional<PriceVersion> atEnd = before.priceAt(corrected.getProvider(), corrected.getModel(),
+          spec.to().toEpochMilli());
+      boolean versionAtEnd = false;
+      String source = spec.id() + ": " + spec.reason();
+      CompactedTopics.write(kafka.settings(), topics.prices, PriceBook.catalogKey(corrected),
+          PriceVersion.newBuilder(corrected).setSource(source).build());
+      for (PriceVersion v : catalog.values()) {
+        if (!ModelNames.key(v.getProvider(), v.getModel()).equals(model)) {
+          continue;
+        }
+        if (v.getEffectiveFrom().isAfter(spec.from()) && v.getEffectiveFrom().isBefore(spec.to())) {
+          PriceVersion replaced = PriceVersion.newBuilder(corrected).setEffectiveFrom(v.getEffectiveFrom())
+              .setSource(source).build();
+          CompactedTopics.write(kafka.settings(), topics.prices, PriceBook.catalogKey(replaced), replaced);
+        }
+        versionAtEnd |= v.getEffectiveFrom().equals(spec.to());
+      }
+      if (!versionAtEnd && atEnd.isPresent() && spec.to().isAfter(spec.from())) {
+        PriceVersion restored = PriceVersion.newBuilder(atEnd.get()).setEffectiveFrom(spec.to())
+            .setSource("in force again after " + spec.id()).build();
+        CompactedTopics.write(kafka.settings(), topics.prices, PriceBook.catalogKey(restored), restored);
+      }
+    }
+
+    private void publish(Topics topics, List<PriceCorrection> corrections) throws Exception {
+      Map<String, Object> config = ClientConfigs.producer(kafka.settings());
+      config.put(ProducerConfig.ACKS_CONFIG, "all");
+      config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+      try (KafkaProducer<String, PriceCorrection> producer = new KafkaProducer<>(config,
+          topics.priceCorrections.keySerde().serializer(), topics.priceCorrections.valueSerde().serializer())) {
+        List<java.util.concurrent.Future<?>> acks = new ArrayList<>();
+        for (PriceCorrection c : corrections) {
+          // Keyed by team with Kafka's default partitioner: the team's partition, where its ledger is.
+          acks.add(producer.send(new ProducerRecord<>(topics.priceCorrections.name(), c.getTeam(), c)));
+        }
+        for (java.util.concurrent.Future<?> ack : acks) {
+          ack.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+      }
     }
   }
 
