@@ -10,6 +10,7 @@ import io.tokenledger.ops.cli.PricesCommand;
 import io.tokenledger.ops.cli.ReportCommand;
 import io.tokenledger.ops.cli.RunCommands;
 import io.tokenledger.ops.cli.TopicsCommand;
+import io.tokenledger.ops.cli.WhatIfCommand;
 import io.tokenledger.ops.demo.DemoCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Command;
     footer = {"", "connect         Slack sink in a Kafka Connect worker (its own JVM)."},
     subcommands = {DemoCommand.class, BrokerCommand.class, TopicsCommand.class, RunCommands.Aggregation.class,
         RunCommands.Alerting.class, RunCommands.Economics.class, GatewayCommand.class, KeysCommand.class, BudgetsCommand.class,
-        BaselinesCommand.class, PricesCommand.class, ReportCommand.class, BenchCommand.class})
+        BaselinesCommand.class, PricesCommand.class, WhatIfCommand.class, ReportCommand.class, BenchCommand.class})
 public final class Main {
   public static void main(String[] args) {
     // Avro only instantiates classes from trusted packages; the launcher sets this too.

@@ -154,7 +154,35 @@ class PriceCorrectionIT {
       events.add(late);
       long withLate = cost(events, "support", day2, right);
       Await.until(BOUND, () -> daySpend(port, "support", day2) == withLate, () -> "the late event at the right price");
+
+      // What if gpt-4o had cost half, in the month of the corrected day: the ledger's figures, halved per bucket.
+      java.time.YearMonth month = java.time.YearMonth.from(day2.atZone(java.time.ZoneOffset.UTC));
+      long actual = 0;
+      for (Instant day : List.of(day1, day2, day3)) {
+        if (java.time.YearMonth.from(day.atZone(java.time.ZoneOffset.UTC)).equals(month)) {
+          for (String team : List.of("support", "finance")) {
+            actual += daySpend(port, team, day);
+          }
+        }
+      }
+      long fullMonth = actual;
+      Await.until(BOUND, () -> ledgerTopicMonth(config, topics, month) == fullMonth, () -> "the ledger topic's month");
+      String whatIf = Cli.output(args(kafkaArgs, "whatif", "--period", month.toString(), "--change", "openai/gpt-4o:-50%"));
+      assertTrue(whatIf.contains(String.format("%-14s %-24s %-34s %16s %16s %16s", "COMPANY", "", "",
+          io.tokenledger.schemas.money.NanoUsd.formatPrecise(actual),
+          io.tokenledger.schemas.money.NanoUsd.formatPrecise(actual / 2),
+          io.tokenledger.schemas.money.NanoUsd.formatPrecise(-actual / 2))), whatIf);
     }
+  }
+
+  private static long ledgerTopicMonth(Map<String, Object> config, Topics topics, java.time.YearMonth month) {
+    Map<String, Long> latest = new HashMap<>();
+    TopicScan.forEach(config, topics.detailLedger15m, r -> {
+      if (java.time.YearMonth.from(r.value().getWindowStart().atZone(java.time.ZoneOffset.UTC)).equals(month)) {
+        latest.put(r.key() + "@" + r.value().getWindowStart(), r.value().getCostNanoUsd());
+      }
+    });
+    return latest.values().stream().mapToLong(Long::longValue).sum();
   }
 
   private static String[] args(String[] kafka, String... command) {

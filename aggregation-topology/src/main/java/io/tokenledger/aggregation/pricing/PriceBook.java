@@ -58,6 +58,26 @@ public final class PriceBook {
     return exact != null ? Optional.of(exact) : Optional.ofNullable(inForce(keys.normalisedKey(), eventTimeMillis));
   }
 
+  /**
+   * The price in force for a canonical model whatever its provider (the ledgers key series by
+   * model only); empty when no provider, or more than one, lists it at that time.
+   */
+  public Optional<PriceVersion> priceOfModel(String canonicalModel, long timeMillis) {
+    PriceVersion found = null;
+    for (String key : versionsByModel.keySet()) {
+      if (key.endsWith("/" + canonicalModel)) {
+        PriceVersion version = inForce(key, timeMillis);
+        if (version != null) {
+          if (found != null) {
+            return Optional.empty();
+          }
+          found = version;
+        }
+      }
+    }
+    return Optional.ofNullable(found);
+  }
+
   private PriceVersion inForce(String key, long eventTimeMillis) {
     NavigableMap<Long, PriceVersion> versions = versionsByModel.get(key);
     if (versions == null) {
