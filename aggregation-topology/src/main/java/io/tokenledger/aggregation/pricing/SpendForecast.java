@@ -1,0 +1,200 @@
+package io.tokenledger.aggregation.pricing;
+
+import io.tokenledger.schemas.PriceVersion;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The next months' spend per team: each (team, model)'s usage trend times the price schedule.
+ * <ul>
+ *   <li><b>Trend.</b> Daily tokens of the series, from its first day of usage up to the day
+ *       before {@code asOf} (days without usage count as 0), fitted with a least-squares line
+ *       {@code tokens(d) = a + b d}. A month's expected tokens are the line summed over its days
+ *       (never below 0). The band is the expected value plus or minus 1.96 residual standard
+ *       deviations times the square root of the month's days: the scatter of days around the
+ *       line, not the uncertainty of the line itself.
+ *   <li><b>Mix.</b> The series' history share of each token bucket (uncached, cache read, cache
+ *       write, output, reasoning) is kept, so a month's tokens are priced bucket by bucket.
+ *   <li><b>Prices.</b> The version in force on the month's first day (known future versions
+ *       included), times {@code (1 + q)^k} for an assumed quarterly change {@code q} of the model
+ *       or its provider, {@code k} the whole quarters since the first forecast month.
+ * </ul>
+ * A team's band is the sum of its models' bands (conservative: as if they moved together).
+ * Money is rounded half-even to the nano-USD once per (team, model, month).
+ */
+public final class SpendForecast {
+  private static final MathContext EXACT = MathContext.DECIMAL128;
+  private static final BigDecimal Z = new BigDecimal("1.96");
+  private static final BigDecimal PICO_PER_NANO = BigDecimal.valueOf(1_000);
+
+  private SpendForecast() {}
+
+  /** One (team, model)'s tokens on one UTC day, by bucket. */
+  public record DailyUsage(String team, String model, LocalDate day, long uncached, long cacheRead, long cacheWrite,
+      long output, long reasoning) {
+    long total() {
+      return uncached + cacheRead + cacheWrite + output + reasoning;
+    }
+  }
+
+  /** An assumed price change per quarter of a model, or of every model of a provider: {@code openai:-10%}. */
+  public record Assumption(String modelOrProvider, BigDecimal quarterlyPercent) {
+    public static Assumption parse(String text) {
+      int colon = text.lastIndexOf(':');
+      if (colon < 0 || !text.endsWith("%")) {
+        throw new IllegalArgumentException("an assumption is model-or-provider:percent per quarter, e.g. openai:-10%, "
+            + "not '" + text + "'");
+      }
+      return new Assumption(text.substring(0, colon).strip(), new BigDecimal(text.substring(colon + 1, text.length() - 1)));
+    }
+  }
+
+  /** A team's month: low, expected and high spend, expected tokens, and whether some usage has no price. */
+  public record Month(String team, YearMonth month, long lowNanoUsd, long expectedNanoUsd, long highNanoUsd,
+      long expectedTokens, boolean unpricedUsage) {}
+
+  /** The fitted line of one series, for reports and tests. */
+  public record Trend(BigDecimal intercept, BigDecimal slopePerDay, BigDecimal residualSd, LocalDate origin) {}
+
+  public static List<Month> forecast(List<DailyUsage> history, LocalDate asOf, int months, PriceBook catalog,
+      List<Assumption> assumptions) {
+    Map<String, List<DailyUsage>> bySeries = new TreeMap<>();
+    for (DailyUsage u : history) {
+      if (u.day().isBefore(asOf)) {
+        bySeries.computeIfAbsent(u.team() + '|' + u.model(), k -> new ArrayList<>()).add(u);
+      }
+    }
+    YearMonth first = YearMonth.from(asOf).plusMonths(1);
+    Map<String, long[]> byTeamMonth = new TreeMap<>();
+    Map<String, Boolean> unpriced = new TreeMap<>();
+    for (List<DailyUsage> series : bySeries.values()) {
+      String team = series.get(0).team();
+      String model = series.get(0).model();
+      Trend trend = trend(series, asOf);
+      BigDecimal[] mix = mix(series);
+      for (int i = 0; i < months; i++) {
+        YearMonth month = first.plusMonths(i);
+        long start = ChronoUnit.DAYS.between(trend.origin(), month.atDay(1));
+        int days = month.lengthOfMonth();
+        // Sum of a + b d over d = start .. start + days - 1.
+        BigDecimal sumD = BigDecimal.valueOf(start).multiply(BigDecimal.valueOf(days))
+            .add(BigDecimal.valueOf((long) days * (days - 1) / 2));
+        BigDecimal expected = trend.intercept().multiply(BigDecimal.valueOf(days), EXACT)
+            .add(trend.slopePerDay().multiply(sumD, EXACT), EXACT).max(BigDecimal.ZERO);
+        BigDecimal spread = Z.multiply(trend.residualSd(), EXACT).multiply(BigDecimal.valueOf(days).sqrt(EXACT), EXACT);
+        BigDecimal low = expected.subtract(spread, EXACT).max(BigDecimal.ZERO);
+        BigDecimal high = expected.add(spread, EXACT);
+        Optional<BigDecimal> picoPerToken = picoPerToken(model, month, i, mix, catalog, assumptions);
+        String key = team + '|' + month;
+        long[] sums = byTeamMonth.computeIfAbsent(key, k -> new long[4]);
+        if (picoPerToken.isEmpty()) {
+          unpriced.put(key, true);
+        } else {
+          sums[0] += nano(low, picoPerToken.get());
+          sums[1] += nano(expected, picoPerToken.get());
+          sums[2] += nano(high, picoPerToken.get());
+        }
+        sums[3] += expected.setScale(0, RoundingMode.HALF_EVEN).longValueExact();
+      }
+    }
+    List<Month> result = new ArrayList<>();
+    byTeamMonth.forEach((key, s) -> {
+      int bar = key.indexOf('|');
+      result.add(new Month(key.substring(0, bar), YearMonth.parse(key.substring(bar + 1)), s[0], s[1], s[2], s[3],
+          unpriced.getOrDefault(key, false)));
+    });
+    return result;
+  }
+
+  /** The least-squares line of a series' daily tokens, from its first day to the day before {@code asOf}. */
+  public static Trend trend(List<DailyUsage> series, LocalDate asOf) {
+    LocalDate origin = series.stream().map(DailyUsage::day).min(LocalDate::compareTo).orElseThrow();
+    int n = (int) ChronoUnit.DAYS.between(origin, asOf);
+    long[] y = new long[n];
+    for (DailyUsage u : series) {
+      y[(int) ChronoUnit.DAYS.between(origin, u.day())] += u.total();
+    }
+    BigDecimal count = BigDecimal.valueOf(n);
+    BigDecimal sumD = BigDecimal.ZERO;
+    BigDecimal sumY = BigDecimal.ZERO;
+    BigDecimal sumDD = BigDecimal.ZERO;
+    BigDecimal sumDY = BigDecimal.ZERO;
+    for (int d = 0; d < n; d++) {
+      BigDecimal bd = BigDecimal.valueOf(d);
+      BigDecimal by = BigDecimal.valueOf(y[d]);
+      sumD = sumD.add(bd);
+      sumY = sumY.add(by);
+      sumDD = sumDD.add(bd.multiply(bd));
+      sumDY = sumDY.add(bd.multiply(by));
+    }
+    BigDecimal denominator = count.multiply(sumDD).subtract(sumD.multiply(sumD));
+    BigDecimal slope = denominator.signum() == 0 ? BigDecimal.ZERO
+        : count.multiply(sumDY).subtract(sumD.multiply(sumY)).divide(denominator, EXACT);
+    BigDecimal intercept = sumY.subtract(slope.multiply(sumD, EXACT), EXACT).divide(count, EXACT);
+    BigDecimal squares = BigDecimal.ZERO;
+    for (int d = 0; d < n; d++) {
+      BigDecimal residual = BigDecimal.valueOf(y[d]).subtract(intercept.add(slope.multiply(BigDecimal.valueOf(d), EXACT),
+          EXACT), EXACT);
+      squares = squares.add(residual.multiply(residual, EXACT), EXACT);
+    }
+    BigDecimal sd = n > 2 ? squares.divide(BigDecimal.valueOf(n - 2), EXACT).sqrt(EXACT) : BigDecimal.ZERO;
+    return new Trend(intercept, slope, sd, origin);
+  }
+
+  /** Each bucket's share of the series' tokens: uncached, cache read, cache write, output, reasoning. */
+  private static BigDecimal[] mix(List<DailyUsage> series) {
+    long[] t = new long[5];
+    for (DailyUsage u : series) {
+      t[0] += u.uncached();
+      t[1] += u.cacheRead();
+      t[2] += u.cacheWrite();
+      t[3] += u.output();
+      t[4] += u.reasoning();
+    }
+    long total = t[0] + t[1] + t[2] + t[3] + t[4];
+    BigDecimal[] mix = new BigDecimal[5];
+    for (int i = 0; i < 5; i++) {
+      mix[i] = total == 0 ? BigDecimal.ZERO : BigDecimal.valueOf(t[i]).divide(BigDecimal.valueOf(total), EXACT);
+    }
+    return mix;
+  }
+
+  /** The mix's price per token in pico-USD in a month, with the assumed quarterly change; empty without a price. */
+  private static Optional<BigDecimal> picoPerToken(String model, YearMonth month, int index, BigDecimal[] mix,
+      PriceBook catalog, List<Assumption> assumptions) {
+    long at = month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+    Optional<PriceVersion> price = catalog.priceOfModel(model, at);
+    if (price.isEmpty()) {
+      return Optional.empty();
+    }
+    PriceVersion p = price.get();
+    BigDecimal perToken = mix[0].multiply(BigDecimal.valueOf(p.getUncachedInputMicroUsdPerMtok()), EXACT)
+        .add(mix[1].multiply(BigDecimal.valueOf(p.getCacheReadMicroUsdPerMtok()), EXACT), EXACT)
+        .add(mix[2].multiply(BigDecimal.valueOf(p.getCacheWriteMicroUsdPerMtok()), EXACT), EXACT)
+        .add(mix[3].multiply(BigDecimal.valueOf(p.getOutputMicroUsdPerMtok()), EXACT), EXACT)
+        .add(mix[4].multiply(BigDecimal.valueOf(p.getReasoningMicroUsdPerMtok()), EXACT), EXACT);
+    int quarters = index / 3;
+    for (Assumption a : assumptions) {
+      if (a.modelOrProvider().equals(model) || a.modelOrProvider().equals(p.getProvider())) {
+        BigDecimal factor = BigDecimal.ONE.add(a.quarterlyPercent().movePointLeft(2));
+        perToken = perToken.multiply(factor.pow(quarters, EXACT), EXACT);
+        break;
+      }
+    }
+    return Optional.of(perToken);
+  }
+
+  private static long nano(BigDecimal tokens, BigDecimal picoPerToken) {
+    return tokens.multiply(picoPerToken, EXACT).divide(PICO_PER_NANO, 0, RoundingMode.HALF_EVEN).longValueExact();
+  }
+}
