@@ -172,6 +172,12 @@ class PriceCorrectionIT {
           io.tokenledger.schemas.money.NanoUsd.formatPrecise(actual),
           io.tokenledger.schemas.money.NanoUsd.formatPrecise(actual / 2),
           io.tokenledger.schemas.money.NanoUsd.formatPrecise(-actual / 2))), whatIf);
+
+      // The forecast command reads the same ledger and catalog: three months for each team and the company.
+      String forecast = Cli.output(args(kafkaArgs, "forecast", "--months", "3", "--as-of",
+          day3.plus(Duration.ofDays(1)).atZone(java.time.ZoneOffset.UTC).toLocalDate().toString(), "--assume", "openai:-10%"));
+      assertEquals(9, forecast.lines().filter(l -> l.startsWith("support ") || l.startsWith("finance ")
+          || l.startsWith("COMPANY ")).count(), forecast);
     }
   }
 

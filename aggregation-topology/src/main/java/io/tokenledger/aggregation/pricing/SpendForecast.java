@@ -1,6 +1,8 @@
 package io.tokenledger.aggregation.pricing;
 
 import io.tokenledger.schemas.PriceVersion;
+import io.tokenledger.schemas.UsageAggregate;
+import io.tokenledger.schemas.topics.SeriesKey;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
@@ -114,6 +116,28 @@ public final class SpendForecast {
           unpriced.getOrDefault(key, false)));
     });
     return result;
+  }
+
+  /** Daily usage per (team, model) and UTC day, from the latest record of each ledger bucket. */
+  public static List<DailyUsage> daily(Iterable<UsageAggregate> ledgerBuckets) {
+    Map<String, long[]> sums = new TreeMap<>();
+    for (UsageAggregate b : ledgerBuckets) {
+      SeriesKey series = SeriesKey.parse(b.getScope());
+      // NUL never occurs in names; a model name may contain '|'.
+      String key = series.team() + '\0' + series.model() + '\0' + b.getWindowStart().atOffset(ZoneOffset.UTC).toLocalDate();
+      long[] t = sums.computeIfAbsent(key, k -> new long[5]);
+      t[0] += b.getUncachedInputTokens();
+      t[1] += b.getCacheReadTokens();
+      t[2] += b.getCacheWriteTokens();
+      t[3] += b.getOutputTokens();
+      t[4] += b.getReasoningTokens();
+    }
+    List<DailyUsage> days = new ArrayList<>();
+    sums.forEach((key, t) -> {
+      String[] parts = key.split("\0");
+      days.add(new DailyUsage(parts[0], parts[1], LocalDate.parse(parts[2]), t[0], t[1], t[2], t[3], t[4]));
+    });
+    return days;
   }
 
   /** The least-squares line of a series' daily tokens, from its first day to the day before {@code asOf}. */
