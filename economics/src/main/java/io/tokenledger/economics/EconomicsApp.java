@@ -36,6 +36,7 @@ public final class EconomicsApp {
   public static final String DEADLINE_STORE = "economics-item-deadlines-store";
   public static final String LEDGER_SEEN_STORE = "economics-ledger-seen-store";
   public static final String FIGURES_STORE = "economics-figures-store";
+  public static final String CHANGED_STORE = "economics-changed-store";
   static final String TRACKER = "economics-items";
   static final String ROLLUP = "economics-rollup";
 
@@ -85,9 +86,12 @@ public final class EconomicsApp {
 
     topology.addSource("economics-deltas-source", topics.economicsDeltas.keySerde().deserializer(),
         topics.economicsDeltas.valueSerde().deserializer(), topics.economicsDeltas.name());
-    topology.addProcessor(ROLLUP, () -> new FiguresRollup(FIGURES_STORE, settings), "economics-deltas-source");
+    topology.addProcessor(ROLLUP, () -> new FiguresRollup(FIGURES_STORE, CHANGED_STORE, settings),
+        "economics-deltas-source");
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FIGURES_STORE),
-        Serdes.String(), Figures.serde()), ROLLUP);
+        Serdes.String(), Figures.serde()).withCachingEnabled(), ROLLUP);
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CHANGED_STORE),
+        Serdes.String(), Serdes.Long()).withCachingEnabled(), ROLLUP);
     topology.addSink("economics-sink", topics.economics.name(), topics.economics.keySerde().serializer(),
         topics.economics.valueSerde().serializer(), ROLLUP);
     return topology;

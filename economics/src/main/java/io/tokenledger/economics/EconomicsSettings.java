@@ -19,13 +19,14 @@ import java.util.Map;
  * @param retain how long after its last activity an item is remembered, so that a late outcome or
  *     correction meets it; afterwards its figures stay, the item is forgotten
  * @param checkInterval how often items past the horizon are looked for
+ * @param emitInterval how often changed figures are published
  * @param minOutcomes no verdict or model advice on fewer decided items
  * @param marginBasisPoints a cheaper model may be at most this much worse in success rate, at 95%
  *     confidence, to be recommended (200: two percentage points)
  * @param validation the rules outcomes and usage are checked against, as at ingest
  */
 public record EconomicsSettings(ZoneId zone, Duration abandonAfter, Duration retain, Duration checkInterval,
-    long minOutcomes, long marginBasisPoints, ValidationSettings validation) {
+    Duration emitInterval, long minOutcomes, long marginBasisPoints, ValidationSettings validation) {
   public static final String PREFIX = "tokenledger.economics.";
   /** UTC by its name, so keys and answers say "UTC" rather than "Z". */
   public static final ZoneId UTC = ZoneId.of("UTC");
@@ -40,6 +41,7 @@ public record EconomicsSettings(ZoneId zone, Duration abandonAfter, Duration ret
         duration(config, PREFIX + "abandon-after", Duration.ofDays(3)),
         duration(config, PREFIX + "retain", Duration.ofDays(35)),
         duration(config, PREFIX + "check-interval", Duration.ofMinutes(1)),
+        duration(config, PREFIX + "emit-interval", Duration.ofSeconds(1)),
         longValue(config, PREFIX + "min-outcomes", 30),
         longValue(config, PREFIX + "right-sizing-margin-basis-points", 200),
         ValidationSettings.from(config));

@@ -114,6 +114,7 @@ final class EconomicsFixture implements AutoCloseable {
 
   /** The latest figures of a key, e.g. {@code DAY|UTC|2026-12-01|support|*}. */
   WorkflowEconomics figures(String key) {
+    driver.advanceWallClockTime(Duration.ofSeconds(1)); // the changed figures are published every emit interval
     economics.readKeyValuesToList().forEach(kv -> latest.put(kv.key, kv.value));
     WorkflowEconomics figures = latest.get(key);
     if (figures == null) {

@@ -129,6 +129,7 @@ class EconomicsSpendAgreementTest {
               a.getWindowStart().atZone(EconomicsSettings.UTC).toLocalDate(), a.getScope(), null).toString(),
           a.getCostNanoUsd()));
 
+      economics.advanceWallClockTime(Duration.ofSeconds(1)); // publishes the changed figures
       var figures = economics.createOutputTopic(topics.economics.name(), topics.economics.keySerde().deserializer(),
           topics.economics.valueSerde().deserializer());
       Map<String, Long> actual = new TreeMap<>();

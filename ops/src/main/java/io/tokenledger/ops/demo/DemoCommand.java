@@ -7,6 +7,9 @@ import io.tokenledger.alerting.AlertingApp;
 import io.tokenledger.alerting.AlertingSettings;
 import io.tokenledger.economics.EconomicsApp;
 import io.tokenledger.economics.EconomicsSettings;
+import io.tokenledger.aggregation.pricing.PriceBook;
+import io.tokenledger.aggregation.pricing.SpendForecast;
+import io.tokenledger.aggregation.pricing.WhatIf;
 import io.tokenledger.economics.report.EconomicsTable;
 import io.tokenledger.ingest.recorder.UsageRecorder;
 import io.tokenledger.ops.broker.DevBroker;
@@ -14,10 +17,13 @@ import io.tokenledger.ops.cli.DurationConverter;
 import io.tokenledger.ops.cli.Ports;
 import io.tokenledger.platform.query.QueryHttpServer;
 import io.tokenledger.platform.topics.CompactedTopics;
+import io.tokenledger.platform.topics.TopicScan;
 import io.tokenledger.schemas.Budget;
 import io.tokenledger.schemas.EconomicsPeriod;
 import io.tokenledger.schemas.HumanBaseline;
+import io.tokenledger.schemas.UsageAggregate;
 import io.tokenledger.schemas.WorkflowEconomics;
+import io.tokenledger.schemas.money.NanoUsd;
 import io.tokenledger.schemas.topics.BaselineKeys;
 import io.tokenledger.schemas.PriceVersion;
 import io.tokenledger.platform.streams.StreamsApps;
@@ -29,6 +35,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -177,6 +185,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         printMonthToDate(queryEndpoint);
         boolean economicsCaughtUp = printEconomics(bootstrap, topics, fleet, Duration.ofSeconds(30));
+        printWhatIfAndForecast(bootstrap, topics);
         return caughtUp && dashboard.alertCount() > 0 && delivered && economicsCaughtUp ? 0 : 1;
       }
     } finally {
@@ -306,6 +315,38 @@ public final class DemoCommand implements Callable<Integer> {
         + String.format("%,d work items, %,d outcomes", fleet.itemsStarted(), fleet.outcomesAcknowledged())
         + (caughtUp ? "" : " (the economics has NOT caught up with all of them)") + ":", rows));
     return caughtUp;
+  }
+
+  /**
+   * One what-if (the economics' advice, priced: invoice extraction on gpt-4o-mini) and one
+   * forecast line, from the same ledger and catalog as 'tokenledger whatif' and 'forecast'.
+   */
+  private void printWhatIfAndForecast(String bootstrap, Topics topics) {
+    Map<String, Object> settings = Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    Map<String, UsageAggregate> buckets = new HashMap<>();
+    TopicScan.forEach(settings, topics.detailLedger15m, r -> buckets.put(r.key() + "@" + r.value().getWindowStart(), r.value()));
+    PriceBook catalog = new PriceBook();
+    CompactedTopics.readLatest(settings, topics.prices).values().forEach(catalog::put);
+    YearMonth month = YearMonth.now(ZoneOffset.UTC);
+    List<UsageAggregate> thisMonth = buckets.values().stream()
+        .filter(b -> YearMonth.from(b.getWindowStart().atOffset(ZoneOffset.UTC)).equals(month)).toList();
+    List<WhatIf.Row> rows = WhatIf.price(thisMonth, new WhatIf.Scenario(Map.of(), List.of(),
+        List.of(WhatIf.Move.parse("invoice-extraction:gpt-4o->gpt-4o-mini"))), catalog);
+    long actual = rows.stream().filter(r -> !r.model().equals(r.scenarioModel())).mapToLong(WhatIf.Row::actualNanoUsd).sum();
+    long scenario = rows.stream().filter(r -> !r.model().equals(r.scenarioModel()))
+        .mapToLong(WhatIf.Row::scenarioNanoUsd).sum();
+    out.printf("%nWhat if invoice-extraction's gpt-4o usage this month had run on gpt-4o-mini: %s instead of %s (%s); "
+        + "tokenledger whatif --period %s --move 'invoice-extraction:gpt-4o->gpt-4o-mini'%n",
+        NanoUsd.format(scenario), NanoUsd.format(actual), NanoUsd.format(scenario - actual), month);
+    java.time.LocalDate tomorrow = java.time.LocalDate.now(ZoneOffset.UTC).plusDays(1);
+    List<SpendForecast.Month> next = SpendForecast.forecast(SpendForecast.daily(buckets.values()), tomorrow, 1, catalog,
+        List.of(SpendForecast.Assumption.parse("openai:-10%")));
+    long low = next.stream().mapToLong(SpendForecast.Month::lowNanoUsd).sum();
+    long expected = next.stream().mapToLong(SpendForecast.Month::expectedNanoUsd).sum();
+    long high = next.stream().mapToLong(SpendForecast.Month::highNanoUsd).sum();
+    out.printf("Forecast for %s if every day were like today's demo traffic: %s (%s .. %s) for the company; "
+        + "tokenledger forecast --months 12 --assume openai:-10%%%n", next.isEmpty() ? month.plusMonths(1)
+        : next.get(0).month(), NanoUsd.format(expected), NanoUsd.format(low), NanoUsd.format(high));
   }
 
   private KafkaStreams startAlerting(Map<String, Object> base, Topics topics) {
