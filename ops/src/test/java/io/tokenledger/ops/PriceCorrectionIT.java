@@ -173,6 +173,15 @@ class PriceCorrectionIT {
           io.tokenledger.schemas.money.NanoUsd.formatPrecise(actual / 2),
           io.tokenledger.schemas.money.NanoUsd.formatPrecise(-actual / 2))), whatIf);
 
+      // The same over HTTP, from the aggregation's stores.
+      HttpResponse<String> http = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+          + "/v1/whatif?period=" + month + "&change=openai/gpt-4o:-50%25")).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, http.statusCode(), http.body());
+      var body = JSON.readTree(http.body());
+      assertEquals(actual, body.get("actual_nano_usd").asLong(), http.body());
+      assertEquals(actual / 2, body.get("scenario_nano_usd").asLong(), http.body());
+      assertEquals(-actual / 2, body.get("difference_nano_usd").asLong());
+
       // The forecast command reads the same ledger and catalog: three months for each team and the company.
       String forecast = Cli.output(args(kafkaArgs, "forecast", "--months", "3", "--as-of",
           day3.plus(Duration.ofDays(1)).atZone(java.time.ZoneOffset.UTC).toLocalDate().toString(), "--assume", "openai:-10%"));

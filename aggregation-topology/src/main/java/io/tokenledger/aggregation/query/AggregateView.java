@@ -22,6 +22,7 @@ public enum AggregateView {
 
   /** The period ledger: per team, 15-minute UTC buckets, late events included. */
   public static final String LEDGER_STORE = "team-ledger-15m-store";
+  public static final String DETAIL_LEDGER_STORE = "detail-ledger-15m-store";
 
   final String urlName;
   final Scope scope;

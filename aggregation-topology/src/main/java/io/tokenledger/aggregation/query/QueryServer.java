@@ -13,6 +13,7 @@ import org.apache.kafka.streams.state.HostInfo;
  * <ul>
  *   <li>{@code GET /v1/usage?scope=team|team-workflow-model|model|workflow&key=K&window=1m|1h|1d&from=&to=}</li>
  *   <li>{@code GET /v1/period-to-date?team=T&period=day|week|month&zone=Europe/Berlin&at=}</li>
+ *   <li>{@code GET /v1/whatif?period=2026-11&zone=UTC&change=openai/gpt-4o:-30%25&move=w:gpt-4o->gpt-4o-mini}</li>
  *   <li>{@code GET /healthz}</li>
  * </ul>
  */
@@ -29,6 +30,7 @@ public final class QueryServer {
     QueryRouter router = new QueryRouter(streams, self);
     UsageQueries queries = new UsageQueries(router);
     return QueryHttpServer.start(router, self.port(),
-        Map.of("/v1/usage", queries::windows, "/v1/period-to-date", queries::periodToDate));
+        Map.of("/v1/usage", queries::windows, "/v1/period-to-date", queries::periodToDate, "/v1/whatif",
+            queries::whatIf));
   }
 }

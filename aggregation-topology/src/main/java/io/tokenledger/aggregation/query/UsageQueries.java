@@ -1,5 +1,8 @@
 package io.tokenledger.aggregation.query;
 
+import io.tokenledger.aggregation.AggregationApp;
+import io.tokenledger.aggregation.pricing.PriceBook;
+import io.tokenledger.aggregation.pricing.WhatIf;
 import io.tokenledger.aggregation.window.FineTotals;
 import io.tokenledger.aggregation.window.Scope;
 import io.tokenledger.aggregation.window.Totals;
@@ -7,11 +10,13 @@ import io.tokenledger.aggregation.window.WindowRanges;
 import io.tokenledger.platform.query.QueryAnswer;
 import io.tokenledger.platform.query.QueryRouter;
 import io.tokenledger.schemas.BudgetPeriod;
+import io.tokenledger.schemas.PriceVersion;
 import io.tokenledger.schemas.UsageAggregate;
 import io.tokenledger.schemas.calendar.CalendarPeriods;
 import io.tokenledger.schemas.money.NanoUsd;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.YearMonth;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,10 +26,16 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.query.StateQueryRequest;
 import org.apache.kafka.streams.query.StateQueryResult;
 import org.apache.kafka.streams.query.WindowKeyQuery;
+import org.apache.kafka.streams.query.WindowRangeQuery;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
@@ -104,6 +115,95 @@ public final class UsageQueries {
           bounds.end().toEpochMilli() - bounds.start().toEpochMilli(), sum, false)));
       return router.answer(200, body);
     });
+  }
+
+  /**
+   * A month's usage of every team priced at a scenario ({@link WhatIf}): {@code period=2026-11},
+   * {@code zone}, {@code change=model:percent,...} and {@code move=workflow:from->to,...}. Each
+   * instance prices its own teams' ledger buckets; the rows of all are gathered, then totalled.
+   */
+  public QueryAnswer whatIf(Map<String, String> params, String pathAndQuery) {
+    YearMonth month = YearMonth.parse(required(params, "period"));
+    ZoneId zone = ZoneId.of(params.getOrDefault("zone", "UTC"));
+    Instant from = month.atDay(1).atStartOfDay(zone).toInstant();
+    Instant to = month.plusMonths(1).atDay(1).atStartOfDay(zone).toInstant();
+    WhatIf.Scenario scenario = new WhatIf.Scenario(Map.of(),
+        list(params.get("change")).stream().map(WhatIf.Change::parse).toList(),
+        list(params.get("move")).stream().map(WhatIf.Move::parse).toList());
+    QueryAnswer gathered = router.gather(AggregateView.DETAIL_LEDGER_STORE, params, pathAndQuery, "rows",
+        () -> localWhatIf(from, to, scenario), Map.of());
+    if (gathered.status() != 200 || params.containsKey(QueryRouter.FORWARDED)) {
+      return gathered;
+    }
+    try {
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("period", month.toString());
+      body.put("zone", zone.getId());
+      List<Map<String, Object>> rows = new ArrayList<>();
+      long actual = 0;
+      long scenarioTotal = 0;
+      for (com.fasterxml.jackson.databind.JsonNode row : new com.fasterxml.jackson.databind.ObjectMapper()
+          .readTree(gathered.json()).path("rows")) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        row.fields().forEachRemaining(f -> r.put(f.getKey(), f.getValue().isNumber() ? f.getValue().asLong()
+            : f.getValue().asText()));
+        actual += row.path("actual_nano_usd").asLong();
+        scenarioTotal += row.path("scenario_nano_usd").asLong();
+        rows.add(r);
+      }
+      body.put("actual_nano_usd", actual);
+      body.put("scenario_nano_usd", scenarioTotal);
+      body.put("difference_nano_usd", scenarioTotal - actual);
+      body.put("difference_usd", NanoUsd.toUsd(scenarioTotal - actual).toPlainString());
+      body.put("rows", rows);
+      return router.answer(200, body);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return router.unavailable("the gathered rows are not JSON: " + e.getMessage());
+    }
+  }
+
+  private List<Map<String, Object>> localWhatIf(Instant from, Instant to, WhatIf.Scenario scenario) {
+    PriceBook catalog = new PriceBook();
+    ReadOnlyKeyValueStore<String, PriceVersion> prices = streams.store(StoreQueryParameters.fromNameAndType(
+        AggregationApp.PRICES_STORE, QueryableStoreTypes.<String, PriceVersion>keyValueStore()));
+    try (KeyValueIterator<String, PriceVersion> all = prices.all()) {
+      all.forEachRemaining(kv -> catalog.put(kv.value));
+    }
+    StateQueryResult<KeyValueIterator<Windowed<String>, Totals>> result = streams.query(
+        StateQueryRequest.inStore(AggregateView.DETAIL_LEDGER_STORE)
+            .withQuery(WindowRangeQuery.<String, Totals>withWindowStartRange(from, to.minusMillis(1))).requireActive());
+    List<UsageAggregate> buckets = new ArrayList<>();
+    long size = java.time.Duration.ofMinutes(15).toMillis();
+    for (QueryResult<KeyValueIterator<Windowed<String>, Totals>> partition : result.getPartitionResults().values()) {
+      if (partition.isFailure()) {
+        if (partition.getFailureReason() == org.apache.kafka.streams.query.FailureReason.NOT_ACTIVE) {
+          continue;
+        }
+        throw new QueryRouter.NotHereException(partition.getFailureReason() + " " + partition.getFailureMessage());
+      }
+      try (KeyValueIterator<Windowed<String>, Totals> it = partition.getResult()) {
+        it.forEachRemaining(kv -> buckets.add(WindowRanges.toAggregate(Scope.TEAM_WORKFLOW_MODEL, kv.key.key(),
+            kv.key.window().start(), size, kv.value, false)));
+      }
+    }
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (WhatIf.Row row : WhatIf.price(buckets, scenario, catalog)) {
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("team", row.team());
+      r.put("workflow", row.workflow());
+      r.put("model", row.model());
+      r.put("scenario_model", row.scenarioModel());
+      r.put("actual_nano_usd", row.actualNanoUsd());
+      r.put("scenario_nano_usd", row.scenarioNanoUsd());
+      r.put("difference_nano_usd", row.differenceNanoUsd());
+      rows.add(r);
+    }
+    return rows;
+  }
+
+  private static List<String> list(String commaSeparated) {
+    return commaSeparated == null || commaSeparated.isBlank() ? List.of()
+        : java.util.Arrays.stream(commaSeparated.split(",")).map(String::strip).toList();
   }
 
   /** Windows of {@code key} starting in [from, to], from one partition's active store. */
