@@ -1,10 +1,8 @@
 package io.tokenledger.ops.cli;
 
 import io.tokenledger.aggregation.pricing.PriceBook;
-import io.tokenledger.aggregation.pricing.PriceRules;
 import io.tokenledger.aggregation.pricing.SpendForecast;
 import io.tokenledger.platform.topics.CompactedTopics;
-import io.tokenledger.platform.topics.TopicScan;
 import io.tokenledger.schemas.Budget;
 import io.tokenledger.schemas.BudgetPeriod;
 import io.tokenledger.schemas.UsageAggregate;
@@ -14,7 +12,6 @@ import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -50,15 +47,8 @@ public final class ForecastCommand implements Callable<Integer> {
       System.err.println("No forecast: " + e.getMessage());
       return 2;
     }
-    Map<String, UsageAggregate> buckets = new HashMap<>();
-    TopicScan.forEach(kafka.settings(), topics.detailLedger15m, r -> {
-      if (r.value() != null) {
-        buckets.put(r.key() + "@" + r.value().getWindowStart(), r.value());
-      }
-    });
-    PriceBook catalog = new PriceBook();
-    CompactedTopics.readLatest(kafka.settings(), topics.prices).values().stream()
-        .filter(p -> PriceRules.problems(p).isEmpty()).forEach(catalog::put);
+    Map<String, UsageAggregate> buckets = LedgerReads.buckets(kafka.settings(), topics, b -> true);
+    PriceBook catalog = LedgerReads.catalog(kafka.settings(), topics);
     LocalDate day = asOf != null ? asOf : LocalDate.now(ZoneOffset.UTC);
     List<SpendForecast.Month> forecast = SpendForecast.forecast(SpendForecast.daily(buckets.values()), day, months,
         catalog, assumed);

@@ -179,12 +179,7 @@ public final class PricesCommand {
         return 2;
       }
       Topics topics = kafka.appliedTopics();
-      Map<String, UsageAggregate> buckets = new java.util.HashMap<>();
-      TopicScan.forEach(kafka.settings(), topics.detailLedger15m, r -> {
-        if (r.value() != null) {
-          buckets.put(r.key() + "@" + r.value().getWindowStart(), r.value());
-        }
-      });
+      Map<String, UsageAggregate> buckets = LedgerReads.buckets(kafka.settings(), topics, b -> true);
       List<PriceCorrection> corrections = Rerating.corrections(buckets.values(), spec, now);
       printSummary(spec, corrections);
       if (dryRun) {

@@ -3,10 +3,7 @@ package io.tokenledger.ops.cli;
 import io.tokenledger.aggregation.AggregationApp;
 import io.tokenledger.aggregation.pricing.CatalogImport;
 import io.tokenledger.aggregation.pricing.PriceBook;
-import io.tokenledger.aggregation.pricing.PriceRules;
 import io.tokenledger.aggregation.pricing.WhatIf;
-import io.tokenledger.platform.topics.CompactedTopics;
-import io.tokenledger.platform.topics.TopicScan;
 import io.tokenledger.schemas.PriceVersion;
 import io.tokenledger.schemas.UsageAggregate;
 import io.tokenledger.schemas.models.ModelNames;
@@ -63,16 +60,9 @@ public final class WhatIfCommand implements Callable<Integer> {
       return 2;
     }
     Topics topics = kafka.appliedTopics();
-    Map<String, UsageAggregate> buckets = new HashMap<>();
-    TopicScan.forEach(kafka.settings(), topics.detailLedger15m, r -> {
-      Instant start = r.value() == null ? null : r.value().getWindowStart();
-      if (start != null && !start.isBefore(from) && start.isBefore(to)) {
-        buckets.put(r.key() + "@" + start, r.value());
-      }
-    });
-    PriceBook catalog = new PriceBook();
-    CompactedTopics.readLatest(kafka.settings(), topics.prices).values().stream()
-        .filter(p -> PriceRules.problems(p).isEmpty()).forEach(catalog::put);
+    Map<String, UsageAggregate> buckets = LedgerReads.buckets(kafka.settings(), topics,
+        b -> !b.getWindowStart().isBefore(from) && b.getWindowStart().isBefore(to));
+    PriceBook catalog = LedgerReads.catalog(kafka.settings(), topics);
     List<WhatIf.Row> rows;
     try {
       rows = WhatIf.price(buckets.values(), scenario, catalog);

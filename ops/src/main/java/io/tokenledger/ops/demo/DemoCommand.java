@@ -14,10 +14,10 @@ import io.tokenledger.economics.report.EconomicsTable;
 import io.tokenledger.ingest.recorder.UsageRecorder;
 import io.tokenledger.ops.broker.DevBroker;
 import io.tokenledger.ops.cli.DurationConverter;
+import io.tokenledger.ops.cli.LedgerReads;
 import io.tokenledger.ops.cli.Ports;
 import io.tokenledger.platform.query.QueryHttpServer;
 import io.tokenledger.platform.topics.CompactedTopics;
-import io.tokenledger.platform.topics.TopicScan;
 import io.tokenledger.schemas.Budget;
 import io.tokenledger.schemas.EconomicsPeriod;
 import io.tokenledger.schemas.HumanBaseline;
@@ -323,10 +323,8 @@ public final class DemoCommand implements Callable<Integer> {
    */
   private void printWhatIfAndForecast(String bootstrap, Topics topics) {
     Map<String, Object> settings = Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    Map<String, UsageAggregate> buckets = new HashMap<>();
-    TopicScan.forEach(settings, topics.detailLedger15m, r -> buckets.put(r.key() + "@" + r.value().getWindowStart(), r.value()));
-    PriceBook catalog = new PriceBook();
-    CompactedTopics.readLatest(settings, topics.prices).values().forEach(catalog::put);
+    Map<String, UsageAggregate> buckets = LedgerReads.buckets(settings, topics, b -> true);
+    PriceBook catalog = LedgerReads.catalog(settings, topics);
     YearMonth month = YearMonth.now(ZoneOffset.UTC);
     List<UsageAggregate> thisMonth = buckets.values().stream()
         .filter(b -> YearMonth.from(b.getWindowStart().atOffset(ZoneOffset.UTC)).equals(month)).toList();
