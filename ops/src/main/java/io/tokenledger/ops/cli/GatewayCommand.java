@@ -4,7 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tokenledger.ingest.gateway.GatewaySettings;
 import io.tokenledger.ingest.gateway.IngestGateway;
-import io.tokenledger.ingest.gateway.auth.ApiKeyDirectory;
+import io.tokenledger.platform.auth.ApiKeyDirectory;
 import io.tokenledger.platform.topics.ClientConfigs;
 import io.tokenledger.schemas.topics.Topics;
 import java.time.Duration;

@@ -1,15 +1,17 @@
 package io.tokenledger.ops.cli;
 
-import io.tokenledger.ingest.gateway.auth.ApiKeyAdmin;
-import io.tokenledger.ingest.gateway.auth.ApiKeyTokens;
+import io.tokenledger.platform.auth.ApiKeyAdmin;
+import io.tokenledger.platform.auth.ApiKeyTokens;
 import io.tokenledger.schemas.ApiKey;
+import io.tokenledger.schemas.ApiKeyScope;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "keys", mixinStandardHelpOptions = true, description = "Manages API keys of the HTTP ingest gateway.",
+@Command(name = "keys", mixinStandardHelpOptions = true,
+    description = "Manages API keys: ingest keys for the gateway, read keys for the query APIs.",
     subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Revoke.class})
 public final class KeysCommand {
 
@@ -18,20 +20,41 @@ public final class KeysCommand {
   }
 
   @Command(name = "create", mixinStandardHelpOptions = true,
-      description = "Creates a key that may write usage for one team. The token is printed once; only its hash is kept.")
+      description = {"Creates a key. The token is printed once; only its hash is kept. Scopes: ingest (default: write",
+          "usage and outcomes for --team), read (read --team's figures), read-all (every team's figures: finance)."})
   static final class Create implements Callable<Integer> {
     @Mixin KafkaOptions kafka;
 
-    @Option(names = "--team", required = true, description = "The only team this key may write usage for.")
+    @Option(names = "--team", description = "The key's team (not for read-all).")
     String team;
+
+    @Option(names = "--scope", defaultValue = "ingest", description = "ingest, read or read-all (default: ${DEFAULT-VALUE}).")
+    String scope;
 
     @Option(names = "--description", description = "What the key is for, e.g. the calling service.")
     String description;
 
     @Override
     public Integer call() throws Exception {
-      ApiKeyTokens.Generated key = admin(kafka).create(team, description);
-      System.out.println("Created key " + key.keyId() + " for team " + team + ". Store this token now; it is not shown again:");
+      ApiKeyScope keyScope = switch (scope) {
+        case "ingest" -> ApiKeyScope.INGEST;
+        case "read" -> ApiKeyScope.READ_TEAM;
+        case "read-all" -> ApiKeyScope.READ_ALL;
+        default -> null;
+      };
+      if (keyScope == null) {
+        System.err.println("--scope must be ingest, read or read-all, not '" + scope + "'");
+        return 2;
+      }
+      ApiKeyTokens.Generated key;
+      try {
+        key = admin(kafka).create(team, keyScope, description);
+      } catch (IllegalArgumentException e) {
+        System.err.println("No key created: " + e.getMessage());
+        return 2;
+      }
+      System.out.println("Created " + scope + " key " + key.keyId() + (keyScope == ApiKeyScope.READ_ALL ? " for every team"
+          : " for team " + team) + ". Store this token now; it is not shown again:");
       System.out.println(key.token());
       return 0;
     }
@@ -43,9 +66,11 @@ public final class KeysCommand {
 
     @Override
     public Integer call() throws Exception {
-      System.out.printf("%-20s %-20s %-26s %-10s %s%n", "KEY ID", "TEAM", "CREATED", "STATE", "DESCRIPTION");
+      System.out.printf("%-20s %-20s %-10s %-26s %-10s %s%n", "KEY ID", "TEAM", "SCOPE", "CREATED", "STATE",
+          "DESCRIPTION");
       for (ApiKey key : admin(kafka).list()) {
-        System.out.printf("%-20s %-20s %-26s %-10s %s%n", key.getKeyId(), key.getTeam(), key.getCreatedAt(),
+        System.out.printf("%-20s %-20s %-10s %-26s %-10s %s%n", key.getKeyId(), key.getTeam(), key.getScope(),
+            key.getCreatedAt(),
             key.getRevokedAt() == null ? "active" : "revoked", key.getDescription() == null ? "" : key.getDescription());
       }
       return 0;

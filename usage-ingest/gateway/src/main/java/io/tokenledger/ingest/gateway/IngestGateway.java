@@ -8,12 +8,13 @@ import io.javalin.http.Context;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.tokenledger.ingest.gateway.auth.ApiKeyDirectory;
+import io.tokenledger.platform.auth.ApiKeyDirectory;
 import io.tokenledger.ingest.gateway.request.FieldError;
 import io.tokenledger.ingest.gateway.request.OutcomeRequestParser;
 import io.tokenledger.ingest.gateway.request.Parsed;
 import io.tokenledger.ingest.gateway.request.UsageRequestParser;
 import io.tokenledger.ingest.recorder.UsageRecorder;
+import io.tokenledger.schemas.ApiKeyScope;
 import io.tokenledger.schemas.UsageEvent;
 import io.tokenledger.schemas.WorkOutcome;
 import io.tokenledger.schemas.topics.Topic;
@@ -164,6 +165,11 @@ public final class IngestGateway implements AutoCloseable {
       return;
     }
     ApiKeyDirectory.Team caller = (ApiKeyDirectory.Team) identity;
+    if (caller.scope() != ApiKeyScope.INGEST) {
+      answer(ctx, 403, error("forbidden", "API key " + caller.keyId() + " is a " + caller.scope()
+          + " key: it reads figures and cannot write " + lane.noun() + "; use an ingest key of the team"), start);
+      return;
+    }
     long declared = ctx.contentLength();
     if (declared > settings.maxBodyBytes()) {
       answer(ctx, 413, error("body_too_large", "the body is " + declared + " bytes; send at most "

@@ -8,8 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tokenledger.schemas.validation.ValidationSettings;
-import io.tokenledger.ingest.gateway.auth.ApiKeyAdmin;
-import io.tokenledger.ingest.gateway.auth.ApiKeyDirectory;
+import io.tokenledger.platform.auth.ApiKeyAdmin;
+import io.tokenledger.platform.auth.ApiKeyDirectory;
+import io.tokenledger.schemas.ApiKeyScope;
 import io.tokenledger.schemas.UsageEvent;
 import io.tokenledger.schemas.WorkOutcome;
 import io.tokenledger.platform.topics.TopicApplier;
@@ -173,6 +174,13 @@ class IngestGatewayIT {
     HttpResponse<String> otherTeam = post(supportKey, event.replace("\"workflow\"", "\"team\": \"finance\", \"workflow\""));
     assertEquals(403, otherTeam.statusCode(), otherTeam.body());
     assertTrue(otherTeam.body().contains("may only write usage for team 'support'"), otherTeam.body());
+
+    String readKey = new ApiKeyAdmin(bootstrap, topics.apiKeys).create("support", ApiKeyScope.READ_TEAM, "dashboard")
+        .token();
+    Await.until(BOUND, () -> keys.identify("Bearer " + readKey) instanceof ApiKeyDirectory.Team, () -> "the read key");
+    HttpResponse<String> readOnly = post(readKey, event);
+    assertEquals(403, readOnly.statusCode(), readOnly.body());
+    assertTrue(readOnly.body().contains("cannot write usage"), readOnly.body());
   }
 
   @Test

@@ -1,4 +1,4 @@
-package io.tokenledger.ingest.gateway.auth;
+package io.tokenledger.platform.auth;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,7 +1,8 @@
-package io.tokenledger.ingest.gateway.auth;
+package io.tokenledger.platform.auth;
 
 import io.tokenledger.platform.topics.ClientConfigs;
 import io.tokenledger.schemas.ApiKey;
+import io.tokenledger.schemas.ApiKeyScope;
 import io.tokenledger.schemas.topics.Topic;
 import java.time.Duration;
 import java.util.List;
@@ -31,7 +32,18 @@ public final class ApiKeyDirectory implements AutoCloseable {
   /** Who a request is from, or why it is refused. */
   public sealed interface Identity permits Team, Refused {}
 
-  public record Team(String keyId, String team) implements Identity {}
+  /** A valid key: its id, its team ('*' for a read-all key) and what it may do. */
+  public record Team(String keyId, String team, ApiKeyScope scope) implements Identity {
+    /** Whether this key may read {@code team}'s figures. */
+    public boolean reads(String otherTeam) {
+      return scope == ApiKeyScope.READ_ALL || (scope == ApiKeyScope.READ_TEAM && team.equals(otherTeam));
+    }
+
+    /** Whether this key may read figures across teams (per model, per workflow, the company). */
+    public boolean readsAll() {
+      return scope == ApiKeyScope.READ_ALL;
+    }
+  }
 
   public record Refused(String reason) implements Identity {}
 
@@ -102,7 +114,7 @@ public final class ApiKeyDirectory implements AutoCloseable {
     if (key.getRevokedAt() != null) {
       return new Refused("API key " + key.getKeyId() + " was revoked at " + key.getRevokedAt());
     }
-    return new Team(key.getKeyId(), key.getTeam());
+    return new Team(key.getKeyId(), key.getTeam(), key.getScope());
   }
 
   @Override

@@ -1,6 +1,7 @@
-package io.tokenledger.ingest.gateway.auth;
+package io.tokenledger.platform.auth;
 
 import io.tokenledger.schemas.ApiKey;
+import io.tokenledger.schemas.ApiKeyScope;
 import io.tokenledger.platform.topics.CompactedTopics;
 import io.tokenledger.schemas.topics.Topic;
 import java.time.Instant;
@@ -11,6 +12,8 @@ import java.util.Optional;
 
 /** Creates, lists and revokes API keys on the key topic (what {@code tokenledger keys} runs). */
 public final class ApiKeyAdmin {
+  /** The team of a read-all key. */
+  public static final String ALL_TEAMS = "*";
   private final Map<String, ?> settings;
   private final Topic<String, ApiKey> topic;
 
@@ -24,14 +27,26 @@ public final class ApiKeyAdmin {
     this.topic = topic;
   }
 
-  /** Stores a new key for the team; the returned token is the only copy of its secret. */
+  /** Stores a new ingest key for the team; the returned token is the only copy of its secret. */
   public ApiKeyTokens.Generated create(String team, String description) throws Exception {
-    if (team == null || team.isBlank()) {
-      throw new IllegalArgumentException("A key needs the team it may write for (--team)");
+    return create(team, ApiKeyScope.INGEST, description);
+  }
+
+  /**
+   * Stores a new key; the returned token is the only copy of its secret. A read-all key has no
+   * team of its own: its team is '*'.
+   */
+  public ApiKeyTokens.Generated create(String team, ApiKeyScope scope, String description) throws Exception {
+    String owner = scope == ApiKeyScope.READ_ALL ? ALL_TEAMS : team;
+    if (owner == null || owner.isBlank()) {
+      throw new IllegalArgumentException("A " + scope + " key needs its team (--team)");
+    }
+    if (scope != ApiKeyScope.READ_ALL && ALL_TEAMS.equals(owner)) {
+      throw new IllegalArgumentException("'*' is the team of read-all keys only; give a team's name");
     }
     ApiKeyTokens.Generated generated = ApiKeyTokens.generate();
-    write(ApiKey.newBuilder().setKeyId(generated.keyId()).setTeam(team).setSecretSha256(generated.secretSha256())
-        .setDescription(description).setCreatedAt(Instant.now()).build());
+    write(ApiKey.newBuilder().setKeyId(generated.keyId()).setTeam(owner).setSecretSha256(generated.secretSha256())
+        .setDescription(description).setCreatedAt(Instant.now()).setScope(scope).build());
     return generated;
   }
 
