@@ -14,6 +14,7 @@ import io.tokenledger.schemas.topics.TeamPartitions;
 import io.tokenledger.platform.topics.TopicApplier;
 import io.tokenledger.schemas.topics.Topics;
 import io.tokenledger.testing.EmbeddedKafka;
+import io.tokenledger.testing.ReadKeys;
 import io.tokenledger.testing.EmbeddedKafkaExtension;
 import io.tokenledger.testing.TopicReader;
 import java.net.ServerSocket;
@@ -80,7 +81,8 @@ class ForeignPartitionerIT {
     KafkaStreams streams = new KafkaStreams(AggregationApp.buildTopology(topics, AggregationSettings.from(config)),
         AggregationApp.config(config));
     streams.start();
-    try (QueryHttpServer server = QueryServer.start(streams, QueryServer.advertised(config));
+    try (ReadKeys keys = ReadKeys.create(kafka.bootstrapServers(), topics);
+        QueryHttpServer server = QueryServer.start(streams, QueryServer.advertised(config), keys.directory());
         var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
             kafka.bootstrapServers()), topics.usage.keySerde().serializer(), topics.usage.valueSerde().serializer());
         var team1m = new TopicReader<>(kafka.bootstrapServers(), topics.teamAggregates1m);
@@ -133,7 +135,7 @@ class ForeignPartitionerIT {
           .allMatch(t -> latest(r, t, bucket) == EVENTS_PER_TEAM), "every team's ledger bucket");
       assertNeverDown(buckets);
       for (String team : TEAMS) {
-        JsonNode total = periodToDate(port, team, minute);
+        JsonNode total = periodToDate(port, keys, team, minute);
         assertEquals(EVENTS_PER_TEAM, total.get("event_count").asLong(), team);
         assertEquals(EVENTS_PER_TEAM * COST, total.get("cost_nano_usd").asLong(), team);
       }
@@ -179,10 +181,10 @@ class ForeignPartitionerIT {
     return latest;
   }
 
-  private static JsonNode periodToDate(int port, String team, Instant at) throws Exception {
+  private static JsonNode periodToDate(int port, ReadKeys keys, String team, Instant at) throws Exception {
     HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-        "http://127.0.0.1:" + port + "/v1/period-to-date?team=" + team + "&period=month&zone=UTC&at=" + at)).build(),
-        HttpResponse.BodyHandlers.ofString());
+        "http://127.0.0.1:" + port + "/v1/period-to-date?team=" + team + "&period=month&zone=UTC&at=" + at))
+        .header("Authorization", keys.financeHeader()).build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(200, response.statusCode(), response.body());
     return new ObjectMapper().readTree(response.body()).get("total");
   }

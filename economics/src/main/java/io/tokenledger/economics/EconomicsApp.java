@@ -6,6 +6,7 @@ import io.tokenledger.economics.figures.FiguresRollup;
 import io.tokenledger.economics.items.ItemState;
 import io.tokenledger.economics.items.ItemTracker;
 import io.tokenledger.economics.query.EconomicsQueries;
+import io.tokenledger.platform.auth.ApiKeyDirectory;
 import io.tokenledger.platform.query.QueryHttpServer;
 import io.tokenledger.platform.query.QueryRouter;
 import io.tokenledger.platform.streams.StreamsApps;
@@ -120,17 +121,17 @@ public final class EconomicsApp {
     }
     EconomicsSettings economics = EconomicsSettings.from(settings);
     QueryHttpServer.runServing(new KafkaStreams(buildTopology(topics, economics), config), config, "economics",
-        (streams, self) -> startQueries(streams, self, economics));
+        (streams, self, keys) -> startQueries(streams, self, economics, keys));
     return 0;
   }
 
   /** Answers {@code /v1/economics} and {@code /v1/advice} on {@code self}'s port for this instance. */
-  public static QueryHttpServer startQueries(KafkaStreams streams, HostInfo self, EconomicsSettings settings)
-      throws IOException {
+  public static QueryHttpServer startQueries(KafkaStreams streams, HostInfo self, EconomicsSettings settings,
+      ApiKeyDirectory keys) throws IOException {
     QueryRouter router = new QueryRouter(streams, self);
     EconomicsQueries queries = new EconomicsQueries(router, settings);
     return QueryHttpServer.start(router, self.port(),
-        Map.of("/v1/economics", queries::economics, "/v1/advice", queries::advice));
+        Map.of("/v1/economics", queries::economics, "/v1/advice", queries::advice), keys);
   }
 
   public static void main(String[] args) throws Exception {

@@ -31,6 +31,7 @@ import io.tokenledger.schemas.topics.Topics;
 import io.tokenledger.testing.Await;
 import io.tokenledger.testing.EmbeddedKafka;
 import io.tokenledger.testing.EmbeddedKafkaExtension;
+import io.tokenledger.testing.ReadKeys;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -69,6 +70,7 @@ class EconomicsPipelineIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private final List<AutoCloseable> toClose = new ArrayList<>();
+  private ReadKeys readKeys;
 
   @AfterEach
   void closeAll() throws Exception {
@@ -151,7 +153,8 @@ class EconomicsPipelineIT {
     assertEquals(1, advice.get("workflows").size(), advice.toString());
     assertEquals("support-tickets", advice.get("workflows").get(0).get("workflow").asText());
     HttpResponse<String> wrongZone = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + queryPort
-        + "/v1/economics?zone=Asia/Tokyo")).build(), HttpResponse.BodyHandlers.ofString());
+        + "/v1/economics?zone=Asia/Tokyo")).header("Authorization", readKeys.financeHeader()).build(),
+        HttpResponse.BodyHandlers.ofString());
     assertEquals(400, wrongZone.statusCode());
     assertTrue(wrongZone.body().contains(EconomicsSettings.PREFIX + "zone"), wrongZone.body());
 
@@ -185,7 +188,10 @@ class EconomicsPipelineIT {
     KafkaStreams economics = new KafkaStreams(EconomicsApp.buildTopology(topics, settings),
         EconomicsApp.config(economicsConfig));
     toClose.add(() -> StreamsApps.close(economics, Duration.ofSeconds(30)));
-    QueryHttpServer queries = EconomicsApp.startQueries(economics, new HostInfo("127.0.0.1", queryPort), settings);
+    readKeys = ReadKeys.create(config.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG).toString(), topics);
+    toClose.add(readKeys);
+    QueryHttpServer queries = EconomicsApp.startQueries(economics, new HostInfo("127.0.0.1", queryPort), settings,
+        readKeys.directory());
     toClose.add(queries);
     economics.start();
   }
@@ -224,10 +230,10 @@ class EconomicsPipelineIT {
         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  private static JsonNode get(int port, String pathAndQuery) {
+  private JsonNode get(int port, String pathAndQuery) {
     try {
       HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-          + pathAndQuery)).build(), HttpResponse.BodyHandlers.ofString());
+          + pathAndQuery)).header("Authorization", readKeys.financeHeader()).build(), HttpResponse.BodyHandlers.ofString());
       return response.statusCode() == 200 ? JSON.readTree(response.body()) : null;
     } catch (Exception e) {
       return null;

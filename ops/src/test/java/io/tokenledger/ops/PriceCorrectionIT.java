@@ -21,6 +21,7 @@ import io.tokenledger.schemas.topics.Topics;
 import io.tokenledger.testing.Await;
 import io.tokenledger.testing.EmbeddedKafka;
 import io.tokenledger.testing.EmbeddedKafkaExtension;
+import io.tokenledger.testing.ReadKeys;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -57,6 +58,7 @@ class PriceCorrectionIT {
   private static final Duration BOUND = Duration.ofSeconds(90);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static String finance;
 
   @Test
   void correctsTheMiddleDayOnceAndForEveryFigureThatReadsTheLedger(EmbeddedKafka kafka) throws Exception {
@@ -80,8 +82,10 @@ class PriceCorrectionIT {
     config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, "127.0.0.1:" + port);
     KafkaStreams aggregation = new KafkaStreams(AggregationApp.buildTopology(topics, AggregationSettings.from(config)),
         AggregationApp.config(config));
-    try (AutoCloseable stop = () -> StreamsApps.close(aggregation, Duration.ofSeconds(30));
-         QueryHttpServer queries = QueryServer.start(aggregation, new HostInfo("127.0.0.1", port))) {
+    try (ReadKeys keys = ReadKeys.create(bootstrap, topics);
+         AutoCloseable stop = () -> StreamsApps.close(aggregation, Duration.ofSeconds(30));
+         QueryHttpServer queries = QueryServer.start(aggregation, new HostInfo("127.0.0.1", port), keys.directory())) {
+      finance = keys.financeHeader();
       aggregation.start();
       Instant day1 = Instant.now().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(3));
       Instant day2 = day1.plus(Duration.ofDays(1));
@@ -175,7 +179,8 @@ class PriceCorrectionIT {
 
       // The same over HTTP, from the aggregation's stores.
       HttpResponse<String> http = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-          + "/v1/whatif?period=" + month + "&change=openai/gpt-4o:-50%25")).build(), HttpResponse.BodyHandlers.ofString());
+          + "/v1/whatif?period=" + month + "&change=openai/gpt-4o:-50%25")).header("Authorization", finance).build(),
+          HttpResponse.BodyHandlers.ofString());
       assertEquals(200, http.statusCode(), http.body());
       var body = JSON.readTree(http.body());
       assertEquals(actual, body.get("actual_nano_usd").asLong(), http.body());
@@ -216,7 +221,7 @@ class PriceCorrectionIT {
     try {
       HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
           + "/v1/period-to-date?team=" + team + "&period=day&zone=UTC&at=" + day.plus(Duration.ofDays(1)).minusMillis(1)))
-          .build(), HttpResponse.BodyHandlers.ofString());
+          .header("Authorization", finance).build(), HttpResponse.BodyHandlers.ofString());
       return response.statusCode() == 200 ? JSON.readTree(response.body()).get("total").get("cost_nano_usd").asLong() : -1;
     } catch (Exception e) {
       return -1;

@@ -48,7 +48,7 @@ public enum AggregateView {
   }
 
   /** Team-keyed stores live in the partition of the team (the usage topic's key). */
-  String routingKey(String key) {
+  public String routingKey(String key) {
     return this == TEAM_WORKFLOW_MODEL ? SeriesKey.teamOf(key) : key;
   }
 

@@ -1,5 +1,6 @@
 package io.tokenledger.aggregation.query;
 
+import io.tokenledger.platform.auth.ApiKeyDirectory;
 import io.tokenledger.platform.query.QueryHttpServer;
 import io.tokenledger.platform.query.QueryRouter;
 import java.io.IOException;
@@ -14,8 +15,9 @@ import org.apache.kafka.streams.state.HostInfo;
  *   <li>{@code GET /v1/usage?scope=team|team-workflow-model|model|workflow&key=K&window=1m|1h|1d&from=&to=}</li>
  *   <li>{@code GET /v1/period-to-date?team=T&period=day|week|month&zone=Europe/Berlin&at=}</li>
  *   <li>{@code GET /v1/whatif?period=2026-11&zone=UTC&change=openai/gpt-4o:-30%25&move=w:gpt-4o->gpt-4o-mini}</li>
- *   <li>{@code GET /healthz}</li>
+ *   <li>{@code GET /healthz} (open)</li>
  * </ul>
+ * Every route but health needs a read key; a team key reads its team only.
  */
 public final class QueryServer {
   private QueryServer() {}
@@ -25,12 +27,12 @@ public final class QueryServer {
     return QueryHttpServer.advertised(streamsConfig);
   }
 
-  /** Starts answering on {@code self}'s port (all interfaces), for the given Streams instance. */
-  public static QueryHttpServer start(KafkaStreams streams, HostInfo self) throws IOException {
+  /** Starts answering read keys of {@code keys} on {@code self}'s port (all interfaces), for the given Streams instance. */
+  public static QueryHttpServer start(KafkaStreams streams, HostInfo self, ApiKeyDirectory keys) throws IOException {
     QueryRouter router = new QueryRouter(streams, self);
     UsageQueries queries = new UsageQueries(router);
     return QueryHttpServer.start(router, self.port(),
         Map.of("/v1/usage", queries::windows, "/v1/period-to-date", queries::periodToDate, "/v1/whatif",
-            queries::whatIf));
+            queries::whatIf), keys);
   }
 }

@@ -8,6 +8,7 @@ import io.tokenledger.aggregation.window.Scope;
 import io.tokenledger.aggregation.window.Totals;
 import io.tokenledger.aggregation.window.WindowRanges;
 import io.tokenledger.platform.query.QueryAnswer;
+import io.tokenledger.platform.query.QueryRequest;
 import io.tokenledger.platform.query.QueryRouter;
 import io.tokenledger.schemas.BudgetPeriod;
 import io.tokenledger.schemas.PriceVersion;
@@ -53,9 +54,15 @@ public final class UsageQueries {
   }
 
   /** Spend and tokens of one scope's windows of one size whose start lies in [from, to]. */
-  public QueryAnswer windows(Map<String, String> params, String pathAndQuery) {
+  public QueryAnswer windows(QueryRequest request) {
+    Map<String, String> params = request.params();
     AggregateView view = AggregateView.fromUrl(required(params, "scope"));
     String key = required(params, "key");
+    boolean perTeam = view == AggregateView.TEAM || view == AggregateView.TEAM_WORKFLOW_MODEL;
+    if (perTeam ? !request.caller().reads(view.routingKey(key)) : !request.caller().readsAll()) {
+      return request.forbidden(router, perTeam ? "team '" + view.routingKey(key) + "'" : "figures per " + view.urlName
+          + " across teams");
+    }
     String window = params.getOrDefault("window", "1h");
     Duration size = AggregateView.WINDOWS.get(window);
     if (size == null) {
@@ -67,7 +74,7 @@ public final class UsageQueries {
       throw new IllegalArgumentException("from (" + from + ") is after to (" + to + ")");
     }
     String store = view.storeName(window);
-    return router.route(store, view.routingKey(key), params, pathAndQuery, partition -> {
+    return router.route(store, view.routingKey(key), request, partition -> {
       List<KeyValue<Long, Totals>> found = fetch(store, key, partition, from, to, view.holdsFineTotals(window));
       List<Map<String, Object>> windows = new ArrayList<>();
       Totals sum = new Totals();
@@ -92,13 +99,17 @@ public final class UsageQueries {
    * contains {@code at}, in a time zone, up to the 15-minute bucket containing {@code at}. Read
    * from the period ledger, so late events are included.
    */
-  public QueryAnswer periodToDate(Map<String, String> params, String pathAndQuery) {
+  public QueryAnswer periodToDate(QueryRequest request) {
+    Map<String, String> params = request.params();
     String team = required(params, "team");
+    if (!request.caller().reads(team)) {
+      return request.forbidden(router, "team '" + team + "'");
+    }
     BudgetPeriod period = BudgetPeriod.valueOf(params.getOrDefault("period", "month").toUpperCase(Locale.ROOT));
     ZoneId zone = ZoneId.of(params.getOrDefault("zone", "UTC"));
     Instant at = instant(params, "at", Instant.now());
     CalendarPeriods.Period bounds = CalendarPeriods.containing(period, zone, at);
-    return router.route(AggregateView.LEDGER_STORE, team, params, pathAndQuery, partition -> {
+    return router.route(AggregateView.LEDGER_STORE, team, request, partition -> {
       Totals sum = new Totals();
       for (KeyValue<Long, Totals> bucket : fetch(AggregateView.LEDGER_STORE, team, partition, bounds.start(), at, false)) {
         sum.add(bucket.value);
@@ -118,11 +129,12 @@ public final class UsageQueries {
   }
 
   /**
-   * A month's usage of every team priced at a scenario ({@link WhatIf}): {@code period=2026-11},
+   * A month's usage of every team the key reads, priced at a scenario ({@link WhatIf}): {@code period=2026-11},
    * {@code zone}, {@code change=model:percent,...} and {@code move=workflow:from->to,...}. Each
    * instance prices its own teams' ledger buckets; the rows of all are gathered, then totalled.
    */
-  public QueryAnswer whatIf(Map<String, String> params, String pathAndQuery) {
+  public QueryAnswer whatIf(QueryRequest request) {
+    Map<String, String> params = request.params();
     YearMonth month = YearMonth.parse(required(params, "period"));
     ZoneId zone = ZoneId.of(params.getOrDefault("zone", "UTC"));
     Instant from = month.atDay(1).atStartOfDay(zone).toInstant();
@@ -130,8 +142,10 @@ public final class UsageQueries {
     WhatIf.Scenario scenario = new WhatIf.Scenario(Map.of(),
         list(params.get("change")).stream().map(WhatIf.Change::parse).toList(),
         list(params.get("move")).stream().map(WhatIf.Move::parse).toList());
-    QueryAnswer gathered = router.gather(AggregateView.DETAIL_LEDGER_STORE, params, pathAndQuery, "rows",
-        () -> localWhatIf(from, to, scenario), Map.of());
+    // A team key gets its own team's rows; a read-all key every team's.
+    QueryAnswer gathered = router.gather(AggregateView.DETAIL_LEDGER_STORE, request, "rows",
+        () -> localWhatIf(from, to, scenario).stream().filter(r -> request.caller().reads((String) r.get("team")))
+            .toList(), Map.of());
     if (gathered.status() != 200 || params.containsKey(QueryRouter.FORWARDED)) {
       return gathered;
     }

@@ -15,6 +15,7 @@ import io.tokenledger.platform.topics.TopicApplier;
 import io.tokenledger.schemas.topics.Topics;
 import io.tokenledger.testing.Await;
 import io.tokenledger.testing.EmbeddedKafka;
+import io.tokenledger.testing.ReadKeys;
 import io.tokenledger.testing.EmbeddedKafkaExtension;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -56,6 +57,7 @@ class QueryRoutingIT {
   private final HttpClient http = HttpClient.newHttpClient();
   private final ObjectMapper json = new ObjectMapper();
   private final List<AutoCloseable> toClose = new ArrayList<>();
+  private ReadKeys keys;
 
   @AfterEach
   void closeAll() throws Exception {
@@ -72,6 +74,8 @@ class QueryRoutingIT {
       TopicApplier.apply(admin, topics.all());
     }
     TestPrices.publishGpt4o(kafka.bootstrapServers(), topics);
+    keys = ReadKeys.create(kafka.bootstrapServers(), topics);
+    toClose.add(keys);
     Instant now = Instant.now();
     Map<String, Integer> eventsPerTeam = new HashMap<>();
     try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -151,8 +155,8 @@ class QueryRoutingIT {
 
   private HttpResponse<String> get(Instance asked, String pathAndQuery) {
     try {
-      return http.send(HttpRequest.newBuilder(URI.create("http://" + asked.name + pathAndQuery)).GET().build(),
-          HttpResponse.BodyHandlers.ofString());
+      return http.send(HttpRequest.newBuilder(URI.create("http://" + asked.name + pathAndQuery))
+          .header("Authorization", keys.financeHeader()).GET().build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new IllegalStateException(e);
     } catch (InterruptedException e) {
@@ -197,7 +201,8 @@ class QueryRoutingIT {
     KafkaStreams streams = new KafkaStreams(AggregationApp.buildTopology(topics, AggregationSettings.from(config)),
         AggregationApp.config(config));
     streams.start();
-    Instance instance = new Instance(endpoint, streams, QueryServer.start(streams, QueryServer.advertised(config)));
+    Instance instance = new Instance(endpoint, streams, QueryServer.start(streams, QueryServer.advertised(config),
+        keys.directory()));
     toClose.add(instance);
     return instance;
   }

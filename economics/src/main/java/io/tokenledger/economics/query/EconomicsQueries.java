@@ -6,6 +6,7 @@ import io.tokenledger.economics.figures.EconomicsKey;
 import io.tokenledger.economics.figures.Figures;
 import io.tokenledger.economics.report.EconomicsReport;
 import io.tokenledger.platform.query.QueryAnswer;
+import io.tokenledger.platform.query.QueryRequest;
 import io.tokenledger.platform.query.QueryRouter;
 import io.tokenledger.schemas.BudgetPeriod;
 import io.tokenledger.schemas.EconomicsPeriod;
@@ -40,7 +41,8 @@ import org.apache.kafka.streams.state.KeyValueIterator;
  *   <li>{@code GET /v1/advice?period=&at=&zone=}: per workflow, the verdict and the model advice.
  * </ul>
  * The period is the calendar day or month containing {@code at} (default: now) in {@code zone}
- * (default UTC; the economics keeps UTC and its stated zone).
+ * (default UTC; the economics keeps UTC and its stated zone). A team key reads its team's share
+ * ({@code team=} its team); the workflows across teams and the advice need a read-all key.
  */
 public final class EconomicsQueries {
   private final QueryRouter router;
@@ -53,16 +55,21 @@ public final class EconomicsQueries {
     this.settings = settings;
   }
 
-  public QueryAnswer economics(Map<String, String> params, String pathAndQuery) {
+  public QueryAnswer economics(QueryRequest request) {
+    Map<String, String> params = request.params();
     Calendar calendar = calendar(params);
     String workflow = blankToNull(params.get("workflow"));
     String team = blankToNull(params.get("team"));
+    if (team == null ? !request.caller().readsAll() : !request.caller().reads(team)) {
+      return request.forbidden(router, team == null ? "workflows across teams (give team=" + request.caller().team()
+          + ")" : "team '" + team + "'");
+    }
     if (workflow == null) {
-      return router.gather(EconomicsApp.FIGURES_STORE, params, pathAndQuery, "workflows",
+      return router.gather(EconomicsApp.FIGURES_STORE, request, "workflows",
           () -> local(calendar.matches(team)).stream().map(EconomicsJson::of).toList(), calendar.header());
     }
     EconomicsKey key = new EconomicsKey(calendar.period, calendar.zone, calendar.firstDay, workflow, team);
-    return router.route(EconomicsApp.FIGURES_STORE, key.toString(), params, pathAndQuery, partition -> {
+    return router.route(EconomicsApp.FIGURES_STORE, key.toString(), request, partition -> {
       Figures figures = get(key, partition);
       if (figures == null) {
         return router.answer(404, Map.of("error", "no figures for workflow '" + workflow + "'"
@@ -73,9 +80,12 @@ public final class EconomicsQueries {
     });
   }
 
-  public QueryAnswer advice(Map<String, String> params, String pathAndQuery) {
-    Calendar calendar = calendar(params);
-    return router.gather(EconomicsApp.FIGURES_STORE, params, pathAndQuery, "workflows",
+  public QueryAnswer advice(QueryRequest request) {
+    if (!request.caller().readsAll()) {
+      return request.forbidden(router, "advice across teams");
+    }
+    Calendar calendar = calendar(request.params());
+    return router.gather(EconomicsApp.FIGURES_STORE, request, "workflows",
         () -> local(calendar.matches(null)).stream().map(e -> {
           Map<String, Object> m = new LinkedHashMap<>();
           m.put("workflow", e.getWorkflow());

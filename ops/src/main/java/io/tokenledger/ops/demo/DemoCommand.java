@@ -16,8 +16,11 @@ import io.tokenledger.ops.broker.DevBroker;
 import io.tokenledger.ops.cli.DurationConverter;
 import io.tokenledger.ops.cli.LedgerReads;
 import io.tokenledger.ops.cli.Ports;
+import io.tokenledger.platform.auth.ApiKeyAdmin;
+import io.tokenledger.platform.auth.ApiKeyDirectory;
 import io.tokenledger.platform.query.QueryHttpServer;
 import io.tokenledger.platform.topics.CompactedTopics;
+import io.tokenledger.schemas.ApiKeyScope;
 import io.tokenledger.schemas.Budget;
 import io.tokenledger.schemas.EconomicsPeriod;
 import io.tokenledger.schemas.HumanBaseline;
@@ -131,12 +134,16 @@ public final class DemoCommand implements Callable<Integer> {
       String economicsEndpoint = "127.0.0.1:" + Ports.free();
       EconomicsSettings economicsSettings = EconomicsSettings.from(config);
       KafkaStreams economics = startEconomics(config, topics, economicsEndpoint, economicsSettings);
-      try (AutoCloseable stopAggregation = () -> StreamsApps.close(aggregation, Duration.ofSeconds(30));
-           QueryHttpServer queries = QueryServer.start(aggregation, HostInfo.buildFromEndpoint(queryEndpoint));
+      // The query APIs need a read key: the demo makes a read-all (finance) key and shows it once.
+      String financeKey = new ApiKeyAdmin(bootstrap, topics.apiKeys).create(null, ApiKeyScope.READ_ALL, "demo: finance")
+          .token();
+      try (ApiKeyDirectory readKeys = new ApiKeyDirectory(bootstrap, topics.apiKeys);
+           AutoCloseable stopAggregation = () -> StreamsApps.close(aggregation, Duration.ofSeconds(30));
+           QueryHttpServer queries = QueryServer.start(aggregation, HostInfo.buildFromEndpoint(queryEndpoint), readKeys);
            AutoCloseable stopAlerting = () -> StreamsApps.close(alerting, Duration.ofSeconds(30));
            AutoCloseable stopEconomics = () -> StreamsApps.close(economics, Duration.ofSeconds(30));
            QueryHttpServer economicsQueries = EconomicsApp.startQueries(economics,
-               HostInfo.buildFromEndpoint(economicsEndpoint), economicsSettings);
+               HostInfo.buildFromEndpoint(economicsEndpoint), economicsSettings, readKeys);
            Dashboard dashboard = new Dashboard(bootstrap, topics, budgets, out);
            StandInSlack slack = new StandInSlack(out);
            AutoCloseable stopConnect = startConnect(bootstrap, config, slack)) {
@@ -158,11 +165,13 @@ public final class DemoCommand implements Callable<Integer> {
             RUNAWAY_AFTER.toSeconds(), looping.team(), looping.workflow(), RUNAWAY_EXTRA_PER_SECOND,
             RUNAWAY_LENGTH.toSeconds());
         injectGarbage(bootstrap, topics);
-        out.printf("Ask the live figures over HTTP, e.g.:%n  curl 'http://%s/v1/period-to-date?team=support&period=month&zone=Europe/Berlin'%n"
-            + "  curl 'http://%s/v1/usage?scope=model&key=gpt-4o&window=1m'%n"
-            + "  curl 'http://%s/v1/economics?workflow=ticket-triage&period=month'%n"
-            + "  curl 'http://%s/v1/advice'%n"
-            + "  ./tokenledger report economics --bootstrap-servers %s%s%n", queryEndpoint, queryEndpoint,
+        readKeys.awaitLoaded(Duration.ofSeconds(30));
+        out.printf("Ask the live figures over HTTP with the demo's read-all key (export TL_KEY=%s), e.g.:%n"
+            + "  curl -H \"Authorization: Bearer $TL_KEY\" 'http://%s/v1/period-to-date?team=support&period=month&zone=Europe/Berlin'%n"
+            + "  curl -H \"Authorization: Bearer $TL_KEY\" 'http://%s/v1/usage?scope=model&key=gpt-4o&window=1m'%n"
+            + "  curl -H \"Authorization: Bearer $TL_KEY\" 'http://%s/v1/economics?workflow=ticket-triage&period=month'%n"
+            + "  curl -H \"Authorization: Bearer $TL_KEY\" 'http://%s/v1/advice'%n"
+            + "  ./tokenledger report economics --bootstrap-servers %s%s%n", financeKey, queryEndpoint, queryEndpoint,
             economicsEndpoint, economicsEndpoint, bootstrap, config.containsKey(Topics.PREFIX_CONFIG)
                 ? " --config <a file with " + Topics.PREFIX_CONFIG + "=" + config.get(Topics.PREFIX_CONFIG) + ">" : "");
 
@@ -183,7 +192,7 @@ public final class DemoCommand implements Callable<Integer> {
               + "anomalies (each alert once).%n", slack.deliveredTotal(), slack.delivered("/forecast"),
               slack.delivered("/REQUEST_RATE_SPIKE/"));
         }
-        printMonthToDate(queryEndpoint);
+        printMonthToDate(queryEndpoint, financeKey);
         boolean economicsCaughtUp = printEconomics(bootstrap, topics, fleet, Duration.ofSeconds(30));
         printWhatIfAndForecast(bootstrap, topics);
         return caughtUp && dashboard.alertCount() > 0 && delivered && economicsCaughtUp ? 0 : 1;
@@ -250,11 +259,12 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   /** One answer of the query API, as a user would ask it. */
-  private void printMonthToDate(String endpoint) {
+  private void printMonthToDate(String endpoint, String readKey) {
     String url = "http://" + endpoint + "/v1/period-to-date?team=support&period=month&zone=UTC";
     try {
       var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-          java.net.URI.create(url)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+          java.net.URI.create(url)).header("Authorization", "Bearer " + readKey).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
       out.printf("GET %s%n  -> %d %s%n", url, response.statusCode(), response.body());
     } catch (java.io.IOException e) {
       out.printf("GET %s failed: %s%n", url, e.getMessage());

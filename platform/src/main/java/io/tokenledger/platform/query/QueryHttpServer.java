@@ -8,12 +8,14 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import io.tokenledger.platform.auth.ApiKeyDirectory;
 import io.tokenledger.platform.streams.StreamsApps;
+import io.tokenledger.schemas.ApiKeyScope;
+import io.tokenledger.schemas.topics.Topics;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.BiFunction;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
@@ -23,13 +25,17 @@ import org.slf4j.LoggerFactory;
 /**
  * The query API of one Streams instance, on the host and port it advertises as
  * {@code application.server}: GET routes answered by a {@link QueryRouter}, and
- * {@code GET /healthz}. A bad parameter is 400 with the reason; a failure here 503.
+ * {@code GET /healthz}. Every route needs a read key ({@code Authorization: Bearer tlk_...}):
+ * none or an unknown one is 401, an ingest key 403; which teams a key may read each route
+ * decides. Health stays open. A bad parameter is 400 with the reason; a failure here 503.
  */
 public final class QueryHttpServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(QueryHttpServer.class);
 
-  /** One GET route: the query parameters and the raw path and query (for forwarding) in, an answer out. */
-  public interface Route extends BiFunction<Map<String, String>, String, QueryAnswer> {}
+  /** One GET route: an authenticated request in, an answer out. */
+  public interface Route {
+    QueryAnswer answer(QueryRequest request);
+  }
 
   private final HttpServer server;
   private final ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
@@ -54,12 +60,13 @@ public final class QueryHttpServer implements AutoCloseable {
 
   /** Starts a query server for a Streams instance that advertises {@code self}. */
   public interface Starter {
-    QueryHttpServer start(KafkaStreams streams, HostInfo self) throws IOException;
+    QueryHttpServer start(KafkaStreams streams, HostInfo self, ApiKeyDirectory keys) throws IOException;
   }
 
   /**
    * Runs {@code streams} until SIGTERM ({@link StreamsApps#runUntilShutdown}), answering queries
-   * while it runs when {@code application.server} is set; without it, says so and serves none.
+   * for read keys (followed on the key topic) while it runs when {@code application.server} is
+   * set; without it, says so and serves none.
    */
   public static void runServing(KafkaStreams streams, Properties config, String what, Starter starter)
       throws InterruptedException, IOException {
@@ -69,17 +76,19 @@ public final class QueryHttpServer implements AutoCloseable {
       StreamsApps.runUntilShutdown(streams, config);
       return;
     }
-    try (QueryHttpServer queries = starter.start(streams, advertised(settings))) {
+    try (ApiKeyDirectory keys = new ApiKeyDirectory(settings, Topics.from(settings).apiKeys);
+         QueryHttpServer queries = starter.start(streams, advertised(settings), keys)) {
       StreamsApps.runUntilShutdown(streams, config);
     }
   }
 
-  /** Starts answering {@code routes} (path to route) on {@code router}'s port, all interfaces. */
-  public static QueryHttpServer start(QueryRouter router, int port, Map<String, Route> routes) throws IOException {
+  /** Starts answering {@code routes} (path to route) on {@code router}'s port, all interfaces, for read keys of {@code keys}. */
+  public static QueryHttpServer start(QueryRouter router, int port, Map<String, Route> routes, ApiKeyDirectory keys)
+      throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress(port), 64);
     QueryHttpServer query = new QueryHttpServer(server);
     server.setExecutor(query.executor);
-    routes.forEach((path, route) -> server.createContext(path, exchange -> query.handle(exchange, router, route)));
+    routes.forEach((path, route) -> server.createContext(path, exchange -> query.handle(exchange, router, route, keys)));
     server.createContext("/healthz", exchange -> {
       KafkaStreams.State state = router.streams().state();
       boolean healthy = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
@@ -90,19 +99,38 @@ public final class QueryHttpServer implements AutoCloseable {
     return query;
   }
 
-  private void handle(HttpExchange exchange, QueryRouter router, Route route) throws IOException {
+  private void handle(HttpExchange exchange, QueryRouter router, Route route, ApiKeyDirectory keys) throws IOException {
     try {
       if (!"GET".equals(exchange.getRequestMethod())) {
         send(exchange, router.badRequest("only GET is supported"));
         return;
       }
+      if (!keys.loaded()) {
+        send(exchange, router.unavailable("the API keys are still loading"));
+        return;
+      }
+      String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+      ApiKeyDirectory.Identity identity = keys.identify(authorization);
+      if (identity instanceof ApiKeyDirectory.Refused refused) {
+        exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+        send(exchange, router.answer(401, Map.of("error", refused.reason())));
+        return;
+      }
+      ApiKeyDirectory.Team caller = (ApiKeyDirectory.Team) identity;
+      if (caller.scope() == ApiKeyScope.INGEST) {
+        send(exchange, router.answer(403, Map.of("error", "API key " + caller.keyId() + " is an ingest key: it writes "
+            + "usage and reads nothing; create a read key with 'tokenledger keys create --scope read --team "
+            + caller.team() + "'")));
+        return;
+      }
       String pathAndQuery = exchange.getRequestURI().getRawPath()
           + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery());
-      send(exchange, route.apply(params(exchange.getRequestURI().getRawQuery()), pathAndQuery));
+      send(exchange, route.answer(new QueryRequest(caller, params(exchange.getRequestURI().getRawQuery()), pathAndQuery,
+          authorization)));
     } catch (IllegalArgumentException | java.time.DateTimeException e) {
       send(exchange, router.badRequest(e.getMessage()));
     } catch (RuntimeException e) {
-      log.warn("Query {} failed", exchange.getRequestURI(), e);
+      log.warn("Query {} failed", exchange.getRequestURI().getRawPath(), e);
       send(exchange, router.unavailable("the query failed here: " + e.getMessage()));
     }
   }

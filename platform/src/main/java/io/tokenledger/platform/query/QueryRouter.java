@@ -45,8 +45,7 @@ public final class QueryRouter {
    * Answers with {@code local} (given the key's partition) when this instance owns the key in
    * {@code store}, else forwards {@code pathAndQuery} to the owner.
    */
-  public QueryAnswer route(String store, String routingKey, Map<String, String> params, String pathAndQuery,
-      IntFunction<QueryAnswer> local) {
+  public QueryAnswer route(String store, String routingKey, QueryRequest request, IntFunction<QueryAnswer> local) {
     KeyQueryMetadata owner = streams.queryMetadataForKey(store, routingKey, Serdes.String().serializer());
     if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE) || owner.activeHost().port() < 0) {
       return unavailable("no instance owns '" + routingKey + "' right now (the application is starting or rebalancing)");
@@ -59,10 +58,10 @@ public final class QueryRouter {
             + e.getMessage());
       }
     }
-    if (params.containsKey(FORWARDED)) {
+    if (request.params().containsKey(FORWARDED)) {
       return unavailable("ownership of '" + routingKey + "' is moving between instances; retry");
     }
-    return forward(owner.activeHost(), pathAndQuery);
+    return forward(owner.activeHost(), request);
   }
 
   /**
@@ -71,9 +70,9 @@ public final class QueryRouter {
    * {@code listField}. Any instance that cannot answer makes the whole answer 503, never a
    * silently partial list.
    */
-  public QueryAnswer gather(String store, Map<String, String> params, String pathAndQuery, String listField,
-      Supplier<List<?>> local, Map<String, Object> header) {
-    if (params.containsKey(FORWARDED)) {
+  public QueryAnswer gather(String store, QueryRequest request, String listField, Supplier<List<?>> local,
+      Map<String, Object> header) {
+    if (request.params().containsKey(FORWARDED)) {
       return answer(200, Map.of(listField, local.get()));
     }
     if (streams.state() != KafkaStreams.State.RUNNING) {
@@ -84,7 +83,7 @@ public final class QueryRouter {
       if (instance.hostInfo().equals(self)) {
         continue;
       }
-      QueryAnswer part = forward(instance.hostInfo(), pathAndQuery);
+      QueryAnswer part = forward(instance.hostInfo(), request);
       if (part.status() != 200) {
         return part;
       }
@@ -99,12 +98,14 @@ public final class QueryRouter {
     return answer(200, body);
   }
 
-  private QueryAnswer forward(HostInfo owner, String pathAndQuery) {
+  /** Asks the owner once, with the caller's own credential: the owner checks it as any instance does. */
+  private QueryAnswer forward(HostInfo owner, QueryRequest request) {
+    String pathAndQuery = request.pathAndQuery();
     String separator = pathAndQuery.contains("?") ? "&" : "?";
     URI uri = URI.create("http://" + owner.host() + ":" + owner.port() + pathAndQuery + separator + FORWARDED + "=1");
     try {
-      HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
+          .header("Authorization", request.authorization()).GET().build(), HttpResponse.BodyHandlers.ofString());
       return new QueryAnswer(response.statusCode(), response.body(),
           response.headers().firstValue(SERVED_BY).orElse(owner.host() + ":" + owner.port()));
     } catch (IOException e) {
