@@ -2,6 +2,7 @@ package io.tokenledger.ops;
 
 import io.tokenledger.ops.bench.BenchCommand;
 import io.tokenledger.ops.cli.BrokerCommand;
+import io.tokenledger.ops.cli.ExportCommand;
 import io.tokenledger.ops.cli.ForecastCommand;
 import io.tokenledger.ops.cli.GatewayCommand;
 import io.tokenledger.ops.cli.BaselinesCommand;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Command;
     footer = {"", "connect         Slack sink in a Kafka Connect worker (its own JVM)."},
     subcommands = {DemoCommand.class, BrokerCommand.class, TopicsCommand.class, RunCommands.Aggregation.class,
         RunCommands.Alerting.class, RunCommands.Economics.class, GatewayCommand.class, KeysCommand.class, BudgetsCommand.class,
-        BaselinesCommand.class, PricesCommand.class, WhatIfCommand.class, ForecastCommand.class, ReportCommand.class, BenchCommand.class})
+        BaselinesCommand.class, PricesCommand.class, WhatIfCommand.class, ForecastCommand.class, ExportCommand.class, ReportCommand.class, BenchCommand.class})
 public final class Main {
   public static void main(String[] args) {
     // Avro only instantiates classes from trusted packages; the launcher sets this too.

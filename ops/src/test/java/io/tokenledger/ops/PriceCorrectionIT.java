@@ -187,6 +187,24 @@ class PriceCorrectionIT {
       assertEquals(actual / 2, body.get("scenario_nano_usd").asLong(), http.body());
       assertEquals(-actual / 2, body.get("difference_nano_usd").asLong());
 
+      // FOCUS for the month: its total is the ledger's; the correction is a row of its own.
+      Path focus = Files.createTempFile(Path.of("target"), "focus", ".csv");
+      Cli.output(args(kafkaArgs, "export", "focus", "--period", month.toString(), "--out", focus.toString()));
+      List<String> lines = Files.readAllLines(focus);
+      List<String> header = List.of(lines.get(0).split(","));
+      int costColumn = header.indexOf("x_CostNanoUsd");
+      int classColumn = header.indexOf("ChargeClass");
+      long exported = 0;
+      long correctionRows = 0;
+      for (String line : lines.subList(1, lines.size())) {
+        String[] cells = line.replaceAll("\"\\{[^}]*\\}\"", "tags").split(",", -1);
+        exported += Long.parseLong(cells[costColumn]);
+        correctionRows += cells[classColumn].equals("Correction") ? 1 : 0;
+      }
+      assertEquals(ledgerTopicMonth(config, topics, month), exported, "the FOCUS file's total is the ledger's");
+      assertEquals(java.time.YearMonth.from(day2.atZone(java.time.ZoneOffset.UTC)).equals(month) ? 2 : 0, correctionRows,
+          "one correction row per team of the corrected day");
+
       // The forecast command reads the same ledger and catalog: three months for each team and the company.
       String forecast = Cli.output(args(kafkaArgs, "forecast", "--months", "3", "--as-of",
           day3.plus(Duration.ofDays(1)).atZone(java.time.ZoneOffset.UTC).toLocalDate().toString(), "--assume", "openai:-10%"));

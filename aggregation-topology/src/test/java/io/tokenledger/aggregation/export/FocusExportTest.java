@@ -1,0 +1,102 @@
+package io.tokenledger.aggregation.export;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tokenledger.aggregation.pricing.PriceBook;
+import io.tokenledger.schemas.PriceCorrection;
+import io.tokenledger.schemas.PriceVersion;
+import io.tokenledger.schemas.UsageAggregate;
+import io.tokenledger.schemas.topics.SeriesKey;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** FOCUS rows: the mandatory columns and their types, a correction row, and totals equal to the ledger's to the nano-USD. */
+class FocusExportTest {
+  private static final Instant OCT = Instant.parse("2026-10-01T00:00:00Z");
+  private static final Instant NOV = Instant.parse("2026-11-01T00:00:00Z");
+
+  @Test
+  void rowsPerDayTeamWorkflowModelAndTokenTypeWhoseTotalIsTheLedgers() {
+    PriceBook catalog = new PriceBook();
+    catalog.put(price("openai", "gpt-4o", 2_500_000, 1_250_000, 10_000_000));
+    catalog.put(price("anthropic", "claude-sonnet-4", 3_000_000, 300_000, 15_000_000));
+    Instant gptAt = Instant.parse("2026-10-05T10:00:00Z");
+    List<UsageAggregate> ledger = List.of(
+        // $2.50 x 1,000 + $1.25 x 2,000 + $10 x 500 per 1M = $0.01, then corrected by -$0.001
+        bucket("support", "triage", "gpt-4o", gptAt, 1_000, 2_000, 500, 9_000_000),
+        // $3 x 3,333 + $15 x 777 per 1M = 21,654,000 nano-USD
+        bucket("finance", "summarise", "claude-sonnet-4", Instant.parse("2026-10-06T08:15:00Z"), 3_333, 0, 777, 21_654_000),
+        bucket("research", "eval", "mystery", Instant.parse("2026-10-07T00:00:00Z"), 1_000, 0, 0, 0),
+        bucket("support", "triage", "gpt-4o", NOV.plus(Duration.ofHours(1)), 1_000, 0, 0, 2_500_000)); // next month
+    PriceCorrection correction = PriceCorrection.newBuilder().setCorrectionId("corr-1").setTeam("support")
+        .setWorkflow("triage").setProvider("openai").setModel("gpt-4o").setBucketStart(gptAt).setDay("2026-10-05")
+        .setEventCount(1).setOldCostNanoUsd(10_000_000).setNewCostNanoUsd(9_000_000).setDifferenceNanoUsd(-1_000_000)
+        .setReason("contract discount").setCorrectedBy("finops").setCorrectedAt(NOV).build();
+
+    List<FocusExport.Row> rows = FocusExport.rows(ledger, List.of(correction), catalog, OCT, NOV, "acme");
+    assertEquals(7, rows.size(), rows.toString());
+    long total = rows.stream().mapToLong(FocusExport.Row::costNanoUsd).sum();
+    assertEquals(9_000_000 + 21_654_000, total, "the file's total is the ledger's for October");
+    BigDecimal billed = rows.stream().map(r -> new BigDecimal(r.values().get("BilledCost"))).reduce(BigDecimal.ZERO,
+        BigDecimal::add);
+    assertEquals(new BigDecimal("0.030654000"), billed);
+
+    Map<String, String> output = find(rows, "support", "output");
+    assertEquals("0.005000000", output.get("BilledCost"));
+    assertEquals("500", output.get("ConsumedQuantity"));
+    assertEquals("Tokens", output.get("ConsumedUnit"));
+    assertEquals("10", output.get("ListUnitPrice"), "USD per 1M tokens");
+    assertEquals("0.0005", output.get("PricingQuantity"));
+    assertEquals("1M Tokens", output.get("PricingUnit"));
+    assertEquals("2026-10-05T00:00:00Z", output.get("ChargePeriodStart"));
+    assertEquals("2026-10-06T00:00:00Z", output.get("ChargePeriodEnd"));
+    assertEquals("2026-10-01T00:00:00Z", output.get("BillingPeriodStart"));
+    assertEquals("Usage", output.get("ChargeCategory"));
+    assertEquals("AI and Machine Learning", output.get("ServiceCategory"));
+    assertEquals("openai", output.get("ProviderName"));
+    assertEquals("{\"team\":\"support\",\"workflow\":\"triage\"}", output.get("Tags"));
+    Map<String, String> corrected = find(rows, "support", "all");
+    assertEquals("Correction", corrected.get("ChargeClass"));
+    assertEquals("-0.001000000", corrected.get("BilledCost"));
+    assertEquals("0.009999000", find(rows, "finance", "uncached_input").get("BilledCost"));
+    assertEquals("0.000000000", find(rows, "research", "uncached_input").get("BilledCost"), "unpriced: tokens, no cost");
+
+    for (FocusExport.Row row : rows) {
+      for (String money : List.of("BilledCost", "EffectiveCost", "ListCost", "ContractedCost")) {
+        new BigDecimal(row.values().get(money)); // a decimal, never a float's text
+      }
+      Instant.parse(row.values().get("ChargePeriodStart"));
+      assertEquals("USD", row.values().get("BillingCurrency"));
+    }
+    String csv = FocusExport.csv(rows);
+    assertTrue(csv.startsWith(String.join(",", FocusExport.COLUMNS) + "\r\n"), csv);
+    assertEquals(8, csv.split("\r\n").length, "a header and seven rows");
+  }
+
+  private static Map<String, String> find(List<FocusExport.Row> rows, String team, String type) {
+    return rows.stream().map(FocusExport.Row::values).filter(v -> v.get("x_Team").equals(team)
+        && v.get("x_TokenType").equals(type)).findFirst().orElseThrow();
+  }
+
+  private static UsageAggregate bucket(String team, String workflow, String model, Instant at, long input, long cacheRead,
+      long output, long cost) {
+    SeriesKey key = new SeriesKey(team, workflow, model);
+    return UsageAggregate.newBuilder().setScope(key.toString()).setTeam(team).setWorkflow(workflow).setModel(model)
+        .setWindowStart(at).setWindowEnd(at.plus(Duration.ofMinutes(15))).setEventCount(1).setRequestCount(1)
+        .setUncachedInputTokens(input).setCacheReadTokens(cacheRead).setCacheWriteTokens(0).setOutputTokens(output)
+        .setReasoningTokens(0).setCostNanoUsd(cost).setUnpricedEventCount(cost == 0 ? 1 : 0).setOutcomeUnits(0)
+        .setIsFinal(false).build();
+  }
+
+  private static PriceVersion price(String provider, String model, long input, long cacheRead, long output) {
+    return PriceVersion.newBuilder().setProvider(provider).setModel(model)
+        .setEffectiveFrom(Instant.parse("2026-01-01T00:00:00Z")).setUncachedInputMicroUsdPerMtok(input)
+        .setCacheReadMicroUsdPerMtok(cacheRead).setCacheWriteMicroUsdPerMtok(input).setOutputMicroUsdPerMtok(output)
+        .setReasoningMicroUsdPerMtok(output).build();
+  }
+}

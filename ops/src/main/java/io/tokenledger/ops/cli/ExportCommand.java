@@ -1,0 +1,79 @@
+package io.tokenledger.ops.cli;
+
+import io.tokenledger.aggregation.export.FocusExport;
+import io.tokenledger.platform.topics.TopicScan;
+import io.tokenledger.schemas.PriceCorrection;
+import io.tokenledger.schemas.UsageAggregate;
+import io.tokenledger.schemas.money.NanoUsd;
+import io.tokenledger.schemas.topics.Topics;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Exports for other tools: FOCUS cost and usage rows for chargeback. */
+@Command(name = "export", mixinStandardHelpOptions = true, description = "Exports figures for other tools.",
+    subcommands = ExportCommand.Focus.class)
+public final class ExportCommand {
+  private ExportCommand() {}
+
+  @Command(name = "focus", mixinStandardHelpOptions = true,
+      description = {"A UTC month as FOCUS 1.2 rows (CSV): one per charge day, team, workflow, provider, model and token",
+          "type, from the period ledger, price corrections as ChargeClass=Correction rows. Totals equal the ledger's."})
+  static final class Focus implements Callable<Integer> {
+    @Mixin KafkaOptions kafka;
+
+    @Option(names = "--period", required = true, description = "The billing month (UTC), e.g. 2026-10.")
+    YearMonth period;
+
+    @Option(names = "--format", defaultValue = "csv", description = "csv (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(names = "--out", description = "The file (default: standard output).")
+    Path out;
+
+    @Option(names = "--billing-account", defaultValue = "tokenledger",
+        description = "BillingAccountId and name (default: ${DEFAULT-VALUE}).")
+    String billingAccount;
+
+    @Override
+    public Integer call() throws Exception {
+      if (!format.equals("csv")) {
+        System.err.println("--format " + format + " is not supported yet; use csv");
+        return 2;
+      }
+      Instant from = period.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+      Instant to = period.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+      Topics topics = kafka.appliedTopics();
+      Map<String, UsageAggregate> buckets = LedgerReads.buckets(kafka.settings(), topics,
+          b -> !b.getWindowStart().isBefore(from) && b.getWindowStart().isBefore(to));
+      List<PriceCorrection> corrections = new ArrayList<>();
+      TopicScan.forEach(kafka.settings(), topics.priceCorrections, r -> {
+        if (r.value() != null) {
+          corrections.add(r.value());
+        }
+      });
+      List<FocusExport.Row> rows = FocusExport.rows(buckets.values(), corrections,
+          LedgerReads.catalog(kafka.settings(), topics), from, to, billingAccount);
+      String csv = FocusExport.csv(rows);
+      long total = rows.stream().mapToLong(FocusExport.Row::costNanoUsd).sum();
+      if (out == null) {
+        System.out.print(csv);
+      } else {
+        Files.writeString(out, csv, StandardCharsets.UTF_8);
+        System.out.println("Wrote " + rows.size() + " FOCUS rows for " + period + " to " + out + ": "
+            + NanoUsd.formatPrecise(total) + " in total (BilledCost), equal to the period ledger's.");
+      }
+      return 0;
+    }
+  }
+}
