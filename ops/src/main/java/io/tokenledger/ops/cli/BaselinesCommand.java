@@ -133,12 +133,8 @@ public final class BaselinesCommand {
 
     @Override
     public Integer call() throws Exception {
-      if (!CompactedTopics.deleteIfPresent(kafka.settings(), kafka.appliedTopics().humanBaselines, key)) {
-        System.err.println("No baseline version " + key + "; see 'tokenledger baselines list'.");
-        return 1;
-      }
-      System.out.println("Deleted baseline version " + key + ".");
-      return 0;
+      return TableDelete.delete(kafka, topics -> topics.humanBaselines, key, "baseline version",
+          "tokenledger baselines list");
     }
   }
 

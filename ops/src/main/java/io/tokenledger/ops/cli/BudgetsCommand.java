@@ -122,12 +122,7 @@ public final class BudgetsCommand {
 
     @Override
     public Integer call() throws Exception {
-      if (!CompactedTopics.deleteIfPresent(kafka.settings(), kafka.appliedTopics().budgets, id)) {
-        System.err.println("No budget with id " + id + "; see 'tokenledger budgets list'.");
-        return 1;
-      }
-      System.out.println("Deleted budget " + id + ".");
-      return 0;
+      return TableDelete.delete(kafka, topics -> topics.budgets, id, "budget", "tokenledger budgets list");
     }
   }
 

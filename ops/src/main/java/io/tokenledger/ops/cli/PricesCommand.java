@@ -358,12 +358,7 @@ public final class PricesCommand {
 
     @Override
     public Integer call() throws Exception {
-      if (!CompactedTopics.deleteIfPresent(kafka.settings(), kafka.appliedTopics().prices, key)) {
-        System.err.println("No price version " + key + "; see 'tokenledger prices history'.");
-        return 1;
-      }
-      System.out.println("Deleted price version " + key + ".");
-      return 0;
+      return TableDelete.delete(kafka, topics -> topics.prices, key, "price version", "tokenledger prices history");
     }
   }
 
