@@ -4,6 +4,9 @@ import io.tokenledger.alerting.anomaly.AnomalyDetector;
 import io.tokenledger.alerting.budget.BudgetStoreWriter;
 import io.tokenledger.alerting.budget.BudgetTracker;
 import io.tokenledger.alerting.budget.Spent;
+import io.tokenledger.alerting.query.AlertFeed;
+import io.tokenledger.alerting.query.AlertQueries;
+import io.tokenledger.platform.query.QueryHttpServer;
 import io.tokenledger.platform.streams.StreamsApps;
 import io.tokenledger.platform.topics.TopicApplier;
 import io.tokenledger.schemas.topics.Topic;
@@ -33,6 +36,9 @@ public final class AlertingApp {
   public static final String ANOMALY_OPEN_STORE = "anomaly-open-store";
   static final String TRACKER = "budget-track";
   static final String ANOMALY = "anomaly-detect";
+
+  /** How far back the query API's alert list reaches at start-up. */
+  public static final Duration FEED_LOOKBACK = Duration.ofDays(7);
 
   /** Long enough for any month-to-date figure, with room for late events. */
   static final Duration SEEN_RETENTION = Duration.ofDays(62);
@@ -81,7 +87,8 @@ public final class AlertingApp {
   /**
    * Runs alerting until SIGTERM, as every launcher does: creates missing topics, refuses to start
    * when the ledger topic's real partition count differs from the declared one (budgets are owned
-   * per team partition), and joins as a static member.
+   * per team partition), and joins as a static member. With {@code application.server} set, it
+   * answers {@code /v1/budgets} and {@code /v1/alerts} there ({@link AlertQueries}).
    *
    * @return the process exit code
    */
@@ -94,8 +101,10 @@ public final class AlertingApp {
       org.slf4j.LoggerFactory.getLogger(AlertingApp.class).error("Not starting alerting: {}", mismatch.get());
       return 2;
     }
-    StreamsApps.runUntilShutdown(new KafkaStreams(buildTopology(topics, AlertingSettings.from(settings)), config),
-        config);
+    try (AlertFeed feed = new AlertFeed(settings, topics, FEED_LOOKBACK)) {
+      QueryHttpServer.runServing(new KafkaStreams(buildTopology(topics, AlertingSettings.from(settings)), config),
+          config, "budget and alert", (streams, self, keys) -> AlertQueries.start(streams, self, feed, keys));
+    }
     return 0;
   }
 

@@ -24,4 +24,14 @@ public final class Await {
       }
     }
   }
+
+  /** The first non-null value {@code get} gives within the bound. */
+  public static <T> T value(Duration bound, Supplier<T> get, String whatWeWaitedFor) {
+    java.util.concurrent.atomic.AtomicReference<T> found = new java.util.concurrent.atomic.AtomicReference<>();
+    until(bound, () -> {
+      found.set(get.get());
+      return found.get() != null;
+    }, () -> whatWeWaitedFor);
+    return found.get();
+  }
 }

@@ -13,8 +13,10 @@ import org.apache.kafka.streams.state.HostInfo;
  * {@code application.server}:
  * <ul>
  *   <li>{@code GET /v1/usage?scope=team|team-workflow-model|model|workflow&key=K&window=1m|1h|1d&from=&to=}</li>
+ *   <li>{@code GET /v1/breakdown?scope=team|team-workflow-model|model|workflow&window=1m|1h|1d&from=&to=}: every key</li>
  *   <li>{@code GET /v1/period-to-date?team=T&period=day|week|month&zone=Europe/Berlin&at=}</li>
  *   <li>{@code GET /v1/whatif?period=2026-11&zone=UTC&change=openai/gpt-4o:-30%25&move=w:gpt-4o->gpt-4o-mini}</li>
+ *   <li>{@code GET /v1/prices?at=}: the catalog, every version, in force or not</li>
  *   <li>{@code GET /healthz} (open)</li>
  * </ul>
  * Every route but health needs a read key; a team key reads its team only.
@@ -32,7 +34,7 @@ public final class QueryServer {
     QueryRouter router = new QueryRouter(streams, self);
     UsageQueries queries = new UsageQueries(router);
     return QueryHttpServer.start(router, self.port(),
-        Map.of("/v1/usage", queries::windows, "/v1/period-to-date", queries::periodToDate, "/v1/whatif",
-            queries::whatIf), keys);
+        Map.of("/v1/usage", queries::windows, "/v1/breakdown", queries::breakdown, "/v1/period-to-date",
+            queries::periodToDate, "/v1/whatif", queries::whatIf, "/v1/prices", queries::prices), keys);
   }
 }

@@ -2,6 +2,7 @@ package io.tokenledger.aggregation.query;
 
 import io.tokenledger.aggregation.AggregationApp;
 import io.tokenledger.aggregation.pricing.PriceBook;
+import io.tokenledger.aggregation.pricing.PriceUnits;
 import io.tokenledger.aggregation.pricing.WhatIf;
 import io.tokenledger.aggregation.window.FineTotals;
 import io.tokenledger.aggregation.window.Scope;
@@ -92,6 +93,128 @@ public final class UsageQueries {
       body.put("windows", windows);
       return router.answer(200, body);
     });
+  }
+
+  /**
+   * Every key of one scope with windows of one size starting in [from, to]: its total and its
+   * windows, for tables and charts of spend over time. Gathered from every instance; a team key
+   * gets its own team's rows (team and team-workflow-model scopes), figures per model or per
+   * workflow across teams need a read-all key.
+   */
+  public QueryAnswer breakdown(QueryRequest request) {
+    Map<String, String> params = request.params();
+    AggregateView view = AggregateView.fromUrl(params.getOrDefault("scope", "team"));
+    boolean perTeam = view == AggregateView.TEAM || view == AggregateView.TEAM_WORKFLOW_MODEL;
+    if (!perTeam && !request.caller().readsAll()) {
+      return request.forbidden(router, "figures per " + view.urlName + " across teams");
+    }
+    String window = params.getOrDefault("window", "1h");
+    Duration size = AggregateView.WINDOWS.get(window);
+    if (size == null) {
+      throw new IllegalArgumentException("unknown window '" + window + "': use 1m, 1h or 1d");
+    }
+    Instant to = instant(params, "to", Instant.now());
+    Instant from = instant(params, "from", to.minus(size.multipliedBy(24)));
+    if (from.isAfter(to)) {
+      throw new IllegalArgumentException("from (" + from + ") is after to (" + to + ")");
+    }
+    String store = view.storeName(window);
+    Map<String, Object> header = new LinkedHashMap<>();
+    header.put("scope", view.urlName);
+    header.put("window", window);
+    header.put("from", from.toString());
+    header.put("to", to.toString());
+    return router.gather(store, request, "rows", () -> localBreakdown(view, window, size, from, to).entrySet().stream()
+        .filter(e -> !perTeam || request.caller().reads(view.routingKey(e.getKey())))
+        .map(e -> row(view, e.getKey(), from, size, e.getValue())).toList(), header);
+  }
+
+  /** This instance's windows of every key, by key (sorted), then by window start. */
+  private Map<String, java.util.TreeMap<Long, Totals>> localBreakdown(AggregateView view, String window, Duration size,
+      Instant from, Instant to) {
+    String store = view.storeName(window);
+    boolean fine = view.holdsFineTotals(window);
+    StateQueryResult<KeyValueIterator<Windowed<String>, Object>> result = streams.query(
+        StateQueryRequest.inStore(store).withQuery(WindowRangeQuery.<String, Object>withWindowStartRange(from, to))
+            .requireActive());
+    Map<String, java.util.TreeMap<Long, Totals>> byKey = new java.util.TreeMap<>();
+    for (QueryResult<KeyValueIterator<Windowed<String>, Object>> partition : result.getPartitionResults().values()) {
+      if (partition.isFailure()) {
+        if (partition.getFailureReason() == org.apache.kafka.streams.query.FailureReason.NOT_ACTIVE) {
+          continue;
+        }
+        throw new QueryRouter.NotHereException(partition.getFailureReason() + " " + partition.getFailureMessage());
+      }
+      try (KeyValueIterator<Windowed<String>, Object> it = partition.getResult()) {
+        it.forEachRemaining(kv -> byKey.computeIfAbsent(kv.key.key(), k -> new java.util.TreeMap<>())
+            .put(kv.key.window().start(), fine ? ((FineTotals) kv.value).current() : (Totals) kv.value));
+      }
+    }
+    return byKey;
+  }
+
+  private static Map<String, Object> row(AggregateView view, String key, Instant from, Duration size,
+      java.util.TreeMap<Long, Totals> windows) {
+    Totals sum = new Totals();
+    List<Map<String, Object>> listed = new ArrayList<>();
+    windows.forEach((start, totals) -> {
+      sum.add(totals);
+      listed.add(figures(WindowRanges.toAggregate(view.scope, key, start, size.toMillis(), totals, false)));
+    });
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("key", key);
+    row.put("total", figures(WindowRanges.toAggregate(view.scope, key, from.toEpochMilli(), 0, sum, false)));
+    row.put("windows", listed);
+    return row;
+  }
+
+  /**
+   * The price catalog: every version, each with whether it is in force at {@code at} (default
+   * now). Prices are no team's secret: any read key may read them.
+   */
+  public QueryAnswer prices(QueryRequest request) {
+    Instant at = instant(request.params(), "at", Instant.now());
+    PriceBook book = new PriceBook();
+    List<PriceVersion> versions = new ArrayList<>();
+    ReadOnlyKeyValueStore<String, PriceVersion> store = streams.store(StoreQueryParameters.fromNameAndType(
+        AggregationApp.PRICES_STORE, QueryableStoreTypes.<String, PriceVersion>keyValueStore()));
+    try (KeyValueIterator<String, PriceVersion> all = store.all()) {
+      all.forEachRemaining(kv -> {
+        versions.add(kv.value);
+        book.put(kv.value);
+      });
+    }
+    versions.sort(java.util.Comparator.comparing((PriceVersion p) -> p.getProvider() + "/" + p.getModel())
+        .thenComparing(PriceVersion::getEffectiveFrom));
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (PriceVersion p : versions) {
+      boolean inForce = book.priceAt(p.getProvider(), p.getModel(), at.toEpochMilli())
+          .map(current -> current.getEffectiveFrom().equals(p.getEffectiveFrom())).orElse(false);
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("key", PriceBook.catalogKey(p));
+      r.put("provider", p.getProvider());
+      r.put("model", p.getModel());
+      r.put("effective_from", p.getEffectiveFrom().toString());
+      r.put("in_force", inForce);
+      r.put("currency", p.getCurrency());
+      r.put("unit", PriceUnits.UNIT);
+      r.put("uncached_input", PriceUnits.usdPerMillion(p.getUncachedInputMicroUsdPerMtok()));
+      r.put("cache_read", PriceUnits.usdPerMillion(p.getCacheReadMicroUsdPerMtok()));
+      r.put("cache_write", PriceUnits.usdPerMillion(p.getCacheWriteMicroUsdPerMtok()));
+      r.put("output", PriceUnits.usdPerMillion(p.getOutputMicroUsdPerMtok()));
+      r.put("reasoning", PriceUnits.usdPerMillion(p.getReasoningMicroUsdPerMtok()));
+      r.put("long_context", p.getLongContextTier() == null ? null : "above "
+          + p.getLongContextTier().getAboveInputTokens() + " input tokens: "
+          + PriceUnits.usdPerMillion(p.getLongContextTier().getUncachedInputMicroUsdPerMtok()) + " in / "
+          + PriceUnits.usdPerMillion(p.getLongContextTier().getOutputMicroUsdPerMtok()) + " out");
+      r.put("set_by", p.getSetBy());
+      r.put("source", p.getSource());
+      rows.add(r);
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("at", at.toString());
+    body.put("prices", rows);
+    return router.answer(200, body);
   }
 
   /**

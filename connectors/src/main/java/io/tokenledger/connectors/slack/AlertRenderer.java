@@ -8,6 +8,7 @@ import io.tokenledger.schemas.BudgetAlert;
 import io.tokenledger.schemas.BudgetMeasure;
 import io.tokenledger.schemas.ForecastAlert;
 import io.tokenledger.schemas.ForecastState;
+import io.tokenledger.schemas.alerts.Runbooks;
 import io.tokenledger.schemas.money.NanoUsd;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -51,7 +52,7 @@ public final class AlertRenderer {
     String title = (a.getThresholdPercent() >= 100 ? "Budget exceeded: " : "Budget at " + a.getThresholdPercent() + "%: ")
         + a.getBudgetId();
     return new SlackAlert(a.getAlertId(), a.getTeam(), "budget/" + a.getBudgetId(), null, null, false,
-        "budget-threshold", title, fields, "");
+        Runbooks.BUDGET_THRESHOLD, title, fields, "");
   }
 
   static SlackAlert forecast(ForecastAlert a) {
@@ -72,7 +73,7 @@ public final class AlertRenderer {
             + (a.getProjectedBreachAt() == null ? "" : " on " + day(a.getProjectedBreachAt(), a.getTimezone()))
         : "Budget " + a.getBudgetId() + " no longer projected to exceed";
     return new SlackAlert(a.getAlertId(), a.getTeam(), "budget/" + a.getBudgetId(), null, null, !raised,
-        "budget-forecast", title, fields, "");
+        Runbooks.BUDGET_FORECAST, title, fields, "");
   }
 
   static SlackAlert anomaly(AnomalyAlert a) {
@@ -107,7 +108,7 @@ public final class AlertRenderer {
             .append(value(c.getObserved(), a.getUnit())).append(" vs ").append(value(c.getExpected(), a.getUnit()));
       }
     }
-    String runbook = "anomaly-" + a.getKind().toString().toLowerCase(Locale.ROOT).replace('_', '-');
+    String runbook = Runbooks.anomaly(a.getKind());
     String cooldownKey = a.getKind() == AnomalyKind.NEW_MODEL ? null : a.getScope() + "/" + a.getKind();
     return new SlackAlert(a.getAlertId(), a.getTeam(), "series/" + a.getScope(), cooldownKey, a.getAnomalyId(),
         resolved, runbook, title, fields, details.toString());

@@ -36,9 +36,16 @@ public final class RunCommands {
   public static final class Alerting implements Callable<Integer> {
     @Mixin KafkaOptions kafka;
 
+    @Option(names = "--query-endpoint", defaultValue = "127.0.0.1:8092",
+        description = "host:port this instance answers /v1/budgets and /v1/alerts on (application.server; "
+            + "default: ${DEFAULT-VALUE}). Give each instance its own.")
+    String queryEndpoint;
+
     @Override
     public Integer call() throws Exception {
-      return AlertingApp.run(kafka.settings());
+      Map<String, Object> overrides = kafka.settings();
+      overrides.putIfAbsent(StreamsConfig.APPLICATION_SERVER_CONFIG, queryEndpoint);
+      return AlertingApp.run(overrides);
     }
   }
 

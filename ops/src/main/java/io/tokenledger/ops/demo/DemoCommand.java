@@ -16,6 +16,7 @@ import io.tokenledger.ops.broker.DevBroker;
 import io.tokenledger.ops.cli.DurationConverter;
 import io.tokenledger.ops.cli.LedgerReads;
 import io.tokenledger.ops.cli.Ports;
+import io.tokenledger.ops.stack.LocalStack;
 import io.tokenledger.platform.auth.ApiKeyAdmin;
 import io.tokenledger.platform.auth.ApiKeyDirectory;
 import io.tokenledger.platform.query.QueryHttpServer;
@@ -81,6 +82,10 @@ public final class DemoCommand implements Callable<Integer> {
       description = "Broker data and Streams state; wiped at start (default: ${DEFAULT-VALUE}).")
   Path dataDir;
 
+  @Option(names = "--dashboard-port", defaultValue = "8090",
+      description = "The web dashboard's port (default: ${DEFAULT-VALUE}; another free one when it is taken).")
+  int dashboardPort;
+
   private static final Duration BACKFILL = Duration.ofMinutes(40);
   private static final Duration RUNAWAY_AFTER = Duration.ofSeconds(20);
   private static final Duration RUNAWAY_LENGTH = Duration.ofSeconds(90);
@@ -128,25 +133,18 @@ public final class DemoCommand implements Callable<Integer> {
           + budgets.size() + " monthly budgets and " + DemoCatalog.baselines(start).size()
           + " human baselines (what a person costs per ticket, dispute, invoice and review).");
 
-      String queryEndpoint = "127.0.0.1:" + Ports.free();
-      KafkaStreams aggregation = startAggregation(config, topics, queryEndpoint);
-      KafkaStreams alerting = startAlerting(config, topics);
-      String economicsEndpoint = "127.0.0.1:" + Ports.free();
-      EconomicsSettings economicsSettings = EconomicsSettings.from(config);
-      KafkaStreams economics = startEconomics(config, topics, economicsEndpoint, economicsSettings);
       // The query APIs need a read key: the demo makes a read-all (finance) key and shows it once.
       String financeKey = new ApiKeyAdmin(bootstrap, topics.apiKeys).create(null, ApiKeyScope.READ_ALL, "demo: finance")
           .token();
-      try (ApiKeyDirectory readKeys = new ApiKeyDirectory(bootstrap, topics.apiKeys);
-           AutoCloseable stopAggregation = () -> StreamsApps.close(aggregation, Duration.ofSeconds(30));
-           QueryHttpServer queries = QueryServer.start(aggregation, HostInfo.buildFromEndpoint(queryEndpoint), readKeys);
-           AutoCloseable stopAlerting = () -> StreamsApps.close(alerting, Duration.ofSeconds(30));
-           AutoCloseable stopEconomics = () -> StreamsApps.close(economics, Duration.ofSeconds(30));
-           QueryHttpServer economicsQueries = EconomicsApp.startQueries(economics,
-               HostInfo.buildFromEndpoint(economicsEndpoint), economicsSettings, readKeys);
+      Map<String, Object> services = new HashMap<>(config);
+      services.put(AggregationSettings.PREFIX + "grace", "5s");
+      try (LocalStack stack = new LocalStack(services, topics, dataDir.resolve("state"), dashboardPort(dashboardPort));
+           ApiKeyDirectory readKeys = new ApiKeyDirectory(bootstrap, topics.apiKeys);
            Dashboard dashboard = new Dashboard(bootstrap, topics, budgets, out);
            StandInSlack slack = new StandInSlack(out);
            AutoCloseable stopConnect = startConnect(bootstrap, config, slack)) {
+        String queryEndpoint = stack.aggregationEndpoint();
+        String economicsEndpoint = stack.economicsEndpoint();
         dashboard.start();
         Fleet fleet = new Fleet(UsageRecorder.builder(topics.usage)
             .producerConfig(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))
@@ -171,9 +169,11 @@ public final class DemoCommand implements Callable<Integer> {
             + "  curl -H \"Authorization: Bearer $TL_KEY\" 'http://%s/v1/usage?scope=model&key=gpt-4o&window=1m'%n"
             + "  curl -H \"Authorization: Bearer $TL_KEY\" 'http://%s/v1/economics?workflow=ticket-triage&period=month'%n"
             + "  curl -H \"Authorization: Bearer $TL_KEY\" 'http://%s/v1/advice'%n"
-            + "  ./tokenledger report economics --bootstrap-servers %s%s%n", financeKey, queryEndpoint, queryEndpoint,
+            + "  ./tokenledger report economics --bootstrap-servers %s%s%n"
+            + "Or open the dashboard at %s and sign in with that key.%n", financeKey, queryEndpoint, queryEndpoint,
             economicsEndpoint, economicsEndpoint, bootstrap, config.containsKey(Topics.PREFIX_CONFIG)
-                ? " --config <a file with " + Topics.PREFIX_CONFIG + "=" + config.get(Topics.PREFIX_CONFIG) + ">" : "");
+                ? " --config <a file with " + Topics.PREFIX_CONFIG + "=" + config.get(Topics.PREFIX_CONFIG) + ">" : "",
+            stack.dashboardUrl());
 
         runUntilStopped(start, dashboard, fleet);
         fleet.close();
@@ -202,6 +202,14 @@ public final class DemoCommand implements Callable<Integer> {
         broker.close();
       }
       stopped.countDown();
+    }
+  }
+
+  private static int dashboardPort(int wanted) {
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(wanted, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return wanted;
+    } catch (java.io.IOException taken) {
+      return 0;
     }
   }
 
@@ -273,29 +281,6 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private KafkaStreams startAggregation(Map<String, Object> base, Topics topics, String queryEndpoint) {
-    Map<String, Object> config = new HashMap<>(base);
-    config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, queryEndpoint);
-    config.put(StreamsConfig.STATE_DIR_CONFIG, dataDir.resolve("state").toAbsolutePath().toString());
-    config.put(AggregationSettings.PREFIX + "grace", "5s");
-    var props = AggregationApp.config(config);
-    KafkaStreams streams = new KafkaStreams(AggregationApp.buildTopology(topics, AggregationSettings.from(config)), props);
-    StreamsApps.replaceFailedThreads(streams, AggregationApp.APPLICATION_ID);
-    streams.start();
-    return streams;
-  }
-
-  private KafkaStreams startEconomics(Map<String, Object> base, Topics topics, String endpoint,
-      EconomicsSettings settings) {
-    Map<String, Object> config = new HashMap<>(base);
-    config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, endpoint);
-    config.put(StreamsConfig.STATE_DIR_CONFIG, dataDir.resolve("state").toAbsolutePath().toString());
-    KafkaStreams streams = new KafkaStreams(EconomicsApp.buildTopology(topics, settings), EconomicsApp.config(config));
-    StreamsApps.replaceFailedThreads(streams, EconomicsApp.APPLICATION_ID);
-    streams.start();
-    return streams;
-  }
-
   /**
    * Once the economics has every item and outcome the fleet recorded, prints this month's table,
    * as 'tokenledger report economics' prints it from the same topic.
@@ -355,16 +340,6 @@ public final class DemoCommand implements Callable<Integer> {
     out.printf("Forecast for %s if every day were like today's demo traffic: %s (%s .. %s) for the company; "
         + "tokenledger forecast --months 12 --assume openai:-10%%%n", next.isEmpty() ? month.plusMonths(1)
         : next.get(0).month(), NanoUsd.format(expected), NanoUsd.format(low), NanoUsd.format(high));
-  }
-
-  private KafkaStreams startAlerting(Map<String, Object> base, Topics topics) {
-    Map<String, Object> config = new HashMap<>(base);
-    config.put(StreamsConfig.STATE_DIR_CONFIG, dataDir.resolve("state").toAbsolutePath().toString());
-    KafkaStreams streams = new KafkaStreams(AlertingApp.buildTopology(topics, AlertingSettings.from(config)),
-        AlertingApp.config(config));
-    StreamsApps.replaceFailedThreads(streams, AlertingApp.APPLICATION_ID);
-    streams.start();
-    return streams;
   }
 
   private static void seed(String bootstrap, Topics topics, List<PriceVersion> prices, List<Budget> budgets,

@@ -1,21 +1,13 @@
 package io.tokenledger.platform.auth;
 
-import io.tokenledger.platform.topics.ClientConfigs;
+import io.tokenledger.platform.topics.TopicFollower;
 import io.tokenledger.schemas.ApiKey;
 import io.tokenledger.schemas.ApiKeyScope;
 import io.tokenledger.schemas.topics.Topic;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 
 /**
  * The API keys every gateway instance knows: the compacted key topic, read from the start
@@ -23,11 +15,7 @@ import org.apache.kafka.common.errors.WakeupException;
  */
 public final class ApiKeyDirectory implements AutoCloseable {
   private final Map<String, ApiKey> keys = new ConcurrentHashMap<>();
-  private final KafkaConsumer<String, ApiKey> consumer;
-  private final Thread follower;
-  private final CountDownLatch caughtUp = new CountDownLatch(1);
-  private final String topicName;
-  private volatile boolean running = true;
+  private final TopicFollower<String, ApiKey> follower;
 
   /** Who a request is from, or why it is refused. */
   public sealed interface Identity permits Team, Refused {}
@@ -48,54 +36,27 @@ public final class ApiKeyDirectory implements AutoCloseable {
   public record Refused(String reason) implements Identity {}
 
   public ApiKeyDirectory(String bootstrapServers, Topic<String, ApiKey> topic) {
-    this(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic);
+    this(Map.of("bootstrap.servers", bootstrapServers), topic);
   }
 
   /** @param settings Kafka client settings: the address, and security where the cluster needs it */
   public ApiKeyDirectory(Map<String, ?> settings, Topic<String, ApiKey> topic) {
-    this.topicName = topic.name();
-    Map<String, Object> config = ClientConfigs.consumer(settings);
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    this.consumer = new KafkaConsumer<>(config, topic.keySerde().deserializer(), topic.valueSerde().deserializer());
-    this.follower = new Thread(this::follow, "tokenledger-apikey-directory");
-    this.follower.setDaemon(true);
-    this.follower.start();
-  }
-
-  private void follow() {
-    try {
-      List<TopicPartition> partitions = consumer.partitionsFor(topicName).stream()
-          .map(p -> new TopicPartition(topicName, p.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      while (running) {
-        for (ConsumerRecord<String, ApiKey> record : consumer.poll(Duration.ofMillis(500))) {
-          if (record.value() == null) {
-            keys.remove(record.key());
-          } else {
-            keys.put(record.key(), record.value());
-          }
-        }
-        if (caughtUp.getCount() > 0 && partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p))) {
-          caughtUp.countDown();
-        }
+    this.follower = new TopicFollower<>(settings, topic, null, record -> {
+      if (record.value() == null) {
+        keys.remove(record.key());
+      } else {
+        keys.put(record.key(), record.value());
       }
-    } catch (WakeupException e) {
-      // closing
-    } finally {
-      consumer.close();
-    }
+    });
   }
 
   /** Waits until every key that existed at start-up is known. */
   public boolean awaitLoaded(Duration bound) throws InterruptedException {
-    return caughtUp.await(bound.toMillis(), TimeUnit.MILLISECONDS);
+    return follower.awaitLoaded(bound);
   }
 
   public boolean loaded() {
-    return caughtUp.getCount() == 0;
+    return follower.loaded();
   }
 
   /** Resolves an {@code Authorization} header value. */
@@ -119,12 +80,6 @@ public final class ApiKeyDirectory implements AutoCloseable {
 
   @Override
   public void close() {
-    running = false;
-    consumer.wakeup();
-    try {
-      follower.join(5_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    follower.close();
   }
 }

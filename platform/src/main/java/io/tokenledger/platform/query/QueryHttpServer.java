@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The query API of one Streams instance, on the host and port it advertises as
  * {@code application.server}: GET routes answered by a {@link QueryRouter}, and
- * {@code GET /healthz}. Every route needs a read key ({@code Authorization: Bearer tlk_...}):
+ * {@code GET /healthz}, and {@code GET /v1/whoami} (the key's id, team and scope). Every route
+ * needs a read key ({@code Authorization: Bearer tlk_...}):
  * none or an unknown one is 401, an ingest key 403; which teams a key may read each route
  * decides. Health stays open. A bad parameter is 400 with the reason; a failure here 503.
  */
@@ -89,6 +90,10 @@ public final class QueryHttpServer implements AutoCloseable {
     QueryHttpServer query = new QueryHttpServer(server);
     server.setExecutor(query.executor);
     routes.forEach((path, route) -> server.createContext(path, exchange -> query.handle(exchange, router, route, keys)));
+    // Which key this is, so that a page can show what it may read without guessing from 403s.
+    server.createContext("/v1/whoami", exchange -> query.handle(exchange, router, request -> router.answer(200,
+        Map.of("key_id", request.caller().keyId(), "team", request.caller().team(), "scope",
+            request.caller().scope().toString(), "reads_all", request.caller().readsAll())), keys));
     server.createContext("/healthz", exchange -> {
       KafkaStreams.State state = router.streams().state();
       boolean healthy = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;

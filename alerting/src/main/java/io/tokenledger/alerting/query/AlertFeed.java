@@ -1,0 +1,173 @@
+package io.tokenledger.alerting.query;
+
+import io.tokenledger.platform.topics.TopicFollower;
+import io.tokenledger.schemas.AnomalyAlert;
+import io.tokenledger.schemas.AnomalyStatus;
+import io.tokenledger.schemas.BudgetAlert;
+import io.tokenledger.schemas.BudgetMeasure;
+import io.tokenledger.schemas.BudgetStatus;
+import io.tokenledger.schemas.ForecastAlert;
+import io.tokenledger.schemas.ForecastState;
+import io.tokenledger.schemas.alerts.Runbooks;
+import io.tokenledger.schemas.money.NanoUsd;
+import io.tokenledger.schemas.topics.Topics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+
+/**
+ * What alerting has said, as people read it: where each budget stands (the compacted status
+ * topic, from its beginning) and the alerts of the last days (the three alert topics, from
+ * {@code lookback} ago), followed as they arrive and kept in memory. Alerts are rare; a team
+ * keeps its latest {@link #PER_TEAM}.
+ */
+public final class AlertFeed implements AutoCloseable {
+  static final int PER_TEAM = 500;
+
+  private final Map<String, BudgetStatus> budgets = new ConcurrentHashMap<>();
+  private final Map<String, Deque<Map<String, Object>>> alerts = new ConcurrentHashMap<>();
+  private final List<TopicFollower<String, ?>> followers = new ArrayList<>();
+
+  public AlertFeed(Map<String, ?> settings, Topics topics, Duration lookback) {
+    Instant from = Instant.now().minus(lookback);
+    followers.add(new TopicFollower<>(settings, topics.budgetStatus, null, r -> {
+      if (r.value() == null) {
+        budgets.remove(r.key());
+      } else {
+        budgets.put(r.key(), r.value());
+      }
+    }));
+    followers.add(new TopicFollower<>(settings, topics.budgetAlerts, from, r -> add(r.value().getTeam(), budget(r.value()))));
+    followers.add(new TopicFollower<>(settings, topics.forecastAlerts, from,
+        r -> add(r.value().getTeam(), forecast(r.value()))));
+    followers.add(new TopicFollower<>(settings, topics.anomalyAlerts, from,
+        r -> add(r.value().getTeam(), anomaly(r.value()))));
+  }
+
+  public boolean loaded() {
+    return followers.stream().allMatch(TopicFollower::loaded);
+  }
+
+  /** The budgets of the teams {@code reads} accepts, by team then id. */
+  public List<Map<String, Object>> budgets(Predicate<String> reads) {
+    return budgets.values().stream().filter(b -> reads.test(b.getTeam()))
+        .sorted(Comparator.comparing(BudgetStatus::getTeam).thenComparing(BudgetStatus::getBudgetId))
+        .map(AlertFeed::status).toList();
+  }
+
+  /** The latest {@code limit} alerts of the teams {@code reads} accepts, newest first. */
+  public List<Map<String, Object>> alerts(Predicate<String> reads, int limit) {
+    List<Map<String, Object>> found = new ArrayList<>();
+    alerts.forEach((team, list) -> {
+      if (reads.test(team)) {
+        synchronized (list) {
+          found.addAll(list);
+        }
+      }
+    });
+    found.sort(Comparator.comparing((Map<String, Object> a) -> (String) a.get("raised_at")).reversed()
+        .thenComparing(a -> (String) a.get("alert_id")));
+    return found.subList(0, Math.min(limit, found.size()));
+  }
+
+  private void add(String team, Map<String, Object> alert) {
+    Deque<Map<String, Object>> list = alerts.computeIfAbsent(team, t -> new ArrayDeque<>());
+    synchronized (list) {
+      list.addLast(alert);
+      if (list.size() > PER_TEAM) {
+        list.removeFirst();
+      }
+    }
+  }
+
+  static Map<String, Object> status(BudgetStatus s) {
+    Map<String, Object> b = new LinkedHashMap<>();
+    b.put("budget_id", s.getBudgetId());
+    b.put("team", s.getTeam());
+    b.put("workflow", s.getWorkflow());
+    b.put("model", s.getModel());
+    b.put("period_start", s.getPeriodStart().toString());
+    b.put("period_end", s.getPeriodEnd().toString());
+    b.put("timezone", s.getTimezone());
+    b.put("state", s.getState().toString());
+    b.put("enforcement", s.getEnforcement().toString());
+    b.put("spend_nano_usd", s.getSpendNanoUsd());
+    b.put("spend_usd", NanoUsd.toUsd(s.getSpendNanoUsd()).toPlainString());
+    b.put("limit_nano_usd", s.getLimitNanoUsd());
+    b.put("limit_usd", s.getLimitNanoUsd() == null ? null : NanoUsd.toUsd(s.getLimitNanoUsd()).toPlainString());
+    b.put("spend_tokens", s.getSpendTokens());
+    b.put("limit_tokens", s.getLimitTokens());
+    b.put("used_percent", java.math.BigDecimal.valueOf(s.getUsedBasisPoints(), 2).toPlainString());
+    b.put("projected_spend_nano_usd", s.getProjectedSpendNanoUsd());
+    b.put("projected_spend_usd", s.getProjectedSpendNanoUsd() == null ? null
+        : NanoUsd.toUsd(s.getProjectedSpendNanoUsd()).toPlainString());
+    b.put("projected_tokens", s.getProjectedTokens());
+    b.put("as_of", s.getAsOf().toString());
+    return b;
+  }
+
+  static Map<String, Object> budget(BudgetAlert a) {
+    boolean usd = a.getMeasure() == BudgetMeasure.USD;
+    String amount = usd ? usd(a.getSpendNanoUsd()) + " of " + usd(a.getLimitNanoUsd())
+        : a.getSpendTokens() + " of " + a.getLimitTokens() + " tokens";
+    return alert("budget", a.getAlertId(), a.getTeam(), a.getWorkflow(), a.getModel(), a.getRaisedAt(),
+        (a.getThresholdPercent() >= 100 ? "Budget exceeded: " : "Budget at " + a.getThresholdPercent() + "%: ")
+            + a.getBudgetId(), amount + " spent, crossed at " + a.getCrossedAt(),
+        a.getThresholdPercent() >= 100 ? "CRITICAL" : "WARNING", false, Runbooks.BUDGET_THRESHOLD);
+  }
+
+  static Map<String, Object> forecast(ForecastAlert a) {
+    boolean usd = a.getMeasure() == BudgetMeasure.USD;
+    boolean raised = a.getState() == ForecastState.PROJECTED_TO_EXCEED;
+    String amount = usd ? usd(a.getProjectedEndOfPeriod()) + " projected against " + usd(a.getLimit())
+        + " (burn " + usd(a.getBurnRatePerHour()) + "/h)"
+        : a.getProjectedEndOfPeriod() + " tokens projected against " + a.getLimit();
+    return alert("forecast", a.getAlertId(), a.getTeam(), a.getWorkflow(), a.getModel(), a.getRaisedAt(),
+        "Budget " + a.getBudgetId() + (raised ? " projected to exceed" : " no longer projected to exceed"), amount,
+        raised ? "WARNING" : "INFO", !raised, Runbooks.BUDGET_FORECAST);
+  }
+
+  static Map<String, Object> anomaly(AnomalyAlert a) {
+    boolean resolved = a.getStatus() == AnomalyStatus.RESOLVED;
+    String kind = a.getKind().toString().toLowerCase(Locale.ROOT).replace('_', ' ');
+    return alert("anomaly", a.getAlertId(), a.getTeam(), a.getWorkflow(), a.getModel(), a.getRaisedAt(),
+        (resolved ? "Resolved: " : "") + kind + " in " + a.getTeam() + " / " + a.getWorkflow() + " / " + a.getModel(),
+        "observed " + a.getObserved() + " " + a.getUnit() + " against an expected " + a.getExpected() + " (threshold "
+            + a.getThreshold() + ")", a.getSeverity().toString(), resolved, Runbooks.anomaly(a.getKind()));
+  }
+
+  private static Map<String, Object> alert(String type, String id, String team, String workflow, String model,
+      Instant raisedAt, String title, String detail, String severity, boolean resolution, String runbook) {
+    Map<String, Object> a = new LinkedHashMap<>();
+    a.put("type", type);
+    a.put("alert_id", id);
+    a.put("team", team);
+    a.put("workflow", workflow);
+    a.put("model", model);
+    a.put("raised_at", raisedAt.toString());
+    a.put("title", title);
+    a.put("detail", detail);
+    a.put("severity", severity);
+    a.put("resolution", resolution);
+    a.put("runbook", runbook);
+    return a;
+  }
+
+  private static String usd(Long nanoUsd) {
+    return nanoUsd == null ? "no limit" : "$" + NanoUsd.toUsd(nanoUsd).toPlainString();
+  }
+
+  @Override
+  public void close() {
+    followers.forEach(TopicFollower::close);
+  }
+}

@@ -1,0 +1,53 @@
+'use strict';
+// Economics: per workflow, what a completed outcome costs the AI path against a person, the ROI,
+// the verdict, the model advice, and the last 7 days' trend. A team key reads its team's share.
+function teamParam(who) { return who.reads_all ? '' : '&team=' + encodeURIComponent(who.team); }
+
+function percent(value) { return value === null || value === undefined ? '-' : value + ' %'; }
+
+async function render(who) {
+  const period = document.getElementById('period').value;
+  const now = new Date();
+  const figures = await TL.get('economics', '/v1/economics?period=' + period + '&zone=UTC&at=' + now.toISOString()
+    + teamParam(who));
+  const workflows = figures.workflows;
+  TL.table(document.getElementById('economics'), [
+    { title: 'Workflow', field: 'workflow', value: w => w.workflow + (w.team ? ' (' + w.team + ')' : '') },
+    { title: 'Started', field: 'started', num: true, value: w => w.items_started },
+    { title: 'Succeeded', field: 'succeeded', num: true, value: w => w.items_succeeded },
+    { title: 'Success rate', field: 'success', num: true, value: w => percent(w.success_rate_percent) },
+    { title: 'AI spend', field: 'spend', num: true, value: w => TL.money(w.ai_spend_usd) },
+    { title: 'AI cost per completed outcome', field: 'cost-per-success', num: true,
+      value: w => TL.money(w.cost_per_success_usd) },
+    { title: 'A person per outcome', field: 'human-per-outcome', num: true,
+      value: w => TL.money(w.human_cost_per_outcome_usd) },
+    { title: 'Saving per outcome', field: 'saving', num: true, value: w => TL.money(w.saving_per_outcome_usd) },
+    { title: 'Token ROI', field: 'roi', num: true, value: w => percent(w.token_roi_percent) },
+    { title: 'Verdict', field: 'verdict', value: w => TL.el('span', { title: w.verdict_reason }, w.verdict) },
+  ], workflows, w => w.workflow + (w.team ? '|' + w.team : ''));
+
+  const advised = workflows.filter(w => w.advice);
+  TL.table(document.getElementById('advice'), [
+    { title: 'Workflow', field: 'workflow', value: w => w.workflow },
+    { title: 'Advice', field: 'recommendation', value: w => w.advice.recommendation },
+    { title: 'From', value: w => w.advice.current_model },
+    { title: 'To', value: w => w.advice.candidate_model },
+    { title: 'Expected monthly saving', field: 'saving', num: true,
+      value: w => TL.money(w.advice.expected_monthly_saving_usd) },
+    { title: 'Why', value: w => w.advice.message },
+  ], advised, w => w.workflow);
+
+  // One question per day: the figures are kept per calendar day and month.
+  const days = [...Array(7).keys()].reverse().map(i => new Date(now.getTime() - i * 86400e3));
+  const daily = await Promise.all(days.map(d => TL.get('economics', '/v1/economics?period=day&zone=UTC&at='
+    + d.toISOString() + teamParam(who)).catch(() => ({ workflows: [] }))));
+  const names = [...new Set(daily.flatMap(d => d.workflows.map(w => w.workflow)))].sort();
+  TL.chart('trend-chart', 'line', days.map(d => d.toISOString().slice(0, 10)), names.map(name => ({
+    label: name, spanGaps: true, data: daily.map(d => {
+      const w = d.workflows.find(x => x.workflow === name);
+      return w && w.cost_per_success_usd !== null ? TL.plotUsd(w.cost_per_success_usd) : null;
+    }) })), { scales: { y: { beginAtZero: true, title: { display: true, text: 'USD per completed outcome' } } } });
+}
+
+document.getElementById('period').addEventListener('change', () => window.tlWho && render(window.tlWho));
+TL.page('Economics', async who => { window.tlWho = who; await render(who); });

@@ -1,0 +1,57 @@
+'use strict';
+// Team: one team's month, budgets, workflows and models, and alerts. A team key sees its own team.
+async function render(who) {
+  const select = document.getElementById('team');
+  const now = new Date();
+  const monthStart = TL.monthStart(now);
+  const teams = await TL.get('aggregation', '/v1/breakdown?scope=team&window=1d&from=' + monthStart.toISOString()
+    + '&to=' + now.toISOString());
+  const names = [...new Set([...teams.rows.map(r => r.key), ...(who.reads_all ? [] : [who.team])])].sort();
+  const wanted = new URLSearchParams(location.search).get('team') || select.value || names[0];
+  if (select.options.length !== names.length) {
+    select.replaceChildren(...names.map(n => TL.el('option', { value: n }, n)));
+  }
+  if (!wanted) { return; }
+  select.value = wanted;
+  const team = encodeURIComponent(wanted);
+  const month = await TL.get('aggregation', '/v1/period-to-date?team=' + team + '&period=month&zone=UTC&at='
+    + now.toISOString());
+  document.getElementById('team-mtd-usd').textContent = TL.money(month.total.cost_usd);
+  document.getElementById('team-mtd-tokens').textContent = TL.tokens(month.total.total_tokens);
+  TL.budgets(document.getElementById('team-budgets'), (await TL.get('alerting', '/v1/budgets?team=' + team)).budgets);
+
+  const series = (await TL.get('aggregation', '/v1/breakdown?scope=team-workflow-model&window=1d&from='
+    + monthStart.toISOString() + '&to=' + now.toISOString())).rows.filter(r => TL.teamOf(r.key) === wanted);
+  TL.table(document.getElementById('team-series'), [
+    { title: 'Workflow', field: 'workflow', value: r => r.key.split('|')[1] },
+    { title: 'Model', field: 'model', value: r => r.key.split('|')[2] },
+    { title: 'Spend', field: 'cost', num: true, value: r => TL.money(r.total.cost_usd) },
+    { title: 'Tokens', field: 'tokens', num: true, value: r => TL.tokens(r.total.total_tokens) },
+    { title: 'Requests', field: 'requests', num: true, value: r => TL.tokens(r.total.request_count) },
+    { title: 'Outcome units', field: 'outcomes', num: true, value: r => r.total.outcome_units },
+  ], series, r => r.key);
+
+  const to = now;
+  const from = new Date(to.getTime() - 48 * 3600e3);
+  const hourly = (await TL.get('aggregation', '/v1/breakdown?scope=team-workflow-model&window=1h&from='
+    + from.toISOString() + '&to=' + to.toISOString())).rows.filter(r => TL.teamOf(r.key) === wanted);
+  const starts = [...new Set(hourly.flatMap(r => r.windows.map(w => w.window_start)))].sort();
+  const perWorkflow = new Map();
+  hourly.forEach(r => {
+    const workflow = r.key.split('|')[1];
+    const byStart = perWorkflow.get(workflow) || new Map();
+    r.windows.forEach(w => byStart.set(w.window_start, (byStart.get(w.window_start) || 0n) + TL.nano(w.cost_usd)));
+    perWorkflow.set(workflow, byStart);
+  });
+  TL.chart('team-chart', 'bar', starts.map(s => s.slice(5, 16).replace('T', ' ')),
+    [...perWorkflow.entries()].map(([workflow, byStart]) => ({ label: workflow,
+      data: starts.map(s => TL.plotUsd(byStart.get(s) || 0n)) })),
+    { scales: { x: { stacked: true }, y: { stacked: true, title: { display: true, text: 'USD per hour' } } } });
+
+  TL.alerts(document.getElementById('team-alerts'), (await TL.get('alerting', '/v1/alerts?team=' + team + '&limit=20')).alerts);
+}
+
+document.getElementById('team').addEventListener('change', ev => {
+  history.replaceState(null, '', 'team.html?team=' + encodeURIComponent(ev.target.value));
+});
+TL.page('Team', render);

@@ -1,0 +1,19 @@
+package io.tokenledger.schemas.alerts;
+
+import io.tokenledger.schemas.AnomalyKind;
+import java.util.Locale;
+
+/**
+ * Which runbook (a file in {@code ops/runbooks/}, without {@code .md}) answers which alert: one
+ * rule for every place that links one (Slack messages, the dashboard's alert list).
+ */
+public final class Runbooks {
+  public static final String BUDGET_THRESHOLD = "budget-threshold";
+  public static final String BUDGET_FORECAST = "budget-forecast";
+
+  private Runbooks() {}
+
+  public static String anomaly(AnomalyKind kind) {
+    return "anomaly-" + kind.toString().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+}
