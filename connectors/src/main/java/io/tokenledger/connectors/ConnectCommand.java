@@ -34,6 +34,10 @@ public final class ConnectCommand implements Callable<Integer> {
   @Option(names = "--rest-port", defaultValue = "8083", description = "Connect REST port (default: ${DEFAULT-VALUE}).")
   int restPort;
 
+  @Option(names = "--metrics-port", defaultValue = "8093",
+      description = "Port of the worker's Prometheus /metrics (default: ${DEFAULT-VALUE}; 0 for none).")
+  int metricsPort;
+
   @Option(names = "--state-dir", defaultValue = ".tokenledger/connect", description = "Worker state (default: ${DEFAULT-VALUE}).")
   Path stateDir;
 
@@ -59,12 +63,18 @@ public final class ConnectCommand implements Callable<Integer> {
     Files.createDirectories(stateDir);
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "connect-stop"));
+    com.sun.net.httpserver.HttpServer metrics = metricsPort == 0 ? null
+        : io.tokenledger.platform.metrics.ServiceMeters.serve("0.0.0.0", metricsPort);
     try (SlackWorker worker = SlackWorker.start(SlackWorker.workerConfig(bootstrapServers, restPort, stateDir),
         SlackWorker.connectorConfig(bootstrapServers, topicConfig, webhooks, runbookBaseUrl, dlqReplicationFactor))) {
       System.out.printf("Slack sink running in a Connect worker (REST %s) for %d team webhook(s)%s.%n",
           worker.restUrl(), webhooks.keySet().stream().filter(k -> !k.equals("*")).count(),
           webhooks.containsKey("*") ? " and a default" : "");
       stop.await();
+    } finally {
+      if (metrics != null) {
+        metrics.stop(0);
+      }
     }
     return 0;
   }

@@ -41,6 +41,7 @@ public final class Deduplicator implements Processor<String, UsageEvent, String,
     long eventTime = record.timestamp();
     if (seen.fetch(eventId, eventTime) != null) {
       duplicates++;
+      UsageMeters.DUPLICATE.increment();
       log.debug("Duplicate usage event {} for team {} dropped ({} duplicates so far in this task)",
           eventId, record.key(), duplicates);
       return;

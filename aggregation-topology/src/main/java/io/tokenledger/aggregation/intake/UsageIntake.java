@@ -98,6 +98,7 @@ public final class UsageIntake implements Processor<byte[], byte[], Object, Obje
       context.forward(record, routing.rerouteChild());
       return;
     }
+    UsageMeters.ACCEPTED.increment();
     context.forward(new Record<Object, Object>(event.getTeam(), event, eventTime, record.headers()), acceptedChild);
   }
 

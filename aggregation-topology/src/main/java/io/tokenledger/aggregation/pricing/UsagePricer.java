@@ -74,6 +74,7 @@ public final class UsagePricer implements Processor<String, UsageEvent, Object, 
             event.getModel(), event.getEventTime(), event.getEventId(), event.getTeam(), seen);
       }
       priced = new PricedUsage(event, model, 0L, false);
+      io.tokenledger.aggregation.intake.UsageMeters.UNPRICED.increment();
       context.forward(new Record<Object, Object>(keys.exact(), event,
           record.timestamp()), unpricedChild);
     }

@@ -1,5 +1,6 @@
 package io.tokenledger.aggregation.window;
 
+import io.tokenledger.aggregation.intake.UsageMeters;
 import io.tokenledger.aggregation.pricing.PricedUsage;
 import io.tokenledger.schemas.topics.SeriesKey;
 import java.time.Duration;
@@ -131,6 +132,7 @@ public final class RollupAggregator implements Processor<String, Object, Object,
           record.key(), usage.event().getEventTime(), Instant.ofEpochMilli(streamTime), graceMillis);
       context.forward(new Record<Object, Object>(record.key(), usage.event(), eventTime, record.headers()),
           settings.lateSink());
+      UsageMeters.LATE.increment();
       Totals late = new Totals();
       late.add(usage);
       addToAll(ledgers, series, eventTime, late);
@@ -138,6 +140,7 @@ public final class RollupAggregator implements Processor<String, Object, Object,
       return;
     }
     fine.add(series.toString(), eventTime, totals -> totals.current.add(usage));
+    UsageMeters.COUNTED.increment();
     if (eventTime > streamTime) {
       streamTime = eventTime;
       progress.put(STREAM_TIME, streamTime);

@@ -131,6 +131,7 @@ public final class AnomalyDetector implements Processor<String, UsageAggregate, 
         .setStartedAt(Instant.ofEpochMilli(minute)).setDetectedAt(Instant.ofEpochMilli(eventTime))
         .setTopContributors(List.of()).build();
     context.forward(new Record<>(scope, alert, eventTime), names.sink());
+    io.tokenledger.alerting.AlertMeters.ANOMALY.increment();
   }
 
   private void publish(String scope, SeriesState s, List<SeriesDetector.Finding> findings) {
@@ -159,6 +160,7 @@ public final class AnomalyDetector implements Processor<String, UsageAggregate, 
       }
       long timestamp = f.resolved() ? Math.max(o.detectedAt, f.resolvedAt()) : o.detectedAt;
       context.forward(new Record<>(scope, alert.build(), timestamp), names.sink());
+      io.tokenledger.alerting.AlertMeters.ANOMALY.increment();
     }
     updateOpenIndex(scope, s);
   }

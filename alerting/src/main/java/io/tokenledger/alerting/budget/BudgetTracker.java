@@ -273,6 +273,7 @@ public final class BudgetTracker implements Processor<String, UsageAggregate, St
         + "limit reached at {})", budget.getBudgetId(), budget.getTeam(), alert.getState(), measure,
         f.burnRatePerHour(), f.projectedEndOfPeriod(), limit, alert.getProjectedBreachAt());
     context.forward(new Record<>(budget.getBudgetId(), alert, Math.max(0, asOf)), names.forecastSink());
+    io.tokenledger.alerting.AlertMeters.FORECAST.increment();
   }
 
   private void fireThresholds(Budget budget, CalendarPeriods.Period period, Spent total, long crossedAt) {
@@ -315,6 +316,7 @@ public final class BudgetTracker implements Processor<String, UsageAggregate, St
           measure == BudgetMeasure.USD ? NanoUsd.format(limit) : limit + " tokens", period.firstDay(),
           budget.getTimezone());
       context.forward(new Record<>(budget.getBudgetId(), alert, Math.max(0, crossedAt)), names.alertSink());
+      io.tokenledger.alerting.AlertMeters.BUDGET.increment();
     }
   }
 

@@ -157,6 +157,8 @@ public final class SlackSinkTask extends SinkTask {
     switch (result.outcome()) {
       case POSTED -> {
         delivered.record(ids, "posted");
+        SlackMeters.posts("posted").increment();
+        SlackMeters.ALERTS_DELIVERED.increment(ids.size());
         alerts.forEach(a -> cooldown.posted(a, now));
         cooldown.mentioned(first.groupKey());
         failures = 0;
@@ -164,6 +166,7 @@ public final class SlackSinkTask extends SinkTask {
       }
       case RATE_LIMITED -> {
         notBefore.put(webhook, System.currentTimeMillis() + result.retryAfterMillis());
+        SlackMeters.posts("rate_limited").increment();
         context.timeout(result.retryAfterMillis());
         log.warn("Slack rate-limited the webhook of team {} (HTTP 429); retrying in {} ms as Retry-After asks.",
             first.team(), result.retryAfterMillis());
@@ -173,6 +176,7 @@ public final class SlackSinkTask extends SinkTask {
         long backoff = Math.min(config.getLong(SlackSinkConfig.BACKOFF_MAX_MS),
             config.getLong(SlackSinkConfig.BACKOFF_INITIAL_MS) << Math.min(failures, 20));
         failures++;
+        SlackMeters.posts("failed_will_retry").increment();
         notBefore.put(webhook, System.currentTimeMillis() + backoff);
         context.timeout(backoff);
         log.warn("Posting {} for team {} failed ({} {}), attempt {}; retrying in {} ms.", ids, first.team(),
@@ -187,6 +191,7 @@ public final class SlackSinkTask extends SinkTask {
         ids.forEach(id -> report(sources.get(id),
             new IllegalStateException("Slack refused the alert: HTTP " + result.status() + " " + result.detail())));
         delivered.record(ids, "refused-" + result.status());
+        SlackMeters.posts("refused").increment();
         failures = 0;
       }
       default -> throw new IllegalStateException(result.outcome().toString());

@@ -1,7 +1,6 @@
 package io.tokenledger.ops.cli;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tokenledger.platform.metrics.ServiceMeters;
 import io.tokenledger.ingest.gateway.GatewaySettings;
 import io.tokenledger.ingest.gateway.IngestGateway;
 import io.tokenledger.platform.auth.ApiKeyDirectory;
@@ -38,7 +37,7 @@ public final class GatewayCommand implements Callable<Integer> {
       return 1;
     }
     IngestGateway gateway = IngestGateway.connected(ClientConfigs.producer(settings), topics,
-        keys, GatewaySettings.from(settings), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start(host, port);
+        keys, GatewaySettings.from(settings), ServiceMeters.prometheus()).start(host, port);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       gateway.close();

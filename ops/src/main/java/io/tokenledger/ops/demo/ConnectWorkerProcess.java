@@ -38,7 +38,7 @@ final class ConnectWorkerProcess implements AutoCloseable {
         "-cp", classpath, "io.tokenledger.connectors.ConnectCommand",
         "--bootstrap-servers", bootstrap, "--webhooks", webhooksFile.toString(),
         "--rest-port", Integer.toString(restPort), "--state-dir", dir.resolve("state").toString(),
-        "--dlq-replication-factor", "1"));
+        "--dlq-replication-factor", "1", "--metrics-port", "0"));
     if (topicPrefix != null) {
       command.add("--topic-prefix");
       command.add(topicPrefix);

@@ -9,6 +9,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import io.tokenledger.platform.auth.ApiKeyDirectory;
+import io.tokenledger.platform.metrics.ServiceMeters;
 import io.tokenledger.platform.streams.StreamsApps;
 import io.tokenledger.schemas.ApiKeyScope;
 import io.tokenledger.schemas.topics.Topics;
@@ -24,11 +25,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The query API of one Streams instance, on the host and port it advertises as
- * {@code application.server}: GET routes answered by a {@link QueryRouter}, and
- * {@code GET /healthz}, and {@code GET /v1/whoami} (the key's id, team and scope). Every route
- * needs a read key ({@code Authorization: Bearer tlk_...}):
- * none or an unknown one is 401, an ingest key 403; which teams a key may read each route
- * decides. Health stays open. A bad parameter is 400 with the reason; a failure here 503.
+ * {@code application.server}: GET routes answered by a {@link QueryRouter}, {@code GET /v1/whoami}
+ * (the key's id, team and scope), and, open, {@code GET /healthz} and {@code GET /metrics}
+ * (Prometheus). Every route but the open two needs a read key ({@code Authorization: Bearer
+ * tlk_...}): none or an unknown one is 401, an ingest key 403; which teams a key may read each
+ * route decides. A bad parameter is 400 with the reason; a failure here 503.
  */
 public final class QueryHttpServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(QueryHttpServer.class);
@@ -45,8 +46,11 @@ public final class QueryHttpServer implements AutoCloseable {
     return t;
   });
 
-  private QueryHttpServer(HttpServer server) {
+  private final AutoCloseable streamsMeters;
+
+  private QueryHttpServer(HttpServer server, AutoCloseable streamsMeters) {
     this.server = server;
+    this.streamsMeters = streamsMeters;
   }
 
   /** The host:port of {@code application.server}, which the query server listens on. */
@@ -87,13 +91,14 @@ public final class QueryHttpServer implements AutoCloseable {
   public static QueryHttpServer start(QueryRouter router, int port, Map<String, Route> routes, ApiKeyDirectory keys)
       throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress(port), 64);
-    QueryHttpServer query = new QueryHttpServer(server);
+    QueryHttpServer query = new QueryHttpServer(server, StreamsApps.bindMeters(router.streams()));
     server.setExecutor(query.executor);
     routes.forEach((path, route) -> server.createContext(path, exchange -> query.handle(exchange, router, route, keys)));
     // Which key this is, so that a page can show what it may read without guessing from 403s.
     server.createContext("/v1/whoami", exchange -> query.handle(exchange, router, request -> router.answer(200,
         Map.of("key_id", request.caller().keyId(), "team", request.caller().team(), "scope",
             request.caller().scope().toString(), "reads_all", request.caller().readsAll())), keys));
+    server.createContext("/metrics", ServiceMeters.handler());
     server.createContext("/healthz", exchange -> {
       KafkaStreams.State state = router.streams().state();
       boolean healthy = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
@@ -174,6 +179,11 @@ public final class QueryHttpServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    try {
+      streamsMeters.close();
+    } catch (Exception e) {
+      log.debug("Unbinding the Streams metrics failed", e);
+    }
     executor.shutdownNow();
   }
 }

@@ -14,6 +14,9 @@ public final class DeadLetters {
   public static DeadLetter of(ProcessorContext<?, ?> context, Record<byte[], byte[]> record, String reasonCode,
       String reason, String eventId, String team) {
     RecordMetadata source = context.recordMetadata().orElse(null);
+    io.tokenledger.platform.metrics.ServiceMeters.counter("tokenledger.dead.letters",
+        "Records sent to the dead-letter topic, by reason", "reason", reasonCode, "application",
+        context.applicationId()).increment();
     return DeadLetter.newBuilder()
         .setReasonCode(reasonCode)
         .setReason(reason)

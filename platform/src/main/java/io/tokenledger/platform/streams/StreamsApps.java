@@ -179,4 +179,12 @@ public final class StreamsApps {
     streams.start();
     stopped.await();
   }
+
+  /** Binds a Streams instance's metrics (threads, tasks, stores, its clients) to the process's Prometheus registry. */
+  public static AutoCloseable bindMeters(KafkaStreams streams) {
+    io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics metrics =
+        new io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics(streams);
+    metrics.bindTo(io.tokenledger.platform.metrics.ServiceMeters.prometheus());
+    return metrics::close;
+  }
 }

@@ -101,9 +101,13 @@ public final class IngestGateway implements AutoCloseable {
   /** A gateway writing to the configured usage and outcomes topics, each through a producer of its own. */
   public static IngestGateway connected(Map<String, Object> producerConfig, Topics topics, ApiKeyDirectory keys,
       GatewaySettings settings, PrometheusMeterRegistry meters) {
-    return new IngestGateway(usageLane(topics.usage, producer(producerConfig, topics.usage), settings),
-        outcomeLane(topics.workOutcomes, producer(producerConfig, topics.workOutcomes), settings), keys, settings,
-        meters);
+    Producer<String, UsageEvent> usage = producer(producerConfig, topics.usage);
+    Producer<String, WorkOutcome> outcomes = producer(producerConfig, topics.workOutcomes);
+    // The producers' own metrics (sends, errors, batch sizes, request latency) next to the gateway's.
+    new io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics(usage).bindTo(meters);
+    new io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics(outcomes).bindTo(meters);
+    return new IngestGateway(usageLane(topics.usage, usage, settings),
+        outcomeLane(topics.workOutcomes, outcomes, settings), keys, settings, meters);
   }
 
   public IngestGateway(Lane<UsageEvent> usage, Lane<WorkOutcome> outcomes, ApiKeyDirectory keys,
