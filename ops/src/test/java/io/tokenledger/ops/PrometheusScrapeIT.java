@@ -134,10 +134,39 @@ class PrometheusScrapeIT {
             () -> "the Kafka Streams thread metrics from Micrometer's binder");
         Await.until(BOUND, () -> value("count({job=\"ingest-gateway\",__name__=~\"kafka_producer_record_send_total\"})") > 0,
             () -> "the gateway producers' client metrics");
+        grafanaPanelsHaveSeries();
       } finally {
         prometheus.destroy();
         prometheus.waitFor(10, TimeUnit.SECONDS);
       }
+    }
+  }
+
+  /**
+   * The provisioned Grafana dashboard queries series that exist: every metric its panels name has
+   * data here, but for the Slack sink's and the recorder's, whose processes this test does not
+   * run; and every panel uses the provisioned datasource's fixed uid.
+   */
+  private void grafanaPanelsHaveSeries() throws Exception {
+    String uid = java.util.regex.Pattern.compile("uid: (\\S+)").matcher(Files.readString(
+        Path.of("grafana", "provisioning", "datasources", "prometheus.yaml"))).results().findFirst().orElseThrow()
+        .group(1);
+    JsonNode dashboard = JSON.readTree(Path.of("grafana", "dashboards", "tokenledger.json").toFile());
+    java.util.Set<String> metrics = new java.util.TreeSet<>();
+    for (JsonNode panel : dashboard.path("panels")) {
+      assertEquals(uid, panel.path("datasource").path("uid").asText(), panel.path("title").asText());
+      for (JsonNode target : panel.path("targets")) {
+        assertEquals(uid, target.path("datasource").path("uid").asText(), panel.path("title").asText());
+        java.util.regex.Matcher names = java.util.regex.Pattern.compile("\\b(?:tokenledger|kafka|jvm)_[a-z0-9_]+")
+            .matcher(target.path("expr").asText());
+        names.results().map(java.util.regex.MatchResult::group).forEach(metrics::add);
+      }
+    }
+    metrics.removeIf(name -> name.startsWith("tokenledger_slack_") || name.startsWith("tokenledger_recorder_"));
+    assertTrue(metrics.size() >= 6, metrics.toString());
+    for (String metric : metrics) {
+      Await.until(BOUND, () -> value("count(" + metric + ")") > 0, () -> "a series of " + metric
+          + ", which a Grafana panel queries");
     }
   }
 
