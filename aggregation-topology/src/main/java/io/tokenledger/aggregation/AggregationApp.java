@@ -251,7 +251,7 @@ public final class AggregationApp {
       return 2;
     }
     QueryHttpServer.runServing(new KafkaStreams(buildTopology(topics, AggregationSettings.from(settings)), config),
-        config, "usage", QueryServer::start);
+        config, "usage", (streams, self, keys) -> QueryServer.start(streams, self, keys, settings));
     return 0;
   }
 

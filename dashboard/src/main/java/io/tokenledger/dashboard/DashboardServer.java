@@ -91,9 +91,12 @@ public final class DashboardServer implements AutoCloseable {
       request.header("Authorization", authorization);
     }
     try {
-      HttpResponse<String> answer = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      ctx.status(answer.statusCode()).contentType("application/json").result(answer.body());
-      answer.headers().firstValue("WWW-Authenticate").ifPresent(v -> ctx.header("WWW-Authenticate", v));
+      HttpResponse<byte[]> answer = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+      ctx.status(answer.statusCode()).contentType(answer.headers().firstValue("Content-Type")
+          .orElse("application/json")).result(answer.body());
+      for (String header : new String[] {"WWW-Authenticate", "Content-Disposition", "Retry-After"}) {
+        answer.headers().firstValue(header).ifPresent(v -> ctx.header(header, v));
+      }
     } catch (java.io.IOException e) {
       log.warn("The {} service at {} did not answer {}: {}", service, base, ctx.pathParam("path"), e.toString());
       ctx.status(502).json(Map.of("error", "the " + service + " service at " + base + " did not answer ("

@@ -91,7 +91,7 @@ class AccessControlIT {
          AutoCloseable stopAggregation = () -> StreamsApps.close(aggregation, Duration.ofSeconds(30));
          AutoCloseable stopEconomics = () -> StreamsApps.close(economics, Duration.ofSeconds(30));
          QueryHttpServer usageQueries = QueryServer.start(aggregation, new HostInfo("127.0.0.1", usagePort),
-             keys.directory());
+             keys.directory(), config);
          QueryHttpServer economicsQueries = EconomicsApp.startQueries(economics, new HostInfo("127.0.0.1", economicsPort),
              EconomicsSettings.from(economicsConfig), keys.directory())) {
       aggregation.start();

@@ -84,7 +84,7 @@ class PriceCorrectionIT {
         AggregationApp.config(config));
     try (ReadKeys keys = ReadKeys.create(bootstrap, topics);
          AutoCloseable stop = () -> StreamsApps.close(aggregation, Duration.ofSeconds(30));
-         QueryHttpServer queries = QueryServer.start(aggregation, new HostInfo("127.0.0.1", port), keys.directory())) {
+         QueryHttpServer queries = QueryServer.start(aggregation, new HostInfo("127.0.0.1", port), keys.directory(), config)) {
       finance = keys.financeHeader();
       aggregation.start();
       Instant day1 = Instant.now().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(3));
@@ -205,12 +205,66 @@ class PriceCorrectionIT {
       assertEquals(java.time.YearMonth.from(day2.atZone(java.time.ZoneOffset.UTC)).equals(month) ? 2 : 0, correctionRows,
           "one correction row per team of the corrected day");
 
+      // The same rows over HTTP, and as Parquet from the CLI and over HTTP: the same total to the nano-USD.
+      HttpResponse<String> httpCsv = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+          + "/v1/export/focus?period=" + month + "&format=csv")).header("Authorization", finance).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, httpCsv.statusCode(), httpCsv.body());
+      assertEquals("attachment; filename=\"focus-" + month + ".csv\"",
+          httpCsv.headers().firstValue("Content-Disposition").orElse(""));
+      assertEquals(lines.stream().sorted().toList(), httpCsv.body().lines().sorted().toList(),
+          "HTTP and the CLI export the same rows");
+      Path parquet = Files.createTempFile(Path.of("target"), "focus", ".parquet");
+      Cli.output(args(kafkaArgs, "export", "focus", "--period", month.toString(), "--format", "parquet", "--out",
+          parquet.toString()));
+      assertParquetTotal(parquet, lines.size() - 1, ledgerTopicMonth(config, topics, month));
+      HttpResponse<byte[]> httpParquet = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+          + "/v1/export/focus?period=" + month + "&format=parquet")).header("Authorization", finance).build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      assertEquals(200, httpParquet.statusCode());
+      Path fromHttp = Files.createTempFile(Path.of("target"), "focus-http", ".parquet");
+      Files.write(fromHttp, httpParquet.body());
+      assertParquetTotal(fromHttp, lines.size() - 1, ledgerTopicMonth(config, topics, month));
+      // A team's key exports its own team's rows only: its chargeback.
+      String supportReader = "Bearer " + keys.key("support", io.tokenledger.schemas.ApiKeyScope.READ_TEAM);
+      String supportCsv = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+          + "/v1/export/focus?period=" + month)).header("Authorization", supportReader).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      List<String> supportRows = supportCsv.lines().skip(1).toList();
+      assertEquals(lines.stream().skip(1).filter(l -> l.contains(",support,support,")).sorted().toList(),
+          supportRows.stream().sorted().toList(), supportCsv);
+      assertTrue(!supportRows.isEmpty() && supportRows.stream().allMatch(l -> l.contains(",support,support,")));
+
       // The forecast command reads the same ledger and catalog: three months for each team and the company.
       String forecast = Cli.output(args(kafkaArgs, "forecast", "--months", "3", "--as-of",
           day3.plus(Duration.ofDays(1)).atZone(java.time.ZoneOffset.UTC).toLocalDate().toString(), "--assume", "openai:-10%"));
       assertEquals(9, forecast.lines().filter(l -> l.startsWith("support ") || l.startsWith("finance ")
           || l.startsWith("COMPANY ")).count(), forecast);
     }
+  }
+
+  /** Reads a FOCUS Parquet file: its rows, typed columns and exact total. */
+  private static void assertParquetTotal(Path file, int expectedRows, long expectedNanoUsd) throws Exception {
+    org.apache.avro.generic.GenericData model = new org.apache.avro.generic.GenericData();
+    model.addLogicalTypeConversion(new org.apache.avro.Conversions.DecimalConversion());
+    long nano = 0;
+    java.math.BigDecimal billed = java.math.BigDecimal.ZERO;
+    int rows = 0;
+    try (var reader = org.apache.parquet.avro.AvroParquetReader.<org.apache.avro.generic.GenericRecord>builder(
+        new org.apache.parquet.io.LocalInputFile(file)).withDataModel(model)
+        .withConf(new org.apache.parquet.conf.PlainParquetConfiguration()).build()) {
+      for (var r = reader.read(); r != null; r = reader.read()) {
+        rows++;
+        nano += (Long) r.get("x_CostNanoUsd");
+        billed = billed.add((java.math.BigDecimal) r.get("BilledCost"));
+        assertEquals("USD", r.get("BillingCurrency").toString());
+        assertEquals("AI and Machine Learning", r.get("ServiceCategory").toString());
+        assertTrue(r.get("ChargePeriodStart") instanceof Long, "a timestamp, not text");
+      }
+    }
+    assertEquals(expectedRows, rows);
+    assertEquals(expectedNanoUsd, nano);
+    assertEquals(java.math.BigDecimal.valueOf(expectedNanoUsd, 9), billed, "BilledCost sums exactly to the ledger");
   }
 
   private static long ledgerTopicMonth(Map<String, Object> config, Topics topics, java.time.YearMonth month) {

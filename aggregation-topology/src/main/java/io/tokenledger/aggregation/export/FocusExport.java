@@ -1,5 +1,7 @@
 package io.tokenledger.aggregation.export;
 
+import io.tokenledger.focus.parquet.Column;
+import io.tokenledger.focus.parquet.ParquetTable;
 import io.tokenledger.aggregation.pricing.PriceBook;
 import io.tokenledger.schemas.PriceCorrection;
 import io.tokenledger.schemas.PriceVersion;
@@ -35,6 +37,8 @@ public final class FocusExport {
       "PricingQuantity", "PricingUnit", "ProviderName", "PublisherName", "ServiceCategory", "ServiceName", "SkuId",
       "SkuPriceId", "SubAccountId", "SubAccountName", "Tags", "x_Team", "x_Workflow", "x_Model", "x_TokenType",
       "x_CostNanoUsd");
+  /** How each column is typed in Parquet: exact decimals at the scale our values have, UTC timestamps. */
+  public static final List<Column> PARQUET_COLUMNS = COLUMNS.stream().map(FocusExport::typed).toList();
   private static final String[] TYPES = {"uncached_input", "cache_read", "cache_write", "output", "reasoning"};
   private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
 
@@ -195,6 +199,22 @@ public final class FocusExport {
 
   private static String json(String s) {
     return s.replace("\\", "\\\\").replace("\"", "\\\"");
+  }
+
+  private static Column typed(String name) {
+    return switch (name) {
+      case "BilledCost", "ContractedCost", "EffectiveCost", "ListCost" -> Column.decimal(name, 9);
+      case "ContractedUnitPrice", "ListUnitPrice", "PricingQuantity" -> Column.decimal(name, 6);
+      case "ConsumedQuantity" -> Column.decimal(name, 0);
+      case "BillingPeriodEnd", "BillingPeriodStart", "ChargePeriodEnd", "ChargePeriodStart" -> Column.timestamp(name);
+      case "x_CostNanoUsd" -> Column.integer(name);
+      default -> Column.string(name);
+    };
+  }
+
+  /** The rows as one Parquet file, columns typed as {@link #PARQUET_COLUMNS} says. */
+  public static byte[] parquet(List<Row> rows) throws java.io.IOException {
+    return ParquetTable.bytes(PARQUET_COLUMNS, rows.stream().map(Row::values).toList());
   }
 
   /** RFC 4180 CSV with a header line. */

@@ -1,6 +1,7 @@
 package io.tokenledger.aggregation.query;
 
 import io.tokenledger.aggregation.AggregationApp;
+import io.tokenledger.aggregation.export.FocusExport;
 import io.tokenledger.aggregation.pricing.PriceBook;
 import io.tokenledger.aggregation.pricing.PriceUnits;
 import io.tokenledger.aggregation.pricing.WhatIf;
@@ -48,10 +49,13 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
 public final class UsageQueries {
   private final KafkaStreams streams;
   private final QueryRouter router;
+  private final Map<String, ?> settings;
 
-  public UsageQueries(QueryRouter router) {
+  /** @param settings Kafka client settings and topic names, to read the price corrections for an export */
+  public UsageQueries(QueryRouter router, Map<String, ?> settings) {
     this.streams = router.streams();
     this.router = router;
+    this.settings = settings;
   }
 
   /** Spend and tokens of one scope's windows of one size whose start lies in [from, to]. */
@@ -300,29 +304,8 @@ public final class UsageQueries {
   }
 
   private List<Map<String, Object>> localWhatIf(Instant from, Instant to, WhatIf.Scenario scenario) {
-    PriceBook catalog = new PriceBook();
-    ReadOnlyKeyValueStore<String, PriceVersion> prices = streams.store(StoreQueryParameters.fromNameAndType(
-        AggregationApp.PRICES_STORE, QueryableStoreTypes.<String, PriceVersion>keyValueStore()));
-    try (KeyValueIterator<String, PriceVersion> all = prices.all()) {
-      all.forEachRemaining(kv -> catalog.put(kv.value));
-    }
-    StateQueryResult<KeyValueIterator<Windowed<String>, Totals>> result = streams.query(
-        StateQueryRequest.inStore(AggregateView.DETAIL_LEDGER_STORE)
-            .withQuery(WindowRangeQuery.<String, Totals>withWindowStartRange(from, to.minusMillis(1))).requireActive());
-    List<UsageAggregate> buckets = new ArrayList<>();
-    long size = java.time.Duration.ofMinutes(15).toMillis();
-    for (QueryResult<KeyValueIterator<Windowed<String>, Totals>> partition : result.getPartitionResults().values()) {
-      if (partition.isFailure()) {
-        if (partition.getFailureReason() == org.apache.kafka.streams.query.FailureReason.NOT_ACTIVE) {
-          continue;
-        }
-        throw new QueryRouter.NotHereException(partition.getFailureReason() + " " + partition.getFailureMessage());
-      }
-      try (KeyValueIterator<Windowed<String>, Totals> it = partition.getResult()) {
-        it.forEachRemaining(kv -> buckets.add(WindowRanges.toAggregate(Scope.TEAM_WORKFLOW_MODEL, kv.key.key(),
-            kv.key.window().start(), size, kv.value, false)));
-      }
-    }
+    PriceBook catalog = catalog();
+    List<UsageAggregate> buckets = localLedgerBuckets(from, to);
     List<Map<String, Object>> rows = new ArrayList<>();
     for (WhatIf.Row row : WhatIf.price(buckets, scenario, catalog)) {
       Map<String, Object> r = new LinkedHashMap<>();
@@ -336,6 +319,108 @@ public final class UsageQueries {
       rows.add(r);
     }
     return rows;
+  }
+
+  /**
+   * A month's FOCUS 1.2 rows ({@link FocusExport}) as a file: {@code period=2026-11},
+   * {@code format=csv|parquet}, {@code billing_account}. A team key gets its own team's rows (its
+   * chargeback), a read-all key every team's. Each instance writes the rows of its own teams'
+   * ledger buckets and price corrections; the instance asked renders the file.
+   */
+  public QueryAnswer exportFocus(QueryRequest request) {
+    try {
+      return focusFile(request);
+    } catch (java.io.IOException e) {
+      return router.unavailable("the FOCUS file could not be written: " + e.getMessage());
+    }
+  }
+
+  private QueryAnswer focusFile(QueryRequest request) throws java.io.IOException {
+    Map<String, String> params = request.params();
+    YearMonth month = YearMonth.parse(required(params, "period"));
+    String format = params.getOrDefault("format", "csv");
+    if (!format.equals("csv") && !format.equals("parquet")) {
+      throw new IllegalArgumentException("format must be csv or parquet, not '" + format + "'");
+    }
+    String account = params.getOrDefault("billing_account", "tokenledger");
+    Instant from = month.atDay(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+    Instant to = month.plusMonths(1).atDay(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+    QueryAnswer gathered = router.gather(AggregateView.DETAIL_LEDGER_STORE, request, "rows",
+        () -> localFocusRows(from, to, account, request.caller()::reads), Map.of());
+    if (gathered.status() != 200 || params.containsKey(QueryRouter.FORWARDED)) {
+      return gathered;
+    }
+    List<FocusExport.Row> rows = new ArrayList<>();
+    for (com.fasterxml.jackson.databind.JsonNode row : new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(gathered.json()).path("rows")) {
+      Map<String, String> values = new LinkedHashMap<>();
+      row.fields().forEachRemaining(f -> values.put(f.getKey(), f.getValue().asText()));
+      rows.add(new FocusExport.Row(values, Long.parseLong(values.get("x_CostNanoUsd"))));
+    }
+    rows.sort(java.util.Comparator.comparing((FocusExport.Row r) -> r.values().get("ChargePeriodStart"))
+        .thenComparing(r -> r.values().get("SubAccountId")).thenComparing(r -> r.values().get("x_Workflow"))
+        .thenComparing(r -> r.values().get("x_Model")).thenComparing(r -> r.values().get("ChargeClass"))
+        .thenComparing(r -> r.values().get("x_TokenType")).thenComparing(r -> r.values().get("ChargeDescription")));
+    String name = "focus-" + month + "." + format;
+    return format.equals("csv")
+        ? QueryAnswer.file(FocusExport.csv(rows).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            "text/csv; charset=utf-8", name, router.servedBy())
+        : QueryAnswer.file(FocusExport.parquet(rows), "application/vnd.apache.parquet", name, router.servedBy());
+  }
+
+  /** The FOCUS rows of this instance's teams that {@code reads} accepts, with their price corrections. */
+  private List<Map<String, String>> localFocusRows(Instant from, Instant to, String account,
+      java.util.function.Predicate<String> reads) {
+    java.util.function.Predicate<String> ownedHere = team -> {
+      var owner = streams.queryMetadataForKey(AggregateView.DETAIL_LEDGER_STORE, team,
+          org.apache.kafka.common.serialization.Serdes.String().serializer());
+      return owner != null && router.servedBy().equals(owner.activeHost().host() + ":" + owner.activeHost().port());
+    };
+    List<UsageAggregate> buckets = localLedgerBuckets(from, to).stream()
+        .filter(b -> reads.test(io.tokenledger.schemas.topics.SeriesKey.teamOf(b.getScope()))).toList();
+    List<io.tokenledger.schemas.PriceCorrection> corrections = new ArrayList<>();
+    Map<String, Boolean> owned = new java.util.HashMap<>();
+    io.tokenledger.platform.topics.TopicScan.forEach(settings,
+        io.tokenledger.schemas.topics.Topics.from(settings).priceCorrections, r -> {
+          if (r.value() != null && reads.test(r.value().getTeam())
+              && owned.computeIfAbsent(r.value().getTeam(), ownedHere::test)) {
+            corrections.add(r.value());
+          }
+        });
+    return FocusExport.rows(buckets, corrections, catalog(), from, to, account).stream().map(FocusExport.Row::values)
+        .toList();
+  }
+
+  private PriceBook catalog() {
+    PriceBook catalog = new PriceBook();
+    ReadOnlyKeyValueStore<String, PriceVersion> prices = streams.store(StoreQueryParameters.fromNameAndType(
+        AggregationApp.PRICES_STORE, QueryableStoreTypes.<String, PriceVersion>keyValueStore()));
+    try (KeyValueIterator<String, PriceVersion> all = prices.all()) {
+      all.forEachRemaining(kv -> catalog.put(kv.value));
+    }
+    return catalog;
+  }
+
+  /** This instance's period-ledger buckets (15 minutes, per team, workflow and model) starting in [from, to). */
+  private List<UsageAggregate> localLedgerBuckets(Instant from, Instant to) {
+    StateQueryResult<KeyValueIterator<Windowed<String>, Totals>> result = streams.query(
+        StateQueryRequest.inStore(AggregateView.DETAIL_LEDGER_STORE)
+            .withQuery(WindowRangeQuery.<String, Totals>withWindowStartRange(from, to.minusMillis(1))).requireActive());
+    List<UsageAggregate> buckets = new ArrayList<>();
+    long size = Duration.ofMinutes(15).toMillis();
+    for (QueryResult<KeyValueIterator<Windowed<String>, Totals>> partition : result.getPartitionResults().values()) {
+      if (partition.isFailure()) {
+        if (partition.getFailureReason() == org.apache.kafka.streams.query.FailureReason.NOT_ACTIVE) {
+          continue;
+        }
+        throw new QueryRouter.NotHereException(partition.getFailureReason() + " " + partition.getFailureMessage());
+      }
+      try (KeyValueIterator<Windowed<String>, Totals> it = partition.getResult()) {
+        it.forEachRemaining(kv -> buckets.add(WindowRanges.toAggregate(Scope.TEAM_WORKFLOW_MODEL, kv.key.key(),
+            kv.key.window().start(), size, kv.value, false)));
+      }
+    }
+    return buckets;
   }
 
   private static List<String> list(String commaSeparated) {

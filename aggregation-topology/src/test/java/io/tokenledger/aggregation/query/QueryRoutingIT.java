@@ -202,7 +202,7 @@ class QueryRoutingIT {
         AggregationApp.config(config));
     streams.start();
     Instance instance = new Instance(endpoint, streams, QueryServer.start(streams, QueryServer.advertised(config),
-        keys.directory()));
+        keys.directory(), config));
     toClose.add(instance);
     return instance;
   }

@@ -35,7 +35,8 @@ public final class ExportCommand {
     @Option(names = "--period", required = true, description = "The billing month (UTC), e.g. 2026-10.")
     YearMonth period;
 
-    @Option(names = "--format", defaultValue = "csv", description = "csv (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", defaultValue = "csv",
+        description = "csv or parquet (typed: exact decimals, UTC timestamps; needs --out) (default: ${DEFAULT-VALUE}).")
     String format;
 
     @Option(names = "--out", description = "The file (default: standard output).")
@@ -47,8 +48,12 @@ public final class ExportCommand {
 
     @Override
     public Integer call() throws Exception {
-      if (!format.equals("csv")) {
-        System.err.println("--format " + format + " is not supported yet; use csv");
+      if (!format.equals("csv") && !format.equals("parquet")) {
+        System.err.println("--format must be csv or parquet, not '" + format + "'");
+        return 2;
+      }
+      if (format.equals("parquet") && out == null) {
+        System.err.println("--format parquet writes a binary file: give --out FILE.parquet");
         return 2;
       }
       Instant from = period.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
@@ -64,12 +69,15 @@ public final class ExportCommand {
       });
       List<FocusExport.Row> rows = FocusExport.rows(buckets.values(), corrections,
           LedgerReads.catalog(kafka.settings(), topics), from, to, billingAccount);
-      String csv = FocusExport.csv(rows);
       long total = rows.stream().mapToLong(FocusExport.Row::costNanoUsd).sum();
       if (out == null) {
-        System.out.print(csv);
+        System.out.print(FocusExport.csv(rows));
       } else {
-        Files.writeString(out, csv, StandardCharsets.UTF_8);
+        if (format.equals("parquet")) {
+          Files.write(out, FocusExport.parquet(rows));
+        } else {
+          Files.writeString(out, FocusExport.csv(rows), StandardCharsets.UTF_8);
+        }
         System.out.println("Wrote " + rows.size() + " FOCUS rows for " + period + " to " + out + ": "
             + NanoUsd.formatPrecise(total) + " in total (BilledCost), equal to the period ledger's.");
       }

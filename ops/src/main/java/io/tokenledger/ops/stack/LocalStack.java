@@ -55,7 +55,7 @@ public final class LocalStack implements AutoCloseable {
       Map<String, Object> aggregationConfig = settings(config, stateDir, aggregationEndpoint);
       aggregation = start(AggregationApp.buildTopology(topics, AggregationSettings.from(aggregationConfig)),
           AggregationApp.config(aggregationConfig), AggregationApp.APPLICATION_ID);
-      closing(QueryServer.start(aggregation, HostInfo.buildFromEndpoint(aggregationEndpoint), keys));
+      closing(QueryServer.start(aggregation, HostInfo.buildFromEndpoint(aggregationEndpoint), keys, config));
 
       alertingEndpoint = "127.0.0.1:" + Ports.free();
       Map<String, Object> alertingConfig = settings(config, stateDir, alertingEndpoint);

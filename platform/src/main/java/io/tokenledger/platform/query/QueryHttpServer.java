@@ -146,8 +146,11 @@ public final class QueryHttpServer implements AutoCloseable {
   }
 
   private void send(HttpExchange exchange, QueryAnswer answer) throws IOException {
-    byte[] body = answer.json().getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    byte[] body = answer.body();
+    exchange.getResponseHeaders().set("Content-Type", answer.file() != null ? answer.contentType() : "application/json");
+    if (answer.fileName() != null) {
+      exchange.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"" + answer.fileName() + "\"");
+    }
     exchange.getResponseHeaders().set(QueryRouter.SERVED_BY, answer.servedBy());
     if (answer.status() == 503) {
       exchange.getResponseHeaders().set("Retry-After", "1");
