@@ -73,7 +73,7 @@ const TL = (() => {
     return e;
   }
 
-  function table(container, columns, rows, rowKey) {
+  function table(container, columns, rows, rowKey, emptyText) {
     const head = el('tr', {}, columns.map(c => el('th', { class: c.num ? 'num' : '' }, c.title)));
     const body = rows.map(r => el('tr', { 'data-key': rowKey ? rowKey(r) : null },
       columns.map(c => {
@@ -84,7 +84,7 @@ const TL = (() => {
         return cell;
       })));
     const t = el('table', {}, el('thead', {}, head), el('tbody', {}, body));
-    container.replaceChildren(rows.length ? t : el('p', { class: 'empty' }, 'Nothing yet.'));
+    container.replaceChildren(rows.length ? t : el('p', { class: 'empty' }, emptyText || 'Nothing yet.'));
   }
 
   const charts = new Map();

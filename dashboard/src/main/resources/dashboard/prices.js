@@ -44,7 +44,8 @@ async function render(who) {
       { title: 'All events', num: true, value: r => r.total.event_count },
       { title: 'Tokens', num: true, value: r => TL.tokens(r.total.total_tokens) },
       { title: 'What to do', value: () => 'tokenledger prices set … then prices correct, to bill them' },
-    ], models.rows.filter(r => r.total.unpriced_event_count > 0), r => r.key);
+    ], models.rows.filter(r => r.total.unpriced_event_count > 0), r => r.key,
+      'Every model seen this month had a price in force: nothing is unbilled.');
   }
 }
 
