@@ -143,6 +143,24 @@ class AccessControlIT {
       assertEquals(200, get(economicsPort, "/v1/advice", finance).statusCode());
       assertEquals(200, HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + usagePort + "/healthz"))
           .build(), HttpResponse.BodyHandlers.ofString()).statusCode(), "health stays open");
+      assertEquals(200, HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + usagePort + "/metrics"))
+          .build(), HttpResponse.BodyHandlers.ofString()).statusCode(), "metrics stay open");
+
+      // The dashboard's routes follow the same rules: lists hold the key's own team only.
+      assertEquals(401, get(usagePort, "/v1/whoami", null).statusCode());
+      assertTrue(get(usagePort, "/v1/whoami", supportReader).body().contains("\"team\":\"support\""));
+      HttpResponse<String> teams = get(usagePort, "/v1/breakdown?scope=team&window=1d", supportReader);
+      assertEquals(200, teams.statusCode(), teams.body());
+      assertTrue(teams.body().contains("\"key\":\"support\"") && !teams.body().contains("\"key\":\"finance\""),
+          teams.body());
+      assertTrue(get(usagePort, "/v1/breakdown?scope=team&window=1d", finance).body().contains("\"key\":\"finance\""));
+      assertEquals(403, get(usagePort, "/v1/breakdown?scope=model&window=1d", supportReader).statusCode(),
+          "figures per model across teams");
+      assertEquals(200, get(usagePort, "/v1/prices", supportReader).statusCode(), "prices are no team's secret");
+      String supportExport = get(usagePort, "/v1/export/focus?period=" + java.time.YearMonth.now(java.time.ZoneOffset.UTC),
+          supportReader).body();
+      assertTrue(supportExport.contains(",support,support,") && !supportExport.contains(",finance,finance,"),
+          supportExport);
 
       for (String secret : new String[] {finance, supportReader, supportWriter, revoked}) {
         String secretPart = ApiKeyTokens.parse(secret).orElseThrow().secret();
