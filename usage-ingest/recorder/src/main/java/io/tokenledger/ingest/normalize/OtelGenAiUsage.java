@@ -1,23 +1,42 @@
 package io.tokenledger.ingest.normalize;
 
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * OpenTelemetry GenAI span attributes ({@code gen_ai.*}). {@code gen_ai.usage.output_tokens}
- * includes reasoning, which is split out.
- *
- * <p>Whether {@code gen_ai.usage.input_tokens} includes the cache is decided from the attribute
- * names, never from the magnitudes (an exclusive input can be larger than the cache counts, and
- * subtracting them then under-counts uncached input):
+ * LLM usage from OpenTelemetry span attributes, in each naming family instrumentations emit:
  * <ul>
- *   <li>Spans that name the provider with {@code gen_ai.provider.name} follow the current
- *       conventions: input includes cache reads and cache writes, which are subtracted. Input
- *       smaller than the cache counts is inconsistent and refused, naming the field.
- *   <li>Spans that name it only with the deprecated {@code gen_ai.system} come from older
+ *   <li>the GenAI semantic conventions: {@code gen_ai.provider.name}, {@code gen_ai.request.model},
+ *       {@code gen_ai.response.model}, {@code gen_ai.usage.input_tokens}, {@code .output_tokens},
+ *       {@code .cache_read.input_tokens}, {@code .cache_creation.input_tokens} (renamed
+ *       {@code .cache_write.input_tokens} on the conventions' main branch),
+ *       {@code .reasoning.output_tokens};
+ *   <li>their deprecated names: {@code gen_ai.system}, {@code gen_ai.usage.prompt_tokens},
+ *       {@code gen_ai.usage.completion_tokens};
+ *   <li>OpenLLMetry's: {@code gen_ai.usage.cache_read_input_tokens},
+ *       {@code gen_ai.usage.cache_creation_input_tokens}, {@code gen_ai.usage.reasoning_tokens},
+ *       {@code llm.usage.total_tokens} / {@code gen_ai.usage.total_tokens};
+ *   <li>OpenInference's: {@code llm.provider} / {@code llm.system}, {@code llm.model_name},
+ *       {@code llm.token_count.prompt}, {@code .completion}, {@code .total},
+ *       {@code .prompt_details.cache_read}, {@code .prompt_details.cache_write},
+ *       {@code .completion_details.reasoning}.
+ * </ul>
+ * Output always includes reasoning, which is split out. Whether input includes the cache is
+ * decided, in this order, never by guessing from magnitudes (an exclusive input can be larger
+ * than the cache counts, and subtracting them would then under-count uncached input):
+ * <ol>
+ *   <li>by the instrumentation's own total, when it gives one and there are cache tokens:
+ *       total = input + output means input includes them, total = input + cache + output that it
+ *       excludes them;
+ *   <li>spans that name the provider with {@code gen_ai.provider.name} follow the current
+ *       conventions, and OpenInference's prompt count is the whole prompt: input includes cache
+ *       reads and writes, which are subtracted; input smaller than them is refused, naming the field;
+ *   <li>spans that name it only with the deprecated {@code gen_ai.system} come from older
  *       instrumentations, which copied the provider's own input count: for {@code anthropic}
  *       that count excludes the cache (Anthropic reports cache tokens apart), so it is taken as
  *       uncached input as is; for every other provider it includes the cache, as above.
- * </ul>
+ * </ol>
  */
 public final class OtelGenAiUsage {
   public static final String PROVIDER_NAME = "gen_ai.provider.name";
@@ -28,43 +47,112 @@ public final class OtelGenAiUsage {
   public static final String OUTPUT_TOKENS = "gen_ai.usage.output_tokens";
   public static final String CACHE_READ = "gen_ai.usage.cache_read.input_tokens";
   public static final String CACHE_CREATION = "gen_ai.usage.cache_creation.input_tokens";
+  public static final String CACHE_WRITE = "gen_ai.usage.cache_write.input_tokens";
   public static final String REASONING = "gen_ai.usage.reasoning.output_tokens";
+
+  private static final List<String> PROVIDERS = List.of(PROVIDER_NAME, LEGACY_SYSTEM, "llm.provider", "llm.system");
+  private static final List<String> MODELS = List.of(RESPONSE_MODEL, REQUEST_MODEL, "llm.model_name");
+  private static final List<String> INPUTS = List.of(INPUT_TOKENS, "gen_ai.usage.prompt_tokens",
+      "llm.token_count.prompt");
+  private static final List<String> OUTPUTS = List.of(OUTPUT_TOKENS, "gen_ai.usage.completion_tokens",
+      "llm.token_count.completion");
+  private static final List<String> CACHE_READS = List.of(CACHE_READ, "gen_ai.usage.cache_read_input_tokens",
+      "llm.token_count.prompt_details.cache_read");
+  private static final List<String> CACHE_WRITES = List.of(CACHE_CREATION, CACHE_WRITE,
+      "gen_ai.usage.cache_creation_input_tokens", "llm.token_count.prompt_details.cache_write");
+  private static final List<String> REASONINGS = List.of(REASONING, "gen_ai.usage.reasoning_tokens",
+      "llm.token_count.completion_details.reasoning");
+  private static final List<String> TOTALS = List.of("gen_ai.usage.total_tokens", "llm.usage.total_tokens",
+      "llm.token_count.total");
+
+  /** The attribute names whose presence makes a span a usage span, in every family. */
+  public static final java.util.Set<String> USAGE_KEYS = java.util.Set.copyOf(
+      java.util.stream.Stream.concat(INPUTS.stream(), OUTPUTS.stream()).toList());
 
   private OtelGenAiUsage() {}
 
+  /** Whether the attributes report LLM token usage at all: the cheap test for the many spans that do not. */
+  public static boolean reportsUsage(Map<String, ?> attributes) {
+    return first(attributes, INPUTS) != null || first(attributes, OUTPUTS) != null;
+  }
+
   public static TokenBuckets attributes(Map<String, ?> attributes) {
-    long input = count(attributes, INPUT_TOKENS);
-    long cacheRead = count(attributes, CACHE_READ);
-    long cacheWrite = count(attributes, CACHE_CREATION);
-    long output = count(attributes, OUTPUT_TOKENS);
-    long reasoning = count(attributes, REASONING);
-    long uncached = inputExcludesCache(attributes) ? input
-        : Json.minus(input, INPUT_TOKENS, Math.addExact(cacheRead, cacheWrite), CACHE_READ + " + " + CACHE_CREATION);
-    return new TokenBuckets(uncached, cacheRead, cacheWrite,
-        Json.minus(output, OUTPUT_TOKENS, reasoning, REASONING), reasoning);
+    String inputName = nameOf(attributes, INPUTS, INPUT_TOKENS);
+    String outputName = nameOf(attributes, OUTPUTS, OUTPUT_TOKENS);
+    String cacheReadName = nameOf(attributes, CACHE_READS, CACHE_READ);
+    String cacheWriteName = nameOf(attributes, CACHE_WRITES, CACHE_CREATION);
+    String reasoningName = nameOf(attributes, REASONINGS, REASONING);
+    long input = count(attributes, inputName);
+    long output = count(attributes, outputName);
+    long cacheRead = count(attributes, cacheReadName);
+    long cacheWrite = count(attributes, cacheWriteName);
+    long reasoning = count(attributes, reasoningName);
+    long cache = Math.addExact(cacheRead, cacheWrite);
+    long uncached = inputExcludesCache(attributes, input, output, cache) ? input
+        : Json.minus(input, inputName, cache, cacheReadName + " + " + cacheWriteName);
+    return new TokenBuckets(uncached, cacheRead, cacheWrite, Json.minus(output, outputName, reasoning, reasoningName),
+        reasoning);
   }
 
-  /** Only older instrumentations (legacy {@code gen_ai.system}) of Anthropic report input without the cache. */
-  static boolean inputExcludesCache(Map<String, ?> attributes) {
+  static boolean inputExcludesCache(Map<String, ?> attributes, long input, long output, long cache) {
+    String totalName = nameOf(attributes, TOTALS, null);
+    if (totalName != null && cache > 0) {
+      long total = count(attributes, totalName);
+      if (total == Math.addExact(input, output)) {
+        return false;
+      }
+      if (total == Math.addExact(Math.addExact(input, cache), output)) {
+        return true;
+      }
+    }
+    if (attributes.get(PROVIDER_NAME) != null || attributes.get("llm.token_count.prompt") != null) {
+      return false;
+    }
     Object system = attributes.get(LEGACY_SYSTEM);
-    return attributes.get(PROVIDER_NAME) == null && system != null && "anthropic".equalsIgnoreCase(system.toString());
+    return system != null && "anthropic".equalsIgnoreCase(system.toString());
   }
 
-  /** Provider ({@code gen_ai.provider.name}, or the older {@code gen_ai.system}), response model, buckets. */
+  /** Provider, response model (else the requested one), buckets. */
   public static ProviderCall span(Map<String, ?> attributes) {
-    Object provider = attributes.get(PROVIDER_NAME) != null ? attributes.get(PROVIDER_NAME) : attributes.get(LEGACY_SYSTEM);
-    Object model = attributes.get(RESPONSE_MODEL) != null ? attributes.get(RESPONSE_MODEL) : attributes.get(REQUEST_MODEL);
+    Object provider = first(attributes, PROVIDERS);
+    Object model = first(attributes, MODELS);
     if (provider == null) {
-      throw new UsageShapeException(PROVIDER_NAME, "is missing");
+      throw new UsageShapeException(PROVIDER_NAME, "is missing (and so are gen_ai.system, llm.provider, llm.system)");
     }
     if (model == null) {
-      throw new UsageShapeException(RESPONSE_MODEL, "is missing (and so is " + REQUEST_MODEL + ")");
+      throw new UsageShapeException(RESPONSE_MODEL, "is missing (and so are " + REQUEST_MODEL + " and llm.model_name)");
     }
-    return new ProviderCall(provider.toString(), model.toString(), attributes(attributes));
+    return new ProviderCall(provider.toString().toLowerCase(java.util.Locale.ROOT), model.toString(),
+        attributes(attributes));
+  }
+
+  /** The span's attributes as a provider call, or empty for a span that reports no token usage. */
+  public static Optional<ProviderCall> usage(Map<String, ?> attributes) {
+    return reportsUsage(attributes) ? Optional.of(span(attributes)) : Optional.empty();
+  }
+
+  private static Object first(Map<String, ?> attributes, List<String> names) {
+    for (String name : names) {
+      Object value = attributes.get(name);
+      if (value != null) {
+        return value;
+      }
+    }
+    return null;
+  }
+
+  /** The first of {@code names} present, or {@code absent} (to name in errors) when none is. */
+  private static String nameOf(Map<String, ?> attributes, List<String> names, String absent) {
+    for (String name : names) {
+      if (attributes.get(name) != null) {
+        return name;
+      }
+    }
+    return absent;
   }
 
   private static long count(Map<String, ?> attributes, String key) {
-    Object value = attributes.get(key);
+    Object value = key == null ? null : attributes.get(key);
     if (value == null) {
       return 0;
     }
