@@ -1,5 +1,6 @@
 package io.tokenledger.ingest.gateway;
 
+import io.tokenledger.ingest.otel.SpanMapping;
 import static io.tokenledger.schemas.config.ConfigValues.duration;
 import static io.tokenledger.schemas.config.ConfigValues.longValue;
 
@@ -16,9 +17,10 @@ import java.util.Map;
  * @param ackTimeout how long a request waits for Kafka before answering 503
  * @param retryAfter what 429 and 503 answers tell clients to wait
  * @param validation the limits events are checked against ({@code tokenledger.validation.*}, as the topology reads them)
+ * @param spans where {@code POST /v1/traces} finds a span's team, workflow and service ({@code tokenledger.otel.*})
  */
 public record GatewaySettings(long maxBodyBytes, int maxEventsPerRequest, int maxInFlightEvents,
-    Duration ackTimeout, Duration retryAfter, ValidationSettings validation) {
+    Duration ackTimeout, Duration retryAfter, ValidationSettings validation, SpanMapping spans) {
   public static final String PREFIX = "tokenledger.gateway.";
 
   public static GatewaySettings defaults() {
@@ -32,6 +34,6 @@ public record GatewaySettings(long maxBodyBytes, int maxEventsPerRequest, int ma
         (int) longValue(config, PREFIX + "max-in-flight-events", 50_000),
         duration(config, PREFIX + "ack-timeout", Duration.ofSeconds(15)),
         duration(config, PREFIX + "retry-after", Duration.ofSeconds(2)),
-        ValidationSettings.from(config));
+        ValidationSettings.from(config), SpanMapping.from(config));
   }
 }

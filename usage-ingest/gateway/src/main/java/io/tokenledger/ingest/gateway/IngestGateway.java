@@ -13,6 +13,10 @@ import io.tokenledger.ingest.gateway.request.FieldError;
 import io.tokenledger.ingest.gateway.request.OutcomeRequestParser;
 import io.tokenledger.ingest.gateway.request.Parsed;
 import io.tokenledger.ingest.gateway.request.UsageRequestParser;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.tokenledger.ingest.otel.OtlpFormatException;
+import io.tokenledger.ingest.otel.OtlpRequests;
+import io.tokenledger.ingest.otel.SpanUsage;
 import io.tokenledger.ingest.recorder.UsageRecorder;
 import io.tokenledger.schemas.ApiKeyScope;
 import io.tokenledger.schemas.UsageEvent;
@@ -70,6 +74,8 @@ public final class IngestGateway implements AutoCloseable {
   private final AtomicLong lastFailureNanos = new AtomicLong();
   private final Map<Integer, Counter> responses = new HashMap<>();
   private final Counter acceptedEvents;
+  private final SpanUsage spanUsage;
+  private final Map<String, Counter> spans = new HashMap<>();
   private final Timer requestLatency;
   private final Javalin app;
 
@@ -118,9 +124,14 @@ public final class IngestGateway implements AutoCloseable {
     this.settings = settings;
     this.meters = meters;
     this.inFlight = new Semaphore(settings.maxInFlightEvents());
-    for (int status : new int[] {202, 400, 401, 403, 413, 429, 503}) {
+    for (int status : new int[] {200, 202, 400, 401, 403, 413, 415, 429, 503}) {
       responses.put(status, Counter.builder("tokenledger.gateway.responses").tag("status", Integer.toString(status))
           .description("POST /v1/usage and /v1/outcomes answers by status").register(meters));
+    }
+    this.spanUsage = new SpanUsage(settings.spans(), settings.validation().validator());
+    for (String result : new String[] {"usage", "ignored", "rejected"}) {
+      spans.put(result, Counter.builder("tokenledger.gateway.otlp.spans").tag("result", result)
+          .description("Spans posted to /v1/traces: usage (written), ignored (no GenAI usage), rejected").register(meters));
     }
     this.acceptedEvents = Counter.builder("tokenledger.gateway.events.accepted")
         .description("Usage events and outcomes acknowledged by Kafka and answered 202").register(meters);
@@ -132,6 +143,7 @@ public final class IngestGateway implements AutoCloseable {
     });
     app.post("/v1/usage", ctx -> ingest(ctx, usage));
     app.post("/v1/outcomes", ctx -> ingest(ctx, outcomes));
+    app.post("/v1/traces", this::traces);
     app.get("/healthz", this::health);
     app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(meters.scrape()));
   }
@@ -224,6 +236,94 @@ public final class IngestGateway implements AutoCloseable {
           }
           return null;
         }));
+  }
+
+  /**
+   * OTLP/HTTP ({@code POST /v1/traces}): an export in protobuf or OTLP JSON, gzip or not. Spans
+   * with GenAI usage become usage events of the key's team and are written; other spans are
+   * accepted and dropped; usage spans that cannot be accounted for (another team, bad counts)
+   * are refused through {@code partial_success}. 400 for a payload that will never be accepted,
+   * 429 and 503 with {@code Retry-After} when Kafka is behind: resending the same spans is safe,
+   * their event ids come from the trace and span ids.
+   */
+  private void traces(Context ctx) {
+    long start = System.nanoTime();
+    String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(java.util.Locale.ROOT);
+    boolean protobuf = type.startsWith(OtlpAnswers.PROTOBUF);
+    if (!protobuf && !type.startsWith(OtlpAnswers.JSON)) {
+      otlp(ctx, 415, false, OtlpAnswers.status(false, 3, "Content-Type must be " + OtlpAnswers.PROTOBUF + " or "
+          + OtlpAnswers.JSON + ", not '" + type + "'"), start);
+      return;
+    }
+    ApiKeyDirectory.Identity identity = keys.identify(ctx.header("Authorization"));
+    if (identity instanceof ApiKeyDirectory.Refused refused) {
+      otlp(ctx, 401, protobuf, OtlpAnswers.status(protobuf, 16, refused.reason()), start);
+      return;
+    }
+    ApiKeyDirectory.Team caller = (ApiKeyDirectory.Team) identity;
+    if (caller.scope() != ApiKeyScope.INGEST) {
+      otlp(ctx, 403, protobuf, OtlpAnswers.status(protobuf, 7, "API key " + caller.keyId() + " is a "
+          + caller.scope() + " key: it cannot write usage; use an ingest key of the team"), start);
+      return;
+    }
+    byte[] body = ctx.bodyAsBytes();
+    if (body.length > settings.maxBodyBytes()) {
+      otlp(ctx, 413, protobuf, OtlpAnswers.status(protobuf, 3, "send at most " + settings.maxBodyBytes()
+          + " bytes per request (lower the exporter's batch size)"), start);
+      return;
+    }
+    ExportTraceServiceRequest request;
+    try {
+      if ("gzip".equalsIgnoreCase(ctx.header("Content-Encoding"))) {
+        body = OtlpRequests.gunzip(body, (int) Math.min(Integer.MAX_VALUE - 8, 8 * settings.maxBodyBytes()));
+      }
+      request = protobuf ? OtlpRequests.protobuf(body) : OtlpRequests.json(body);
+    } catch (OtlpFormatException e) {
+      otlp(ctx, 400, protobuf, OtlpAnswers.status(protobuf, 3, e.getMessage()), start);
+      return;
+    }
+    SpanUsage.Mapped mapped = spanUsage.map(request, caller.team(), System.currentTimeMillis());
+    spans.get("usage").increment(mapped.events().size());
+    spans.get("ignored").increment(mapped.ignored());
+    spans.get("rejected").increment(mapped.rejections().size());
+    if (!mapped.rejections().isEmpty()) {
+      log.info("Refused {} of {} spans from API key {} (team {}): {}", mapped.rejections().size(), mapped.spans(),
+          caller.keyId(), caller.team(), mapped.rejections().get(0));
+    }
+    List<UsageEvent> events = mapped.events();
+    if (events.isEmpty()) {
+      otlp(ctx, 200, protobuf, OtlpAnswers.success(protobuf, mapped.rejections()), start);
+      return;
+    }
+    if (!inFlight.tryAcquire(events.size())) {
+      ctx.header("Retry-After", Long.toString(settings.retryAfter().toSeconds()));
+      otlp(ctx, 429, protobuf, OtlpAnswers.status(protobuf, 8, "too many usage events are waiting for Kafka; retry"),
+          start);
+      return;
+    }
+    ctx.future(() -> send(usage, events).orTimeout(settings.ackTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .handle((metadata, failure) -> {
+          inFlight.release(events.size());
+          if (failure == null) {
+            lastSuccessNanos.set(System.nanoTime());
+            acceptedEvents.increment(events.size());
+            otlp(ctx, 200, protobuf, OtlpAnswers.success(protobuf, mapped.rejections()), start);
+          } else {
+            lastFailureNanos.set(System.nanoTime());
+            log.warn("Kafka did not acknowledge {} usage events from spans of team {} within {}: {}", events.size(),
+                caller.team(), settings.ackTimeout(), failure.toString());
+            ctx.header("Retry-After", Long.toString(settings.retryAfter().toSeconds()));
+            otlp(ctx, 503, protobuf, OtlpAnswers.status(protobuf, 14, "Kafka did not acknowledge the usage in time; "
+                + "resend the same spans"), start);
+          }
+          return null;
+        }));
+  }
+
+  private void otlp(Context ctx, int status, boolean protobuf, byte[] body, long startNanos) {
+    ctx.status(status).contentType(protobuf ? OtlpAnswers.PROTOBUF : OtlpAnswers.JSON).result(body);
+    responses.get(status).increment();
+    requestLatency.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
   }
 
   private static <V> CompletableFuture<List<RecordMetadata>> send(Lane<V> lane, List<V> events) {

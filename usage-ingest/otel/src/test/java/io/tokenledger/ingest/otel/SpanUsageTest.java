@@ -4,6 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static io.tokenledger.testing.OtlpPayloads.bytes;
+import static io.tokenledger.testing.OtlpPayloads.export;
+import static io.tokenledger.testing.OtlpPayloads.integer;
+import static io.tokenledger.testing.OtlpPayloads.resource;
+import static io.tokenledger.testing.OtlpPayloads.span;
+import static io.tokenledger.testing.OtlpPayloads.str;
 
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.tokenledger.schemas.UsageEvent;
@@ -19,7 +25,6 @@ import org.junit.jupiter.api.Test;
  */
 class SpanUsageTest {
   private static final long NOW = Instant.parse("2026-11-20T10:00:05Z").toEpochMilli();
-  private static final String END = "1795168800000000000"; // 2026-11-20T10:00:00Z in nanoseconds
   private static final SpanUsage MAPPER = new SpanUsage(SpanMapping.defaults(),
       ValidationSettings.defaults().validator());
 
@@ -192,34 +197,5 @@ class SpanUsageTest {
     assertEquals(List.of(uncached, cacheRead, cacheWrite, output, reasoning), List.of(e.getUncachedInputTokens(),
         e.getCacheReadTokens(), e.getCacheWriteTokens(), e.getOutputTokens(), e.getReasoningTokens()));
     assertNull(e.getOutcomeUnits());
-  }
-
-  static String export(String resource, String... spans) {
-    return "{\"resourceSpans\":[{\"resource\":" + resource + ",\"scopeSpans\":[{\"scope\":{\"name\":"
-        + "\"opentelemetry.instrumentation.openai_v2\",\"version\":\"2.1b0\"},\"spans\":[" + String.join(",", spans)
-        + "]}]}]}";
-  }
-
-  static String resource(String service, String team) {
-    return "{\"attributes\":[" + str("service.name", service) + (team == null ? "" : "," + str("tokenledger.team", team))
-        + "," + str("telemetry.sdk.language", "python") + "]}";
-  }
-
-  static String span(String traceId, String spanId, String name, String... attributes) {
-    return "{\"traceId\":\"" + traceId + "\",\"spanId\":\"" + spanId + "\",\"name\":\"" + name + "\",\"kind\":3,"
-        + "\"startTimeUnixNano\":\"1795168798500000000\",\"endTimeUnixNano\":\"" + END + "\",\"attributes\":["
-        + String.join(",", attributes) + "],\"status\":{}}";
-  }
-
-  static String str(String key, String value) {
-    return "{\"key\":\"" + key + "\",\"value\":{\"stringValue\":\"" + value + "\"}}";
-  }
-
-  static String integer(String key, long value) {
-    return "{\"key\":\"" + key + "\",\"value\":{\"intValue\":\"" + value + "\"}}";
-  }
-
-  static byte[] bytes(String text) {
-    return text.getBytes(StandardCharsets.UTF_8);
   }
 }
