@@ -22,7 +22,7 @@ import picocli.CommandLine.Command;
     description = "Real-time token accounting for companies that run AI at scale.",
     footer = {"", "connect         Slack sink in a Kafka Connect worker (its own JVM)."},
     subcommands = {DemoCommand.class, BrokerCommand.class, TopicsCommand.class, RunCommands.Aggregation.class,
-        RunCommands.Alerting.class, RunCommands.Economics.class, GatewayCommand.class, DashboardCommand.class, KeysCommand.class, BudgetsCommand.class,
+        RunCommands.Alerting.class, RunCommands.Economics.class, RunCommands.OtelBridge.class, GatewayCommand.class, DashboardCommand.class, KeysCommand.class, BudgetsCommand.class,
         BaselinesCommand.class, PricesCommand.class, WhatIfCommand.class, ForecastCommand.class, ExportCommand.class, ReportCommand.class, BenchCommand.class})
 public final class Main {
   public static void main(String[] args) {

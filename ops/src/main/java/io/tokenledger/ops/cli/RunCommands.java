@@ -3,6 +3,7 @@ package io.tokenledger.ops.cli;
 import io.tokenledger.aggregation.AggregationApp;
 import io.tokenledger.alerting.AlertingApp;
 import io.tokenledger.economics.EconomicsApp;
+import io.tokenledger.otelbridge.OtelBridgeApp;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.streams.StreamsConfig;
@@ -64,6 +65,18 @@ public final class RunCommands {
       Map<String, Object> overrides = kafka.settings();
       overrides.putIfAbsent(StreamsConfig.APPLICATION_SERVER_CONFIG, queryEndpoint);
       return EconomicsApp.run(overrides);
+    }
+  }
+
+  @Command(name = "otel-bridge", mixinStandardHelpOptions = true,
+      description = {"Runs the OpenTelemetry bridge until Ctrl-C/SIGTERM: OTLP trace exports from the Collector's",
+          "Kafka topic (tokenledger.otel.bridge.topic, default otlp_spans) to usage events, exactly once."})
+  public static final class OtelBridge implements Callable<Integer> {
+    @Mixin KafkaOptions kafka;
+
+    @Override
+    public Integer call() throws Exception {
+      return OtelBridgeApp.run(kafka.settings());
     }
   }
 }
