@@ -34,6 +34,18 @@ final class GatewayLoad {
 
   static Result run(String name, String url, String token, int workers, int eventsPerRequest, Duration warmup,
       Duration measured) throws Exception {
+    return run(name, url, token, workers, eventsPerRequest, warmup, measured,
+        () -> body(eventsPerRequest).getBytes(java.nio.charset.StandardCharsets.UTF_8), "application/json", 202);
+  }
+
+  /**
+   * The same loop with any body: {@code unitsPerRequest} is what one body carries (events, spans),
+   * {@code okStatus} the answer that counts as success.
+   */
+  static Result run(String name, String url, String token, int workers, int unitsPerRequest, Duration warmup,
+      Duration measured, java.util.function.Supplier<byte[]> bodies, String contentType, int okStatus)
+      throws Exception {
+    int eventsPerRequest = unitsPerRequest;
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     ExecutorService pool = Executors.newFixedThreadPool(workers);
     long start = System.nanoTime();
@@ -51,12 +63,12 @@ final class GatewayLoad {
             break;
           }
           HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(url))
-              .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-              .POST(HttpRequest.BodyPublishers.ofString(body(eventsPerRequest))).build(),
+              .header("Authorization", "Bearer " + token).header("Content-Type", contentType)
+              .POST(HttpRequest.BodyPublishers.ofByteArray(bodies.get())).build(),
               HttpResponse.BodyHandlers.discarding());
           long took = System.nanoTime() - sent;
           if (sent >= measureFrom) {
-            if (response.statusCode() != 202) {
+            if (response.statusCode() != okStatus) {
               errors++;
             } else {
               if (count == latencies.length) {
