@@ -68,16 +68,11 @@ public final class UsageQueries {
       return request.forbidden(router, perTeam ? "team '" + view.routingKey(key) + "'" : "figures per " + view.urlName
           + " across teams");
     }
-    String window = params.getOrDefault("window", "1h");
-    Duration size = AggregateView.WINDOWS.get(window);
-    if (size == null) {
-      throw new IllegalArgumentException("unknown window '" + window + "': use 1m, 1h or 1d");
-    }
-    Instant to = instant(params, "to", Instant.now());
-    Instant from = instant(params, "from", to.minus(size.multipliedBy(24)));
-    if (from.isAfter(to)) {
-      throw new IllegalArgumentException("from (" + from + ") is after to (" + to + ")");
-    }
+    WindowsAsked asked = WindowsAsked.of(params);
+    String window = asked.window();
+    Duration size = asked.size();
+    Instant from = asked.from();
+    Instant to = asked.to();
     String store = view.storeName(window);
     return router.route(store, view.routingKey(key), request, partition -> {
       List<KeyValue<Long, Totals>> found = fetch(store, key, partition, from, to, view.holdsFineTotals(window));
@@ -112,16 +107,11 @@ public final class UsageQueries {
     if (!perTeam && !request.caller().readsAll()) {
       return request.forbidden(router, "figures per " + view.urlName + " across teams");
     }
-    String window = params.getOrDefault("window", "1h");
-    Duration size = AggregateView.WINDOWS.get(window);
-    if (size == null) {
-      throw new IllegalArgumentException("unknown window '" + window + "': use 1m, 1h or 1d");
-    }
-    Instant to = instant(params, "to", Instant.now());
-    Instant from = instant(params, "from", to.minus(size.multipliedBy(24)));
-    if (from.isAfter(to)) {
-      throw new IllegalArgumentException("from (" + from + ") is after to (" + to + ")");
-    }
+    WindowsAsked asked = WindowsAsked.of(params);
+    String window = asked.window();
+    Duration size = asked.size();
+    Instant from = asked.from();
+    Instant to = asked.to();
     String store = view.storeName(window);
     Map<String, Object> header = new LinkedHashMap<>();
     header.put("scope", view.urlName);
@@ -138,22 +128,9 @@ public final class UsageQueries {
       Instant from, Instant to) {
     String store = view.storeName(window);
     boolean fine = view.holdsFineTotals(window);
-    StateQueryResult<KeyValueIterator<Windowed<String>, Object>> result = streams.query(
-        StateQueryRequest.inStore(store).withQuery(WindowRangeQuery.<String, Object>withWindowStartRange(from, to))
-            .requireActive());
     Map<String, java.util.TreeMap<Long, Totals>> byKey = new java.util.TreeMap<>();
-    for (QueryResult<KeyValueIterator<Windowed<String>, Object>> partition : result.getPartitionResults().values()) {
-      if (partition.isFailure()) {
-        if (partition.getFailureReason() == org.apache.kafka.streams.query.FailureReason.NOT_ACTIVE) {
-          continue;
-        }
-        throw new QueryRouter.NotHereException(partition.getFailureReason() + " " + partition.getFailureMessage());
-      }
-      try (KeyValueIterator<Windowed<String>, Object> it = partition.getResult()) {
-        it.forEachRemaining(kv -> byKey.computeIfAbsent(kv.key.key(), k -> new java.util.TreeMap<>())
-            .put(kv.key.window().start(), fine ? ((FineTotals) kv.value).current() : (Totals) kv.value));
-      }
-    }
+    forEachLocalWindow(store, from, to, (Windowed<String> w, Object value) -> byKey.computeIfAbsent(w.key(),
+        k -> new java.util.TreeMap<>()).put(w.window().start(), fine ? ((FineTotals) value).current() : (Totals) value));
     return byKey;
   }
 
@@ -403,24 +380,46 @@ public final class UsageQueries {
 
   /** This instance's period-ledger buckets (15 minutes, per team, workflow and model) starting in [from, to). */
   private List<UsageAggregate> localLedgerBuckets(Instant from, Instant to) {
-    StateQueryResult<KeyValueIterator<Windowed<String>, Totals>> result = streams.query(
-        StateQueryRequest.inStore(AggregateView.DETAIL_LEDGER_STORE)
-            .withQuery(WindowRangeQuery.<String, Totals>withWindowStartRange(from, to.minusMillis(1))).requireActive());
     List<UsageAggregate> buckets = new ArrayList<>();
     long size = Duration.ofMinutes(15).toMillis();
-    for (QueryResult<KeyValueIterator<Windowed<String>, Totals>> partition : result.getPartitionResults().values()) {
+    forEachLocalWindow(AggregateView.DETAIL_LEDGER_STORE, from, to.minusMillis(1), (Windowed<String> w, Totals value) ->
+        buckets.add(WindowRanges.toAggregate(Scope.TEAM_WORKFLOW_MODEL, w.key(), w.window().start(), size, value, false)));
+    return buckets;
+  }
+
+  /** Every window starting in [from, to] of this instance's active partitions of a window store. */
+  private <V> void forEachLocalWindow(String store, Instant from, Instant to,
+      java.util.function.BiConsumer<Windowed<String>, V> each) {
+    StateQueryResult<KeyValueIterator<Windowed<String>, V>> result = streams.query(StateQueryRequest.inStore(store)
+        .withQuery(WindowRangeQuery.<String, V>withWindowStartRange(from, to)).requireActive());
+    for (QueryResult<KeyValueIterator<Windowed<String>, V>> partition : result.getPartitionResults().values()) {
       if (partition.isFailure()) {
         if (partition.getFailureReason() == org.apache.kafka.streams.query.FailureReason.NOT_ACTIVE) {
           continue;
         }
         throw new QueryRouter.NotHereException(partition.getFailureReason() + " " + partition.getFailureMessage());
       }
-      try (KeyValueIterator<Windowed<String>, Totals> it = partition.getResult()) {
-        it.forEachRemaining(kv -> buckets.add(WindowRanges.toAggregate(Scope.TEAM_WORKFLOW_MODEL, kv.key.key(),
-            kv.key.window().start(), size, kv.value, false)));
+      try (KeyValueIterator<Windowed<String>, V> it = partition.getResult()) {
+        it.forEachRemaining(kv -> each.accept(kv.key, kv.value));
       }
     }
-    return buckets;
+  }
+
+  /** Which windows a question asks for: their size ({@code window=1m|1h|1d}) and starts in [from, to]. */
+  private record WindowsAsked(String window, Duration size, Instant from, Instant to) {
+    static WindowsAsked of(Map<String, String> params) {
+      String window = params.getOrDefault("window", "1h");
+      Duration size = AggregateView.WINDOWS.get(window);
+      if (size == null) {
+        throw new IllegalArgumentException("unknown window '" + window + "': use 1m, 1h or 1d");
+      }
+      Instant to = instant(params, "to", Instant.now());
+      Instant from = instant(params, "from", to.minus(size.multipliedBy(24)));
+      if (from.isAfter(to)) {
+        throw new IllegalArgumentException("from (" + from + ") is after to (" + to + ")");
+      }
+      return new WindowsAsked(window, size, from, to);
+    }
   }
 
   private static List<String> list(String commaSeparated) {
