@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measures; method and figures go to BENCHMARKS.md.",
     subcommands = {BenchCommand.Recorder.class, BenchCommand.Gateway.class, BenchCommand.TopologyThroughput.class,
-        BenchCommand.Latency.class, BenchCommand.Otlp.class})
+        BenchCommand.Latency.class, BenchCommand.Otlp.class, BenchCommand.App.class})
 public final class BenchCommand {
 
   /** A throwaway dev broker on free loopback ports, in {@code dir/broker}. */
@@ -60,10 +61,12 @@ public final class BenchCommand {
   }
 
   @Command(name = "topology", mixinStandardHelpOptions = true,
-      description = "Preloads usage events and times the aggregation topology (exactly-once) until its lag is zero, "
-          + "against a pass-through Streams app over the same topic as the ceiling.")
+      description = {"Preloads usage events over teams x workflows x models series, then measures the aggregation",
+          "topology (exactly-once) against a pass-through Streams app over the same topic as the ceiling: the broker",
+          "and each app in a JVM of its own, pinned to a core where taskset exists; throughput from the slope of",
+          "the committed offsets between 10% and 90% of the input; the ratio printed."})
   static final class TopologyThroughput implements Callable<Integer> {
-    @Option(names = "--events", defaultValue = "1000000", description = "Events to preload (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--events", defaultValue = "5000000", description = "Events to preload (default: ${DEFAULT-VALUE}).")
     long events;
 
     @Option(names = "--partitions", defaultValue = "6", description = "Usage topic partitions (default: ${DEFAULT-VALUE}).")
@@ -72,38 +75,116 @@ public final class BenchCommand {
     @Option(names = "--teams", defaultValue = "50", description = "Distinct teams (default: ${DEFAULT-VALUE}).")
     int teams;
 
+    @Option(names = "--workflows", defaultValue = "20", description = "Workflows per team (default: ${DEFAULT-VALUE}).")
+    int workflows;
+
+    @Option(names = "--models", defaultValue = "10",
+        description = "Models (default: ${DEFAULT-VALUE}; 50 x 20 x 10 = 10,000 fine series).")
+    int models;
+
     @Option(names = "--set", description = "Streams setting for the topology run, e.g. --set commit.interval.ms=1000")
     java.util.List<String> streamsSettings = new java.util.ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
       Path dir = Files.createTempDirectory("tokenledger-bench");
-      try (DevBroker broker = scratchBroker(dir)) {
-        TopologyBenchmark bench = new TopologyBenchmark(broker.bootstrapServers(), Files.createDirectories(dir.resolve("state")));
+      int port = Ports.free();
+      System.out.println("Machine: " + machine());
+      System.out.printf("%,d events over %d teams x %d workflows x %d models = %,d series, %d partitions; logs in %s%n",
+          events, teams, workflows, models, (long) teams * workflows * models, partitions, dir);
+      try (ChildJvm broker = ChildJvm.start("broker", 0, "1g", dir.resolve("broker.out"), "broker", "--port",
+          Integer.toString(port), "--controller-port", Integer.toString(Ports.free()), "--data-dir",
+          dir.resolve("broker").toString())) {
+        String bootstrap = "127.0.0.1:" + port;
+        awaitBroker(bootstrap);
+        TopologyBenchmark bench = new TopologyBenchmark(bootstrap, Files.createDirectories(dir.resolve("state")));
         String prefix = "bench.";
         Topics topics = bench.topics(prefix, partitions);
-        var sink = TopologyBenchmark.passThroughSink(prefix, partitions);
-        bench.createTopics(topics, sink);
-        System.out.println("Machine: " + machine());
+        bench.createTopics(topics, TopologyBenchmark.passThroughSink(prefix, partitions));
+        String[] modelNames = java.util.stream.IntStream.range(0, models).mapToObj(i -> "bench-model-" + i)
+            .toArray(String[]::new);
         long loadStart = System.nanoTime();
-        bench.preload(topics, events, teams);
-        System.out.printf("Preloaded %,d events into %d partitions in %.1f s%n", events, partitions,
-            (System.nanoTime() - loadStart) / 1e9);
-        var ceiling = bench.time("pass-through (ceiling)", TopologyBenchmark.passThrough(topics.usage.name(), sink.name()),
-            bench.streamsConfig("bench-pass-through", Map.of()), topics.usage.name(), events);
-        Map<String, Object> tuning = new java.util.HashMap<>();
-        for (String setting : streamsSettings) {
-          String[] kv = setting.split("=", 2);
-          tuning.put(kv[0], kv[1]);
+        bench.preload(topics, events, teams, workflows, modelNames);
+        System.out.printf("Preloaded in %.1f s%n", (System.nanoTime() - loadStart) / 1e9);
+        java.util.List<TopologyBenchmark.Measured> runs = new java.util.ArrayList<>();
+        for (String kind : new String[] {"pass-through", "aggregation"}) {
+          java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("bench", "app", "--kind", kind,
+              "--bootstrap-servers", bootstrap, "--prefix", prefix, "--partitions", Integer.toString(partitions),
+              "--state-dir", dir.resolve("state-" + kind).toString()));
+          if (kind.equals("aggregation")) {
+            streamsSettings.forEach(setting -> args.addAll(java.util.List.of("--set", setting)));
+          }
+          try (ChildJvm app = ChildJvm.start(kind, 1, "2g", dir.resolve(kind + ".out"), args.toArray(String[]::new))) {
+            runs.add(bench.measure(kind, app, App.applicationId(kind), topics.usage.name(), events));
+          }
         }
-        var topology = bench.time("aggregation topology", TopologyBenchmark.aggregation(topics),
-            bench.streamsConfig("bench-aggregation", tuning), topics.usage.name(), events);
-        for (var run : java.util.List.of(ceiling, topology)) {
-          System.out.printf("%-24s %,10d events in %6.1f s = %,10.0f events/s%n", run.name(), run.events(), run.seconds(),
-              run.eventsPerSecond());
+        System.out.printf("%-14s %10s %14s %12s%n", "RUN", "WALL s", "EVENTS/S", "PEAK RSS");
+        for (TopologyBenchmark.Measured run : runs) {
+          System.out.printf("%-14s %10.1f %,14.0f %9d MiB%n", run.name(), run.wallSeconds(), run.eventsPerSecond(),
+              run.peakRssMiB());
         }
-        System.out.printf("Topology / ceiling: %.2f%n", topology.eventsPerSecond() / ceiling.eventsPerSecond());
+        System.out.printf("Topology / ceiling: %.2f%n", runs.get(1).eventsPerSecond() / runs.get(0).eventsPerSecond());
       }
+      return 0;
+    }
+
+    private static void awaitBroker(String bootstrap) throws Exception {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (true) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000))) {
+          admin.describeCluster().nodes().get(3, TimeUnit.SECONDS);
+          return;
+        } catch (Exception notYet) {
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException("the benchmark broker did not start within 60 s", notYet);
+          }
+          TimeUnit.MILLISECONDS.sleep(500); // polling interval while the broker starts
+        }
+      }
+    }
+  }
+
+  /** One measured application, run by {@code bench topology} in a JVM of its own until SIGTERM. */
+  @Command(name = "app", hidden = true, description = "Runs a benchmark application until SIGTERM.")
+  static final class App implements Callable<Integer> {
+    @Option(names = "--kind", required = true)
+    String kind;
+
+    @Option(names = "--bootstrap-servers", required = true)
+    String bootstrap;
+
+    @Option(names = "--prefix", required = true)
+    String prefix;
+
+    @Option(names = "--partitions", required = true)
+    int partitions;
+
+    @Option(names = "--state-dir", required = true)
+    Path stateDir;
+
+    @Option(names = "--set")
+    java.util.List<String> streamsSettings = new java.util.ArrayList<>();
+
+    static String applicationId(String kind) {
+      return "bench-" + kind;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      TopologyBenchmark bench = new TopologyBenchmark(bootstrap, Files.createDirectories(stateDir));
+      Topics topics = bench.topics(prefix, partitions);
+      Map<String, Object> tuning = new java.util.HashMap<>();
+      for (String setting : streamsSettings) {
+        String[] kv = setting.split("=", 2);
+        tuning.put(kv[0], kv[1]);
+      }
+      org.apache.kafka.streams.Topology topology = kind.equals("pass-through")
+          ? TopologyBenchmark.passThrough(topics.usage.name(), TopologyBenchmark.passThroughSink(prefix, partitions).name())
+          : TopologyBenchmark.aggregation(topics);
+      java.util.Properties config = bench.streamsConfig(applicationId(kind), tuning);
+      io.tokenledger.platform.streams.StreamsApps.runUntilShutdown(new org.apache.kafka.streams.KafkaStreams(topology,
+          config), config);
       return 0;
     }
   }

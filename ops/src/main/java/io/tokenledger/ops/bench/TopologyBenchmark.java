@@ -74,11 +74,16 @@ final class TopologyBenchmark {
     }
   }
 
-  /** The benchmark's price list: every model the generated events use. */
+  /** The prices of the four models the default events use. */
   void seedPrices(Topics topics) throws Exception {
+    seedPrices(topics, new String[] {"gpt-4o", "gpt-4o-mini", "claude-sonnet-4", "gemini-2.5-flash"});
+  }
+
+  /** The benchmark's price list: every model the generated events use. */
+  void seedPrices(Topics topics, String[] models) throws Exception {
     try (var prices = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
         topics.prices.keySerde().serializer(), topics.prices.valueSerde().serializer())) {
-      for (String model : new String[] {"gpt-4o", "gpt-4o-mini", "claude-sonnet-4", "gemini-2.5-flash"}) {
+      for (String model : models) {
         PriceVersion price = PriceVersion.newBuilder().setProvider("bench").setModel(model)
             .setEffectiveFrom(Instant.parse("2025-01-01T00:00:00Z")).setUncachedInputMicroUsdPerMtok(2_500_000)
             .setCacheReadMicroUsdPerMtok(1_250_000).setCacheWriteMicroUsdPerMtok(3_000_000)
@@ -88,14 +93,20 @@ final class TopologyBenchmark {
     }
   }
 
-  /** Writes {@code count} realistic events (teams x workflows x models), event times spread over the last minutes. */
+  /** Writes {@code count} realistic events (50 teams x 5 workflows x 4 models), event times over the last minutes. */
   void preload(Topics topics, long count, int teams) throws Exception {
+    preload(topics, count, teams, 5, new String[] {"gpt-4o-2024-08-06", "gpt-4o-mini", "claude-sonnet-4-20250514",
+        "gemini-2.5-flash"});
+  }
+
+  /** Writes {@code count} events over {@code teams x workflows x models} series, event times over the last 10 minutes. */
+  void preload(Topics topics, long count, int teams, int workflowCount, String[] models) throws Exception {
     Instant now = Instant.now();
-    seedPrices(topics);
+    seedPrices(topics, java.util.Arrays.stream(models).map(io.tokenledger.schemas.models.ModelNames::normalise)
+        .distinct().toArray(String[]::new));
     Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
         ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
         ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4", ProducerConfig.ACKS_CONFIG, "all");
-    String[] models = {"gpt-4o-2024-08-06", "gpt-4o-mini", "claude-sonnet-4-20250514", "gemini-2.5-flash"};
     Random random = new Random(7);
     long spanMillis = Duration.ofMinutes(10).toMillis();
     long start = now.toEpochMilli() - spanMillis;
@@ -105,7 +116,7 @@ final class TopologyBenchmark {
         String team = "team-" + random.nextInt(teams);
         UsageEvent event = UsageEvent.newBuilder().setEventId(EventIds.newId()) // fixed-length ids, as in production
             .setEventTime(Instant.ofEpochMilli(start + i * spanMillis / count)).setTeam(team)
-            .setWorkflow("workflow-" + random.nextInt(5)).setService("service-" + random.nextInt(3))
+            .setWorkflow("workflow-" + random.nextInt(workflowCount)).setService("service-" + random.nextInt(3))
             .setProvider("bench").setModel(models[random.nextInt(models.length)])
             .setUncachedInputTokens(500 + random.nextInt(2000)).setCacheReadTokens(random.nextInt(4000))
             .setOutputTokens(100 + random.nextInt(600)).build();
@@ -143,6 +154,56 @@ final class TopologyBenchmark {
         }
       } finally {
         StreamsApps.close(streams, Duration.ofSeconds(60));
+      }
+    }
+  }
+
+  /** A run measured from outside the process: throughput from the slope of committed offsets, and peak memory. */
+  record Measured(String name, long events, double wallSeconds, double eventsPerSecond, long peakRssMiB) {}
+
+  /**
+   * Watches {@code group} commit its way through {@code inputTopic} while {@code app} (started
+   * by the caller, in its own process) runs: samples the committed offsets every 500 ms and
+   * takes the throughput from the slope between 10% and 90% of the input, so start-up,
+   * rebalance and restore before it, and the tail after it, do not count.
+   */
+  Measured measure(String name, ChildJvm app, String group, String inputTopic, long events) throws Exception {
+    try (Admin admin = admin()) {
+      List<TopicPartition> partitions = admin.describeTopics(List.of(inputTopic)).allTopicNames().get()
+          .get(inputTopic).partitions().stream().map(p -> new TopicPartition(inputTopic, p.partition())).toList();
+      long total = admin.listOffsets(partitions.stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest())))
+          .all().get().values().stream().mapToLong(o -> o.offset()).sum();
+      long started = System.nanoTime();
+      double t10 = -1;
+      double t90 = -1;
+      long c10 = 0;
+      long c90 = 0;
+      long peak = -1;
+      while (true) {
+        if (!app.alive()) {
+          throw new IllegalStateException(name + " exited before it caught up; see its log");
+        }
+        peak = Math.max(peak, app.peakRssMiB());
+        long committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().entrySet()
+            .stream().filter(e -> partitions.contains(e.getKey()) && e.getValue() != null)
+            .mapToLong(e -> e.getValue().offset()).sum();
+        double now = (System.nanoTime() - started) / 1e9;
+        if (t10 < 0 && committed >= total / 10) {
+          t10 = now;
+          c10 = committed;
+        }
+        if (t90 < 0 && committed >= total * 9 / 10) {
+          t90 = now;
+          c90 = committed;
+        }
+        if (committed >= total) {
+          double slope = t90 > t10 ? (c90 - c10) / (t90 - t10) : events / now;
+          return new Measured(name, events, now, slope, peak);
+        }
+        if (now > TimeUnit.MINUTES.toSeconds(30)) {
+          throw new IllegalStateException(name + " did not catch up within 30 minutes");
+        }
+        TimeUnit.MILLISECONDS.sleep(500); // sampling interval of the committed offsets
       }
     }
   }
