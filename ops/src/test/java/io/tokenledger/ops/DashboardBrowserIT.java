@@ -188,8 +188,10 @@ class DashboardBrowserIT {
     assertEquals(alerts.size(), rows.size());
     String first = alerts.get(0).path("alert_id").asText();
     assertEquals(alerts.get(0).path("title").asText(), cell(browser, "alerts", first, "title"));
-    WebElement runbook = browser.findElement(By.cssSelector("#alerts tr[data-key='" + first + "'] td[data-field=runbook] a"));
-    HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(URI.create(runbook.getAttribute("href"))).build(),
+    String runbook = (String) ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+        "return document.querySelector(arguments[0]).href;", "#alerts tr[data-key='" + first
+            + "'] td[data-field=runbook] a");
+    HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(URI.create(runbook)).build(),
         HttpResponse.BodyHandlers.ofString());
     assertEquals(200, page.statusCode(), "the runbook link works offline, served by the dashboard");
     assertTrue(page.body().startsWith("# "), page.body());
@@ -249,12 +251,24 @@ class DashboardBrowserIT {
   }
 
   private static String text(WebDriver browser, String id) {
-    return browser.findElement(By.id(id)).getText().strip();
+    return read(browser, "#" + id);
   }
 
   private static String cell(WebDriver browser, String table, String rowKey, String field) {
-    return browser.findElement(By.cssSelector("#" + table + " tr[data-key='" + rowKey + "'] td[data-field='" + field
-        + "']")).getText().strip();
+    return read(browser, "#" + table + " tr[data-key='" + rowKey + "'] td[data-field='" + field + "']");
+  }
+
+  /**
+   * An element's text, read in one script: the pages redraw their tables on every refresh, so an
+   * element found by one WebDriver call can be gone by the next.
+   */
+  private static String read(WebDriver browser, String selector) {
+    Object text = ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+        "const e = document.querySelector(arguments[0]); return e === null ? null : e.textContent.trim();", selector);
+    if (text == null) {
+      throw new AssertionError("no element " + selector + " on " + browser.getCurrentUrl());
+    }
+    return text.toString();
   }
 
   private static void screenshot(WebDriver browser, String name) throws Exception {

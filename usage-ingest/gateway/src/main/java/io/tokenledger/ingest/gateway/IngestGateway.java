@@ -396,6 +396,6 @@ public final class IngestGateway implements AutoCloseable {
     app.stop();
     usage.producer().close();
     outcomes.producer().close();
-    meters.close();
+    // The meter registry is the caller's (the process's, usually): it outlives this gateway.
   }
 }
