@@ -85,6 +85,9 @@ public final class BenchCommand {
     @Option(names = "--set", description = "Streams setting for the topology run, e.g. --set commit.interval.ms=1000")
     java.util.List<String> streamsSettings = new java.util.ArrayList<>();
 
+    @Option(names = "--jfr", description = "Record the topology's JVM with Java Flight Recorder (profile settings).")
+    boolean jfr;
+
     @Override
     public Integer call() throws Exception {
       Path dir = Files.createTempDirectory("tokenledger-bench");
@@ -114,8 +117,18 @@ public final class BenchCommand {
           if (kind.equals("aggregation")) {
             streamsSettings.forEach(setting -> args.addAll(java.util.List.of("--set", setting)));
           }
-          try (ChildJvm app = ChildJvm.start(kind, 1, "2g", dir.resolve(kind + ".out"), args.toArray(String[]::new))) {
+          java.util.List<String> jvm = new java.util.ArrayList<>(java.util.List.of("-Xmx2g"));
+          if (jfr && kind.equals("aggregation")) {
+            jvm.add("-XX:StartFlightRecording=filename=" + dir.resolve("aggregation.jfr") + ",settings=profile");
+          }
+          try (ChildJvm app = ChildJvm.start(kind, 1, jvm, dir.resolve(kind + ".out"), args.toArray(String[]::new))) {
             runs.add(bench.measure(kind, app, App.applicationId(kind), topics.usage.name(), events));
+          }
+          // The app printed its stream thread's ratios every 5 s; the last line before it stopped is the steady state.
+          java.util.List<String> ratios = Files.readAllLines(dir.resolve(kind + ".out")).stream()
+              .filter(l -> l.startsWith("thread ")).toList();
+          if (ratios.size() >= 2) {
+            System.out.println(kind + ": " + ratios.get(ratios.size() - 2));
           }
         }
         System.out.printf("%-14s %10s %14s %12s%n", "RUN", "WALL s", "EVENTS/S", "PEAK RSS");
@@ -124,6 +137,10 @@ public final class BenchCommand {
               run.peakRssMiB());
         }
         System.out.printf("Topology / ceiling: %.2f%n", runs.get(1).eventsPerSecond() / runs.get(0).eventsPerSecond());
+        if (jfr) {
+          System.out.println("Flight recording: " + dir.resolve("aggregation.jfr") + " (jfr print --events "
+              + "jdk.ExecutionSample, or JDK Mission Control)");
+        }
       }
       return 0;
     }
@@ -183,9 +200,37 @@ public final class BenchCommand {
           ? TopologyBenchmark.passThrough(topics.usage.name(), TopologyBenchmark.passThroughSink(prefix, partitions).name())
           : TopologyBenchmark.aggregation(topics);
       java.util.Properties config = bench.streamsConfig(applicationId(kind), tuning);
-      io.tokenledger.platform.streams.StreamsApps.runUntilShutdown(new org.apache.kafka.streams.KafkaStreams(topology,
-          config), config);
+      org.apache.kafka.streams.KafkaStreams streams = new org.apache.kafka.streams.KafkaStreams(topology, config);
+      java.util.concurrent.ScheduledExecutorService reporter = java.util.concurrent.Executors
+          .newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "bench-thread-ratios");
+            t.setDaemon(true);
+            return t;
+          });
+      reporter.scheduleAtFixedRate(() -> System.out.println(threadRatios(streams)), 5, 5, TimeUnit.SECONDS);
+      io.tokenledger.platform.streams.StreamsApps.runUntilShutdown(streams, config);
       return 0;
+    }
+
+    /**
+     * Where the stream thread's time goes (Kafka Streams' thread metrics: the share of time in
+     * process, punctuate, commit and poll), its commit latency, and the time its producer spent
+     * committing transactions.
+     */
+    static String threadRatios(org.apache.kafka.streams.KafkaStreams streams) {
+      Map<String, Double> values = new java.util.TreeMap<>();
+      streams.metrics().forEach((name, metric) -> {
+        boolean thread = name.group().equals("stream-thread-metrics") && java.util.Set.of("process-ratio",
+            "punctuate-ratio", "commit-ratio", "poll-ratio", "commit-latency-avg", "process-rate").contains(name.name());
+        boolean producer = name.group().equals("producer-metrics") && name.name().equals("txn-commit-time-ns-total");
+        if ((thread || producer) && metric.metricValue() instanceof Number n) {
+          values.merge(name.name(), n.doubleValue(), Double::sum);
+        }
+      });
+      StringBuilder line = new StringBuilder("thread");
+      values.forEach((name, value) -> line.append(' ').append(name).append('=').append(name.endsWith("-ns-total")
+          ? String.format("%.1fs", value / 1e9) : String.format("%.3f", value)));
+      return line.toString();
     }
   }
 

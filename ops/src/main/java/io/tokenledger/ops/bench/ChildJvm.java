@@ -23,12 +23,19 @@ final class ChildJvm implements AutoCloseable {
 
   /** Starts {@code tokenledger <args>} with this JVM's classpath; output to {@code log}. */
   static ChildJvm start(String name, Integer cpu, String heap, Path log, String... args) throws IOException {
+    return start(name, cpu, List.of("-Xmx" + heap), log, args);
+  }
+
+  /** The same with any JVM options, e.g. a flight recording. */
+  static ChildJvm start(String name, Integer cpu, List<String> jvmOptions, Path log, String... args)
+      throws IOException {
     List<String> command = new ArrayList<>();
     if (cpu != null && Files.isExecutable(Path.of("/usr/bin/taskset"))) {
       command.addAll(List.of("/usr/bin/taskset", "-c", cpu.toString()));
     }
-    command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
-        "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.tokenledger",
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.tokenledger",
         "-Dtokenledger.log.file=" + log.resolveSibling(log.getFileName() + ".app.log").toAbsolutePath(),
         "-cp", System.getProperty("java.class.path"), "io.tokenledger.ops.Main"));
     command.addAll(List.of(args));
