@@ -151,6 +151,11 @@ class DashboardBrowserIT {
     String expected = usd(monthToDate("support").add(monthToDate("finance")));
     Await.until(BOUND, () -> expected.equals(text(browser, "mtd-usd")),
         () -> "the page to show " + expected + " by itself; it shows " + text(browser, "mtd-usd"));
+    // A refresh writes the figures as its answers arrive: the one that showed the new total ends
+    // with the teams table, so wait for that refresh to finish before reading the table.
+    int refreshed = refreshes(browser);
+    Await.until(BOUND, () -> refreshes(browser) > refreshed, () -> "the refresh to finish");
+    assertEquals(expected, text(browser, "mtd-usd"));
     assertEquals(usd(monthToDate("finance")), cell(browser, "teams", "finance", "cost"));
   }
 
@@ -248,6 +253,11 @@ class DashboardBrowserIT {
   private static WebElement visible(WebDriver browser, String id) {
     List<WebElement> found = browser.findElements(By.id(id));
     return found.isEmpty() || !found.get(0).isDisplayed() ? null : found.get(0);
+  }
+
+  private static int refreshes(WebDriver browser) {
+    String count = browser.findElement(By.tagName("body")).getAttribute("data-refreshes");
+    return count == null ? 0 : Integer.parseInt(count);
   }
 
   private static String text(WebDriver browser, String id) {
