@@ -10,53 +10,58 @@ function label(start, window) {
   return window === '1d' ? iso.slice(0, 10) : iso.slice(5, 16).replace('T', ' ');
 }
 
-async function spendChart(who) {
+/** The spend-over-time chart's data; drawn by drawSpend, so that a refresh writes every figure at once. */
+async function spendData(who) {
   const scope = document.getElementById('scope').value;
   const window = document.getElementById('window').value;
-  const note = document.getElementById('scope-note');
   const effective = (scope !== 'team' && !who.reads_all) ? 'team' : scope;
-  note.textContent = effective === scope ? '' : 'per ' + scope + ' across teams needs a read-all key; showing your team';
   const to = new Date();
   const from = new Date(to.getTime() - RANGES[window]);
   const data = await TL.get('aggregation', '/v1/breakdown?scope=' + effective + '&window=' + window
     + '&from=' + from.toISOString() + '&to=' + to.toISOString());
-  const starts = [...new Set(data.rows.flatMap(r => r.windows.map(w => w.window_start)))].sort();
-  const datasets = data.rows.map(r => {
+  return { scope, effective, window, rows: data.rows };
+}
+
+function drawSpend(spend) {
+  document.getElementById('scope-note').textContent = spend.effective === spend.scope ? ''
+    : 'per ' + spend.scope + ' across teams needs a read-all key; showing your team';
+  const starts = [...new Set(spend.rows.flatMap(r => r.windows.map(w => w.window_start)))].sort();
+  const datasets = spend.rows.map(r => {
     const byStart = new Map(r.windows.map(w => [w.window_start, w.cost_usd]));
     return { label: r.key, data: starts.map(s => TL.plotUsd(byStart.get(s) || 0)), fill: false, tension: 0.2 };
   });
-  TL.chart('spend-chart', 'line', starts.map(s => label(s, window)), datasets,
+  TL.chart('spend-chart', 'line', starts.map(s => label(s, spend.window)), datasets,
     { scales: { y: { beginAtZero: true, title: { display: true, text: 'USD per window' } } } });
 }
 
+// Every answer is fetched first and the page written after, so the figures on it are of one moment.
 async function render(who) {
   const now = new Date();
   const monthStart = TL.monthStart(now);
+  const hourAgo = new Date(now.getTime() - 3600e3);
   const teams = await TL.get('aggregation', '/v1/breakdown?scope=team&window=1d&from=' + monthStart.toISOString()
     + '&to=' + now.toISOString());
-  const names = teams.rows.map(r => r.key);
-  const monthToDate = await Promise.all(names.map(t => TL.get('aggregation', '/v1/period-to-date?team='
-    + encodeURIComponent(t) + '&period=month&zone=UTC&at=' + now.toISOString())));
+  const [monthToDate, lastHour, budgetAnswer, spend] = await Promise.all([
+    Promise.all(teams.rows.map(r => TL.get('aggregation', '/v1/period-to-date?team=' + encodeURIComponent(r.key)
+      + '&period=month&zone=UTC&at=' + now.toISOString()))),
+    TL.get('aggregation', '/v1/breakdown?scope=team&window=1m&from=' + hourAgo.toISOString() + '&to='
+      + now.toISOString()),
+    TL.get('alerting', '/v1/budgets'),
+    spendData(who)]);
   const totals = monthToDate.map(m => m.total);
+  const budgets = budgetAnswer.budgets;
+  const usdBudgets = budgets.filter(b => b.limit_nano_usd !== null);
+
   document.getElementById('mtd-usd').textContent = TL.money(TL.sum(totals.map(t => t.cost_usd)));
   document.getElementById('mtd-tokens').textContent = TL.tokens(TL.sum(totals.map(t => t.total_tokens)));
-
-  const hourAgo = new Date(now.getTime() - 3600e3);
-  const lastHour = await TL.get('aggregation', '/v1/breakdown?scope=team&window=1m&from=' + hourAgo.toISOString()
-    + '&to=' + now.toISOString());
   document.getElementById('burn-usd').textContent = TL.money(TL.sum(lastHour.rows.map(r => r.total.cost_usd)))
     + ' per hour';
-
-  const budgets = (await TL.get('alerting', '/v1/budgets')).budgets;
-  const usdBudgets = budgets.filter(b => b.limit_nano_usd !== null);
   document.getElementById('projected-usd').textContent = usdBudgets.length === 0 ? 'no USD budget'
     : TL.money(TL.sum(usdBudgets.map(b => b.projected_spend_usd ?? b.spend_usd))) + ' of '
       + TL.money(TL.sum(usdBudgets.map(b => b.limit_usd)));
-
   TL.chart('bucket-chart', 'bar', BUCKETS.map(b => b[1]),
     [{ label: 'tokens', data: BUCKETS.map(b => Number(TL.sum(totals.map(t => t[b[0]])))) }],
     { plugins: { legend: { display: false } } });
-
   TL.table(document.getElementById('teams'), [
     { title: 'Team', field: 'team', value: r => TL.link(r.team, 'team.html?team=' + encodeURIComponent(r.team)) },
     { title: 'Month to date', field: 'cost', num: true, value: r => TL.money(r.total.cost_usd) },
@@ -64,11 +69,11 @@ async function render(who) {
     { title: 'Requests', field: 'requests', num: true, value: r => TL.tokens(r.total.request_count) },
     { title: 'Unpriced events', field: 'unpriced', num: true, value: r => r.total.unpriced_event_count },
   ], monthToDate, r => r.team);
-
   TL.budgets(document.getElementById('budgets'), budgets);
-  await spendChart(who);
+  drawSpend(spend);
 }
 
-document.getElementById('scope').addEventListener('change', () => window.tlWho && spendChart(window.tlWho));
-document.getElementById('window').addEventListener('change', () => window.tlWho && spendChart(window.tlWho));
+const redrawSpend = async () => { if (window.tlWho) { drawSpend(await spendData(window.tlWho)); } };
+document.getElementById('scope').addEventListener('change', redrawSpend);
+document.getElementById('window').addEventListener('change', redrawSpend);
 TL.page('Overview', async who => { window.tlWho = who; await render(who); });
