@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measures; method and figures go to BENCHMARKS.md.",
     subcommands = {BenchCommand.Recorder.class, BenchCommand.Gateway.class, BenchCommand.TopologyThroughput.class,
-        BenchCommand.Latency.class, BenchCommand.Otlp.class, BenchCommand.App.class})
+        BenchCommand.Latency.class, BenchCommand.Otlp.class, BenchCommand.Dedup.class, BenchCommand.App.class})
 public final class BenchCommand {
 
   /** A throwaway dev broker on free loopback ports, in {@code dir/broker}. */
@@ -145,7 +145,7 @@ public final class BenchCommand {
       return 0;
     }
 
-    private static void awaitBroker(String bootstrap) throws Exception {
+    static void awaitBroker(String bootstrap) throws Exception {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (true) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -389,6 +389,42 @@ public final class BenchCommand {
               run.events(), run.seconds(), spans / run.seconds(), (double) messages * usagePerExport / run.seconds());
         }
         System.out.printf("Bridge / ceiling: %.2f%n", ceiling.seconds() / bridge.seconds());
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "dedup", mixinStandardHelpOptions = true,
+      description = {"The dedup store's size on disk and in its changelog per million event ids, and its restore",
+          "time from the changelog after the local state is wiped (an unclean stop under exactly-once)."})
+  static final class Dedup implements Callable<Integer> {
+    @Option(names = "--ids", split = ",", defaultValue = "1000000,5000000",
+        description = "Event ids per run (default: ${DEFAULT-VALUE}).")
+    java.util.List<Long> runs;
+
+    @Override
+    public Integer call() throws Exception {
+      System.out.println("Machine: " + machine());
+      System.out.printf("%12s %12s %11s %14s %9s %10s %10s %12s%n", "IDS", "STORE MiB", "B/ID STORE",
+          "CHANGELOG MiB", "B/ID LOG", "PROCESS s", "RESTORE s", "RESTORED");
+      for (long ids : runs) {
+        Path dir = Files.createTempDirectory("tokenledger-bench-dedup");
+        int port = Ports.free();
+        try (ChildJvm broker = ChildJvm.start("broker", 0, "1g", dir.resolve("broker.out"), "broker", "--port",
+            Integer.toString(port), "--controller-port", Integer.toString(Ports.free()), "--data-dir",
+            dir.resolve("broker").toString())) {
+          String bootstrap = "127.0.0.1:" + port;
+          TopologyThroughput.awaitBroker(bootstrap);
+          TopologyBenchmark bench = new TopologyBenchmark(bootstrap, Files.createDirectories(dir.resolve("state")));
+          Topics topics = bench.topics("bench.", 6);
+          bench.createTopics(topics, null);
+          bench.preload(topics, ids, 50);
+          DedupBenchmark.Result r = DedupBenchmark.run(bench, bootstrap, topics, ids,
+              Files.createDirectories(dir.resolve("dedup-state")));
+          System.out.printf("%,12d %12.1f %11.1f %14.1f %9.1f %10.1f %10.1f %,12d%n", r.ids(),
+              r.storeBytes() / 1048576.0, (double) r.storeBytes() / r.ids(), r.changelogBytes() / 1048576.0,
+              (double) r.changelogBytes() / r.ids(), r.processSeconds(), r.restoreSeconds(), r.restoredRecords());
+        }
       }
       return 0;
     }
