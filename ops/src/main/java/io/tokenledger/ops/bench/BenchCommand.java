@@ -91,15 +91,11 @@ public final class BenchCommand {
     @Override
     public Integer call() throws Exception {
       Path dir = Files.createTempDirectory("tokenledger-bench");
-      int port = Ports.free();
       System.out.println("Machine: " + machine());
       System.out.printf("%,d events over %d teams x %d workflows x %d models = %,d series, %d partitions; logs in %s%n",
           events, teams, workflows, models, (long) teams * workflows * models, partitions, dir);
-      try (ChildJvm broker = ChildJvm.start("broker", 0, "1g", dir.resolve("broker.out"), "broker", "--port",
-          Integer.toString(port), "--controller-port", Integer.toString(Ports.free()), "--data-dir",
-          dir.resolve("broker").toString())) {
-        String bootstrap = "127.0.0.1:" + port;
-        awaitBroker(bootstrap);
+      try (BrokerJvm broker = BrokerJvm.start(dir)) {
+        String bootstrap = broker.bootstrap();
         TopologyBenchmark bench = new TopologyBenchmark(bootstrap, Files.createDirectories(dir.resolve("state")));
         String prefix = "bench.";
         Topics topics = bench.topics(prefix, partitions);
@@ -143,22 +139,6 @@ public final class BenchCommand {
         }
       }
       return 0;
-    }
-
-    static void awaitBroker(String bootstrap) throws Exception {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (true) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000))) {
-          admin.describeCluster().nodes().get(3, TimeUnit.SECONDS);
-          return;
-        } catch (Exception notYet) {
-          if (System.nanoTime() > deadline) {
-            throw new IllegalStateException("the benchmark broker did not start within 60 s", notYet);
-          }
-          TimeUnit.MILLISECONDS.sleep(500); // polling interval while the broker starts
-        }
-      }
     }
   }
 
@@ -409,12 +389,8 @@ public final class BenchCommand {
           "CHANGELOG MiB", "B/ID LOG", "PROCESS s", "RESTORE s", "RESTORED");
       for (long ids : runs) {
         Path dir = Files.createTempDirectory("tokenledger-bench-dedup");
-        int port = Ports.free();
-        try (ChildJvm broker = ChildJvm.start("broker", 0, "1g", dir.resolve("broker.out"), "broker", "--port",
-            Integer.toString(port), "--controller-port", Integer.toString(Ports.free()), "--data-dir",
-            dir.resolve("broker").toString())) {
-          String bootstrap = "127.0.0.1:" + port;
-          TopologyThroughput.awaitBroker(bootstrap);
+        try (BrokerJvm broker = BrokerJvm.start(dir)) {
+          String bootstrap = broker.bootstrap();
           TopologyBenchmark bench = new TopologyBenchmark(bootstrap, Files.createDirectories(dir.resolve("state")));
           Topics topics = bench.topics("bench.", 6);
           bench.createTopics(topics, null);
