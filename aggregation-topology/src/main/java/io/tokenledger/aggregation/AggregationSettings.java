@@ -16,11 +16,21 @@ import java.util.Map;
  * @param windowRetention how long 1-minute windows stay queryable in the store
  * @param idleAdvance after this long (wall clock) without a record, a task moves its stream time
  *     to wall clock minus this, so quiet partitions close their windows
+ * @param detailEmitInterval how often running totals of the per team/workflow/model windows
+ *     (1m, 1h, 1d) are published: there are as many of them as series, so publishing them at
+ *     every live emit made more output than input (issue 15); queries read the stores and are
+ *     fresher. Team, cross-team and ledger figures keep the live emit interval.
  */
 public record AggregationSettings(Duration grace, Duration liveEmitInterval, Duration dedupHorizon,
-    ValidationSettings validation, Duration windowRetention, Duration idleAdvance) {
+    ValidationSettings validation, Duration windowRetention, Duration idleAdvance, Duration detailEmitInterval) {
 
   public static final String PREFIX = "tokenledger.aggregation.";
+
+  /** Detail windows published at every live emit, as before the detail cadence existed. */
+  public AggregationSettings(Duration grace, Duration liveEmitInterval, Duration dedupHorizon,
+      ValidationSettings validation, Duration windowRetention, Duration idleAdvance) {
+    this(grace, liveEmitInterval, dedupHorizon, validation, windowRetention, idleAdvance, liveEmitInterval);
+  }
 
   public static AggregationSettings defaults() {
     return from(Map.of());
@@ -33,6 +43,7 @@ public record AggregationSettings(Duration grace, Duration liveEmitInterval, Dur
         duration(config, PREFIX + "dedup-horizon", Duration.ofHours(24)),
         ValidationSettings.from(config),
         duration(config, PREFIX + "window-retention", Duration.ofDays(7)),
-        duration(config, PREFIX + "idle-advance", Duration.ofMinutes(2)));
+        duration(config, PREFIX + "idle-advance", Duration.ofMinutes(2)),
+        duration(config, PREFIX + "detail-emit-interval", Duration.ofSeconds(10)));
   }
 }

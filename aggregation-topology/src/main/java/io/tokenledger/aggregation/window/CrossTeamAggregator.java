@@ -59,7 +59,10 @@ public final class CrossTeamAggregator implements Processor<String, Partial, Obj
       marks[s] = mark == null ? -1L : mark;
     }
     context.schedule(settings.emitInterval(), PunctuationType.WALL_CLOCK_TIME,
-        now -> windows.forEach(WindowSet::emitChanged));
+        now -> {
+          windows.forEach(WindowSet::emitChanged);
+          context.commit(); // one transaction per emit, as the per-team rollup does
+        });
   }
 
   @Override

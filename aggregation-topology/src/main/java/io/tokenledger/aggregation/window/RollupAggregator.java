@@ -62,11 +62,14 @@ public final class RollupAggregator implements Processor<String, Object, Object,
    * @param derived windows summed from the finest ones, each finalised after grace
    * @param ledgers never-final buckets that also take late usage
    * @param grace how long after a window's end events are still added to it (stream time)
+   * @param emitInterval how often changed windows are brought up to date and team figures published
+   * @param detailEmitInterval how often the per-series windows (those of {@link Scope#TEAM_WORKFLOW_MODEL}
+   *     that finalise) publish their running totals; their final records are never delayed
    * @param idleAdvance after this long without a record, stream time moves to wall clock minus this
    */
   public record Settings(WindowSet.Spec fine, List<WindowSet.Spec> derived, List<WindowSet.Spec> ledgers,
       String progressStore, String lateSink, String partialsSink, Duration grace, Duration emitInterval,
-      Duration idleAdvance) {}
+      Duration detailEmitInterval, Duration idleAdvance) {}
 
   private record PartialKey(Scope scope, String key, long minuteStart) {}
 
@@ -81,8 +84,10 @@ public final class RollupAggregator implements Processor<String, Object, Object,
   private final List<WindowSet<Totals>> ledgers = new ArrayList<>();
   private final Map<PartialKey, Totals> pendingPartials = new LinkedHashMap<>();
   private long streamTime;
+  private long savedStreamTime;
   private long progressSent = -1;
   private long lastRecordWallClock;
+  private long lastDetailEmit;
 
   public RollupAggregator(Settings settings) {
     this.settings = settings;
@@ -96,6 +101,7 @@ public final class RollupAggregator implements Processor<String, Object, Object,
     this.progress = context.getStateStore(settings.progressStore());
     Long stored = progress.get(STREAM_TIME);
     streamTime = stored == null ? Long.MIN_VALUE : stored;
+    savedStreamTime = streamTime;
     fine = new WindowSet<>(settings.fine(), FineTotals.VALUES, this::propagate);
     fine.init(context, progress, () -> streamTime);
     for (WindowSet.Spec spec : settings.derived()) {
@@ -105,6 +111,7 @@ public final class RollupAggregator implements Processor<String, Object, Object,
       ledgers.add(opened(spec));
     }
     lastRecordWallClock = context.currentSystemTimeMs();
+    lastDetailEmit = lastRecordWallClock;
     context.schedule(settings.emitInterval(), PunctuationType.WALL_CLOCK_TIME, this::onEmitInterval);
   }
 
@@ -142,28 +149,57 @@ public final class RollupAggregator implements Processor<String, Object, Object,
     fine.add(series.toString(), eventTime, totals -> totals.current.add(usage));
     UsageMeters.COUNTED.increment();
     if (eventTime > streamTime) {
-      streamTime = eventTime;
-      progress.put(STREAM_TIME, streamTime);
+      streamTime = eventTime; // stored at the next emit or window close, not per event (see saveStreamTime)
       finalizeClosed();
+    }
+  }
+
+  /**
+   * Stores stream time. Not per event: it rises with nearly every event, and a stored value a
+   * little behind is harmless, because which windows are final is kept exactly by the windows'
+   * own progress; after a crash, windows close at the next event instead. Stored at each emit
+   * (a commit is requested right after it) and whenever a window closes.
+   */
+  private void saveStreamTime() {
+    if (streamTime != savedStreamTime) {
+      progress.put(STREAM_TIME, streamTime);
+      savedStreamTime = streamTime;
     }
   }
 
   private void onEmitInterval(long now) {
     if (now - lastRecordWallClock >= idleAdvanceMillis && now - idleAdvanceMillis > streamTime) {
       streamTime = now - idleAdvanceMillis;
-      progress.put(STREAM_TIME, streamTime);
       finalizeClosed();
     }
-    fine.emitChanged(); // propagates first: the others then hold what the minutes gained
-    derived.forEach(WindowSet::emitChanged);
+    boolean detailDue = now - lastDetailEmit >= settings.detailEmitInterval().toMillis();
+    if (detailDue) {
+      lastDetailEmit = now;
+    }
+    // Minutes first: propagating them brings the others up to date, whether or not they publish now.
+    liveEmit(fine, detailDue);
+    derived.forEach(set -> liveEmit(set, detailDue));
     ledgers.forEach(WindowSet::emitChanged);
     sendPartials();
+    saveStreamTime();
+    // One transaction per emit: the live figures become visible now, not at the next periodic commit.
+    context.commit();
+  }
+
+  /** Publishes a set's changed windows, or for a per-series set between its emits, only brings them up to date. */
+  private static void liveEmit(WindowSet<?> set, boolean detailDue) {
+    if (detailDue || set.spec().scope() != Scope.TEAM_WORKFLOW_MODEL) {
+      set.emitChanged();
+    } else {
+      set.refreshChanged();
+    }
   }
 
   /** Runs once per window boundary crossed, not per event. Minutes first: they feed the rest. */
   private void finalizeClosed() {
     long end = streamTime - graceMillis;
     if (fine.finalizeThrough(end)) {
+      saveStreamTime();
       sendPartials();
     }
     derived.forEach(d -> d.finalizeThrough(end));

@@ -214,6 +214,20 @@ public final class WindowSet<V> {
     changed.clear();
   }
 
+  /**
+   * Runs the before-publish step on every changed window without publishing it: they stay
+   * changed and are published at the next {@link #emitChanged}. For live figures published less
+   * often than they are propagated.
+   */
+  public void refreshChanged() {
+    for (WindowKey key : changed) {
+      V value = store.fetch(key.key(), key.start());
+      if (value != null && beforePublish.apply(key.key(), key.start(), value)) {
+        store.put(key.key(), value, key.start());
+      }
+    }
+  }
+
   /** A ledger publishes its changes before the call that made them returns (see the class comment). */
   public void publishIfNeverFinal() {
     if (!spec.finalizes() && !changed.isEmpty()) {

@@ -1,0 +1,114 @@
+package io.tokenledger.aggregation;
+
+import static io.tokenledger.aggregation.AggregationTopologyTest.event;
+import static io.tokenledger.aggregation.AggregationTopologyTest.price;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.tokenledger.aggregation.pricing.PriceBook;
+import io.tokenledger.schemas.PriceVersion;
+import io.tokenledger.schemas.UsageAggregate;
+import io.tokenledger.schemas.UsageEvent;
+import io.tokenledger.schemas.topics.Topic;
+import io.tokenledger.schemas.topics.Topics;
+import io.tokenledger.schemas.validation.ValidationSettings;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The per-series windows publish their running totals at the detail interval, the team windows
+ * and ledgers at every live emit; the figures themselves, and every final record, are the same
+ * as when everything published at once.
+ */
+class DetailCadenceTest {
+  private static final Instant T0 = Instant.parse("2026-11-02T12:00:00Z");
+  private static final Duration GRACE = Duration.ofSeconds(30);
+
+  private static final PriceVersion GPT_4O = price("openai", "gpt-4o", T0.minus(Duration.ofDays(30)), 2_500_000,
+      1_250_000, 10_000_000);
+
+  private final Topics topics = Topics.from(Map.of("tokenledger.topic.usage.partitions", "1"));
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, UsageEvent> usage;
+  private TestOutputTopic<String, UsageAggregate> team1m;
+  private TestOutputTopic<String, UsageAggregate> detail1m;
+  private TestOutputTopic<String, UsageAggregate> detail1h;
+  private TestOutputTopic<String, UsageAggregate> detailLedger;
+
+  @BeforeEach
+  void start() {
+    AggregationSettings settings = new AggregationSettings(GRACE, Duration.ofSeconds(1), Duration.ofHours(24),
+        new ValidationSettings(1_000_000, Duration.ofMinutes(5)), Duration.ofDays(1), Duration.ofMinutes(2),
+        Duration.ofSeconds(10));
+    driver = new TopologyTestDriver(AggregationApp.buildTopology(topics, settings),
+        AggregationApp.config(Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092",
+            StreamsConfig.STATE_DIR_CONFIG, "target/detail-cadence-test-state")), T0);
+    driver.createInputTopic(topics.prices.name(), topics.prices.keySerde().serializer(),
+        topics.prices.valueSerde().serializer()).pipeInput(PriceBook.catalogKey(GPT_4O), GPT_4O);
+    usage = driver.createInputTopic(topics.usage.name(), topics.usage.keySerde().serializer(),
+        topics.usage.valueSerde().serializer());
+    team1m = output(topics.teamAggregates1m);
+    detail1m = output(topics.detailAggregates1m);
+    detail1h = output(topics.detailAggregates1h);
+    detailLedger = output(topics.detailLedger15m);
+  }
+
+  @AfterEach
+  void stop() {
+    driver.close();
+  }
+
+  @Test
+  void teamFiguresAndLedgersGoOutEverySecondPerSeriesWindowsEveryTenWithTheSameTotals() {
+    send(event("a", "support", "gpt-4o", T0.plusSeconds(1), 1_000, 0, 0));
+    driver.advanceWallClockTime(Duration.ofSeconds(1));
+    send(event("b", "support", "gpt-4o", T0.plusSeconds(2), 2_000, 0, 0));
+    driver.advanceWallClockTime(Duration.ofSeconds(1));
+
+    assertEquals(List.of(1_000L, 3_000L), inputTokens(team1m), "team minute: live at every emit");
+    assertEquals(List.of(1_000L, 3_000L), inputTokens(detailLedger), "ledger: live at every emit");
+    assertEquals(List.of(), inputTokens(detail1m), "per-series minute: not before the detail interval");
+    assertEquals(List.of(), inputTokens(detail1h));
+
+    driver.advanceWallClockTime(Duration.ofSeconds(8)); // 10 s since start: the detail interval
+    assertEquals(List.of(3_000L), inputTokens(detail1m), "one record with everything so far");
+    assertEquals(List.of(3_000L), inputTokens(detail1h));
+    assertEquals(List.of(), inputTokens(team1m), "nothing changed since the last team emit");
+  }
+
+  @Test
+  void finalRecordsOfPerSeriesWindowsAreNotHeldBackByTheCadence() {
+    send(event("a", "support", "gpt-4o", T0.plusSeconds(1), 1_000, 0, 0));
+    driver.advanceWallClockTime(Duration.ofSeconds(1));
+    // Stream time passes the minute's end plus grace before the detail interval comes.
+    send(event("clock", "zz-clock", "gpt-4o", T0.plusSeconds(60).plus(GRACE), 0, 0, 0));
+
+    List<TestRecord<String, UsageAggregate>> detail = detail1m.readRecordsToList().stream()
+        .filter(r -> r.key().startsWith("support|")).toList();
+    assertEquals(1, detail.size(), detail.toString());
+    assertEquals(true, detail.get(0).value().getIsFinal());
+    assertEquals(1_000L, detail.get(0).value().getUncachedInputTokens());
+  }
+
+  private List<Long> inputTokens(TestOutputTopic<String, UsageAggregate> topic) {
+    return topic.readRecordsToList().stream().filter(r -> r.key().startsWith("support"))
+        .map(r -> r.value().getUncachedInputTokens()).toList();
+  }
+
+  private TestOutputTopic<String, UsageAggregate> output(Topic<String, UsageAggregate> topic) {
+    return driver.createOutputTopic(topic.name(), topic.keySerde().deserializer(), topic.valueSerde().deserializer());
+  }
+
+  private void send(UsageEvent event) {
+    usage.pipeInput(new TestRecord<>(event.getTeam(), event, event.getEventTime()));
+  }
+}
