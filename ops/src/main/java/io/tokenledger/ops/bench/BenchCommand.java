@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
         BenchCommand.Latency.class, BenchCommand.Otlp.class, BenchCommand.Dedup.class, BenchCommand.App.class})
 public final class BenchCommand {
 
-  /** A throwaway dev broker on free loopback ports, in {@code dir/broker}. */
+  /** A throwaway dev broker on free loopback ports, in {@code dir/broker}, in this JVM. */
   static DevBroker scratchBroker(Path dir) throws java.io.IOException {
     return DevBroker.start(dir.resolve("broker"), "127.0.0.1", Ports.free(), Ports.free());
   }
@@ -88,6 +88,10 @@ public final class BenchCommand {
     @Option(names = "--jfr", description = "Record the topology's JVM with Java Flight Recorder (profile settings).")
     boolean jfr;
 
+    @Option(names = "--instances", defaultValue = "1",
+        description = "Topology instances in one application, each a JVM of its own, all on core 1 (default: ${DEFAULT-VALUE}).")
+    int instances;
+
     @Override
     public Integer call() throws Exception {
       Path dir = Files.createTempDirectory("tokenledger-bench");
@@ -103,36 +107,44 @@ public final class BenchCommand {
         String[] modelNames = java.util.stream.IntStream.range(0, models).mapToObj(i -> "bench-model-" + i)
             .toArray(String[]::new);
         long loadStart = System.nanoTime();
-        bench.preload(topics, events, teams, workflows, modelNames);
+        TopologyBenchmark.Preloaded preloaded = bench.preload(topics, events, teams, workflows, modelNames);
         System.out.printf("Preloaded in %.1f s%n", (System.nanoTime() - loadStart) / 1e9);
         java.util.List<TopologyBenchmark.Measured> runs = new java.util.ArrayList<>();
+        TopologyBenchmark.Preloaded counted = null;
         for (String kind : new String[] {"pass-through", "aggregation"}) {
-          java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("bench", "app", "--kind", kind,
-              "--bootstrap-servers", bootstrap, "--prefix", prefix, "--partitions", Integer.toString(partitions),
-              "--state-dir", dir.resolve("state-" + kind).toString()));
-          if (kind.equals("aggregation")) {
-            streamsSettings.forEach(setting -> args.addAll(java.util.List.of("--set", setting)));
-          }
           java.util.List<String> jvm = new java.util.ArrayList<>(java.util.List.of("-Xmx2g"));
           if (jfr && kind.equals("aggregation")) {
             jvm.add("-XX:StartFlightRecording=filename=" + dir.resolve("aggregation.jfr") + ",settings=profile");
           }
-          try (ChildJvm app = ChildJvm.start(kind, 1, jvm, dir.resolve(kind + ".out"), args.toArray(String[]::new))) {
-            runs.add(bench.measure(kind, app, App.applicationId(kind), topics.usage.name(), events));
+          String id = App.applicationId(kind);
+          int count = kind.equals("aggregation") ? instances : 1;
+          java.util.List<ChildJvm> apps = new java.util.ArrayList<>();
+          try {
+            for (int i = 0; i < count; i++) {
+              apps.add(App.start(dir, kind, id, i == 0 ? "" : "-" + i, bootstrap, prefix, partitions,
+                  kind.equals("aggregation") ? streamsSettings : java.util.List.of(), jvm));
+            }
+            runs.add(bench.measure(kind, apps, id, topics.usage.name(), events));
+            if (kind.equals("aggregation")) {
+              counted = bench.ledgerTotals(topics, preloaded, Duration.ofMinutes(1));
+            }
+          } finally {
+            for (ChildJvm app : apps) {
+              app.close();
+            }
           }
-          // The app printed its stream thread's ratios every 5 s; the last line before it stopped is the steady state.
-          java.util.List<String> ratios = Files.readAllLines(dir.resolve(kind + ".out")).stream()
-              .filter(l -> l.startsWith("thread ")).toList();
-          if (ratios.size() >= 2) {
-            System.out.println(kind + ": " + ratios.get(ratios.size() - 2));
-          }
+          App.lastRatios(dir, id).ifPresent(line -> System.out.println(kind + ": " + line));
         }
         System.out.printf("%-14s %10s %14s %12s%n", "RUN", "WALL s", "EVENTS/S", "PEAK RSS");
         for (TopologyBenchmark.Measured run : runs) {
           System.out.printf("%-14s %10.1f %,14.0f %9d MiB%n", run.name(), run.wallSeconds(), run.eventsPerSecond(),
               run.peakRssMiB());
         }
-        System.out.printf("Topology / ceiling: %.2f%n", runs.get(1).eventsPerSecond() / runs.get(0).eventsPerSecond());
+        System.out.printf("Topology / ceiling: %.2f%s%n", runs.get(1).eventsPerSecond() / runs.get(0).eventsPerSecond(),
+            instances > 1 ? " (" + instances + " topology instances sharing core 1)" : "");
+        System.out.printf("Correctness: the team ledger holds %,d events and %,d tokens; preloaded %,d and %,d: %s%n",
+            counted.events(), counted.tokens(), preloaded.events(), preloaded.tokens(),
+            counted.equals(preloaded) ? "exact" : "MISMATCH");
         if (jfr) {
           System.out.println("Flight recording: " + dir.resolve("aggregation.jfr") + " (jfr print --events "
               + "jdk.ExecutionSample, or JDK Mission Control)");
@@ -163,8 +175,44 @@ public final class BenchCommand {
     @Option(names = "--set")
     java.util.List<String> streamsSettings = new java.util.ArrayList<>();
 
+    @Option(names = "--application-id")
+    String applicationId;
+
     static String applicationId(String kind) {
       return "bench-" + kind;
+    }
+
+    /**
+     * Starts a measured application in a JVM of its own on core 1; its output (state changes,
+     * thread ratios every 5 s) goes to {@code dir/<applicationId>.out}.
+     */
+    static ChildJvm start(Path dir, String kind, String applicationId, String bootstrap, String prefix,
+        int partitions, java.util.List<String> settings, java.util.List<String> jvm) throws java.io.IOException {
+      return start(dir, kind, applicationId, "", bootstrap, prefix, partitions, settings, jvm);
+    }
+
+    /** The same for one of several instances of an application; {@code instance} tells their state and output apart. */
+    static ChildJvm start(Path dir, String kind, String applicationId, String instance, String bootstrap,
+        String prefix, int partitions, java.util.List<String> settings, java.util.List<String> jvm)
+        throws java.io.IOException {
+      java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("bench", "app", "--kind", kind,
+          "--application-id", applicationId, "--bootstrap-servers", bootstrap, "--prefix", prefix,
+          "--partitions", Integer.toString(partitions), "--state-dir",
+          dir.resolve("state-" + applicationId + instance).toString()));
+      settings.forEach(setting -> args.addAll(java.util.List.of("--set", setting)));
+      return ChildJvm.start(kind + instance, 1, jvm, output(dir, applicationId + instance),
+          args.toArray(String[]::new));
+    }
+
+    static Path output(Path dir, String applicationId) {
+      return dir.resolve(applicationId + ".out");
+    }
+
+    /** The app printed its stream thread's ratios every 5 s; the last full line before it stopped is the steady state. */
+    static java.util.Optional<String> lastRatios(Path dir, String applicationId) throws java.io.IOException {
+      java.util.List<String> ratios = Files.readAllLines(output(dir, applicationId)).stream()
+          .filter(l -> l.startsWith("thread ")).toList();
+      return ratios.size() >= 2 ? java.util.Optional.of(ratios.get(ratios.size() - 2)) : java.util.Optional.empty();
     }
 
     @Override
@@ -178,9 +226,12 @@ public final class BenchCommand {
       }
       org.apache.kafka.streams.Topology topology = kind.equals("pass-through")
           ? TopologyBenchmark.passThrough(topics.usage.name(), TopologyBenchmark.passThroughSink(prefix, partitions).name())
-          : TopologyBenchmark.aggregation(topics);
-      java.util.Properties config = bench.streamsConfig(applicationId(kind), tuning);
+          : TopologyBenchmark.aggregation(topics, tuning);
+      String id = applicationId != null ? applicationId : applicationId(kind);
+      java.util.Properties config = kind.equals("pass-through") ? bench.streamsConfig(id, tuning)
+          : bench.aggregationConfig(id, tuning);
       org.apache.kafka.streams.KafkaStreams streams = new org.apache.kafka.streams.KafkaStreams(topology, config);
+      streams.setStateListener((state, old) -> System.out.println("state " + state)); // the harness waits for RUNNING
       java.util.concurrent.ScheduledExecutorService reporter = java.util.concurrent.Executors
           .newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "bench-thread-ratios");
@@ -215,32 +266,85 @@ public final class BenchCommand {
   }
 
   @Command(name = "latency", mixinStandardHelpOptions = true,
-      description = "Freshness of live aggregates (event time to a read_committed consumer) at a steady rate, and peak memory.")
+      description = {"Freshness of the live per-team aggregates at a steady rate: event time to a read_committed",
+          "consumer, p50/p99/max, with the backlog sampled every 5 s and the topology's peak resident memory. The",
+          "broker and the topology each run in a JVM of their own (cores 0 and 1). By default the rate is half of",
+          "the topology's maximum, measured first in the same run as bench topology measures it."})
   static final class Latency implements Callable<Integer> {
-    @Option(names = "--rate", defaultValue = "10000", description = "Events per second (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rate", defaultValue = "0",
+        description = "Events per second; 0 measures the maximum first and uses half of it (default: ${DEFAULT-VALUE}).")
     int rate;
 
-    @Option(names = "--seconds", defaultValue = "30", description = "Measured seconds (default: ${DEFAULT-VALUE}).")
-    int seconds;
+    @Option(names = "--calibration-events", defaultValue = "2000000",
+        description = "Events preloaded to measure the maximum (default: ${DEFAULT-VALUE}).")
+    long calibrationEvents;
 
-    @Option(names = "--warmup", defaultValue = "30", description = "Warm-up seconds under load (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--minutes", defaultValue = "5", description = "Measured minutes (default: ${DEFAULT-VALUE}).")
+    int minutes;
+
+    @Option(names = "--warmup", defaultValue = "60", description = "Warm-up seconds under load (default: ${DEFAULT-VALUE}).")
     int warmup;
+
+    @Option(names = "--partitions", defaultValue = "6", description = "Usage topic partitions (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--teams", defaultValue = "50", description = "Distinct teams (default: ${DEFAULT-VALUE}).")
+    int teams;
+
+    @Option(names = "--workflows", defaultValue = "20", description = "Workflows per team (default: ${DEFAULT-VALUE}).")
+    int workflows;
+
+    @Option(names = "--models", defaultValue = "10", description = "Models (default: ${DEFAULT-VALUE}).")
+    int models;
+
+    @Option(names = "--set", description = "Streams setting for the topology, e.g. --set commit.interval.ms=1000")
+    java.util.List<String> streamsSettings = new java.util.ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
       Path dir = Files.createTempDirectory("tokenledger-bench");
-      try (DevBroker broker = scratchBroker(dir)) {
-        TopologyBenchmark bench = new TopologyBenchmark(broker.bootstrapServers(), Files.createDirectories(dir.resolve("state")));
-        Topics topics = bench.topics("bench.", 6);
+      String[] modelNames = java.util.stream.IntStream.range(0, models).mapToObj(i -> "bench-model-" + i)
+          .toArray(String[]::new);
+      System.out.println("Machine: " + machine());
+      System.out.printf("%d teams x %d workflows x %d models = %,d series, %d partitions; logs in %s%n", teams,
+          workflows, models, (long) teams * workflows * models, partitions, dir);
+      try (BrokerJvm broker = BrokerJvm.start(dir)) {
+        String bootstrap = broker.bootstrap();
+        TopologyBenchmark bench = new TopologyBenchmark(bootstrap, Files.createDirectories(dir.resolve("state")));
+        int steadyRate = rate;
+        if (steadyRate == 0) {
+          Topics calibration = bench.topics("bench-max.", partitions);
+          bench.createTopics(calibration, null);
+          bench.preload(calibration, calibrationEvents, teams, workflows, modelNames);
+          try (ChildJvm app = App.start(dir, "aggregation", "bench-max", bootstrap, "bench-max.", partitions,
+              streamsSettings, java.util.List.of("-Xmx2g"))) {
+            TopologyBenchmark.Measured max = bench.measure("aggregation", app, "bench-max", calibration.usage.name(),
+                calibrationEvents);
+            steadyRate = (int) (max.eventsPerSecond() / 2);
+            System.out.printf("Maximum: %,.0f events/s (slope 10-90%% of %,d preloaded events); steady rate: half, "
+                + "%,d events/s%n", max.eventsPerSecond(), calibrationEvents, steadyRate);
+          }
+        }
+        Topics topics = bench.topics("bench.", partitions);
         bench.createTopics(topics, null);
-        bench.seedPrices(topics);
-        System.out.println("Machine: " + machine());
-        var r = LatencyBenchmark.run(broker.bootstrapServers(), topics, dir.resolve("state"), rate,
-            Duration.ofSeconds(warmup), Duration.ofSeconds(seconds));
-        System.out.printf("rate %,d events/s for %d s (+" + warmup + " s warm-up), %,d events: %,d live records measured; "
-            + "freshness p50 %d ms, p99 %d ms, max %d ms; peak heap %d MiB; peak resident (JVM incl. broker) %d MiB%n",
-            rate, seconds, r.produced(), r.records(), r.p50Millis(), r.p99Millis(), r.maxMillis(), r.peakHeapMiB(),
-            r.peakRssMiB());
+        bench.seedPrices(topics, java.util.Arrays.stream(modelNames)
+            .map(io.tokenledger.schemas.models.ModelNames::normalise).distinct().toArray(String[]::new));
+        LatencyBenchmark.Result r;
+        try (ChildJvm app = App.start(dir, "aggregation", "bench-latency", bootstrap, "bench.", partitions,
+            streamsSettings, java.util.List.of("-Xmx2g"))) {
+          // Load starts once the topology runs: otherwise its start-up would be measured as latency.
+          app.awaitLine(App.output(dir, "bench-latency"), "state RUNNING", Duration.ofMinutes(2));
+          r = LatencyBenchmark.run(bootstrap, topics, "bench-latency", app, new LatencyBenchmark.Series(teams,
+              workflows, modelNames), steadyRate, Duration.ofSeconds(warmup), Duration.ofMinutes(minutes));
+        }
+        App.lastRatios(dir, "bench-latency").ifPresent(line -> System.out.println("topology: " + line));
+        System.out.printf("rate %,d events/s for %d min (+%d s warm-up), %,d events; %,d live records measured%n",
+            steadyRate, minutes, warmup, r.produced(), r.records());
+        System.out.printf("event time to live team aggregate: p50 %,d ms, p99 %,d ms, max %,d ms%n", r.p50Millis(),
+            r.p99Millis(), r.maxMillis());
+        System.out.printf("backlog (uncommitted input, sampled every 5 s): %,d at the start, %,d at the end, %,d at most: "
+            + "%s%n", r.firstLag(), r.lastLag(), r.maxLag(), r.steady(steadyRate) ? "steady" : "GROWING");
+        System.out.printf("topology process peak resident memory: %,d MiB%n", r.peakRssMiB());
       }
       return 0;
     }

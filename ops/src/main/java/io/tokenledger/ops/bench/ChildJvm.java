@@ -47,6 +47,20 @@ final class ChildJvm implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** Waits until the process has written a line starting with {@code prefix} to its output. */
+  void awaitLine(Path log, String prefix, java.time.Duration timeout) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (Files.readAllLines(log).stream().noneMatch(line -> line.startsWith(prefix))) {
+      if (!alive()) {
+        throw new IllegalStateException(name + " exited before it printed '" + prefix + "'; see " + log);
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(name + " did not print '" + prefix + "' within " + timeout + "; see " + log);
+      }
+      TimeUnit.MILLISECONDS.sleep(200); // polling interval of the output file
+    }
+  }
+
   /** The most memory the process has held so far (VmHWM), in MiB; -1 where /proc does not say. */
   long peakRssMiB() {
     try {

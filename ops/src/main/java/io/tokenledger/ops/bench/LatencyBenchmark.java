@@ -1,15 +1,9 @@
 package io.tokenledger.ops.bench;
 
-import io.tokenledger.aggregation.AggregationApp;
-import io.tokenledger.aggregation.AggregationSettings;
 import io.tokenledger.ingest.recorder.EventIds;
 import io.tokenledger.schemas.UsageAggregate;
 import io.tokenledger.schemas.UsageEvent;
-import io.tokenledger.platform.streams.StreamsApps;
 import io.tokenledger.schemas.topics.Topics;
-import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,99 +14,122 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.common.TopicPartition;
 
 /**
- * Freshness of the live aggregates at a steady rate below the maximum: once the app is
- * RUNNING, events are produced at {@code rate}/s with event time = now; a read_committed consumer of the per-team 1-minute
- * topic measures, for every live record, receive time minus the record's timestamp (the
- * newest event time the figure includes). Peak heap and the JVM's peak resident memory are
- * sampled; the broker runs in the same JVM, so resident memory includes it.
+ * Freshness of the live aggregates at a steady rate, the topology in a process of its own
+ * (started by the caller): events are produced at {@code rate}/s over the given series with
+ * event time = now; a read_committed consumer of the per-team 1-minute topic takes, for every
+ * live record received after the warm-up, receive time minus the record's timestamp (the newest
+ * event time the figure includes). Every 5 s the application's consumer lag is sampled, so a
+ * backlog that grows shows, and so does the process's peak resident memory.
  */
 final class LatencyBenchmark {
-  record Result(long records, long p50Millis, long p99Millis, long maxMillis, long produced, long peakHeapMiB,
-      long peakRssMiB) {}
+  record Result(long records, long p50Millis, long p99Millis, long maxMillis, long produced, long firstLag,
+      long lastLag, long maxLag, long peakRssMiB) {
+    /** Steady: the lag at the end is no more than two seconds of input above the lag at the start. */
+    boolean steady(int rate) {
+      return lastLag <= firstLag + 2L * rate;
+    }
+  }
+
+  /** The series the load spreads over, as {@code bench topology} preloads them. */
+  record Series(int teams, int workflows, String[] models) {}
 
   private LatencyBenchmark() {}
 
-  static Result run(String bootstrap, Topics topics, Path state, int rate, Duration warmup, Duration measured)
-      throws Exception {
-    Map<String, Object> config = Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory(state, "latency").toString(),
-        Topics.PREFIX_CONFIG, "bench.");
-    KafkaStreams streams = new KafkaStreams(AggregationApp.buildTopology(topics, AggregationSettings.from(config)),
-        AggregationApp.config(config));
-    streams.start();
-    // Load starts only once the app runs: otherwise the start-up backlog is measured as latency.
-    long startDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (streams.state() != KafkaStreams.State.RUNNING) {
-      if (System.nanoTime() > startDeadline) {
-        throw new IllegalStateException("The topology did not reach RUNNING within 120 s: " + streams.state());
-      }
-      pause(100);
-    }
+  static Result run(String bootstrap, Topics topics, String group, ChildJvm app, Series series, int rate,
+      Duration warmup, Duration measured) throws Exception {
     AtomicBoolean running = new AtomicBoolean(true);
     AtomicLong produced = new AtomicLong();
-    AtomicLong peakHeap = new AtomicLong();
-    Thread sampler = new Thread(() -> {
-      while (running.get()) {
-        peakHeap.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
-        pause(100);
-      }
-    });
-    Thread producerThread = new Thread(() -> produce(bootstrap, topics, rate, running, produced));
-    sampler.start();
+    Thread producerThread = new Thread(() -> produce(bootstrap, topics, series, rate, running, produced),
+        "latency-load");
     producerThread.start();
     List<Long> latencies = new ArrayList<>();
+    List<Long> lags = new ArrayList<>();
+    long peakRss = -1;
     long measureFrom = System.currentTimeMillis() + warmup.toMillis();
     long end = measureFrom + measured.toMillis();
-    try (KafkaConsumer<String, UsageAggregate> consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG, "latency-" + UUID.randomUUID(),
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest"),
-        topics.teamAggregates1m.keySerde().deserializer(), topics.teamAggregates1m.valueSerde().deserializer())) {
+    long nextLagSample = measureFrom;
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+         KafkaConsumer<String, UsageAggregate> consumer = new KafkaConsumer<>(Map.of(
+             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG,
+             "latency-" + UUID.randomUUID(), ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+             ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest"),
+             topics.teamAggregates1m.keySerde().deserializer(), topics.teamAggregates1m.valueSerde().deserializer())) {
       consumer.subscribe(List.of(topics.teamAggregates1m.name()));
       while (System.currentTimeMillis() < end) {
+        if (!app.alive()) {
+          throw new IllegalStateException("the topology exited during the latency run; see its log");
+        }
         for (ConsumerRecord<String, UsageAggregate> record : consumer.poll(Duration.ofMillis(100))) {
           long now = System.currentTimeMillis();
           if (now >= measureFrom && !record.value().getIsFinal()) {
             latencies.add(now - record.timestamp());
           }
         }
+        if (System.currentTimeMillis() >= nextLagSample) {
+          lags.add(lag(admin, group, topics.usage.name()));
+          peakRss = Math.max(peakRss, app.peakRssMiB());
+          nextLagSample += 5_000;
+        }
       }
     } finally {
       running.set(false);
       producerThread.join();
-      sampler.join();
-      StreamsApps.close(streams, Duration.ofSeconds(30));
     }
     long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
     return new Result(sorted.length, at(sorted, 0.50), at(sorted, 0.99), sorted.length == 0 ? 0 : sorted[sorted.length - 1],
-        produced.get(), peakHeap.get() >> 20, peakRssMiB());
+        produced.get(), lags.get(0), lags.get(lags.size() - 1), lags.stream().mapToLong(Long::longValue).max()
+        .orElse(0), peakRss);
   }
 
-  private static void produce(String bootstrap, Topics topics, int rate, AtomicBoolean running, AtomicLong produced) {
+  /** Input records not yet committed by the group: the backlog. */
+  static long lag(Admin admin, String group, String topic) throws Exception {
+    List<TopicPartition> partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic)
+        .partitions().stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+    Map<TopicPartition, Long> ends = admin.listOffsets(partitions.stream()
+        .collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()))).all().get().entrySet().stream()
+        .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+    Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+        .partitionsToOffsetAndMetadata().get();
+    long lag = 0;
+    for (TopicPartition p : partitions) {
+      OffsetAndMetadata c = committed.get(p);
+      lag += ends.get(p) - (c == null ? 0 : c.offset());
+    }
+    return lag;
+  }
+
+  private static void produce(String bootstrap, Topics topics, Series series, int rate, AtomicBoolean running,
+      AtomicLong produced) {
     Random random = new Random(3);
-    String[] models = {"gpt-4o", "gpt-4o-mini", "claude-sonnet-4", "gemini-2.5-flash"};
     try (KafkaProducer<String, UsageEvent> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-        bootstrap, ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.ACKS_CONFIG, "all"),
+        bootstrap, ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.ACKS_CONFIG, "all",
+        ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
         topics.usage.keySerde().serializer(), topics.usage.valueSerde().serializer())) {
       long started = System.nanoTime();
       while (running.get()) {
         long due = (System.nanoTime() - started) * rate / 1_000_000_000L;
         while (produced.get() < due) {
-          String team = "team-" + random.nextInt(50);
+          String team = "team-" + random.nextInt(series.teams());
           producer.send(new ProducerRecord<>(topics.usage.name(), team, UsageEvent.newBuilder()
               .setEventId(EventIds.newId()).setEventTime(Instant.now()).setTeam(team)
-              .setWorkflow("workflow-" + random.nextInt(5)).setService("s").setProvider("bench")
-              .setModel(models[random.nextInt(models.length)]).setUncachedInputTokens(1_000 + random.nextInt(1_000))
-              .setOutputTokens(200).build()));
+              .setWorkflow("workflow-" + random.nextInt(series.workflows())).setService("service-" + random.nextInt(3))
+              .setProvider("bench").setModel(series.models()[random.nextInt(series.models().length)])
+              .setUncachedInputTokens(500 + random.nextInt(2000)).setCacheReadTokens(random.nextInt(4000))
+              .setOutputTokens(100 + random.nextInt(600)).build()));
           produced.incrementAndGet();
         }
         pause(1);
@@ -124,23 +141,9 @@ final class LatencyBenchmark {
     return sorted.length == 0 ? 0 : sorted[(int) Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
   }
 
-  /** VmHWM of this process (Linux): its peak resident memory. */
-  private static long peakRssMiB() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmHWM:")) {
-          return Long.parseLong(line.replaceAll("\\D", "")) >> 10;
-        }
-      }
-    } catch (Exception e) {
-      // not Linux: reported as 0
-    }
-    return 0;
-  }
-
   private static void pause(long millis) {
     try {
-      TimeUnit.MILLISECONDS.sleep(millis); // pacing of the load and the sampler
+      TimeUnit.MILLISECONDS.sleep(millis); // pacing of the load
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -74,11 +74,6 @@ final class TopologyBenchmark {
     }
   }
 
-  /** The prices of the four models the default events use. */
-  void seedPrices(Topics topics) throws Exception {
-    seedPrices(topics, new String[] {"gpt-4o", "gpt-4o-mini", "claude-sonnet-4", "gemini-2.5-flash"});
-  }
-
   /** The benchmark's price list: every model the generated events use. */
   void seedPrices(Topics topics, String[] models) throws Exception {
     try (var prices = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
@@ -94,13 +89,16 @@ final class TopologyBenchmark {
   }
 
   /** Writes {@code count} realistic events (50 teams x 5 workflows x 4 models), event times over the last minutes. */
-  void preload(Topics topics, long count, int teams) throws Exception {
-    preload(topics, count, teams, 5, new String[] {"gpt-4o-2024-08-06", "gpt-4o-mini", "claude-sonnet-4-20250514",
+  Preloaded preload(Topics topics, long count, int teams) throws Exception {
+    return preload(topics, count, teams, 5, new String[] {"gpt-4o-2024-08-06", "gpt-4o-mini", "claude-sonnet-4-20250514",
         "gemini-2.5-flash"});
   }
 
+  /** What was preloaded: the figures the team ledger must add up to once all of it is counted. */
+  record Preloaded(long events, long tokens) {}
+
   /** Writes {@code count} events over {@code teams x workflows x models} series, event times over the last 10 minutes. */
-  void preload(Topics topics, long count, int teams, int workflowCount, String[] models) throws Exception {
+  Preloaded preload(Topics topics, long count, int teams, int workflowCount, String[] models) throws Exception {
     Instant now = Instant.now();
     seedPrices(topics, java.util.Arrays.stream(models).map(io.tokenledger.schemas.models.ModelNames::normalise)
         .distinct().toArray(String[]::new));
@@ -108,6 +106,7 @@ final class TopologyBenchmark {
         ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
         ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4", ProducerConfig.ACKS_CONFIG, "all");
     Random random = new Random(7);
+    long tokens = 0;
     long spanMillis = Duration.ofMinutes(10).toMillis();
     long start = now.toEpochMilli() - spanMillis;
     try (KafkaProducer<String, UsageEvent> producer = new KafkaProducer<>(config, topics.usage.keySerde().serializer(),
@@ -120,10 +119,59 @@ final class TopologyBenchmark {
             .setProvider("bench").setModel(models[random.nextInt(models.length)])
             .setUncachedInputTokens(500 + random.nextInt(2000)).setCacheReadTokens(random.nextInt(4000))
             .setOutputTokens(100 + random.nextInt(600)).build();
+        tokens += event.getUncachedInputTokens() + event.getCacheReadTokens() + event.getOutputTokens();
         producer.send(new ProducerRecord<>(topics.usage.name(), team, event));
       }
       producer.flush();
     }
+    return new Preloaded(count, tokens);
+  }
+
+  /**
+   * The correctness check of a run: what the per-team 15-minute ledger holds (the latest record
+   * of every team and bucket, read_committed), read until it adds up to {@code expected} or
+   * {@code timeout} passes, then to the end of the topic, so a figure past the expected one shows.
+   * The apps must still run: the last events are published at their next emit.
+   */
+  Preloaded ledgerTotals(Topics topics, Preloaded expected, Duration timeout) throws Exception {
+    String topic = topics.teamLedger15m.name();
+    record Bucket(String team, long windowStart) {}
+    Map<Bucket, io.tokenledger.schemas.UsageAggregate> latest = new HashMap<>();
+    long[] sums = new long[2];
+    try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(Map.<String, Object>of(
+        org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        org.apache.kafka.clients.consumer.ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+        topics.teamLedger15m.keySerde().deserializer(), topics.teamLedger15m.valueSerde().deserializer())) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      long deadline = System.nanoTime() + timeout.toNanos();
+      boolean reachedExpected = false;
+      while (true) {
+        for (var record : consumer.poll(Duration.ofMillis(200))) {
+          var value = record.value();
+          var previous = latest.put(new Bucket(record.key(), value.getWindowStart().toEpochMilli()), value);
+          if (previous != null) {
+            sums[0] -= previous.getEventCount();
+            sums[1] -= tokens(previous);
+          }
+          sums[0] += value.getEventCount();
+          sums[1] += tokens(value);
+        }
+        reachedExpected = reachedExpected || (sums[0] == expected.events() && sums[1] == expected.tokens());
+        if (reachedExpected || System.nanoTime() > deadline) {
+          Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+          if (partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p))) {
+            return new Preloaded(sums[0], sums[1]);
+          }
+        }
+      }
+    }
+  }
+
+  private static long tokens(io.tokenledger.schemas.UsageAggregate aggregate) {
+    return aggregate.getUncachedInputTokens() + aggregate.getCacheReadTokens() + aggregate.getOutputTokens();
   }
 
   /** Times a Streams app from start until its group has committed the end of every input partition. */
@@ -168,6 +216,11 @@ final class TopologyBenchmark {
    * rebalance and restore before it, and the tail after it, do not count.
    */
   Measured measure(String name, ChildJvm app, String group, String inputTopic, long events) throws Exception {
+    return measure(name, List.of(app), group, inputTopic, events);
+  }
+
+  /** The same for the instances of one application; peak memory is the largest of theirs. */
+  Measured measure(String name, List<ChildJvm> apps, String group, String inputTopic, long events) throws Exception {
     try (Admin admin = admin()) {
       List<TopicPartition> partitions = admin.describeTopics(List.of(inputTopic)).allTopicNames().get()
           .get(inputTopic).partitions().stream().map(p -> new TopicPartition(inputTopic, p.partition())).toList();
@@ -180,10 +233,12 @@ final class TopologyBenchmark {
       long c90 = 0;
       long peak = -1;
       while (true) {
-        if (!app.alive()) {
-          throw new IllegalStateException(name + " exited before it caught up; see its log");
+        for (ChildJvm app : apps) {
+          if (!app.alive()) {
+            throw new IllegalStateException(name + " exited before it caught up; see its log");
+          }
+          peak = Math.max(peak, app.peakRssMiB());
         }
-        peak = Math.max(peak, app.peakRssMiB());
         long committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().entrySet()
             .stream().filter(e -> partitions.contains(e.getKey()) && e.getValue() != null)
             .mapToLong(e -> e.getValue().offset()).sum();
@@ -217,15 +272,25 @@ final class TopologyBenchmark {
   }
 
   Properties streamsConfig(String applicationId, Map<String, Object> extra) throws Exception {
+    return StreamsApps.baseConfig(applicationId, overrides(applicationId, extra));
+  }
+
+  /** The aggregation's production configuration (its own defaults included), for this broker. */
+  Properties aggregationConfig(String applicationId, Map<String, Object> extra) throws Exception {
+    return AggregationApp.config(overrides(applicationId, extra));
+  }
+
+  private Map<String, Object> overrides(String applicationId, Map<String, Object> extra) throws Exception {
     Map<String, Object> overrides = new HashMap<>(extra);
     overrides.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     overrides.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     overrides.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory(stateRoot, applicationId).toString());
-    return StreamsApps.baseConfig(applicationId, overrides);
+    return overrides;
   }
 
-  static Topology aggregation(Topics topics) {
-    return AggregationApp.buildTopology(topics, AggregationSettings.defaults());
+  /** The aggregation topology with its production settings, changed by any {@code tokenledger.aggregation.*} key. */
+  static Topology aggregation(Topics topics, Map<String, ?> settings) {
+    return AggregationApp.buildTopology(topics, AggregationSettings.from(settings));
   }
 
   static Topic<byte[], byte[]> passThroughSink(String prefix, int partitions) {
