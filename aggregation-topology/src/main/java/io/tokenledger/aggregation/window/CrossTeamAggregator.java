@@ -46,6 +46,8 @@ public final class CrossTeamAggregator implements Processor<String, Partial, Obj
 
   @Override
   public void init(ProcessorContext<Object, Object> context) {
+    windows.clear(); // init runs again on the same instance when a task is revived (see RollupAggregator.init)
+    latestTimestamp = 0;
     this.context = context;
     this.progress = context.getStateStore(settings.progressStore());
     for (WindowSet.Spec spec : settings.windows()) {

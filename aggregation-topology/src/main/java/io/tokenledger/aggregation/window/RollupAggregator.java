@@ -95,8 +95,17 @@ public final class RollupAggregator implements Processor<String, Object, Object,
     this.idleAdvanceMillis = settings.idleAdvance().toMillis();
   }
 
+  /**
+   * Starts from the stores alone. Kafka Streams calls this again on the same instance when it
+   * revives a task after corruption (the stores rebuilt from their changelogs), so nothing kept
+   * in memory from before may survive it: windows opened twice would count every delta twice.
+   */
   @Override
   public void init(ProcessorContext<Object, Object> context) {
+    derived.clear();
+    ledgers.clear();
+    pendingPartials.clear();
+    progressSent = -1;
     this.context = context;
     this.progress = context.getStateStore(settings.progressStore());
     Long stored = progress.get(STREAM_TIME);

@@ -84,6 +84,10 @@ public final class BudgetTracker implements Processor<String, UsageAggregate, St
 
   @Override
   public void init(ProcessorContext<String, Object> context) {
+    // Runs again on the same instance when Kafka Streams revives a task: start from the stores only.
+    owned.clear();
+    byTeam.clear();
+    dirty.clear();
     this.context = context;
     budgets = context.getStateStore(names.budgets());
     seen = context.getStateStore(names.seen());
