@@ -237,6 +237,11 @@ public final class AggregationApp {
   public static Properties config(Map<String, ?> overrides) {
     Map<String, Object> withDefaults = new HashMap<>();
     withDefaults.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, FALLBACK_COMMIT_INTERVAL_MS);
+    // The usage task also reads the re-route and price-correction topics, nearly always empty. With
+    // the default (0), Kafka Streams 4.3 checks and formats a log message for each empty one before
+    // every record it processes: 11% of the stream thread in the profile (BENCHMARKS.md). Nothing
+    // here needs records of the three interleaved by time: dedup is by id, corrections are deltas.
+    withDefaults.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
     withDefaults.putAll(overrides);
     return StreamsApps.baseConfig(APPLICATION_ID, withDefaults);
   }

@@ -3,7 +3,9 @@ package io.tokenledger.aggregation.window;
 import io.tokenledger.schemas.UsageAggregate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -38,11 +40,20 @@ import org.apache.kafka.streams.state.WindowStore;
  * publishes its changes before the processor call that made them returns ({@link
  * #publishIfNeverFinal}), in the same exactly-once transaction as the change.
  *
+ * <p>Reads: an aggregate that finalises keeps the values of its open windows in memory as well
+ * ({@code open}), the same values it writes to the store with every change, so the per-event
+ * update and the emits do not look them up and decode them again in Kafka Streams' record cache
+ * (the largest cost in the profile, issue 15). The store stays the truth: every change is still
+ * written to it at once; the map is dropped with the processor and refilled from the store.
+ * Ledgers, never final, would only grow it, so they read the store.
+ *
  * @param <V> what the store keeps per window
  */
 public final class WindowSet<V> {
   /** How far past every possible window a scan for open windows reaches. */
   private static final long FOREVER = Long.MAX_VALUE / 2;
+  /** Open windows kept in memory per aggregate and task: a few hundred bytes each, so tens of MiB at most. */
+  static final int MAX_OPEN = 100_000;
 
   /**
    * An aggregate's fixed description. The name names the store and sink, so it never changes;
@@ -116,6 +127,7 @@ public final class WindowSet<V> {
   private final Values<V> values;
   private final BeforePublish<V> beforePublish;
   private final Set<WindowKey> changed = new LinkedHashSet<>();
+  private final Map<WindowKey, V> open = new HashMap<>();
   private ProcessorContext<Object, Object> context;
   private KeyValueStore<String, Long> progress;
   private WindowStore<String, V> store;
@@ -187,15 +199,40 @@ public final class WindowSet<V> {
     if (isFinal(time)) {
       return false;
     }
-    long start = windowStart(time);
-    V value = store.fetch(key, start);
+    WindowKey window = new WindowKey(key, windowStart(time));
+    V value = read(window);
     if (value == null) {
       value = values.empty();
     }
     change.accept(value);
-    store.put(key, value, start);
-    changed.add(new WindowKey(key, start));
+    write(window, value);
+    changed.add(window);
     return true;
+  }
+
+  /** A window's value: from memory while the window is open, else from the store. */
+  private V read(WindowKey window) {
+    V value = open.get(window);
+    if (value == null) {
+      value = store.fetch(window.key(), window.start());
+      if (value != null) {
+        keepOpen(window, value);
+      }
+    }
+    return value;
+  }
+
+  /** Every change goes to the store at once; the store serialises it, so later changes to the object do not leak in. */
+  private void write(WindowKey window, V value) {
+    store.put(window.key(), value, window.start());
+    keepOpen(window, value);
+  }
+
+  /** Past {@link #MAX_OPEN} windows (a very large number of series), the rest are read from the store. */
+  private void keepOpen(WindowKey window, V value) {
+    if (spec.finalizes() && (open.size() < MAX_OPEN || open.containsKey(window))) {
+      open.put(window, value);
+    }
   }
 
   /** Adds totals (a delta of a finer window) to the window of {@code key} containing {@code time}. */
@@ -206,9 +243,9 @@ public final class WindowSet<V> {
   /** Publishes the running totals of every window changed since the last emit. */
   public void emitChanged() {
     for (WindowKey key : changed) {
-      V value = store.fetch(key.key(), key.start());
+      V value = read(key);
       if (value != null) {
-        publish(key.key(), key.start(), value, false);
+        publish(key, value, false);
       }
     }
     changed.clear();
@@ -221,9 +258,9 @@ public final class WindowSet<V> {
    */
   public void refreshChanged() {
     for (WindowKey key : changed) {
-      V value = store.fetch(key.key(), key.start());
+      V value = read(key);
       if (value != null && beforePublish.apply(key.key(), key.start(), value)) {
-        store.put(key.key(), value, key.start());
+        write(key, value);
       }
     }
   }
@@ -247,18 +284,22 @@ public final class WindowSet<V> {
       return false;
     }
     for (KeyValue<Windowed<String>, V> window : WindowRanges.range(store, nextToFinalize, lastClosed)) {
-      long start = window.key.window().start();
-      changed.remove(new WindowKey(window.key.key(), start));
-      publish(window.key.key(), start, window.value, true);
+      WindowKey key = new WindowKey(window.key.key(), window.key.window().start());
+      changed.remove(key);
+      V inMemory = open.remove(key); // the same figures as the store's, already decoded
+      publish(key, inMemory != null ? inMemory : window.value, true);
     }
     nextToFinalize = lastClosed + size;
+    open.keySet().removeIf(key -> key.start() < nextToFinalize); // final: never read again
     progress.put(spec.progressKey(), nextToFinalize);
     return true;
   }
 
-  private void publish(String key, long start, V value, boolean isFinal) {
+  private void publish(WindowKey window, V value, boolean isFinal) {
+    String key = window.key();
+    long start = window.start();
     if (beforePublish.apply(key, start, value)) {
-      store.put(key, value, start);
+      store.put(key, value, start); // not write(): a final window leaves memory, a live one is there already
     }
     long size = spec.sizeMillis();
     UsageAggregate aggregate = WindowRanges.toAggregate(spec.scope(), key, start, size, values.totals(value), isFinal);
