@@ -208,10 +208,13 @@ public final class BenchCommand {
       return dir.resolve(applicationId + ".out");
     }
 
-    /** The app printed its stream thread's ratios every 5 s; the last full line before it stopped is the steady state. */
+    /**
+     * The app printed its stream thread's ratios every 5 s; the last line with the thread's
+     * figures that is not the last such line (that one may already be draining) is the steady state.
+     */
     static java.util.Optional<String> lastRatios(Path dir, String applicationId) throws java.io.IOException {
       java.util.List<String> ratios = Files.readAllLines(output(dir, applicationId)).stream()
-          .filter(l -> l.startsWith("thread ")).toList();
+          .filter(l -> l.startsWith("thread ") && l.contains("process-ratio")).toList();
       return ratios.size() >= 2 ? java.util.Optional.of(ratios.get(ratios.size() - 2)) : java.util.Optional.empty();
     }
 
