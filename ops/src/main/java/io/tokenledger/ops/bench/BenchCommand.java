@@ -347,6 +347,7 @@ public final class BenchCommand {
             r.p99Millis(), r.maxMillis());
         System.out.printf("backlog (uncommitted input, sampled every 5 s): %,d at the start, %,d at the end, %,d at most: "
             + "%s%n", r.firstLag(), r.lastLag(), r.maxLag(), r.steady(steadyRate) ? "steady" : "GROWING");
+        System.out.printf("records at or above the p99, by second of the minute they arrived: %s%n", r.slowest());
         System.out.printf("topology process peak resident memory: %,d MiB%n", r.peakRssMiB());
       }
       return 0;

@@ -37,7 +37,7 @@ import org.apache.kafka.common.TopicPartition;
  */
 final class LatencyBenchmark {
   record Result(long records, long p50Millis, long p99Millis, long maxMillis, long produced, long firstLag,
-      long lastLag, long maxLag, long peakRssMiB) {
+      long lastLag, long maxLag, long peakRssMiB, String slowest) {
     /** Steady: the lag at the end is no more than two seconds of input above the lag at the start. */
     boolean steady(int rate) {
       return lastLag <= firstLag + 2L * rate;
@@ -57,6 +57,7 @@ final class LatencyBenchmark {
         "latency-load");
     producerThread.start();
     List<Long> latencies = new ArrayList<>();
+    List<long[]> samples = new ArrayList<>(); // receive time, latency: when the slow ones happen
     List<Long> lags = new ArrayList<>();
     long peakRss = -1;
     long measureFrom = System.currentTimeMillis() + warmup.toMillis();
@@ -77,6 +78,7 @@ final class LatencyBenchmark {
           long now = System.currentTimeMillis();
           if (now >= measureFrom && !record.value().getIsFinal()) {
             latencies.add(now - record.timestamp());
+            samples.add(new long[] {now, now - record.timestamp()});
           }
         }
         if (System.currentTimeMillis() >= nextLagSample) {
@@ -92,7 +94,25 @@ final class LatencyBenchmark {
     long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
     return new Result(sorted.length, at(sorted, 0.50), at(sorted, 0.99), sorted.length == 0 ? 0 : sorted[sorted.length - 1],
         produced.get(), lags.get(0), lags.get(lags.size() - 1), lags.stream().mapToLong(Long::longValue).max()
-        .orElse(0), peakRss);
+        .orElse(0), peakRss, slowest(samples, at(sorted, 0.99)));
+  }
+
+  /**
+   * Where in the minute the records above the p99 arrived (seconds after the minute began,
+   * counted): spikes that gather just after :00 come from closing minute windows; every 10 s,
+   * from the per-series emit; anywhere, from pauses (GC, compaction, the machine).
+   */
+  private static String slowest(List<long[]> samples, long p99) {
+    java.util.TreeMap<Long, Integer> bySecond = new java.util.TreeMap<>();
+    for (long[] sample : samples) {
+      if (sample[1] >= p99) {
+        bySecond.merge((sample[0] / 1000) % 60, 1, Integer::sum);
+      }
+    }
+    StringBuilder out = new StringBuilder();
+    bySecond.forEach((second, count) -> out.append(out.isEmpty() ? "" : ", ").append(':').append(
+        String.format("%02d", second)).append(" x").append(count));
+    return out.toString();
   }
 
   /** Input records not yet committed by the group: the backlog. */
