@@ -44,7 +44,7 @@ import org.apache.kafka.streams.state.WindowStore;
  * ({@code open}), the same values it writes to the store with every change, so the per-event
  * update and the emits do not look them up and decode them again in Kafka Streams' record cache
  * (the largest cost in the profile, issue 15). The store stays the truth: every change is still
- * written to it at once; the map is dropped with the processor and refilled from the store.
+ * written to it at once; each init of the processor starts with an empty map, refilled from the store.
  * Ledgers, never final, would only grow it, so they read the store.
  *
  * @param <V> what the store keeps per window
@@ -123,11 +123,24 @@ public final class WindowSet<V> {
 
   private record WindowKey(String key, long start) {}
 
+  /**
+   * A window kept in memory: its value, the very object whose every change is also written to
+   * the store, and whether it is in {@code changed} already (so an event costs one map lookup).
+   */
+  private static final class OpenWindow<V> {
+    final V value;
+    boolean changed;
+
+    OpenWindow(V value) {
+      this.value = value;
+    }
+  }
+
   private final Spec spec;
   private final Values<V> values;
   private final BeforePublish<V> beforePublish;
   private final Set<WindowKey> changed = new LinkedHashSet<>();
-  private final Map<WindowKey, V> open = new HashMap<>();
+  private final Map<WindowKey, OpenWindow<V>> open = new HashMap<>();
   private ProcessorContext<Object, Object> context;
   private KeyValueStore<String, Long> progress;
   private WindowStore<String, V> store;
@@ -200,39 +213,53 @@ public final class WindowSet<V> {
       return false;
     }
     WindowKey window = new WindowKey(key, windowStart(time));
-    V value = read(window);
-    if (value == null) {
-      value = values.empty();
+    OpenWindow<V> entry = open.get(window);
+    V value;
+    if (entry != null) {
+      value = entry.value;
+    } else {
+      value = store.fetch(key, window.start());
+      if (value == null) {
+        value = values.empty();
+      }
+      entry = keepOpen(window, value);
     }
     change.accept(value);
-    write(window, value);
-    changed.add(window);
+    // Every change goes to the store at once: it serialises the value, so later changes to the object do not leak in.
+    store.put(key, value, window.start());
+    if (entry == null) {
+      changed.add(window);
+    } else if (!entry.changed) {
+      entry.changed = true;
+      changed.add(window);
+    }
     return true;
   }
 
   /** A window's value: from memory while the window is open, else from the store. */
   private V read(WindowKey window) {
-    V value = open.get(window);
-    if (value == null) {
-      value = store.fetch(window.key(), window.start());
-      if (value != null) {
-        keepOpen(window, value);
-      }
+    OpenWindow<V> entry = open.get(window);
+    if (entry != null) {
+      return entry.value;
+    }
+    V value = store.fetch(window.key(), window.start());
+    if (value != null) {
+      keepOpen(window, value);
     }
     return value;
   }
 
-  /** Every change goes to the store at once; the store serialises it, so later changes to the object do not leak in. */
-  private void write(WindowKey window, V value) {
-    store.put(window.key(), value, window.start());
-    keepOpen(window, value);
-  }
-
-  /** Past {@link #MAX_OPEN} windows (a very large number of series), the rest are read from the store. */
-  private void keepOpen(WindowKey window, V value) {
-    if (spec.finalizes() && (open.size() < MAX_OPEN || open.containsKey(window))) {
-      open.put(window, value);
+  /**
+   * Keeps a window that is not in memory yet, unless {@link #MAX_OPEN} windows are (a very
+   * large number of series): the rest are read from the store. Ledgers are never kept.
+   */
+  private OpenWindow<V> keepOpen(WindowKey window, V value) {
+    if (!spec.finalizes() || open.size() >= MAX_OPEN) {
+      return null;
     }
+    OpenWindow<V> entry = new OpenWindow<>(value);
+    open.put(window, entry);
+    return entry;
   }
 
   /** Adds totals (a delta of a finer window) to the window of {@code key} containing {@code time}. */
@@ -243,7 +270,14 @@ public final class WindowSet<V> {
   /** Publishes the running totals of every window changed since the last emit. */
   public void emitChanged() {
     for (WindowKey key : changed) {
-      V value = read(key);
+      OpenWindow<V> entry = open.get(key);
+      V value;
+      if (entry != null) {
+        entry.changed = false;
+        value = entry.value;
+      } else {
+        value = read(key);
+      }
       if (value != null) {
         publish(key, value, false);
       }
@@ -260,7 +294,7 @@ public final class WindowSet<V> {
     for (WindowKey key : changed) {
       V value = read(key);
       if (value != null && beforePublish.apply(key.key(), key.start(), value)) {
-        write(key, value);
+        store.put(key.key(), value, key.start()); // the object in memory, if kept, is this one
       }
     }
   }
@@ -286,8 +320,8 @@ public final class WindowSet<V> {
     for (KeyValue<Windowed<String>, V> window : WindowRanges.range(store, nextToFinalize, lastClosed)) {
       WindowKey key = new WindowKey(window.key.key(), window.key.window().start());
       changed.remove(key);
-      V inMemory = open.remove(key); // the same figures as the store's, already decoded
-      publish(key, inMemory != null ? inMemory : window.value, true);
+      OpenWindow<V> inMemory = open.remove(key); // the same figures as the store's, already decoded
+      publish(key, inMemory != null ? inMemory.value : window.value, true);
     }
     nextToFinalize = lastClosed + size;
     open.keySet().removeIf(key -> key.start() < nextToFinalize); // final: never read again
@@ -299,7 +333,7 @@ public final class WindowSet<V> {
     String key = window.key();
     long start = window.start();
     if (beforePublish.apply(key, start, value)) {
-      store.put(key, value, start); // not write(): a final window leaves memory, a live one is there already
+      store.put(key, value, start); // the object in memory, if kept, is this one
     }
     long size = spec.sizeMillis();
     UsageAggregate aggregate = WindowRanges.toAggregate(spec.scope(), key, start, size, values.totals(value), isFinal);
