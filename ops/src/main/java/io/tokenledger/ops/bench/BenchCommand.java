@@ -24,6 +24,7 @@ import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measures; method and figures go to BENCHMARKS.md.",
@@ -69,21 +70,8 @@ public final class BenchCommand {
     @Option(names = "--events", defaultValue = "5000000", description = "Events to preload (default: ${DEFAULT-VALUE}).")
     long events;
 
-    @Option(names = "--partitions", defaultValue = "6", description = "Usage topic partitions (default: ${DEFAULT-VALUE}).")
-    int partitions;
-
-    @Option(names = "--teams", defaultValue = "50", description = "Distinct teams (default: ${DEFAULT-VALUE}).")
-    int teams;
-
-    @Option(names = "--workflows", defaultValue = "20", description = "Workflows per team (default: ${DEFAULT-VALUE}).")
-    int workflows;
-
-    @Option(names = "--models", defaultValue = "10",
-        description = "Models (default: ${DEFAULT-VALUE}; 50 x 20 x 10 = 10,000 fine series).")
-    int models;
-
-    @Option(names = "--set", description = "Streams setting for the topology run, e.g. --set commit.interval.ms=1000")
-    java.util.List<String> streamsSettings = new java.util.ArrayList<>();
+    @Mixin
+    Workload load;
 
     @Option(names = "--jfr", description = "Record the topology's JVM with Java Flight Recorder (profile settings).")
     boolean jfr;
@@ -96,18 +84,15 @@ public final class BenchCommand {
     public Integer call() throws Exception {
       Path dir = Files.createTempDirectory("tokenledger-bench");
       System.out.println("Machine: " + machine());
-      System.out.printf("%,d events over %d teams x %d workflows x %d models = %,d series, %d partitions; logs in %s%n",
-          events, teams, workflows, models, (long) teams * workflows * models, partitions, dir);
+      System.out.printf("%,d events over %s; logs in %s%n", events, load, dir);
       try (BrokerJvm broker = BrokerJvm.start(dir)) {
         String bootstrap = broker.bootstrap();
         TopologyBenchmark bench = new TopologyBenchmark(bootstrap, Files.createDirectories(dir.resolve("state")));
         String prefix = "bench.";
-        Topics topics = bench.topics(prefix, partitions);
-        bench.createTopics(topics, TopologyBenchmark.passThroughSink(prefix, partitions));
-        String[] modelNames = java.util.stream.IntStream.range(0, models).mapToObj(i -> "bench-model-" + i)
-            .toArray(String[]::new);
+        Topics topics = bench.topics(prefix, load.partitions);
+        bench.createTopics(topics, TopologyBenchmark.passThroughSink(prefix, load.partitions));
         long loadStart = System.nanoTime();
-        TopologyBenchmark.Preloaded preloaded = bench.preload(topics, events, teams, workflows, modelNames);
+        TopologyBenchmark.Preloaded preloaded = bench.preload(topics, events, load.teams, load.workflows, load.modelNames());
         System.out.printf("Preloaded in %.1f s%n", (System.nanoTime() - loadStart) / 1e9);
         java.util.List<TopologyBenchmark.Measured> runs = new java.util.ArrayList<>();
         TopologyBenchmark.Preloaded counted = null;
@@ -121,8 +106,8 @@ public final class BenchCommand {
           java.util.List<ChildJvm> apps = new java.util.ArrayList<>();
           try {
             for (int i = 0; i < count; i++) {
-              apps.add(App.start(dir, kind, id, i == 0 ? "" : "-" + i, bootstrap, prefix, partitions,
-                  kind.equals("aggregation") ? streamsSettings : java.util.List.of(), jvm));
+              apps.add(App.start(dir, kind, id, i == 0 ? "" : "-" + i, bootstrap, prefix, load.partitions,
+                  kind.equals("aggregation") ? load.streamsSettings : java.util.List.of(), jvm));
             }
             runs.add(bench.measure(kind, apps, id, topics.usage.name(), events));
             if (kind.equals("aggregation")) {
@@ -151,6 +136,36 @@ public final class BenchCommand {
         }
       }
       return 0;
+    }
+  }
+
+  /** The load of {@code bench topology} and {@code bench latency}: partitions, the series events spread over, settings. */
+  static final class Workload {
+    @Option(names = "--partitions", defaultValue = "6", description = "Usage topic partitions (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--teams", defaultValue = "50", description = "Distinct teams (default: ${DEFAULT-VALUE}).")
+    int teams;
+
+    @Option(names = "--workflows", defaultValue = "20", description = "Workflows per team (default: ${DEFAULT-VALUE}).")
+    int workflows;
+
+    @Option(names = "--models", defaultValue = "10",
+        description = "Models (default: ${DEFAULT-VALUE}; 50 x 20 x 10 = 10,000 fine series).")
+    int models;
+
+    @Option(names = "--set", description = "Setting for the topology (Streams or tokenledger.aggregation.*), "
+        + "e.g. --set commit.interval.ms=1000")
+    java.util.List<String> streamsSettings = new java.util.ArrayList<>();
+
+    String[] modelNames() {
+      return java.util.stream.IntStream.range(0, models).mapToObj(i -> "bench-model-" + i).toArray(String[]::new);
+    }
+
+    @Override
+    public String toString() {
+      return String.format("%d teams x %d workflows x %d models = %,d series, %d partitions", teams, workflows, models,
+          (long) teams * workflows * models, partitions);
     }
   }
 
@@ -288,39 +303,25 @@ public final class BenchCommand {
     @Option(names = "--warmup", defaultValue = "60", description = "Warm-up seconds under load (default: ${DEFAULT-VALUE}).")
     int warmup;
 
-    @Option(names = "--partitions", defaultValue = "6", description = "Usage topic partitions (default: ${DEFAULT-VALUE}).")
-    int partitions;
-
-    @Option(names = "--teams", defaultValue = "50", description = "Distinct teams (default: ${DEFAULT-VALUE}).")
-    int teams;
-
-    @Option(names = "--workflows", defaultValue = "20", description = "Workflows per team (default: ${DEFAULT-VALUE}).")
-    int workflows;
-
-    @Option(names = "--models", defaultValue = "10", description = "Models (default: ${DEFAULT-VALUE}).")
-    int models;
-
-    @Option(names = "--set", description = "Streams setting for the topology, e.g. --set commit.interval.ms=1000")
-    java.util.List<String> streamsSettings = new java.util.ArrayList<>();
+    @Mixin
+    Workload load;
 
     @Override
     public Integer call() throws Exception {
       Path dir = Files.createTempDirectory("tokenledger-bench");
-      String[] modelNames = java.util.stream.IntStream.range(0, models).mapToObj(i -> "bench-model-" + i)
-          .toArray(String[]::new);
+      String[] modelNames = load.modelNames();
       System.out.println("Machine: " + machine());
-      System.out.printf("%d teams x %d workflows x %d models = %,d series, %d partitions; logs in %s%n", teams,
-          workflows, models, (long) teams * workflows * models, partitions, dir);
+      System.out.printf("%s; logs in %s%n", load, dir);
       try (BrokerJvm broker = BrokerJvm.start(dir)) {
         String bootstrap = broker.bootstrap();
         TopologyBenchmark bench = new TopologyBenchmark(bootstrap, Files.createDirectories(dir.resolve("state")));
         int steadyRate = rate;
         if (steadyRate == 0) {
-          Topics calibration = bench.topics("bench-max.", partitions);
+          Topics calibration = bench.topics("bench-max.", load.partitions);
           bench.createTopics(calibration, null);
-          bench.preload(calibration, calibrationEvents, teams, workflows, modelNames);
-          try (ChildJvm app = App.start(dir, "aggregation", "bench-max", bootstrap, "bench-max.", partitions,
-              streamsSettings, java.util.List.of("-Xmx2g"))) {
+          bench.preload(calibration, calibrationEvents, load.teams, load.workflows, modelNames);
+          try (ChildJvm app = App.start(dir, "aggregation", "bench-max", bootstrap, "bench-max.", load.partitions,
+              load.streamsSettings, java.util.List.of("-Xmx2g"))) {
             TopologyBenchmark.Measured max = bench.measure("aggregation", app, "bench-max", calibration.usage.name(),
                 calibrationEvents);
             steadyRate = (int) (max.eventsPerSecond() / 2);
@@ -328,17 +329,17 @@ public final class BenchCommand {
                 + "%,d events/s%n", max.eventsPerSecond(), calibrationEvents, steadyRate);
           }
         }
-        Topics topics = bench.topics("bench.", partitions);
+        Topics topics = bench.topics("bench.", load.partitions);
         bench.createTopics(topics, null);
         bench.seedPrices(topics, java.util.Arrays.stream(modelNames)
             .map(io.tokenledger.schemas.models.ModelNames::normalise).distinct().toArray(String[]::new));
         LatencyBenchmark.Result r;
-        try (ChildJvm app = App.start(dir, "aggregation", "bench-latency", bootstrap, "bench.", partitions,
-            streamsSettings, java.util.List.of("-Xmx2g"))) {
+        try (ChildJvm app = App.start(dir, "aggregation", "bench-latency", bootstrap, "bench.", load.partitions,
+            load.streamsSettings, java.util.List.of("-Xmx2g"))) {
           // Load starts once the topology runs: otherwise its start-up would be measured as latency.
           app.awaitLine(App.output(dir, "bench-latency"), "state RUNNING", Duration.ofMinutes(2));
-          r = LatencyBenchmark.run(bootstrap, topics, "bench-latency", app, new LatencyBenchmark.Series(teams,
-              workflows, modelNames), steadyRate, Duration.ofSeconds(warmup), Duration.ofMinutes(minutes));
+          r = LatencyBenchmark.run(bootstrap, topics, "bench-latency", app, new LatencyBenchmark.Series(load.teams,
+              load.workflows, modelNames), steadyRate, Duration.ofSeconds(warmup), Duration.ofMinutes(minutes));
         }
         App.lastRatios(dir, "bench-latency").ifPresent(line -> System.out.println("topology: " + line));
         System.out.printf("rate %,d events/s for %d min (+%d s warm-up), %,d events; %,d live records measured%n",
