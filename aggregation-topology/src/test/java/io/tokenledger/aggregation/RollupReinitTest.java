@@ -1,27 +1,13 @@
 package io.tokenledger.aggregation;
 
 import static io.tokenledger.aggregation.AggregationTopologyTest.event;
+import static io.tokenledger.aggregation.RollupHarness.usage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.tokenledger.aggregation.pricing.PricedUsage;
-import io.tokenledger.aggregation.window.FineTotals;
 import io.tokenledger.aggregation.window.RollupAggregator;
-import io.tokenledger.aggregation.window.WindowSet;
 import io.tokenledger.schemas.UsageAggregate;
-import io.tokenledger.schemas.UsageEvent;
-import java.nio.file.Files;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.processor.StateStore;
-import org.apache.kafka.streams.processor.TaskId;
-import org.apache.kafka.streams.processor.api.MockProcessorContext;
-import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,70 +21,22 @@ class RollupReinitTest {
 
   @Test
   void aRevivedRollupCountsEachLaterEventOnce() throws Exception {
-    AggregationSettings settings = AggregationSettings.defaults();
-    RollupAggregator.Settings rollup = new RollupAggregator.Settings(AggregationApp.fine(settings),
-        AggregationApp.derived(settings), AggregationApp.ledgers(), AggregationApp.ROLLUP_PROGRESS_STORE,
-        AggregationApp.LATE_SINK, AggregationApp.PARTIALS_SINK, settings.grace(), settings.liveEmitInterval(),
-        settings.detailEmitInterval(), settings.idleAdvance());
-    Properties config = new Properties();
-    config.put(StreamsConfig.APPLICATION_ID_CONFIG, "rollup-reinit-test");
-    config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    MockProcessorContext<Object, Object> context = new MockProcessorContext<>(config, new TaskId(0, 0),
-        Files.createTempDirectory("rollup-reinit").toFile());
-    context.setCurrentSystemTimeMs(T0.toEpochMilli());
-    List<StateStore> stores = new ArrayList<>();
-    stores.add(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(AggregationApp.ROLLUP_PROGRESS_STORE),
-        Serdes.String(), Serdes.Long()).withLoggingDisabled().build());
-    stores.add(windowStore(rollup.fine(), FineTotals.VALUES.serde()));
-    for (WindowSet.Spec spec : rollup.derived()) {
-      stores.add(windowStore(spec, WindowSet.TOTALS.serde()));
-    }
-    for (WindowSet.Spec spec : rollup.ledgers()) {
-      stores.add(windowStore(spec, WindowSet.TOTALS.serde()));
-    }
-    for (StateStore store : stores) {
-      store.init(context.getStateStoreContext(), store);
-      context.addStateStore(store);
-    }
-
-    RollupAggregator processor = new RollupAggregator(rollup);
-    processor.init(context);
+    RollupHarness harness = new RollupHarness(T0);
+    RollupAggregator processor = new RollupAggregator(harness.settings);
+    processor.init(harness.context);
     processor.process(usage(event("before", "support", "gpt-4o", T0.plusSeconds(1), 1_000, 0, 0)));
-    emit(context, 1);
-    assertEquals(List.of(1_000L), teamMinute(context));
+    harness.emit(1);
+    assertEquals(List.of(1_000L), inputTokens(harness.take("team-1m-sink")));
 
     processor.close();
-    processor.init(context); // what a revived task does, with the stores as their changelogs left them
+    processor.init(harness.context); // what a revived task does, with the stores as their changelogs left them
     processor.process(usage(event("after", "support", "gpt-4o", T0.plusSeconds(2), 2_000, 0, 0)));
-    emit(context, 1); // the punctuator of the second init
+    harness.emit(1); // the punctuator of the second init
 
-    assertEquals(List.of(3_000L), teamMinute(context), "1,000 + 2,000, the second event once");
+    assertEquals(List.of(3_000L), inputTokens(harness.take("team-1m-sink")), "1,000 + 2,000, the second event once");
   }
 
-  private static StateStore windowStore(WindowSet.Spec spec, org.apache.kafka.common.serialization.Serde<?> serde) {
-    return Stores.windowStoreBuilder(Stores.inMemoryWindowStore(spec.store(), spec.retention(), spec.size(), false),
-        Serdes.String(), serde).withLoggingDisabled().build();
-  }
-
-  private static Record<String, Object> usage(UsageEvent event) {
-    return new Record<>(event.getTeam(), new PricedUsage(event, event.getModel(), 0L, true),
-        event.getEventTime().toEpochMilli());
-  }
-
-  /** Runs the emit punctuator scheduled by the latest {@code init}. */
-  private static void emit(MockProcessorContext<Object, Object> context, int seconds) {
-    var punctuators = context.scheduledPunctuators();
-    long now = context.currentSystemTimeMs() + Duration.ofSeconds(seconds).toMillis();
-    context.setCurrentSystemTimeMs(now);
-    punctuators.get(punctuators.size() - 1).getPunctuator().punctuate(now);
-  }
-
-  /** The live team-1m records forwarded since the last call, as input tokens. */
-  private static List<Long> teamMinute(MockProcessorContext<Object, Object> context) {
-    List<Long> tokens = context.forwarded().stream()
-        .filter(f -> f.childName().orElse("").equals("team-1m-sink"))
-        .map(f -> ((UsageAggregate) f.record().value()).getUncachedInputTokens()).toList();
-    context.resetForwards();
-    return tokens;
+  private static List<Long> inputTokens(List<UsageAggregate> records) {
+    return records.stream().map(UsageAggregate::getUncachedInputTokens).toList();
   }
 }

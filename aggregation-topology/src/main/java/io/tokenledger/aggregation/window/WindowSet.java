@@ -6,12 +6,14 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -46,6 +48,12 @@ import org.apache.kafka.streams.state.WindowStore;
  * (the largest cost in the profile, issue 15). The store stays the truth: every change is still
  * written to it at once; each init of the processor starts with an empty map, refilled from the store.
  * Ledgers, never final, would only grow it, so they read the store.
+ *
+ * <p>Which windows to finalise comes from an index of the windows not final yet ({@code
+ * notFinal}: starts to keys), filled when a window is created and, at init, from one scan of
+ * the store. A time range over a window store cannot be asked instead: its keys are ordered by
+ * key first, so Kafka Streams reads every window of every segment the range touches, and a
+ * segment of the minute windows holds days of them: each minute's close would read them all.
  *
  * @param <V> what the store keeps per window
  */
@@ -141,6 +149,7 @@ public final class WindowSet<V> {
   private final BeforePublish<V> beforePublish;
   private final Set<WindowKey> changed = new LinkedHashSet<>();
   private final Map<WindowKey, OpenWindow<V>> open = new HashMap<>();
+  private final NavigableMap<Long, Set<String>> notFinal = new TreeMap<>();
   private ProcessorContext<Object, Object> context;
   private KeyValueStore<String, Long> progress;
   private WindowStore<String, V> store;
@@ -179,7 +188,10 @@ public final class WindowSet<V> {
     if (spec.finalizes()) {
       try (KeyValueIterator<Windowed<String>, V> it = store.fetchAll(Instant.ofEpochMilli(nextToFinalize),
           Instant.ofEpochMilli(FOREVER))) {
-        it.forEachRemaining(w -> changed.add(new WindowKey(w.key.key(), w.key.window().start())));
+        it.forEachRemaining(w -> {
+          changed.add(new WindowKey(w.key.key(), w.key.window().start()));
+          indexNotFinal(w.key.key(), w.key.window().start());
+        });
       }
     }
   }
@@ -221,6 +233,7 @@ public final class WindowSet<V> {
       value = store.fetch(key, window.start());
       if (value == null) {
         value = values.empty();
+        indexNotFinal(key, window.start()); // a new window: the only time it is indexed
       }
       entry = keepOpen(window, value);
     }
@@ -234,6 +247,13 @@ public final class WindowSet<V> {
       changed.add(window);
     }
     return true;
+  }
+
+  /** Remembers a window that will need its final record (the store's order would not find it cheaply). */
+  private void indexNotFinal(String key, long start) {
+    if (spec.finalizes()) {
+      notFinal.computeIfAbsent(start, s -> new TreeSet<>()).add(key);
+    }
   }
 
   /** A window's value: from memory while the window is open, else from the store. */
@@ -317,12 +337,19 @@ public final class WindowSet<V> {
     if (!spec.finalizes() || lastClosed < nextToFinalize) {
       return false;
     }
-    for (KeyValue<Windowed<String>, V> window : WindowRanges.range(store, nextToFinalize, lastClosed)) {
-      WindowKey key = new WindowKey(window.key.key(), window.key.window().start());
-      changed.remove(key);
-      OpenWindow<V> inMemory = open.remove(key); // the same figures as the store's, already decoded
-      publish(key, inMemory != null ? inMemory.value : window.value, true);
+    NavigableMap<Long, Set<String>> closing = notFinal.headMap(lastClosed, true);
+    for (Map.Entry<Long, Set<String>> windows : closing.entrySet()) {
+      for (String windowKey : windows.getValue()) {
+        WindowKey key = new WindowKey(windowKey, windows.getKey());
+        changed.remove(key);
+        OpenWindow<V> inMemory = open.remove(key); // the same figures as the store's, already decoded
+        V value = inMemory != null ? inMemory.value : store.fetch(windowKey, windows.getKey());
+        if (value != null) {
+          publish(key, value, true);
+        }
+      }
     }
+    closing.clear();
     nextToFinalize = lastClosed + size;
     open.keySet().removeIf(key -> key.start() < nextToFinalize); // final: never read again
     progress.put(spec.progressKey(), nextToFinalize);

@@ -1,0 +1,111 @@
+package io.tokenledger.aggregation;
+
+import io.tokenledger.aggregation.pricing.PricedUsage;
+import io.tokenledger.aggregation.window.FineTotals;
+import io.tokenledger.aggregation.window.RollupAggregator;
+import io.tokenledger.aggregation.window.WindowSet;
+import io.tokenledger.schemas.UsageAggregate;
+import io.tokenledger.schemas.UsageEvent;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.TaskId;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
+
+/**
+ * The per-team rollup alone, on a {@link MockProcessorContext} with in-memory stores: for what
+ * a topology test cannot do, such as initialising the same processor instance twice or counting
+ * how a store is read. Settings are the production defaults.
+ */
+final class RollupHarness {
+  final RollupAggregator.Settings settings;
+  final MockProcessorContext<Object, Object> context;
+  /** Range reads ({@code fetchAll} over a time span) of the minute windows' store. */
+  final AtomicInteger fineRangeReads = new AtomicInteger();
+
+  RollupHarness(Instant wallClock) throws Exception {
+    AggregationSettings defaults = AggregationSettings.defaults();
+    settings = new RollupAggregator.Settings(AggregationApp.fine(defaults), AggregationApp.derived(defaults),
+        AggregationApp.ledgers(), AggregationApp.ROLLUP_PROGRESS_STORE, AggregationApp.LATE_SINK,
+        AggregationApp.PARTIALS_SINK, defaults.grace(), defaults.liveEmitInterval(), defaults.detailEmitInterval(),
+        defaults.idleAdvance());
+    Properties config = new Properties();
+    config.put(StreamsConfig.APPLICATION_ID_CONFIG, "rollup-harness");
+    config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    context = new MockProcessorContext<>(config, new TaskId(0, 0), Files.createTempDirectory("rollup").toFile());
+    context.setCurrentSystemTimeMs(wallClock.toEpochMilli());
+    add(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(AggregationApp.ROLLUP_PROGRESS_STORE),
+        Serdes.String(), Serdes.Long()).withLoggingDisabled().build());
+    add(countingRangeReads(windowStore(settings.fine(), FineTotals.VALUES.serde())));
+    for (WindowSet.Spec spec : settings.derived()) {
+      add(windowStore(spec, WindowSet.TOTALS.serde()));
+    }
+    for (WindowSet.Spec spec : settings.ledgers()) {
+      add(windowStore(spec, WindowSet.TOTALS.serde()));
+    }
+  }
+
+  private void add(StateStore store) {
+    store.init(context.getStateStoreContext(), store);
+    context.addStateStore(store);
+  }
+
+  private static <V> WindowStore<String, V> windowStore(WindowSet.Spec spec, Serde<V> serde) {
+    return Stores.windowStoreBuilder(Stores.inMemoryWindowStore(spec.store(), spec.retention(), spec.size(), false),
+        Serdes.String(), serde).withLoggingDisabled().build();
+  }
+
+  /** The same store, counting its time-range reads of all keys. */
+  @SuppressWarnings("unchecked")
+  private <V> WindowStore<String, V> countingRangeReads(WindowStore<String, V> store) {
+    return (WindowStore<String, V>) Proxy.newProxyInstance(getClass().getClassLoader(),
+        new Class<?>[] {WindowStore.class}, (proxy, method, args) -> {
+          if (method.getName().equals("fetchAll") || method.getName().equals("backwardFetchAll")) {
+            fineRangeReads.incrementAndGet();
+          }
+          Object[] forwarded = args;
+          if (method.getName().equals("init")) {
+            forwarded = new Object[] {args[0], proxy}; // registered as itself, so reads go through it
+          }
+          try {
+            return method.invoke(store, forwarded);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+  }
+
+  static Record<String, Object> usage(UsageEvent event) {
+    return new Record<>(event.getTeam(), new PricedUsage(event, event.getModel(), 0L, true),
+        event.getEventTime().toEpochMilli());
+  }
+
+  /** Runs the emit punctuator scheduled by the processor's latest {@code init}, {@code seconds} later. */
+  void emit(int seconds) {
+    var punctuators = context.scheduledPunctuators();
+    long now = context.currentSystemTimeMs() + Duration.ofSeconds(seconds).toMillis();
+    context.setCurrentSystemTimeMs(now);
+    punctuators.get(punctuators.size() - 1).getPunctuator().punctuate(now);
+  }
+
+  /** The records forwarded to a sink since the last call; what went to other sinks is forgotten. */
+  List<UsageAggregate> take(String sink) {
+    List<UsageAggregate> records = context.forwarded().stream()
+        .filter(f -> f.childName().orElse("").equals(sink))
+        .map(f -> (UsageAggregate) f.record().value()).toList();
+    context.resetForwards();
+    return records;
+  }
+}
