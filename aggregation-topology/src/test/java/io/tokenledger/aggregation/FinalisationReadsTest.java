@@ -27,8 +27,7 @@ class FinalisationReadsTest {
   @Test
   void closingMinutesReadsNoTimeRangeAndFinalisesEachWindowOnce() throws Exception {
     RollupHarness harness = new RollupHarness(T0);
-    RollupAggregator processor = new RollupAggregator(harness.settings);
-    processor.init(harness.context);
+    RollupAggregator processor = harness.startRollup();
     int rangeReadsAtInit = harness.fineRangeReads.get(); // init's one scan for windows left open by a restart
 
     for (int minute = 0; minute < 5; minute++) {

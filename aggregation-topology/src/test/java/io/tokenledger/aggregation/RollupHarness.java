@@ -57,6 +57,13 @@ final class RollupHarness {
     }
   }
 
+  /** A rollup with these settings, initialised on this context. */
+  RollupAggregator startRollup() {
+    RollupAggregator rollup = new RollupAggregator(settings);
+    rollup.init(context);
+    return rollup;
+  }
+
   private void add(StateStore store) {
     store.init(context.getStateStoreContext(), store);
     context.addStateStore(store);

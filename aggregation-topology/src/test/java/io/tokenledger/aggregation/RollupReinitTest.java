@@ -22,8 +22,7 @@ class RollupReinitTest {
   @Test
   void aRevivedRollupCountsEachLaterEventOnce() throws Exception {
     RollupHarness harness = new RollupHarness(T0);
-    RollupAggregator processor = new RollupAggregator(harness.settings);
-    processor.init(harness.context);
+    RollupAggregator processor = harness.startRollup();
     processor.process(usage(event("before", "support", "gpt-4o", T0.plusSeconds(1), 1_000, 0, 0)));
     harness.emit(1);
     assertEquals(List.of(1_000L), inputTokens(harness.take("team-1m-sink")));

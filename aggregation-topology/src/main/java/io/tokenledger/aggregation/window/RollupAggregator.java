@@ -185,23 +185,22 @@ public final class RollupAggregator implements Processor<String, Object, Object,
     if (detailDue) {
       lastDetailEmit = now;
     }
-    // Minutes first: propagating them brings the others up to date, whether or not they publish now.
-    liveEmit(fine, detailDue);
-    derived.forEach(set -> liveEmit(set, detailDue));
+    // Minutes first: propagating them brings every other aggregate up to date, published now or not.
+    if (detailDue) {
+      fine.emitChanged();
+    } else {
+      fine.refreshChanged();
+    }
+    for (WindowSet<Totals> set : derived) {
+      if (detailDue || set.spec().scope() != Scope.TEAM_WORKFLOW_MODEL) {
+        set.emitChanged(); // a per-series set between its emits keeps its changes for the next one
+      }
+    }
     ledgers.forEach(WindowSet::emitChanged);
     sendPartials();
     saveStreamTime();
     // One transaction per emit: the live figures become visible now, not at the next periodic commit.
     context.commit();
-  }
-
-  /** Publishes a set's changed windows, or for a per-series set between its emits, only brings them up to date. */
-  private static void liveEmit(WindowSet<?> set, boolean detailDue) {
-    if (detailDue || set.spec().scope() != Scope.TEAM_WORKFLOW_MODEL) {
-      set.emitChanged();
-    } else {
-      set.refreshChanged();
-    }
   }
 
   /** Runs once per window boundary crossed, not per event. Minutes first: they feed the rest. */

@@ -307,8 +307,8 @@ public final class WindowSet<V> {
 
   /**
    * Runs the before-publish step on every changed window without publishing it: they stay
-   * changed and are published at the next {@link #emitChanged}. For live figures published less
-   * often than they are propagated.
+   * changed and are published at the next {@link #emitChanged}. For windows whose before-publish
+   * step feeds others (the minutes' propagation) but which publish less often.
    */
   public void refreshChanged() {
     for (WindowKey key : changed) {
@@ -349,9 +349,8 @@ public final class WindowSet<V> {
         }
       }
     }
-    closing.clear();
+    closing.clear(); // every window in memory is in the index, so none that is final stays in memory
     nextToFinalize = lastClosed + size;
-    open.keySet().removeIf(key -> key.start() < nextToFinalize); // final: never read again
     progress.put(spec.progressKey(), nextToFinalize);
     return true;
   }

@@ -70,6 +70,7 @@ final class LatencyBenchmark {
              ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest"),
              topics.teamAggregates1m.keySerde().deserializer(), topics.teamAggregates1m.valueSerde().deserializer())) {
       consumer.subscribe(List.of(topics.teamAggregates1m.name()));
+      GroupProgress backlog = new GroupProgress(admin, group, topics.usage.name());
       while (System.currentTimeMillis() < end) {
         if (!app.alive()) {
           throw new IllegalStateException("the topology exited during the latency run; see its log");
@@ -82,7 +83,7 @@ final class LatencyBenchmark {
           }
         }
         if (System.currentTimeMillis() >= nextLagSample) {
-          lags.add(lag(admin, group, topics.usage.name()));
+          lags.add(backlog.lag());
           peakRss = Math.max(peakRss, app.peakRssMiB());
           nextLagSample += 5_000;
         }
@@ -113,23 +114,6 @@ final class LatencyBenchmark {
     bySecond.forEach((second, count) -> out.append(out.isEmpty() ? "" : ", ").append(':').append(
         String.format("%02d", second)).append(" x").append(count));
     return out.toString();
-  }
-
-  /** Input records not yet committed by the group: the backlog. */
-  static long lag(Admin admin, String group, String topic) throws Exception {
-    List<TopicPartition> partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic)
-        .partitions().stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-    Map<TopicPartition, Long> ends = admin.listOffsets(partitions.stream()
-        .collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()))).all().get().entrySet().stream()
-        .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
-    Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-        .partitionsToOffsetAndMetadata().get();
-    long lag = 0;
-    for (TopicPartition p : partitions) {
-      OffsetAndMetadata c = committed.get(p);
-      lag += ends.get(p) - (c == null ? 0 : c.offset());
-    }
-    return lag;
   }
 
   private static void produce(String bootstrap, Topics topics, Series series, int rate, AtomicBoolean running,

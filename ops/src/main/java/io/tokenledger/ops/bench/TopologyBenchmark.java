@@ -178,21 +178,14 @@ final class TopologyBenchmark {
   Run time(String name, Topology topology, Properties config, String inputTopic, long events) throws Exception {
     String group = config.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
     try (Admin admin = admin()) {
-      List<TopicPartition> partitions = admin.describeTopics(List.of(inputTopic)).allTopicNames().get()
-          .get(inputTopic).partitions().stream().map(p -> new TopicPartition(inputTopic, p.partition())).toList();
-      Map<TopicPartition, Long> end = admin.listOffsets(partitions.stream()
-          .collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()))).all().get().entrySet().stream()
-          .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+      GroupProgress progress = new GroupProgress(admin, group, inputTopic);
+      Map<TopicPartition, Long> end = progress.ends();
       KafkaStreams streams = new KafkaStreams(topology, config);
       long started = System.nanoTime();
       streams.start();
       try {
         while (true) {
-          Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-              .partitionsToOffsetAndMetadata().get();
-          boolean done = partitions.stream().allMatch(p -> committed.get(p) != null
-              && committed.get(p).offset() >= end.get(p));
-          if (done) {
+          if (progress.reached(end)) {
             return new Run(name, events, (System.nanoTime() - started) / 1e9);
           }
           if (System.nanoTime() - started > TimeUnit.MINUTES.toNanos(20)) {
@@ -222,10 +215,8 @@ final class TopologyBenchmark {
   /** The same for the instances of one application; peak memory is the largest of theirs. */
   Measured measure(String name, List<ChildJvm> apps, String group, String inputTopic, long events) throws Exception {
     try (Admin admin = admin()) {
-      List<TopicPartition> partitions = admin.describeTopics(List.of(inputTopic)).allTopicNames().get()
-          .get(inputTopic).partitions().stream().map(p -> new TopicPartition(inputTopic, p.partition())).toList();
-      long total = admin.listOffsets(partitions.stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest())))
-          .all().get().values().stream().mapToLong(o -> o.offset()).sum();
+      GroupProgress progress = new GroupProgress(admin, group, inputTopic);
+      long total = GroupProgress.sum(progress.ends());
       long started = System.nanoTime();
       double t10 = -1;
       double t90 = -1;
@@ -239,9 +230,7 @@ final class TopologyBenchmark {
           }
           peak = Math.max(peak, app.peakRssMiB());
         }
-        long committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().entrySet()
-            .stream().filter(e -> partitions.contains(e.getKey()) && e.getValue() != null)
-            .mapToLong(e -> e.getValue().offset()).sum();
+        long committed = GroupProgress.sum(progress.committed());
         double now = (System.nanoTime() - started) / 1e9;
         if (t10 < 0 && committed >= total / 10) {
           t10 = now;
