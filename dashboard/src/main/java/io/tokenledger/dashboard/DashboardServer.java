@@ -78,13 +78,28 @@ public final class DashboardServer implements AutoCloseable {
   private void pass(Context ctx) throws InterruptedException {
     String service = ctx.pathParam("service");
     URI base = upstreams.get(service);
+    // Whatever comes back, the browser treats it as data: never sniffed, never run, never framed.
     ctx.header("Cache-Control", "no-store");
+    ctx.header("X-Content-Type-Options", "nosniff");
+    ctx.header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'; sandbox");
     if (base == null) {
       ctx.status(404).json(Map.of("error", "no service '" + service + "': use one of " + upstreams.keySet()));
       return;
     }
-    String query = ctx.queryString() == null ? "" : "?" + ctx.queryString();
-    URI target = base.resolve("/" + ctx.pathParam("path") + query);
+    // The raw path, not Javalin's decoded one: an encoded slash must stay visible to the check.
+    String raw = ctx.req().getRequestURI();
+    String prefix = "/api/" + service + "/";
+    if (!raw.startsWith(prefix)) {
+      ctx.status(400).json(Map.of("error", "the path after /api/" + service + "/ must be a v1/... route"));
+      return;
+    }
+    PassThrough.Decision decision = PassThrough.target(base, raw.substring(prefix.length()), ctx.queryString());
+    if (decision instanceof PassThrough.Refused refused) {
+      log.warn("Dashboard pass-through refused a request for the {} service: {}", service, refused.reason());
+      ctx.status(400).json(Map.of("error", refused.reason()));
+      return;
+    }
+    URI target = ((PassThrough.Target) decision).uri();
     HttpRequest.Builder request = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(15)).GET();
     String authorization = ctx.header("Authorization");
     if (authorization != null) {
@@ -92,13 +107,20 @@ public final class DashboardServer implements AutoCloseable {
     }
     try {
       HttpResponse<byte[]> answer = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-      ctx.status(answer.statusCode()).contentType(answer.headers().firstValue("Content-Type")
-          .orElse("application/json")).result(answer.body());
+      String contentType = answer.headers().firstValue("Content-Type").orElse(null);
+      if (!PassThrough.servable(contentType)) {
+        log.warn("The {} service at {} answered {} with Content-Type {}; not served", service, base, target.getPath(),
+            contentType);
+        ctx.status(502).json(Map.of("error", "the " + service + " service answered with a content type the dashboard "
+            + "does not serve (" + contentType + ")"));
+        return;
+      }
+      ctx.status(answer.statusCode()).contentType(contentType).result(answer.body());
       for (String header : new String[] {"WWW-Authenticate", "Content-Disposition", "Retry-After"}) {
         answer.headers().firstValue(header).ifPresent(v -> ctx.header(header, v));
       }
     } catch (java.io.IOException e) {
-      log.warn("The {} service at {} did not answer {}: {}", service, base, ctx.pathParam("path"), e.toString());
+      log.warn("The {} service at {} did not answer {}: {}", service, base, target.getPath(), e.toString());
       ctx.status(502).json(Map.of("error", "the " + service + " service at " + base + " did not answer ("
           + e.getMessage() + "); is it running?"));
     }
