@@ -65,7 +65,7 @@ public final class BenchCommand {
       description = {"Preloads usage events over teams x workflows x models series, then measures the aggregation",
           "topology (exactly-once) against a pass-through Streams app over the same topic as the ceiling: the broker",
           "and each app in a JVM of its own, pinned to a core where taskset exists; throughput from the slope of",
-          "the committed offsets between 10% and 90% of the input; the ratio printed."})
+          "the committed offsets between 10%% and 90%% of the input; the ratio printed."})
   static final class TopologyThroughput implements Callable<Integer> {
     @Option(names = "--events", defaultValue = "5000000", description = "Events to preload (default: ${DEFAULT-VALUE}).")
     long events;
@@ -170,7 +170,7 @@ public final class BenchCommand {
   }
 
   /** One measured application, run by {@code bench topology} in a JVM of its own until SIGTERM. */
-  @Command(name = "app", hidden = true, description = "Runs a benchmark application until SIGTERM.")
+  @Command(name = "app", hidden = true, mixinStandardHelpOptions = true, description = "Runs a benchmark application until SIGTERM.")
   static final class App implements Callable<Integer> {
     @Option(names = "--kind", required = true)
     String kind;

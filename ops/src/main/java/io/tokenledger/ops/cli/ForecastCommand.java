@@ -31,7 +31,7 @@ public final class ForecastCommand implements Callable<Integer> {
   @Option(names = "--months", defaultValue = "12", description = "How many months ahead (default: ${DEFAULT-VALUE}).")
   int months;
 
-  @Option(names = "--assume", description = "A quarterly price change of a model or provider, e.g. openai:-10% (repeatable).")
+  @Option(names = "--assume", description = "A quarterly price change of a model or provider, e.g. openai:-10%% (repeatable).")
   List<String> assumptions = new ArrayList<>();
 
   @Option(names = "--as-of", description = "The forecast's day (default: today, UTC): history before it, months after its month.")

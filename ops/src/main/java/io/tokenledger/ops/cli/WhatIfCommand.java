@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
 @Command(name = "whatif", mixinStandardHelpOptions = true,
     description = {"Prices a month's actual usage (the period ledger) at a scenario: per team, workflow and model,",
         "actual vs scenario cost and the difference, exact. Example:",
-        "whatif --period 2026-11 --change 'openai/gpt-4o:-30%' --move 'invoice-extraction:gpt-4o->gpt-4o-mini'"})
+        "whatif --period 2026-11 --change 'openai/gpt-4o:-30%%' --move 'invoice-extraction:gpt-4o->gpt-4o-mini'"})
 public final class WhatIfCommand implements Callable<Integer> {
   @Mixin KafkaOptions kafka;
 
@@ -41,7 +41,7 @@ public final class WhatIfCommand implements Callable<Integer> {
   @Option(names = "--prices", description = "Scenario prices: a LiteLLM .json or our .csv (" + "USD per 1M tokens).")
   Path prices;
 
-  @Option(names = "--change", description = "model:percent, e.g. openai/gpt-4o:-30% (repeatable).")
+  @Option(names = "--change", description = "model:percent, e.g. openai/gpt-4o:-30%% (repeatable).")
   List<String> changes = new ArrayList<>();
 
   @Option(names = "--move", description = "workflow:from->to, e.g. invoice-extraction:gpt-4o->gpt-4o-mini (repeatable).")
