@@ -1,5 +1,6 @@
 package io.tokenledger.connectors;
 
+import io.tokenledger.platform.process.ParentWatch;
 import io.tokenledger.schemas.topics.Topics;
 import java.io.IOException;
 import java.io.Reader;
@@ -104,6 +105,7 @@ public final class ConnectCommand implements Callable<Integer> {
   public static void main(String[] args) {
     System.setProperty("org.apache.avro.SERIALIZABLE_PACKAGES",
         System.getProperty("org.apache.avro.SERIALIZABLE_PACKAGES", "io.tokenledger"));
+    ParentWatch.exitWithParent(); // the demo's worker ends with the demo, even on kill -9
     System.exit(new CommandLine(new ConnectCommand()).execute(args));
   }
 }

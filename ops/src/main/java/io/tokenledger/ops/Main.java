@@ -15,6 +15,7 @@ import io.tokenledger.ops.cli.TopicsCommand;
 import io.tokenledger.ops.cli.DashboardCommand;
 import io.tokenledger.ops.cli.WhatIfCommand;
 import io.tokenledger.ops.demo.DemoCommand;
+import io.tokenledger.platform.process.ParentWatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -29,6 +30,7 @@ public final class Main {
     // Avro only instantiates classes from trusted packages; the launcher sets this too.
     System.setProperty("org.apache.avro.SERIALIZABLE_PACKAGES",
         System.getProperty("org.apache.avro.SERIALIZABLE_PACKAGES", "io.tokenledger"));
+    ParentWatch.exitWithParent(); // a benchmark's child JVM ends with the benchmark
     System.exit(new CommandLine(new Main()).execute(args));
   }
 }

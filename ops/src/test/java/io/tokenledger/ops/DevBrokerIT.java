@@ -1,5 +1,7 @@
 package io.tokenledger.ops;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tokenledger.ops.broker.DevBroker;
@@ -29,6 +31,21 @@ class DevBrokerIT {
          Admin admin = admin(broker)) {
       Set<String> names = admin.listTopics().names().get(30, TimeUnit.SECONDS);
       assertTrue(names.contains("survives-restart"), "topics after restart: " + names);
+    }
+  }
+
+  @Test
+  void refusesADataDirectoryThatAnotherBrokerHolds() throws Exception {
+    Path dataDir = Files.createTempDirectory(Path.of("target"), "dev-broker");
+    try (DevBroker broker = DevBroker.start(dataDir, "127.0.0.1", Ports.free(), Ports.free());
+         Admin admin = admin(broker)) {
+      IllegalStateException refused = assertThrows(IllegalStateException.class,
+          () -> DevBroker.start(dataDir, "127.0.0.1", Ports.free(), Ports.free()));
+      assertEquals("The broker data directory " + dataDir.toAbsolutePath() + " is in use by pid "
+          + ProcessHandle.current().pid() + ": another broker runs on it. Stop that one, or give this one another "
+          + "--data-dir.", refused.getMessage());
+      // The first one was not disturbed.
+      admin.createTopics(List.of(new NewTopic("still-served", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.tokenledger.ops.bench;
 
+import io.tokenledger.platform.process.ParentWatch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,12 +36,17 @@ final class ChildJvm implements AutoCloseable {
     }
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
+    command.add(ParentWatch.childJvmOption()); // the child ends when this process ends, even on kill -9
     command.addAll(List.of("-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.tokenledger",
         "-Dtokenledger.log.file=" + log.resolveSibling(log.getFileName() + ".app.log").toAbsolutePath(),
         "-cp", System.getProperty("java.class.path"), "io.tokenledger.ops.Main"));
     command.addAll(List.of(args));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     return new ChildJvm(process, name);
+  }
+
+  long pid() {
+    return process.pid();
   }
 
   boolean alive() {

@@ -1,5 +1,6 @@
 package io.tokenledger.ops.broker;
 
+import io.tokenledger.platform.process.DirectoryLock;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -22,15 +23,38 @@ import org.apache.kafka.common.utils.Time;
 public final class DevBroker implements AutoCloseable {
   private final KafkaRaftServer server;
   private final String bootstrapServers;
+  private final DirectoryLock lock;
 
-  private DevBroker(KafkaRaftServer server, String bootstrapServers) {
+  private DevBroker(KafkaRaftServer server, String bootstrapServers, DirectoryLock lock) {
     this.server = server;
     this.bootstrapServers = bootstrapServers;
+    this.lock = lock;
   }
 
-  /** Formats the data directory on first use (keeping an existing one) and starts the broker. */
+  /**
+   * Formats the data directory on first use (keeping an existing one) and starts the broker.
+   * Refuses a directory that another broker holds: two brokers on one log directory fail each
+   * other's disks.
+   */
   public static DevBroker start(Path dataDir, String host, int port, int controllerPort) throws IOException {
-    Files.createDirectories(dataDir);
+    DirectoryLock lock;
+    try {
+      lock = DirectoryLock.acquire(dataDir, "broker.lock");
+    } catch (DirectoryLock.HeldException e) {
+      throw new IllegalStateException("The broker data directory " + dataDir.toAbsolutePath() + " is in use by "
+          + (e.holder().isEmpty() ? "another process" : "pid " + e.holder())
+          + ": another broker runs on it. Stop that one, or give this one another --data-dir.");
+    }
+    try {
+      return start(dataDir, host, port, controllerPort, lock);
+    } catch (IOException | RuntimeException e) {
+      lock.close();
+      throw e;
+    }
+  }
+
+  private static DevBroker start(Path dataDir, String host, int port, int controllerPort, DirectoryLock lock)
+      throws IOException {
     Properties props = serverProperties(dataDir, host, port, controllerPort);
     Path config = dataDir.resolve("server.properties");
     try (OutputStream out = Files.newOutputStream(config)) {
@@ -45,7 +69,7 @@ public final class DevBroker implements AutoCloseable {
     }
     KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
     server.startup();
-    return new DevBroker(server, host + ":" + port);
+    return new DevBroker(server, host + ":" + port, lock);
   }
 
   static Properties serverProperties(Path dataDir, String host, int port, int controllerPort) {
@@ -90,5 +114,10 @@ public final class DevBroker implements AutoCloseable {
   public void close() {
     server.shutdown();
     server.awaitShutdown();
+    try {
+      lock.close();
+    } catch (IOException e) {
+      // The OS releases it when the process ends.
+    }
   }
 }

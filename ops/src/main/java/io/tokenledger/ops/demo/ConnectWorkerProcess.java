@@ -1,5 +1,6 @@
 package io.tokenledger.ops.demo;
 
+import io.tokenledger.platform.process.ParentWatch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +34,7 @@ final class ConnectWorkerProcess implements AutoCloseable {
     webhooks.forEach((team, url) -> lines.append(team).append('=').append(url).append('\n'));
     Files.writeString(webhooksFile, lines);
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.tokenledger",
+        "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.tokenledger", ParentWatch.childJvmOption(),
         "-Dtokenledger.log.file=" + dir.resolve("connect.log").toAbsolutePath(),
         "-cp", classpath, "io.tokenledger.connectors.ConnectCommand",
         "--bootstrap-servers", bootstrap, "--webhooks", webhooksFile.toString(),

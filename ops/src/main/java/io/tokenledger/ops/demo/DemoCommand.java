@@ -18,6 +18,7 @@ import io.tokenledger.ops.cli.LedgerReads;
 import io.tokenledger.ops.cli.Ports;
 import io.tokenledger.ops.stack.LocalStack;
 import io.tokenledger.platform.auth.ApiKeyAdmin;
+import io.tokenledger.platform.process.DirectoryLock;
 import io.tokenledger.platform.auth.ApiKeyDirectory;
 import io.tokenledger.platform.query.QueryHttpServer;
 import io.tokenledger.platform.topics.CompactedTopics;
@@ -78,14 +79,17 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--rate", defaultValue = "40", description = "Usage events per second from the fleet (default: ${DEFAULT-VALUE}).")
   double rate;
 
-  @Option(names = "--data-dir", defaultValue = ".tokenledger/demo",
-      description = "Broker data and Streams state; wiped at start (default: ${DEFAULT-VALUE}).")
+  @Option(names = {"--data-dir", "--dir"}, defaultValue = ".tokenledger/demo",
+      description = "Broker data and Streams state; wiped at start, held by this demo while it runs "
+          + "(default: ${DEFAULT-VALUE}).")
   Path dataDir;
 
   @Option(names = "--dashboard-port", defaultValue = "8090",
       description = "The web dashboard's port (default: ${DEFAULT-VALUE}; another free one when it is taken).")
   int dashboardPort;
 
+  /** The file whose lock says a demo runs on the directory; it holds that demo's pid. */
+  static final String LOCK_FILE = "demo.lock";
   private static final Duration BACKFILL = Duration.ofMinutes(40);
   private static final Duration RUNAWAY_AFTER = Duration.ofSeconds(20);
   private static final Duration RUNAWAY_LENGTH = Duration.ofSeconds(90);
@@ -99,7 +103,22 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Instant start = Instant.now();
-    wipe(dataDir);
+    DirectoryLock lock;
+    try {
+      lock = DirectoryLock.acquire(dataDir, LOCK_FILE);
+    } catch (DirectoryLock.HeldException e) {
+      System.err.println("A demo is already running here (" + (e.holder().isEmpty() ? "another process"
+          : "pid " + e.holder()) + ", in " + dataDir.toAbsolutePath() + "); stop it, or give this one its own "
+          + "directory with --data-dir.");
+      return 2;
+    }
+    try (lock) {
+      return run(start, lock);
+    }
+  }
+
+  private Integer run(Instant start, DirectoryLock lock) throws Exception {
+    wipe(dataDir, lock.file());
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       stopRequested.countDown();
       try {
@@ -385,10 +404,11 @@ public final class DemoCommand implements Callable<Integer> {
     return String.format("%02d:%02d", d.toMinutes(), d.toSecondsPart());
   }
 
-  private static void wipe(Path dir) throws java.io.IOException {
-    if (Files.exists(dir)) {
-      try (Stream<Path> paths = Files.walk(dir)) {
-        for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+  /** Empties {@code dir} (which this demo holds) but for its lock file. */
+  private static void wipe(Path dir, Path keep) throws java.io.IOException {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        if (!p.equals(dir) && !p.equals(keep)) {
           Files.delete(p);
         }
       }
