@@ -1,6 +1,7 @@
 package io.tokenledger.alerting.query;
 
 import io.tokenledger.platform.topics.TopicFollower;
+import io.tokenledger.platform.topics.TopicReaders;
 import io.tokenledger.schemas.AnomalyAlert;
 import io.tokenledger.schemas.AnomalyStatus;
 import io.tokenledger.schemas.BudgetAlert;
@@ -30,7 +31,7 @@ import java.util.function.Predicate;
  * {@code lookback} ago), followed as they arrive and kept in memory. Alerts are rare; a team
  * keeps its latest {@link #PER_TEAM}.
  */
-public final class AlertFeed implements AutoCloseable {
+public final class AlertFeed implements TopicReaders, AutoCloseable {
   static final int PER_TEAM = 500;
 
   private final Map<String, BudgetStatus> budgets = new ConcurrentHashMap<>();
@@ -46,11 +47,18 @@ public final class AlertFeed implements AutoCloseable {
         budgets.put(r.key(), r.value());
       }
     }));
-    followers.add(new TopicFollower<>(settings, topics.budgetAlerts, from, r -> add(r.value().getTeam(), budget(r.value()))));
+    // Alert topics are append-only; a tombstone on one (an operator's mistake) is passed over.
+    followers.add(new TopicFollower<>(settings, topics.budgetAlerts, from,
+        r -> { if (r.value() != null) { add(r.value().getTeam(), budget(r.value())); } }));
     followers.add(new TopicFollower<>(settings, topics.forecastAlerts, from,
-        r -> add(r.value().getTeam(), forecast(r.value()))));
+        r -> { if (r.value() != null) { add(r.value().getTeam(), forecast(r.value())); } }));
     followers.add(new TopicFollower<>(settings, topics.anomalyAlerts, from,
-        r -> add(r.value().getTeam(), anomaly(r.value()))));
+        r -> { if (r.value() != null) { add(r.value().getTeam(), anomaly(r.value())); } }));
+  }
+
+  @Override
+  public List<TopicFollower.Health> readers() {
+    return followers.stream().map(TopicFollower::health).toList();
   }
 
   public boolean loaded() {

@@ -35,7 +35,7 @@ public final class AlertQueries {
     QueryRouter router = new QueryRouter(streams, self);
     AlertQueries queries = new AlertQueries(router, feed);
     return QueryHttpServer.start(router, self.port(), Map.of("/v1/budgets", queries::budgets, "/v1/alerts",
-        queries::alerts), keys);
+        queries::alerts), keys, java.util.List.of(feed));
   }
 
   public QueryAnswer budgets(QueryRequest request) {

@@ -1,10 +1,12 @@
 package io.tokenledger.platform.auth;
 
 import io.tokenledger.platform.topics.TopicFollower;
+import io.tokenledger.platform.topics.TopicReaders;
 import io.tokenledger.schemas.ApiKey;
 import io.tokenledger.schemas.ApiKeyScope;
 import io.tokenledger.schemas.topics.Topic;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * The API keys every gateway instance knows: the compacted key topic, read from the start
  * and followed, kept in memory. Authentication never touches Kafka on the request path.
  */
-public final class ApiKeyDirectory implements AutoCloseable {
+public final class ApiKeyDirectory implements TopicReaders, AutoCloseable {
   private final Map<String, ApiKey> keys = new ConcurrentHashMap<>();
   private final TopicFollower<String, ApiKey> follower;
 
@@ -41,13 +43,23 @@ public final class ApiKeyDirectory implements AutoCloseable {
 
   /** @param settings Kafka client settings: the address, and security where the cluster needs it */
   public ApiKeyDirectory(Map<String, ?> settings, Topic<String, ApiKey> topic) {
+    this(settings, topic, TopicFollower.ConsumerFactory.KAFKA);
+  }
+
+  public ApiKeyDirectory(Map<String, ?> settings, Topic<String, ApiKey> topic, TopicFollower.ConsumerFactory consumers) {
     this.follower = new TopicFollower<>(settings, topic, null, record -> {
       if (record.value() == null) {
         keys.remove(record.key());
       } else {
         keys.put(record.key(), record.value());
       }
-    });
+    }, consumers);
+  }
+
+  /** The key topic's reader: while it is down, revocations are not seen, so health says so. */
+  @Override
+  public List<TopicFollower.Health> readers() {
+    return List.of(follower.health());
   }
 
   /** Waits until every key that existed at start-up is known. */

@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import io.tokenledger.platform.auth.ApiKeyDirectory;
 import io.tokenledger.platform.metrics.ServiceMeters;
+import io.tokenledger.platform.topics.TopicReaders;
+import java.util.List;
 import io.tokenledger.platform.streams.StreamsApps;
 import io.tokenledger.schemas.ApiKeyScope;
 import io.tokenledger.schemas.topics.Topics;
@@ -90,6 +92,15 @@ public final class QueryHttpServer implements AutoCloseable {
   /** Starts answering {@code routes} (path to route) on {@code router}'s port, all interfaces, for read keys of {@code keys}. */
   public static QueryHttpServer start(QueryRouter router, int port, Map<String, Route> routes, ApiKeyDirectory keys)
       throws IOException {
+    return start(router, port, routes, keys, List.of());
+  }
+
+  /**
+   * The same, for routes that also serve what {@code readers} follow: {@code /healthz} reports
+   * each reader (and the key topic's), and is 503 while any is down or the Streams app is not running.
+   */
+  public static QueryHttpServer start(QueryRouter router, int port, Map<String, Route> routes, ApiKeyDirectory keys,
+      List<? extends TopicReaders> readers) throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress(port), 64);
     QueryHttpServer query = new QueryHttpServer(server, StreamsApps.bindMeters(router.streams()));
     server.setExecutor(query.executor);
@@ -99,10 +110,16 @@ public final class QueryHttpServer implements AutoCloseable {
         Map.of("key_id", request.caller().keyId(), "team", request.caller().team(), "scope",
             request.caller().scope().toString(), "reads_all", request.caller().readsAll())), keys));
     server.createContext("/metrics", ServiceMeters.handler());
+    List<TopicReaders> followed = new java.util.ArrayList<>(readers);
+    followed.add(0, keys);
     server.createContext("/healthz", exchange -> {
       KafkaStreams.State state = router.streams().state();
-      boolean healthy = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
-      query.send(exchange, new QueryAnswer(healthy ? 200 : 503, "{\"state\":\"" + state + "\"}", router.servedBy()));
+      boolean streamsUp = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
+      boolean healthy = streamsUp && TopicReaders.allUp(followed);
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("state", state.toString());
+      body.put("readers", followed.stream().flatMap(r -> r.readers().stream()).toList());
+      query.send(exchange, router.answer(healthy ? 200 : 503, body));
     });
     server.start();
     log.info("Queries answered on http://{}{}", router.servedBy(), routes.keySet());

@@ -10,12 +10,16 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads a whole topic, from its beginning to the end it has when the scan starts, read_committed
  * and without a consumer group's offsets: what command-line tools read tables and logs with.
  */
 public final class TopicScan {
+  private static final Logger log = LoggerFactory.getLogger(TopicScan.class);
   private static final Duration BOUND = Duration.ofSeconds(30);
 
   private TopicScan() {}
@@ -39,7 +43,14 @@ public final class TopicScan {
           throw new IllegalStateException("Could not read " + topic.name() + " to its end within " + BOUND
               + "; is Kafka reachable at " + bootstrapServers + "?");
         }
-        consumer.poll(Duration.ofMillis(200)).forEach(each);
+        try {
+          consumer.poll(Duration.ofMillis(200)).forEach(each);
+        } catch (RecordDeserializationException e) {
+          // One bad record must not make a whole table unreadable: say which, and go past it.
+          log.error("Skipped the record at {} offset {}: it does not deserialize ({}); fix or tombstone its key",
+              e.topicPartition(), e.offset(), e.getCause() == null ? e.toString() : e.getCause().toString());
+          consumer.seek(e.topicPartition(), e.offset() + 1);
+        }
       }
     }
   }

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tokenledger.platform.auth.ApiKeyDirectory;
+import io.tokenledger.platform.topics.TopicReaders;
 import io.tokenledger.ingest.gateway.request.FieldError;
 import io.tokenledger.ingest.gateway.request.OutcomeRequestParser;
 import io.tokenledger.ingest.gateway.request.Parsed;
@@ -350,11 +351,14 @@ public final class IngestGateway implements AutoCloseable {
 
   private void health(Context ctx) {
     boolean kafkaFailing = lastFailureNanos.get() > lastSuccessNanos.get();
+    boolean readersUp = TopicReaders.allUp(List.of(keys));
+    boolean healthy = keys.loaded() && readersUp && !kafkaFailing;
     ObjectNode body = json.createObjectNode()
-        .put("status", keys.loaded() && !kafkaFailing ? "ok" : "degraded")
+        .put("status", healthy ? "ok" : "degraded")
         .put("api_keys", keys.loaded() ? "loaded" : "loading")
         .put("kafka", kafkaFailing ? "last send failed" : "ok");
-    ctx.status(keys.loaded() && !kafkaFailing ? 200 : 503).contentType(JSON).result(body.toString());
+    body.set("readers", json.valueToTree(keys.readers()));
+    ctx.status(healthy ? 200 : 503).contentType(JSON).result(body.toString());
   }
 
   private void answer(Context ctx, int status, ObjectNode body, long startNanos) {
