@@ -173,4 +173,26 @@ class EconomicsTopologyTest {
       assertEquals(1, f.figures(DAY).getItemsSucceeded(), "the valid outcome after them is counted");
     }
   }
+
+  @Test
+  void anOutcomeWorthMoreThanTheFiguresHoldIsDeadLetteredAndTheNextIsCounted() {
+    try (EconomicsFixture f = new EconomicsFixture(Map.of())) {
+      // 12 min at $50/h with a 1 bp success rate: $100,000 per successful ticket; a million tickets overflow a long.
+      f.baseline("support-tickets", 720, FIFTY_USD_PER_HOUR, 1, DEC_1);
+      f.call("support", "support-tickets", "gpt-4o", "T-1", TEN);
+      f.outcome("support", "support-tickets", "T-1", WorkOutcomeStatus.SUCCEEDED, 1_000_000, 0, TEN.plusSeconds(60));
+      f.call("support", "support-tickets", "gpt-4o", "T-2", TEN);
+      f.outcome("support", "support-tickets", "T-2", WorkOutcomeStatus.SUCCEEDED, 3, 0, TEN.plusSeconds(60));
+
+      List<DeadLetter> letters = f.deadLetters();
+      assertEquals(List.of("NOT_REPRESENTABLE"), letters.stream().map(DeadLetter::getReasonCode).toList());
+      assertTrue(letters.get(0).getReason().contains("units_delivered 1000000"), letters.get(0).getReason());
+      WorkflowEconomics day = f.figures(DAY);
+      assertEquals(2, day.getItemsStarted());
+      assertEquals(1, day.getItemsOpen(), "the refused outcome left T-1 open");
+      assertEquals(1, day.getItemsSucceeded());
+      assertEquals(3, day.getUnitsSucceeded());
+      assertEquals(300_000_000_000_000L, day.getHumanCostAvoidedNanoUsd(), "3 x $100,000");
+    }
+  }
 }

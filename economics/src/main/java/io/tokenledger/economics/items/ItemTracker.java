@@ -54,6 +54,8 @@ public final class ItemTracker implements Processor<Object, Object, Object, Obje
   private static final Logger log = LoggerFactory.getLogger(ItemTracker.class);
   private static final int MAX_DUE_PER_CHECK = 10_000;
   private static final BigInteger SECONDS_PER_HOUR = BigInteger.valueOf(3_600);
+  /** The dead-letter reason of an outcome whose value cannot be held in the figures. */
+  public static final String NOT_REPRESENTABLE = "NOT_REPRESENTABLE";
 
   /** Store, topic and child names, named by the application. */
   public record Names(String items, String deadlines, String ledgerSeen, String baselines, String usageTopic,
@@ -142,8 +144,19 @@ public final class ItemTracker implements Processor<Object, Object, Object, Obje
       long units = success ? Math.max(1, event.getOutcomeUnits() == null ? 1 : event.getOutcomeUnits()) : 0;
       ItemState called = (before != null ? before : ItemState.started(event.getWorkflow())).withCall(model, time);
       String unit = event.getOutcomeUnit() == null ? "call" : event.getOutcomeUnit();
-      change(event.getTeam(), key, before, valued(called, event.getTeam(),
+      Optional<ItemState> outcome = representable(() -> valued(called, event.getTeam(),
           success ? ItemState.Status.SUCCEEDED : ItemState.Status.FAILED, time, unit, units, 0));
+      if (outcome.isEmpty()) {
+        // The aggregation counts the call's spend; its outcome cannot be valued, so the call is kept without it.
+        log.error("The outcome of usage event {} (team {}, workflow {}) is not counted: {} units valued at a "
+            + "person's cost exceed what the figures hold; check outcome_units and the baseline",
+            event.getEventId(), event.getTeam(), event.getWorkflow(), units);
+        io.tokenledger.platform.metrics.ServiceMeters.counter("tokenledger.economics.outcomes.unrepresentable",
+            "Outcomes whose value exceeds what the figures hold, not counted").increment();
+        change(event.getTeam(), key, before, called);
+        return;
+      }
+      change(event.getTeam(), key, before, outcome.get());
     }
   }
 
@@ -189,9 +202,32 @@ public final class ItemTracker implements Processor<Object, Object, Object, Obje
       return; // an older outcome than the one in force: the later one stands
     }
     ItemState base = before != null ? before : ItemState.started(outcome.getWorkflow());
-    change(outcome.getTeam(), key, before, valued(base, outcome.getTeam(),
+    Optional<ItemState> after = representable(() -> valued(base, outcome.getTeam(),
         ItemState.Status.valueOf(outcome.getStatus().name()), time, outcome.getOutcomeUnit(),
         outcome.getUnitsDelivered(), outcome.getHumanSeconds()));
+    if (after.isEmpty()) {
+      reject(record, NOT_REPRESENTABLE, "units_delivered " + outcome.getUnitsDelivered() + " and human_seconds "
+          + outcome.getHumanSeconds() + " valued with the person's baseline for " + outcome.getWorkflow() + "/"
+          + outcome.getOutcomeUnit() + " exceed what the figures hold (" + Long.MAX_VALUE + " nano-USD); check the "
+          + "outcome's units and the baseline's seconds per unit and success rate", outcome);
+      return;
+    }
+    change(outcome.getTeam(), key, before, after.get());
+  }
+
+  /**
+   * The valued item when its figures fit the longs of nano-USD they are kept in; empty when they
+   * do not (a million units at a person's cost at a 1 bp success rate does not). Checked before
+   * any store is written, so that a refused outcome leaves no trace.
+   */
+  private static Optional<ItemState> representable(java.util.function.Supplier<ItemState> valuing) {
+    try {
+      ItemState item = valuing.get();
+      item.contribution();
+      return Optional.of(item);
+    } catch (ArithmeticException e) {
+      return Optional.empty();
+    }
   }
 
   private void reject(Record<byte[], byte[]> record, String code, String reason, WorkOutcome outcome) {
