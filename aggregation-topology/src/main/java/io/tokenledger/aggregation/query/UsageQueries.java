@@ -118,19 +118,32 @@ public final class UsageQueries {
     header.put("window", window);
     header.put("from", from.toString());
     header.put("to", to.toString());
-    return router.gather(store, request, "rows", () -> localBreakdown(view, window, size, from, to).entrySet().stream()
-        .filter(e -> !perTeam || request.caller().reads(view.routingKey(e.getKey())))
-        .map(e -> row(view, e.getKey(), from, size, e.getValue())).toList(), header);
+    java.util.function.Predicate<String> readable = key -> !perTeam || request.caller().reads(view.routingKey(key));
+    return router.gather(store, request, "rows", () -> localBreakdown(view, window, from, to, readable).entrySet()
+        .stream().map(e -> row(view, e.getKey(), from, size, e.getValue())).toList(), header);
   }
 
-  /** This instance's windows of every key, by key (sorted), then by window start. */
-  private Map<String, java.util.TreeMap<Long, Totals>> localBreakdown(AggregateView view, String window, Duration size,
-      Instant from, Instant to) {
+  /**
+   * This instance's windows of every key {@code readable} accepts, by key (sorted), then by window
+   * start. Keys the caller may not read are passed over in the scan, never held.
+   */
+  private Map<String, java.util.TreeMap<Long, Totals>> localBreakdown(AggregateView view, String window,
+      Instant from, Instant to, java.util.function.Predicate<String> readable) {
     String store = view.storeName(window);
     boolean fine = view.holdsFineTotals(window);
     Map<String, java.util.TreeMap<Long, Totals>> byKey = new java.util.TreeMap<>();
-    forEachLocalWindow(store, from, to, (Windowed<String> w, Object value) -> byKey.computeIfAbsent(w.key(),
-        k -> new java.util.TreeMap<>()).put(w.window().start(), fine ? ((FineTotals) value).current() : (Totals) value));
+    int[] held = {0};
+    forEachLocalWindow(store, from, to, (Windowed<String> w, Object value) -> {
+      if (!readable.test(w.key())) {
+        return;
+      }
+      if (++held[0] > MAX_WINDOWS) {
+        throw new IllegalArgumentException("the answer would hold more than " + MAX_WINDOWS + " windows; narrow "
+            + "from/to or use a larger window");
+      }
+      byKey.computeIfAbsent(w.key(), k -> new java.util.TreeMap<>())
+          .put(w.window().start(), fine ? ((FineTotals) value).current() : (Totals) value);
+    });
     return byKey;
   }
 
@@ -405,8 +418,12 @@ public final class UsageQueries {
     }
   }
 
-  /** Which windows a question asks for: their size ({@code window=1m|1h|1d}) and starts in [from, to]. */
-  private record WindowsAsked(String window, Duration size, Instant from, Instant to) {
+  /**
+   * Which windows a question asks for: their size ({@code window=1m|1h|1d}) and starts in
+   * [from, to]. The range is capped per size ({@link #MAX_RANGE}), so that no read key can make an
+   * instance scan and hold years of minute windows.
+   */
+  record WindowsAsked(String window, Duration size, Instant from, Instant to) {
     static WindowsAsked of(Map<String, String> params) {
       String window = params.getOrDefault("window", "1h");
       Duration size = AggregateView.WINDOWS.get(window);
@@ -418,9 +435,22 @@ public final class UsageQueries {
       if (from.isAfter(to)) {
         throw new IllegalArgumentException("from (" + from + ") is after to (" + to + ")");
       }
+      Duration limit = MAX_RANGE.get(window);
+      if (Duration.between(from, to).compareTo(limit) > 0) {
+        throw new IllegalArgumentException("from " + from + " to " + to + " is longer than the " + limit.toDays()
+            + " days that windows of " + window + " are answered for at a time; ask in parts"
+            + (window.equals("1d") ? "" : " or use a larger window"));
+      }
       return new WindowsAsked(window, size, from, to);
     }
   }
+
+  /** The longest from..to answered per window size. */
+  public static final Map<String, Duration> MAX_RANGE = Map.of("1m", Duration.ofDays(2), "1h", Duration.ofDays(62),
+      "1d", Duration.ofDays(400));
+
+  /** The most windows one answer (of one instance) holds; past it the question is refused as too large. */
+  public static final int MAX_WINDOWS = 200_000;
 
   private static List<String> list(String commaSeparated) {
     return commaSeparated == null || commaSeparated.isBlank() ? List.of()

@@ -18,7 +18,6 @@ import io.tokenledger.schemas.topics.Topics;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
@@ -41,12 +40,20 @@ public final class QueryHttpServer implements AutoCloseable {
     QueryAnswer answer(QueryRequest request);
   }
 
+  /** Threads answering callers; each may wait on another instance for a forwarded part. */
+  public static final int CALLER_THREADS = 8;
+  /** Threads answering other instances' forwarded requests, which never forward again. */
+  static final int FORWARDED_THREADS = 8;
+  /** Requests waiting for a thread, per pool; past that the answer is 503 with Retry-After. */
+  static final int QUEUE = 256;
+
   private final HttpServer server;
-  private final ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
-    Thread t = new Thread(r, "tokenledger-query-http");
-    t.setDaemon(true);
-    return t;
-  });
+  /** Only hands each exchange to its pool: never blocks. */
+  private final ExecutorService accept = pool("tokenledger-query-accept", 1, QUEUE);
+  // Two pools, so that two instances asking each other can never wait on each other: a forwarded
+  // request is answered locally (or refused), so its pool never waits on anything.
+  private final ExecutorService callers = pool("tokenledger-query-http", CALLER_THREADS, QUEUE);
+  private final ExecutorService forwarded = pool("tokenledger-query-forwarded", FORWARDED_THREADS, QUEUE);
 
   private final AutoCloseable streamsMeters;
 
@@ -103,10 +110,10 @@ public final class QueryHttpServer implements AutoCloseable {
       List<? extends TopicReaders> readers) throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress(port), 64);
     QueryHttpServer query = new QueryHttpServer(server, StreamsApps.bindMeters(router.streams()));
-    server.setExecutor(query.executor);
-    routes.forEach((path, route) -> server.createContext(path, exchange -> query.handle(exchange, router, route, keys)));
+    server.setExecutor(query.accept);
+    routes.forEach((path, route) -> server.createContext(path, exchange -> query.dispatch(exchange, router, route, keys)));
     // Which key this is, so that a page can show what it may read without guessing from 403s.
-    server.createContext("/v1/whoami", exchange -> query.handle(exchange, router, request -> router.answer(200,
+    server.createContext("/v1/whoami", exchange -> query.dispatch(exchange, router, request -> router.answer(200,
         Map.of("key_id", request.caller().keyId(), "team", request.caller().team(), "scope",
             request.caller().scope().toString(), "reads_all", request.caller().readsAll())), keys));
     server.createContext("/metrics", ServiceMeters.handler());
@@ -124,6 +131,39 @@ public final class QueryHttpServer implements AutoCloseable {
     server.start();
     log.info("Queries answered on http://{}{}", router.servedBy(), routes.keySet());
     return query;
+  }
+
+  private static ExecutorService pool(String name, int threads, int queue) {
+    return new java.util.concurrent.ThreadPoolExecutor(threads, threads, 0, java.util.concurrent.TimeUnit.SECONDS,
+        new java.util.concurrent.ArrayBlockingQueue<>(queue), r -> {
+          Thread t = new Thread(r, name);
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
+  /** Hands the exchange to the pool of its kind; a full pool answers 503 at once. */
+  private void dispatch(HttpExchange exchange, QueryRouter router, Route route, ApiKeyDirectory keys)
+      throws IOException {
+    String query = exchange.getRequestURI().getRawQuery();
+    boolean fromInstance = query != null && params(query).containsKey(QueryRouter.FORWARDED);
+    try {
+      (fromInstance ? forwarded : callers).execute(() -> {
+        try {
+          handle(exchange, router, route, keys);
+        } catch (IOException e) {
+          log.debug("Answering {} failed: {}", exchange.getRequestURI().getRawPath(), e.toString());
+        } finally {
+          exchange.close();
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      try {
+        send(exchange, router.unavailable("this instance has " + QUEUE + " queries waiting; retry shortly"));
+      } finally {
+        exchange.close();
+      }
+    }
   }
 
   private void handle(HttpExchange exchange, QueryRouter router, Route route, ApiKeyDirectory keys) throws IOException {
@@ -204,6 +244,8 @@ public final class QueryHttpServer implements AutoCloseable {
     } catch (Exception e) {
       log.debug("Unbinding the Streams metrics failed", e);
     }
-    executor.shutdownNow();
+    accept.shutdownNow();
+    callers.shutdownNow();
+    forwarded.shutdownNow();
   }
 }

@@ -30,6 +30,8 @@ public final class QueryRouter {
   /** Query parameter that marks a request already forwarded by another instance. */
   public static final String FORWARDED = "forwarded";
   public static final String SERVED_BY = "X-Tokenledger-Served-By";
+  /** The largest answer read from another instance; a larger one is refused, never held whole. */
+  public static final int MAX_FORWARDED_ANSWER_BYTES = 32 * 1024 * 1024;
 
   private final KafkaStreams streams;
   private final HostInfo self;
@@ -104,10 +106,18 @@ public final class QueryRouter {
     String separator = pathAndQuery.contains("?") ? "&" : "?";
     URI uri = URI.create("http://" + owner.host() + ":" + owner.port() + pathAndQuery + separator + FORWARDED + "=1");
     try {
-      HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
-          .header("Authorization", request.authorization()).GET().build(), HttpResponse.BodyHandlers.ofString());
-      return new QueryAnswer(response.statusCode(), response.body(),
-          response.headers().firstValue(SERVED_BY).orElse(owner.host() + ":" + owner.port()));
+      HttpResponse<java.io.InputStream> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
+          .header("Authorization", request.authorization()).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+      String servedBy = response.headers().firstValue(SERVED_BY).orElse(owner.host() + ":" + owner.port());
+      byte[] body;
+      try (java.io.InputStream in = response.body()) {
+        body = in.readNBytes(MAX_FORWARDED_ANSWER_BYTES + 1);
+      }
+      if (body.length > MAX_FORWARDED_ANSWER_BYTES) {
+        return answer(413, Map.of("error", "the answer of " + servedBy + " is larger than "
+            + MAX_FORWARDED_ANSWER_BYTES / (1024 * 1024) + " MiB; narrow the question (a shorter from/to, a larger window)"));
+      }
+      return new QueryAnswer(response.statusCode(), new String(body, java.nio.charset.StandardCharsets.UTF_8), servedBy);
     } catch (IOException e) {
       return unavailable("the owning instance " + owner.host() + ":" + owner.port() + " did not answer (" + e.getMessage()
           + "); if it stopped, its keys move to another instance shortly");
