@@ -46,6 +46,8 @@ public final class AggregationApp {
   public static final String PRICES_STORE = "price-catalog-store";
   public static final String DEDUP_STORE = "usage-dedup-store";
   public static final String CORRECTIONS_APPLIED_STORE = "price-corrections-applied-store";
+  /** The (team, workflow, model) period ledger's store, which corrections re-rate. */
+  static final String DETAIL_LEDGER_STORE = "detail-ledger-15m-store";
   static final String CORRECTIONS_SOURCE = "price-corrections-source";
   static final String CORRECTIONS = "price-corrections-intake";
 
@@ -159,7 +161,8 @@ public final class AggregationApp {
     topology.addSource(CORRECTIONS_SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
         topics.priceCorrections.name());
     topology.addProcessor(CORRECTIONS, () -> new CorrectionIntake(topics.priceCorrections.valueSerde().deserializer(),
-        CORRECTIONS_APPLIED_STORE, topics.usage.spec().partitions(), ROLLUP, DEAD_LETTER_SINK), CORRECTIONS_SOURCE);
+        CORRECTIONS_APPLIED_STORE, DETAIL_LEDGER_STORE, topics.usage.spec().partitions(), ROLLUP, DEAD_LETTER_SINK),
+        CORRECTIONS_SOURCE);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CORRECTIONS_APPLIED_STORE),
         Serdes.String(), Serdes.Long()), CORRECTIONS);
     topology.addSink(DEAD_LETTER_SINK, topics.deadLetters.name(), topics.deadLetters.keySerde().serializer(),
@@ -189,6 +192,8 @@ public final class AggregationApp {
       WindowSet.addStore(topology, spec, WindowSet.TOTALS, ROLLUP);
       addSink(topology, spec, topics, spec.scope() == Scope.TEAM ? null : new TeamPartitioner(), ROLLUP);
     }
+    // Corrections check their bucket's current cost in the ledger they re-rate.
+    topology.connectProcessorAndStateStores(CORRECTIONS, DETAIL_LEDGER_STORE);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ROLLUP_PROGRESS_STORE),
         Serdes.String(), Serdes.Long()).withCachingEnabled(), ROLLUP);
     topology.addSink(LATE_SINK, topics.lateUsage.name(), topics.lateUsage.keySerde().serializer(),

@@ -111,6 +111,50 @@ class PriceCorrectionTest {
     }
   }
 
+  @Test
+  void aSecondCorrectionFromTheSameBasisIsDeadLetteredAsStale() {
+    try (TopologyTestDriver driver = new TopologyTestDriver(AggregationApp.buildTopology(topics,
+        AggregationSettings.from(Map.of("tokenledger.aggregation.grace", "30s"))),
+        AggregationApp.config(Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092",
+            StreamsConfig.STATE_DIR_CONFIG, "target/correction-test-state-" + System.nanoTime())), DAY1)) {
+      PriceVersion wrong = price(25_000_000, 100_000_000);
+      driver.createInputTopic(topics.prices.name(), topics.prices.keySerde().serializer(),
+          topics.prices.valueSerde().serializer()).pipeInput(PriceBook.catalogKey(wrong), wrong);
+      TestInputTopic<String, UsageEvent> usage = driver.createInputTopic(topics.usage.name(),
+          topics.usage.keySerde().serializer(), topics.usage.valueSerde().serializer());
+      UsageEvent e = event("e1", "support", DAY1.plus(Duration.ofMinutes(5)), 1_000_000, 0); // $25.00
+      usage.pipeInput("support", e, e.getEventTime());
+      UsageEvent marker = event("marker", "support", DAY2, 0, 0);
+      usage.pipeInput("support", marker, marker.getEventTime());
+      driver.advanceWallClockTime(Duration.ofSeconds(2));
+      TestOutputTopic<String, UsageAggregate> detailLedger = driver.createOutputTopic(topics.detailLedger15m.name(),
+          topics.detailLedger15m.keySerde().deserializer(), topics.detailLedger15m.valueSerde().deserializer());
+      Map<String, UsageAggregate> buckets = read(detailLedger, new LinkedHashMap<>());
+
+      // Both computed from the published $25.00, before the aggregation applied either.
+      List<PriceCorrection> toQuarter = Rerating.corrections(buckets.values(),
+          new Rerating.Spec(price(250_000, 1_000_000), DAY1, DAY2, "x100", "ops"), DAY3);
+      List<PriceCorrection> toTwoFifty = Rerating.corrections(buckets.values(),
+          new Rerating.Spec(price(2_500_000, 10_000_000), DAY1, DAY2, "x10", "ops"), DAY3);
+      TestInputTopic<String, PriceCorrection> corrections = driver.createInputTopic(topics.priceCorrections.name(),
+          topics.priceCorrections.keySerde().serializer(), topics.priceCorrections.valueSerde().serializer());
+      corrections.pipeInput("support", toQuarter.get(0));
+      corrections.pipeInput("support", toTwoFifty.get(0));
+      corrections.pipeInput("support", toQuarter.get(0)); // a redelivery: recognised, not stale
+      driver.advanceWallClockTime(Duration.ofSeconds(2));
+
+      UsageAggregate bucket = read(detailLedger, buckets).values().stream()
+          .filter(b -> b.getWindowStart().equals(DAY1)).findFirst().orElseThrow();
+      assertEquals(250_000_000L, bucket.getCostNanoUsd(), "the first correction only: $0.25, not $0.25 + $2.50 - $25");
+      List<io.tokenledger.schemas.DeadLetter> letters = driver.createOutputTopic(topics.deadLetters.name(),
+          topics.deadLetters.keySerde().deserializer(), topics.deadLetters.valueSerde().deserializer())
+          .readValuesToList();
+      assertEquals(List.of("STALE_CORRECTION"), letters.stream().map(l -> l.getReasonCode()).toList());
+      assertTrue(letters.get(0).getReason().contains("computed from a cost of 25000000000 nano-USD, but the bucket now "
+          + "costs 250000000"), letters.get(0).getReason());
+    }
+  }
+
   /** The latest record of each (key, bucket): {@code into}, updated with what the topic has had since. */
   private static Map<String, UsageAggregate> read(TestOutputTopic<String, UsageAggregate> topic,
       Map<String, UsageAggregate> into) {

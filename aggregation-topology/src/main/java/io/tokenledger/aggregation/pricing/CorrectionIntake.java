@@ -1,6 +1,7 @@
 package io.tokenledger.aggregation.pricing;
 
 import io.tokenledger.aggregation.window.LedgerCorrection;
+import io.tokenledger.aggregation.window.Totals;
 import io.tokenledger.platform.streams.DeadLetters;
 import io.tokenledger.schemas.DeadLetter;
 import io.tokenledger.schemas.PriceCorrection;
@@ -14,6 +15,7 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,18 +29,28 @@ public final class CorrectionIntake implements Processor<byte[], byte[], Object,
   private static final Logger log = LoggerFactory.getLogger(CorrectionIntake.class);
   private static final long BUCKET = Duration.ofMinutes(15).toMillis();
 
+  /** The dead-letter reason of a correction computed from a bucket cost that the bucket no longer has. */
+  public static final String STALE = "STALE_CORRECTION";
+
   private final Deserializer<PriceCorrection> decoder;
   private final String appliedStore;
+  private final String ledgerStore;
   private final int partitions;
   private final String ledgerChild;
   private final String deadLetterChild;
   private ProcessorContext<Object, Object> context;
   private KeyValueStore<String, Long> applied;
+  private ReadOnlyWindowStore<String, Totals> ledger;
 
-  public CorrectionIntake(Deserializer<PriceCorrection> decoder, String appliedStore, int partitions,
-      String ledgerChild, String deadLetterChild) {
+  /**
+   * @param ledgerStore the (team, workflow, model) period ledger the corrections' old costs were
+   *     read from: a correction applies only while its bucket still costs its old cost
+   */
+  public CorrectionIntake(Deserializer<PriceCorrection> decoder, String appliedStore, String ledgerStore,
+      int partitions, String ledgerChild, String deadLetterChild) {
     this.decoder = decoder;
     this.appliedStore = appliedStore;
+    this.ledgerStore = ledgerStore;
     this.partitions = partitions;
     this.ledgerChild = ledgerChild;
     this.deadLetterChild = deadLetterChild;
@@ -48,6 +60,7 @@ public final class CorrectionIntake implements Processor<byte[], byte[], Object,
   public void init(ProcessorContext<Object, Object> context) {
     this.context = context;
     applied = context.getStateStore(appliedStore);
+    ledger = context.getStateStore(ledgerStore);
   }
 
   @Override
@@ -82,6 +95,17 @@ public final class CorrectionIntake implements Processor<byte[], byte[], Object,
     String key = c.getCorrectionId() + '|' + series + '|' + bucket + '|' + c.getOldCostNanoUsd();
     if (applied.get(key) != null) {
       return; // this bucket of this correction, from this basis, is in the ledgers already
+    }
+    // Two corrections computed from one published cost (run one after the other while the
+    // aggregation lagged) would both apply in full; only one computed from what the bucket costs now may.
+    Totals now = ledger.fetch(series.toString(), bucket);
+    long current = now == null ? 0 : now.costNanoUsd();
+    if (current != c.getOldCostNanoUsd()) {
+      reject(record, STALE, "Correction " + c.getCorrectionId() + " of " + series + " at " + c.getBucketStart()
+          + " was computed from a cost of " + c.getOldCostNanoUsd() + " nano-USD, but the bucket now costs " + current
+          + " (another correction or late usage came first); run 'tokenledger prices correct' again to re-rate from "
+          + "the current cost", c);
+      return;
     }
     applied.put(key, context.currentSystemTimeMs());
     log.info("Price correction {} for {} at {}: {} nano-USD ({} -> {}; {})", c.getCorrectionId(), series,

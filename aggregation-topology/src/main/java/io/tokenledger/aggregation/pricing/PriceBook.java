@@ -78,6 +78,25 @@ public final class PriceBook {
     return Optional.ofNullable(found);
   }
 
+  /**
+   * Every version, of every catalog key (provider and model as listed) whose model is
+   * {@code canonicalModel} once normalised, that is in force at some time in [from, to): what
+   * may have priced that model's ledger buckets in the period.
+   */
+  public java.util.List<PriceVersion> versionsPricing(String canonicalModel, Instant from, Instant to) {
+    java.util.List<PriceVersion> found = new java.util.ArrayList<>();
+    versionsByModel.forEach((key, versions) -> {
+      if (!ModelNames.normalise(key).equals(canonicalModel)) {
+        return;
+      }
+      Long first = versions.floorKey(from.toEpochMilli());
+      versions.subMap(first == null ? Long.MIN_VALUE : first, true, to.toEpochMilli(), false).values()
+          .forEach(found::add);
+    });
+    found.sort(java.util.Comparator.comparing(PriceBook::catalogKey));
+    return found;
+  }
+
   private PriceVersion inForce(String key, long eventTimeMillis) {
     NavigableMap<Long, PriceVersion> versions = versionsByModel.get(key);
     if (versions == null) {

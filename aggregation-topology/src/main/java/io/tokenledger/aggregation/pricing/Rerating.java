@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Re-rating after a price correction: for every (team, workflow, model) 15-minute ledger bucket
@@ -57,6 +58,35 @@ public final class Rerating {
         throw new IllegalStateException(e);
       }
     }
+  }
+
+  /**
+   * Why a correction cannot be made exactly, if it cannot. The ledgers key buckets by the
+   * normalised model alone, so a correction re-rates every bucket of that model: refused when
+   * more than one catalog key (another provider, or a snapshot with its own price) could have
+   * priced the model in the period, since their buckets cannot be told apart; and when a version
+   * in force then has a long-context tier, since the buckets keep no event sizes and re-rating
+   * would drop the premium billed events paid.
+   */
+  public static Optional<String> refusal(PriceBook catalog, Spec spec) {
+    String model = ModelNames.normalise(spec.corrected().getModel());
+    List<PriceVersion> versions = catalog.versionsPricing(model, spec.from(), spec.to());
+    java.util.Set<String> keys = new java.util.TreeSet<>();
+    versions.forEach(v -> keys.add(ModelNames.key(v.getProvider(), v.getModel())));
+    keys.add(ModelNames.key(spec.corrected().getProvider(), spec.corrected().getModel()));
+    if (keys.size() > 1) {
+      return Optional.of("usage of " + model + " from " + spec.from() + " to " + spec.to() + " may have been priced by "
+          + keys.size() + " catalog entries (" + String.join(", ", keys) + "), and the ledgers keep buckets per model "
+          + "only, so a correction would re-rate all of them; correct a period in which one entry prices " + model);
+    }
+    List<String> tiered = versions.stream().filter(v -> v.getLongContextTier() != null).map(PriceBook::catalogKey)
+        .toList();
+    if (!tiered.isEmpty()) {
+      return Optional.of("the price in force in the period (" + String.join(", ", tiered) + ") has a long-context "
+          + "tier, which ledger buckets cannot re-rate (they keep no event sizes): a correction would drop the premium "
+          + "that long calls paid; correct a period without a tiered price");
+    }
+    return Optional.empty();
   }
 
   /**

@@ -71,8 +71,14 @@ public final class WhatIf {
     }
   }
 
+  /** A row's identity; names may hold any printable character, so it is never a joined string. */
+  private record RowKey(String team, String workflow, String model, String priceAs) {
+    static final java.util.Comparator<RowKey> ORDER = java.util.Comparator.comparing(RowKey::team)
+        .thenComparing(RowKey::workflow).thenComparing(RowKey::model).thenComparing(RowKey::priceAs);
+  }
+
   public static List<Row> price(Iterable<UsageAggregate> buckets, Scenario scenario, PriceBook catalog) {
-    Map<String, long[]> sums = new TreeMap<>();
+    Map<RowKey, long[]> sums = new TreeMap<>(RowKey.ORDER);
     for (UsageAggregate bucket : buckets) {
       SeriesKey series = SeriesKey.parse(bucket.getScope());
       String model = series.model();
@@ -92,16 +98,12 @@ public final class WhatIf {
               .divide(BigDecimal.valueOf(100), 0, RoundingMode.HALF_EVEN).longValueExact();
         }
       }
-      long[] row = sums.computeIfAbsent(series.team() + '|' + series.workflow() + '|' + model + '|' + priceAs,
-          k -> new long[2]);
+      long[] row = sums.computeIfAbsent(new RowKey(series.team(), series.workflow(), model, priceAs), k -> new long[2]);
       row[0] = Math.addExact(row[0], bucket.getCostNanoUsd());
       row[1] = Math.addExact(row[1], cost);
     }
     List<Row> rows = new ArrayList<>();
-    sums.forEach((key, s) -> {
-      String[] parts = key.split("\\|", 4);
-      rows.add(new Row(parts[0], parts[1], parts[2], parts[3], s[0], s[1]));
-    });
+    sums.forEach((key, s) -> rows.add(new Row(key.team(), key.workflow(), key.model(), key.priceAs(), s[0], s[1])));
     return rows;
   }
 

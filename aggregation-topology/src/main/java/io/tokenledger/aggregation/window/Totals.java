@@ -26,6 +26,11 @@ public final class Totals {
   long unpricedEvents;
   long outcomeUnits;
 
+  /** The window's cost so far, in nano-USD. */
+  public long costNanoUsd() {
+    return costNanoUsd;
+  }
+
   /** Adds another window's totals (a difference, when propagating). */
   public void add(Totals other) {
     events += other.events;

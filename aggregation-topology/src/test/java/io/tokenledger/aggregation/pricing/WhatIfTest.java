@@ -58,6 +58,16 @@ class WhatIfTest {
         .setReasoningTokens(0).setCostNanoUsd(cost).setUnpricedEventCount(0).setOutcomeUnits(0).setIsFinal(false).build();
   }
 
+  @Test
+  void modelNamesWithTheKeySeparatorStayWhole() {
+    PriceBook catalog = new PriceBook();
+    catalog.put(price("acme", "org|model-v2", 1_000_000, 2_000_000));
+    List<UsageAggregate> ledger = List.of(bucket("support", "triage", "org|model-v2", 1_000_000, 0, 1_000_000_000L));
+    assertEquals(List.of(new WhatIf.Row("support", "triage", "org|model-v2", "org|model-v2", 1_000_000_000L,
+        500_000_000L)), WhatIf.price(ledger, new WhatIf.Scenario(Map.of(), List.of(WhatIf.Change.parse(
+        "org|model-v2:-50%")), List.of()), catalog));
+  }
+
   private static PriceVersion price(String provider, String model, long input, long output) {
     return PriceVersion.newBuilder().setProvider(provider).setModel(model)
         .setEffectiveFrom(Instant.parse("2026-01-01T00:00:00Z")).setUncachedInputMicroUsdPerMtok(input)

@@ -179,6 +179,23 @@ public final class PricesCommand {
         return 2;
       }
       Topics topics = kafka.appliedTopics();
+      Optional<String> refused = Rerating.refusal(LedgerReads.catalog(kafka.settings(), topics), spec);
+      if (refused.isPresent()) {
+        System.err.println("Nothing corrected: " + refused.get() + ".");
+        return 2;
+      }
+      long pending = PendingCorrections.count(kafka.settings(), topics);
+      if (pending > 0) {
+        String why = pending + " price corrections on " + topics.priceCorrections.name() + " are not applied by the "
+            + "aggregation (consumer group " + PendingCorrections.group(kafka.settings()) + ") yet, and this one must "
+            + "be computed from the ledger they make; wait until they are applied (is the aggregation running?) and "
+            + "run this again";
+        if (!dryRun) {
+          System.err.println("Nothing corrected: " + why + ".");
+          return 2;
+        }
+        System.err.println("Note: " + why + ".");
+      }
       Map<String, UsageAggregate> buckets = LedgerReads.buckets(kafka.settings(), topics, b -> true);
       List<PriceCorrection> corrections = Rerating.corrections(buckets.values(), spec, now);
       printSummary(spec, corrections);

@@ -11,7 +11,38 @@ final class FieldRules {
       out.add(new Violation(field, "is required and must not be blank"));
     } else if (value.length() > maxLength) {
       out.add(new Violation(field, "is " + value.length() + " characters, longer than " + maxLength));
+    } else {
+      printable(out, field, value);
     }
+  }
+
+  /** An optional name or id: when present, no longer than a name and printable. */
+  static void optionalName(List<Violation> out, String field, String value, int maxLength) {
+    if (value != null && value.length() > maxLength) {
+      out.add(new Violation(field, "is " + value.length() + " characters, longer than " + maxLength));
+    } else if (value != null) {
+      printable(out, field, value);
+    }
+  }
+
+  /**
+   * Names travel into CSV and Parquet exports, JSON, Slack messages and log lines: a control
+   * character (NUL, CR, LF, tab, ESC, DEL, C1, line and paragraph separators) would split or
+   * shift them, so none is accepted.
+   */
+  static void printable(List<Violation> out, String field, String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (isControl(c)) {
+        out.add(new Violation(field, String.format("contains the control character U+%04X at position %d; names "
+            + "and ids must be printable", (int) c, i)));
+        return;
+      }
+    }
+  }
+
+  static boolean isControl(char c) {
+    return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == '\u2028' || c == '\u2029';
   }
 
   /** '|' joins team, workflow and model in aggregate keys, so it cannot be part of the first two. */

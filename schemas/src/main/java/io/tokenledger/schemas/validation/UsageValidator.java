@@ -57,6 +57,10 @@ public final class UsageValidator {
     FieldRules.name(violations, "service", event.getService(), MAX_NAME_LENGTH);
     FieldRules.name(violations, "provider", event.getProvider(), MAX_NAME_LENGTH);
     FieldRules.name(violations, "model", event.getModel(), MAX_NAME_LENGTH);
+    FieldRules.optionalName(violations, "user_id", event.getUserId(), MAX_ID_LENGTH);
+    FieldRules.optionalName(violations, "agent_id", event.getAgentId(), MAX_ID_LENGTH);
+    FieldRules.optionalName(violations, "work_item_id", event.getWorkItemId(), MAX_ID_LENGTH);
+    FieldRules.optionalName(violations, "outcome_unit", event.getOutcomeUnit(), MAX_NAME_LENGTH);
     if (event.getEventTime() == null || event.getEventTime().toEpochMilli() <= 0) {
       violations.add(new Violation("event_time", "must be a positive epoch-millisecond UTC time"));
     }
