@@ -50,6 +50,7 @@ public final class AggregationApp {
   static final String DETAIL_LEDGER_STORE = "detail-ledger-15m-store";
   static final String CORRECTIONS_SOURCE = "price-corrections-source";
   static final String CORRECTIONS = "price-corrections-intake";
+  static final String CORRECTIONS_APPLIED_SINK = "price-corrections-applied-sink";
 
   static final String USAGE_SOURCE = "usage-source";
   static final String INTAKE = "usage-intake";
@@ -161,8 +162,11 @@ public final class AggregationApp {
     topology.addSource(CORRECTIONS_SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
         topics.priceCorrections.name());
     topology.addProcessor(CORRECTIONS, () -> new CorrectionIntake(topics.priceCorrections.valueSerde().deserializer(),
-        CORRECTIONS_APPLIED_STORE, DETAIL_LEDGER_STORE, topics.usage.spec().partitions(), ROLLUP, DEAD_LETTER_SINK),
-        CORRECTIONS_SOURCE);
+        CORRECTIONS_APPLIED_STORE, DETAIL_LEDGER_STORE, topics.usage.spec().partitions(), ROLLUP,
+        CORRECTIONS_APPLIED_SINK, DEAD_LETTER_SINK), CORRECTIONS_SOURCE);
+    topology.addSink(CORRECTIONS_APPLIED_SINK, topics.priceCorrectionsApplied.name(),
+        topics.priceCorrectionsApplied.keySerde().serializer(), topics.priceCorrectionsApplied.valueSerde().serializer(),
+        CORRECTIONS);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CORRECTIONS_APPLIED_STORE),
         Serdes.String(), Serdes.Long()), CORRECTIONS);
     topology.addSink(DEAD_LETTER_SINK, topics.deadLetters.name(), topics.deadLetters.keySerde().serializer(),

@@ -2,6 +2,7 @@ package io.tokenledger.aggregation.export;
 
 import io.tokenledger.focus.parquet.Column;
 import io.tokenledger.focus.parquet.ParquetTable;
+import io.tokenledger.aggregation.pricing.CorrectionIntake;
 import io.tokenledger.aggregation.pricing.PriceBook;
 import io.tokenledger.schemas.PriceCorrection;
 import io.tokenledger.schemas.PriceVersion;
@@ -47,8 +48,42 @@ public final class FocusExport {
   /** One row: the columns by name. */
   public record Row(Map<String, String> values, long costNanoUsd) {}
 
-  public static List<Row> rows(Iterable<UsageAggregate> ledgerBuckets, List<PriceCorrection> corrections,
+  /** A usage row's identity: names may hold any printable character, so it is never a joined string. */
+  private record UsageKey(String day, String team, String workflow, String model, String type)
+      implements Comparable<UsageKey> {
+    private static final java.util.Comparator<UsageKey> ORDER = java.util.Comparator.comparing(UsageKey::day)
+        .thenComparing(UsageKey::team).thenComparing(UsageKey::workflow).thenComparing(UsageKey::model)
+        .thenComparing(UsageKey::type);
+
+    @Override
+    public int compareTo(UsageKey other) {
+      return ORDER.compare(this, other);
+    }
+  }
+
+  /** A correction row's identity. */
+  private record CorrectionKey(String day, String team, String workflow, String model, String correctionId,
+      String reason) implements Comparable<CorrectionKey> {
+    private static final java.util.Comparator<CorrectionKey> ORDER = java.util.Comparator.comparing(CorrectionKey::day)
+        .thenComparing(CorrectionKey::team).thenComparing(CorrectionKey::workflow)
+        .thenComparing(CorrectionKey::model).thenComparing(CorrectionKey::correctionId)
+        .thenComparing(CorrectionKey::reason);
+
+    @Override
+    public int compareTo(CorrectionKey other) {
+      return ORDER.compare(this, other);
+    }
+  }
+
+  /**
+   * @param appliedCorrections the corrections the aggregation applied (its applied-corrections
+   *     topic), each bucket's once; a repeat of one is counted once all the same
+   */
+  public static List<Row> rows(Iterable<UsageAggregate> ledgerBuckets, List<PriceCorrection> appliedCorrections,
       PriceBook catalog, Instant periodStart, Instant periodEnd, String billingAccount) {
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    List<PriceCorrection> corrections = appliedCorrections.stream()
+        .filter(c -> seen.add(CorrectionIntake.appliedKey(c))).toList();
     // Corrections per bucket: the usage rows show the cost before them.
     Map<String, Long> corrected = new LinkedHashMap<>();
     for (PriceCorrection c : corrections) {
@@ -56,8 +91,8 @@ public final class FocusExport {
           c.getDifferenceNanoUsd(), Long::sum);
     }
     // (day, series, type) -> tokens, nano-USD; and the price shown for it.
-    Map<String, long[]> usage = new TreeMap<>();
-    Map<String, PriceVersion> shownPrice = new LinkedHashMap<>();
+    Map<UsageKey, long[]> usage = new TreeMap<>();
+    Map<UsageKey, PriceVersion> shownPrice = new LinkedHashMap<>();
     for (UsageAggregate b : ledgerBuckets) {
       Instant start = b.getWindowStart();
       if (start.isBefore(periodStart) || !start.isBefore(periodEnd)) {
@@ -74,7 +109,7 @@ public final class FocusExport {
         if (tokens[t] == 0 && split[t] == 0) {
           continue;
         }
-        String key = day + '\0' + series.team() + '\0' + series.workflow() + '\0' + series.model() + '\0' + TYPES[t];
+        UsageKey key = new UsageKey(day, series.team(), series.workflow(), series.model(), TYPES[t]);
         long[] sums = usage.computeIfAbsent(key, k -> new long[2]);
         sums[0] += tokens[t];
         sums[1] += split[t];
@@ -82,27 +117,42 @@ public final class FocusExport {
       }
     }
     List<Row> rows = new ArrayList<>();
-    usage.forEach((key, sums) -> {
-      String[] k = key.split("\0");
-      PriceVersion p = shownPrice.get(key);
-      rows.add(row(k[0], k[1], k[2], k[3], k[4], sums[0], sums[1], p, null, periodStart, periodEnd, billingAccount));
-    });
-    Map<String, long[]> byDay = new TreeMap<>();
+    usage.forEach((k, sums) -> rows.add(row(k.day(), k.team(), k.workflow(), k.model(), k.type(), sums[0], sums[1],
+        shownPrice.get(k), null, periodStart, periodEnd, billingAccount)));
+    Map<CorrectionKey, long[]> byDay = new TreeMap<>();
     for (PriceCorrection c : corrections) {
       Instant start = c.getBucketStart();
       if (start.isBefore(periodStart) || !start.isBefore(periodEnd)) {
         continue;
       }
-      String key = c.getDay() + '\0' + c.getTeam() + '\0' + c.getWorkflow() + '\0' + c.getModel() + '\0'
-          + c.getCorrectionId() + '\0' + c.getReason();
-      byDay.computeIfAbsent(key, x -> new long[1])[0] += c.getDifferenceNanoUsd();
+      byDay.computeIfAbsent(new CorrectionKey(c.getDay(), c.getTeam(), c.getWorkflow(), c.getModel(),
+          c.getCorrectionId(), c.getReason()), x -> new long[1])[0] += c.getDifferenceNanoUsd();
     }
-    byDay.forEach((key, sum) -> {
-      String[] k = key.split("\0");
-      rows.add(row(k[0], k[1], k[2], k[3], "all", 0, sum[0], null, k[4] + ": " + k[5], periodStart, periodEnd,
-          billingAccount));
-    });
+    byDay.forEach((k, sum) -> rows.add(row(k.day(), k.team(), k.workflow(), k.model(), "all", 0, sum[0], null,
+        k.correctionId() + ": " + k.reason(), periodStart, periodEnd, billingAccount)));
     return rows;
+  }
+
+  /**
+   * Checks a file's rows against a total worked out without them (the team ledger's, which the
+   * topology sums apart from the (team, workflow, model) ledger the rows come from): empty when
+   * they agree and no usage row is negative, else what is wrong.
+   */
+  public static Optional<String> check(List<Row> rows, long independentTotalNanoUsd) {
+    long total = rows.stream().mapToLong(Row::costNanoUsd).sum();
+    if (total != independentTotalNanoUsd) {
+      return Optional.of("the rows total " + NanoUsd.formatPrecise(total) + " but the team ledger's month is "
+          + NanoUsd.formatPrecise(independentTotalNanoUsd) + " (" + NanoUsd.formatPrecise(total - independentTotalNanoUsd)
+          + " apart): the ledgers were read while the aggregation published, or corrections were counted wrong; "
+          + "export again");
+    }
+    List<String> negative = rows.stream().filter(r -> r.values().get("ChargeCategory").equals("Usage")
+        && r.costNanoUsd() < 0).map(r -> r.values().get("ChargeDescription")).toList();
+    if (!negative.isEmpty()) {
+      return Optional.of(negative.size() + " usage rows cost less than nothing (" + negative.get(0) + "): more was "
+          + "taken off for corrections than was charged");
+    }
+    return Optional.empty();
   }
 
   /**
@@ -178,7 +228,7 @@ public final class FocusExport {
     v.put("SkuPriceId", price == null ? "" : provider + "/" + model + "@" + price.getEffectiveFrom() + "/" + type);
     v.put("SubAccountId", team);
     v.put("SubAccountName", team);
-    v.put("Tags", "{\"team\":\"" + json(team) + "\",\"workflow\":\"" + json(workflow) + "\"}");
+    v.put("Tags", tags(team, workflow));
     v.put("x_Team", team);
     v.put("x_Workflow", workflow);
     v.put("x_Model", model);
@@ -197,8 +247,18 @@ public final class FocusExport {
     };
   }
 
-  private static String json(String s) {
-    return s.replace("\\", "\\\\").replace("\"", "\\\"");
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+  /** FOCUS Tags: a JSON object, written by a JSON writer so that any name is escaped as JSON says. */
+  private static String tags(String team, String workflow) {
+    Map<String, String> tags = new LinkedHashMap<>();
+    tags.put("team", team);
+    tags.put("workflow", workflow);
+    try {
+      return JSON.writeValueAsString(tags);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static Column typed(String name) {
@@ -217,7 +277,11 @@ public final class FocusExport {
     return ParquetTable.bytes(PARQUET_COLUMNS, rows.stream().map(Row::values).toList());
   }
 
-  /** RFC 4180 CSV with a header line. */
+  /**
+   * RFC 4180 CSV with a header line. A text cell that a spreadsheet would run as a formula
+   * (starting with =, +, -, @, a tab or a carriage return) gets a leading apostrophe, as OWASP
+   * recommends for CSV injection; numbers, which we write ourselves, stay as they are.
+   */
   public static String csv(List<Row> rows) {
     StringBuilder out = new StringBuilder(String.join(",", COLUMNS)).append("\r\n");
     for (Row row : rows) {
@@ -230,8 +294,13 @@ public final class FocusExport {
     return out.toString();
   }
 
-  private static String cell(String value) {
-    return value.contains(",") || value.contains("\"") || value.contains("\n")
-        ? "\"" + value.replace("\"", "\"\"") + "\"" : value;
+  static String cell(String value) {
+    String safe = !value.isEmpty() && FORMULA_START.indexOf(value.charAt(0)) >= 0 && !NUMBER.matcher(value).matches()
+        ? "'" + value : value;
+    return safe.contains(",") || safe.contains("\"") || safe.contains("\n") || safe.contains("\r")
+        || !safe.equals(value) ? "\"" + safe.replace("\"", "\"\"") + "\"" : safe;
   }
+
+  private static final String FORMULA_START = "=+-@\t\r";
+  private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern.compile("-?[0-9]+(\\.[0-9]+)?");
 }

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * Takes price corrections to the period ledgers, each bucket's difference once: a bucket of a
  * correction is recognised by its correction id, series, bucket and the cost it was re-rated
  * from, so running the same correction again, or a redelivery, changes nothing. A record that
- * cannot be applied is dead-lettered with the reason.
+ * cannot be applied is dead-lettered with the reason. What is applied is published once, on the
+ * applied-corrections topic, which is what exports count.
  */
 public final class CorrectionIntake implements Processor<byte[], byte[], Object, Object> {
   private static final Logger log = LoggerFactory.getLogger(CorrectionIntake.class);
@@ -38,6 +39,7 @@ public final class CorrectionIntake implements Processor<byte[], byte[], Object,
   private final int partitions;
   private final String ledgerChild;
   private final String deadLetterChild;
+  private final String appliedChild;
   private ProcessorContext<Object, Object> context;
   private KeyValueStore<String, Long> applied;
   private ReadOnlyWindowStore<String, Totals> ledger;
@@ -47,7 +49,8 @@ public final class CorrectionIntake implements Processor<byte[], byte[], Object,
    *     read from: a correction applies only while its bucket still costs its old cost
    */
   public CorrectionIntake(Deserializer<PriceCorrection> decoder, String appliedStore, String ledgerStore,
-      int partitions, String ledgerChild, String deadLetterChild) {
+      int partitions, String ledgerChild, String appliedChild, String deadLetterChild) {
+    this.appliedChild = appliedChild;
     this.decoder = decoder;
     this.appliedStore = appliedStore;
     this.ledgerStore = ledgerStore;
@@ -92,7 +95,7 @@ public final class CorrectionIntake implements Processor<byte[], byte[], Object,
       return;
     }
     SeriesKey series = new SeriesKey(c.getTeam(), c.getWorkflow(), c.getModel());
-    String key = c.getCorrectionId() + '|' + series + '|' + bucket + '|' + c.getOldCostNanoUsd();
+    String key = appliedKey(c);
     if (applied.get(key) != null) {
       return; // this bucket of this correction, from this basis, is in the ledgers already
     }
@@ -112,6 +115,16 @@ public final class CorrectionIntake implements Processor<byte[], byte[], Object,
         c.getBucketStart(), c.getDifferenceNanoUsd(), c.getOldCostNanoUsd(), c.getNewCostNanoUsd(), c.getReason());
     context.forward(new Record<Object, Object>(c.getTeam(), new LedgerCorrection(series, bucket,
         c.getDifferenceNanoUsd()), bucket), ledgerChild);
+    context.forward(new Record<Object, Object>(c.getTeam(), c, record.timestamp()), appliedChild);
+  }
+
+  /**
+   * What makes one bucket's correction the same one: its id, series, bucket and the cost it was
+   * re-rated from. Only compared, never split.
+   */
+  public static String appliedKey(PriceCorrection c) {
+    return c.getCorrectionId() + '|' + new SeriesKey(c.getTeam(), c.getWorkflow(), c.getModel()) + '|'
+        + c.getBucketStart().toEpochMilli() + '|' + c.getOldCostNanoUsd();
   }
 
   private void reject(Record<byte[], byte[]> record, String code, String reason, PriceCorrection c) {

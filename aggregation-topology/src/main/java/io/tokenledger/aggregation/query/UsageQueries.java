@@ -358,7 +358,7 @@ public final class UsageQueries {
         : QueryAnswer.file(FocusExport.parquet(rows), "application/vnd.apache.parquet", name, router.servedBy());
   }
 
-  /** The FOCUS rows of this instance's teams that {@code reads} accepts, with their price corrections. */
+  /** The FOCUS rows of this instance's teams that {@code reads} accepts, with the price corrections applied to them. */
   private List<Map<String, String>> localFocusRows(Instant from, Instant to, String account,
       java.util.function.Predicate<String> reads) {
     java.util.function.Predicate<String> ownedHere = team -> {
@@ -371,7 +371,7 @@ public final class UsageQueries {
     List<io.tokenledger.schemas.PriceCorrection> corrections = new ArrayList<>();
     Map<String, Boolean> owned = new java.util.HashMap<>();
     io.tokenledger.platform.topics.TopicScan.forEach(settings,
-        io.tokenledger.schemas.topics.Topics.from(settings).priceCorrections, r -> {
+        io.tokenledger.schemas.topics.Topics.from(settings).priceCorrectionsApplied, r -> {
           if (r.value() != null && reads.test(r.value().getTeam())
               && owned.computeIfAbsent(r.value().getTeam(), ownedHere::test)) {
             corrections.add(r.value());

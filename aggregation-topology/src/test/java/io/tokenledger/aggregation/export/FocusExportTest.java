@@ -78,6 +78,56 @@ class FocusExportTest {
     assertEquals(8, csv.split("\r\n").length, "a header and seven rows");
   }
 
+  @Test
+  void aCorrectionDeliveredTwiceIsCountedOnceAndTheTotalIsCheckedAgainstALedgerReadApart() {
+    PriceBook catalog = new PriceBook();
+    catalog.put(price("openai", "gpt-4o", 2_500_000, 1_250_000, 10_000_000));
+    Instant at = Instant.parse("2026-10-05T10:00:00Z");
+    List<UsageAggregate> ledger = List.of(bucket("support", "triage", "gpt-4o", at, 1_000, 2_000, 500, 9_000_000));
+    PriceCorrection correction = PriceCorrection.newBuilder().setCorrectionId("corr-1").setTeam("support")
+        .setWorkflow("triage").setProvider("openai").setModel("gpt-4o").setBucketStart(at).setDay("2026-10-05")
+        .setEventCount(1).setOldCostNanoUsd(10_000_000).setNewCostNanoUsd(9_000_000).setDifferenceNanoUsd(-1_000_000)
+        .setReason("contract discount").setCorrectedBy("finops").setCorrectedAt(NOV).build();
+
+    List<FocusExport.Row> rows = FocusExport.rows(ledger, List.of(correction, correction), catalog, OCT, NOV, "acme");
+    assertEquals("0.005000000", find(rows, "support", "output").get("BilledCost"), "not taken down twice");
+    long usage = rows.stream().filter(r -> r.values().get("ChargeCategory").equals("Usage"))
+        .mapToLong(FocusExport.Row::costNanoUsd).sum();
+    assertEquals(10_000_000, usage, "the usage rows show the cost before the one correction");
+    assertEquals("-0.001000000", find(rows, "support", "all").get("BilledCost"), "one correction row, counted once");
+    assertEquals(java.util.Optional.empty(), FocusExport.check(rows, 9_000_000));
+    assertEquals(java.util.Optional.of("the rows total $0.009000 but the team ledger's month is $0.009500 "
+        + "(-$0.000500 apart): the ledgers were read while the aggregation published, or corrections were "
+        + "counted wrong; export again"), FocusExport.check(rows, 9_500_000));
+  }
+
+  @Test
+  void namesOfAnyShapeStayInTheirColumnsAndNoCellRunsAsAFormula() throws Exception {
+    PriceBook catalog = new PriceBook();
+    catalog.put(price("openai", "gpt-4o", 2_500_000, 1_250_000, 10_000_000));
+    Instant at = Instant.parse("2026-10-05T10:00:00Z");
+    String workflow = "=HYPERLINK(\"http://x\",\"click\") \\ \"q\" \u00e9";
+    List<UsageAggregate> ledger = List.of(bucket("@team", workflow, "gpt-4o", at, 1_000, 0, 0, 2_500_000),
+        bucket("+t", "-w", "gpt-4o", at, 1_000, 0, 0, 2_500_000));
+    List<FocusExport.Row> rows = FocusExport.rows(ledger, List.of(), catalog, OCT, NOV, "acme");
+    Map<String, String> row = find(rows, "@team", "uncached_input");
+    var tags = new com.fasterxml.jackson.databind.ObjectMapper().readTree(row.get("Tags"));
+    assertEquals(workflow, tags.get("workflow").asText(), "Tags is JSON that gives the name back whole");
+    assertEquals("@team", tags.get("team").asText());
+
+    assertEquals("\"'=HYPERLINK(\"\"http://x\"\",\"\"click\"\")\"", FocusExport.cell("=HYPERLINK(\"http://x\",\"click\")"));
+    assertEquals("\"'@team\"", FocusExport.cell("@team"));
+    assertEquals("\"'+t\"", FocusExport.cell("+t"));
+    assertEquals("\"'-w\"", FocusExport.cell("-w"));
+    assertEquals("-0.001000000", FocusExport.cell("-0.001000000"), "our negative numbers stay numbers");
+    assertEquals("\"a\rb\"", FocusExport.cell("a\rb"), "a lone carriage return is quoted");
+    String csv = FocusExport.csv(rows);
+    for (String line : csv.split("\r\n")) {
+      assertTrue(!line.startsWith("=") && !line.contains(",=") && !line.contains(",@") && !line.contains(",+")
+          && !line.contains(",-w"), line);
+    }
+  }
+
   private static Map<String, String> find(List<FocusExport.Row> rows, String team, String type) {
     return rows.stream().map(FocusExport.Row::values).filter(v -> v.get("x_Team").equals(team)
         && v.get("x_TokenType").equals(type)).findFirst().orElseThrow();

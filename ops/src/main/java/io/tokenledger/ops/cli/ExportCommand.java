@@ -62,7 +62,7 @@ public final class ExportCommand {
       Map<String, UsageAggregate> buckets = LedgerReads.buckets(kafka.settings(), topics,
           b -> !b.getWindowStart().isBefore(from) && b.getWindowStart().isBefore(to));
       List<PriceCorrection> corrections = new ArrayList<>();
-      TopicScan.forEach(kafka.settings(), topics.priceCorrections, r -> {
+      TopicScan.forEach(kafka.settings(), topics.priceCorrectionsApplied, r -> {
         if (r.value() != null) {
           corrections.add(r.value());
         }
@@ -70,6 +70,14 @@ public final class ExportCommand {
       List<FocusExport.Row> rows = FocusExport.rows(buckets.values(), corrections,
           LedgerReads.catalog(kafka.settings(), topics), from, to, billingAccount);
       long total = rows.stream().mapToLong(FocusExport.Row::costNanoUsd).sum();
+      long teamLedger = LedgerReads.buckets(kafka.settings(), topics.teamLedger15m,
+          b -> !b.getWindowStart().isBefore(from) && b.getWindowStart().isBefore(to)).values().stream()
+          .mapToLong(UsageAggregate::getCostNanoUsd).sum();
+      java.util.Optional<String> wrong = FocusExport.check(rows, teamLedger);
+      if (wrong.isPresent()) {
+        System.err.println("The FOCUS rows for " + period + " do not check out: " + wrong.get() + ". Nothing written.");
+        return 1;
+      }
       if (out == null) {
         System.out.print(FocusExport.csv(rows));
       } else {
@@ -79,7 +87,7 @@ public final class ExportCommand {
           Files.writeString(out, FocusExport.csv(rows), StandardCharsets.UTF_8);
         }
         System.out.println("Wrote " + rows.size() + " FOCUS rows for " + period + " to " + out + ": "
-            + NanoUsd.formatPrecise(total) + " in total (BilledCost), equal to the period ledger's.");
+            + NanoUsd.formatPrecise(total) + " in total (BilledCost), equal to the team ledger's month, read apart.");
       }
       return 0;
     }

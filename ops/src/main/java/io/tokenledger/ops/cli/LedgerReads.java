@@ -17,8 +17,14 @@ public final class LedgerReads {
   /** The latest record of every (team, workflow, model) 15-minute bucket that {@code wanted} accepts. */
   public static Map<String, UsageAggregate> buckets(Map<String, ?> settings, Topics topics,
       Predicate<UsageAggregate> wanted) {
+    return buckets(settings, topics.detailLedger15m, wanted);
+  }
+
+  /** The latest record of every bucket of a ledger topic that {@code wanted} accepts. */
+  public static Map<String, UsageAggregate> buckets(Map<String, ?> settings,
+      io.tokenledger.schemas.topics.Topic<String, UsageAggregate> ledger, Predicate<UsageAggregate> wanted) {
     Map<String, UsageAggregate> buckets = new HashMap<>();
-    TopicScan.forEach(settings, topics.detailLedger15m, r -> {
+    TopicScan.forEach(settings, ledger, r -> {
       if (r.value() != null && wanted.test(r.value())) {
         buckets.put(r.key() + "@" + r.value().getWindowStart(), r.value());
       }

@@ -102,6 +102,11 @@ public final class Topics {
    * correction meets the team's ledger in one task.
    */
   public final Topic<String, PriceCorrection> priceCorrections;
+  /**
+   * The price corrections the aggregation applied to its ledgers, each bucket's once (never a
+   * redelivery, a duplicate or a stale one): what exports and audits count. Key: team.
+   */
+  public final Topic<String, PriceCorrection> priceCorrectionsApplied;
   /** Human baselines per workflow (and team) and unit, every version kept. Key: {@code BaselineKeys}. Compacted. */
   public final Topic<String, HumanBaseline> humanBaselines;
   /**
@@ -143,6 +148,8 @@ public final class Topics {
     workOutcomes = new Topic<>("outcomes", name("outcomes"), text, avro.serde(WorkOutcome.class),
         TopicSpec.deleteAfter(usage.spec().partitions(), Duration.ofDays(42)));
     priceCorrections = new Topic<>("prices.corrections", name("prices.corrections"), text,
+        avro.serde(PriceCorrection.class), TopicSpec.deleteAfter(usage.spec().partitions(), YEAR));
+    priceCorrectionsApplied = new Topic<>("prices.corrections.applied", name("prices.corrections.applied"), text,
         avro.serde(PriceCorrection.class), TopicSpec.deleteAfter(usage.spec().partitions(), YEAR));
     humanBaselines = topic("baselines", text, avro.serde(HumanBaseline.class), TopicSpec.compacted(1));
     prices = topic("prices", text, avro.serde(PriceVersion.class), TopicSpec.compacted(1));
@@ -190,7 +197,7 @@ public final class Topics {
     return List.of(usage, prices, budgets, teamAggregates1m, teamAggregates1h, teamAggregates1d, detailAggregates1m,
         detailAggregates1h, detailAggregates1d, modelAggregates1m, modelAggregates1h, modelAggregates1d,
         workflowAggregates1m, workflowAggregates1h, workflowAggregates1d, rollupPartials, usageRerouted, teamLedger15m,
-        detailLedger15m, workOutcomes, priceCorrections, humanBaselines, economicsDeltas, economics, lateUsage, unpricedUsage, deadLetters, budgetAlerts, forecastAlerts, anomalyAlerts, budgetStatus, apiKeys);
+        detailLedger15m, workOutcomes, priceCorrections, priceCorrectionsApplied, humanBaselines, economicsDeltas, economics, lateUsage, unpricedUsage, deadLetters, budgetAlerts, forecastAlerts, anomalyAlerts, budgetStatus, apiKeys);
   }
 
   private <K, V> Topic<K, V> topic(String logical, Serde<K> keys, Serde<V> values, TopicSpec spec) {
