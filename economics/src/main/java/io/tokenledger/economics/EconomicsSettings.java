@@ -24,9 +24,12 @@ import java.util.Map;
  * @param marginBasisPoints a cheaper model may be at most this much worse in success rate, at 95%
  *     confidence, to be recommended (200: two percentage points)
  * @param validation the rules outcomes and usage are checked against, as at ingest
+ * @param figuresRetention how long a day's or month's figures are kept after the period began;
+ *     older ones are deleted from the store and tombstoned on the economics topic
  */
 public record EconomicsSettings(ZoneId zone, Duration abandonAfter, Duration retain, Duration checkInterval,
-    Duration emitInterval, long minOutcomes, long marginBasisPoints, ValidationSettings validation) {
+    Duration emitInterval, long minOutcomes, long marginBasisPoints, ValidationSettings validation,
+    Duration figuresRetention) {
   public static final String PREFIX = "tokenledger.economics.";
   /** UTC by its name, so keys and answers say "UTC" rather than "Z". */
   public static final ZoneId UTC = ZoneId.of("UTC");
@@ -44,7 +47,13 @@ public record EconomicsSettings(ZoneId zone, Duration abandonAfter, Duration ret
         duration(config, PREFIX + "emit-interval", Duration.ofSeconds(1)),
         longValue(config, PREFIX + "min-outcomes", 30),
         longValue(config, PREFIX + "right-sizing-margin-basis-points", 200),
-        ValidationSettings.from(config));
+        ValidationSettings.from(config),
+        duration(config, PREFIX + "figures-retention", Duration.ofDays(400)));
+    if (settings.figuresRetention.compareTo(settings.retain) <= 0) {
+      throw new IllegalArgumentException(PREFIX + "figures-retention (" + settings.figuresRetention + ") must be "
+          + "longer than " + PREFIX + "retain (" + settings.retain + "), or a remembered item's late outcome would "
+          + "revive a forgotten period");
+    }
     if (settings.retain.compareTo(settings.abandonAfter) <= 0) {
       throw new IllegalArgumentException(PREFIX + "retain (" + settings.retain + ") must be longer than "
           + PREFIX + "abandon-after (" + settings.abandonAfter + ")");

@@ -195,4 +195,45 @@ class EconomicsTopologyTest {
       assertEquals(300_000_000_000_000L, day.getHumanCostAvoidedNanoUsd(), "3 x $100,000");
     }
   }
+
+  @Test
+  void figuresOfPeriodsPastTheRetentionAreDeletedAndTombstonedAndAPeriodIsOneKeyRange() {
+    try (EconomicsFixture f = new EconomicsFixture(Map.of(EconomicsSettings.PREFIX + "figures-retention", "3d"))) {
+      f.call("support", "support-tickets", "gpt-4o", "T-1", TEN);
+      f.ledger("support", "support-tickets", "gpt-4o", TEN, 3_000);
+      assertEquals(3_000, f.figures(DAY).getAiSpendNanoUsd());
+      var store = f.driver.<String, io.tokenledger.economics.figures.Figures>getKeyValueStore(EconomicsApp.FIGURES_STORE);
+      String month = "MONTH|UTC|2026-12-01|support-tickets|*";
+      assertTrue(store.get(DAY) != null && store.get(month) != null);
+
+      // Every key of the day is in its range, and nothing of another day or the month is.
+      String[] range = io.tokenledger.economics.figures.EconomicsKey.rangeOf(io.tokenledger.schemas.EconomicsPeriod.DAY,
+          EconomicsSettings.UTC, java.time.LocalDate.parse("2026-12-01"));
+      List<String> inRange = new java.util.ArrayList<>();
+      try (var it = store.range(range[0], range[1])) {
+        it.forEachRemaining(kv -> inRange.add(kv.key));
+      }
+      assertEquals(List.of(DAY, TEAM_DAY), inRange);
+
+      // The day ended Dec 2; kept 3 days after: gone once Dec 5 has begun, the month stays.
+      var topic = f.driver.createOutputTopic(f.topics.economics.name(), f.topics.economics.keySerde().deserializer(),
+          f.topics.economics.valueSerde().deserializer());
+      topic.readKeyValuesToList();
+      // The driver's clock started at Dec 1 00:00 and moved 1 s for the read above.
+      f.advanceWallClock(Duration.between(DEC_1.plusSeconds(1), Instant.parse("2026-12-04T23:59:00Z")));
+      assertTrue(store.get(DAY) != null, "still within the retention");
+      f.advanceWallClock(Duration.ofMinutes(2));
+      assertNull(store.get(DAY));
+      assertNull(store.get(TEAM_DAY));
+      assertTrue(store.get(month) != null, "the month ended no earlier than Jan 1");
+      List<org.apache.kafka.streams.KeyValue<String, WorkflowEconomics>> published = topic.readKeyValuesToList();
+      assertEquals(java.util.Set.of(DAY, TEAM_DAY), published.stream().filter(kv -> kv.value == null).map(kv -> kv.key)
+          .collect(java.util.stream.Collectors.toSet()), "tombstones for the deleted figures");
+
+      // A change to the deleted day arriving now is not counted (it would revive half a day).
+      f.ledger("support", "support-tickets", "gpt-4o", TEN.plus(Duration.ofMinutes(15)), 500);
+      f.advanceWallClock(Duration.ofSeconds(2));
+      assertNull(store.get(DAY));
+    }
+  }
 }

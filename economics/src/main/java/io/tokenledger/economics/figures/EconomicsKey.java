@@ -22,6 +22,21 @@ public record EconomicsKey(EconomicsPeriod period, ZoneId zone, LocalDate firstD
         parts[3], ALL_TEAMS.equals(parts[4]) ? null : parts[4]);
   }
 
+  /**
+   * The first and last possible key of one calendar period (every workflow and team of it), for
+   * a range scan: the key starts with {@code period|zone|first_day|}, and no key of the period
+   * sorts after the same prefix ending in '}' (the character after '|'), in bytes as in chars.
+   */
+  public static String[] rangeOf(EconomicsPeriod period, ZoneId zone, LocalDate firstDay) {
+    String prefix = period + "|" + zone.getId() + "|" + firstDay;
+    return new String[] {prefix + "|", prefix + "}"};
+  }
+
+  /** The keys of every period of one kind and zone that began before {@code firstDay}, for expiry. */
+  public static String[] before(EconomicsPeriod period, ZoneId zone, LocalDate firstDay) {
+    return new String[] {period + "|" + zone.getId() + "|", period + "|" + zone.getId() + "|" + firstDay};
+  }
+
   @Override
   public String toString() {
     return period + "|" + zone.getId() + "|" + firstDay + "|" + workflow + "|" + (team == null ? ALL_TEAMS : team);

@@ -66,7 +66,7 @@ public final class EconomicsQueries {
     }
     if (workflow == null) {
       return router.gather(EconomicsApp.FIGURES_STORE, request, "workflows",
-          () -> local(calendar.matches(team)).stream().map(EconomicsJson::of).toList(), calendar.header());
+          () -> local(calendar, calendar.matches(team)).stream().map(EconomicsJson::of).toList(), calendar.header());
     }
     EconomicsKey key = new EconomicsKey(calendar.period, calendar.zone, calendar.firstDay, workflow, team);
     return router.route(EconomicsApp.FIGURES_STORE, key.toString(), request, partition -> {
@@ -86,7 +86,7 @@ public final class EconomicsQueries {
     }
     Calendar calendar = calendar(request.params());
     return router.gather(EconomicsApp.FIGURES_STORE, request, "workflows",
-        () -> local(calendar.matches(null)).stream().map(e -> {
+        () -> local(calendar, calendar.matches(null)).stream().map(e -> {
           Map<String, Object> m = new LinkedHashMap<>();
           m.put("workflow", e.getWorkflow());
           m.put("verdict", e.getVerdict().name());
@@ -107,11 +107,15 @@ public final class EconomicsQueries {
     return answer.getResult();
   }
 
-  /** The figures of every key of this instance's active partitions that {@code wanted} accepts. */
-  private List<WorkflowEconomics> local(Predicate<EconomicsKey> wanted) {
+  /**
+   * The figures of the calendar's period in this instance's active partitions that
+   * {@code wanted} accepts: one range of keys, never the whole store.
+   */
+  private List<WorkflowEconomics> local(Calendar calendar, Predicate<EconomicsKey> wanted) {
+    String[] range = EconomicsKey.rangeOf(calendar.period, calendar.zone, calendar.firstDay);
     StateQueryResult<KeyValueIterator<String, Figures>> result = streams.query(
-        StateQueryRequest.inStore(EconomicsApp.FIGURES_STORE).withQuery(RangeQuery.<String, Figures>withNoBounds())
-            .requireActive());
+        StateQueryRequest.inStore(EconomicsApp.FIGURES_STORE)
+            .withQuery(RangeQuery.<String, Figures>withRange(range[0], range[1])).requireActive());
     List<WorkflowEconomics> found = new ArrayList<>();
     for (QueryResult<KeyValueIterator<String, Figures>> partition : result.getPartitionResults().values()) {
       if (partition.isFailure()) {
