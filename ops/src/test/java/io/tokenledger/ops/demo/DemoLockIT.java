@@ -20,6 +20,40 @@ import picocli.CommandLine;
  */
 class DemoLockIT {
   @Test
+  void aDemoKilledWithSigkillLeavesNoConnectWorkerBehind() throws Exception {
+    Path connectors = Path.of("..", "connectors", "target").toAbsolutePath().normalize();
+    Path jar = connectors.resolve("tokenledger-connectors-0.1.0-SNAPSHOT.jar");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(jar) && Files.isDirectory(connectors.resolve("lib")),
+        "the connectors module is not packaged (run the whole build): " + jar);
+    Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "demo-kill");
+    Path output = dir.resolveSibling(dir.getFileName() + ".out");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process demo = new ProcessBuilder(List.of(java, "-Xmx1g", "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.tokenledger",
+        "-Dtokenledger.connect.classpath=" + jar + System.getProperty("path.separator") + connectors.resolve("lib") + "/*",
+        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "demo", "--duration", "5m",
+        "--data-dir", dir.toString(), "--dashboard-port", "0")).redirectErrorStream(true)
+        .redirectOutput(output.toFile()).start();
+    List<ProcessHandle> children = new java.util.ArrayList<>();
+    try {
+      awaitOutput(demo, output, "Started the Slack sink in a Connect worker");
+      children.addAll(demo.children().toList());
+      assertEquals(1, children.size(), "the Connect worker: " + children);
+      ProcessHandle worker = children.get(0);
+      demo.destroyForcibly(); // SIGKILL: no shutdown hook of the demo runs
+      assertTrue(demo.waitFor(30, TimeUnit.SECONDS));
+      try {
+        worker.onExit().get(60, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        worker.destroyForcibly();
+      }
+      assertTrue(!worker.isAlive(), "the Connect worker outlived the killed demo");
+    } finally {
+      demo.destroyForcibly();
+      children.forEach(ProcessHandle::destroyForcibly);
+    }
+  }
+
+  @Test
   void aSecondDemoInTheSameDirectoryRefusesAndTheFirstFinishes() throws Exception {
     Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "demo-lock");
     Path output = dir.resolveSibling(dir.getFileName() + ".out");
@@ -29,12 +63,7 @@ class DemoLockIT {
         "--data-dir", dir.toString(), "--dashboard-port", "0")).redirectErrorStream(true)
         .redirectOutput(output.toFile()).start();
     try {
-      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-      while (!Files.readString(output).contains("Simulated fleet started")) {
-        assertTrue(first.isAlive(), "the first demo ended early: " + Files.readString(output));
-        assertTrue(System.nanoTime() < deadline, "the first demo did not start its fleet: " + Files.readString(output));
-        TimeUnit.MILLISECONDS.sleep(200);
-      }
+      awaitOutput(first, output, "Simulated fleet started");
 
       ByteArrayOutputStream err = new ByteArrayOutputStream();
       PrintStream original = System.err;
@@ -55,6 +84,16 @@ class DemoLockIT {
       assertTrue(printed.contains("(all of them, each once)"), printed);
     } finally {
       first.destroyForcibly();
+    }
+  }
+
+  /** Waits (2 minutes at most) until the demo has printed {@code text}. */
+  private static void awaitOutput(Process demo, Path output, String text) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+    while (!Files.readString(output).contains(text)) {
+      assertTrue(demo.isAlive(), "the demo ended before printing '" + text + "': " + Files.readString(output));
+      assertTrue(System.nanoTime() < deadline, "the demo did not print '" + text + "': " + Files.readString(output));
+      TimeUnit.MILLISECONDS.sleep(200); // polling interval of the output file
     }
   }
 }
