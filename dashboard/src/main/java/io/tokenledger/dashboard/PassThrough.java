@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
 public final class PassThrough {
   /** One or more path segments of letters, digits, '-', '_' and '.', under {@code v1/}. */
   private static final Pattern PATH = Pattern.compile("v1(/[A-Za-z0-9_.-]+)+");
-  /** A raw query: encoded or unreserved characters and the separators a query uses. */
-  private static final Pattern QUERY = Pattern.compile("[A-Za-z0-9_.~%&=+:,*!()'-]*");
+  /** A raw query as RFC 3986 allows it: unreserved, percent-encoded, sub-delims, ':', '@', '/' and '?'. */
+  private static final Pattern QUERY = Pattern.compile("[A-Za-z0-9_.~%!$&'()*+,;=:@/?-]*");
   private static final Set<String> CONTENT_TYPES = Set.of("application/json", "text/csv", "application/vnd.apache.parquet");
 
   private PassThrough() {

@@ -19,6 +19,8 @@ class PassThroughTest {
         "scope=team&window=1d&from=2026-12-01T00%3A00%3A00.000Z&to=2026-12-05T00:00:00Z");
     assertEquals(URI.create("http://127.0.0.1:7070/v1/breakdown?scope=team&window=1d"
         + "&from=2026-12-01T00%3A00%3A00.000Z&to=2026-12-05T00:00:00Z"), ((PassThrough.Target) d).uri());
+    assertEquals(URI.create("http://127.0.0.1:7070/v1/whatif?period=2026-12&change=openai/gpt-4o:-30%25"),
+        ((PassThrough.Target) PassThrough.target(BASE, "v1/whatif", "period=2026-12&change=openai/gpt-4o:-30%25")).uri());
     assertEquals(URI.create("http://127.0.0.1:7070/v1/export/focus"),
         ((PassThrough.Target) PassThrough.target(URI.create("http://127.0.0.1:7070/base/"), "v1/export/focus", null)).uri());
   }
