@@ -285,7 +285,7 @@ class AggregationTopologyTest {
     publishPrice(PriceVersion.newBuilder(mini).setEffectiveFrom(T0.plusSeconds(2))
         .setUncachedInputMicroUsdPerMtok(-1).build()); // refused: the version before stays in force
     send(event("still-priced", "support", "gpt-4o-mini", T0.plusSeconds(3), 1_000, 0, 0));
-    prices.pipeInput(io.tokenledger.aggregation.pricing.PriceBook.catalogKey(mini), null);
+    prices.pipeInput(io.tokenledger.pricing.PriceBook.catalogKey(mini), null);
     send(event("unpriced", "support", "gpt-4o-mini", T0.plusSeconds(4), 1_000, 0, 0));
     closeWindowsUpTo(T0.plus(Duration.ofMinutes(2)));
 
@@ -384,7 +384,7 @@ class AggregationTopologyTest {
   }
 
   private void publishPrice(PriceVersion price) {
-    prices.pipeInput(io.tokenledger.aggregation.pricing.PriceBook.catalogKey(price), price);
+    prices.pipeInput(io.tokenledger.pricing.PriceBook.catalogKey(price), price);
   }
 
   static PriceVersion price(String provider, String model, Instant from, long input, long cached, long output) {

@@ -4,7 +4,7 @@ import static io.tokenledger.aggregation.AggregationTopologyTest.event;
 import static io.tokenledger.aggregation.AggregationTopologyTest.price;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.tokenledger.aggregation.pricing.PriceBook;
+import io.tokenledger.pricing.PriceBook;
 import io.tokenledger.schemas.PriceVersion;
 import io.tokenledger.schemas.UsageAggregate;
 import io.tokenledger.schemas.UsageEvent;

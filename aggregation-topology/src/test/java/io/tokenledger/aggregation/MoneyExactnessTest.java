@@ -3,7 +3,7 @@ package io.tokenledger.aggregation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.tokenledger.aggregation.pricing.PriceBook;
+import io.tokenledger.pricing.PriceBook;
 import io.tokenledger.schemas.PriceVersion;
 import io.tokenledger.schemas.UsageAggregate;
 import io.tokenledger.schemas.UsageEvent;

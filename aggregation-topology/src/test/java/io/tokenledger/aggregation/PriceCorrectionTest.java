@@ -3,9 +3,9 @@ package io.tokenledger.aggregation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tokenledger.aggregation.pricing.Cost;
-import io.tokenledger.aggregation.pricing.PriceBook;
-import io.tokenledger.aggregation.pricing.Rerating;
+import io.tokenledger.pricing.Cost;
+import io.tokenledger.pricing.PriceBook;
+import io.tokenledger.pricing.Rerating;
 import io.tokenledger.schemas.PriceCorrection;
 import io.tokenledger.schemas.PriceVersion;
 import io.tokenledger.schemas.UsageAggregate;

@@ -1,6 +1,6 @@
 package io.tokenledger.aggregation;
 
-import io.tokenledger.aggregation.pricing.PriceBook;
+import io.tokenledger.pricing.PriceBook;
 import io.tokenledger.schemas.PriceVersion;
 import io.tokenledger.schemas.topics.Topics;
 import java.time.Instant;

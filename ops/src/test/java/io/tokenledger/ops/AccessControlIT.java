@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tokenledger.aggregation.AggregationApp;
 import io.tokenledger.aggregation.AggregationSettings;
-import io.tokenledger.aggregation.pricing.PriceBook;
+import io.tokenledger.pricing.PriceBook;
 import io.tokenledger.aggregation.query.QueryServer;
 import io.tokenledger.economics.EconomicsApp;
 import io.tokenledger.economics.EconomicsSettings;

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.tokenledger.aggregation.AggregationApp;
 import io.tokenledger.aggregation.AggregationSettings;
-import io.tokenledger.aggregation.pricing.Cost;
-import io.tokenledger.aggregation.pricing.PriceBook;
-import io.tokenledger.aggregation.pricing.Rerating;
+import io.tokenledger.pricing.Cost;
+import io.tokenledger.pricing.PriceBook;
+import io.tokenledger.pricing.Rerating;
 import io.tokenledger.alerting.AlertingApp;
 import io.tokenledger.alerting.AlertingSettings;
 import io.tokenledger.schemas.Budget;

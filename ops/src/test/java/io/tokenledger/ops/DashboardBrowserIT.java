@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tokenledger.aggregation.AggregationSettings;
-import io.tokenledger.aggregation.pricing.PriceBook;
+import io.tokenledger.pricing.PriceBook;
 import io.tokenledger.ops.stack.LocalStack;
 import io.tokenledger.platform.auth.ApiKeyAdmin;
 import io.tokenledger.platform.topics.TopicApplier;

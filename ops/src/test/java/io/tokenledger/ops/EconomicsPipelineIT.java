@@ -9,7 +9,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tokenledger.aggregation.AggregationApp;
 import io.tokenledger.aggregation.AggregationSettings;
-import io.tokenledger.aggregation.pricing.PriceBook;
+import io.tokenledger.pricing.PriceBook;
 import io.tokenledger.economics.EconomicsApp;
 import io.tokenledger.economics.EconomicsSettings;
 import io.tokenledger.ingest.gateway.GatewaySettings;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tokenledger.aggregation.AggregationApp;
 import io.tokenledger.aggregation.AggregationSettings;
-import io.tokenledger.aggregation.pricing.Cost;
+import io.tokenledger.pricing.Cost;
 import io.tokenledger.aggregation.query.QueryServer;
 import io.tokenledger.ingest.recorder.UsageRecorder;
 import io.tokenledger.ops.cli.Ports;

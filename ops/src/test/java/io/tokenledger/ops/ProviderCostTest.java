@@ -5,7 +5,7 @@ import static io.tokenledger.testing.ProviderPayloads.lines;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tokenledger.aggregation.pricing.Cost;
+import io.tokenledger.pricing.Cost;
 import io.tokenledger.ingest.normalize.AnthropicUsage;
 import io.tokenledger.ingest.normalize.GeminiUsage;
 import io.tokenledger.ingest.normalize.OpenAiUsage;

@@ -2,8 +2,8 @@ package io.tokenledger.aggregation.export;
 
 import io.tokenledger.focus.parquet.Column;
 import io.tokenledger.focus.parquet.ParquetTable;
-import io.tokenledger.aggregation.pricing.CorrectionIntake;
-import io.tokenledger.aggregation.pricing.PriceBook;
+import io.tokenledger.pricing.Rerating;
+import io.tokenledger.pricing.PriceBook;
 import io.tokenledger.schemas.PriceCorrection;
 import io.tokenledger.schemas.PriceVersion;
 import io.tokenledger.schemas.UsageAggregate;
@@ -83,7 +83,7 @@ public final class FocusExport {
       PriceBook catalog, Instant periodStart, Instant periodEnd, String billingAccount) {
     java.util.Set<String> seen = new java.util.HashSet<>();
     List<PriceCorrection> corrections = appliedCorrections.stream()
-        .filter(c -> seen.add(CorrectionIntake.appliedKey(c))).toList();
+        .filter(c -> seen.add(Rerating.appliedKey(c))).toList();
     // Corrections per bucket: the usage rows show the cost before them.
     Map<String, Long> corrected = new LinkedHashMap<>();
     for (PriceCorrection c : corrections) {

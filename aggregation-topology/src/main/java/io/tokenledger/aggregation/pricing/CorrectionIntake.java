@@ -3,6 +3,7 @@ package io.tokenledger.aggregation.pricing;
 import io.tokenledger.aggregation.window.LedgerCorrection;
 import io.tokenledger.aggregation.window.Totals;
 import io.tokenledger.platform.streams.DeadLetters;
+import io.tokenledger.pricing.Rerating;
 import io.tokenledger.schemas.DeadLetter;
 import io.tokenledger.schemas.PriceCorrection;
 import io.tokenledger.schemas.topics.SeriesKey;
@@ -95,7 +96,7 @@ public final class CorrectionIntake implements Processor<byte[], byte[], Object,
       return;
     }
     SeriesKey series = new SeriesKey(c.getTeam(), c.getWorkflow(), c.getModel());
-    String key = appliedKey(c);
+    String key = Rerating.appliedKey(c);
     if (applied.get(key) != null) {
       return; // this bucket of this correction, from this basis, is in the ledgers already
     }
@@ -118,14 +119,6 @@ public final class CorrectionIntake implements Processor<byte[], byte[], Object,
     context.forward(new Record<Object, Object>(c.getTeam(), c, record.timestamp()), appliedChild);
   }
 
-  /**
-   * What makes one bucket's correction the same one: its id, series, bucket and the cost it was
-   * re-rated from. Only compared, never split.
-   */
-  public static String appliedKey(PriceCorrection c) {
-    return c.getCorrectionId() + '|' + new SeriesKey(c.getTeam(), c.getWorkflow(), c.getModel()) + '|'
-        + c.getBucketStart().toEpochMilli() + '|' + c.getOldCostNanoUsd();
-  }
 
   private void reject(Record<byte[], byte[]> record, String code, String reason, PriceCorrection c) {
     DeadLetter letter = DeadLetters.of(context, record, code, reason, c == null ? null : c.getCorrectionId(),

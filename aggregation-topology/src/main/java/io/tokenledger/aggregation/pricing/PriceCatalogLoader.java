@@ -1,5 +1,7 @@
 package io.tokenledger.aggregation.pricing;
 
+import io.tokenledger.pricing.PriceRules;
+import io.tokenledger.pricing.PriceBook;
 import io.tokenledger.schemas.PriceVersion;
 import java.util.List;
 import org.apache.kafka.streams.processor.api.Processor;

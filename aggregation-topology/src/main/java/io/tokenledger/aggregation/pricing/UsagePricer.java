@@ -1,5 +1,8 @@
 package io.tokenledger.aggregation.pricing;
 
+import io.tokenledger.pricing.PriceBook;
+import io.tokenledger.pricing.ModelKeys;
+import io.tokenledger.pricing.Cost;
 import io.tokenledger.schemas.PriceVersion;
 import io.tokenledger.schemas.UsageEvent;
 import java.util.List;

@@ -2,9 +2,9 @@ package io.tokenledger.aggregation.query;
 
 import io.tokenledger.aggregation.AggregationApp;
 import io.tokenledger.aggregation.export.FocusExport;
-import io.tokenledger.aggregation.pricing.PriceBook;
-import io.tokenledger.aggregation.pricing.PriceUnits;
-import io.tokenledger.aggregation.pricing.WhatIf;
+import io.tokenledger.pricing.PriceBook;
+import io.tokenledger.pricing.PriceUnits;
+import io.tokenledger.pricing.WhatIf;
 import io.tokenledger.aggregation.window.FineTotals;
 import io.tokenledger.aggregation.window.Scope;
 import io.tokenledger.aggregation.window.Totals;

@@ -3,7 +3,7 @@ package io.tokenledger.aggregation.export;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tokenledger.aggregation.pricing.PriceBook;
+import io.tokenledger.pricing.PriceBook;
 import io.tokenledger.schemas.PriceCorrection;
 import io.tokenledger.schemas.PriceVersion;
 import io.tokenledger.schemas.UsageAggregate;

@@ -2,7 +2,7 @@ package io.tokenledger.ops.bench;
 
 import io.tokenledger.aggregation.AggregationApp;
 import io.tokenledger.aggregation.AggregationSettings;
-import io.tokenledger.aggregation.pricing.PriceBook;
+import io.tokenledger.pricing.PriceBook;
 import io.tokenledger.ingest.recorder.EventIds;
 import io.tokenledger.schemas.PriceVersion;
 import io.tokenledger.schemas.UsageEvent;

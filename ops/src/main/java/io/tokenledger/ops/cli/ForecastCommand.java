@@ -1,7 +1,7 @@
 package io.tokenledger.ops.cli;
 
-import io.tokenledger.aggregation.pricing.PriceBook;
-import io.tokenledger.aggregation.pricing.SpendForecast;
+import io.tokenledger.pricing.PriceBook;
+import io.tokenledger.pricing.SpendForecast;
 import io.tokenledger.platform.topics.CompactedTopics;
 import io.tokenledger.schemas.Budget;
 import io.tokenledger.schemas.BudgetPeriod;

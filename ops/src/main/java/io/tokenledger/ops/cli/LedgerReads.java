@@ -1,7 +1,7 @@
 package io.tokenledger.ops.cli;
 
-import io.tokenledger.aggregation.pricing.PriceBook;
-import io.tokenledger.aggregation.pricing.PriceRules;
+import io.tokenledger.pricing.PriceBook;
+import io.tokenledger.pricing.PriceRules;
 import io.tokenledger.platform.topics.CompactedTopics;
 import io.tokenledger.platform.topics.TopicScan;
 import io.tokenledger.schemas.UsageAggregate;

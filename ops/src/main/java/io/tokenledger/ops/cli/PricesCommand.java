@@ -1,12 +1,12 @@
 package io.tokenledger.ops.cli;
 
 import io.tokenledger.aggregation.AggregationApp;
-import io.tokenledger.aggregation.pricing.CatalogDiff;
-import io.tokenledger.aggregation.pricing.CatalogImport;
-import io.tokenledger.aggregation.pricing.PriceBook;
-import io.tokenledger.aggregation.pricing.PriceRules;
-import io.tokenledger.aggregation.pricing.PriceUnits;
-import io.tokenledger.aggregation.pricing.Rerating;
+import io.tokenledger.pricing.CatalogDiff;
+import io.tokenledger.pricing.CatalogImport;
+import io.tokenledger.pricing.PriceBook;
+import io.tokenledger.pricing.PriceRules;
+import io.tokenledger.pricing.PriceUnits;
+import io.tokenledger.pricing.Rerating;
 import io.tokenledger.platform.topics.ClientConfigs;
 import io.tokenledger.platform.topics.CompactedTopics;
 import io.tokenledger.platform.topics.TopicScan;
@@ -203,7 +203,7 @@ public final class PricesCommand {
         System.out.println("Dry run: nothing written.");
         return 0;
       }
-      fixCatalog(topics, spec, corrected);
+      fixCatalog(topics, spec);
       publish(topics, corrections);
       System.out.println(corrections.isEmpty()
           ? "Nothing to re-rate: every bucket already costs what the corrected price gives (" + spec.id() + ")."
@@ -234,36 +234,10 @@ public final class PricesCommand {
           NanoUsd.formatPrecise(total));
     }
 
-    /**
-     * The catalog says the corrected price for the period from now on (late events are priced
-     * right): the version at the start and any inside the period get the corrected prices; the
-     * price in force at the end comes back there.
-     */
-    private void fixCatalog(Topics topics, Rerating.Spec spec, PriceVersion corrected) throws Exception {
-      Map<String, PriceVersion> catalog = catalog(kafka);
-      PriceBook before = book(catalog.values());
-      String model = ModelNames.key(corrected.getProvider(), corrected.getModel());
-      Optional<PriceVersion> atEnd = before.priceAt(corrected.getProvider(), corrected.getModel(),
-          spec.to().toEpochMilli());
-      boolean versionAtEnd = false;
-      String source = spec.id() + ": " + spec.reason();
-      CompactedTopics.write(kafka.settings(), topics.prices, PriceBook.catalogKey(corrected),
-          PriceVersion.newBuilder(corrected).setSource(source).build());
-      for (PriceVersion v : catalog.values()) {
-        if (!ModelNames.key(v.getProvider(), v.getModel()).equals(model)) {
-          continue;
-        }
-        if (v.getEffectiveFrom().isAfter(spec.from()) && v.getEffectiveFrom().isBefore(spec.to())) {
-          PriceVersion replaced = PriceVersion.newBuilder(corrected).setEffectiveFrom(v.getEffectiveFrom())
-              .setSource(source).build();
-          CompactedTopics.write(kafka.settings(), topics.prices, PriceBook.catalogKey(replaced), replaced);
-        }
-        versionAtEnd |= v.getEffectiveFrom().equals(spec.to());
-      }
-      if (!versionAtEnd && atEnd.isPresent() && spec.to().isAfter(spec.from())) {
-        PriceVersion restored = PriceVersion.newBuilder(atEnd.get()).setEffectiveFrom(spec.to())
-            .setSource("in force again after " + spec.id()).build();
-        CompactedTopics.write(kafka.settings(), topics.prices, PriceBook.catalogKey(restored), restored);
+    /** Writes the catalog fix the pricing works out ({@link Rerating#catalogFix}). */
+    private void fixCatalog(Topics topics, Rerating.Spec spec) throws Exception {
+      for (PriceVersion version : Rerating.catalogFix(catalog(kafka).values(), spec)) {
+        CompactedTopics.write(kafka.settings(), topics.prices, PriceBook.catalogKey(version), version);
       }
     }
 

@@ -1,9 +1,9 @@
 package io.tokenledger.ops.cli;
 
 import io.tokenledger.aggregation.AggregationApp;
-import io.tokenledger.aggregation.pricing.CatalogImport;
-import io.tokenledger.aggregation.pricing.PriceBook;
-import io.tokenledger.aggregation.pricing.WhatIf;
+import io.tokenledger.pricing.CatalogImport;
+import io.tokenledger.pricing.PriceBook;
+import io.tokenledger.pricing.WhatIf;
 import io.tokenledger.schemas.PriceVersion;
 import io.tokenledger.schemas.UsageAggregate;
 import io.tokenledger.schemas.models.ModelNames;

@@ -7,9 +7,9 @@ import io.tokenledger.alerting.AlertingApp;
 import io.tokenledger.alerting.AlertingSettings;
 import io.tokenledger.economics.EconomicsApp;
 import io.tokenledger.economics.EconomicsSettings;
-import io.tokenledger.aggregation.pricing.PriceBook;
-import io.tokenledger.aggregation.pricing.SpendForecast;
-import io.tokenledger.aggregation.pricing.WhatIf;
+import io.tokenledger.pricing.PriceBook;
+import io.tokenledger.pricing.SpendForecast;
+import io.tokenledger.pricing.WhatIf;
 import io.tokenledger.economics.report.EconomicsTable;
 import io.tokenledger.ingest.recorder.UsageRecorder;
 import io.tokenledger.ops.broker.DevBroker;
@@ -385,7 +385,7 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private static String catalogKey(PriceVersion price) {
-    return io.tokenledger.aggregation.pricing.PriceBook.catalogKey(price);
+    return io.tokenledger.pricing.PriceBook.catalogKey(price);
   }
 
   /** Three records no AI service should ever send, to show they are dead-lettered, not fatal. */

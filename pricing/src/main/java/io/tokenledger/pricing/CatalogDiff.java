@@ -1,4 +1,4 @@
-package io.tokenledger.aggregation.pricing;
+package io.tokenledger.pricing;
 
 import io.tokenledger.schemas.PriceTier;
 import io.tokenledger.schemas.PriceVersion;

@@ -1,4 +1,4 @@
-package io.tokenledger.aggregation.pricing;
+package io.tokenledger.pricing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package io.tokenledger.aggregation.pricing;
+package io.tokenledger.pricing;
 
 import io.tokenledger.schemas.models.ModelNames;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package io.tokenledger.aggregation.pricing;
+package io.tokenledger.pricing;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;

@@ -1,4 +1,4 @@
-package io.tokenledger.aggregation.pricing;
+package io.tokenledger.pricing;
 
 import io.tokenledger.schemas.PriceCorrection;
 import io.tokenledger.schemas.PriceVersion;
@@ -61,6 +61,15 @@ public final class Rerating {
   }
 
   /**
+   * What makes one bucket's correction the same one: its id, series, bucket and the cost it was
+   * re-rated from. Only compared, never split.
+   */
+  public static String appliedKey(PriceCorrection c) {
+    return c.getCorrectionId() + '|' + new SeriesKey(c.getTeam(), c.getWorkflow(), c.getModel()) + '|'
+        + c.getBucketStart().toEpochMilli() + '|' + c.getOldCostNanoUsd();
+  }
+
+  /**
    * Why a correction cannot be made exactly, if it cannot. The ledgers key buckets by the
    * normalised model alone, so a correction re-rates every bucket of that model: refused when
    * more than one catalog key (another provider, or a snapshot with its own price) could have
@@ -116,5 +125,39 @@ public final class Rerating {
           .setCorrectedAt(now).build());
     }
     return corrections;
+  }
+
+  /**
+   * The catalog versions that make the catalog say the corrected price for the period from now
+   * on, so that late events are priced right: the corrected version at the period's start, the
+   * corrected prices in place of every version that began inside the period, and the price in
+   * force at the period's end back in force there (unless a version begins there already).
+   *
+   * @param catalog every version the catalog holds now
+   */
+  public static List<PriceVersion> catalogFix(java.util.Collection<PriceVersion> catalog, Spec spec) {
+    PriceVersion corrected = spec.corrected();
+    PriceBook before = new PriceBook();
+    catalog.forEach(before::put);
+    String model = ModelNames.key(corrected.getProvider(), corrected.getModel());
+    Optional<PriceVersion> atEnd = before.priceAt(corrected.getProvider(), corrected.getModel(), spec.to().toEpochMilli());
+    String source = spec.id() + ": " + spec.reason();
+    List<PriceVersion> writes = new ArrayList<>();
+    writes.add(PriceVersion.newBuilder(corrected).setSource(source).build());
+    boolean versionAtEnd = false;
+    for (PriceVersion v : catalog) {
+      if (!ModelNames.key(v.getProvider(), v.getModel()).equals(model)) {
+        continue;
+      }
+      if (v.getEffectiveFrom().isAfter(spec.from()) && v.getEffectiveFrom().isBefore(spec.to())) {
+        writes.add(PriceVersion.newBuilder(corrected).setEffectiveFrom(v.getEffectiveFrom()).setSource(source).build());
+      }
+      versionAtEnd |= v.getEffectiveFrom().equals(spec.to());
+    }
+    if (!versionAtEnd && atEnd.isPresent()) {
+      writes.add(PriceVersion.newBuilder(atEnd.get()).setEffectiveFrom(spec.to())
+          .setSource("in force again after " + spec.id()).build());
+    }
+    return writes;
   }
 }

@@ -1,4 +1,4 @@
-package io.tokenledger.aggregation.pricing;
+package io.tokenledger.pricing;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
