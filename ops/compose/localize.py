@@ -20,7 +20,8 @@ with open(f"{root}/docker-compose.yml") as f:
 services = compose["services"]
 services.pop("grafana", None)
 names = sorted(services)
-ops_cp = "/app/ops/target/tokenledger-ops-0.1.0-SNAPSHOT.jar:/app/ops/target/lib/*"
+# The dev broker is a developer's tool: devtools' command has it.
+devtools_cp = "/app/devtools/target/tokenledger-devtools-0.1.0-SNAPSHOT.jar:/app/devtools/target/lib/*"
 
 for name, service in services.items():
     image = service.get("image")
@@ -30,7 +31,7 @@ for name, service in services.items():
             "image": "tokenledger-local/jre:17",
             "working_dir": "/data",
             "volumes": [f"{root}:/app:ro"],
-            "command": ["java", "-cp", ops_cp, "io.tokenledger.ops.Main", "broker", "--port", "9092",
+            "command": ["java", "-cp", devtools_cp, "io.tokenledger.devtools.DevMain", "broker", "--port", "9092",
                         "--controller-port", "9093", "--data-dir", "/data/broker"],
             "healthcheck": {"test": ["CMD-SHELL", "bash -c '</dev/tcp/127.0.0.1/9092'"], "interval": "2s",
                             "retries": 60},

@@ -1,12 +1,11 @@
 package io.tokenledger.ops;
 
-import io.tokenledger.ops.bench.BenchCommand;
-import io.tokenledger.ops.cli.BrokerCommand;
 import io.tokenledger.ops.cli.ExportCommand;
 import io.tokenledger.ops.cli.ForecastCommand;
 import io.tokenledger.ops.cli.GatewayCommand;
 import io.tokenledger.ops.cli.BaselinesCommand;
 import io.tokenledger.ops.cli.BudgetsCommand;
+import io.tokenledger.ops.cli.ConnectCommand;
 import io.tokenledger.ops.cli.KeysCommand;
 import io.tokenledger.ops.cli.PricesCommand;
 import io.tokenledger.ops.cli.ReportCommand;
@@ -14,23 +13,27 @@ import io.tokenledger.ops.cli.RunCommands;
 import io.tokenledger.ops.cli.TopicsCommand;
 import io.tokenledger.ops.cli.DashboardCommand;
 import io.tokenledger.ops.cli.WhatIfCommand;
-import io.tokenledger.ops.demo.DemoCommand;
 import io.tokenledger.platform.process.ParentWatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 @Command(name = "tokenledger", mixinStandardHelpOptions = true, version = "tokenledger 0.1.0",
     description = "Real-time token accounting for companies that run AI at scale.",
-    footer = {"", "connect         Slack sink in a Kafka Connect worker (its own JVM)."},
-    subcommands = {DemoCommand.class, BrokerCommand.class, TopicsCommand.class, RunCommands.Aggregation.class,
-        RunCommands.Alerting.class, RunCommands.Economics.class, RunCommands.OtelBridge.class, GatewayCommand.class, DashboardCommand.class, KeysCommand.class, BudgetsCommand.class,
-        BaselinesCommand.class, PricesCommand.class, WhatIfCommand.class, ForecastCommand.class, ExportCommand.class, ReportCommand.class, BenchCommand.class})
+    subcommands = {TopicsCommand.class, RunCommands.Aggregation.class, RunCommands.Alerting.class,
+        RunCommands.Economics.class, RunCommands.OtelBridge.class, GatewayCommand.class, DashboardCommand.class,
+        ConnectCommand.class, KeysCommand.class, BudgetsCommand.class, BaselinesCommand.class, PricesCommand.class,
+        WhatIfCommand.class, ForecastCommand.class, ExportCommand.class, ReportCommand.class})
 public final class Main {
   public static void main(String[] args) {
+    prepareProcess();
+    System.exit(new CommandLine(new Main()).execute(args));
+  }
+
+  /** What every tokenledger process sets before its command runs. */
+  public static void prepareProcess() {
     // Avro only instantiates classes from trusted packages; the launcher sets this too.
     System.setProperty("org.apache.avro.SERIALIZABLE_PACKAGES",
         System.getProperty("org.apache.avro.SERIALIZABLE_PACKAGES", "io.tokenledger"));
-    ParentWatch.exitWithParent(); // a benchmark's child JVM ends with the benchmark
-    System.exit(new CommandLine(new Main()).execute(args));
+    ParentWatch.exitWithParent(); // a child JVM (of a benchmark, say) ends with its parent
   }
 }

@@ -60,6 +60,8 @@ public final class TopicFollower<K, V> implements AutoCloseable {
   private final Consumer<ConsumerRecord<K, V>> each;
   private final Thread thread;
   private final CountDownLatch caughtUp = new CountDownLatch(1);
+  /** Counted down by close, ending a back-off at once: an interrupt would make the consumer log errors on close. */
+  private final CountDownLatch closing = new CountDownLatch(1);
   private final AtomicLong skipped = new AtomicLong();
   private final Map<TopicPartition, Long> next = new HashMap<>();
   private volatile org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer;
@@ -110,8 +112,11 @@ public final class TopicFollower<K, V> implements AutoCloseable {
         closeConsumer();
       }
       try {
-        Thread.sleep(backoffMillis);
+        if (closing.await(backoffMillis, TimeUnit.MILLISECONDS)) {
+          return;
+        }
       } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
         return;
       }
       backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF.toMillis());
@@ -225,11 +230,11 @@ public final class TopicFollower<K, V> implements AutoCloseable {
   @Override
   public void close() {
     running = false;
+    closing.countDown();
     org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> current = consumer;
     if (current != null) {
       current.wakeup();
     }
-    thread.interrupt();
     try {
       thread.join(5_000);
     } catch (InterruptedException e) {

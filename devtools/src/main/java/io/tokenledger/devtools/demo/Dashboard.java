@@ -1,0 +1,167 @@
+package io.tokenledger.devtools.demo;
+
+import io.tokenledger.schemas.Budget;
+import io.tokenledger.schemas.AnomalyAlert;
+import io.tokenledger.schemas.BudgetAlert;
+import io.tokenledger.schemas.ForecastAlert;
+import io.tokenledger.schemas.ForecastState;
+import io.tokenledger.schemas.DeadLetter;
+import io.tokenledger.schemas.UsageAggregate;
+import io.tokenledger.schemas.money.NanoUsd;
+import io.tokenledger.schemas.topics.Topics;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * What a person watching the demo sees: spend per team from the aggregate topic and every
+ * alert as it is published. It reads the output topics read_committed, exactly as any
+ * downstream consumer would.
+ */
+final class Dashboard implements AutoCloseable {
+  private final Topics topics;
+  private final PrintStream out;
+  private final Map<String, Budget> budgetsByTeam = new TreeMap<>();
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final Thread poller;
+  private final Map<String, Map<Long, UsageAggregate>> windowsByTeam = new TreeMap<>();
+  private final List<BudgetAlert> alerts = new ArrayList<>();
+  private final List<DeadLetter> deadLetters = new ArrayList<>();
+  private volatile boolean running = true;
+  private int forecasts;
+  private int anomalies;
+
+  Dashboard(String bootstrapServers, Topics topics, List<Budget> budgets, PrintStream out) {
+    this.topics = topics;
+    this.out = out;
+    budgets.forEach(b -> budgetsByTeam.put(b.getTeam(), b));
+    this.consumer = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        ConsumerConfig.GROUP_ID_CONFIG, "tokenledger-demo-dashboard-" + UUID.randomUUID(),
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+        new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    consumer.subscribe(List.of(topics.teamAggregates1m.name(), topics.budgetAlerts.name(), topics.deadLetters.name(),
+        topics.forecastAlerts.name(), topics.anomalyAlerts.name()));
+    this.poller = new Thread(this::poll, "demo-dashboard");
+    this.poller.setDaemon(true);
+  }
+
+  void start() {
+    poller.start();
+  }
+
+  private void poll() {
+    try {
+      while (running) {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(250))) {
+          accept(record);
+        }
+      }
+    } catch (WakeupException e) {
+      // closing
+    } finally {
+      consumer.close();
+    }
+  }
+
+  private synchronized void accept(ConsumerRecord<byte[], byte[]> record) {
+    String topic = record.topic();
+    if (topic.equals(topics.teamAggregates1m.name())) {
+      UsageAggregate window = topics.teamAggregates1m.valueSerde().deserializer().deserialize(topic, record.value());
+      windowsByTeam.computeIfAbsent(window.getScope(), t -> new TreeMap<>())
+          .put(window.getWindowStart().toEpochMilli(), window);
+    } else if (topic.equals(topics.budgetAlerts.name())) {
+      BudgetAlert alert = topics.budgetAlerts.valueSerde().deserializer().deserialize(topic, record.value());
+      alerts.add(alert);
+      String limit = alert.getLimitNanoUsd() == null ? alert.getLimitTokens() + " tokens"
+          : NanoUsd.format(alert.getLimitNanoUsd());
+      out.printf("%n  >>> BUDGET ALERT  %s: team %s reached %d%% of its %s budget (%s spent, period from %s %s)%n%n",
+          alert.getAlertId(), alert.getTeam(), alert.getThresholdPercent(), limit,
+          NanoUsd.formatPrecise(alert.getSpendNanoUsd()), alert.getPeriodStart(), alert.getTimezone());
+    } else if (topic.equals(topics.forecastAlerts.name())) {
+      ForecastAlert f = topics.forecastAlerts.valueSerde().deserializer().deserialize(topic, record.value());
+      forecasts++;
+      out.printf("%n  >>> FORECAST      %s: %s %s (burn %s/h over %d min, %s projected at period end, limit %s)%n%n",
+          f.getAlertId(), f.getBudgetId(), f.getState() == ForecastState.PROJECTED_TO_EXCEED
+              ? "projected to exceed at " + f.getProjectedBreachAt() : "no longer projected to exceed",
+          NanoUsd.format(f.getBurnRatePerHour()), f.getTrailingWindowMinutes(),
+          NanoUsd.format(f.getProjectedEndOfPeriod()), NanoUsd.format(f.getLimit()));
+    } else if (topic.equals(topics.anomalyAlerts.name())) {
+      AnomalyAlert a = topics.anomalyAlerts.valueSerde().deserializer().deserialize(topic, record.value());
+      anomalies++;
+      out.printf("%n  >>> ANOMALY       %s %s %s in %s: %d %s against an expected %d (severity %s)%n%n",
+          a.getStatus(), a.getKind(), a.getAlertId().substring(a.getAlertId().lastIndexOf('/') + 1), a.getScope(),
+          a.getObserved(), a.getUnit(), a.getExpected(), a.getSeverity());
+    } else {
+      DeadLetter letter = topics.deadLetters.valueSerde().deserializer().deserialize(topic, record.value());
+      deadLetters.add(letter);
+      out.printf("  --- dead letter (%s) from %s-%d@%d: %s%n", letter.getReasonCode(), letter.getSourceTopic(),
+          letter.getSourcePartition(), letter.getSourceOffset(), letter.getReason());
+    }
+  }
+
+  synchronized long countedEvents() {
+    return windowsByTeam.values().stream().flatMap(w -> w.values().stream())
+        .mapToLong(UsageAggregate::getEventCount).sum();
+  }
+
+  synchronized int alertCount() {
+    return alerts.size();
+  }
+
+  synchronized int forecastCount() {
+    return forecasts;
+  }
+
+  synchronized int anomalyCount() {
+    return anomalies;
+  }
+
+  synchronized int deadLetterCount() {
+    return deadLetters.size();
+  }
+
+  synchronized void printTable(String heading) {
+    out.println();
+    out.println(heading);
+    out.printf("  %-12s %8s %12s %12s %12s %12s %16s %10s %6s%n", "TEAM", "EVENTS", "UNCACHED IN", "CACHE READ",
+        "OUTPUT", "REASONING", "SPEND (MONTH)", "BUDGET", "USED");
+    long totalCost = 0;
+    for (var entry : windowsByTeam.entrySet()) {
+      long events = 0, uncached = 0, cacheRead = 0, output = 0, reasoning = 0, cost = 0;
+      for (UsageAggregate w : entry.getValue().values()) {
+        events += w.getEventCount();
+        uncached += w.getUncachedInputTokens();
+        cacheRead += w.getCacheReadTokens();
+        output += w.getOutputTokens();
+        reasoning += w.getReasoningTokens();
+        cost += w.getCostNanoUsd();
+      }
+      totalCost += cost;
+      Budget budget = budgetsByTeam.get(entry.getKey());
+      boolean usd = budget != null && budget.getLimitNanoUsd() != null && budget.getLimitNanoUsd() > 0;
+      String limit = usd ? NanoUsd.format(budget.getLimitNanoUsd()) : "-";
+      String used = usd ? (cost * 100 / budget.getLimitNanoUsd()) + "%" : "-";
+      out.printf("  %-12s %,8d %,12d %,12d %,12d %,12d %16s %10s %6s%n", entry.getKey(), events, uncached, cacheRead,
+          output, reasoning, NanoUsd.formatPrecise(cost), limit, used);
+    }
+    out.printf("  %-12s %79s %16s%n", "ALL TEAMS", "", NanoUsd.formatPrecise(totalCost));
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    running = false;
+    consumer.wakeup();
+    poller.join(5_000);
+  }
+}

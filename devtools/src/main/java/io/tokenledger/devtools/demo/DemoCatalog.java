@@ -1,0 +1,111 @@
+package io.tokenledger.devtools.demo;
+
+import io.tokenledger.schemas.Budget;
+import io.tokenledger.schemas.BudgetPeriod;
+import io.tokenledger.schemas.HumanBaseline;
+import io.tokenledger.schemas.PriceVersion;
+import io.tokenledger.schemas.money.NanoUsd;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The demo's price list, budgets, human baselines and fleet: realistic shapes, budgets a demo's backfilled month
+ * uses a good part of (the first thresholds fire, none is blown many times over). Three workloads
+ * run work items with outcomes, for the three cases of the economics: support tickets the
+ * agent handles far cheaper than a person, invoice disputes where it escalates so often that a
+ * person is cheaper, and invoice extraction split between gpt-4o and gpt-4o-mini, nearly as good.
+ */
+final class DemoCatalog {
+  private DemoCatalog() {}
+
+  /**
+   * A simulated AI service: who calls which model, how often, with what token mix. With
+   * {@code items}, its calls serve work items that end with an outcome; without, a call now and
+   * then reports its own outcome (a one-call item).
+   */
+  record Workload(String team, String workflow, String service, String provider, String model,
+      double share, long uncachedInput, long cacheRead, long cacheWrite, long output, long reasoning,
+      String outcomeUnit, double outcomeEvery, Items items) {
+    Workload(String team, String workflow, String service, String provider, String model, double share,
+        long uncachedInput, long cacheRead, long cacheWrite, long output, long reasoning, String outcomeUnit,
+        double outcomeEvery) {
+      this(team, workflow, service, provider, model, share, uncachedInput, cacheRead, cacheWrite, output, reasoning,
+          outcomeUnit, outcomeEvery, null);
+    }
+  }
+
+  /**
+   * How a workload's items go: up to {@code maxCalls} calls each (retries, tool loops); then
+   * SUCCEEDED with {@code success}, ESCALATED to a person for {@code escalationMinutes} with
+   * {@code escalate}, else FAILED; a success gets a person's {@code reviewMinutes} one time in
+   * five. With {@code altModel}, half the items run on it instead, succeeding with {@code altSuccess}.
+   */
+  record Items(int maxCalls, double success, double escalate, int escalationMinutes, int reviewMinutes,
+      String altModel, double altSuccess) {}
+
+  static final List<Workload> WORKLOADS = List.of(
+      new Workload("support", "ticket-triage", "support-bot", "anthropic", "claude-sonnet-4-20250514",
+          0.30, 1_500, 6_000, 400, 350, 0, "ticket", 0, new Items(3, 0.92, 0.05, 8, 2, null, 0)),
+      new Workload("support", "reply-drafting", "support-bot", "openai", "gpt-4o-mini-2024-07-18",
+          0.15, 900, 1_200, 0, 420, 0, "reply", 1),
+      new Workload("finance-ops", "invoice-extraction", "billing-agent", "openai", "gpt-4o-2024-08-06",
+          0.20, 3_000, 1_000, 0, 600, 0, "invoice", 0, new Items(2, 0.97, 0.02, 6, 1, "gpt-4o-mini", 0.965)),
+      new Workload("growth", "content-generation", "content-studio", "gcp.gemini", "gemini-2.5-flash",
+          0.20, 1_200, 0, 0, 900, 300, "article", 4),
+      new Workload("platform", "code-review", "review-agent", "openai", "o4-mini",
+          0.10, 2_000, 2_500, 0, 500, 2_000, "pull-request", 5),
+      new Workload("finance-ops", "invoice-disputes", "disputes-agent", "openai", "gpt-4o-2024-08-06",
+          0.05, 4_000, 2_000, 0, 700, 0, "dispute", 0, new Items(4, 0.25, 0.60, 25, 2, null, 0)));
+
+  static List<PriceVersion> prices(Instant demoStart) {
+    Instant listed = Instant.parse("2025-01-01T00:00:00Z");
+    return List.of(
+        price("anthropic", "claude-sonnet-4", listed, 3_000_000, 300_000, 3_750_000, 15_000_000, 15_000_000),
+        price("openai", "gpt-4o-mini", listed, 150_000, 75_000, 150_000, 600_000, 600_000),
+        price("openai", "gpt-4o", listed, 2_500_000, 1_250_000, 2_500_000, 10_000_000, 10_000_000),
+        // A price cut that takes effect during the demo: events before it keep the old price.
+        price("openai", "gpt-4o", demoStart.plus(Duration.ofSeconds(30)), 2_000_000, 1_000_000, 2_000_000,
+            8_000_000, 8_000_000),
+        price("gcp.gemini", "gemini-2.5-flash", listed, 300_000, 75_000, 300_000, 2_500_000, 2_500_000),
+        price("openai", "o4-mini", listed, 1_100_000, 275_000, 1_100_000, 4_400_000, 4_400_000));
+  }
+
+  /** What the same work costs when a person does it, for the workloads that report outcomes. */
+  static List<HumanBaseline> baselines(Instant now) {
+    Instant since = Instant.parse("2026-01-01T00:00:00Z");
+    return List.of(
+        baseline("ticket-triage", "ticket", 12, "50.00", 9_500, since, "support ticket time study, Q3", now),
+        baseline("invoice-disputes", "dispute", 15, "45.00", 9_000, since, "AP team ticketing report", now),
+        baseline("invoice-extraction", "invoice", 6, "40.00", 9_800, since, "AP team ticketing report", now),
+        baseline("code-review", "pull-request", 20, "95.00", 9_000, since, "engineering survey", now));
+  }
+
+  private static HumanBaseline baseline(String workflow, String unit, long minutes, String usdPerHour, int successBp,
+      Instant from, String source, Instant now) {
+    return HumanBaseline.newBuilder().setWorkflow(workflow).setOutcomeUnit(unit).setSecondsPerUnit(minutes * 60)
+        .setLoadedCostNanoUsdPerHour(NanoUsd.fromUsd(usdPerHour)).setSuccessRateBasisPoints(successBp)
+        .setEffectiveFrom(from).setSetBy("demo").setSource(source).setUpdatedAt(now).build();
+  }
+
+  static List<Budget> budgets(Instant now) {
+    return List.of(
+        budget("support-monthly", "support", "600.00", now),
+        budget("finance-ops-monthly", "finance-ops", "420.00", now),
+        budget("growth-monthly", "growth", "150.00", now),
+        budget("platform-monthly", "platform", "240.00", now));
+  }
+
+  private static PriceVersion price(String provider, String model, Instant from, long input, long cacheRead,
+      long cacheWrite, long output, long reasoning) {
+    return PriceVersion.newBuilder().setProvider(provider).setModel(model).setEffectiveFrom(from)
+        .setUncachedInputMicroUsdPerMtok(input).setCacheReadMicroUsdPerMtok(cacheRead)
+        .setCacheWriteMicroUsdPerMtok(cacheWrite).setOutputMicroUsdPerMtok(output)
+        .setReasoningMicroUsdPerMtok(reasoning).setSource("demo list price").build();
+  }
+
+  private static Budget budget(String id, String team, String usd, Instant now) {
+    return Budget.newBuilder().setBudgetId(id).setTeam(team).setLimitNanoUsd(NanoUsd.fromUsd(usd))
+        .setPeriod(BudgetPeriod.MONTH).setTimezone("UTC").setUpdatedAt(now).build();
+  }
+}

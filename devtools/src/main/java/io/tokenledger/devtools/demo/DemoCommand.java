@@ -1,0 +1,417 @@
+package io.tokenledger.devtools.demo;
+
+import io.tokenledger.aggregation.AggregationApp;
+import io.tokenledger.aggregation.AggregationSettings;
+import io.tokenledger.aggregation.query.QueryServer;
+import io.tokenledger.alerting.AlertingApp;
+import io.tokenledger.alerting.AlertingSettings;
+import io.tokenledger.economics.EconomicsApp;
+import io.tokenledger.economics.EconomicsSettings;
+import io.tokenledger.pricing.PriceBook;
+import io.tokenledger.pricing.SpendForecast;
+import io.tokenledger.pricing.WhatIf;
+import io.tokenledger.economics.report.EconomicsTable;
+import io.tokenledger.ingest.recorder.UsageRecorder;
+import io.tokenledger.devtools.broker.DevBroker;
+import io.tokenledger.ops.cli.DurationConverter;
+import io.tokenledger.ops.cli.LedgerReads;
+import io.tokenledger.ops.cli.Ports;
+import io.tokenledger.devtools.stack.LocalStack;
+import io.tokenledger.platform.auth.ApiKeyAdmin;
+import io.tokenledger.platform.process.DirectoryLock;
+import io.tokenledger.platform.auth.ApiKeyDirectory;
+import io.tokenledger.platform.query.QueryHttpServer;
+import io.tokenledger.platform.topics.CompactedTopics;
+import io.tokenledger.schemas.ApiKeyScope;
+import io.tokenledger.schemas.Budget;
+import io.tokenledger.schemas.EconomicsPeriod;
+import io.tokenledger.schemas.HumanBaseline;
+import io.tokenledger.schemas.UsageAggregate;
+import io.tokenledger.schemas.WorkflowEconomics;
+import io.tokenledger.schemas.money.NanoUsd;
+import io.tokenledger.schemas.topics.BaselineKeys;
+import io.tokenledger.schemas.PriceVersion;
+import io.tokenledger.platform.streams.StreamsApps;
+import io.tokenledger.platform.topics.TopicApplier;
+import io.tokenledger.schemas.topics.Topics;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.StreamsConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The whole pipeline in one process, on a real broker, with a simulated fleet of AI services and their outcomes. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = {"Runs the whole pipeline: a dev broker (unless --bootstrap-servers), topics, a price catalog,",
+        "budgets, human baselines, the aggregation topology, alerting, the economics, and simulated AI services",
+        "recording usage and work outcomes. Prints spend per team and every alert as it is published, and at the",
+        "end the agent-or-person table with model advice. Ctrl-C or SIGTERM stops it cleanly."})
+public final class DemoCommand implements Callable<Integer> {
+  @Option(names = "--duration", description = "Stop by itself after this long, e.g. 60s or 5m (default: run until stopped).",
+      converter = DurationConverter.class)
+  Duration duration;
+
+  @Option(names = "--bootstrap-servers", description = "Use this Kafka cluster instead of starting a dev broker.")
+  String bootstrapServers;
+
+  @Option(names = "--rate", defaultValue = "40", description = "Usage events per second from the fleet (default: ${DEFAULT-VALUE}).")
+  double rate;
+
+  @Option(names = {"--data-dir", "--dir"}, defaultValue = ".tokenledger/demo",
+      description = "Broker data and Streams state; wiped at start, held by this demo while it runs "
+          + "(default: ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(names = "--dashboard-port", defaultValue = "8090",
+      description = "The web dashboard's port (default: ${DEFAULT-VALUE}; another free one when it is taken).")
+  int dashboardPort;
+
+  /** The file whose lock says a demo runs on the directory; it holds that demo's pid. */
+  static final String LOCK_FILE = "demo.lock";
+  private static final Duration BACKFILL = Duration.ofMinutes(40);
+  private static final Duration RUNAWAY_AFTER = Duration.ofSeconds(20);
+  private static final Duration RUNAWAY_LENGTH = Duration.ofSeconds(90);
+  private static final double RUNAWAY_EXTRA_PER_SECOND = 60;
+
+  private final PrintStream out = System.out;
+  private boolean connectRunning;
+  private final CountDownLatch stopRequested = new CountDownLatch(1);
+  private final CountDownLatch stopped = new CountDownLatch(1);
+
+  @Override
+  public Integer call() throws Exception {
+    Instant start = Instant.now();
+    DirectoryLock lock;
+    try {
+      lock = DirectoryLock.acquire(dataDir, LOCK_FILE);
+    } catch (DirectoryLock.HeldException e) {
+      System.err.println("A demo is already running here (" + (e.holder().isEmpty() ? "another process"
+          : "pid " + e.holder()) + ", in " + dataDir.toAbsolutePath() + "); stop it, or give this one its own "
+          + "directory with --data-dir.");
+      return 2;
+    }
+    try (lock) {
+      return run(start, lock);
+    }
+  }
+
+  private Integer run(Instant start, DirectoryLock lock) throws Exception {
+    wipe(dataDir, lock.file());
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stopRequested.countDown();
+      try {
+        stopped.await(60, TimeUnit.SECONDS); // let the orderly shutdown below finish
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "demo-stop"));
+
+    DevBroker broker = null;
+    String bootstrap = bootstrapServers;
+    Map<String, Object> config = new HashMap<>();
+    try {
+      if (bootstrap == null) {
+        out.println("Starting a dev Kafka broker (KRaft) in " + dataDir.resolve("broker") + " ...");
+        broker = DevBroker.start(dataDir.resolve("broker"), "127.0.0.1", Ports.free(), Ports.free());
+        bootstrap = broker.bootstrapServers();
+      } else {
+        // Own topic names per run on a shared cluster, so earlier runs do not mix in.
+        config.put(Topics.PREFIX_CONFIG, "tokenledger-demo-" + start.getEpochSecond() + ".");
+      }
+      config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+      Topics topics = Topics.from(config);
+      out.println("Kafka at " + bootstrap + "; applying topics ...");
+      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        TopicApplier.apply(admin, topics.all());
+      }
+      List<Budget> budgets = DemoCatalog.budgets(start);
+      seed(bootstrap, topics, DemoCatalog.prices(start), budgets, DemoCatalog.baselines(start));
+      out.println("Seeded " + DemoCatalog.prices(start).size() + " price versions (gpt-4o gets a price cut 30 s in) and "
+          + budgets.size() + " monthly budgets and " + DemoCatalog.baselines(start).size()
+          + " human baselines (what a person costs per ticket, dispute, invoice and review).");
+
+      // The query APIs need a read key: the demo makes a read-all (finance) key and shows it once.
+      String financeKey = new ApiKeyAdmin(bootstrap, topics.apiKeys).create(null, ApiKeyScope.READ_ALL, "demo: finance")
+          .token();
+      Map<String, Object> services = new HashMap<>(config);
+      services.put(AggregationSettings.PREFIX + "grace", "5s");
+      try (LocalStack stack = new LocalStack(services, topics, dataDir.resolve("state"), dashboardPort(dashboardPort));
+           ApiKeyDirectory readKeys = new ApiKeyDirectory(bootstrap, topics.apiKeys);
+           Dashboard dashboard = new Dashboard(bootstrap, topics, budgets, out);
+           StandInSlack slack = new StandInSlack(out);
+           AutoCloseable stopConnect = startConnect(bootstrap, config, slack)) {
+        String queryEndpoint = stack.aggregationEndpoint();
+        String economicsEndpoint = stack.economicsEndpoint();
+        dashboard.start();
+        Fleet fleet = new Fleet(UsageRecorder.builder(topics.usage)
+            .producerConfig(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))
+            .spoolDirectory(dataDir.resolve("spool")).outcomesTopic(topics.workOutcomes)
+            .outcomeSpoolDirectory(dataDir.resolve("outcome-spool")).build(), rate);
+        out.printf("Recording %d minutes of history first (%,d events, event times in the past), so that anomaly "
+            + "baselines and burn-rate forecasts have something to learn from ...%n", BACKFILL.toMinutes(),
+            (long) (rate * BACKFILL.toSeconds()));
+        fleet.backfill(BACKFILL);
+        fleet.start();
+        out.printf("Simulated fleet started: %d AI workloads across 4 teams, %.0f events/s.%n",
+            DemoCatalog.WORKLOADS.size(), rate);
+        DemoCatalog.Workload looping = DemoCatalog.WORKLOADS.get(4);
+        fleet.runaway(looping, RUNAWAY_EXTRA_PER_SECOND, RUNAWAY_AFTER, RUNAWAY_LENGTH);
+        out.printf("In %d s, %s's %s agent gets stuck in a loop: %.0f more events/s for %d s (an injected runaway).%n",
+            RUNAWAY_AFTER.toSeconds(), looping.team(), looping.workflow(), RUNAWAY_EXTRA_PER_SECOND,
+            RUNAWAY_LENGTH.toSeconds());
+        injectGarbage(bootstrap, topics);
+        readKeys.awaitLoaded(Duration.ofSeconds(30));
+        out.printf("Ask the live figures over HTTP with the demo's read-all key (export TL_KEY=%s), e.g.:%n"
+            + "  curl -H \"Authorization: Bearer $TL_KEY\" 'http://%s/v1/period-to-date?team=support&period=month&zone=Europe/Berlin'%n"
+            + "  curl -H \"Authorization: Bearer $TL_KEY\" 'http://%s/v1/usage?scope=model&key=gpt-4o&window=1m'%n"
+            + "  curl -H \"Authorization: Bearer $TL_KEY\" 'http://%s/v1/economics?workflow=ticket-triage&period=month'%n"
+            + "  curl -H \"Authorization: Bearer $TL_KEY\" 'http://%s/v1/advice'%n"
+            + "  ./tokenledger report economics --bootstrap-servers %s%s%n"
+            + "Or open the dashboard at %s and sign in with that key.%n", financeKey, queryEndpoint, queryEndpoint,
+            economicsEndpoint, economicsEndpoint, bootstrap, config.containsKey(Topics.PREFIX_CONFIG)
+                ? " --config <a file with " + Topics.PREFIX_CONFIG + "=" + config.get(Topics.PREFIX_CONFIG) + ">" : "",
+            stack.dashboardUrl());
+
+        runUntilStopped(start, dashboard, fleet);
+        fleet.close();
+        boolean caughtUp = waitForCounts(dashboard, fleet.acknowledged(), Duration.ofSeconds(30));
+        dashboard.printTable(String.format("Summary after %s:", elapsed(start)));
+        out.printf("%nEvents acknowledged by Kafka: %,d; counted in aggregates: %,d%s. Send failures: %d.%n",
+            fleet.acknowledged(), dashboard.countedEvents(), caughtUp ? " (all of them, each once)" : " (NOT all yet)",
+            fleet.failed());
+        out.printf("Budget alerts: %d, forecasts: %d, anomalies: %d. Dead letters: %d (the demo wrote 3 garbage "
+            + "records on purpose).%n", dashboard.alertCount(), dashboard.forecastCount(), dashboard.anomalyCount(),
+            dashboard.deadLetterCount());
+        boolean delivered = true;
+        if (connectRunning) {
+          delivered = waitForSlack(slack, Duration.ofSeconds(30));
+          out.printf("Delivered to the stand-in Slack: %d alerts, of which %d forecasts and %d runaway-agent "
+              + "anomalies (each alert once).%n", slack.deliveredTotal(), slack.delivered("/forecast"),
+              slack.delivered("/REQUEST_RATE_SPIKE/"));
+        }
+        printMonthToDate(queryEndpoint, financeKey);
+        boolean economicsCaughtUp = printEconomics(bootstrap, topics, fleet, Duration.ofSeconds(30));
+        printWhatIfAndForecast(bootstrap, topics);
+        return caughtUp && dashboard.alertCount() > 0 && delivered && economicsCaughtUp ? 0 : 1;
+      }
+    } finally {
+      if (broker != null) {
+        broker.close();
+      }
+      stopped.countDown();
+    }
+  }
+
+  private static int dashboardPort(int wanted) {
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(wanted, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return wanted;
+    } catch (java.io.IOException taken) {
+      return 0;
+    }
+  }
+
+  private void runUntilStopped(Instant start, Dashboard dashboard, Fleet fleet) throws InterruptedException {
+    Instant end = duration == null ? null : start.plus(duration);
+    while (end == null || Instant.now().isBefore(end)) {
+      long waitMillis = end == null ? 5_000
+          : Math.min(5_000, Math.max(1, Duration.between(Instant.now(), end).toMillis()));
+      if (stopRequested.await(waitMillis, TimeUnit.MILLISECONDS)) {
+        out.println("Stopping ...");
+        return;
+      }
+      dashboard.printTable(String.format("[%s] %,d events recorded, %,d counted, %d alerts", elapsed(start),
+          fleet.acknowledged(), dashboard.countedEvents(), dashboard.alertCount()));
+    }
+  }
+
+  /** The Slack sink as its own process, posting to the stand-in; nothing when run outside the launcher. */
+  private AutoCloseable startConnect(String bootstrap, Map<String, Object> config, StandInSlack slack)
+      throws java.io.IOException {
+    Map<String, String> webhooks = new java.util.LinkedHashMap<>();
+    for (String team : List.of("support", "finance-ops", "growth")) {
+      webhooks.put(team, slack.webhook(team));
+    }
+    webhooks.put("*", slack.webhook("tokenledger-alerts"));
+    Object prefix = config.get(Topics.PREFIX_CONFIG);
+    ConnectWorkerProcess connect = ConnectWorkerProcess.start(bootstrap, prefix == null ? null : prefix.toString(),
+        webhooks, dataDir.resolve("connect"), Ports.free());
+    if (connect == null) {
+      out.println("Not started from ./tokenledger: no Connect worker, alerts are not delivered to Slack.");
+      return () -> { };
+    }
+    connectRunning = true;
+    out.println("Started the Slack sink in a Connect worker (its own JVM); a local server stands in for Slack: "
+        + "#support, #finance-ops, #growth and the default #tokenledger-alerts.");
+    return connect;
+  }
+
+  /** Until a forecast and a runaway-agent anomaly have reached the stand-in Slack, or the bound. */
+  private static boolean waitForSlack(StandInSlack slack, Duration bound) throws InterruptedException {
+    long deadline = System.nanoTime() + bound.toNanos();
+    while (!(slack.delivered("/forecast") > 0 && slack.delivered("/REQUEST_RATE_SPIKE/") > 0)
+        && System.nanoTime() < deadline) {
+      TimeUnit.MILLISECONDS.sleep(200);
+    }
+    return slack.delivered("/forecast") > 0 && slack.delivered("/REQUEST_RATE_SPIKE/") > 0;
+  }
+
+  private static boolean waitForCounts(Dashboard dashboard, long expected, Duration bound) throws InterruptedException {
+    long deadline = System.nanoTime() + bound.toNanos();
+    while (dashboard.countedEvents() < expected && System.nanoTime() < deadline) {
+      TimeUnit.MILLISECONDS.sleep(200); // the aggregates arrive with the next live emission
+    }
+    return dashboard.countedEvents() == expected;
+  }
+
+  /** One answer of the query API, as a user would ask it. */
+  private void printMonthToDate(String endpoint, String readKey) {
+    String url = "http://" + endpoint + "/v1/period-to-date?team=support&period=month&zone=UTC";
+    try {
+      var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create(url)).header("Authorization", "Bearer " + readKey).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      out.printf("GET %s%n  -> %d %s%n", url, response.statusCode(), response.body());
+    } catch (java.io.IOException e) {
+      out.printf("GET %s failed: %s%n", url, e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Once the economics has every item and outcome the fleet recorded, prints this month's table,
+   * as 'tokenledger report economics' prints it from the same topic.
+   */
+  private boolean printEconomics(String bootstrap, Topics topics, Fleet fleet, Duration bound)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + bound.toNanos();
+    Map<String, WorkflowEconomics> latest = Map.of();
+    boolean caughtUp = false;
+    while (!caughtUp && System.nanoTime() < deadline) {
+      latest = CompactedTopics.readLatest(bootstrap, topics.economics);
+      List<WorkflowEconomics> months = latest.values().stream().filter(e -> e.getTeam() == null
+          && e.getPeriod() == EconomicsPeriod.MONTH && e.getZone().equals(EconomicsSettings.UTC.getId())).toList();
+      long started = months.stream().mapToLong(WorkflowEconomics::getItemsStarted).sum();
+      long decided = months.stream().mapToLong(e -> e.getItemsStarted() - e.getItemsOpen()).sum();
+      caughtUp = started == fleet.itemsStarted() && decided == fleet.outcomesAcknowledged();
+      if (!caughtUp) {
+        TimeUnit.MILLISECONDS.sleep(500); // the figures follow within the economics' next commit
+      }
+    }
+    String month = java.time.LocalDate.now(java.time.ZoneOffset.UTC).withDayOfMonth(1).toString();
+    List<WorkflowEconomics> rows = latest.values().stream().filter(e -> e.getTeam() == null
+        && e.getPeriod() == EconomicsPeriod.MONTH && e.getZone().equals(EconomicsSettings.UTC.getId())
+        && e.getFirstDay().equals(month)).sorted(Comparator.comparing(WorkflowEconomics::getWorkflow)).toList();
+    out.println();
+    out.print(EconomicsTable.render("Agent or person, month from " + month + " (UTC), "
+        + String.format("%,d work items, %,d outcomes", fleet.itemsStarted(), fleet.outcomesAcknowledged())
+        + (caughtUp ? "" : " (the economics has NOT caught up with all of them)") + ":", rows));
+    return caughtUp;
+  }
+
+  /**
+   * One what-if (the economics' advice, priced: invoice extraction on gpt-4o-mini) and one
+   * forecast line, from the same ledger and catalog as 'tokenledger whatif' and 'forecast'.
+   */
+  private void printWhatIfAndForecast(String bootstrap, Topics topics) {
+    Map<String, Object> settings = Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    Map<String, UsageAggregate> buckets = LedgerReads.buckets(settings, topics, b -> true);
+    PriceBook catalog = LedgerReads.catalog(settings, topics);
+    YearMonth month = YearMonth.now(ZoneOffset.UTC);
+    List<UsageAggregate> thisMonth = buckets.values().stream()
+        .filter(b -> YearMonth.from(b.getWindowStart().atOffset(ZoneOffset.UTC)).equals(month)).toList();
+    List<WhatIf.Row> rows = WhatIf.price(thisMonth, new WhatIf.Scenario(Map.of(), List.of(),
+        List.of(WhatIf.Move.parse("invoice-extraction:gpt-4o->gpt-4o-mini"))), catalog);
+    long actual = rows.stream().filter(r -> !r.model().equals(r.scenarioModel())).mapToLong(WhatIf.Row::actualNanoUsd).sum();
+    long scenario = rows.stream().filter(r -> !r.model().equals(r.scenarioModel()))
+        .mapToLong(WhatIf.Row::scenarioNanoUsd).sum();
+    out.printf("%nWhat if invoice-extraction's gpt-4o usage this month had run on gpt-4o-mini: %s instead of %s (%s); "
+        + "tokenledger whatif --period %s --move 'invoice-extraction:gpt-4o->gpt-4o-mini'%n",
+        NanoUsd.format(scenario), NanoUsd.format(actual), NanoUsd.format(scenario - actual), month);
+    java.time.LocalDate tomorrow = java.time.LocalDate.now(ZoneOffset.UTC).plusDays(1);
+    List<SpendForecast.Month> next = SpendForecast.forecast(SpendForecast.daily(buckets.values()), tomorrow, 1, catalog,
+        List.of(SpendForecast.Assumption.parse("openai:-10%")));
+    long low = next.stream().mapToLong(SpendForecast.Month::lowNanoUsd).sum();
+    long expected = next.stream().mapToLong(SpendForecast.Month::expectedNanoUsd).sum();
+    long high = next.stream().mapToLong(SpendForecast.Month::highNanoUsd).sum();
+    out.printf("Forecast for %s if every day were like today's demo traffic: %s (%s .. %s) for the company; "
+        + "tokenledger forecast --months 12 --assume openai:-10%%%n", next.isEmpty() ? month.plusMonths(1)
+        : next.get(0).month(), NanoUsd.format(expected), NanoUsd.format(low), NanoUsd.format(high));
+  }
+
+  private static void seed(String bootstrap, Topics topics, List<PriceVersion> prices, List<Budget> budgets,
+      List<HumanBaseline> baselines) {
+    Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.ACKS_CONFIG, "all");
+    try (var priceProducer = new KafkaProducer<>(config, topics.prices.keySerde().serializer(),
+        topics.prices.valueSerde().serializer());
+         var budgetProducer = new KafkaProducer<>(config, topics.budgets.keySerde().serializer(),
+             topics.budgets.valueSerde().serializer())) {
+      for (PriceVersion price : prices) {
+        priceProducer.send(new ProducerRecord<>(topics.prices.name(), catalogKey(price), price));
+      }
+      for (Budget budget : budgets) {
+        budgetProducer.send(new ProducerRecord<>(topics.budgets.name(), budget.getBudgetId(), budget));
+      }
+    }
+    try (var baselineProducer = new KafkaProducer<>(config, topics.humanBaselines.keySerde().serializer(),
+        topics.humanBaselines.valueSerde().serializer())) {
+      for (HumanBaseline baseline : baselines) {
+        baselineProducer.send(new ProducerRecord<>(topics.humanBaselines.name(), BaselineKeys.of(baseline), baseline));
+      }
+    }
+  }
+
+  private static String catalogKey(PriceVersion price) {
+    return io.tokenledger.pricing.PriceBook.catalogKey(price);
+  }
+
+  /** Three records no AI service should ever send, to show they are dead-lettered, not fatal. */
+  private static void injectGarbage(String bootstrap, Topics topics) {
+    try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+        new ByteArraySerializer(), new ByteArraySerializer())) {
+      byte[] team = "support".getBytes(StandardCharsets.UTF_8);
+      producer.send(new ProducerRecord<>(topics.usage.name(), team, "{\"tokens\": 12}".getBytes(StandardCharsets.UTF_8)));
+      producer.send(new ProducerRecord<>(topics.usage.name(), team, new byte[] {(byte) 0xC3, 0x01, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
+      producer.send(new ProducerRecord<>(topics.usage.name(), team, new byte[0]));
+    }
+  }
+
+  private static String elapsed(Instant start) {
+    Duration d = Duration.between(start, Instant.now());
+    return String.format("%02d:%02d", d.toMinutes(), d.toSecondsPart());
+  }
+
+  /** Empties {@code dir} (which this demo holds) but for its lock file. */
+  private static void wipe(Path dir, Path keep) throws java.io.IOException {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        if (!p.equals(dir) && !p.equals(keep)) {
+          Files.delete(p);
+        }
+      }
+    }
+  }
+}

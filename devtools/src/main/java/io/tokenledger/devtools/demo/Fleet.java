@@ -1,0 +1,250 @@
+package io.tokenledger.devtools.demo;
+
+import io.tokenledger.ingest.recorder.EventIds;
+import io.tokenledger.ingest.recorder.UsageRecorder;
+import io.tokenledger.devtools.demo.DemoCatalog.Workload;
+import io.tokenledger.schemas.UsageEvent;
+import java.time.Duration;
+import java.time.Instant;
+import io.tokenledger.schemas.WorkOutcome;
+import io.tokenledger.schemas.WorkOutcomeStatus;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Simulated AI services recording their usage, and how their work items ended, through the
+ * real {@link UsageRecorder}.
+ */
+final class Fleet implements AutoCloseable {
+  private static final long TICK_MILLIS = 50;
+
+  private final UsageRecorder recorder;
+  private final double eventsPerSecond;
+  private final Random random = new Random(42);
+  private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "demo-fleet");
+    t.setDaemon(true);
+    return t;
+  });
+  private final AtomicLong acknowledged = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
+  private final AtomicLong itemsStarted = new AtomicLong();
+  private final List<CompletableFuture<?>> pendingOutcomes = new ArrayList<>();
+  private final AtomicLong outcomesAcknowledged = new AtomicLong();
+  private final Map<Workload, OpenItem> open = new HashMap<>();
+  private long itemSequence;
+  private double owed;
+
+  /** The item a workload's calls currently serve, on its model, with calls left before its outcome. */
+  private static final class OpenItem {
+    final String id;
+    final String model;
+    final double success;
+    int callsLeft;
+
+    OpenItem(String id, String model, double success, int calls) {
+      this.id = id;
+      this.model = model;
+      this.success = success;
+      this.callsLeft = calls;
+    }
+  }
+
+  Fleet(UsageRecorder recorder, double eventsPerSecond) {
+    this.recorder = recorder;
+    this.eventsPerSecond = eventsPerSecond;
+  }
+
+  void start() {
+    ticker.scheduleAtFixedRate(this::tick, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  private void tick() {
+    owed += eventsPerSecond * TICK_MILLIS / 1000.0;
+    while (owed >= 1) {
+      owed -= 1;
+      track(recorder.record(next()));
+    }
+  }
+
+  /**
+   * Records {@code span} of history at the fleet's rate, event times spread evenly up to now,
+   * so baselines and burn rates have something to learn from. Returns once Kafka has them all.
+   */
+  void backfill(Duration span) {
+    long count = (long) (eventsPerSecond * span.toSeconds());
+    Instant from = Instant.now().minus(span);
+    List<CompletableFuture<?>> sends = new ArrayList<>();
+    for (long i = 0; i < count; i++) {
+      Instant at = from.plusMillis(span.toMillis() * i / count);
+      sends.add(track(recorder.record(next(pick(), at))));
+    }
+    CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
+    awaitOutcomes();
+  }
+
+  /** Until Kafka has acknowledged every outcome recorded so far. */
+  private void awaitOutcomes() {
+    List<CompletableFuture<?>> pending;
+    synchronized (this) {
+      pending = new ArrayList<>(pendingOutcomes);
+      pendingOutcomes.clear();
+    }
+    CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+  }
+
+  /** After {@code after}, one workload also sends {@code extraPerSecond} more events for {@code length}: an agent stuck in a loop. */
+  void runaway(Workload workload, double extraPerSecond, Duration after, Duration length) {
+    long end = System.currentTimeMillis() + after.toMillis() + length.toMillis();
+    double[] owedExtra = {0};
+    ScheduledFuture<?>[] task = new ScheduledFuture<?>[1];
+    task[0] = ticker.scheduleAtFixedRate(() -> {
+      if (System.currentTimeMillis() >= end) {
+        task[0].cancel(false);
+        return;
+      }
+      owedExtra[0] += extraPerSecond * TICK_MILLIS / 1000.0;
+      while (owedExtra[0] >= 1) {
+        owedExtra[0] -= 1;
+        track(recorder.record(next(workload, Instant.now())));
+      }
+    }, after.toMillis(), TICK_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  private <T> CompletableFuture<T> track(CompletableFuture<T> send) {
+    return send.whenComplete((metadata, error) -> {
+      if (error == null) {
+        acknowledged.incrementAndGet();
+      } else {
+        failed.incrementAndGet();
+      }
+    });
+  }
+
+  private UsageEvent next() {
+    return next(pick(), Instant.now());
+  }
+
+  private synchronized UsageEvent next(Workload w, Instant eventTime) {
+    if (w.items() != null) {
+      return itemCall(w, eventTime);
+    }
+    boolean outcome = random.nextDouble() * w.outcomeEvery() < 1;
+    if (outcome) {
+      itemsStarted.incrementAndGet(); // a call that reports its own outcome is a one-call item
+      outcomesAcknowledged.incrementAndGet();
+    }
+    return call(w, w.model(), eventTime)
+        .setOutcomeUnit(w.outcomeUnit()).setOutcomeUnits(outcome ? 1L : 0L).setOutcomeSuccess(outcome ? true : null)
+        .build();
+  }
+
+  /** One call of the workload's open item; its last call also records the item's outcome. */
+  private UsageEvent itemCall(Workload w, Instant eventTime) {
+    DemoCatalog.Items shape = w.items();
+    OpenItem item = open.get(w);
+    if (item == null) {
+      boolean alt = shape.altModel() != null && random.nextBoolean();
+      item = new OpenItem(w.workflow() + "-" + (++itemSequence), alt ? shape.altModel() : w.model(),
+          alt ? shape.altSuccess() : shape.success(), 1 + random.nextInt(shape.maxCalls()));
+      open.put(w, item);
+      itemsStarted.incrementAndGet();
+    }
+    UsageEvent event = call(w, item.model, eventTime).setWorkItemId(item.id).build();
+    if (--item.callsLeft == 0) {
+      open.remove(w);
+      recordOutcome(w, item, eventTime);
+    }
+    return event;
+  }
+
+  private void recordOutcome(Workload w, OpenItem item, Instant lastCall) {
+    DemoCatalog.Items shape = w.items();
+    double roll = random.nextDouble();
+    WorkOutcomeStatus status = roll < item.success ? WorkOutcomeStatus.SUCCEEDED
+        : roll < item.success + shape.escalate() ? WorkOutcomeStatus.ESCALATED : WorkOutcomeStatus.FAILED;
+    long minutes = switch (status) {
+      case ESCALATED -> shape.escalationMinutes();
+      case SUCCEEDED -> random.nextInt(5) == 0 ? shape.reviewMinutes() : 0;
+      default -> 0;
+    };
+    Instant known = lastCall.plusSeconds(30).isAfter(Instant.now()) ? Instant.now() : lastCall.plusSeconds(30);
+    WorkOutcome outcome = WorkOutcome.newBuilder().setOutcomeId(EventIds.newId()).setWorkItemId(item.id)
+        .setTeam(w.team()).setWorkflow(w.workflow()).setOutcomeUnit(w.outcomeUnit()).setStatus(status)
+        .setUnitsDelivered(status == WorkOutcomeStatus.FAILED ? 0 : 1).setHumanSeconds(minutes * 60)
+        .setEventTime(known).build();
+    if (pendingOutcomes.size() > 10_000) {
+      pendingOutcomes.removeIf(CompletableFuture::isDone);
+    }
+    pendingOutcomes.add(recorder.recordOutcome(outcome).whenComplete((receipt, error) -> {
+      if (error == null) {
+        outcomesAcknowledged.incrementAndGet();
+      } else {
+        failed.incrementAndGet();
+      }
+    }));
+  }
+
+  private UsageEvent.Builder call(Workload w, String model, Instant eventTime) {
+    return UsageEvent.newBuilder()
+        .setEventId(EventIds.newId()).setEventTime(eventTime)
+        .setTeam(w.team()).setWorkflow(w.workflow()).setService(w.service())
+        .setAgentId(w.service() + "-" + random.nextInt(4))
+        .setProvider(w.provider()).setModel(model)
+        .setUncachedInputTokens(vary(w.uncachedInput())).setCacheReadTokens(vary(w.cacheRead()))
+        .setCacheWriteTokens(random.nextInt(10) == 0 ? vary(w.cacheWrite()) : 0)
+        .setOutputTokens(vary(w.output())).setReasoningTokens(vary(w.reasoning()))
+        .setAttributes(Map.of("environment", "demo"));
+  }
+
+  private Workload pick() {
+    double r = random.nextDouble();
+    for (Workload w : DemoCatalog.WORKLOADS) {
+      r -= w.share();
+      if (r < 0) {
+        return w;
+      }
+    }
+    return DemoCatalog.WORKLOADS.get(0);
+  }
+
+  /** Between half and one and a half times the typical count. */
+  private long vary(long typical) {
+    return typical == 0 ? 0 : typical / 2 + (long) (random.nextDouble() * typical);
+  }
+
+  long acknowledged() {
+    return acknowledged.get();
+  }
+
+  long failed() {
+    return failed.get();
+  }
+
+  /** Work items started: the workloads' items and the calls that reported their own outcome. */
+  long itemsStarted() {
+    return itemsStarted.get();
+  }
+
+  /** Outcomes Kafka has acknowledged (a one-call item's outcome is its call). */
+  long outcomesAcknowledged() {
+    return outcomesAcknowledged.get();
+  }
+
+  /** Stops generating and waits until every recorded event is acknowledged by Kafka. */
+  @Override
+  public void close() throws InterruptedException {
+    ticker.shutdown();
+    ticker.awaitTermination(5, TimeUnit.SECONDS);
+    recorder.close();
+  }
+}

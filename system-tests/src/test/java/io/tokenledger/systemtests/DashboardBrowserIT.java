@@ -1,0 +1,367 @@
+package io.tokenledger.systemtests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tokenledger.aggregation.AggregationSettings;
+import io.tokenledger.pricing.PriceBook;
+import io.tokenledger.devtools.stack.LocalStack;
+import io.tokenledger.platform.auth.ApiKeyAdmin;
+import io.tokenledger.platform.topics.TopicApplier;
+import io.tokenledger.schemas.ApiKeyScope;
+import io.tokenledger.schemas.Budget;
+import io.tokenledger.schemas.BudgetPeriod;
+import io.tokenledger.schemas.HumanBaseline;
+import io.tokenledger.schemas.PriceVersion;
+import io.tokenledger.schemas.UsageEvent;
+import io.tokenledger.schemas.WorkOutcome;
+import io.tokenledger.schemas.WorkOutcomeStatus;
+import io.tokenledger.schemas.topics.BaselineKeys;
+import io.tokenledger.schemas.topics.Topics;
+import io.tokenledger.testing.Await;
+import io.tokenledger.testing.EmbeddedKafka;
+import io.tokenledger.testing.EmbeddedKafkaExtension;
+import io.tokenledger.testing.LogCapture;
+import java.io.File;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * The dashboard in a real browser (Debian's headless Chromium and chromedriver) against a real
+ * pipeline on the embedded broker: each page signs in with a read key, waits for its charts, and
+ * shows the very figures the APIs answer; a new event reaches the open page without a reload.
+ * Screenshots go to {@code target/screenshots/}.
+ */
+@ExtendWith(EmbeddedKafkaExtension.class)
+class DashboardBrowserIT {
+  private static final Duration BOUND = Duration.ofSeconds(90);
+  private static final File CHROMIUM = new File("/usr/bin/chromium");
+  private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+  private String dashboard;
+  private String financeKey;
+
+  @Test
+  void everyPageShowsTheApisFiguresAndRefreshesByItself(EmbeddedKafka kafka) throws Exception {
+    Assumptions.assumeTrue(CHROMIUM.canExecute() && CHROMEDRIVER.canExecute(),
+        "needs Debian's chromium and chromium-driver (.ci/run installs them)");
+    String bootstrap = kafka.bootstrapServers();
+    Map<String, Object> config = new HashMap<>();
+    config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    config.put(Topics.PREFIX_CONFIG, "web-" + UUID.randomUUID().toString().substring(0, 8) + ".");
+    config.put(AggregationSettings.PREFIX + "live-emit-interval", "200ms");
+    Topics topics = Topics.from(config);
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      TopicApplier.apply(admin, topics.all());
+    }
+    seed(bootstrap, topics);
+    financeKey = new ApiKeyAdmin(bootstrap, topics.apiKeys).create(null, ApiKeyScope.READ_ALL, "browser test").token();
+    Files.createDirectories(SCREENSHOTS);
+    Instant now = Instant.now();
+    try (LogCapture log = new LogCapture();
+         LocalStack stack = new LocalStack(config, topics, Files.createTempDirectory(Path.of("target"), "web"), 0);
+         var usage = producer(bootstrap, topics.usage);
+         var outcomes = producer(bootstrap, topics.workOutcomes)) {
+      dashboard = stack.dashboardUrl();
+      // support: three calls on two tickets, both solved; finance: one call. $0.0025 a call.
+      send(usage, topics.usage.name(), call("s-1", "support", "support-tickets", now, "T-1"));
+      send(usage, topics.usage.name(), call("s-2", "support", "support-tickets", now.plusMillis(10), "T-1"));
+      send(usage, topics.usage.name(), call("s-3", "support", "support-tickets", now.plusMillis(20), "T-2"));
+      send(usage, topics.usage.name(), call("f-1", "finance", "invoices", now.plusMillis(30), null));
+      send(outcomes, topics.workOutcomes.name(), solved("o-1", "T-1", now.plusSeconds(1)));
+      send(outcomes, topics.workOutcomes.name(), solved("o-2", "T-2", now.plusSeconds(1)));
+      awaitApi("/api/aggregation/v1/period-to-date?team=support&period=month", "total", "event_count", 3);
+      awaitApi("/api/aggregation/v1/period-to-date?team=finance&period=month", "total", "event_count", 1);
+      awaitApi("/api/alerting/v1/budgets?team=support", "budgets", "spend_nano_usd", 7_500_000);
+      Await.until(BOUND, () -> api("/api/alerting/v1/alerts?team=support").path("alerts").size() == 3,
+          () -> "the 50, 80 and 100% alerts of support's budget");
+      awaitApi("/api/economics/v1/economics?workflow=support-tickets&period=month", "", "items_succeeded", 2);
+
+      WebDriver browser = browser();
+      try {
+        overview(browser, usage, topics, now);
+        team(browser);
+        economics(browser);
+        alerts(browser);
+        prices(browser);
+        signedOut(browser);
+      } finally {
+        browser.quit();
+      }
+      assertFalse(String.join("\n", log.lines()).contains(financeKey), "the key never reaches a log");
+      String secret = io.tokenledger.platform.auth.ApiKeyTokens.parse(financeKey).orElseThrow().secret();
+      assertFalse(String.join("\n", log.lines()).contains(secret), "nor its secret part");
+    }
+  }
+
+  private void overview(WebDriver browser, KafkaProducer<String, UsageEvent> usage, Topics topics, Instant now)
+      throws Exception {
+    browser.get(dashboard + "index.html?refresh=1");
+    WebElement keyInput = Await.value(BOUND, () -> visible(browser, "key-input"), "the sign-in form");
+    keyInput.sendKeys(financeKey);
+    browser.findElement(By.id("key-submit")).click();
+    loaded(browser, "spend-chart", "bucket-chart");
+    assertEquals(usd(monthToDate("support").add(monthToDate("finance"))), text(browser, "mtd-usd"));
+    assertEquals(usd(monthToDate("support")), cell(browser, "teams", "support", "cost"));
+    assertEquals(usd(monthToDate("finance")), cell(browser, "teams", "finance", "cost"));
+    JsonNode budget = api("/api/alerting/v1/budgets?team=support").path("budgets").get(0);
+    assertEquals(budget.path("spend_usd").asText() + " USD", cell(browser, "budgets", "support-monthly", "spent"));
+    assertEquals("EXCEEDED", cell(browser, "budgets", "support-monthly", "state"));
+    assertEquals("2", browser.findElement(By.id("spend-chart")).getAttribute("data-series"), "one line per team");
+    screenshot(browser, "overview");
+
+    // Live: a new event shows on the open page, no reload.
+    send(usage, topics.usage.name(), call("f-2", "finance", "invoices", now.plusMillis(40), null));
+    awaitApi("/api/aggregation/v1/period-to-date?team=finance&period=month", "total", "event_count", 2);
+    String expected = usd(monthToDate("support").add(monthToDate("finance")));
+    Await.until(BOUND, () -> expected.equals(text(browser, "mtd-usd")),
+        () -> "the page to show " + expected + " by itself; it shows " + text(browser, "mtd-usd"));
+    // A refresh writes the figures as its answers arrive: the one that showed the new total ends
+    // with the teams table, so wait for that refresh to finish before reading the table.
+    int refreshed = refreshes(browser);
+    Await.until(BOUND, () -> refreshes(browser) > refreshed, () -> "the refresh to finish");
+    assertEquals(expected, text(browser, "mtd-usd"));
+    assertEquals(usd(monthToDate("finance")), cell(browser, "teams", "finance", "cost"));
+  }
+
+  private void team(WebDriver browser) throws Exception {
+    browser.get(dashboard + "team.html?team=support&refresh=2");
+    loaded(browser, "team-chart");
+    assertEquals(usd(monthToDate("support")), text(browser, "team-mtd-usd"));
+    JsonNode series = api("/api/aggregation/v1/usage?scope=team-workflow-model&key=support%7Csupport-tickets%7Cgpt-4o"
+        + "&window=1d&from=" + Instant.now().minus(Duration.ofDays(2)));
+    assertEquals(series.path("total").path("cost_usd").asText() + " USD",
+        cell(browser, "team-series", "support|support-tickets|gpt-4o", "cost"));
+    Await.until(BOUND, () -> browser.findElements(By.cssSelector("#team-alerts tbody tr")).size() == 3,
+        () -> "support's three alerts on its page");
+    screenshot(browser, "team");
+  }
+
+  private void economics(WebDriver browser) throws Exception {
+    browser.get(dashboard + "economics.html?refresh=2");
+    loaded(browser, "trend-chart");
+    JsonNode row = api("/api/economics/v1/economics?workflow=support-tickets&period=month");
+    assertEquals(row.path("cost_per_success_usd").asText() + " USD",
+        cell(browser, "economics", "support-tickets", "cost-per-success"));
+    assertEquals(row.path("human_cost_per_outcome_usd").asText() + " USD",
+        cell(browser, "economics", "support-tickets", "human-per-outcome"));
+    assertEquals(row.path("token_roi_percent").asText() + " %", cell(browser, "economics", "support-tickets", "roi"));
+    assertEquals(row.path("verdict").asText(), cell(browser, "economics", "support-tickets", "verdict"));
+    screenshot(browser, "economics");
+  }
+
+  private void alerts(WebDriver browser) throws Exception {
+    browser.get(dashboard + "alerts.html?refresh=2");
+    loaded(browser);
+    JsonNode alerts = api("/api/alerting/v1/alerts?limit=100").path("alerts");
+    List<WebElement> rows = browser.findElements(By.cssSelector("#alerts tbody tr"));
+    assertEquals(alerts.size(), rows.size());
+    String first = alerts.get(0).path("alert_id").asText();
+    assertEquals(alerts.get(0).path("title").asText(), cell(browser, "alerts", first, "title"));
+    String runbook = (String) ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+        "return document.querySelector(arguments[0]).href;", "#alerts tr[data-key='" + first
+            + "'] td[data-field=runbook] a");
+    HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(URI.create(runbook)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, page.statusCode(), "the runbook link works offline, served by the dashboard");
+    assertTrue(page.body().startsWith("# "), page.body());
+    screenshot(browser, "alerts");
+  }
+
+  private void prices(WebDriver browser) throws Exception {
+    browser.get(dashboard + "prices.html?refresh=5");
+    loaded(browser);
+    String key = PriceBook.catalogKey(Ledger.gpt4o());
+    JsonNode price = api("/api/aggregation/v1/prices").path("prices").get(0);
+    assertEquals(price.path("uncached_input").asText(), cell(browser, "prices", key, "input"));
+    assertEquals(price.path("output").asText(), cell(browser, "prices", key, "output"));
+    browser.findElement(By.id("whatif-change")).sendKeys("openai/gpt-4o:-30%");
+    browser.findElement(By.id("whatif-run")).click();
+    Await.until(BOUND, () -> "true".equals(browser.findElement(By.id("whatif-result")).getAttribute("data-ready")),
+        () -> "the what-if answer");
+    JsonNode whatIf = api("/api/aggregation/v1/whatif?period=" + java.time.YearMonth.now(java.time.ZoneOffset.UTC)
+        + "&zone=UTC&change=openai/gpt-4o:-30%25");
+    assertTrue(text(browser, "whatif-summary").endsWith("a difference of " + whatIf.path("difference_usd").asText()
+        + " USD."), text(browser, "whatif-summary"));
+    screenshot(browser, "prices");
+  }
+
+  /** Signed out, a page shows the sign-in form and no figure; the key is in no page's source. */
+  private void signedOut(WebDriver browser) {
+    assertFalse(browser.getPageSource().contains(financeKey), "the key is not in the page");
+    browser.findElement(By.id("logout")).click();
+    browser.get(dashboard + "index.html");
+    Await.value(BOUND, () -> visible(browser, "key-input"), "the sign-in form after signing out");
+    assertFalse(browser.findElement(By.id("main")).isDisplayed(), "no figure shows without a key");
+  }
+
+  private static WebDriver browser() {
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM);
+    // No calls home: on a machine with no internet they are refused, noisily, at every start.
+    options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+        "--window-size=1400,1700", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--disable-quic");
+    return new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER).build(), options);
+  }
+
+  /** Waits for the page's first full render and for its charts to be drawn. */
+  private static void loaded(WebDriver browser, String... charts) {
+    Await.until(BOUND, () -> "true".equals(browser.findElement(By.tagName("body")).getAttribute("data-loaded")),
+        () -> "the page to load its figures; status: " + text(browser, "status"));
+    for (String chart : charts) {
+      Await.until(BOUND, () -> "true".equals(browser.findElement(By.id(chart)).getAttribute("data-ready")),
+          () -> "the chart " + chart);
+    }
+  }
+
+  private static WebElement visible(WebDriver browser, String id) {
+    List<WebElement> found = browser.findElements(By.id(id));
+    return found.isEmpty() || !found.get(0).isDisplayed() ? null : found.get(0);
+  }
+
+  private static int refreshes(WebDriver browser) {
+    String count = browser.findElement(By.tagName("body")).getAttribute("data-refreshes");
+    return count == null ? 0 : Integer.parseInt(count);
+  }
+
+  private static String text(WebDriver browser, String id) {
+    return read(browser, "#" + id);
+  }
+
+  private static String cell(WebDriver browser, String table, String rowKey, String field) {
+    return read(browser, "#" + table + " tr[data-key='" + rowKey + "'] td[data-field='" + field + "']");
+  }
+
+  /**
+   * An element's text, read in one script: the pages redraw their tables on every refresh, so an
+   * element found by one WebDriver call can be gone by the next.
+   */
+  private static String read(WebDriver browser, String selector) {
+    Object text = ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+        "const e = document.querySelector(arguments[0]); return e === null ? null : e.textContent.trim();", selector);
+    if (text == null) {
+      throw new AssertionError("no element " + selector + " on " + browser.getCurrentUrl());
+    }
+    return text.toString();
+  }
+
+  private static void screenshot(WebDriver browser, String name) throws Exception {
+    Files.write(SCREENSHOTS.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+  }
+
+  private BigDecimal monthToDate(String team) {
+    return new BigDecimal(api("/api/aggregation/v1/period-to-date?team=" + team + "&period=month").path("total")
+        .path("cost_usd").asText());
+  }
+
+  /** As the pages write money: every nano-USD digit, and the currency. */
+  private static String usd(BigDecimal amount) {
+    return amount.setScale(9).toPlainString() + " USD";
+  }
+
+  private void awaitApi(String path, String field, String figure, long expected) {
+    AtomicReference<JsonNode> last = new AtomicReference<>();
+    Await.until(BOUND, () -> {
+      JsonNode body = api(path);
+      last.set(body);
+      JsonNode node = field.isEmpty() ? body : body.path(field);
+      return (node.isArray() ? node.path(0) : node).path(figure).asLong() == expected;
+    }, () -> path + " to show " + figure + "=" + expected + "; last: " + last.get());
+  }
+
+  /** Through the dashboard's pass-through, with the finance key, as the pages ask. */
+  private JsonNode api(String path) {
+    try {
+      HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(dashboard + path.substring(1)))
+          .header("Authorization", "Bearer " + financeKey).build(), HttpResponse.BodyHandlers.ofString());
+      return response.statusCode() == 200 ? JSON.readTree(response.body()) : JSON.createObjectNode();
+    } catch (Exception e) {
+      return JSON.createObjectNode();
+    }
+  }
+
+  private static void seed(String bootstrap, Topics topics) throws Exception {
+    PriceVersion price = Ledger.gpt4o();
+    HumanBaseline baseline = HumanBaseline.newBuilder().setWorkflow("support-tickets").setOutcomeUnit("ticket")
+        .setSecondsPerUnit(720).setLoadedCostNanoUsdPerHour(50_000_000_000L).setSuccessRateBasisPoints(9_500)
+        .setEffectiveFrom(Instant.parse("2026-01-01T00:00:00Z")).setSetBy("it").setSource("time study")
+        .setUpdatedAt(Instant.now()).build();
+    Budget budget = Budget.newBuilder().setBudgetId("support-monthly").setTeam("support").setLimitNanoUsd(5_000_000L)
+        .setPeriod(BudgetPeriod.MONTH).setTimezone("UTC").setUpdatedAt(Instant.now()).build();
+    try (var prices = producer(bootstrap, topics.prices);
+         var baselines = producer(bootstrap, topics.humanBaselines);
+         var budgets = producer(bootstrap, topics.budgets)) {
+      send(prices, topics.prices.name(), PriceBook.catalogKey(price), price);
+      send(baselines, topics.humanBaselines.name(), BaselineKeys.of(baseline), baseline);
+      send(budgets, topics.budgets.name(), budget.getBudgetId(), budget);
+    }
+  }
+
+  private static <V> KafkaProducer<String, V> producer(String bootstrap, io.tokenledger.schemas.topics.Topic<String, V> topic) {
+    return new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        ProducerConfig.ACKS_CONFIG, "all"), topic.keySerde().serializer(), topic.valueSerde().serializer());
+  }
+
+  private static <V> void send(KafkaProducer<String, V> producer, String topic, String key, V value) throws Exception {
+    producer.send(new ProducerRecord<>(topic, key, value)).get();
+  }
+
+  private static void send(KafkaProducer<String, UsageEvent> producer, String topic, UsageEvent event) throws Exception {
+    send(producer, topic, event.getTeam(), event);
+  }
+
+  private static void send(KafkaProducer<String, WorkOutcome> producer, String topic, WorkOutcome outcome)
+      throws Exception {
+    send(producer, topic, outcome.getTeam(), outcome);
+  }
+
+  /** 1,000 uncached input tokens on gpt-4o at $2.50 per 1M: 2,500,000 nano-USD. */
+  private static UsageEvent call(String id, String team, String workflow, Instant at, String item) {
+    return UsageEvent.newBuilder().setEventId(id).setEventTime(at).setTeam(team).setWorkflow(workflow)
+        .setService("svc").setProvider("openai").setModel("gpt-4o").setUncachedInputTokens(1_000)
+        .setCacheReadTokens(0).setCacheWriteTokens(0).setOutputTokens(0).setReasoningTokens(0).setRequestCount(1)
+        .setWorkItemId(item).build();
+  }
+
+  private static WorkOutcome solved(String id, String item, Instant at) {
+    return WorkOutcome.newBuilder().setOutcomeId(id).setWorkItemId(item).setTeam("support")
+        .setWorkflow("support-tickets").setOutcomeUnit("ticket").setStatus(WorkOutcomeStatus.SUCCEEDED)
+        .setUnitsDelivered(1).setHumanSeconds(60).setEventTime(at).build();
+  }
+}
