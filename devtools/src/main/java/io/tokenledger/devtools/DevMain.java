@@ -17,9 +17,9 @@ public final class DevMain {
 
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
-    cli.addSubcommand(new DemoCommand());
-    cli.addSubcommand(new BrokerCommand());
-    cli.addSubcommand(new BenchCommand());
+    cli.addSubcommand(DemoCommand.class);
+    cli.addSubcommand(BrokerCommand.class);
+    cli.addSubcommand(BenchCommand.class);
     return cli;
   }
 

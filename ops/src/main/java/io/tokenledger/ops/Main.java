@@ -7,7 +7,7 @@ import io.tokenledger.ops.cli.BaselinesCommand;
 import io.tokenledger.ops.cli.BudgetsCommand;
 import io.tokenledger.ops.cli.ConnectCommand;
 import io.tokenledger.ops.cli.KeysCommand;
-import io.tokenledger.ops.cli.PricesCommand;
+import io.tokenledger.ops.cli.prices.PricesCommand;
 import io.tokenledger.ops.cli.ReportCommand;
 import io.tokenledger.ops.cli.RunCommands;
 import io.tokenledger.ops.cli.TopicsCommand;

@@ -6,10 +6,10 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 
 /** Times as operators type them: a date (UTC midnight) or an ISO-8601 instant. */
-final class Times {
+public final class Times {
   private Times() {}
 
-  static Instant instant(String value, String option) {
+  public static Instant instant(String value, String option) {
     try {
       return value.contains("T") ? Instant.parse(value) : LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant();
     } catch (DateTimeParseException e) {

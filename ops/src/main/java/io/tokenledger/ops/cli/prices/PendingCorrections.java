@@ -1,4 +1,4 @@
-package io.tokenledger.ops.cli;
+package io.tokenledger.ops.cli.prices;
 
 import io.tokenledger.aggregation.AggregationApp;
 import io.tokenledger.platform.topics.ClientConfigs;
