@@ -241,7 +241,7 @@ public final class AggregationApp {
    * Streams configuration: exactly-once, with caller overrides (bootstrap, state dir, ...). The
    * rollups request a commit right after each live emit, so the periodic commit is only a
    * fallback: a longer interval saves transactions and cache flushes without making figures
-   * staler (measured in BENCHMARKS.md, issue 15).
+   * staler (measured in BENCHMARKS.md).
    */
   public static Properties config(Map<String, ?> overrides) {
     Map<String, Object> withDefaults = new HashMap<>();

@@ -18,7 +18,7 @@ import java.util.Map;
  *     to wall clock minus this, so quiet partitions close their windows
  * @param detailEmitInterval how often running totals of the per team/workflow/model windows
  *     (1m, 1h, 1d) are published: there are as many of them as series, so publishing them at
- *     every live emit made more output than input (issue 15); queries read the stores and are
+ *     every live emit made more output than input; queries read the stores and are
  *     fresher. Team, cross-team and ledger figures keep the live emit interval.
  */
 public record AggregationSettings(Duration grace, Duration liveEmitInterval, Duration dedupHorizon,

@@ -92,7 +92,7 @@ public final class UsageIntake implements Processor<byte[], byte[], Object, Obje
       if (++rerouted == 1 || rerouted % 10_000 == 0) {
         log.info("Usage of team {} arrived in partition {} of {}, not in the team's partition {}; re-routed there "
             + "({} records so far in this task). The producer is not partitioning by the team's murmur2 hash: see "
-            + "the README on producers outside the JVM.", event.getTeam(), context.recordMetadata().get().partition(),
+            + "docs/topics-and-schemas.md on producers outside the JVM.", event.getTeam(), context.recordMetadata().get().partition(),
             routing.usageTopic(), TeamPartitions.partitionOf(event.getTeam(), routing.partitions()), rerouted);
       }
       context.forward(record, routing.rerouteChild());

@@ -45,7 +45,7 @@ import org.apache.kafka.streams.state.WindowStore;
  * <p>Reads: an aggregate that finalises keeps the values of its open windows in memory as well
  * ({@code open}), the same values it writes to the store with every change, so the per-event
  * update and the emits do not look them up and decode them again in Kafka Streams' record cache
- * (the largest cost in the profile, issue 15). The store stays the truth: every change is still
+ * (the largest cost in a profile of the topology). The store stays the truth: every change is still
  * written to it at once; each init of the processor starts with an empty map, refilled from the store.
  * Ledgers, never final, would only grow it, so they read the store.
  *

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * per request for 10 minutes in its busiest series), at random minutes.
  *
  * <p>Bounds: at most one false anomaly per team per simulated day; every injected spike and
- * runaway loop detected within 2 minutes of event time. The figures are in the README.
+ * runaway loop detected within 2 minutes of event time. The figures are in docs/budgets-and-alerts.md.
  */
 class AnomalySimulationTest {
   private static final long SEED = 20_261_122L;

@@ -13,7 +13,7 @@ import java.time.LocalDate;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The README's worked example, figure by figure: if this changes, the README must too. */
+/** The worked example in docs/economics.md, figure by figure: if this changes, that page must too. */
 class ReadmeExampleTest {
   @Test
   void theWorkedExampleOfTheReadme() {
