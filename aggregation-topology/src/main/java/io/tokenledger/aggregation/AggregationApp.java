@@ -43,7 +43,7 @@ import org.apache.kafka.streams.state.Stores;
 public final class AggregationApp {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AggregationApp.class);
   public static final String APPLICATION_ID = "tokenledger-aggregation";
-  public static final String PRICES_STORE = "price-catalog-store";
+  public static final String PRICES_STORE = PriceCatalogLoader.STORE;
   public static final String DEDUP_STORE = "usage-dedup-store";
   public static final String CORRECTIONS_APPLIED_STORE = "price-corrections-applied-store";
   /** The (team, workflow, model) period ledger's store, which corrections re-rate. */

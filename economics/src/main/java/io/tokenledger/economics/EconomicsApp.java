@@ -36,7 +36,7 @@ public final class EconomicsApp {
   public static final String ITEM_STORE = "economics-items-store";
   public static final String DEADLINE_STORE = "economics-item-deadlines-store";
   public static final String LEDGER_SEEN_STORE = "economics-ledger-seen-store";
-  public static final String FIGURES_STORE = "economics-figures-store";
+  public static final String FIGURES_STORE = FiguresRollup.STORE;
   public static final String CHANGED_STORE = "economics-changed-store";
   static final String TRACKER = "economics-items";
   static final String ROLLUP = "economics-rollup";

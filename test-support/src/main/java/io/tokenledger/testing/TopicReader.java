@@ -61,10 +61,6 @@ public final class TopicReader<K, V> implements AutoCloseable {
     return List.copyOf(records);
   }
 
-  public List<ConsumerRecord<K, V>> readAtLeast(int count, Duration bound) {
-    return readUntil(bound, r -> r.size() >= count, "at least " + count + " records");
-  }
-
   public List<V> values() {
     return records.stream().map(ConsumerRecord::value).toList();
   }

@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
  * A version that could be priced wrongly is refused with an error in the log, never guessed.
  */
 public final class PriceCatalogLoader implements Processor<String, PriceVersion, Void, Void> {
+  /** The global store of the price catalog, which queries read too. */
+  public static final String STORE = "price-catalog-store";
   private static final Logger log = LoggerFactory.getLogger(PriceCatalogLoader.class);
 
   private final String storeName;

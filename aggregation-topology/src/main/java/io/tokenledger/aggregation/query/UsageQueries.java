@@ -1,6 +1,7 @@
 package io.tokenledger.aggregation.query;
 
-import io.tokenledger.aggregation.AggregationApp;
+import io.tokenledger.schemas.tokens.TotalTokens;
+import io.tokenledger.aggregation.pricing.PriceCatalogLoader;
 import io.tokenledger.aggregation.export.FocusExport;
 import io.tokenledger.pricing.PriceBook;
 import io.tokenledger.pricing.PriceUnits;
@@ -171,7 +172,7 @@ public final class UsageQueries {
     PriceBook book = new PriceBook();
     List<PriceVersion> versions = new ArrayList<>();
     ReadOnlyKeyValueStore<String, PriceVersion> store = streams.store(StoreQueryParameters.fromNameAndType(
-        AggregationApp.PRICES_STORE, QueryableStoreTypes.<String, PriceVersion>keyValueStore()));
+        PriceCatalogLoader.STORE, QueryableStoreTypes.<String, PriceVersion>keyValueStore()));
     try (KeyValueIterator<String, PriceVersion> all = store.all()) {
       all.forEachRemaining(kv -> {
         versions.add(kv.value);
@@ -384,7 +385,7 @@ public final class UsageQueries {
   private PriceBook catalog() {
     PriceBook catalog = new PriceBook();
     ReadOnlyKeyValueStore<String, PriceVersion> prices = streams.store(StoreQueryParameters.fromNameAndType(
-        AggregationApp.PRICES_STORE, QueryableStoreTypes.<String, PriceVersion>keyValueStore()));
+        PriceCatalogLoader.STORE, QueryableStoreTypes.<String, PriceVersion>keyValueStore()));
     try (KeyValueIterator<String, PriceVersion> all = prices.all()) {
       all.forEachRemaining(kv -> catalog.put(kv.value));
     }
@@ -491,8 +492,7 @@ public final class UsageQueries {
     f.put("cache_write_tokens", a.getCacheWriteTokens());
     f.put("output_tokens", a.getOutputTokens());
     f.put("reasoning_tokens", a.getReasoningTokens());
-    f.put("total_tokens", a.getUncachedInputTokens() + a.getCacheReadTokens() + a.getCacheWriteTokens()
-        + a.getOutputTokens() + a.getReasoningTokens());
+    f.put("total_tokens", TotalTokens.of(a));
     f.put("cost_nano_usd", a.getCostNanoUsd());
     f.put("cost_usd", NanoUsd.toUsd(a.getCostNanoUsd()).toPlainString());
     f.put("unpriced_event_count", a.getUnpricedEventCount());

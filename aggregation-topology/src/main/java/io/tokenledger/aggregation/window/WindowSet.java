@@ -202,7 +202,7 @@ public final class WindowSet<V> {
 
   /** The start of the window containing a time. */
   private long windowStart(long time) {
-    return Windows.start(time, spec.sizeMillis());
+    return EpochWindows.start(time, spec.sizeMillis());
   }
 
   /** Whether the window containing this time has had its final record. */
@@ -333,7 +333,7 @@ public final class WindowSet<V> {
    */
   public boolean finalizeThrough(long end) {
     long size = spec.sizeMillis();
-    long lastClosed = Windows.start(end - size, size);
+    long lastClosed = EpochWindows.start(end - size, size);
     if (!spec.finalizes() || lastClosed < nextToFinalize) {
       return false;
     }

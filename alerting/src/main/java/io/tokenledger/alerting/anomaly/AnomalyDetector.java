@@ -1,5 +1,6 @@
 package io.tokenledger.alerting.anomaly;
 
+import io.tokenledger.schemas.tokens.TotalTokens;
 import io.tokenledger.schemas.AnomalyAlert;
 import io.tokenledger.schemas.AnomalyContributor;
 import io.tokenledger.schemas.AnomalyKind;
@@ -103,8 +104,7 @@ public final class AnomalyDetector implements Processor<String, UsageAggregate, 
   }
 
   private static long tokens(UsageAggregate a) {
-    return a.getUncachedInputTokens() + a.getCacheReadTokens() + a.getCacheWriteTokens() + a.getOutputTokens()
-        + a.getReasoningTokens();
+    return TotalTokens.of(a);
   }
 
   /** A model the team never used before, once the team itself has some history. */

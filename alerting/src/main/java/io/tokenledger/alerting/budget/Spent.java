@@ -1,5 +1,6 @@
 package io.tokenledger.alerting.budget;
 
+import io.tokenledger.schemas.tokens.TotalTokens;
 import io.tokenledger.schemas.UsageAggregate;
 import io.tokenledger.schemas.serde.StoredLayout;
 import java.nio.ByteBuffer;
@@ -14,8 +15,7 @@ public record Spent(long nanoUsd, long tokens, long budgetVersion, long firstSee
   public static final Spent ZERO = new Spent(0, 0, 0, Long.MAX_VALUE);
 
   static Spent of(UsageAggregate a) {
-    return new Spent(a.getCostNanoUsd(), a.getUncachedInputTokens() + a.getCacheReadTokens()
-        + a.getCacheWriteTokens() + a.getOutputTokens() + a.getReasoningTokens(), 0, Long.MAX_VALUE);
+    return new Spent(a.getCostNanoUsd(), TotalTokens.of(a), 0, Long.MAX_VALUE);
   }
 
   Spent plus(Spent other) {

@@ -1,5 +1,6 @@
 package io.tokenledger.devtools.bench;
 
+import io.tokenledger.schemas.tokens.TotalTokens;
 import io.tokenledger.aggregation.AggregationApp;
 import io.tokenledger.aggregation.AggregationSettings;
 import io.tokenledger.pricing.PriceBook;
@@ -116,7 +117,7 @@ final class TopologyBenchmark {
             .setProvider("bench").setModel(models[random.nextInt(models.length)])
             .setUncachedInputTokens(500 + random.nextInt(2000)).setCacheReadTokens(random.nextInt(4000))
             .setOutputTokens(100 + random.nextInt(600)).build();
-        tokens += event.getUncachedInputTokens() + event.getCacheReadTokens() + event.getOutputTokens();
+        tokens += TotalTokens.of(event);
         producer.send(new ProducerRecord<>(topics.usage.name(), team, event));
       }
       producer.flush();
@@ -168,7 +169,7 @@ final class TopologyBenchmark {
   }
 
   private static long tokens(io.tokenledger.schemas.UsageAggregate aggregate) {
-    return aggregate.getUncachedInputTokens() + aggregate.getCacheReadTokens() + aggregate.getOutputTokens();
+    return TotalTokens.of(aggregate);
   }
 
   /** Times a Streams app from start until its group has committed the end of every input partition. */

@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class FiguresRollup implements Processor<String, byte[], String, WorkflowEconomics> {
   private static final Logger log = LoggerFactory.getLogger(FiguresRollup.class);
+  /** The store of the summed figures, which the queries read. */
+  public static final String STORE = "economics-figures-store";
   /** Deletions per check and calendar, so that a first check after a long stop does not stall the task. */
   private static final int MAX_EXPIRED_PER_CHECK = 10_000;
   private final String storeName;

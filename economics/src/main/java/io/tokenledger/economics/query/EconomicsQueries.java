@@ -1,9 +1,9 @@
 package io.tokenledger.economics.query;
 
-import io.tokenledger.economics.EconomicsApp;
 import io.tokenledger.economics.EconomicsSettings;
 import io.tokenledger.economics.figures.EconomicsKey;
 import io.tokenledger.economics.figures.Figures;
+import io.tokenledger.economics.figures.FiguresRollup;
 import io.tokenledger.economics.report.EconomicsReport;
 import io.tokenledger.platform.query.QueryAnswer;
 import io.tokenledger.platform.query.QueryRequest;
@@ -65,11 +65,11 @@ public final class EconomicsQueries {
           + ")" : "team '" + team + "'");
     }
     if (workflow == null) {
-      return router.gather(EconomicsApp.FIGURES_STORE, request, "workflows",
+      return router.gather(FiguresRollup.STORE, request, "workflows",
           () -> local(calendar, calendar.matches(team)).stream().map(EconomicsJson::of).toList(), calendar.header());
     }
     EconomicsKey key = new EconomicsKey(calendar.period, calendar.zone, calendar.firstDay, workflow, team);
-    return router.route(EconomicsApp.FIGURES_STORE, key.toString(), request, partition -> {
+    return router.route(FiguresRollup.STORE, key.toString(), request, partition -> {
       Figures figures = get(key, partition);
       if (figures == null) {
         return router.answer(404, Map.of("error", "no figures for workflow '" + workflow + "'"
@@ -85,7 +85,7 @@ public final class EconomicsQueries {
       return request.forbidden(router, "advice across teams");
     }
     Calendar calendar = calendar(request.params());
-    return router.gather(EconomicsApp.FIGURES_STORE, request, "workflows",
+    return router.gather(FiguresRollup.STORE, request, "workflows",
         () -> local(calendar, calendar.matches(null)).stream().map(e -> {
           Map<String, Object> m = new LinkedHashMap<>();
           m.put("workflow", e.getWorkflow());
@@ -97,7 +97,7 @@ public final class EconomicsQueries {
   }
 
   private Figures get(EconomicsKey key, int partition) {
-    StateQueryResult<Figures> result = streams.query(StateQueryRequest.inStore(EconomicsApp.FIGURES_STORE)
+    StateQueryResult<Figures> result = streams.query(StateQueryRequest.inStore(FiguresRollup.STORE)
         .withQuery(KeyQuery.<String, Figures>withKey(key.toString())).withPartitions(Set.of(partition)).requireActive());
     QueryResult<Figures> answer = result.getPartitionResults().get(partition);
     if (answer == null || answer.isFailure()) {
@@ -114,7 +114,7 @@ public final class EconomicsQueries {
   private List<WorkflowEconomics> local(Calendar calendar, Predicate<EconomicsKey> wanted) {
     String[] range = EconomicsKey.rangeOf(calendar.period, calendar.zone, calendar.firstDay);
     StateQueryResult<KeyValueIterator<String, Figures>> result = streams.query(
-        StateQueryRequest.inStore(EconomicsApp.FIGURES_STORE)
+        StateQueryRequest.inStore(FiguresRollup.STORE)
             .withQuery(RangeQuery.<String, Figures>withRange(range[0], range[1])).requireActive());
     List<WorkflowEconomics> found = new ArrayList<>();
     for (QueryResult<KeyValueIterator<String, Figures>> partition : result.getPartitionResults().values()) {

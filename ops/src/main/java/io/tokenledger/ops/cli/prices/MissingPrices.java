@@ -1,5 +1,6 @@
 package io.tokenledger.ops.cli.prices;
 
+import io.tokenledger.schemas.tokens.TotalTokens;
 import io.tokenledger.ops.cli.KafkaOptions;
 import io.tokenledger.platform.topics.TopicScan;
 import io.tokenledger.pricing.PriceBook;
@@ -28,8 +29,7 @@ final class MissingPrices implements Callable<Integer> {
       UsageEvent e = r.value();
       long[] s = seen.computeIfAbsent(e.getProvider() + "|" + e.getModel(), k -> new long[] {0, 0, Long.MAX_VALUE, 0});
       s[0]++;
-      s[1] += e.getUncachedInputTokens() + e.getCacheReadTokens() + e.getCacheWriteTokens() + e.getOutputTokens()
-          + e.getReasoningTokens();
+      s[1] += TotalTokens.of(e);
       s[2] = Math.min(s[2], e.getEventTime().toEpochMilli());
       s[3] = Math.max(s[3], e.getEventTime().toEpochMilli());
     });
