@@ -1,5 +1,7 @@
 package io.tokenledger.aggregation;
 
+import io.tokenledger.platform.service.StreamsServices;
+import io.tokenledger.platform.service.StreamsService;
 import io.tokenledger.aggregation.intake.Deduplicator;
 import io.tokenledger.aggregation.intake.TeamKeyPartitioner;
 import io.tokenledger.aggregation.intake.UsageIntake;
@@ -15,11 +17,9 @@ import io.tokenledger.aggregation.window.RollupAggregator;
 import io.tokenledger.aggregation.window.Scope;
 import io.tokenledger.aggregation.window.TeamPartitioner;
 import io.tokenledger.aggregation.window.WindowSet;
-import io.tokenledger.platform.query.QueryHttpServer;
 import io.tokenledger.schemas.UsageAggregate;
 import io.tokenledger.aggregation.query.QueryServer;
 import io.tokenledger.platform.streams.StreamsApps;
-import io.tokenledger.platform.topics.TopicApplier;
 import io.tokenledger.schemas.topics.Topic;
 import io.tokenledger.schemas.topics.Topics;
 import java.time.Duration;
@@ -29,7 +29,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.StreamPartitioner;
@@ -259,30 +258,43 @@ public final class AggregationApp {
   static final long FALLBACK_COMMIT_INTERVAL_MS = 5_000;
 
   /**
-   * Runs the aggregation until SIGTERM, as every launcher does: creates missing topics, refuses
-   * to start when the usage topic's real partition count differs from the declared one, joins as
-   * a static member (a restart takes its tasks back at once), and answers queries when
-   * {@code application.server} is set.
-   *
-   * @return the process exit code
+   * The aggregation as a service ({@link StreamsServices} runs it): the usage, re-route and
+   * correction topics are read by one task per partition, so their partition counts are checked;
+   * it answers the usage queries ({@link QueryServer}).
    */
-  public static int run(Map<String, ?> overrides) throws Exception {
-    Properties config = StreamsApps.withStaticMembership(config(overrides));
-    Map<String, Object> settings = StreamsApps.asMap(config);
-    Topics topics = Topics.from(settings);
-    // The re-route topic must match the usage topic partition for partition (one task reads both).
-    Optional<String> mismatch = TopicApplier.prepare(settings, topics.all(), topics.usage, topics.usageRerouted,
-        topics.priceCorrections);
-    if (mismatch.isPresent()) {
-      log.error("Not starting the aggregation: {}", mismatch.get());
-      return 2;
+  public static final StreamsService SERVICE = new StreamsService() {
+    @Override
+    public String name() {
+      return "the aggregation";
     }
-    QueryHttpServer.runServing(new KafkaStreams(buildTopology(topics, AggregationSettings.from(settings)), config),
-        config, "usage", (streams, self, keys) -> QueryServer.start(streams, self, keys, settings));
-    return 0;
-  }
+
+    @Override
+    public String applicationId() {
+      return APPLICATION_ID;
+    }
+
+    @Override
+    public Topology topology(Topics topics, Map<String, ?> settings) {
+      return buildTopology(topics, AggregationSettings.from(settings));
+    }
+
+    @Override
+    public Properties config(Map<String, ?> overrides) {
+      return AggregationApp.config(overrides);
+    }
+
+    @Override
+    public List<Topic<?, ?>> partitionsChecked(Topics topics) {
+      return List.of(topics.usage, topics.usageRerouted, topics.priceCorrections);
+    }
+
+    @Override
+    public Optional<Queries> queries(Topics topics, Map<String, ?> settings) {
+      return Optional.of((streams, self, keys) -> QueryServer.start(streams, self, keys, settings));
+    }
+  };
 
   public static void main(String[] args) throws Exception {
-    System.exit(run(StreamsApps.overridesFrom(args)));
+    System.exit(StreamsServices.run(SERVICE, StreamsApps.overridesFrom(args)));
   }
 }

@@ -17,7 +17,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** {@link AggregationApp#run} refuses to start on a usage topic whose partitions differ from the declared ones. */
+/** The aggregation ({@link AggregationApp#SERVICE}) refuses to start on a usage topic whose partitions differ from the declared ones. */
 @ExtendWith(EmbeddedKafkaExtension.class)
 class RunPreconditionsIT {
   @Test
@@ -26,7 +26,7 @@ class RunPreconditionsIT {
       admin.createTopics(List.of(new NewTopic("preconditions.usage", 3, (short) 1))).all().get();
     }
     try (LogCapture log = new LogCapture()) {
-      int exit = AggregationApp.run(Map.of(Topics.PREFIX_CONFIG, "preconditions.",
+      int exit = io.tokenledger.platform.service.StreamsServices.run(AggregationApp.SERVICE, Map.of(Topics.PREFIX_CONFIG, "preconditions.",
           "tokenledger.topic.usage.partitions", "4", StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
           StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory(Path.of("target"), "preconditions").toString()));
       assertEquals(2, exit);

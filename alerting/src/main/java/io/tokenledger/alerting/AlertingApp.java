@@ -1,5 +1,7 @@
 package io.tokenledger.alerting;
 
+import io.tokenledger.platform.service.StreamsServices;
+import io.tokenledger.platform.service.StreamsService;
 import io.tokenledger.alerting.anomaly.AnomalyDetector;
 import io.tokenledger.alerting.budget.BudgetStoreWriter;
 import io.tokenledger.alerting.budget.BudgetTracker;
@@ -8,14 +10,12 @@ import io.tokenledger.alerting.query.AlertFeed;
 import io.tokenledger.alerting.query.AlertQueries;
 import io.tokenledger.platform.query.QueryHttpServer;
 import io.tokenledger.platform.streams.StreamsApps;
-import io.tokenledger.platform.topics.TopicApplier;
 import io.tokenledger.schemas.topics.Topic;
 import io.tokenledger.schemas.topics.Topics;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
@@ -85,30 +85,55 @@ public final class AlertingApp {
   }
 
   /**
-   * Runs alerting until SIGTERM, as every launcher does: creates missing topics, refuses to start
-   * when the ledger topic's real partition count differs from the declared one (budgets are owned
-   * per team partition), and joins as a static member. With {@code application.server} set, it
-   * answers {@code /v1/budgets} and {@code /v1/alerts} there ({@link AlertQueries}).
-   *
-   * @return the process exit code
+   * Alerting as a service ({@link StreamsServices} runs it): budgets are owned per team partition
+   * of the ledger topic, so its partition count is checked; it answers {@code /v1/budgets} and
+   * {@code /v1/alerts} from an alert feed ({@link AlertQueries}).
    */
-  public static int run(Map<String, ?> overrides) throws Exception {
-    Properties config = StreamsApps.withStaticMembership(config(overrides));
-    Map<String, Object> settings = StreamsApps.asMap(config);
-    Topics topics = Topics.from(settings);
-    java.util.Optional<String> mismatch = TopicApplier.prepare(settings, topics.all(), topics.detailLedger15m);
-    if (mismatch.isPresent()) {
-      org.slf4j.LoggerFactory.getLogger(AlertingApp.class).error("Not starting alerting: {}", mismatch.get());
-      return 2;
+  public static final StreamsService SERVICE = new StreamsService() {
+    @Override
+    public String name() {
+      return "alerting";
     }
-    try (AlertFeed feed = new AlertFeed(settings, topics, FEED_LOOKBACK)) {
-      QueryHttpServer.runServing(new KafkaStreams(buildTopology(topics, AlertingSettings.from(settings)), config),
-          config, "budget and alert", (streams, self, keys) -> AlertQueries.start(streams, self, feed, keys));
+
+    @Override
+    public String applicationId() {
+      return APPLICATION_ID;
     }
-    return 0;
-  }
+
+    @Override
+    public Topology topology(Topics topics, Map<String, ?> settings) {
+      return buildTopology(topics, AlertingSettings.from(settings));
+    }
+
+    @Override
+    public Properties config(Map<String, ?> overrides) {
+      return AlertingApp.config(overrides);
+    }
+
+    @Override
+    public java.util.List<Topic<?, ?>> partitionsChecked(Topics topics) {
+      return java.util.List.of(topics.detailLedger15m);
+    }
+
+    @Override
+    public java.util.Optional<Queries> queries(Topics topics, Map<String, ?> settings) {
+      return java.util.Optional.of((streams, self, keys) -> {
+        AlertFeed feed = new AlertFeed(settings, topics, FEED_LOOKBACK);
+        try {
+          QueryHttpServer server = AlertQueries.start(streams, self, feed, keys);
+          return () -> {
+            server.close();
+            feed.close();
+          };
+        } catch (java.io.IOException | RuntimeException e) {
+          feed.close();
+          throw e;
+        }
+      });
+    }
+  };
 
   public static void main(String[] args) throws Exception {
-    System.exit(run(StreamsApps.overridesFrom(args)));
+    System.exit(StreamsServices.run(SERVICE, StreamsApps.overridesFrom(args)));
   }
 }

@@ -1,28 +1,23 @@
 package io.tokenledger.economics;
 
+import io.tokenledger.schemas.topics.Topic;
+import io.tokenledger.platform.service.StreamsServices;
+import io.tokenledger.platform.service.StreamsService;
 import io.tokenledger.economics.baseline.BaselineStoreWriter;
 import io.tokenledger.economics.figures.Figures;
 import io.tokenledger.economics.figures.FiguresRollup;
 import io.tokenledger.economics.items.ItemState;
 import io.tokenledger.economics.items.ItemTracker;
 import io.tokenledger.economics.query.EconomicsQueries;
-import io.tokenledger.platform.auth.ApiKeyDirectory;
-import io.tokenledger.platform.query.QueryHttpServer;
-import io.tokenledger.platform.query.QueryRouter;
 import io.tokenledger.platform.streams.StreamsApps;
-import io.tokenledger.platform.topics.TopicApplier;
 import io.tokenledger.schemas.topics.Topics;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.Stores;
-import org.slf4j.LoggerFactory;
 
 /**
  * The economics application: usage, outcomes and the (team, workflow, model) ledger in, per
@@ -103,38 +98,44 @@ public final class EconomicsApp {
   }
 
   /**
-   * Runs the economics until SIGTERM, as every launcher does: creates missing topics, refuses to
-   * start when the topics an item's usage and outcome meet in have other partition counts than
-   * declared, and joins as a static member.
-   *
-   * @return the process exit code
+   * The economics as a service ({@link StreamsServices} runs it): an item's usage and outcome
+   * meet in one task per team partition, so the topics they come from are checked; it answers
+   * {@code /v1/economics} and {@code /v1/advice} ({@link EconomicsQueries}).
    */
-  public static int run(Map<String, ?> overrides) throws Exception {
-    Properties config = StreamsApps.withStaticMembership(config(overrides));
-    Map<String, Object> settings = StreamsApps.asMap(config);
-    Topics topics = Topics.from(settings);
-    Optional<String> mismatch = TopicApplier.prepare(settings, topics.all(), topics.usage, topics.usageRerouted,
-        topics.workOutcomes, topics.detailLedger15m);
-    if (mismatch.isPresent()) {
-      LoggerFactory.getLogger(EconomicsApp.class).error("Not starting the economics: {}", mismatch.get());
-      return 2;
+  public static final StreamsService SERVICE = new StreamsService() {
+    @Override
+    public String name() {
+      return "the economics";
     }
-    EconomicsSettings economics = EconomicsSettings.from(settings);
-    QueryHttpServer.runServing(new KafkaStreams(buildTopology(topics, economics), config), config, "economics",
-        (streams, self, keys) -> startQueries(streams, self, economics, keys));
-    return 0;
-  }
 
-  /** Answers {@code /v1/economics} and {@code /v1/advice} on {@code self}'s port for this instance. */
-  public static QueryHttpServer startQueries(KafkaStreams streams, HostInfo self, EconomicsSettings settings,
-      ApiKeyDirectory keys) throws IOException {
-    QueryRouter router = new QueryRouter(streams, self);
-    EconomicsQueries queries = new EconomicsQueries(router, settings);
-    return QueryHttpServer.start(router, self.port(),
-        Map.of("/v1/economics", queries::economics, "/v1/advice", queries::advice), keys);
-  }
+    @Override
+    public String applicationId() {
+      return APPLICATION_ID;
+    }
+
+    @Override
+    public Topology topology(Topics topics, Map<String, ?> settings) {
+      return buildTopology(topics, EconomicsSettings.from(settings));
+    }
+
+    @Override
+    public Properties config(Map<String, ?> overrides) {
+      return EconomicsApp.config(overrides);
+    }
+
+    @Override
+    public java.util.List<Topic<?, ?>> partitionsChecked(Topics topics) {
+      return java.util.List.of(topics.usage, topics.usageRerouted, topics.workOutcomes, topics.detailLedger15m);
+    }
+
+    @Override
+    public Optional<Queries> queries(Topics topics, Map<String, ?> settings) {
+      return Optional.of((streams, self, keys) -> EconomicsQueries.start(streams, self, EconomicsSettings.from(settings),
+          keys));
+    }
+  };
 
   public static void main(String[] args) throws Exception {
-    System.exit(run(StreamsApps.overridesFrom(args)));
+    System.exit(StreamsServices.run(SERVICE, StreamsApps.overridesFrom(args)));
   }
 }

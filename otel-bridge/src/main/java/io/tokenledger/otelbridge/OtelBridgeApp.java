@@ -1,5 +1,7 @@
 package io.tokenledger.otelbridge;
 
+import io.tokenledger.platform.service.StreamsServices;
+import io.tokenledger.platform.service.StreamsService;
 import io.tokenledger.platform.streams.StreamsApps;
 import io.tokenledger.platform.topics.TopicApplier;
 import io.tokenledger.schemas.topics.Topics;
@@ -7,9 +9,7 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
-import org.slf4j.LoggerFactory;
 
 /**
  * The OpenTelemetry bridge: the Collector's Kafka topic of OTLP trace exports in, usage events
@@ -42,30 +42,44 @@ public final class OtelBridgeApp {
   }
 
   /**
-   * Runs the bridge until SIGTERM: creates tokenledger's missing topics, and refuses to start
-   * while the Collector's topic does not exist (saying which setting names it).
-   *
-   * @return the process exit code
+   * The bridge as a service ({@link StreamsServices} runs it): it does not start while the
+   * Collector's topic does not exist, and says which setting names it.
    */
-  public static int run(Map<String, ?> overrides) throws Exception {
-    Properties config = StreamsApps.withStaticMembership(config(overrides));
-    Map<String, Object> settings = StreamsApps.asMap(config);
-    Topics topics = Topics.from(settings);
-    OtelBridgeSettings bridge = OtelBridgeSettings.from(settings);
-    TopicApplier.prepare(settings, topics.all());
-    try (Admin admin = TopicApplier.admin(settings)) {
-      if (!admin.listTopics().names().get().contains(bridge.topic())) {
-        LoggerFactory.getLogger(OtelBridgeApp.class).error("Not starting the OTel bridge: there is no topic '{}'. "
-            + "Point the Collector's Kafka exporter (traces_topic) and {}topic at the same topic.", bridge.topic(),
-            OtelBridgeSettings.PREFIX);
-        return 2;
-      }
+  public static final StreamsService SERVICE = new StreamsService() {
+    @Override
+    public String name() {
+      return "the OTel bridge";
     }
-    StreamsApps.runUntilShutdown(new KafkaStreams(buildTopology(topics, bridge), config), config);
-    return 0;
-  }
+
+    @Override
+    public String applicationId() {
+      return APPLICATION_ID;
+    }
+
+    @Override
+    public Topology topology(Topics topics, Map<String, ?> settings) {
+      return buildTopology(topics, OtelBridgeSettings.from(settings));
+    }
+
+    @Override
+    public Properties config(Map<String, ?> overrides) {
+      return OtelBridgeApp.config(overrides);
+    }
+
+    @Override
+    public java.util.Optional<String> precondition(Topics topics, Map<String, ?> settings) throws Exception {
+      OtelBridgeSettings bridge = OtelBridgeSettings.from(settings);
+      try (Admin admin = TopicApplier.admin(settings)) {
+        if (!admin.listTopics().names().get().contains(bridge.topic())) {
+          return java.util.Optional.of("there is no topic '" + bridge.topic() + "'. Point the Collector's Kafka exporter "
+              + "(traces_topic) and " + OtelBridgeSettings.PREFIX + "topic at the same topic.");
+        }
+      }
+      return java.util.Optional.empty();
+    }
+  };
 
   public static void main(String[] args) throws Exception {
-    System.exit(run(StreamsApps.overridesFrom(args)));
+    System.exit(StreamsServices.run(SERVICE, StreamsApps.overridesFrom(args)));
   }
 }

@@ -92,7 +92,7 @@ class AccessControlIT {
          AutoCloseable stopEconomics = () -> StreamsApps.close(economics, Duration.ofSeconds(30));
          QueryHttpServer usageQueries = QueryServer.start(aggregation, new HostInfo("127.0.0.1", usagePort),
              keys.directory(), config);
-         QueryHttpServer economicsQueries = EconomicsApp.startQueries(economics, new HostInfo("127.0.0.1", economicsPort),
+         QueryHttpServer economicsQueries = io.tokenledger.economics.query.EconomicsQueries.start(economics, new HostInfo("127.0.0.1", economicsPort),
              EconomicsSettings.from(economicsConfig), keys.directory())) {
       aggregation.start();
       economics.start();

@@ -190,7 +190,7 @@ class EconomicsPipelineIT {
     toClose.add(() -> StreamsApps.close(economics, Duration.ofSeconds(30)));
     readKeys = ReadKeys.create(config.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG).toString(), topics);
     toClose.add(readKeys);
-    QueryHttpServer queries = EconomicsApp.startQueries(economics, new HostInfo("127.0.0.1", queryPort), settings,
+    QueryHttpServer queries = io.tokenledger.economics.query.EconomicsQueries.start(economics, new HostInfo("127.0.0.1", queryPort), settings,
         readKeys.directory());
     toClose.add(queries);
     economics.start();

@@ -51,7 +51,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The aggregation topology in its own JVM, with production grace, killed with SIGKILL three
- * times while events flow and restarted as every launcher runs it ({@link AggregationApp#run}).
+ * times while events flow and restarted as every launcher runs it ({@link AggregationApp#SERVICE}).
  * Afterwards every ledger bucket and every cross-team final record equals an independent tally of
  * what was sent (late events included in the ledgers), and alerting, fed from the ledgers the
  * whole time, has raised exactly the budget thresholds the tally crosses. The time from each

@@ -5,7 +5,9 @@ import io.tokenledger.economics.figures.EconomicsKey;
 import io.tokenledger.economics.figures.Figures;
 import io.tokenledger.economics.figures.FiguresRollup;
 import io.tokenledger.economics.report.EconomicsReport;
+import io.tokenledger.platform.auth.ApiKeyDirectory;
 import io.tokenledger.platform.query.QueryAnswer;
+import io.tokenledger.platform.query.QueryHttpServer;
 import io.tokenledger.platform.query.QueryRequest;
 import io.tokenledger.platform.query.QueryRouter;
 import io.tokenledger.schemas.BudgetPeriod;
@@ -25,6 +27,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.query.FailureReason;
 import org.apache.kafka.streams.query.KeyQuery;
 import org.apache.kafka.streams.query.QueryResult;
@@ -53,6 +56,15 @@ public final class EconomicsQueries {
     this.router = router;
     this.streams = router.streams();
     this.settings = settings;
+  }
+
+  /** Answers {@code /v1/economics} and {@code /v1/advice} on {@code self}'s port for this instance. */
+  public static QueryHttpServer start(KafkaStreams streams, HostInfo self, EconomicsSettings settings,
+      ApiKeyDirectory keys) throws java.io.IOException {
+    QueryRouter router = new QueryRouter(streams, self);
+    EconomicsQueries queries = new EconomicsQueries(router, settings);
+    return QueryHttpServer.start(router, self.port(),
+        Map.of("/v1/economics", queries::economics, "/v1/advice", queries::advice), keys);
   }
 
   public QueryAnswer economics(QueryRequest request) {

@@ -1,5 +1,6 @@
 package io.tokenledger.ops.cli;
 
+import io.tokenledger.platform.service.StreamsServices;
 import io.tokenledger.aggregation.AggregationApp;
 import io.tokenledger.alerting.AlertingApp;
 import io.tokenledger.economics.EconomicsApp;
@@ -29,7 +30,7 @@ public final class RunCommands {
     public Integer call() throws Exception {
       Map<String, Object> overrides = kafka.settings();
       overrides.putIfAbsent(StreamsConfig.APPLICATION_SERVER_CONFIG, queryEndpoint);
-      return AggregationApp.run(overrides);
+      return StreamsServices.run(AggregationApp.SERVICE, overrides);
     }
   }
 
@@ -46,7 +47,7 @@ public final class RunCommands {
     public Integer call() throws Exception {
       Map<String, Object> overrides = kafka.settings();
       overrides.putIfAbsent(StreamsConfig.APPLICATION_SERVER_CONFIG, queryEndpoint);
-      return AlertingApp.run(overrides);
+      return StreamsServices.run(AlertingApp.SERVICE, overrides);
     }
   }
 
@@ -64,7 +65,7 @@ public final class RunCommands {
     public Integer call() throws Exception {
       Map<String, Object> overrides = kafka.settings();
       overrides.putIfAbsent(StreamsConfig.APPLICATION_SERVER_CONFIG, queryEndpoint);
-      return EconomicsApp.run(overrides);
+      return StreamsServices.run(EconomicsApp.SERVICE, overrides);
     }
   }
 
@@ -76,7 +77,7 @@ public final class RunCommands {
 
     @Override
     public Integer call() throws Exception {
-      return OtelBridgeApp.run(kafka.settings());
+      return StreamsServices.run(OtelBridgeApp.SERVICE, kafka.settings());
     }
   }
 }

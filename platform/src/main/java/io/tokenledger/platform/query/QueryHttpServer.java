@@ -14,9 +14,7 @@ import io.tokenledger.platform.topics.TopicReaders;
 import java.util.List;
 import io.tokenledger.platform.streams.StreamsApps;
 import io.tokenledger.schemas.ApiKeyScope;
-import io.tokenledger.schemas.topics.Topics;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -70,30 +68,6 @@ public final class QueryHttpServer implements AutoCloseable {
           + "=host:port so that instances can forward queries to each other");
     }
     return HostInfo.buildFromEndpoint(server.toString());
-  }
-
-  /** Starts a query server for a Streams instance that advertises {@code self}. */
-  public interface Starter {
-    QueryHttpServer start(KafkaStreams streams, HostInfo self, ApiKeyDirectory keys) throws IOException;
-  }
-
-  /**
-   * Runs {@code streams} until SIGTERM ({@link StreamsApps#runUntilShutdown}), answering queries
-   * for read keys (followed on the key topic) while it runs when {@code application.server} is
-   * set; without it, says so and serves none.
-   */
-  public static void runServing(KafkaStreams streams, Properties config, String what, Starter starter)
-      throws InterruptedException, IOException {
-    Map<String, Object> settings = StreamsApps.asMap(config);
-    if (settings.get(StreamsConfig.APPLICATION_SERVER_CONFIG) == null) {
-      log.info("No {} set: {} queries are not served by this instance", StreamsConfig.APPLICATION_SERVER_CONFIG, what);
-      StreamsApps.runUntilShutdown(streams, config);
-      return;
-    }
-    try (ApiKeyDirectory keys = new ApiKeyDirectory(settings, Topics.from(settings).apiKeys);
-         QueryHttpServer queries = starter.start(streams, advertised(settings), keys)) {
-      StreamsApps.runUntilShutdown(streams, config);
-    }
   }
 
   /** Starts answering {@code routes} (path to route) on {@code router}'s port, all interfaces, for read keys of {@code keys}. */

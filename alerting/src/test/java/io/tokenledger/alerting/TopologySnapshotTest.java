@@ -1,0 +1,16 @@
+package io.tokenledger.alerting;
+
+import io.tokenledger.schemas.topics.Topics;
+import io.tokenledger.testing.TopologySnapshot;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The alerting topology as deployed (default settings), pinned: renaming a processor, store or topic fails here. */
+class TopologySnapshotTest {
+  @Test
+  void theTopologyIsThePinnedOne() throws Exception {
+    TopologySnapshot.assertMatches(AlertingApp.SERVICE.topology(Topics.defaults(), Map.of()),
+        Path.of("src", "test", "resources", "topology", "alerting.txt"));
+  }
+}
