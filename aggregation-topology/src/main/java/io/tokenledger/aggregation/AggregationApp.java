@@ -1,6 +1,7 @@
 package io.tokenledger.aggregation;
 
 import io.tokenledger.platform.service.StreamsServices;
+import io.tokenledger.platform.service.ServiceDescription;
 import io.tokenledger.platform.service.StreamsService;
 import io.tokenledger.aggregation.intake.Deduplicator;
 import io.tokenledger.aggregation.intake.TeamKeyPartitioner;
@@ -262,27 +263,8 @@ public final class AggregationApp {
    * correction topics are read by one task per partition, so their partition counts are checked;
    * it answers the usage queries ({@link QueryServer}).
    */
-  public static final StreamsService SERVICE = new StreamsService() {
-    @Override
-    public String name() {
-      return "the aggregation";
-    }
-
-    @Override
-    public String applicationId() {
-      return APPLICATION_ID;
-    }
-
-    @Override
-    public Topology topology(Topics topics, Map<String, ?> settings) {
-      return buildTopology(topics, AggregationSettings.from(settings));
-    }
-
-    @Override
-    public Properties config(Map<String, ?> overrides) {
-      return AggregationApp.config(overrides);
-    }
-
+  public static final StreamsService SERVICE = new ServiceDescription("the aggregation", APPLICATION_ID,
+      (topics, settings) -> buildTopology(topics, AggregationSettings.from(settings)), AggregationApp::config) {
     @Override
     public List<Topic<?, ?>> partitionsChecked(Topics topics) {
       return List.of(topics.usage, topics.usageRerouted, topics.priceCorrections);

@@ -1,6 +1,7 @@
 package io.tokenledger.alerting;
 
 import io.tokenledger.platform.service.StreamsServices;
+import io.tokenledger.platform.service.ServiceDescription;
 import io.tokenledger.platform.service.StreamsService;
 import io.tokenledger.alerting.anomaly.AnomalyDetector;
 import io.tokenledger.alerting.budget.BudgetStoreWriter;
@@ -89,27 +90,8 @@ public final class AlertingApp {
    * of the ledger topic, so its partition count is checked; it answers {@code /v1/budgets} and
    * {@code /v1/alerts} from an alert feed ({@link AlertQueries}).
    */
-  public static final StreamsService SERVICE = new StreamsService() {
-    @Override
-    public String name() {
-      return "alerting";
-    }
-
-    @Override
-    public String applicationId() {
-      return APPLICATION_ID;
-    }
-
-    @Override
-    public Topology topology(Topics topics, Map<String, ?> settings) {
-      return buildTopology(topics, AlertingSettings.from(settings));
-    }
-
-    @Override
-    public Properties config(Map<String, ?> overrides) {
-      return AlertingApp.config(overrides);
-    }
-
+  public static final StreamsService SERVICE = new ServiceDescription("alerting", APPLICATION_ID,
+      (topics, settings) -> buildTopology(topics, AlertingSettings.from(settings)), AlertingApp::config) {
     @Override
     public java.util.List<Topic<?, ?>> partitionsChecked(Topics topics) {
       return java.util.List.of(topics.detailLedger15m);

@@ -2,6 +2,7 @@ package io.tokenledger.economics;
 
 import io.tokenledger.schemas.topics.Topic;
 import io.tokenledger.platform.service.StreamsServices;
+import io.tokenledger.platform.service.ServiceDescription;
 import io.tokenledger.platform.service.StreamsService;
 import io.tokenledger.economics.baseline.BaselineStoreWriter;
 import io.tokenledger.economics.figures.Figures;
@@ -102,27 +103,8 @@ public final class EconomicsApp {
    * meet in one task per team partition, so the topics they come from are checked; it answers
    * {@code /v1/economics} and {@code /v1/advice} ({@link EconomicsQueries}).
    */
-  public static final StreamsService SERVICE = new StreamsService() {
-    @Override
-    public String name() {
-      return "the economics";
-    }
-
-    @Override
-    public String applicationId() {
-      return APPLICATION_ID;
-    }
-
-    @Override
-    public Topology topology(Topics topics, Map<String, ?> settings) {
-      return buildTopology(topics, EconomicsSettings.from(settings));
-    }
-
-    @Override
-    public Properties config(Map<String, ?> overrides) {
-      return EconomicsApp.config(overrides);
-    }
-
+  public static final StreamsService SERVICE = new ServiceDescription("the economics", APPLICATION_ID,
+      (topics, settings) -> buildTopology(topics, EconomicsSettings.from(settings)), EconomicsApp::config) {
     @Override
     public java.util.List<Topic<?, ?>> partitionsChecked(Topics topics) {
       return java.util.List.of(topics.usage, topics.usageRerouted, topics.workOutcomes, topics.detailLedger15m);

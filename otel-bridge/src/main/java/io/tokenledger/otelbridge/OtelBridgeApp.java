@@ -1,6 +1,7 @@
 package io.tokenledger.otelbridge;
 
 import io.tokenledger.platform.service.StreamsServices;
+import io.tokenledger.platform.service.ServiceDescription;
 import io.tokenledger.platform.service.StreamsService;
 import io.tokenledger.platform.streams.StreamsApps;
 import io.tokenledger.platform.topics.TopicApplier;
@@ -45,27 +46,8 @@ public final class OtelBridgeApp {
    * The bridge as a service ({@link StreamsServices} runs it): it does not start while the
    * Collector's topic does not exist, and says which setting names it.
    */
-  public static final StreamsService SERVICE = new StreamsService() {
-    @Override
-    public String name() {
-      return "the OTel bridge";
-    }
-
-    @Override
-    public String applicationId() {
-      return APPLICATION_ID;
-    }
-
-    @Override
-    public Topology topology(Topics topics, Map<String, ?> settings) {
-      return buildTopology(topics, OtelBridgeSettings.from(settings));
-    }
-
-    @Override
-    public Properties config(Map<String, ?> overrides) {
-      return OtelBridgeApp.config(overrides);
-    }
-
+  public static final StreamsService SERVICE = new ServiceDescription("the OTel bridge", APPLICATION_ID,
+      (topics, settings) -> buildTopology(topics, OtelBridgeSettings.from(settings)), OtelBridgeApp::config) {
     @Override
     public java.util.Optional<String> precondition(Topics topics, Map<String, ?> settings) throws Exception {
       OtelBridgeSettings bridge = OtelBridgeSettings.from(settings);
