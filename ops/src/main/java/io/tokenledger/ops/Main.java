@@ -9,7 +9,10 @@ import io.tokenledger.ops.cli.ConnectCommand;
 import io.tokenledger.ops.cli.KeysCommand;
 import io.tokenledger.ops.cli.prices.PricesCommand;
 import io.tokenledger.ops.cli.ReportCommand;
-import io.tokenledger.ops.cli.RunCommands;
+import io.tokenledger.ops.cli.AggregationCommand;
+import io.tokenledger.ops.cli.AlertingCommand;
+import io.tokenledger.ops.cli.EconomicsCommand;
+import io.tokenledger.ops.cli.OtelBridgeCommand;
 import io.tokenledger.ops.cli.TopicsCommand;
 import io.tokenledger.ops.cli.DashboardCommand;
 import io.tokenledger.ops.cli.WhatIfCommand;
@@ -19,8 +22,8 @@ import picocli.CommandLine.Command;
 
 @Command(name = "tokenledger", mixinStandardHelpOptions = true, version = "tokenledger 0.1.0",
     description = "Real-time token accounting for companies that run AI at scale.",
-    subcommands = {TopicsCommand.class, RunCommands.Aggregation.class, RunCommands.Alerting.class,
-        RunCommands.Economics.class, RunCommands.OtelBridge.class, GatewayCommand.class, DashboardCommand.class,
+    subcommands = {TopicsCommand.class, AggregationCommand.class, AlertingCommand.class, EconomicsCommand.class,
+        OtelBridgeCommand.class, GatewayCommand.class, DashboardCommand.class,
         ConnectCommand.class, KeysCommand.class, BudgetsCommand.class, BaselinesCommand.class, PricesCommand.class,
         WhatIfCommand.class, ForecastCommand.class, ExportCommand.class, ReportCommand.class})
 public final class Main {
