@@ -28,7 +28,18 @@ import org.junit.jupiter.api.Test;
  * names of every awkward shape a printable name can have.
  */
 class FocusTagsRuleTest {
-  private static final Path FOCUS = Path.of("..", "..", "shared", "data", "focus");
+  /** shared/data/focus beside the checkout (CI lays shared/ next to its clone): the nearest one up from here. */
+  private static final Path FOCUS = nearest(Path.of("").toAbsolutePath());
+
+  private static Path nearest(Path from) {
+    for (Path dir = from; dir != null; dir = dir.getParent()) {
+      Path candidate = dir.resolve("shared").resolve("data").resolve("focus");
+      if (Files.isDirectory(candidate)) {
+        return candidate;
+      }
+    }
+    return from.resolve("shared/data/focus (not found beside the checkout or above it)");
+  }
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
