@@ -19,6 +19,7 @@ import io.tokenledger.aggregation.window.Scope;
 import io.tokenledger.aggregation.window.TeamPartitioner;
 import io.tokenledger.aggregation.window.WindowSet;
 import io.tokenledger.schemas.UsageAggregate;
+import io.tokenledger.schemas.ledger.LedgerBuckets;
 import io.tokenledger.aggregation.query.QueryServer;
 import io.tokenledger.platform.streams.StreamsApps;
 import io.tokenledger.schemas.topics.Topic;
@@ -69,9 +70,6 @@ public final class AggregationApp {
 
   private AggregationApp() {}
 
-  /** Long enough for any month-to-date in any time zone, with room for late events. */
-  public static final Duration LEDGER_RETENTION = Duration.ofDays(62);
-
   /** The finest aggregate, the only one updated per event: team/workflow/model x 1 minute. */
   static WindowSet.Spec fine(AggregationSettings settings) {
     return new WindowSet.Spec("detail-1m", Scope.TEAM_WORKFLOW_MODEL, Duration.ofMinutes(1),
@@ -91,9 +89,9 @@ public final class AggregationApp {
   /** The period ledgers: 15-minute buckets, never final, late usage included. */
   static List<WindowSet.Spec> ledgers() {
     return List.of(
-        WindowSet.Spec.ledger("team-ledger-15m", Scope.TEAM, Duration.ofMinutes(15), LEDGER_RETENTION),
-        WindowSet.Spec.ledger("detail-ledger-15m", Scope.TEAM_WORKFLOW_MODEL, Duration.ofMinutes(15),
-            LEDGER_RETENTION));
+        WindowSet.Spec.ledger("team-ledger-15m", Scope.TEAM, LedgerBuckets.SIZE, LedgerBuckets.RETENTION),
+        WindowSet.Spec.ledger("detail-ledger-15m", Scope.TEAM_WORKFLOW_MODEL, LedgerBuckets.SIZE,
+            LedgerBuckets.RETENTION));
   }
 
   /** Per-model and per-workflow windows across teams, built from partial sums after one repartition. */

@@ -10,6 +10,7 @@ import io.tokenledger.alerting.budget.Spent;
 import io.tokenledger.alerting.query.AlertFeed;
 import io.tokenledger.alerting.query.AlertQueries;
 import io.tokenledger.platform.query.QueryHttpServer;
+import io.tokenledger.platform.streams.LedgerDifferences;
 import io.tokenledger.platform.streams.StreamsApps;
 import io.tokenledger.schemas.topics.Topic;
 import io.tokenledger.schemas.topics.Topics;
@@ -41,9 +42,6 @@ public final class AlertingApp {
   /** How far back the query API's alert list reaches at start-up. */
   public static final Duration FEED_LOOKBACK = Duration.ofDays(7);
 
-  /** Long enough for any month-to-date figure, with room for late events. */
-  static final Duration SEEN_RETENTION = Duration.ofDays(62);
-
   private AlertingApp() {}
 
   public static Topology buildTopology(Topics topics, AlertingSettings settings) {
@@ -60,9 +58,7 @@ public final class AlertingApp {
         "budget-alert-sink", "forecast-alert-sink", "budget-status-sink");
     int partitions = topics.detailLedger15m.spec().partitions();
     topology.addProcessor(TRACKER, () -> new BudgetTracker(names, partitions, settings), "ledger-source");
-    topology.addStateStore(Stores.windowStoreBuilder(
-        Stores.persistentWindowStore(SEEN_STORE, SEEN_RETENTION, Duration.ofMinutes(15), false),
-        Serdes.String(), Spent.serde()).withCachingEnabled(), TRACKER);
+    topology.addStateStore(LedgerDifferences.store(SEEN_STORE, Spent.serde()).withCachingEnabled(), TRACKER);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SPEND_STORE),
         Serdes.String(), Spent.serde()).withCachingEnabled(), TRACKER);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MARKS_STORE),

@@ -10,9 +10,9 @@ import io.tokenledger.economics.figures.FiguresRollup;
 import io.tokenledger.economics.items.ItemState;
 import io.tokenledger.economics.items.ItemTracker;
 import io.tokenledger.economics.query.EconomicsQueries;
+import io.tokenledger.platform.streams.LedgerDifferences;
 import io.tokenledger.platform.streams.StreamsApps;
 import io.tokenledger.schemas.topics.Topics;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -36,9 +36,6 @@ public final class EconomicsApp {
   public static final String CHANGED_STORE = "economics-changed-store";
   static final String TRACKER = "economics-items";
   static final String ROLLUP = "economics-rollup";
-
-  /** As long as the ledger topic keeps a bucket, so a late bucket update is taken as a difference. */
-  static final Duration SEEN_RETENTION = Duration.ofDays(62);
 
   private EconomicsApp() {}
 
@@ -73,9 +70,7 @@ public final class EconomicsApp {
         Serdes.String(), ItemState.serde()), TRACKER);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEADLINE_STORE),
         Serdes.String(), Serdes.String()), TRACKER);
-    topology.addStateStore(Stores.windowStoreBuilder(
-        Stores.persistentWindowStore(LEDGER_SEEN_STORE, SEEN_RETENTION, Duration.ofMinutes(15), false),
-        Serdes.String(), Serdes.Long()), TRACKER);
+    topology.addStateStore(LedgerDifferences.store(LEDGER_SEEN_STORE, Serdes.Long()), TRACKER);
     topology.addSink("economics-deltas-sink", topics.economicsDeltas.name(),
         topics.economicsDeltas.keySerde().serializer(), topics.economicsDeltas.valueSerde().serializer(), TRACKER);
     topology.addSink("economics-deadletter-sink", topics.deadLetters.name(), topics.deadLetters.keySerde().serializer(),

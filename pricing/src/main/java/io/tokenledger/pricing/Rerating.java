@@ -1,5 +1,7 @@
 package io.tokenledger.pricing;
 
+import io.tokenledger.schemas.ledger.LedgerBuckets;
+
 import io.tokenledger.schemas.PriceCorrection;
 import io.tokenledger.schemas.PriceVersion;
 import io.tokenledger.schemas.UsageAggregate;
@@ -8,7 +10,6 @@ import io.tokenledger.schemas.topics.SeriesKey;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -25,8 +26,6 @@ import java.util.Optional;
  * A long-context tier cannot be re-rated from bucket sums, so corrections carry base prices only.
  */
 public final class Rerating {
-  public static final Duration BUCKET = Duration.ofMinutes(15);
-
   private Rerating() {}
 
   /** What a correction is: the model, the period and the prices it should have had. */
@@ -36,7 +35,7 @@ public final class Rerating {
         throw new IllegalArgumentException("a correction re-rates ledger buckets, which keep no event sizes: it cannot "
             + "apply a long-context tier; correct the base prices only");
       }
-      if (from.toEpochMilli() % BUCKET.toMillis() != 0 || to.toEpochMilli() % BUCKET.toMillis() != 0) {
+      if (!LedgerBuckets.isStart(from.toEpochMilli()) || !LedgerBuckets.isStart(to.toEpochMilli())) {
         throw new IllegalArgumentException("a correction's period must start and end on a 15-minute boundary (the "
             + "ledger's buckets), e.g. a date");
       }

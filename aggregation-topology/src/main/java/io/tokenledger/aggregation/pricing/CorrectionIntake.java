@@ -6,10 +6,10 @@ import io.tokenledger.platform.streams.DeadLetters;
 import io.tokenledger.pricing.Rerating;
 import io.tokenledger.schemas.DeadLetter;
 import io.tokenledger.schemas.PriceCorrection;
+import io.tokenledger.schemas.ledger.LedgerBuckets;
 import io.tokenledger.schemas.topics.SeriesKey;
 import io.tokenledger.schemas.topics.TeamPartitions;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Arrays;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -29,7 +29,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class CorrectionIntake implements Processor<byte[], byte[], Object, Object> {
   private static final Logger log = LoggerFactory.getLogger(CorrectionIntake.class);
-  private static final long BUCKET = Duration.ofMinutes(15).toMillis();
 
   /** The dead-letter reason of a correction computed from a bucket cost that the bucket no longer has. */
   public static final String STALE = "STALE_CORRECTION";
@@ -91,7 +90,7 @@ public final class CorrectionIntake implements Processor<byte[], byte[], Object,
       return;
     }
     long bucket = c.getBucketStart().toEpochMilli();
-    if (bucket % BUCKET != 0 || c.getNewCostNanoUsd() - c.getOldCostNanoUsd() != c.getDifferenceNanoUsd()) {
+    if (!LedgerBuckets.isStart(bucket) || c.getNewCostNanoUsd() - c.getOldCostNanoUsd() != c.getDifferenceNanoUsd()) {
       reject(record, "INVALID", "bucket_start must be a 15-minute boundary and difference = new - old", c);
       return;
     }

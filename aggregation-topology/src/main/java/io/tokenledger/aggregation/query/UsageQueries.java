@@ -1,5 +1,7 @@
 package io.tokenledger.aggregation.query;
 
+import io.tokenledger.schemas.ledger.LedgerBuckets;
+
 import io.tokenledger.schemas.tokens.TotalTokens;
 import io.tokenledger.aggregation.pricing.PriceCatalogLoader;
 import io.tokenledger.aggregation.export.FocusExport;
@@ -395,7 +397,7 @@ public final class UsageQueries {
   /** This instance's period-ledger buckets (15 minutes, per team, workflow and model) starting in [from, to). */
   private List<UsageAggregate> localLedgerBuckets(Instant from, Instant to) {
     List<UsageAggregate> buckets = new ArrayList<>();
-    long size = Duration.ofMinutes(15).toMillis();
+    long size = LedgerBuckets.SIZE.toMillis();
     forEachLocalWindow(AggregateView.DETAIL_LEDGER_STORE, from, to.minusMillis(1), (Windowed<String> w, Totals value) ->
         buckets.add(WindowRanges.toAggregate(Scope.TEAM_WORKFLOW_MODEL, w.key(), w.window().start(), size, value, false)));
     return buckets;

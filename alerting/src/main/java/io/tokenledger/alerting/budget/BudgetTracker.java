@@ -1,5 +1,8 @@
 package io.tokenledger.alerting.budget;
 
+import io.tokenledger.platform.streams.LedgerDifferences;
+import io.tokenledger.schemas.ledger.LedgerBuckets;
+
 import io.tokenledger.alerting.AlertingSettings;
 import io.tokenledger.alerting.forecast.BurnRateForecast;
 import io.tokenledger.schemas.Budget;
@@ -53,7 +56,6 @@ import org.slf4j.LoggerFactory;
 public final class BudgetTracker implements Processor<String, UsageAggregate, String, Object> {
   private static final Logger log = LoggerFactory.getLogger(BudgetTracker.class);
   private static final BigInteger HUNDRED = BigInteger.valueOf(100);
-  private static final long BUCKET = 15 * 60_000L;
   private static final String STREAM_TIME = "#stream-time";
 
   /** Store and sink names, in one place. */
@@ -67,6 +69,7 @@ public final class BudgetTracker implements Processor<String, UsageAggregate, St
   private ProcessorContext<String, Object> context;
   private ReadOnlyKeyValueStore<String, Budget> budgets;
   private WindowStore<String, Spent> seen;
+  private LedgerDifferences<Spent> differences;
   private KeyValueStore<String, Spent> spend;
   private KeyValueStore<String, Long> marks;
   private final Map<String, Budget> owned = new HashMap<>();
@@ -91,6 +94,7 @@ public final class BudgetTracker implements Processor<String, UsageAggregate, St
     this.context = context;
     budgets = context.getStateStore(names.budgets());
     seen = context.getStateStore(names.seen());
+    differences = new LedgerDifferences<>(seen, Spent.ARITHMETIC);
     spend = context.getStateStore(names.spend());
     marks = context.getStateStore(names.marks());
     Long stored = marks.get(STREAM_TIME);
@@ -121,13 +125,10 @@ public final class BudgetTracker implements Processor<String, UsageAggregate, St
       streamTime = record.timestamp();
       marks.put(STREAM_TIME, streamTime);
     }
-    Spent previous = seen.fetch(key, bucketStart);
-    Spent current = Spent.of(bucket);
-    Spent delta = previous == null ? current : current.minus(previous);
-    if (delta.isZero()) {
+    Spent delta = differences.difference(key, bucketStart, Spent.of(bucket), record.timestamp());
+    if (delta == null) {
       return;
     }
-    seen.put(key, current.seenAt(previous == null ? record.timestamp() : previous.firstSeen()), bucketStart);
     SeriesKey series = SeriesKey.parse(key);
     for (Budget budget : byTeam.getOrDefault(series.team(), List.of())) {
       if (!covers(budget, series)) {
@@ -200,7 +201,7 @@ public final class BudgetTracker implements Processor<String, UsageAggregate, St
     // The trailing window starts at the bucket holding asOf - window, or later: at the period's
     // start, or at the first usage of the period (so a new budget or team is not diluted).
     long windowFrom = Math.max(period.start().toEpochMilli(), asOf - settings.forecastWindow().toMillis());
-    long fromBucket = windowFrom - Math.floorMod(windowFrom, BUCKET);
+    long fromBucket = LedgerBuckets.startOf(windowFrom);
     Spent trailing = sumBuckets(budget, fromBucket, asOf);
     long elapsed = asOf - Math.max(fromBucket, Math.max(period.start().toEpochMilli(), total.firstSeen()));
     boolean warm = total.firstSeen() != Long.MAX_VALUE && elapsed >= settings.forecastMinHistory().toMillis();

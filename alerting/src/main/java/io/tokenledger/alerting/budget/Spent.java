@@ -1,5 +1,7 @@
 package io.tokenledger.alerting.budget;
 
+import io.tokenledger.platform.streams.LedgerDifferences;
+
 import io.tokenledger.schemas.tokens.TotalTokens;
 import io.tokenledger.schemas.UsageAggregate;
 import io.tokenledger.schemas.serde.StoredLayout;
@@ -38,6 +40,24 @@ public record Spent(long nanoUsd, long tokens, long budgetVersion, long firstSee
   boolean isZero() {
     return nanoUsd == 0 && tokens == 0;
   }
+
+  /** A ledger bucket's spend as it changes; what is remembered keeps when the bucket was first seen. */
+  static final LedgerDifferences.Arithmetic<Spent> ARITHMETIC = new LedgerDifferences.Arithmetic<>() {
+    @Override
+    public Spent minus(Spent current, Spent previous) {
+      return current.minus(previous);
+    }
+
+    @Override
+    public boolean isZero(Spent difference) {
+      return difference.isZero();
+    }
+
+    @Override
+    public Spent remembered(Spent current, Spent previous, long recordTime) {
+      return current.seenAt(previous == null ? recordTime : previous.firstSeen());
+    }
+  };
 
   /** Store layout (internal, changelog only): a version byte, then four longs; unversioned 32-byte records still read. */
   private static final StoredLayout LAYOUT = new StoredLayout("budget spend", 1, 32);

@@ -7,6 +7,7 @@ import io.tokenledger.economics.figures.Counters;
 import io.tokenledger.economics.figures.Delta;
 import io.tokenledger.economics.figures.EconomicsKey;
 import io.tokenledger.platform.streams.DeadLetters;
+import io.tokenledger.platform.streams.LedgerDifferences;
 import io.tokenledger.schemas.BudgetPeriod;
 import io.tokenledger.schemas.DeadLetter;
 import io.tokenledger.schemas.EconomicsPeriod;
@@ -38,7 +39,6 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.WindowStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,7 +71,7 @@ public final class ItemTracker implements Processor<Object, Object, Object, Obje
   private ProcessorContext<Object, Object> context;
   private KeyValueStore<String, ItemState> items;
   private KeyValueStore<String, String> deadlines;
-  private WindowStore<String, Long> ledgerSeen;
+  private LedgerDifferences<Long> ledgerSeen;
   private BaselineBook baselines;
 
   public ItemTracker(Names names, EconomicsSettings settings, int partitions, Deserializer<UsageEvent> usageDecoder,
@@ -90,7 +90,7 @@ public final class ItemTracker implements Processor<Object, Object, Object, Obje
     this.context = context;
     items = context.getStateStore(names.items());
     deadlines = context.getStateStore(names.deadlines());
-    ledgerSeen = context.getStateStore(names.ledgerSeen());
+    ledgerSeen = new LedgerDifferences<>(context.getStateStore(names.ledgerSeen()), LedgerDifferences.COST);
     KeyValueStore<String, HumanBaseline> versions = context.getStateStore(names.baselines());
     baselines = new BaselineBook(versions);
     context.schedule(settings.checkInterval(), PunctuationType.WALL_CLOCK_TIME, this::expire);
@@ -251,12 +251,10 @@ public final class ItemTracker implements Processor<Object, Object, Object, Obje
 
   private void spend(String seriesKey, UsageAggregate bucket) {
     long bucketStart = bucket.getWindowStart().toEpochMilli();
-    Long previous = ledgerSeen.fetch(seriesKey, bucketStart);
-    long delta = bucket.getCostNanoUsd() - (previous == null ? 0 : previous);
-    if (delta == 0) {
+    Long delta = ledgerSeen.difference(seriesKey, bucketStart, bucket.getCostNanoUsd(), bucketStart);
+    if (delta == null) {
       return;
     }
-    ledgerSeen.put(seriesKey, bucket.getCostNanoUsd(), bucketStart);
     SeriesKey series = SeriesKey.parse(seriesKey);
     emit(series.team(), series.workflow(), series.model(), null, bucketStart, Counters.spend(delta));
   }

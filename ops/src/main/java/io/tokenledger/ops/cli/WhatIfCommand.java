@@ -1,6 +1,7 @@
 package io.tokenledger.ops.cli;
 
-import io.tokenledger.aggregation.AggregationApp;
+import io.tokenledger.schemas.ledger.LedgerBuckets;
+
 import io.tokenledger.pricing.CatalogImport;
 import io.tokenledger.pricing.PriceBook;
 import io.tokenledger.pricing.WhatIf;
@@ -70,8 +71,8 @@ public final class WhatIfCommand implements Callable<Integer> {
       System.err.println("No what-if: " + e.getMessage());
       return 2;
     }
-    if (from.isBefore(Instant.now().minus(AggregationApp.LEDGER_RETENTION))) {
-      System.out.println("Note: the period ledger keeps " + AggregationApp.LEDGER_RETENTION.toDays()
+    if (from.isBefore(Instant.now().minus(LedgerBuckets.RETENTION))) {
+      System.out.println("Note: the period ledger keeps " + LedgerBuckets.RETENTION.toDays()
           + " days; usage before that is not in these figures.");
     }
     System.out.print(render("What if, " + period + " (" + zone.getId() + "): " + String.join(" ", changes)

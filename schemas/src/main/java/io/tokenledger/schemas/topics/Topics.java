@@ -1,5 +1,7 @@
 package io.tokenledger.schemas.topics;
 
+import io.tokenledger.schemas.ledger.LedgerBuckets;
+
 import io.tokenledger.schemas.AnomalyAlert;
 import io.tokenledger.schemas.ApiKey;
 import io.tokenledger.schemas.Budget;
@@ -168,10 +170,10 @@ public final class Topics {
     workflowAggregates1d = topic("aggregates.workflow.1d", text, aggregates, TopicSpec.deleteAfter(6, YEAR));
     // Partial sums carry event-time timestamps; a month keeps a catching-up backlog's partials.
     rollupPartials = topic("internal.rollup-partials", text, Serdes.ByteArray(), TopicSpec.deleteAfter(6, MONTH));
-    teamLedger15m = topic("ledger.team.15m", text, aggregates, TopicSpec.deleteAfter(6, Duration.ofDays(62)));
+    teamLedger15m = topic("ledger.team.15m", text, aggregates, TopicSpec.deleteAfter(6, LedgerBuckets.RETENTION));
     detailAggregates1d = topic("aggregates.team-workflow-model.1d", text, aggregates, TopicSpec.deleteAfter(6, YEAR));
     detailLedger15m = topic("ledger.team-workflow-model.15m", text, aggregates,
-        TopicSpec.deleteAfter(6, Duration.ofDays(62)));
+        TopicSpec.deleteAfter(6, LedgerBuckets.RETENTION));
     economicsDeltas = topic("internal.economics-deltas", text, Serdes.ByteArray(), TopicSpec.deleteAfter(6, WEEK));
     economics = topic("economics", text, avro.serde(WorkflowEconomics.class), TopicSpec.compacted(6));
     lateUsage = topic("usage.late", text, avro.serde(UsageEvent.class), TopicSpec.deleteAfter(3, MONTH));

@@ -1,6 +1,7 @@
 package io.tokenledger.ops.cli.prices;
 
-import io.tokenledger.aggregation.AggregationApp;
+import io.tokenledger.schemas.ledger.LedgerBuckets;
+
 import io.tokenledger.ops.cli.LedgerReads;
 import io.tokenledger.ops.cli.Times;
 import io.tokenledger.platform.topics.ClientConfigs;
@@ -58,8 +59,8 @@ final class CorrectPrices extends SetPrice {
       return 2;
     }
     Instant now = Instant.now();
-    if (spec.from().isBefore(now.minus(AggregationApp.LEDGER_RETENTION))) {
-      System.err.println("Nothing corrected: the period ledgers keep " + AggregationApp.LEDGER_RETENTION.toDays()
+    if (spec.from().isBefore(now.minus(LedgerBuckets.RETENTION))) {
+      System.err.println("Nothing corrected: the period ledgers keep " + LedgerBuckets.RETENTION.toDays()
           + " days; " + spec.from() + " is older");
       return 2;
     }
