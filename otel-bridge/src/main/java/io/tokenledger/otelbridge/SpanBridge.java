@@ -1,5 +1,7 @@
 package io.tokenledger.otelbridge;
 
+import io.tokenledger.schemas.deadletters.DeadLetterReason;
+
 import io.micrometer.core.instrument.Counter;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.tokenledger.ingest.otel.OtlpFormatException;
@@ -50,7 +52,7 @@ final class SpanBridge implements Processor<byte[], byte[], Object, Object> {
     try {
       request = decode(record.value());
     } catch (OtlpFormatException e) {
-      deadLetter(record, "NOT_OTLP", "not an OTLP trace export (" + settings.encoding() + "): " + e.getMessage()
+      deadLetter(record, DeadLetterReason.NOT_OTLP, "not an OTLP trace export (" + settings.encoding() + "): " + e.getMessage()
           + "; the Collector's Kafka exporter must send traces with encoding otlp_proto or otlp_json", null, null);
       return;
     }
@@ -63,7 +65,7 @@ final class SpanBridge implements Processor<byte[], byte[], Object, Object> {
           usageSink);
     }
     for (SpanUsage.Rejection rejection : mapped.rejections()) {
-      deadLetter(record, "OTLP_SPAN_REFUSED", rejection.toString(), "otel-" + rejection.traceId() + "-"
+      deadLetter(record, DeadLetterReason.OTLP_SPAN_REFUSED, rejection.toString(), "otel-" + rejection.traceId() + "-"
           + rejection.spanId(), null);
     }
   }
@@ -81,7 +83,8 @@ final class SpanBridge implements Processor<byte[], byte[], Object, Object> {
     return json ? OtlpRequests.json(value) : OtlpRequests.protobuf(value);
   }
 
-  private void deadLetter(Record<byte[], byte[]> record, String code, String reason, String eventId, String team) {
+  private void deadLetter(Record<byte[], byte[]> record, DeadLetterReason code, String reason, String eventId,
+      String team) {
     DeadLetter letter = DeadLetters.of(context, record, code, reason, eventId, team);
     log.warn("Dead-lettered from {}-{}@{} ({}): {}", letter.getSourceTopic(), letter.getSourcePartition(),
         letter.getSourceOffset(), code, reason);

@@ -2,15 +2,12 @@ package io.tokenledger.aggregation.pricing;
 
 import io.tokenledger.aggregation.window.LedgerCorrection;
 import io.tokenledger.aggregation.window.Totals;
-import io.tokenledger.platform.streams.DeadLetters;
+import io.tokenledger.platform.streams.IntakeGate;
 import io.tokenledger.pricing.Rerating;
-import io.tokenledger.schemas.DeadLetter;
+import io.tokenledger.schemas.deadletters.DeadLetterReason;
 import io.tokenledger.schemas.PriceCorrection;
 import io.tokenledger.schemas.ledger.LedgerBuckets;
 import io.tokenledger.schemas.topics.SeriesKey;
-import io.tokenledger.schemas.topics.TeamPartitions;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -30,15 +27,34 @@ import org.slf4j.LoggerFactory;
 public final class CorrectionIntake implements Processor<byte[], byte[], Object, Object> {
   private static final Logger log = LoggerFactory.getLogger(CorrectionIntake.class);
 
-  /** The dead-letter reason of a correction computed from a bucket cost that the bucket no longer has. */
-  public static final String STALE = "STALE_CORRECTION";
+  private static final IntakeGate.Advice ADVICE = new IntakeGate.Advice("price correction",
+      "a correction is undone by another correction", "'tokenledger prices correct' keys it so",
+      "'tokenledger prices correct' places it there");
 
-  private final Deserializer<PriceCorrection> decoder;
+  /** A correction re-rates one ledger bucket by the difference of its two costs. */
+  private static final IntakeGate.Rules<PriceCorrection> RULES = new IntakeGate.Rules<>() {
+    @Override
+    public String team(PriceCorrection c) {
+      return c.getTeam();
+    }
+
+    @Override
+    public String id(PriceCorrection c) {
+      return c.getCorrectionId();
+    }
+
+    @Override
+    public String problems(PriceCorrection c, long recordTimestamp) {
+      return LedgerBuckets.isStart(c.getBucketStart().toEpochMilli())
+          && c.getNewCostNanoUsd() - c.getOldCostNanoUsd() == c.getDifferenceNanoUsd() ? null
+          : "bucket_start must be a 15-minute boundary and difference = new - old";
+    }
+  };
+
+  private final IntakeGate<PriceCorrection> gate;
   private final String appliedStore;
   private final String ledgerStore;
-  private final int partitions;
   private final String ledgerChild;
-  private final String deadLetterChild;
   private final String appliedChild;
   private ProcessorContext<Object, Object> context;
   private KeyValueStore<String, Long> applied;
@@ -51,12 +67,11 @@ public final class CorrectionIntake implements Processor<byte[], byte[], Object,
   public CorrectionIntake(Deserializer<PriceCorrection> decoder, String appliedStore, String ledgerStore,
       int partitions, String ledgerChild, String appliedChild, String deadLetterChild) {
     this.appliedChild = appliedChild;
-    this.decoder = decoder;
+    this.gate = new IntakeGate<>(decoder, RULES, ADVICE, partitions, IntakeGate.Placement.REFUSE, null,
+        deadLetterChild);
     this.appliedStore = appliedStore;
     this.ledgerStore = ledgerStore;
-    this.partitions = partitions;
     this.ledgerChild = ledgerChild;
-    this.deadLetterChild = deadLetterChild;
   }
 
   @Override
@@ -68,32 +83,12 @@ public final class CorrectionIntake implements Processor<byte[], byte[], Object,
 
   @Override
   public void process(Record<byte[], byte[]> record) {
-    PriceCorrection c;
-    try {
-      c = decoder.deserialize(null, record.value());
-    } catch (RuntimeException e) {
-      reject(record, "NOT_A_CORRECTION", "Value does not decode as a PriceCorrection: " + e.getMessage(), null);
+    IntakeGate.Admitted<PriceCorrection> admitted = gate.admit(context, record);
+    if (admitted == null) {
       return;
     }
-    if (c == null) {
-      reject(record, "TOMBSTONE", "Value is null; a correction is undone by another correction", null);
-      return;
-    }
-    if (!Arrays.equals(c.getTeam().getBytes(StandardCharsets.UTF_8), record.key())) {
-      reject(record, "KEY_MISMATCH", "Record key must be the correction's team '" + c.getTeam() + "'", c);
-      return;
-    }
-    int home = TeamPartitions.partitionOf(c.getTeam(), partitions);
-    if (context.recordMetadata().map(m -> m.partition() != home).orElse(false)) {
-      reject(record, "MISPLACED", "Correction of team '" + c.getTeam() + "' is not in the team's partition " + home
-          + "; 'tokenledger prices correct' places it there", c);
-      return;
-    }
+    PriceCorrection c = admitted.value();
     long bucket = c.getBucketStart().toEpochMilli();
-    if (!LedgerBuckets.isStart(bucket) || c.getNewCostNanoUsd() - c.getOldCostNanoUsd() != c.getDifferenceNanoUsd()) {
-      reject(record, "INVALID", "bucket_start must be a 15-minute boundary and difference = new - old", c);
-      return;
-    }
     SeriesKey series = new SeriesKey(c.getTeam(), c.getWorkflow(), c.getModel());
     String key = Rerating.appliedKey(c);
     if (applied.get(key) != null) {
@@ -104,8 +99,8 @@ public final class CorrectionIntake implements Processor<byte[], byte[], Object,
     Totals now = ledger.fetch(series.toString(), bucket);
     long current = now == null ? 0 : now.costNanoUsd();
     if (current != c.getOldCostNanoUsd()) {
-      reject(record, STALE, "Correction " + c.getCorrectionId() + " of " + series + " at " + c.getBucketStart()
-          + " was computed from a cost of " + c.getOldCostNanoUsd() + " nano-USD, but the bucket now costs " + current
+      gate.reject(context, record, DeadLetterReason.STALE_CORRECTION, "Correction " + c.getCorrectionId() + " of "
+          + series + " at " + c.getBucketStart() + " was computed from a cost of " + c.getOldCostNanoUsd() + " nano-USD, but the bucket now costs " + current
           + " (another correction or late usage came first); run 'tokenledger prices correct' again to re-rate from "
           + "the current cost", c);
       return;
@@ -116,14 +111,5 @@ public final class CorrectionIntake implements Processor<byte[], byte[], Object,
     context.forward(new Record<Object, Object>(c.getTeam(), new LedgerCorrection(series, bucket,
         c.getDifferenceNanoUsd()), bucket), ledgerChild);
     context.forward(new Record<Object, Object>(c.getTeam(), c, record.timestamp()), appliedChild);
-  }
-
-
-  private void reject(Record<byte[], byte[]> record, String code, String reason, PriceCorrection c) {
-    DeadLetter letter = DeadLetters.of(context, record, code, reason, c == null ? null : c.getCorrectionId(),
-        c == null ? null : c.getTeam());
-    log.warn("Dead-lettered price correction {}-{}@{} ({}): {}", letter.getSourceTopic(), letter.getSourcePartition(),
-        letter.getSourceOffset(), code, reason);
-    context.forward(new Record<Object, Object>(record.key(), letter, record.timestamp()), deadLetterChild);
   }
 }

@@ -6,10 +6,10 @@ import io.tokenledger.economics.baseline.HumanCost;
 import io.tokenledger.economics.figures.Counters;
 import io.tokenledger.economics.figures.Delta;
 import io.tokenledger.economics.figures.EconomicsKey;
-import io.tokenledger.platform.streams.DeadLetters;
+import io.tokenledger.platform.streams.IntakeGate;
+import io.tokenledger.schemas.deadletters.DeadLetterReason;
 import io.tokenledger.platform.streams.LedgerDifferences;
 import io.tokenledger.schemas.BudgetPeriod;
-import io.tokenledger.schemas.DeadLetter;
 import io.tokenledger.schemas.EconomicsPeriod;
 import io.tokenledger.schemas.HumanBaseline;
 import io.tokenledger.schemas.UsageAggregate;
@@ -17,18 +17,15 @@ import io.tokenledger.schemas.UsageEvent;
 import io.tokenledger.schemas.WorkOutcome;
 import io.tokenledger.schemas.calendar.CalendarPeriods;
 import io.tokenledger.schemas.models.ModelNames;
-import io.tokenledger.schemas.serde.UndecodableException;
 import io.tokenledger.schemas.topics.SeriesKey;
 import io.tokenledger.schemas.topics.TeamPartitions;
 import io.tokenledger.schemas.validation.OutcomeValidator;
 import io.tokenledger.schemas.validation.UsageValidator;
 import io.tokenledger.schemas.validation.Violation;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -54,8 +51,10 @@ public final class ItemTracker implements Processor<Object, Object, Object, Obje
   private static final Logger log = LoggerFactory.getLogger(ItemTracker.class);
   private static final int MAX_DUE_PER_CHECK = 10_000;
   private static final BigInteger SECONDS_PER_HOUR = BigInteger.valueOf(3_600);
-  /** The dead-letter reason of an outcome whose value cannot be held in the figures. */
-  public static final String NOT_REPRESENTABLE = "NOT_REPRESENTABLE";
+  private static final IntakeGate.Advice OUTCOME_ADVICE = new IntakeGate.Advice("outcome",
+      "a correction is a new outcome with a new outcome_id",
+      "so that it meets its item's usage; use UsageRecorder.recordOutcome or POST /v1/outcomes",
+      "its item's usage is there; produce it keyed by the team with Kafka's default (murmur2) partitioner");
 
   /** Store, topic and child names, named by the application. */
   public record Names(String items, String deadlines, String ledgerSeen, String baselines, String usageTopic,
@@ -65,9 +64,8 @@ public final class ItemTracker implements Processor<Object, Object, Object, Obje
   private final EconomicsSettings settings;
   private final int partitions;
   private final UsageValidator usageRules;
-  private final OutcomeValidator outcomeRules;
+  private final IntakeGate<WorkOutcome> outcomeGate;
   private final Deserializer<UsageEvent> usageDecoder;
-  private final Deserializer<WorkOutcome> outcomeDecoder;
   private ProcessorContext<Object, Object> context;
   private KeyValueStore<String, ItemState> items;
   private KeyValueStore<String, String> deadlines;
@@ -78,11 +76,31 @@ public final class ItemTracker implements Processor<Object, Object, Object, Obje
       Deserializer<WorkOutcome> outcomeDecoder) {
     this.names = names;
     this.usageDecoder = usageDecoder;
-    this.outcomeDecoder = outcomeDecoder;
     this.settings = settings;
     this.partitions = partitions;
     this.usageRules = settings.validation().validator();
-    this.outcomeRules = settings.validation().outcomeValidator();
+    this.outcomeGate = new IntakeGate<>(outcomeDecoder, outcomeRules(settings.validation().outcomeValidator()),
+        OUTCOME_ADVICE, partitions, IntakeGate.Placement.REFUSE, null, names.deadLetterSink());
+  }
+
+  private static IntakeGate.Rules<WorkOutcome> outcomeRules(OutcomeValidator validator) {
+    return new IntakeGate.Rules<>() {
+      @Override
+      public String team(WorkOutcome outcome) {
+        return outcome.getTeam();
+      }
+
+      @Override
+      public String id(WorkOutcome outcome) {
+        return outcome.getOutcomeId();
+      }
+
+      @Override
+      public String problems(WorkOutcome outcome, long recordTimestamp) {
+        List<Violation> problems = validator.validate(outcome, recordTimestamp);
+        return problems.isEmpty() ? null : UsageValidator.describe(problems);
+      }
+    };
   }
 
   @Override
@@ -161,40 +179,11 @@ public final class ItemTracker implements Processor<Object, Object, Object, Obje
   }
 
   private void outcome(Record<byte[], byte[]> record) {
-    WorkOutcome outcome;
-    try {
-      outcome = outcomeDecoder.deserialize(names.outcomesTopic(), record.value());
-    } catch (UndecodableException e) {
-      reject(record, e.reason().name(), e.getMessage(), null);
-      return;
-    } catch (RuntimeException e) {
-      reject(record, UndecodableException.Reason.CORRUPT.name(), "Value does not decode as a WorkOutcome: " + e, null);
+    IntakeGate.Admitted<WorkOutcome> admitted = outcomeGate.admit(context, record);
+    if (admitted == null) {
       return;
     }
-    if (outcome == null) {
-      reject(record, "TOMBSTONE", "Value is null (a tombstone); a correction is a new outcome with a new outcome_id",
-          null);
-      return;
-    }
-    List<Violation> problems = outcomeRules.validate(outcome, record.timestamp());
-    if (!problems.isEmpty()) {
-      reject(record, "INVALID", UsageValidator.describe(problems), outcome);
-      return;
-    }
-    if (!Arrays.equals(outcome.getTeam().getBytes(StandardCharsets.UTF_8), record.key())) {
-      reject(record, "KEY_MISMATCH", "Record key must be the outcome's team '" + outcome.getTeam()
-          + "' (UTF-8), so that it meets its item's usage; use UsageRecorder.recordOutcome or POST /v1/outcomes",
-          outcome);
-      return;
-    }
-    int home = TeamPartitions.partitionOf(outcome.getTeam(), partitions);
-    if (context.recordMetadata().map(m -> m.partition() != home).orElse(false)) {
-      reject(record, "MISPLACED", "Outcome of team '" + outcome.getTeam() + "' is in partition "
-          + context.recordMetadata().get().partition() + ", not in the team's partition " + home
-          + " where its item's usage is; produce it keyed by the team with Kafka's default (murmur2) partitioner",
-          outcome);
-      return;
-    }
+    WorkOutcome outcome = admitted.value();
     String key = itemKey(outcome.getTeam(), outcome.getWorkItemId());
     ItemState before = items.get(key);
     long time = outcome.getEventTime().toEpochMilli();
@@ -206,7 +195,8 @@ public final class ItemTracker implements Processor<Object, Object, Object, Obje
         ItemState.Status.valueOf(outcome.getStatus().name()), time, outcome.getOutcomeUnit(),
         outcome.getUnitsDelivered(), outcome.getHumanSeconds()));
     if (after.isEmpty()) {
-      reject(record, NOT_REPRESENTABLE, "units_delivered " + outcome.getUnitsDelivered() + " and human_seconds "
+      outcomeGate.reject(context, record, DeadLetterReason.NOT_REPRESENTABLE, "units_delivered "
+          + outcome.getUnitsDelivered() + " and human_seconds "
           + outcome.getHumanSeconds() + " valued with the person's baseline for " + outcome.getWorkflow() + "/"
           + outcome.getOutcomeUnit() + " exceed what the figures hold (" + Long.MAX_VALUE + " nano-USD); check the "
           + "outcome's units and the baseline's seconds per unit and success rate", outcome);
@@ -228,14 +218,6 @@ public final class ItemTracker implements Processor<Object, Object, Object, Obje
     } catch (ArithmeticException e) {
       return Optional.empty();
     }
-  }
-
-  private void reject(Record<byte[], byte[]> record, String code, String reason, WorkOutcome outcome) {
-    DeadLetter letter = DeadLetters.of(context, record, code, reason, outcome == null ? null : outcome.getOutcomeId(),
-        outcome == null ? null : outcome.getTeam());
-    log.warn("Dead-lettered outcome record {}-{}@{} ({}): {}", letter.getSourceTopic(), letter.getSourcePartition(),
-        letter.getSourceOffset(), code, reason);
-    context.forward(new Record<Object, Object>(record.key(), letter, record.timestamp()), names.deadLetterSink());
   }
 
   /** The outcome valued with the baseline in force at its time. */

@@ -2,6 +2,7 @@ package io.tokenledger.platform.streams;
 
 import io.tokenledger.platform.metrics.ServiceMeters;
 import io.tokenledger.schemas.DeadLetter;
+import io.tokenledger.schemas.deadletters.DeadLetterReason;
 import io.tokenledger.schemas.topics.Topic;
 import io.tokenledger.schemas.topics.Topics;
 import java.nio.ByteBuffer;
@@ -26,7 +27,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeadLetterOnFailure implements ProcessingExceptionHandler {
   private static final Logger log = LoggerFactory.getLogger(DeadLetterOnFailure.class);
-  public static final String REASON = "PROCESSING_FAILED";
+  public static final String REASON = DeadLetterReason.PROCESSING_FAILED.name();
 
   private Topic<byte[], DeadLetter> deadLetters;
   private String application = "unknown";

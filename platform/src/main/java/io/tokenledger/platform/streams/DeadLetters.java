@@ -1,6 +1,7 @@
 package io.tokenledger.platform.streams;
 
 import io.tokenledger.schemas.DeadLetter;
+import io.tokenledger.schemas.deadletters.DeadLetterReason;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -11,14 +12,14 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 public final class DeadLetters {
   private DeadLetters() {}
 
-  public static DeadLetter of(ProcessorContext<?, ?> context, Record<byte[], byte[]> record, String reasonCode,
+  public static DeadLetter of(ProcessorContext<?, ?> context, Record<byte[], byte[]> record, DeadLetterReason reasonCode,
       String reason, String eventId, String team) {
     RecordMetadata source = context.recordMetadata().orElse(null);
     io.tokenledger.platform.metrics.ServiceMeters.counter("tokenledger.dead.letters",
-        "Records sent to the dead-letter topic, by reason", "reason", reasonCode, "application",
+        "Records sent to the dead-letter topic, by reason", "reason", reasonCode.name(), "application",
         context.applicationId()).increment();
     return DeadLetter.newBuilder()
-        .setReasonCode(reasonCode)
+        .setReasonCode(reasonCode.name())
         .setReason(reason)
         .setEventId(eventId)
         .setTeam(team)
