@@ -9,6 +9,7 @@ import io.tokenledger.aggregation.intake.UsageIntake;
 import io.tokenledger.pricing.PriceBook;
 import io.tokenledger.aggregation.pricing.CorrectionIntake;
 import io.tokenledger.aggregation.pricing.PriceCatalogLoader;
+import io.tokenledger.aggregation.pricing.PricedUsageEvents;
 import io.tokenledger.aggregation.pricing.UsagePricer;
 import io.tokenledger.aggregation.window.CrossTeamAggregator;
 import io.tokenledger.aggregation.window.FineTotals;
@@ -63,6 +64,7 @@ public final class AggregationApp {
   static final String REROUTE_SINK = "usage-reroute-sink";
   static final String LATE_SINK = "late-usage-sink";
   static final String UNPRICED_SINK = "unpriced-usage-sink";
+  static final String PRICED_SINK = "priced-usage-sink";
   static final String PARTIALS_SINK = "rollup-partials-sink";
   static final String PARTIALS_SOURCE = "rollup-partials-source";
   static final String CROSS_TEAM = "cross-team-rollup";
@@ -175,7 +177,10 @@ public final class AggregationApp {
         Stores.persistentWindowStore(DEDUP_STORE, settings.dedupHorizon(), Duration.ofMillis(1), false),
         Serdes.String(), Serdes.Long()), DEDUP);
 
-    topology.addProcessor(PRICE, () -> new UsagePricer(book, List.of(ROLLUP), UNPRICED_SINK), DEDUP);
+    topology.addProcessor(PRICE, () -> new UsagePricer(book, List.of(ROLLUP), UNPRICED_SINK, PRICED_SINK), DEDUP);
+    // Key: team, so Kafka's default partitioner places it in the team's partition, as usage is.
+    topology.addSink(PRICED_SINK, topics.pricedUsage.name(), topics.pricedUsage.keySerde().serializer(),
+        PricedUsageEvents.serializer(topics.pricedUsage.valueSerde().serializer()), PRICE);
     topology.addSink(UNPRICED_SINK, topics.unpricedUsage.name(), topics.unpricedUsage.keySerde().serializer(),
         topics.unpricedUsage.valueSerde().serializer(), PRICE);
 

@@ -21,8 +21,8 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The economics application: usage, outcomes and the (team, workflow, model) ledger in, per
- * team partition, where items meet their outcomes without a repartition of the usage stream;
+ * The economics application: priced usage, outcomes and the (team, workflow, model) ledger in,
+ * per team partition, where items meet their outcomes without a repartition of the usage stream;
  * per-item deltas through one internal topic keyed by workflow and calendar; figures, verdicts
  * and model advice out. {@link #buildTopology} and {@link #config} are what tests and launchers call.
  */
@@ -48,24 +48,20 @@ public final class EconomicsApp {
         topics.humanBaselines.valueSerde().deserializer(), topics.humanBaselines.name(), "economics-baselines-writer",
         () -> new BaselineStoreWriter(BASELINE_STORE));
 
-    // Usage and outcomes as bytes: the tracker decodes them, so a record that does not decode is
-    // skipped (usage: the aggregation dead-letters it) or dead-lettered (outcomes), never fatal.
-    topology.addSource("economics-usage-source", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
-        topics.usage.name());
-    // Usage the aggregation re-sent to its team's partition (another partitioner placed it elsewhere).
-    topology.addSource("economics-rerouted-source", Serdes.ByteArray().deserializer(),
-        Serdes.ByteArray().deserializer(), topics.usageRerouted.name());
+    // Usage as the aggregation accepted and priced it: valid, each event once, in the team's partition.
+    topology.addSource("economics-usage-source", topics.pricedUsage.keySerde().deserializer(),
+        topics.pricedUsage.valueSerde().deserializer(), topics.pricedUsage.name());
+    // Outcomes as bytes: the tracker's intake gate decodes them, so one that does not decode is dead-lettered.
     topology.addSource("economics-outcome-source", Serdes.ByteArray().deserializer(),
         Serdes.ByteArray().deserializer(), topics.workOutcomes.name());
     topology.addSource("economics-ledger-source", topics.detailLedger15m.keySerde().deserializer(),
         topics.detailLedger15m.valueSerde().deserializer(), topics.detailLedger15m.name());
     ItemTracker.Names names = new ItemTracker.Names(ITEM_STORE, DEADLINE_STORE, LEDGER_SEEN_STORE, BASELINE_STORE,
-        topics.usage.name(), topics.workOutcomes.name(), "economics-deltas-sink", "economics-deadletter-sink");
-    int partitions = topics.usage.spec().partitions();
+        "economics-deltas-sink", "economics-deadletter-sink");
+    int partitions = topics.pricedUsage.spec().partitions();
     topology.addProcessor(TRACKER, () -> new ItemTracker(names, settings, partitions,
-        topics.usage.valueSerde().deserializer(), topics.workOutcomes.valueSerde().deserializer()),
-        "economics-usage-source",
-        "economics-rerouted-source", "economics-outcome-source", "economics-ledger-source");
+        topics.workOutcomes.valueSerde().deserializer()),
+        "economics-usage-source", "economics-outcome-source", "economics-ledger-source");
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ITEM_STORE),
         Serdes.String(), ItemState.serde()), TRACKER);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEADLINE_STORE),
@@ -102,7 +98,7 @@ public final class EconomicsApp {
       (topics, settings) -> buildTopology(topics, EconomicsSettings.from(settings)), EconomicsApp::config) {
     @Override
     public java.util.List<Topic<?, ?>> partitionsChecked(Topics topics) {
-      return java.util.List.of(topics.usage, topics.usageRerouted, topics.workOutcomes, topics.detailLedger15m);
+      return java.util.List.of(topics.pricedUsage, topics.workOutcomes, topics.detailLedger15m);
     }
 
     @Override

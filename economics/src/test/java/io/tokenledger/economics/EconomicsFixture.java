@@ -2,7 +2,7 @@ package io.tokenledger.economics;
 
 import io.tokenledger.schemas.HumanBaseline;
 import io.tokenledger.schemas.UsageAggregate;
-import io.tokenledger.schemas.UsageEvent;
+import io.tokenledger.schemas.PricedUsageEvent;
 import io.tokenledger.schemas.WorkOutcome;
 import io.tokenledger.schemas.WorkOutcomeStatus;
 import io.tokenledger.schemas.WorkflowEconomics;
@@ -27,7 +27,7 @@ final class EconomicsFixture implements AutoCloseable {
 
   final Topics topics;
   final TopologyTestDriver driver;
-  private final TestInputTopic<String, UsageEvent> usage;
+  private final TestInputTopic<String, PricedUsageEvent> usage;
   private final TestInputTopic<String, WorkOutcome> outcomes;
   private final TestInputTopic<String, UsageAggregate> ledger;
   private final TestInputTopic<String, HumanBaseline> baselines;
@@ -46,8 +46,8 @@ final class EconomicsFixture implements AutoCloseable {
     Properties props = EconomicsApp.config(Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092",
         StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/economics-ttd-" + System.nanoTime()));
     driver = new TopologyTestDriver(EconomicsApp.buildTopology(topics, EconomicsSettings.from(config)), props, DEC_1);
-    usage = driver.createInputTopic(topics.usage.name(), topics.usage.keySerde().serializer(),
-        topics.usage.valueSerde().serializer());
+    usage = driver.createInputTopic(topics.pricedUsage.name(), topics.pricedUsage.keySerde().serializer(),
+        topics.pricedUsage.valueSerde().serializer());
     outcomes = driver.createInputTopic(topics.workOutcomes.name(), topics.workOutcomes.keySerde().serializer(),
         topics.workOutcomes.valueSerde().serializer());
     ledger = driver.createInputTopic(topics.detailLedger15m.name(), topics.detailLedger15m.keySerde().serializer(),
@@ -58,12 +58,13 @@ final class EconomicsFixture implements AutoCloseable {
         topics.economics.valueSerde().deserializer());
   }
 
-  /** One call of an item (null: a call without one). */
+  /** One call of an item (null: a call without one), as the aggregation publishes it once accepted and priced. */
   void call(String team, String workflow, String model, String item, Instant at) {
-    UsageEvent event = UsageEvent.newBuilder().setEventId("e-" + (++sequence)).setEventTime(at).setTeam(team)
-        .setWorkflow(workflow).setService("svc").setProvider("openai").setModel(model).setUncachedInputTokens(100)
-        .setCacheReadTokens(0).setCacheWriteTokens(0).setOutputTokens(10).setReasoningTokens(0).setRequestCount(1)
-        .setWorkItemId(item).build();
+    PricedUsageEvent event = PricedUsageEvent.newBuilder().setEventId("e-" + (++sequence)).setEventTime(at)
+        .setTeam(team).setWorkflow(workflow).setService("svc").setProvider("openai").setModel(model)
+        .setReportedModel(model).setUncachedInputTokens(100).setCacheReadTokens(0).setCacheWriteTokens(0)
+        .setOutputTokens(10).setReasoningTokens(0).setRequestCount(1).setCostNanoUsd(1_000L).setWorkItemId(item)
+        .build();
     usage.pipeInput(team, event, at);
   }
 

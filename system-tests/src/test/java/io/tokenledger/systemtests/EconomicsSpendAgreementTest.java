@@ -11,6 +11,7 @@ import io.tokenledger.economics.EconomicsSettings;
 import io.tokenledger.economics.figures.EconomicsKey;
 import io.tokenledger.schemas.EconomicsPeriod;
 import io.tokenledger.schemas.PriceVersion;
+import io.tokenledger.schemas.PricedUsageEvent;
 import io.tokenledger.schemas.UsageAggregate;
 import io.tokenledger.schemas.UsageEvent;
 import io.tokenledger.schemas.WorkflowEconomics;
@@ -77,8 +78,11 @@ class EconomicsSpendAgreementTest {
       }
       TestInputTopic<String, UsageEvent> usageIn = aggregation.createInputTopic(topics.usage.name(),
           topics.usage.keySerde().serializer(), topics.usage.valueSerde().serializer());
-      TestInputTopic<String, UsageEvent> itemsIn = economics.createInputTopic(topics.usage.name(),
-          topics.usage.keySerde().serializer(), topics.usage.valueSerde().serializer());
+      // The economics reads what the aggregation accepted and priced, as it does in production.
+      var pricedOut = aggregation.createOutputTopic(topics.pricedUsage.name(),
+          topics.pricedUsage.keySerde().deserializer(), topics.pricedUsage.valueSerde().deserializer());
+      TestInputTopic<String, PricedUsageEvent> pricedIn = economics.createInputTopic(topics.pricedUsage.name(),
+          topics.pricedUsage.keySerde().serializer(), topics.pricedUsage.valueSerde().serializer());
       var ledgerOut = aggregation.createOutputTopic(topics.detailLedger15m.name(),
           topics.detailLedger15m.keySerde().deserializer(), topics.detailLedger15m.valueSerde().deserializer());
       TestInputTopic<String, UsageAggregate> ledgerIn = economics.createInputTopic(topics.detailLedger15m.name(),
@@ -93,15 +97,16 @@ class EconomicsSpendAgreementTest {
         sent.add(event);
         Instant at = again ? event.getEventTime() : clock;
         usageIn.pipeInput(event.getTeam(), event, at);
-        itemsIn.pipeInput(event.getTeam(), event, at);
         if (i % 150 == 0) { // live ledger updates now and then: the economics takes each by its difference
           aggregation.advanceWallClockTime(Duration.ofSeconds(2));
+          forward(pricedOut.readRecordsToList(), pricedIn);
           forward(ledgerOut.readRecordsToList(), ledgerIn);
         }
       }
       UsageEvent marker = UsageEvent.newBuilder(event(random, -1, clock.plus(Duration.ofDays(3)))).setWorkflow(MARKER).build();
       usageIn.pipeInput(marker.getTeam(), marker, marker.getEventTime()); // closes every window
       aggregation.advanceWallClockTime(Duration.ofSeconds(2));
+      forward(pricedOut.readRecordsToList(), pricedIn);
       forward(ledgerOut.readRecordsToList(), ledgerIn);
 
       Map<String, Long> expected = new TreeMap<>();
@@ -147,8 +152,8 @@ class EconomicsSpendAgreementTest {
     }
   }
 
-  private static void forward(List<TestRecord<String, UsageAggregate>> records, TestInputTopic<String, UsageAggregate> to) {
-    for (TestRecord<String, UsageAggregate> r : records) {
+  private static <V> void forward(List<TestRecord<String, V>> records, TestInputTopic<String, V> to) {
+    for (TestRecord<String, V> r : records) {
       to.pipeInput(r.key(), r.value(), r.timestamp());
     }
   }

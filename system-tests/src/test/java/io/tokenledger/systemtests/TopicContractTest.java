@@ -73,4 +73,55 @@ class TopicContractTest {
         .forEach(name -> problems.put(name, "in the contract but not in the registry (Topics)"));
     assertEquals(Map.of(), problems);
   }
+
+  /**
+   * Each service reads only topics the contract says it consumes and writes only topics it says
+   * it produces: a service that starts reading another's private topic fails here.
+   */
+  @Test
+  void everyServiceReadsAndWritesWhatTheContractSays() throws Exception {
+    Topics topics = Topics.defaults();
+    Map<String, String> flows = new TreeMap<>();
+    for (String line : Files.readAllLines(CONTRACT)) {
+      Matcher m = ROW.matcher(line);
+      if (line.startsWith("| `tokenledger.") && m.matches()) {
+        flows.put(m.group(1), m.group(7).strip());
+        String base = m.group(1).substring(0, m.group(1).lastIndexOf('.'));
+        Matcher variant = Pattern.compile("`(\\.[^`]+)`").matcher(m.group(2));
+        while (variant.find()) {
+          flows.put(base + variant.group(1), m.group(7).strip());
+        }
+      }
+    }
+    Map<String, io.tokenledger.platform.service.StreamsService> services = new TreeMap<>(Map.of(
+        "aggregation", io.tokenledger.aggregation.AggregationApp.SERVICE,
+        "alerting", io.tokenledger.alerting.AlertingApp.SERVICE,
+        "economics", io.tokenledger.economics.EconomicsApp.SERVICE,
+        "otel-bridge", io.tokenledger.otelbridge.OtelBridgeApp.SERVICE));
+    Pattern source = Pattern.compile("Source: \\S+ \\(topics: \\[([^\\]]*)\\]\\)");
+    Pattern sink = Pattern.compile("Sink: \\S+ \\(topic: ([^)]+)\\)");
+    Map<String, String> problems = new TreeMap<>();
+    for (var service : services.entrySet()) {
+      String described = service.getValue().topology(topics, Map.of()).describe().toString();
+      String word = service.getKey();
+      Matcher reads = source.matcher(described);
+      while (reads.find()) {
+        for (String topic : reads.group(1).split(", ")) {
+          String flow = flows.get(topic);
+          if (topic.startsWith("tokenledger.") && (flow == null || !flow.substring(flow.indexOf('→')).contains(word))) {
+            problems.put(word + " reads " + topic, "the contract's consumers: " + flow);
+          }
+        }
+      }
+      Matcher writes = sink.matcher(described);
+      while (writes.find()) {
+        String topic = writes.group(1);
+        String flow = flows.get(topic);
+        if (flow == null || !flow.substring(0, Math.max(0, flow.indexOf('→'))).contains(word)) {
+          problems.put(word + " writes " + topic, "the contract's producers: " + flow);
+        }
+      }
+    }
+    assertEquals(Map.of(), problems);
+  }
 }

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Prices each event with the catalog version in force at its event time. An event with no
  * price in force goes on unpriced (its tokens still count) and is also published, keyed by
- * provider/model, to the unpriced sink that alerting watches.
+ * provider/model, to the unpriced sink that alerting watches. Every event, priced or not, is
+ * published on the priced usage topic.
  */
 public final class UsagePricer implements Processor<String, UsageEvent, Object, Object> {
   private static final Logger log = LoggerFactory.getLogger(UsagePricer.class);
@@ -30,12 +31,18 @@ public final class UsagePricer implements Processor<String, UsageEvent, Object, 
   private final java.util.Map<String, ModelKeys> keysByModel = new java.util.HashMap<>();
   private final List<String> pricedChildren;
   private final String unpricedChild;
+  private final String publishedChild;
   private ProcessorContext<Object, Object> context;
 
-  public UsagePricer(PriceBook book, List<String> pricedChildren, String unpricedChild) {
+  /**
+   * @param publishedChild the sink of the priced usage topic, which takes every event once, priced
+   *     or not, stamped with the time it was accepted (the event time is in the record)
+   */
+  public UsagePricer(PriceBook book, List<String> pricedChildren, String unpricedChild, String publishedChild) {
     this.book = book;
     this.pricedChildren = List.copyOf(pricedChildren);
     this.unpricedChild = unpricedChild;
+    this.publishedChild = publishedChild;
   }
 
   @Override
@@ -85,5 +92,6 @@ public final class UsagePricer implements Processor<String, UsageEvent, Object, 
     for (String child : pricedChildren) {
       context.forward(out, child);
     }
+    context.forward(out.withTimestamp(context.currentSystemTimeMs()), publishedChild);
   }
 }

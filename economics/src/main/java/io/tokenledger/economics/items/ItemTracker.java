@@ -13,10 +13,9 @@ import io.tokenledger.schemas.BudgetPeriod;
 import io.tokenledger.schemas.EconomicsPeriod;
 import io.tokenledger.schemas.HumanBaseline;
 import io.tokenledger.schemas.UsageAggregate;
-import io.tokenledger.schemas.UsageEvent;
+import io.tokenledger.schemas.PricedUsageEvent;
 import io.tokenledger.schemas.WorkOutcome;
 import io.tokenledger.schemas.calendar.CalendarPeriods;
-import io.tokenledger.schemas.models.ModelNames;
 import io.tokenledger.schemas.topics.SeriesKey;
 import io.tokenledger.schemas.topics.TeamPartitions;
 import io.tokenledger.schemas.validation.OutcomeValidator;
@@ -57,28 +56,23 @@ public final class ItemTracker implements Processor<Object, Object, Object, Obje
       "its item's usage is there; produce it keyed by the team with Kafka's default (murmur2) partitioner");
 
   /** Store, topic and child names, named by the application. */
-  public record Names(String items, String deadlines, String ledgerSeen, String baselines, String usageTopic,
-      String outcomesTopic, String deltaSink, String deadLetterSink) {}
+  public record Names(String items, String deadlines, String ledgerSeen, String baselines, String deltaSink,
+      String deadLetterSink) {}
 
   private final Names names;
   private final EconomicsSettings settings;
   private final int partitions;
-  private final UsageValidator usageRules;
   private final IntakeGate<WorkOutcome> outcomeGate;
-  private final Deserializer<UsageEvent> usageDecoder;
   private ProcessorContext<Object, Object> context;
   private KeyValueStore<String, ItemState> items;
   private KeyValueStore<String, String> deadlines;
   private LedgerDifferences<Long> ledgerSeen;
   private BaselineBook baselines;
 
-  public ItemTracker(Names names, EconomicsSettings settings, int partitions, Deserializer<UsageEvent> usageDecoder,
-      Deserializer<WorkOutcome> outcomeDecoder) {
+  public ItemTracker(Names names, EconomicsSettings settings, int partitions, Deserializer<WorkOutcome> outcomeDecoder) {
     this.names = names;
-    this.usageDecoder = usageDecoder;
     this.settings = settings;
     this.partitions = partitions;
-    this.usageRules = settings.validation().validator();
     this.outcomeGate = new IntakeGate<>(outcomeDecoder, outcomeRules(settings.validation().outcomeValidator()),
         OUTCOME_ADVICE, partitions, IntakeGate.Placement.REFUSE, null, names.deadLetterSink());
   }
@@ -118,36 +112,17 @@ public final class ItemTracker implements Processor<Object, Object, Object, Obje
   public void process(Record<Object, Object> record) {
     if (record.value() instanceof UsageAggregate bucket) {
       spend((String) record.key(), bucket);
-      return;
-    }
-    String topic = context.recordMetadata().map(m -> m.topic()).orElse("");
-    @SuppressWarnings("unchecked")
-    Record<byte[], byte[]> raw = (Record<byte[], byte[]>) (Record<?, ?>) record;
-    if (topic.equals(names.outcomesTopic())) {
+    } else if (record.value() instanceof PricedUsageEvent event) {
+      usage(event);
+    } else {
+      @SuppressWarnings("unchecked")
+      Record<byte[], byte[]> raw = (Record<byte[], byte[]>) (Record<?, ?>) record;
       outcome(raw);
-      return;
-    }
-    UsageEvent event;
-    try {
-      event = usageDecoder.deserialize(topic, raw.value());
-    } catch (RuntimeException e) {
-      return; // the aggregation dead-letters it with the reason; it has no spend to explain
-    }
-    if (event != null) {
-      usage(event, record.timestamp());
     }
   }
 
-  private void usage(UsageEvent event, long recordTime) {
-    if (!usageRules.validate(event, recordTime).isEmpty()) {
-      return; // the aggregation dead-letters it with the reason; it has no spend to explain
-    }
-    boolean direct = context.recordMetadata().map(m -> m.topic().equals(names.usageTopic())).orElse(true);
-    int home = TeamPartitions.partitionOf(event.getTeam(), partitions);
-    if (direct && context.recordMetadata().map(m -> m.partition() != home).orElse(false)) {
-      return; // placed by another partitioner: the aggregation re-sends it to the team's partition, we count it there
-    }
-    String model = ModelNames.normalise(event.getModel());
+  private void usage(PricedUsageEvent event) {
+    String model = event.getModel();
     long time = event.getEventTime().toEpochMilli();
     if (event.getWorkItemId() != null) {
       String key = itemKey(event.getTeam(), event.getWorkItemId());

@@ -11,6 +11,7 @@ import io.tokenledger.schemas.ForecastAlert;
 import io.tokenledger.schemas.DeadLetter;
 import io.tokenledger.schemas.PriceCorrection;
 import io.tokenledger.schemas.PriceVersion;
+import io.tokenledger.schemas.PricedUsageEvent;
 import io.tokenledger.schemas.UsageAggregate;
 import io.tokenledger.schemas.HumanBaseline;
 import io.tokenledger.schemas.UsageEvent;
@@ -83,6 +84,13 @@ public final class Topics {
    */
   public final Topic<byte[], byte[]> usageRerouted;
   /**
+   * Usage the aggregation accepted, each event once, with its normalised model and its cost at
+   * the price in force at its event time (null when unpriced). Key: team, with as many
+   * partitions as the usage topic and placed as usage is. What services that count usage per
+   * event read (the economics), instead of decoding and validating raw usage again.
+   */
+  public final Topic<String, PricedUsageEvent> pricedUsage;
+  /**
    * Per-team period ledger in 15-minute UTC buckets, never finalised, late events included:
    * any calendar day or month in any time zone is a sum of buckets. Key: team. Live updates only.
    */
@@ -147,6 +155,8 @@ public final class Topics {
     usage = topic("usage", text, avro.serde(UsageEvent.class), TopicSpec.deleteAfter(6, WEEK));
     usageRerouted = new Topic<>("internal.usage-rerouted", name("internal.usage-rerouted"), Serdes.ByteArray(),
         Serdes.ByteArray(), TopicSpec.deleteAfter(usage.spec().partitions(), WEEK));
+    pricedUsage = new Topic<>("usage.priced", name("usage.priced"), text, avro.serde(PricedUsageEvent.class),
+        TopicSpec.deleteAfter(usage.spec().partitions(), MONTH));
     workOutcomes = new Topic<>("outcomes", name("outcomes"), text, avro.serde(WorkOutcome.class),
         TopicSpec.deleteAfter(usage.spec().partitions(), Duration.ofDays(42)));
     priceCorrections = new Topic<>("prices.corrections", name("prices.corrections"), text,
@@ -198,7 +208,7 @@ public final class Topics {
   public List<Topic<?, ?>> all() {
     return List.of(usage, prices, budgets, teamAggregates1m, teamAggregates1h, teamAggregates1d, detailAggregates1m,
         detailAggregates1h, detailAggregates1d, modelAggregates1m, modelAggregates1h, modelAggregates1d,
-        workflowAggregates1m, workflowAggregates1h, workflowAggregates1d, rollupPartials, usageRerouted, teamLedger15m,
+        workflowAggregates1m, workflowAggregates1h, workflowAggregates1d, rollupPartials, usageRerouted, pricedUsage, teamLedger15m,
         detailLedger15m, workOutcomes, priceCorrections, priceCorrectionsApplied, humanBaselines, economicsDeltas, economics, lateUsage, unpricedUsage, deadLetters, budgetAlerts, forecastAlerts, anomalyAlerts, budgetStatus, apiKeys);
   }
 
