@@ -11,8 +11,8 @@ import io.tokenledger.aggregation.pricing.CorrectionIntake;
 import io.tokenledger.aggregation.pricing.PriceCatalogLoader;
 import io.tokenledger.aggregation.pricing.PricedUsageEvents;
 import io.tokenledger.aggregation.pricing.UsagePricer;
+import io.tokenledger.aggregation.window.Aggregate;
 import io.tokenledger.aggregation.window.CrossTeamAggregator;
-import io.tokenledger.aggregation.window.FineTotals;
 import io.tokenledger.aggregation.window.Partial;
 import io.tokenledger.aggregation.window.PartialPartitioner;
 import io.tokenledger.aggregation.window.RollupAggregator;
@@ -22,6 +22,7 @@ import io.tokenledger.aggregation.window.WindowSet;
 import io.tokenledger.schemas.UsageAggregate;
 import io.tokenledger.schemas.ledger.LedgerBuckets;
 import io.tokenledger.aggregation.query.QueryServer;
+import io.tokenledger.platform.streams.ProcessorWithStores;
 import io.tokenledger.platform.streams.StreamsApps;
 import io.tokenledger.schemas.topics.Topic;
 import io.tokenledger.schemas.topics.Topics;
@@ -48,8 +49,6 @@ public final class AggregationApp {
   public static final String PRICES_STORE = PriceCatalogLoader.STORE;
   public static final String DEDUP_STORE = "usage-dedup-store";
   public static final String CORRECTIONS_APPLIED_STORE = "price-corrections-applied-store";
-  /** The (team, workflow, model) period ledger's store, which corrections re-rate. */
-  static final String DETAIL_LEDGER_STORE = "detail-ledger-15m-store";
   static final String CORRECTIONS_SOURCE = "price-corrections-source";
   static final String CORRECTIONS = "price-corrections-intake";
   static final String CORRECTIONS_APPLIED_SINK = "price-corrections-applied-sink";
@@ -74,68 +73,47 @@ public final class AggregationApp {
 
   /** The finest aggregate, the only one updated per event: team/workflow/model x 1 minute. */
   static WindowSet.Spec fine(AggregationSettings settings) {
-    return new WindowSet.Spec("detail-1m", Scope.TEAM_WORKFLOW_MODEL, Duration.ofMinutes(1),
-        settings.windowRetention().plus(settings.grace()), true, RollupAggregator.FINE_PROGRESS_KEY);
+    return new WindowSet.Spec(Aggregate.DETAIL_1M, settings.windowRetention().plus(settings.grace()), true,
+        RollupAggregator.FINE_PROGRESS_KEY);
   }
 
-  /** Everything derived from the finest windows; names never change (they name stores and topics). */
+  /** Everything derived from the finest windows. */
   static List<WindowSet.Spec> derived(AggregationSettings settings) {
     return List.of(
-        finalizing("team-1m", Scope.TEAM, Duration.ofMinutes(1), settings, true),
-        finalizing("team-1h", Scope.TEAM, Duration.ofHours(1), settings, true),
-        finalizing("team-1d", Scope.TEAM, Duration.ofDays(1), settings, true),
-        finalizing("detail-1h", Scope.TEAM_WORKFLOW_MODEL, Duration.ofHours(1), settings, true),
-        finalizing("detail-1d", Scope.TEAM_WORKFLOW_MODEL, Duration.ofDays(1), settings, true));
+        finalizing(Aggregate.TEAM_1M, settings, true),
+        finalizing(Aggregate.TEAM_1H, settings, true),
+        finalizing(Aggregate.TEAM_1D, settings, true),
+        finalizing(Aggregate.DETAIL_1H, settings, true),
+        finalizing(Aggregate.DETAIL_1D, settings, true));
   }
 
   /** The period ledgers: 15-minute buckets, never final, late usage included. */
   static List<WindowSet.Spec> ledgers() {
     return List.of(
-        WindowSet.Spec.ledger("team-ledger-15m", Scope.TEAM, LedgerBuckets.SIZE, LedgerBuckets.RETENTION),
-        WindowSet.Spec.ledger("detail-ledger-15m", Scope.TEAM_WORKFLOW_MODEL, LedgerBuckets.SIZE,
-            LedgerBuckets.RETENTION));
+        WindowSet.Spec.ledger(Aggregate.TEAM_LEDGER, LedgerBuckets.RETENTION),
+        WindowSet.Spec.ledger(Aggregate.DETAIL_LEDGER, LedgerBuckets.RETENTION));
   }
 
   /** Per-model and per-workflow windows across teams, built from partial sums after one repartition. */
   static List<WindowSet.Spec> crossTeam(AggregationSettings settings) {
     return List.of(
-        finalizing("model-1m", Scope.MODEL, Duration.ofMinutes(1), settings, false),
-        finalizing("model-1h", Scope.MODEL, Duration.ofHours(1), settings, false),
-        finalizing("model-1d", Scope.MODEL, Duration.ofDays(1), settings, false),
-        finalizing("workflow-1m", Scope.WORKFLOW, Duration.ofMinutes(1), settings, false),
-        finalizing("workflow-1h", Scope.WORKFLOW, Duration.ofHours(1), settings, false),
-        finalizing("workflow-1d", Scope.WORKFLOW, Duration.ofDays(1), settings, false));
+        finalizing(Aggregate.MODEL_1M, settings, false),
+        finalizing(Aggregate.MODEL_1H, settings, false),
+        finalizing(Aggregate.MODEL_1D, settings, false),
+        finalizing(Aggregate.WORKFLOW_1M, settings, false),
+        finalizing(Aggregate.WORKFLOW_1H, settings, false),
+        finalizing(Aggregate.WORKFLOW_1D, settings, false));
   }
 
   /**
    * Minute windows stay queryable for the configured retention; hours 35 days; days 400 days;
    * per-team windows also keep the grace, in which they still change.
    */
-  private static WindowSet.Spec finalizing(String name, Scope scope, Duration size, AggregationSettings settings,
-      boolean withGrace) {
+  private static WindowSet.Spec finalizing(Aggregate aggregate, AggregationSettings settings, boolean withGrace) {
+    Duration size = aggregate.size();
     Duration retention = size.equals(Duration.ofMinutes(1)) ? settings.windowRetention()
         : size.equals(Duration.ofHours(1)) ? Duration.ofDays(35) : Duration.ofDays(400);
-    return WindowSet.Spec.finalizing(name, scope, size, withGrace ? retention.plus(settings.grace()) : retention);
-  }
-
-  private static Topic<String, UsageAggregate> topicOf(String name, Topics topics) {
-    return switch (name) {
-      case "team-1m" -> topics.teamAggregates1m;
-      case "team-1h" -> topics.teamAggregates1h;
-      case "team-1d" -> topics.teamAggregates1d;
-      case "detail-1m" -> topics.detailAggregates1m;
-      case "detail-1h" -> topics.detailAggregates1h;
-      case "detail-1d" -> topics.detailAggregates1d;
-      case "model-1m" -> topics.modelAggregates1m;
-      case "model-1h" -> topics.modelAggregates1h;
-      case "model-1d" -> topics.modelAggregates1d;
-      case "workflow-1m" -> topics.workflowAggregates1m;
-      case "workflow-1h" -> topics.workflowAggregates1h;
-      case "workflow-1d" -> topics.workflowAggregates1d;
-      case "team-ledger-15m" -> topics.teamLedger15m;
-      case "detail-ledger-15m" -> topics.detailLedger15m;
-      default -> throw new IllegalArgumentException("no topic for aggregate " + name);
-    };
+    return WindowSet.Spec.finalizing(aggregate, withGrace ? retention.plus(settings.grace()) : retention);
   }
 
   /** Builds the topology. The price book is per topology instance, shared by its threads. */
@@ -161,21 +139,17 @@ public final class AggregationApp {
     // Price corrections, placed by team as usage is: their differences go to the team's ledgers.
     topology.addSource(CORRECTIONS_SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
         topics.priceCorrections.name());
-    topology.addProcessor(CORRECTIONS, () -> new CorrectionIntake(topics.priceCorrections.valueSerde().deserializer(),
-        CORRECTIONS_APPLIED_STORE, DETAIL_LEDGER_STORE, topics.usage.spec().partitions(), ROLLUP,
-        CORRECTIONS_APPLIED_SINK, DEAD_LETTER_SINK), CORRECTIONS_SOURCE);
+    topology.addProcessor(CORRECTIONS, ProcessorWithStores.of(() -> new CorrectionIntake(
+        topics.priceCorrections.valueSerde().deserializer(), CORRECTIONS_APPLIED_STORE, Aggregate.DETAIL_LEDGER.store(),
+        topics.usage.spec().partitions(), ROLLUP, CORRECTIONS_APPLIED_SINK, DEAD_LETTER_SINK),
+        List.of(CorrectionIntake.appliedStore(CORRECTIONS_APPLIED_STORE))), CORRECTIONS_SOURCE);
     topology.addSink(CORRECTIONS_APPLIED_SINK, topics.priceCorrectionsApplied.name(),
         topics.priceCorrectionsApplied.keySerde().serializer(), topics.priceCorrectionsApplied.valueSerde().serializer(),
         CORRECTIONS);
-    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CORRECTIONS_APPLIED_STORE),
-        Serdes.String(), Serdes.Long()), CORRECTIONS);
     topology.addSink(DEAD_LETTER_SINK, topics.deadLetters.name(), topics.deadLetters.keySerde().serializer(),
         topics.deadLetters.valueSerde().serializer(), INTAKE, CORRECTIONS);
 
-    topology.addProcessor(DEDUP, () -> new Deduplicator(DEDUP_STORE), INTAKE);
-    topology.addStateStore(Stores.windowStoreBuilder(
-        Stores.persistentWindowStore(DEDUP_STORE, settings.dedupHorizon(), Duration.ofMillis(1), false),
-        Serdes.String(), Serdes.Long()), DEDUP);
+    topology.addProcessor(DEDUP, Deduplicator.supplier(DEDUP_STORE, settings.dedupHorizon()), INTAKE);
 
     topology.addProcessor(PRICE, () -> new UsagePricer(book, List.of(ROLLUP), UNPRICED_SINK, PRICED_SINK), DEDUP);
     // Key: team, so Kafka's default partitioner places it in the team's partition, as usage is.
@@ -187,22 +161,17 @@ public final class AggregationApp {
     RollupAggregator.Settings rollup = new RollupAggregator.Settings(fine(settings), derived(settings), ledgers(),
         ROLLUP_PROGRESS_STORE, LATE_SINK, PARTIALS_SINK, settings.grace(), settings.liveEmitInterval(),
         settings.detailEmitInterval(), settings.idleAdvance());
-    topology.addProcessor(ROLLUP, () -> new RollupAggregator(rollup), PRICE, CORRECTIONS);
-    WindowSet.addStore(topology, rollup.fine(), FineTotals.VALUES, ROLLUP);
+    topology.addProcessor(ROLLUP, RollupAggregator.supplier(rollup), PRICE, CORRECTIONS);
     // Partitioned by team: anomaly detection and alerting find all of a team's series in one partition.
     addSink(topology, rollup.fine(), topics, new TeamPartitioner(), ROLLUP);
     for (WindowSet.Spec spec : rollup.derived()) {
-      WindowSet.addStore(topology, spec, WindowSet.TOTALS, ROLLUP);
       addSink(topology, spec, topics, null, ROLLUP);
     }
     for (WindowSet.Spec spec : rollup.ledgers()) {
-      WindowSet.addStore(topology, spec, WindowSet.TOTALS, ROLLUP);
       addSink(topology, spec, topics, spec.scope() == Scope.TEAM ? null : new TeamPartitioner(), ROLLUP);
     }
     // Corrections check their bucket's current cost in the ledger they re-rate.
-    topology.connectProcessorAndStateStores(CORRECTIONS, DETAIL_LEDGER_STORE);
-    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ROLLUP_PROGRESS_STORE),
-        Serdes.String(), Serdes.Long()).withCachingEnabled(), ROLLUP);
+    topology.connectProcessorAndStateStores(CORRECTIONS, Aggregate.DETAIL_LEDGER.store());
     topology.addSink(LATE_SINK, topics.lateUsage.name(), topics.lateUsage.keySerde().serializer(),
         topics.lateUsage.valueSerde().serializer(), ROLLUP);
     addCrossTeam(topology, topics, settings);
@@ -222,19 +191,16 @@ public final class AggregationApp {
         partials.name());
     CrossTeamAggregator.Settings crossTeam = new CrossTeamAggregator.Settings(crossTeam(settings),
         CROSS_TEAM_PROGRESS_STORE, topics.usage.spec().partitions(), settings.liveEmitInterval());
-    topology.addProcessor(CROSS_TEAM, () -> new CrossTeamAggregator(crossTeam), PARTIALS_SOURCE);
+    topology.addProcessor(CROSS_TEAM, CrossTeamAggregator.supplier(crossTeam), PARTIALS_SOURCE);
     for (WindowSet.Spec spec : crossTeam.windows()) {
-      WindowSet.addStore(topology, spec, WindowSet.TOTALS, CROSS_TEAM);
       addSink(topology, spec, topics, null, CROSS_TEAM);
     }
-    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CROSS_TEAM_PROGRESS_STORE),
-        Serdes.String(), Serdes.Long()).withCachingEnabled(), CROSS_TEAM);
   }
 
   /** The sink of an aggregate, to its topic; a partitioner where the topic is partitioned by team. */
   private static void addSink(Topology topology, WindowSet.Spec spec, Topics topics,
       StreamPartitioner<String, UsageAggregate> partitioner, String parent) {
-    Topic<String, UsageAggregate> topic = topicOf(spec.name(), topics);
+    Topic<String, UsageAggregate> topic = spec.aggregate().topic(topics);
     topology.addSink(spec.sink(), topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer(),
         partitioner, parent);
   }

@@ -6,18 +6,16 @@ import io.tokenledger.platform.service.StreamsService;
 import io.tokenledger.alerting.anomaly.AnomalyDetector;
 import io.tokenledger.alerting.budget.BudgetStoreWriter;
 import io.tokenledger.alerting.budget.BudgetTracker;
-import io.tokenledger.alerting.budget.Spent;
 import io.tokenledger.alerting.query.AlertFeed;
 import io.tokenledger.alerting.query.AlertQueries;
 import io.tokenledger.platform.query.QueryHttpServer;
-import io.tokenledger.platform.streams.LedgerDifferences;
+import io.tokenledger.platform.streams.ProcessorWithStores;
 import io.tokenledger.platform.streams.StreamsApps;
 import io.tokenledger.schemas.topics.Topic;
 import io.tokenledger.schemas.topics.Topics;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
@@ -57,12 +55,8 @@ public final class AlertingApp {
     BudgetTracker.Names names = new BudgetTracker.Names(BUDGET_STORE, SEEN_STORE, SPEND_STORE, MARKS_STORE,
         "budget-alert-sink", "forecast-alert-sink", "budget-status-sink");
     int partitions = topics.detailLedger15m.spec().partitions();
-    topology.addProcessor(TRACKER, () -> new BudgetTracker(names, partitions, settings), "ledger-source");
-    topology.addStateStore(LedgerDifferences.store(SEEN_STORE, Spent.serde()).withCachingEnabled(), TRACKER);
-    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SPEND_STORE),
-        Serdes.String(), Spent.serde()).withCachingEnabled(), TRACKER);
-    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MARKS_STORE),
-        Serdes.String(), Serdes.Long()), TRACKER);
+    topology.addProcessor(TRACKER, ProcessorWithStores.of(() -> new BudgetTracker(names, partitions, settings),
+        BudgetTracker.stores(names)), "ledger-source");
     addSink(topology, names.alertSink(), topics.budgetAlerts);
     topology.addSource("detail-1m-source", topics.detailAggregates1m.keySerde().deserializer(),
         topics.detailAggregates1m.valueSerde().deserializer(), topics.detailAggregates1m.name());

@@ -5,12 +5,10 @@ import io.tokenledger.platform.service.StreamsServices;
 import io.tokenledger.platform.service.ServiceDescription;
 import io.tokenledger.platform.service.StreamsService;
 import io.tokenledger.economics.baseline.BaselineStoreWriter;
-import io.tokenledger.economics.figures.Figures;
 import io.tokenledger.economics.figures.FiguresRollup;
-import io.tokenledger.economics.items.ItemState;
 import io.tokenledger.economics.items.ItemTracker;
 import io.tokenledger.economics.query.EconomicsQueries;
-import io.tokenledger.platform.streams.LedgerDifferences;
+import io.tokenledger.platform.streams.ProcessorWithStores;
 import io.tokenledger.platform.streams.StreamsApps;
 import io.tokenledger.schemas.topics.Topics;
 import java.util.Map;
@@ -59,14 +57,9 @@ public final class EconomicsApp {
     ItemTracker.Names names = new ItemTracker.Names(ITEM_STORE, DEADLINE_STORE, LEDGER_SEEN_STORE, BASELINE_STORE,
         "economics-deltas-sink", "economics-deadletter-sink");
     int partitions = topics.pricedUsage.spec().partitions();
-    topology.addProcessor(TRACKER, () -> new ItemTracker(names, settings, partitions,
-        topics.workOutcomes.valueSerde().deserializer()),
+    topology.addProcessor(TRACKER, ProcessorWithStores.of(() -> new ItemTracker(names, settings, partitions,
+        topics.workOutcomes.valueSerde().deserializer()), ItemTracker.stores(names)),
         "economics-usage-source", "economics-outcome-source", "economics-ledger-source");
-    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ITEM_STORE),
-        Serdes.String(), ItemState.serde()), TRACKER);
-    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEADLINE_STORE),
-        Serdes.String(), Serdes.String()), TRACKER);
-    topology.addStateStore(LedgerDifferences.store(LEDGER_SEEN_STORE, Serdes.Long()), TRACKER);
     topology.addSink("economics-deltas-sink", topics.economicsDeltas.name(),
         topics.economicsDeltas.keySerde().serializer(), topics.economicsDeltas.valueSerde().serializer(), TRACKER);
     topology.addSink("economics-deadletter-sink", topics.deadLetters.name(), topics.deadLetters.keySerde().serializer(),
@@ -74,12 +67,8 @@ public final class EconomicsApp {
 
     topology.addSource("economics-deltas-source", topics.economicsDeltas.keySerde().deserializer(),
         topics.economicsDeltas.valueSerde().deserializer(), topics.economicsDeltas.name());
-    topology.addProcessor(ROLLUP, () -> new FiguresRollup(FIGURES_STORE, CHANGED_STORE, settings),
-        "economics-deltas-source");
-    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FIGURES_STORE),
-        Serdes.String(), Figures.serde()).withCachingEnabled(), ROLLUP);
-    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CHANGED_STORE),
-        Serdes.String(), Serdes.Long()).withCachingEnabled(), ROLLUP);
+    topology.addProcessor(ROLLUP, ProcessorWithStores.of(() -> new FiguresRollup(FIGURES_STORE, CHANGED_STORE,
+        settings), FiguresRollup.stores(FIGURES_STORE, CHANGED_STORE)), "economics-deltas-source");
     topology.addSink("economics-sink", topics.economics.name(), topics.economics.keySerde().serializer(),
         topics.economics.valueSerde().serializer(), ROLLUP);
     return topology;

@@ -1,9 +1,15 @@
 package io.tokenledger.aggregation.intake;
 
+import io.tokenledger.platform.streams.ProcessorWithStores;
 import io.tokenledger.schemas.UsageEvent;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.common.serialization.Serdes;
+import java.time.Duration;
+import java.util.List;
 import org.apache.kafka.streams.state.WindowStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +29,13 @@ public final class Deduplicator implements Processor<String, UsageEvent, String,
   private ProcessorContext<String, UsageEvent> context;
   private WindowStore<String, Long> seen;
   private long duplicates;
+
+  /** The processor with its store, which remembers ids for {@code horizon}. */
+  public static ProcessorSupplier<String, UsageEvent, String, UsageEvent> supplier(String storeName,
+      Duration horizon) {
+    return ProcessorWithStores.of(() -> new Deduplicator(storeName), List.of(Stores.windowStoreBuilder(
+        Stores.persistentWindowStore(storeName, horizon, Duration.ofMillis(1), false), Serdes.String(), Serdes.Long())));
+  }
 
   /** The horizon is the store's retention; the store is built with it. */
   public Deduplicator(String storeName) {

@@ -13,6 +13,9 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +62,11 @@ public final class CorrectionIntake implements Processor<byte[], byte[], Object,
   private ProcessorContext<Object, Object> context;
   private KeyValueStore<String, Long> applied;
   private ReadOnlyWindowStore<String, Totals> ledger;
+
+  /** The store of the corrections' buckets applied: by {@link Rerating#appliedKey}, when. */
+  public static StoreBuilder<KeyValueStore<String, Long>> appliedStore(String name) {
+    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.Long());
+  }
 
   /**
    * @param ledgerStore the (team, workflow, model) period ledger the corrections' old costs were

@@ -1,37 +1,29 @@
 package io.tokenledger.aggregation.query;
 
+import io.tokenledger.aggregation.window.Aggregate;
 import io.tokenledger.aggregation.window.Scope;
 import io.tokenledger.schemas.topics.SeriesKey;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 
-/**
- * What can be asked for over HTTP: a scope and a window size, and the state store that holds
- * them. Store names follow {@code AggregationApp}: {@code <aggregate>-<size>-store}.
- */
+/** What can be asked for over HTTP: a scope and a window size, and the aggregate that holds them. */
 public enum AggregateView {
-  TEAM("team", Scope.TEAM, "team"),
-  TEAM_WORKFLOW_MODEL("team-workflow-model", Scope.TEAM_WORKFLOW_MODEL, "detail"),
-  MODEL("model", Scope.MODEL, "model"),
-  WORKFLOW("workflow", Scope.WORKFLOW, "workflow");
+  TEAM("team", Scope.TEAM),
+  TEAM_WORKFLOW_MODEL("team-workflow-model", Scope.TEAM_WORKFLOW_MODEL),
+  MODEL("model", Scope.MODEL),
+  WORKFLOW("workflow", Scope.WORKFLOW);
 
   /** Window sizes by the name used in URLs and store names. */
   public static final Map<String, Duration> WINDOWS =
       Map.of("1m", Duration.ofMinutes(1), "1h", Duration.ofHours(1), "1d", Duration.ofDays(1));
 
-  /** The period ledger: per team, 15-minute UTC buckets, late events included. */
-  public static final String LEDGER_STORE = "team-ledger-15m-store";
-  public static final String DETAIL_LEDGER_STORE = "detail-ledger-15m-store";
-
   final String urlName;
   final Scope scope;
-  private final String aggregate;
 
-  AggregateView(String urlName, Scope scope, String aggregate) {
+  AggregateView(String urlName, Scope scope) {
     this.urlName = urlName;
     this.scope = scope;
-    this.aggregate = aggregate;
   }
 
   public static AggregateView fromUrl(String name) {
@@ -43,8 +35,10 @@ public enum AggregateView {
     throw new IllegalArgumentException("unknown scope '" + name + "': use team, team-workflow-model, model or workflow");
   }
 
+  /** The store of this scope's windows of a size named as in URLs ({@link #WINDOWS}). */
   public String storeName(String window) {
-    return aggregate + "-" + window + "-store";
+    return Aggregate.windows(scope, WINDOWS.get(window)).orElseThrow(() -> new IllegalArgumentException(
+        "no " + window + " windows of scope " + urlName)).store();
   }
 
   /** Team-keyed stores live in the partition of the team (the usage topic's key). */

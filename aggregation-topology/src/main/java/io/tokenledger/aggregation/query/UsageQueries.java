@@ -9,6 +9,7 @@ import io.tokenledger.pricing.PriceBook;
 import io.tokenledger.pricing.PriceUnits;
 import io.tokenledger.pricing.WhatIf;
 import io.tokenledger.aggregation.window.FineTotals;
+import io.tokenledger.aggregation.window.Aggregate;
 import io.tokenledger.aggregation.window.Scope;
 import io.tokenledger.aggregation.window.Totals;
 import io.tokenledger.aggregation.window.WindowRanges;
@@ -229,9 +230,9 @@ public final class UsageQueries {
     ZoneId zone = ZoneId.of(params.getOrDefault("zone", "UTC"));
     Instant at = instant(params, "at", Instant.now());
     CalendarPeriods.Period bounds = CalendarPeriods.containing(period, zone, at);
-    return router.route(AggregateView.LEDGER_STORE, team, request, partition -> {
+    return router.route(Aggregate.TEAM_LEDGER.store(), team, request, partition -> {
       Totals sum = new Totals();
-      for (KeyValue<Long, Totals> bucket : fetch(AggregateView.LEDGER_STORE, team, partition, bounds.start(), at, false)) {
+      for (KeyValue<Long, Totals> bucket : fetch(Aggregate.TEAM_LEDGER.store(), team, partition, bounds.start(), at, false)) {
         sum.add(bucket.value);
       }
       Map<String, Object> body = new LinkedHashMap<>();
@@ -263,7 +264,7 @@ public final class UsageQueries {
         list(params.get("change")).stream().map(WhatIf.Change::parse).toList(),
         list(params.get("move")).stream().map(WhatIf.Move::parse).toList());
     // A team key gets its own team's rows; a read-all key every team's.
-    QueryAnswer gathered = router.gather(AggregateView.DETAIL_LEDGER_STORE, request, "rows",
+    QueryAnswer gathered = router.gather(Aggregate.DETAIL_LEDGER.store(), request, "rows",
         () -> localWhatIf(from, to, scenario).stream().filter(r -> request.caller().reads((String) r.get("team")))
             .toList(), Map.of());
     if (gathered.status() != 200 || params.containsKey(QueryRouter.FORWARDED)) {
@@ -338,7 +339,7 @@ public final class UsageQueries {
     String account = params.getOrDefault("billing_account", "tokenledger");
     Instant from = month.atDay(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
     Instant to = month.plusMonths(1).atDay(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
-    QueryAnswer gathered = router.gather(AggregateView.DETAIL_LEDGER_STORE, request, "rows",
+    QueryAnswer gathered = router.gather(Aggregate.DETAIL_LEDGER.store(), request, "rows",
         () -> localFocusRows(from, to, account, request.caller()::reads), Map.of());
     if (gathered.status() != 200 || params.containsKey(QueryRouter.FORWARDED)) {
       return gathered;
@@ -365,7 +366,7 @@ public final class UsageQueries {
   private List<Map<String, String>> localFocusRows(Instant from, Instant to, String account,
       java.util.function.Predicate<String> reads) {
     java.util.function.Predicate<String> ownedHere = team -> {
-      var owner = streams.queryMetadataForKey(AggregateView.DETAIL_LEDGER_STORE, team,
+      var owner = streams.queryMetadataForKey(Aggregate.DETAIL_LEDGER.store(), team,
           org.apache.kafka.common.serialization.Serdes.String().serializer());
       return owner != null && router.servedBy().equals(owner.activeHost().host() + ":" + owner.activeHost().port());
     };
@@ -398,7 +399,7 @@ public final class UsageQueries {
   private List<UsageAggregate> localLedgerBuckets(Instant from, Instant to) {
     List<UsageAggregate> buckets = new ArrayList<>();
     long size = LedgerBuckets.SIZE.toMillis();
-    forEachLocalWindow(AggregateView.DETAIL_LEDGER_STORE, from, to.minusMillis(1), (Windowed<String> w, Totals value) ->
+    forEachLocalWindow(Aggregate.DETAIL_LEDGER.store(), from, to.minusMillis(1), (Windowed<String> w, Totals value) ->
         buckets.add(WindowRanges.toAggregate(Scope.TEAM_WORKFLOW_MODEL, w.key(), w.window().start(), size, value, false)));
     return buckets;
   }

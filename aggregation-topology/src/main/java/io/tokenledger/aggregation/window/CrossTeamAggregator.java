@@ -1,5 +1,6 @@
 package io.tokenledger.aggregation.window;
 
+import io.tokenledger.platform.streams.ProcessorWithStores;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -8,7 +9,9 @@ import java.util.List;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +42,14 @@ public final class CrossTeamAggregator implements Processor<String, Partial, Obj
   private long[] marks;
   private long latestTimestamp;
   private long refusedPartials;
+
+  /** The processor with the stores it owns: its windows' and its progress store. */
+  public static ProcessorSupplier<String, Partial, Object, Object> supplier(Settings settings) {
+    List<StoreBuilder<?>> stores = new ArrayList<>();
+    settings.windows().forEach(spec -> stores.add(spec.storeBuilder(WindowSet.TOTALS)));
+    stores.add(WindowSet.progressStore(settings.progressStore()));
+    return ProcessorWithStores.of(() -> new CrossTeamAggregator(settings), stores);
+  }
 
   public CrossTeamAggregator(Settings settings) {
     this.settings = settings;

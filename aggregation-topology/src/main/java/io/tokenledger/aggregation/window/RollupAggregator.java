@@ -2,6 +2,7 @@ package io.tokenledger.aggregation.window;
 
 import io.tokenledger.aggregation.intake.UsageMeters;
 import io.tokenledger.aggregation.pricing.PricedUsage;
+import io.tokenledger.platform.streams.ProcessorWithStores;
 import io.tokenledger.schemas.topics.SeriesKey;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,7 +13,9 @@ import java.util.Map;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,6 +91,16 @@ public final class RollupAggregator implements Processor<String, Object, Object,
   private long progressSent = -1;
   private long lastRecordWallClock;
   private long lastDetailEmit;
+
+  /** The processor with the stores it owns: its windows' and its progress store. */
+  public static ProcessorSupplier<String, Object, Object, Object> supplier(Settings settings) {
+    List<StoreBuilder<?>> stores = new ArrayList<>();
+    stores.add(settings.fine().storeBuilder(FineTotals.VALUES));
+    settings.derived().forEach(spec -> stores.add(spec.storeBuilder(WindowSet.TOTALS)));
+    settings.ledgers().forEach(spec -> stores.add(spec.storeBuilder(WindowSet.TOTALS)));
+    stores.add(WindowSet.progressStore(settings.progressStore()));
+    return ProcessorWithStores.of(() -> new RollupAggregator(settings), stores);
+  }
 
   public RollupAggregator(Settings settings) {
     this.settings = settings;

@@ -14,12 +14,12 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
 
@@ -64,32 +64,58 @@ public final class WindowSet<V> {
   static final int MAX_OPEN = 100_000;
 
   /**
-   * An aggregate's fixed description. The name names the store and sink, so it never changes;
-   * {@code progressKey} is where its next window to finalise is kept.
+   * An aggregate as this topology keeps it: how long its windows are retained, whether they are
+   * finalised, and where its next window to finalise is kept ({@code progressKey}).
    */
-  public record Spec(String name, Scope scope, Duration size, Duration retention, boolean finalizes,
-      String progressKey) {
+  public record Spec(Aggregate aggregate, Duration retention, boolean finalizes, String progressKey) {
     /** An aggregate whose windows each get one final record. */
-    public static Spec finalizing(String name, Scope scope, Duration size, Duration retention) {
-      return new Spec(name, scope, size, retention, true, "next:" + name);
+    public static Spec finalizing(Aggregate aggregate, Duration retention) {
+      return new Spec(aggregate, retention, true, "next:" + aggregate.aggregateName());
     }
 
     /** A ledger: buckets that take late usage for as long as they are retained, never final. */
-    public static Spec ledger(String name, Scope scope, Duration size, Duration retention) {
-      return new Spec(name, scope, size, retention, false, "next:" + name);
+    public static Spec ledger(Aggregate aggregate, Duration retention) {
+      return new Spec(aggregate, retention, false, "next:" + aggregate.aggregateName());
+    }
+
+    public String name() {
+      return aggregate.aggregateName();
+    }
+
+    public Scope scope() {
+      return aggregate.scope();
+    }
+
+    public Duration size() {
+      return aggregate.size();
     }
 
     public String store() {
-      return name + "-store";
+      return aggregate.store();
     }
 
     public String sink() {
-      return name + "-sink";
+      return aggregate.sink();
+    }
+
+    /** The aggregate's store, to be connected to the processor that owns it. */
+    public <V> StoreBuilder<WindowStore<String, V>> storeBuilder(Values<V> values) {
+      return Stores.windowStoreBuilder(Stores.persistentWindowStore(store(), retention, size(), false),
+          Serdes.String(), values.serde()).withCachingEnabled();
     }
 
     long sizeMillis() {
-      return size.toMillis();
+      return size().toMillis();
     }
+  }
+
+  /**
+   * The changelogged store in which an owner of window sets keeps each set's next window to
+   * finalise (and its own marks), in the same transaction as the windows.
+   */
+  public static StoreBuilder<KeyValueStore<String, Long>> progressStore(String name) {
+    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.Long())
+        .withCachingEnabled();
   }
 
   /** How a store's values are made, read and written. */
@@ -164,12 +190,6 @@ public final class WindowSet<V> {
 
   public static WindowSet<Totals> of(Spec spec) {
     return new WindowSet<>(spec, TOTALS, (key, start, value) -> false);
-  }
-
-  /** Adds the aggregate's store to the topology, connected to the processor that owns it. */
-  public static <V> void addStore(Topology topology, Spec spec, Values<V> values, String processor) {
-    topology.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(spec.store(), spec.retention(),
-        spec.size(), false), Serdes.String(), values.serde()).withCachingEnabled(), processor);
   }
 
   /**

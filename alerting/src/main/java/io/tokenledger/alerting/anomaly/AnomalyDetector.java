@@ -1,5 +1,6 @@
 package io.tokenledger.alerting.anomaly;
 
+import io.tokenledger.platform.streams.ProcessorWithStores;
 import io.tokenledger.schemas.tokens.TotalTokens;
 import io.tokenledger.schemas.AnomalyAlert;
 import io.tokenledger.schemas.AnomalyContributor;
@@ -62,13 +63,13 @@ public final class AnomalyDetector implements Processor<String, UsageAggregate, 
   /** Adds the detector, named {@code processor}, its stores and its sink to a topology. */
   public static void addTo(Topology topology, String processor, String parent, Names names, AnomalySettings settings,
       Topic<String, AnomalyAlert> alerts) {
-    topology.addProcessor(processor, () -> new AnomalyDetector(names, settings), parent);
-    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(names.series()),
-        Serdes.String(), SeriesState.serde()).withCachingEnabled(), processor);
-    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(names.seen()),
-        Serdes.String(), Serdes.Long()).withCachingEnabled(), processor);
-    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(names.open()),
-        Serdes.String(), Serdes.Long()), processor);
+    topology.addProcessor(processor, ProcessorWithStores.of(() -> new AnomalyDetector(names, settings), List.of(
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(names.series()), Serdes.String(),
+            SeriesState.serde()).withCachingEnabled(),
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(names.seen()), Serdes.String(), Serdes.Long())
+            .withCachingEnabled(),
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(names.open()), Serdes.String(), Serdes.Long()))),
+        parent);
     topology.addSink(names.sink(), alerts.name(), alerts.keySerde().serializer(), alerts.valueSerde().serializer(),
         processor);
   }

@@ -34,6 +34,9 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 import org.slf4j.Logger;
@@ -59,6 +62,15 @@ public final class BudgetTracker implements Processor<String, UsageAggregate, St
   private static final String STREAM_TIME = "#stream-time";
 
   /** Store and sink names, in one place. */
+  /** The stores the tracker owns: the ledger buckets seen, each budget period's spend, and its marks. */
+  public static List<StoreBuilder<?>> stores(Names names) {
+    return List.of(
+        LedgerDifferences.store(names.seen(), Spent.serde()).withCachingEnabled(),
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(names.spend()), Serdes.String(), Spent.serde())
+            .withCachingEnabled(),
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(names.marks()), Serdes.String(), Serdes.Long()));
+  }
+
   public record Names(String budgets, String seen, String spend, String marks, String alertSink,
       String forecastSink, String statusSink) {}
 

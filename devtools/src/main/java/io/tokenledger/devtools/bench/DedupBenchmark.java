@@ -18,12 +18,10 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.StateRestoreListener;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * What the dedup store costs an operator: its size on disk and in its changelog per million
@@ -41,10 +39,7 @@ final class DedupBenchmark {
     Topology topology = new Topology();
     topology.addSource("usage-source", topics.usage.keySerde().deserializer(), topics.usage.valueSerde().deserializer(),
         topics.usage.name());
-    topology.addProcessor("usage-dedup", () -> new Deduplicator(AggregationApp.DEDUP_STORE), "usage-source");
-    topology.addStateStore(Stores.windowStoreBuilder(
-        Stores.persistentWindowStore(AggregationApp.DEDUP_STORE, horizon, Duration.ofMillis(1), false),
-        Serdes.String(), Serdes.Long()), "usage-dedup");
+    topology.addProcessor("usage-dedup", Deduplicator.supplier(AggregationApp.DEDUP_STORE, horizon), "usage-source");
     return topology;
   }
 

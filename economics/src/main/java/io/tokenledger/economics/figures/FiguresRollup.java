@@ -16,6 +16,9 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.common.serialization.Serdes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +42,15 @@ public final class FiguresRollup implements Processor<String, byte[], String, Wo
   private KeyValueStore<String, Figures> figures;
   private KeyValueStore<String, Long> dirty;
   private ProcessorContext<String, WorkflowEconomics> context;
+
+  /** The stores the rollup owns: the summed figures, and which keys changed since they were published. */
+  public static List<StoreBuilder<?>> stores(String storeName, String dirtyStoreName) {
+    return List.of(
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(storeName), Serdes.String(), Figures.serde())
+            .withCachingEnabled(),
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(dirtyStoreName), Serdes.String(), Serdes.Long())
+            .withCachingEnabled());
+  }
 
   public FiguresRollup(String storeName, String dirtyStoreName, EconomicsSettings settings) {
     this.storeName = storeName;

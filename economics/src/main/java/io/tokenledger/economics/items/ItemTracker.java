@@ -17,7 +17,6 @@ import io.tokenledger.schemas.PricedUsageEvent;
 import io.tokenledger.schemas.WorkOutcome;
 import io.tokenledger.schemas.calendar.CalendarPeriods;
 import io.tokenledger.schemas.topics.SeriesKey;
-import io.tokenledger.schemas.topics.TeamPartitions;
 import io.tokenledger.schemas.validation.OutcomeValidator;
 import io.tokenledger.schemas.validation.UsageValidator;
 import io.tokenledger.schemas.validation.Violation;
@@ -35,6 +34,9 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.common.serialization.Serdes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,6 +77,15 @@ public final class ItemTracker implements Processor<Object, Object, Object, Obje
     this.partitions = partitions;
     this.outcomeGate = new IntakeGate<>(outcomeDecoder, outcomeRules(settings.validation().outcomeValidator()),
         OUTCOME_ADVICE, partitions, IntakeGate.Placement.REFUSE, null, names.deadLetterSink());
+  }
+
+  /** The stores the tracker owns: items, their deadlines, and the ledger buckets seen. */
+  public static List<StoreBuilder<?>> stores(Names names) {
+    return List.of(
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(names.items()), Serdes.String(), ItemState.serde()),
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(names.deadlines()), Serdes.String(),
+            Serdes.String()),
+        LedgerDifferences.store(names.ledgerSeen(), Serdes.Long()));
   }
 
   private static IntakeGate.Rules<WorkOutcome> outcomeRules(OutcomeValidator validator) {
