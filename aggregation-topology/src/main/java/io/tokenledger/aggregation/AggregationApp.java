@@ -7,6 +7,7 @@ import io.tokenledger.aggregation.intake.Deduplicator;
 import io.tokenledger.aggregation.intake.TeamKeyPartitioner;
 import io.tokenledger.aggregation.intake.UsageIntake;
 import io.tokenledger.pricing.PriceBook;
+import io.tokenledger.aggregation.pricing.AppliedCorrectionsLog;
 import io.tokenledger.aggregation.pricing.CorrectionIntake;
 import io.tokenledger.aggregation.pricing.PriceCatalogLoader;
 import io.tokenledger.aggregation.pricing.PricedUsageEvents;
@@ -19,6 +20,7 @@ import io.tokenledger.aggregation.window.RollupAggregator;
 import io.tokenledger.aggregation.window.Scope;
 import io.tokenledger.aggregation.window.TeamPartitioner;
 import io.tokenledger.aggregation.window.WindowSet;
+import io.tokenledger.schemas.PriceCorrection;
 import io.tokenledger.schemas.UsageAggregate;
 import io.tokenledger.schemas.ledger.LedgerBuckets;
 import io.tokenledger.aggregation.query.QueryServer;
@@ -175,6 +177,13 @@ public final class AggregationApp {
     topology.addSink(LATE_SINK, topics.lateUsage.name(), topics.lateUsage.keySerde().serializer(),
         topics.lateUsage.valueSerde().serializer(), ROLLUP);
     addCrossTeam(topology, topics, settings);
+    // What was applied, with its whole history on every instance: the ledger query's corrections.
+    // Added last, so the sub-topologies before it, and their task ids and state directories, keep their numbers.
+    Topic<String, PriceCorrection> applied = topics.priceCorrectionsApplied;
+    topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AppliedCorrectionsLog.STORE),
+        Serdes.String(), applied.valueSerde()).withLoggingDisabled(), "price-corrections-applied-source",
+        applied.keySerde().deserializer(), applied.valueSerde().deserializer(), applied.name(),
+        "price-corrections-applied-log", AppliedCorrectionsLog::new);
     return topology;
   }
 
@@ -241,7 +250,7 @@ public final class AggregationApp {
 
     @Override
     public Optional<Queries> queries(Topics topics, Map<String, ?> settings) {
-      return Optional.of((streams, self, keys) -> QueryServer.start(streams, self, keys, settings));
+      return Optional.of(QueryServer::start);
     }
   };
 

@@ -82,7 +82,7 @@ class ForeignPartitionerIT {
         AggregationApp.config(config));
     streams.start();
     try (ReadKeys keys = ReadKeys.create(kafka.bootstrapServers(), topics);
-        QueryHttpServer server = QueryServer.start(streams, QueryServer.advertised(config), keys.directory(), config);
+        QueryHttpServer server = QueryServer.start(streams, QueryServer.advertised(config), keys.directory());
         var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
             kafka.bootstrapServers()), topics.usage.keySerde().serializer(), topics.usage.valueSerde().serializer());
         var team1m = new TopicReader<>(kafka.bootstrapServers(), topics.teamAggregates1m);

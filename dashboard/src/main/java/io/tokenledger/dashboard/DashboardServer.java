@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * a CDN) and passes the pages' API calls through, same-origin, to the services' query APIs:
  * {@code GET /api/<service>/<path>} goes to {@code <upstream of service>/<path>} with the
  * reader's own {@code Authorization} header and nothing else. The dashboard holds no key and
- * computes no figure: each service checks the key and answers as it would to curl.
+ * computes no figure: each service checks the key and answers as it would to curl. It renders
+ * one thing: a month's FOCUS file from the aggregation's ledger answer ({@link FocusDownload}).
  */
 public final class DashboardServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DashboardServer.class);
@@ -46,6 +47,11 @@ public final class DashboardServer implements AutoCloseable {
       });
       config.staticFiles.enableWebjars();
     });
+    URI aggregation = upstreams.get("aggregation");
+    if (aggregation != null) {
+      FocusDownload focus = new FocusDownload(aggregation, http);
+      app.get("/api/export/focus", focus::handle);
+    }
     app.get("/api/{service}/<path>", this::pass);
     app.get("/runbooks/{name}", this::runbook);
     app.get("/healthz", ctx -> ctx.json(Map.of("state", "RUNNING")));

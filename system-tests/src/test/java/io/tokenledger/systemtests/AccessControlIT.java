@@ -91,9 +91,11 @@ class AccessControlIT {
          AutoCloseable stopAggregation = () -> StreamsApps.close(aggregation, Duration.ofSeconds(30));
          AutoCloseable stopEconomics = () -> StreamsApps.close(economics, Duration.ofSeconds(30));
          QueryHttpServer usageQueries = QueryServer.start(aggregation, new HostInfo("127.0.0.1", usagePort),
-             keys.directory(), config);
+             keys.directory());
          QueryHttpServer economicsQueries = io.tokenledger.economics.query.EconomicsQueries.start(economics, new HostInfo("127.0.0.1", economicsPort),
-             EconomicsSettings.from(economicsConfig), keys.directory())) {
+             EconomicsSettings.from(economicsConfig), keys.directory());
+         io.tokenledger.dashboard.DashboardServer dashboard = new io.tokenledger.dashboard.DashboardServer(Map.of(
+             "aggregation", java.net.URI.create("http://127.0.0.1:" + usagePort))).start("127.0.0.1", 0)) {
       aggregation.start();
       economics.start();
       String supportReader = keys.key("support", ApiKeyScope.READ_TEAM);
@@ -157,8 +159,8 @@ class AccessControlIT {
       assertEquals(403, get(usagePort, "/v1/breakdown?scope=model&window=1d", supportReader).statusCode(),
           "figures per model across teams");
       assertEquals(200, get(usagePort, "/v1/prices", supportReader).statusCode(), "prices are no team's secret");
-      String supportExport = get(usagePort, "/v1/export/focus?period=" + java.time.YearMonth.now(java.time.ZoneOffset.UTC),
-          supportReader).body();
+      String supportExport = get(dashboard.port(), "/api/export/focus?period="
+          + java.time.YearMonth.now(java.time.ZoneOffset.UTC), supportReader).body();
       assertTrue(supportExport.contains(",support,support,") && !supportExport.contains(",finance,finance,"),
           supportExport);
 

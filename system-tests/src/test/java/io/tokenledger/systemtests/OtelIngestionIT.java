@@ -104,7 +104,7 @@ class OtelIngestionIT {
     try (ApiKeyDirectory keys = new ApiKeyDirectory(bootstrap, topics.apiKeys);
          AutoCloseable stopAggregation = () -> StreamsApps.close(aggregation, Duration.ofSeconds(30));
          AutoCloseable stopBridge = () -> StreamsApps.close(bridge, Duration.ofSeconds(30));
-         QueryHttpServer queries = QueryServer.start(aggregation, new HostInfo("127.0.0.1", queryPort), keys, config);
+         QueryHttpServer queries = QueryServer.start(aggregation, new HostInfo("127.0.0.1", queryPort), keys);
          IngestGateway gateway = IngestGateway.connected(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
              topics, keys, GatewaySettings.defaults(), ServiceMeters.prometheus()).start("127.0.0.1", 0)) {
       aggregation.start();

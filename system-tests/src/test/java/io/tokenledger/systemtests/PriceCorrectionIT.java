@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tokenledger.aggregation.AggregationApp;
+import io.tokenledger.dashboard.DashboardServer;
 import io.tokenledger.aggregation.AggregationSettings;
 import io.tokenledger.pricing.Cost;
 import io.tokenledger.aggregation.query.QueryServer;
@@ -84,7 +85,10 @@ class PriceCorrectionIT {
         AggregationApp.config(config));
     try (ReadKeys keys = ReadKeys.create(bootstrap, topics);
          AutoCloseable stop = () -> StreamsApps.close(aggregation, Duration.ofSeconds(30));
-         QueryHttpServer queries = QueryServer.start(aggregation, new HostInfo("127.0.0.1", port), keys.directory(), config)) {
+         QueryHttpServer queries = QueryServer.start(aggregation, new HostInfo("127.0.0.1", port), keys.directory());
+         // The FOCUS file over HTTP is the dashboard's, rendered from the aggregation's ledger answer.
+         DashboardServer dashboard = new DashboardServer(Map.of("aggregation", URI.create("http://127.0.0.1:" + port)))
+             .start("127.0.0.1", 0)) {
       finance = keys.financeHeader();
       aggregation.start();
       Instant day1 = Instant.now().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(3));
@@ -206,8 +210,8 @@ class PriceCorrectionIT {
           "one correction row per team of the corrected day");
 
       // The same rows over HTTP, and as Parquet from the CLI and over HTTP: the same total to the nano-USD.
-      HttpResponse<String> httpCsv = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-          + "/v1/export/focus?period=" + month + "&format=csv")).header("Authorization", finance).build(),
+      HttpResponse<String> httpCsv = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + dashboard.port()
+          + "/api/export/focus?period=" + month + "&format=csv")).header("Authorization", finance).build(),
           HttpResponse.BodyHandlers.ofString());
       assertEquals(200, httpCsv.statusCode(), httpCsv.body());
       assertEquals("attachment; filename=\"focus-" + month + ".csv\"",
@@ -218,8 +222,8 @@ class PriceCorrectionIT {
       Cli.output(args(kafkaArgs, "export", "focus", "--period", month.toString(), "--format", "parquet", "--out",
           parquet.toString()));
       assertParquetTotal(parquet, lines.size() - 1, ledgerTopicMonth(config, topics, month));
-      HttpResponse<byte[]> httpParquet = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-          + "/v1/export/focus?period=" + month + "&format=parquet")).header("Authorization", finance).build(),
+      HttpResponse<byte[]> httpParquet = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + dashboard.port()
+          + "/api/export/focus?period=" + month + "&format=parquet")).header("Authorization", finance).build(),
           HttpResponse.BodyHandlers.ofByteArray());
       assertEquals(200, httpParquet.statusCode());
       Path fromHttp = Files.createTempFile(Path.of("target"), "focus-http", ".parquet");
@@ -227,8 +231,8 @@ class PriceCorrectionIT {
       assertParquetTotal(fromHttp, lines.size() - 1, ledgerTopicMonth(config, topics, month));
       // A team's key exports its own team's rows only: its chargeback.
       String supportReader = "Bearer " + keys.key("support", io.tokenledger.schemas.ApiKeyScope.READ_TEAM);
-      String supportCsv = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-          + "/v1/export/focus?period=" + month)).header("Authorization", supportReader).build(),
+      String supportCsv = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + dashboard.port()
+          + "/api/export/focus?period=" + month)).header("Authorization", supportReader).build(),
           HttpResponse.BodyHandlers.ofString()).body();
       List<String> supportRows = supportCsv.lines().skip(1).toList();
       assertEquals(lines.stream().skip(1).filter(l -> l.contains(",support,support,")).sorted().toList(),

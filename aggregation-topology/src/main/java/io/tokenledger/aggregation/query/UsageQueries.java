@@ -4,7 +4,9 @@ import io.tokenledger.schemas.ledger.LedgerBuckets;
 
 import io.tokenledger.schemas.tokens.TotalTokens;
 import io.tokenledger.aggregation.pricing.PriceCatalogLoader;
-import io.tokenledger.aggregation.export.FocusExport;
+import io.tokenledger.aggregation.pricing.AppliedCorrectionsLog;
+import io.tokenledger.schemas.serde.AvroJson;
+import io.tokenledger.schemas.topics.SeriesKey;
 import io.tokenledger.pricing.PriceBook;
 import io.tokenledger.pricing.PriceUnits;
 import io.tokenledger.pricing.WhatIf;
@@ -53,13 +55,10 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
 public final class UsageQueries {
   private final KafkaStreams streams;
   private final QueryRouter router;
-  private final Map<String, ?> settings;
 
-  /** @param settings Kafka client settings and topic names, to read the price corrections for an export */
-  public UsageQueries(QueryRouter router, Map<String, ?> settings) {
+  public UsageQueries(QueryRouter router) {
     this.streams = router.streams();
     this.router = router;
-    this.settings = settings;
   }
 
   /** Spend and tokens of one scope's windows of one size whose start lies in [from, to]. */
@@ -316,74 +315,71 @@ public final class UsageQueries {
   }
 
   /**
-   * A month's FOCUS 1.2 rows ({@link FocusExport}) as a file: {@code period=2026-11},
-   * {@code format=csv|parquet}, {@code billing_account}. A team key gets its own team's rows (its
-   * chargeback), a read-all key every team's. Each instance writes the rows of its own teams'
-   * ledger buckets and price corrections; the instance asked renders the file.
+   * A UTC month of the (team, workflow, model) period ledger as records, for programs that
+   * render it (the FOCUS export): {@code period=2026-11}. Each item is {@code {"kind": "bucket" |
+   * "correction" | "price", "record": <Avro JSON>}}: the 15-minute buckets starting in the month
+   * (costs before corrections are not kept apart: a bucket's cost includes what was applied to it),
+   * every price correction applied to a bucket of the month, and every catalog version of the
+   * buckets' models. A team key gets its own team's buckets and corrections; a read-all key
+   * every team's. Corrections come from a global store of the applied-corrections topic.
    */
-  public QueryAnswer exportFocus(QueryRequest request) {
-    try {
-      return focusFile(request);
-    } catch (java.io.IOException e) {
-      return router.unavailable("the FOCUS file could not be written: " + e.getMessage());
-    }
-  }
-
-  private QueryAnswer focusFile(QueryRequest request) throws java.io.IOException {
-    Map<String, String> params = request.params();
-    YearMonth month = YearMonth.parse(required(params, "period"));
-    String format = params.getOrDefault("format", "csv");
-    if (!format.equals("csv") && !format.equals("parquet")) {
-      throw new IllegalArgumentException("format must be csv or parquet, not '" + format + "'");
-    }
-    String account = params.getOrDefault("billing_account", "tokenledger");
+  public QueryAnswer ledger(QueryRequest request) {
+    YearMonth month = YearMonth.parse(required(request.params(), "period"));
     Instant from = month.atDay(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
     Instant to = month.plusMonths(1).atDay(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
-    QueryAnswer gathered = router.gather(Aggregate.DETAIL_LEDGER.store(), request, "rows",
-        () -> localFocusRows(from, to, account, request.caller()::reads), Map.of());
-    if (gathered.status() != 200 || params.containsKey(QueryRouter.FORWARDED)) {
-      return gathered;
-    }
-    List<FocusExport.Row> rows = new ArrayList<>();
-    for (com.fasterxml.jackson.databind.JsonNode row : new com.fasterxml.jackson.databind.ObjectMapper()
-        .readTree(gathered.json()).path("rows")) {
-      Map<String, String> values = new LinkedHashMap<>();
-      row.fields().forEachRemaining(f -> values.put(f.getKey(), f.getValue().asText()));
-      rows.add(new FocusExport.Row(values, Long.parseLong(values.get("x_CostNanoUsd"))));
-    }
-    rows.sort(java.util.Comparator.comparing((FocusExport.Row r) -> r.values().get("ChargePeriodStart"))
-        .thenComparing(r -> r.values().get("SubAccountId")).thenComparing(r -> r.values().get("x_Workflow"))
-        .thenComparing(r -> r.values().get("x_Model")).thenComparing(r -> r.values().get("ChargeClass"))
-        .thenComparing(r -> r.values().get("x_TokenType")).thenComparing(r -> r.values().get("ChargeDescription")));
-    String name = "focus-" + month + "." + format;
-    return format.equals("csv")
-        ? QueryAnswer.file(FocusExport.csv(rows).getBytes(java.nio.charset.StandardCharsets.UTF_8),
-            "text/csv; charset=utf-8", name, router.servedBy())
-        : QueryAnswer.file(FocusExport.parquet(rows), "application/vnd.apache.parquet", name, router.servedBy());
+    return router.gather(Aggregate.DETAIL_LEDGER.store(), request, "items",
+        () -> localLedger(from, to, request.caller()::reads), Map.of("period", month.toString()));
   }
 
-  /** The FOCUS rows of this instance's teams that {@code reads} accepts, with the price corrections applied to them. */
-  private List<Map<String, String>> localFocusRows(Instant from, Instant to, String account,
-      java.util.function.Predicate<String> reads) {
+  /** This instance's buckets and corrections of the teams that {@code reads} accepts, and their models' prices. */
+  private List<Map<String, Object>> localLedger(Instant from, Instant to, java.util.function.Predicate<String> reads) {
     java.util.function.Predicate<String> ownedHere = team -> {
       var owner = streams.queryMetadataForKey(Aggregate.DETAIL_LEDGER.store(), team,
           org.apache.kafka.common.serialization.Serdes.String().serializer());
       return owner != null && router.servedBy().equals(owner.activeHost().host() + ":" + owner.activeHost().port());
     };
-    List<UsageAggregate> buckets = localLedgerBuckets(from, to).stream()
-        .filter(b -> reads.test(io.tokenledger.schemas.topics.SeriesKey.teamOf(b.getScope()))).toList();
-    List<io.tokenledger.schemas.PriceCorrection> corrections = new ArrayList<>();
+    List<Map<String, Object>> items = new ArrayList<>();
+    java.util.Set<String> models = new java.util.HashSet<>();
+    for (UsageAggregate bucket : localLedgerBuckets(from, to)) {
+      if (reads.test(SeriesKey.teamOf(bucket.getScope()))) {
+        items.add(item("bucket", bucket));
+        models.add(bucket.getModel());
+      }
+    }
     Map<String, Boolean> owned = new java.util.HashMap<>();
-    io.tokenledger.platform.topics.TopicScan.forEach(settings,
-        io.tokenledger.schemas.topics.Topics.from(settings).priceCorrectionsApplied, r -> {
-          if (r.value() != null && reads.test(r.value().getTeam())
-              && owned.computeIfAbsent(r.value().getTeam(), ownedHere::test)) {
-            corrections.add(r.value());
-          }
-        });
-    return FocusExport.rows(buckets, corrections, catalog(), from, to, account).stream().map(FocusExport.Row::values)
-        .toList();
+    ReadOnlyKeyValueStore<String, io.tokenledger.schemas.PriceCorrection> applied = streams.store(
+        StoreQueryParameters.fromNameAndType(AppliedCorrectionsLog.STORE, QueryableStoreTypes.keyValueStore()));
+    try (KeyValueIterator<String, io.tokenledger.schemas.PriceCorrection> all = applied.all()) {
+      all.forEachRemaining(kv -> {
+        io.tokenledger.schemas.PriceCorrection c = kv.value;
+        if (!c.getBucketStart().isBefore(from) && c.getBucketStart().isBefore(to) && reads.test(c.getTeam())
+            && owned.computeIfAbsent(c.getTeam(), ownedHere::test)) {
+          items.add(item("correction", c));
+          models.add(c.getModel());
+        }
+      });
+    }
+    ReadOnlyKeyValueStore<String, PriceVersion> prices = streams.store(StoreQueryParameters.fromNameAndType(
+        PriceCatalogLoader.STORE, QueryableStoreTypes.<String, PriceVersion>keyValueStore()));
+    try (KeyValueIterator<String, PriceVersion> all = prices.all()) {
+      all.forEachRemaining(kv -> {
+        if (models.contains(io.tokenledger.schemas.models.ModelNames.normalise(kv.value.getModel()))) {
+          items.add(item("price", kv.value));
+        }
+      });
+    }
+    return items;
   }
+
+  private static Map<String, Object> item(String kind, org.apache.avro.specific.SpecificRecord record) {
+    try {
+      return Map.of("kind", kind, "record", JSON.readTree(AvroJson.encode(record)));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("Avro wrote JSON that does not parse", e);
+    }
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
   private PriceBook catalog() {
     PriceBook catalog = new PriceBook();

@@ -203,7 +203,7 @@ class QueryRoutingIT {
         AggregationApp.config(config));
     streams.start();
     Instance instance = new Instance(endpoint, streams, QueryServer.start(streams, QueryServer.advertised(config),
-        keys.directory(), config));
+        keys.directory()));
     toClose.add(instance);
     return instance;
   }

@@ -1,6 +1,6 @@
 package io.tokenledger.ops.cli;
 
-import io.tokenledger.aggregation.export.FocusExport;
+import io.tokenledger.focus.FocusExport;
 import io.tokenledger.platform.topics.TopicScan;
 import io.tokenledger.schemas.PriceCorrection;
 import io.tokenledger.schemas.UsageAggregate;

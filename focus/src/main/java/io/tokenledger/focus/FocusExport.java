@@ -1,4 +1,4 @@
-package io.tokenledger.aggregation.export;
+package io.tokenledger.focus;
 
 import io.tokenledger.focus.parquet.Column;
 import io.tokenledger.focus.parquet.ParquetTable;

@@ -1,4 +1,4 @@
-package io.tokenledger.aggregation.export;
+package io.tokenledger.focus;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
