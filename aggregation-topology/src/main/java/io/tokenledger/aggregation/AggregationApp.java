@@ -242,7 +242,8 @@ public final class AggregationApp {
    * it answers the usage queries ({@link QueryServer}).
    */
   public static final StreamsService SERVICE = new ServiceDescription("the aggregation", APPLICATION_ID,
-      (topics, settings) -> buildTopology(topics, AggregationSettings.from(settings)), AggregationApp::config) {
+      (topics, settings) -> buildTopology(topics, AggregationSettings.from(settings)), AggregationApp::config,
+      List.of(AggregationSettings.CONFIG, io.tokenledger.schemas.validation.ValidationSettings.CONFIG)) {
     @Override
     public List<Topic<?, ?>> partitionsChecked(Topics topics) {
       return List.of(topics.usage, topics.usageRerouted, topics.priceCorrections);

@@ -1,7 +1,6 @@
 package io.tokenledger.aggregation;
 
-import static io.tokenledger.schemas.config.ConfigValues.duration;
-
+import io.tokenledger.schemas.config.ConfigDeclaration;
 import io.tokenledger.schemas.validation.ValidationSettings;
 import java.time.Duration;
 import java.util.Map;
@@ -26,6 +25,23 @@ public record AggregationSettings(Duration grace, Duration liveEmitInterval, Dur
 
   public static final String PREFIX = "tokenledger.aggregation.";
 
+  public static final ConfigDeclaration CONFIG = new ConfigDeclaration("the aggregation")
+      .duration(PREFIX + "grace", Duration.ofMinutes(1), Duration.ZERO,
+          "how long after a window's end (stream time) events are still added to it; later ones go to the late topic "
+          + "and the period ledger")
+      .duration(PREFIX + "live-emit-interval", Duration.ofSeconds(1), Duration.ofMillis(10),
+          "how often the running totals of changed team, cross-team and ledger windows are published")
+      .duration(PREFIX + "dedup-horizon", Duration.ofHours(24), Duration.ofMinutes(1),
+          "how long (event time) an event_id is remembered; a retry later than this is counted again")
+      .duration(PREFIX + "window-retention", Duration.ofDays(7), Duration.ofHours(1),
+          "how long 1-minute windows stay queryable in the store")
+      .duration(PREFIX + "idle-advance", Duration.ofMinutes(2), Duration.ofSeconds(1),
+          "after this long (wall clock) without a record, a task moves its stream time to wall clock minus this, so "
+          + "quiet partitions close their windows")
+      .duration(PREFIX + "detail-emit-interval", Duration.ofSeconds(10), Duration.ofMillis(10),
+          "how often the running totals of the per team/workflow/model windows are published (their final records "
+          + "never wait)");
+
   /** Detail windows published at every live emit, as before the detail cadence existed. */
   public AggregationSettings(Duration grace, Duration liveEmitInterval, Duration dedupHorizon,
       ValidationSettings validation, Duration windowRetention, Duration idleAdvance) {
@@ -38,12 +54,12 @@ public record AggregationSettings(Duration grace, Duration liveEmitInterval, Dur
 
   public static AggregationSettings from(Map<String, ?> config) {
     return new AggregationSettings(
-        duration(config, PREFIX + "grace", Duration.ofMinutes(1)),
-        duration(config, PREFIX + "live-emit-interval", Duration.ofSeconds(1)),
-        duration(config, PREFIX + "dedup-horizon", Duration.ofHours(24)),
+        CONFIG.duration(config, PREFIX + "grace"),
+        CONFIG.duration(config, PREFIX + "live-emit-interval"),
+        CONFIG.duration(config, PREFIX + "dedup-horizon"),
         ValidationSettings.from(config),
-        duration(config, PREFIX + "window-retention", Duration.ofDays(7)),
-        duration(config, PREFIX + "idle-advance", Duration.ofMinutes(2)),
-        duration(config, PREFIX + "detail-emit-interval", Duration.ofSeconds(10)));
+        CONFIG.duration(config, PREFIX + "window-retention"),
+        CONFIG.duration(config, PREFIX + "idle-advance"),
+        CONFIG.duration(config, PREFIX + "detail-emit-interval"));
   }
 }

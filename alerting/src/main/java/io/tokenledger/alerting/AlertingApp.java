@@ -81,7 +81,8 @@ public final class AlertingApp {
    * {@code /v1/alerts} from an alert feed ({@link AlertQueries}).
    */
   public static final StreamsService SERVICE = new ServiceDescription("alerting", APPLICATION_ID,
-      (topics, settings) -> buildTopology(topics, AlertingSettings.from(settings)), AlertingApp::config) {
+      (topics, settings) -> buildTopology(topics, AlertingSettings.from(settings)), AlertingApp::config,
+      java.util.List.of(AlertingSettings.CONFIG, io.tokenledger.alerting.anomaly.AnomalySettings.CONFIG)) {
     @Override
     public java.util.List<Topic<?, ?>> partitionsChecked(Topics topics) {
       return java.util.List.of(topics.detailLedger15m);

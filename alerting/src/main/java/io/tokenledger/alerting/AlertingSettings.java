@@ -1,7 +1,7 @@
 package io.tokenledger.alerting;
 
-import static io.tokenledger.schemas.config.ConfigValues.duration;
 
+import io.tokenledger.schemas.config.ConfigDeclaration;
 import io.tokenledger.alerting.anomaly.AnomalySettings;
 import java.time.Duration;
 import java.util.Map;
@@ -18,15 +18,23 @@ public record AlertingSettings(Duration forecastWindow, Duration forecastMinHist
     AnomalySettings anomaly) {
   public static final String PREFIX = "tokenledger.alerting.";
 
+  public static final ConfigDeclaration CONFIG = new ConfigDeclaration("the alerting")
+      .duration(PREFIX + "forecast-window", Duration.ofHours(1), Duration.ofMinutes(1),
+          "the recent spend a budget's burn rate is measured over")
+      .duration(PREFIX + "forecast-min-history", Duration.ofMinutes(10), Duration.ZERO,
+          "how much of a period must have passed with spend before it is projected")
+      .duration(PREFIX + "status-interval", Duration.ofSeconds(1), Duration.ofMillis(10),
+          "how often changed budget statuses are published");
+
   public static AlertingSettings defaults() {
     return from(Map.of());
   }
 
   public static AlertingSettings from(Map<String, ?> config) {
     return new AlertingSettings(
-        duration(config, PREFIX + "forecast-window", Duration.ofHours(1)),
-        duration(config, PREFIX + "forecast-min-history", Duration.ofMinutes(10)),
-        duration(config, PREFIX + "status-interval", Duration.ofSeconds(1)),
+        CONFIG.duration(config, PREFIX + "forecast-window"),
+        CONFIG.duration(config, PREFIX + "forecast-min-history"),
+        CONFIG.duration(config, PREFIX + "status-interval"),
         AnomalySettings.from(config));
   }
 }

@@ -84,7 +84,8 @@ public final class EconomicsApp {
    * {@code /v1/economics} and {@code /v1/advice} ({@link EconomicsQueries}).
    */
   public static final StreamsService SERVICE = new ServiceDescription("the economics", APPLICATION_ID,
-      (topics, settings) -> buildTopology(topics, EconomicsSettings.from(settings)), EconomicsApp::config) {
+      (topics, settings) -> buildTopology(topics, EconomicsSettings.from(settings)), EconomicsApp::config,
+      java.util.List.of(EconomicsSettings.CONFIG, io.tokenledger.schemas.validation.ValidationSettings.CONFIG)) {
     @Override
     public java.util.List<Topic<?, ?>> partitionsChecked(Topics topics) {
       return java.util.List.of(topics.pricedUsage, topics.workOutcomes, topics.detailLedger15m);

@@ -1,8 +1,7 @@
 package io.tokenledger.economics;
 
-import static io.tokenledger.schemas.config.ConfigValues.duration;
-import static io.tokenledger.schemas.config.ConfigValues.longValue;
 
+import io.tokenledger.schemas.config.ConfigDeclaration;
 import io.tokenledger.schemas.validation.ValidationSettings;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -34,21 +33,38 @@ public record EconomicsSettings(ZoneId zone, Duration abandonAfter, Duration ret
   /** UTC by its name, so keys and answers say "UTC" rather than "Z". */
   public static final ZoneId UTC = ZoneId.of("UTC");
 
+  public static final ConfigDeclaration CONFIG = new ConfigDeclaration("the economics")
+      .zone(PREFIX + "zone", "UTC", "the calendar figures are kept in besides UTC (days and months)")
+      .duration(PREFIX + "abandon-after", Duration.ofDays(3), Duration.ofMinutes(1),
+          "how long after its last call an item with no outcome counts as abandoned")
+      .duration(PREFIX + "retain", Duration.ofDays(35), Duration.ofMinutes(2),
+          "how long an item is remembered, so that a late outcome corrects it (longer than abandon-after)")
+      .duration(PREFIX + "check-interval", Duration.ofMinutes(1), Duration.ofMillis(10),
+          "how often items past their deadline are timed out or forgotten")
+      .duration(PREFIX + "emit-interval", Duration.ofSeconds(1), Duration.ofMillis(10),
+          "how often changed figures are published")
+      .whole(PREFIX + "min-outcomes", 30, 1, Long.MAX_VALUE,
+          "outcomes a workflow needs before it gets a verdict or model advice")
+      .whole(PREFIX + "right-sizing-margin-basis-points", 200, 0, 10_000,
+          "how much (basis points of success rate) a cheaper model may lose and still be advised")
+      .duration(PREFIX + "figures-retention", Duration.ofDays(400), Duration.ofDays(1),
+          "how long a period's figures are kept (longer than retain)");
+
   public static EconomicsSettings defaults() {
     return from(Map.of());
   }
 
   public static EconomicsSettings from(Map<String, ?> config) {
-    Object zone = config.get(PREFIX + "zone");
-    EconomicsSettings settings = new EconomicsSettings(zone == null ? UTC : ZoneId.of(zone.toString()),
-        duration(config, PREFIX + "abandon-after", Duration.ofDays(3)),
-        duration(config, PREFIX + "retain", Duration.ofDays(35)),
-        duration(config, PREFIX + "check-interval", Duration.ofMinutes(1)),
-        duration(config, PREFIX + "emit-interval", Duration.ofSeconds(1)),
-        longValue(config, PREFIX + "min-outcomes", 30),
-        longValue(config, PREFIX + "right-sizing-margin-basis-points", 200),
+    ZoneId zone = CONFIG.zone(config, PREFIX + "zone");
+    EconomicsSettings settings = new EconomicsSettings(zone.getId().equals("UTC") ? UTC : zone,
+        CONFIG.duration(config, PREFIX + "abandon-after"),
+        CONFIG.duration(config, PREFIX + "retain"),
+        CONFIG.duration(config, PREFIX + "check-interval"),
+        CONFIG.duration(config, PREFIX + "emit-interval"),
+        CONFIG.whole(config, PREFIX + "min-outcomes"),
+        CONFIG.whole(config, PREFIX + "right-sizing-margin-basis-points"),
         ValidationSettings.from(config),
-        duration(config, PREFIX + "figures-retention", Duration.ofDays(400)));
+        CONFIG.duration(config, PREFIX + "figures-retention"));
     if (settings.figuresRetention.compareTo(settings.retain) <= 0) {
       throw new IllegalArgumentException(PREFIX + "figures-retention (" + settings.figuresRetention + ") must be "
           + "longer than " + PREFIX + "retain (" + settings.retain + "), or a remembered item's late outcome would "

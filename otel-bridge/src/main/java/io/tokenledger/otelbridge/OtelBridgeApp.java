@@ -47,7 +47,9 @@ public final class OtelBridgeApp {
    * Collector's topic does not exist, and says which setting names it.
    */
   public static final StreamsService SERVICE = new ServiceDescription("the OTel bridge", APPLICATION_ID,
-      (topics, settings) -> buildTopology(topics, OtelBridgeSettings.from(settings)), OtelBridgeApp::config) {
+      (topics, settings) -> buildTopology(topics, OtelBridgeSettings.from(settings)), OtelBridgeApp::config,
+      java.util.List.of(OtelBridgeSettings.CONFIG, io.tokenledger.ingest.otel.SpanMapping.CONFIG,
+          io.tokenledger.schemas.validation.ValidationSettings.CONFIG)) {
     @Override
     public java.util.Optional<String> precondition(Topics topics, Map<String, ?> settings) throws Exception {
       OtelBridgeSettings bridge = OtelBridgeSettings.from(settings);

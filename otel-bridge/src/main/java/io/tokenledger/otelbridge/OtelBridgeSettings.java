@@ -1,8 +1,9 @@
 package io.tokenledger.otelbridge;
 
+import io.tokenledger.schemas.config.ConfigDeclaration;
 import io.tokenledger.ingest.otel.SpanMapping;
 import io.tokenledger.schemas.validation.ValidationSettings;
-import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,17 +18,14 @@ public record OtelBridgeSettings(String topic, Encoding encoding, SpanMapping ma
 
   public enum Encoding { AUTO, OTLP_PROTO, OTLP_JSON }
 
+  public static final ConfigDeclaration CONFIG = new ConfigDeclaration("the OpenTelemetry bridge")
+      .text(PREFIX + "topic", "otlp_spans", "the Collector's Kafka exporter topic of spans")
+      .choice(PREFIX + "encoding", "auto", List.of("auto", "otlp_proto", "otlp_json"),
+          "how the Collector encodes them (auto tells protobuf from JSON by the first byte)");
+
   public static OtelBridgeSettings from(Map<String, ?> config) {
-    Object topic = config.get(PREFIX + "topic");
-    Object encoding = config.get(PREFIX + "encoding");
-    Encoding parsed;
-    try {
-      parsed = encoding == null ? Encoding.AUTO : Encoding.valueOf(encoding.toString().strip().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(PREFIX + "encoding must be auto, otlp_proto or otlp_json, not '" + encoding
-          + "'");
-    }
-    return new OtelBridgeSettings(topic == null ? "otlp_spans" : topic.toString().strip(), parsed,
-        SpanMapping.from(config), ValidationSettings.from(config));
+    return new OtelBridgeSettings(CONFIG.text(config, PREFIX + "topic"),
+        Encoding.valueOf(CONFIG.choice(config, PREFIX + "encoding")), SpanMapping.from(config),
+        ValidationSettings.from(config));
   }
 }

@@ -1,9 +1,7 @@
 package io.tokenledger.alerting.anomaly;
 
-import static io.tokenledger.schemas.config.ConfigValues.doubleValue;
-import static io.tokenledger.schemas.config.ConfigValues.duration;
-import static io.tokenledger.schemas.config.ConfigValues.longValue;
 
+import io.tokenledger.schemas.config.ConfigDeclaration;
 import java.time.Duration;
 import java.util.Map;
 
@@ -31,6 +29,30 @@ public record AnomalySettings(long warmup, Duration halfLife, double z, double m
     Duration slowHalfLife, int resolveAfter, Duration newModelAfter) {
   public static final String PREFIX = "tokenledger.alerting.anomaly.";
 
+  public static final ConfigDeclaration CONFIG = new ConfigDeclaration("the alerting (anomalies)")
+      .duration(PREFIX + "warmup", Duration.ofMinutes(30), Duration.ofMinutes(1),
+          "how many minutes of a series are learned before it may be called anomalous")
+      .duration(PREFIX + "half-life", Duration.ofHours(1), Duration.ofMinutes(1),
+          "the half-life of a series' learned level and spread")
+      .decimal(PREFIX + "z", 6.0, 0, Double.NaN, "how many learned deviations above normal a minute must be")
+      .decimal(PREFIX + "min-ratio", 2.0, Double.NaN, 1, "how many times its normal level a minute must also be")
+      .whole(PREFIX + "cost-floor-nano-usd-per-minute", 50_000_000L, 0, Long.MAX_VALUE,
+          "spend per minute below which no cost anomaly is raised (nano-USD)")
+      .whole(PREFIX + "request-floor-per-minute", 20, 0, Long.MAX_VALUE,
+          "requests per minute below which no request anomaly is raised")
+      .decimal(PREFIX + "tokens-per-request-growth", 0.5, 0, Double.NaN,
+          "by how much (0.5 = 50%) tokens per request must grow against their slow average")
+      .whole(PREFIX + "tokens-per-request-min-requests", 5, 1, Long.MAX_VALUE,
+          "requests per minute a tokens-per-request comparison needs")
+      .duration(PREFIX + "tokens-per-request-fast-half-life", Duration.ofMinutes(5), Duration.ofMinutes(1),
+          "the half-life of the fast tokens-per-request average")
+      .duration(PREFIX + "tokens-per-request-slow-half-life", Duration.ofHours(6), Duration.ofMinutes(1),
+          "the half-life of the slow tokens-per-request average")
+      .whole(PREFIX + "resolve-after-minutes", 2, 1, 1_440,
+          "how many normal minutes in a row resolve an open anomaly")
+      .duration(PREFIX + "new-model-after", Duration.ofHours(1), Duration.ZERO,
+          "how long a team must have been seen before a model new to it is announced");
+
   public AnomalySettings {
     if (z <= 0 || minRatio < 1 || tokensPerRequestGrowth <= 0 || resolveAfter < 1 || warmup < 1) {
       throw new IllegalArgumentException("anomaly settings out of range: z > 0, min-ratio >= 1, "
@@ -44,18 +66,18 @@ public record AnomalySettings(long warmup, Duration halfLife, double z, double m
 
   public static AnomalySettings from(Map<String, ?> config) {
     return new AnomalySettings(
-        duration(config, PREFIX + "warmup", Duration.ofMinutes(30)).toMinutes(),
-        duration(config, PREFIX + "half-life", Duration.ofHours(1)),
-        doubleValue(config, PREFIX + "z", 6.0),
-        doubleValue(config, PREFIX + "min-ratio", 2.0),
-        longValue(config, PREFIX + "cost-floor-nano-usd-per-minute", 50_000_000L),
-        longValue(config, PREFIX + "request-floor-per-minute", 20),
-        doubleValue(config, PREFIX + "tokens-per-request-growth", 0.5),
-        longValue(config, PREFIX + "tokens-per-request-min-requests", 5),
-        duration(config, PREFIX + "tokens-per-request-fast-half-life", Duration.ofMinutes(5)),
-        duration(config, PREFIX + "tokens-per-request-slow-half-life", Duration.ofHours(6)),
-        (int) longValue(config, PREFIX + "resolve-after-minutes", 2),
-        duration(config, PREFIX + "new-model-after", Duration.ofHours(1)));
+        CONFIG.duration(config, PREFIX + "warmup").toMinutes(),
+        CONFIG.duration(config, PREFIX + "half-life"),
+        CONFIG.decimal(config, PREFIX + "z"),
+        CONFIG.decimal(config, PREFIX + "min-ratio"),
+        CONFIG.whole(config, PREFIX + "cost-floor-nano-usd-per-minute"),
+        CONFIG.whole(config, PREFIX + "request-floor-per-minute"),
+        CONFIG.decimal(config, PREFIX + "tokens-per-request-growth"),
+        CONFIG.whole(config, PREFIX + "tokens-per-request-min-requests"),
+        CONFIG.duration(config, PREFIX + "tokens-per-request-fast-half-life"),
+        CONFIG.duration(config, PREFIX + "tokens-per-request-slow-half-life"),
+        (int) CONFIG.whole(config, PREFIX + "resolve-after-minutes"),
+        CONFIG.duration(config, PREFIX + "new-model-after"));
   }
 
   /** Per-minute EWMA weight for a half-life. */

@@ -1,5 +1,6 @@
 package io.tokenledger.ops.cli;
 
+import io.tokenledger.ops.config.ConfigReference;
 import io.tokenledger.platform.streams.StreamsApps;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import picocli.CommandLine.Option;
 
 /** Options every command that talks to Kafka shares. */
 public final class KafkaOptions {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(KafkaOptions.class);
   /** The dev broker's address: used when neither the flag nor the --config file names one. */
   static final String DEV_BROKER = "127.0.0.1:9092";
 
@@ -48,8 +50,14 @@ public final class KafkaOptions {
       settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     }
     settings.putIfAbsent(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, DEV_BROKER);
+    if (!warned) {
+      warned = true;
+      ConfigReference.unknownKeys(settings).forEach(warning -> log.warn("{} ({})", warning, config));
+    }
     return settings;
   }
+
+  private boolean warned;
 
   /** The bootstrap servers in effect: the flag, else the --config file's, else the dev broker. */
   public String servers() throws IOException {

@@ -2,6 +2,7 @@ package io.tokenledger.platform.service;
 
 import io.tokenledger.platform.auth.ApiKeyDirectory;
 import io.tokenledger.platform.streams.StreamsApps;
+import io.tokenledger.schemas.config.ConfigDeclaration;
 import io.tokenledger.schemas.topics.Topic;
 import io.tokenledger.schemas.topics.Topics;
 import java.io.IOException;
@@ -27,6 +28,14 @@ public interface StreamsService {
 
   /** Its topology, from the topic registry and its settings (every key of its configuration). */
   Topology topology(Topics topics, Map<String, ?> settings);
+
+  /**
+   * The {@code tokenledger.*} keys it reads, each declared once with its type, default, range
+   * and meaning: the topics' and every Streams service's, then its own.
+   */
+  default List<ConfigDeclaration> configuration() {
+    return List.of(Topics.configuration(), StreamsApps.CONFIG);
+  }
 
   /** Exactly-once and tokenledger's defaults, the service's own, then the caller's overrides. */
   default Properties config(Map<String, ?> overrides) {

@@ -17,7 +17,7 @@ import org.rocksdb.WriteBufferManager;
  */
 public final class BoundedMemoryRocksDB implements RocksDBConfigSetter {
   public static final String MEMORY_CONFIG = "tokenledger.rocksdb.memory-bytes";
-  private static final long DEFAULT_MEMORY = 256L << 20;
+  static final long DEFAULT_MEMORY = 256L << 20;
   private static final double INDEX_FILTER_RATIO = 0.1;
 
   private static Cache cache;
@@ -25,8 +25,7 @@ public final class BoundedMemoryRocksDB implements RocksDBConfigSetter {
 
   private static synchronized void init(Map<String, Object> configs) {
     if (cache == null) {
-      Object configured = configs.get(MEMORY_CONFIG);
-      long total = configured == null ? DEFAULT_MEMORY : Long.parseLong(configured.toString());
+      long total = StreamsApps.CONFIG.whole(configs, MEMORY_CONFIG);
       cache = new LRUCache(total, -1, false, INDEX_FILTER_RATIO);
       writeBufferManager = new WriteBufferManager(total / 2, cache);
     }

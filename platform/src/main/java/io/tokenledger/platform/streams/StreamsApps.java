@@ -1,11 +1,13 @@
 package io.tokenledger.platform.streams;
 
+import io.tokenledger.schemas.config.ConfigDeclaration;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -149,6 +151,14 @@ public final class StreamsApps {
 
   /** Set to false for instances whose state directory does not survive a restart (nothing to come back to). */
   public static final String STATIC_MEMBERSHIP = "tokenledger.static-membership";
+
+  /** The keys every Streams service reads besides its own. */
+  public static final ConfigDeclaration CONFIG = new ConfigDeclaration("every Streams service")
+      .choice(STATIC_MEMBERSHIP, "true", List.of("true", "false"),
+          "join the group as a static member (group.instance.id from the state directory), so a restart within the "
+          + "session timeout moves no task")
+      .whole(BoundedMemoryRocksDB.MEMORY_CONFIG, BoundedMemoryRocksDB.DEFAULT_MEMORY, 16L << 20, Long.MAX_VALUE,
+          "the bytes all RocksDB stores of the process share: block cache and write buffers (half of it)");
 
   /**
    * Starts the app and blocks until SIGTERM or Ctrl-C, then closes it cleanly and marks the

@@ -1,5 +1,6 @@
 package io.tokenledger.schemas.topics;
 
+import io.tokenledger.schemas.config.ConfigDeclaration;
 import io.tokenledger.schemas.ledger.LedgerBuckets;
 
 import io.tokenledger.schemas.AnomalyAlert;
@@ -32,6 +33,29 @@ import org.apache.kafka.common.serialization.Serdes;
  */
 public final class Topics {
   public static final String PREFIX_CONFIG = "tokenledger.topic.prefix";
+
+  /** The keys every process reads to name its topics and serdes. */
+  public static ConfigDeclaration configuration() {
+    return Declared.CONFIG;
+  }
+
+  /** Built on first use: it lists the registry's own logical names, which need the class initialised. */
+  private static final class Declared {
+    static final ConfigDeclaration CONFIG = declaration();
+  }
+
+  private static ConfigDeclaration declaration() {
+    String logical = defaults().all().stream().map(t -> java.util.regex.Pattern.quote(t.logicalName()))
+        .collect(java.util.stream.Collectors.joining("|"));
+    return new ConfigDeclaration("topics and serdes (every process)")
+        .text(PREFIX_CONFIG, DEFAULT_PREFIX, "what every topic's name starts with, before its logical name")
+        .pattern("tokenledger.topic.<logical name>", "tokenledger\\.topic\\.(" + logical + ")",
+            ConfigDeclaration.Type.TEXT, "prefix + logical name", "one topic's full name instead")
+        .pattern("tokenledger.topic.<logical name>.partitions", "tokenledger\\.topic\\.(" + logical + ")\\.partitions",
+            ConfigDeclaration.Type.WHOLE, "as docs/topics-and-schemas.md says",
+            "one topic's partition count, for topics created from now on (topics that are read together must agree)")
+        .text(AvroSerdeFactory.CONFIG, "", "an AvroSerdeFactory class to use instead of Avro single-object encoding");
+  }
   public static final String DEFAULT_PREFIX = "tokenledger.";
 
   private static final Duration WEEK = Duration.ofDays(7);

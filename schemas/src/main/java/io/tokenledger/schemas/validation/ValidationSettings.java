@@ -1,6 +1,6 @@
 package io.tokenledger.schemas.validation;
 
-import io.tokenledger.schemas.config.ConfigValues;
+import io.tokenledger.schemas.config.ConfigDeclaration;
 import java.time.Duration;
 import java.util.Map;
 
@@ -14,6 +14,13 @@ import java.util.Map;
  */
 public record ValidationSettings(long maxTokensPerBucket, Duration maxFutureSkew) {
   public static final String PREFIX = "tokenledger.validation.";
+
+  /** The keys, read alike by the recorder, the gateway, the bridge, the aggregation and the economics. */
+  public static final ConfigDeclaration CONFIG = new ConfigDeclaration("validation (recorder, gateway, services)")
+      .whole(PREFIX + "max-tokens-per-bucket", UsageValidator.DEFAULT_MAX_TOKENS_PER_BUCKET, 1, Long.MAX_VALUE,
+          "the largest count one token bucket of one event may hold; more is taken for a bug and refused")
+      .duration(PREFIX + "max-future-skew", UsageValidator.DEFAULT_MAX_FUTURE_SKEW, Duration.ZERO,
+          "how far an event time may lie after the clock it is checked against (the record's timestamp)");
 
   public ValidationSettings {
     if (maxTokensPerBucket <= 0) {
@@ -30,8 +37,8 @@ public record ValidationSettings(long maxTokensPerBucket, Duration maxFutureSkew
 
   public static ValidationSettings from(Map<String, ?> config) {
     return new ValidationSettings(
-        ConfigValues.longValue(config, PREFIX + "max-tokens-per-bucket", UsageValidator.DEFAULT_MAX_TOKENS_PER_BUCKET),
-        ConfigValues.duration(config, PREFIX + "max-future-skew", UsageValidator.DEFAULT_MAX_FUTURE_SKEW));
+        CONFIG.whole(config, PREFIX + "max-tokens-per-bucket"),
+        CONFIG.duration(config, PREFIX + "max-future-skew"));
   }
 
   public UsageValidator validator() {

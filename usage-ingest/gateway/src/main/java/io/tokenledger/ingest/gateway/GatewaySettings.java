@@ -1,8 +1,7 @@
 package io.tokenledger.ingest.gateway;
 
+import io.tokenledger.schemas.config.ConfigDeclaration;
 import io.tokenledger.ingest.otel.SpanMapping;
-import static io.tokenledger.schemas.config.ConfigValues.duration;
-import static io.tokenledger.schemas.config.ConfigValues.longValue;
 
 import io.tokenledger.schemas.validation.ValidationSettings;
 import java.time.Duration;
@@ -23,17 +22,27 @@ public record GatewaySettings(long maxBodyBytes, int maxEventsPerRequest, int ma
     Duration ackTimeout, Duration retryAfter, ValidationSettings validation, SpanMapping spans) {
   public static final String PREFIX = "tokenledger.gateway.";
 
+  public static final ConfigDeclaration CONFIG = new ConfigDeclaration("the ingest gateway")
+      .whole(PREFIX + "max-body-bytes", 1L << 20, 1_024, Integer.MAX_VALUE, "the largest request body taken (bytes)")
+      .whole(PREFIX + "max-events-per-request", 1_000, 1, 1_000_000, "the most events one request may carry")
+      .whole(PREFIX + "max-in-flight-events", 50_000, 1, Integer.MAX_VALUE,
+          "events accepted but not yet acknowledged by Kafka; beyond it requests get 503 with Retry-After")
+      .duration(PREFIX + "ack-timeout", Duration.ofSeconds(15), Duration.ofMillis(100),
+          "how long a request waits for Kafka's acknowledgement before 503")
+      .duration(PREFIX + "retry-after", Duration.ofSeconds(2), Duration.ofSeconds(1),
+          "the Retry-After a 429 or 503 gives");
+
   public static GatewaySettings defaults() {
     return from(Map.of());
   }
 
   public static GatewaySettings from(Map<String, ?> config) {
     return new GatewaySettings(
-        longValue(config, PREFIX + "max-body-bytes", 1L << 20),
-        (int) longValue(config, PREFIX + "max-events-per-request", 1_000),
-        (int) longValue(config, PREFIX + "max-in-flight-events", 50_000),
-        duration(config, PREFIX + "ack-timeout", Duration.ofSeconds(15)),
-        duration(config, PREFIX + "retry-after", Duration.ofSeconds(2)),
+        CONFIG.whole(config, PREFIX + "max-body-bytes"),
+        (int) CONFIG.whole(config, PREFIX + "max-events-per-request"),
+        (int) CONFIG.whole(config, PREFIX + "max-in-flight-events"),
+        CONFIG.duration(config, PREFIX + "ack-timeout"),
+        CONFIG.duration(config, PREFIX + "retry-after"),
         ValidationSettings.from(config), SpanMapping.from(config));
   }
 }

@@ -1,6 +1,6 @@
 package io.tokenledger.ingest.otel;
 
-import java.util.Arrays;
+import io.tokenledger.schemas.config.ConfigDeclaration;
 import java.util.List;
 import java.util.Map;
 
@@ -15,25 +15,25 @@ public record SpanMapping(List<String> teamAttributes, List<String> workflowAttr
     List<String> serviceAttributes, List<String> workItemAttributes, String defaultWorkflow, String defaultService) {
   public static final String PREFIX = "tokenledger.otel.";
 
+  public static final ConfigDeclaration CONFIG = new ConfigDeclaration("the span mapping (gateway, bridge)")
+      .list(PREFIX + "team-attributes", "tokenledger.team", "span or resource attributes that name the team, first found wins")
+      .list(PREFIX + "workflow-attributes", "tokenledger.workflow,gen_ai.agent.name,traceloop.workflow.name",
+          "attributes that name the workflow, first found wins")
+      .list(PREFIX + "service-attributes", "tokenledger.service,service.name", "attributes that name the service")
+      .list(PREFIX + "work-item-attributes", "tokenledger.work_item_id", "attributes that carry the work item id")
+      .text(PREFIX + "default-workflow", "unspecified", "the workflow of a span that names none")
+      .text(PREFIX + "default-service", "unknown", "the service of a span that names none");
+
   public static SpanMapping defaults() {
     return from(Map.of());
   }
 
   /** e.g. {@code tokenledger.otel.team-attributes=tokenledger.team,service.namespace}. */
   public static SpanMapping from(Map<String, ?> config) {
-    return new SpanMapping(list(config, "team-attributes", "tokenledger.team"),
-        list(config, "workflow-attributes", "tokenledger.workflow,gen_ai.agent.name,traceloop.workflow.name"),
-        list(config, "service-attributes", "tokenledger.service,service.name"),
-        list(config, "work-item-attributes", "tokenledger.work_item_id"),
-        text(config, "default-workflow", "unspecified"), text(config, "default-service", "unknown"));
-  }
-
-  private static List<String> list(Map<String, ?> config, String key, String fallback) {
-    return Arrays.stream(text(config, key, fallback).split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
-  }
-
-  private static String text(Map<String, ?> config, String key, String fallback) {
-    Object value = config.get(PREFIX + key);
-    return value == null || value.toString().isBlank() ? fallback : value.toString().strip();
+    return new SpanMapping(CONFIG.list(config, PREFIX + "team-attributes"),
+        CONFIG.list(config, PREFIX + "workflow-attributes"),
+        CONFIG.list(config, PREFIX + "service-attributes"),
+        CONFIG.list(config, PREFIX + "work-item-attributes"),
+        CONFIG.text(config, PREFIX + "default-workflow"), CONFIG.text(config, PREFIX + "default-service"));
   }
 }
