@@ -75,7 +75,7 @@ public final class AggregationApp {
 
   /** The finest aggregate, the only one updated per event: team/workflow/model x 1 minute. */
   static WindowSet.Spec fine(AggregationSettings settings) {
-    return new WindowSet.Spec(Aggregate.DETAIL_1M, settings.windowRetention().plus(settings.grace()), true,
+    return new WindowSet.Spec(Aggregate.SERIES_1M, settings.windowRetention().plus(settings.grace()), true,
         RollupAggregator.FINE_PROGRESS_KEY);
   }
 
@@ -85,15 +85,15 @@ public final class AggregationApp {
         finalizing(Aggregate.TEAM_1M, settings, true),
         finalizing(Aggregate.TEAM_1H, settings, true),
         finalizing(Aggregate.TEAM_1D, settings, true),
-        finalizing(Aggregate.DETAIL_1H, settings, true),
-        finalizing(Aggregate.DETAIL_1D, settings, true));
+        finalizing(Aggregate.SERIES_1H, settings, true),
+        finalizing(Aggregate.SERIES_1D, settings, true));
   }
 
   /** The period ledgers: 15-minute buckets, never final, late usage included. */
   static List<WindowSet.Spec> ledgers() {
     return List.of(
         WindowSet.Spec.ledger(Aggregate.TEAM_LEDGER, LedgerBuckets.RETENTION),
-        WindowSet.Spec.ledger(Aggregate.DETAIL_LEDGER, LedgerBuckets.RETENTION));
+        WindowSet.Spec.ledger(Aggregate.SERIES_LEDGER, LedgerBuckets.RETENTION));
   }
 
   /** Per-model and per-workflow windows across teams, built from partial sums after one repartition. */
@@ -142,7 +142,7 @@ public final class AggregationApp {
     topology.addSource(CORRECTIONS_SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
         topics.priceCorrections.name());
     topology.addProcessor(CORRECTIONS, ProcessorWithStores.of(() -> new CorrectionIntake(
-        topics.priceCorrections.valueSerde().deserializer(), CORRECTIONS_APPLIED_STORE, Aggregate.DETAIL_LEDGER.store(),
+        topics.priceCorrections.valueSerde().deserializer(), CORRECTIONS_APPLIED_STORE, Aggregate.SERIES_LEDGER.store(),
         topics.usage.spec().partitions(), ROLLUP, CORRECTIONS_APPLIED_SINK, DEAD_LETTER_SINK),
         List.of(CorrectionIntake.appliedStore(CORRECTIONS_APPLIED_STORE))), CORRECTIONS_SOURCE);
     topology.addSink(CORRECTIONS_APPLIED_SINK, topics.priceCorrectionsApplied.name(),
@@ -162,7 +162,7 @@ public final class AggregationApp {
 
     RollupAggregator.Settings rollup = new RollupAggregator.Settings(fine(settings), derived(settings), ledgers(),
         ROLLUP_PROGRESS_STORE, LATE_SINK, PARTIALS_SINK, settings.grace(), settings.liveEmitInterval(),
-        settings.detailEmitInterval(), settings.idleAdvance());
+        settings.seriesEmitInterval(), settings.idleAdvance());
     topology.addProcessor(ROLLUP, RollupAggregator.supplier(rollup), PRICE, CORRECTIONS);
     // Partitioned by team: anomaly detection and alerting find all of a team's series in one partition.
     addSink(topology, rollup.fine(), topics, new TeamPartitioner(), ROLLUP);
@@ -173,7 +173,7 @@ public final class AggregationApp {
       addSink(topology, spec, topics, spec.scope() == Scope.TEAM ? null : new TeamPartitioner(), ROLLUP);
     }
     // Corrections check their bucket's current cost in the ledger they re-rate.
-    topology.connectProcessorAndStateStores(CORRECTIONS, Aggregate.DETAIL_LEDGER.store());
+    topology.connectProcessorAndStateStores(CORRECTIONS, Aggregate.SERIES_LEDGER.store());
     topology.addSink(LATE_SINK, topics.lateUsage.name(), topics.lateUsage.keySerde().serializer(),
         topics.lateUsage.valueSerde().serializer(), ROLLUP);
     addCrossTeam(topology, topics, settings);

@@ -15,13 +15,13 @@ import java.util.Map;
  * @param windowRetention how long 1-minute windows stay queryable in the store
  * @param idleAdvance after this long (wall clock) without a record, a task moves its stream time
  *     to wall clock minus this, so quiet partitions close their windows
- * @param detailEmitInterval how often running totals of the per team/workflow/model windows
+ * @param seriesEmitInterval how often running totals of the per team/workflow/model windows
  *     (1m, 1h, 1d) are published: there are as many of them as series, so publishing them at
  *     every live emit made more output than input; queries read the stores and are
  *     fresher. Team, cross-team and ledger figures keep the live emit interval.
  */
 public record AggregationSettings(Duration grace, Duration liveEmitInterval, Duration dedupHorizon,
-    ValidationSettings validation, Duration windowRetention, Duration idleAdvance, Duration detailEmitInterval) {
+    ValidationSettings validation, Duration windowRetention, Duration idleAdvance, Duration seriesEmitInterval) {
 
   public static final String PREFIX = "tokenledger.aggregation.";
 
@@ -42,7 +42,7 @@ public record AggregationSettings(Duration grace, Duration liveEmitInterval, Dur
           "how often the running totals of the per team/workflow/model windows are published (their final records "
           + "never wait)");
 
-  /** Detail windows published at every live emit, as before the detail cadence existed. */
+  /** Series windows published at every live emit, as before they had a cadence of their own. */
   public AggregationSettings(Duration grace, Duration liveEmitInterval, Duration dedupHorizon,
       ValidationSettings validation, Duration windowRetention, Duration idleAdvance) {
     this(grace, liveEmitInterval, dedupHorizon, validation, windowRetention, idleAdvance, liveEmitInterval);

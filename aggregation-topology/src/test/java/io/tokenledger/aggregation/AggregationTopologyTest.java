@@ -328,8 +328,8 @@ class AggregationTopologyTest {
     send(event("d2", "support", "gpt-4o", T0.plusSeconds(2), 3_000, 0, 0));
     closeWindowsUpTo(T0.plus(Duration.ofDays(1)));
 
-    var detail = driver.createOutputTopic(topics.detailAggregates1m.name(),
-        topics.detailAggregates1m.keySerde().deserializer(), topics.detailAggregates1m.valueSerde().deserializer())
+    var detail = driver.createOutputTopic(topics.seriesAggregates1m.name(),
+        topics.seriesAggregates1m.keySerde().deserializer(), topics.seriesAggregates1m.valueSerde().deserializer())
         .readRecordsToList().stream().filter(r -> r.value().getIsFinal() && r.key().startsWith("support")).toList();
     assertEquals(1, detail.size(), detail.toString());
     UsageAggregate window = detail.get(0).value();

@@ -57,9 +57,9 @@ class DetailCadenceTest {
     usage = driver.createInputTopic(topics.usage.name(), topics.usage.keySerde().serializer(),
         topics.usage.valueSerde().serializer());
     team1m = output(topics.teamAggregates1m);
-    detail1m = output(topics.detailAggregates1m);
-    detail1h = output(topics.detailAggregates1h);
-    detailLedger = output(topics.detailLedger15m);
+    detail1m = output(topics.seriesAggregates1m);
+    detail1h = output(topics.seriesAggregates1h);
+    detailLedger = output(topics.seriesLedger15m);
   }
 
   @AfterEach

@@ -70,7 +70,7 @@ class LedgerRepublishIT {
     KafkaStreams second = start(kafka, topics, base, "1s");
     try (var producer = producer(kafka, topics);
         var teamLedger = new TopicReader<>(kafka.bootstrapServers(), topics.teamLedger15m);
-        var detailLedger = new TopicReader<>(kafka.bootstrapServers(), topics.detailLedger15m)) {
+        var detailLedger = new TopicReader<>(kafka.bootstrapServers(), topics.seriesLedger15m)) {
       Instant bucket3 = bucket1.plus(Duration.ofMinutes(31));
       send(producer, topics, "e3", bucket3); // the marker: published at the second instance's first emit
       List<ConsumerRecord<String, UsageAggregate>> team = teamLedger.readUntil(BOUND,

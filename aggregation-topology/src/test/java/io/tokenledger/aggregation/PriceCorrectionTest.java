@@ -48,8 +48,8 @@ class PriceCorrectionTest {
           topics.usage.keySerde().serializer(), topics.usage.valueSerde().serializer());
       TestInputTopic<String, PriceCorrection> corrections = driver.createInputTopic(topics.priceCorrections.name(),
           topics.priceCorrections.keySerde().serializer(), topics.priceCorrections.valueSerde().serializer());
-      TestOutputTopic<String, UsageAggregate> detailLedger = driver.createOutputTopic(topics.detailLedger15m.name(),
-          topics.detailLedger15m.keySerde().deserializer(), topics.detailLedger15m.valueSerde().deserializer());
+      TestOutputTopic<String, UsageAggregate> detailLedger = driver.createOutputTopic(topics.seriesLedger15m.name(),
+          topics.seriesLedger15m.keySerde().deserializer(), topics.seriesLedger15m.valueSerde().deserializer());
       TestOutputTopic<String, UsageAggregate> teamLedger = driver.createOutputTopic(topics.teamLedger15m.name(),
           topics.teamLedger15m.keySerde().deserializer(), topics.teamLedger15m.valueSerde().deserializer());
       // Entered wrong: $25.00 input and $100 output per 1M instead of $2.50 and $10.
@@ -127,8 +127,8 @@ class PriceCorrectionTest {
       UsageEvent marker = event("marker", "support", DAY2, 0, 0);
       usage.pipeInput("support", marker, marker.getEventTime());
       driver.advanceWallClockTime(Duration.ofSeconds(2));
-      TestOutputTopic<String, UsageAggregate> detailLedger = driver.createOutputTopic(topics.detailLedger15m.name(),
-          topics.detailLedger15m.keySerde().deserializer(), topics.detailLedger15m.valueSerde().deserializer());
+      TestOutputTopic<String, UsageAggregate> detailLedger = driver.createOutputTopic(topics.seriesLedger15m.name(),
+          topics.seriesLedger15m.keySerde().deserializer(), topics.seriesLedger15m.valueSerde().deserializer());
       Map<String, UsageAggregate> buckets = read(detailLedger, new LinkedHashMap<>());
 
       // Both computed from the published $25.00, before the aggregation applied either.

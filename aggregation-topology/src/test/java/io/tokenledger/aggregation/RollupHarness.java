@@ -39,7 +39,7 @@ final class RollupHarness {
     AggregationSettings defaults = AggregationSettings.defaults();
     settings = new RollupAggregator.Settings(AggregationApp.fine(defaults), AggregationApp.derived(defaults),
         AggregationApp.ledgers(), AggregationApp.ROLLUP_PROGRESS_STORE, AggregationApp.LATE_SINK,
-        AggregationApp.PARTIALS_SINK, defaults.grace(), defaults.liveEmitInterval(), defaults.detailEmitInterval(),
+        AggregationApp.PARTIALS_SINK, defaults.grace(), defaults.liveEmitInterval(), defaults.seriesEmitInterval(),
         defaults.idleAdvance());
     Properties config = new Properties();
     config.put(StreamsConfig.APPLICATION_ID_CONFIG, "rollup-harness");

@@ -50,16 +50,16 @@ public final class AlertingApp {
         "budgets-source", topics.budgets.keySerde().deserializer(), topics.budgets.valueSerde().deserializer(),
         topics.budgets.name(), "budgets-writer", () -> new BudgetStoreWriter(BUDGET_STORE));
 
-    topology.addSource("ledger-source", topics.detailLedger15m.keySerde().deserializer(),
-        topics.detailLedger15m.valueSerde().deserializer(), topics.detailLedger15m.name());
+    topology.addSource("ledger-source", topics.seriesLedger15m.keySerde().deserializer(),
+        topics.seriesLedger15m.valueSerde().deserializer(), topics.seriesLedger15m.name());
     BudgetTracker.Names names = new BudgetTracker.Names(BUDGET_STORE, SEEN_STORE, SPEND_STORE, MARKS_STORE,
         "budget-alert-sink", "forecast-alert-sink", "budget-status-sink");
-    int partitions = topics.detailLedger15m.spec().partitions();
+    int partitions = topics.seriesLedger15m.spec().partitions();
     topology.addProcessor(TRACKER, ProcessorWithStores.of(() -> new BudgetTracker(names, partitions, settings),
         BudgetTracker.stores(names)), "ledger-source");
     addSink(topology, names.alertSink(), topics.budgetAlerts);
-    topology.addSource("detail-1m-source", topics.detailAggregates1m.keySerde().deserializer(),
-        topics.detailAggregates1m.valueSerde().deserializer(), topics.detailAggregates1m.name());
+    topology.addSource("detail-1m-source", topics.seriesAggregates1m.keySerde().deserializer(),
+        topics.seriesAggregates1m.valueSerde().deserializer(), topics.seriesAggregates1m.name());
     AnomalyDetector.addTo(topology, ANOMALY, "detail-1m-source", new AnomalyDetector.Names(ANOMALY_SERIES_STORE,
         ANOMALY_SEEN_STORE, ANOMALY_OPEN_STORE, "anomaly-alert-sink"), settings.anomaly(), topics.anomalyAlerts);
     addSink(topology, names.forecastSink(), topics.forecastAlerts);
@@ -85,7 +85,7 @@ public final class AlertingApp {
       java.util.List.of(AlertingSettings.CONFIG, io.tokenledger.alerting.anomaly.AnomalySettings.CONFIG)) {
     @Override
     public java.util.List<Topic<?, ?>> partitionsChecked(Topics topics) {
-      return java.util.List.of(topics.detailLedger15m);
+      return java.util.List.of(topics.seriesLedger15m);
     }
 
     @Override

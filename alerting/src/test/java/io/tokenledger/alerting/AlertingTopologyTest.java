@@ -54,8 +54,8 @@ class AlertingTopologyTest {
         StreamsConfig.STATE_DIR_CONFIG, "target/alerting-test-state")), NOV);
     budgets = driver.createInputTopic(topics.budgets.name(), topics.budgets.keySerde().serializer(),
         topics.budgets.valueSerde().serializer());
-    ledger = driver.createInputTopic(topics.detailLedger15m.name(),
-        topics.detailLedger15m.keySerde().serializer(), topics.detailLedger15m.valueSerde().serializer());
+    ledger = driver.createInputTopic(topics.seriesLedger15m.name(),
+        topics.seriesLedger15m.keySerde().serializer(), topics.seriesLedger15m.valueSerde().serializer());
     alerts = driver.createOutputTopic(topics.budgetAlerts.name(), topics.budgetAlerts.keySerde().deserializer(),
         topics.budgetAlerts.valueSerde().deserializer());
     forecasts = driver.createOutputTopic(topics.forecastAlerts.name(), topics.forecastAlerts.keySerde().deserializer(),

@@ -52,8 +52,8 @@ public final class EconomicsApp {
     // Outcomes as bytes: the tracker's intake gate decodes them, so one that does not decode is dead-lettered.
     topology.addSource("economics-outcome-source", Serdes.ByteArray().deserializer(),
         Serdes.ByteArray().deserializer(), topics.workOutcomes.name());
-    topology.addSource("economics-ledger-source", topics.detailLedger15m.keySerde().deserializer(),
-        topics.detailLedger15m.valueSerde().deserializer(), topics.detailLedger15m.name());
+    topology.addSource("economics-ledger-source", topics.seriesLedger15m.keySerde().deserializer(),
+        topics.seriesLedger15m.valueSerde().deserializer(), topics.seriesLedger15m.name());
     ItemTracker.Names names = new ItemTracker.Names(ITEM_STORE, DEADLINE_STORE, LEDGER_SEEN_STORE, BASELINE_STORE,
         "economics-deltas-sink", "economics-deadletter-sink");
     int partitions = topics.pricedUsage.spec().partitions();
@@ -88,7 +88,7 @@ public final class EconomicsApp {
       java.util.List.of(EconomicsSettings.CONFIG, io.tokenledger.schemas.validation.ValidationSettings.CONFIG)) {
     @Override
     public java.util.List<Topic<?, ?>> partitionsChecked(Topics topics) {
-      return java.util.List.of(topics.pricedUsage, topics.workOutcomes, topics.detailLedger15m);
+      return java.util.List.of(topics.pricedUsage, topics.workOutcomes, topics.seriesLedger15m);
     }
 
     @Override

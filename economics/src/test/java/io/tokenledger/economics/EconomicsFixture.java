@@ -50,8 +50,8 @@ final class EconomicsFixture implements AutoCloseable {
         topics.pricedUsage.valueSerde().serializer());
     outcomes = driver.createInputTopic(topics.workOutcomes.name(), topics.workOutcomes.keySerde().serializer(),
         topics.workOutcomes.valueSerde().serializer());
-    ledger = driver.createInputTopic(topics.detailLedger15m.name(), topics.detailLedger15m.keySerde().serializer(),
-        topics.detailLedger15m.valueSerde().serializer());
+    ledger = driver.createInputTopic(topics.seriesLedger15m.name(), topics.seriesLedger15m.keySerde().serializer(),
+        topics.seriesLedger15m.valueSerde().serializer());
     baselines = driver.createInputTopic(topics.humanBaselines.name(), topics.humanBaselines.keySerde().serializer(),
         topics.humanBaselines.valueSerde().serializer());
     economics = driver.createOutputTopic(topics.economics.name(), topics.economics.keySerde().deserializer(),

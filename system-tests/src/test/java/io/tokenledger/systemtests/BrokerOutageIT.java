@@ -112,7 +112,7 @@ class BrokerOutageIT {
       try (var aggregates = new TopicReader<>(bootstrap, topics.teamAggregates1m);
           var models = new TopicReader<>(bootstrap, topics.modelAggregates1m);
           var teamLedger = new TopicReader<>(bootstrap, topics.teamLedger15m);
-          var detailLedger = new TopicReader<>(bootstrap, topics.detailLedger15m);
+          var detailLedger = new TopicReader<>(bootstrap, topics.seriesLedger15m);
           var late = new TopicReader<>(bootstrap, topics.lateUsage)) {
         Instant markerMinute = markerTime.truncatedTo(ChronoUnit.MINUTES);
         Instant lastMinute = latestEventTime.truncatedTo(ChronoUnit.MINUTES);

@@ -62,10 +62,10 @@ class CorrectionReachesBudgetsTest {
               .setPeriod(BudgetPeriod.MONTH).setTimezone("UTC").setUpdatedAt(DAY1).build());
       TestInputTopic<String, UsageEvent> usage = aggregation.createInputTopic(topics.usage.name(),
           topics.usage.keySerde().serializer(), topics.usage.valueSerde().serializer());
-      TestOutputTopic<String, UsageAggregate> ledgerOut = aggregation.createOutputTopic(topics.detailLedger15m.name(),
-          topics.detailLedger15m.keySerde().deserializer(), topics.detailLedger15m.valueSerde().deserializer());
-      TestInputTopic<String, UsageAggregate> ledgerIn = alerting.createInputTopic(topics.detailLedger15m.name(),
-          topics.detailLedger15m.keySerde().serializer(), topics.detailLedger15m.valueSerde().serializer());
+      TestOutputTopic<String, UsageAggregate> ledgerOut = aggregation.createOutputTopic(topics.seriesLedger15m.name(),
+          topics.seriesLedger15m.keySerde().deserializer(), topics.seriesLedger15m.valueSerde().deserializer());
+      TestInputTopic<String, UsageAggregate> ledgerIn = alerting.createInputTopic(topics.seriesLedger15m.name(),
+          topics.seriesLedger15m.keySerde().serializer(), topics.seriesLedger15m.valueSerde().serializer());
       TestOutputTopic<String, BudgetStatus> statuses = alerting.createOutputTopic(topics.budgetStatus.name(),
           topics.budgetStatus.keySerde().deserializer(), topics.budgetStatus.valueSerde().deserializer());
 

@@ -83,10 +83,10 @@ class EconomicsSpendAgreementTest {
           topics.pricedUsage.keySerde().deserializer(), topics.pricedUsage.valueSerde().deserializer());
       TestInputTopic<String, PricedUsageEvent> pricedIn = economics.createInputTopic(topics.pricedUsage.name(),
           topics.pricedUsage.keySerde().serializer(), topics.pricedUsage.valueSerde().serializer());
-      var ledgerOut = aggregation.createOutputTopic(topics.detailLedger15m.name(),
-          topics.detailLedger15m.keySerde().deserializer(), topics.detailLedger15m.valueSerde().deserializer());
-      TestInputTopic<String, UsageAggregate> ledgerIn = economics.createInputTopic(topics.detailLedger15m.name(),
-          topics.detailLedger15m.keySerde().serializer(), topics.detailLedger15m.valueSerde().serializer());
+      var ledgerOut = aggregation.createOutputTopic(topics.seriesLedger15m.name(),
+          topics.seriesLedger15m.keySerde().deserializer(), topics.seriesLedger15m.valueSerde().deserializer());
+      TestInputTopic<String, UsageAggregate> ledgerIn = economics.createInputTopic(topics.seriesLedger15m.name(),
+          topics.seriesLedger15m.keySerde().serializer(), topics.seriesLedger15m.valueSerde().serializer());
 
       Instant clock = T0;
       List<UsageEvent> sent = new ArrayList<>();

@@ -273,7 +273,7 @@ class PriceCorrectionIT {
 
   private static long ledgerTopicMonth(Map<String, Object> config, Topics topics, java.time.YearMonth month) {
     Map<String, Long> latest = new HashMap<>();
-    TopicScan.forEach(config, topics.detailLedger15m, r -> {
+    TopicScan.forEach(config, topics.seriesLedger15m, r -> {
       if (java.time.YearMonth.from(r.value().getWindowStart().atZone(java.time.ZoneOffset.UTC)).equals(month)) {
         latest.put(r.key() + "@" + r.value().getWindowStart(), r.value().getCostNanoUsd());
       }
@@ -306,7 +306,7 @@ class PriceCorrectionIT {
 
   private static long ledgerTopicDay(Map<String, Object> config, Topics topics, Instant day) {
     Map<String, Long> latest = new HashMap<>();
-    TopicScan.forEach(config, topics.detailLedger15m, r -> {
+    TopicScan.forEach(config, topics.seriesLedger15m, r -> {
       if (!r.value().getWindowStart().isBefore(day) && r.value().getWindowStart().isBefore(day.plus(Duration.ofDays(1)))) {
         latest.put(r.key() + "@" + r.value().getWindowStart(), r.value().getCostNanoUsd());
       }

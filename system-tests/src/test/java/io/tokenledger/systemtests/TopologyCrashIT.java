@@ -124,7 +124,7 @@ class TopologyCrashIT {
       System.out.println("Recovery after kill -9 (process start to counting past the kill point), ms: " + recoveries);
 
       try (var teamLedger = new TopicReader<>(kafka.bootstrapServers(), topics.teamLedger15m);
-           var detailLedger = new TopicReader<>(kafka.bootstrapServers(), topics.detailLedger15m);
+           var detailLedger = new TopicReader<>(kafka.bootstrapServers(), topics.seriesLedger15m);
            var models = new TopicReader<>(kafka.bootstrapServers(), topics.modelAggregates1m);
            var workflows = new TopicReader<>(kafka.bootstrapServers(), topics.workflowAggregates1m);
            var statuses = new TopicReader<>(kafka.bootstrapServers(), topics.budgetStatus);

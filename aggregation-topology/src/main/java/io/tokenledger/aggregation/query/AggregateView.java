@@ -10,7 +10,7 @@ import java.util.Map;
 /** What can be asked for over HTTP: a scope and a window size, and the aggregate that holds them. */
 public enum AggregateView {
   TEAM("team", Scope.TEAM),
-  TEAM_WORKFLOW_MODEL("team-workflow-model", Scope.TEAM_WORKFLOW_MODEL),
+  SERIES("team-workflow-model", Scope.SERIES),
   MODEL("model", Scope.MODEL),
   WORKFLOW("workflow", Scope.WORKFLOW);
 
@@ -43,11 +43,11 @@ public enum AggregateView {
 
   /** Team-keyed stores live in the partition of the team (the usage topic's key). */
   public String routingKey(String key) {
-    return this == TEAM_WORKFLOW_MODEL ? SeriesKey.teamOf(key) : key;
+    return this == SERIES ? SeriesKey.teamOf(key) : key;
   }
 
   /** Only the finest window keeps current and propagated totals side by side. */
   boolean holdsFineTotals(String window) {
-    return this == TEAM_WORKFLOW_MODEL && window.equals("1m");
+    return this == SERIES && window.equals("1m");
   }
 }

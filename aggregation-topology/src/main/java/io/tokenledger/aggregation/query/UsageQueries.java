@@ -66,7 +66,7 @@ public final class UsageQueries {
     Map<String, String> params = request.params();
     AggregateView view = AggregateView.fromUrl(required(params, "scope"));
     String key = required(params, "key");
-    boolean perTeam = view == AggregateView.TEAM || view == AggregateView.TEAM_WORKFLOW_MODEL;
+    boolean perTeam = view == AggregateView.TEAM || view == AggregateView.SERIES;
     if (perTeam ? !request.caller().reads(view.routingKey(key)) : !request.caller().readsAll()) {
       return request.forbidden(router, perTeam ? "team '" + view.routingKey(key) + "'" : "figures per " + view.urlName
           + " across teams");
@@ -106,7 +106,7 @@ public final class UsageQueries {
   public QueryAnswer breakdown(QueryRequest request) {
     Map<String, String> params = request.params();
     AggregateView view = AggregateView.fromUrl(params.getOrDefault("scope", "team"));
-    boolean perTeam = view == AggregateView.TEAM || view == AggregateView.TEAM_WORKFLOW_MODEL;
+    boolean perTeam = view == AggregateView.TEAM || view == AggregateView.SERIES;
     if (!perTeam && !request.caller().readsAll()) {
       return request.forbidden(router, "figures per " + view.urlName + " across teams");
     }
@@ -263,7 +263,7 @@ public final class UsageQueries {
         list(params.get("change")).stream().map(WhatIf.Change::parse).toList(),
         list(params.get("move")).stream().map(WhatIf.Move::parse).toList());
     // A team key gets its own team's rows; a read-all key every team's.
-    QueryAnswer gathered = router.gather(Aggregate.DETAIL_LEDGER.store(), request, "rows",
+    QueryAnswer gathered = router.gather(Aggregate.SERIES_LEDGER.store(), request, "rows",
         () -> localWhatIf(from, to, scenario).stream().filter(r -> request.caller().reads((String) r.get("team")))
             .toList(), Map.of());
     if (gathered.status() != 200 || params.containsKey(QueryRouter.FORWARDED)) {
@@ -327,14 +327,14 @@ public final class UsageQueries {
     YearMonth month = YearMonth.parse(required(request.params(), "period"));
     Instant from = month.atDay(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
     Instant to = month.plusMonths(1).atDay(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
-    return router.gather(Aggregate.DETAIL_LEDGER.store(), request, "items",
+    return router.gather(Aggregate.SERIES_LEDGER.store(), request, "items",
         () -> localLedger(from, to, request.caller()::reads), Map.of("period", month.toString()));
   }
 
   /** This instance's buckets and corrections of the teams that {@code reads} accepts, and their models' prices. */
   private List<Map<String, Object>> localLedger(Instant from, Instant to, java.util.function.Predicate<String> reads) {
     java.util.function.Predicate<String> ownedHere = team -> {
-      var owner = streams.queryMetadataForKey(Aggregate.DETAIL_LEDGER.store(), team,
+      var owner = streams.queryMetadataForKey(Aggregate.SERIES_LEDGER.store(), team,
           org.apache.kafka.common.serialization.Serdes.String().serializer());
       return owner != null && router.servedBy().equals(owner.activeHost().host() + ":" + owner.activeHost().port());
     };
@@ -395,8 +395,8 @@ public final class UsageQueries {
   private List<UsageAggregate> localLedgerBuckets(Instant from, Instant to) {
     List<UsageAggregate> buckets = new ArrayList<>();
     long size = LedgerBuckets.SIZE.toMillis();
-    forEachLocalWindow(Aggregate.DETAIL_LEDGER.store(), from, to.minusMillis(1), (Windowed<String> w, Totals value) ->
-        buckets.add(WindowRanges.toAggregate(Scope.TEAM_WORKFLOW_MODEL, w.key(), w.window().start(), size, value, false)));
+    forEachLocalWindow(Aggregate.SERIES_LEDGER.store(), from, to.minusMillis(1), (Windowed<String> w, Totals value) ->
+        buckets.add(WindowRanges.toAggregate(Scope.SERIES, w.key(), w.window().start(), size, value, false)));
     return buckets;
   }
 

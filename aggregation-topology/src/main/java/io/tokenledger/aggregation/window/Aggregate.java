@@ -11,12 +11,13 @@ import java.util.function.Function;
 /**
  * Every aggregate the topology keeps: its scope and window size, the store that holds it and the
  * topic it is published to. The name makes the store's and sink's names, which a running
- * application's state and changelogs are found by, so it never changes.
+ * application's state and changelogs are found by, so it never changes: the (team, workflow,
+ * model) series' aggregates keep the name they were first released with, {@code detail-*}.
  */
 public enum Aggregate {
-  DETAIL_1M("detail-1m", Scope.TEAM_WORKFLOW_MODEL, Duration.ofMinutes(1), false, t -> t.detailAggregates1m),
-  DETAIL_1H("detail-1h", Scope.TEAM_WORKFLOW_MODEL, Duration.ofHours(1), false, t -> t.detailAggregates1h),
-  DETAIL_1D("detail-1d", Scope.TEAM_WORKFLOW_MODEL, Duration.ofDays(1), false, t -> t.detailAggregates1d),
+  SERIES_1M("detail-1m", Scope.SERIES, Duration.ofMinutes(1), false, t -> t.seriesAggregates1m),
+  SERIES_1H("detail-1h", Scope.SERIES, Duration.ofHours(1), false, t -> t.seriesAggregates1h),
+  SERIES_1D("detail-1d", Scope.SERIES, Duration.ofDays(1), false, t -> t.seriesAggregates1d),
   TEAM_1M("team-1m", Scope.TEAM, Duration.ofMinutes(1), false, t -> t.teamAggregates1m),
   TEAM_1H("team-1h", Scope.TEAM, Duration.ofHours(1), false, t -> t.teamAggregates1h),
   TEAM_1D("team-1d", Scope.TEAM, Duration.ofDays(1), false, t -> t.teamAggregates1d),
@@ -27,7 +28,7 @@ public enum Aggregate {
   WORKFLOW_1H("workflow-1h", Scope.WORKFLOW, Duration.ofHours(1), false, t -> t.workflowAggregates1h),
   WORKFLOW_1D("workflow-1d", Scope.WORKFLOW, Duration.ofDays(1), false, t -> t.workflowAggregates1d),
   TEAM_LEDGER("team-ledger-15m", Scope.TEAM, LedgerBuckets.SIZE, true, t -> t.teamLedger15m),
-  DETAIL_LEDGER("detail-ledger-15m", Scope.TEAM_WORKFLOW_MODEL, LedgerBuckets.SIZE, true, t -> t.detailLedger15m);
+  SERIES_LEDGER("detail-ledger-15m", Scope.SERIES, LedgerBuckets.SIZE, true, t -> t.seriesLedger15m);
 
   private final String aggregateName;
   private final Scope scope;

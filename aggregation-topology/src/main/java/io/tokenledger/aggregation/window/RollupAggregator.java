@@ -66,13 +66,13 @@ public final class RollupAggregator implements Processor<String, Object, Object,
    * @param ledgers never-final buckets that also take late usage
    * @param grace how long after a window's end events are still added to it (stream time)
    * @param emitInterval how often changed windows are brought up to date and team figures published
-   * @param detailEmitInterval how often the per-series windows (those of {@link Scope#TEAM_WORKFLOW_MODEL}
+   * @param seriesEmitInterval how often the per-series windows (those of {@link Scope#SERIES}
    *     that finalise) publish their running totals; their final records are never delayed
    * @param idleAdvance after this long without a record, stream time moves to wall clock minus this
    */
   public record Settings(WindowSet.Spec fine, List<WindowSet.Spec> derived, List<WindowSet.Spec> ledgers,
       String progressStore, String lateSink, String partialsSink, Duration grace, Duration emitInterval,
-      Duration detailEmitInterval, Duration idleAdvance) {}
+      Duration seriesEmitInterval, Duration idleAdvance) {}
 
   private record PartialKey(Scope scope, String key, long minuteStart) {}
 
@@ -90,7 +90,7 @@ public final class RollupAggregator implements Processor<String, Object, Object,
   private long savedStreamTime;
   private long progressSent = -1;
   private long lastRecordWallClock;
-  private long lastDetailEmit;
+  private long lastSeriesEmit;
 
   /** The processor with the stores it owns: its windows' and its progress store. */
   public static ProcessorSupplier<String, Object, Object, Object> supplier(Settings settings) {
@@ -133,7 +133,7 @@ public final class RollupAggregator implements Processor<String, Object, Object,
       ledgers.add(opened(spec));
     }
     lastRecordWallClock = context.currentSystemTimeMs();
-    lastDetailEmit = lastRecordWallClock;
+    lastSeriesEmit = lastRecordWallClock;
     context.schedule(settings.emitInterval(), PunctuationType.WALL_CLOCK_TIME, this::onEmitInterval);
   }
 
@@ -194,18 +194,18 @@ public final class RollupAggregator implements Processor<String, Object, Object,
       streamTime = now - idleAdvanceMillis;
       finalizeClosed();
     }
-    boolean detailDue = now - lastDetailEmit >= settings.detailEmitInterval().toMillis();
-    if (detailDue) {
-      lastDetailEmit = now;
+    boolean seriesDue = now - lastSeriesEmit >= settings.seriesEmitInterval().toMillis();
+    if (seriesDue) {
+      lastSeriesEmit = now;
     }
     // Minutes first: propagating them brings every other aggregate up to date, published now or not.
-    if (detailDue) {
+    if (seriesDue) {
       fine.emitChanged();
     } else {
       fine.refreshChanged();
     }
     for (WindowSet<Totals> set : derived) {
-      if (detailDue || set.spec().scope() != Scope.TEAM_WORKFLOW_MODEL) {
+      if (seriesDue || set.spec().scope() != Scope.SERIES) {
         set.emitChanged(); // a per-series set between its emits keeps its changes for the next one
       }
     }

@@ -18,7 +18,7 @@ public enum Scope {
     }
   },
   /** Per team, workflow and normalised model. Key: {@code team|workflow|model}. */
-  TEAM_WORKFLOW_MODEL {
+  SERIES {
     @Override
     String keyOf(SeriesKey series) {
       return series.toString();

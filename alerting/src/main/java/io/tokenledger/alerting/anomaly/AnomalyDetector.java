@@ -87,7 +87,7 @@ public final class AnomalyDetector implements Processor<String, UsageAggregate, 
   public void process(Record<String, UsageAggregate> record) {
     UsageAggregate a = record.value();
     if (a == null || a.getTeam() == null || a.getWorkflow() == null || a.getModel() == null) {
-      log.warn("Anomaly detection skipped a record on the 1-minute detail topic without team, workflow and model "
+      log.warn("Anomaly detection skipped a record on the 1-minute team-workflow-model topic without team, workflow and model "
           + "(key {}); only tokenledger's aggregation should write that topic.", record.key());
       return;
     }

@@ -30,8 +30,8 @@ final class AnomalyFixture implements AutoCloseable {
     driver = new TopologyTestDriver(AlertingApp.buildTopology(topics, AlertingSettings.defaults()),
         AlertingApp.config(Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092",
             StreamsConfig.STATE_DIR_CONFIG, stateDir)), start);
-    minutes = driver.createInputTopic(topics.detailAggregates1m.name(), topics.detailAggregates1m.keySerde().serializer(),
-        topics.detailAggregates1m.valueSerde().serializer());
+    minutes = driver.createInputTopic(topics.seriesAggregates1m.name(), topics.seriesAggregates1m.keySerde().serializer(),
+        topics.seriesAggregates1m.valueSerde().serializer());
     anomalies = driver.createOutputTopic(topics.anomalyAlerts.name(), topics.anomalyAlerts.keySerde().deserializer(),
         topics.anomalyAlerts.valueSerde().deserializer());
   }

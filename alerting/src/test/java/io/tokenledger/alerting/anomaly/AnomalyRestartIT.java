@@ -55,8 +55,8 @@ class AnomalyRestartIT {
 
     KafkaStreams alerting = start(kafka, topics, base);
     try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-        kafka.bootstrapServers()), topics.detailAggregates1m.keySerde().serializer(),
-        topics.detailAggregates1m.valueSerde().serializer());
+        kafka.bootstrapServers()), topics.seriesAggregates1m.keySerde().serializer(),
+        topics.seriesAggregates1m.valueSerde().serializer());
         var anomalies = new TopicReader<>(kafka.bootstrapServers(), topics.anomalyAlerts)) {
       for (int m = 0; m < 60; m++) { // an hour of 10 requests a minute: past the warm-up
         send(producer, topics, start + m * MINUTE, 10, start + (m + 1) * MINUTE - 1);
@@ -93,7 +93,7 @@ class AnomalyRestartIT {
         .setWindowEnd(Instant.ofEpochMilli(minuteStart + MINUTE)).setEventCount(requests).setRequestCount(requests)
         .setUncachedInputTokens(requests * 1_000).setCacheReadTokens(0).setCacheWriteTokens(0).setOutputTokens(0)
         .setReasoningTokens(0).setCostNanoUsd(requests * 1_000_000).build();
-    producer.send(new ProducerRecord<>(topics.detailAggregates1m.name(), null, asOf, TRIAGE, minute)).get();
+    producer.send(new ProducerRecord<>(topics.seriesAggregates1m.name(), null, asOf, TRIAGE, minute)).get();
   }
 
   private static KafkaStreams start(EmbeddedKafka kafka, Topics topics, Map<String, Object> base) throws Exception {

@@ -17,7 +17,7 @@ public final class LedgerReads {
   /** The latest record of every (team, workflow, model) 15-minute bucket that {@code wanted} accepts. */
   public static Map<String, UsageAggregate> buckets(Map<String, ?> settings, Topics topics,
       Predicate<UsageAggregate> wanted) {
-    return buckets(settings, topics.detailLedger15m, wanted);
+    return buckets(settings, topics.seriesLedger15m, wanted);
   }
 
   /** The latest record of every bucket of a ledger topic that {@code wanted} accepts. */

@@ -1,7 +1,7 @@
 package io.tokenledger.schemas.topics;
 
 /**
- * The key of a (team, workflow, normalised model) series on the detail aggregate and ledger
+ * The key of a (team, workflow, normalised model) series on the team-workflow-model aggregate and ledger
  * topics, written {@code team|workflow|model}. Team and workflow never contain '|' (the
  * validator refuses it); a model name may, so it is always the last part.
  */

@@ -78,11 +78,11 @@ public final class Topics {
    * Per team, workflow and model, 1-minute aggregates. Key: team|workflow|model, partitioned by
    * team, so one partition holds all of a team's series. Read by alerting's anomaly detection.
    */
-  public final Topic<String, UsageAggregate> detailAggregates1m;
+  public final Topic<String, UsageAggregate> seriesAggregates1m;
   /** Per team, workflow and model, 1-hour aggregates. Key: team|workflow|model. */
-  public final Topic<String, UsageAggregate> detailAggregates1h;
+  public final Topic<String, UsageAggregate> seriesAggregates1h;
   /** Per team, workflow and model, 1-day (UTC) aggregates. Key: team|workflow|model. */
-  public final Topic<String, UsageAggregate> detailAggregates1d;
+  public final Topic<String, UsageAggregate> seriesAggregates1d;
   /** Per-model 1-minute aggregates across all teams. Key: canonical model. */
   public final Topic<String, UsageAggregate> modelAggregates1m;
   /** Per-model 1-hour aggregates across all teams. Key: canonical model. */
@@ -124,7 +124,7 @@ public final class Topics {
    * events included. Key: team|workflow|model, partitioned by team, so one partition holds
    * all of a team's figures. Live updates only. Read by alerting.
    */
-  public final Topic<String, UsageAggregate> detailLedger15m;
+  public final Topic<String, UsageAggregate> seriesLedger15m;
   /**
    * How work items ended. Key: team, with as many partitions as the usage topic and placed as
    * usage is (murmur2 of the team), so an item's outcome meets its usage in one task.
@@ -194,8 +194,8 @@ public final class Topics {
     teamAggregates1m = topic("aggregates.team.1m", text, aggregates, TopicSpec.deleteAfter(6, WEEK));
     teamAggregates1h = topic("aggregates.team.1h", text, aggregates, TopicSpec.deleteAfter(6, MONTH));
     teamAggregates1d = topic("aggregates.team.1d", text, aggregates, TopicSpec.deleteAfter(6, YEAR));
-    detailAggregates1m = topic("aggregates.team-workflow-model.1m", text, aggregates, TopicSpec.deleteAfter(6, WEEK));
-    detailAggregates1h = topic("aggregates.team-workflow-model.1h", text, aggregates, TopicSpec.deleteAfter(6, MONTH));
+    seriesAggregates1m = topic("aggregates.team-workflow-model.1m", text, aggregates, TopicSpec.deleteAfter(6, WEEK));
+    seriesAggregates1h = topic("aggregates.team-workflow-model.1h", text, aggregates, TopicSpec.deleteAfter(6, MONTH));
     modelAggregates1m = topic("aggregates.model.1m", text, aggregates, TopicSpec.deleteAfter(6, WEEK));
     modelAggregates1h = topic("aggregates.model.1h", text, aggregates, TopicSpec.deleteAfter(6, MONTH));
     modelAggregates1d = topic("aggregates.model.1d", text, aggregates, TopicSpec.deleteAfter(6, YEAR));
@@ -205,8 +205,8 @@ public final class Topics {
     // Partial sums carry event-time timestamps; a month keeps a catching-up backlog's partials.
     rollupPartials = topic("internal.rollup-partials", text, Serdes.ByteArray(), TopicSpec.deleteAfter(6, MONTH));
     teamLedger15m = topic("ledger.team.15m", text, aggregates, TopicSpec.deleteAfter(6, LedgerBuckets.RETENTION));
-    detailAggregates1d = topic("aggregates.team-workflow-model.1d", text, aggregates, TopicSpec.deleteAfter(6, YEAR));
-    detailLedger15m = topic("ledger.team-workflow-model.15m", text, aggregates,
+    seriesAggregates1d = topic("aggregates.team-workflow-model.1d", text, aggregates, TopicSpec.deleteAfter(6, YEAR));
+    seriesLedger15m = topic("ledger.team-workflow-model.15m", text, aggregates,
         TopicSpec.deleteAfter(6, LedgerBuckets.RETENTION));
     economicsDeltas = topic("internal.economics-deltas", text, Serdes.ByteArray(), TopicSpec.deleteAfter(6, WEEK));
     economics = topic("economics", text, avro.serde(WorkflowEconomics.class), TopicSpec.compacted(6));
@@ -230,10 +230,10 @@ public final class Topics {
   }
 
   public List<Topic<?, ?>> all() {
-    return List.of(usage, prices, budgets, teamAggregates1m, teamAggregates1h, teamAggregates1d, detailAggregates1m,
-        detailAggregates1h, detailAggregates1d, modelAggregates1m, modelAggregates1h, modelAggregates1d,
+    return List.of(usage, prices, budgets, teamAggregates1m, teamAggregates1h, teamAggregates1d, seriesAggregates1m,
+        seriesAggregates1h, seriesAggregates1d, modelAggregates1m, modelAggregates1h, modelAggregates1d,
         workflowAggregates1m, workflowAggregates1h, workflowAggregates1d, rollupPartials, usageRerouted, pricedUsage, teamLedger15m,
-        detailLedger15m, workOutcomes, priceCorrections, priceCorrectionsApplied, humanBaselines, economicsDeltas, economics, lateUsage, unpricedUsage, deadLetters, budgetAlerts, forecastAlerts, anomalyAlerts, budgetStatus, apiKeys);
+        seriesLedger15m, workOutcomes, priceCorrections, priceCorrectionsApplied, humanBaselines, economicsDeltas, economics, lateUsage, unpricedUsage, deadLetters, budgetAlerts, forecastAlerts, anomalyAlerts, budgetStatus, apiKeys);
   }
 
   private <K, V> Topic<K, V> topic(String logical, Serde<K> keys, Serde<V> values, TopicSpec spec) {
