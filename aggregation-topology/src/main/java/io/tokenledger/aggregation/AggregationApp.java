@@ -32,7 +32,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
@@ -243,17 +242,9 @@ public final class AggregationApp {
    */
   public static final StreamsService SERVICE = new ServiceDescription("the aggregation", APPLICATION_ID,
       (topics, settings) -> buildTopology(topics, AggregationSettings.from(settings)), AggregationApp::config,
-      List.of(AggregationSettings.CONFIG, io.tokenledger.schemas.validation.ValidationSettings.CONFIG)) {
-    @Override
-    public List<Topic<?, ?>> partitionsChecked(Topics topics) {
-      return List.of(topics.usage, topics.usageRerouted, topics.priceCorrections);
-    }
-
-    @Override
-    public Optional<Queries> queries(Topics topics, Map<String, ?> settings) {
-      return Optional.of(QueryServer::start);
-    }
-  };
+      List.of(AggregationSettings.CONFIG, io.tokenledger.schemas.validation.ValidationSettings.CONFIG))
+      .checking(topics -> List.of(topics.usage, topics.usageRerouted, topics.priceCorrections))
+      .answering((topics, settings) -> QueryServer::start);
 
   public static void main(String[] args) throws Exception {
     System.exit(StreamsServices.run(SERVICE, StreamsApps.overridesFrom(args)));

@@ -82,15 +82,9 @@ public final class AlertingApp {
    */
   public static final StreamsService SERVICE = new ServiceDescription("alerting", APPLICATION_ID,
       (topics, settings) -> buildTopology(topics, AlertingSettings.from(settings)), AlertingApp::config,
-      java.util.List.of(AlertingSettings.CONFIG, io.tokenledger.alerting.anomaly.AnomalySettings.CONFIG)) {
-    @Override
-    public java.util.List<Topic<?, ?>> partitionsChecked(Topics topics) {
-      return java.util.List.of(topics.seriesLedger15m);
-    }
-
-    @Override
-    public java.util.Optional<Queries> queries(Topics topics, Map<String, ?> settings) {
-      return java.util.Optional.of((streams, self, keys) -> {
+      java.util.List.of(AlertingSettings.CONFIG, io.tokenledger.alerting.anomaly.AnomalySettings.CONFIG))
+      .checking(topics -> java.util.List.of(topics.seriesLedger15m))
+      .answering((topics, settings) -> (streams, self, keys) -> {
         AlertFeed feed = new AlertFeed(settings, topics, FEED_LOOKBACK);
         try {
           QueryHttpServer server = AlertQueries.start(streams, self, feed, keys);
@@ -103,8 +97,6 @@ public final class AlertingApp {
           throw e;
         }
       });
-    }
-  };
 
   public static void main(String[] args) throws Exception {
     System.exit(StreamsServices.run(SERVICE, StreamsApps.overridesFrom(args)));

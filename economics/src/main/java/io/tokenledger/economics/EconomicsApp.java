@@ -1,6 +1,5 @@
 package io.tokenledger.economics;
 
-import io.tokenledger.schemas.topics.Topic;
 import io.tokenledger.platform.service.StreamsServices;
 import io.tokenledger.platform.service.ServiceDescription;
 import io.tokenledger.platform.service.StreamsService;
@@ -12,7 +11,6 @@ import io.tokenledger.platform.streams.ProcessorWithStores;
 import io.tokenledger.platform.streams.StreamsApps;
 import io.tokenledger.schemas.topics.Topics;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
@@ -85,18 +83,10 @@ public final class EconomicsApp {
    */
   public static final StreamsService SERVICE = new ServiceDescription("the economics", APPLICATION_ID,
       (topics, settings) -> buildTopology(topics, EconomicsSettings.from(settings)), EconomicsApp::config,
-      java.util.List.of(EconomicsSettings.CONFIG, io.tokenledger.schemas.validation.ValidationSettings.CONFIG)) {
-    @Override
-    public java.util.List<Topic<?, ?>> partitionsChecked(Topics topics) {
-      return java.util.List.of(topics.pricedUsage, topics.workOutcomes, topics.seriesLedger15m);
-    }
-
-    @Override
-    public Optional<Queries> queries(Topics topics, Map<String, ?> settings) {
-      return Optional.of((streams, self, keys) -> EconomicsQueries.start(streams, self, EconomicsSettings.from(settings),
-          keys));
-    }
-  };
+      java.util.List.of(EconomicsSettings.CONFIG, io.tokenledger.schemas.validation.ValidationSettings.CONFIG))
+      .checking(topics -> java.util.List.of(topics.pricedUsage, topics.workOutcomes, topics.seriesLedger15m))
+      .answering((topics, settings) -> (streams, self, keys) -> EconomicsQueries.start(streams, self,
+          EconomicsSettings.from(settings), keys));
 
   public static void main(String[] args) throws Exception {
     System.exit(StreamsServices.run(SERVICE, StreamsApps.overridesFrom(args)));

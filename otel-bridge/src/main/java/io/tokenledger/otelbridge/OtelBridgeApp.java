@@ -49,19 +49,17 @@ public final class OtelBridgeApp {
   public static final StreamsService SERVICE = new ServiceDescription("the OTel bridge", APPLICATION_ID,
       (topics, settings) -> buildTopology(topics, OtelBridgeSettings.from(settings)), OtelBridgeApp::config,
       java.util.List.of(OtelBridgeSettings.CONFIG, io.tokenledger.ingest.otel.SpanMapping.CONFIG,
-          io.tokenledger.schemas.validation.ValidationSettings.CONFIG)) {
-    @Override
-    public java.util.Optional<String> precondition(Topics topics, Map<String, ?> settings) throws Exception {
-      OtelBridgeSettings bridge = OtelBridgeSettings.from(settings);
-      try (Admin admin = TopicApplier.admin(settings)) {
-        if (!admin.listTopics().names().get().contains(bridge.topic())) {
-          return java.util.Optional.of("there is no topic '" + bridge.topic() + "'. Point the Collector's Kafka exporter "
-              + "(traces_topic) and " + OtelBridgeSettings.PREFIX + "topic at the same topic.");
+          io.tokenledger.schemas.validation.ValidationSettings.CONFIG))
+      .requiring((topics, settings) -> {
+        OtelBridgeSettings bridge = OtelBridgeSettings.from(settings);
+        try (Admin admin = TopicApplier.admin(settings)) {
+          if (!admin.listTopics().names().get().contains(bridge.topic())) {
+            return java.util.Optional.of("there is no topic '" + bridge.topic() + "'. Point the Collector's Kafka "
+                + "exporter (traces_topic) and " + OtelBridgeSettings.PREFIX + "topic at the same topic.");
+          }
         }
-      }
-      return java.util.Optional.empty();
-    }
-  };
+        return java.util.Optional.empty();
+      });
 
   public static void main(String[] args) throws Exception {
     System.exit(StreamsServices.run(SERVICE, StreamsApps.overridesFrom(args)));

@@ -4,8 +4,6 @@ import io.tokenledger.platform.streams.IntakeGate;
 import io.tokenledger.schemas.UsageEvent;
 import io.tokenledger.schemas.topics.TeamPartitions;
 import io.tokenledger.schemas.validation.UsageValidator;
-import io.tokenledger.schemas.validation.Violation;
-import java.util.List;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -50,23 +48,8 @@ public final class UsageIntake implements Processor<byte[], byte[], Object, Obje
 
   /** Usage rules: the record's timestamp is when it was produced, and event times may not lie ahead of it. */
   private static IntakeGate.Rules<UsageEvent> rules(UsageValidator validator) {
-    return new IntakeGate.Rules<>() {
-      @Override
-      public String team(UsageEvent event) {
-        return event.getTeam();
-      }
-
-      @Override
-      public String id(UsageEvent event) {
-        return event.getEventId();
-      }
-
-      @Override
-      public String problems(UsageEvent event, long recordTimestamp) {
-        List<Violation> violations = validator.validate(event, recordTimestamp);
-        return violations.isEmpty() ? null : UsageValidator.describe(violations);
-      }
-    };
+    return new IntakeGate.Rules<>(UsageEvent::getTeam, UsageEvent::getEventId,
+        (event, producedAt) -> UsageValidator.describeOrNull(validator.validate(event, producedAt)));
   }
 
   @Override

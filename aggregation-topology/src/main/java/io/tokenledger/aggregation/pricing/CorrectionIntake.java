@@ -35,24 +35,10 @@ public final class CorrectionIntake implements Processor<byte[], byte[], Object,
       "'tokenledger prices correct' places it there");
 
   /** A correction re-rates one ledger bucket by the difference of its two costs. */
-  private static final IntakeGate.Rules<PriceCorrection> RULES = new IntakeGate.Rules<>() {
-    @Override
-    public String team(PriceCorrection c) {
-      return c.getTeam();
-    }
-
-    @Override
-    public String id(PriceCorrection c) {
-      return c.getCorrectionId();
-    }
-
-    @Override
-    public String problems(PriceCorrection c, long recordTimestamp) {
-      return LedgerBuckets.isStart(c.getBucketStart().toEpochMilli())
+  private static final IntakeGate.Rules<PriceCorrection> RULES = new IntakeGate.Rules<>(PriceCorrection::getTeam,
+      PriceCorrection::getCorrectionId, (c, producedAt) -> LedgerBuckets.isStart(c.getBucketStart().toEpochMilli())
           && c.getNewCostNanoUsd() - c.getOldCostNanoUsd() == c.getDifferenceNanoUsd() ? null
-          : "bucket_start must be a 15-minute boundary and difference = new - old";
-    }
-  };
+          : "bucket_start must be a 15-minute boundary and difference = new - old");
 
   private final IntakeGate<PriceCorrection> gate;
   private final String appliedStore;

@@ -19,7 +19,6 @@ import io.tokenledger.schemas.calendar.CalendarPeriods;
 import io.tokenledger.schemas.topics.SeriesKey;
 import io.tokenledger.schemas.validation.OutcomeValidator;
 import io.tokenledger.schemas.validation.UsageValidator;
-import io.tokenledger.schemas.validation.Violation;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -89,23 +88,8 @@ public final class ItemTracker implements Processor<Object, Object, Object, Obje
   }
 
   private static IntakeGate.Rules<WorkOutcome> outcomeRules(OutcomeValidator validator) {
-    return new IntakeGate.Rules<>() {
-      @Override
-      public String team(WorkOutcome outcome) {
-        return outcome.getTeam();
-      }
-
-      @Override
-      public String id(WorkOutcome outcome) {
-        return outcome.getOutcomeId();
-      }
-
-      @Override
-      public String problems(WorkOutcome outcome, long recordTimestamp) {
-        List<Violation> problems = validator.validate(outcome, recordTimestamp);
-        return problems.isEmpty() ? null : UsageValidator.describe(problems);
-      }
-    };
+    return new IntakeGate.Rules<>(WorkOutcome::getTeam, WorkOutcome::getOutcomeId,
+        (outcome, producedAt) -> UsageValidator.describeOrNull(validator.validate(outcome, producedAt)));
   }
 
   @Override

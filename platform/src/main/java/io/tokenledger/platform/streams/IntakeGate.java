@@ -9,6 +9,8 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -28,17 +30,13 @@ import org.slf4j.LoggerFactory;
 public final class IntakeGate<T> {
   private static final Logger log = LoggerFactory.getLogger(IntakeGate.class);
 
-  /** What the gate needs to know of a record type. */
-  public interface Rules<T> {
-    /** The team the record belongs to: its key, and its partition by Kafka's default partitioner. */
-    String team(T value);
-
-    /** The record's own id, put on its dead letter. */
-    String id(T value);
-
-    /** What is wrong with the value, for its producer; null when nothing is. */
-    String problems(T value, long recordTimestamp);
-  }
+  /**
+   * What the gate needs to know of a record type: the team it belongs to (its key, and its
+   * partition by Kafka's default partitioner), its own id (put on its dead letter), and what is
+   * wrong with it for its producer (null when nothing is; the record's timestamp is when it was
+   * produced).
+   */
+  public record Rules<T>(Function<T, String> team, Function<T, String> id, BiFunction<T, Long, String> problems) {}
 
   /**
    * What a producer is told. {@code type} names the record ("usage event"); the others say what
@@ -91,12 +89,12 @@ public final class IntakeGate<T> {
       reject(context, record, DeadLetterReason.TOMBSTONE, "Value is null (a tombstone); " + advice.tombstone(), null);
       return null;
     }
-    String problems = rules.problems(value, record.timestamp());
+    String problems = rules.problems().apply(value, record.timestamp());
     if (problems != null) {
       reject(context, record, DeadLetterReason.INVALID, problems, value);
       return null;
     }
-    String team = rules.team(value);
+    String team = rules.team().apply(value);
     if (!Arrays.equals(team.getBytes(StandardCharsets.UTF_8), record.key())) {
       reject(context, record, DeadLetterReason.KEY_MISMATCH, "Record key must be the " + advice.type() + "'s team '"
           + team + "' (UTF-8) but was " + describeKey(record.key()) + "; " + advice.key(), value);
@@ -119,8 +117,8 @@ public final class IntakeGate<T> {
   /** Dead-letters a record that passed the gate but cannot be taken for a reason of the caller's. */
   public void reject(ProcessorContext<Object, Object> context, Record<byte[], byte[]> record, DeadLetterReason reason,
       String message, T value) {
-    DeadLetter letter = DeadLetters.of(context, record, reason, message, value == null ? null : rules.id(value),
-        value == null ? null : rules.team(value));
+    DeadLetter letter = DeadLetters.of(context, record, reason, message,
+        value == null ? null : rules.id().apply(value), value == null ? null : rules.team().apply(value));
     log.warn("Dead-lettered {} record {}-{}@{} ({}): {}", advice.type(), letter.getSourceTopic(),
         letter.getSourcePartition(), letter.getSourceOffset(), reason, message);
     context.forward(new Record<Object, Object>(record.key(), letter, record.timestamp()), deadLetterChild);

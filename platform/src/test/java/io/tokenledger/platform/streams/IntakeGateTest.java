@@ -40,22 +40,9 @@ class IntakeGateTest {
     return new Charge(parts[0], Long.parseLong(parts[1]));
   };
 
-  private static final IntakeGate.Rules<Charge> RULES = new IntakeGate.Rules<>() {
-    @Override
-    public String team(Charge c) {
-      return c.team();
-    }
-
-    @Override
-    public String id(Charge c) {
-      return c.team() + "-" + c.amount();
-    }
-
-    @Override
-    public String problems(Charge c, long recordTimestamp) {
-      return c.amount() < 0 ? "amount: must not be negative, was " + c.amount() : null;
-    }
-  };
+  private static final IntakeGate.Rules<Charge> RULES = new IntakeGate.Rules<>(Charge::team,
+      c -> c.team() + "-" + c.amount(),
+      (c, producedAt) -> c.amount() < 0 ? "amount: must not be negative, was " + c.amount() : null);
 
   private final MockProcessorContext<Object, Object> context = new MockProcessorContext<>(props());
 

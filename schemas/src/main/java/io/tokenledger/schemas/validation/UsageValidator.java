@@ -86,6 +86,11 @@ public final class UsageValidator {
     return violations.stream().map(Violation::toString).collect(Collectors.joining("; "));
   }
 
+  /** The violations described, or null when there are none (what an intake gate takes). */
+  public static String describeOrNull(List<Violation> violations) {
+    return violations.isEmpty() ? null : describe(violations);
+  }
+
   private void tokens(List<Violation> out, String field, long value) {
     if (value < 0) {
       out.add(new Violation(field, "must not be negative, was " + value));
