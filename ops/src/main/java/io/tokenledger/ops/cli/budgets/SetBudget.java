@@ -1,0 +1,91 @@
+package io.tokenledger.ops.cli.budgets;
+
+import io.tokenledger.alerting.budget.BudgetRules;
+import io.tokenledger.ops.cli.KafkaOptions;
+import io.tokenledger.platform.topics.CompactedTopics;
+import io.tokenledger.schemas.Budget;
+import io.tokenledger.schemas.BudgetEnforcement;
+import io.tokenledger.schemas.BudgetPeriod;
+import io.tokenledger.schemas.money.NanoUsd;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "set", mixinStandardHelpOptions = true,
+    description = {"Creates or replaces a budget. A change mid-period is evaluated at once against the spend so far.",
+        "Example: budgets set --id support-monthly --team support --limit-usd 2500 --timezone Europe/Berlin"})
+final class SetBudget implements Callable<Integer> {
+  @Mixin KafkaOptions kafka;
+
+  @Option(names = "--id", required = true, description = "Budget id, e.g. support-monthly.")
+  String id;
+
+  @Option(names = "--team", required = true, description = "The team whose usage counts.")
+  String team;
+
+  @Option(names = "--workflow", description = "Count only this workflow.")
+  String workflow;
+
+  @Option(names = "--model", description = "Count only this model (normalised: gpt-4o-2024-08-06 counts as gpt-4o).")
+  String model;
+
+  @Option(names = "--limit-usd", description = "Spend limit per period in USD, exact decimal, e.g. 2500 or 12.50.")
+  String limitUsd;
+
+  @Option(names = "--limit-tokens", description = "Token limit per period (all five buckets summed).")
+  Long limitTokens;
+
+  @Option(names = "--period", defaultValue = "month", description = "day, week (from Monday) or month (default).")
+  String period;
+
+  @Option(names = "--timezone", defaultValue = "UTC", description = "IANA time zone periods align to (default UTC).")
+  String timezone;
+
+  @Option(names = "--thresholds", split = ",", defaultValue = "50,80,100",
+      description = "Percentages of the limit that raise an alert, once each per period (default 50,80,100).")
+  List<Integer> thresholds;
+
+  @Option(names = "--hard", description = "Hard budget: services read its status to throttle or downgrade.")
+  boolean hard;
+
+  @Override
+  public Integer call() throws Exception {
+    Budget budget;
+    try {
+      budget = build();
+    } catch (IllegalArgumentException e) {
+      System.err.println("Budget not set: " + e.getMessage());
+      return 2;
+    }
+    CompactedTopics.write(kafka.settings(), kafka.appliedTopics().budgets, budget.getBudgetId(), budget);
+    System.out.println("Set budget " + BudgetsCommand.describe(budget));
+    return 0;
+  }
+
+  /** Parses the options; the budget rules themselves are alerting's ({@link BudgetRules}). */
+  Budget build() {
+    BudgetPeriod budgetPeriod;
+    try {
+      budgetPeriod = BudgetPeriod.valueOf(period.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--period must be day, week or month, not '" + period + "'");
+    }
+    return BudgetRules.checked(Budget.newBuilder().setBudgetId(id).setTeam(team).setWorkflow(workflow)
+        .setModel(model).setLimitNanoUsd(limitUsd == null ? null : parseUsd(limitUsd)).setLimitTokens(limitTokens)
+        .setPeriod(budgetPeriod).setTimezone(timezone).setThresholdsPercent(thresholds)
+        .setEnforcement(hard ? BudgetEnforcement.HARD : BudgetEnforcement.SOFT).setUpdatedAt(Instant.now()).build());
+  }
+
+  private static long parseUsd(String usd) {
+    try {
+      return NanoUsd.fromUsd(usd.replace("$", "").replace(",", ""));
+    } catch (ArithmeticException | NumberFormatException e) {
+      throw new IllegalArgumentException("--limit-usd must be a decimal amount of USD with at most 9 decimals, not '"
+          + usd + "'");
+    }
+  }
+}
