@@ -3,6 +3,7 @@ package io.tokenledger.aggregation;
 import io.tokenledger.platform.service.StreamsServices;
 import io.tokenledger.platform.service.ServiceDescription;
 import io.tokenledger.platform.service.StreamsService;
+import io.tokenledger.aggregation.intake.AcceptedUsage;
 import io.tokenledger.aggregation.intake.Deduplicator;
 import io.tokenledger.aggregation.intake.TeamKeyPartitioner;
 import io.tokenledger.aggregation.intake.UsageIntake;
@@ -150,7 +151,8 @@ public final class AggregationApp {
     topology.addSink(DEAD_LETTER_SINK, topics.deadLetters.name(), topics.deadLetters.keySerde().serializer(),
         topics.deadLetters.valueSerde().serializer(), INTAKE, CORRECTIONS);
 
-    topology.addProcessor(DEDUP, Deduplicator.supplier(DEDUP_STORE, settings.dedupHorizon()), INTAKE);
+    topology.addProcessor(DEDUP, Deduplicator.<AcceptedUsage>supplier(DEDUP_STORE, settings.dedupHorizon(),
+        accepted -> accepted.event().getEventId()), INTAKE);
 
     topology.addProcessor(PRICE, () -> new UsagePricer(book, List.of(ROLLUP), UNPRICED_SINK, PRICED_SINK), DEDUP);
     // Key: team, so Kafka's default partitioner places it in the team's partition, as usage is.

@@ -62,7 +62,7 @@ final class EconomicsFixture implements AutoCloseable {
   void call(String team, String workflow, String model, String item, Instant at) {
     PricedUsageEvent event = PricedUsageEvent.newBuilder().setEventId("e-" + (++sequence)).setEventTime(at)
         .setTeam(team).setWorkflow(workflow).setService("svc").setProvider("openai").setModel(model)
-        .setReportedModel(model).setUncachedInputTokens(100).setCacheReadTokens(0).setCacheWriteTokens(0)
+        .setPricedModel(model).setUncachedInputTokens(100).setCacheReadTokens(0).setCacheWriteTokens(0)
         .setOutputTokens(10).setReasoningTokens(0).setRequestCount(1).setCostNanoUsd(1_000L).setWorkItemId(item)
         .build();
     usage.pipeInput(team, event, at);

@@ -1,7 +1,6 @@
 package io.tokenledger.aggregation.intake;
 
 import io.tokenledger.platform.streams.ProcessorWithStores;
-import io.tokenledger.schemas.UsageEvent;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
@@ -10,6 +9,7 @@ import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.common.serialization.Serdes;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 import org.apache.kafka.streams.state.WindowStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,35 +22,37 @@ import org.slf4j.LoggerFactory;
  * segments, and because its changelog is written in the same exactly-once transaction as the
  * aggregates, an id is never remembered for an event whose counts were not committed.
  */
-public final class Deduplicator implements Processor<String, UsageEvent, String, UsageEvent> {
+public final class Deduplicator<V> implements Processor<String, V, String, V> {
   private static final Logger log = LoggerFactory.getLogger(Deduplicator.class);
 
   private final String storeName;
-  private ProcessorContext<String, UsageEvent> context;
+  private final Function<V, String> eventId;
+  private ProcessorContext<String, V> context;
   private WindowStore<String, Long> seen;
   private long duplicates;
 
   /** The processor with its store, which remembers ids for {@code horizon}. */
-  public static ProcessorSupplier<String, UsageEvent, String, UsageEvent> supplier(String storeName,
-      Duration horizon) {
-    return ProcessorWithStores.of(() -> new Deduplicator(storeName), List.of(Stores.windowStoreBuilder(
+  public static <V> ProcessorSupplier<String, V, String, V> supplier(String storeName, Duration horizon,
+      Function<V, String> eventId) {
+    return ProcessorWithStores.of(() -> new Deduplicator<>(storeName, eventId), List.of(Stores.windowStoreBuilder(
         Stores.persistentWindowStore(storeName, horizon, Duration.ofMillis(1), false), Serdes.String(), Serdes.Long())));
   }
 
   /** The horizon is the store's retention; the store is built with it. */
-  public Deduplicator(String storeName) {
+  public Deduplicator(String storeName, Function<V, String> eventId) {
     this.storeName = storeName;
+    this.eventId = eventId;
   }
 
   @Override
-  public void init(ProcessorContext<String, UsageEvent> context) {
+  public void init(ProcessorContext<String, V> context) {
     this.context = context;
     this.seen = context.getStateStore(storeName);
   }
 
   @Override
-  public void process(Record<String, UsageEvent> record) {
-    String eventId = record.value().getEventId();
+  public void process(Record<String, V> record) {
+    String eventId = this.eventId.apply(record.value());
     long eventTime = record.timestamp();
     if (seen.fetch(eventId, eventTime) != null) {
       duplicates++;

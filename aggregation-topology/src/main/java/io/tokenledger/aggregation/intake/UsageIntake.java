@@ -77,7 +77,7 @@ public final class UsageIntake implements Processor<byte[], byte[], Object, Obje
       return;
     }
     UsageMeters.ACCEPTED.increment();
-    context.forward(new Record<Object, Object>(event.getTeam(), event, event.getEventTime().toEpochMilli(),
-        record.headers()), acceptedChild);
+    context.forward(new Record<Object, Object>(event.getTeam(), new AcceptedUsage(event, record.value()),
+        event.getEventTime().toEpochMilli(), record.headers()), acceptedChild);
   }
 }

@@ -1,5 +1,6 @@
 package io.tokenledger.aggregation.pricing;
 
+import io.tokenledger.aggregation.intake.AcceptedUsage;
 import io.tokenledger.pricing.PriceBook;
 import io.tokenledger.pricing.ModelKeys;
 import io.tokenledger.pricing.Cost;
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * provider/model, to the unpriced sink that alerting watches. Every event, priced or not, is
  * published on the priced usage topic.
  */
-public final class UsagePricer implements Processor<String, UsageEvent, Object, Object> {
+public final class UsagePricer implements Processor<String, AcceptedUsage, Object, Object> {
   private static final Logger log = LoggerFactory.getLogger(UsagePricer.class);
 
   private static final long LOG_EVERY = 10_000;
@@ -65,14 +66,15 @@ public final class UsagePricer implements Processor<String, UsageEvent, Object, 
   }
 
   @Override
-  public void process(Record<String, UsageEvent> record) {
-    UsageEvent event = record.value();
+  public void process(Record<String, AcceptedUsage> record) {
+    UsageEvent event = record.value().event();
+    byte[] encoded = record.value().encoded();
     ModelKeys keys = keysOf(event);
     Optional<PriceVersion> price = book.priceAt(keys, record.timestamp());
     String model = keys.normalisedModel();
     PricedUsage priced;
     if (price.isPresent()) {
-      priced = new PricedUsage(event, model, Cost.nanoUsd(event, price.get()), true);
+      priced = new PricedUsage(event, model, Cost.nanoUsd(event, price.get()), true, encoded);
     } else {
       if (unpricedSeen.size() >= MAX_REMEMBERED_MODELS) {
         unpricedSeen.clear();
@@ -83,7 +85,7 @@ public final class UsagePricer implements Processor<String, UsageEvent, Object, 
             + "({} such events in this task so far). Publish a price version to the catalog.", event.getProvider(),
             event.getModel(), event.getEventTime(), event.getEventId(), event.getTeam(), seen);
       }
-      priced = new PricedUsage(event, model, 0L, false);
+      priced = new PricedUsage(event, model, 0L, false, encoded);
       io.tokenledger.aggregation.intake.UsageMeters.UNPRICED.increment();
       context.forward(new Record<Object, Object>(keys.exact(), event,
           record.timestamp()), unpricedChild);

@@ -2,6 +2,7 @@ package io.tokenledger.devtools.bench;
 
 import io.tokenledger.aggregation.AggregationApp;
 import io.tokenledger.aggregation.intake.Deduplicator;
+import io.tokenledger.schemas.UsageEvent;
 import io.tokenledger.platform.streams.StreamsApps;
 import io.tokenledger.schemas.topics.Topics;
 import java.io.IOException;
@@ -39,7 +40,8 @@ final class DedupBenchmark {
     Topology topology = new Topology();
     topology.addSource("usage-source", topics.usage.keySerde().deserializer(), topics.usage.valueSerde().deserializer(),
         topics.usage.name());
-    topology.addProcessor("usage-dedup", Deduplicator.supplier(AggregationApp.DEDUP_STORE, horizon), "usage-source");
+    topology.addProcessor("usage-dedup", Deduplicator.<UsageEvent>supplier(AggregationApp.DEDUP_STORE, horizon,
+        UsageEvent::getEventId), "usage-source");
     return topology;
   }
 

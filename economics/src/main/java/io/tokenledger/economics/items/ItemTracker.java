@@ -117,7 +117,7 @@ public final class ItemTracker implements Processor<Object, Object, Object, Obje
   }
 
   private void usage(PricedUsageEvent event) {
-    String model = event.getModel();
+    String model = event.getPricedModel();
     long time = event.getEventTime().toEpochMilli();
     if (event.getWorkItemId() != null) {
       String key = itemKey(event.getTeam(), event.getWorkItemId());
