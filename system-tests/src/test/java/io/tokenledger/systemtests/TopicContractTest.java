@@ -27,9 +27,8 @@ class TopicContractTest {
 
   record Row(String partitions, String retention, String flow) {}
 
-  @Test
-  void everyTopicIsInTheContractAsTheRegistryDeclaresIt() throws Exception {
-    Topics topics = Topics.defaults();
+  /** The contract's rows by topic name, a row of variants (`.1m` / `.1h`) under each variant's name. */
+  private static Map<String, Row> contract() throws Exception {
     Map<String, Row> table = new TreeMap<>();
     for (String line : Files.readAllLines(CONTRACT)) {
       Matcher m = ROW.matcher(line);
@@ -45,6 +44,13 @@ class TopicContractTest {
         table.put(base + variant.group(1), row);
       }
     }
+    return table;
+  }
+
+  @Test
+  void everyTopicIsInTheContractAsTheRegistryDeclaresIt() throws Exception {
+    Topics topics = Topics.defaults();
+    Map<String, Row> table = contract();
     Map<String, String> problems = new TreeMap<>();
     for (Topic<?, ?> topic : topics.all()) {
       Row row = table.get(topic.name());
@@ -82,17 +88,7 @@ class TopicContractTest {
   void everyServiceReadsAndWritesWhatTheContractSays() throws Exception {
     Topics topics = Topics.defaults();
     Map<String, String> flows = new TreeMap<>();
-    for (String line : Files.readAllLines(CONTRACT)) {
-      Matcher m = ROW.matcher(line);
-      if (line.startsWith("| `tokenledger.") && m.matches()) {
-        flows.put(m.group(1), m.group(7).strip());
-        String base = m.group(1).substring(0, m.group(1).lastIndexOf('.'));
-        Matcher variant = Pattern.compile("`(\\.[^`]+)`").matcher(m.group(2));
-        while (variant.find()) {
-          flows.put(base + variant.group(1), m.group(7).strip());
-        }
-      }
-    }
+    contract().forEach((name, row) -> flows.put(name, row.flow()));
     Map<String, io.tokenledger.platform.service.StreamsService> services = new TreeMap<>(Map.of(
         "aggregation", io.tokenledger.aggregation.AggregationApp.SERVICE,
         "alerting", io.tokenledger.alerting.AlertingApp.SERVICE,
