@@ -28,18 +28,8 @@ import org.junit.jupiter.api.Test;
  * names of every awkward shape a printable name can have.
  */
 class FocusTagsRuleTest {
-  /** shared/data/focus beside the checkout (CI lays shared/ next to its clone): the nearest one up from here. */
-  private static final Path FOCUS = nearest(Path.of("").toAbsolutePath());
-
-  private static Path nearest(Path from) {
-    for (Path dir = from; dir != null; dir = dir.getParent()) {
-      Path candidate = dir.resolve("shared").resolve("data").resolve("focus");
-      if (Files.isDirectory(candidate)) {
-        return candidate;
-      }
-    }
-    return from.resolve("shared/data/focus (not found beside the checkout or above it)");
-  }
+  /** shared/data/focus beside the checkout (CI lays shared/ next to its clone). */
+  private static final Path FOCUS = io.tokenledger.testing.SharedData.path("focus");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test

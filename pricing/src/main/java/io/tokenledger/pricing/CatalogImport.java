@@ -26,27 +26,78 @@ import java.util.regex.Pattern;
  * cannot be imported is listed with the reason, never guessed.
  */
 public final class CatalogImport {
-  /** LiteLLM's provider names, mapped to ours (OpenTelemetry's gen_ai.provider.name). */
+  /**
+   * LiteLLM's provider names that OpenTelemetry's {@code gen_ai.provider.name} has a name for,
+   * mapped to it; every other provider keeps LiteLLM's name (lower case), so that no priced
+   * entry is left out for want of a name (docs/prices.md lists them).
+   */
   static final Map<String, String> PROVIDERS = Map.ofEntries(Map.entry("openai", "openai"),
       Map.entry("text-completion-openai", "openai"), Map.entry("anthropic", "anthropic"),
-      Map.entry("gemini", "gcp.gemini"), Map.entry("vertex_ai-language-models", "gcp.vertex_ai"),
-      Map.entry("vertex_ai-anthropic_models", "gcp.vertex_ai"), Map.entry("bedrock", "aws.bedrock"),
+      Map.entry("gemini", "gcp.gemini"), Map.entry("vertex_ai", "gcp.vertex_ai"), Map.entry("bedrock", "aws.bedrock"),
       Map.entry("bedrock_converse", "aws.bedrock"), Map.entry("azure", "azure.ai.openai"),
-      Map.entry("azure_ai", "azure.ai.inference"), Map.entry("mistral", "mistral_ai"), Map.entry("cohere", "cohere"),
+      Map.entry("azure_text", "azure.ai.openai"), Map.entry("azure_ai", "azure.ai.inference"),
+      Map.entry("mistral", "mistral_ai"), Map.entry("codestral", "mistral_ai"),
+      Map.entry("text-completion-codestral", "mistral_ai"), Map.entry("cohere", "cohere"),
       Map.entry("cohere_chat", "cohere"), Map.entry("deepseek", "deepseek"), Map.entry("xai", "x_ai"),
       Map.entry("groq", "groq"), Map.entry("perplexity", "perplexity"), Map.entry("watsonx", "ibm.watsonx.ai"));
   private static final Set<String> CHAT_MODES = Set.of("chat", "completion", "responses");
   private static final Pattern TIER_INPUT = Pattern.compile("input_cost_per_token_above_(\\d+)k_tokens");
   private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+  /** How many entries a summary names for each reason. */
+  private static final int EXAMPLES = 3;
 
   private CatalogImport() {}
 
-  /** What a file gave: the versions, and every entry left out with the reason. */
-  public record Result(List<PriceVersion> prices, Map<String, String> skipped) {}
+  /**
+   * What a file gave: the versions, every entry left out with the reason, and, per kind of
+   * reason, the entries it left out (what a summary prints).
+   */
+  public record Result(List<PriceVersion> prices, Map<String, String> skipped, Map<String, List<String>> byKind) {
+    public Result(List<PriceVersion> prices, Map<String, String> skipped) {
+      this(prices, skipped, Map.of());
+    }
+
+    /** One line per kind of reason: how many, and a few of them. */
+    public List<String> summary() {
+      List<String> lines = new ArrayList<>();
+      byKind.forEach((kind, entries) -> lines.add(entries.size() + " " + kind + " (e.g. "
+          + String.join(", ", entries.subList(0, Math.min(EXAMPLES, entries.size()))) + ")"));
+      return lines;
+    }
+  }
 
   /** What to take from a file, and how to stamp it. */
   public record Options(Instant effectiveFrom, Predicate<String> provider, Predicate<String> model, String setBy,
       String source) {}
+
+  /** Our name for a LiteLLM provider: OpenTelemetry's where it has one, else LiteLLM's own. */
+  static String provider(String liteLlmProvider) {
+    String name = liteLlmProvider.strip().toLowerCase(Locale.ROOT);
+    int dash = name.indexOf('-');
+    if (!PROVIDERS.containsKey(name) && dash > 0 && PROVIDERS.containsKey(name.substring(0, dash))
+        && name.startsWith("vertex_ai-")) {
+      return PROVIDERS.get("vertex_ai"); // vertex_ai-language-models, vertex_ai-anthropic_models, ...
+    }
+    return PROVIDERS.getOrDefault(name, name);
+  }
+
+  /**
+   * The model id a call reports, from an entry's key: the key without its leading route segment
+   * when that segment names the entry's provider ({@code azure/eu/gpt-4o} is Azure's
+   * {@code eu/gpt-4o}, a region of its own); every other part kept, {@code @} and {@code :} included.
+   */
+  static String model(String key, String liteLlmProvider) {
+    String lower = key.strip().toLowerCase(Locale.ROOT);
+    int slash = lower.indexOf('/');
+    if (slash > 0) {
+      String route = lower.substring(0, slash).replace('-', '_');
+      String provider = liteLlmProvider.strip().toLowerCase(Locale.ROOT).replace('-', '_');
+      if (route.equals(provider) || provider.startsWith(route + "_")) {
+        return lower.substring(slash + 1);
+      }
+    }
+    return lower;
+  }
 
   public static Result liteLlm(byte[] json, Options options) throws IOException {
     JsonNode root = JSON.readTree(json);
@@ -54,7 +105,9 @@ public final class CatalogImport {
       throw new IllegalArgumentException("not a LiteLLM price file: expected one JSON object keyed by model");
     }
     Map<String, PriceVersion> prices = new LinkedHashMap<>();
+    Map<String, String> givenBy = new LinkedHashMap<>();
     Map<String, String> skipped = new LinkedHashMap<>();
+    Map<String, List<String>> byKind = new LinkedHashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> entry = it.next();
       String key = entry.getKey();
@@ -64,31 +117,66 @@ public final class CatalogImport {
       }
       String mode = m.path("mode").asText("");
       if (!CHAT_MODES.contains(mode)) {
-        skipped.put(key, "mode '" + mode + "' is not a chat model");
+        skip(skipped, byKind, key, "not a chat model", "mode '" + mode + "' is not a chat model");
         continue;
       }
-      String provider = PROVIDERS.get(m.path("litellm_provider").asText(""));
-      if (provider == null) {
-        skipped.put(key, "provider '" + m.path("litellm_provider").asText("") + "' has no tokenledger name");
+      String liteLlmProvider = m.path("litellm_provider").asText("");
+      if (liteLlmProvider.isBlank()) {
+        skip(skipped, byKind, key, "without a provider", "no litellm_provider");
         continue;
       }
-      String model = key.substring(key.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
+      String provider = provider(liteLlmProvider);
+      String model = model(key, liteLlmProvider);
       if (!options.provider().test(provider) || !options.model().test(model)) {
         continue;
       }
+      PriceVersion price;
       try {
-        PriceVersion price = liteLlmPrice(m, provider, model, options);
-        String catalogKey = provider + "/" + model;
-        if (prices.containsKey(catalogKey)) {
-          skipped.put(key, "another entry already gave " + catalogKey);
-        } else {
-          prices.put(catalogKey, price);
-        }
-      } catch (IllegalArgumentException e) {
-        skipped.put(key, e.getMessage());
+        price = liteLlmPrice(m, provider, model, options);
+      } catch (Unpriced e) {
+        skip(skipped, byKind, key, e.kind, e.getMessage());
+        continue;
       }
+      String catalogKey = provider + "/" + model;
+      PriceVersion earlier = prices.get(catalogKey);
+      if (earlier == null) {
+        prices.put(catalogKey, price);
+        givenBy.put(catalogKey, key);
+      } else if (!earlier.equals(price)) {
+        // The key that names the provider's route is what LiteLLM prices a call as
+        // (deepseek/deepseek-chat); a bare key giving the same model (deepseek-chat) is its older alias.
+        String other = givenBy.get(catalogKey);
+        boolean routed = !key.strip().toLowerCase(Locale.ROOT).equals(model);
+        boolean otherRouted = !other.strip().toLowerCase(Locale.ROOT).equals(model);
+        String kind = "giving a model another entry prices differently";
+        if (routed && !otherRouted) {
+          prices.put(catalogKey, price);
+          givenBy.put(catalogKey, key);
+          skip(skipped, byKind, other, kind, key + " gives " + catalogKey + " other prices, and names its route");
+        } else {
+          skip(skipped, byKind, key, kind, other + " already gave " + catalogKey + " other prices");
+        }
+      }
+      // The same prices under the same key twice (bedrock and bedrock_converse list a model alike): one version.
     }
-    return new Result(List.copyOf(prices.values()), skipped);
+    return new Result(List.copyOf(prices.values()), skipped, byKind);
+  }
+
+  private static void skip(Map<String, String> skipped, Map<String, List<String>> byKind, String key, String kind,
+      String reason) {
+    skipped.put(key, reason);
+    byKind.computeIfAbsent(kind, k -> new ArrayList<>()).add(key);
+  }
+
+  /** An entry that cannot be priced from the file, and the kind of reason. */
+  private static final class Unpriced extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+    final String kind;
+
+    Unpriced(String kind, String message) {
+      super(message);
+      this.kind = kind;
+    }
   }
 
   private static PriceVersion liteLlmPrice(JsonNode m, String provider, String model, Options options) {
@@ -96,7 +184,9 @@ public final class CatalogImport {
     long output = perToken(m, "output_cost_per_token", null);
     PriceVersion.Builder price = PriceVersion.newBuilder().setProvider(provider).setModel(model)
         .setEffectiveFrom(options.effectiveFrom()).setUncachedInputMicroUsdPerMtok(input)
-        .setCacheReadMicroUsdPerMtok(perToken(m, "cache_read_input_token_cost", input))
+        // DeepSeek gives its cache-hit price as input_cost_per_token_cache_hit, not cache_read_input_token_cost.
+        .setCacheReadMicroUsdPerMtok(perToken(m, "cache_read_input_token_cost",
+            perToken(m, "input_cost_per_token_cache_hit", input)))
         .setCacheWriteMicroUsdPerMtok(perToken(m, "cache_creation_input_token_cost", input))
         .setOutputMicroUsdPerMtok(output)
         .setReasoningMicroUsdPerMtok(perToken(m, "output_cost_per_reasoning_token", output))
@@ -127,18 +217,18 @@ public final class CatalogImport {
     JsonNode value = m.get(field);
     if (value == null || value.isNull()) {
       if (fallback == null) {
-        throw new IllegalArgumentException("no " + field);
+        throw new Unpriced("without " + field, "no " + field);
       }
       return fallback;
     }
     if (!value.isNumber()) {
-      throw new IllegalArgumentException(field + " is not a number: " + value);
+      throw new Unpriced("with a price that is not a number", field + " is not a number: " + value);
     }
     BigDecimal usdPerToken = value.decimalValue();
     try {
       return PriceUnits.fromUsdPerToken(usdPerToken);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(field + " " + e.getMessage());
+      throw new Unpriced("with a price finer than a micro-USD per 1M tokens", field + " " + e.getMessage());
     }
   }
 

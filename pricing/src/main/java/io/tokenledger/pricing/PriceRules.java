@@ -86,12 +86,17 @@ public final class PriceRules {
         new Named("output", t.getOutputMicroUsdPerMtok()), new Named("reasoning", t.getReasoningMicroUsdPerMtok()));
   }
 
-  /** Names join into catalog keys with '/' and '@': a provider may contain neither, a model no '@'. */
+  /**
+   * Names join into catalog keys as {@code provider/model@effective_from}: a provider may contain
+   * neither '/' nor '@'; a model may contain both (Vertex's {@code claude-sonnet-4@20250514},
+   * OpenRouter's {@code anthropic/claude-3.5-sonnet}), since a key is split at its first '/' and
+   * its last '@'.
+   */
   private static void name(List<String> problems, String field, String value) {
     if (value == null || value.isBlank()) {
       problems.add(field + " is required");
-    } else if (value.indexOf('@') >= 0 || (field.equals("provider") && value.indexOf('/') >= 0)) {
-      problems.add(field + " '" + value + "' must not contain '@'" + (field.equals("provider") ? " or '/'" : ""));
+    } else if (field.equals("provider") && (value.indexOf('@') >= 0 || value.indexOf('/') >= 0)) {
+      problems.add(field + " '" + value + "' must not contain '@' or '/'");
     }
   }
 }

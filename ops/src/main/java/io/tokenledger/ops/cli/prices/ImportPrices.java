@@ -49,6 +49,10 @@ final class ImportPrices implements Callable<Integer> {
   @Option(names = "--set-by", description = "Who imports (default: the user running the command).")
   String setBy;
 
+  @Option(names = "--list-skipped", description = "List every entry left out with its reason (default: a count and a "
+      + "few examples per reason).")
+  boolean listSkipped;
+
   @Override
   public Integer call() throws Exception {
     Predicate<String> provider = providers == null ? p -> true : providers::contains;
@@ -70,7 +74,11 @@ final class ImportPrices implements Callable<Integer> {
         diff.changed().size(), diff.unchanged().size(), result.skipped().size() + result.prices().size() - usable.size());
     diff.added().forEach(line -> System.out.println("  new      " + line));
     diff.changed().forEach(line -> System.out.println("  changed  " + line));
-    result.skipped().forEach((entry, why) -> System.out.println("  skipped  " + entry + ": " + why));
+    if (listSkipped || result.byKind().isEmpty()) {
+      result.skipped().forEach((entry, why) -> System.out.println("  skipped  " + entry + ": " + why));
+    } else {
+      result.summary().forEach(line -> System.out.println("  skipped  " + line));
+    }
     if (dryRun) {
       System.out.println("Dry run: nothing written.");
       return 0;
