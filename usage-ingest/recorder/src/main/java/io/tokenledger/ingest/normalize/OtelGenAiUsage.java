@@ -14,9 +14,11 @@ import java.util.Optional;
  *       {@code .reasoning.output_tokens};
  *   <li>their deprecated names: {@code gen_ai.system}, {@code gen_ai.usage.prompt_tokens},
  *       {@code gen_ai.usage.completion_tokens};
- *   <li>OpenLLMetry's: {@code gen_ai.usage.cache_read_input_tokens},
- *       {@code gen_ai.usage.cache_creation_input_tokens}, {@code gen_ai.usage.reasoning_tokens},
- *       {@code llm.usage.total_tokens} / {@code gen_ai.usage.total_tokens};
+ *   <li>OpenLLMetry's (read from its source at 0.47, 0.53 and 0.62): {@code gen_ai.usage.cache_read_input_tokens},
+ *       {@code gen_ai.usage.cache_creation_input_tokens} (0.4x-0.5x; 0.6x writes the conventions'
+ *       names), reasoning as {@code gen_ai.usage.reasoning_tokens} (0.47, 0.6x) or
+ *       {@code llm.usage.reasoning_tokens} (0.5x), the total as {@code llm.usage.total_tokens}
+ *       (to 0.5x) or {@code gen_ai.usage.total_tokens} (0.6x);
  *   <li>OpenInference's: {@code llm.provider} / {@code llm.system}, {@code llm.model_name},
  *       {@code llm.token_count.prompt}, {@code .completion}, {@code .total},
  *       {@code .prompt_details.cache_read}, {@code .prompt_details.cache_write},
@@ -29,14 +31,13 @@ import java.util.Optional;
  *   <li>by the instrumentation's own total, when it gives one and there are cache tokens:
  *       total = input + output means input includes them, total = input + cache + output that it
  *       excludes them;
- *   <li>spans that name the provider with {@code gen_ai.provider.name} follow the current
- *       conventions, and OpenInference's prompt count is the whole prompt: input includes cache
- *       reads and writes, which are subtracted; input smaller than them is refused, naming the field;
- *   <li>spans that name it only with the deprecated {@code gen_ai.system} come from older
- *       instrumentations, which copied the provider's own input count: for {@code anthropic}
- *       that count excludes the cache (Anthropic reports cache tokens apart), so it is taken as
- *       uncached input as is; for every other provider it includes the cache, as above.
+ *   <li>otherwise input includes cache reads and writes, which are subtracted; input smaller
+ *       than them is refused, naming the field. The conventions say so, OpenInference's prompt
+ *       count is the whole prompt, and OpenLLMetry's Anthropic instrumentation, which names the
+ *       provider {@code Anthropic} in {@code gen_ai.system}, sums Anthropic's separate cache
+ *       counts into its input at every version read (0.47, 0.53, 0.62).
  * </ol>
+ * Provider names are mapped to OpenTelemetry's by {@link ProviderNames}.
  */
 public final class OtelGenAiUsage {
   public static final String PROVIDER_NAME = "gen_ai.provider.name";
@@ -61,7 +62,7 @@ public final class OtelGenAiUsage {
   private static final List<String> CACHE_WRITES = List.of(CACHE_CREATION, CACHE_WRITE,
       "gen_ai.usage.cache_creation_input_tokens", "llm.token_count.prompt_details.cache_write");
   private static final List<String> REASONINGS = List.of(REASONING, "gen_ai.usage.reasoning_tokens",
-      "llm.token_count.completion_details.reasoning");
+      "llm.usage.reasoning_tokens", "llm.token_count.completion_details.reasoning");
   private static final List<String> TOTALS = List.of("gen_ai.usage.total_tokens", "llm.usage.total_tokens",
       "llm.token_count.total");
 
@@ -105,11 +106,7 @@ public final class OtelGenAiUsage {
         return true;
       }
     }
-    if (attributes.get(PROVIDER_NAME) != null || attributes.get("llm.token_count.prompt") != null) {
-      return false;
-    }
-    Object system = attributes.get(LEGACY_SYSTEM);
-    return system != null && "anthropic".equalsIgnoreCase(system.toString());
+    return false;
   }
 
   /** Provider, response model (else the requested one), buckets. */
@@ -122,8 +119,7 @@ public final class OtelGenAiUsage {
     if (model == null) {
       throw new UsageShapeException(RESPONSE_MODEL, "is missing (and so are " + REQUEST_MODEL + " and llm.model_name)");
     }
-    return new ProviderCall(provider.toString().toLowerCase(java.util.Locale.ROOT), model.toString(),
-        attributes(attributes));
+    return new ProviderCall(ProviderNames.canonical(provider.toString()), model.toString(), attributes(attributes));
   }
 
   /** The span's attributes as a provider call, or empty for a span that reports no token usage. */

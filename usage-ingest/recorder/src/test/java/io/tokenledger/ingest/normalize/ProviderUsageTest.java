@@ -96,17 +96,17 @@ class ProviderUsageTest {
   }
 
   @Test
-  void otelInputOfOlderAnthropicInstrumentationsExcludesTheCacheWhateverTheMagnitudes() {
-    // Older instrumentations name the provider with gen_ai.system and copy Anthropic's exclusive input_tokens.
-    TokenBuckets small = OtelGenAiUsage.attributes(Map.of("gen_ai.system", "anthropic",
-        "gen_ai.usage.input_tokens", "21", "gen_ai.usage.cache_read.input_tokens", "188086",
-        "gen_ai.usage.cache_creation.input_tokens", "188", "gen_ai.usage.output_tokens", "393"));
-    assertEquals(new TokenBuckets(21, 188086, 188, 393, 0), small);
-    // Input larger than the cache is still exclusive: subtracting would under-count it as 3,000.
-    TokenBuckets large = OtelGenAiUsage.attributes(Map.of("gen_ai.system", "anthropic",
-        "gen_ai.usage.input_tokens", "5000", "gen_ai.usage.cache_read.input_tokens", "2000",
-        "gen_ai.usage.output_tokens", "10"));
-    assertEquals(new TokenBuckets(5000, 2000, 0, 10, 0), large);
+  void otelInputOfOpenLlmetrysAnthropicInstrumentationIncludesTheCache() {
+    // OpenLLMetry 0.47-0.62 writes input = Anthropic's input_tokens + cache reads + cache writes.
+    TokenBuckets legacy = OtelGenAiUsage.attributes(Map.of("gen_ai.system", "Anthropic",
+        "gen_ai.usage.prompt_tokens", "188295", "gen_ai.usage.cache_read_input_tokens", "188086",
+        "gen_ai.usage.cache_creation_input_tokens", "188", "gen_ai.usage.completion_tokens", "393",
+        "llm.usage.total_tokens", "188688"));
+    assertEquals(new TokenBuckets(21, 188086, 188, 393, 0), legacy);
+    // Without a total, the same: input holds the cache; input smaller than the cache is refused, not guessed.
+    var smaller = assertThrows(UsageShapeException.class, () -> OtelGenAiUsage.attributes(Map.of("gen_ai.system",
+        "anthropic", "gen_ai.usage.input_tokens", "21", "gen_ai.usage.cache_read.input_tokens", "188086")));
+    assertTrue(smaller.getMessage().contains("gen_ai.usage.input_tokens"), smaller.getMessage());
   }
 
   @Test
