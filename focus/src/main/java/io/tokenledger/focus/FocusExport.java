@@ -36,12 +36,18 @@ public final class FocusExport {
       "ChargeFrequency", "ChargePeriodEnd", "ChargePeriodStart", "ConsumedQuantity", "ConsumedUnit", "ContractedCost",
       "ContractedUnitPrice", "EffectiveCost", "InvoiceIssuerName", "ListCost", "ListUnitPrice", "PricingCategory",
       "PricingQuantity", "PricingUnit", "ProviderName", "PublisherName", "ServiceCategory", "ServiceName", "SkuId",
-      "SkuPriceId", "SubAccountId", "SubAccountName", "Tags", "x_Team", "x_Workflow", "x_Model", "x_TokenType",
+      "SkuMeter", "SkuPriceDetails", "SkuPriceId", "SubAccountId", "SubAccountName", "Tags", "x_Team", "x_Workflow", "x_Model", "x_TokenType",
       "x_CostNanoUsd");
   /** How each column is typed in Parquet: exact decimals at the scale our values have, UTC timestamps. */
   public static final List<Column> PARQUET_COLUMNS = COLUMNS.stream().map(FocusExport::typed).toList();
   private static final String[] TYPES = {"uncached_input", "cache_read", "cache_write", "output", "reasoning"};
   private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
+  /** FOCUS Unit Format: a unit quantity must be a whole number ("1M Tokens" is not). */
+  static final String PRICING_UNIT = "1000000 Tokens";
+  /** The meter each token type is measured by, as SkuMeter names it. */
+  private static final Map<String, String> METERS = Map.of("uncached_input", "Input Tokens", "cache_read",
+      "Cache Read Tokens", "cache_write", "Cache Write Tokens", "output", "Output Tokens", "reasoning",
+      "Reasoning Tokens");
 
   private FocusExport() {}
 
@@ -62,11 +68,12 @@ public final class FocusExport {
   }
 
   /** A correction row's identity. */
-  private record CorrectionKey(String day, String team, String workflow, String model, String correctionId,
-      String reason) implements Comparable<CorrectionKey> {
+  private record CorrectionKey(String day, String team, String workflow, String provider, String model,
+      String correctionId, String reason) implements Comparable<CorrectionKey> {
     private static final java.util.Comparator<CorrectionKey> ORDER = java.util.Comparator.comparing(CorrectionKey::day)
         .thenComparing(CorrectionKey::team).thenComparing(CorrectionKey::workflow)
-        .thenComparing(CorrectionKey::model).thenComparing(CorrectionKey::correctionId)
+        .thenComparing(CorrectionKey::provider).thenComparing(CorrectionKey::model)
+        .thenComparing(CorrectionKey::correctionId)
         .thenComparing(CorrectionKey::reason);
 
     @Override
@@ -92,6 +99,7 @@ public final class FocusExport {
     }
     // (day, series, type) -> tokens, nano-USD; and the price shown for it.
     Map<UsageKey, long[]> usage = new TreeMap<>();
+    Map<String, Long> bucketTokens = new java.util.HashMap<>();
     Map<UsageKey, PriceVersion> shownPrice = new LinkedHashMap<>();
     for (UsageAggregate b : ledgerBuckets) {
       Instant start = b.getWindowStart();
@@ -103,6 +111,10 @@ public final class FocusExport {
       Optional<PriceVersion> price = catalog.priceOfModel(series.model(), start.toEpochMilli());
       long[] tokens = {b.getUncachedInputTokens(), b.getCacheReadTokens(), b.getCacheWriteTokens(), b.getOutputTokens(),
           b.getReasoningTokens()};
+      bucketTokens.put(b.getScope() + "@" + start.toEpochMilli(), java.util.Arrays.stream(tokens).sum());
+      if (price.isEmpty() && beforeCorrections == 0) {
+        continue; // usage no price was in force for: no charge yet, so no cost row (never a row claiming it free)
+      }
       long[] split = split(tokens, price, beforeCorrections);
       String day = start.atOffset(ZoneOffset.UTC).toLocalDate().toString();
       for (int t = 0; t < TYPES.length; t++) {
@@ -117,19 +129,22 @@ public final class FocusExport {
       }
     }
     List<Row> rows = new ArrayList<>();
-    usage.forEach((k, sums) -> rows.add(row(k.day(), k.team(), k.workflow(), k.model(), k.type(), sums[0], sums[1],
-        shownPrice.get(k), null, periodStart, periodEnd, billingAccount)));
+    usage.forEach((k, sums) -> rows.add(row(k.day(), k.team(), k.workflow(), null, k.model(), k.type(), sums[0],
+        sums[1], shownPrice.get(k), null, periodStart, periodEnd, billingAccount)));
     Map<CorrectionKey, long[]> byDay = new TreeMap<>();
     for (PriceCorrection c : corrections) {
       Instant start = c.getBucketStart();
       if (start.isBefore(periodStart) || !start.isBefore(periodEnd)) {
         continue;
       }
-      byDay.computeIfAbsent(new CorrectionKey(c.getDay(), c.getTeam(), c.getWorkflow(), c.getModel(),
-          c.getCorrectionId(), c.getReason()), x -> new long[1])[0] += c.getDifferenceNanoUsd();
+      long[] sums = byDay.computeIfAbsent(new CorrectionKey(c.getDay(), c.getTeam(), c.getWorkflow(), c.getProvider(),
+          c.getModel(), c.getCorrectionId(), c.getReason()), x -> new long[2]);
+      sums[0] += c.getDifferenceNanoUsd();
+      sums[1] += bucketTokens.getOrDefault(new SeriesKey(c.getTeam(), c.getWorkflow(), c.getModel()) + "@"
+          + start.toEpochMilli(), 0L); // the tokens re-rated
     }
-    byDay.forEach((k, sum) -> rows.add(row(k.day(), k.team(), k.workflow(), k.model(), "all", 0, sum[0], null,
-        k.correctionId() + ": " + k.reason(), periodStart, periodEnd, billingAccount)));
+    byDay.forEach((k, sum) -> rows.add(row(k.day(), k.team(), k.workflow(), k.provider(), k.model(), "all", sum[1],
+        sum[0], null, k.correctionId() + ": " + k.reason(), periodStart, periodEnd, billingAccount)));
     return rows;
   }
 
@@ -188,11 +203,12 @@ public final class FocusExport {
     return split;
   }
 
-  private static Row row(String day, String team, String workflow, String model, String type, long tokens, long nano,
-      PriceVersion price, String correction, Instant periodStart, Instant periodEnd, String account) {
+  private static Row row(String day, String team, String workflow, String correctedProvider, String model, String type,
+      long tokens, long nano, PriceVersion price, String correction, Instant periodStart, Instant periodEnd,
+      String account) {
     Map<String, String> v = new LinkedHashMap<>();
     String cost = NanoUsd.toUsd(nano).toPlainString();
-    String provider = price == null ? "unknown" : price.getProvider();
+    String provider = price != null ? price.getProvider() : correctedProvider != null ? correctedProvider : "unknown";
     LocalDate date = LocalDate.parse(day);
     v.put("BilledCost", cost);
     v.put("BillingAccountId", account);
@@ -207,8 +223,8 @@ public final class FocusExport {
     v.put("ChargeFrequency", "Usage-Based");
     v.put("ChargePeriodEnd", date.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().toString());
     v.put("ChargePeriodStart", date.atStartOfDay(ZoneOffset.UTC).toInstant().toString());
-    v.put("ConsumedQuantity", correction == null ? Long.toString(tokens) : "");
-    v.put("ConsumedUnit", correction == null ? "Tokens" : "");
+    v.put("ConsumedQuantity", Long.toString(tokens));
+    v.put("ConsumedUnit", "Tokens");
     v.put("ContractedCost", cost);
     String unitPrice = price == null || correction != null ? "" : BigDecimal.valueOf(micro(price, type))
         .movePointLeft(6).stripTrailingZeros().toPlainString();
@@ -217,15 +233,17 @@ public final class FocusExport {
     v.put("InvoiceIssuerName", provider);
     v.put("ListCost", cost);
     v.put("ListUnitPrice", unitPrice);
-    v.put("PricingCategory", correction == null ? "Standard" : "");
-    v.put("PricingQuantity", correction == null ? BigDecimal.valueOf(tokens).divide(MILLION).toPlainString() : "");
-    v.put("PricingUnit", correction == null ? "1M Tokens" : "");
+    v.put("PricingCategory", "Standard");
+    v.put("PricingQuantity", BigDecimal.valueOf(tokens).divide(MILLION).toPlainString());
+    v.put("PricingUnit", PRICING_UNIT);
     v.put("ProviderName", provider);
     v.put("PublisherName", provider);
     v.put("ServiceCategory", "AI and Machine Learning");
     v.put("ServiceName", provider + " " + model);
     v.put("SkuId", provider + "/" + model + "/" + type);
+    v.put("SkuMeter", correction == null ? METERS.getOrDefault(type, "") : "");
     v.put("SkuPriceId", price == null ? "" : provider + "/" + model + "@" + price.getEffectiveFrom() + "/" + type);
+    v.put("SkuPriceDetails", price == null ? "" : skuPriceDetails(type, price));
     v.put("SubAccountId", team);
     v.put("SubAccountName", team);
     v.put("Tags", tags(team, workflow));
@@ -235,6 +253,18 @@ public final class FocusExport {
     v.put("x_TokenType", type);
     v.put("x_CostNanoUsd", Long.toString(nano));
     return new Row(v, nano);
+  }
+
+  /** The price's own properties, provider-defined so x_-prefixed (FOCUS Key-Value Format). */
+  private static String skuPriceDetails(String type, PriceVersion price) {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("x_TokenType", type);
+    details.put("x_EffectiveFrom", price.getEffectiveFrom().toString());
+    try {
+      return JSON.writeValueAsString(details);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static long micro(PriceVersion p, String type) {

@@ -1,0 +1,78 @@
+package io.tokenledger.focus;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tokenledger.focus.rules.FocusRules;
+import io.tokenledger.pricing.PriceBook;
+import io.tokenledger.schemas.PriceCorrection;
+import io.tokenledger.schemas.PriceVersion;
+import io.tokenledger.schemas.UsageAggregate;
+import io.tokenledger.schemas.topics.SeriesKey;
+import io.tokenledger.testing.SharedData;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The export against the FinOps validator's own rules for FOCUS 1.2 (shared/data/focus/model-1.2.json),
+ * evaluated by {@link FocusRules}: every MUST rule under the criteria the export's columns claim.
+ */
+class FocusConformanceTest {
+  static final Set<String> CLAIMED = Set.of("PUBLIC_PRICE_LIST_SUPPORTED", "UNIT_PRICING_SUPPORTED",
+      "USAGE_MEASUREMENT_SUPPORTED", "SUB_ACCOUNT_SUPPORTED", "ACCOUNT_NAMING_SUPPORTED", "TAGGING_SUPPORTED");
+  private static final Instant OCT = Instant.parse("2026-10-01T00:00:00Z");
+  private static final Instant NOV = Instant.parse("2026-11-01T00:00:00Z");
+
+  @Test
+  void theExportKeepsEveryMustRuleItsColumnsClaim() throws Exception {
+    FocusRules rules = FocusRules.load(SharedData.path("focus/model-1.2.json"));
+    PriceBook catalog = new PriceBook();
+    catalog.put(price("openai", "gpt-4o", OCT, 2_500_000, 1_250_000, 10_000_000));
+    catalog.put(price("anthropic", "claude-sonnet-4", OCT, 3_000_000, 300_000, 15_000_000));
+    Instant at = Instant.parse("2026-10-05T10:00:00Z");
+    List<UsageAggregate> ledger = List.of(
+        bucket("support", "triage", "gpt-4o", at, 1_000, 2_000, 500, 9_000_000),
+        bucket("finance", "summarise", "claude-sonnet-4", Instant.parse("2026-10-06T08:15:00Z"), 3_333, 0, 777,
+            21_654_000),
+        bucket("research", "eval", "mystery", Instant.parse("2026-10-07T00:00:00Z"), 1_000, 0, 0, 0));
+    PriceCorrection correction = PriceCorrection.newBuilder().setCorrectionId("corr-1").setTeam("support")
+        .setWorkflow("triage").setProvider("openai").setModel("gpt-4o").setBucketStart(at).setDay("2026-10-05")
+        .setEventCount(1).setOldCostNanoUsd(10_000_000).setNewCostNanoUsd(9_000_000).setDifferenceNanoUsd(-1_000_000)
+        .setReason("contract discount").setCorrectedBy("finops").setCorrectedAt(NOV).build();
+    List<Map<String, String>> rows = new ArrayList<>();
+    for (FocusExport.Row row : FocusExport.rows(ledger, List.of(correction), catalog, OCT, NOV, "acme")) {
+      Map<String, String> cells = new HashMap<>();
+      row.values().forEach((column, value) -> cells.put(column, value == null || value.isEmpty() ? null : value));
+      rows.add(cells);
+    }
+    FocusRules.Report report = rules.check(FocusExport.COLUMNS, rows, CLAIMED);
+    report.failures().forEach(f -> System.out.println("FAIL " + f.rule() + ": " + f.mustSatisfy() + " -- " + f.example()));
+    System.out.println(report.checked().size() + " checked, " + report.notApplicable() + " not applicable, "
+        + report.notCheckable() + " not machine-checkable");
+    assertTrue(report.checked().size() > 100, "rules checked: " + report.checked().size());
+    assertEquals(List.of(), report.failures().stream().map(FocusRules.Failure::rule).toList());
+  }
+
+  private static PriceVersion price(String provider, String model, Instant from, long input, long cacheRead,
+      long output) {
+    return PriceVersion.newBuilder().setProvider(provider).setModel(model).setEffectiveFrom(from)
+        .setUncachedInputMicroUsdPerMtok(input).setCacheReadMicroUsdPerMtok(cacheRead).setCacheWriteMicroUsdPerMtok(input)
+        .setOutputMicroUsdPerMtok(output).setReasoningMicroUsdPerMtok(output).setSource("test").setSetBy("test").build();
+  }
+
+  private static UsageAggregate bucket(String team, String workflow, String model, Instant start, long input,
+      long cacheRead, long output, long cost) {
+    SeriesKey key = new SeriesKey(team, workflow, model);
+    return UsageAggregate.newBuilder().setScope(key.toString()).setTeam(team).setWorkflow(workflow).setModel(model)
+        .setWindowStart(start).setWindowEnd(start.plus(Duration.ofMinutes(15))).setEventCount(1).setRequestCount(1)
+        .setUncachedInputTokens(input).setCacheReadTokens(cacheRead).setCacheWriteTokens(0).setOutputTokens(output)
+        .setReasoningTokens(0).setCostNanoUsd(cost).setUnpricedEventCount(0).setOutcomeUnits(0).setIsFinal(false)
+        .build();
+  }
+}
