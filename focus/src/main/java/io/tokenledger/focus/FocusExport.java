@@ -55,11 +55,11 @@ public final class FocusExport {
   public record Row(Map<String, String> values, long costNanoUsd) {}
 
   /** A usage row's identity: names may hold any printable character, so it is never a joined string. */
-  private record UsageKey(String day, String team, String workflow, String model, String type)
+  private record UsageKey(String day, String team, String workflow, String model, String type, String priceKey)
       implements Comparable<UsageKey> {
     private static final java.util.Comparator<UsageKey> ORDER = java.util.Comparator.comparing(UsageKey::day)
         .thenComparing(UsageKey::team).thenComparing(UsageKey::workflow).thenComparing(UsageKey::model)
-        .thenComparing(UsageKey::type);
+        .thenComparing(UsageKey::type).thenComparing(UsageKey::priceKey);
 
     @Override
     public int compareTo(UsageKey other) {
@@ -121,7 +121,9 @@ public final class FocusExport {
         if (tokens[t] == 0 && split[t] == 0) {
           continue;
         }
-        UsageKey key = new UsageKey(day, series.team(), series.workflow(), series.model(), TYPES[t]);
+        // A row per price version: its unit price times its quantity is its list cost, exactly.
+        UsageKey key = new UsageKey(day, series.team(), series.workflow(), series.model(), TYPES[t],
+            price.map(PriceBook::catalogKey).orElse(""));
         long[] sums = usage.computeIfAbsent(key, k -> new long[2]);
         sums[0] += tokens[t];
         sums[1] += split[t];
@@ -225,13 +227,17 @@ public final class FocusExport {
     v.put("ChargePeriodStart", date.atStartOfDay(ZoneOffset.UTC).toInstant().toString());
     v.put("ConsumedQuantity", Long.toString(tokens));
     v.put("ConsumedUnit", "Tokens");
-    v.put("ContractedCost", cost);
     String unitPrice = price == null || correction != null ? "" : BigDecimal.valueOf(micro(price, type))
         .movePointLeft(6).stripTrailingZeros().toPlainString();
+    // List and contracted cost are the unit price times the quantity, exactly (to the pico-dollar):
+    // what was billed (BilledCost, EffectiveCost) is the ledger's, a long-context tier included.
+    String listCost = unitPrice.isEmpty() ? cost : new BigDecimal(unitPrice)
+        .multiply(BigDecimal.valueOf(tokens).divide(MILLION)).stripTrailingZeros().toPlainString();
+    v.put("ContractedCost", listCost);
     v.put("ContractedUnitPrice", unitPrice);
     v.put("EffectiveCost", cost);
     v.put("InvoiceIssuerName", provider);
-    v.put("ListCost", cost);
+    v.put("ListCost", listCost);
     v.put("ListUnitPrice", unitPrice);
     v.put("PricingCategory", "Standard");
     v.put("PricingQuantity", BigDecimal.valueOf(tokens).divide(MILLION).toPlainString());
@@ -293,7 +299,8 @@ public final class FocusExport {
 
   private static Column typed(String name) {
     return switch (name) {
-      case "BilledCost", "ContractedCost", "EffectiveCost", "ListCost" -> Column.decimal(name, 9);
+      case "BilledCost", "EffectiveCost" -> Column.decimal(name, 9);
+      case "ContractedCost", "ListCost" -> Column.decimal(name, 12);
       case "ContractedUnitPrice", "ListUnitPrice", "PricingQuantity" -> Column.decimal(name, 6);
       case "ConsumedQuantity" -> Column.decimal(name, 0);
       case "BillingPeriodEnd", "BillingPeriodStart", "ChargePeriodEnd", "ChargePeriodStart" -> Column.timestamp(name);
