@@ -88,18 +88,19 @@ public final class FocusExport {
    */
   public static List<Row> rows(Iterable<UsageAggregate> ledgerBuckets, List<PriceCorrection> appliedCorrections,
       PriceBook catalog, Instant periodStart, Instant periodEnd, String billingAccount) {
-    java.util.Set<String> seen = new java.util.HashSet<>();
-    List<PriceCorrection> corrections = appliedCorrections.stream()
-        .filter(c -> seen.add(Rerating.appliedKey(c))).toList();
-    // Corrections per bucket: the usage rows show the cost before them.
+    List<PriceCorrection> corrections = distinct(appliedCorrections);
+    // A correction made after the period ended corrects an invoiced period: this period's usage rows
+    // show the cost before it, and the file of the period it was made in carries it as a Correction row.
+    // One made within the period is in the usage rows' cost already: the period is not invoiced yet.
     Map<String, Long> corrected = new LinkedHashMap<>();
     for (PriceCorrection c : corrections) {
-      corrected.merge(new SeriesKey(c.getTeam(), c.getWorkflow(), c.getModel()) + "@" + c.getBucketStart().toEpochMilli(),
-          c.getDifferenceNanoUsd(), Long::sum);
+      if (!c.getCorrectedAt().isBefore(periodEnd)) {
+        corrected.merge(new SeriesKey(c.getTeam(), c.getWorkflow(), c.getModel()) + "@"
+            + c.getBucketStart().toEpochMilli(), c.getDifferenceNanoUsd(), Long::sum);
+      }
     }
     // (day, series, type) -> tokens, nano-USD; and the price shown for it.
     Map<UsageKey, long[]> usage = new TreeMap<>();
-    Map<String, Long> bucketTokens = new java.util.HashMap<>();
     Map<UsageKey, PriceVersion> shownPrice = new LinkedHashMap<>();
     for (UsageAggregate b : ledgerBuckets) {
       Instant start = b.getWindowStart();
@@ -111,7 +112,6 @@ public final class FocusExport {
       Optional<PriceVersion> price = catalog.priceOfModel(series.model(), start.toEpochMilli());
       long[] tokens = {b.getUncachedInputTokens(), b.getCacheReadTokens(), b.getCacheWriteTokens(), b.getOutputTokens(),
           b.getReasoningTokens()};
-      bucketTokens.put(b.getScope() + "@" + start.toEpochMilli(), java.util.Arrays.stream(tokens).sum());
       if (price.isEmpty() && beforeCorrections == 0) {
         continue; // usage no price was in force for: no charge yet, so no cost row (never a row claiming it free)
       }
@@ -135,19 +135,46 @@ public final class FocusExport {
         sums[1], shownPrice.get(k), null, periodStart, periodEnd, billingAccount)));
     Map<CorrectionKey, long[]> byDay = new TreeMap<>();
     for (PriceCorrection c : corrections) {
-      Instant start = c.getBucketStart();
-      if (start.isBefore(periodStart) || !start.isBefore(periodEnd)) {
-        continue;
+      if (correctsAnInvoicedPeriod(c, periodStart, periodEnd)) {
+        byDay.computeIfAbsent(new CorrectionKey(c.getDay(), c.getTeam(), c.getWorkflow(), c.getProvider(),
+            c.getModel(), c.getCorrectionId(), c.getReason()), x -> new long[1])[0] += c.getDifferenceNanoUsd();
       }
-      long[] sums = byDay.computeIfAbsent(new CorrectionKey(c.getDay(), c.getTeam(), c.getWorkflow(), c.getProvider(),
-          c.getModel(), c.getCorrectionId(), c.getReason()), x -> new long[2]);
-      sums[0] += c.getDifferenceNanoUsd();
-      sums[1] += bucketTokens.getOrDefault(new SeriesKey(c.getTeam(), c.getWorkflow(), c.getModel()) + "@"
-          + start.toEpochMilli(), 0L); // the tokens re-rated
     }
-    byDay.forEach((k, sum) -> rows.add(row(k.day(), k.team(), k.workflow(), k.provider(), k.model(), "all", sum[1],
+    // A re-rating changes what tokens cost, not how many there were: it consumes nothing more.
+    byDay.forEach((k, sum) -> rows.add(row(k.day(), k.team(), k.workflow(), k.provider(), k.model(), "all", 0,
         sum[0], null, k.correctionId() + ": " + k.reason(), periodStart, periodEnd, billingAccount)));
     return rows;
+  }
+
+  /** Each bucket of each correction once, however often it was delivered. */
+  private static List<PriceCorrection> distinct(List<PriceCorrection> applied) {
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    return applied.stream().filter(c -> seen.add(Rerating.appliedKey(c))).toList();
+  }
+
+  /** Made within the period, to a bucket of an earlier one (invoiced by then): a Correction row of this period. */
+  private static boolean correctsAnInvoicedPeriod(PriceCorrection c, Instant periodStart, Instant periodEnd) {
+    return c.getBucketStart().isBefore(periodStart) && !c.getCorrectedAt().isBefore(periodStart)
+        && c.getCorrectedAt().isBefore(periodEnd);
+  }
+
+  /**
+   * What a period's file must total, from its team ledger's total read apart: the ledger holds
+   * every correction of the period's buckets, the file those made within the period, and the
+   * corrections made within it to earlier periods.
+   */
+  public static long expectedTotal(long teamLedgerPeriodNanoUsd, List<PriceCorrection> applied, Instant periodStart,
+      Instant periodEnd) {
+    long total = teamLedgerPeriodNanoUsd;
+    for (PriceCorrection c : distinct(applied)) {
+      boolean ofThisPeriod = !c.getBucketStart().isBefore(periodStart) && c.getBucketStart().isBefore(periodEnd);
+      if (ofThisPeriod && !c.getCorrectedAt().isBefore(periodEnd)) {
+        total = Math.subtractExact(total, c.getDifferenceNanoUsd());
+      } else if (correctsAnInvoicedPeriod(c, periodStart, periodEnd)) {
+        total = Math.addExact(total, c.getDifferenceNanoUsd());
+      }
+    }
+    return total;
   }
 
   /**
@@ -218,7 +245,7 @@ public final class FocusExport {
     v.put("BillingCurrency", "USD");
     v.put("BillingPeriodEnd", periodEnd.toString());
     v.put("BillingPeriodStart", periodStart.toString());
-    v.put("ChargeCategory", correction == null ? "Usage" : "Adjustment");
+    v.put("ChargeCategory", "Usage");
     v.put("ChargeClass", correction == null ? "" : "Correction");
     v.put("ChargeDescription", correction == null ? type + " tokens of " + model + " for " + team + "/" + workflow
         : "Price correction " + correction);

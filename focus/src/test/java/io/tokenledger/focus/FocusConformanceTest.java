@@ -56,12 +56,11 @@ class FocusConformanceTest {
         .setWorkflow("triage").setProvider("openai").setModel("gpt-4o").setBucketStart(at).setDay("2026-10-05")
         .setEventCount(1).setOldCostNanoUsd(10_000_000).setNewCostNanoUsd(9_000_000).setDifferenceNanoUsd(-1_000_000)
         .setReason("contract discount").setCorrectedBy("finops").setCorrectedAt(NOV).build();
-    List<Map<String, String>> rows = new ArrayList<>();
-    for (FocusExport.Row row : FocusExport.rows(ledger, List.of(correction), catalog, OCT, NOV, "acme")) {
-      Map<String, String> cells = new HashMap<>();
-      row.values().forEach((column, value) -> cells.put(column, value == null || value.isEmpty() ? null : value));
-      rows.add(cells);
-    }
+    List<Map<String, String>> rows = cells(FocusExport.rows(ledger, List.of(correction), catalog, OCT, NOV, "acme"));
+    // November's file: the correction of October, made on November 1st, as a Correction row.
+    List<Map<String, String>> november = cells(FocusExport.rows(List.of(), List.of(correction), catalog, NOV,
+        NOV.plus(Duration.ofDays(30)), "acme"));
+    assertEquals(List.of("Correction"), november.stream().map(r -> r.get("ChargeClass")).toList());
     List<Map<String, String>> gptOutput = rows.stream().filter(r -> "output".equals(r.get("x_TokenType"))
         && "gpt-4o".equals(r.get("x_Model"))).toList();
     assertEquals(2, gptOutput.size(), "one row per price version of the day: " + gptOutput);
@@ -73,6 +72,20 @@ class FocusConformanceTest {
         + report.notCheckable() + " not machine-checkable");
     assertTrue(report.checked().size() > 100, "rules checked: " + report.checked().size());
     assertEquals(List.of(), report.failures().stream().map(FocusRules.Failure::rule).toList());
+    FocusRules.Report corrections = rules.check(FocusExport.COLUMNS, november, CLAIMED);
+    corrections.failures().forEach(f -> System.out.println("FAIL " + f.rule() + ": " + f.example()));
+    assertEquals(List.of(), corrections.failures().stream().map(FocusRules.Failure::rule).toList());
+  }
+
+  /** Rows as the validator reads a CSV: an empty cell is null. */
+  private static List<Map<String, String>> cells(List<FocusExport.Row> rows) {
+    List<Map<String, String>> cells = new ArrayList<>();
+    for (FocusExport.Row row : rows) {
+      Map<String, String> values = new HashMap<>();
+      row.values().forEach((column, value) -> values.put(column, value == null || value.isEmpty() ? null : value));
+      cells.add(values);
+    }
+    return cells;
   }
 
   private static PriceVersion price(String provider, String model, Instant from, long input, long cacheRead,

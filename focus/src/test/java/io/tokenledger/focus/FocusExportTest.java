@@ -38,14 +38,18 @@ class FocusExportTest {
         .setEventCount(1).setOldCostNanoUsd(10_000_000).setNewCostNanoUsd(9_000_000).setDifferenceNanoUsd(-1_000_000)
         .setReason("contract discount").setCorrectedBy("finops").setCorrectedAt(NOV).build();
 
+    // The correction was made on November 1st, after October's invoice: October's file shows the
+    // cost before it, and November's file carries it as a Correction row.
     List<FocusExport.Row> rows = FocusExport.rows(ledger, List.of(correction), catalog, OCT, NOV, "acme");
-    assertEquals(6, rows.size(), "gpt-4o's three types and its correction, claude's two; the unpriced model's "
-        + "usage is no charge yet, so no row: " + rows);
+    assertEquals(5, rows.size(), "gpt-4o's three types, claude's two; the unpriced model's usage is no charge "
+        + "yet, so no row: " + rows);
     long total = rows.stream().mapToLong(FocusExport.Row::costNanoUsd).sum();
-    assertEquals(9_000_000 + 21_654_000, total, "the file's total is the ledger's for October");
+    assertEquals(10_000_000 + 21_654_000, total, "October as invoiced");
+    assertEquals(total, FocusExport.expectedTotal(9_000_000 + 21_654_000, List.of(correction), OCT, NOV),
+        "the ledger's October less the correction made after it");
     BigDecimal billed = rows.stream().map(r -> new BigDecimal(r.values().get("BilledCost"))).reduce(BigDecimal.ZERO,
         BigDecimal::add);
-    assertEquals(new BigDecimal("0.030654000"), billed);
+    assertEquals(new BigDecimal("0.031654000"), billed);
 
     Map<String, String> output = find(rows, "support", "output");
     assertEquals("0.005000000", output.get("BilledCost"));
@@ -64,9 +68,21 @@ class FocusExportTest {
     assertEquals("AI and Machine Learning", output.get("ServiceCategory"));
     assertEquals("openai", output.get("ProviderName"));
     assertEquals("{\"team\":\"support\",\"workflow\":\"triage\"}", output.get("Tags"));
-    Map<String, String> corrected = find(rows, "support", "all");
+    List<FocusExport.Row> november = FocusExport.rows(ledger, List.of(correction), catalog, NOV,
+        NOV.plus(Duration.ofDays(30)), "acme");
+    Map<String, String> corrected = find(november, "support", "all");
     assertEquals("Correction", corrected.get("ChargeClass"));
+    assertEquals("Usage", corrected.get("ChargeCategory"), "a correction keeps the category of what it corrects");
     assertEquals("-0.001000000", corrected.get("BilledCost"));
+    assertEquals("2026-10-05T00:00:00Z", corrected.get("ChargePeriodStart"), "the day it corrects");
+    assertEquals("2026-11-01T00:00:00Z", corrected.get("BillingPeriodStart"), "in the period it was made in");
+    assertEquals("0", corrected.get("ConsumedQuantity"), "a re-rating consumes nothing more");
+    // Made within October instead, it is in October's usage rows and has no row of its own.
+    PriceCorrection inPeriod = PriceCorrection.newBuilder(correction).setCorrectedAt(Instant.parse("2026-10-20T00:00:00Z"))
+        .build();
+    List<FocusExport.Row> folded = FocusExport.rows(ledger, List.of(inPeriod), catalog, OCT, NOV, "acme");
+    assertTrue(folded.stream().noneMatch(r -> "Correction".equals(r.values().get("ChargeClass"))));
+    assertEquals(9_000_000 + 21_654_000, folded.stream().mapToLong(FocusExport.Row::costNanoUsd).sum());
     assertEquals("0.009999000", find(rows, "finance", "uncached_input").get("BilledCost"));
     assertTrue(rows.stream().noneMatch(r -> r.values().get("SubAccountId").equals("research")), "unpriced: no row");
 
@@ -79,7 +95,7 @@ class FocusExportTest {
     }
     String csv = FocusExport.csv(rows);
     assertTrue(csv.startsWith(String.join(",", FocusExport.COLUMNS) + "\r\n"), csv);
-    assertEquals(7, csv.split("\r\n").length, "a header and six rows");
+    assertEquals(6, csv.split("\r\n").length, "a header and five rows");
   }
 
   @Test
@@ -94,14 +110,18 @@ class FocusExportTest {
         .setReason("contract discount").setCorrectedBy("finops").setCorrectedAt(NOV).build();
 
     List<FocusExport.Row> rows = FocusExport.rows(ledger, List.of(correction, correction), catalog, OCT, NOV, "acme");
-    assertEquals("0.005000000", find(rows, "support", "output").get("BilledCost"), "not taken down twice");
-    long usage = rows.stream().filter(r -> r.values().get("ChargeCategory").equals("Usage"))
-        .mapToLong(FocusExport.Row::costNanoUsd).sum();
-    assertEquals(10_000_000, usage, "the usage rows show the cost before the one correction");
-    assertEquals("-0.001000000", find(rows, "support", "all").get("BilledCost"), "one correction row, counted once");
-    assertEquals(java.util.Optional.empty(), FocusExport.check(rows, 9_000_000));
-    assertEquals(java.util.Optional.of("the rows total $0.009000 but the team ledger's month is $0.009500 "
-        + "(-$0.000500 apart): the ledgers were read while the aggregation published, or corrections were "
+    long usage = rows.stream().mapToLong(FocusExport.Row::costNanoUsd).sum();
+    assertEquals(10_000_000, usage, "October as invoiced: before the one correction made after it");
+    assertEquals(10_000_000, FocusExport.expectedTotal(9_000_000, List.of(correction, correction), OCT, NOV),
+        "the correction taken back once, not twice");
+    Instant decEnd = Instant.parse("2026-12-01T00:00:00Z");
+    List<FocusExport.Row> november = FocusExport.rows(List.of(), List.of(correction, correction), catalog, NOV, decEnd,
+        "acme");
+    assertEquals("-0.001000000", find(november, "support", "all").get("BilledCost"), "one correction row, counted once");
+    assertEquals(-1_000_000, FocusExport.expectedTotal(0, List.of(correction, correction), NOV, decEnd));
+    assertEquals(java.util.Optional.empty(), FocusExport.check(rows, 10_000_000));
+    assertEquals(java.util.Optional.of("the rows total $0.010000 but the team ledger's month is $0.009500 "
+        + "($0.000500 apart): the ledgers were read while the aggregation published, or corrections were "
         + "counted wrong; export again"), FocusExport.check(rows, 9_500_000));
   }
 

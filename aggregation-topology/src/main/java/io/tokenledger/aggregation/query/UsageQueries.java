@@ -318,9 +318,8 @@ public final class UsageQueries {
    * A UTC month of the (team, workflow, model) period ledger as records, for programs that
    * render it (the FOCUS export): {@code period=2026-11}. Each item is {@code {"kind": "bucket" |
    * "correction" | "price", "record": <Avro JSON>}}: the 15-minute buckets starting in the month
-   * (costs before corrections are not kept apart: a bucket's cost includes what was applied to it),
-   * every price correction applied to a bucket of the month, and every catalog version of the
-   * buckets' models. A team key gets its own team's buckets and corrections; a read-all key
+   * (a bucket's cost includes every correction applied to it), every price correction applied to a
+   * bucket of the month or made within it, and every catalog version of the buckets' models. A team key gets its own team's buckets and corrections; a read-all key
    * every team's. Corrections come from a global store of the applied-corrections topic.
    */
   public QueryAnswer ledger(QueryRequest request) {
@@ -352,7 +351,9 @@ public final class UsageQueries {
     try (KeyValueIterator<String, io.tokenledger.schemas.PriceCorrection> all = applied.all()) {
       all.forEachRemaining(kv -> {
         io.tokenledger.schemas.PriceCorrection c = kv.value;
-        if (!c.getBucketStart().isBefore(from) && c.getBucketStart().isBefore(to) && reads.test(c.getTeam())
+        boolean ofTheMonth = !c.getBucketStart().isBefore(from) && c.getBucketStart().isBefore(to);
+        boolean madeInTheMonth = !c.getCorrectedAt().isBefore(from) && c.getCorrectedAt().isBefore(to);
+        if ((ofTheMonth || madeInTheMonth) && reads.test(c.getTeam())
             && owned.computeIfAbsent(c.getTeam(), ownedHere::test)) {
           items.add(item("correction", c));
           models.add(c.getModel());

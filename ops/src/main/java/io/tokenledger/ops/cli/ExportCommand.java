@@ -73,7 +73,8 @@ public final class ExportCommand {
       long teamLedger = LedgerReads.buckets(kafka.settings(), topics.teamLedger15m,
           b -> !b.getWindowStart().isBefore(from) && b.getWindowStart().isBefore(to)).values().stream()
           .mapToLong(UsageAggregate::getCostNanoUsd).sum();
-      java.util.Optional<String> wrong = FocusExport.check(rows, teamLedger);
+      java.util.Optional<String> wrong = FocusExport.check(rows, FocusExport.expectedTotal(teamLedger, corrections,
+          from, to));
       if (wrong.isPresent()) {
         System.err.println("The FOCUS rows for " + period + " do not check out: " + wrong.get() + ". Nothing written.");
         return 1;
@@ -87,7 +88,8 @@ public final class ExportCommand {
           Files.writeString(out, FocusExport.csv(rows), StandardCharsets.UTF_8);
         }
         System.out.println("Wrote " + rows.size() + " FOCUS rows for " + period + " to " + out + ": "
-            + NanoUsd.formatPrecise(total) + " in total (BilledCost), equal to the team ledger's month, read apart.");
+            + NanoUsd.formatPrecise(total) + " in total (BilledCost), equal to the team ledger's month, read apart (with "
+            + "the corrections made after the month in a later file, and those made in it to earlier months here).");
       }
       return 0;
     }
