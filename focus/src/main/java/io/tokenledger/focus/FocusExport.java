@@ -35,7 +35,7 @@ public final class FocusExport {
       "BillingCurrency", "BillingPeriodEnd", "BillingPeriodStart", "ChargeCategory", "ChargeClass", "ChargeDescription",
       "ChargeFrequency", "ChargePeriodEnd", "ChargePeriodStart", "ConsumedQuantity", "ConsumedUnit", "ContractedCost",
       "ContractedUnitPrice", "EffectiveCost", "InvoiceIssuerName", "ListCost", "ListUnitPrice", "PricingCategory",
-      "PricingQuantity", "PricingUnit", "ProviderName", "PublisherName", "ServiceCategory", "ServiceName", "SkuId",
+      "PricingQuantity", "PricingUnit", "ProviderName", "PublisherName", "ServiceCategory", "ServiceName", "ServiceSubcategory", "SkuId",
       "SkuMeter", "SkuPriceDetails", "SkuPriceId", "SubAccountId", "SubAccountName", "Tags", "x_Team", "x_Workflow", "x_Model", "x_TokenType",
       "x_CostNanoUsd");
   /** How each column is typed in Parquet: exact decimals at the scale our values have, UTC timestamps. */
@@ -273,6 +273,7 @@ public final class FocusExport {
     v.put("PublisherName", provider);
     v.put("ServiceCategory", "AI and Machine Learning");
     v.put("ServiceName", provider + " " + model);
+    v.put("ServiceSubcategory", "Generative AI");
     v.put("SkuId", provider + "/" + model + "/" + type);
     v.put("SkuMeter", correction == null ? METERS.getOrDefault(type, "") : "");
     v.put("SkuPriceId", price == null ? "" : provider + "/" + model + "@" + price.getEffectiveFrom() + "/" + type);
