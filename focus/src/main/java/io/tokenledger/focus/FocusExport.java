@@ -110,6 +110,10 @@ public final class FocusExport {
       SeriesKey series = SeriesKey.parse(b.getScope());
       long beforeCorrections = b.getCostNanoUsd() - corrected.getOrDefault(b.getScope() + "@" + start.toEpochMilli(), 0L);
       Optional<PriceVersion> price = catalog.priceOfModel(series.model(), start.toEpochMilli());
+      if (price.isEmpty() && beforeCorrections != 0) {
+        // A first price that came into force within the bucket priced its later events.
+        price = catalog.priceOfModel(series.model(), b.getWindowEnd().toEpochMilli() - 1);
+      }
       long[] tokens = {b.getUncachedInputTokens(), b.getCacheReadTokens(), b.getCacheWriteTokens(), b.getOutputTokens(),
           b.getReasoningTokens()};
       if (price.isEmpty() && beforeCorrections == 0) {
