@@ -89,6 +89,13 @@ class RealLiteLlmCatalogTest {
     assertPrices("together_ai/meta-llama/llama-3.3-70b-instruct-turbo", 880_000, 880_000, 880_000, 880_000);
     assertPrices("fireworks_ai/accounts/fireworks/models/llama-v3p1-8b-instruct", 100_000, 100_000, 100_000, 100_000);
     assertNull(prices.get("openai/gpt-4o").getLongContextTier());
+    // A tier without cache prices of its own: LiteLLM's cost calculation (the above-threshold path of
+    // _get_token_base_cost) keeps the base cache prices above the threshold, and so does the import.
+    PriceVersion exp = assertPrices("gcp.vertex_ai/gemini-2.0-pro-exp-02-05", 1_250_000, 312_500, 1_250_000,
+        10_000_000);
+    assertEquals(2_500_000, exp.getLongContextTier().getUncachedInputMicroUsdPerMtok());
+    assertEquals(312_500, exp.getLongContextTier().getCacheReadMicroUsdPerMtok());
+    assertEquals(15_000_000, exp.getLongContextTier().getOutputMicroUsdPerMtok());
   }
 
   @Test
