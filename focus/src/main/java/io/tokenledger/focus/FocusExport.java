@@ -51,6 +51,28 @@ public final class FocusExport {
 
   private FocusExport() {}
 
+  /**
+   * The FOCUS applicability criteria the export's columns claim: the rules of the FinOps
+   * validator that apply under them are the ones it keeps.
+   */
+  public static final java.util.Set<String> CLAIMED_CRITERIA = java.util.Set.of("PUBLIC_PRICE_LIST_SUPPORTED",
+      "UNIT_PRICING_SUPPORTED", "USAGE_MEASUREMENT_SUPPORTED", "SUB_ACCOUNT_SUPPORTED", "ACCOUNT_NAMING_SUPPORTED",
+      "TAGGING_SUPPORTED");
+
+  /** The rows as the validator reads a file: every column, an empty cell null. */
+  public static List<Map<String, String>> cells(List<Row> rows) {
+    List<Map<String, String>> cells = new ArrayList<>();
+    for (Row row : rows) {
+      Map<String, String> values = new java.util.HashMap<>();
+      for (String column : COLUMNS) {
+        String value = row.values().get(column);
+        values.put(column, value == null || value.isEmpty() ? null : value);
+      }
+      cells.add(values);
+    }
+    return cells;
+  }
+
   /** One row: the columns by name. */
   public record Row(Map<String, String> values, long costNanoUsd) {}
 

@@ -12,8 +12,6 @@ import io.tokenledger.schemas.topics.SeriesKey;
 import io.tokenledger.testing.SharedData;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,8 +22,7 @@ import org.junit.jupiter.api.Test;
  * evaluated by {@link FocusRules}: every MUST rule under the criteria the export's columns claim.
  */
 class FocusConformanceTest {
-  static final Set<String> CLAIMED = Set.of("PUBLIC_PRICE_LIST_SUPPORTED", "UNIT_PRICING_SUPPORTED",
-      "USAGE_MEASUREMENT_SUPPORTED", "SUB_ACCOUNT_SUPPORTED", "ACCOUNT_NAMING_SUPPORTED", "TAGGING_SUPPORTED");
+  static final Set<String> CLAIMED = FocusExport.CLAIMED_CRITERIA;
   private static final Instant OCT = Instant.parse("2026-10-01T00:00:00Z");
   private static final Instant NOV = Instant.parse("2026-11-01T00:00:00Z");
 
@@ -77,15 +74,8 @@ class FocusConformanceTest {
     assertEquals(List.of(), corrections.failures().stream().map(FocusRules.Failure::rule).toList());
   }
 
-  /** Rows as the validator reads a CSV: an empty cell is null. */
   private static List<Map<String, String>> cells(List<FocusExport.Row> rows) {
-    List<Map<String, String>> cells = new ArrayList<>();
-    for (FocusExport.Row row : rows) {
-      Map<String, String> values = new HashMap<>();
-      row.values().forEach((column, value) -> values.put(column, value == null || value.isEmpty() ? null : value));
-      cells.add(values);
-    }
-    return cells;
+    return FocusExport.cells(rows);
   }
 
   private static PriceVersion price(String provider, String model, Instant from, long input, long cacheRead,

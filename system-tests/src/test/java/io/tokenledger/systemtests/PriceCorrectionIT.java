@@ -193,7 +193,11 @@ class PriceCorrectionIT {
 
       // FOCUS for the month: its total is the ledger's; the correction is a row of its own.
       Path focus = Files.createTempFile(Path.of("target"), "focus", ".csv");
-      Cli.output(args(kafkaArgs, "export", "focus", "--period", month.toString(), "--out", focus.toString()));
+      // Checked against the FinOps validator's own rules before it is written.
+      String exportedWith = Cli.output(args(kafkaArgs, "export", "focus", "--period", month.toString(), "--out",
+          focus.toString(), "--rules", io.tokenledger.testing.SharedData.path("focus/model-1.2.json").toString()));
+      assertTrue(exportedWith.contains("MUST rules of model-1.2.json checked under 6 claimed criteria, none broken"),
+          exportedWith);
       List<String> lines = Files.readAllLines(focus);
       List<String> header = List.of(lines.get(0).split(","));
       int costColumn = header.indexOf("x_CostNanoUsd");

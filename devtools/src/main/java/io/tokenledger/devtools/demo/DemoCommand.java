@@ -359,6 +359,45 @@ public final class DemoCommand implements Callable<Integer> {
     out.printf("Forecast for %s if every day were like today's demo traffic: %s (%s .. %s) for the company; "
         + "tokenledger forecast --months 12 --assume openai:-10%%%n", next.isEmpty() ? month.plusMonths(1)
         : next.get(0).month(), NanoUsd.format(expected), NanoUsd.format(low), NanoUsd.format(high));
+    printFocus(thisMonth, catalog, month);
+  }
+
+  /**
+   * The month as FOCUS rows, checked against the FinOps validator's rules for FOCUS 1.2 when its
+   * rule file is beside the checkout (shared/data/focus/model-1.2.json, as these machines have it).
+   */
+  private void printFocus(List<UsageAggregate> thisMonth, PriceBook catalog, YearMonth month) {
+    java.time.Instant from = month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+    java.time.Instant to = month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+    List<io.tokenledger.focus.FocusExport.Row> rows = io.tokenledger.focus.FocusExport.rows(thisMonth, List.of(),
+        catalog, from, to, "demo");
+    long total = rows.stream().mapToLong(io.tokenledger.focus.FocusExport.Row::costNanoUsd).sum();
+    java.nio.file.Path rules = null;
+    for (java.nio.file.Path dir = java.nio.file.Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      java.nio.file.Path candidate = dir.resolve("shared/data/focus/model-1.2.json");
+      if (java.nio.file.Files.exists(candidate)) {
+        rules = candidate;
+        break;
+      }
+    }
+    String verdict;
+    if (rules == null) {
+      verdict = "the FinOps validator's rule file is not beside the checkout, so its rules were not checked";
+    } else {
+      try {
+        var report = io.tokenledger.focus.rules.FocusRules.load(rules).check(io.tokenledger.focus.FocusExport.COLUMNS,
+            io.tokenledger.focus.FocusExport.cells(rows), io.tokenledger.focus.FocusExport.CLAIMED_CRITERIA);
+        verdict = report.checked().size() + " MUST rules of the FinOps validator's FOCUS 1.2 model checked, "
+            + (report.failures().isEmpty() ? "none broken" : report.failures().size() + " broken: "
+            + report.failures().stream().map(io.tokenledger.focus.rules.FocusRules.Failure::rule).toList());
+      } catch (java.io.IOException e) {
+        verdict = "the rule file " + rules + " could not be read (" + e.getMessage() + ")";
+      }
+    }
+    long ledger = thisMonth.stream().mapToLong(UsageAggregate::getCostNanoUsd).sum();
+    out.printf("FOCUS for %s: %,d rows, %s, %s; %s; tokenledger export focus --period %s "
+        + "--rules shared/data/focus/model-1.2.json%n", month, rows.size(), NanoUsd.format(total),
+        total == ledger ? "equal to the ledger" : "but the ledger says " + NanoUsd.formatPrecise(ledger), verdict, month);
   }
 
   private static void seed(String bootstrap, Topics topics, List<PriceVersion> prices, List<Budget> budgets,

@@ -1,6 +1,7 @@
 package io.tokenledger.ops.cli;
 
 import io.tokenledger.focus.FocusExport;
+import io.tokenledger.focus.rules.FocusRules;
 import io.tokenledger.platform.topics.TopicScan;
 import io.tokenledger.schemas.PriceCorrection;
 import io.tokenledger.schemas.UsageAggregate;
@@ -46,6 +47,10 @@ public final class ExportCommand {
         description = "BillingAccountId and name (default: ${DEFAULT-VALUE}).")
     String billingAccount;
 
+    @Option(names = "--rules", description = {"The FinOps validator's rule file for FOCUS 1.2 (model-1.2.json): every",
+        "MUST rule under the criteria the export claims is checked before anything is written."})
+    Path rules;
+
     @Override
     public Integer call() throws Exception {
       if (!format.equals("csv") && !format.equals("parquet")) {
@@ -78,6 +83,21 @@ public final class ExportCommand {
       if (wrong.isPresent()) {
         System.err.println("The FOCUS rows for " + period + " do not check out: " + wrong.get() + ". Nothing written.");
         return 1;
+      }
+      if (rules != null) {
+        FocusRules.Report report = FocusRules.load(rules).check(FocusExport.COLUMNS, FocusExport.cells(rows),
+            FocusExport.CLAIMED_CRITERIA);
+        if (!report.failures().isEmpty()) {
+          report.failures().forEach(f -> System.err.println("  " + f.rule() + ": " + f.mustSatisfy() + " (" + f.example()
+              + ")"));
+          System.err.println("The FOCUS rows for " + period + " break " + report.failures().size() + " MUST rules of "
+              + rules.getFileName() + ". Nothing written.");
+          return 1;
+        }
+        // On stdout with --out; on stderr when stdout is the file.
+        (out == null ? System.err : System.out).println("FOCUS rules: " + report.checked().size() + " MUST rules of " + rules.getFileName()
+            + " checked under " + FocusExport.CLAIMED_CRITERIA.size() + " claimed criteria, none broken ("
+            + report.notCheckable() + " not machine-checkable).");
       }
       if (out == null) {
         System.out.print(FocusExport.csv(rows));
