@@ -119,7 +119,7 @@ public final class StreamsApps {
   public static Properties withStaticMembership(Properties config) throws IOException {
     String key = StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
     if (config.containsKey(key) || config.containsKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)
-        || "false".equalsIgnoreCase(config.getProperty(STATIC_MEMBERSHIP, "true").strip())) {
+        || CONFIG.choice(asMap(config), STATIC_MEMBERSHIP).equals("FALSE")) {
       return config;
     }
     String applicationId = config.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
