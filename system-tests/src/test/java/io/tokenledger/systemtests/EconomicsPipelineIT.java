@@ -128,12 +128,15 @@ class EconomicsPipelineIT {
 
     String query = "/v1/economics?workflow=support-tickets&period=month&at=" + now;
     AtomicReference<JsonNode> figures = new AtomicReference<>();
-    // Wait for the final state (all four calls' spend and both outcomes), then assert every figure.
+    // Wait for the final state (all four calls' spend, both outcomes, and every call in its item: the
+    // calls come through the aggregation's priced usage topic, so an item's outcome, read straight from
+    // the outcomes topic, may be counted before its calls are, under no model), then assert every figure.
     Await.until(BOUND, () -> {
       JsonNode body = get(queryPort, query);
       figures.set(body);
       return body != null && body.path("ai_spend_nano_usd").asLong() == 10_000_000L
-          && body.path("items_escalated").asLong() == 1 && body.path("items_succeeded").asLong() == 1;
+          && body.path("items_escalated").asLong() == 1 && body.path("items_succeeded").asLong() == 1
+          && body.path("models").size() == 1 && body.path("models").get(0).path("model").asText().equals("gpt-4o");
     }, () -> "the economics of both items, last seen: " + figures.get());
     JsonNode f = figures.get();
     assertEquals(2, f.get("items_started").asLong());
