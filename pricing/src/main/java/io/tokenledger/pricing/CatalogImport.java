@@ -73,9 +73,7 @@ public final class CatalogImport {
   /** Our name for a LiteLLM provider: OpenTelemetry's where it has one, else LiteLLM's own. */
   static String provider(String liteLlmProvider) {
     String name = liteLlmProvider.strip().toLowerCase(Locale.ROOT);
-    int dash = name.indexOf('-');
-    if (!PROVIDERS.containsKey(name) && dash > 0 && PROVIDERS.containsKey(name.substring(0, dash))
-        && name.startsWith("vertex_ai-")) {
+    if (name.startsWith("vertex_ai-")) {
       return PROVIDERS.get("vertex_ai"); // vertex_ai-language-models, vertex_ai-anthropic_models, ...
     }
     return PROVIDERS.getOrDefault(name, name);

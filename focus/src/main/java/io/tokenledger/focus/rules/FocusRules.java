@@ -351,21 +351,21 @@ public final class FocusRules {
 
   private static String describe(JsonNode requirement, Map<String, String> row) {
     StringBuilder cells = new StringBuilder();
-    collectColumns(requirement, new LinkedHashMap<>()).forEach(column -> cells.append(column).append('=')
-        .append(row.get(column)).append(' '));
+    Set<String> columns = new java.util.LinkedHashSet<>();
+    collectColumns(requirement, columns);
+    columns.forEach(column -> cells.append(column).append('=').append(row.get(column)).append(' '));
     return cells.toString().strip() + " against " + requirement;
   }
 
-  private static Set<String> collectColumns(JsonNode check, Map<String, Boolean> into) {
+  private static void collectColumns(JsonNode check, Set<String> into) {
     for (String field : List.of("ColumnName", "ColumnAName", "ColumnBName", "ResultColumnName")) {
       if (check.has(field)) {
-        into.put(check.path(field).asText(), true);
+        into.add(check.path(field).asText());
       }
     }
     for (JsonNode item : check.path("Items")) {
       collectColumns(item, into);
     }
-    return into.keySet();
   }
 
   private record Dataset(Set<String> columns, List<Map<String, String>> rows) {}

@@ -50,7 +50,7 @@ class FocusRulesTest {
   }
 
   @Test
-  void unitsDatesCurrenciesAndKeyValuesInTheirFormats() {
+  void datesCurrenciesAndKeyValuesInTheirFormats() {
     List<String> columns = List.of("PricingUnit", "ChargePeriodStart", "BillingCurrency", "Tags");
     assertEquals(List.of(), failed(columns, row("PricingUnit", "1000000 Tokens", "ChargePeriodStart",
         "2026-10-05T00:00:00Z", "BillingCurrency", "USD", "Tags", "{\"team\":\"support\"}"), UNIT_PRICING));

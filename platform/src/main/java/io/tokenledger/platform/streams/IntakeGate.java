@@ -102,7 +102,7 @@ public final class IntakeGate<T> {
     }
     RecordMetadata source = context.recordMetadata().orElse(null);
     boolean checked = source != null && (placedTopic == null || placedTopic.equals(source.topic()));
-    int home = TeamPartitions.partitionOf(team, partitions);
+    int home = checked ? TeamPartitions.partitionOf(team, partitions) : -1;
     if (checked && source.partition() != home) {
       if (placement == Placement.REPORT) {
         return new Admitted<>(value, true);
