@@ -23,8 +23,10 @@ async function render(who) {
   const series = (await TL.get('aggregation', '/v1/breakdown?scope=team-workflow-model&window=1d&from='
     + monthStart.toISOString() + '&to=' + now.toISOString())).rows.filter(r => TL.teamOf(r.key) === wanted);
   TL.table(document.getElementById('team-series'), [
-    { title: 'Workflow', field: 'workflow', value: r => r.key.split('|')[1] },
-    { title: 'Model', field: 'model', value: r => r.key.split('|')[2] },
+    { title: 'Workflow', field: 'workflow', value: r => r.workflow },
+    // One model from two providers is two rows, each at its provider's price.
+    { title: 'Provider', field: 'provider', value: r => r.provider === null ? '(not recorded)' : r.provider },
+    { title: 'Model', field: 'model', value: r => r.model },
     { title: 'Spend', field: 'cost', num: true, value: r => TL.money(r.total.cost_usd) },
     { title: 'Tokens', field: 'tokens', num: true, value: r => TL.tokens(r.total.total_tokens) },
     { title: 'Requests', field: 'requests', num: true, value: r => TL.tokens(r.total.request_count) },
@@ -38,7 +40,7 @@ async function render(who) {
   const starts = [...new Set(hourly.flatMap(r => r.windows.map(w => w.window_start)))].sort();
   const perWorkflow = new Map();
   hourly.forEach(r => {
-    const workflow = r.key.split('|')[1];
+    const workflow = r.workflow;
     const byStart = perWorkflow.get(workflow) || new Map();
     r.windows.forEach(w => byStart.set(w.window_start, (byStart.get(w.window_start) || 0n) + TL.nano(w.cost_usd)));
     perWorkflow.set(workflow, byStart);

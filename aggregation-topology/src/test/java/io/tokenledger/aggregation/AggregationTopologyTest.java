@@ -151,8 +151,8 @@ class AggregationTopologyTest {
     closeWindowsUpTo(T0.plus(Duration.ofMinutes(2)));
 
     Map<String, Long> perModel = finalInputTokensAt(topics.modelAggregates1m, T0);
-    assertEquals(Map.of("gpt-4o", 4_000L, "claude-sonnet-4", 7_000L), perModel,
-        "support's and finance's gpt-4o (the dated snapshot included) in one figure");
+    assertEquals(Map.of("openai/gpt-4o", 4_000L, "openai/claude-sonnet-4", 7_000L), perModel,
+        "support's and finance's gpt-4o (the dated snapshot, priced as gpt-4o, included) in one figure");
     assertEquals(Map.of("triage", 11_000L), finalInputTokensAt(topics.workflowAggregates1m, T0));
   }
 
@@ -323,7 +323,7 @@ class AggregationTopologyTest {
   }
 
   @Test
-  void keepsTeamWorkflowModelFiguresUnderTheNormalisedModel() {
+  void keepsTeamWorkflowModelFiguresUnderTheCatalogEntryThatPricedThem() {
     send(event("d1", "support", "gpt-4o-2024-08-06", T0.plusSeconds(1), 1_000, 0, 0));
     send(event("d2", "support", "gpt-4o", T0.plusSeconds(2), 3_000, 0, 0));
     closeWindowsUpTo(T0.plus(Duration.ofDays(1)));
@@ -333,12 +333,33 @@ class AggregationTopologyTest {
         .readRecordsToList().stream().filter(r -> r.value().getIsFinal() && r.key().startsWith("support")).toList();
     assertEquals(1, detail.size(), detail.toString());
     UsageAggregate window = detail.get(0).value();
-    assertEquals("support|triage|gpt-4o", detail.get(0).key());
+    assertEquals("support|triage|openai/gpt-4o", detail.get(0).key(), "the snapshot is priced as gpt-4o: one series");
     assertEquals("support", window.getTeam());
     assertEquals("triage", window.getWorkflow());
+    assertEquals("openai", window.getProvider());
     assertEquals("gpt-4o", window.getModel());
     assertEquals(4_000, window.getUncachedInputTokens());
     assertEquals(10_000_000L, window.getCostNanoUsd());
+  }
+
+  @Test
+  void oneModelFromTwoProvidersOrASnapshotWithItsOwnPriceIsASeriesOfItsOwn() {
+    publishPrice(price("azure.ai.openai", "gpt-4o", T0.minus(Duration.ofDays(30)), 2_750_000, 1_375_000, 11_000_000));
+    publishPrice(price("openai", "gpt-4o-2024-05-13", T0.minus(Duration.ofDays(30)), 5_000_000, 0, 15_000_000));
+    send(event("o1", "support", "gpt-4o", T0.plusSeconds(1), 1_000, 0, 0));
+    send(UsageEvent.newBuilder(event("a1", "support", "gpt-4o-2024-08-06", T0.plusSeconds(2), 1_000, 0, 0))
+        .setProvider("azure.ai.openai").build());
+    send(event("s1", "support", "gpt-4o-2024-05-13", T0.plusSeconds(3), 1_000, 0, 0));
+    closeWindowsUpTo(T0.plus(Duration.ofDays(1)));
+
+    Map<String, Long> costs = driver.createOutputTopic(topics.seriesAggregates1m.name(),
+        topics.seriesAggregates1m.keySerde().deserializer(), topics.seriesAggregates1m.valueSerde().deserializer())
+        .readRecordsToList().stream().filter(r -> r.value().getIsFinal())
+        .collect(Collectors.toMap(TestRecord::key, r -> r.value().getCostNanoUsd()));
+    assertEquals(Map.of("support|triage|openai/gpt-4o", 2_500_000L, "support|triage|azure.ai.openai/gpt-4o", 2_750_000L,
+        "support|triage|openai/gpt-4o-2024-05-13", 5_000_000L), costs);
+    assertEquals(Map.of("openai/gpt-4o", 1_000L, "azure.ai.openai/gpt-4o", 1_000L, "openai/gpt-4o-2024-05-13", 1_000L),
+        finalInputTokensAt(topics.modelAggregates1m, T0));
   }
 
   private Map<String, Long> finalInputTokens(io.tokenledger.schemas.topics.Topic<String, UsageAggregate> topic) {

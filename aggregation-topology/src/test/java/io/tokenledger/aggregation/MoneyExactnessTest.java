@@ -97,7 +97,7 @@ class MoneyExactnessTest {
           PriceVersion price = priceAt(catalog, event);
           expected.computeIfAbsent(event.getTeam() + "@" + windowStart(event, MINUTE), k -> new Expected())
               .add(event, price);
-          expectedPerModel.computeIfAbsent(event.getModel() + "@" + windowStart(event, MINUTE), k -> new Expected())
+          expectedPerModel.computeIfAbsent(event.getProvider() + "/" + event.getModel() + "@" + windowStart(event, MINUTE), k -> new Expected())
               .add(event, price);
           expectedPerWorkflow.computeIfAbsent(event.getWorkflow() + "@" + windowStart(event, HOUR), k -> new Expected())
               .add(event, price);

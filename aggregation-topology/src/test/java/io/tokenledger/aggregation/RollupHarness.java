@@ -95,7 +95,7 @@ final class RollupHarness {
   }
 
   static Record<String, Object> usage(UsageEvent event) {
-    return new Record<>(event.getTeam(), new PricedUsage(event, event.getModel(), 0L, true),
+    return new Record<>(event.getTeam(), new PricedUsage(event, io.tokenledger.schemas.models.ProviderModel.of(event.getProvider(), event.getModel()), 0L, true),
         event.getEventTime().toEpochMilli());
   }
 

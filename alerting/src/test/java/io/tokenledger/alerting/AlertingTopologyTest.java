@@ -72,12 +72,12 @@ class AlertingTopologyTest {
 
   @Test
   void firesEachThresholdOnceAsRunningTotalsGrow() {
-    bucket("support|triage|gpt-4o", NOV, 30 * USD);
-    bucket("support|triage|gpt-4o", NOV, 55 * USD);        // the same bucket grows: 50% crossed
-    bucket("support|triage|gpt-4o", NOV, 55 * USD);        // a repeated figure: nothing new
-    bucket("support|summarise|gpt-4o", NOV, 20 * USD);     // 75%
-    bucket("support|triage|gpt-4o", NOV.plus(Duration.ofMinutes(15)), 6 * USD); // 81%: 80% crossed
-    bucket("support|triage|gpt-4o", NOV.plus(Duration.ofMinutes(30)), 1 * USD);  // 82%: nothing new
+    bucket("support|triage|openai/gpt-4o", NOV, 30 * USD);
+    bucket("support|triage|openai/gpt-4o", NOV, 55 * USD);        // the same bucket grows: 50% crossed
+    bucket("support|triage|openai/gpt-4o", NOV, 55 * USD);        // a repeated figure: nothing new
+    bucket("support|summarise|openai/gpt-4o", NOV, 20 * USD);     // 75%
+    bucket("support|triage|openai/gpt-4o", NOV.plus(Duration.ofMinutes(15)), 6 * USD); // 81%: 80% crossed
+    bucket("support|triage|openai/gpt-4o", NOV.plus(Duration.ofMinutes(30)), 1 * USD);  // 82%: nothing new
 
     List<BudgetAlert> raised = alerts.readValuesToList();
     assertEquals(List.of(50, 80), raised.stream().map(BudgetAlert::getThresholdPercent).toList());
@@ -91,8 +91,8 @@ class AlertingTopologyTest {
 
   @Test
   void oneLargeEventJumpingFrom40To120PercentFiresEveryThresholdItPasses() {
-    bucket("support|triage|gpt-4o", NOV, 40 * USD);
-    bucket("support|triage|gpt-4o", NOV, 120 * USD);
+    bucket("support|triage|openai/gpt-4o", NOV, 40 * USD);
+    bucket("support|triage|openai/gpt-4o", NOV, 120 * USD);
 
     List<BudgetAlert> raised = alerts.readValuesToList();
     assertEquals(List.of(50, 80, 100), raised.stream().map(BudgetAlert::getThresholdPercent).toList());
@@ -101,9 +101,9 @@ class AlertingTopologyTest {
 
   @Test
   void aNewMonthStartsFromZeroAndFiresAgain() {
-    bucket("support|triage|gpt-4o", NOV, 60 * USD);
-    bucket("support|triage|gpt-4o", Instant.parse("2026-12-01T00:00:00Z"), 10 * USD);
-    bucket("support|triage|gpt-4o", Instant.parse("2026-12-01T00:15:00Z"), 45 * USD);
+    bucket("support|triage|openai/gpt-4o", NOV, 60 * USD);
+    bucket("support|triage|openai/gpt-4o", Instant.parse("2026-12-01T00:00:00Z"), 10 * USD);
+    bucket("support|triage|openai/gpt-4o", Instant.parse("2026-12-01T00:15:00Z"), 45 * USD);
 
     List<BudgetAlert> raised = alerts.readValuesToList();
     assertEquals(List.of("support-monthly/2026-11-01/50%", "support-monthly/2026-12-01/50%"),
@@ -115,12 +115,12 @@ class AlertingTopologyTest {
   void alignsCalendarBoundariesInTheBudgetsTimeZone() {
     setBudget(budget("berlin", "research", 10 * USD, "Europe/Berlin"));
     // 22:45-23:00 UTC on Nov 30 is 23:45 in Berlin: still November.
-    bucket("research|triage|gpt-4o", Instant.parse("2026-11-30T22:45:00Z"), 4 * USD);
+    bucket("research|triage|openai/gpt-4o", Instant.parse("2026-11-30T22:45:00Z"), 4 * USD);
     // 23:00 UTC on Nov 30 is midnight in Berlin (UTC+1): December 1st. November's 4 USD do not count.
-    bucket("research|triage|gpt-4o", Instant.parse("2026-11-30T23:00:00Z"), 4 * USD);
+    bucket("research|triage|openai/gpt-4o", Instant.parse("2026-11-30T23:00:00Z"), 4 * USD);
     assertTrue(alerts.isEmpty(), "4 USD in November and 4 USD in December: neither reaches 50% of 10 USD");
 
-    bucket("research|triage|gpt-4o", Instant.parse("2026-11-30T23:15:00Z"), 1 * USD);
+    bucket("research|triage|openai/gpt-4o", Instant.parse("2026-11-30T23:15:00Z"), 1 * USD);
     BudgetAlert alert = alerts.readValue();
     assertEquals("berlin/2026-12-01/50%", alert.getAlertId());
     assertEquals(5 * USD, alert.getSpendNanoUsd());
@@ -132,12 +132,12 @@ class AlertingTopologyTest {
   void countsOnlyTheBudgetsTeamWorkflowAndModel() {
     setBudget(Budget.newBuilder(budget("triage-4o", "support", 10 * USD, "UTC")).setWorkflow("triage")
         .setModel("gpt-4o").build());
-    bucket("growth|triage|gpt-4o", NOV, 500 * USD);
-    bucket("support|summarise|gpt-4o", NOV, 30 * USD);   // support-monthly: 30%
-    bucket("support|triage|claude-sonnet-4", NOV, 4 * USD); // support-monthly: 34%
+    bucket("growth|triage|openai/gpt-4o", NOV, 500 * USD);
+    bucket("support|summarise|openai/gpt-4o", NOV, 30 * USD);   // support-monthly: 30%
+    bucket("support|triage|anthropic/claude-sonnet-4", NOV, 4 * USD); // support-monthly: 34%
     assertTrue(alerts.isEmpty());
 
-    bucket("support|triage|gpt-4o", NOV, 5 * USD);        // triage-4o: 50%; support-monthly: 39%
+    bucket("support|triage|openai/gpt-4o", NOV, 5 * USD);        // triage-4o: 50%; support-monthly: 39%
     List<BudgetAlert> raised = alerts.readValuesToList();
     assertEquals(List.of("triage-4o/2026-11-01/50%"), raised.stream().map(BudgetAlert::getAlertId).toList());
     assertEquals("triage", raised.get(0).getWorkflow());
@@ -149,7 +149,7 @@ class AlertingTopologyTest {
   void aBudgetOnADatedModelSnapshotCountsTheNormalisedModelsUsage() {
     setBudget(Budget.newBuilder(budget("snapshot", "support", 10 * USD, "UTC")).setModel("GPT-4o-2024-08-06")
         .setThresholdsPercent(List.of(100, 50, 50)).build());
-    bucket("support|triage|gpt-4o", NOV, 6 * USD);
+    bucket("support|triage|openai/gpt-4o", NOV, 6 * USD);
 
     List<BudgetAlert> raised = alerts.readValuesToList().stream().filter(a -> a.getBudgetId().equals("snapshot"))
         .toList();
@@ -170,7 +170,7 @@ class AlertingTopologyTest {
 
   @Test
   void aDeletedBudgetHasItsStatusRemovedAndAlertsNoMore() {
-    bucket("support|triage|gpt-4o", NOV, 30 * USD);
+    bucket("support|triage|openai/gpt-4o", NOV, 30 * USD);
     driver.advanceWallClockTime(Duration.ofSeconds(1));
     assertEquals(30 * USD, latestStatus("support-monthly").getSpendNanoUsd());
 
@@ -179,7 +179,7 @@ class AlertingTopologyTest {
     var last = statuses.readRecordsToList().stream().filter(r -> r.key().equals("support-monthly"))
         .reduce((a, b) -> b).orElseThrow();
     assertNull(last.value(), "a tombstone removes the status from the compacted topic");
-    bucket("support|triage|gpt-4o", NOV, 90 * USD);
+    bucket("support|triage|openai/gpt-4o", NOV, 90 * USD);
     driver.advanceWallClockTime(Duration.ofSeconds(1));
     assertTrue(alerts.readValuesToList().isEmpty(), "no alert for a deleted budget");
     assertTrue(statuses.readRecordsToList().stream().noneMatch(r -> r.key().equals("support-monthly")));
@@ -191,10 +191,10 @@ class AlertingTopologyTest {
     setBudget(Budget.newBuilder(budget("weekly", "research", 10 * USD, "Europe/Berlin"))
         .setPeriod(BudgetPeriod.WEEK).build());
     // Sunday 2026-11-08 22:45 UTC is 23:45 in Berlin: the week before. Monday starts at 23:00 UTC.
-    bucket("research|triage|gpt-4o", Instant.parse("2026-11-08T22:45:00Z"), 4 * USD);
-    bucket("research|triage|gpt-4o", Instant.parse("2026-11-08T23:00:00Z"), 4 * USD);
+    bucket("research|triage|openai/gpt-4o", Instant.parse("2026-11-08T22:45:00Z"), 4 * USD);
+    bucket("research|triage|openai/gpt-4o", Instant.parse("2026-11-08T23:00:00Z"), 4 * USD);
     assertTrue(alerts.readValuesToList().isEmpty(), "4 USD in each week: neither reaches 50% of 10 USD");
-    bucket("research|triage|gpt-4o", Instant.parse("2026-11-10T08:00:00Z"), 2 * USD);
+    bucket("research|triage|openai/gpt-4o", Instant.parse("2026-11-10T08:00:00Z"), 2 * USD);
     List<BudgetAlert> raised = alerts.readValuesToList();
     assertEquals(List.of("weekly/2026-11-09/50%"), raised.stream().map(BudgetAlert::getAlertId).toList());
     assertEquals(6 * USD, raised.get(0).getSpendNanoUsd());
@@ -205,7 +205,7 @@ class AlertingTopologyTest {
   void aTokenLimitFiresOnTokensAllBucketsSummed() {
     setBudget(Budget.newBuilder().setBudgetId("tokens").setTeam("search").setLimitTokens(1_000_000L)
         .setPeriod(BudgetPeriod.DAY).setTimezone("UTC").setUpdatedAt(NOV).build());
-    ledger.pipeInput("search|rank|gpt-4o", UsageAggregate.newBuilder(aggregate("search|rank|gpt-4o", NOV, 0))
+    ledger.pipeInput("search|rank|openai/gpt-4o", UsageAggregate.newBuilder(aggregate("search|rank|openai/gpt-4o", NOV, 0))
         .setUncachedInputTokens(300_000).setCacheReadTokens(100_000).setOutputTokens(90_000)
         .setReasoningTokens(10_000).build(), NOV.plusSeconds(1));
 
@@ -218,7 +218,7 @@ class AlertingTopologyTest {
 
   @Test
   void aBudgetChangedMidPeriodIsEvaluatedAtOnceAgainstPeriodToDateSpend() {
-    bucket("support|triage|gpt-4o", NOV, 60 * USD);
+    bucket("support|triage|openai/gpt-4o", NOV, 60 * USD);
     assertEquals(List.of(50), alerts.readValuesToList().stream().map(BudgetAlert::getThresholdPercent).toList());
 
     // The limit is lowered to 70 USD, with no new usage: 60/70 = 85.7% is past 80% at once.
@@ -232,14 +232,14 @@ class AlertingTopologyTest {
 
   @Test
   void lateSpendInAnEarlierBucketStillCounts() {
-    bucket("support|triage|gpt-4o", NOV.plus(Duration.ofHours(3)), 45 * USD);
-    bucket("support|triage|gpt-4o", NOV, 6 * USD); // a late event reached an earlier bucket of the ledger
+    bucket("support|triage|openai/gpt-4o", NOV.plus(Duration.ofHours(3)), 45 * USD);
+    bucket("support|triage|openai/gpt-4o", NOV, 6 * USD); // a late event reached an earlier bucket of the ledger
     assertEquals(51 * USD, alerts.readValue().getSpendNanoUsd());
   }
 
   @Test
   void publishesTheBudgetStatus() {
-    bucket("support|triage|gpt-4o", NOV, 85 * USD);
+    bucket("support|triage|openai/gpt-4o", NOV, 85 * USD);
     driver.advanceWallClockTime(Duration.ofSeconds(1));
 
     BudgetStatus status = latestStatus("support-monthly");
@@ -256,7 +256,7 @@ class AlertingTopologyTest {
     // 1 USD in each 15-minute bucket from 09:00 to 10:00: 5 USD over the trailing hour.
     for (int q = 0; q <= 4; q++) {
       Instant at = NOV.plus(Duration.ofMinutes(15L * q));
-      ledger.pipeInput("support|agent|gpt-4o", aggregate("support|agent|gpt-4o", at, USD), at);
+      ledger.pipeInput("support|agent|openai/gpt-4o", aggregate("support|agent|openai/gpt-4o", at, USD), at);
     }
     driver.advanceWallClockTime(Duration.ofSeconds(1));
 
@@ -273,13 +273,13 @@ class AlertingTopologyTest {
 
     // The same rate 15 minutes later moves the breach by 3 minutes: not re-sent.
     Instant next = NOV.plus(Duration.ofMinutes(75));
-    ledger.pipeInput("support|agent|gpt-4o", aggregate("support|agent|gpt-4o", next, USD), next);
+    ledger.pipeInput("support|agent|openai/gpt-4o", aggregate("support|agent|openai/gpt-4o", next, USD), next);
     driver.advanceWallClockTime(Duration.ofSeconds(1));
     assertTrue(forecasts.isEmpty());
 
     // Then spend stops; two hours later the trailing rate is zero and the projection clears.
     Instant later = NOV.plus(Duration.ofHours(3));
-    ledger.pipeInput("support|agent|gpt-4o", aggregate("support|agent|gpt-4o", later, 0), later);
+    ledger.pipeInput("support|agent|openai/gpt-4o", aggregate("support|agent|openai/gpt-4o", later, 0), later);
     driver.advanceWallClockTime(Duration.ofSeconds(1));
     ForecastAlert cleared = forecasts.readValue();
     assertEquals(ForecastState.NO_LONGER_PROJECTED, cleared.getState());
@@ -308,8 +308,9 @@ class AlertingTopologyTest {
   }
 
   private static UsageAggregate aggregate(String key, Instant start, long costNanoUsd) {
-    String[] parts = key.split("\\|");
-    return UsageAggregate.newBuilder().setScope(key).setTeam(parts[0]).setWorkflow(parts[1]).setModel(parts[2])
+    io.tokenledger.schemas.topics.SeriesKey series = io.tokenledger.schemas.topics.SeriesKey.parse(key);
+    return UsageAggregate.newBuilder().setScope(key).setTeam(series.team()).setWorkflow(series.workflow())
+        .setProvider(series.provider()).setModel(series.model())
         .setWindowStart(start).setWindowEnd(start.plus(Duration.ofMinutes(15))).setEventCount(1).setRequestCount(1)
         .setUncachedInputTokens(0).setCacheReadTokens(0).setCacheWriteTokens(0).setOutputTokens(0)
         .setReasoningTokens(0).setCostNanoUsd(costNanoUsd).build();

@@ -60,8 +60,13 @@ final class EconomicsFixture implements AutoCloseable {
 
   /** One call of an item (null: a call without one), as the aggregation publishes it once accepted and priced. */
   void call(String team, String workflow, String model, String item, Instant at) {
+    call(team, workflow, "openai", model, item, at);
+  }
+
+  /** The same, from a named provider. */
+  void call(String team, String workflow, String provider, String model, String item, Instant at) {
     PricedUsageEvent event = PricedUsageEvent.newBuilder().setEventId("e-" + (++sequence)).setEventTime(at)
-        .setTeam(team).setWorkflow(workflow).setService("svc").setProvider("openai").setModel(model)
+        .setTeam(team).setWorkflow(workflow).setService("svc").setProvider(provider).setModel(model)
         .setPricedModel(model).setUncachedInputTokens(100).setCacheReadTokens(0).setCacheWriteTokens(0)
         .setOutputTokens(10).setReasoningTokens(0).setRequestCount(1).setCostNanoUsd(1_000L).setWorkItemId(item)
         .build();
@@ -70,9 +75,14 @@ final class EconomicsFixture implements AutoCloseable {
 
   /** What the aggregation's ledger says a (team, workflow, model) 15-minute bucket now totals. */
   void ledger(String team, String workflow, String model, Instant bucketStart, long costNanoUsd) {
-    SeriesKey key = new SeriesKey(team, workflow, model);
+    ledger(team, workflow, "openai", model, bucketStart, costNanoUsd);
+  }
+
+  /** The same, of a named provider's model. */
+  void ledger(String team, String workflow, String provider, String model, Instant bucketStart, long costNanoUsd) {
+    SeriesKey key = new SeriesKey(team, workflow, provider, model);
     ledger.pipeInput(key.toString(), UsageAggregate.newBuilder().setScope(key.toString()).setTeam(team)
-        .setWorkflow(workflow).setModel(model).setWindowStart(bucketStart)
+        .setWorkflow(workflow).setProvider(provider).setModel(model).setWindowStart(bucketStart)
         .setWindowEnd(bucketStart.plus(Duration.ofMinutes(15))).setEventCount(1).setRequestCount(1)
         .setUncachedInputTokens(0).setCacheReadTokens(0).setCacheWriteTokens(0).setOutputTokens(0)
         .setReasoningTokens(0).setCostNanoUsd(costNanoUsd).setUnpricedEventCount(0).setOutcomeUnits(0)

@@ -23,6 +23,25 @@ class EconomicsTopologyTest {
   private static final Instant TEN = Instant.parse("2026-12-01T10:00:00Z");
 
   @Test
+  void oneModelFromTwoProvidersIsTwoModels() {
+    try (EconomicsFixture f = new EconomicsFixture(Map.of())) {
+      f.call("support", "support-tickets", "openai", "gpt-4o", "T-1", TEN);
+      f.call("support", "support-tickets", "azure.ai.openai", "gpt-4o", "T-2", TEN);
+      f.ledger("support", "support-tickets", "openai", "gpt-4o", TEN, 2_500_000);
+      f.ledger("support", "support-tickets", "azure.ai.openai", "gpt-4o", TEN, 2_750_000);
+      f.outcome("support", "support-tickets", "T-1", WorkOutcomeStatus.SUCCEEDED, 1, 0, TEN.plusSeconds(60));
+      f.outcome("support", "support-tickets", "T-2", WorkOutcomeStatus.FAILED, 0, 0, TEN.plusSeconds(60));
+
+      Map<String, long[]> models = new java.util.TreeMap<>();
+      f.figures(DAY).getModels().forEach(m -> models.put(m.getProvider() + "/" + m.getModel(),
+          new long[] {m.getItemsSucceeded(), m.getItemsFailed(), m.getAiSpendNanoUsd()}));
+      assertEquals("{azure.ai.openai/gpt-4o=[0, 1, 2750000], openai/gpt-4o=[1, 0, 2500000]}",
+          models.entrySet().stream().map(e -> e.getKey() + "=" + java.util.Arrays.toString(e.getValue()))
+              .collect(java.util.stream.Collectors.joining(", ", "{", "}")));
+    }
+  }
+
+  @Test
   void anOutcomeHoursAfterItsUsageIsValuedAgainstAPersonExactly() {
     try (EconomicsFixture f = new EconomicsFixture(Map.of())) {
       f.baseline("support-tickets", 720, FIFTY_USD_PER_HOUR, 9_500, DEC_1); // 12 min at $50/h, 95% right

@@ -112,12 +112,14 @@ class VerdictAndAdviceTest {
       assertEquals(ModelRecommendation.SWITCH, advice.getRecommendation(), advice.getMessage());
       assertEquals("gpt-4o", advice.getCurrentModel());
       assertEquals("gpt-4o-mini", advice.getCandidateModel());
+      assertEquals("openai", advice.getCurrentProvider());
+      assertEquals("openai", advice.getCandidateProvider());
       assertEquals(1_879_384_615L, advice.getExpectedMonthlySavingNanoUsd(), "(2e9/196 - 1.2e8/195) x 196 tickets");
       assertTrue(advice.getSuccessDifferenceLowBasisPoints() > -500, advice.toString());
       assertEquals(2, m.getModels().size());
       assertEquals(10_204_082L, m.getModels().get(0).getCostPerSuccessNanoUsd());
       assertEquals(615_385L, m.getModels().get(1).getCostPerSuccessNanoUsd());
-      assertTrue(advice.getMessage().startsWith("move gpt-4o to gpt-4o-mini"), advice.getMessage());
+      assertTrue(advice.getMessage().startsWith("move openai/gpt-4o to openai/gpt-4o-mini"), advice.getMessage());
     }
   }
 
@@ -135,7 +137,7 @@ class VerdictAndAdviceTest {
       ModelAdvice advice = f.figures(month("claims")).getAdvice();
       assertEquals(ModelRecommendation.KEEP, advice.getRecommendation(), advice.getMessage());
       assertNull(advice.getExpectedMonthlySavingNanoUsd());
-      assertEquals("keep gpt-4o: gpt-4o-mini fails 25.0x as often (gpt-4o-mini succeeds 50.00% against 98.00%), "
+      assertEquals("keep openai/gpt-4o: openai/gpt-4o-mini fails 25.0x as often (openai/gpt-4o-mini succeeds 50.00% against 98.00%), "
           + "which costs more in failures and escalations than it saves: $8.33 per ticket against $0.010204",
           advice.getMessage());
     }

@@ -8,6 +8,7 @@ import io.tokenledger.schemas.PriceCorrection;
 import io.tokenledger.schemas.PriceVersion;
 import io.tokenledger.schemas.UsageAggregate;
 import io.tokenledger.schemas.money.NanoUsd;
+import io.tokenledger.schemas.models.ProviderModel;
 import io.tokenledger.schemas.topics.SeriesKey;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -77,10 +78,11 @@ public final class FocusExport {
   public record Row(Map<String, String> values, long costNanoUsd) {}
 
   /** A usage row's identity: names may hold any printable character, so it is never a joined string. */
-  private record UsageKey(String day, String team, String workflow, String model, String type, String priceKey)
-      implements Comparable<UsageKey> {
+  private record UsageKey(String day, String team, String workflow, String provider, String model, String type,
+      String priceKey) implements Comparable<UsageKey> {
     private static final java.util.Comparator<UsageKey> ORDER = java.util.Comparator.comparing(UsageKey::day)
-        .thenComparing(UsageKey::team).thenComparing(UsageKey::workflow).thenComparing(UsageKey::model)
+        .thenComparing(UsageKey::team).thenComparing(UsageKey::workflow).thenComparing(UsageKey::provider)
+        .thenComparing(UsageKey::model)
         .thenComparing(UsageKey::type).thenComparing(UsageKey::priceKey);
 
     @Override
@@ -105,6 +107,12 @@ public final class FocusExport {
   }
 
   /**
+   * The provider of usage kept before figures were provider-qualified, when no price names it:
+   * ProviderName may not be null, and a provider is never guessed.
+   */
+  static final String NOT_RECORDED = "(not recorded)";
+
+  /**
    * @param appliedCorrections the corrections the aggregation applied (its applied-corrections
    *     topic), each bucket's once; a repeat of one is counted once all the same
    */
@@ -117,7 +125,7 @@ public final class FocusExport {
     Map<String, Long> corrected = new LinkedHashMap<>();
     for (PriceCorrection c : corrections) {
       if (!c.getCorrectedAt().isBefore(periodEnd)) {
-        corrected.merge(new SeriesKey(c.getTeam(), c.getWorkflow(), c.getModel()) + "@"
+        corrected.merge(Rerating.series(c) + "@"
             + c.getBucketStart().toEpochMilli(), c.getDifferenceNanoUsd(), Long::sum);
       }
     }
@@ -131,10 +139,11 @@ public final class FocusExport {
       }
       SeriesKey series = SeriesKey.parse(b.getScope());
       long beforeCorrections = b.getCostNanoUsd() - corrected.getOrDefault(b.getScope() + "@" + start.toEpochMilli(), 0L);
-      Optional<PriceVersion> price = catalog.priceOfModel(series.model(), start.toEpochMilli());
+      // The catalog entry that priced the series: its provider's own price, never another's.
+      Optional<PriceVersion> price = catalog.priceOf(series.providerModel(), start.toEpochMilli());
       if (price.isEmpty() && beforeCorrections != 0) {
         // A first price that came into force within the bucket priced its later events.
-        price = catalog.priceOfModel(series.model(), b.getWindowEnd().toEpochMilli() - 1);
+        price = catalog.priceOf(series.providerModel(), b.getWindowEnd().toEpochMilli() - 1);
       }
       long[] tokens = {b.getUncachedInputTokens(), b.getCacheReadTokens(), b.getCacheWriteTokens(), b.getOutputTokens(),
           b.getReasoningTokens()};
@@ -148,7 +157,9 @@ public final class FocusExport {
           continue;
         }
         // A row per price version: its unit price times its quantity is its list cost, exactly.
-        UsageKey key = new UsageKey(day, series.team(), series.workflow(), series.model(), TYPES[t],
+        String provider = series.provider() != null ? series.provider()
+            : price.map(p -> ProviderModel.of(p.getProvider(), p.getModel()).provider()).orElse(NOT_RECORDED);
+        UsageKey key = new UsageKey(day, series.team(), series.workflow(), provider, series.model(), TYPES[t],
             price.map(PriceBook::catalogKey).orElse(""));
         long[] sums = usage.computeIfAbsent(key, k -> new long[2]);
         sums[0] += tokens[t];
@@ -157,7 +168,7 @@ public final class FocusExport {
       }
     }
     List<Row> rows = new ArrayList<>();
-    usage.forEach((k, sums) -> rows.add(row(k.day(), k.team(), k.workflow(), null, k.model(), k.type(), sums[0],
+    usage.forEach((k, sums) -> rows.add(row(k.day(), k.team(), k.workflow(), k.provider(), k.model(), k.type(), sums[0],
         sums[1], shownPrice.get(k), null, periodStart, periodEnd, billingAccount)));
     Map<CorrectionKey, long[]> byDay = new TreeMap<>();
     for (PriceCorrection c : corrections) {
@@ -258,12 +269,11 @@ public final class FocusExport {
     return split;
   }
 
-  private static Row row(String day, String team, String workflow, String correctedProvider, String model, String type,
+  private static Row row(String day, String team, String workflow, String provider, String model, String type,
       long tokens, long nano, PriceVersion price, String correction, Instant periodStart, Instant periodEnd,
       String account) {
     Map<String, String> v = new LinkedHashMap<>();
     String cost = NanoUsd.toUsd(nano).toPlainString();
-    String provider = price != null ? price.getProvider() : correctedProvider != null ? correctedProvider : "unknown";
     LocalDate date = LocalDate.parse(day);
     v.put("BilledCost", cost);
     v.put("BillingAccountId", account);

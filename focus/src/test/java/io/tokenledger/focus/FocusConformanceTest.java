@@ -33,6 +33,8 @@ class FocusConformanceTest {
     catalog.put(price("openai", "gpt-4o", OCT, 2_500_000, 1_250_000, 10_000_000));
     // A price change at noon on the 5th: that day's gpt-4o usage is priced at two versions.
     catalog.put(price("openai", "gpt-4o", Instant.parse("2026-10-05T12:00:00Z"), 2_000_000, 1_000_000, 8_000_000));
+    // The same model from a second provider, at its own price.
+    catalog.put(price("azure.ai.openai", "gpt-4o", OCT, 2_750_000, 1_375_000, 11_000_000));
     PriceVersion sonnet = price("anthropic", "claude-sonnet-4", OCT, 3_000_000, 300_000, 15_000_000);
     catalog.put(PriceVersion.newBuilder(sonnet).setLongContextTier(io.tokenledger.schemas.PriceTier.newBuilder()
         .setAboveInputTokens(200_000).setUncachedInputMicroUsdPerMtok(6_000_000).setCacheReadMicroUsdPerMtok(600_000)
@@ -40,15 +42,17 @@ class FocusConformanceTest {
         .setReasoningMicroUsdPerMtok(22_500_000).build()).build());
     Instant at = Instant.parse("2026-10-05T10:00:00Z");
     List<UsageAggregate> ledger = List.of(
-        bucket("support", "triage", "gpt-4o", at, 1_000, 2_000, 500, 9_000_000),
+        bucket("support", "triage", "openai/gpt-4o", at, 1_000, 2_000, 500, 9_000_000),
         // after the change: 3,001 x $2 + 1,234 x $8 per 1M = 15,874,000 nano-USD
-        bucket("support", "triage", "gpt-4o", Instant.parse("2026-10-05T14:30:00Z"), 3_001, 0, 1_234, 15_874_000),
-        bucket("finance", "summarise", "claude-sonnet-4", Instant.parse("2026-10-06T08:15:00Z"), 3_333, 0, 777,
+        bucket("support", "triage", "openai/gpt-4o", Instant.parse("2026-10-05T14:30:00Z"), 3_001, 0, 1_234, 15_874_000),
+        bucket("finance", "summarise", "anthropic/claude-sonnet-4", Instant.parse("2026-10-06T08:15:00Z"), 3_333, 0, 777,
             21_654_000),
         // one call above the 200k tier: 250,000 x $6 + 1,000 x $22.50 per 1M = 1,522,500,000 nano-USD
-        bucket("finance", "summarise", "claude-sonnet-4", Instant.parse("2026-10-06T09:00:00Z"), 250_000, 0, 1_000,
+        bucket("finance", "summarise", "anthropic/claude-sonnet-4", Instant.parse("2026-10-06T09:00:00Z"), 250_000, 0, 1_000,
             1_522_500_000L),
-        bucket("research", "eval", "mystery", Instant.parse("2026-10-07T00:00:00Z"), 1_000, 0, 0, 0));
+        // 2,000 x $2.75 + 100 x $11 per 1M = 6,600,000 nano-USD
+        bucket("support", "triage", "azure.ai.openai/gpt-4o", at, 2_000, 0, 100, 6_600_000),
+        bucket("research", "eval", "acme/mystery", Instant.parse("2026-10-07T00:00:00Z"), 1_000, 0, 0, 0));
     PriceCorrection correction = PriceCorrection.newBuilder().setCorrectionId("corr-1").setTeam("support")
         .setWorkflow("triage").setProvider("openai").setModel("gpt-4o").setBucketStart(at).setDay("2026-10-05")
         .setEventCount(1).setOldCostNanoUsd(10_000_000).setNewCostNanoUsd(9_000_000).setDifferenceNanoUsd(-1_000_000)
@@ -60,7 +64,13 @@ class FocusConformanceTest {
     assertEquals(List.of("Correction"), november.stream().map(r -> r.get("ChargeClass")).toList());
     List<Map<String, String>> gptOutput = rows.stream().filter(r -> "output".equals(r.get("x_TokenType"))
         && "gpt-4o".equals(r.get("x_Model"))).toList();
-    assertEquals(2, gptOutput.size(), "one row per price version of the day: " + gptOutput);
+    assertEquals(3, gptOutput.size(), "one row per provider and price version of the day: " + gptOutput);
+    Map<String, String> azure = gptOutput.stream().filter(r -> r.get("ProviderName").equals("azure.ai.openai"))
+        .findFirst().orElseThrow();
+    assertEquals("11", azure.get("ListUnitPrice"), "azure's own price, not openai's");
+    assertEquals("0.0011", azure.get("ListCost"));
+    assertEquals("azure.ai.openai/gpt-4o/output", azure.get("SkuId"));
+    gptOutput = gptOutput.stream().filter(r -> r.get("ProviderName").equals("openai")).toList();
     assertEquals(java.util.Set.of("0.005", "0.009872"), java.util.Set.of(gptOutput.get(0).get("ListCost"),
         gptOutput.get(1).get("ListCost")), "10 x 0.0005 and 8 x 0.001234");
     FocusRules.Report report = rules.check(FocusExport.COLUMNS, rows, CLAIMED);
@@ -87,8 +97,9 @@ class FocusConformanceTest {
 
   private static UsageAggregate bucket(String team, String workflow, String model, Instant start, long input,
       long cacheRead, long output, long cost) {
-    SeriesKey key = new SeriesKey(team, workflow, model);
-    return UsageAggregate.newBuilder().setScope(key.toString()).setTeam(team).setWorkflow(workflow).setModel(model)
+    SeriesKey key = new SeriesKey(team, workflow, io.tokenledger.schemas.models.ProviderModel.parse(model));
+    return UsageAggregate.newBuilder().setScope(key.toString()).setTeam(team).setWorkflow(workflow)
+        .setProvider(key.provider()).setModel(key.model())
         .setWindowStart(start).setWindowEnd(start.plus(Duration.ofMinutes(15))).setEventCount(1).setRequestCount(1)
         .setUncachedInputTokens(input).setCacheReadTokens(cacheRead).setCacheWriteTokens(0).setOutputTokens(output)
         .setReasoningTokens(0).setCostNanoUsd(cost).setUnpricedEventCount(0).setOutcomeUnits(0).setIsFinal(false)

@@ -28,11 +28,11 @@ class FocusExportTest {
     Instant gptAt = Instant.parse("2026-10-05T10:00:00Z");
     List<UsageAggregate> ledger = List.of(
         // $2.50 x 1,000 + $1.25 x 2,000 + $10 x 500 per 1M = $0.01, then corrected by -$0.001
-        bucket("support", "triage", "gpt-4o", gptAt, 1_000, 2_000, 500, 9_000_000),
+        bucket("support", "triage", "openai/gpt-4o", gptAt, 1_000, 2_000, 500, 9_000_000),
         // $3 x 3,333 + $15 x 777 per 1M = 21,654,000 nano-USD
-        bucket("finance", "summarise", "claude-sonnet-4", Instant.parse("2026-10-06T08:15:00Z"), 3_333, 0, 777, 21_654_000),
-        bucket("research", "eval", "mystery", Instant.parse("2026-10-07T00:00:00Z"), 1_000, 0, 0, 0),
-        bucket("support", "triage", "gpt-4o", NOV.plus(Duration.ofHours(1)), 1_000, 0, 0, 2_500_000)); // next month
+        bucket("finance", "summarise", "anthropic/claude-sonnet-4", Instant.parse("2026-10-06T08:15:00Z"), 3_333, 0, 777, 21_654_000),
+        bucket("research", "eval", "acme/mystery", Instant.parse("2026-10-07T00:00:00Z"), 1_000, 0, 0, 0),
+        bucket("support", "triage", "openai/gpt-4o", NOV.plus(Duration.ofHours(1)), 1_000, 0, 0, 2_500_000)); // next month
     PriceCorrection correction = PriceCorrection.newBuilder().setCorrectionId("corr-1").setTeam("support")
         .setWorkflow("triage").setProvider("openai").setModel("gpt-4o").setBucketStart(gptAt).setDay("2026-10-05")
         .setEventCount(1).setOldCostNanoUsd(10_000_000).setNewCostNanoUsd(9_000_000).setDifferenceNanoUsd(-1_000_000)
@@ -103,7 +103,7 @@ class FocusExportTest {
     PriceBook catalog = new PriceBook();
     catalog.put(price("openai", "gpt-4o", 2_500_000, 1_250_000, 10_000_000));
     Instant at = Instant.parse("2026-10-05T10:00:00Z");
-    List<UsageAggregate> ledger = List.of(bucket("support", "triage", "gpt-4o", at, 1_000, 2_000, 500, 9_000_000));
+    List<UsageAggregate> ledger = List.of(bucket("support", "triage", "openai/gpt-4o", at, 1_000, 2_000, 500, 9_000_000));
     PriceCorrection correction = PriceCorrection.newBuilder().setCorrectionId("corr-1").setTeam("support")
         .setWorkflow("triage").setProvider("openai").setModel("gpt-4o").setBucketStart(at).setDay("2026-10-05")
         .setEventCount(1).setOldCostNanoUsd(10_000_000).setNewCostNanoUsd(9_000_000).setDifferenceNanoUsd(-1_000_000)
@@ -131,7 +131,7 @@ class FocusExportTest {
     catalog.put(price("openai", "gpt-4o", 2_500_000, 1_250_000, 10_000_000));
     Instant at = Instant.parse("2026-10-05T10:00:00Z");
     String workflow = "=HYPERLINK(\"http://x\",\"click\") \\ \"q\" \u00e9";
-    List<UsageAggregate> ledger = List.of(bucket("@team", workflow, "gpt-4o", at, 1_000, 0, 0, 2_500_000),
+    List<UsageAggregate> ledger = List.of(bucket("@team", workflow, "openai/gpt-4o", at, 1_000, 0, 0, 2_500_000),
         bucket("+t", "-w", "gpt-4o", at, 1_000, 0, 0, 2_500_000));
     List<FocusExport.Row> rows = FocusExport.rows(ledger, List.of(), catalog, OCT, NOV, "acme");
     Map<String, String> row = find(rows, "@team", "uncached_input");
@@ -159,8 +159,9 @@ class FocusExportTest {
 
   private static UsageAggregate bucket(String team, String workflow, String model, Instant at, long input, long cacheRead,
       long output, long cost) {
-    SeriesKey key = new SeriesKey(team, workflow, model);
-    return UsageAggregate.newBuilder().setScope(key.toString()).setTeam(team).setWorkflow(workflow).setModel(model)
+    SeriesKey key = new SeriesKey(team, workflow, io.tokenledger.schemas.models.ProviderModel.parse(model));
+    return UsageAggregate.newBuilder().setScope(key.toString()).setTeam(team).setWorkflow(workflow)
+        .setProvider(key.provider()).setModel(key.model())
         .setWindowStart(at).setWindowEnd(at.plus(Duration.ofMinutes(15))).setEventCount(1).setRequestCount(1)
         .setUncachedInputTokens(input).setCacheReadTokens(cacheRead).setCacheWriteTokens(0).setOutputTokens(output)
         .setReasoningTokens(0).setCostNanoUsd(cost).setUnpricedEventCount(cost == 0 ? 1 : 0).setOutcomeUnits(0)

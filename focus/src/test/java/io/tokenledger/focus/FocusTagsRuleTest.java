@@ -79,8 +79,9 @@ class FocusTagsRuleTest {
   }
 
   private static UsageAggregate bucket(String team, String workflow, Instant at) {
-    SeriesKey key = new SeriesKey(team, workflow, "gpt-4o");
-    return UsageAggregate.newBuilder().setScope(key.toString()).setTeam(team).setWorkflow(workflow).setModel("gpt-4o")
+    SeriesKey key = new SeriesKey(team, workflow, "openai", "gpt-4o");
+    return UsageAggregate.newBuilder().setScope(key.toString()).setTeam(team).setWorkflow(workflow)
+        .setProvider("openai").setModel("gpt-4o")
         .setWindowStart(at).setWindowEnd(at.plus(Duration.ofMinutes(15))).setEventCount(1).setRequestCount(1)
         .setUncachedInputTokens(1_000).setCacheReadTokens(0).setCacheWriteTokens(0).setOutputTokens(0)
         .setReasoningTokens(0).setCostNanoUsd(2_500_000).setUnpricedEventCount(0).setOutcomeUnits(0)

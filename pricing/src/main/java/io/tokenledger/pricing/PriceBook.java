@@ -1,6 +1,7 @@
 package io.tokenledger.pricing;
 
 import io.tokenledger.schemas.models.ModelNames;
+import io.tokenledger.schemas.models.ProviderModel;
 import io.tokenledger.schemas.PriceVersion;
 import java.time.Instant;
 import java.util.Map;
@@ -52,20 +53,39 @@ public final class PriceBook {
     return priceAt(ModelKeys.of(provider, reportedModel), eventTimeMillis);
   }
 
-  /** The same, with the keys already worked out (the per-event path). */
+  /** The same, with the keys already worked out. */
   public Optional<PriceVersion> priceAt(ModelKeys keys, long eventTimeMillis) {
     PriceVersion exact = inForce(keys.exact(), eventTimeMillis);
     return exact != null ? Optional.of(exact) : Optional.ofNullable(inForce(keys.normalisedKey(), eventTimeMillis));
   }
 
   /**
-   * The price in force for a canonical model whatever its provider (the ledgers key series by
-   * model only); empty when no provider, or more than one, lists it at that time.
+   * The price in force and the identity it prices under (the per-event path): the reported model
+   * when the catalog lists it, else the normalised model; null price when neither is priced.
    */
-  public Optional<PriceVersion> priceOfModel(String canonicalModel, long timeMillis) {
+  public Match match(ModelKeys keys, long eventTimeMillis) {
+    PriceVersion exact = inForce(keys.exact(), eventTimeMillis);
+    if (exact != null) {
+      return new Match(exact, keys.exactModel());
+    }
+    return new Match(inForce(keys.normalisedKey(), eventTimeMillis), keys.normalisedModelKey());
+  }
+
+  /** A price (null: none in force) and the provider and model figures are kept under. */
+  public record Match(PriceVersion price, ProviderModel identity) {}
+
+  /**
+   * The price in force for a provider's model as figures key it (the catalog model that priced
+   * it); empty for a figure whose provider was not recorded unless exactly one provider lists the
+   * model then.
+   */
+  public Optional<PriceVersion> priceOf(ProviderModel model, long timeMillis) {
+    if (model.hasProvider()) {
+      return Optional.ofNullable(inForce(ModelNames.key(model.provider(), model.model()), timeMillis));
+    }
     PriceVersion found = null;
     for (String key : versionsByModel.keySet()) {
-      if (key.endsWith("/" + canonicalModel)) {
+      if (key.endsWith("/" + model.model())) {
         PriceVersion version = inForce(key, timeMillis);
         if (version != null) {
           if (found != null) {
@@ -79,22 +99,17 @@ public final class PriceBook {
   }
 
   /**
-   * Every version, of every catalog key (provider and model as listed) whose model is
-   * {@code canonicalModel} once normalised, that is in force at some time in [from, to): what
-   * may have priced that model's ledger buckets in the period.
+   * Every version of one catalog entry (provider and model as listed) in force at some time in
+   * [from, to): what may have priced that entry's ledger buckets in the period.
    */
-  public java.util.List<PriceVersion> versionsPricing(String canonicalModel, Instant from, Instant to) {
-    java.util.List<PriceVersion> found = new java.util.ArrayList<>();
-    versionsByModel.forEach((key, versions) -> {
-      if (!ModelNames.normalise(key).equals(canonicalModel)) {
-        return;
-      }
-      Long first = versions.floorKey(from.toEpochMilli());
-      versions.subMap(first == null ? Long.MIN_VALUE : first, true, to.toEpochMilli(), false).values()
-          .forEach(found::add);
-    });
-    found.sort(java.util.Comparator.comparing(PriceBook::catalogKey));
-    return found;
+  public java.util.List<PriceVersion> versionsOf(ProviderModel entry, Instant from, Instant to) {
+    NavigableMap<Long, PriceVersion> versions = versionsByModel.get(ModelNames.key(entry.provider(), entry.model()));
+    if (versions == null) {
+      return java.util.List.of();
+    }
+    Long first = versions.floorKey(from.toEpochMilli());
+    return java.util.List.copyOf(versions.subMap(first == null ? Long.MIN_VALUE : first, true, to.toEpochMilli(), false)
+        .values());
   }
 
   private PriceVersion inForce(String key, long eventTimeMillis) {

@@ -6,6 +6,7 @@ import io.tokenledger.schemas.PriceCorrection;
 import io.tokenledger.schemas.PriceVersion;
 import io.tokenledger.schemas.UsageAggregate;
 import io.tokenledger.schemas.models.ModelNames;
+import io.tokenledger.schemas.models.ProviderModel;
 import io.tokenledger.schemas.topics.SeriesKey;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -18,8 +19,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Re-rating after a price correction: for every (team, workflow, model) 15-minute ledger bucket
- * of the corrected model in [from, to), the bucket's tokens at the corrected price against what
+ * Re-rating after a price correction: for every (team, workflow, provider, model) 15-minute ledger
+ * bucket that the corrected catalog entry priced in [from, to), the bucket's tokens at the corrected price against what
  * the bucket costs now (earlier corrections included). A bucket's new cost is its token sums
  * times the corrected base prices in pico-USD, rounded half-up once for the bucket; it can
  * differ from pricing each event afresh by at most half a nano-USD per event in the bucket.
@@ -46,7 +47,7 @@ public final class Rerating {
 
     /** The same correction always has the same id: its model, period and prices, not its wording. */
     public String id() {
-      String spec = corrected.getProvider() + '/' + ModelNames.normalise(corrected.getModel()) + '@' + from + ".." + to
+      String spec = identity(this) + "@" + from + ".." + to
           + ':' + corrected.getUncachedInputMicroUsdPerMtok() + ',' + corrected.getCacheReadMicroUsdPerMtok() + ','
           + corrected.getCacheWriteMicroUsdPerMtok() + ',' + corrected.getOutputMicroUsdPerMtok() + ','
           + corrected.getReasoningMicroUsdPerMtok();
@@ -59,36 +60,30 @@ public final class Rerating {
     }
   }
 
+  /** The ledger series a correction's bucket is in. */
+  public static SeriesKey series(PriceCorrection c) {
+    return new SeriesKey(c.getTeam(), c.getWorkflow(), ProviderModel.of(c.getProvider(), c.getModel()));
+  }
+
   /**
    * What makes one bucket's correction the same one: its id, series, bucket and the cost it was
    * re-rated from. Only compared, never split.
    */
   public static String appliedKey(PriceCorrection c) {
-    return c.getCorrectionId() + '|' + new SeriesKey(c.getTeam(), c.getWorkflow(), c.getModel()) + '|'
+    return c.getCorrectionId() + '|' + series(c) + '|'
         + c.getBucketStart().toEpochMilli() + '|' + c.getOldCostNanoUsd();
   }
 
   /**
-   * Why a correction cannot be made exactly, if it cannot. The ledgers key buckets by the
-   * normalised model alone, so a correction re-rates every bucket of that model: refused when
-   * more than one catalog key (another provider, or a snapshot with its own price) could have
-   * priced the model in the period, since their buckets cannot be told apart; and when a version
-   * in force then has a long-context tier, since the buckets keep no event sizes and re-rating
-   * would drop the premium billed events paid.
+   * Why a correction cannot be made exactly, if it cannot: when a version of the corrected entry
+   * in force in the period has a long-context tier, since the buckets keep no event sizes and
+   * re-rating would drop the premium billed events paid. (Buckets are kept per catalog entry that
+   * priced them, so correcting one entry never touches another provider's or snapshot's.)
    */
   public static Optional<String> refusal(PriceBook catalog, Spec spec) {
-    String model = ModelNames.normalise(spec.corrected().getModel());
-    List<PriceVersion> versions = catalog.versionsPricing(model, spec.from(), spec.to());
-    java.util.Set<String> keys = new java.util.TreeSet<>();
-    versions.forEach(v -> keys.add(ModelNames.key(v.getProvider(), v.getModel())));
-    keys.add(ModelNames.key(spec.corrected().getProvider(), spec.corrected().getModel()));
-    if (keys.size() > 1) {
-      return Optional.of("usage of " + model + " from " + spec.from() + " to " + spec.to() + " may have been priced by "
-          + keys.size() + " catalog entries (" + String.join(", ", keys) + "), and the ledgers keep buckets per model "
-          + "only, so a correction would re-rate all of them; correct a period in which one entry prices " + model);
-    }
-    List<String> tiered = versions.stream().filter(v -> v.getLongContextTier() != null).map(PriceBook::catalogKey)
-        .toList();
+    ProviderModel entry = identity(spec);
+    List<String> tiered = catalog.versionsOf(entry, spec.from(), spec.to()).stream()
+        .filter(v -> v.getLongContextTier() != null).map(PriceBook::catalogKey).toList();
     if (!tiered.isEmpty()) {
       return Optional.of("the price in force in the period (" + String.join(", ", tiered) + ") has a long-context "
           + "tier, which ledger buckets cannot re-rate (they keep no event sizes): a correction would drop the premium "
@@ -97,18 +92,25 @@ public final class Rerating {
     return Optional.empty();
   }
 
+  /** The provider and model whose buckets a correction re-rates: the corrected catalog entry. */
+  public static ProviderModel identity(Spec spec) {
+    return ProviderModel.of(spec.corrected().getProvider(), spec.corrected().getModel());
+  }
+
   /**
-   * The corrections of every affected bucket, from the ledger's latest record of each bucket;
-   * buckets whose cost does not change are left out (so running it again gives none).
+   * The corrections of every affected bucket, from the ledger's latest record of each bucket:
+   * the buckets of the corrected provider and catalog model in the period. Buckets whose cost
+   * does not change are left out (so running it again gives none), and so are buckets kept
+   * before figures were provider-qualified (see {@link #unrecordedProvider}).
    */
   public static List<PriceCorrection> corrections(Iterable<UsageAggregate> latestBuckets, Spec spec, Instant now) {
-    String model = ModelNames.normalise(spec.corrected().getModel());
+    ProviderModel entry = identity(spec);
     String id = spec.id();
     List<PriceCorrection> corrections = new ArrayList<>();
     for (UsageAggregate bucket : latestBuckets) {
       SeriesKey series = SeriesKey.parse(bucket.getScope());
       Instant start = bucket.getWindowStart();
-      if (!series.model().equals(model) || start.isBefore(spec.from()) || !start.isBefore(spec.to())) {
+      if (!series.providerModel().equals(entry) || start.isBefore(spec.from()) || !start.isBefore(spec.to())) {
         continue;
       }
       long newCost = Cost.bucketNanoUsd(bucket, spec.corrected());
@@ -117,13 +119,31 @@ public final class Rerating {
         continue;
       }
       corrections.add(PriceCorrection.newBuilder().setCorrectionId(id).setTeam(series.team())
-          .setWorkflow(series.workflow()).setProvider(spec.corrected().getProvider()).setModel(model)
+          .setWorkflow(series.workflow()).setProvider(entry.provider()).setModel(entry.model())
           .setBucketStart(start).setDay(start.atOffset(ZoneOffset.UTC).toLocalDate().toString())
           .setEventCount(bucket.getEventCount()).setOldCostNanoUsd(oldCost).setNewCostNanoUsd(newCost)
           .setDifferenceNanoUsd(newCost - oldCost).setReason(spec.reason()).setCorrectedBy(spec.correctedBy())
           .setCorrectedAt(now).build());
     }
     return corrections;
+  }
+
+  /**
+   * The buckets of the corrected model in the period kept before figures were provider-qualified:
+   * their provider was not recorded, so no correction of one provider's entry re-rates them.
+   */
+  public static List<UsageAggregate> unrecordedProvider(Iterable<UsageAggregate> latestBuckets, Spec spec) {
+    ProviderModel entry = identity(spec);
+    List<UsageAggregate> found = new ArrayList<>();
+    for (UsageAggregate bucket : latestBuckets) {
+      SeriesKey series = SeriesKey.parse(bucket.getScope());
+      Instant start = bucket.getWindowStart();
+      if (series.provider() == null && series.providerModel().isModel(entry.model()) && !start.isBefore(spec.from())
+          && start.isBefore(spec.to())) {
+        found.add(bucket);
+      }
+    }
+    return found;
   }
 
   /**

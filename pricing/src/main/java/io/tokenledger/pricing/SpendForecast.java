@@ -2,6 +2,7 @@ package io.tokenledger.pricing;
 
 import io.tokenledger.schemas.PriceVersion;
 import io.tokenledger.schemas.UsageAggregate;
+import io.tokenledger.schemas.models.ProviderModel;
 import io.tokenledger.schemas.topics.SeriesKey;
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -17,7 +18,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The next months' spend per team: each (team, model)'s usage trend times the price schedule.
+ * The next months' spend per team: each (team, provider/model)'s usage trend times the price schedule.
  * <ul>
  *   <li><b>Trend.</b> Daily tokens of the series, from its first day of usage up to the day
  *       before {@code asOf} (days without usage count as 0), fitted with a least-squares line
@@ -41,7 +42,7 @@ public final class SpendForecast {
 
   private SpendForecast() {}
 
-  /** One (team, model)'s tokens on one UTC day, by bucket. */
+  /** One (team, model)'s tokens on one UTC day, by bucket; the model is {@code provider/model} (see {@link ProviderModel}). */
   public record DailyUsage(String team, String model, LocalDate day, long uncached, long cacheRead, long cacheWrite,
       long output, long reasoning) {
     long total() {
@@ -118,13 +119,13 @@ public final class SpendForecast {
     return result;
   }
 
-  /** Daily usage per (team, model) and UTC day, from the latest record of each ledger bucket. */
+  /** Daily usage per (team, provider/model) and UTC day, from the latest record of each ledger bucket. */
   public static List<DailyUsage> daily(Iterable<UsageAggregate> ledgerBuckets) {
     Map<String, long[]> sums = new TreeMap<>();
     for (UsageAggregate b : ledgerBuckets) {
       SeriesKey series = SeriesKey.parse(b.getScope());
       // NUL never occurs in names; a model name may contain '|'.
-      String key = series.team() + '\0' + series.model() + '\0' + b.getWindowStart().atOffset(ZoneOffset.UTC).toLocalDate();
+      String key = series.team() + '\0' + series.providerModel() + '\0' + b.getWindowStart().atOffset(ZoneOffset.UTC).toLocalDate();
       long[] t = sums.computeIfAbsent(key, k -> new long[5]);
       t[0] += b.getUncachedInputTokens();
       t[1] += b.getCacheReadTokens();
@@ -197,7 +198,8 @@ public final class SpendForecast {
   private static Optional<BigDecimal> picoPerToken(String model, YearMonth month, int index, BigDecimal[] mix,
       PriceBook catalog, List<Assumption> assumptions) {
     long at = month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
-    Optional<PriceVersion> price = catalog.priceOfModel(model, at);
+    ProviderModel identity = ProviderModel.parse(model);
+    Optional<PriceVersion> price = catalog.priceOf(identity, at);
     if (price.isEmpty()) {
       return Optional.empty();
     }
@@ -209,7 +211,8 @@ public final class SpendForecast {
         .add(mix[4].multiply(BigDecimal.valueOf(p.getReasoningMicroUsdPerMtok()), EXACT), EXACT);
     int quarters = index / 3;
     for (Assumption a : assumptions) {
-      if (a.modelOrProvider().equals(model) || a.modelOrProvider().equals(p.getProvider())) {
+      if (a.modelOrProvider().equals(model) || a.modelOrProvider().equals(identity.model())
+          || a.modelOrProvider().equals(p.getProvider())) {
         BigDecimal factor = BigDecimal.ONE.add(a.quarterlyPercent().movePointLeft(2));
         perToken = perToken.multiply(factor.pow(quarters, EXACT), EXACT);
         break;

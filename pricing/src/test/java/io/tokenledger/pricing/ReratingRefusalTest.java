@@ -26,29 +26,14 @@ class ReratingRefusalTest {
   }
 
   @Test
-  void aSnapshotWithItsOwnPriceOrAnotherProviderOfTheModelIsRefused() {
-    PriceBook snapshot = new PriceBook();
-    snapshot.put(price("openai", "gpt-4o", JAN));
-    snapshot.put(price("openai", "gpt-4o-2024-05-13", JAN));
-    assertEquals(Optional.of("usage of gpt-4o from 2026-11-01T00:00:00Z to 2026-12-01T00:00:00Z may have been priced "
-        + "by 2 catalog entries (openai/gpt-4o, openai/gpt-4o-2024-05-13), and the ledgers keep buckets per model only, "
-        + "so a correction would re-rate all of them; correct a period in which one entry prices gpt-4o"),
-        Rerating.refusal(snapshot, spec("openai", "gpt-4o-2024-05-13")));
-
-    PriceBook providers = new PriceBook();
-    providers.put(price("openai", "gpt-4o", JAN));
-    providers.put(price("azure", "gpt-4o", JAN));
-    assertEquals(true, Rerating.refusal(providers, spec("openai", "gpt-4o")).orElseThrow()
-        .contains("2 catalog entries (azure/gpt-4o, openai/gpt-4o)"));
-    // Correcting to a provider that did not price it in the period would also mix two entries.
-    PriceBook one = new PriceBook();
-    one.put(price("openai", "gpt-4o", JAN));
-    assertEquals(true, Rerating.refusal(one, spec("azure", "gpt-4o")).isPresent());
-    // An entry that came into force only after the period is not in the way.
-    PriceBook later = new PriceBook();
-    later.put(price("openai", "gpt-4o", JAN));
-    later.put(price("azure", "gpt-4o", DEC));
-    assertEquals(Optional.empty(), Rerating.refusal(later, spec("openai", "gpt-4o")));
+  void anotherProviderOrSnapshotOfTheModelIsNotInTheWay() {
+    // Buckets are kept per catalog entry that priced them: correcting one never re-rates another's.
+    PriceBook catalog = new PriceBook();
+    catalog.put(price("openai", "gpt-4o", JAN));
+    catalog.put(price("openai", "gpt-4o-2024-05-13", JAN));
+    catalog.put(price("azure.ai.openai", "gpt-4o", JAN));
+    assertEquals(Optional.empty(), Rerating.refusal(catalog, spec("openai", "gpt-4o-2024-05-13")));
+    assertEquals(Optional.empty(), Rerating.refusal(catalog, spec("azure.ai.openai", "gpt-4o")));
   }
 
   @Test

@@ -128,7 +128,7 @@ class BrokerOutageIT {
         assertEquals(116, Ledger.events(team), "the team's ledger: all 115 and the marker");
         assertEquals(115 * Ledger.COST_OF_1000_INPUT_TOKENS_NANO_USD, Ledger.costNanoUsd(team));
         List<ConsumerRecord<String, UsageAggregate>> detail = detailLedger.readToEnd(BOUND).stream()
-            .filter(r -> r.key().equals("support|triage|gpt-4o")).toList();
+            .filter(r -> r.key().equals("support|triage|openai/gpt-4o")).toList();
         assertEquals(115, Ledger.events(detail), "the detail ledger alerting reads: none lost, none doubled");
         assertEquals(115 * Ledger.COST_OF_1000_INPUT_TOKENS_NANO_USD, Ledger.costNanoUsd(detail));
       }

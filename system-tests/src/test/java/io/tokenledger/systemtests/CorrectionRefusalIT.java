@@ -25,13 +25,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@code prices correct} refuses what it cannot do exactly, on a real broker: while corrections
- * published earlier are not applied by the aggregation yet, and when more than one catalog entry
- * may have priced the model in the period (the ledgers keep buckets per model only).
+ * published earlier are not applied by the aggregation yet, and when the entry in force in the
+ * period has a long-context tier (buckets keep no event sizes). Another catalog entry of the model
+ * (a snapshot, another provider) is not in the way: buckets are kept per entry that priced them.
  */
 @ExtendWith(EmbeddedKafkaExtension.class)
 class CorrectionRefusalIT {
   @Test
-  void refusesWhileCorrectionsArePendingAndWhenEntriesCannotBeToldApart(EmbeddedKafka kafka) throws Exception {
+  void refusesWhileCorrectionsArePendingAndWhenATierIsInForce(EmbeddedKafka kafka) throws Exception {
     String prefix = "refuse-" + UUID.randomUUID().toString().substring(0, 8) + ".";
     Topics topics = Topics.from(Map.of(Topics.PREFIX_CONFIG, prefix));
     TopicApplier.apply(kafka.admin(), topics.all());
@@ -71,12 +72,23 @@ class CorrectionRefusalIT {
     String ran = Cli.output(correct);
     assertTrue(ran.contains("Nothing to re-rate"), ran);
 
-    // A snapshot with a price of its own, in force in the period: its buckets and gpt-4o's are one in the ledger.
+    // A snapshot and another provider with prices of their own are kept apart in the ledger: not in the way.
     assertEquals(0, Cli.run(args(kafkaArgs, "prices", "set", "--provider", "openai", "--model", "gpt-4o-2024-05-13",
         "--input", "5", "--output", "15", "--effective-from", "2026-01-01", "--set-by", "someone")));
-    String mixed = Cli.refusal(2, correct);
-    assertTrue(mixed.contains("Nothing corrected: usage of gpt-4o from 2026-11-01T00:00:00Z to 2026-11-02T00:00:00Z "
-        + "may have been priced by 2 catalog entries (openai/gpt-4o, openai/gpt-4o-2024-05-13)"), mixed);
+    assertEquals(0, Cli.run(args(kafkaArgs, "prices", "set", "--provider", "azure.ai.openai", "--model", "gpt-4o",
+        "--input", "2.75", "--output", "11", "--effective-from", "2026-01-01", "--set-by", "someone")));
+    String again = Cli.output(correct);
+    assertTrue(again.contains("Nothing to re-rate"), again);
+
+    // A long-context tier in force in the period cannot be re-rated from bucket sums.
+    assertEquals(0, Cli.run(args(kafkaArgs, "prices", "set", "--provider", "openai", "--model", "gpt-4o",
+        "--input", "25", "--output", "100", "--tier-above-input-tokens", "200000", "--tier-input", "50",
+        "--tier-output", "150", "--effective-from", "2026-10-01", "--set-by", "someone")));
+    String tiered = Cli.refusal(2, args(kafkaArgs, "prices", "correct", "--provider", "openai", "--model", "gpt-4o",
+        "--input", "2.50", "--output", "10", "--effective-from", "2026-10-05", "--to", "2026-10-06", "--reason", "x10",
+        "--set-by", "finops@acme"));
+    assertTrue(tiered.contains("Nothing corrected: the price in force in the period (openai/gpt-4o@2026-10-01T00:00:00Z)"
+        + " has a long-context tier"), tiered);
   }
 
   private static String[] args(String[] kafkaArgs, String... command) {

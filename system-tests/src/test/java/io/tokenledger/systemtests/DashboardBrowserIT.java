@@ -28,6 +28,8 @@ import io.tokenledger.testing.LogCapture;
 import java.io.File;
 import java.math.BigDecimal;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -103,10 +105,13 @@ class DashboardBrowserIT {
       send(usage, topics.usage.name(), call("s-2", "support", "support-tickets", now.plusMillis(10), "T-1"));
       send(usage, topics.usage.name(), call("s-3", "support", "support-tickets", now.plusMillis(20), "T-2"));
       send(usage, topics.usage.name(), call("f-1", "finance", "invoices", now.plusMillis(30), null));
+      // The same model from a second provider, at its own price: a series of its own.
+      send(usage, topics.usage.name(), UsageEvent.newBuilder(call("f-az-1", "finance", "invoices", now.plusMillis(35),
+          null)).setProvider("azure.ai.openai").build());
       send(outcomes, topics.workOutcomes.name(), solved("o-1", "T-1", now.plusSeconds(1)));
       send(outcomes, topics.workOutcomes.name(), solved("o-2", "T-2", now.plusSeconds(1)));
       awaitApi("/api/aggregation/v1/period-to-date?team=support&period=month", "total", "event_count", 3);
-      awaitApi("/api/aggregation/v1/period-to-date?team=finance&period=month", "total", "event_count", 1);
+      awaitApi("/api/aggregation/v1/period-to-date?team=finance&period=month", "total", "event_count", 2);
       awaitApi("/api/alerting/v1/budgets?team=support", "budgets", "spend_nano_usd", 7_500_000);
       Await.until(BOUND, () -> api("/api/alerting/v1/alerts?team=support").path("alerts").size() == 3,
           () -> "the 50, 80 and 100% alerts of support's budget");
@@ -116,6 +121,7 @@ class DashboardBrowserIT {
       try {
         overview(browser, usage, topics, now);
         team(browser);
+        twoProviders(browser);
         economics(browser);
         alerts(browser);
         prices(browser);
@@ -147,7 +153,7 @@ class DashboardBrowserIT {
 
     // Live: a new event shows on the open page, no reload.
     send(usage, topics.usage.name(), call("f-2", "finance", "invoices", now.plusMillis(40), null));
-    awaitApi("/api/aggregation/v1/period-to-date?team=finance&period=month", "total", "event_count", 2);
+    awaitApi("/api/aggregation/v1/period-to-date?team=finance&period=month", "total", "event_count", 3);
     String expected = usd(monthToDate("support").add(monthToDate("finance")));
     Await.until(BOUND, () -> expected.equals(text(browser, "mtd-usd")),
         () -> "the page to show " + expected + " by itself; it shows " + text(browser, "mtd-usd"));
@@ -159,14 +165,36 @@ class DashboardBrowserIT {
     assertEquals(usd(monthToDate("finance")), cell(browser, "teams", "finance", "cost"));
   }
 
+  /** finance used gpt-4o from openai and from azure: two rows, each at its provider's price. */
+  private void twoProviders(WebDriver browser) throws Exception {
+    browser.get(dashboard + "team.html?team=finance&refresh=2");
+    loaded(browser, "team-chart");
+    for (String provider : List.of("openai", "azure.ai.openai")) {
+      String key = "finance|invoices|" + provider + "/gpt-4o";
+      JsonNode series = api("/api/aggregation/v1/usage?scope=team-workflow-model&key="
+          + URLEncoder.encode(key, StandardCharsets.UTF_8) + "&window=1d&from=" + Instant.now().minus(Duration.ofDays(2)));
+      Await.until(BOUND, () -> provider.equals(cell(browser, "team-series", key, "provider")),
+          () -> "a row for " + key);
+      assertEquals(series.path("total").path("cost_usd").asText() + " USD", cell(browser, "team-series", key, "cost"));
+    }
+    // openai: two calls (f-1, and f-2 sent while the overview was open) of 1,000 input tokens at $2.50 per 1M;
+    // azure: one at $2.75
+    assertEquals(io.tokenledger.schemas.money.NanoUsd.toUsd(5_000_000).toPlainString() + " USD",
+        cell(browser, "team-series", "finance|invoices|openai/gpt-4o", "cost"));
+    assertEquals(io.tokenledger.schemas.money.NanoUsd.toUsd(2_750_000).toPlainString() + " USD",
+        cell(browser, "team-series", "finance|invoices|azure.ai.openai/gpt-4o", "cost"));
+    screenshot(browser, "team-two-providers");
+  }
+
   private void team(WebDriver browser) throws Exception {
     browser.get(dashboard + "team.html?team=support&refresh=2");
     loaded(browser, "team-chart");
     assertEquals(usd(monthToDate("support")), text(browser, "team-mtd-usd"));
-    JsonNode series = api("/api/aggregation/v1/usage?scope=team-workflow-model&key=support%7Csupport-tickets%7Cgpt-4o"
+    JsonNode series = api("/api/aggregation/v1/usage?scope=team-workflow-model&key="
+        + URLEncoder.encode("support|support-tickets|openai/gpt-4o", StandardCharsets.UTF_8)
         + "&window=1d&from=" + Instant.now().minus(Duration.ofDays(2)));
     assertEquals(series.path("total").path("cost_usd").asText() + " USD",
-        cell(browser, "team-series", "support|support-tickets|gpt-4o", "cost"));
+        cell(browser, "team-series", "support|support-tickets|openai/gpt-4o", "cost"));
     Await.until(BOUND, () -> browser.findElements(By.cssSelector("#team-alerts tbody tr")).size() == 3,
         () -> "support's three alerts on its page");
     screenshot(browser, "team");
@@ -207,7 +235,10 @@ class DashboardBrowserIT {
     browser.get(dashboard + "prices.html?refresh=5");
     loaded(browser);
     String key = PriceBook.catalogKey(Ledger.gpt4o());
-    JsonNode price = api("/api/aggregation/v1/prices").path("prices").get(0);
+    JsonNode price = null;
+    for (JsonNode p : api("/api/aggregation/v1/prices").path("prices")) {
+      price = p.path("key").asText().equals(key) ? p : price;
+    }
     assertEquals(price.path("uncached_input").asText(), cell(browser, "prices", key, "input"));
     assertEquals(price.path("output").asText(), cell(browser, "prices", key, "output"));
     browser.findElement(By.id("whatif-change")).sendKeys("openai/gpt-4o:-30%");
@@ -328,6 +359,9 @@ class DashboardBrowserIT {
          var baselines = producer(bootstrap, topics.humanBaselines);
          var budgets = producer(bootstrap, topics.budgets)) {
       send(prices, topics.prices.name(), PriceBook.catalogKey(price), price);
+      PriceVersion azure = PriceVersion.newBuilder(price).setProvider("azure.ai.openai")
+          .setUncachedInputMicroUsdPerMtok(2_750_000).build();
+      send(prices, topics.prices.name(), PriceBook.catalogKey(azure), azure);
       send(baselines, topics.humanBaselines.name(), BaselineKeys.of(baseline), baseline);
       send(budgets, topics.budgets.name(), budget.getBudgetId(), budget);
     }

@@ -146,7 +146,7 @@ class OtelIngestionIT {
       }
 
       String marker = "/v1/usage?scope=team-workflow-model&window=1d&from=" + Instant.now().minus(Duration.ofDays(2))
-          + "&key=" + URLEncoder.encode("support|marker|gpt-4o", StandardCharsets.UTF_8);
+          + "&key=" + URLEncoder.encode("support|marker|openai/gpt-4o", StandardCharsets.UTF_8);
       Await.until(BOUND, () -> get(queryPort, marker, finance).path("total").path("event_count").asLong() == 1,
           () -> "the marker span D, after the repeated span A, to be counted");
       Await.until(BOUND, () -> get(queryPort, "/v1/period-to-date?team=growth", finance).path("total")

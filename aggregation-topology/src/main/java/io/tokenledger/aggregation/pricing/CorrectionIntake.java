@@ -55,7 +55,7 @@ public final class CorrectionIntake implements Processor<byte[], byte[], Object,
   }
 
   /**
-   * @param ledgerStore the (team, workflow, model) period ledger the corrections' old costs were
+   * @param ledgerStore the (team, workflow, provider, model) period ledger the corrections' old costs were
    *     read from: a correction applies only while its bucket still costs its old cost
    */
   public CorrectionIntake(Deserializer<PriceCorrection> decoder, String appliedStore, String ledgerStore,
@@ -83,7 +83,7 @@ public final class CorrectionIntake implements Processor<byte[], byte[], Object,
     }
     PriceCorrection c = admitted.value();
     long bucket = c.getBucketStart().toEpochMilli();
-    SeriesKey series = new SeriesKey(c.getTeam(), c.getWorkflow(), c.getModel());
+    SeriesKey series = Rerating.series(c);
     String key = Rerating.appliedKey(c);
     if (applied.get(key) != null) {
       return; // this bucket of this correction, from this basis, is in the ledgers already

@@ -61,7 +61,7 @@ public final class PricedUsageEvents {
         .setOutcomeSuccess(e.getOutcomeSuccess())
         .setAttributes(e.getAttributes())
         .setWorkItemId(e.getWorkItemId())
-        .setPricedModel(priced.model())
+        .setPricedModel(priced.model().model())
         .setCostNanoUsd(priced.priced() ? priced.costNanoUsd() : null)
         .build();
   }
@@ -76,7 +76,7 @@ public final class PricedUsageEvents {
       if (in == null || in.length < HEADER || !Arrays.equals(in, 2, HEADER, USAGE_FINGERPRINT, 0, 8)) {
         return avro.serialize(topic, of(priced));
       }
-      byte[] model = priced.model().getBytes(StandardCharsets.UTF_8);
+      byte[] model = priced.model().model().getBytes(StandardCharsets.UTF_8);
       byte[] tail = new byte[2 * 10 + model.length + 1];
       int at = writeLong(tail, 0, model.length);
       System.arraycopy(model, 0, tail, at, model.length);

@@ -4,10 +4,8 @@ import io.tokenledger.aggregation.intake.AcceptedUsage;
 import io.tokenledger.pricing.PriceBook;
 import io.tokenledger.pricing.ModelKeys;
 import io.tokenledger.pricing.Cost;
-import io.tokenledger.schemas.PriceVersion;
 import io.tokenledger.schemas.UsageEvent;
 import java.util.List;
-import java.util.Optional;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -70,11 +68,10 @@ public final class UsagePricer implements Processor<String, AcceptedUsage, Objec
     UsageEvent event = record.value().event();
     byte[] encoded = record.value().encoded();
     ModelKeys keys = keysOf(event);
-    Optional<PriceVersion> price = book.priceAt(keys, record.timestamp());
-    String model = keys.normalisedModel();
+    PriceBook.Match match = book.match(keys, record.timestamp());
     PricedUsage priced;
-    if (price.isPresent()) {
-      priced = new PricedUsage(event, model, Cost.nanoUsd(event, price.get()), true, encoded);
+    if (match.price() != null) {
+      priced = new PricedUsage(event, match.identity(), Cost.nanoUsd(event, match.price()), true, encoded);
     } else {
       if (unpricedSeen.size() >= MAX_REMEMBERED_MODELS) {
         unpricedSeen.clear();
@@ -85,7 +82,7 @@ public final class UsagePricer implements Processor<String, AcceptedUsage, Objec
             + "({} such events in this task so far). Publish a price version to the catalog.", event.getProvider(),
             event.getModel(), event.getEventTime(), event.getEventId(), event.getTeam(), seen);
       }
-      priced = new PricedUsage(event, model, 0L, false, encoded);
+      priced = new PricedUsage(event, match.identity(), 0L, false, encoded);
       io.tokenledger.aggregation.intake.UsageMeters.UNPRICED.increment();
       context.forward(new Record<Object, Object>(keys.exact(), event,
           record.timestamp()), unpricedChild);

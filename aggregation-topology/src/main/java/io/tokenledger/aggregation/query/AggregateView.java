@@ -46,6 +46,15 @@ public enum AggregateView {
     return this == SERIES ? SeriesKey.teamOf(key) : key;
   }
 
+  /** The provider a key of this view names, if the view has one (empty also for a key kept before providers were). */
+  java.util.Optional<String> providerOf(String key) {
+    return switch (this) {
+      case SERIES -> java.util.Optional.ofNullable(SeriesKey.parse(key).provider());
+      case MODEL -> java.util.Optional.ofNullable(io.tokenledger.schemas.models.ProviderModel.parse(key).provider());
+      default -> java.util.Optional.empty();
+    };
+  }
+
   /** Only the finest window keeps current and propagated totals side by side. */
   boolean holdsFineTotals(String window) {
     return this == SERIES && window.equals("1m");

@@ -121,7 +121,14 @@ public final class UsageQueries {
     header.put("window", window);
     header.put("from", from.toString());
     header.put("to", to.toString());
-    java.util.function.Predicate<String> readable = key -> !perTeam || request.caller().reads(view.routingKey(key));
+    String provider = params.get("provider");
+    if (provider != null && view != AggregateView.SERIES && view != AggregateView.MODEL) {
+      throw new IllegalArgumentException("provider= filters the scopes that have a provider: team-workflow-model "
+          + "and model");
+    }
+    java.util.function.Predicate<String> readable = key -> (!perTeam || request.caller().reads(view.routingKey(key)))
+        && (provider == null || view.providerOf(key).filter(provider.strip().toLowerCase(Locale.ROOT)::equals)
+            .isPresent());
     return router.gather(store, request, "rows", () -> localBreakdown(view, window, from, to, readable).entrySet()
         .stream().map(e -> row(view, e.getKey(), from, size, e.getValue())).toList(), header);
   }
@@ -160,9 +167,23 @@ public final class UsageQueries {
     });
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("key", key);
+    UsageAggregate.Builder named = UsageAggregate.newBuilder();
+    view.scope.describe(key, named);
+    putIfNamed(row, "team", named.getTeam());
+    putIfNamed(row, "workflow", named.getWorkflow());
+    if (named.getModel() != null) {
+      row.put("provider", named.getProvider()); // null: kept before figures were provider-qualified
+      row.put("model", named.getModel());
+    }
     row.put("total", figures(WindowRanges.toAggregate(view.scope, key, from.toEpochMilli(), 0, sum, false)));
     row.put("windows", listed);
     return row;
+  }
+
+  private static void putIfNamed(Map<String, Object> row, String name, String value) {
+    if (value != null) {
+      row.put(name, value);
+    }
   }
 
   /**
@@ -217,7 +238,10 @@ public final class UsageQueries {
   /**
    * A team's spend and tokens from the start of the calendar day, week (Monday) or month that
    * contains {@code at}, in a time zone, up to the 15-minute bucket containing {@code at}. Read
-   * from the period ledger, so late events are included.
+   * from the period ledger, so late events are included. {@code provider=} narrows the figures to
+   * one provider's models; {@code by=provider} or {@code by=model} adds them per provider or per
+   * provider and model ({@code provider/model}), from the team's (team, workflow, provider, model)
+   * ledger in the same partition.
    */
   public QueryAnswer periodToDate(QueryRequest request) {
     Map<String, String> params = request.params();
@@ -229,10 +253,33 @@ public final class UsageQueries {
     ZoneId zone = ZoneId.of(params.getOrDefault("zone", "UTC"));
     Instant at = instant(params, "at", Instant.now());
     CalendarPeriods.Period bounds = CalendarPeriods.containing(period, zone, at);
+    String provider = params.containsKey("provider") ? params.get("provider").strip().toLowerCase(Locale.ROOT) : null;
+    String by = params.get("by");
+    if (by != null && !by.equals("provider") && !by.equals("model")) {
+      throw new IllegalArgumentException("by= is 'provider' or 'model' (provider/model), not '" + by + "'");
+    }
     return router.route(Aggregate.TEAM_LEDGER.store(), team, request, partition -> {
       Totals sum = new Totals();
-      for (KeyValue<Long, Totals> bucket : fetch(Aggregate.TEAM_LEDGER.store(), team, partition, bounds.start(), at, false)) {
-        sum.add(bucket.value);
+      Map<String, Totals> groups = new java.util.TreeMap<>();
+      if (provider == null) {
+        for (KeyValue<Long, Totals> bucket : fetch(Aggregate.TEAM_LEDGER.store(), team, partition, bounds.start(), at,
+            false)) {
+          sum.add(bucket.value);
+        }
+      }
+      if (provider != null || by != null) {
+        seriesBuckets(team, partition, bounds.start(), at, (series, totals) -> {
+          if (provider != null && !provider.equals(series.provider())) {
+            return;
+          }
+          if (provider != null) {
+            sum.add(totals);
+          }
+          if (by != null) {
+            String group = by.equals("provider") ? String.valueOf(series.provider()) : series.providerModel().toString();
+            groups.computeIfAbsent(group, g -> new Totals()).add(totals);
+          }
+        });
       }
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("team", team);
@@ -242,10 +289,54 @@ public final class UsageQueries {
       body.put("period_end", bounds.end().toString());
       body.put("at", at.toString());
       body.put("includes_late_events", true);
-      body.put("total", figures(WindowRanges.toAggregate(Scope.TEAM, team, bounds.start().toEpochMilli(),
-          bounds.end().toEpochMilli() - bounds.start().toEpochMilli(), sum, false)));
+      if (provider != null) {
+        body.put("provider", provider);
+      }
+      long length = bounds.end().toEpochMilli() - bounds.start().toEpochMilli();
+      body.put("total", figures(WindowRanges.toAggregate(Scope.TEAM, team, bounds.start().toEpochMilli(), length, sum,
+          false)));
+      if (by != null) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        groups.forEach((group, totals) -> {
+          Map<String, Object> row = new LinkedHashMap<>();
+          io.tokenledger.schemas.models.ProviderModel named = io.tokenledger.schemas.models.ProviderModel.parse(group);
+          // "null" groups figures kept before they were provider-qualified: no provider recorded
+          row.put("provider", by.equals("provider") ? (group.equals("null") ? null : group) : named.provider());
+          if (by.equals("model")) {
+            row.put("model", named.model());
+          }
+          row.putAll(figures(WindowRanges.toAggregate(Scope.TEAM, team, bounds.start().toEpochMilli(), length, totals,
+              false)));
+          rows.add(row);
+        });
+        body.put("by_" + by, rows);
+      }
       return router.answer(200, body);
     });
+  }
+
+  /**
+   * Every 15-minute bucket of one team's (team, workflow, provider, model) ledger starting in
+   * [from, to], from the partition that holds the team.
+   */
+  private void seriesBuckets(String team, int partition, Instant from, Instant to,
+      java.util.function.BiConsumer<SeriesKey, Totals> each) {
+    StateQueryResult<KeyValueIterator<Windowed<String>, Totals>> result = streams.query(StateQueryRequest
+        .inStore(Aggregate.SERIES_LEDGER.store())
+        .withQuery(WindowRangeQuery.<String, Totals>withWindowStartRange(from, to))
+        .withPartitions(Set.of(partition)).requireActive());
+    QueryResult<KeyValueIterator<Windowed<String>, Totals>> found = result.getPartitionResults().get(partition);
+    if (found == null || found.isFailure()) {
+      throw new QueryRouter.NotHereException(found == null ? "no result"
+          : found.getFailureReason() + " " + found.getFailureMessage());
+    }
+    try (KeyValueIterator<Windowed<String>, Totals> it = found.getResult()) {
+      it.forEachRemaining(kv -> {
+        if (SeriesKey.teamOf(kv.key.key()).equals(team)) {
+          each.accept(SeriesKey.parse(kv.key.key()), kv.value);
+        }
+      });
+    }
   }
 
   /**
@@ -259,7 +350,7 @@ public final class UsageQueries {
     ZoneId zone = ZoneId.of(params.getOrDefault("zone", "UTC"));
     Instant from = month.atDay(1).atStartOfDay(zone).toInstant();
     Instant to = month.plusMonths(1).atDay(1).atStartOfDay(zone).toInstant();
-    WhatIf.Scenario scenario = new WhatIf.Scenario(Map.of(),
+    WhatIf.Scenario scenario = new WhatIf.Scenario(List.of(),
         list(params.get("change")).stream().map(WhatIf.Change::parse).toList(),
         list(params.get("move")).stream().map(WhatIf.Move::parse).toList());
     // A team key gets its own team's rows; a read-all key every team's.
@@ -304,8 +395,10 @@ public final class UsageQueries {
       Map<String, Object> r = new LinkedHashMap<>();
       r.put("team", row.team());
       r.put("workflow", row.workflow());
-      r.put("model", row.model());
-      r.put("scenario_model", row.scenarioModel());
+      r.put("provider", row.model().provider());
+      r.put("model", row.model().model());
+      r.put("scenario_provider", row.scenarioModel().provider());
+      r.put("scenario_model", row.scenarioModel().model());
       r.put("actual_nano_usd", row.actualNanoUsd());
       r.put("scenario_nano_usd", row.scenarioNanoUsd());
       r.put("difference_nano_usd", row.differenceNanoUsd());
@@ -338,11 +431,12 @@ public final class UsageQueries {
       return owner != null && router.servedBy().equals(owner.activeHost().host() + ":" + owner.activeHost().port());
     };
     List<Map<String, Object>> items = new ArrayList<>();
-    java.util.Set<String> models = new java.util.HashSet<>();
+    // The catalog entries that priced the buckets (legacy buckets, with no provider, by model alone).
+    java.util.Set<io.tokenledger.schemas.models.ProviderModel> models = new java.util.HashSet<>();
     for (UsageAggregate bucket : localLedgerBuckets(from, to)) {
       if (reads.test(SeriesKey.teamOf(bucket.getScope()))) {
         items.add(item("bucket", bucket));
-        models.add(bucket.getModel());
+        models.add(new io.tokenledger.schemas.models.ProviderModel(bucket.getProvider(), bucket.getModel()));
       }
     }
     Map<String, Boolean> owned = new java.util.HashMap<>();
@@ -356,7 +450,7 @@ public final class UsageQueries {
         if ((ofTheMonth || madeInTheMonth) && reads.test(c.getTeam())
             && owned.computeIfAbsent(c.getTeam(), ownedHere::test)) {
           items.add(item("correction", c));
-          models.add(c.getModel());
+          models.add(io.tokenledger.schemas.models.ProviderModel.of(c.getProvider(), c.getModel()));
         }
       });
     }
@@ -364,7 +458,10 @@ public final class UsageQueries {
         PriceCatalogLoader.STORE, QueryableStoreTypes.<String, PriceVersion>keyValueStore()));
     try (KeyValueIterator<String, PriceVersion> all = prices.all()) {
       all.forEachRemaining(kv -> {
-        if (models.contains(io.tokenledger.schemas.models.ModelNames.normalise(kv.value.getModel()))) {
+        io.tokenledger.schemas.models.ProviderModel entry = io.tokenledger.schemas.models.ProviderModel.of(
+            kv.value.getProvider(), kv.value.getModel());
+        if (models.contains(entry) || models.contains(new io.tokenledger.schemas.models.ProviderModel(null,
+            io.tokenledger.schemas.models.ModelNames.normalise(entry.model())))) {
           items.add(item("price", kv.value));
         }
       });

@@ -154,7 +154,8 @@ public final class RollupAggregator implements Processor<String, Object, Object,
     PricedUsage usage = (PricedUsage) record.value();
     long eventTime = record.timestamp();
     lastRecordWallClock = context.currentSystemTimeMs();
-    SeriesKey series = new SeriesKey(usage.event().getTeam(), usage.event().getWorkflow(), usage.model());
+    SeriesKey series = new SeriesKey(usage.event().getTeam(), usage.event().getWorkflow(), usage.model().provider(),
+        usage.model().model());
     if (fine.isFinal(eventTime)) {
       log.info("Late usage event {} for team {} at {}: its minute window is final (stream time {}, grace {} ms); "
           + "sent to the late-usage topic and counted in the period ledgers", usage.event().getEventId(),
@@ -257,7 +258,7 @@ public final class RollupAggregator implements Processor<String, Object, Object,
     addToAll(derived, series, minuteStart, delta);
     addToAll(ledgers, series, minuteStart, delta);
     addPartial(Scope.WORKFLOW, series.workflow(), minuteStart, delta);
-    addPartial(Scope.MODEL, series.model(), minuteStart, delta);
+    addPartial(Scope.MODEL, series.providerModel().toString(), minuteStart, delta);
     totals.propagated = totals.current.copy();
     return true;
   }

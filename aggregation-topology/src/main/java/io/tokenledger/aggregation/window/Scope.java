@@ -1,6 +1,7 @@
 package io.tokenledger.aggregation.window;
 
 import io.tokenledger.schemas.UsageAggregate;
+import io.tokenledger.schemas.models.ProviderModel;
 import io.tokenledger.schemas.topics.SeriesKey;
 
 /** What an aggregate is kept per: its key, and how the key reads back into the published record. */
@@ -17,7 +18,7 @@ public enum Scope {
       aggregate.setTeam(key);
     }
   },
-  /** Per team, workflow and normalised model. Key: {@code team|workflow|model}. */
+  /** Per team, workflow, provider and model. Key: {@code team|workflow|provider/model} ({@link SeriesKey}). */
   SERIES {
     @Override
     String keyOf(SeriesKey series) {
@@ -27,19 +28,21 @@ public enum Scope {
     @Override
     public void describe(String key, UsageAggregate.Builder aggregate) {
       SeriesKey series = SeriesKey.parse(key);
-      aggregate.setTeam(series.team()).setWorkflow(series.workflow()).setModel(series.model());
+      aggregate.setTeam(series.team()).setWorkflow(series.workflow()).setProvider(series.provider())
+          .setModel(series.model());
     }
   },
-  /** Per normalised model, across teams. Key: the model. */
+  /** Per provider and model, across teams. Key: {@code provider/model} ({@link ProviderModel}). */
   MODEL {
     @Override
     String keyOf(SeriesKey series) {
-      return series.model();
+      return series.providerModel().toString();
     }
 
     @Override
     public void describe(String key, UsageAggregate.Builder aggregate) {
-      aggregate.setModel(key);
+      ProviderModel model = ProviderModel.parse(key);
+      aggregate.setProvider(model.provider()).setModel(model.model());
     }
   },
   /** Per workflow, across teams. Key: the workflow. */

@@ -1,5 +1,6 @@
 package io.tokenledger.aggregation.pricing;
 
+import io.tokenledger.schemas.models.ProviderModel;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -45,15 +46,15 @@ class PricedUsageEventsTest {
   void copiedBytesAreWhatAvroWrites() {
     byte[] encoded = TOPICS.usage.valueSerde().serializer().serialize("t", event());
     for (PricedUsage priced : new PricedUsage[] {
-        new PricedUsage(event(), "gpt-4o", 3_725_000L, true, encoded),
-        new PricedUsage(event(), "gpt-4o", Long.MAX_VALUE, true, encoded),
-        new PricedUsage(event(), "gpt-4o", 0L, false, encoded),
-        new PricedUsage(event(), "modèle-ü", 1L, true, encoded)}) {
+        new PricedUsage(event(), new ProviderModel("openai", "gpt-4o"), 3_725_000L, true, encoded),
+        new PricedUsage(event(), new ProviderModel("openai", "gpt-4o"), Long.MAX_VALUE, true, encoded),
+        new PricedUsage(event(), new ProviderModel("openai", "gpt-4o"), 0L, false, encoded),
+        new PricedUsage(event(), new ProviderModel("openai", "modèle-ü"), 1L, true, encoded)}) {
       assertArrayEquals(AVRO.serialize("t", PricedUsageEvents.of(priced)), SPLICED.serialize("t", priced),
           priced.toString());
     }
     PricedUsageEvent read = TOPICS.pricedUsage.valueSerde().deserializer().deserialize("t",
-        SPLICED.serialize("t", new PricedUsage(event(), "gpt-4o", 0L, false, encoded)));
+        SPLICED.serialize("t", new PricedUsage(event(), new ProviderModel("openai", "gpt-4o"), 0L, false, encoded)));
     assertEquals(null, read.getCostNanoUsd(), "unpriced is null, never 0");
     assertEquals("gpt-4o", read.getPricedModel());
     assertEquals("gpt-4o-2024-08-06", read.getModel());
@@ -76,7 +77,7 @@ class PricedUsageEventsTest {
     new GenericDatumWriter<GenericRecord>(v1).write(old, encoder);
     encoder.flush();
     UsageEvent asRead = TOPICS.usage.valueSerde().deserializer().deserialize("t", out.toByteArray());
-    PricedUsage priced = new PricedUsage(asRead, "gpt-4o", 42L, true, out.toByteArray());
+    PricedUsage priced = new PricedUsage(asRead, new ProviderModel("openai", "gpt-4o"), 42L, true, out.toByteArray());
     assertArrayEquals(AVRO.serialize("t", PricedUsageEvents.of(priced)), SPLICED.serialize("t", priced));
   }
 }

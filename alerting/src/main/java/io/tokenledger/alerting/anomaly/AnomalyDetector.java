@@ -92,7 +92,7 @@ public final class AnomalyDetector implements Processor<String, UsageAggregate, 
       return;
     }
     streamTime = Math.max(streamTime, record.timestamp());
-    String scope = new SeriesKey(a.getTeam(), a.getWorkflow(), a.getModel()).toString();
+    String scope = new SeriesKey(a.getTeam(), a.getWorkflow(), a.getProvider(), a.getModel()).toString();
     noticeNewModel(scope, a, record.timestamp());
     SeriesState s = series.get(scope);
     if (s == null) {
@@ -110,7 +110,8 @@ public final class AnomalyDetector implements Processor<String, UsageAggregate, 
 
   /** A model the team never used before, once the team itself has some history. */
   private void noticeNewModel(String scope, UsageAggregate a, long eventTime) {
-    String teamModel = a.getTeam() + "|" + a.getModel();
+    // The same model from another provider is new too: it is billed, and can fail, on its own.
+    String teamModel = a.getTeam() + "|" + new io.tokenledger.schemas.models.ProviderModel(a.getProvider(), a.getModel());
     if (seen.get(teamModel) != null) {
       return;
     }
@@ -125,7 +126,7 @@ public final class AnomalyDetector implements Processor<String, UsageAggregate, 
     }
     long minute = a.getWindowStart().toEpochMilli();
     String anomalyId = scope + "/" + AnomalyKind.NEW_MODEL + "/" + Instant.ofEpochMilli(minute);
-    AnomalyAlert alert = base(scope, a.getTeam(), a.getWorkflow(), a.getModel(), anomalyId, AnomalyKind.NEW_MODEL)
+    AnomalyAlert alert = base(scope, SeriesKey.parse(scope), anomalyId, AnomalyKind.NEW_MODEL)
         .setAlertId(anomalyId + "/raised").setStatus(AnomalyStatus.RAISED).setSeverity(AnomalySeverity.INFO)
         .setUnit("requests_per_minute").setObserved(a.getRequestCount()).setExpected(0).setThreshold(0)
         .setBaselineMinutes((eventTime - teamSince) / SeriesDetector.MINUTE)
@@ -144,7 +145,7 @@ public final class AnomalyDetector implements Processor<String, UsageAggregate, 
       AnomalyKind kind = SeriesDetector.KINDS[f.kind()];
       OpenAnomaly o = f.anomaly();
       String anomalyId = scope + "/" + kind + "/" + Instant.ofEpochMilli(o.startedAt);
-      AnomalyAlert.Builder alert = base(scope, key.team(), key.workflow(), key.model(), anomalyId, kind)
+      AnomalyAlert.Builder alert = base(scope, key, anomalyId, kind)
           .setUnit(unit(f.kind())).setObserved(f.observed()).setExpected(o.expected).setThreshold(o.threshold)
           .setSeverity(severity(f.observed(), o.expected)).setBaselineMinutes(o.baselineMinutes)
           .setStartedAt(Instant.ofEpochMilli(o.startedAt)).setDetectedAt(Instant.ofEpochMilli(o.detectedAt));
@@ -174,10 +175,10 @@ public final class AnomalyDetector implements Processor<String, UsageAggregate, 
     }
   }
 
-  private static AnomalyAlert.Builder base(String scope, String team, String workflow, String model,
-      String anomalyId, AnomalyKind kind) {
-    return AnomalyAlert.newBuilder().setAnomalyId(anomalyId).setScope(scope).setTeam(team).setWorkflow(workflow)
-        .setModel(model).setKind(kind).setRaisedAt(Instant.now());
+  private static AnomalyAlert.Builder base(String scope, SeriesKey series, String anomalyId, AnomalyKind kind) {
+    return AnomalyAlert.newBuilder().setAnomalyId(anomalyId).setScope(scope).setTeam(series.team())
+        .setWorkflow(series.workflow()).setProvider(series.provider()).setModel(series.model()).setKind(kind)
+        .setRaisedAt(Instant.now());
   }
 
   static AnomalySeverity severity(long observed, long expected) {
@@ -219,7 +220,8 @@ public final class AnomalyDetector implements Processor<String, UsageAggregate, 
         }
         if (observed > expected) {
           SeriesKey contributor = SeriesKey.parse(entry.key);
-          all.add(new AnomalyContributor(contributor.workflow(), contributor.model(), observed, expected));
+          all.add(new AnomalyContributor(contributor.workflow(), contributor.model(), observed, expected,
+              contributor.provider()));
         }
       }
     }

@@ -363,7 +363,8 @@ public final class BudgetTracker implements Processor<String, UsageAggregate, St
   private static boolean covers(Budget budget, SeriesKey series) {
     return budget.getTeam().equals(series.team())
         && (budget.getWorkflow() == null || budget.getWorkflow().equals(series.workflow()))
-        && (budget.getModel() == null || budget.getModel().equals(series.model()));
+        // A budget names a model, not a provider: it covers that model from every provider, snapshots included.
+        && (budget.getModel() == null || series.providerModel().isModel(budget.getModel()));
   }
 
   /**

@@ -147,8 +147,9 @@ public final class AlertFeed implements TopicReaders, AutoCloseable {
   static Map<String, Object> anomaly(AnomalyAlert a) {
     boolean resolved = a.getStatus() == AnomalyStatus.RESOLVED;
     String kind = a.getKind().toString().toLowerCase(Locale.ROOT).replace('_', ' ');
-    return alert("anomaly", a.getAlertId(), a.getTeam(), a.getWorkflow(), a.getModel(), a.getRaisedAt(),
-        (resolved ? "Resolved: " : "") + kind + " in " + a.getTeam() + " / " + a.getWorkflow() + " / " + a.getModel(),
+    String model = new io.tokenledger.schemas.models.ProviderModel(a.getProvider(), a.getModel()).toString();
+    return alert("anomaly", a.getAlertId(), a.getTeam(), a.getWorkflow(), model, a.getRaisedAt(),
+        (resolved ? "Resolved: " : "") + kind + " in " + a.getTeam() + " / " + a.getWorkflow() + " / " + model,
         "observed " + a.getObserved() + " " + a.getUnit() + " against an expected " + a.getExpected() + " (threshold "
             + a.getThreshold() + ")", a.getSeverity().toString(), resolved, Runbooks.anomaly(a.getKind()));
   }

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 class AnomalyDetectionTest {
   private static final Instant T0 = Instant.parse("2026-11-10T08:00:00Z");
   private static final long START = T0.toEpochMilli();
-  private static final String TRIAGE = "support|triage|gpt-4o";
-  private static final String SUMMARISE = "support|summarise|gpt-4o";
+  private static final String TRIAGE = "support|triage|openai/gpt-4o";
+  private static final String SUMMARISE = "support|summarise|openai/gpt-4o";
   /** 10 requests of 1,000 tokens a minute, 0.01 USD. */
   private static final long REQUESTS = 10;
   private static final long TOKENS = 10_000;
@@ -60,7 +60,7 @@ class AnomalyDetectionTest {
         raised.stream().map(AnomalyAlert::getKind).toList());
     AnomalyAlert requests = raised.get(1);
     assertEquals(AnomalyStatus.RAISED, requests.getStatus());
-    assertEquals("support|triage|gpt-4o/REQUEST_RATE_SPIKE/2026-11-10T09:00:00Z/raised", requests.getAlertId());
+    assertEquals("support|triage|openai/gpt-4o/REQUEST_RATE_SPIKE/2026-11-10T09:00:00Z/raised", requests.getAlertId());
     assertEquals(TRIAGE, requests.getScope());
     assertEquals("requests_per_minute", requests.getUnit());
     assertEquals(70, requests.getObserved());
@@ -72,7 +72,7 @@ class AnomalyDetectionTest {
     assertEquals(Instant.ofEpochMilli(m60 + 20_000), requests.getDetectedAt());
     assertNull(requests.getResolvedAt());
     // triage is the only series above its own baseline; summarise is at its usual 20.
-    assertEquals(List.of(new AnomalyContributor("triage", "gpt-4o", 70L, 10L)), requests.getTopContributors());
+    assertEquals(List.of(new AnomalyContributor("triage", "gpt-4o", 70L, 10L, "openai")), requests.getTopContributors());
     AnomalyAlert cost = raised.get(0);
     assertEquals(70_000_000, cost.getObserved());
     assertEquals(60_000_000, cost.getThreshold());                   // 0.01 + the 0.05 USD floor
@@ -90,7 +90,7 @@ class AnomalyDetectionTest {
     AnomalyAlert end = resolved.stream().filter(a -> a.getKind() == AnomalyKind.REQUEST_RATE_SPIKE).findFirst()
         .orElseThrow();
     assertEquals(AnomalyStatus.RESOLVED, end.getStatus());
-    assertEquals("support|triage|gpt-4o/REQUEST_RATE_SPIKE/2026-11-10T09:00:00Z/resolved", end.getAlertId());
+    assertEquals("support|triage|openai/gpt-4o/REQUEST_RATE_SPIKE/2026-11-10T09:00:00Z/resolved", end.getAlertId());
     assertEquals(requests.getAnomalyId(), end.getAnomalyId());
     assertEquals(400, end.getObserved());                             // the peak
     assertEquals(AnomalySeverity.CRITICAL, end.getSeverity());        // 40x at the peak

@@ -38,9 +38,9 @@ final class AnomalyFixture implements AutoCloseable {
 
   /** One cumulative update of a minute: requests, tokens and cost so far, as of {@code asOf}. */
   void update(String scope, long minuteStart, long requests, long tokens, long costNanoUsd, long asOf) {
-    String[] parts = scope.split("\\|");
-    UsageAggregate aggregate = UsageAggregate.newBuilder().setScope(scope).setTeam(parts[0]).setWorkflow(parts[1])
-        .setModel(parts[2]).setWindowStart(Instant.ofEpochMilli(minuteStart))
+    io.tokenledger.schemas.topics.SeriesKey series = io.tokenledger.schemas.topics.SeriesKey.parse(scope);
+    UsageAggregate aggregate = UsageAggregate.newBuilder().setScope(scope).setTeam(series.team())
+        .setWorkflow(series.workflow()).setProvider(series.provider()).setModel(series.model()).setWindowStart(Instant.ofEpochMilli(minuteStart))
         .setWindowEnd(Instant.ofEpochMilli(minuteStart + MINUTE)).setEventCount(requests).setRequestCount(requests)
         .setUncachedInputTokens(tokens).setCacheReadTokens(0).setCacheWriteTokens(0).setOutputTokens(0)
         .setReasoningTokens(0).setCostNanoUsd(costNanoUsd).build();

@@ -39,7 +39,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(EmbeddedKafkaExtension.class)
 class AnomalyRestartIT {
   private static final Duration BOUND = Duration.ofSeconds(90);
-  private static final String TRIAGE = "support|triage|gpt-4o";
+  private static final String TRIAGE = "support|triage|openai/gpt-4o";
 
   @Test
   void anAnomalyOpenAcrossARestartIsResolvedOnceAndNotRaisedAgain(EmbeddedKafka kafka) throws Exception {
@@ -89,7 +89,7 @@ class AnomalyRestartIT {
   private static void send(KafkaProducer<String, UsageAggregate> producer, Topics topics, long minuteStart,
       long requests, long asOf) throws Exception {
     UsageAggregate minute = UsageAggregate.newBuilder().setScope(TRIAGE).setTeam("support").setWorkflow("triage")
-        .setModel("gpt-4o").setWindowStart(Instant.ofEpochMilli(minuteStart))
+        .setProvider("openai").setModel("gpt-4o").setWindowStart(Instant.ofEpochMilli(minuteStart))
         .setWindowEnd(Instant.ofEpochMilli(minuteStart + MINUTE)).setEventCount(requests).setRequestCount(requests)
         .setUncachedInputTokens(requests * 1_000).setCacheReadTokens(0).setCacheWriteTokens(0).setOutputTokens(0)
         .setReasoningTokens(0).setCostNanoUsd(requests * 1_000_000).build();

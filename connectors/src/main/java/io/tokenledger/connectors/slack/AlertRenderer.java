@@ -15,6 +15,7 @@ import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import io.tokenledger.schemas.models.ProviderModel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -78,17 +79,18 @@ public final class AlertRenderer {
 
   static SlackAlert anomaly(AnomalyAlert a) {
     boolean resolved = a.getStatus() == AnomalyStatus.RESOLVED;
-    String where = a.getTeam() + " / " + a.getWorkflow() + " / " + a.getModel();
+    String model = new ProviderModel(a.getProvider(), a.getModel()).toString();
+    String where = a.getTeam() + " / " + a.getWorkflow() + " / " + model;
     String ratio = ratio(a.getObserved(), a.getExpected());
     String what = switch (a.getKind()) {
       case BURN_RATE_SPIKE -> "Spend spike (" + ratio + " normal)";
       case REQUEST_RATE_SPIKE -> "Possible runaway agent: requests " + ratio + " normal";
       case TOKENS_PER_REQUEST_GROWTH -> "Prompt growth: tokens per request " + ratio + " normal";
-      case NEW_MODEL -> "New model for " + a.getTeam() + ": " + a.getModel();
+      case NEW_MODEL -> "New model for " + a.getTeam() + ": " + model;
       default -> "Anomaly " + a.getKind();
     };
     String title = (resolved ? "Resolved: " : "") + what + (a.getKind() == AnomalyKind.NEW_MODEL ? "" : " in " + where);
-    List<String> fields = new ArrayList<>(scopeFields(a.getTeam(), a.getWorkflow(), a.getModel()));
+    List<String> fields = new ArrayList<>(scopeFields(a.getTeam(), a.getWorkflow(), model));
     fields.add(field("Severity", a.getSeverity().toString()));
     if (a.getKind() != AnomalyKind.NEW_MODEL) {
       fields.add(field(resolved ? "Peak" : "Observed", value(a.getObserved(), a.getUnit())));
@@ -104,7 +106,8 @@ public final class AlertRenderer {
     if (!a.getTopContributors().isEmpty()) {
       details.append("*Top contributors in ").append(a.getTeam()).append("* (observed vs expected)");
       for (AnomalyContributor c : a.getTopContributors()) {
-        details.append("\n• ").append(c.getWorkflow()).append(" / ").append(c.getModel()).append(": ")
+        details.append("\n• ").append(c.getWorkflow()).append(" / ")
+            .append(new ProviderModel(c.getProvider(), c.getModel())).append(": ")
             .append(value(c.getObserved(), a.getUnit())).append(" vs ").append(value(c.getExpected(), a.getUnit()));
       }
     }

@@ -69,12 +69,12 @@ class SlackSinkIT {
 
     BudgetAlert threshold = budgetAlert();
     ForecastAlert forecast = forecast();
-    AnomalyAlert burn = anomaly("support|triage|gpt-4o", AnomalyKind.BURN_RATE_SPIKE, AnomalyStatus.RAISED, NOV);
-    AnomalyAlert requests = anomaly("support|triage|gpt-4o", AnomalyKind.REQUEST_RATE_SPIKE, AnomalyStatus.RAISED, NOV);
-    AnomalyAlert research = anomaly("research|explore|claude-opus-4", AnomalyKind.REQUEST_RATE_SPIKE,
+    AnomalyAlert burn = anomaly("support|triage|openai/gpt-4o", AnomalyKind.BURN_RATE_SPIKE, AnomalyStatus.RAISED, NOV);
+    AnomalyAlert requests = anomaly("support|triage|openai/gpt-4o", AnomalyKind.REQUEST_RATE_SPIKE, AnomalyStatus.RAISED, NOV);
+    AnomalyAlert research = anomaly("research|explore|anthropic/claude-opus-4", AnomalyKind.REQUEST_RATE_SPIKE,
         AnomalyStatus.RAISED, NOV);
     // A flapping series: raised, resolved, raised again a few minutes later, resolved again.
-    String nightly = "support|nightly|gpt-4o-mini";
+    String nightly = "support|nightly|openai/gpt-4o-mini";
     AnomalyAlert flap1 = anomaly(nightly, AnomalyKind.REQUEST_RATE_SPIKE, AnomalyStatus.RAISED, NOV);
     AnomalyAlert flap1End = anomaly(nightly, AnomalyKind.REQUEST_RATE_SPIKE, AnomalyStatus.RESOLVED, NOV);
     AnomalyAlert flap2 = anomaly(nightly, AnomalyKind.REQUEST_RATE_SPIKE, AnomalyStatus.RAISED, NOV.plusSeconds(240));
@@ -160,7 +160,7 @@ class SlackSinkIT {
 
       // Restart with every offset forgotten: Kafka redelivers all alerts, none is posted again.
       kafka.admin().deleteConsumerGroups(List.of("connect-" + SlackWorker.CONNECTOR_NAME)).all().get();
-      AnomalyAlert later = anomaly("support|triage|gpt-4o", AnomalyKind.REQUEST_RATE_SPIKE, AnomalyStatus.RESOLVED, NOV);
+      AnomalyAlert later = anomaly("support|triage|openai/gpt-4o", AnomalyKind.REQUEST_RATE_SPIKE, AnomalyStatus.RESOLVED, NOV);
       try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
           ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new ByteArraySerializer(),
           new ByteArraySerializer())) {
@@ -304,17 +304,19 @@ class SlackSinkIT {
   }
 
   private static AnomalyAlert anomaly(String scope, AnomalyKind kind, AnomalyStatus status, Instant started) {
-    String[] parts = scope.split("\\|");
+    io.tokenledger.schemas.topics.SeriesKey series = io.tokenledger.schemas.topics.SeriesKey.parse(scope);
     String anomalyId = scope + "/" + kind + "/" + started;
     return AnomalyAlert.newBuilder().setAlertId(anomalyId + "/" + status.toString().toLowerCase())
-        .setAnomalyId(anomalyId).setScope(scope).setTeam(parts[0]).setWorkflow(parts[1]).setModel(parts[2])
+        .setAnomalyId(anomalyId).setScope(scope).setTeam(series.team()).setWorkflow(series.workflow())
+        .setProvider(series.provider()).setModel(series.model())
         .setKind(kind).setStatus(status).setSeverity(AnomalySeverity.CRITICAL)
         .setUnit(kind == AnomalyKind.BURN_RATE_SPIKE ? "nano_usd_per_minute" : "requests_per_minute")
         .setObserved(400).setExpected(10).setThreshold(30).setBaselineMinutes(60).setStartedAt(started)
         .setDetectedAt(started.plusSeconds(20))
         .setResolvedAt(status == AnomalyStatus.RESOLVED ? started.plusSeconds(120) : null)
         .setTopContributors(status == AnomalyStatus.RAISED
-            ? List.of(new AnomalyContributor(parts[1], parts[2], 400L, 10L)) : List.of())
+            ? List.of(new AnomalyContributor(series.workflow(), series.model(), 400L, 10L,
+                series.provider())) : List.of())
         .setRaisedAt(started).build();
   }
 }

@@ -342,7 +342,7 @@ public final class DemoCommand implements Callable<Integer> {
     YearMonth month = YearMonth.now(ZoneOffset.UTC);
     List<UsageAggregate> thisMonth = buckets.values().stream()
         .filter(b -> YearMonth.from(b.getWindowStart().atOffset(ZoneOffset.UTC)).equals(month)).toList();
-    List<WhatIf.Row> rows = WhatIf.price(thisMonth, new WhatIf.Scenario(Map.of(), List.of(),
+    List<WhatIf.Row> rows = WhatIf.price(thisMonth, new WhatIf.Scenario(List.of(), List.of(),
         List.of(WhatIf.Move.parse("invoice-extraction:gpt-4o->gpt-4o-mini"))), catalog);
     long actual = rows.stream().filter(r -> !r.model().equals(r.scenarioModel())).mapToLong(WhatIf.Row::actualNanoUsd).sum();
     long scenario = rows.stream().filter(r -> !r.model().equals(r.scenarioModel()))

@@ -16,6 +16,7 @@ import io.tokenledger.schemas.UsageAggregate;
 import io.tokenledger.schemas.PricedUsageEvent;
 import io.tokenledger.schemas.WorkOutcome;
 import io.tokenledger.schemas.calendar.CalendarPeriods;
+import io.tokenledger.schemas.models.ProviderModel;
 import io.tokenledger.schemas.topics.SeriesKey;
 import io.tokenledger.schemas.validation.OutcomeValidator;
 import io.tokenledger.schemas.validation.UsageValidator;
@@ -117,7 +118,8 @@ public final class ItemTracker implements Processor<Object, Object, Object, Obje
   }
 
   private void usage(PricedUsageEvent event) {
-    String model = event.getPricedModel();
+    // A model is as its provider sells it: one model from two providers is two models here.
+    String model = ProviderModel.of(event.getProvider(), event.getPricedModel()).toString();
     long time = event.getEventTime().toEpochMilli();
     if (event.getWorkItemId() != null) {
       String key = itemKey(event.getTeam(), event.getWorkItemId());
@@ -208,7 +210,8 @@ public final class ItemTracker implements Processor<Object, Object, Object, Obje
       return;
     }
     SeriesKey series = SeriesKey.parse(seriesKey);
-    emit(series.team(), series.workflow(), series.model(), null, bucketStart, Counters.spend(delta));
+    emit(series.team(), series.workflow(), series.providerModel().toString(), null, bucketStart,
+        Counters.spend(delta));
   }
 
   private void change(String team, String key, ItemState before, ItemState after) {

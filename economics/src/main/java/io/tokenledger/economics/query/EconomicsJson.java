@@ -54,6 +54,7 @@ public final class EconomicsJson {
     List<Map<String, Object>> models = new ArrayList<>();
     for (ModelEconomics model : e.getModels()) {
       Map<String, Object> x = new LinkedHashMap<>();
+      x.put("provider", model.getProvider());
       x.put("model", model.getModel());
       x.put("items_started", model.getItemsStarted());
       x.put("items_succeeded", model.getItemsSucceeded());
@@ -80,7 +81,9 @@ public final class EconomicsJson {
     }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("recommendation", a.getRecommendation().name());
+    m.put("current_provider", a.getCurrentProvider());
     m.put("current_model", a.getCurrentModel());
+    m.put("candidate_provider", a.getCandidateProvider());
     m.put("candidate_model", a.getCandidateModel());
     m.put("success_difference_low_basis_points", a.getSuccessDifferenceLowBasisPoints());
     m.put("success_difference_high_basis_points", a.getSuccessDifferenceHighBasisPoints());

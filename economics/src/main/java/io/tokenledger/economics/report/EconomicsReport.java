@@ -72,7 +72,9 @@ public final class EconomicsReport {
     List<ModelEconomics> list = new ArrayList<>();
     models.forEach((model, c) -> {
       BigDecimal perSuccess = RightSizing.costPerSuccess(c);
-      ModelEconomics.Builder m = ModelEconomics.newBuilder().setModel(model).setItemsStarted(c.started())
+      io.tokenledger.schemas.models.ProviderModel named = io.tokenledger.schemas.models.ProviderModel.parse(model);
+      ModelEconomics.Builder m = ModelEconomics.newBuilder().setProvider(named.provider()).setModel(named.model())
+          .setItemsStarted(c.started())
           .setItemsSucceeded(c.succeeded()).setItemsFailed(c.failed()).setItemsEscalated(c.escalated())
           .setItemsAbandoned(c.abandoned()).setItemsOpen(c.open()).setUnitsSucceeded(c.unitsSucceeded())
           .setAiSpendNanoUsd(c.aiSpendNanoUsd()).setHumanInLoopCostNanoUsd(c.humanLoopNanoUsd())

@@ -1,5 +1,6 @@
 package io.tokenledger.economics.report;
 
+import io.tokenledger.schemas.models.ProviderModel;
 import io.tokenledger.economics.figures.Counters;
 import io.tokenledger.economics.items.ItemState;
 import io.tokenledger.schemas.EconomicsPeriod;
@@ -42,7 +43,11 @@ public final class RightSizing {
     for (Map.Entry<String, Counters> candidate : used.subList(1, used.size())) {
       String cheaper = candidate.getKey();
       Counters b = candidate.getValue();
-      ModelAdvice.Builder advice = ModelAdvice.newBuilder().setCurrentModel(current).setCandidateModel(cheaper);
+      ProviderModel currentModel = ProviderModel.parse(current);
+      ProviderModel candidateModel = ProviderModel.parse(cheaper);
+      ModelAdvice.Builder advice = ModelAdvice.newBuilder().setCurrentModel(currentModel.model())
+          .setCurrentProvider(currentModel.provider()).setCandidateModel(candidateModel.model())
+          .setCandidateProvider(candidateModel.provider());
       if (a.decided() < minOutcomes || b.decided() < minOutcomes) {
         advice.setRecommendation(ModelRecommendation.NOT_ENOUGH_DATA).setSuccessDifferenceLowBasisPoints(-10_000)
             .setSuccessDifferenceHighBasisPoints(10_000).setMessage("compare " + cheaper + " with " + current

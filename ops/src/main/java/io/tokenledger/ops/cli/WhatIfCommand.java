@@ -7,7 +7,6 @@ import io.tokenledger.pricing.PriceBook;
 import io.tokenledger.pricing.WhatIf;
 import io.tokenledger.schemas.PriceVersion;
 import io.tokenledger.schemas.UsageAggregate;
-import io.tokenledger.schemas.models.ModelNames;
 import io.tokenledger.schemas.money.NanoUsd;
 import io.tokenledger.schemas.topics.Topics;
 import java.nio.file.Files;
@@ -16,7 +15,6 @@ import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -29,7 +27,7 @@ import picocli.CommandLine.Option;
 @Command(name = "whatif", mixinStandardHelpOptions = true,
     description = {"Prices a month's actual usage (the period ledger) at a scenario: per team, workflow and model,",
         "actual vs scenario cost and the difference, exact. Example:",
-        "whatif --period 2026-11 --change 'openai/gpt-4o:-30%%' --move 'invoice-extraction:gpt-4o->gpt-4o-mini'"})
+        "whatif --period 2026-11 --change 'openai/gpt-4o:-30%%' --move 'invoice-extraction:openai/gpt-4o->azure.ai.openai/gpt-4o-mini'"})
 public final class WhatIfCommand implements Callable<Integer> {
   @Mixin KafkaOptions kafka;
 
@@ -42,10 +40,12 @@ public final class WhatIfCommand implements Callable<Integer> {
   @Option(names = "--prices", description = "Scenario prices: a LiteLLM .json or our .csv (" + "USD per 1M tokens).")
   Path prices;
 
-  @Option(names = "--change", description = "model:percent, e.g. openai/gpt-4o:-30%% (repeatable).")
+  @Option(names = "--change", description = "provider/model (or a model of any provider):percent, e.g. openai/gpt-4o:-30%% (repeatable).")
   List<String> changes = new ArrayList<>();
 
-  @Option(names = "--move", description = "workflow:from->to, e.g. invoice-extraction:gpt-4o->gpt-4o-mini (repeatable).")
+  @Option(names = "--move", description = {"workflow:from->to, models as provider/model or a model of any provider, e.g.",
+      "invoice-extraction:openai/gpt-4o->azure.ai.openai/gpt-4o-mini; a 'to' without a provider keeps the usage's",
+      "(repeatable)."})
   List<String> moves = new ArrayList<>();
 
   @Override
@@ -81,16 +81,14 @@ public final class WhatIfCommand implements Callable<Integer> {
     return 0;
   }
 
-  private Map<String, PriceVersion> scenarioPrices(Instant from) throws Exception {
-    Map<String, PriceVersion> byModel = new HashMap<>();
+  private List<PriceVersion> scenarioPrices(Instant from) throws Exception {
     if (prices == null) {
-      return byModel;
+      return List.of();
     }
     CatalogImport.Options options = new CatalogImport.Options(from, p -> true, m -> true, "whatif", prices.toString());
     CatalogImport.Result result = prices.toString().endsWith(".csv")
         ? CatalogImport.csv(Files.readString(prices), options) : CatalogImport.liteLlm(Files.readAllBytes(prices), options);
-    result.prices().forEach(p -> byModel.put(ModelNames.normalise(p.getModel()), p));
-    return byModel;
+    return result.prices();
   }
 
   /** Rows per team, workflow and model, a subtotal per team, and the company's total. */
@@ -101,7 +99,8 @@ public final class WhatIfCommand implements Callable<Integer> {
     Map<String, long[]> teams = new TreeMap<>();
     long[] company = new long[2];
     for (WhatIf.Row r : rows) {
-      String model = r.model().equals(r.scenarioModel()) ? r.model() : r.model() + " -> " + r.scenarioModel();
+      String model = r.model().equals(r.scenarioModel()) ? r.model().toString()
+          : r.model() + " -> " + r.scenarioModel();
       out.append(String.format(format, r.team(), r.workflow(), model, NanoUsd.formatPrecise(r.actualNanoUsd()),
           NanoUsd.formatPrecise(r.scenarioNanoUsd()), NanoUsd.formatPrecise(r.differenceNanoUsd())));
       long[] team = teams.computeIfAbsent(r.team(), t -> new long[2]);

@@ -1,21 +1,35 @@
 package io.tokenledger.schemas.topics;
 
+import io.tokenledger.schemas.models.ProviderModel;
+
 /**
- * The key of a (team, workflow, normalised model) series on the team-workflow-model aggregate and ledger
- * topics, written {@code team|workflow|model}. Team and workflow never contain '|' (the
- * validator refuses it); a model name may, so it is always the last part.
+ * The key of a (team, workflow, provider, model) series on the team-workflow-model aggregate and
+ * ledger topics and in their stores.
+ *
+ * <p>Layouts: since figures are provider-qualified (layout 2) a key is
+ * {@code team|workflow|provider/model}, the model being the catalog model that priced the series
+ * (its price SKU), or the normalised reported model while unpriced. Before that (layout 1) it was
+ * {@code team|workflow|model}; such keys are still read, with no provider (normalised models never
+ * contain '/', so the two cannot be confused). Team and workflow never contain '|' and a provider
+ * never contains '|' or '/' (the validator refuses them); a model may contain either, so it is
+ * always the last part.
  */
-public record SeriesKey(String team, String workflow, String model) {
+public record SeriesKey(String team, String workflow, String provider, String model) {
   private static final char SEPARATOR = '|';
 
-  /** Reads a key written by {@link #toString()}. */
+  public SeriesKey(String team, String workflow, ProviderModel model) {
+    this(team, workflow, model.provider(), model.model());
+  }
+
+  /** Reads a key written by {@link #toString()}, in either layout. */
   public static SeriesKey parse(String key) {
     int first = key.indexOf(SEPARATOR);
     int second = first < 0 ? -1 : key.indexOf(SEPARATOR, first + 1);
     if (second < 0) {
-      throw new IllegalArgumentException("Not a team|workflow|model key: '" + key + "'");
+      throw new IllegalArgumentException("Not a team|workflow|provider/model key: '" + key + "'");
     }
-    return new SeriesKey(key.substring(0, first), key.substring(first + 1, second), key.substring(second + 1));
+    return new SeriesKey(key.substring(0, first), key.substring(first + 1, second),
+        ProviderModel.parse(key.substring(second + 1)));
   }
 
   /** The team of a key that is either a team or a {@code team|...} key. */
@@ -24,8 +38,14 @@ public record SeriesKey(String team, String workflow, String model) {
     return first < 0 ? key : key.substring(0, first);
   }
 
+  /** The provider and model, as the per-model aggregates key them. */
+  public ProviderModel providerModel() {
+    return new ProviderModel(provider, model);
+  }
+
   @Override
   public String toString() {
-    return team + SEPARATOR + workflow + SEPARATOR + model;
+    return provider == null ? team + SEPARATOR + workflow + SEPARATOR + model
+        : team + SEPARATOR + workflow + SEPARATOR + provider + '/' + model;
   }
 }

@@ -52,6 +52,17 @@ final class FieldRules {
     }
   }
 
+  /**
+   * A provider comes before the model in {@code provider/model} keys, and a model may contain '/'
+   * (OpenRouter's {@code anthropic/claude-3.5-sonnet}), so a provider has neither separator.
+   */
+  static void providerName(List<Violation> out, String field, String value) {
+    if (value != null && (value.indexOf('|') >= 0 || value.indexOf('/') >= 0)) {
+      out.add(new Violation(field, "must not contain '/' or '|' (they separate provider and model in keys); a route "
+          + "or region belongs in the model, e.g. provider 'openrouter', model 'anthropic/claude-3.5-sonnet'"));
+    }
+  }
+
   static void futureSkew(List<Violation> out, java.time.Instant time, long referenceMillis, long maxSkewMillis) {
     if (time != null && time.toEpochMilli() > referenceMillis + maxSkewMillis) {
       out.add(new Violation("event_time", time + " is more than " + java.time.Duration.ofMillis(maxSkewMillis)

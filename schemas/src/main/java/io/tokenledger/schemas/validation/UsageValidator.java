@@ -56,6 +56,7 @@ public final class UsageValidator {
     FieldRules.noSeparator(violations, "workflow", event.getWorkflow());
     FieldRules.name(violations, "service", event.getService(), MAX_NAME_LENGTH);
     FieldRules.name(violations, "provider", event.getProvider(), MAX_NAME_LENGTH);
+    FieldRules.providerName(violations, "provider", event.getProvider());
     FieldRules.name(violations, "model", event.getModel(), MAX_NAME_LENGTH);
     FieldRules.optionalName(violations, "user_id", event.getUserId(), MAX_ID_LENGTH);
     FieldRules.optionalName(violations, "agent_id", event.getAgentId(), MAX_ID_LENGTH);

@@ -85,6 +85,12 @@ final class CorrectPrices extends SetPrice {
     Map<String, UsageAggregate> buckets = LedgerReads.buckets(kafka.settings(), topics, b -> true);
     List<PriceCorrection> corrections = Rerating.corrections(buckets.values(), spec, now);
     printSummary(spec, corrections);
+    int unrecorded = Rerating.unrecordedProvider(buckets.values(), spec).size();
+    if (unrecorded > 0) {
+      System.out.println("Note: " + unrecorded + " buckets of " + spec.corrected().getModel() + " in the period were "
+          + "kept before figures were provider-qualified; their provider was not recorded, so this correction leaves "
+          + "them as they are (see docs/operations.md, upgrading to provider-qualified figures).");
+    }
     if (dryRun) {
       System.out.println("Dry run: nothing written.");
       return 0;
@@ -101,7 +107,8 @@ final class CorrectPrices extends SetPrice {
   private static void printSummary(Rerating.Spec spec, List<PriceCorrection> corrections) {
     Map<String, long[]> byDay = new TreeMap<>();
     for (PriceCorrection c : corrections) {
-      long[] sums = byDay.computeIfAbsent(c.getDay() + "  " + c.getTeam() + "/" + c.getWorkflow() + "/" + c.getModel(),
+      long[] sums = byDay.computeIfAbsent(c.getDay() + "  " + c.getTeam() + "/" + c.getWorkflow() + "/" + c.getProvider() + "/"
+          + c.getModel(),
           k -> new long[3]);
       sums[0] += c.getOldCostNanoUsd();
       sums[1] += c.getNewCostNanoUsd();
@@ -109,7 +116,7 @@ final class CorrectPrices extends SetPrice {
     }
     System.out.printf("Correction %s of %s/%s from %s to %s: %s%n", spec.id(), spec.corrected().getProvider(),
         spec.corrected().getModel(), spec.from(), spec.to(), CatalogDiff.describe(spec.corrected()));
-    System.out.printf("%-60s %16s %16s %16s%n", "DAY  TEAM/WORKFLOW/MODEL", "OLD", "NEW", "DIFFERENCE");
+    System.out.printf("%-60s %16s %16s %16s%n", "DAY  TEAM/WORKFLOW/PROVIDER/MODEL", "OLD", "NEW", "DIFFERENCE");
     long total = 0;
     for (Map.Entry<String, long[]> row : byDay.entrySet()) {
       System.out.printf("%-60s %16s %16s %16s%n", row.getKey(), NanoUsd.formatPrecise(row.getValue()[0]),
