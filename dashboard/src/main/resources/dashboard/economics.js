@@ -5,7 +5,9 @@ function teamParam(who) { return who.reads_all ? '' : '&team=' + encodeURICompon
 
 function percent(value) { return value === null || value === undefined ? '-' : value + ' %'; }
 // A model is as its provider sells it; figures kept before providers were recorded have none.
-function providerModel(provider, model) { return provider ? provider + '/' + model : model; }
+function providerModel(provider, model, tier) {
+  return provider ? provider + (tier ? ':' + tier : '') + '/' + model : model;
+}
 
 async function render(who) {
   const period = document.getElementById('period').value;
@@ -32,8 +34,9 @@ async function render(who) {
   TL.table(document.getElementById('advice'), [
     { title: 'Workflow', field: 'workflow', value: w => w.workflow },
     { title: 'Advice', field: 'recommendation', value: w => w.advice.recommendation },
-    { title: 'From', value: w => providerModel(w.advice.current_provider, w.advice.current_model) },
-    { title: 'To', value: w => providerModel(w.advice.candidate_provider, w.advice.candidate_model) },
+    { title: 'From', value: w => providerModel(w.advice.current_provider, w.advice.current_model, w.advice.current_service_tier) },
+    { title: 'To', value: w => providerModel(w.advice.candidate_provider, w.advice.candidate_model,
+      w.advice.candidate_service_tier) },
     { title: 'Expected monthly saving', field: 'saving', num: true,
       value: w => TL.money(w.advice.expected_monthly_saving_usd) },
     { title: 'Why', value: w => w.advice.message },

@@ -26,7 +26,7 @@ async function render(who) {
     { title: 'Workflow', field: 'workflow', value: r => r.workflow },
     // One model from two providers is two rows, each at its provider's price.
     { title: 'Provider', field: 'provider', value: r => r.provider === null ? '(not recorded)' : r.provider },
-    { title: 'Model', field: 'model', value: r => r.model },
+    { title: 'Model', field: 'model', value: r => r.model + (r.service_tier ? ' (' + r.service_tier + ')' : '') },
     { title: 'Spend', field: 'cost', num: true, value: r => TL.money(r.total.cost_usd) },
     { title: 'Tokens', field: 'tokens', num: true, value: r => TL.tokens(r.total.total_tokens) },
     { title: 'Requests', field: 'requests', num: true, value: r => TL.tokens(r.total.request_count) },

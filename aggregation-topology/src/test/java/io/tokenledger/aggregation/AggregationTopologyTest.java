@@ -343,6 +343,42 @@ class AggregationTopologyTest {
   }
 
   @Test
+  void aServiceTierIsASeriesOfItsOwnAtItsPricesAndNewTokenKindsAreCounted() {
+    // gpt-4o-mini with a batch tier at half price, 1-hour cache writes and audio of their own.
+    publishPrice(PriceVersion.newBuilder(price("openai", "gpt-4o-mini", T0.minus(Duration.ofDays(30)), 150_000, 75_000,
+        600_000)).setCacheWrite1hMicroUsdPerMtok(300_000L).setAudioInputMicroUsdPerMtok(10_000_000L)
+        .setAudioOutputMicroUsdPerMtok(20_000_000L).setServiceTiers(List.of(io.tokenledger.schemas.ServiceTierPrice
+            .newBuilder().setTier("batch").setUncachedInputMicroUsdPerMtok(75_000).setCacheReadMicroUsdPerMtok(37_500)
+            .setCacheWriteMicroUsdPerMtok(75_000).setOutputMicroUsdPerMtok(300_000).setReasoningMicroUsdPerMtok(300_000)
+            .build())).build());
+    UsageEvent standard = UsageEvent.newBuilder(event("t1", "support", "gpt-4o-mini", T0.plusSeconds(1), 1_000_000, 0,
+        0)).setCacheWrite1hTokens(1_000_000).setAudioInputTokens(100_000).setAudioOutputTokens(10_000)
+        .setServiceTier("default").build();
+    send(standard);
+    send(UsageEvent.newBuilder(event("b1", "support", "gpt-4o-mini", T0.plusSeconds(2), 1_000_000, 0, 1_000_000))
+        .setServiceTier("batch").build());
+    closeWindowsUpTo(T0.plus(Duration.ofDays(1)));
+
+    Map<String, UsageAggregate> series = driver.createOutputTopic(topics.seriesAggregates1m.name(),
+        topics.seriesAggregates1m.keySerde().deserializer(), topics.seriesAggregates1m.valueSerde().deserializer())
+        .readRecordsToList().stream().filter(r -> r.value().getIsFinal())
+        .collect(Collectors.toMap(TestRecord::key, TestRecord::value));
+    UsageAggregate std = series.get("support|triage|openai/gpt-4o-mini");
+    // 1M x $0.15 + 1M 1-hour writes x $0.30 + 100k audio in x $10 + 10k audio out x $20 = $1.65
+    assertEquals(1_650_000_000L, std.getCostNanoUsd());
+    assertEquals(List.of(1_000_000L, 100_000L, 10_000L), List.of(std.getCacheWrite1hTokens(), std.getAudioInputTokens(),
+        std.getAudioOutputTokens()));
+    assertEquals(null, std.getServiceTier(), "'default' is the standard tier");
+    UsageAggregate batch = series.get("support|triage|openai:batch/gpt-4o-mini");
+    assertEquals("batch", batch.getServiceTier());
+    assertEquals(375_000_000L, batch.getCostNanoUsd(), "1M x $0.075 + 1M out x $0.30, the batch prices");
+    // The team's figure holds both, and its token total every kind.
+    UsageAggregate team = finalFor("support", T0);
+    assertEquals(2_025_000_000L, team.getCostNanoUsd());
+    assertEquals(4_110_000L, io.tokenledger.schemas.tokens.TotalTokens.of(team));
+  }
+
+  @Test
   void oneModelFromTwoProvidersOrASnapshotWithItsOwnPriceIsASeriesOfItsOwn() {
     publishPrice(price("azure.ai.openai", "gpt-4o", T0.minus(Duration.ofDays(30)), 2_750_000, 1_375_000, 11_000_000));
     publishPrice(price("openai", "gpt-4o-2024-05-13", T0.minus(Duration.ofDays(30)), 5_000_000, 0, 15_000_000));

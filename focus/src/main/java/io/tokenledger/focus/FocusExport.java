@@ -4,11 +4,14 @@ import io.tokenledger.focus.parquet.Column;
 import io.tokenledger.focus.parquet.ParquetTable;
 import io.tokenledger.pricing.Rerating;
 import io.tokenledger.pricing.PriceBook;
+import io.tokenledger.pricing.PricedVersion;
+import io.tokenledger.pricing.Rates;
 import io.tokenledger.schemas.PriceCorrection;
 import io.tokenledger.schemas.PriceVersion;
 import io.tokenledger.schemas.UsageAggregate;
 import io.tokenledger.schemas.money.NanoUsd;
 import io.tokenledger.schemas.models.ProviderModel;
+import io.tokenledger.schemas.tokens.TokenKind;
 import io.tokenledger.schemas.topics.SeriesKey;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -23,7 +26,7 @@ import java.util.TreeMap;
 
 /**
  * A period's spend as FOCUS 1.2 cost and usage rows for chargeback: one row per (charge day,
- * team, workflow, provider, model, token type), from the period ledger, plus one
+ * team, workflow, provider, model, service tier, token type, price version), from the period ledger, plus one
  * {@code ChargeClass=Correction} row per re-rated (day, team, workflow, model). Every cost is
  * the ledger's, split by token type at the price in force and kept exact: a bucket's rounding
  * remainder goes to its largest token type, so a row set sums to the bucket, and the file's
@@ -38,17 +41,18 @@ public final class FocusExport {
       "ContractedUnitPrice", "EffectiveCost", "InvoiceIssuerName", "ListCost", "ListUnitPrice", "PricingCategory",
       "PricingQuantity", "PricingUnit", "ProviderName", "PublisherName", "ServiceCategory", "ServiceName", "ServiceSubcategory", "SkuId",
       "SkuMeter", "SkuPriceDetails", "SkuPriceId", "SubAccountId", "SubAccountName", "Tags", "x_Team", "x_Workflow", "x_Model", "x_TokenType",
-      "x_CostNanoUsd");
+      "x_ServiceTier", "x_CostNanoUsd");
   /** How each column is typed in Parquet: exact decimals at the scale our values have, UTC timestamps. */
   public static final List<Column> PARQUET_COLUMNS = COLUMNS.stream().map(FocusExport::typed).toList();
-  private static final String[] TYPES = {"uncached_input", "cache_read", "cache_write", "output", "reasoning"};
+  private static final TokenKind[] TYPES = TokenKind.ALL;
   private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
   /** FOCUS Unit Format: a unit quantity must be a whole number ("1M Tokens" is not). */
   static final String PRICING_UNIT = "1000000 Tokens";
   /** The meter each token type is measured by, as SkuMeter names it. */
   private static final Map<String, String> METERS = Map.of("uncached_input", "Input Tokens", "cache_read",
-      "Cache Read Tokens", "cache_write", "Cache Write Tokens", "output", "Output Tokens", "reasoning",
-      "Reasoning Tokens");
+      "Cache Read Tokens", "cache_write", "Cache Write Tokens", "cache_write_1h", "1-Hour Cache Write Tokens", "output",
+      "Output Tokens", "reasoning", "Reasoning Tokens", "audio_input", "Audio Input Tokens", "audio_output",
+      "Audio Output Tokens");
 
   private FocusExport() {}
 
@@ -78,11 +82,11 @@ public final class FocusExport {
   public record Row(Map<String, String> values, long costNanoUsd) {}
 
   /** A usage row's identity: names may hold any printable character, so it is never a joined string. */
-  private record UsageKey(String day, String team, String workflow, String provider, String model, String type,
-      String priceKey) implements Comparable<UsageKey> {
+  private record UsageKey(String day, String team, String workflow, String provider, String model, String tier,
+      String type, String priceKey) implements Comparable<UsageKey> {
     private static final java.util.Comparator<UsageKey> ORDER = java.util.Comparator.comparing(UsageKey::day)
         .thenComparing(UsageKey::team).thenComparing(UsageKey::workflow).thenComparing(UsageKey::provider)
-        .thenComparing(UsageKey::model)
+        .thenComparing(UsageKey::model).thenComparing(UsageKey::tier)
         .thenComparing(UsageKey::type).thenComparing(UsageKey::priceKey);
 
     @Override
@@ -131,7 +135,7 @@ public final class FocusExport {
     }
     // (day, series, type) -> tokens, nano-USD; and the price shown for it.
     Map<UsageKey, long[]> usage = new TreeMap<>();
-    Map<UsageKey, PriceVersion> shownPrice = new LinkedHashMap<>();
+    Map<UsageKey, PricedVersion> shownPrice = new LinkedHashMap<>();
     for (UsageAggregate b : ledgerBuckets) {
       Instant start = b.getWindowStart();
       if (start.isBefore(periodStart) || !start.isBefore(periodEnd)) {
@@ -140,17 +144,20 @@ public final class FocusExport {
       SeriesKey series = SeriesKey.parse(b.getScope());
       long beforeCorrections = b.getCostNanoUsd() - corrected.getOrDefault(b.getScope() + "@" + start.toEpochMilli(), 0L);
       // The catalog entry that priced the series: its provider's own price, never another's.
-      Optional<PriceVersion> price = catalog.priceOf(series.providerModel(), start.toEpochMilli());
-      if (price.isEmpty() && beforeCorrections != 0) {
+      ProviderModel entry = series.providerModel().entry();
+      Optional<PriceVersion> listed = catalog.priceOf(entry, start.toEpochMilli());
+      if (listed.isEmpty() && beforeCorrections != 0) {
         // A first price that came into force within the bucket priced its later events.
-        price = catalog.priceOf(series.providerModel(), b.getWindowEnd().toEpochMilli() - 1);
+        listed = catalog.priceOf(entry, b.getWindowEnd().toEpochMilli() - 1);
       }
-      long[] tokens = {b.getUncachedInputTokens(), b.getCacheReadTokens(), b.getCacheWriteTokens(), b.getOutputTokens(),
-          b.getReasoningTokens()};
+      Optional<PricedVersion> price = listed.map(PricedVersion::of);
+      long[] tokens = TokenKind.tokens(b);
       if (price.isEmpty() && beforeCorrections == 0) {
         continue; // usage no price was in force for: no charge yet, so no cost row (never a row claiming it free)
       }
-      long[] split = split(tokens, price, beforeCorrections);
+      // The prices of the series' service tier: a batch series is listed at the batch prices.
+      Optional<Rates> rates = price.map(p -> p.forTier(series.serviceTier()));
+      long[] split = split(tokens, rates, beforeCorrections);
       String day = start.atOffset(ZoneOffset.UTC).toLocalDate().toString();
       for (int t = 0; t < TYPES.length; t++) {
         if (tokens[t] == 0 && split[t] == 0) {
@@ -158,9 +165,10 @@ public final class FocusExport {
         }
         // A row per price version: its unit price times its quantity is its list cost, exactly.
         String provider = series.provider() != null ? series.provider()
-            : price.map(p -> ProviderModel.of(p.getProvider(), p.getModel()).provider()).orElse(NOT_RECORDED);
-        UsageKey key = new UsageKey(day, series.team(), series.workflow(), provider, series.model(), TYPES[t],
-            price.map(PriceBook::catalogKey).orElse(""));
+            : price.map(p -> ProviderModel.of(p.version().getProvider(), p.version().getModel()).provider()).orElse(NOT_RECORDED);
+        UsageKey key = new UsageKey(day, series.team(), series.workflow(), provider, series.model(),
+            series.serviceTier() == null ? "" : series.serviceTier(), TYPES[t].wireName(),
+            price.map(p -> PriceBook.catalogKey(p.version())).orElse(""));
         long[] sums = usage.computeIfAbsent(key, k -> new long[2]);
         sums[0] += tokens[t];
         sums[1] += split[t];
@@ -168,8 +176,9 @@ public final class FocusExport {
       }
     }
     List<Row> rows = new ArrayList<>();
-    usage.forEach((k, sums) -> rows.add(row(k.day(), k.team(), k.workflow(), k.provider(), k.model(), k.type(), sums[0],
-        sums[1], shownPrice.get(k), null, periodStart, periodEnd, billingAccount)));
+    usage.forEach((k, sums) -> rows.add(row(k.day(), k.team(), k.workflow(), k.provider(), k.model(),
+        k.tier().isEmpty() ? null : k.tier(), k.type(), sums[0], sums[1], shownPrice.get(k), null, periodStart, periodEnd,
+        billingAccount)));
     Map<CorrectionKey, long[]> byDay = new TreeMap<>();
     for (PriceCorrection c : corrections) {
       if (correctsAnInvoicedPeriod(c, periodStart, periodEnd)) {
@@ -178,7 +187,7 @@ public final class FocusExport {
       }
     }
     // A re-rating changes what tokens cost, not how many there were: it consumes nothing more.
-    byDay.forEach((k, sum) -> rows.add(row(k.day(), k.team(), k.workflow(), k.provider(), k.model(), "all", 0,
+    byDay.forEach((k, sum) -> rows.add(row(k.day(), k.team(), k.workflow(), k.provider(), k.model(), null, "all", 0,
         sum[0], null, k.correctionId() + ": " + k.reason(), periodStart, periodEnd, billingAccount)));
     return rows;
   }
@@ -237,18 +246,16 @@ public final class FocusExport {
   }
 
   /**
-   * The bucket's cost split by token type in proportion to what each type costs at the price
+   * The bucket's cost split by token type in proportion to what each type costs at the prices
    * (tokens where there is no price), each part rounded down and the remainder on the largest:
    * the parts are never negative and always sum to the bucket's cost.
    */
-  static long[] split(long[] tokens, Optional<PriceVersion> price, long total) {
-    long[] micro = price.map(p -> new long[] {p.getUncachedInputMicroUsdPerMtok(), p.getCacheReadMicroUsdPerMtok(),
-        p.getCacheWriteMicroUsdPerMtok(), p.getOutputMicroUsdPerMtok(), p.getReasoningMicroUsdPerMtok()})
-        .orElse(new long[] {1, 1, 1, 1, 1});
-    java.math.BigInteger[] weights = new java.math.BigInteger[TYPES.length];
-    java.math.BigInteger sum = java.math.BigInteger.ZERO;
+  static long[] split(long[] tokens, Optional<Rates> rates, long total) {
+    BigDecimal[] weights = new BigDecimal[TYPES.length];
+    BigDecimal sum = BigDecimal.ZERO;
     for (int t = 0; t < TYPES.length; t++) {
-      weights[t] = java.math.BigInteger.valueOf(tokens[t]).multiply(java.math.BigInteger.valueOf(micro[t]));
+      BigDecimal price = rates.isPresent() ? rates.get().usdPerMillion(TYPES[t]) : BigDecimal.ONE;
+      weights[t] = price.multiply(BigDecimal.valueOf(tokens[t]));
       sum = sum.add(weights[t]);
     }
     long[] split = new long[TYPES.length];
@@ -259,7 +266,8 @@ public final class FocusExport {
     long assigned = 0;
     int largest = 0;
     for (int t = 0; t < TYPES.length; t++) {
-      split[t] = java.math.BigInteger.valueOf(total).multiply(weights[t]).divide(sum).longValueExact();
+      split[t] = BigDecimal.valueOf(total).multiply(weights[t]).divide(sum, 0, java.math.RoundingMode.FLOOR)
+          .longValueExact();
       assigned += split[t];
       if (weights[t].compareTo(weights[largest]) > 0) {
         largest = t;
@@ -269,9 +277,9 @@ public final class FocusExport {
     return split;
   }
 
-  private static Row row(String day, String team, String workflow, String provider, String model, String type,
-      long tokens, long nano, PriceVersion price, String correction, Instant periodStart, Instant periodEnd,
-      String account) {
+  private static Row row(String day, String team, String workflow, String provider, String model, String tier,
+      String type, long tokens, long nano, PricedVersion price, String correction, Instant periodStart,
+      Instant periodEnd, String account) {
     Map<String, String> v = new LinkedHashMap<>();
     String cost = NanoUsd.toUsd(nano).toPlainString();
     LocalDate date = LocalDate.parse(day);
@@ -290,8 +298,8 @@ public final class FocusExport {
     v.put("ChargePeriodStart", date.atStartOfDay(ZoneOffset.UTC).toInstant().toString());
     v.put("ConsumedQuantity", Long.toString(tokens));
     v.put("ConsumedUnit", "Tokens");
-    String unitPrice = price == null || correction != null ? "" : BigDecimal.valueOf(micro(price, type))
-        .movePointLeft(6).stripTrailingZeros().toPlainString();
+    String unitPrice = price == null || correction != null ? "" : price.forTier(tier)
+        .usdPerMillion(kind(type)).stripTrailingZeros().toPlainString();
     // List and contracted cost are the unit price times the quantity, exactly (to the pico-dollar):
     // what was billed (BilledCost, EffectiveCost) is the ledger's, a long-context tier included.
     String listCost = unitPrice.isEmpty() ? cost : new BigDecimal(unitPrice)
@@ -308,12 +316,13 @@ public final class FocusExport {
     v.put("ProviderName", provider);
     v.put("PublisherName", provider);
     v.put("ServiceCategory", "AI and Machine Learning");
-    v.put("ServiceName", provider + " " + model);
+    String sku = new ProviderModel(provider, model, tier).toString();
+    v.put("ServiceName", provider + " " + model + (tier == null ? "" : " (" + tier + ")"));
     v.put("ServiceSubcategory", "Generative AI");
-    v.put("SkuId", provider + "/" + model + "/" + type);
+    v.put("SkuId", sku + "/" + type);
     v.put("SkuMeter", correction == null ? METERS.getOrDefault(type, "") : "");
-    v.put("SkuPriceId", price == null ? "" : provider + "/" + model + "@" + price.getEffectiveFrom() + "/" + type);
-    v.put("SkuPriceDetails", price == null ? "" : skuPriceDetails(type, price));
+    v.put("SkuPriceId", price == null ? "" : sku + "@" + price.version().getEffectiveFrom() + "/" + type);
+    v.put("SkuPriceDetails", price == null ? "" : skuPriceDetails(type, tier, price.version()));
     v.put("SubAccountId", team);
     v.put("SubAccountName", team);
     v.put("Tags", tags(team, workflow));
@@ -321,14 +330,18 @@ public final class FocusExport {
     v.put("x_Workflow", workflow);
     v.put("x_Model", model);
     v.put("x_TokenType", type);
+    v.put("x_ServiceTier", tier == null ? "" : tier);
     v.put("x_CostNanoUsd", Long.toString(nano));
     return new Row(v, nano);
   }
 
   /** The price's own properties, provider-defined so x_-prefixed (FOCUS Key-Value Format). */
-  private static String skuPriceDetails(String type, PriceVersion price) {
+  private static String skuPriceDetails(String type, String tier, PriceVersion price) {
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("x_TokenType", type);
+    if (tier != null) {
+      details.put("x_ServiceTier", tier);
+    }
     details.put("x_EffectiveFrom", price.getEffectiveFrom().toString());
     try {
       return JSON.writeValueAsString(details);
@@ -337,14 +350,13 @@ public final class FocusExport {
     }
   }
 
-  private static long micro(PriceVersion p, String type) {
-    return switch (type) {
-      case "uncached_input" -> p.getUncachedInputMicroUsdPerMtok();
-      case "cache_read" -> p.getCacheReadMicroUsdPerMtok();
-      case "cache_write" -> p.getCacheWriteMicroUsdPerMtok();
-      case "output" -> p.getOutputMicroUsdPerMtok();
-      default -> p.getReasoningMicroUsdPerMtok();
-    };
+  private static TokenKind kind(String wireName) {
+    for (TokenKind kind : TYPES) {
+      if (kind.wireName().equals(wireName)) {
+        return kind;
+      }
+    }
+    throw new IllegalArgumentException("no token kind " + wireName);
   }
 
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
@@ -364,8 +376,10 @@ public final class FocusExport {
   private static Column typed(String name) {
     return switch (name) {
       case "BilledCost", "EffectiveCost" -> Column.decimal(name, 9);
-      case "ContractedCost", "ListCost" -> Column.decimal(name, 12);
-      case "ContractedUnitPrice", "ListUnitPrice", "PricingQuantity" -> Column.decimal(name, 6);
+      // A unit price may be finer than a micro-USD (prices are exact at the catalog's precision).
+      case "ContractedCost", "ListCost" -> Column.decimal(name, 24);
+      case "ContractedUnitPrice", "ListUnitPrice" -> Column.decimal(name, 18);
+      case "PricingQuantity" -> Column.decimal(name, 6);
       case "ConsumedQuantity" -> Column.decimal(name, 0);
       case "BillingPeriodEnd", "BillingPeriodStart", "ChargePeriodEnd", "ChargePeriodStart" -> Column.timestamp(name);
       case "x_CostNanoUsd" -> Column.integer(name);

@@ -33,8 +33,12 @@ class FocusConformanceTest {
     catalog.put(price("openai", "gpt-4o", OCT, 2_500_000, 1_250_000, 10_000_000));
     // A price change at noon on the 5th: that day's gpt-4o usage is priced at two versions.
     catalog.put(price("openai", "gpt-4o", Instant.parse("2026-10-05T12:00:00Z"), 2_000_000, 1_000_000, 8_000_000));
-    // The same model from a second provider, at its own price.
-    catalog.put(price("azure.ai.openai", "gpt-4o", OCT, 2_750_000, 1_375_000, 11_000_000));
+    // The same model from a second provider, at its own price, with a batch tier at half and audio prices.
+    catalog.put(PriceVersion.newBuilder(price("azure.ai.openai", "gpt-4o", OCT, 2_750_000, 1_375_000, 11_000_000))
+        .setAudioInputMicroUsdPerMtok(40_000_000L).setServiceTiers(List.of(io.tokenledger.schemas.ServiceTierPrice
+            .newBuilder().setTier("batch").setUncachedInputMicroUsdPerMtok(1_375_000).setCacheReadMicroUsdPerMtok(687_500)
+            .setCacheWriteMicroUsdPerMtok(1_375_000).setOutputMicroUsdPerMtok(5_500_000)
+            .setReasoningMicroUsdPerMtok(5_500_000).build())).build());
     PriceVersion sonnet = price("anthropic", "claude-sonnet-4", OCT, 3_000_000, 300_000, 15_000_000);
     catalog.put(PriceVersion.newBuilder(sonnet).setLongContextTier(io.tokenledger.schemas.PriceTier.newBuilder()
         .setAboveInputTokens(200_000).setUncachedInputMicroUsdPerMtok(6_000_000).setCacheReadMicroUsdPerMtok(600_000)
@@ -52,6 +56,8 @@ class FocusConformanceTest {
             1_522_500_000L),
         // 2,000 x $2.75 + 100 x $11 per 1M = 6,600,000 nano-USD
         bucket("support", "triage", "azure.ai.openai/gpt-4o", at, 2_000, 0, 100, 6_600_000),
+        // the batch tier: 2,000 x $1.375 + 100 x $5.50 per 1M = 3,300,000 nano-USD
+        bucket("support", "triage", "azure.ai.openai:batch/gpt-4o", at, 2_000, 0, 100, 3_300_000),
         bucket("research", "eval", "acme/mystery", Instant.parse("2026-10-07T00:00:00Z"), 1_000, 0, 0, 0));
     PriceCorrection correction = PriceCorrection.newBuilder().setCorrectionId("corr-1").setTeam("support")
         .setWorkflow("triage").setProvider("openai").setModel("gpt-4o").setBucketStart(at).setDay("2026-10-05")
@@ -64,12 +70,16 @@ class FocusConformanceTest {
     assertEquals(List.of("Correction"), november.stream().map(r -> r.get("ChargeClass")).toList());
     List<Map<String, String>> gptOutput = rows.stream().filter(r -> "output".equals(r.get("x_TokenType"))
         && "gpt-4o".equals(r.get("x_Model"))).toList();
-    assertEquals(3, gptOutput.size(), "one row per provider and price version of the day: " + gptOutput);
-    Map<String, String> azure = gptOutput.stream().filter(r -> r.get("ProviderName").equals("azure.ai.openai"))
-        .findFirst().orElseThrow();
+    assertEquals(4, gptOutput.size(), "one row per provider, tier and price version of the day: " + gptOutput);
+    Map<String, String> azure = gptOutput.stream().filter(r -> r.get("ProviderName").equals("azure.ai.openai")
+        && r.get("x_ServiceTier") == null).findFirst().orElseThrow();
     assertEquals("11", azure.get("ListUnitPrice"), "azure's own price, not openai's");
     assertEquals("0.0011", azure.get("ListCost"));
     assertEquals("azure.ai.openai/gpt-4o/output", azure.get("SkuId"));
+    Map<String, String> batch = rows.stream().filter(r -> "batch".equals(r.get("x_ServiceTier"))
+        && "output".equals(r.get("x_TokenType"))).findFirst().orElseThrow();
+    assertEquals("5.5", batch.get("ListUnitPrice"), "the batch tier's own price");
+    assertEquals("azure.ai.openai:batch/gpt-4o/output", batch.get("SkuId"));
     gptOutput = gptOutput.stream().filter(r -> r.get("ProviderName").equals("openai")).toList();
     assertEquals(java.util.Set.of("0.005", "0.009872"), java.util.Set.of(gptOutput.get(0).get("ListCost"),
         gptOutput.get(1).get("ListCost")), "10 x 0.0005 and 8 x 0.001234");
@@ -99,7 +109,7 @@ class FocusConformanceTest {
       long cacheRead, long output, long cost) {
     SeriesKey key = new SeriesKey(team, workflow, io.tokenledger.schemas.models.ProviderModel.parse(model));
     return UsageAggregate.newBuilder().setScope(key.toString()).setTeam(team).setWorkflow(workflow)
-        .setProvider(key.provider()).setModel(key.model())
+        .setProvider(key.provider()).setModel(key.model()).setServiceTier(key.serviceTier())
         .setWindowStart(start).setWindowEnd(start.plus(Duration.ofMinutes(15))).setEventCount(1).setRequestCount(1)
         .setUncachedInputTokens(input).setCacheReadTokens(cacheRead).setCacheWriteTokens(0).setOutputTokens(output)
         .setReasoningTokens(0).setCostNanoUsd(cost).setUnpricedEventCount(0).setOutcomeUnits(0).setIsFinal(false)

@@ -1,5 +1,7 @@
 package io.tokenledger.pricing;
 
+import io.tokenledger.schemas.tokens.TokenKind;
+
 import io.tokenledger.schemas.PriceTier;
 import io.tokenledger.schemas.PriceVersion;
 import java.math.BigDecimal;
@@ -45,16 +47,30 @@ public final class CatalogDiff {
         && a.getCacheWriteMicroUsdPerMtok() == b.getCacheWriteMicroUsdPerMtok()
         && a.getOutputMicroUsdPerMtok() == b.getOutputMicroUsdPerMtok()
         && a.getReasoningMicroUsdPerMtok() == b.getReasoningMicroUsdPerMtok()
-        && Objects.equals(a.getLongContextTier(), b.getLongContextTier());
+        && Objects.equals(a.getLongContextTier(), b.getLongContextTier())
+        && PricedVersion.of(a).base().equals(PricedVersion.of(b).base())
+        && Objects.equals(a.getServiceTiers(), b.getServiceTiers());
   }
 
   /** "input 2.50, cache read 1.25, cache write 2.50, output 10.00, reasoning 10.00 USD per 1M tokens". */
   public static String describe(PriceVersion p) {
-    String base = "input " + PriceUnits.usdPerMillion(p.getUncachedInputMicroUsdPerMtok()) + ", cache read "
-        + PriceUnits.usdPerMillion(p.getCacheReadMicroUsdPerMtok()) + ", cache write "
-        + PriceUnits.usdPerMillion(p.getCacheWriteMicroUsdPerMtok()) + ", output "
-        + PriceUnits.usdPerMillion(p.getOutputMicroUsdPerMtok()) + ", reasoning "
-        + PriceUnits.usdPerMillion(p.getReasoningMicroUsdPerMtok()) + " " + PriceUnits.UNIT;
+    Rates rates = PricedVersion.of(p).base();
+    String base = "input " + PriceUnits.usdPerMillion(rates.usdPerMillion(TokenKind.UNCACHED_INPUT)) + ", cache read "
+        + PriceUnits.usdPerMillion(rates.usdPerMillion(TokenKind.CACHE_READ)) + ", cache write "
+        + PriceUnits.usdPerMillion(rates.usdPerMillion(TokenKind.CACHE_WRITE)) + ", output "
+        + PriceUnits.usdPerMillion(rates.usdPerMillion(TokenKind.OUTPUT)) + ", reasoning "
+        + PriceUnits.usdPerMillion(rates.usdPerMillion(TokenKind.REASONING))
+        + (p.getCacheWrite1hMicroUsdPerMtok() == null ? "" : ", 1-hour cache write "
+            + PriceUnits.usdPerMillion(rates.usdPerMillion(TokenKind.CACHE_WRITE_1H)))
+        + (p.getAudioInputMicroUsdPerMtok() == null ? "" : ", audio input "
+            + PriceUnits.usdPerMillion(rates.usdPerMillion(TokenKind.AUDIO_INPUT)))
+        + (p.getAudioOutputMicroUsdPerMtok() == null ? "" : ", audio output "
+            + PriceUnits.usdPerMillion(rates.usdPerMillion(TokenKind.AUDIO_OUTPUT)))
+        + " " + PriceUnits.UNIT;
+    for (io.tokenledger.schemas.ServiceTierPrice tier : p.getServiceTiers()) {
+      base += "; " + tier.getTier() + ": input " + PriceUnits.usdPerMillion(tier.getUncachedInputMicroUsdPerMtok())
+          + ", output " + PriceUnits.usdPerMillion(tier.getOutputMicroUsdPerMtok());
+    }
     PriceTier t = p.getLongContextTier();
     return t == null ? base : base + "; above " + t.getAboveInputTokens() + " input tokens: input "
         + PriceUnits.usdPerMillion(t.getUncachedInputMicroUsdPerMtok()) + ", output "
@@ -68,6 +84,12 @@ public final class CatalogDiff {
     change(parts, "cache write", from.getCacheWriteMicroUsdPerMtok(), to.getCacheWriteMicroUsdPerMtok());
     change(parts, "output", from.getOutputMicroUsdPerMtok(), to.getOutputMicroUsdPerMtok());
     change(parts, "reasoning", from.getReasoningMicroUsdPerMtok(), to.getReasoningMicroUsdPerMtok());
+    if (!PricedVersion.of(from).base().equals(PricedVersion.of(to).base())) {
+      parts.add("all prices: " + PricedVersion.of(to).base());
+    }
+    if (!Objects.equals(from.getServiceTiers(), to.getServiceTiers())) {
+      parts.add("service tiers changed");
+    }
     if (!Objects.equals(from.getLongContextTier(), to.getLongContextTier())) {
       parts.add("long-context tier " + (to.getLongContextTier() == null ? "removed" : "changed"));
     }

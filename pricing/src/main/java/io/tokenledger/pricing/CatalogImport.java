@@ -3,8 +3,10 @@ package io.tokenledger.pricing;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tokenledger.schemas.ExactPrices;
 import io.tokenledger.schemas.PriceTier;
 import io.tokenledger.schemas.PriceVersion;
+import io.tokenledger.schemas.ServiceTierPrice;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -177,44 +179,101 @@ public final class CatalogImport {
     }
   }
 
+  /** LiteLLM's service-tier price suffixes and the tier each names on a usage event. */
+  private static final Map<String, String> SERVICE_TIERS = Map.of("_batches", "batch", "_flex", "flex", "_priority",
+      "priority");
+
+  /**
+   * One entry's prices. Base prices are kept exact (a price finer than a micro-USD per 1M tokens
+   * goes into {@code exact_prices}); a missing cache-read price is DeepSeek's
+   * {@code input_cost_per_token_cache_hit} or the input price, a missing cache-write price the input
+   * price, a missing reasoning price the output price; 1-hour cache writes and audio are priced
+   * where the entry lists them (else the version says "as cache write", "as text"). Long-context
+   * tier prices are kept exact the same way; service-tier prices must be whole micro-USD per 1M
+   * tokens (every one in the file is).
+   */
   private static PriceVersion liteLlmPrice(JsonNode m, String provider, String model, Options options) {
-    long input = perToken(m, "input_cost_per_token", null);
-    long output = perToken(m, "output_cost_per_token", null);
+    BigDecimal input = perMillion(m, "input_cost_per_token", null);
+    BigDecimal output = perMillion(m, "output_cost_per_token", null);
+    // DeepSeek gives its cache-hit price as input_cost_per_token_cache_hit, not cache_read_input_token_cost.
+    BigDecimal cacheRead = perMillion(m, "cache_read_input_token_cost",
+        perMillion(m, "input_cost_per_token_cache_hit", input));
+    BigDecimal cacheWrite = perMillion(m, "cache_creation_input_token_cost", input);
+    BigDecimal reasoning = perMillion(m, "output_cost_per_reasoning_token", output);
+    BigDecimal cacheWrite1h = perMillion(m, "cache_creation_input_token_cost_above_1hr", null, true);
+    BigDecimal audioInput = perMillion(m, "input_cost_per_audio_token", null, true);
+    BigDecimal audioOutput = perMillion(m, "output_cost_per_audio_token", null, true);
     PriceVersion.Builder price = PriceVersion.newBuilder().setProvider(provider).setModel(model)
-        .setEffectiveFrom(options.effectiveFrom()).setUncachedInputMicroUsdPerMtok(input)
-        // DeepSeek gives its cache-hit price as input_cost_per_token_cache_hit, not cache_read_input_token_cost.
-        .setCacheReadMicroUsdPerMtok(perToken(m, "cache_read_input_token_cost",
-            perToken(m, "input_cost_per_token_cache_hit", input)))
-        .setCacheWriteMicroUsdPerMtok(perToken(m, "cache_creation_input_token_cost", input))
-        .setOutputMicroUsdPerMtok(output)
-        .setReasoningMicroUsdPerMtok(perToken(m, "output_cost_per_reasoning_token", output))
+        .setEffectiveFrom(options.effectiveFrom()).setUncachedInputMicroUsdPerMtok(rounded(input))
+        .setCacheReadMicroUsdPerMtok(rounded(cacheRead)).setCacheWriteMicroUsdPerMtok(rounded(cacheWrite))
+        .setOutputMicroUsdPerMtok(rounded(output)).setReasoningMicroUsdPerMtok(rounded(reasoning))
+        .setCacheWrite1hMicroUsdPerMtok(cacheWrite1h == null ? null : rounded(cacheWrite1h))
+        .setAudioInputMicroUsdPerMtok(audioInput == null ? null : rounded(audioInput))
+        .setAudioOutputMicroUsdPerMtok(audioOutput == null ? null : rounded(audioOutput))
         .setSource(options.source()).setSetBy(options.setBy());
+    if (java.util.stream.Stream.of(input, output, cacheRead, cacheWrite, reasoning, cacheWrite1h, audioInput, audioOutput)
+        .anyMatch(p -> p != null && !wholeMicro(p))) {
+      price.setExactPrices(ExactPrices.newBuilder().setUncachedInput(plain(input)).setCacheRead(plain(cacheRead))
+          .setCacheWrite(plain(cacheWrite)).setOutput(plain(output)).setReasoning(plain(reasoning))
+          .setCacheWrite1h(cacheWrite1h == null ? null : plain(cacheWrite1h))
+          .setAudioInput(audioInput == null ? null : plain(audioInput))
+          .setAudioOutput(audioOutput == null ? null : plain(audioOutput)).build());
+    }
     for (Iterator<String> names = m.fieldNames(); names.hasNext(); ) {
       Matcher tier = TIER_INPUT.matcher(names.next());
       if (tier.matches()) {
         String suffix = "_above_" + tier.group(1) + "k_tokens";
-        long tierInput = perToken(m, "input_cost_per_token" + suffix, null);
-        long tierOutput = perToken(m, "output_cost_per_token" + suffix, output);
-        price.setLongContextTier(PriceTier.newBuilder()
+        BigDecimal tierInput = perMillion(m, "input_cost_per_token" + suffix, null);
+        BigDecimal tierOutput = perMillion(m, "output_cost_per_token" + suffix, output);
+        // A tier without cache prices of its own keeps the base ones, as LiteLLM's own cost calculation does.
+        BigDecimal tierCacheRead = perMillion(m, "cache_read_input_token_cost" + suffix, cacheRead);
+        BigDecimal tierCacheWrite = perMillion(m, "cache_creation_input_token_cost" + suffix, cacheWrite);
+        BigDecimal tierReasoning = perMillion(m, "output_cost_per_reasoning_token" + suffix, tierOutput);
+        BigDecimal tier1h = perMillion(m, "cache_creation_input_token_cost_above_1hr" + suffix, null, true);
+        PriceTier.Builder built = PriceTier.newBuilder()
             .setAboveInputTokens(Long.parseLong(tier.group(1)) * 1_000)
-            .setUncachedInputMicroUsdPerMtok(tierInput)
-            .setCacheReadMicroUsdPerMtok(perToken(m, "cache_read_input_token_cost" + suffix, price.getCacheReadMicroUsdPerMtok()))
-            .setCacheWriteMicroUsdPerMtok(perToken(m, "cache_creation_input_token_cost" + suffix,
-                price.getCacheWriteMicroUsdPerMtok()))
-            .setOutputMicroUsdPerMtok(tierOutput)
-            .setReasoningMicroUsdPerMtok(perToken(m, "output_cost_per_reasoning_token" + suffix, tierOutput))
-            .build());
+            .setUncachedInputMicroUsdPerMtok(rounded(tierInput)).setCacheReadMicroUsdPerMtok(rounded(tierCacheRead))
+            .setCacheWriteMicroUsdPerMtok(rounded(tierCacheWrite)).setOutputMicroUsdPerMtok(rounded(tierOutput))
+            .setReasoningMicroUsdPerMtok(rounded(tierReasoning))
+            .setCacheWrite1hMicroUsdPerMtok(tier1h == null ? null : rounded(tier1h));
+        if (java.util.stream.Stream.of(tierInput, tierOutput, tierCacheRead, tierCacheWrite, tierReasoning, tier1h)
+            .anyMatch(p -> p != null && !wholeMicro(p))) {
+          built.setExactPrices(ExactPrices.newBuilder().setUncachedInput(plain(tierInput))
+              .setCacheRead(plain(tierCacheRead)).setCacheWrite(plain(tierCacheWrite)).setOutput(plain(tierOutput))
+              .setReasoning(plain(tierReasoning)).setCacheWrite1h(tier1h == null ? null : plain(tier1h)).build());
+        }
+        price.setLongContextTier(built.build());
         break;
       }
     }
+    List<ServiceTierPrice> tiers = new ArrayList<>();
+    for (Map.Entry<String, String> t : new java.util.TreeMap<>(SERVICE_TIERS).entrySet()) {
+      String suffix = t.getKey();
+      if (m.hasNonNull("input_cost_per_token" + suffix)) {
+        long tierOutput = tierMicro(m, "output_cost_per_token" + suffix, price.getOutputMicroUsdPerMtok());
+        tiers.add(ServiceTierPrice.newBuilder().setTier(t.getValue())
+            .setUncachedInputMicroUsdPerMtok(tierMicro(m, "input_cost_per_token" + suffix, null))
+            .setCacheReadMicroUsdPerMtok(tierMicro(m, "cache_read_input_token_cost" + suffix,
+                price.getCacheReadMicroUsdPerMtok()))
+            .setCacheWriteMicroUsdPerMtok(tierMicro(m, "cache_creation_input_token_cost" + suffix,
+                price.getCacheWriteMicroUsdPerMtok()))
+            .setOutputMicroUsdPerMtok(tierOutput)
+            .setReasoningMicroUsdPerMtok(tierMicro(m, "output_cost_per_reasoning_token" + suffix, tierOutput)).build());
+      }
+    }
+    price.setServiceTiers(tiers);
     return price.build();
   }
 
-  /** A per-token USD field, exactly; {@code fallback} when absent (null: required). */
-  private static long perToken(JsonNode m, String field, Long fallback) {
+  /** A per-token USD field as USD per 1M tokens, exactly; {@code fallback} when absent (null: required). */
+  private static BigDecimal perMillion(JsonNode m, String field, BigDecimal fallback) {
+    return perMillion(m, field, fallback, false);
+  }
+
+  private static BigDecimal perMillion(JsonNode m, String field, BigDecimal fallback, boolean optional) {
     JsonNode value = m.get(field);
     if (value == null || value.isNull()) {
-      if (fallback == null) {
+      if (fallback == null && !optional) {
         throw new Unpriced("without " + field, "no " + field);
       }
       return fallback;
@@ -222,12 +281,39 @@ public final class CatalogImport {
     if (!value.isNumber()) {
       throw new Unpriced("with a price that is not a number", field + " is not a number: " + value);
     }
-    BigDecimal usdPerToken = value.decimalValue();
-    try {
-      return PriceUnits.fromUsdPerToken(usdPerToken);
-    } catch (IllegalArgumentException e) {
-      throw new Unpriced("with a price finer than a micro-USD per 1M tokens", field + " " + e.getMessage());
+    BigDecimal perMillion = value.decimalValue().movePointRight(6);
+    if (perMillion.signum() < 0) {
+      throw new Unpriced("with a negative price", field + " is negative: " + value);
     }
+    return perMillion.stripTrailingZeros();
+  }
+
+  /** A tier's price in whole micro-USD per 1M tokens; {@code fallback} when absent (null: required). */
+  private static long tierMicro(JsonNode m, String field, Long fallback) {
+    BigDecimal perMillion = perMillion(m, field, null, fallback != null);
+    return perMillion == null ? fallback : whole(perMillion, field);
+  }
+
+  private static long whole(BigDecimal perMillion, String field) {
+    if (!wholeMicro(perMillion)) {
+      throw new Unpriced("with a tier price finer than a micro-USD per 1M tokens", field + " "
+          + perMillion.toPlainString() + " USD per 1M tokens is finer than a micro-USD; tier prices are kept in whole "
+          + "micro-USD per 1M tokens");
+    }
+    return perMillion.movePointRight(6).longValueExact();
+  }
+
+  private static boolean wholeMicro(BigDecimal perMillion) {
+    return perMillion.movePointRight(6).stripTrailingZeros().scale() <= 0;
+  }
+
+  /** USD per 1M tokens in micro-USD, half-up: what a reader of the rounded fields sees. */
+  private static long rounded(BigDecimal perMillion) {
+    return perMillion.movePointRight(6).setScale(0, java.math.RoundingMode.HALF_UP).longValueExact();
+  }
+
+  private static String plain(BigDecimal perMillion) {
+    return perMillion.stripTrailingZeros().toPlainString();
   }
 
   /**

@@ -4,19 +4,24 @@ import io.tokenledger.schemas.models.ModelNames;
 import io.tokenledger.schemas.models.ProviderModel;
 
 /**
- * The price-book keys of one reported (provider, model): the exact name, and the normalised
- * model it falls back to, each with the identity figures are kept under when that key prices
- * the call. Computed once per distinct name, not per event.
+ * The price-book keys of one reported (provider, model, service tier): the exact name, and the
+ * normalised model it falls back to, each with the identity figures are kept under when that key
+ * prices the call. Computed once per distinct name, not per event.
  *
- * @param exactModel the provider and the reported model as the catalog would list it
- * @param normalisedModelKey the provider and the normalised model: the fallback price, and the
- *     identity of unpriced usage
+ * @param exactModel the provider, the reported model as the catalog would list it, and the tier
+ * @param normalisedModelKey the provider, the normalised model and the tier: the fallback price,
+ *     and the identity of unpriced usage
  */
 public record ModelKeys(String exact, String normalisedKey, ProviderModel exactModel, ProviderModel normalisedModelKey) {
   public static ModelKeys of(String provider, String reportedModel) {
+    return of(provider, reportedModel, null);
+  }
+
+  /** The keys of a call of a service tier (as reported; null or a standard name for the standard tier). */
+  public static ModelKeys of(String provider, String reportedModel, String serviceTier) {
     String normalised = ModelNames.normalise(reportedModel);
     return new ModelKeys(ModelNames.key(provider, reportedModel), ModelNames.key(provider, normalised),
-        ProviderModel.of(provider, reportedModel), ProviderModel.of(provider, normalised));
+        ProviderModel.of(provider, reportedModel, serviceTier), ProviderModel.of(provider, normalised, serviceTier));
   }
 
   /** The normalised model name alone. */

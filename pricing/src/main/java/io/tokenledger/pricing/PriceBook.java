@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * immutable map replaced as a whole.
  */
 public final class PriceBook {
-  private final Map<String, NavigableMap<Long, PriceVersion>> versionsByModel = new ConcurrentHashMap<>();
+  private final Map<String, NavigableMap<Long, PricedVersion>> versionsByModel = new ConcurrentHashMap<>();
 
   /** The catalog key of a version: {@code provider/model@effective_from}. */
   public static String catalogKey(PriceVersion price) {
@@ -25,8 +25,8 @@ public final class PriceBook {
 
   public void put(PriceVersion price) {
     versionsByModel.compute(ModelNames.key(price.getProvider(), price.getModel()), (key, old) -> {
-      TreeMap<Long, PriceVersion> next = old == null ? new TreeMap<>() : new TreeMap<>(old);
-      next.put(price.getEffectiveFrom().toEpochMilli(), price);
+      TreeMap<Long, PricedVersion> next = old == null ? new TreeMap<>() : new TreeMap<>(old);
+      next.put(price.getEffectiveFrom().toEpochMilli(), PricedVersion.of(price));
       return java.util.Collections.unmodifiableNavigableMap(next);
     });
   }
@@ -39,7 +39,7 @@ public final class PriceBook {
     }
     long effectiveFrom = Instant.parse(catalogKey.substring(at + 1)).toEpochMilli();
     versionsByModel.computeIfPresent(catalogKey.substring(0, at), (key, old) -> {
-      TreeMap<Long, PriceVersion> next = new TreeMap<>(old);
+      TreeMap<Long, PricedVersion> next = new TreeMap<>(old);
       next.remove(effectiveFrom);
       return next.isEmpty() ? null : java.util.Collections.unmodifiableNavigableMap(next);
     });
@@ -55,8 +55,9 @@ public final class PriceBook {
 
   /** The same, with the keys already worked out. */
   public Optional<PriceVersion> priceAt(ModelKeys keys, long eventTimeMillis) {
-    PriceVersion exact = inForce(keys.exact(), eventTimeMillis);
-    return exact != null ? Optional.of(exact) : Optional.ofNullable(inForce(keys.normalisedKey(), eventTimeMillis));
+    PricedVersion exact = inForce(keys.exact(), eventTimeMillis);
+    return Optional.ofNullable(exact != null ? exact : inForce(keys.normalisedKey(), eventTimeMillis))
+        .map(PricedVersion::version);
   }
 
   /**
@@ -64,15 +65,15 @@ public final class PriceBook {
    * when the catalog lists it, else the normalised model; null price when neither is priced.
    */
   public Match match(ModelKeys keys, long eventTimeMillis) {
-    PriceVersion exact = inForce(keys.exact(), eventTimeMillis);
+    PricedVersion exact = inForce(keys.exact(), eventTimeMillis);
     if (exact != null) {
       return new Match(exact, keys.exactModel());
     }
     return new Match(inForce(keys.normalisedKey(), eventTimeMillis), keys.normalisedModelKey());
   }
 
-  /** A price (null: none in force) and the provider and model figures are kept under. */
-  public record Match(PriceVersion price, ProviderModel identity) {}
+  /** A price (null: none in force) and the provider, model and service tier figures are kept under. */
+  public record Match(PricedVersion price, ProviderModel identity) {}
 
   /**
    * The price in force for a provider's model as figures key it (the catalog model that priced
@@ -81,12 +82,14 @@ public final class PriceBook {
    */
   public Optional<PriceVersion> priceOf(ProviderModel model, long timeMillis) {
     if (model.hasProvider()) {
-      return Optional.ofNullable(inForce(ModelNames.key(model.provider(), model.model()), timeMillis));
+      return Optional.ofNullable(inForce(ModelNames.key(model.provider(), model.model()), timeMillis))
+          .map(PricedVersion::version);
     }
     PriceVersion found = null;
     for (String key : versionsByModel.keySet()) {
       if (key.endsWith("/" + model.model())) {
-        PriceVersion version = inForce(key, timeMillis);
+        PricedVersion priced = inForce(key, timeMillis);
+        PriceVersion version = priced == null ? null : priced.version();
         if (version != null) {
           if (found != null) {
             return Optional.empty();
@@ -103,21 +106,21 @@ public final class PriceBook {
    * [from, to): what may have priced that entry's ledger buckets in the period.
    */
   public java.util.List<PriceVersion> versionsOf(ProviderModel entry, Instant from, Instant to) {
-    NavigableMap<Long, PriceVersion> versions = versionsByModel.get(ModelNames.key(entry.provider(), entry.model()));
+    NavigableMap<Long, PricedVersion> versions = versionsByModel.get(ModelNames.key(entry.provider(), entry.model()));
     if (versions == null) {
       return java.util.List.of();
     }
     Long first = versions.floorKey(from.toEpochMilli());
-    return java.util.List.copyOf(versions.subMap(first == null ? Long.MIN_VALUE : first, true, to.toEpochMilli(), false)
-        .values());
+    return versions.subMap(first == null ? Long.MIN_VALUE : first, true, to.toEpochMilli(), false).values().stream()
+        .map(PricedVersion::version).toList();
   }
 
-  private PriceVersion inForce(String key, long eventTimeMillis) {
-    NavigableMap<Long, PriceVersion> versions = versionsByModel.get(key);
+  private PricedVersion inForce(String key, long eventTimeMillis) {
+    NavigableMap<Long, PricedVersion> versions = versionsByModel.get(key);
     if (versions == null) {
       return null;
     }
-    Map.Entry<Long, PriceVersion> entry = versions.floorEntry(eventTimeMillis);
+    Map.Entry<Long, PricedVersion> entry = versions.floorEntry(eventTimeMillis);
     return entry == null ? null : entry.getValue();
   }
 }

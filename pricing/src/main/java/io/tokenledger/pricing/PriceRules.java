@@ -2,6 +2,7 @@ package io.tokenledger.pricing;
 
 import io.tokenledger.schemas.PriceTier;
 import io.tokenledger.schemas.PriceVersion;
+import io.tokenledger.schemas.ServiceTierPrice;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,6 +33,32 @@ public final class PriceRules {
     for (Named p : vector(price)) {
       if (p.micro < 0) {
         problems.add(p.name + " is negative: " + p.micro + " micro-USD per 1M tokens");
+      }
+    }
+    for (ServiceTierPrice t : price.getServiceTiers()) {
+      if (!t.getTier().matches("[a-z0-9][a-z0-9_-]{0,31}") || io.tokenledger.schemas.models.ServiceTiers.normalise(
+          t.getTier()) == null) {
+        problems.add("service tier '" + t.getTier() + "' must be a lower-case tier name other than the standard one "
+            + "(batch, flex, priority)");
+      }
+      for (Named p : serviceTier(t)) {
+        if (p.micro < 0) {
+          problems.add(t.getTier() + " " + p.name + " is negative: " + p.micro + " micro-USD per 1M tokens");
+        }
+      }
+    }
+    if (price.getExactPrices() != null) {
+      try {
+        PricedVersion.of(price).base().nanoUsd(new long[io.tokenledger.schemas.tokens.TokenKind.ALL.length]);
+        io.tokenledger.schemas.ExactPrices x = price.getExactPrices();
+        for (String exact : java.util.Arrays.asList(x.getUncachedInput(), x.getCacheRead(), x.getCacheWrite(),
+            x.getOutput(), x.getReasoning(), x.getCacheWrite1h(), x.getAudioInput(), x.getAudioOutput())) {
+          if (exact != null && new java.math.BigDecimal(exact).signum() < 0) {
+            problems.add("exact price " + exact + " USD per 1M tokens is negative");
+          }
+        }
+      } catch (NumberFormatException | ArithmeticException e) {
+        problems.add("exact_prices must be plain decimals in USD per 1M tokens: " + e.getMessage());
       }
     }
     PriceTier tier = price.getLongContextTier();
@@ -75,9 +102,25 @@ public final class PriceRules {
   private record Named(String name, long micro) {}
 
   private static List<Named> vector(PriceVersion p) {
-    return List.of(new Named("uncached_input", p.getUncachedInputMicroUsdPerMtok()),
+    List<Named> vector = new ArrayList<>(List.of(new Named("uncached_input", p.getUncachedInputMicroUsdPerMtok()),
         new Named("cache_read", p.getCacheReadMicroUsdPerMtok()), new Named("cache_write", p.getCacheWriteMicroUsdPerMtok()),
-        new Named("output", p.getOutputMicroUsdPerMtok()), new Named("reasoning", p.getReasoningMicroUsdPerMtok()));
+        new Named("output", p.getOutputMicroUsdPerMtok()), new Named("reasoning", p.getReasoningMicroUsdPerMtok())));
+    if (p.getCacheWrite1hMicroUsdPerMtok() != null) {
+      vector.add(new Named("cache_write_1h", p.getCacheWrite1hMicroUsdPerMtok()));
+    }
+    if (p.getAudioInputMicroUsdPerMtok() != null) {
+      vector.add(new Named("audio_input", p.getAudioInputMicroUsdPerMtok()));
+    }
+    if (p.getAudioOutputMicroUsdPerMtok() != null) {
+      vector.add(new Named("audio_output", p.getAudioOutputMicroUsdPerMtok()));
+    }
+    return vector;
+  }
+
+  private static List<Named> serviceTier(ServiceTierPrice t) {
+    return List.of(new Named("uncached_input", t.getUncachedInputMicroUsdPerMtok()),
+        new Named("cache_read", t.getCacheReadMicroUsdPerMtok()), new Named("cache_write", t.getCacheWriteMicroUsdPerMtok()),
+        new Named("output", t.getOutputMicroUsdPerMtok()), new Named("reasoning", t.getReasoningMicroUsdPerMtok()));
   }
 
   private static List<Named> tier(PriceTier t) {
@@ -87,16 +130,19 @@ public final class PriceRules {
   }
 
   /**
-   * Names join into catalog keys as {@code provider/model@effective_from}: a provider may contain
-   * neither '/' nor '@'; a model may contain both (Vertex's {@code claude-sonnet-4@20250514},
+   * Names join into catalog keys as {@code provider/model@effective_from}, and figures are keyed
+   * {@code team|workflow|provider:tier/model}: a provider may contain none of '@', '/', ':' and '|';
+   * a model may contain them (Vertex's {@code claude-sonnet-4@20250514},
    * OpenRouter's {@code anthropic/claude-3.5-sonnet}), since a key is split at its first '/' and
    * its last '@'.
    */
+  private static final String PROVIDER_SEPARATORS = "@/:|";
+
   private static void name(List<String> problems, String field, String value) {
     if (value == null || value.isBlank()) {
       problems.add(field + " is required");
-    } else if (field.equals("provider") && (value.indexOf('@') >= 0 || value.indexOf('/') >= 0)) {
-      problems.add(field + " '" + value + "' must not contain '@' or '/'");
+    } else if (field.equals("provider") && PROVIDER_SEPARATORS.chars().anyMatch(c -> value.indexOf(c) >= 0)) {
+      problems.add(field + " '" + value + "' must not contain any of " + PROVIDER_SEPARATORS);
     }
   }
 }

@@ -25,7 +25,12 @@ public final class PriceUnits {
 
   /** 2,500,000 → "2.50", with as many decimals as it needs (at least two). */
   public static String usdPerMillion(long microUsdPerMillion) {
-    BigDecimal usd = BigDecimal.valueOf(microUsdPerMillion).movePointLeft(6).stripTrailingZeros();
+    return usdPerMillion(BigDecimal.valueOf(microUsdPerMillion).movePointLeft(6));
+  }
+
+  /** USD per 1M tokens, exact: "2.50", "0.0046875". */
+  public static String usdPerMillion(BigDecimal usdPerMillion) {
+    BigDecimal usd = usdPerMillion.stripTrailingZeros();
     return usd.scale() < 2 ? usd.setScale(2, RoundingMode.UNNECESSARY).toPlainString() : usd.toPlainString();
   }
 

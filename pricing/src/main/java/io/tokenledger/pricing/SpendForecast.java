@@ -3,6 +3,7 @@ package io.tokenledger.pricing;
 import io.tokenledger.schemas.PriceVersion;
 import io.tokenledger.schemas.UsageAggregate;
 import io.tokenledger.schemas.models.ProviderModel;
+import io.tokenledger.schemas.tokens.TokenKind;
 import io.tokenledger.schemas.topics.SeriesKey;
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -43,10 +44,29 @@ public final class SpendForecast {
   private SpendForecast() {}
 
   /** One (team, model)'s tokens on one UTC day, by bucket; the model is {@code provider/model} (see {@link ProviderModel}). */
-  public record DailyUsage(String team, String model, LocalDate day, long uncached, long cacheRead, long cacheWrite,
-      long output, long reasoning) {
+  public record DailyUsage(String team, String model, LocalDate day, long[] tokens) {
+    /** Text usage only: uncached, cache-read, cache-write, output and reasoning tokens. */
+    public DailyUsage(String team, String model, LocalDate day, long uncached, long cacheRead, long cacheWrite,
+        long output, long reasoning) {
+      this(team, model, day, text(uncached, cacheRead, cacheWrite, output, reasoning));
+    }
+
+    private static long[] text(long uncached, long cacheRead, long cacheWrite, long output, long reasoning) {
+      long[] tokens = new long[TokenKind.ALL.length];
+      tokens[TokenKind.UNCACHED_INPUT.ordinal()] = uncached;
+      tokens[TokenKind.CACHE_READ.ordinal()] = cacheRead;
+      tokens[TokenKind.CACHE_WRITE.ordinal()] = cacheWrite;
+      tokens[TokenKind.OUTPUT.ordinal()] = output;
+      tokens[TokenKind.REASONING.ordinal()] = reasoning;
+      return tokens;
+    }
+
     long total() {
-      return uncached + cacheRead + cacheWrite + output + reasoning;
+      long total = 0;
+      for (long t : tokens) {
+        total += t;
+      }
+      return total;
     }
   }
 
@@ -126,17 +146,15 @@ public final class SpendForecast {
       SeriesKey series = SeriesKey.parse(b.getScope());
       // NUL never occurs in names; a model name may contain '|'.
       String key = series.team() + '\0' + series.providerModel() + '\0' + b.getWindowStart().atOffset(ZoneOffset.UTC).toLocalDate();
-      long[] t = sums.computeIfAbsent(key, k -> new long[5]);
-      t[0] += b.getUncachedInputTokens();
-      t[1] += b.getCacheReadTokens();
-      t[2] += b.getCacheWriteTokens();
-      t[3] += b.getOutputTokens();
-      t[4] += b.getReasoningTokens();
+      long[] t = sums.computeIfAbsent(key, k -> new long[TokenKind.ALL.length]);
+      for (TokenKind kind : TokenKind.ALL) {
+        t[kind.ordinal()] += kind.of(b);
+      }
     }
     List<DailyUsage> days = new ArrayList<>();
     sums.forEach((key, t) -> {
       String[] parts = key.split("\0");
-      days.add(new DailyUsage(parts[0], parts[1], LocalDate.parse(parts[2]), t[0], t[1], t[2], t[3], t[4]));
+      days.add(new DailyUsage(parts[0], parts[1], LocalDate.parse(parts[2]), t));
     });
     return days;
   }
@@ -176,19 +194,18 @@ public final class SpendForecast {
     return new Trend(intercept, slope, sd, origin);
   }
 
-  /** Each bucket's share of the series' tokens: uncached, cache read, cache write, output, reasoning. */
+  /** Each bucket's share of the series' tokens, by {@link TokenKind}. */
   private static BigDecimal[] mix(List<DailyUsage> series) {
-    long[] t = new long[5];
+    long[] t = new long[TokenKind.ALL.length];
+    long total = 0;
     for (DailyUsage u : series) {
-      t[0] += u.uncached();
-      t[1] += u.cacheRead();
-      t[2] += u.cacheWrite();
-      t[3] += u.output();
-      t[4] += u.reasoning();
+      for (int i = 0; i < t.length; i++) {
+        t[i] += u.tokens()[i];
+        total += u.tokens()[i];
+      }
     }
-    long total = t[0] + t[1] + t[2] + t[3] + t[4];
-    BigDecimal[] mix = new BigDecimal[5];
-    for (int i = 0; i < 5; i++) {
+    BigDecimal[] mix = new BigDecimal[t.length];
+    for (int i = 0; i < t.length; i++) {
       mix[i] = total == 0 ? BigDecimal.ZERO : BigDecimal.valueOf(t[i]).divide(BigDecimal.valueOf(total), EXACT);
     }
     return mix;
@@ -204,11 +221,12 @@ public final class SpendForecast {
       return Optional.empty();
     }
     PriceVersion p = price.get();
-    BigDecimal perToken = mix[0].multiply(BigDecimal.valueOf(p.getUncachedInputMicroUsdPerMtok()), EXACT)
-        .add(mix[1].multiply(BigDecimal.valueOf(p.getCacheReadMicroUsdPerMtok()), EXACT), EXACT)
-        .add(mix[2].multiply(BigDecimal.valueOf(p.getCacheWriteMicroUsdPerMtok()), EXACT), EXACT)
-        .add(mix[3].multiply(BigDecimal.valueOf(p.getOutputMicroUsdPerMtok()), EXACT), EXACT)
-        .add(mix[4].multiply(BigDecimal.valueOf(p.getReasoningMicroUsdPerMtok()), EXACT), EXACT);
+    // The prices of the series' service tier; USD per 1M tokens is pico-USD per token x 1e-6.
+    Rates rates = PricedVersion.of(p).forTier(identity.serviceTier());
+    BigDecimal perToken = BigDecimal.ZERO;
+    for (TokenKind kind : TokenKind.ALL) {
+      perToken = perToken.add(mix[kind.ordinal()].multiply(rates.usdPerMillion(kind).movePointRight(6), EXACT), EXACT);
+    }
     int quarters = index / 3;
     for (Assumption a : assumptions) {
       if (a.modelOrProvider().equals(model) || a.modelOrProvider().equals(identity.model())

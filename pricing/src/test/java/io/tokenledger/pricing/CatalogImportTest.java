@@ -82,14 +82,19 @@ class CatalogImportTest {
   }
 
   @Test
-  void aPriceThatIsNotAWholeMicroDollarPerMillionIsLeftOutNotRounded() throws Exception {
+  void aPriceFinerThanAMicroDollarPerMillionIsKeptExactlyNeverRounded() throws Exception {
     byte[] json = """
         {"odd-model": {"input_cost_per_token": 1.2345678e-13, "output_cost_per_token": 1e-06,
                        "litellm_provider": "openai", "mode": "chat"}}""".getBytes(StandardCharsets.UTF_8);
     CatalogImport.Result result = CatalogImport.liteLlm(json, ALL);
-    assertEquals(List.of(), result.prices());
-    assertTrue(result.skipped().get("odd-model").startsWith("input_cost_per_token 0.00000000000012345678 USD per token "
-        + "is not a whole number"), result.skipped().toString());
+    PriceVersion odd = result.prices().get(0);
+    assertEquals("0.00000012345678", odd.getExactPrices().getUncachedInput(), "USD per 1M tokens, as the file says");
+    assertEquals(0, odd.getUncachedInputMicroUsdPerMtok(), "rounded, only for readers before PriceVersion v3");
+    assertEquals("1", odd.getExactPrices().getOutput());
+    // 10^13 input tokens at 1.2345678e-13 USD each: $1.2345678, exactly.
+    assertEquals(1_234_567_800L, PricedVersion.of(odd).base().nanoUsd(new long[] {10_000_000_000_000L, 0, 0, 0, 0, 0,
+        0, 0}));
+    assertEquals(List.of(), PriceRules.problems(odd));
   }
 
   @Test

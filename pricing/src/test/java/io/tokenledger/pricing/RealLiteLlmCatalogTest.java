@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -96,6 +97,53 @@ class RealLiteLlmCatalogTest {
     assertEquals(2_500_000, exp.getLongContextTier().getUncachedInputMicroUsdPerMtok());
     assertEquals(312_500, exp.getLongContextTier().getCacheReadMicroUsdPerMtok());
     assertEquals(15_000_000, exp.getLongContextTier().getOutputMicroUsdPerMtok());
+  }
+
+  @Test
+  void tokenKindsServiceTiersAndPricesFinerThanAMicroDollar() {
+    // Anthropic's two cache-write durations: 5 minutes at 1.25x input, 1 hour at 2x.
+    PriceVersion opus = assertPrices("anthropic/claude-opus-4-5", 5_000_000, 500_000, 6_250_000, 25_000_000);
+    assertEquals(10_000_000L, opus.getCacheWrite1hMicroUsdPerMtok());
+    assertEquals(6_000_000L, prices.get("anthropic/claude-sonnet-4-20250514").getCacheWrite1hMicroUsdPerMtok());
+    // A route variant of its own: Anthropic's US-only inference of Opus 4.6 (+10%), its 1-hour writes too.
+    assertEquals(11_000_000L, assertPrices("anthropic/us/claude-opus-4-6", 5_500_000, 550_000, 6_875_000, 27_500_000)
+        .getCacheWrite1hMicroUsdPerMtok());
+    // OpenAI's service tiers: batch at half, priority at 1.7x; gpt-5's flex.
+    PriceVersion gpt4o = prices.get("openai/gpt-4o");
+    assertEquals(Map.of("batch", List.of(1_250_000L, 1_250_000L, 5_000_000L), "priority",
+        List.of(4_250_000L, 2_125_000L, 17_000_000L)), tiers(gpt4o));
+    PricedVersion priced = PricedVersion.of(gpt4o);
+    io.tokenledger.schemas.UsageEvent batch = io.tokenledger.schemas.UsageEvent.newBuilder().setEventId("b")
+        .setEventTime(FROM).setTeam("t").setWorkflow("w").setService("s").setProvider("openai").setModel("gpt-4o")
+        .setUncachedInputTokens(1_000_000).setOutputTokens(100_000).setServiceTier("batch").build();
+    assertEquals(1_750_000_000L, priced.nanoUsd(batch), "1M x $1.25 + 100k x $5.00");
+    assertEquals(3_500_000_000L, priced.nanoUsd(io.tokenledger.schemas.UsageEvent.newBuilder(batch)
+        .setServiceTier("default").build()), "the standard tier: 1M x $2.50 + 100k x $10.00");
+    assertEquals(List.of(625_000L, 62_500L, 5_000_000L), tiers(prices.get("openai/gpt-5")).get("flex"));
+    // Audio: gpt-4o-audio-preview's audio at $40 in and $80 out per 1M, text at $2.50 and $10.
+    PriceVersion audio = assertPrices("openai/gpt-4o-audio-preview", 2_500_000, 2_500_000, 2_500_000, 10_000_000);
+    assertEquals(40_000_000L, audio.getAudioInputMicroUsdPerMtok());
+    assertEquals(80_000_000L, audio.getAudioOutputMicroUsdPerMtok());
+    assertEquals(4_242_500_000L, PricedVersion.of(audio).nanoUsd(io.tokenledger.schemas.UsageEvent.newBuilder(batch)
+        .setModel("gpt-4o-audio-preview").setServiceTier(null).setUncachedInputTokens(1_000).setOutputTokens(0)
+        .setAudioInputTokens(100_000).setAudioOutputTokens(3_000).build()), "1k x $2.50 + 100k x $40 + 3k x $80");
+    // A price finer than a micro-USD per 1M tokens is kept exactly: 4.6875e-09 per token is $0.0046875 per 1M.
+    PriceVersion flash = prices.get("gcp.vertex_ai/gemini-1.5-flash-preview-0514");
+    assertEquals("0.0046875", flash.getExactPrices().getOutput());
+    assertEquals(4_688, flash.getOutputMicroUsdPerMtok(), "rounded half-up, for readers before v3");
+    assertEquals(0.0046875, PricedVersion.of(flash).base().usdPerMillion(io.tokenledger.schemas.tokens.TokenKind.OUTPUT)
+        .doubleValue());
+    // 1,000,000,000 output tokens at $0.0046875 per 1M: $4.6875, exactly.
+    assertEquals(4_687_500_000L, PricedVersion.of(flash).nanoUsd(io.tokenledger.schemas.UsageEvent.newBuilder(batch)
+        .setServiceTier(null).setUncachedInputTokens(0).setOutputTokens(1_000_000_000L).build()));
+    // Databricks' float artefacts, as the file states them.
+    assertEquals("2.9999900000000002", prices.get("databricks/databricks-claude-sonnet-4-5").getExactPrices()
+        .getUncachedInput());
+  }
+
+  private static Map<String, List<Long>> tiers(PriceVersion p) {
+    return p.getServiceTiers().stream().collect(Collectors.toMap(t -> t.getTier(), t -> List.of(
+        t.getUncachedInputMicroUsdPerMtok(), t.getCacheReadMicroUsdPerMtok(), t.getOutputMicroUsdPerMtok())));
   }
 
   @Test

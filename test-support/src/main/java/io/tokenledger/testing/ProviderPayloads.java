@@ -138,6 +138,45 @@ public final class ProviderPayloads {
        "modelVersion": "gemini-2.5-flash", "responseId": "mAitaLmkHPPlz7IPvtfUqQ4"}
       """;
 
+  /**
+   * gpt-4o-audio-preview answering a spoken question with speech, on the flex tier: audio_tokens are
+   * part of prompt_tokens and completion_tokens (54 = 37 audio + 17 text, as OpenAI reports it).
+   */
+  public static final String OPENAI_CHAT_AUDIO = """
+      {"id": "chatcmpl-Cx5qf8QgUbf1yIHPdZ08WFEFxrVza", "object": "chat.completion", "created": 1768199869,
+       "model": "gpt-4o-audio-preview",
+       "choices": [{"index": 0, "message": {"role": "assistant", "content": null, "refusal": null,
+                    "audio": {"id": "audio_696496be735481908601f407fca4eb21", "data": "", "expires_at": 1768203470,
+                              "transcript": "Hello! How can I assist you today?"}, "annotations": []},
+                    "logprobs": null, "finish_reason": "stop"}],
+       "usage": {"prompt_tokens": 128, "completion_tokens": 54, "total_tokens": 182,
+                 "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 120, "text_tokens": 8, "image_tokens": 0},
+                 "completion_tokens_details": {"reasoning_tokens": 0, "audio_tokens": 37,
+                   "accepted_prediction_tokens": 0, "rejected_prediction_tokens": 0, "text_tokens": 17}},
+       "service_tier": "flex", "system_fingerprint": "fp_a1c804aea4"}
+      """;
+
+  /** An Anthropic message on the priority tier that wrote both 5-minute and 1-hour cache entries. */
+  public static final String ANTHROPIC_MESSAGE_1H = """
+      {"id": "msg_01PcXm3ZC7rWbWAV2cGWnmVd", "type": "message", "role": "assistant",
+       "content": [{"type": "text", "text": "Done."}], "model": "claude-opus-4-5-20251101",
+       "stop_reason": "end_turn", "stop_sequence": null,
+       "usage": {"input_tokens": 12, "cache_creation_input_tokens": 6144, "cache_read_input_tokens": 2048,
+                 "output_tokens": 250, "service_tier": "priority",
+                 "cache_creation": {"ephemeral_5m_input_tokens": 2048, "ephemeral_1h_input_tokens": 4096}}}
+      """;
+
+  /** Gemini hearing audio: promptTokensDetails splits the prompt by modality. */
+  public static final String GEMINI_AUDIO = """
+      {"candidates": [{"content": {"parts": [{"text": "It says hello."}], "role": "model"}, "finishReason": "STOP",
+                       "index": 0}],
+       "usageMetadata": {"promptTokenCount": 332, "candidatesTokenCount": 50, "totalTokenCount": 382,
+                         "promptTokensDetails": [{"modality": "TEXT", "tokenCount": 12},
+                                                 {"modality": "AUDIO", "tokenCount": 320}],
+                         "candidatesTokensDetails": [{"modality": "TEXT", "tokenCount": 50}]},
+       "modelVersion": "gemini-2.5-flash", "responseId": "kWnKaOeEDsTQz7IP7aGS-Q0"}
+      """;
+
   /** Gemini streamGenerateContent: cumulative usageMetadata on each chunk. */
   public static final String[] GEMINI_STREAM = {
       """

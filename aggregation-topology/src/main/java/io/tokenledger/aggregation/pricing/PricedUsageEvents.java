@@ -61,6 +61,10 @@ public final class PricedUsageEvents {
         .setOutcomeSuccess(e.getOutcomeSuccess())
         .setAttributes(e.getAttributes())
         .setWorkItemId(e.getWorkItemId())
+        .setCacheWrite1hTokens(e.getCacheWrite1hTokens())
+        .setAudioInputTokens(e.getAudioInputTokens())
+        .setAudioOutputTokens(e.getAudioOutputTokens())
+        .setServiceTier(e.getServiceTier())
         .setPricedModel(priced.model().model())
         .setCostNanoUsd(priced.priced() ? priced.costNanoUsd() : null)
         .build();

@@ -3,7 +3,6 @@ package io.tokenledger.aggregation.pricing;
 import io.tokenledger.aggregation.intake.AcceptedUsage;
 import io.tokenledger.pricing.PriceBook;
 import io.tokenledger.pricing.ModelKeys;
-import io.tokenledger.pricing.Cost;
 import io.tokenledger.schemas.UsageEvent;
 import java.util.List;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -49,15 +48,17 @@ public final class UsagePricer implements Processor<String, AcceptedUsage, Objec
     this.context = context;
   }
 
-  /** Name normalisation is a regex: done once per distinct provider and model, not per event. */
+  /** Name normalisation is a regex: done once per distinct provider, model and tier, not per event. */
   private ModelKeys keysOf(UsageEvent event) {
-    String name = event.getProvider() + '\u0000' + event.getModel();
+    String tier = event.getServiceTier();
+    String name = tier == null ? event.getProvider() + '\u0000' + event.getModel()
+        : event.getProvider() + '\u0000' + event.getModel() + '\u0000' + tier;
     ModelKeys keys = keysByModel.get(name);
     if (keys == null) {
       if (keysByModel.size() >= MAX_REMEMBERED_MODELS) {
         keysByModel.clear();
       }
-      keys = ModelKeys.of(event.getProvider(), event.getModel());
+      keys = ModelKeys.of(event.getProvider(), event.getModel(), tier);
       keysByModel.put(name, keys);
     }
     return keys;
@@ -71,7 +72,7 @@ public final class UsagePricer implements Processor<String, AcceptedUsage, Objec
     PriceBook.Match match = book.match(keys, record.timestamp());
     PricedUsage priced;
     if (match.price() != null) {
-      priced = new PricedUsage(event, match.identity(), Cost.nanoUsd(event, match.price()), true, encoded);
+      priced = new PricedUsage(event, match.identity(), match.price().nanoUsd(event), true, encoded);
     } else {
       if (unpricedSeen.size() >= MAX_REMEMBERED_MODELS) {
         unpricedSeen.clear();

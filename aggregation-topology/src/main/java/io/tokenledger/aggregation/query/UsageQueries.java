@@ -174,6 +174,7 @@ public final class UsageQueries {
     if (named.getModel() != null) {
       row.put("provider", named.getProvider()); // null: kept before figures were provider-qualified
       row.put("model", named.getModel());
+      row.put("service_tier", named.getServiceTier()); // null: the standard tier
     }
     row.put("total", figures(WindowRanges.toAggregate(view.scope, key, from.toEpochMilli(), 0, sum, false)));
     row.put("windows", listed);
@@ -216,11 +217,15 @@ public final class UsageQueries {
       r.put("in_force", inForce);
       r.put("currency", p.getCurrency());
       r.put("unit", PriceUnits.UNIT);
-      r.put("uncached_input", PriceUnits.usdPerMillion(p.getUncachedInputMicroUsdPerMtok()));
-      r.put("cache_read", PriceUnits.usdPerMillion(p.getCacheReadMicroUsdPerMtok()));
-      r.put("cache_write", PriceUnits.usdPerMillion(p.getCacheWriteMicroUsdPerMtok()));
-      r.put("output", PriceUnits.usdPerMillion(p.getOutputMicroUsdPerMtok()));
-      r.put("reasoning", PriceUnits.usdPerMillion(p.getReasoningMicroUsdPerMtok()));
+      // Every kind, exactly (a price finer than a micro-USD per 1M shows all its digits).
+      io.tokenledger.pricing.PricedVersion priced = io.tokenledger.pricing.PricedVersion.of(p);
+      for (io.tokenledger.schemas.tokens.TokenKind kind : io.tokenledger.schemas.tokens.TokenKind.ALL) {
+        r.put(kind.wireName(), PriceUnits.usdPerMillion(priced.base().usdPerMillion(kind)));
+      }
+      Map<String, Object> tiers = new LinkedHashMap<>();
+      p.getServiceTiers().forEach(t -> tiers.put(t.getTier(), PriceUnits.usdPerMillion(t.getUncachedInputMicroUsdPerMtok())
+          + " in / " + PriceUnits.usdPerMillion(t.getOutputMicroUsdPerMtok()) + " out"));
+      r.put("service_tiers", tiers);
       r.put("long_context", p.getLongContextTier() == null ? null : "above "
           + p.getLongContextTier().getAboveInputTokens() + " input tokens: "
           + PriceUnits.usdPerMillion(p.getLongContextTier().getUncachedInputMicroUsdPerMtok()) + " in / "
@@ -304,6 +309,7 @@ public final class UsageQueries {
           row.put("provider", by.equals("provider") ? (group.equals("null") ? null : group) : named.provider());
           if (by.equals("model")) {
             row.put("model", named.model());
+            row.put("service_tier", named.serviceTier());
           }
           row.putAll(figures(WindowRanges.toAggregate(Scope.TEAM, team, bounds.start().toEpochMilli(), length, totals,
               false)));
@@ -589,6 +595,9 @@ public final class UsageQueries {
     f.put("cache_write_tokens", a.getCacheWriteTokens());
     f.put("output_tokens", a.getOutputTokens());
     f.put("reasoning_tokens", a.getReasoningTokens());
+    f.put("cache_write_1h_tokens", a.getCacheWrite1hTokens());
+    f.put("audio_input_tokens", a.getAudioInputTokens());
+    f.put("audio_output_tokens", a.getAudioOutputTokens());
     f.put("total_tokens", TotalTokens.of(a));
     f.put("cost_nano_usd", a.getCostNanoUsd());
     f.put("cost_usd", NanoUsd.toUsd(a.getCostNanoUsd()).toPlainString());

@@ -47,8 +47,11 @@ public final class FineTotals {
     }
   };
 
-  /** A version byte, then the current and the propagated totals; unversioned 160-byte records still read. */
-  private static final StoredLayout LAYOUT = new StoredLayout("minute window totals", 1, 2 * Totals.BYTES);
+  /**
+   * A version byte, then the current and the propagated totals in the totals' layout of the same
+   * version (2: thirteen longs each; 1 and unversioned 160-byte records: ten each) still read.
+   */
+  private static final StoredLayout LAYOUT = new StoredLayout("minute window totals", 2, 2 * Totals.BYTES_V1);
 
   public static Serde<FineTotals> serde() {
     return Serdes.serdeFrom((topic, f) -> {
@@ -63,8 +66,9 @@ public final class FineTotals {
       if (bytes == null) {
         return null;
       }
-      ByteBuffer b = LAYOUT.reader(bytes).buffer();
-      return new FineTotals(Totals.read(b), Totals.read(b));
+      StoredLayout.Body body = LAYOUT.reader(bytes);
+      ByteBuffer b = body.buffer();
+      return new FineTotals(Totals.read(b, body.version()), Totals.read(b, body.version()));
     });
   }
 

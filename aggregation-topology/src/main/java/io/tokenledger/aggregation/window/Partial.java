@@ -33,11 +33,13 @@ public record Partial(Kind kind, long minuteStart, Totals delta, int source, lon
 
   private static final int PROGRESS_BYTES = 1 + Integer.BYTES + Long.BYTES;
   private static final int DELTA_BYTES = 1 + Long.BYTES + Totals.BYTES;
+  private static final int DELTA_BYTES_V1 = 1 + Long.BYTES + Totals.BYTES_V1;
   /**
-   * Internal wire layout: a version byte, the kind byte, then minute + totals or source +
-   * through. Partials written before the version byte (13 or 89 bytes) still read.
+   * Internal wire layout: a version byte, the kind byte, then minute + totals (in the totals'
+   * layout of the same version) or source + through. Partials of layout 1, and written before the
+   * version byte (13 or 89 bytes), still read.
    */
-  private static final StoredLayout LAYOUT = new StoredLayout("rollup partial", 1, PROGRESS_BYTES, DELTA_BYTES);
+  private static final StoredLayout LAYOUT = new StoredLayout("rollup partial", 2, PROGRESS_BYTES, DELTA_BYTES_V1);
 
   public static Serde<Partial> serde() {
     Serializer<Partial> serializer = (topic, p) -> {
@@ -55,13 +57,14 @@ public record Partial(Kind kind, long minuteStart, Totals delta, int source, lon
       if (bytes == null) {
         return null;
       }
-      ByteBuffer b = LAYOUT.reader(bytes).buffer();
+      StoredLayout.Body body = LAYOUT.reader(bytes);
+      ByteBuffer b = body.buffer();
       Kind kind = Kind.values()[b.get()];
       if (kind == Kind.PROGRESS) {
         return progress(b.getInt(), b.getLong());
       }
       long minute = b.getLong();
-      return new Partial(kind, minute, Totals.read(b), -1, 0);
+      return new Partial(kind, minute, Totals.read(b, body.version()), -1, 0);
     };
     return Serdes.serdeFrom(serializer, deserializer);
   }

@@ -154,8 +154,7 @@ public final class RollupAggregator implements Processor<String, Object, Object,
     PricedUsage usage = (PricedUsage) record.value();
     long eventTime = record.timestamp();
     lastRecordWallClock = context.currentSystemTimeMs();
-    SeriesKey series = new SeriesKey(usage.event().getTeam(), usage.event().getWorkflow(), usage.model().provider(),
-        usage.model().model());
+    SeriesKey series = new SeriesKey(usage.event().getTeam(), usage.event().getWorkflow(), usage.model());
     if (fine.isFinal(eventTime)) {
       log.info("Late usage event {} for team {} at {}: its minute window is final (stream time {}, grace {} ms); "
           + "sent to the late-usage topic and counted in the period ledgers", usage.event().getEventId(),

@@ -18,7 +18,7 @@ public enum Scope {
       aggregate.setTeam(key);
     }
   },
-  /** Per team, workflow, provider and model. Key: {@code team|workflow|provider/model} ({@link SeriesKey}). */
+  /** Per team, workflow, provider, model and service tier. Key: {@code team|workflow|provider/model} ({@link SeriesKey}). */
   SERIES {
     @Override
     String keyOf(SeriesKey series) {
@@ -29,7 +29,7 @@ public enum Scope {
     public void describe(String key, UsageAggregate.Builder aggregate) {
       SeriesKey series = SeriesKey.parse(key);
       aggregate.setTeam(series.team()).setWorkflow(series.workflow()).setProvider(series.provider())
-          .setModel(series.model());
+          .setModel(series.model()).setServiceTier(series.serviceTier());
     }
   },
   /** Per provider and model, across teams. Key: {@code provider/model} ({@link ProviderModel}). */
@@ -42,7 +42,7 @@ public enum Scope {
     @Override
     public void describe(String key, UsageAggregate.Builder aggregate) {
       ProviderModel model = ProviderModel.parse(key);
-      aggregate.setProvider(model.provider()).setModel(model.model());
+      aggregate.setProvider(model.provider()).setModel(model.model()).setServiceTier(model.serviceTier());
     }
   },
   /** Per workflow, across teams. Key: the workflow. */

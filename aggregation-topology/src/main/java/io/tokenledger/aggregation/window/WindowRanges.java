@@ -14,7 +14,8 @@ public final class WindowRanges {
     return aggregate.setWindowStart(Instant.ofEpochMilli(start)).setWindowEnd(Instant.ofEpochMilli(start + size))
         .setEventCount(t.events).setRequestCount(t.requests)
         .setUncachedInputTokens(t.uncachedInput).setCacheReadTokens(t.cacheRead).setCacheWriteTokens(t.cacheWrite)
-        .setOutputTokens(t.output).setReasoningTokens(t.reasoning)
+        .setOutputTokens(t.output).setReasoningTokens(t.reasoning).setCacheWrite1hTokens(t.cacheWrite1h)
+        .setAudioInputTokens(t.audioInput).setAudioOutputTokens(t.audioOutput)
         .setCostNanoUsd(t.costNanoUsd).setUnpricedEventCount(t.unpricedEvents).setOutcomeUnits(t.outcomeUnits)
         .setIsFinal(isFinal)
         .build();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
+import java.util.List;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
@@ -18,9 +19,19 @@ class StoredLayoutsTest {
     Totals read = Totals.serde().deserializer().deserialize("t", unversionedTotals(1));
     assertTotals(read, 1);
     byte[] now = Totals.serde().serializer().serialize("t", read);
-    assertEquals(81, now.length);
-    assertEquals(1, now[0], "layout version 1");
+    assertEquals(105, now.length);
+    assertEquals(2, now[0], "layout version 2");
     assertTotals(Totals.serde().deserializer().deserialize("t", now), 1);
+    // Layout 1: a version byte and the ten longs, before the 1-hour cache-write and audio buckets.
+    byte[] v1 = ByteBuffer.allocate(81).put((byte) 1).put(unversionedTotals(5)).array();
+    Totals one = Totals.serde().deserializer().deserialize("t", v1);
+    assertTotals(one, 5);
+    assertEquals(0, one.cacheWrite1h + one.audioInput + one.audioOutput);
+    one.cacheWrite1h = 11;
+    one.audioInput = 12;
+    one.audioOutput = 13;
+    Totals two = Totals.serde().deserializer().deserialize("t", Totals.serde().serializer().serialize("t", one));
+    assertEquals(List.of(11L, 12L, 13L), List.of(two.cacheWrite1h, two.audioInput, two.audioOutput));
   }
 
   @Test
@@ -58,11 +69,11 @@ class StoredLayoutsTest {
 
   @Test
   void aLayoutFromANewerVersionIsRefusedWithWhatToDo() {
-    byte[] newer = new byte[81];
-    newer[0] = 2;
+    byte[] newer = new byte[105];
+    newer[0] = 3;
     SerializationException e = assertThrows(SerializationException.class,
         () -> Totals.serde().deserializer().deserialize("t", newer));
-    assertTrue(e.getMessage().contains("layout version 2, but this tokenledger reads versions up to 1"),
+    assertTrue(e.getMessage().contains("layout version 3, but this tokenledger reads versions up to 2"),
         e.getMessage());
   }
 

@@ -119,7 +119,7 @@ public final class ItemTracker implements Processor<Object, Object, Object, Obje
 
   private void usage(PricedUsageEvent event) {
     // A model is as its provider sells it: one model from two providers is two models here.
-    String model = ProviderModel.of(event.getProvider(), event.getPricedModel()).toString();
+    String model = ProviderModel.of(event.getProvider(), event.getPricedModel(), event.getServiceTier()).toString();
     long time = event.getEventTime().toEpochMilli();
     if (event.getWorkItemId() != null) {
       String key = itemKey(event.getTeam(), event.getWorkItemId());

@@ -56,6 +56,7 @@ public final class EconomicsJson {
       Map<String, Object> x = new LinkedHashMap<>();
       x.put("provider", model.getProvider());
       x.put("model", model.getModel());
+      x.put("service_tier", model.getServiceTier());
       x.put("items_started", model.getItemsStarted());
       x.put("items_succeeded", model.getItemsSucceeded());
       x.put("items_failed", model.getItemsFailed());
@@ -85,6 +86,8 @@ public final class EconomicsJson {
     m.put("current_model", a.getCurrentModel());
     m.put("candidate_provider", a.getCandidateProvider());
     m.put("candidate_model", a.getCandidateModel());
+    m.put("current_service_tier", a.getCurrentServiceTier());
+    m.put("candidate_service_tier", a.getCandidateServiceTier());
     m.put("success_difference_low_basis_points", a.getSuccessDifferenceLowBasisPoints());
     m.put("success_difference_high_basis_points", a.getSuccessDifferenceHighBasisPoints());
     money(m, "expected_monthly_saving", a.getExpectedMonthlySavingNanoUsd());

@@ -74,6 +74,7 @@ public final class EconomicsReport {
       BigDecimal perSuccess = RightSizing.costPerSuccess(c);
       io.tokenledger.schemas.models.ProviderModel named = io.tokenledger.schemas.models.ProviderModel.parse(model);
       ModelEconomics.Builder m = ModelEconomics.newBuilder().setProvider(named.provider()).setModel(named.model())
+          .setServiceTier(named.serviceTier())
           .setItemsStarted(c.started())
           .setItemsSucceeded(c.succeeded()).setItemsFailed(c.failed()).setItemsEscalated(c.escalated())
           .setItemsAbandoned(c.abandoned()).setItemsOpen(c.open()).setUnitsSucceeded(c.unitsSucceeded())

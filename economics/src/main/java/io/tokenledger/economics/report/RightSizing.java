@@ -47,7 +47,8 @@ public final class RightSizing {
       ProviderModel candidateModel = ProviderModel.parse(cheaper);
       ModelAdvice.Builder advice = ModelAdvice.newBuilder().setCurrentModel(currentModel.model())
           .setCurrentProvider(currentModel.provider()).setCandidateModel(candidateModel.model())
-          .setCandidateProvider(candidateModel.provider());
+          .setCandidateProvider(candidateModel.provider()).setCurrentServiceTier(currentModel.serviceTier())
+          .setCandidateServiceTier(candidateModel.serviceTier());
       if (a.decided() < minOutcomes || b.decided() < minOutcomes) {
         advice.setRecommendation(ModelRecommendation.NOT_ENOUGH_DATA).setSuccessDifferenceLowBasisPoints(-10_000)
             .setSuccessDifferenceHighBasisPoints(10_000).setMessage("compare " + cheaper + " with " + current

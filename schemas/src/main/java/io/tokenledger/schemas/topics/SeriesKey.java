@@ -7,18 +7,24 @@ import io.tokenledger.schemas.models.ProviderModel;
  * ledger topics and in their stores.
  *
  * <p>Layouts: since figures are provider-qualified (layout 2) a key is
- * {@code team|workflow|provider/model}, the model being the catalog model that priced the series
- * (its price SKU), or the normalised reported model while unpriced. Before that (layout 1) it was
+ * {@code team|workflow|provider/model}, or {@code team|workflow|provider:tier/model} for a service
+ * tier other than the standard one ({@link ProviderModel}), the model being the catalog model that
+ * priced the series (its price SKU), or the normalised reported model while unpriced. Before that (layout 1) it was
  * {@code team|workflow|model}; such keys are still read, with no provider (normalised models never
  * contain '/', so the two cannot be confused). Team and workflow never contain '|' and a provider
  * never contains '|' or '/' (the validator refuses them); a model may contain either, so it is
  * always the last part.
  */
-public record SeriesKey(String team, String workflow, String provider, String model) {
+public record SeriesKey(String team, String workflow, String provider, String model, String serviceTier) {
   private static final char SEPARATOR = '|';
 
+  /** A series of the standard service tier. */
+  public SeriesKey(String team, String workflow, String provider, String model) {
+    this(team, workflow, provider, model, null);
+  }
+
   public SeriesKey(String team, String workflow, ProviderModel model) {
-    this(team, workflow, model.provider(), model.model());
+    this(team, workflow, model.provider(), model.model(), model.serviceTier());
   }
 
   /** Reads a key written by {@link #toString()}, in either layout. */
@@ -38,14 +44,13 @@ public record SeriesKey(String team, String workflow, String provider, String mo
     return first < 0 ? key : key.substring(0, first);
   }
 
-  /** The provider and model, as the per-model aggregates key them. */
+  /** The provider, model and service tier, as the per-model aggregates key them. */
   public ProviderModel providerModel() {
-    return new ProviderModel(provider, model);
+    return new ProviderModel(provider, model, serviceTier);
   }
 
   @Override
   public String toString() {
-    return provider == null ? team + SEPARATOR + workflow + SEPARATOR + model
-        : team + SEPARATOR + workflow + SEPARATOR + provider + '/' + model;
+    return team + SEPARATOR + workflow + SEPARATOR + providerModel();
   }
 }

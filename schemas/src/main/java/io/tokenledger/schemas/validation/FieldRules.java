@@ -53,12 +53,14 @@ final class FieldRules {
   }
 
   /**
-   * A provider comes before the model in {@code provider/model} keys, and a model may contain '/'
-   * (OpenRouter's {@code anthropic/claude-3.5-sonnet}), so a provider has neither separator.
+   * A provider comes before the service tier and the model in {@code provider:tier/model} keys, and
+   * a model may contain '/' (OpenRouter's {@code anthropic/claude-3.5-sonnet}), so a provider has
+   * none of the separators.
    */
   static void providerName(List<Violation> out, String field, String value) {
-    if (value != null && (value.indexOf('|') >= 0 || value.indexOf('/') >= 0)) {
-      out.add(new Violation(field, "must not contain '/' or '|' (they separate provider and model in keys); a route "
+    if (value != null && (value.indexOf('|') >= 0 || value.indexOf('/') >= 0 || value.indexOf(':') >= 0)) {
+      out.add(new Violation(field, "must not contain '/', '|' or ':' (they separate provider, service tier and model in "
+          + "keys); a route "
           + "or region belongs in the model, e.g. provider 'openrouter', model 'anthropic/claude-3.5-sonnet'"));
     }
   }

@@ -1,5 +1,7 @@
 package io.tokenledger.schemas.validation;
 
+import io.tokenledger.schemas.tokens.TokenKind;
+
 import io.tokenledger.schemas.UsageEvent;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,11 +67,14 @@ public final class UsageValidator {
     if (event.getEventTime() == null || event.getEventTime().toEpochMilli() <= 0) {
       violations.add(new Violation("event_time", "must be a positive epoch-millisecond UTC time"));
     }
-    tokens(violations, "uncached_input_tokens", event.getUncachedInputTokens());
-    tokens(violations, "cache_read_tokens", event.getCacheReadTokens());
-    tokens(violations, "cache_write_tokens", event.getCacheWriteTokens());
-    tokens(violations, "output_tokens", event.getOutputTokens());
-    tokens(violations, "reasoning_tokens", event.getReasoningTokens());
+    for (TokenKind kind : TokenKind.ALL) {
+      tokens(violations, kind.wireName() + "_tokens", kind.of(event));
+    }
+    String tier = event.getServiceTier();
+    if (tier != null && !SERVICE_TIER.matcher(tier).matches()) {
+      violations.add(new Violation("service_tier", "must be a lower-case tier name such as batch, flex or priority "
+          + "(letters, digits, '_' and '-', at most 32), or null for the standard tier; was '" + tier + "'"));
+    }
     int requests = event.getRequestCount();
     if (requests < 1 || requests > MAX_REQUESTS_PER_EVENT) {
       violations.add(new Violation("request_count",
@@ -81,6 +86,9 @@ public final class UsageValidator {
     }
     return violations;
   }
+
+  /** A tier names a price list: the characters of a name, never a key separator. */
+  private static final java.util.regex.Pattern SERVICE_TIER = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
 
   /** All violations in one line, e.g. for an exception or a dead-letter reason. */
   public static String describe(List<Violation> violations) {

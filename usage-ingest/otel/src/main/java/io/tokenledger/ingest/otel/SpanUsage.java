@@ -118,7 +118,7 @@ public final class SpanUsage {
         .setEventTime(Instant.ofEpochMilli(nanos / 1_000_000))
         .setTeam(team).setWorkflow(workflow != null ? workflow : mapping.defaultWorkflow())
         .setService(service != null ? service : mapping.defaultService())
-        .setProvider(call.provider()).setModel(call.model()).setRequestCount(1)
+        .setProvider(call.provider()).setModel(call.model()).setServiceTier(call.serviceTier()).setRequestCount(1)
         .setWorkItemId(first(mapping.workItemAttributes(), attributes, resource))).build();
     List<Violation> violations = validator.validate(event, nowMillis);
     if (!violations.isEmpty()) {

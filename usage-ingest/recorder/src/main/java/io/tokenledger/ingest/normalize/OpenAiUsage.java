@@ -3,9 +3,10 @@ package io.tokenledger.ingest.normalize;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * OpenAI usage objects. In both APIs the input total already contains the cached tokens and
- * the output total already contains the reasoning tokens; they are split out, not added.
- * OpenAI reports no cache writes.
+ * OpenAI usage objects. In both APIs the input total already contains the cached and the audio
+ * tokens, and the output total the reasoning and the audio tokens; they are split out, not added.
+ * OpenAI reports no cache writes. A response says which service tier served it
+ * ({@code service_tier}: {@code default}, {@code flex}, {@code priority}, {@code scale}).
  */
 public final class OpenAiUsage {
   public static final String PROVIDER = "openai";
@@ -16,11 +17,16 @@ public final class OpenAiUsage {
   public static TokenBuckets chatCompletions(JsonNode usage) {
     long prompt = Json.count(usage, "prompt_tokens");
     long cached = Json.count(usage, "prompt_tokens_details.cached_tokens");
+    long audioIn = Json.count(usage, "prompt_tokens_details.audio_tokens");
     long completion = Json.count(usage, "completion_tokens");
     long reasoning = Json.count(usage, "completion_tokens_details.reasoning_tokens");
-    return new TokenBuckets(Json.minus(prompt, "prompt_tokens", cached, "prompt_tokens_details.cached_tokens"),
-        cached, 0, Json.minus(completion, "completion_tokens", reasoning,
-        "completion_tokens_details.reasoning_tokens"), reasoning);
+    long audioOut = Json.count(usage, "completion_tokens_details.audio_tokens");
+    long uncached = Json.minus(Json.minus(prompt, "prompt_tokens", cached, "prompt_tokens_details.cached_tokens"),
+        "prompt_tokens less cached_tokens", audioIn, "prompt_tokens_details.audio_tokens");
+    long output = Json.minus(Json.minus(completion, "completion_tokens", reasoning,
+        "completion_tokens_details.reasoning_tokens"), "completion_tokens less reasoning_tokens", audioOut,
+        "completion_tokens_details.audio_tokens");
+    return new TokenBuckets(uncached, cached, 0, 0, output, reasoning, audioIn, audioOut);
   }
 
   /** Responses API {@code usage}: input_tokens, output_tokens and their details. */
@@ -40,7 +46,14 @@ public final class OpenAiUsage {
       throw new UsageShapeException("usage", "is missing or null; for streams set stream_options.include_usage "
           + "and pass the final chunk");
     }
-    return new ProviderCall(PROVIDER, Json.text(response, "model"), chatCompletions(response.get("usage")));
+    return new ProviderCall(PROVIDER, Json.text(response, "model"), chatCompletions(response.get("usage")),
+        serviceTier(response));
+  }
+
+  /** The tier the response was served at; null (standard) when it does not say. */
+  static String serviceTier(JsonNode response) {
+    JsonNode tier = response.get("service_tier");
+    return tier == null || !tier.isTextual() ? null : tier.asText();
   }
 
   /**
@@ -66,7 +79,8 @@ public final class OpenAiUsage {
     if (!Json.has(response, "usage")) {
       throw new UsageShapeException("usage", "is missing or null");
     }
-    return new ProviderCall(PROVIDER, Json.text(response, "model"), responses(response.get("usage")));
+    return new ProviderCall(PROVIDER, Json.text(response, "model"), responses(response.get("usage")),
+        serviceTier(response));
   }
 
   /** A streamed Responses API call: the {@code response.completed} event holds the final response. */

@@ -22,9 +22,13 @@ import java.util.Optional;
  *   <li>OpenInference's: {@code llm.provider} / {@code llm.system}, {@code llm.model_name},
  *       {@code llm.token_count.prompt}, {@code .completion}, {@code .total},
  *       {@code .prompt_details.cache_read}, {@code .prompt_details.cache_write},
- *       {@code .completion_details.reasoning}.
+ *       {@code .prompt_details.audio}, {@code .completion_details.reasoning},
+ *       {@code .completion_details.audio} (the details are subsets of the prompt and completion
+ *       counts, not added to them);
+ *   <li>the service tier that served an OpenAI call: {@code openai.response.service_tier}
+ *       (conventions 1.37 on), {@code gen_ai.openai.response.service_tier} (before).
  * </ul>
- * Output always includes reasoning, which is split out. Whether input includes the cache is
+ * Output always includes reasoning and audio output, and input audio input, which are split out. Whether input includes the cache is
  * decided, in this order, never by guessing from magnitudes (an exclusive input can be larger
  * than the cache counts, and subtracting them would then under-count uncached input):
  * <ol>
@@ -65,6 +69,10 @@ public final class OtelGenAiUsage {
       "llm.usage.reasoning_tokens", "llm.token_count.completion_details.reasoning");
   private static final List<String> TOTALS = List.of("gen_ai.usage.total_tokens", "llm.usage.total_tokens",
       "llm.token_count.total");
+  private static final List<String> AUDIO_INPUTS = List.of("llm.token_count.prompt_details.audio");
+  private static final List<String> AUDIO_OUTPUTS = List.of("llm.token_count.completion_details.audio");
+  private static final List<String> SERVICE_TIERS = List.of("openai.response.service_tier",
+      "gen_ai.openai.response.service_tier");
 
   /** The attribute names whose presence makes a span a usage span, in every family. */
   public static final java.util.Set<String> USAGE_KEYS = java.util.Set.copyOf(
@@ -88,11 +96,17 @@ public final class OtelGenAiUsage {
     long cacheRead = count(attributes, cacheReadName);
     long cacheWrite = count(attributes, cacheWriteName);
     long reasoning = count(attributes, reasoningName);
+    String audioInName = nameOf(attributes, AUDIO_INPUTS, AUDIO_INPUTS.get(0));
+    String audioOutName = nameOf(attributes, AUDIO_OUTPUTS, AUDIO_OUTPUTS.get(0));
+    long audioIn = count(attributes, audioInName);
+    long audioOut = count(attributes, audioOutName);
     long cache = Math.addExact(cacheRead, cacheWrite);
     long uncached = inputExcludesCache(attributes, input, output, cache) ? input
         : Json.minus(input, inputName, cache, cacheReadName + " + " + cacheWriteName);
-    return new TokenBuckets(uncached, cacheRead, cacheWrite, Json.minus(output, outputName, reasoning, reasoningName),
-        reasoning);
+    uncached = Json.minus(uncached, inputName + " less the cache", audioIn, audioInName);
+    long textOutput = Json.minus(Json.minus(output, outputName, reasoning, reasoningName), outputName
+        + " less reasoning", audioOut, audioOutName);
+    return new TokenBuckets(uncached, cacheRead, cacheWrite, 0, textOutput, reasoning, audioIn, audioOut);
   }
 
   static boolean inputExcludesCache(Map<String, ?> attributes, long input, long output, long cache) {
@@ -119,7 +133,9 @@ public final class OtelGenAiUsage {
     if (model == null) {
       throw new UsageShapeException(RESPONSE_MODEL, "is missing (and so are " + REQUEST_MODEL + " and llm.model_name)");
     }
-    return new ProviderCall(ProviderNames.canonical(provider.toString()), model.toString(), attributes(attributes));
+    Object tier = first(attributes, SERVICE_TIERS);
+    return new ProviderCall(ProviderNames.canonical(provider.toString()), model.toString(), attributes(attributes),
+        tier == null ? null : tier.toString());
   }
 
   /** The span's attributes as a provider call, or empty for a span that reports no token usage. */

@@ -13,6 +13,6 @@ public final class UsageEvents {
     return call.tokens().applyTo(UsageEvent.newBuilder()
         .setEventId(EventIds.newId()).setEventTime(Instant.now())
         .setTeam(team).setWorkflow(workflow).setService(service)
-        .setProvider(call.provider()).setModel(call.model()));
+        .setProvider(call.provider()).setModel(call.model()).setServiceTier(call.serviceTier()));
   }
 }

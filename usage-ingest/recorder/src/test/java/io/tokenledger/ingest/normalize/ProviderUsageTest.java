@@ -22,6 +22,42 @@ class ProviderUsageTest {
   }
 
   @Test
+  void openAiAudioIsABucketOfItsOwnAndTheTierIsKept() {
+    ProviderCall call = OpenAiUsage.chatCompletionResponse(json(ProviderPayloads.OPENAI_CHAT_AUDIO));
+    assertEquals(new TokenBuckets(8, 0, 0, 0, 17, 0, 120, 37), call.tokens());
+    assertEquals(182, call.tokens().total(), "every token of total_tokens counted exactly once");
+    assertEquals("flex", call.serviceTier());
+    assertEquals(null, OpenAiUsage.chatCompletionResponse(json(ProviderPayloads.OPENAI_CHAT_CACHED)).serviceTier(),
+        "'default' is the standard tier");
+  }
+
+  @Test
+  void anthropicOneHourCacheWritesAreABucketOfTheirOwn() {
+    ProviderCall call = AnthropicUsage.messageResponse(json(ProviderPayloads.ANTHROPIC_MESSAGE_1H));
+    assertEquals(new TokenBuckets(12, 2048, 2048, 4096, 250, 0, 0, 0), call.tokens());
+    assertEquals("priority", call.serviceTier());
+    assertEquals(null, AnthropicUsage.messageResponse(json(ProviderPayloads.ANTHROPIC_MESSAGE_CACHED)).serviceTier());
+  }
+
+  @Test
+  void geminiAudioInThePromptIsABucketOfItsOwn() {
+    ProviderCall call = GeminiUsage.generateContentResponse(json(ProviderPayloads.GEMINI_AUDIO));
+    assertEquals(new TokenBuckets(12, 0, 0, 0, 50, 0, 320, 0), call.tokens());
+    assertEquals(382, call.tokens().total());
+  }
+
+  @Test
+  void openInferenceAudioDetailsAreSplitOutOfPromptAndCompletion() {
+    // OpenInference's details are subsets of llm.token_count.prompt and .completion.
+    ProviderCall call = OtelGenAiUsage.span(Map.of("llm.provider", "openai", "llm.model_name", "gpt-4o-audio-preview",
+        "llm.token_count.prompt", 128L, "llm.token_count.completion", 54L, "llm.token_count.total", 182L,
+        "llm.token_count.prompt_details.audio", 120L, "llm.token_count.completion_details.audio", 37L,
+        "openai.response.service_tier", "priority"));
+    assertEquals(new TokenBuckets(8, 0, 0, 0, 17, 0, 120, 37), call.tokens());
+    assertEquals("priority", call.serviceTier());
+  }
+
+  @Test
   void openAiChatSplitsReasoningOutOfTheCompletionTotal() {
     TokenBuckets tokens = OpenAiUsage.chatCompletionResponse(json(ProviderPayloads.OPENAI_CHAT_REASONING)).tokens();
     assertEquals(new TokenBuckets(94, 1024, 0, 302, 2048), tokens);

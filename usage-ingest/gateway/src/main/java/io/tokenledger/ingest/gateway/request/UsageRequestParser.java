@@ -1,5 +1,7 @@
 package io.tokenledger.ingest.gateway.request;
 
+import io.tokenledger.schemas.tokens.TokenKind;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tokenledger.ingest.normalize.AnthropicUsage;
@@ -29,10 +31,11 @@ public final class UsageRequestParser {
       "anthropic.messages", "gemini.generate_content", "otel.gen_ai");
   private static final Set<String> FIELDS = Set.of("event_id", "event_time", "team", "workflow", "service",
       "user_id", "agent_id", "provider", "model", "uncached_input_tokens", "cache_read_tokens", "cache_write_tokens",
-      "output_tokens", "reasoning_tokens", "request_count", "outcome_unit", "outcome_units", "outcome_success",
-      "attributes", "provider_usage", "work_item_id");
-  private static final Set<String> TOKEN_FIELDS = Set.of("uncached_input_tokens", "cache_read_tokens",
-      "cache_write_tokens", "output_tokens", "reasoning_tokens");
+      "cache_write_1h_tokens", "output_tokens", "reasoning_tokens", "audio_input_tokens", "audio_output_tokens",
+      "service_tier", "request_count", "outcome_unit", "outcome_units", "outcome_success", "attributes",
+      "provider_usage", "work_item_id");
+  private static final Set<String> TOKEN_FIELDS = java.util.Arrays.stream(TokenKind.ALL)
+      .map(kind -> kind.wireName() + "_tokens").collect(java.util.stream.Collectors.toUnmodifiableSet());
 
   private final ObjectMapper json = new ObjectMapper();
   private final UsageValidator validator;
@@ -88,6 +91,7 @@ public final class UsageRequestParser {
       ProviderCall call = providerUsage(node.get("provider_usage"), index, errors);
       if (call != null) {
         call.tokens().applyTo(event);
+        event.setServiceTier(call.serviceTier());
         event.setProvider(node.hasNonNull("provider") ? node.get("provider").asText() : call.provider());
         event.setModel(node.hasNonNull("model") ? node.get("model").asText() : call.model());
       }
@@ -97,7 +101,15 @@ public final class UsageRequestParser {
           .setCacheReadTokens(JsonFields.count(node, "cache_read_tokens", index, errors))
           .setCacheWriteTokens(JsonFields.count(node, "cache_write_tokens", index, errors))
           .setOutputTokens(JsonFields.count(node, "output_tokens", index, errors))
-          .setReasoningTokens(JsonFields.count(node, "reasoning_tokens", index, errors));
+          .setReasoningTokens(JsonFields.count(node, "reasoning_tokens", index, errors))
+          .setCacheWrite1hTokens(JsonFields.count(node, "cache_write_1h_tokens", index, errors))
+          .setAudioInputTokens(JsonFields.count(node, "audio_input_tokens", index, errors))
+          .setAudioOutputTokens(JsonFields.count(node, "audio_output_tokens", index, errors));
+    }
+    if (node.hasNonNull("service_tier")) {
+      // Given explicitly, it wins over what provider_usage reports; the standard tier's names mean none.
+      event.setServiceTier(io.tokenledger.schemas.models.ServiceTiers.normalise(
+          JsonFields.text(node, "service_tier", index, errors, false)));
     }
     if (node.has("request_count")) {
       event.setRequestCount((int) Math.min(Integer.MAX_VALUE, JsonFields.count(node, "request_count", index, errors)));
