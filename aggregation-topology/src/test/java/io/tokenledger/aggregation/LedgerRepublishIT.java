@@ -76,12 +76,12 @@ class LedgerRepublishIT {
       List<ConsumerRecord<String, UsageAggregate>> team = teamLedger.readUntil(BOUND,
           r -> latest(r, "support", bucket1.plus(Duration.ofMinutes(30))) != null, "the marker's bucket");
       List<ConsumerRecord<String, UsageAggregate>> detail = detailLedger.readUntil(BOUND,
-          r -> latest(r, "support|triage|gpt-4o", bucket1.plus(Duration.ofMinutes(30))) != null,
+          r -> latest(r, "support|triage|openai/gpt-4o", bucket1.plus(Duration.ofMinutes(30))) != null,
           "the marker's bucket");
       for (Instant start : List.of(bucket1.minus(Duration.ofHours(2)), bucket1, bucket1.plus(Duration.ofMinutes(15)),
           bucket1.plus(Duration.ofMinutes(30)))) {
         assertBucket(latest(team, "support", start), start);
-        assertBucket(latest(detail, "support|triage|gpt-4o", start), start);
+        assertBucket(latest(detail, "support|triage|openai/gpt-4o", start), start);
       }
     } finally {
       StreamsApps.close(second, Duration.ofSeconds(30));

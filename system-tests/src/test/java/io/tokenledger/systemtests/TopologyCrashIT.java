@@ -177,7 +177,7 @@ class TopologyCrashIT {
       send(producer, topics, acks, team, workflow, at);
       String minute = "@" + (at.toEpochMilli() - at.toEpochMilli() % MINUTE);
       onTimeSent++;
-      modelMinutes.merge("gpt-4o" + minute, 1L, Long::sum);
+      modelMinutes.merge("openai/gpt-4o" + minute, 1L, Long::sum);
       workflowMinutes.merge(workflow + minute, 1L, Long::sum);
       if (i % 20 == 19) {
         TimeUnit.MILLISECONDS.sleep(100); // a steady flow of ~200 events/s, not a wait for an outcome
@@ -203,7 +203,7 @@ class TopologyCrashIT {
     acks.add(producer.send(new ProducerRecord<>(topics.usage.name(), team, event)));
     long bucket = at.toEpochMilli() - at.toEpochMilli() % BUCKET;
     teamBuckets.merge(team + "@" + bucket, 1L, Long::sum);
-    detailBuckets.merge(team + "|" + workflow + "|gpt-4o@" + bucket, 1L, Long::sum);
+    detailBuckets.merge(team + "|" + workflow + "|openai/gpt-4o@" + bucket, 1L, Long::sum);
     teamEvents.merge(team, 1L, Long::sum);
   }
 

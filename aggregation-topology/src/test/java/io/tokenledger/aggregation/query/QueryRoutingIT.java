@@ -109,11 +109,11 @@ class QueryRoutingIT {
     assertEquals(Set.of(a.name, b.name), servedBy, "keys are owned by both instances, each reached through the other");
 
     int allEvents = eventsPerTeam.values().stream().mapToInt(Integer::intValue).sum(); // 36
-    JsonNode model = awaitTotal(b, "/v1/usage?scope=model&key=gpt-4o&window=1h&" + range(now), allEvents, servedBy);
+    JsonNode model = awaitTotal(b, "/v1/usage?scope=model&key=openai%2Fgpt-4o&window=1h&" + range(now), allEvents, servedBy);
     assertEquals(allEvents * COST_PER_EVENT, model.get("cost_nano_usd").asLong(), "gpt-4o across all teams");
     assertEquals(20, awaitTotal(a, "/v1/usage?scope=workflow&key=triage&window=1m&" + range(now), 20, servedBy)
         .get("event_count").asLong(), "triage: events 0, 2, 4, 6 of each team");
-    JsonNode detail = awaitTotal(a, "/v1/usage?scope=team-workflow-model&key=ads%7Csummarise%7Cgpt-4o&window=1m&"
+    JsonNode detail = awaitTotal(a, "/v1/usage?scope=team-workflow-model&key=ads%7Csummarise%7Copenai%2Fgpt-4o&window=1m&"
         + range(now), 4, servedBy);
     assertEquals(4 * COST_PER_EVENT, detail.get("cost_nano_usd").asLong());
     JsonNode month = awaitTotal(b, "/v1/period-to-date?team=ads&period=month&zone=Asia/Kolkata", 8, servedBy);
@@ -127,7 +127,7 @@ class QueryRoutingIT {
           eventsPerTeam.get(team), servedAfter);
       assertEquals(eventsPerTeam.get(team) * COST_PER_EVENT, total.get("cost_nano_usd").asLong(), team);
     }
-    assertEquals(allEvents, awaitTotal(a, "/v1/usage?scope=model&key=gpt-4o&window=1h&" + range(now), allEvents,
+    assertEquals(allEvents, awaitTotal(a, "/v1/usage?scope=model&key=openai%2Fgpt-4o&window=1h&" + range(now), allEvents,
         servedAfter).get("event_count").asLong());
     assertEquals(Set.of(a.name), servedAfter, "the survivor answers everything itself");
   }

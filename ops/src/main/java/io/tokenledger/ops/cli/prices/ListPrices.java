@@ -1,5 +1,11 @@
 package io.tokenledger.ops.cli.prices;
 
+import io.tokenledger.pricing.PricedVersion;
+import io.tokenledger.pricing.Rates;
+import io.tokenledger.schemas.tokens.TokenKind;
+import java.util.ArrayList;
+import java.util.List;
+
 import io.tokenledger.ops.cli.KafkaOptions;
 import io.tokenledger.ops.cli.Times;
 import io.tokenledger.pricing.PriceBook;
@@ -33,14 +39,32 @@ final class ListPrices implements Callable<Integer> {
     }
     System.out.printf("Prices in force at %s, %s:%n", when, PriceUnits.UNIT);
     System.out.printf("%-40s %-20s %9s %10s %11s %9s %9s  %s%n", "MODEL", "SINCE", "INPUT", "CACHE RD", "CACHE WR",
-        "OUTPUT", "REASON", "LONG CONTEXT");
-    inForce.forEach((name, p) -> System.out.printf("%-40s %-20s %9s %10s %11s %9s %9s  %s%n", name,
-        p.getEffectiveFrom(), PriceUnits.usdPerMillion(p.getUncachedInputMicroUsdPerMtok()),
-        PriceUnits.usdPerMillion(p.getCacheReadMicroUsdPerMtok()), PriceUnits.usdPerMillion(p.getCacheWriteMicroUsdPerMtok()),
-        PriceUnits.usdPerMillion(p.getOutputMicroUsdPerMtok()), PriceUnits.usdPerMillion(p.getReasoningMicroUsdPerMtok()),
-        p.getLongContextTier() == null ? "-" : "above " + p.getLongContextTier().getAboveInputTokens() + " input: "
+        "OUTPUT", "REASON", "ALSO");
+    inForce.forEach((name, p) -> {
+      // Exactly, a price finer than a micro-USD per 1M included.
+      Rates r = PricedVersion.of(p).base();
+      List<String> also = new ArrayList<>();
+      if (p.getCacheWrite1hMicroUsdPerMtok() != null) {
+        also.add("1-hour cache write " + PriceUnits.usdPerMillion(r.usdPerMillion(TokenKind.CACHE_WRITE_1H)));
+      }
+      if (p.getAudioInputMicroUsdPerMtok() != null || p.getAudioOutputMicroUsdPerMtok() != null) {
+        also.add("audio " + PriceUnits.usdPerMillion(r.usdPerMillion(TokenKind.AUDIO_INPUT)) + " / "
+            + PriceUnits.usdPerMillion(r.usdPerMillion(TokenKind.AUDIO_OUTPUT)));
+      }
+      p.getServiceTiers().forEach(t -> also.add(t.getTier() + " " + PriceUnits.usdPerMillion(
+          t.getUncachedInputMicroUsdPerMtok()) + " / " + PriceUnits.usdPerMillion(t.getOutputMicroUsdPerMtok())));
+      if (p.getLongContextTier() != null) {
+        also.add("above " + p.getLongContextTier().getAboveInputTokens() + " input: "
             + PriceUnits.usdPerMillion(p.getLongContextTier().getUncachedInputMicroUsdPerMtok()) + " / "
-            + PriceUnits.usdPerMillion(p.getLongContextTier().getOutputMicroUsdPerMtok())));
+            + PriceUnits.usdPerMillion(p.getLongContextTier().getOutputMicroUsdPerMtok()));
+      }
+      System.out.printf("%-40s %-20s %9s %10s %11s %9s %9s  %s%n", name, p.getEffectiveFrom(),
+          PriceUnits.usdPerMillion(r.usdPerMillion(TokenKind.UNCACHED_INPUT)),
+          PriceUnits.usdPerMillion(r.usdPerMillion(TokenKind.CACHE_READ)),
+          PriceUnits.usdPerMillion(r.usdPerMillion(TokenKind.CACHE_WRITE)),
+          PriceUnits.usdPerMillion(r.usdPerMillion(TokenKind.OUTPUT)),
+          PriceUnits.usdPerMillion(r.usdPerMillion(TokenKind.REASONING)), also.isEmpty() ? "-" : String.join("; ", also));
+    });
     if (inForce.isEmpty()) {
       System.out.println("(none: set one with 'tokenledger prices set' or 'tokenledger prices import')");
     }
