@@ -11,8 +11,11 @@ import io.tokenledger.schemas.models.ProviderModel;
  * @param exactModel the provider, the reported model as the catalog would list it, and the tier
  * @param normalisedModelKey the provider, the normalised model and the tier: the fallback price,
  *     and the identity of unpriced usage
+ * @param exactModelText {@code exactModel} as keys write it, worked out once (keys are built per event)
+ * @param normalisedModelText the same of {@code normalisedModelKey}
  */
-public record ModelKeys(String exact, String normalisedKey, ProviderModel exactModel, ProviderModel normalisedModelKey) {
+public record ModelKeys(String exact, String normalisedKey, ProviderModel exactModel, ProviderModel normalisedModelKey,
+    String exactModelText, String normalisedModelText) {
   public static ModelKeys of(String provider, String reportedModel) {
     return of(provider, reportedModel, null);
   }
@@ -20,8 +23,10 @@ public record ModelKeys(String exact, String normalisedKey, ProviderModel exactM
   /** The keys of a call of a service tier (as reported; null or a standard name for the standard tier). */
   public static ModelKeys of(String provider, String reportedModel, String serviceTier) {
     String normalised = ModelNames.normalise(reportedModel);
-    return new ModelKeys(ModelNames.key(provider, reportedModel), ModelNames.key(provider, normalised),
-        ProviderModel.of(provider, reportedModel, serviceTier), ProviderModel.of(provider, normalised, serviceTier));
+    ProviderModel exactModel = ProviderModel.of(provider, reportedModel, serviceTier);
+    ProviderModel normalisedModel = ProviderModel.of(provider, normalised, serviceTier);
+    return new ModelKeys(ModelNames.key(provider, reportedModel), ModelNames.key(provider, normalised), exactModel,
+        normalisedModel, exactModel.toString(), normalisedModel.toString());
   }
 
   /** The normalised model name alone. */

@@ -67,13 +67,14 @@ public final class PriceBook {
   public Match match(ModelKeys keys, long eventTimeMillis) {
     PricedVersion exact = inForce(keys.exact(), eventTimeMillis);
     if (exact != null) {
-      return new Match(exact, keys.exactModel());
+      return new Match(exact, keys.exactModel(), keys.exactModelText());
     }
-    return new Match(inForce(keys.normalisedKey(), eventTimeMillis), keys.normalisedModelKey());
+    return new Match(inForce(keys.normalisedKey(), eventTimeMillis), keys.normalisedModelKey(),
+        keys.normalisedModelText());
   }
 
   /** A price (null: none in force) and the provider, model and service tier figures are kept under. */
-  public record Match(PricedVersion price, ProviderModel identity) {}
+  public record Match(PricedVersion price, ProviderModel identity, String identityText) {}
 
   /**
    * The price in force for a provider's model as figures key it (the catalog model that priced

@@ -72,7 +72,8 @@ public final class UsagePricer implements Processor<String, AcceptedUsage, Objec
     PriceBook.Match match = book.match(keys, record.timestamp());
     PricedUsage priced;
     if (match.price() != null) {
-      priced = new PricedUsage(event, match.identity(), match.price().nanoUsd(event), true, encoded);
+      priced = new PricedUsage(event, match.identity(), match.identityText(), match.price().nanoUsd(event), true,
+          encoded);
     } else {
       if (unpricedSeen.size() >= MAX_REMEMBERED_MODELS) {
         unpricedSeen.clear();
@@ -83,7 +84,7 @@ public final class UsagePricer implements Processor<String, AcceptedUsage, Objec
             + "({} such events in this task so far). Publish a price version to the catalog.", event.getProvider(),
             event.getModel(), event.getEventTime(), event.getEventId(), event.getTeam(), seen);
       }
-      priced = new PricedUsage(event, match.identity(), 0L, false, encoded);
+      priced = new PricedUsage(event, match.identity(), match.identityText(), 0L, false, encoded);
       io.tokenledger.aggregation.intake.UsageMeters.UNPRICED.increment();
       context.forward(new Record<Object, Object>(keys.exact(), event,
           record.timestamp()), unpricedChild);

@@ -8,6 +8,10 @@ import io.tokenledger.aggregation.pricing.AppliedCorrectionsLog;
 import io.tokenledger.schemas.serde.AvroJson;
 import io.tokenledger.schemas.topics.SeriesKey;
 import io.tokenledger.pricing.PriceBook;
+import io.tokenledger.pricing.PricedVersion;
+import io.tokenledger.schemas.models.ModelNames;
+import io.tokenledger.schemas.models.ProviderModel;
+import io.tokenledger.schemas.tokens.TokenKind;
 import io.tokenledger.pricing.PriceUnits;
 import io.tokenledger.pricing.WhatIf;
 import io.tokenledger.aggregation.window.FineTotals;
@@ -218,8 +222,8 @@ public final class UsageQueries {
       r.put("currency", p.getCurrency());
       r.put("unit", PriceUnits.UNIT);
       // Every kind, exactly (a price finer than a micro-USD per 1M shows all its digits).
-      io.tokenledger.pricing.PricedVersion priced = io.tokenledger.pricing.PricedVersion.of(p);
-      for (io.tokenledger.schemas.tokens.TokenKind kind : io.tokenledger.schemas.tokens.TokenKind.ALL) {
+      PricedVersion priced = PricedVersion.of(p);
+      for (TokenKind kind : TokenKind.ALL) {
         r.put(kind.wireName(), PriceUnits.usdPerMillion(priced.base().usdPerMillion(kind)));
       }
       Map<String, Object> tiers = new LinkedHashMap<>();
@@ -304,7 +308,7 @@ public final class UsageQueries {
         List<Map<String, Object>> rows = new ArrayList<>();
         groups.forEach((group, totals) -> {
           Map<String, Object> row = new LinkedHashMap<>();
-          io.tokenledger.schemas.models.ProviderModel named = io.tokenledger.schemas.models.ProviderModel.parse(group);
+          ProviderModel named = ProviderModel.parse(group);
           // "null" groups figures kept before they were provider-qualified: no provider recorded
           row.put("provider", by.equals("provider") ? (group.equals("null") ? null : group) : named.provider());
           if (by.equals("model")) {
@@ -438,11 +442,11 @@ public final class UsageQueries {
     };
     List<Map<String, Object>> items = new ArrayList<>();
     // The catalog entries that priced the buckets (legacy buckets, with no provider, by model alone).
-    java.util.Set<io.tokenledger.schemas.models.ProviderModel> models = new java.util.HashSet<>();
+    java.util.Set<ProviderModel> models = new java.util.HashSet<>();
     for (UsageAggregate bucket : localLedgerBuckets(from, to)) {
       if (reads.test(SeriesKey.teamOf(bucket.getScope()))) {
         items.add(item("bucket", bucket));
-        models.add(new io.tokenledger.schemas.models.ProviderModel(bucket.getProvider(), bucket.getModel()));
+        models.add(new ProviderModel(bucket.getProvider(), bucket.getModel()));
       }
     }
     Map<String, Boolean> owned = new java.util.HashMap<>();
@@ -456,7 +460,7 @@ public final class UsageQueries {
         if ((ofTheMonth || madeInTheMonth) && reads.test(c.getTeam())
             && owned.computeIfAbsent(c.getTeam(), ownedHere::test)) {
           items.add(item("correction", c));
-          models.add(io.tokenledger.schemas.models.ProviderModel.of(c.getProvider(), c.getModel()));
+          models.add(ProviderModel.of(c.getProvider(), c.getModel()));
         }
       });
     }
@@ -464,10 +468,10 @@ public final class UsageQueries {
         PriceCatalogLoader.STORE, QueryableStoreTypes.<String, PriceVersion>keyValueStore()));
     try (KeyValueIterator<String, PriceVersion> all = prices.all()) {
       all.forEachRemaining(kv -> {
-        io.tokenledger.schemas.models.ProviderModel entry = io.tokenledger.schemas.models.ProviderModel.of(
+        ProviderModel entry = ProviderModel.of(
             kv.value.getProvider(), kv.value.getModel());
-        if (models.contains(entry) || models.contains(new io.tokenledger.schemas.models.ProviderModel(null,
-            io.tokenledger.schemas.models.ModelNames.normalise(entry.model())))) {
+        if (models.contains(entry) || models.contains(new ProviderModel(null,
+            ModelNames.normalise(entry.model())))) {
           items.add(item("price", kv.value));
         }
       });

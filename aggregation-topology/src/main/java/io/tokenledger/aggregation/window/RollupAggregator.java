@@ -154,8 +154,8 @@ public final class RollupAggregator implements Processor<String, Object, Object,
     PricedUsage usage = (PricedUsage) record.value();
     long eventTime = record.timestamp();
     lastRecordWallClock = context.currentSystemTimeMs();
-    SeriesKey series = new SeriesKey(usage.event().getTeam(), usage.event().getWorkflow(), usage.model());
     if (fine.isFinal(eventTime)) {
+      SeriesKey series = new SeriesKey(usage.event().getTeam(), usage.event().getWorkflow(), usage.model());
       log.info("Late usage event {} for team {} at {}: its minute window is final (stream time {}, grace {} ms); "
           + "sent to the late-usage topic and counted in the period ledgers", usage.event().getEventId(),
           record.key(), usage.event().getEventTime(), Instant.ofEpochMilli(streamTime), graceMillis);
@@ -168,7 +168,9 @@ public final class RollupAggregator implements Processor<String, Object, Object,
       ledgers.forEach(WindowSet::publishIfNeverFinal);
       return;
     }
-    fine.add(series.toString(), eventTime, totals -> totals.current.add(usage));
+    // The series key as SeriesKey writes it, built from the model's text worked out once per model.
+    String seriesKey = usage.event().getTeam() + '|' + usage.event().getWorkflow() + '|' + usage.modelText();
+    fine.add(seriesKey, eventTime, totals -> totals.current.add(usage));
     UsageMeters.COUNTED.increment();
     if (eventTime > streamTime) {
       streamTime = eventTime; // stored at the next emit or window close, not per event (see saveStreamTime)

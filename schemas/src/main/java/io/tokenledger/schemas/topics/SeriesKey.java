@@ -51,6 +51,10 @@ public record SeriesKey(String team, String workflow, String provider, String mo
 
   @Override
   public String toString() {
-    return team + SEPARATOR + workflow + SEPARATOR + providerModel();
+    if (provider == null) {
+      return team + SEPARATOR + workflow + SEPARATOR + model;
+    }
+    return serviceTier == null ? team + SEPARATOR + workflow + SEPARATOR + provider + '/' + model
+        : team + SEPARATOR + workflow + SEPARATOR + provider + ':' + serviceTier + '/' + model;
   }
 }
