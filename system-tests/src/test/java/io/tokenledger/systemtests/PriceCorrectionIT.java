@@ -13,7 +13,6 @@ import io.tokenledger.ingest.recorder.UsageRecorder;
 import io.tokenledger.ops.cli.Ports;
 import io.tokenledger.platform.query.QueryHttpServer;
 import io.tokenledger.platform.streams.StreamsApps;
-import io.tokenledger.platform.topics.TopicApplier;
 import io.tokenledger.platform.topics.TopicScan;
 import io.tokenledger.schemas.PriceCorrection;
 import io.tokenledger.schemas.PriceVersion;
@@ -36,10 +35,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -64,19 +60,10 @@ class PriceCorrectionIT {
   @Test
   void correctsTheMiddleDayOnceAndForEveryFigureThatReadsTheLedger(EmbeddedKafka kafka) throws Exception {
     String bootstrap = kafka.bootstrapServers();
-    Map<String, Object> config = new HashMap<>();
-    config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    config.put(Topics.PREFIX_CONFIG, "corr-" + UUID.randomUUID().toString().substring(0, 8) + ".");
-    config.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory(Path.of("target"), "state").toString());
-    config.put(AggregationSettings.PREFIX + "live-emit-interval", "200ms");
-    Topics topics = Topics.from(config);
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      TopicApplier.apply(admin, topics.all());
-    }
-    Path cli = Files.createTempFile(Path.of("target"), "corr", ".properties");
-    Files.writeString(cli, Topics.PREFIX_CONFIG + "=" + config.get(Topics.PREFIX_CONFIG) + "\n");
-    String[] kafkaArgs = {"--bootstrap-servers", bootstrap, "--config", cli.toString()};
-    assertEquals(0, Cli.run(args(kafkaArgs, "prices", "set", "--provider", "openai", "--model", "gpt-4o",
+    IsolatedRun run = IsolatedRun.create(kafka, "corr");
+    Map<String, Object> config = run.config();
+    Topics topics = run.topics();
+    assertEquals(0, Cli.run(run.cli("prices", "set", "--provider", "openai", "--model", "gpt-4o",
         "--input", "25", "--output", "100", "--effective-from", "2026-01-01", "--set-by", "someone")));
 
     int port = Ports.free();
@@ -118,7 +105,7 @@ class PriceCorrectionIT {
         }
       }
 
-      String output = Cli.output(args(kafkaArgs, "prices", "correct", "--provider", "openai", "--model", "gpt-4o",
+      String output = Cli.output(run.cli("prices", "correct", "--provider", "openai", "--model", "gpt-4o",
           "--input", "2.50", "--output", "10", "--effective-from", day2.toString(), "--to", day3.toString(),
           "--reason", "input and output entered x10", "--set-by", "finops@acme"));
       assertTrue(output.contains("Published 12 corrections"), output);
@@ -136,14 +123,14 @@ class PriceCorrectionIT {
         assertEquals(cost(events, team, day1, wrong), daySpend(port, team, day1), "day 1 untouched");
         assertEquals(cost(events, team, day3, wrong), daySpend(port, team, day3), "day 3 untouched");
       }
-      String history = Cli.output(args(kafkaArgs, "prices", "history", "--provider", "openai", "--model", "gpt-4o"));
+      String history = Cli.output(run.cli("prices", "history", "--provider", "openai", "--model", "gpt-4o"));
       assertTrue(history.contains("openai/gpt-4o@" + day2 + "  from " + day2 + ": input 2.50"), history);
       assertTrue(history.contains("openai/gpt-4o@" + day3 + "  from " + day3 + ": input 25.00"), history);
 
       // Once the ledger topic shows the corrected day, running the correction again changes nothing.
       Await.until(BOUND, () -> ledgerTopicDay(config, topics, day2) == cost(events, "support", day2, right)
           + cost(events, "finance", day2, right), () -> "the corrected buckets on the ledger topic");
-      String again = Cli.output(args(kafkaArgs, "prices", "correct", "--provider", "openai", "--model", "gpt-4o",
+      String again = Cli.output(run.cli("prices", "correct", "--provider", "openai", "--model", "gpt-4o",
           "--input", "2.50", "--output", "10", "--effective-from", day2.toString(), "--to", day3.toString(),
           "--reason", "input and output entered x10", "--set-by", "finops@acme"));
       assertTrue(again.contains("Nothing to re-rate"), again);
@@ -175,7 +162,7 @@ class PriceCorrectionIT {
       }
       long fullMonth = actual;
       Await.until(BOUND, () -> ledgerTopicMonth(config, topics, month) == fullMonth, () -> "the ledger topic's month");
-      String whatIf = Cli.output(args(kafkaArgs, "whatif", "--period", month.toString(), "--change", "openai/gpt-4o:-50%"));
+      String whatIf = Cli.output(run.cli("whatif", "--period", month.toString(), "--change", "openai/gpt-4o:-50%"));
       assertTrue(whatIf.contains(String.format("%-14s %-24s %-34s %16s %16s %16s", "COMPANY", "", "",
           io.tokenledger.schemas.money.NanoUsd.formatPrecise(actual),
           io.tokenledger.schemas.money.NanoUsd.formatPrecise(actual / 2),
@@ -194,7 +181,7 @@ class PriceCorrectionIT {
       // FOCUS for the month: its total is the ledger's; the correction is a row of its own.
       Path focus = Files.createTempFile(Path.of("target"), "focus", ".csv");
       // Checked against the FinOps validator's own rules before it is written.
-      String exportedWith = Cli.output(args(kafkaArgs, "export", "focus", "--period", month.toString(), "--out",
+      String exportedWith = Cli.output(run.cli("export", "focus", "--period", month.toString(), "--out",
           focus.toString(), "--rules", io.tokenledger.testing.SharedData.path("focus/model-1.2.json").toString()));
       assertTrue(exportedWith.contains("MUST rules of model-1.2.json checked under 6 claimed criteria, none broken"),
           exportedWith);
@@ -227,7 +214,7 @@ class PriceCorrectionIT {
       assertEquals(lines.stream().sorted().toList(), httpCsv.body().lines().sorted().toList(),
           "HTTP and the CLI export the same rows");
       Path parquet = Files.createTempFile(Path.of("target"), "focus", ".parquet");
-      Cli.output(args(kafkaArgs, "export", "focus", "--period", month.toString(), "--format", "parquet", "--out",
+      Cli.output(run.cli("export", "focus", "--period", month.toString(), "--format", "parquet", "--out",
           parquet.toString()));
       assertParquetTotal(parquet, lines.size() - 1, exported);
       HttpResponse<byte[]> httpParquet = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + dashboard.port()
@@ -248,7 +235,7 @@ class PriceCorrectionIT {
       assertTrue(!supportRows.isEmpty() && supportRows.stream().allMatch(l -> l.contains(",support,support,")));
 
       // The forecast command reads the same ledger and catalog: three months for each team and the company.
-      String forecast = Cli.output(args(kafkaArgs, "forecast", "--months", "3", "--as-of",
+      String forecast = Cli.output(run.cli("forecast", "--months", "3", "--as-of",
           day3.plus(Duration.ofDays(1)).atZone(java.time.ZoneOffset.UTC).toLocalDate().toString(), "--assume", "openai:-10%"));
       assertEquals(9, forecast.lines().filter(l -> l.startsWith("support ") || l.startsWith("finance ")
           || l.startsWith("COMPANY ")).count(), forecast);
@@ -289,11 +276,6 @@ class PriceCorrectionIT {
     return latest.values().stream().mapToLong(Long::longValue).sum();
   }
 
-  private static String[] args(String[] kafka, String... command) {
-    List<String> all = new ArrayList<>(List.of(command));
-    all.addAll(List.of(kafka));
-    return all.toArray(String[]::new);
-  }
 
   private static long cost(List<UsageEvent> events, String team, Instant day, PriceVersion price) {
     return events.stream().filter(e -> e.getTeam().equals(team) && !e.getEventTime().isBefore(day)

@@ -12,7 +12,6 @@ import io.tokenledger.ingest.recorder.UsageRecorder;
 import io.tokenledger.ops.cli.Ports;
 import io.tokenledger.platform.query.QueryHttpServer;
 import io.tokenledger.platform.streams.StreamsApps;
-import io.tokenledger.platform.topics.TopicApplier;
 import io.tokenledger.platform.topics.TopicScan;
 import io.tokenledger.pricing.Cost;
 import io.tokenledger.schemas.PriceVersion;
@@ -37,10 +36,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -65,22 +61,13 @@ class ProviderQualifiedIT {
   @Test
   void keepsOneModelFromTwoProvidersApartEverywhere(EmbeddedKafka kafka) throws Exception {
     String bootstrap = kafka.bootstrapServers();
-    Map<String, Object> config = new HashMap<>();
-    config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    config.put(Topics.PREFIX_CONFIG, "prov-" + UUID.randomUUID().toString().substring(0, 8) + ".");
-    config.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory(Path.of("target"), "state").toString());
-    config.put(AggregationSettings.PREFIX + "live-emit-interval", "200ms");
-    Topics topics = Topics.from(config);
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      TopicApplier.apply(admin, topics.all());
-    }
-    Path cli = Files.createTempFile(Path.of("target"), "prov", ".properties");
-    Files.writeString(cli, Topics.PREFIX_CONFIG + "=" + config.get(Topics.PREFIX_CONFIG) + "\n");
-    String[] kafkaArgs = {"--bootstrap-servers", bootstrap, "--config", cli.toString()};
+    IsolatedRun run = IsolatedRun.create(kafka, "prov");
+    Map<String, Object> config = run.config();
+    Topics topics = run.topics();
     // openai's price entered x10 (to be corrected); azure's at its own, right price.
-    assertEquals(0, Cli.run(args(kafkaArgs, "prices", "set", "--provider", "openai", "--model", "gpt-4o",
+    assertEquals(0, Cli.run(run.cli("prices", "set", "--provider", "openai", "--model", "gpt-4o",
         "--input", "25", "--output", "100", "--effective-from", "2026-01-01", "--set-by", "someone")));
-    assertEquals(0, Cli.run(args(kafkaArgs, "prices", "set", "--provider", "azure.ai.openai", "--model", "gpt-4o",
+    assertEquals(0, Cli.run(run.cli("prices", "set", "--provider", "azure.ai.openai", "--model", "gpt-4o",
         "--input", "2.75", "--output", "11", "--effective-from", "2026-01-01", "--set-by", "someone")));
     PriceVersion openaiWrong = price("openai", 25_000_000, 100_000_000);
     PriceVersion openaiRight = price("openai", 2_500_000, 10_000_000);
@@ -134,7 +121,7 @@ class ProviderQualifiedIT {
       // FOCUS: each provider's rows at its own unit price.
       YearMonth month = YearMonth.from(day.atZone(ZoneOffset.UTC));
       Path focus = Files.createTempFile(Path.of("target"), "focus", ".csv");
-      Cli.output(args(kafkaArgs, "export", "focus", "--period", month.toString(), "--out", focus.toString()));
+      Cli.output(run.cli("export", "focus", "--period", month.toString(), "--out", focus.toString()));
       Map<String, String> inputPrices = new HashMap<>();
       List<String> lines = Files.readAllLines(focus);
       List<String> header = List.of(lines.get(0).split(","));
@@ -147,7 +134,7 @@ class ProviderQualifiedIT {
       assertEquals(Map.of("openai", "25", "azure.ai.openai", "2.75"), inputPrices, "USD per 1M tokens, per provider");
 
       // Correcting openai's price re-rates openai's buckets only.
-      String output = Cli.output(args(kafkaArgs, "prices", "correct", "--provider", "openai", "--model", "gpt-4o",
+      String output = Cli.output(run.cli("prices", "correct", "--provider", "openai", "--model", "gpt-4o",
           "--input", "2.50", "--output", "10", "--effective-from", day.toString(), "--to",
           day.plus(Duration.ofDays(1)).toString(), "--reason", "entered x10", "--set-by", "finops@acme"));
       assertTrue(output.contains("Published 4 corrections"), output);
@@ -200,9 +187,4 @@ class ProviderQualifiedIT {
         .setReasoningMicroUsdPerMtok(output).build();
   }
 
-  private static String[] args(String[] kafka, String... command) {
-    List<String> all = new ArrayList<>(List.of(command));
-    all.addAll(List.of(kafka));
-    return all.toArray(String[]::new);
-  }
 }
