@@ -1,6 +1,8 @@
 package io.tokenledger.systemtests;
 
+import io.tokenledger.aggregation.AggregationApp;
 import io.tokenledger.aggregation.AggregationSettings;
+import io.tokenledger.ingest.recorder.UsageRecorder;
 import io.tokenledger.platform.topics.TopicApplier;
 import io.tokenledger.schemas.topics.Topics;
 import io.tokenledger.testing.EmbeddedKafka;
@@ -13,6 +15,8 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -35,6 +39,20 @@ record IsolatedRun(Map<String, Object> config, Topics topics, String[] kafkaArgs
     Path cli = Files.createTempFile(Path.of("target"), name, ".properties");
     Files.writeString(cli, Topics.PREFIX_CONFIG + "=" + config.get(Topics.PREFIX_CONFIG) + "\n");
     return new IsolatedRun(config, topics, new String[] {"--bootstrap-servers", bootstrap, "--config", cli.toString()});
+  }
+
+  /** The aggregation on this run's topics, its queries answered on {@code port} (not started). */
+  KafkaStreams aggregation(int port) {
+    config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, "127.0.0.1:" + port);
+    return new KafkaStreams(AggregationApp.buildTopology(topics, AggregationSettings.from(config)),
+        AggregationApp.config(config));
+  }
+
+  /** A recorder writing this run's usage topic, spooling to a directory of its own. */
+  UsageRecorder recorder() throws java.io.IOException {
+    return UsageRecorder.builder(topics.usage)
+        .producerConfig(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)))
+        .spoolDirectory(Files.createTempDirectory(Path.of("target"), "spool")).closeOnShutdown(false).build();
   }
 
   /** A {@code tokenledger} command line against this run's topics. */

@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tokenledger.aggregation.AggregationApp;
 import io.tokenledger.dashboard.DashboardServer;
-import io.tokenledger.aggregation.AggregationSettings;
 import io.tokenledger.pricing.Cost;
 import io.tokenledger.aggregation.query.QueryServer;
 import io.tokenledger.ingest.recorder.UsageRecorder;
@@ -36,9 +34,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -67,9 +63,7 @@ class PriceCorrectionIT {
         "--input", "25", "--output", "100", "--effective-from", "2026-01-01", "--set-by", "someone")));
 
     int port = Ports.free();
-    config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, "127.0.0.1:" + port);
-    KafkaStreams aggregation = new KafkaStreams(AggregationApp.buildTopology(topics, AggregationSettings.from(config)),
-        AggregationApp.config(config));
+    KafkaStreams aggregation = run.aggregation(port);
     try (ReadKeys keys = ReadKeys.create(bootstrap, topics);
          AutoCloseable stop = () -> StreamsApps.close(aggregation, Duration.ofSeconds(30));
          QueryHttpServer queries = QueryServer.start(aggregation, new HostInfo("127.0.0.1", port), keys.directory());
@@ -84,9 +78,7 @@ class PriceCorrectionIT {
       PriceVersion wrong = price(25_000_000, 100_000_000);
       PriceVersion right = price(2_500_000, 10_000_000);
       List<UsageEvent> events = new ArrayList<>();
-      try (UsageRecorder recorder = UsageRecorder.builder(topics.usage)
-          .producerConfig(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))
-          .spoolDirectory(Files.createTempDirectory(Path.of("target"), "spool")).closeOnShutdown(false).build()) {
+      try (UsageRecorder recorder = run.recorder()) {
         int n = 0;
         for (Instant day : List.of(day1, day2, day3)) {
           for (int i = 0; i < 6; i++) {
@@ -141,9 +133,7 @@ class PriceCorrectionIT {
 
       // A late event of the corrected day, after the correction: the catalog prices it right.
       UsageEvent late = event("late-1", "support", day2.plus(Duration.ofHours(20)), 4_000);
-      try (UsageRecorder recorder = UsageRecorder.builder(topics.usage)
-          .producerConfig(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))
-          .spoolDirectory(Files.createTempDirectory(Path.of("target"), "spool")).closeOnShutdown(false).build()) {
+      try (UsageRecorder recorder = run.recorder()) {
         recorder.record(late).get(30, TimeUnit.SECONDS);
       }
       events.add(late);

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tokenledger.aggregation.AggregationApp;
-import io.tokenledger.aggregation.AggregationSettings;
 import io.tokenledger.aggregation.query.QueryServer;
 import io.tokenledger.ingest.recorder.UsageRecorder;
 import io.tokenledger.ops.cli.Ports;
@@ -37,9 +35,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -74,9 +70,7 @@ class ProviderQualifiedIT {
     PriceVersion azure = price("azure.ai.openai", 2_750_000, 11_000_000);
 
     int port = Ports.free();
-    config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, "127.0.0.1:" + port);
-    KafkaStreams aggregation = new KafkaStreams(AggregationApp.buildTopology(topics, AggregationSettings.from(config)),
-        AggregationApp.config(config));
+    KafkaStreams aggregation = run.aggregation(port);
     try (ReadKeys keys = ReadKeys.create(bootstrap, topics);
          AutoCloseable stop = () -> StreamsApps.close(aggregation, Duration.ofSeconds(30));
          QueryHttpServer queries = QueryServer.start(aggregation, new HostInfo("127.0.0.1", port), keys.directory())) {
@@ -85,9 +79,7 @@ class ProviderQualifiedIT {
       // Yesterday, so that a run just after midnight still finds the month it reads.
       Instant day = Instant.now().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(1));
       List<UsageEvent> events = new ArrayList<>();
-      try (UsageRecorder recorder = UsageRecorder.builder(topics.usage)
-          .producerConfig(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))
-          .spoolDirectory(Files.createTempDirectory(Path.of("target"), "spool")).closeOnShutdown(false).build()) {
+      try (UsageRecorder recorder = run.recorder()) {
         for (int i = 0; i < 4; i++) {
           for (String provider : List.of("openai", "azure.ai.openai")) {
             UsageEvent e = UsageEvent.newBuilder().setEventId(provider + "-" + i)
