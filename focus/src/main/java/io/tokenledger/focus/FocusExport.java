@@ -145,12 +145,11 @@ public final class FocusExport {
       long beforeCorrections = b.getCostNanoUsd() - corrected.getOrDefault(b.getScope() + "@" + start.toEpochMilli(), 0L);
       // The catalog entry that priced the series: its provider's own price, never another's.
       ProviderModel entry = series.providerModel().entry();
-      Optional<PriceVersion> listed = catalog.priceOf(entry, start.toEpochMilli());
-      if (listed.isEmpty() && beforeCorrections != 0) {
+      Optional<PricedVersion> price = catalog.pricedOf(entry, start.toEpochMilli());
+      if (price.isEmpty() && beforeCorrections != 0) {
         // A first price that came into force within the bucket priced its later events.
-        listed = catalog.priceOf(entry, b.getWindowEnd().toEpochMilli() - 1);
+        price = catalog.pricedOf(entry, b.getWindowEnd().toEpochMilli() - 1);
       }
-      Optional<PricedVersion> price = listed.map(PricedVersion::of);
       long[] tokens = TokenKind.tokens(b);
       if (price.isEmpty() && beforeCorrections == 0) {
         continue; // usage no price was in force for: no charge yet, so no cost row (never a row claiming it free)

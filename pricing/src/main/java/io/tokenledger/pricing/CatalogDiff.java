@@ -42,13 +42,9 @@ public final class CatalogDiff {
   }
 
   public static boolean samePrices(PriceVersion a, PriceVersion b) {
-    return a.getUncachedInputMicroUsdPerMtok() == b.getUncachedInputMicroUsdPerMtok()
-        && a.getCacheReadMicroUsdPerMtok() == b.getCacheReadMicroUsdPerMtok()
-        && a.getCacheWriteMicroUsdPerMtok() == b.getCacheWriteMicroUsdPerMtok()
-        && a.getOutputMicroUsdPerMtok() == b.getOutputMicroUsdPerMtok()
-        && a.getReasoningMicroUsdPerMtok() == b.getReasoningMicroUsdPerMtok()
+    // The base vector holds every kind, exact prices and fallbacks included.
+    return PricedVersion.of(a).base().equals(PricedVersion.of(b).base())
         && Objects.equals(a.getLongContextTier(), b.getLongContextTier())
-        && PricedVersion.of(a).base().equals(PricedVersion.of(b).base())
         && Objects.equals(a.getServiceTiers(), b.getServiceTiers());
   }
 
@@ -84,8 +80,8 @@ public final class CatalogDiff {
     change(parts, "cache write", from.getCacheWriteMicroUsdPerMtok(), to.getCacheWriteMicroUsdPerMtok());
     change(parts, "output", from.getOutputMicroUsdPerMtok(), to.getOutputMicroUsdPerMtok());
     change(parts, "reasoning", from.getReasoningMicroUsdPerMtok(), to.getReasoningMicroUsdPerMtok());
-    if (!PricedVersion.of(from).base().equals(PricedVersion.of(to).base())) {
-      parts.add("all prices: " + PricedVersion.of(to).base());
+    if (parts.isEmpty() && !PricedVersion.of(from).base().equals(PricedVersion.of(to).base())) {
+      parts.add("now " + PricedVersion.of(to).base()); // a 1-hour, audio or exact price changed
     }
     if (!Objects.equals(from.getServiceTiers(), to.getServiceTiers())) {
       parts.add("service tiers changed");

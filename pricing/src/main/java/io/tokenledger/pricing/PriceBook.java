@@ -82,15 +82,18 @@ public final class PriceBook {
    * model then.
    */
   public Optional<PriceVersion> priceOf(ProviderModel model, long timeMillis) {
+    return pricedOf(model, timeMillis).map(PricedVersion::version);
+  }
+
+  /** The same, with its price vectors worked out (kept with each version, never rebuilt per figure). */
+  public Optional<PricedVersion> pricedOf(ProviderModel model, long timeMillis) {
     if (model.hasProvider()) {
-      return Optional.ofNullable(inForce(ModelNames.key(model.provider(), model.model()), timeMillis))
-          .map(PricedVersion::version);
+      return Optional.ofNullable(inForce(ModelNames.key(model.provider(), model.model()), timeMillis));
     }
-    PriceVersion found = null;
+    PricedVersion found = null;
     for (String key : versionsByModel.keySet()) {
       if (key.endsWith("/" + model.model())) {
-        PricedVersion priced = inForce(key, timeMillis);
-        PriceVersion version = priced == null ? null : priced.version();
+        PricedVersion version = inForce(key, timeMillis);
         if (version != null) {
           if (found != null) {
             return Optional.empty();

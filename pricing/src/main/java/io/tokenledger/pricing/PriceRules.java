@@ -49,7 +49,6 @@ public final class PriceRules {
     }
     if (price.getExactPrices() != null) {
       try {
-        PricedVersion.of(price).base().nanoUsd(new long[io.tokenledger.schemas.tokens.TokenKind.ALL.length]);
         io.tokenledger.schemas.ExactPrices x = price.getExactPrices();
         for (String exact : java.util.Arrays.asList(x.getUncachedInput(), x.getCacheRead(), x.getCacheWrite(),
             x.getOutput(), x.getReasoning(), x.getCacheWrite1h(), x.getAudioInput(), x.getAudioOutput())) {

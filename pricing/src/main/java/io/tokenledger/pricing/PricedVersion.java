@@ -68,7 +68,11 @@ public final class PricedVersion {
 
   /** The prices one event pays. */
   public Rates ratesFor(UsageEvent event) {
-    String tier = ServiceTiers.normalise(event.getServiceTier());
+    return ratesFor(event, ServiceTiers.normalise(event.getServiceTier()));
+  }
+
+  /** The same, with the event's tier already normalised (the per-event path: once per distinct name). */
+  public Rates ratesFor(UsageEvent event, String tier) {
     if (tier != null) {
       Rates own = serviceTiers.get(tier);
       if (own != null) {
@@ -81,6 +85,11 @@ public final class PricedVersion {
   /** @throws ArithmeticException if the cost does not fit in a long (absurd input) */
   public long nanoUsd(UsageEvent event) {
     return ratesFor(event).nanoUsd(event);
+  }
+
+  /** The same, with the event's tier already normalised. */
+  public long nanoUsd(UsageEvent event, String tier) {
+    return ratesFor(event, tier).nanoUsd(event);
   }
 
   /**

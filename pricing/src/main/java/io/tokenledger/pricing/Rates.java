@@ -26,13 +26,6 @@ public final class Rates {
     this.exact = exact;
   }
 
-  /** Prices in micro-USD per 1M tokens, by kind ordinal. */
-  public static Rates micro(long... microByKind) {
-    if (microByKind.length != TokenKind.ALL.length) {
-      throw new IllegalArgumentException("a price per token kind: " + TokenKind.ALL.length + ", not " + microByKind.length);
-    }
-    return new Rates(microByKind.clone(), null);
-  }
 
   /**
    * Prices in USD per 1M tokens, by kind ordinal: in micro-USD when every one is a whole micro-USD

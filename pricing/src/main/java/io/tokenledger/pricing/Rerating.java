@@ -106,6 +106,7 @@ public final class Rerating {
   public static List<PriceCorrection> corrections(Iterable<UsageAggregate> latestBuckets, Spec spec, Instant now) {
     ProviderModel entry = identity(spec);
     String id = spec.id();
+    PricedVersion corrected = PricedVersion.of(spec.corrected());
     List<PriceCorrection> corrections = new ArrayList<>();
     for (UsageAggregate bucket : latestBuckets) {
       SeriesKey series = SeriesKey.parse(bucket.getScope());
@@ -113,7 +114,7 @@ public final class Rerating {
       if (!series.providerModel().equals(entry) || start.isBefore(spec.from()) || !start.isBefore(spec.to())) {
         continue;
       }
-      long newCost = Cost.bucketNanoUsd(bucket, spec.corrected());
+      long newCost = corrected.bucketNanoUsd(bucket);
       long oldCost = bucket.getCostNanoUsd();
       if (newCost == oldCost) {
         continue;

@@ -216,13 +216,13 @@ public final class SpendForecast {
       PriceBook catalog, List<Assumption> assumptions) {
     long at = month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
     ProviderModel identity = ProviderModel.parse(model);
-    Optional<PriceVersion> price = catalog.priceOf(identity, at);
+    Optional<PricedVersion> price = catalog.pricedOf(identity, at);
     if (price.isEmpty()) {
       return Optional.empty();
     }
-    PriceVersion p = price.get();
+    PriceVersion p = price.get().version();
     // The prices of the series' service tier; USD per 1M tokens is pico-USD per token x 1e-6.
-    Rates rates = PricedVersion.of(p).forTier(identity.serviceTier());
+    Rates rates = price.get().forTier(identity.serviceTier());
     BigDecimal perToken = BigDecimal.ZERO;
     for (TokenKind kind : TokenKind.ALL) {
       perToken = perToken.add(mix[kind.ordinal()].multiply(rates.usdPerMillion(kind).movePointRight(6), EXACT), EXACT);

@@ -124,6 +124,8 @@ public final class WhatIf {
   public static List<Row> price(Iterable<UsageAggregate> buckets, Scenario scenario, PriceBook catalog) {
     Map<RowKey, long[]> sums = new TreeMap<>(RowKey.ORDER);
     Map<String, ProviderModel> names = new java.util.HashMap<>();
+    // A version's price vectors are worked out once, not per bucket.
+    Map<PriceVersion, PricedVersion> priced = new java.util.IdentityHashMap<>();
     for (UsageAggregate bucket : buckets) {
       SeriesKey series = SeriesKey.parse(bucket.getScope());
       ProviderModel model = series.providerModel();
@@ -133,11 +135,12 @@ public final class WhatIf {
           .filter(m -> m.workflow().equals(series.workflow()) && m.from().matches(model)).findFirst();
       if (move.isPresent()) {
         priceAs = move.get().target(model);
-        cost = Cost.bucketNanoUsd(bucket, priceOf(priceAs, bucket, scenario, catalog));
+        cost = priced.computeIfAbsent(priceOf(priceAs, bucket, scenario, catalog), PricedVersion::of)
+            .bucketNanoUsd(bucket);
       } else {
         Optional<PriceVersion> listed = scenario.priceOf(model);
         if (listed.isPresent()) {
-          cost = Cost.bucketNanoUsd(bucket, listed.get());
+          cost = priced.computeIfAbsent(listed.get(), PricedVersion::of).bucketNanoUsd(bucket);
         }
       }
       for (Change change : scenario.changes()) {

@@ -72,7 +72,7 @@ public final class UsagePricer implements Processor<String, AcceptedUsage, Objec
     PriceBook.Match match = book.match(keys, record.timestamp());
     PricedUsage priced;
     if (match.price() != null) {
-      priced = new PricedUsage(event, match.identity(), match.identityText(), match.price().nanoUsd(event), true,
+      priced = new PricedUsage(event, match.identity(), match.identityText(), match.price().nanoUsd(event, match.identity().serviceTier()), true,
           encoded);
     } else {
       if (unpricedSeen.size() >= MAX_REMEMBERED_MODELS) {

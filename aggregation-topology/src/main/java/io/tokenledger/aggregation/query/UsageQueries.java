@@ -285,7 +285,9 @@ public final class UsageQueries {
             sum.add(totals);
           }
           if (by != null) {
-            String group = by.equals("provider") ? String.valueOf(series.provider()) : series.providerModel().toString();
+            // "" groups figures kept before they were provider-qualified: no provider recorded
+            String group = by.equals("provider") ? (series.provider() == null ? "" : series.provider())
+                : series.providerModel().toString();
             groups.computeIfAbsent(group, g -> new Totals()).add(totals);
           }
         });
@@ -309,8 +311,7 @@ public final class UsageQueries {
         groups.forEach((group, totals) -> {
           Map<String, Object> row = new LinkedHashMap<>();
           ProviderModel named = ProviderModel.parse(group);
-          // "null" groups figures kept before they were provider-qualified: no provider recorded
-          row.put("provider", by.equals("provider") ? (group.equals("null") ? null : group) : named.provider());
+          row.put("provider", by.equals("provider") ? (group.isEmpty() ? null : group) : named.provider());
           if (by.equals("model")) {
             row.put("model", named.model());
             row.put("service_tier", named.serviceTier());

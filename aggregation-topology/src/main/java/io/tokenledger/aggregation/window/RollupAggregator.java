@@ -168,8 +168,8 @@ public final class RollupAggregator implements Processor<String, Object, Object,
       ledgers.forEach(WindowSet::publishIfNeverFinal);
       return;
     }
-    // The series key as SeriesKey writes it, built from the model's text worked out once per model.
-    String seriesKey = usage.event().getTeam() + '|' + usage.event().getWorkflow() + '|' + usage.modelText();
+    // The model's text is worked out once per model, not per event.
+    String seriesKey = SeriesKey.text(usage.event().getTeam(), usage.event().getWorkflow(), usage.modelText());
     fine.add(seriesKey, eventTime, totals -> totals.current.add(usage));
     UsageMeters.COUNTED.increment();
     if (eventTime > streamTime) {

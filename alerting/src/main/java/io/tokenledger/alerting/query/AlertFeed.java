@@ -147,12 +147,9 @@ public final class AlertFeed implements TopicReaders, AutoCloseable {
   static Map<String, Object> anomaly(AnomalyAlert a) {
     boolean resolved = a.getStatus() == AnomalyStatus.RESOLVED;
     String kind = a.getKind().toString().toLowerCase(Locale.ROOT).replace('_', ' ');
-    String model = new io.tokenledger.schemas.models.ProviderModel(a.getProvider(), a.getModel()).toString();
-    try {
-      model = io.tokenledger.schemas.topics.SeriesKey.parse(a.getScope()).providerModel().toString(); // with its tier
-    } catch (IllegalArgumentException e) {
-      // not a series key: the fields say it
-    }
+    // The scope names the service tier too; the fields, for a scope that is not a series key.
+    String model = io.tokenledger.schemas.topics.SeriesKey.tryParse(a.getScope()).map(k -> k.providerModel().toString())
+        .orElseGet(() -> new io.tokenledger.schemas.models.ProviderModel(a.getProvider(), a.getModel()).toString());
     return alert("anomaly", a.getAlertId(), a.getTeam(), a.getWorkflow(), model, a.getRaisedAt(),
         (resolved ? "Resolved: " : "") + kind + " in " + a.getTeam() + " / " + a.getWorkflow() + " / " + model,
         "observed " + a.getObserved() + " " + a.getUnit() + " against an expected " + a.getExpected() + " (threshold "

@@ -80,7 +80,8 @@ public final class AlertRenderer {
   static SlackAlert anomaly(AnomalyAlert a) {
     boolean resolved = a.getStatus() == AnomalyStatus.RESOLVED;
     // The scope names the provider and service tier too (the fields hold them apart since v2).
-    String model = scopeModel(a.getScope(), new ProviderModel(a.getProvider(), a.getModel()));
+    String model = io.tokenledger.schemas.topics.SeriesKey.tryParse(a.getScope()).map(k -> k.providerModel().toString())
+        .orElseGet(() -> new ProviderModel(a.getProvider(), a.getModel()).toString());
     String where = a.getTeam() + " / " + a.getWorkflow() + " / " + model;
     String ratio = ratio(a.getObserved(), a.getExpected());
     String what = switch (a.getKind()) {
@@ -168,14 +169,5 @@ public final class AlertRenderer {
 
   private static String day(Instant at, String zone) {
     return at.atZone(ZoneId.of(zone)).toLocalDate().toString();
-  }
-
-  /** The provider, tier and model of a series key, or {@code fallback} for a scope that is not one. */
-  private static String scopeModel(String scope, ProviderModel fallback) {
-    try {
-      return io.tokenledger.schemas.topics.SeriesKey.parse(scope).providerModel().toString();
-    } catch (IllegalArgumentException e) {
-      return fallback.toString();
-    }
   }
 }

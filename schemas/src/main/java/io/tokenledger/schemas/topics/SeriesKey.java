@@ -49,12 +49,25 @@ public record SeriesKey(String team, String workflow, String provider, String mo
     return new ProviderModel(provider, model, serviceTier);
   }
 
+  /**
+   * A key from its team, workflow and the provider/model text ({@link ProviderModel#toString()}),
+   * when that text is at hand already: the per-event path works it out once per model.
+   */
+  public static String text(String team, String workflow, String providerModel) {
+    return team + SEPARATOR + workflow + SEPARATOR + providerModel;
+  }
+
+  /** The key of a record's scope, if the scope is one (alerts carry one as text). */
+  public static java.util.Optional<SeriesKey> tryParse(String scope) {
+    try {
+      return java.util.Optional.of(parse(scope));
+    } catch (IllegalArgumentException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
   @Override
   public String toString() {
-    if (provider == null) {
-      return team + SEPARATOR + workflow + SEPARATOR + model;
-    }
-    return serviceTier == null ? team + SEPARATOR + workflow + SEPARATOR + provider + '/' + model
-        : team + SEPARATOR + workflow + SEPARATOR + provider + ':' + serviceTier + '/' + model;
+    return text(team, workflow, providerModel().toString());
   }
 }
