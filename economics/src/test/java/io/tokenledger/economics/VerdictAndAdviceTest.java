@@ -48,7 +48,7 @@ class VerdictAndAdviceTest {
       assertEquals(8_350, m.getSuccessLowBasisPoints(), "Wilson 95% for 38 of 40: 0.834961...");
       assertEquals(9_862, m.getSuccessHighBasisPoints());
       assertEquals(5_263_158, m.getCostPerSuccessNanoUsd(), "$0.20 over 38 tickets");
-      assertTrue(m.getVerdictReason().contains("$0.005988 per ticket even at the low end"), m.getVerdictReason());
+      assertTrue(m.getVerdictReason().contains("$0.006 per ticket even at the low end"), m.getVerdictReason());
       assertTrue(m.getVerdictReason().contains("a person $10.53 per ticket"), m.getVerdictReason());
       assertNull(m.getAdvice(), "one model: nothing to right-size");
     }
@@ -138,7 +138,7 @@ class VerdictAndAdviceTest {
       assertEquals(ModelRecommendation.KEEP, advice.getRecommendation(), advice.getMessage());
       assertNull(advice.getExpectedMonthlySavingNanoUsd());
       assertEquals("keep openai/gpt-4o: openai/gpt-4o-mini fails 25.0x as often (openai/gpt-4o-mini succeeds 50.00% against 98.00%), "
-          + "which costs more in failures and escalations than it saves: $8.33 per ticket against $0.010204",
+          + "which costs more in failures and escalations than it saves: $8.33 per ticket against $0.01",
           advice.getMessage());
     }
   }

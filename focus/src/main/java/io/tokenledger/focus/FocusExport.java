@@ -13,6 +13,7 @@ import io.tokenledger.schemas.money.NanoUsd;
 import io.tokenledger.schemas.models.ProviderModel;
 import io.tokenledger.schemas.tokens.TokenKind;
 import io.tokenledger.schemas.topics.SeriesKey;
+import io.tokenledger.schemas.money.MoneyFormat;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -230,8 +231,8 @@ public final class FocusExport {
   public static Optional<String> check(List<Row> rows, long independentTotalNanoUsd) {
     long total = rows.stream().mapToLong(Row::costNanoUsd).sum();
     if (total != independentTotalNanoUsd) {
-      return Optional.of("the rows total " + NanoUsd.formatPrecise(total) + " but the team ledger's month is "
-          + NanoUsd.formatPrecise(independentTotalNanoUsd) + " (" + NanoUsd.formatPrecise(total - independentTotalNanoUsd)
+      return Optional.of("the rows total " + MoneyFormat.exact(total) + " but the team ledger's month is "
+          + MoneyFormat.exact(independentTotalNanoUsd) + " (" + MoneyFormat.exact(total - independentTotalNanoUsd)
           + " apart): the ledgers were read while the aggregation published, or corrections were counted wrong; "
           + "export again");
     }

@@ -120,8 +120,8 @@ class FocusExportTest {
     assertEquals("-0.001000000", find(november, "support", "all").get("BilledCost"), "one correction row, counted once");
     assertEquals(-1_000_000, FocusExport.expectedTotal(0, List.of(correction, correction), NOV, decEnd));
     assertEquals(java.util.Optional.empty(), FocusExport.check(rows, 10_000_000));
-    assertEquals(java.util.Optional.of("the rows total $0.010000 but the team ledger's month is $0.009500 "
-        + "($0.000500 apart): the ledgers were read while the aggregation published, or corrections were "
+    assertEquals(java.util.Optional.of("the rows total $0.01 but the team ledger's month is $0.0095 "
+        + "($0.0005 apart): the ledgers were read while the aggregation published, or corrections were "
         + "counted wrong; export again"), FocusExport.check(rows, 9_500_000));
   }
 

@@ -40,7 +40,7 @@ class BudgetsCommandIT {
     assertEquals(BudgetPeriod.DAY, search.getPeriod());
 
     String listed = Cli.output("budgets", "list", bootstrap);
-    assertTrue(listed.contains("support-monthly: support, 2500.500000000 USD per month (Europe/Berlin)"), listed);
+    assertTrue(listed.contains("support-monthly: support, $2,500.50 per month (Europe/Berlin)"), listed);
     assertTrue(listed.contains("search-4o-daily: search / model gpt-4o, 5,000,000 tokens per day"), listed);
 
     assertEquals(2, Cli.run("budgets", "set", bootstrap, "--id", "bad", "--team", "support", "--limit-usd", "10",

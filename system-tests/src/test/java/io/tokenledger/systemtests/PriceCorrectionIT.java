@@ -20,6 +20,7 @@ import io.tokenledger.testing.Await;
 import io.tokenledger.testing.EmbeddedKafka;
 import io.tokenledger.testing.EmbeddedKafkaExtension;
 import io.tokenledger.testing.ReadKeys;
+import io.tokenledger.schemas.money.MoneyFormat;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -154,9 +155,9 @@ class PriceCorrectionIT {
       Await.until(BOUND, () -> ledgerTopicMonth(config, topics, month) == fullMonth, () -> "the ledger topic's month");
       String whatIf = Cli.output(run.cli("whatif", "--period", month.toString(), "--change", "openai/gpt-4o:-50%"));
       assertTrue(whatIf.contains(String.format("%-14s %-24s %-34s %16s %16s %16s", "COMPANY", "", "",
-          io.tokenledger.schemas.money.NanoUsd.formatPrecise(actual),
-          io.tokenledger.schemas.money.NanoUsd.formatPrecise(actual / 2),
-          io.tokenledger.schemas.money.NanoUsd.formatPrecise(-actual / 2))), whatIf);
+          MoneyFormat.usd(actual),
+          MoneyFormat.usd(actual / 2),
+          MoneyFormat.usd(-actual / 2))), whatIf);
 
       // The same over HTTP, from the aggregation's stores.
       HttpResponse<String> http = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port

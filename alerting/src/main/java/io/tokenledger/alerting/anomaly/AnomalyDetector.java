@@ -3,6 +3,7 @@ package io.tokenledger.alerting.anomaly;
 import io.tokenledger.platform.streams.ProcessorWithStores;
 import io.tokenledger.schemas.tokens.TotalTokens;
 import io.tokenledger.schemas.AnomalyAlert;
+import io.tokenledger.schemas.alerts.AlertTexts;
 import io.tokenledger.schemas.AnomalyContributor;
 import io.tokenledger.schemas.AnomalyKind;
 import io.tokenledger.schemas.AnomalySeverity;
@@ -152,16 +153,19 @@ public final class AnomalyDetector implements Processor<String, UsageAggregate, 
       if (f.resolved()) {
         alert.setAlertId(anomalyId + "/resolved").setStatus(AnomalyStatus.RESOLVED)
             .setResolvedAt(Instant.ofEpochMilli(f.resolvedAt())).setTopContributors(List.of());
-        log.info("Anomaly resolved: {} of {} is normal again since {} (peak {} {}, expected {}).", kind, scope,
-            Instant.ofEpochMilli(f.resolvedAt()), f.observed(), unit(f.kind()), o.expected);
       } else {
         alert.setAlertId(anomalyId + "/raised").setStatus(AnomalyStatus.RAISED)
             .setTopContributors(topContributors(key.team(), f.kind(), s.minute));
-        log.info("Anomaly raised: {} of {}: {} {} against an expected {} (threshold {}); see the {} runbook.", kind,
-            scope, f.observed(), unit(f.kind()), o.expected, o.threshold, kind);
+      }
+      AnomalyAlert built = alert.build();
+      if (f.resolved()) {
+        log.info("Anomaly resolved: {} of {} is normal again since {}: {}.", kind, scope,
+            Instant.ofEpochMilli(f.resolvedAt()), AlertTexts.detail(built));
+      } else {
+        log.info("Anomaly raised: {} of {}: {}; see the {} runbook.", kind, scope, AlertTexts.detail(built), kind);
       }
       long timestamp = f.resolved() ? Math.max(o.detectedAt, f.resolvedAt()) : o.detectedAt;
-      context.forward(new Record<>(scope, alert.build(), timestamp), names.sink());
+      context.forward(new Record<>(scope, built, timestamp), names.sink());
       io.tokenledger.alerting.AlertMeters.ANOMALY.increment();
     }
     updateOpenIndex(scope, s);

@@ -17,6 +17,7 @@ import io.tokenledger.schemas.calendar.CalendarPeriods;
 import io.tokenledger.schemas.money.NanoUsd;
 import io.tokenledger.schemas.topics.SeriesKey;
 import io.tokenledger.schemas.topics.TeamPartitions;
+import io.tokenledger.schemas.money.MoneyFormat;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -329,8 +330,8 @@ public final class BudgetTracker implements Processor<String, UsageAggregate, St
           .build();
       log.info("Budget {} of team {} reached {}% of its {} limit: {} of {} in the period starting {} ({})",
           budget.getBudgetId(), budget.getTeam(), threshold, measure,
-          measure == BudgetMeasure.USD ? NanoUsd.format(amount) : amount + " tokens",
-          measure == BudgetMeasure.USD ? NanoUsd.format(limit) : limit + " tokens", period.firstDay(),
+          measure == BudgetMeasure.USD ? MoneyFormat.usd(amount) : amount + " tokens",
+          measure == BudgetMeasure.USD ? MoneyFormat.usd(limit) : limit + " tokens", period.firstDay(),
           budget.getTimezone());
       context.forward(new Record<>(budget.getBudgetId(), alert, Math.max(0, crossedAt)), names.alertSink());
       io.tokenledger.alerting.AlertMeters.BUDGET.increment();

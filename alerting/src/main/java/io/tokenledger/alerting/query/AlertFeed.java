@@ -9,6 +9,7 @@ import io.tokenledger.schemas.BudgetMeasure;
 import io.tokenledger.schemas.BudgetStatus;
 import io.tokenledger.schemas.ForecastAlert;
 import io.tokenledger.schemas.ForecastState;
+import io.tokenledger.schemas.alerts.AlertTexts;
 import io.tokenledger.schemas.alerts.Runbooks;
 import io.tokenledger.schemas.money.NanoUsd;
 import io.tokenledger.schemas.topics.Topics;
@@ -124,36 +125,21 @@ public final class AlertFeed implements TopicReaders, AutoCloseable {
   }
 
   static Map<String, Object> budget(BudgetAlert a) {
-    boolean usd = a.getMeasure() == BudgetMeasure.USD;
-    String amount = usd ? usd(a.getSpendNanoUsd()) + " of " + usd(a.getLimitNanoUsd())
-        : a.getSpendTokens() + " of " + a.getLimitTokens() + " tokens";
     return alert("budget", a.getAlertId(), a.getTeam(), a.getWorkflow(), a.getModel(), a.getRaisedAt(),
-        (a.getThresholdPercent() >= 100 ? "Budget exceeded: " : "Budget at " + a.getThresholdPercent() + "%: ")
-            + a.getBudgetId(), amount + " spent, crossed at " + a.getCrossedAt(),
-        a.getThresholdPercent() >= 100 ? "CRITICAL" : "WARNING", false, Runbooks.BUDGET_THRESHOLD);
+        AlertTexts.title(a), AlertTexts.detail(a), a.getThresholdPercent() >= 100 ? "CRITICAL" : "WARNING", false,
+        Runbooks.BUDGET_THRESHOLD);
   }
 
   static Map<String, Object> forecast(ForecastAlert a) {
-    boolean usd = a.getMeasure() == BudgetMeasure.USD;
     boolean raised = a.getState() == ForecastState.PROJECTED_TO_EXCEED;
-    String amount = usd ? usd(a.getProjectedEndOfPeriod()) + " projected against " + usd(a.getLimit())
-        + " (burn " + usd(a.getBurnRatePerHour()) + "/h)"
-        : a.getProjectedEndOfPeriod() + " tokens projected against " + a.getLimit();
     return alert("forecast", a.getAlertId(), a.getTeam(), a.getWorkflow(), a.getModel(), a.getRaisedAt(),
-        "Budget " + a.getBudgetId() + (raised ? " projected to exceed" : " no longer projected to exceed"), amount,
-        raised ? "WARNING" : "INFO", !raised, Runbooks.BUDGET_FORECAST);
+        AlertTexts.title(a), AlertTexts.detail(a), raised ? "WARNING" : "INFO", !raised, Runbooks.BUDGET_FORECAST);
   }
 
   static Map<String, Object> anomaly(AnomalyAlert a) {
     boolean resolved = a.getStatus() == AnomalyStatus.RESOLVED;
-    String kind = a.getKind().toString().toLowerCase(Locale.ROOT).replace('_', ' ');
-    // The scope names the service tier too; the fields, for a scope that is not a series key.
-    String model = io.tokenledger.schemas.topics.SeriesKey.tryParse(a.getScope()).map(k -> k.providerModel().toString())
-        .orElseGet(() -> new io.tokenledger.schemas.models.ProviderModel(a.getProvider(), a.getModel()).toString());
-    return alert("anomaly", a.getAlertId(), a.getTeam(), a.getWorkflow(), model, a.getRaisedAt(),
-        (resolved ? "Resolved: " : "") + kind + " in " + a.getTeam() + " / " + a.getWorkflow() + " / " + model,
-        "observed " + a.getObserved() + " " + a.getUnit() + " against an expected " + a.getExpected() + " (threshold "
-            + a.getThreshold() + ")", a.getSeverity().toString(), resolved, Runbooks.anomaly(a.getKind()));
+    return alert("anomaly", a.getAlertId(), a.getTeam(), a.getWorkflow(), AlertTexts.model(a), a.getRaisedAt(),
+        AlertTexts.title(a), AlertTexts.detail(a), a.getSeverity().toString(), resolved, Runbooks.anomaly(a.getKind()));
   }
 
   private static Map<String, Object> alert(String type, String id, String team, String workflow, String model,
@@ -171,10 +157,6 @@ public final class AlertFeed implements TopicReaders, AutoCloseable {
     a.put("resolution", resolution);
     a.put("runbook", runbook);
     return a;
-  }
-
-  private static String usd(Long nanoUsd) {
-    return nanoUsd == null ? "no limit" : "$" + NanoUsd.toUsd(nanoUsd).toPlainString();
   }
 
   @Override

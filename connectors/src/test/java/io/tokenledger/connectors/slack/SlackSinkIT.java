@@ -136,17 +136,20 @@ class SlackSinkIT {
       JsonNode budget = message(slack, threshold.getAlertId());
       assertBlockKitLimits(budget);
       assertEquals("Budget at 80%: support-monthly", headers(budget).get(0));
-      assertTrue(fields(budget).contains("*Spent vs limit*\n$81.00 of $100.00 (81%)"), budget::toString);
+      assertTrue(fields(budget).contains("*Spent vs limit*\n$81.00 of $100.00 spent (81%)"), budget::toString);
       assertTrue(budget.toString().contains("<https://runbooks.example/budget-threshold.md|Runbook: budget-threshold>"));
       JsonNode projection = message(slack, forecast.getAlertId());
-      assertTrue(headers(projection).contains("Budget support-monthly projected to exceed on 2026-11-24"),
+      assertTrue(headers(projection).contains("Budget support-monthly projected to run out on Nov 24 (7 days early)"),
           projection::toString);
       // One budget's threshold and forecast arriving together are grouped too.
       assertEquals(budget, projection);
-      assertTrue(fields(projection).contains("*Burn rate*\n$1.50/h over the last 60 min"), projection::toString);
+      assertTrue(fields(projection).contains("*Burn rate*\n$1.50/h over the last 7 days"), projection::toString);
+      assertTrue(fields(series).contains("*Observed*\nspend 5.3x normal: $43.85/h against $8.20/h (threshold $24.60/h, "
+          + "60 min of history)"), series::toString);
       posts.forEach(p -> {
         if (p.status() == 200) {
           assertBlockKitLimits(read(p.body()));
+          assertMoneyForPeople(read(p.body()));
         }
       });
       // Routing: the research team has no webhook of its own and goes to the default one.
@@ -204,6 +207,25 @@ class SlackSinkIT {
         return false; // the group is not there yet
       }
     }, () -> "the connector to commit every alert it read");
+  }
+
+  /**
+   * Every amount in every text a person reads is money as people read it: symbol, separators,
+   * cents (or two significant digits below a cent), or a compact $12.3k; never nano-USD.
+   */
+  private static void assertMoneyForPeople(JsonNode message) {
+    java.util.regex.Pattern amount = java.util.regex.Pattern.compile("\\$[0-9][0-9.,]*[0-9kMB]?");
+    java.util.regex.Pattern forPeople = java.util.regex.Pattern.compile(
+        "\\$(\\d{1,3}(,\\d{3})*\\.\\d{2}|0\\.0\\d*[1-9]\\d?|\\d{1,3}(\\.\\d)?[kMB])");
+    List<String> texts = new ArrayList<>();
+    message.findValues("text").forEach(t -> texts.add(t.isTextual() ? t.asText() : t.path("text").asText()));
+    for (String text : texts) {
+      assertFalse(text.contains("nano"), text);
+      java.util.regex.Matcher m = amount.matcher(text);
+      while (m.find()) {
+        assertTrue(forPeople.matcher(m.group()).matches(), "not money for people: " + m.group() + " in " + text);
+      }
+    }
   }
 
   private static void assertBlockKitLimits(JsonNode message) {
@@ -299,19 +321,22 @@ class SlackSinkIT {
         .setTeam("support").setState(ForecastState.PROJECTED_TO_EXCEED).setMeasure(BudgetMeasure.USD)
         .setPeriodStart(Instant.parse("2026-11-01T00:00:00Z")).setPeriodEnd(Instant.parse("2026-12-01T00:00:00Z"))
         .setTimezone("UTC").setSpend(30 * USD).setLimit(100 * USD).setBurnRatePerHour(1_500_000_000L)
-        .setTrailingWindowMinutes(60).setProjectedEndOfPeriod(390 * USD)
+        .setTrailingWindowMinutes(7 * 24 * 60).setProjectedEndOfPeriod(390 * USD)
         .setProjectedBreachAt(Instant.parse("2026-11-24T15:40:00Z")).setAsOf(NOV).setRaisedAt(NOV).build();
   }
 
   private static AnomalyAlert anomaly(String scope, AnomalyKind kind, AnomalyStatus status, Instant started) {
     io.tokenledger.schemas.topics.SeriesKey series = io.tokenledger.schemas.topics.SeriesKey.parse(scope);
     String anomalyId = scope + "/" + kind + "/" + started;
+    boolean spend = kind == AnomalyKind.BURN_RATE_SPIKE;
     return AnomalyAlert.newBuilder().setAlertId(anomalyId + "/" + status.toString().toLowerCase())
         .setAnomalyId(anomalyId).setScope(scope).setTeam(series.team()).setWorkflow(series.workflow())
         .setProvider(series.provider()).setModel(series.model())
         .setKind(kind).setStatus(status).setSeverity(AnomalySeverity.CRITICAL)
-        .setUnit(kind == AnomalyKind.BURN_RATE_SPIKE ? "nano_usd_per_minute" : "requests_per_minute")
-        .setObserved(400).setExpected(10).setThreshold(30).setBaselineMinutes(60).setStartedAt(started)
+        .setUnit(spend ? "nano_usd_per_minute" : "requests_per_minute")
+        // Spend: $43.85/h against $8.20/h (threshold 3x); requests: 400 a minute against 10.
+        .setObserved(spend ? 730_833_333L : 400).setExpected(spend ? 136_666_667L : 10)
+        .setThreshold(spend ? 410_000_000L : 30).setBaselineMinutes(60).setStartedAt(started)
         .setDetectedAt(started.plusSeconds(20))
         .setResolvedAt(status == AnomalyStatus.RESOLVED ? started.plusSeconds(120) : null)
         .setTopContributors(status == AnomalyStatus.RAISED

@@ -9,6 +9,7 @@ import io.tokenledger.schemas.DeadLetter;
 import io.tokenledger.schemas.UsageAggregate;
 import io.tokenledger.schemas.money.NanoUsd;
 import io.tokenledger.schemas.topics.Topics;
+import io.tokenledger.schemas.money.MoneyFormat;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -84,18 +85,18 @@ final class Dashboard implements AutoCloseable {
       BudgetAlert alert = topics.budgetAlerts.valueSerde().deserializer().deserialize(topic, record.value());
       alerts.add(alert);
       String limit = alert.getLimitNanoUsd() == null ? alert.getLimitTokens() + " tokens"
-          : NanoUsd.format(alert.getLimitNanoUsd());
+          : MoneyFormat.usd(alert.getLimitNanoUsd());
       out.printf("%n  >>> BUDGET ALERT  %s: team %s reached %d%% of its %s budget (%s spent, period from %s %s)%n%n",
           alert.getAlertId(), alert.getTeam(), alert.getThresholdPercent(), limit,
-          NanoUsd.formatPrecise(alert.getSpendNanoUsd()), alert.getPeriodStart(), alert.getTimezone());
+          MoneyFormat.usd(alert.getSpendNanoUsd()), alert.getPeriodStart(), alert.getTimezone());
     } else if (topic.equals(topics.forecastAlerts.name())) {
       ForecastAlert f = topics.forecastAlerts.valueSerde().deserializer().deserialize(topic, record.value());
       forecasts++;
       out.printf("%n  >>> FORECAST      %s: %s %s (burn %s/h over %d min, %s projected at period end, limit %s)%n%n",
           f.getAlertId(), f.getBudgetId(), f.getState() == ForecastState.PROJECTED_TO_EXCEED
               ? "projected to exceed at " + f.getProjectedBreachAt() : "no longer projected to exceed",
-          NanoUsd.format(f.getBurnRatePerHour()), f.getTrailingWindowMinutes(),
-          NanoUsd.format(f.getProjectedEndOfPeriod()), NanoUsd.format(f.getLimit()));
+          MoneyFormat.usd(f.getBurnRatePerHour()), f.getTrailingWindowMinutes(),
+          MoneyFormat.usd(f.getProjectedEndOfPeriod()), MoneyFormat.usd(f.getLimit()));
     } else if (topic.equals(topics.anomalyAlerts.name())) {
       AnomalyAlert a = topics.anomalyAlerts.valueSerde().deserializer().deserialize(topic, record.value());
       anomalies++;
@@ -150,12 +151,12 @@ final class Dashboard implements AutoCloseable {
       totalCost += cost;
       Budget budget = budgetsByTeam.get(entry.getKey());
       boolean usd = budget != null && budget.getLimitNanoUsd() != null && budget.getLimitNanoUsd() > 0;
-      String limit = usd ? NanoUsd.format(budget.getLimitNanoUsd()) : "-";
+      String limit = usd ? MoneyFormat.usd(budget.getLimitNanoUsd()) : "-";
       String used = usd ? (cost * 100 / budget.getLimitNanoUsd()) + "%" : "-";
       out.printf("  %-12s %,8d %,12d %,12d %,12d %,12d %16s %10s %6s%n", entry.getKey(), events, uncached, cacheRead,
-          output, reasoning, NanoUsd.formatPrecise(cost), limit, used);
+          output, reasoning, MoneyFormat.usd(cost), limit, used);
     }
-    out.printf("  %-12s %79s %16s%n", "ALL TEAMS", "", NanoUsd.formatPrecise(totalCost));
+    out.printf("  %-12s %79s %16s%n", "ALL TEAMS", "", MoneyFormat.usd(totalCost));
   }
 
   @Override

@@ -34,6 +34,7 @@ import io.tokenledger.schemas.PriceVersion;
 import io.tokenledger.platform.streams.StreamsApps;
 import io.tokenledger.platform.topics.TopicApplier;
 import io.tokenledger.schemas.topics.Topics;
+import io.tokenledger.schemas.money.MoneyFormat;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -349,7 +350,7 @@ public final class DemoCommand implements Callable<Integer> {
         .mapToLong(WhatIf.Row::scenarioNanoUsd).sum();
     out.printf("%nWhat if invoice-extraction's gpt-4o usage this month had run on gpt-4o-mini: %s instead of %s (%s); "
         + "tokenledger whatif --period %s --move 'invoice-extraction:gpt-4o->gpt-4o-mini'%n",
-        NanoUsd.format(scenario), NanoUsd.format(actual), NanoUsd.format(scenario - actual), month);
+        MoneyFormat.usd(scenario), MoneyFormat.usd(actual), MoneyFormat.usd(scenario - actual), month);
     java.time.LocalDate tomorrow = java.time.LocalDate.now(ZoneOffset.UTC).plusDays(1);
     List<SpendForecast.Month> next = SpendForecast.forecast(SpendForecast.daily(buckets.values()), tomorrow, 1, catalog,
         List.of(SpendForecast.Assumption.parse("openai:-10%")));
@@ -358,7 +359,7 @@ public final class DemoCommand implements Callable<Integer> {
     long high = next.stream().mapToLong(SpendForecast.Month::highNanoUsd).sum();
     out.printf("Forecast for %s if every day were like today's demo traffic: %s (%s .. %s) for the company; "
         + "tokenledger forecast --months 12 --assume openai:-10%%%n", next.isEmpty() ? month.plusMonths(1)
-        : next.get(0).month(), NanoUsd.format(expected), NanoUsd.format(low), NanoUsd.format(high));
+        : next.get(0).month(), MoneyFormat.usd(expected), MoneyFormat.usd(low), MoneyFormat.usd(high));
     printFocus(thisMonth, catalog, month);
   }
 
@@ -396,8 +397,8 @@ public final class DemoCommand implements Callable<Integer> {
     }
     long ledger = thisMonth.stream().mapToLong(UsageAggregate::getCostNanoUsd).sum();
     out.printf("FOCUS for %s: %,d rows, %s, %s; %s; tokenledger export focus --period %s "
-        + "--rules shared/data/focus/model-1.2.json%n", month, rows.size(), NanoUsd.format(total),
-        total == ledger ? "equal to the ledger" : "but the ledger says " + NanoUsd.formatPrecise(ledger), verdict, month);
+        + "--rules shared/data/focus/model-1.2.json%n", month, rows.size(), MoneyFormat.usd(total),
+        total == ledger ? "equal to the ledger" : "but the ledger says " + MoneyFormat.exact(ledger), verdict, month);
   }
 
   private static void seed(String bootstrap, Topics topics, List<PriceVersion> prices, List<Budget> budgets,

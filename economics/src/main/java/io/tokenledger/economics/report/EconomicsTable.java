@@ -3,6 +3,7 @@ package io.tokenledger.economics.report;
 import io.tokenledger.schemas.ModelAdvice;
 import io.tokenledger.schemas.WorkflowEconomics;
 import io.tokenledger.schemas.money.NanoUsd;
+import io.tokenledger.schemas.money.MoneyFormat;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.List;
@@ -49,7 +50,7 @@ public final class EconomicsTable {
   }
 
   private static String money(Long nanoUsd) {
-    return nanoUsd == null ? "-" : NanoUsd.format(nanoUsd);
+    return nanoUsd == null ? "-" : MoneyFormat.usd(nanoUsd);
   }
 
   private static String percent(Long basisPoints) {

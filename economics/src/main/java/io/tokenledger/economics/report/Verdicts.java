@@ -3,6 +3,7 @@ package io.tokenledger.economics.report;
 import io.tokenledger.economics.figures.Counters;
 import io.tokenledger.schemas.EconomicsVerdict;
 import io.tokenledger.schemas.money.NanoUsd;
+import io.tokenledger.schemas.money.MoneyFormat;
 import java.math.BigDecimal;
 
 /**
@@ -64,12 +65,7 @@ public final class Verdicts {
   }
 
   static String money(BigDecimal nanoUsd) {
-    long rounded = nanoUsd.setScale(0, java.math.RoundingMode.HALF_EVEN).longValueExact();
-    if (Math.abs(rounded) >= NanoUsd.PER_USD / 10) {
-      return NanoUsd.format(rounded);
-    }
-    String precise = NanoUsd.formatPrecise(rounded).replaceAll("0+$", ""); // $0.0042, not $0.00
-    return precise.endsWith(".") ? precise + "00" : precise;
+    return MoneyFormat.usd(nanoUsd.setScale(0, java.math.RoundingMode.HALF_EVEN).longValueExact());
   }
 
   static String percent(BigDecimal rate) {

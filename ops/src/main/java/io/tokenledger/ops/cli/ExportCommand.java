@@ -7,6 +7,7 @@ import io.tokenledger.schemas.PriceCorrection;
 import io.tokenledger.schemas.UsageAggregate;
 import io.tokenledger.schemas.money.NanoUsd;
 import io.tokenledger.schemas.topics.Topics;
+import io.tokenledger.schemas.money.MoneyFormat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,7 +109,7 @@ public final class ExportCommand {
           Files.writeString(out, FocusExport.csv(rows), StandardCharsets.UTF_8);
         }
         System.out.println("Wrote " + rows.size() + " FOCUS rows for " + period + " to " + out + ": "
-            + NanoUsd.formatPrecise(total) + " in total (BilledCost), equal to the team ledger's month, read apart (with "
+            + MoneyFormat.usd(total) + " in total (BilledCost), equal to the team ledger's month, read apart (with "
             + "the corrections made after the month in a later file, and those made in it to earlier months here).");
       }
       return 0;

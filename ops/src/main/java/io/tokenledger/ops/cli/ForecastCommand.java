@@ -8,6 +8,7 @@ import io.tokenledger.schemas.BudgetPeriod;
 import io.tokenledger.schemas.UsageAggregate;
 import io.tokenledger.schemas.money.NanoUsd;
 import io.tokenledger.schemas.topics.Topics;
+import io.tokenledger.schemas.money.MoneyFormat;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
@@ -71,8 +72,8 @@ public final class ForecastCommand implements Callable<Integer> {
     out.append(String.format(format, "TEAM", "MONTH", "LOW", "EXPECTED", "HIGH", "TOKENS", ""));
     Map<YearMonth, long[]> company = new TreeMap<>();
     for (SpendForecast.Month m : forecast) {
-      out.append(String.format(format, m.team(), m.month(), NanoUsd.format(m.lowNanoUsd()), NanoUsd.format(m.expectedNanoUsd()),
-          NanoUsd.format(m.highNanoUsd()), String.format("%,d", m.expectedTokens()),
+      out.append(String.format(format, m.team(), m.month(), MoneyFormat.usd(m.lowNanoUsd()), MoneyFormat.usd(m.expectedNanoUsd()),
+          MoneyFormat.usd(m.highNanoUsd()), String.format("%,d", m.expectedTokens()),
           m.unpricedUsage() ? "  (some usage has no price: not in the money)" : ""));
       long[] c = company.computeIfAbsent(m.month(), k -> new long[4]);
       c[0] += m.lowNanoUsd();
@@ -80,8 +81,8 @@ public final class ForecastCommand implements Callable<Integer> {
       c[2] += m.highNanoUsd();
       c[3] += m.expectedTokens();
     }
-    company.forEach((month, c) -> out.append(String.format(format, "COMPANY", month, NanoUsd.format(c[0]),
-        NanoUsd.format(c[1]), NanoUsd.format(c[2]), String.format("%,d", c[3]), "")));
+    company.forEach((month, c) -> out.append(String.format(format, "COMPANY", month, MoneyFormat.usd(c[0]),
+        MoneyFormat.usd(c[1]), MoneyFormat.usd(c[2]), String.format("%,d", c[3]), "")));
     for (Budget b : budgets) {
       out.append(runsOut(b, forecast)).append(System.lineSeparator());
     }
@@ -106,7 +107,7 @@ public final class ForecastCommand implements Callable<Integer> {
         possible = m.month();
       }
     }
-    String limit = b.getLimitNanoUsd() != null ? NanoUsd.format(b.getLimitNanoUsd()) + " a month"
+    String limit = b.getLimitNanoUsd() != null ? MoneyFormat.usd(b.getLimitNanoUsd()) + " a month"
         : String.format("%,d tokens a month", b.getLimitTokens());
     if (expected != null) {
       return "Budget " + b.getBudgetId() + " (" + limit + "): expected to run out in " + expected

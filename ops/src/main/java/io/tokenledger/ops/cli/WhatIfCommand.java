@@ -9,6 +9,7 @@ import io.tokenledger.schemas.PriceVersion;
 import io.tokenledger.schemas.UsageAggregate;
 import io.tokenledger.schemas.money.NanoUsd;
 import io.tokenledger.schemas.topics.Topics;
+import io.tokenledger.schemas.money.MoneyFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -101,18 +102,18 @@ public final class WhatIfCommand implements Callable<Integer> {
     for (WhatIf.Row r : rows) {
       String model = r.model().equals(r.scenarioModel()) ? r.model().toString()
           : r.model() + " -> " + r.scenarioModel();
-      out.append(String.format(format, r.team(), r.workflow(), model, NanoUsd.formatPrecise(r.actualNanoUsd()),
-          NanoUsd.formatPrecise(r.scenarioNanoUsd()), NanoUsd.formatPrecise(r.differenceNanoUsd())));
+      out.append(String.format(format, r.team(), r.workflow(), model, MoneyFormat.usd(r.actualNanoUsd()),
+          MoneyFormat.usd(r.scenarioNanoUsd()), MoneyFormat.usd(r.differenceNanoUsd())));
       long[] team = teams.computeIfAbsent(r.team(), t -> new long[2]);
       team[0] += r.actualNanoUsd();
       team[1] += r.scenarioNanoUsd();
       company[0] += r.actualNanoUsd();
       company[1] += r.scenarioNanoUsd();
     }
-    teams.forEach((team, s) -> out.append(String.format(format, team, "(all)", "", NanoUsd.formatPrecise(s[0]),
-        NanoUsd.formatPrecise(s[1]), NanoUsd.formatPrecise(s[1] - s[0]))));
-    out.append(String.format(format, "COMPANY", "", "", NanoUsd.formatPrecise(company[0]),
-        NanoUsd.formatPrecise(company[1]), NanoUsd.formatPrecise(company[1] - company[0])));
+    teams.forEach((team, s) -> out.append(String.format(format, team, "(all)", "", MoneyFormat.usd(s[0]),
+        MoneyFormat.usd(s[1]), MoneyFormat.usd(s[1] - s[0]))));
+    out.append(String.format(format, "COMPANY", "", "", MoneyFormat.usd(company[0]),
+        MoneyFormat.usd(company[1]), MoneyFormat.usd(company[1] - company[0])));
     return out.toString();
   }
 }

@@ -16,7 +16,9 @@ import java.util.Locale;
  *   <li>{@link #percent}: signed, with separators, no decimals from 10% on and one below
  *       ({@code +1,346%}, {@code -73%}, {@code +4.5%}); {@link #times}: a multiple ({@code 14x},
  *       {@code 5.3x});
- *   <li>{@link #perHour}: a rate, {@code $43.85/h}.
+ *   <li>{@link #perHour}, {@link #perDay}: a rate, {@code $43.85/h}, {@code $1,052.40/day};
+ *   <li>{@link #exact}: every nano-USD digit, for the hover text next to a rounded figure and for
+ *       messages that compare two figures to the unit ({@code $894,780.528142662}).
  * </ul>
  * Rounding is half-even, as everywhere money is shown.
  */
@@ -54,9 +56,28 @@ public final class MoneyFormat {
       scaled = scaled.movePointLeft(3);
       index++;
     }
-    BigDecimal shown = scaled.setScale(scaled.compareTo(BigDecimal.valueOf(100)) >= 0 ? 0 : 1, RoundingMode.HALF_EVEN)
-        .stripTrailingZeros();
+    BigDecimal shown = shown(scaled);
+    if (shown.compareTo(BigDecimal.valueOf(1_000)) >= 0 && index < suffixes.length - 1) {
+      // 999.96k rounds to 1000k: that is 1M.
+      scaled = scaled.movePointLeft(3);
+      shown = shown(scaled);
+      index++;
+    }
     return (usd.signum() < 0 ? "-$" : "$") + shown.toPlainString() + suffixes[index];
+  }
+
+  private static BigDecimal shown(BigDecimal scaled) {
+    return scaled.setScale(scaled.compareTo(BigDecimal.valueOf(100)) >= 0 ? 0 : 1, RoundingMode.HALF_EVEN)
+        .stripTrailingZeros();
+  }
+
+  /** Every digit, with separators and at least cents: {@code $894,780.528142662}, {@code $1,410.00}. */
+  public static String exact(long nanoUsd) {
+    BigDecimal abs = NanoUsd.toUsd(nanoUsd).abs().stripTrailingZeros();
+    BigDecimal shown = abs.scale() < 2 ? abs.setScale(2) : abs;
+    String whole = String.format(Locale.ROOT, "%,d", shown.toBigInteger());
+    String fraction = shown.toPlainString().substring(shown.toPlainString().indexOf('.'));
+    return (nanoUsd < 0 ? "-$" : "$") + whole + fraction;
   }
 
   /** A ratio as a signed percentage: 13.46 → {@code +1,346%}, -0.73 → {@code -73%}, 0.045 → {@code +4.5%}. */
@@ -81,5 +102,10 @@ public final class MoneyFormat {
   /** A spend rate: {@code $43.85/h}. */
   public static String perHour(long nanoUsdPerHour) {
     return usd(nanoUsdPerHour) + "/h";
+  }
+
+  /** A spend rate: {@code $1,052.40/day}. */
+  public static String perDay(long nanoUsdPerDay) {
+    return usd(nanoUsdPerDay) + "/day";
   }
 }

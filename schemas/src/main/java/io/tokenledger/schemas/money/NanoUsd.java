@@ -17,16 +17,4 @@ public final class NanoUsd {
   public static BigDecimal toUsd(long nanoUsd) {
     return BigDecimal.valueOf(nanoUsd).movePointLeft(9);
   }
-
-  /** "$1,234.56" style text, rounded half-even to cents for display only. */
-  public static String format(long nanoUsd) {
-    BigDecimal cents = toUsd(nanoUsd).setScale(2, RoundingMode.HALF_EVEN);
-    return (cents.signum() < 0 ? "-$" : "$") + String.format("%,.2f", cents.abs());
-  }
-
-  /** Display with sub-cent precision (6 decimals), for per-event or per-minute figures. */
-  public static String formatPrecise(long nanoUsd) {
-    BigDecimal micros = toUsd(nanoUsd).setScale(6, RoundingMode.HALF_EVEN);
-    return (micros.signum() < 0 ? "-$" : "$") + micros.abs().toPlainString();
-  }
 }

@@ -41,6 +41,17 @@ class MoneyFormatTest {
     assertEquals("$202k", MoneyFormat.compact(202_051_833_400_703L));
     assertEquals("$3B", MoneyFormat.compact(3_000_000_000_000_000_000L));
     assertEquals("$9,999.99", MoneyFormat.compact(9_999_990_000_000L), "below $10,000: in full");
+    assertEquals("$1M", MoneyFormat.compact(999_960_000_000_000L), "999.96k rounds up to the next unit");
+  }
+
+  @Test
+  void exactKeepsEveryDigitForTheHover() {
+    assertEquals("$894,780.528142662", MoneyFormat.exact(894_780_528_142_662L));
+    assertEquals("$1,410.00", MoneyFormat.exact(1_410_000_000_000L));
+    assertEquals("$0.00", MoneyFormat.exact(0L));
+    assertEquals("$0.50", MoneyFormat.exact(500_000_000L));
+    assertEquals("-$0.000000001", MoneyFormat.exact(-1L));
+    assertEquals("$1,052.40/day", MoneyFormat.perDay(1_052_400_000_000L));
   }
 
   @Test

@@ -4,6 +4,7 @@ import io.tokenledger.economics.baseline.HumanCost;
 import io.tokenledger.schemas.HumanBaseline;
 import io.tokenledger.schemas.money.NanoUsd;
 import io.tokenledger.schemas.topics.BaselineKeys;
+import io.tokenledger.schemas.money.MoneyFormat;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import picocli.CommandLine.Command;
@@ -20,8 +21,8 @@ public final class BaselinesCommand {
         .stripTrailingZeros();
     BigDecimal percent = BigDecimal.valueOf(b.getSuccessRateBasisPoints(), 2);
     return String.format("%s: %s min per %s at %s/h, a person succeeds %s%%: %s per successful %s (set by %s; %s)",
-        BaselineKeys.of(b), minutes.toPlainString(), b.getOutcomeUnit(), NanoUsd.format(b.getLoadedCostNanoUsdPerHour()),
-        percent.toPlainString(), NanoUsd.format(HumanCost.perSuccessfulUnitNanoUsd(b)), b.getOutcomeUnit(),
+        BaselineKeys.of(b), minutes.toPlainString(), b.getOutcomeUnit(), MoneyFormat.usd(b.getLoadedCostNanoUsdPerHour()),
+        percent.toPlainString(), MoneyFormat.usd(HumanCost.perSuccessfulUnitNanoUsd(b)), b.getOutcomeUnit(),
         b.getSetBy(), b.getSource());
   }
 }

@@ -1,7 +1,7 @@
 package io.tokenledger.ops.cli.budgets;
 
 import io.tokenledger.schemas.Budget;
-import io.tokenledger.schemas.money.NanoUsd;
+import io.tokenledger.schemas.money.MoneyFormat;
 import java.util.Locale;
 import picocli.CommandLine.Command;
 
@@ -14,7 +14,7 @@ public final class BudgetsCommand {
   static String describe(Budget b) {
     String scope = b.getTeam() + (b.getWorkflow() == null ? "" : " / workflow " + b.getWorkflow())
         + (b.getModel() == null ? "" : " / model " + b.getModel());
-    String limits = (b.getLimitNanoUsd() == null ? "" : NanoUsd.toUsd(b.getLimitNanoUsd()).toPlainString() + " USD")
+    String limits = (b.getLimitNanoUsd() == null ? "" : MoneyFormat.usd(b.getLimitNanoUsd()))
         + (b.getLimitNanoUsd() != null && b.getLimitTokens() != null ? " and " : "")
         + (b.getLimitTokens() == null ? "" : String.format("%,d tokens", b.getLimitTokens()));
     return String.format("%s: %s, %s per %s (%s), alerts at %s%%, %s, updated %s", b.getBudgetId(), scope, limits,

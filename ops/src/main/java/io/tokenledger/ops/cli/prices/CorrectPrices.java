@@ -14,6 +14,7 @@ import io.tokenledger.schemas.PriceVersion;
 import io.tokenledger.schemas.UsageAggregate;
 import io.tokenledger.schemas.money.NanoUsd;
 import io.tokenledger.schemas.topics.Topics;
+import io.tokenledger.schemas.money.MoneyFormat;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -119,12 +120,12 @@ final class CorrectPrices extends SetPrice {
     System.out.printf("%-60s %16s %16s %16s%n", "DAY  TEAM/WORKFLOW/PROVIDER/MODEL", "OLD", "NEW", "DIFFERENCE");
     long total = 0;
     for (Map.Entry<String, long[]> row : byDay.entrySet()) {
-      System.out.printf("%-60s %16s %16s %16s%n", row.getKey(), NanoUsd.formatPrecise(row.getValue()[0]),
-          NanoUsd.formatPrecise(row.getValue()[1]), NanoUsd.formatPrecise(row.getValue()[2]));
+      System.out.printf("%-60s %16s %16s %16s%n", row.getKey(), MoneyFormat.usd(row.getValue()[0]),
+          MoneyFormat.usd(row.getValue()[1]), MoneyFormat.usd(row.getValue()[2]));
       total += row.getValue()[2];
     }
     System.out.printf("%-60s %16s %16s %16s%n", "TOTAL (" + corrections.size() + " buckets)", "", "",
-        NanoUsd.formatPrecise(total));
+        MoneyFormat.usd(total));
   }
 
   /** Writes the catalog fix the pricing works out ({@link Rerating#catalogFix}). */
