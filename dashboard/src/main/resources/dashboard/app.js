@@ -26,7 +26,7 @@ const TL = (() => {
   }
 
   // Money is exact: the APIs give it as integer nano-USD and as a decimal USD string; the pages
-  // show the string as given and sum as BigInt, never through a JavaScript number.
+  // read either as a BigInt and sum as BigInt, never through a JavaScript number.
   function fromUsd(text) {
     const negative = text.startsWith('-');
     const [whole, fraction = ''] = (negative ? text.slice(1) : text).split('.');
@@ -49,10 +49,93 @@ const TL = (() => {
     return sign + (n / 1000000000n).toString() + '.' + (n % 1000000000n).toString().padStart(9, '0');
   }
 
-  // A USD string as the API wrote it, or an exact sum; with the currency.
-  function money(value) {
+  // Money and ratios as a person reads them: the same rule as MoneyFormat on the server (the
+  // browser test checks the two agree), computed on exact BigInt nano-USD and rounded once,
+  // half-even. Every figure shown this way carries its exact amount as a hover title.
+  const fmt = (() => {
+    const CENT = 10000000n;
+    function roundDiv(n, d) {
+      const q = n / d;
+      const twice = 2n * (n % d);
+      return twice > d || (twice === d && q % 2n === 1n) ? q + 1n : q;
+    }
+    function groups(whole) { return whole.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ','); }
+    function signed(negative, text) { return (negative ? '-$' : '$') + text; }
+    // A non-negative nano amount as a decimal with trailing zeros dropped, at least `min` decimals.
+    function decimal(n, min) {
+      let fraction = (n % 1000000000n).toString().padStart(9, '0').replace(/0+$/, '');
+      fraction = fraction.padEnd(min, '0');
+      return groups(n / 1000000000n) + (fraction ? '.' + fraction : '');
+    }
+    function usdText(value) {
+      let n = nano(value);
+      const negative = n < 0n;
+      if (negative) { n = -n; }
+      if (n !== 0n && n < CENT) {
+        // Below a cent: two significant digits, so that it never reads as zero.
+        const digits = n.toString().length;
+        const unit = digits > 2 ? 10n ** BigInt(digits - 2) : 1n;
+        return signed(negative, decimal(roundDiv(n, unit) * unit, 0));
+      }
+      const cents = roundDiv(n, CENT);
+      return signed(negative, groups(cents / 100n) + '.' + (cents % 100n).toString().padStart(2, '0'));
+    }
+    function compactText(value) {
+      let n = nano(value);
+      const negative = n < 0n;
+      if (negative) { n = -n; }
+      if (n < 10000n * 1000000000n) { return usdText(value); }
+      const suffixes = ['k', 'M', 'B', 'T'];
+      let index = 0;
+      let unit = 1000n * 1000000000n;
+      while (index < suffixes.length - 1 && n >= 1000n * unit) { unit *= 1000n; index++; }
+      const shown = u => n >= 100n * u ? roundDiv(n, u).toString() : (() => {
+        const tenths = roundDiv(n, u / 10n);
+        return (tenths / 10n).toString() + (tenths % 10n === 0n ? '' : '.' + (tenths % 10n).toString());
+      })();
+      let text = shown(unit);
+      if (Number(text) >= 1000 && index < suffixes.length - 1) { unit *= 1000n; index++; text = shown(unit); }
+      return signed(negative, text + suffixes[index]);
+    }
+    function exactText(value) {
+      let n = nano(value);
+      const negative = n < 0n;
+      if (negative) { n = -n; }
+      return signed(negative, decimal(n, 2));
+    }
+    // A percent string as the APIs write it ("1345.86"), in hundredths of a percent.
+    function hundredths(percentText) {
+      const text = String(percentText);
+      return nano(text.includes('.') ? text : text + '.0') / CENT;
+    }
+    function oneDecimal(n) {
+      const tenths = roundDiv(n, 10n);
+      return groups(tenths / 10n) + (tenths % 10n === 0n ? '' : '.' + (tenths % 10n).toString());
+    }
+    // A change, signed: +1,346%, -73%, +4.5% (no decimals from 10% on).
+    function change(percentText) {
+      if (percentText === null || percentText === undefined) { return '-'; }
+      const h = hundredths(percentText);
+      const n = h < 0n ? -h : h;
+      const digits = n >= 1000n ? groups(roundDiv(n, 100n)) : oneDecimal(n);
+      return (digits === '0' ? '' : h > 0n ? '+' : h < 0n ? '-' : '') + digits + '%';
+    }
+    // A share of a whole (a success rate, a budget used): 83.5%, 100%.
+    function share(percentText) {
+      if (percentText === null || percentText === undefined) { return '-'; }
+      const h = hundredths(percentText);
+      return (h < 0n ? '-' : '') + oneDecimal(h < 0n ? -h : h) + '%';
+    }
+    return { usd: usdText, compact: compactText, exact: exactText, change, share,
+      perHour: v => usdText(v) + '/h', perDay: v => usdText(v) + '/day' };
+  })();
+
+  // Money for a page: rounded as the rule says, every digit on hover (and in data-exact, the
+  // decimal USD the API gave); '-' for none.
+  function money(value, style) {
     if (value === null || value === undefined) { return '-'; }
-    return (typeof value === 'string' && value.includes('.') ? value : usd(value)) + ' USD';
+    const shown = (style === 'compact' ? fmt.compact : fmt.usd)(value);
+    return el('span', { class: 'money', title: fmt.exact(value) + ' exactly', 'data-exact': usd(value) }, shown);
   }
 
   function sum(values) { return values.reduce((a, v) => a + (v === null || v === undefined ? 0n : nano(v)), 0n); }
@@ -175,14 +258,15 @@ const TL = (() => {
       { title: 'Budget', field: 'budget', value: b => b.budget_id },
       { title: 'Team', field: 'team', value: b => b.team },
       { title: 'Scope', value: b => (b.workflow || 'all workflows') + ' / ' + (b.model || 'all models') },
-      { title: 'Period', value: b => b.period_start.slice(0, 10) + ' to ' + b.period_end.slice(0, 10) + ' ' + b.timezone },
+      { title: 'Period', value: b => periodText(b.period_start, b.period_end, b.timezone) },
       { title: 'Spent', field: 'spent', num: true, value: b => b.limit_tokens !== null && b.limit_nano_usd === null
         ? tokens(b.spend_tokens) + ' tokens' : money(b.spend_usd) },
       { title: 'Limit', field: 'limit', num: true, value: b => b.limit_nano_usd !== null ? money(b.limit_usd)
         : tokens(b.limit_tokens) + ' tokens' },
-      { title: 'Used', field: 'used', num: true, value: b => b.used_percent + ' %' },
-      { title: 'Projected at end', field: 'projected', num: true, value: b => b.limit_nano_usd !== null
-        ? money(b.projected_spend_usd) : (b.projected_tokens === null ? '-' : tokens(b.projected_tokens) + ' tokens') },
+      { title: 'Used', field: 'used', num: true, value: b => fmt.share(b.used_percent) },
+      { title: 'Projected at end', field: 'projected', num: true, value: b => el('span',
+        { title: b.projection_basis || 'not projected yet' }, b.limit_nano_usd !== null ? money(b.projected_spend_usd)
+          : (b.projected_tokens === null ? '-' : tokens(b.projected_tokens) + ' tokens')) },
       { title: 'State', field: 'state', value: b => el('span', { class: 'state-' + b.state }, b.state) },
     ], list, b => b.budget_id);
   }
@@ -201,9 +285,38 @@ const TL = (() => {
 
   function monthStart(now) { return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)); }
 
+  const DAY = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' });
+
+  // "Dec 1 to Dec 31, 2026 (UTC)": a period by its first and last day, end exclusive (the
+  // periods the APIs give are aligned in their zone; the days are read in that zone).
+  function periodText(start, end, zone) {
+    const day = (iso, f) => new Intl.DateTimeFormat('en-US', Object.assign({ timeZone: zone || 'UTC' }, f))
+      .format(new Date(iso));
+    const last = new Date(new Date(end).getTime() - 1).toISOString();
+    return day(start, { month: 'short', day: 'numeric' }) + ' to '
+      + day(last, { month: 'short', day: 'numeric', year: 'numeric' }) + ' (' + (zone || 'UTC') + ')';
+  }
+
+  // Says on a page which period and zone its figures cover: "December 2026 to date: Dec 1 to Dec 5, 14:32 UTC".
+  function coverage(id, text) {
+    const e = document.getElementById(id);
+    if (e) { e.textContent = text; }
+  }
+
+  function monthToDateText(now) {
+    const month = new Intl.DateTimeFormat('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(now);
+    return month + ' to date, UTC: ' + DAY.format(monthStart(now)) + ' 00:00 to ' + DAY.format(now) + ' '
+      + now.toISOString().slice(11, 16);
+  }
+
+  // Chart axes, where space is short: $12.3k (a picture needs no exactness; the tables are exact).
+  function axisUsd(value) {
+    return fmt.compact(BigInt(Math.round(value * 1e9)));
+  }
+
   function teamOf(seriesKey) { return seriesKey.split('|')[0]; }
 
   function link(text, href) { return el('a', { href }, text); }
 
-  return { ApiError, get, budgets, alerts, nano, usd, money, sum, tokens, plotUsd, el, table, chart, page, monthStart, teamOf, link };
+  return { ApiError, get, budgets, alerts, nano, usd, fmt, money, sum, periodText, coverage, monthToDateText, axisUsd, tokens, plotUsd, el, table, chart, page, monthStart, teamOf, link };
 })();

@@ -3,7 +3,13 @@
 // the verdict, the model advice, and the last 7 days' trend. A team key reads its team's share.
 function teamParam(who) { return who.reads_all ? '' : '&team=' + encodeURIComponent(who.team); }
 
-function percent(value) { return value === null || value === undefined ? '-' : value + ' %'; }
+// The agent path's cost per completed outcome, with its parts: AI spend and people's review and
+// escalation time, each per success.
+function agentPath(w) {
+  if (w.cost_per_success_usd === null) { return '-'; }
+  return TL.el('span', {}, TL.money(w.cost_per_success_usd), TL.el('div', { class: 'parts' }, 'AI ',
+    TL.money(w.ai_spend_per_success_usd), ' + people ', TL.money(w.human_in_loop_per_success_usd)));
+}
 // A model is as its provider sells it; figures kept before providers were recorded have none.
 function providerModel(provider, model, tier) {
   return provider ? provider + (tier ? ':' + tier : '') + '/' + model : model;
@@ -15,18 +21,20 @@ async function render(who) {
   const figures = await TL.get('economics', '/v1/economics?period=' + period + '&zone=UTC&at=' + now.toISOString()
     + teamParam(who));
   const workflows = figures.workflows;
+  TL.coverage('coverage', period === 'day' ? 'Today, UTC: ' + now.toISOString().slice(0, 10) + ' 00:00 to '
+    + now.toISOString().slice(11, 16) : TL.monthToDateText(now));
   TL.table(document.getElementById('economics'), [
     { title: 'Workflow', field: 'workflow', value: w => w.workflow + (w.team ? ' (' + w.team + ')' : '') },
     { title: 'Started', field: 'started', num: true, value: w => w.items_started },
     { title: 'Succeeded', field: 'succeeded', num: true, value: w => w.items_succeeded },
-    { title: 'Success rate', field: 'success', num: true, value: w => percent(w.success_rate_percent) },
+    { title: 'Success rate', field: 'success', num: true, value: w => TL.fmt.share(w.success_rate_percent) },
     { title: 'AI spend', field: 'spend', num: true, value: w => TL.money(w.ai_spend_usd) },
-    { title: 'AI cost per completed outcome', field: 'cost-per-success', num: true,
-      value: w => TL.money(w.cost_per_success_usd) },
+    { title: 'Agent path per completed outcome (AI + people)', field: 'cost-per-success', num: true,
+      value: agentPath },
     { title: 'A person per outcome', field: 'human-per-outcome', num: true,
       value: w => TL.money(w.human_cost_per_outcome_usd) },
     { title: 'Saving per outcome', field: 'saving', num: true, value: w => TL.money(w.saving_per_outcome_usd) },
-    { title: 'Token ROI', field: 'roi', num: true, value: w => percent(w.token_roi_percent) },
+    { title: 'Token ROI', field: 'roi', num: true, value: w => TL.fmt.change(w.token_roi_percent) },
     { title: 'Verdict', field: 'verdict', value: w => TL.el('span', { title: w.verdict_reason }, w.verdict) },
   ], workflows, w => w.workflow + (w.team ? '|' + w.team : ''));
 

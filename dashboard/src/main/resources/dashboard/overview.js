@@ -2,6 +2,7 @@
 // Overview: month to date, burn rate and projections; spend over time per team, model or workflow;
 // the month's tokens by bucket; the teams and their budgets.
 const RANGES = { '1m': 60 * 60e3, '1h': 48 * 3600e3, '1d': 31 * 86400e3 };
+const WINDOW_NAMES = { '1m': 'minute', '1h': 'hour', '1d': 'day (UTC)' };
 const BUCKETS = [['uncached_input_tokens', 'uncached input'], ['cache_read_tokens', 'cache read'],
   ['cache_write_tokens', 'cache write'], ['output_tokens', 'output'], ['reasoning_tokens', 'reasoning']];
 
@@ -31,20 +32,21 @@ function drawSpend(spend) {
     return { label: r.key, data: starts.map(s => TL.plotUsd(byStart.get(s) || 0)), fill: false, tension: 0.2 };
   });
   TL.chart('spend-chart', 'line', starts.map(s => label(s, spend.window)), datasets,
-    { scales: { y: { beginAtZero: true, title: { display: true, text: 'USD per window' } } } });
+    { scales: { y: { beginAtZero: true, title: { display: true, text: 'USD per ' + WINDOW_NAMES[spend.window] },
+      ticks: { callback: TL.axisUsd } } } });
 }
 
 // Every answer is fetched first and the page written after, so the figures on it are of one moment.
 async function render(who) {
   const now = new Date();
   const monthStart = TL.monthStart(now);
-  const hourAgo = new Date(now.getTime() - 3600e3);
+  const weekAgo = new Date(now.getTime() - 7 * 86400e3);
   const teams = await TL.get('aggregation', '/v1/breakdown?scope=team&window=1d&from=' + monthStart.toISOString()
     + '&to=' + now.toISOString());
-  const [monthToDate, lastHour, budgetAnswer, spend] = await Promise.all([
+  const [monthToDate, lastWeek, budgetAnswer, spend] = await Promise.all([
     Promise.all(teams.rows.map(r => TL.get('aggregation', '/v1/period-to-date?team=' + encodeURIComponent(r.key)
       + '&period=month&zone=UTC&at=' + now.toISOString()))),
-    TL.get('aggregation', '/v1/breakdown?scope=team&window=1m&from=' + hourAgo.toISOString() + '&to='
+    TL.get('aggregation', '/v1/breakdown?scope=team&window=1h&from=' + weekAgo.toISOString() + '&to='
       + now.toISOString()),
     TL.get('alerting', '/v1/budgets'),
     spendData(who)]);
@@ -52,13 +54,18 @@ async function render(who) {
   const budgets = budgetAnswer.budgets;
   const usdBudgets = budgets.filter(b => b.limit_nano_usd !== null);
 
-  document.getElementById('mtd-usd').textContent = TL.money(TL.sum(totals.map(t => t.cost_usd)));
+  TL.coverage('coverage', TL.monthToDateText(now));
+  document.getElementById('mtd-usd').replaceChildren(TL.money(TL.sum(totals.map(t => t.cost_usd))));
   document.getElementById('mtd-tokens').textContent = TL.tokens(TL.sum(totals.map(t => t.total_tokens)));
-  document.getElementById('burn-usd').textContent = TL.money(TL.sum(lastHour.rows.map(r => r.total.cost_usd)))
-    + ' per hour';
-  document.getElementById('projected-usd').textContent = usdBudgets.length === 0 ? 'no USD budget'
-    : TL.money(TL.sum(usdBudgets.map(b => b.projected_spend_usd ?? b.spend_usd))) + ' of '
-      + TL.money(TL.sum(usdBudgets.map(b => b.limit_usd)));
+  // The last 7 days (168 hourly windows, the current hour included): a week covers every weekday once.
+  const week = TL.sum(lastWeek.rows.map(r => r.total.cost_usd));
+  document.getElementById('burn-usd').replaceChildren(TL.money(week / 7n), ' per day (',
+    TL.fmt.perHour(week / 168n), ')');
+  const projected = TL.sum(usdBudgets.map(b => b.projected_spend_usd ?? b.spend_usd));
+  document.getElementById('projected-usd').replaceChildren(...(usdBudgets.length === 0 ? ['no USD budget']
+    : [TL.money(projected), ' of ', TL.money(TL.sum(usdBudgets.map(b => b.limit_usd)))]));
+  document.getElementById('projected-basis').textContent = usdBudgets.length === 0 ? ''
+    : [...new Set(usdBudgets.map(b => b.projection_basis || 'spend so far (not enough history to project)'))].join('; ');
   TL.chart('bucket-chart', 'bar', BUCKETS.map(b => b[1]),
     [{ label: 'tokens', data: BUCKETS.map(b => Number(TL.sum(totals.map(t => t[b[0]])))) }],
     { plugins: { legend: { display: false } } });

@@ -60,8 +60,9 @@ document.getElementById('whatif').addEventListener('submit', async ev => {
   if (move) { params.set('move', move); }
   try {
     const r = await TL.get('aggregation', '/v1/whatif?' + params.toString());
-    const summary = TL.el('p', { id: 'whatif-summary' }, 'Actual ' + TL.money(r.actual_nano_usd) + ', at the scenario '
-      + TL.money(r.scenario_nano_usd) + ': a difference of ' + TL.money(r.difference_usd) + '.');
+    const summary = TL.el('p', { id: 'whatif-summary' }, 'Actual ', TL.money(r.actual_nano_usd), ', at the scenario ',
+      TL.money(r.scenario_nano_usd), ': a difference of ', TL.money(r.difference_usd), ' in ' + params.get('period')
+      + ' (UTC).');
     const rows = TL.el('div');
     TL.table(rows, [
       { title: 'Team', value: x => x.team }, { title: 'Workflow', value: x => x.workflow },

@@ -16,12 +16,20 @@ async function render(who) {
   const team = encodeURIComponent(wanted);
   const month = await TL.get('aggregation', '/v1/period-to-date?team=' + team + '&period=month&zone=UTC&at='
     + now.toISOString());
-  document.getElementById('team-mtd-usd').textContent = TL.money(month.total.cost_usd);
+  TL.coverage('coverage', TL.monthToDateText(now));
+  document.getElementById('team-mtd-usd').replaceChildren(TL.money(month.total.cost_usd));
   document.getElementById('team-mtd-tokens').textContent = TL.tokens(month.total.total_tokens);
   TL.budgets(document.getElementById('team-budgets'), (await TL.get('alerting', '/v1/budgets?team=' + team)).budgets);
 
   const series = (await TL.get('aggregation', '/v1/breakdown?scope=team-workflow-model&window=1d&from='
     + monthStart.toISOString() + '&to=' + now.toISOString())).rows.filter(r => TL.teamOf(r.key) === wanted);
+  // Outcomes come from the outcomes recorded (the economics), per workflow and provider/model: the
+  // same count the economics page shows.
+  const economics = await TL.get('economics', '/v1/economics?period=month&zone=UTC&at=' + now.toISOString()
+    + '&team=' + team).catch(() => ({ workflows: [] }));
+  const succeeded = new Map();
+  economics.workflows.forEach(w => w.models.forEach(m => succeeded.set(w.workflow + '|' + m.provider + '|' + m.model
+    + '|' + (m.service_tier || ''), m.units_succeeded)));
   TL.table(document.getElementById('team-series'), [
     { title: 'Workflow', field: 'workflow', value: r => r.workflow },
     // One model from two providers is two rows, each at its provider's price.
@@ -30,7 +38,10 @@ async function render(who) {
     { title: 'Spend', field: 'cost', num: true, value: r => TL.money(r.total.cost_usd) },
     { title: 'Tokens', field: 'tokens', num: true, value: r => TL.tokens(r.total.total_tokens) },
     { title: 'Requests', field: 'requests', num: true, value: r => TL.tokens(r.total.request_count) },
-    { title: 'Outcome units', field: 'outcomes', num: true, value: r => r.total.outcome_units },
+    { title: 'Succeeded outcomes', field: 'outcomes', num: true, value: r => {
+      const units = succeeded.get(r.workflow + '|' + r.provider + '|' + r.model + '|' + (r.service_tier || ''));
+      return units === undefined ? '-' : TL.tokens(units);
+    } },
   ], series, r => r.key);
 
   const to = now;
@@ -48,7 +59,8 @@ async function render(who) {
   TL.chart('team-chart', 'bar', starts.map(s => s.slice(5, 16).replace('T', ' ')),
     [...perWorkflow.entries()].map(([workflow, byStart]) => ({ label: workflow,
       data: starts.map(s => TL.plotUsd(byStart.get(s) || 0n)) })),
-    { scales: { x: { stacked: true }, y: { stacked: true, title: { display: true, text: 'USD per hour' } } } });
+    { scales: { x: { stacked: true }, y: { stacked: true, title: { display: true, text: 'USD per hour (UTC)' },
+      ticks: { callback: TL.axisUsd } } } });
 
   TL.alerts(document.getElementById('team-alerts'), (await TL.get('alerting', '/v1/alerts?team=' + team + '&limit=20')).alerts);
 }

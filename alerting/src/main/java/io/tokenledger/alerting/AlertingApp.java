@@ -30,6 +30,7 @@ public final class AlertingApp {
   public static final String BUDGET_STORE = "budget-store";
   public static final String SEEN_STORE = "budget-ledger-seen-store";
   public static final String SPEND_STORE = "budget-period-spend-store";
+  public static final String HOURS_STORE = "budget-hourly-spend-store";
   public static final String MARKS_STORE = "budget-marks-store";
   public static final String ANOMALY_SERIES_STORE = "anomaly-series-store";
   public static final String ANOMALY_SEEN_STORE = "anomaly-seen-models-store";
@@ -52,7 +53,7 @@ public final class AlertingApp {
 
     topology.addSource("ledger-source", topics.seriesLedger15m.keySerde().deserializer(),
         topics.seriesLedger15m.valueSerde().deserializer(), topics.seriesLedger15m.name());
-    BudgetTracker.Names names = new BudgetTracker.Names(BUDGET_STORE, SEEN_STORE, SPEND_STORE, MARKS_STORE,
+    BudgetTracker.Names names = new BudgetTracker.Names(BUDGET_STORE, SEEN_STORE, SPEND_STORE, HOURS_STORE, MARKS_STORE,
         "budget-alert-sink", "forecast-alert-sink", "budget-status-sink");
     int partitions = topics.seriesLedger15m.spec().partitions();
     topology.addProcessor(TRACKER, ProcessorWithStores.of(() -> new BudgetTracker(names, partitions, settings),

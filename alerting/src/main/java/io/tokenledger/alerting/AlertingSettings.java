@@ -1,39 +1,67 @@
 package io.tokenledger.alerting;
 
 
-import io.tokenledger.schemas.config.ConfigDeclaration;
 import io.tokenledger.alerting.anomaly.AnomalySettings;
+import io.tokenledger.alerting.forecast.ForecastSettings;
+import io.tokenledger.schemas.BudgetPeriod;
+import io.tokenledger.schemas.config.ConfigDeclaration;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * Tunables of the alerting service, read from {@code tokenledger.alerting.*} keys.
  *
- * @param forecastWindow trailing window the burn rate is measured over
- * @param forecastMinHistory no forecast until the trailing window covers at least this much
+ * @param forecast how budgets are projected and how often a projection is announced
  * @param statusInterval how often changed budget statuses and forecasts are evaluated and published
  * @param anomaly anomaly detection's tunables
  */
-public record AlertingSettings(Duration forecastWindow, Duration forecastMinHistory, Duration statusInterval,
-    AnomalySettings anomaly) {
+public record AlertingSettings(ForecastSettings forecast, Duration statusInterval, AnomalySettings anomaly) {
   public static final String PREFIX = "tokenledger.alerting.";
+  private static final Map<BudgetPeriod, Duration[]> FORECAST_DEFAULTS = Map.of(
+      BudgetPeriod.DAY, new Duration[] {Duration.ofHours(1), Duration.ofMinutes(10)},
+      BudgetPeriod.WEEK, new Duration[] {Duration.ofDays(1), Duration.ofHours(4)},
+      BudgetPeriod.MONTH, new Duration[] {Duration.ofDays(7), Duration.ofDays(1)});
 
-  public static final ConfigDeclaration CONFIG = new ConfigDeclaration("the alerting")
-      .duration(PREFIX + "forecast-window", Duration.ofHours(1), Duration.ofMinutes(1),
-          "the recent spend a budget's burn rate is measured over")
-      .duration(PREFIX + "forecast-min-history", Duration.ofMinutes(10), Duration.ZERO,
-          "how much of a period must have passed with spend before it is projected")
-      .duration(PREFIX + "status-interval", Duration.ofSeconds(1), Duration.ofMillis(10),
-          "how often changed budget statuses are published");
+  public static final ConfigDeclaration CONFIG = declare();
+
+  private static ConfigDeclaration declare() {
+    ConfigDeclaration config = new ConfigDeclaration("the alerting");
+    for (BudgetPeriod period : BudgetPeriod.values()) {
+      String name = period.name().toLowerCase(Locale.ROOT);
+      Duration[] defaults = FORECAST_DEFAULTS.get(period);
+      config.duration(PREFIX + "forecast-window." + name, defaults[0], Duration.ofMinutes(1),
+          "the recent spend a " + name + "ly budget's burn rate is measured over")
+          .duration(PREFIX + "forecast-min-history." + name, defaults[1], Duration.ZERO,
+              "how much spend history a " + name + "ly budget needs before it is projected");
+    }
+    return config
+        .duration(PREFIX + "forecast-refire-interval", Duration.ofDays(1), Duration.ZERO,
+            "a budget's 'projected to run out' is announced at most once in this interval (and again only when the "
+                + "run-out day moves a day earlier or the budget changes)")
+        .duration(PREFIX + "forecast-live-within", Duration.ofHours(1), Duration.ofMinutes(1),
+            "forecasts are announced only while the ledger is within this of the wall clock (not while history "
+                + "is replayed)")
+        .duration(PREFIX + "status-interval", Duration.ofSeconds(1), Duration.ofMillis(10),
+            "how often changed budget statuses are published");
+  }
 
   public static AlertingSettings defaults() {
     return from(Map.of());
   }
 
   public static AlertingSettings from(Map<String, ?> config) {
+    Map<BudgetPeriod, Duration> windows = new EnumMap<>(BudgetPeriod.class);
+    Map<BudgetPeriod, Duration> histories = new EnumMap<>(BudgetPeriod.class);
+    for (BudgetPeriod period : BudgetPeriod.values()) {
+      String name = period.name().toLowerCase(Locale.ROOT);
+      windows.put(period, CONFIG.duration(config, PREFIX + "forecast-window." + name));
+      histories.put(period, CONFIG.duration(config, PREFIX + "forecast-min-history." + name));
+    }
     return new AlertingSettings(
-        CONFIG.duration(config, PREFIX + "forecast-window"),
-        CONFIG.duration(config, PREFIX + "forecast-min-history"),
+        new ForecastSettings(windows, histories, CONFIG.duration(config, PREFIX + "forecast-refire-interval"),
+            CONFIG.duration(config, PREFIX + "forecast-live-within")),
         CONFIG.duration(config, PREFIX + "status-interval"),
         AnomalySettings.from(config));
   }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tokenledger.alerting.anomaly.AnomalySettings;
+import io.tokenledger.alerting.forecast.ForecastSettings;
 import io.tokenledger.schemas.Budget;
 import io.tokenledger.schemas.BudgetAlert;
 import io.tokenledger.schemas.BudgetEnforcement;
@@ -47,8 +48,10 @@ class AlertingTopologyTest {
 
   @BeforeEach
   void start() {
-    AlertingSettings settings = new AlertingSettings(Duration.ofHours(1), Duration.ofMinutes(10), Duration.ofSeconds(1),
-        AnomalySettings.defaults());
+    // A month projected from its last hour: the figures below are easy to check by hand (the
+    // defaults, 7 days for a month, are ForecastTopologyTest's).
+    AlertingSettings settings = new AlertingSettings(ForecastSettings.uniform(Duration.ofHours(1),
+        Duration.ofMinutes(10), Duration.ofDays(1), Duration.ofHours(1)), Duration.ofSeconds(1), AnomalySettings.defaults());
     driver = new TopologyTestDriver(AlertingApp.buildTopology(topics, settings), AlertingApp.config(Map.of(
         StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092",
         StreamsConfig.STATE_DIR_CONFIG, "target/alerting-test-state")), NOV);

@@ -1,10 +1,11 @@
 package io.tokenledger.alerting.budget;
 
 import io.tokenledger.platform.streams.LedgerDifferences;
-import io.tokenledger.schemas.ledger.LedgerBuckets;
 
 import io.tokenledger.alerting.AlertingSettings;
 import io.tokenledger.alerting.forecast.BurnRateForecast;
+import io.tokenledger.alerting.forecast.ForecastSettings;
+import io.tokenledger.schemas.alerts.AlertTexts;
 import io.tokenledger.schemas.Budget;
 import io.tokenledger.schemas.BudgetAlert;
 import io.tokenledger.schemas.BudgetMeasure;
@@ -17,7 +18,6 @@ import io.tokenledger.schemas.calendar.CalendarPeriods;
 import io.tokenledger.schemas.money.NanoUsd;
 import io.tokenledger.schemas.topics.SeriesKey;
 import io.tokenledger.schemas.topics.TeamPartitions;
-import io.tokenledger.schemas.money.MoneyFormat;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -62,17 +62,23 @@ public final class BudgetTracker implements Processor<String, UsageAggregate, St
   private static final BigInteger HUNDRED = BigInteger.valueOf(100);
   private static final String STREAM_TIME = "#stream-time";
 
-  /** Store and sink names, in one place. */
-  /** The stores the tracker owns: the ledger buckets seen, each budget period's spend, and its marks. */
+  /**
+   * The stores the tracker owns: the ledger buckets seen, each budget period's spend, each budget's
+   * spend per hour over its longest forecast window (burn rates read 168 hours, not every series'
+   * buckets), and its marks.
+   */
   public static List<StoreBuilder<?>> stores(Names names) {
     return List.of(
         LedgerDifferences.store(names.seen(), Spent.serde()).withCachingEnabled(),
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(names.spend()), Serdes.String(), Spent.serde())
             .withCachingEnabled(),
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(names.hours()), Serdes.String(), Spent.serde())
+            .withCachingEnabled(),
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(names.marks()), Serdes.String(), Serdes.Long()));
   }
 
-  public record Names(String budgets, String seen, String spend, String marks, String alertSink,
+  /** Store and sink names, in one place. */
+  public record Names(String budgets, String seen, String spend, String hours, String marks, String alertSink,
       String forecastSink, String statusSink) {}
 
   private final Names names;
@@ -84,6 +90,7 @@ public final class BudgetTracker implements Processor<String, UsageAggregate, St
   private WindowStore<String, Spent> seen;
   private LedgerDifferences<Spent> differences;
   private KeyValueStore<String, Spent> spend;
+  private BudgetHours hours;
   private KeyValueStore<String, Long> marks;
   private final Map<String, Budget> owned = new HashMap<>();
   private final Map<String, List<Budget>> byTeam = new HashMap<>();
@@ -109,6 +116,7 @@ public final class BudgetTracker implements Processor<String, UsageAggregate, St
     seen = context.getStateStore(names.seen());
     differences = new LedgerDifferences<>(seen, Spent.ARITHMETIC);
     spend = context.getStateStore(names.spend());
+    hours = new BudgetHours(context.getStateStore(names.hours()));
     marks = context.getStateStore(names.marks());
     Long stored = marks.get(STREAM_TIME);
     streamTime = stored == null ? Long.MIN_VALUE : stored;
@@ -153,6 +161,12 @@ public final class BudgetTracker implements Processor<String, UsageAggregate, St
       Spent total = known == null || known.budgetVersion() != version(budget) ? recompute(budget, period)
           : known.plus(delta.seenAt(record.timestamp()));
       spend.put(spendKey, total);
+      if (hoursVersion(budget) != version(budget)) {
+        rebuildHours(budget);
+      } else {
+        hours.add(budget.getBudgetId(), bucketStart, delta);
+        firstSpend(budget, bucketStart, delta);
+      }
       fireThresholds(budget, period, total, record.timestamp());
       dirty.add(budget.getBudgetId());
     }
@@ -184,6 +198,9 @@ public final class BudgetTracker implements Processor<String, UsageAggregate, St
         CalendarPeriods.Period period = periodOf(budget, now());
         Spent total = recompute(budget, period);
         spend.put(spendKey(budget, period), total);
+        if (hoursVersion(budget) != version(budget)) {
+          rebuildHours(budget);
+        }
         fireThresholds(budget, period, total, now());
         dirty.add(budget.getBudgetId());
       }
@@ -211,22 +228,28 @@ public final class BudgetTracker implements Processor<String, UsageAggregate, St
       total = recompute(budget, period);
       spend.put(spendKey, total);
     }
-    // The trailing window starts at the bucket holding asOf - window, or later: at the period's
-    // start, or at the first usage of the period (so a new budget or team is not diluted).
-    long windowFrom = Math.max(period.start().toEpochMilli(), asOf - settings.forecastWindow().toMillis());
-    long fromBucket = LedgerBuckets.startOf(windowFrom);
-    Spent trailing = sumBuckets(budget, fromBucket, asOf);
-    long elapsed = asOf - Math.max(fromBucket, Math.max(period.start().toEpochMilli(), total.firstSeen()));
-    boolean warm = total.firstSeen() != Long.MAX_VALUE && elapsed >= settings.forecastMinHistory().toMillis();
+    // The burn rate is the spend of the trailing window that fits the period (from the hour
+    // holding asOf - window; from the budget's first spend in it when that is later, so a new
+    // budget or team is not diluted), whichever period that spend fell in.
+    ForecastSettings forecasts = settings.forecast();
+    long windowFrom = BudgetHours.hourOf(asOf - forecasts.window(budget.getPeriod()).toMillis());
+    hours.forget(budget.getBudgetId(), BudgetHours.hourOf(asOf - forecasts.longestWindow().toMillis()));
+    Spent trailing = hours.sum(budget.getBudgetId(), windowFrom, asOf);
+    Long firstSpend = marks.get(budget.getBudgetId() + "|first-spend");
+    long elapsed = firstSpend == null ? 0 : asOf - Math.max(windowFrom, BudgetHours.hourOf(firstSpend));
+    boolean warm = elapsed > 0 && elapsed >= forecasts.minHistory(budget.getPeriod()).toMillis();
     long end = period.end().toEpochMilli();
     BurnRateForecast usd = new BurnRateForecast(total.nanoUsd(), trailing.nanoUsd(), elapsed, asOf, end);
     BurnRateForecast tokens = new BurnRateForecast(total.tokens(), trailing.tokens(), elapsed, asOf, end);
+    boolean live = context.currentSystemTimeMs() - asOf <= forecasts.liveWithin().toMillis();
     boolean projectedOver = false;
     if (budget.getLimitNanoUsd() != null) {
-      projectedOver |= forecast(budget, period, BudgetMeasure.USD, usd, budget.getLimitNanoUsd(), warm, asOf);
+      projectedOver |= forecast(budget, period, BudgetMeasure.USD, usd, budget.getLimitNanoUsd(), warm, live, asOf,
+          elapsed);
     }
     if (budget.getLimitTokens() != null) {
-      projectedOver |= forecast(budget, period, BudgetMeasure.TOKENS, tokens, budget.getLimitTokens(), warm, asOf);
+      projectedOver |= forecast(budget, period, BudgetMeasure.TOKENS, tokens, budget.getLimitTokens(), warm, live, asOf,
+          elapsed);
     }
     long usedBasisPoints = Math.max(basisPoints(total.nanoUsd(), budget.getLimitNanoUsd()),
         basisPoints(total.tokens(), budget.getLimitTokens()));
@@ -243,35 +266,57 @@ public final class BudgetTracker implements Processor<String, UsageAggregate, St
         .setUsedBasisPoints(usedBasisPoints)
         .setProjectedSpendNanoUsd(warm ? usd.projectedEndOfPeriod() : null)
         .setProjectedTokens(warm ? tokens.projectedEndOfPeriod() : null)
+        .setBurnRateNanoUsdPerHour(warm ? usd.burnRatePerHour() : null)
+        .setProjectionHistoryMinutes(warm ? (int) Math.min(Integer.MAX_VALUE, elapsed / 60_000L) : null)
         .setState(state).setAsOf(Instant.ofEpochMilli(asOf))
         .setUpdatedAt(Instant.ofEpochMilli(context.currentSystemTimeMs())).build();
     context.forward(new Record<>(budget.getBudgetId(), status, Math.max(0, asOf)), names.statusSink());
   }
 
   /**
-   * Raises "projected to exceed" when the projection passes the limit, again only when the
-   * projected breach moves materially, and "no longer projected" once it falls below 95% of the
-   * limit. Returns whether a breach is projected now.
+   * Raises "projected to run out" when the projection passes the limit; raises it again only when
+   * the run-out day moved at least a day earlier or the budget changed, and never twice for a
+   * budget within the refire interval (wall clock); "no longer projected" once the projection
+   * falls below 95% of the limit. Nothing is announced while the ledger replays history (not
+   * live). Returns whether a breach is projected now.
    */
   private boolean forecast(Budget budget, CalendarPeriods.Period period, BudgetMeasure measure, BurnRateForecast f,
-      long limit, boolean warm, long asOf) {
+      long limit, boolean warm, boolean live, long asOf, long historyMillis) {
     String key = spendKey(budget, period) + "|forecast-" + measure;
     Long announced = marks.get(key + "|at");
     Long sequence = marks.get(key + "|seq");
     long breachAt = warm ? f.projectedBreachAt(limit) : -1;
     boolean active = announced != null && announced >= 0;
-    if (breachAt >= 0 && (!active || BurnRateForecast.materiallyDifferent(announced, breachAt, asOf))) {
-      announce(budget, period, measure, f, limit, breachAt, sequence == null ? 1 : sequence + 1, asOf, key);
-    } else if (active && breachAt < 0 && f.spend() < limit && warm
+    if (!live) {
+      return breachAt >= 0;
+    }
+    if (breachAt >= 0) {
+      ZoneId zone = ZoneId.of(budget.getTimezone());
+      boolean news = !active || Long.valueOf(version(budget)).equals(marks.get(key + "|version")) == false
+          || dayOf(breachAt, zone) <= dayOf(announced, zone) - 1;
+      Long lastRaised = marks.get(budget.getBudgetId() + "|forecast-raised");
+      long wallClock = context.currentSystemTimeMs();
+      boolean quiet = lastRaised == null || wallClock - lastRaised >= settings.forecast().refireInterval().toMillis();
+      if (news && quiet) {
+        marks.put(budget.getBudgetId() + "|forecast-raised", wallClock);
+        marks.put(key + "|version", version(budget));
+        announce(budget, period, measure, f, limit, breachAt, sequence == null ? 1 : sequence + 1, asOf, key,
+            historyMillis);
+      }
+    } else if (active && f.spend() < limit && warm
         && BigInteger.valueOf(f.projectedEndOfPeriod()).multiply(HUNDRED)
             .compareTo(BigInteger.valueOf(limit).multiply(BigInteger.valueOf(95))) < 0) {
-      announce(budget, period, measure, f, limit, -1, sequence + 1, asOf, key);
+      announce(budget, period, measure, f, limit, -1, sequence + 1, asOf, key, historyMillis);
     }
     return breachAt >= 0;
   }
 
+  private static long dayOf(long epochMillis, ZoneId zone) {
+    return Instant.ofEpochMilli(epochMillis).atZone(zone).toLocalDate().toEpochDay();
+  }
+
   private void announce(Budget budget, CalendarPeriods.Period period, BudgetMeasure measure, BurnRateForecast f,
-      long limit, long breachAt, long sequence, long asOf, String key) {
+      long limit, long breachAt, long sequence, long asOf, String key, long historyMillis) {
     marks.put(key + "|at", breachAt);
     marks.put(key + "|seq", sequence);
     ForecastAlert alert = ForecastAlert.newBuilder()
@@ -283,13 +328,12 @@ public final class BudgetTracker implements Processor<String, UsageAggregate, St
         .setMeasure(measure)
         .setPeriodStart(period.start()).setPeriodEnd(period.end()).setTimezone(budget.getTimezone())
         .setSpend(f.spend()).setLimit(limit).setBurnRatePerHour(f.burnRatePerHour())
-        .setTrailingWindowMinutes((int) settings.forecastWindow().toMinutes())
+        .setTrailingWindowMinutes((int) Math.min(Integer.MAX_VALUE, historyMillis / 60_000L))
         .setProjectedEndOfPeriod(f.projectedEndOfPeriod())
         .setProjectedBreachAt(breachAt >= 0 ? Instant.ofEpochMilli(breachAt) : null)
         .setAsOf(Instant.ofEpochMilli(asOf)).setRaisedAt(Instant.ofEpochMilli(context.currentSystemTimeMs())).build();
-    log.info("Budget {} of team {}: {} on {} (burn rate {} per hour, {} by period end against a limit of {}; "
-        + "limit reached at {})", budget.getBudgetId(), budget.getTeam(), alert.getState(), measure,
-        f.burnRatePerHour(), f.projectedEndOfPeriod(), limit, alert.getProjectedBreachAt());
+    log.info("Budget {} of team {}: {}. {}.", budget.getBudgetId(), budget.getTeam(), AlertTexts.title(alert),
+        AlertTexts.detail(alert));
     context.forward(new Record<>(budget.getBudgetId(), alert, Math.max(0, asOf)), names.forecastSink());
     io.tokenledger.alerting.AlertMeters.FORECAST.increment();
   }
@@ -330,8 +374,7 @@ public final class BudgetTracker implements Processor<String, UsageAggregate, St
           .build();
       log.info("Budget {} of team {} reached {}% of its {} limit: {} of {} in the period starting {} ({})",
           budget.getBudgetId(), budget.getTeam(), threshold, measure,
-          measure == BudgetMeasure.USD ? MoneyFormat.usd(amount) : amount + " tokens",
-          measure == BudgetMeasure.USD ? MoneyFormat.usd(limit) : limit + " tokens", period.firstDay(),
+          AlertTexts.amount(amount, measure), AlertTexts.amount(limit, measure), period.firstDay(),
           budget.getTimezone());
       context.forward(new Record<>(budget.getBudgetId(), alert, Math.max(0, crossedAt)), names.alertSink());
       io.tokenledger.alerting.AlertMeters.BUDGET.increment();
@@ -342,6 +385,51 @@ public final class BudgetTracker implements Processor<String, UsageAggregate, St
   private Spent recompute(Budget budget, CalendarPeriods.Period period) {
     Spent sum = sumBuckets(budget, period.start().toEpochMilli(), period.end().toEpochMilli() - 1);
     return sum.withVersion(version(budget));
+  }
+
+  /**
+   * A budget's spend per hour over its longest forecast window, again from the ledger buckets seen:
+   * when the budget is new or changed (what it covers may have changed).
+   */
+  private void rebuildHours(Budget budget) {
+    long asOf = now();
+    hours.clear(budget.getBudgetId());
+    marks.delete(budget.getBudgetId() + "|first-spend");
+    long window = settings.forecast().longestWindow().toMillis();
+    long from = BudgetHours.hourOf(asOf - window);
+    // One window further back too: whether the budget's spend began within the window or before
+    // it (a weekend without spend at the window's start is not a new budget).
+    try (KeyValueIterator<Windowed<String>, Spent> it = seen.fetchAll(Instant.ofEpochMilli(Math.max(0, from - window)),
+        Instant.ofEpochMilli(Long.MAX_VALUE / 2))) {
+      while (it.hasNext()) {
+        KeyValue<Windowed<String>, Spent> bucket = it.next();
+        if (covers(budget, SeriesKey.parse(bucket.key.key()))) {
+          long start = bucket.key.window().start();
+          if (start >= from) {
+            hours.add(budget.getBudgetId(), start, bucket.value);
+          }
+          firstSpend(budget, start, bucket.value);
+        }
+      }
+    }
+    marks.put(budget.getBudgetId() + "|hours-version", version(budget));
+  }
+
+  /** Remembers the earliest ledger bucket with spend the budget covers: burn rates start there at the earliest. */
+  private void firstSpend(Budget budget, long bucketStart, Spent spent) {
+    if (spent.nanoUsd() <= 0 && spent.tokens() <= 0) {
+      return;
+    }
+    String key = budget.getBudgetId() + "|first-spend";
+    Long known = marks.get(key);
+    if (known == null || bucketStart < known) {
+      marks.put(key, bucketStart);
+    }
+  }
+
+  private long hoursVersion(Budget budget) {
+    Long stored = marks.get(budget.getBudgetId() + "|hours-version");
+    return stored == null ? Long.MIN_VALUE : stored;
   }
 
   private Spent sumBuckets(Budget budget, long from, long to) {

@@ -37,14 +37,4 @@ public record BurnRateForecast(long spend, long trailing, long elapsedMillis, lo
     return elapsedMillis <= 0 ? 0 : BigInteger.valueOf(trailing).multiply(BigInteger.valueOf(HOUR))
         .divide(BigInteger.valueOf(elapsedMillis)).longValueExact();
   }
-
-  /**
-   * Whether a new projected breach differs materially from the one last announced: it moved
-   * by more than a fifth of the time that was left until the old one, and by at least 5 minutes.
-   */
-  public static boolean materiallyDifferent(long announcedBreachAt, long newBreachAt, long nowMillis) {
-    long moved = Math.abs(newBreachAt - announcedBreachAt);
-    long leftUntilOld = Math.max(0, announcedBreachAt - nowMillis);
-    return moved >= 5 * 60_000L && moved * 5 > leftUntilOld;
-  }
 }

@@ -11,6 +11,7 @@ import io.tokenledger.schemas.ForecastAlert;
 import io.tokenledger.schemas.ForecastState;
 import io.tokenledger.schemas.alerts.AlertTexts;
 import io.tokenledger.schemas.alerts.Runbooks;
+import io.tokenledger.schemas.money.MoneyFormat;
 import io.tokenledger.schemas.money.NanoUsd;
 import io.tokenledger.schemas.topics.Topics;
 import java.time.Duration;
@@ -120,6 +121,13 @@ public final class AlertFeed implements TopicReaders, AutoCloseable {
     b.put("projected_spend_usd", s.getProjectedSpendNanoUsd() == null ? null
         : NanoUsd.toUsd(s.getProjectedSpendNanoUsd()).toPlainString());
     b.put("projected_tokens", s.getProjectedTokens());
+    b.put("burn_rate_nano_usd_per_hour", s.getBurnRateNanoUsdPerHour());
+    b.put("projection_history_minutes", s.getProjectionHistoryMinutes());
+    b.put("projection_basis", s.getProjectionHistoryMinutes() == null
+        ? "not projected yet: too little spend history"
+        : "projected at " + (s.getBurnRateNanoUsdPerHour() == null ? "the burn rate"
+            : MoneyFormat.perHour(s.getBurnRateNanoUsdPerHour())) + ", the burn rate over the last "
+            + AlertTexts.window(s.getProjectionHistoryMinutes()));
     b.put("as_of", s.getAsOf().toString());
     return b;
   }

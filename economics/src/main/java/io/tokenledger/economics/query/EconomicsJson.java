@@ -1,5 +1,6 @@
 package io.tokenledger.economics.query;
 
+import io.tokenledger.economics.report.Rates;
 import io.tokenledger.schemas.ModelAdvice;
 import io.tokenledger.schemas.ModelEconomics;
 import io.tokenledger.schemas.WorkflowEconomics;
@@ -40,6 +41,9 @@ public final class EconomicsJson {
     money(m, "human_in_loop_cost", e.getHumanInLoopCostNanoUsd());
     money(m, "ai_path_cost", e.getAiPathCostNanoUsd());
     money(m, "cost_per_success", e.getCostPerSuccessNanoUsd());
+    // cost_per_success's two parts, each rounded once (so they may differ from it by a nano-USD).
+    money(m, "ai_spend_per_success", perSuccess(e.getAiSpendNanoUsd(), e.getUnitsSucceeded()));
+    money(m, "human_in_loop_per_success", perSuccess(e.getHumanInLoopCostNanoUsd(), e.getUnitsSucceeded()));
     money(m, "human_cost_per_outcome", e.getHumanCostPerOutcomeNanoUsd());
     money(m, "human_cost_avoided", e.getHumanCostAvoidedNanoUsd());
     money(m, "saving_per_outcome", e.getSavingPerOutcomeNanoUsd());
@@ -93,6 +97,11 @@ public final class EconomicsJson {
     money(m, "expected_monthly_saving", a.getExpectedMonthlySavingNanoUsd());
     m.put("message", a.getMessage());
     return m;
+  }
+
+  private static Long perSuccess(long nanoUsd, long unitsSucceeded) {
+    return unitsSucceeded == 0 ? null
+        : Rates.divide(BigDecimal.valueOf(nanoUsd), BigDecimal.valueOf(unitsSucceeded));
   }
 
   private static void money(Map<String, Object> m, String name, Long nanoUsd) {
