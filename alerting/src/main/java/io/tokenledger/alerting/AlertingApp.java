@@ -62,7 +62,8 @@ public final class AlertingApp {
     topology.addSource("detail-1m-source", topics.seriesAggregates1m.keySerde().deserializer(),
         topics.seriesAggregates1m.valueSerde().deserializer(), topics.seriesAggregates1m.name());
     AnomalyDetector.addTo(topology, ANOMALY, "detail-1m-source", new AnomalyDetector.Names(ANOMALY_SERIES_STORE,
-        ANOMALY_SEEN_STORE, ANOMALY_OPEN_STORE, "anomaly-alert-sink"), settings.anomaly(), topics.anomalyAlerts);
+        ANOMALY_SEEN_STORE, ANOMALY_OPEN_STORE, "anomaly-alert-sink"), settings.anomaly(),
+        settings.liveWithin(), topics.anomalyAlerts);
     addSink(topology, names.forecastSink(), topics.forecastAlerts);
     addSink(topology, names.statusSink(), topics.budgetStatus);
     return topology;

@@ -14,10 +14,14 @@ import java.util.Map;
  * Tunables of the alerting service, read from {@code tokenledger.alerting.*} keys.
  *
  * @param forecast how budgets are projected and how often a projection is announced
+ * @param liveWithin forecasts and anomalies are announced only for usage within this of the wall
+ *     clock: found while history is replayed (a backfill, a reset), they are not news; budget
+ *     thresholds crossed are facts and always announced
  * @param statusInterval how often changed budget statuses and forecasts are evaluated and published
  * @param anomaly anomaly detection's tunables
  */
-public record AlertingSettings(ForecastSettings forecast, Duration statusInterval, AnomalySettings anomaly) {
+public record AlertingSettings(ForecastSettings forecast, Duration liveWithin, Duration statusInterval,
+    AnomalySettings anomaly) {
   public static final String PREFIX = "tokenledger.alerting.";
   private static final Map<BudgetPeriod, Duration[]> FORECAST_DEFAULTS = Map.of(
       BudgetPeriod.DAY, new Duration[] {Duration.ofHours(1), Duration.ofMinutes(10)},
@@ -40,9 +44,9 @@ public record AlertingSettings(ForecastSettings forecast, Duration statusInterva
         .duration(PREFIX + "forecast-refire-interval", Duration.ofDays(1), Duration.ZERO,
             "a budget's 'projected to run out' is announced at most once in this interval (and again only when the "
                 + "run-out day moves a day earlier or the budget changes)")
-        .duration(PREFIX + "forecast-live-within", Duration.ofHours(1), Duration.ofMinutes(1),
-            "forecasts are announced only while the ledger is within this of the wall clock (not while history "
-                + "is replayed)")
+        .duration(PREFIX + "live-within", Duration.ofHours(1), Duration.ofMinutes(1),
+            "forecasts and anomalies are announced only for usage within this of the wall clock (not while history "
+                + "is replayed; budget thresholds always are)")
         .duration(PREFIX + "status-interval", Duration.ofSeconds(1), Duration.ofMillis(10),
             "how often changed budget statuses are published");
   }
@@ -60,8 +64,8 @@ public record AlertingSettings(ForecastSettings forecast, Duration statusInterva
       histories.put(period, CONFIG.duration(config, PREFIX + "forecast-min-history." + name));
     }
     return new AlertingSettings(
-        new ForecastSettings(windows, histories, CONFIG.duration(config, PREFIX + "forecast-refire-interval"),
-            CONFIG.duration(config, PREFIX + "forecast-live-within")),
+        new ForecastSettings(windows, histories, CONFIG.duration(config, PREFIX + "forecast-refire-interval")),
+        CONFIG.duration(config, PREFIX + "live-within"),
         CONFIG.duration(config, PREFIX + "status-interval"),
         AnomalySettings.from(config));
   }

@@ -48,6 +48,7 @@ public final class AnomalyDetector implements Processor<String, UsageAggregate, 
 
   private final Names names;
   private final AnomalySettings settings;
+  private final Duration liveWithin;
   private final SeriesDetector detector;
   private ProcessorContext<String, AnomalyAlert> context;
   private KeyValueStore<String, SeriesState> series;
@@ -55,16 +56,22 @@ public final class AnomalyDetector implements Processor<String, UsageAggregate, 
   private KeyValueStore<String, Long> open;
   private long streamTime = Long.MIN_VALUE;
 
-  public AnomalyDetector(Names names, AnomalySettings settings) {
+  /**
+   * @param liveWithin anomalies of minutes older than this (wall clock) are learned but not
+   *     announced: while history is replayed (a backfill, a reset) they are not news
+   */
+  public AnomalyDetector(Names names, AnomalySettings settings, Duration liveWithin) {
     this.names = names;
     this.settings = settings;
+    this.liveWithin = liveWithin;
     this.detector = new SeriesDetector(settings);
   }
 
   /** Adds the detector, named {@code processor}, its stores and its sink to a topology. */
   public static void addTo(Topology topology, String processor, String parent, Names names, AnomalySettings settings,
-      Topic<String, AnomalyAlert> alerts) {
-    topology.addProcessor(processor, ProcessorWithStores.of(() -> new AnomalyDetector(names, settings), List.of(
+      Duration liveWithin, Topic<String, AnomalyAlert> alerts) {
+    topology.addProcessor(processor, ProcessorWithStores.of(() -> new AnomalyDetector(names, settings, liveWithin),
+        List.of(
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(names.series()), Serdes.String(),
             SeriesState.serde()).withCachingEnabled(),
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(names.seen()), Serdes.String(), Serdes.Long())
@@ -101,6 +108,7 @@ public final class AnomalyDetector implements Processor<String, UsageAggregate, 
     }
     List<SeriesDetector.Finding> findings = detector.update(s, a.getWindowStart().toEpochMilli(),
         a.getCostNanoUsd(), a.getRequestCount(), tokens(a), record.timestamp());
+    decideAnnouncements(findings);
     series.put(scope, s);
     publish(scope, s, findings);
   }
@@ -122,7 +130,7 @@ public final class AnomalyDetector implements Processor<String, UsageAggregate, 
       seen.put(a.getTeam(), eventTime);
       return;
     }
-    if (eventTime - teamSince < settings.newModelAfter().toMillis()) {
+    if (eventTime - teamSince < settings.newModelAfter().toMillis() || !live(eventTime)) {
       return;
     }
     long minute = a.getWindowStart().toEpochMilli();
@@ -135,6 +143,15 @@ public final class AnomalyDetector implements Processor<String, UsageAggregate, 
         .setTopContributors(List.of()).build();
     context.forward(new Record<>(scope, alert, eventTime), names.sink());
     io.tokenledger.alerting.AlertMeters.ANOMALY.increment();
+  }
+
+  /** An anomaly found now is announced if its minute is live; before the state is stored, which keeps that. */
+  private void decideAnnouncements(List<SeriesDetector.Finding> findings) {
+    for (SeriesDetector.Finding f : findings) {
+      if (!f.resolved()) {
+        f.anomaly().announced = live(f.anomaly().detectedAt);
+      }
+    }
   }
 
   private void publish(String scope, SeriesState s, List<SeriesDetector.Finding> findings) {
@@ -150,6 +167,9 @@ public final class AnomalyDetector implements Processor<String, UsageAggregate, 
           .setUnit(unit(f.kind())).setObserved(f.observed()).setExpected(o.expected).setThreshold(o.threshold)
           .setSeverity(severity(f.observed(), o.expected)).setBaselineMinutes(o.baselineMinutes)
           .setStartedAt(Instant.ofEpochMilli(o.startedAt)).setDetectedAt(Instant.ofEpochMilli(o.detectedAt));
+      if (!o.announced) {
+        continue; // found in replayed history: learned, not news (nor is its end)
+      }
       if (f.resolved()) {
         alert.setAlertId(anomalyId + "/resolved").setStatus(AnomalyStatus.RESOLVED)
             .setResolvedAt(Instant.ofEpochMilli(f.resolvedAt())).setTopContributors(List.of());
@@ -177,6 +197,11 @@ public final class AnomalyDetector implements Processor<String, UsageAggregate, 
     } else {
       open.delete(scope);
     }
+  }
+
+  /** Whether a minute of event time is recent enough (wall clock) to be announced. */
+  private boolean live(long eventTime) {
+    return context.currentSystemTimeMs() - eventTime <= liveWithin.toMillis();
   }
 
   private static AnomalyAlert.Builder base(String scope, SeriesKey series, String anomalyId, AnomalyKind kind) {
@@ -257,6 +282,7 @@ public final class AnomalyDetector implements Processor<String, UsageAggregate, 
       }
       List<SeriesDetector.Finding> findings = new ArrayList<>();
       detector.closeUpTo(s, currentMinute - SeriesDetector.MINUTE, findings);
+      decideAnnouncements(findings);
       series.put(scope, s);
       publish(scope, s, findings);
       updateOpenIndex(scope, s);

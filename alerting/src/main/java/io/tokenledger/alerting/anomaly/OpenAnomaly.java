@@ -2,10 +2,15 @@ package io.tokenledger.alerting.anomaly;
 
 import java.nio.ByteBuffer;
 
-/** An anomaly raised and not yet resolved, as kept in the series state. */
+/**
+ * An anomaly raised and not yet resolved, as kept in the series state. {@code announced} is
+ * false for one found while history was replayed: it is tracked (the baseline must not learn
+ * it) but neither it nor its resolution is published. It is kept in the series state's flag byte.
+ */
 final class OpenAnomaly {
   static final int BYTES = 6 * 8 + 4;
 
+  boolean announced = true;
   long startedAt;
   long detectedAt;
   long expected;

@@ -13,7 +13,11 @@ final class SeriesState {
   static final long NONE = Long.MIN_VALUE;
   static final int KINDS = 3;
   private static final int MAX_BODY = 4 * 8 + 4 * Ewma.BYTES + KINDS * (1 + OpenAnomaly.BYTES);
-  private static final StoredLayout LAYOUT = new StoredLayout("anomaly series state", 1);
+  /** Version 2: an open anomaly's flag byte is 2 when it was not announced (1 in both: announced). */
+  private static final StoredLayout LAYOUT = new StoredLayout("anomaly series state", 2);
+  private static final byte NONE_OPEN = 0;
+  private static final byte OPEN = 1;
+  private static final byte OPEN_UNANNOUNCED = 2;
 
   long minute = NONE;
   long cost;
@@ -47,7 +51,7 @@ final class SeriesState {
     tokensPerRequestFast.write(b);
     tokensPerRequestSlow.write(b);
     for (OpenAnomaly o : open) {
-      b.put((byte) (o == null ? 0 : 1));
+      b.put(o == null ? NONE_OPEN : o.announced ? OPEN : OPEN_UNANNOUNCED);
       if (o != null) {
         o.write(b);
       }
@@ -69,7 +73,11 @@ final class SeriesState {
     s.tokensPerRequestFast = Ewma.read(b);
     s.tokensPerRequestSlow = Ewma.read(b);
     for (int i = 0; i < KINDS; i++) {
-      s.open[i] = b.get() == 1 ? OpenAnomaly.read(b) : null;
+      byte flag = b.get();
+      s.open[i] = flag == NONE_OPEN ? null : OpenAnomaly.read(b);
+      if (flag == OPEN_UNANNOUNCED) {
+        s.open[i].announced = false;
+      }
     }
     return s;
   }

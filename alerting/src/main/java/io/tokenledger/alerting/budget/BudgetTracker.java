@@ -241,7 +241,7 @@ public final class BudgetTracker implements Processor<String, UsageAggregate, St
     long end = period.end().toEpochMilli();
     BurnRateForecast usd = new BurnRateForecast(total.nanoUsd(), trailing.nanoUsd(), elapsed, asOf, end);
     BurnRateForecast tokens = new BurnRateForecast(total.tokens(), trailing.tokens(), elapsed, asOf, end);
-    boolean live = context.currentSystemTimeMs() - asOf <= forecasts.liveWithin().toMillis();
+    boolean live = context.currentSystemTimeMs() - asOf <= settings.liveWithin().toMillis();
     boolean projectedOver = false;
     if (budget.getLimitNanoUsd() != null) {
       projectedOver |= forecast(budget, period, BudgetMeasure.USD, usd, budget.getLimitNanoUsd(), warm, live, asOf,

@@ -15,26 +15,23 @@ import java.util.Map;
  * @param refireInterval a budget's "projected to run out" is announced at most once in this
  *     (wall-clock) interval, and again only when the run-out day moved at least a day earlier or
  *     the budget changed
- * @param liveWithin forecasts are announced only while the ledger is within this of the wall
- *     clock: a projection made while history is replayed (a backfill, a reset) is not news
  */
 public record ForecastSettings(Map<BudgetPeriod, Duration> windows, Map<BudgetPeriod, Duration> minHistory,
-    Duration refireInterval, Duration liveWithin) {
+    Duration refireInterval) {
   public ForecastSettings {
     windows = new EnumMap<>(windows);
     minHistory = new EnumMap<>(minHistory);
   }
 
   /** One window and history for every period: for tests that look at one period. */
-  public static ForecastSettings uniform(Duration window, Duration minHistory, Duration refireInterval,
-      Duration liveWithin) {
+  public static ForecastSettings uniform(Duration window, Duration minHistory, Duration refireInterval) {
     Map<BudgetPeriod, Duration> windows = new EnumMap<>(BudgetPeriod.class);
     Map<BudgetPeriod, Duration> histories = new EnumMap<>(BudgetPeriod.class);
     for (BudgetPeriod period : BudgetPeriod.values()) {
       windows.put(period, window);
       histories.put(period, minHistory);
     }
-    return new ForecastSettings(windows, histories, refireInterval, liveWithin);
+    return new ForecastSettings(windows, histories, refireInterval);
   }
 
   public Duration window(BudgetPeriod period) {

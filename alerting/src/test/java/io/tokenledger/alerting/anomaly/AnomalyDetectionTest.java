@@ -50,6 +50,19 @@ class AnomalyDetectionTest {
   }
 
   @Test
+  void aRunawayInReplayedHistoryIsLearnedButNeitherItNorItsEndIsAnnounced() {
+    feed.close();
+    // The wall clock is a day after the minutes fed: history being replayed (a backfill, a reset).
+    feed = new AnomalyFixture(T0.plus(Duration.ofDays(1)), "target/anomaly-test-state");
+    long m60 = steadyHour();
+    feed.update(TRIAGE, m60, 70, 70_000, 70_000_000, m60 + 20_000);
+    for (int m = 1; m <= 3; m++) {
+      feed.minute(TRIAGE, m60 + m * MINUTE, REQUESTS, TOKENS, COST);
+    }
+    assertTrue(feed.anomalies.isEmpty(), "stale news is not announced");
+  }
+
+  @Test
   void aRunawayLoopIsRaisedWithinItsFirstMinuteAndResolvedWhenItStops() {
     long m60 = steadyHour();
     feed.update(SUMMARISE, m60, 20, 20_000, 20_000_000, m60 + 10_000);

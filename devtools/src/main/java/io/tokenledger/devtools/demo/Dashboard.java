@@ -4,10 +4,9 @@ import io.tokenledger.schemas.Budget;
 import io.tokenledger.schemas.AnomalyAlert;
 import io.tokenledger.schemas.BudgetAlert;
 import io.tokenledger.schemas.ForecastAlert;
-import io.tokenledger.schemas.ForecastState;
+import io.tokenledger.schemas.alerts.AlertTexts;
 import io.tokenledger.schemas.DeadLetter;
 import io.tokenledger.schemas.UsageAggregate;
-import io.tokenledger.schemas.money.NanoUsd;
 import io.tokenledger.schemas.topics.Topics;
 import io.tokenledger.schemas.money.MoneyFormat;
 import java.io.PrintStream;
@@ -84,25 +83,16 @@ final class Dashboard implements AutoCloseable {
     } else if (topic.equals(topics.budgetAlerts.name())) {
       BudgetAlert alert = topics.budgetAlerts.valueSerde().deserializer().deserialize(topic, record.value());
       alerts.add(alert);
-      String limit = alert.getLimitNanoUsd() == null ? alert.getLimitTokens() + " tokens"
-          : MoneyFormat.usd(alert.getLimitNanoUsd());
-      out.printf("%n  >>> BUDGET ALERT  %s: team %s reached %d%% of its %s budget (%s spent, period from %s %s)%n%n",
-          alert.getAlertId(), alert.getTeam(), alert.getThresholdPercent(), limit,
-          MoneyFormat.usd(alert.getSpendNanoUsd()), alert.getPeriodStart(), alert.getTimezone());
+      out.printf("%n  >>> BUDGET ALERT  %s (team %s): %s%n%n", AlertTexts.title(alert), alert.getTeam(),
+          AlertTexts.detail(alert));
     } else if (topic.equals(topics.forecastAlerts.name())) {
       ForecastAlert f = topics.forecastAlerts.valueSerde().deserializer().deserialize(topic, record.value());
       forecasts++;
-      out.printf("%n  >>> FORECAST      %s: %s %s (burn %s/h over %d min, %s projected at period end, limit %s)%n%n",
-          f.getAlertId(), f.getBudgetId(), f.getState() == ForecastState.PROJECTED_TO_EXCEED
-              ? "projected to exceed at " + f.getProjectedBreachAt() : "no longer projected to exceed",
-          MoneyFormat.usd(f.getBurnRatePerHour()), f.getTrailingWindowMinutes(),
-          MoneyFormat.usd(f.getProjectedEndOfPeriod()), MoneyFormat.usd(f.getLimit()));
+      out.printf("%n  >>> FORECAST      %s: %s. %s%n%n", f.getAlertId(), AlertTexts.title(f), AlertTexts.detail(f));
     } else if (topic.equals(topics.anomalyAlerts.name())) {
       AnomalyAlert a = topics.anomalyAlerts.valueSerde().deserializer().deserialize(topic, record.value());
       anomalies++;
-      out.printf("%n  >>> ANOMALY       %s %s %s in %s: %d %s against an expected %d (severity %s)%n%n",
-          a.getStatus(), a.getKind(), a.getAlertId().substring(a.getAlertId().lastIndexOf('/') + 1), a.getScope(),
-          a.getObserved(), a.getUnit(), a.getExpected(), a.getSeverity());
+      out.printf("%n  >>> ANOMALY       %s (%s): %s%n%n", AlertTexts.title(a), a.getSeverity(), AlertTexts.detail(a));
     } else {
       DeadLetter letter = topics.deadLetters.valueSerde().deserializer().deserialize(topic, record.value());
       deadLetters.add(letter);
@@ -135,13 +125,20 @@ final class Dashboard implements AutoCloseable {
   synchronized void printTable(String heading) {
     out.println();
     out.println(heading);
-    out.printf("  %-12s %8s %12s %12s %12s %12s %16s %10s %6s%n", "TEAM", "EVENTS", "UNCACHED IN", "CACHE READ",
-        "OUTPUT", "REASONING", "SPEND (MONTH)", "BUDGET", "USED");
+    // The month so far (UTC), as the budgets count it; the month of history began in the one before.
+    java.time.YearMonth month = java.time.YearMonth.now(java.time.ZoneOffset.UTC);
+    long monthStart = month.atDay(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant().toEpochMilli();
+    out.printf("  %-12s %8s %14s %14s %14s %14s %16s %12s %6s%n", "TEAM", "RECORDS", "UNCACHED IN", "CACHE READ",
+        "OUTPUT", "REASONING", "SPEND " + month.getMonth().getDisplayName(java.time.format.TextStyle.SHORT,
+            java.util.Locale.ENGLISH).toUpperCase(java.util.Locale.ROOT), "BUDGET", "USED");
     long totalCost = 0;
     for (var entry : windowsByTeam.entrySet()) {
       long events = 0, uncached = 0, cacheRead = 0, output = 0, reasoning = 0, cost = 0;
       for (UsageAggregate w : entry.getValue().values()) {
         events += w.getEventCount();
+        if (w.getWindowStart().toEpochMilli() < monthStart) {
+          continue;
+        }
         uncached += w.getUncachedInputTokens();
         cacheRead += w.getCacheReadTokens();
         output += w.getOutputTokens();
@@ -153,10 +150,10 @@ final class Dashboard implements AutoCloseable {
       boolean usd = budget != null && budget.getLimitNanoUsd() != null && budget.getLimitNanoUsd() > 0;
       String limit = usd ? MoneyFormat.usd(budget.getLimitNanoUsd()) : "-";
       String used = usd ? (cost * 100 / budget.getLimitNanoUsd()) + "%" : "-";
-      out.printf("  %-12s %,8d %,12d %,12d %,12d %,12d %16s %10s %6s%n", entry.getKey(), events, uncached, cacheRead,
+      out.printf("  %-12s %,8d %,14d %,14d %,14d %,14d %16s %12s %6s%n", entry.getKey(), events, uncached, cacheRead,
           output, reasoning, MoneyFormat.usd(cost), limit, used);
     }
-    out.printf("  %-12s %79s %16s%n", "ALL TEAMS", "", MoneyFormat.usd(totalCost));
+    out.printf("  %-12s %68s %16s%n", "ALL TEAMS", "", MoneyFormat.usd(totalCost));
   }
 
   @Override

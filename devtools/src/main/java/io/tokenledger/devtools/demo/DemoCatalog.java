@@ -5,13 +5,12 @@ import io.tokenledger.schemas.BudgetPeriod;
 import io.tokenledger.schemas.HumanBaseline;
 import io.tokenledger.schemas.PriceVersion;
 import io.tokenledger.schemas.money.NanoUsd;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
 /**
- * The demo's price list, budgets, human baselines and fleet: realistic shapes, budgets a demo's backfilled month
- * uses a good part of (the first thresholds fire, none is blown many times over). Three workloads
+ * The demo's price list, budgets, human baselines and fleet: realistic shapes, budgets a month of
+ * history uses a good part of (one team runs out mid-month). Three workloads
  * run work items with outcomes, for the three cases of the economics: support tickets the
  * agent handles far cheaper than a person, invoice disputes where it escalates so often that a
  * person is cheaper, and invoice extraction split between gpt-4o and gpt-4o-mini, nearly as good.
@@ -39,34 +38,50 @@ final class DemoCatalog {
    * How a workload's items go: up to {@code maxCalls} calls each (retries, tool loops); then
    * SUCCEEDED with {@code success}, ESCALATED to a person for {@code escalationMinutes} with
    * {@code escalate}, else FAILED; a success gets a person's {@code reviewMinutes} one time in
-   * five. With {@code altModel}, half the items run on it instead, succeeding with {@code altSuccess}.
+   * five. With {@code altModel}, from day {@code altFromDay} of the month of history on (a trial
+   * the team started), half the items run on it instead, succeeding with {@code altSuccess}.
    */
   record Items(int maxCalls, double success, double escalate, int escalationMinutes, int reviewMinutes,
-      String altModel, double altSuccess) {}
+      String altModel, double altSuccess, int altFromDay) {
+    double averageCalls() {
+      return (1 + maxCalls) / 2.0;
+    }
+  }
 
+  /** The live fleet's default rate, events per second: the company at its busiest hour. */
+  static final double RATE = 32;
+
+  /**
+   * The company's AI services. Shares are of the live events; work items are rarer than chat
+   * calls (a ticket every two minutes against a dozen completions a second), as in any real company.
+   */
   static final List<Workload> WORKLOADS = List.of(
       new Workload("support", "ticket-triage", "support-bot", "anthropic", "claude-sonnet-4-20250514",
-          0.30, 1_500, 6_000, 400, 350, 0, "ticket", 0, new Items(3, 0.92, 0.05, 8, 2, null, 0)),
+          0.0005, 1_500, 6_000, 400, 350, 0, "ticket", 0, new Items(3, 0.92, 0.05, 8, 2, null, 0, 0)),
       new Workload("support", "reply-drafting", "support-bot", "openai", "gpt-4o-mini-2024-07-18",
-          0.15, 900, 1_200, 0, 420, 0, "reply", 1),
+          0.43705, 900, 1_200, 0, 420, 0, "reply", 1),
       new Workload("finance-ops", "invoice-extraction", "billing-agent", "openai", "gpt-4o-2024-08-06",
-          0.20, 3_000, 1_000, 0, 600, 0, "invoice", 0, new Items(2, 0.97, 0.02, 6, 1, "gpt-4o-mini", 0.965)),
+          0.0007, 12_000, 1_000, 0, 2_000, 0, "invoice", 0, new Items(2, 0.97, 0.02, 6, 1, "gpt-4o-mini", 0.975, 20)),
       new Workload("growth", "content-generation", "content-studio", "gcp.gemini", "gemini-2.5-flash",
-          0.20, 1_200, 0, 0, 900, 300, "article", 4),
+          0.3750, 1_200, 0, 0, 900, 300, "article", 50),
       new Workload("platform", "code-review", "review-agent", "openai", "o4-mini",
-          0.10, 2_000, 2_500, 0, 500, 2_000, "pull-request", 5),
+          0.1866, 2_000, 2_500, 0, 500, 2_000, "pull-request", 200),
       new Workload("finance-ops", "invoice-disputes", "disputes-agent", "openai", "gpt-4o-2024-08-06",
-          0.05, 4_000, 2_000, 0, 700, 0, "dispute", 0, new Items(4, 0.25, 0.60, 25, 2, null, 0)));
+          0.0002, 4_000, 2_000, 0, 700, 0, "dispute", 0, new Items(4, 0.25, 0.60, 25, 2, null, 0, 0)));
 
+  /** The day of the month of history (1 to 30) gpt-4o's price is cut. */
+  static final int PRICE_CUT_DAY = 12;
+
+  /** The price list; gpt-4o's cut takes effect on day {@link #PRICE_CUT_DAY} of the month of history. */
   static List<PriceVersion> prices(Instant demoStart) {
     Instant listed = Instant.parse("2025-01-01T00:00:00Z");
+    Instant cut = MonthOfHistory.dayStart(demoStart, PRICE_CUT_DAY);
     return List.of(
         price("anthropic", "claude-sonnet-4", listed, 3_000_000, 300_000, 3_750_000, 15_000_000, 15_000_000),
         price("openai", "gpt-4o-mini", listed, 150_000, 75_000, 150_000, 600_000, 600_000),
         price("openai", "gpt-4o", listed, 2_500_000, 1_250_000, 2_500_000, 10_000_000, 10_000_000),
-        // A price cut that takes effect during the demo: events before it keep the old price.
-        price("openai", "gpt-4o", demoStart.plus(Duration.ofSeconds(30)), 2_000_000, 1_000_000, 2_000_000,
-            8_000_000, 8_000_000),
+        // A price cut mid-month: usage before it keeps the old price.
+        price("openai", "gpt-4o", cut, 2_000_000, 1_000_000, 2_000_000, 8_000_000, 8_000_000),
         price("gcp.gemini", "gemini-2.5-flash", listed, 300_000, 75_000, 300_000, 2_500_000, 2_500_000),
         price("openai", "o4-mini", listed, 1_100_000, 275_000, 1_100_000, 4_400_000, 4_400_000));
   }
@@ -88,12 +103,16 @@ final class DemoCatalog {
         .setEffectiveFrom(from).setSetBy("demo").setSource(source).setUpdatedAt(now).build();
   }
 
+  /**
+   * Monthly budgets against the month of history: support, growth and finance-ops use most of
+   * theirs; platform's code-review agent spends about twice its budget, so it runs out mid-month.
+   */
   static List<Budget> budgets(Instant now) {
     return List.of(
-        budget("support-monthly", "support", "600.00", now),
-        budget("finance-ops-monthly", "finance-ops", "420.00", now),
-        budget("growth-monthly", "growth", "150.00", now),
-        budget("platform-monthly", "platform", "240.00", now));
+        budget("support-monthly", "support", "9500.00", now),
+        budget("finance-ops-monthly", "finance-ops", "900.00", now),
+        budget("growth-monthly", "growth", "55000.00", now),
+        budget("platform-monthly", "platform", "36000.00", now));
   }
 
   private static PriceVersion price(String provider, String model, Instant from, long input, long cacheRead,

@@ -77,7 +77,8 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--bootstrap-servers", description = "Use this Kafka cluster instead of starting a dev broker.")
   String bootstrapServers;
 
-  @Option(names = "--rate", defaultValue = "40", description = "Usage events per second from the fleet (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--rate", defaultValue = "32", description = "Usage events per second from the fleet at its "
+      + "busiest hour, live and in the month of history (default: ${DEFAULT-VALUE}; the budgets are sized for it).")
   double rate;
 
   @Option(names = {"--data-dir", "--dir"}, defaultValue = ".tokenledger/demo",
@@ -91,7 +92,6 @@ public final class DemoCommand implements Callable<Integer> {
 
   /** The file whose lock says a demo runs on the directory; it holds that demo's pid. */
   static final String LOCK_FILE = "demo.lock";
-  private static final Duration BACKFILL = Duration.ofMinutes(40);
   private static final Duration RUNAWAY_AFTER = Duration.ofSeconds(20);
   private static final Duration RUNAWAY_LENGTH = Duration.ofSeconds(90);
   private static final double RUNAWAY_EXTRA_PER_SECOND = 60;
@@ -149,15 +149,26 @@ public final class DemoCommand implements Callable<Integer> {
       }
       List<Budget> budgets = DemoCatalog.budgets(start);
       seed(bootstrap, topics, DemoCatalog.prices(start), budgets, DemoCatalog.baselines(start));
-      out.println("Seeded " + DemoCatalog.prices(start).size() + " price versions (gpt-4o gets a price cut 30 s in) and "
-          + budgets.size() + " monthly budgets and " + DemoCatalog.baselines(start).size()
-          + " human baselines (what a person costs per ticket, dispute, invoice and review).");
+      out.println("Seeded " + DemoCatalog.prices(start).size() + " price versions (gpt-4o's price was cut on day "
+          + DemoCatalog.PRICE_CUT_DAY + " of the month), " + budgets.size() + " monthly budgets and "
+          + DemoCatalog.baselines(start).size() + " human baselines (what a person costs per ticket, dispute, invoice "
+          + "and review).");
 
       // The query APIs need a read key: the demo makes a read-all (finance) key and shows it once.
       String financeKey = new ApiKeyAdmin(bootstrap, topics.apiKeys).create(null, ApiKeyScope.READ_ALL, "demo: finance")
           .token();
       Map<String, Object> services = new HashMap<>(config);
       services.put(AggregationSettings.PREFIX + "grace", "5s");
+      // Minute windows kept for the whole month of history: their stores then roll over a few
+      // segments while the month is caught up, not one every three and a half days.
+      services.put(AggregationSettings.PREFIX + "window-retention", "31d");
+      // Three Streams applications share this JVM and its one RocksDB memory budget: give them the
+      // 256 MiB each would have in a JVM of its own (a third of it stalls writes while the month is
+      // caught up).
+      services.put(io.tokenledger.platform.streams.BoundedMemoryRocksDB.MEMORY_CONFIG, String.valueOf(3 * (256L << 20)));
+      // Spend spikes below $15/h are noise to this company (one work item can cost more in a
+      // minute than its quiet baseline); the runaway agent costs far more.
+      services.put(AlertingSettings.PREFIX + "anomaly.cost-floor-nano-usd-per-minute", "250000000");
       try (LocalStack stack = new LocalStack(services, topics, dataDir.resolve("state"), dashboardPort(dashboardPort));
            ApiKeyDirectory readKeys = new ApiKeyDirectory(bootstrap, topics.apiKeys);
            Dashboard dashboard = new Dashboard(bootstrap, topics, budgets, out);
@@ -170,10 +181,13 @@ public final class DemoCommand implements Callable<Integer> {
             .producerConfig(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))
             .spoolDirectory(dataDir.resolve("spool")).outcomesTopic(topics.workOutcomes)
             .outcomeSpoolDirectory(dataDir.resolve("outcome-spool")).build(), rate);
-        out.printf("Recording %d minutes of history first (%,d events, event times in the past), so that anomaly "
-            + "baselines and burn-rate forecasts have something to learn from ...%n", BACKFILL.toMinutes(),
-            (long) (rate * BACKFILL.toSeconds()));
-        fleet.backfill(BACKFILL);
+        out.printf("Recording the last 30 days first (busy afternoons, quiet nights and weekends, growth, a price "
+            + "cut on day %d, invoice extraction trying gpt-4o-mini from day 20), so that every page, forecast and "
+            + "export has a month to show ...%n", DemoCatalog.PRICE_CUT_DAY);
+        int records = fleet.backfill(start);
+        out.printf("Recorded %,d usage records (a chat workload's calls of an hour, or of a minute for the last "
+            + "6 hours, are one record; a work item's calls are one) and %,d work items with outcomes (%s since the start).%n", records,
+            fleet.itemsStarted(), elapsed(start));
         fleet.start();
         out.printf("Simulated fleet started: %d AI workloads across 4 teams, %.0f events/s.%n",
             DemoCatalog.WORKLOADS.size(), rate);
@@ -321,6 +335,13 @@ public final class DemoCommand implements Callable<Integer> {
         TimeUnit.MILLISECONDS.sleep(500); // the figures follow within the economics' next commit
       }
     }
+    if (!caughtUp) {
+      List<WorkflowEconomics> all = latest.values().stream().filter(e -> e.getTeam() == null
+          && e.getPeriod() == EconomicsPeriod.MONTH && e.getZone().equals(EconomicsSettings.UTC.getId())).toList();
+      out.printf("The economics holds %,d of %,d work items and %,d of %,d decided.%n",
+          all.stream().mapToLong(WorkflowEconomics::getItemsStarted).sum(), fleet.itemsStarted(),
+          all.stream().mapToLong(e -> e.getItemsStarted() - e.getItemsOpen()).sum(), fleet.outcomesAcknowledged());
+    }
     String month = java.time.LocalDate.now(java.time.ZoneOffset.UTC).withDayOfMonth(1).toString();
     List<WorkflowEconomics> rows = latest.values().stream().filter(e -> e.getTeam() == null
         && e.getPeriod() == EconomicsPeriod.MONTH && e.getZone().equals(EconomicsSettings.UTC.getId())
@@ -351,15 +372,14 @@ public final class DemoCommand implements Callable<Integer> {
     out.printf("%nWhat if invoice-extraction's gpt-4o usage this month had run on gpt-4o-mini: %s instead of %s (%s); "
         + "tokenledger whatif --period %s --move 'invoice-extraction:gpt-4o->gpt-4o-mini'%n",
         MoneyFormat.usd(scenario), MoneyFormat.usd(actual), MoneyFormat.usd(scenario - actual), month);
-    java.time.LocalDate tomorrow = java.time.LocalDate.now(ZoneOffset.UTC).plusDays(1);
-    List<SpendForecast.Month> next = SpendForecast.forecast(SpendForecast.daily(buckets.values()), tomorrow, 1, catalog,
-        List.of(SpendForecast.Assumption.parse("openai:-10%")));
-    long low = next.stream().mapToLong(SpendForecast.Month::lowNanoUsd).sum();
-    long expected = next.stream().mapToLong(SpendForecast.Month::expectedNanoUsd).sum();
-    long high = next.stream().mapToLong(SpendForecast.Month::highNanoUsd).sum();
-    out.printf("Forecast for %s if every day were like today's demo traffic: %s (%s .. %s) for the company; "
-        + "tokenledger forecast --months 12 --assume openai:-10%%%n", next.isEmpty() ? month.plusMonths(1)
-        : next.get(0).month(), MoneyFormat.usd(expected), MoneyFormat.usd(low), MoneyFormat.usd(high));
+    // The next 12 months from the month of history, as 'tokenledger forecast --months 12' prints them.
+    List<SpendForecast.Month> next = SpendForecast.forecast(SpendForecast.daily(buckets.values()),
+        java.time.LocalDate.now(ZoneOffset.UTC), 12, catalog, List.of());
+    List<Budget> monthly = io.tokenledger.platform.topics.CompactedTopics.readLatest(settings, topics.budgets).values()
+        .stream().filter(b -> b.getPeriod() == io.tokenledger.schemas.BudgetPeriod.MONTH).toList();
+    out.println();
+    out.print(io.tokenledger.ops.cli.ForecastCommand.renderCompany(next, monthly));
+    out.println("Per team and with price assumptions: tokenledger forecast --months 12 --assume openai:-10%");
     printFocus(thisMonth, catalog, month);
   }
 

@@ -77,19 +77,31 @@ final class Fleet implements AutoCloseable {
   }
 
   /**
-   * Records {@code span} of history at the fleet's rate, event times spread evenly up to now,
-   * so baselines and burn rates have something to learn from. Returns once Kafka has them all.
+   * Records the month of history before now ({@link MonthOfHistory}), in event-time order, so
+   * that pages, forecasts and baselines have a month to show and learn from. Returns once Kafka
+   * has it all.
    */
-  void backfill(Duration span) {
-    long count = (long) (eventsPerSecond * span.toSeconds());
-    Instant from = Instant.now().minus(span);
+  int backfill(Instant now) {
+    List<MonthOfHistory.Entry> month = MonthOfHistory.generate(now, eventsPerSecond, random);
     List<CompletableFuture<?>> sends = new ArrayList<>();
-    for (long i = 0; i < count; i++) {
-      Instant at = from.plusMillis(span.toMillis() * i / count);
-      sends.add(track(recorder.record(next(pick(), at))));
+    int usage = 0;
+    for (MonthOfHistory.Entry entry : month) {
+      itemsStarted.addAndGet(entry.items());
+      if (entry.usage() != null) {
+        usage++;
+        sends.add(track(recorder.record(entry.usage())));
+        if (entry.usage().getOutcomeSuccess() != null) {
+          outcomesAcknowledged.incrementAndGet(); // a record that reports its own outcome decides its item
+        }
+      } else {
+        synchronized (this) {
+          pendingOutcomes.add(recordedOutcome(entry.outcome()));
+        }
+      }
     }
     CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
     awaitOutcomes();
+    return usage;
   }
 
   /** Until Kafka has acknowledged every outcome recorded so far. */
@@ -168,41 +180,59 @@ final class Fleet implements AutoCloseable {
   }
 
   private void recordOutcome(Workload w, OpenItem item, Instant lastCall) {
-    DemoCatalog.Items shape = w.items();
-    double roll = random.nextDouble();
-    WorkOutcomeStatus status = roll < item.success ? WorkOutcomeStatus.SUCCEEDED
-        : roll < item.success + shape.escalate() ? WorkOutcomeStatus.ESCALATED : WorkOutcomeStatus.FAILED;
-    long minutes = switch (status) {
-      case ESCALATED -> shape.escalationMinutes();
-      case SUCCEEDED -> random.nextInt(5) == 0 ? shape.reviewMinutes() : 0;
-      default -> 0;
-    };
     Instant known = lastCall.plusSeconds(30).isAfter(Instant.now()) ? Instant.now() : lastCall.plusSeconds(30);
-    WorkOutcome outcome = WorkOutcome.newBuilder().setOutcomeId(EventIds.newId()).setWorkItemId(item.id)
-        .setTeam(w.team()).setWorkflow(w.workflow()).setOutcomeUnit(w.outcomeUnit()).setStatus(status)
-        .setUnitsDelivered(status == WorkOutcomeStatus.FAILED ? 0 : 1).setHumanSeconds(minutes * 60)
-        .setEventTime(known).build();
+    WorkOutcome outcome = outcome(w, item.id, item.success, known, random);
     if (pendingOutcomes.size() > 10_000) {
       pendingOutcomes.removeIf(CompletableFuture::isDone);
     }
-    pendingOutcomes.add(recorder.recordOutcome(outcome).whenComplete((receipt, error) -> {
+    pendingOutcomes.add(recordedOutcome(outcome));
+  }
+
+  private CompletableFuture<?> recordedOutcome(WorkOutcome outcome) {
+    return recorder.recordOutcome(outcome).whenComplete((receipt, error) -> {
       if (error == null) {
         outcomesAcknowledged.incrementAndGet();
       } else {
         failed.incrementAndGet();
       }
-    }));
+    });
+  }
+
+  /**
+   * How a work item ended: SUCCEEDED with {@code success}, ESCALATED to a person with the
+   * workload's escalation share, else FAILED; a success gets a person's review one time in five.
+   */
+  static WorkOutcome outcome(Workload w, String itemId, double success, Instant at, Random random) {
+    DemoCatalog.Items shape = w.items();
+    double roll = random.nextDouble();
+    WorkOutcomeStatus status = roll < success ? WorkOutcomeStatus.SUCCEEDED
+        : roll < success + shape.escalate() ? WorkOutcomeStatus.ESCALATED : WorkOutcomeStatus.FAILED;
+    long minutes = switch (status) {
+      case ESCALATED -> shape.escalationMinutes();
+      case SUCCEEDED -> random.nextInt(5) == 0 ? shape.reviewMinutes() : 0;
+      default -> 0;
+    };
+    return WorkOutcome.newBuilder().setOutcomeId(EventIds.newId()).setWorkItemId(itemId)
+        .setTeam(w.team()).setWorkflow(w.workflow()).setOutcomeUnit(w.outcomeUnit()).setStatus(status)
+        .setUnitsDelivered(status == WorkOutcomeStatus.FAILED ? 0 : 1).setHumanSeconds(minutes * 60)
+        .setEventTime(at).build();
   }
 
   private UsageEvent.Builder call(Workload w, String model, Instant eventTime) {
+    return call(w, model, eventTime, random, 1);
+  }
+
+  /** {@code calls} calls of the workload as one record: their request count and their tokens summed. */
+  static UsageEvent.Builder call(Workload w, String model, Instant eventTime, Random random, long calls) {
     return UsageEvent.newBuilder()
         .setEventId(EventIds.newId()).setEventTime(eventTime)
         .setTeam(w.team()).setWorkflow(w.workflow()).setService(w.service())
         .setAgentId(w.service() + "-" + random.nextInt(4))
-        .setProvider(w.provider()).setModel(model)
-        .setUncachedInputTokens(vary(w.uncachedInput())).setCacheReadTokens(vary(w.cacheRead()))
-        .setCacheWriteTokens(random.nextInt(10) == 0 ? vary(w.cacheWrite()) : 0)
-        .setOutputTokens(vary(w.output())).setReasoningTokens(vary(w.reasoning()))
+        .setProvider(w.provider()).setModel(model).setRequestCount((int) calls)
+        .setUncachedInputTokens(calls * vary(w.uncachedInput(), random))
+        .setCacheReadTokens(calls * vary(w.cacheRead(), random))
+        .setCacheWriteTokens(random.nextInt(10) == 0 ? calls * vary(w.cacheWrite(), random) : 0)
+        .setOutputTokens(calls * vary(w.output(), random)).setReasoningTokens(calls * vary(w.reasoning(), random))
         .setAttributes(Map.of("environment", "demo"));
   }
 
@@ -218,7 +248,7 @@ final class Fleet implements AutoCloseable {
   }
 
   /** Between half and one and a half times the typical count. */
-  private long vary(long typical) {
+  private static long vary(long typical, Random random) {
     return typical == 0 ? 0 : typical / 2 + (long) (random.nextDouble() * typical);
   }
 

@@ -15,16 +15,18 @@ import java.util.Locale;
  * then the model advice in a sentence each. The CLI's report and the demo print the same table.
  */
 public final class EconomicsTable {
-  private static final String ROW = "%-24s %7s %8s %12s %12s %13s %8s  %s%n";
+  private static final String ROW = "%-22s %11s %8s %12s %12s %14s %9s  %s%n";
 
   private EconomicsTable() {}
 
   public static String render(String title, List<WorkflowEconomics> rows) {
     StringBuilder out = new StringBuilder(title).append(System.lineSeparator());
-    out.append(String.format(Locale.ROOT, ROW, "WORKFLOW", "UNITS", "SUCCESS", "AI/OUTCOME", "PERSON/OUT.",
+    // AGENT/OUTCOME is the agent path's cost per completed outcome: AI spend plus people's review
+    // and escalation time, over the successes.
+    out.append(String.format(Locale.ROOT, ROW, "WORKFLOW", "UNITS", "SUCCESS", "AGENT/OUTC.", "PERSON/OUTC.",
         "SAVING", "ROI", "VERDICT"));
     for (WorkflowEconomics e : rows) {
-      out.append(String.format(Locale.ROOT, ROW, name(e), e.getUnitsSucceeded(),
+      out.append(String.format(Locale.ROOT, ROW, name(e), String.format(Locale.ROOT, "%,d", e.getUnitsSucceeded()),
           percent(e.getSuccessRateBasisPoints() == null ? null : e.getSuccessRateBasisPoints().longValue()),
           money(e.getCostPerSuccessNanoUsd()), money(e.getHumanCostPerOutcomeNanoUsd()),
           money(e.getSavingTotalNanoUsd()), roi(e.getTokenRoiBasisPoints()), e.getVerdict()));
@@ -58,8 +60,6 @@ public final class EconomicsTable {
   }
 
   private static String roi(Long basisPoints) {
-    return basisPoints == null ? "-"
-        : String.format(Locale.ROOT, "%,d%%", BigDecimal.valueOf(basisPoints, 2).setScale(0, RoundingMode.HALF_EVEN)
-            .longValueExact());
+    return basisPoints == null ? "-" : MoneyFormat.percent(BigDecimal.valueOf(basisPoints, 4));
   }
 }

@@ -89,6 +89,29 @@ public final class ForecastCommand implements Callable<Integer> {
     return out.toString();
   }
 
+  /** The company's months (the teams summed) and where monthly budgets run out: the short form. */
+  public static String renderCompany(List<SpendForecast.Month> forecast, List<Budget> budgets) {
+    StringBuilder out = new StringBuilder("Spend forecast for the company, the next " + forecast.stream()
+        .map(SpendForecast.Month::month).distinct().count() + " months (usage trend x price schedule; band: low .. "
+        + "high)").append(System.lineSeparator());
+    String format = "%-8s %16s %16s %16s %18s%n";
+    out.append(String.format(format, "MONTH", "LOW", "EXPECTED", "HIGH", "TOKENS"));
+    Map<YearMonth, long[]> company = new TreeMap<>();
+    for (SpendForecast.Month m : forecast) {
+      long[] c = company.computeIfAbsent(m.month(), k -> new long[4]);
+      c[0] += m.lowNanoUsd();
+      c[1] += m.expectedNanoUsd();
+      c[2] += m.highNanoUsd();
+      c[3] += m.expectedTokens();
+    }
+    company.forEach((month, c) -> out.append(String.format(format, month, MoneyFormat.usd(c[0]), MoneyFormat.usd(c[1]),
+        MoneyFormat.usd(c[2]), String.format("%,d", c[3]))));
+    for (Budget b : budgets) {
+      out.append(runsOut(b, forecast)).append(System.lineSeparator());
+    }
+    return out.toString();
+  }
+
   /** The first month whose expected (and high) spend or tokens exceed a team's monthly limit. */
   static String runsOut(Budget b, List<SpendForecast.Month> forecast) {
     YearMonth expected = null;

@@ -172,13 +172,13 @@ public final class AlertTexts {
     return DAY.format(periodEnd.atZone(ZoneId.of(zone)).toLocalDate().minusDays(1));
   }
 
-  /** "7 days", "24 hours", "60 min". */
+  /** "7 days", "24 hours", "60 min": a span of history, to the nearest day from two days on, hour from two hours. */
   public static String window(long minutes) {
-    if (minutes >= 2 * 24 * 60 && minutes % (24 * 60) == 0) {
-      return minutes / (24 * 60) + " days";
+    if (minutes >= 2 * 24 * 60) {
+      return Math.round(minutes / (24 * 60.0)) + " days";
     }
-    if (minutes >= 2 * 60 && minutes % 60 == 0) {
-      return minutes / 60 + " hours";
+    if (minutes >= 2 * 60) {
+      return Math.round(minutes / 60.0) + " hours";
     }
     return minutes + " min";
   }
