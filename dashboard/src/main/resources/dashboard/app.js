@@ -180,7 +180,10 @@ const TL = (() => {
       d.backgroundColor = d.backgroundColor || COLOURS[i % COLOURS.length] + (type === 'bar' ? 'cc' : '33');
     });
     let c = charts.get(canvasId);
-    if (c && c.config.type === type) {
+    // Options written as text (callbacks are left out): an axis title that changes with the
+    // window chosen means drawing anew, not only new data.
+    const shape = type + JSON.stringify(options || {});
+    if (c && c.tlShape === shape) {
       c.data.labels = labels;
       c.data.datasets = datasets;
       c.update('none');
@@ -190,6 +193,7 @@ const TL = (() => {
         animation: false, responsive: true, maintainAspectRatio: false,
         plugins: { legend: { position: 'bottom' } }, elements: { point: { radius: 2 } },
         scales: { y: { beginAtZero: true } } }, options || {}) });
+      c.tlShape = shape;
       charts.set(canvasId, c);
     }
     canvas.setAttribute('data-ready', 'true');

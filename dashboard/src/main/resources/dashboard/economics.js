@@ -25,8 +25,8 @@ async function render(who) {
     + now.toISOString().slice(11, 16) : TL.monthToDateText(now));
   TL.table(document.getElementById('economics'), [
     { title: 'Workflow', field: 'workflow', value: w => w.workflow + (w.team ? ' (' + w.team + ')' : '') },
-    { title: 'Started', field: 'started', num: true, value: w => w.items_started },
-    { title: 'Succeeded', field: 'succeeded', num: true, value: w => w.items_succeeded },
+    { title: 'Started', field: 'started', num: true, value: w => TL.tokens(w.items_started) },
+    { title: 'Succeeded', field: 'succeeded', num: true, value: w => TL.tokens(w.items_succeeded) },
     { title: 'Success rate', field: 'success', num: true, value: w => TL.fmt.share(w.success_rate_percent) },
     { title: 'AI spend', field: 'spend', num: true, value: w => TL.money(w.ai_spend_usd) },
     { title: 'Agent path per completed outcome (AI + people)', field: 'cost-per-success', num: true,
@@ -59,7 +59,9 @@ async function render(who) {
     label: name, spanGaps: true, data: daily.map(d => {
       const w = d.workflows.find(x => x.workflow === name);
       return w && w.cost_per_success_usd !== null ? TL.plotUsd(w.cost_per_success_usd) : null;
-    }) })), { scales: { y: { beginAtZero: true, title: { display: true, text: 'USD per completed outcome' } } } });
+    }) })), { scales: { y: { type: 'logarithmic', title: { display: true, text: 'agent path, USD per outcome (log)' },
+      // A log axis: a dispute at $50 and a reply at $0.0005 are both readable.
+      ticks: { callback: v => Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9 ? TL.axisUsd(v) : '' } } } });
 }
 
 document.getElementById('period').addEventListener('change', () => window.tlWho && render(window.tlWho));

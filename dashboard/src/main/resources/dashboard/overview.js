@@ -64,8 +64,13 @@ async function render(who) {
   const projected = TL.sum(usdBudgets.map(b => b.projected_spend_usd ?? b.spend_usd));
   document.getElementById('projected-usd').replaceChildren(...(usdBudgets.length === 0 ? ['no USD budget']
     : [TL.money(projected), ' of ', TL.money(TL.sum(usdBudgets.map(b => b.limit_usd)))]));
+  // What the projection is based on: each budget's burn rate over the window that fits its period.
+  const windows = [...new Set(usdBudgets.filter(b => b.projection_history).map(b => b.projection_history))];
+  const unprojected = usdBudgets.filter(b => !b.projection_history).length;
   document.getElementById('projected-basis').textContent = usdBudgets.length === 0 ? ''
-    : [...new Set(usdBudgets.map(b => b.projection_basis || 'spend so far (not enough history to project)'))].join('; ');
+    : (windows.length ? "at each budget's burn rate over the last " + windows.join(' or ') : '')
+      + (unprojected ? (windows.length ? '; ' : '') + unprojected + ' not projected yet (too little history): its spend so far'
+        : '');
   TL.chart('bucket-chart', 'bar', BUCKETS.map(b => b[1]),
     [{ label: 'tokens', data: BUCKETS.map(b => Number(TL.sum(totals.map(t => t[b[0]])))) }],
     { plugins: { legend: { display: false } } });

@@ -19,13 +19,14 @@ import io.tokenledger.schemas.PriceVersion;
 import io.tokenledger.schemas.UsageEvent;
 import io.tokenledger.schemas.WorkOutcome;
 import io.tokenledger.schemas.WorkOutcomeStatus;
+import io.tokenledger.schemas.money.MoneyFormat;
+import io.tokenledger.schemas.money.NanoUsd;
 import io.tokenledger.schemas.topics.BaselineKeys;
 import io.tokenledger.schemas.topics.Topics;
 import io.tokenledger.testing.Await;
 import io.tokenledger.testing.EmbeddedKafka;
 import io.tokenledger.testing.EmbeddedKafkaExtension;
 import io.tokenledger.testing.LogCapture;
-import java.io.File;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -52,13 +53,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * The dashboard in a real browser (Debian's headless Chromium and chromedriver) against a real
@@ -69,8 +65,6 @@ import org.openqa.selenium.chrome.ChromeOptions;
 @ExtendWith(EmbeddedKafkaExtension.class)
 class DashboardBrowserIT {
   private static final Duration BOUND = Duration.ofSeconds(90);
-  private static final File CHROMIUM = new File("/usr/bin/chromium");
-  private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Path SCREENSHOTS = Path.of("target", "screenshots");
@@ -80,7 +74,7 @@ class DashboardBrowserIT {
 
   @Test
   void everyPageShowsTheApisFiguresAndRefreshesByItself(EmbeddedKafka kafka) throws Exception {
-    Assumptions.assumeTrue(CHROMIUM.canExecute() && CHROMEDRIVER.canExecute(),
+    Assumptions.assumeTrue(HeadlessChromium.available(),
         "needs Debian's chromium and chromium-driver (.ci/run installs them)");
     String bootstrap = kafka.bootstrapServers();
     Map<String, Object> config = new HashMap<>();
@@ -117,7 +111,7 @@ class DashboardBrowserIT {
           () -> "the 50, 80 and 100% alerts of support's budget");
       awaitApi("/api/economics/v1/economics?workflow=support-tickets&period=month", "", "items_succeeded", 2);
 
-      WebDriver browser = browser();
+      WebDriver browser = HeadlessChromium.start();
       try {
         overview(browser, usage, topics, now);
         team(browser);
@@ -142,11 +136,14 @@ class DashboardBrowserIT {
     keyInput.sendKeys(financeKey);
     browser.findElement(By.id("key-submit")).click();
     loaded(browser, "spend-chart", "bucket-chart");
-    assertEquals(usd(monthToDate("support").add(monthToDate("finance"))), text(browser, "mtd-usd"));
-    assertEquals(usd(monthToDate("support")), cell(browser, "teams", "support", "cost"));
-    assertEquals(usd(monthToDate("finance")), cell(browser, "teams", "finance", "cost"));
+    formattingAgreesWithTheServer(browser);
+    assertMoney(monthToDate("support").add(monthToDate("finance")), browser, "#mtd-usd");
+    assertMoney(monthToDate("support"), browser, row("teams", "support", "cost"));
+    assertMoney(monthToDate("finance"), browser, row("teams", "finance", "cost"));
     JsonNode budget = api("/api/alerting/v1/budgets?team=support").path("budgets").get(0);
-    assertEquals(budget.path("spend_usd").asText() + " USD", cell(browser, "budgets", "support-monthly", "spent"));
+    assertMoney(new BigDecimal(budget.path("spend_usd").asText()), browser, row("budgets", "support-monthly", "spent"));
+    assertMoney(new BigDecimal(budget.path("limit_usd").asText()), browser, row("budgets", "support-monthly", "limit"));
+    assertTrue(text(browser, "coverage").matches("[A-Z][a-z]+ \\d{4} to date, UTC: .*"), text(browser, "coverage"));
     assertEquals("EXCEEDED", cell(browser, "budgets", "support-monthly", "state"));
     assertEquals("2", browser.findElement(By.id("spend-chart")).getAttribute("data-series"), "one line per team");
     screenshot(browser, "overview");
@@ -154,15 +151,16 @@ class DashboardBrowserIT {
     // Live: a new event shows on the open page, no reload.
     send(usage, topics.usage.name(), call("f-2", "finance", "invoices", now.plusMillis(40), null));
     awaitApi("/api/aggregation/v1/period-to-date?team=finance&period=month", "total", "event_count", 3);
-    String expected = usd(monthToDate("support").add(monthToDate("finance")));
-    Await.until(BOUND, () -> expected.equals(text(browser, "mtd-usd")),
-        () -> "the page to show " + expected + " by itself; it shows " + text(browser, "mtd-usd"));
+    BigDecimal total = monthToDate("support").add(monthToDate("finance"));
+    String expected = MoneyFormat.exact(NanoUsd.fromUsd(total.toPlainString())) + " exactly";
+    Await.until(BOUND, () -> expected.equals(attribute(browser, "#mtd-usd .money", "title")),
+        () -> "the page to show " + expected + " by itself; it shows " + attribute(browser, "#mtd-usd .money", "title"));
     // A refresh writes the figures as its answers arrive: the one that showed the new total ends
     // with the teams table, so wait for that refresh to finish before reading the table.
     int refreshed = refreshes(browser);
     Await.until(BOUND, () -> refreshes(browser) > refreshed, () -> "the refresh to finish");
-    assertEquals(expected, text(browser, "mtd-usd"));
-    assertEquals(usd(monthToDate("finance")), cell(browser, "teams", "finance", "cost"));
+    assertMoney(total, browser, "#mtd-usd");
+    assertMoney(monthToDate("finance"), browser, row("teams", "finance", "cost"));
   }
 
   /** finance used gpt-4o from openai and from azure: two rows, each at its provider's price. */
@@ -175,26 +173,30 @@ class DashboardBrowserIT {
           + URLEncoder.encode(key, StandardCharsets.UTF_8) + "&window=1d&from=" + Instant.now().minus(Duration.ofDays(2)));
       Await.until(BOUND, () -> provider.equals(cell(browser, "team-series", key, "provider")),
           () -> "a row for " + key);
-      assertEquals(series.path("total").path("cost_usd").asText() + " USD", cell(browser, "team-series", key, "cost"));
+      assertMoney(new BigDecimal(series.path("total").path("cost_usd").asText()), browser,
+          row("team-series", key, "cost"));
     }
     // openai: two calls (f-1, and f-2 sent while the overview was open) of 1,000 input tokens at $2.50 per 1M;
-    // azure: one at $2.75
-    assertEquals(io.tokenledger.schemas.money.NanoUsd.toUsd(5_000_000).toPlainString() + " USD",
-        cell(browser, "team-series", "finance|invoices|openai/gpt-4o", "cost"));
-    assertEquals(io.tokenledger.schemas.money.NanoUsd.toUsd(2_750_000).toPlainString() + " USD",
-        cell(browser, "team-series", "finance|invoices|azure.ai.openai/gpt-4o", "cost"));
+    // azure: one at $2.75. Below a cent: two significant digits, the exact amount on hover.
+    assertEquals("$0.005", cell(browser, "team-series", "finance|invoices|openai/gpt-4o", "cost"));
+    assertEquals("$0.00275 exactly", attribute(browser, row("team-series", "finance|invoices|azure.ai.openai/gpt-4o",
+        "cost") + " .money", "title"));
+    assertEquals("$0.0028", cell(browser, "team-series", "finance|invoices|azure.ai.openai/gpt-4o", "cost"));
     screenshot(browser, "team-two-providers");
   }
 
   private void team(WebDriver browser) throws Exception {
     browser.get(dashboard + "team.html?team=support&refresh=2");
     loaded(browser, "team-chart");
-    assertEquals(usd(monthToDate("support")), text(browser, "team-mtd-usd"));
+    assertMoney(monthToDate("support"), browser, "#team-mtd-usd");
     JsonNode series = api("/api/aggregation/v1/usage?scope=team-workflow-model&key="
         + URLEncoder.encode("support|support-tickets|openai/gpt-4o", StandardCharsets.UTF_8)
         + "&window=1d&from=" + Instant.now().minus(Duration.ofDays(2)));
-    assertEquals(series.path("total").path("cost_usd").asText() + " USD",
-        cell(browser, "team-series", "support|support-tickets|openai/gpt-4o", "cost"));
+    assertMoney(new BigDecimal(series.path("total").path("cost_usd").asText()), browser,
+        row("team-series", "support|support-tickets|openai/gpt-4o", "cost"));
+    // Outcomes from the outcomes recorded, as the economics counts them: both tickets solved.
+    Await.until(BOUND, () -> "2".equals(cell(browser, "team-series", "support|support-tickets|openai/gpt-4o",
+        "outcomes")), () -> "the two solved tickets on the team page");
     Await.until(BOUND, () -> browser.findElements(By.cssSelector("#team-alerts tbody tr")).size() == 3,
         () -> "support's three alerts on its page");
     screenshot(browser, "team");
@@ -204,11 +206,15 @@ class DashboardBrowserIT {
     browser.get(dashboard + "economics.html?refresh=2");
     loaded(browser, "trend-chart");
     JsonNode row = api("/api/economics/v1/economics?workflow=support-tickets&period=month");
-    assertEquals(row.path("cost_per_success_usd").asText() + " USD",
-        cell(browser, "economics", "support-tickets", "cost-per-success"));
-    assertEquals(row.path("human_cost_per_outcome_usd").asText() + " USD",
-        cell(browser, "economics", "support-tickets", "human-per-outcome"));
-    assertEquals(row.path("token_roi_percent").asText() + " %", cell(browser, "economics", "support-tickets", "roi"));
+    String agentPath = row("economics", "support-tickets", "cost-per-success");
+    assertMoney(new BigDecimal(row.path("cost_per_success_usd").asText()), browser, agentPath + " > span > .money");
+    // The agent path's cost per completed outcome shows its parts: AI spend and people's time, per success.
+    assertEquals("AI " + usd(row.path("ai_spend_per_success_usd").asText()) + " + people "
+        + usd(row.path("human_in_loop_per_success_usd").asText()), read(browser, agentPath + " .parts"));
+    assertMoney(new BigDecimal(row.path("human_cost_per_outcome_usd").asText()), browser,
+        row("economics", "support-tickets", "human-per-outcome"));
+    assertEquals(MoneyFormat.percent(new BigDecimal(row.path("token_roi_percent").asText()).movePointLeft(2)),
+        cell(browser, "economics", "support-tickets", "roi"));
     assertEquals(row.path("verdict").asText(), cell(browser, "economics", "support-tickets", "verdict"));
     screenshot(browser, "economics");
   }
@@ -247,8 +253,10 @@ class DashboardBrowserIT {
         () -> "the what-if answer");
     JsonNode whatIf = api("/api/aggregation/v1/whatif?period=" + java.time.YearMonth.now(java.time.ZoneOffset.UTC)
         + "&zone=UTC&change=openai/gpt-4o:-30%25");
-    assertTrue(text(browser, "whatif-summary").endsWith("a difference of " + whatIf.path("difference_usd").asText()
-        + " USD."), text(browser, "whatif-summary"));
+    assertTrue(text(browser, "whatif-summary").contains("a difference of " + usd(whatIf.path("difference_usd").asText())
+        + " in "), text(browser, "whatif-summary"));
+    assertEquals(MoneyFormat.exact(NanoUsd.fromUsd(whatIf.path("difference_usd").asText())) + " exactly",
+        attribute(browser, "#whatif-summary .money:last-of-type", "title"));
     screenshot(browser, "prices");
   }
 
@@ -259,16 +267,6 @@ class DashboardBrowserIT {
     browser.get(dashboard + "index.html");
     Await.value(BOUND, () -> visible(browser, "key-input"), "the sign-in form after signing out");
     assertFalse(browser.findElement(By.id("main")).isDisplayed(), "no figure shows without a key");
-  }
-
-  private static WebDriver browser() {
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM);
-    // No calls home: on a machine with no internet they are refused, noisily, at every start.
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-        "--window-size=1400,1700", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--disable-quic");
-    return new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER).build(), options);
   }
 
   /** Waits for the page's first full render and for its charts to be drawn. */
@@ -296,7 +294,52 @@ class DashboardBrowserIT {
   }
 
   private static String cell(WebDriver browser, String table, String rowKey, String field) {
-    return read(browser, "#" + table + " tr[data-key='" + rowKey + "'] td[data-field='" + field + "']");
+    return read(browser, row(table, rowKey, field));
+  }
+
+  private static String row(String table, String rowKey, String field) {
+    return "#" + table + " tr[data-key='" + rowKey + "'] td[data-field='" + field + "']";
+  }
+
+  /**
+   * The figure shown in {@code selector} is the API's exact amount as the one rule writes it for
+   * people (cents, separators, two significant digits below a cent), with every digit on hover.
+   */
+  private static void assertMoney(BigDecimal apiUsd, WebDriver browser, String selector) {
+    long nano = NanoUsd.fromUsd(apiUsd.toPlainString());
+    String money = selector.endsWith(".money") ? selector : selector + " .money";
+    assertEquals(MoneyFormat.usd(nano), read(browser, money), selector);
+    assertEquals(MoneyFormat.exact(nano) + " exactly", attribute(browser, money, "title"), selector);
+  }
+
+  /** The page's formatting rule (app.js) and the server's (MoneyFormat) give the same text for the same amounts. */
+  private static void formattingAgreesWithTheServer(WebDriver browser) {
+    long[] amounts = {0, 1, 2_500, 470_000, 9_940_000, 9_950_000, 10_000_000, 15_000_000, 870_898_308_325L,
+        894_780_528_142_662L, -16_209_770_000_000L, 999_960_000_000_000L, 1_234_567_000_000_000L, 12_345_000_000_000L};
+    for (long amount : amounts) {
+      assertEquals(MoneyFormat.usd(amount), script(browser, "return TL.fmt.usd(BigInt(arguments[0]));", amount),
+          "usd " + amount);
+      assertEquals(MoneyFormat.compact(amount), script(browser, "return TL.fmt.compact(BigInt(arguments[0]));", amount),
+          "compact " + amount);
+      assertEquals(MoneyFormat.exact(amount), script(browser, "return TL.fmt.exact(BigInt(arguments[0]));", amount),
+          "exact " + amount);
+    }
+    for (String percent : List.of("1345.86", "-73.12", "4.50", "0.00", "9.95", "50870.49", "-0.04")) {
+      assertEquals(MoneyFormat.percent(new BigDecimal(percent).movePointLeft(2)),
+          script(browser, "return TL.fmt.change(arguments[0]);", percent), "percent " + percent);
+    }
+  }
+
+  private static String script(WebDriver browser, String script, Object argument) {
+    return String.valueOf(((org.openqa.selenium.JavascriptExecutor) browser).executeScript(script,
+        argument instanceof Long l ? l.toString() : argument));
+  }
+
+  private static String attribute(WebDriver browser, String selector, String name) {
+    Object value = ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+        "const e = document.querySelector(arguments[0]); return e === null ? null : e.getAttribute(arguments[1]);",
+        selector, name);
+    return value == null ? null : value.toString();
   }
 
   /**
@@ -313,7 +356,7 @@ class DashboardBrowserIT {
   }
 
   private static void screenshot(WebDriver browser, String name) throws Exception {
-    Files.write(SCREENSHOTS.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    HeadlessChromium.screenshot(browser, SCREENSHOTS.resolve(name + ".png"));
   }
 
   private BigDecimal monthToDate(String team) {
@@ -321,9 +364,9 @@ class DashboardBrowserIT {
         .path("cost_usd").asText());
   }
 
-  /** As the pages write money: every nano-USD digit, and the currency. */
-  private static String usd(BigDecimal amount) {
-    return amount.setScale(9).toPlainString() + " USD";
+  /** An API's decimal USD as the pages write it for people. */
+  private static String usd(String apiUsd) {
+    return MoneyFormat.usd(NanoUsd.fromUsd(apiUsd));
   }
 
   private void awaitApi(String path, String field, String figure, long expected) {

@@ -31,6 +31,9 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
 
 /**
  * The demo as a user runs it, its Slack sink in a Connect worker of its own, on a real broker
@@ -43,6 +46,7 @@ class DemoMonthIT {
   private static final Pattern PREFIX = Pattern.compile(Pattern.quote(Topics.PREFIX_CONFIG) + "=([^>\\s]+)");
   private static final Pattern FORECAST_POST = Pattern.compile("<<< SLACK #\\S+: .*Budget (\\S+) projected to run out");
   private static final List<String> TEAMS = List.of("finance-ops", "growth", "platform", "support");
+  private static final Duration BOUND = Duration.ofSeconds(60);
 
   @Test
   void aMonthOfHistoryForecastsSensiblyAndSlackHearsOfEachBudgetOnce(EmbeddedKafka kafka) throws Exception {
@@ -59,6 +63,9 @@ class DemoMonthIT {
         "--bootstrap-servers", kafka.bootstrapServers(), "--data-dir", dir.toString(), "--dashboard-port", "0"))
         .redirectErrorStream(true).redirectOutput(output.toFile()).start();
     try {
+      if (HeadlessChromium.available()) {
+        pagesOfTheMonth(demo, output);
+      }
       assertTrue(demo.waitFor(5, TimeUnit.MINUTES), "the demo did not finish");
     } finally {
       demo.destroyForcibly();
@@ -107,6 +114,70 @@ class DemoMonthIT {
           status.getBudgetId() + ": projected " + status.getProjectedSpendNanoUsd() + " against a 30-day run rate of "
               + runRate + " for the period (" + ratio + "x)");
       assertEquals(7 * 24 * 60, status.getProjectionHistoryMinutes(), 60, "projected from the last 7 days");
+    }
+  }
+
+  /**
+   * While the demo runs and once its month is caught up (its first forecast is out): every page
+   * of the dashboard, signed in with the demo's read-all key, to target/screenshots/demo (the
+   * docs' screenshots are these); the overview's projection says what it is based on.
+   */
+  private static void pagesOfTheMonth(Process demo, Path output) throws Exception {
+    // Caught up: the live table counts every record of the month of history.
+    String recorded = awaitOutput(demo, output, Pattern.compile("Recorded ([\\d,]+) usage records"));
+    Matcher history = Pattern.compile("Recorded ([\\d,]+) usage records").matcher(recorded);
+    assertTrue(history.find());
+    long month = Long.parseLong(history.group(1).replace(",", ""));
+    String printed = awaitOutput(demo, output, Pattern.compile("events recorded, ([\\d,]+) counted"), counted ->
+        Long.parseLong(counted.replace(",", "")) >= month);
+    Matcher url = Pattern.compile("open the dashboard at (\\S+) and sign in").matcher(printed);
+    Matcher key = Pattern.compile("export TL_KEY=(\\S+)\\)").matcher(printed);
+    assertTrue(url.find() && key.find(), printed);
+    Path shots = Path.of("target", "screenshots", "demo");
+    WebDriver browser = HeadlessChromium.start();
+    try {
+      HeadlessChromium.signIn(browser, url.group(1) + "index.html", key.group(1), BOUND);
+      HeadlessChromium.loaded(browser, BOUND, "spend-chart", "bucket-chart");
+      ((JavascriptExecutor) browser).executeScript("const s = document.getElementById('window'); s.value = '1d';"
+          + "s.dispatchEvent(new Event('change'));");
+      TimeUnit.SECONDS.sleep(2); // the month's chart redraws
+      String basis = browser.findElement(By.id("projected-basis")).getText();
+      assertEquals("at each budget's burn rate over the last 7 days", basis);
+      assertTrue(browser.findElement(By.id("projected-usd")).getText().matches("\\$[\\d,]+\\.\\d{2} of \\$[\\d,]+\\.\\d{2}"),
+          browser.findElement(By.id("projected-usd")).getText());
+      HeadlessChromium.screenshot(browser, shots.resolve("overview.png"));
+      for (String page : List.of("team.html?team=platform", "economics.html", "alerts.html", "prices.html")) {
+        browser.get(url.group(1) + page);
+        HeadlessChromium.loaded(browser, BOUND);
+        TimeUnit.SECONDS.sleep(2); // charts drawn
+        HeadlessChromium.screenshot(browser, shots.resolve(page.replaceAll("\\.html.*", "") + ".png"));
+      }
+    } finally {
+      browser.quit();
+    }
+  }
+
+  /** The demo's output once it shows {@code wanted} (2 minutes at most). */
+  private static String awaitOutput(Process demo, Path output, Pattern wanted) throws Exception {
+    return awaitOutput(demo, output, wanted, group -> true);
+  }
+
+  /** The demo's output once the last match of {@code wanted} has a first group that {@code enough} accepts. */
+  private static String awaitOutput(Process demo, Path output, Pattern wanted,
+      java.util.function.Predicate<String> enough) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+    while (true) {
+      String printed = Files.readString(output);
+      Matcher m = wanted.matcher(printed);
+      String last = null;
+      while (m.find()) {
+        last = m.groupCount() > 0 ? m.group(1) : m.group();
+      }
+      if (last != null && enough.test(last)) {
+        return printed;
+      }
+      assertTrue(demo.isAlive() && System.nanoTime() < deadline, "the demo did not print " + wanted + ": " + printed);
+      TimeUnit.MILLISECONDS.sleep(200); // polling interval of the output file
     }
   }
 

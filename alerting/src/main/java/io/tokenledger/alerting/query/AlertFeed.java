@@ -123,6 +123,8 @@ public final class AlertFeed implements TopicReaders, AutoCloseable {
     b.put("projected_tokens", s.getProjectedTokens());
     b.put("burn_rate_nano_usd_per_hour", s.getBurnRateNanoUsdPerHour());
     b.put("projection_history_minutes", s.getProjectionHistoryMinutes());
+    b.put("projection_history", s.getProjectionHistoryMinutes() == null ? null
+        : AlertTexts.window(s.getProjectionHistoryMinutes()));
     b.put("projection_basis", s.getProjectionHistoryMinutes() == null
         ? "not projected yet: too little spend history"
         : "projected at " + (s.getBurnRateNanoUsdPerHour() == null ? "the burn rate"

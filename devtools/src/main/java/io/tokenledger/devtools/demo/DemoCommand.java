@@ -227,7 +227,7 @@ public final class DemoCommand implements Callable<Integer> {
               slack.delivered("/REQUEST_RATE_SPIKE/"));
         }
         printMonthToDate(queryEndpoint, financeKey);
-        boolean economicsCaughtUp = printEconomics(bootstrap, topics, fleet, Duration.ofSeconds(30));
+        boolean economicsCaughtUp = printEconomics(bootstrap, topics, fleet, Duration.ofSeconds(60));
         printWhatIfAndForecast(bootstrap, topics);
         return caughtUp && dashboard.alertCount() > 0 && delivered && economicsCaughtUp ? 0 : 1;
       }

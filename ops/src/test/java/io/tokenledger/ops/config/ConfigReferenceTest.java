@@ -55,14 +55,14 @@ class ConfigReferenceTest {
   @Test
   void everyCommandWarnsOnceAboutTheUndeclaredKeysOfItsConfigFile() throws Exception {
     Path file = dir.resolve("prod.properties");
-    Files.writeString(file, "bootstrap.servers=kafka:9092\ntokenledger.alerting.forcast-window=2h\n");
+    Files.writeString(file, "bootstrap.servers=kafka:9092\ntokenledger.alerting.forcast-refire-interval=2h\n");
     Probe probe = new Probe();
     new CommandLine(probe).parseArgs("--config", file.toString());
     try (LogCapture log = new LogCapture()) {
       probe.kafka.settings();
       probe.kafka.settings();
-      assertEquals(1, log.find(Level.WARN, "Unknown setting tokenledger.alerting.forcast-window is ignored; did you "
-          + "mean tokenledger.alerting.forecast-window?").size(), log.lines().toString());
+      assertEquals(1, log.find(Level.WARN, "Unknown setting tokenledger.alerting.forcast-refire-interval is ignored; did you "
+          + "mean tokenledger.alerting.forecast-refire-interval?").size(), log.lines().toString());
     }
   }
 
