@@ -282,7 +282,7 @@ const TL = (() => {
       { title: 'Type', field: 'type', value: a => a.type },
       { title: 'Team', field: 'team', value: a => a.team },
       { title: 'Alert', field: 'title', value: a => a.title },
-      { title: 'Detail', value: a => a.detail },
+      { title: 'Detail', field: 'detail', value: a => a.detail },
       { title: 'Runbook', field: 'runbook', value: a => link(a.runbook, '/runbooks/' + a.runbook + '.md') },
     ], list, a => a.alert_id);
   }

@@ -27,6 +27,7 @@ async function render(who) {
     { title: 'Workflow', field: 'workflow', value: w => w.workflow + (w.team ? ' (' + w.team + ')' : '') },
     { title: 'Started', field: 'started', num: true, value: w => TL.tokens(w.items_started) },
     { title: 'Succeeded', field: 'succeeded', num: true, value: w => TL.tokens(w.items_succeeded) },
+    { title: 'Units delivered', field: 'units', num: true, value: w => TL.tokens(w.units_succeeded) },
     { title: 'Success rate', field: 'success', num: true, value: w => TL.fmt.share(w.success_rate_percent) },
     { title: 'AI spend', field: 'spend', num: true, value: w => TL.money(w.ai_spend_usd) },
     { title: 'Agent path per completed outcome (AI + people)', field: 'cost-per-success', num: true,

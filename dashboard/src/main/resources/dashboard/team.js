@@ -38,7 +38,7 @@ async function render(who) {
     { title: 'Spend', field: 'cost', num: true, value: r => TL.money(r.total.cost_usd) },
     { title: 'Tokens', field: 'tokens', num: true, value: r => TL.tokens(r.total.total_tokens) },
     { title: 'Requests', field: 'requests', num: true, value: r => TL.tokens(r.total.request_count) },
-    { title: 'Succeeded outcomes', field: 'outcomes', num: true, value: r => {
+    { title: 'Units delivered', field: 'outcomes', num: true, value: r => {
       const units = succeeded.get(r.workflow + '|' + r.provider + '|' + r.model + '|' + (r.service_tier || ''));
       return units === undefined ? '-' : TL.tokens(units);
     } },

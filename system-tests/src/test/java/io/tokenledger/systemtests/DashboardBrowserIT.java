@@ -227,6 +227,15 @@ class DashboardBrowserIT {
     assertEquals(alerts.size(), rows.size());
     String first = alerts.get(0).path("alert_id").asText();
     assertEquals(alerts.get(0).path("title").asText(), cell(browser, "alerts", first, "title"));
+    // Alert texts carry money as people read it: support's budget, $0.0075 spent of $0.005.
+    for (JsonNode alert : alerts) {
+      if (alert.path("title").asText().equals("Budget exceeded: support-monthly")) {
+        assertEquals(alert.path("detail").asText(), cell(browser, "alerts", alert.path("alert_id").asText(), "detail"));
+        // Crossed with the second or the third call, as the ledger's updates came.
+        assertTrue(alert.path("detail").asText().matches("\\$0\\.00(5|75) of \\$0\\.005 spent \\((100|150)%\\) in "
+            + "[A-Z][a-z]{2} 1 to [A-Z][a-z]{2} \\d{1,2}, \\d{4} \\(UTC\\); crossed .* UTC"), alert.path("detail").asText());
+      }
+    }
     String runbook = (String) ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
         "return document.querySelector(arguments[0]).href;", "#alerts tr[data-key='" + first
             + "'] td[data-field=runbook] a");

@@ -164,8 +164,9 @@ class EconomicsPipelineIT {
     // The leader's table from the published topic: the same figures, once the economics' transaction is committed.
     Path cliConfig = Files.createTempFile(Path.of("target"), "economics-cli", ".properties");
     Files.writeString(cliConfig, Topics.PREFIX_CONFIG + "=" + config.get(Topics.PREFIX_CONFIG) + "\n");
-    String row = String.format("%-24s %7s %8s %12s %12s %13s %8s  %s", "support-tickets", 1, "50.0%", "$11.26",
-        "$10.53", "-$0.73", "-7%", "NOT_ENOUGH_DATA");
+    // ROI below 10% keeps one decimal, signed: -6.5%, as people read it.
+    String row = String.format("%-22s %11s %8s %12s %12s %14s %9s  %s", "support-tickets", "1", "50.0%", "$11.26",
+        "$10.53", "-$0.73", "-6.5%", "NOT_ENOUGH_DATA");
     AtomicReference<String> report = new AtomicReference<>();
     Await.until(BOUND, () -> {
       report.set(Cli.output("report", "economics", "--bootstrap-servers", bootstrap, "--config", cliConfig.toString(),

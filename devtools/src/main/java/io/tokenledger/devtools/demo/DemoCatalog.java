@@ -110,7 +110,7 @@ final class DemoCatalog {
   static List<Budget> budgets(Instant now) {
     return List.of(
         budget("support-monthly", "support", "9500.00", now),
-        budget("finance-ops-monthly", "finance-ops", "900.00", now),
+        budget("finance-ops-monthly", "finance-ops", "1200.00", now),
         budget("growth-monthly", "growth", "55000.00", now),
         budget("platform-monthly", "platform", "36000.00", now));
   }
