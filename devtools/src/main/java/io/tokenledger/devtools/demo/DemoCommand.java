@@ -92,7 +92,7 @@ public final class DemoCommand implements Callable<Integer> {
 
   /** The file whose lock says a demo runs on the directory; it holds that demo's pid. */
   static final String LOCK_FILE = "demo.lock";
-  private static final Duration RUNAWAY_AFTER = Duration.ofSeconds(20);
+  private static final Duration RUNAWAY_AFTER = Duration.ofSeconds(10);
   private static final Duration RUNAWAY_LENGTH = Duration.ofSeconds(90);
   private static final double RUNAWAY_EXTRA_PER_SECOND = 60;
 
@@ -186,7 +186,7 @@ public final class DemoCommand implements Callable<Integer> {
             + "export has a month to show ...%n", DemoCatalog.PRICE_CUT_DAY);
         int records = fleet.backfill(start);
         out.printf("Recorded %,d usage records (a chat workload's calls of an hour, or of a minute for the last "
-            + "6 hours, are one record; a work item's calls are one) and %,d work items with outcomes (%s since the start).%n", records,
+            + "12 hours, are one record; a work item's calls are one) and %,d work items with outcomes (%s since the start).%n", records,
             fleet.itemsStarted(), elapsed(start));
         fleet.start();
         out.printf("Simulated fleet started: %d AI workloads across 4 teams, %.0f events/s.%n",

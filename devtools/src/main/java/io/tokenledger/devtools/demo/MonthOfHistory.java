@@ -19,9 +19,9 @@ import java.util.Random;
  *
  * <p>It is kept small by letting one record stand for many calls where that is honest: a chat
  * workload's calls of an hour are one record (their {@code request_count}, their tokens
- * summed), of one minute for the last 6 hours, so that the anomaly detector's per-minute baselines
+ * summed), of one minute for the last 12 hours, so that the anomaly detector's per-minute baselines
  * learn the minutes that live traffic continues; a work item is one record of all its calls,
- * with its outcome, as a service that reports per item would send it. Before the last 6 hours, an
+ * with its outcome, as a service that reports per item would send it. Before the last 12 hours, an
  * hour's records all carry its middle minute: the minute windows the aggregation keeps and
  * publishes are then one per hour, not one per item, and the month is caught up in seconds.
  */
@@ -29,7 +29,7 @@ final class MonthOfHistory {
   static final Duration SPAN = Duration.ofDays(30);
   private static final Duration COARSE = Duration.ofHours(1);
   private static final Duration FINE = Duration.ofMinutes(1);
-  private static final Duration FINE_FOR = Duration.ofHours(6);
+  private static final Duration FINE_FOR = Duration.ofHours(12);
   private static final double HOUR_MILLIS = 3_600_000.0;
   /** The company's clock: the demo starts at 14:00 on a Wednesday, hours since Monday 00:00. */
   private static final double NOW_IN_WEEK = 2 * 24 + 14;
@@ -75,8 +75,17 @@ final class MonthOfHistory {
     return from + (to - from) * (1 - Math.cos(Math.PI * x)) / 2;
   }
 
-  /** The month before {@code now} at {@code rate} live events per second at the busiest hour, in time order. */
+  /**
+   * The month before {@code now} at {@code rate} live events per second at the busiest hour, in
+   * time order. It ends where the current minute starts, and its minutes are the calendar's: each
+   * minute of the last hours has one record of a minute's calls, and the minute live traffic
+   * starts in has none (two records in one minute would look like a spike).
+   */
   static List<Entry> generate(Instant now, double rate, Random random) {
+    return month(now.truncatedTo(java.time.temporal.ChronoUnit.MINUTES), rate, random);
+  }
+
+  private static List<Entry> month(Instant now, double rate, Random random) {
     List<Entry> entries = new ArrayList<>();
     for (Workload w : DemoCatalog.WORKLOADS) {
       if (w.items() == null) {
@@ -131,7 +140,7 @@ final class MonthOfHistory {
   }
 
   /**
-   * When a record of minute {@code t} happened: within that minute in the last 6 hours; before,
+   * When a record of minute {@code t} happened: within that minute in the last 12 hours; before,
    * in the middle minute of its hour.
    */
   private static Instant at(Instant t, Instant now, Random random) {
