@@ -4,30 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tokenledger.devtools.DevMain;
-import io.tokenledger.ops.cli.LedgerReads;
-import io.tokenledger.platform.topics.CompactedTopics;
-import io.tokenledger.schemas.BudgetStatus;
-import io.tokenledger.schemas.UsageAggregate;
-import io.tokenledger.schemas.topics.Topics;
 import io.tokenledger.testing.EmbeddedKafka;
 import io.tokenledger.testing.EmbeddedKafkaExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -36,20 +26,31 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 
 /**
- * The demo as a user runs it, its Slack sink in a Connect worker of its own, on a real broker
- * kept after it ends: 90 s of it deliver at most one forecast per budget to the stand-in Slack;
- * afterwards {@code tokenledger forecast --months 12} forecasts 12 months for every team from the
- * month of history, and each budget's projection is within 2x of its 30-day run rate.
+ * The demo as a user runs it, its Slack sink in a Connect worker of its own, on a real broker of
+ * its own: 90 s of it deliver at most one forecast per budget to the stand-in Slack (and, with
+ * Chromium, the docs' screenshots). {@link DemoForecastIT} checks the forecasts after 60 s. (One
+ * demo per broker: the demo's Streams applications keep their ids on a shared cluster.)
  */
 @ExtendWith(EmbeddedKafkaExtension.class)
 class DemoMonthIT {
-  private static final Pattern PREFIX = Pattern.compile(Pattern.quote(Topics.PREFIX_CONFIG) + "=([^>\\s]+)");
   private static final Pattern FORECAST_POST = Pattern.compile("<<< SLACK #\\S+: .*Budget (\\S+) projected to run out");
-  private static final List<String> TEAMS = List.of("finance-ops", "growth", "platform", "support");
   private static final Duration BOUND = Duration.ofSeconds(60);
 
   @Test
-  void aMonthOfHistoryForecastsSensiblyAndSlackHearsOfEachBudgetOnce(EmbeddedKafka kafka) throws Exception {
+  void ninetySecondsTellSlackOfEachBudgetOnceInMoneyPeopleRead(EmbeddedKafka kafka) throws Exception {
+    String printed = demo(kafka, "90s", true);
+    // At most one forecast per budget reached Slack, and at least one did (platform runs out mid-month).
+    Map<String, Integer> posts = new TreeMap<>();
+    Matcher post = FORECAST_POST.matcher(printed);
+    while (post.find()) {
+      posts.merge(post.group(1), 1, Integer::sum);
+    }
+    assertTrue(posts.containsKey("platform-monthly"), "the forecast of the budget that runs out: " + posts);
+    posts.forEach((budget, count) -> assertEquals(1, count, budget + " was posted " + count + " times: " + posts));
+  }
+
+  /** Runs the demo for {@code duration} on the test's broker (kept after it), its Slack sink in a worker of its own. */
+  static String demo(EmbeddedKafka kafka, String duration, boolean screenshots) throws Exception {
     Path connectors = Path.of("..", "connectors", "target").toAbsolutePath().normalize();
     Path jar = connectors.resolve("tokenledger-connectors-0.1.0-SNAPSHOT.jar");
     Assumptions.assumeTrue(Files.exists(jar) && Files.isDirectory(connectors.resolve("lib")),
@@ -59,11 +60,11 @@ class DemoMonthIT {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process demo = new ProcessBuilder(List.of(java, "-Xmx1g", "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.tokenledger",
         "-Dtokenledger.connect.classpath=" + jar + System.getProperty("path.separator") + connectors.resolve("lib") + "/*",
-        "-cp", System.getProperty("java.class.path"), DevMain.class.getName(), "demo", "--duration", "90s",
+        "-cp", System.getProperty("java.class.path"), DevMain.class.getName(), "demo", "--duration", duration,
         "--bootstrap-servers", kafka.bootstrapServers(), "--data-dir", dir.toString(), "--dashboard-port", "0"))
         .redirectErrorStream(true).redirectOutput(output.toFile()).start();
     try {
-      if (HeadlessChromium.available()) {
+      if (screenshots && HeadlessChromium.available()) {
         pagesOfTheMonth(demo, output);
       }
       assertTrue(demo.waitFor(5, TimeUnit.MINUTES), "the demo did not finish");
@@ -72,49 +73,7 @@ class DemoMonthIT {
     }
     String printed = Files.readString(output);
     assertEquals(0, demo.exitValue(), printed);
-
-    // At most one forecast per budget reached Slack, and at least one did (platform runs out mid-month).
-    Map<String, Integer> posts = new TreeMap<>();
-    Matcher post = FORECAST_POST.matcher(printed);
-    while (post.find()) {
-      posts.merge(post.group(1), 1, Integer::sum);
-    }
-    assertTrue(posts.containsKey("platform-monthly"), "the forecast of the budget that runs out: " + posts);
-    posts.forEach((budget, count) -> assertEquals(1, count, budget + " was posted " + count + " times: " + posts));
-
-    Matcher prefix = PREFIX.matcher(printed);
-    assertTrue(prefix.find(), "the demo names its topic prefix: " + printed);
-    Map<String, Object> settings = new HashMap<>();
-    settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    settings.put(Topics.PREFIX_CONFIG, prefix.group(1));
-    Topics topics = Topics.from(settings);
-
-    // tokenledger forecast --months 12: twelve months for every team, from the month of history.
-    Path config = dir.resolve("demo.properties");
-    Files.writeString(config, Topics.PREFIX_CONFIG + "=" + prefix.group(1) + "\n");
-    String forecast = run("forecast", "--months", "12", "--bootstrap-servers", kafka.bootstrapServers(), "--config",
-        config.toString());
-    for (String team : TEAMS) {
-      long months = forecast.lines().filter(l -> l.startsWith(team + " ")).count();
-      assertEquals(12, months, team + "'s months in:\n" + forecast);
-    }
-
-    // Each budget's projection (as the overview shows it) is within 2x of its team's 30-day run rate.
-    Instant now = Instant.now();
-    Map<String, UsageAggregate> buckets = LedgerReads.buckets(settings, topics,
-        b -> !b.getWindowStart().isBefore(now.minus(Duration.ofDays(30))));
-    for (BudgetStatus status : CompactedTopics.readLatest(settings, topics.budgetStatus).values()) {
-      long thirtyDays = buckets.values().stream().filter(b -> b.getTeam().equals(status.getTeam()))
-          .mapToLong(UsageAggregate::getCostNanoUsd).sum();
-      long periodDays = Duration.between(status.getPeriodStart(), status.getPeriodEnd()).toDays();
-      BigDecimal runRate = BigDecimal.valueOf(thirtyDays).multiply(BigDecimal.valueOf(periodDays))
-          .divide(BigDecimal.valueOf(30), 0, RoundingMode.HALF_EVEN);
-      BigDecimal ratio = BigDecimal.valueOf(status.getProjectedSpendNanoUsd()).divide(runRate, 4, RoundingMode.HALF_EVEN);
-      assertTrue(ratio.compareTo(new BigDecimal("0.5")) >= 0 && ratio.compareTo(BigDecimal.valueOf(2)) <= 0,
-          status.getBudgetId() + ": projected " + status.getProjectedSpendNanoUsd() + " against a 30-day run rate of "
-              + runRate + " for the period (" + ratio + "x)");
-      assertEquals(7 * 24 * 60, status.getProjectionHistoryMinutes(), 60, "projected from the last 7 days");
-    }
+    return printed;
   }
 
   /**
@@ -182,7 +141,7 @@ class DemoMonthIT {
   }
 
   /** A tokenledger command in this JVM, its standard output. */
-  private static String run(String... args) {
+  static String run(String... args) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     PrintStream original = System.out;
     System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
