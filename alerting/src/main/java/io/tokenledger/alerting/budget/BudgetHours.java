@@ -26,9 +26,9 @@ final class BudgetHours {
   /** Adds a ledger bucket's change to the hour holding it. */
   void add(String budgetId, long bucketStart, Spent change) {
     String key = key(budgetId, hourOf(bucketStart));
+    Spent amount = new Spent(change.nanoUsd(), change.tokens(), 0, Long.MAX_VALUE);
     Spent known = store.get(key);
-    store.put(key, known == null ? new Spent(change.nanoUsd(), change.tokens(), 0, Long.MAX_VALUE)
-        : known.plus(new Spent(change.nanoUsd(), change.tokens(), 0, Long.MAX_VALUE)));
+    store.put(key, known == null ? amount : known.plus(amount));
   }
 
   /** The spend of the hours from {@code fromHour} to the one holding {@code to}, both included. */

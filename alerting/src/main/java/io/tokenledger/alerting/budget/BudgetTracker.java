@@ -93,6 +93,10 @@ public final class BudgetTracker implements Processor<String, UsageAggregate, St
   private BudgetHours hours;
   private KeyValueStore<String, Long> marks;
   private final Map<String, Budget> owned = new HashMap<>();
+  // Each budget's hours-version and first-spend marks, read once from the marks store: the ledger
+  // path consults them for every bucket change a budget covers.
+  private final Map<String, Long> hoursVersions = new HashMap<>();
+  private final Map<String, Long> firstSpends = new HashMap<>();
   private final Map<String, List<Budget>> byTeam = new HashMap<>();
   private final Set<String> dirty = new LinkedHashSet<>();
   private final Set<String> refused = new java.util.HashSet<>();
@@ -110,6 +114,8 @@ public final class BudgetTracker implements Processor<String, UsageAggregate, St
     // Runs again on the same instance when Kafka Streams revives a task: start from the stores only.
     owned.clear();
     byTeam.clear();
+    hoursVersions.clear();
+    firstSpends.clear();
     dirty.clear();
     this.context = context;
     budgets = context.getStateStore(names.budgets());
@@ -235,7 +241,7 @@ public final class BudgetTracker implements Processor<String, UsageAggregate, St
     long windowFrom = BudgetHours.hourOf(asOf - forecasts.window(budget.getPeriod()).toMillis());
     hours.forget(budget.getBudgetId(), BudgetHours.hourOf(asOf - forecasts.longestWindow().toMillis()));
     Spent trailing = hours.sum(budget.getBudgetId(), windowFrom, asOf);
-    Long firstSpend = marks.get(budget.getBudgetId() + "|first-spend");
+    Long firstSpend = firstSpendOf(budget);
     long elapsed = firstSpend == null ? 0 : asOf - Math.max(windowFrom, BudgetHours.hourOf(firstSpend));
     boolean warm = elapsed > 0 && elapsed >= forecasts.minHistory(budget.getPeriod()).toMillis();
     long end = period.end().toEpochMilli();
@@ -292,7 +298,7 @@ public final class BudgetTracker implements Processor<String, UsageAggregate, St
     }
     if (breachAt >= 0) {
       ZoneId zone = ZoneId.of(budget.getTimezone());
-      boolean news = !active || Long.valueOf(version(budget)).equals(marks.get(key + "|version")) == false
+      boolean news = !active || !Long.valueOf(version(budget)).equals(marks.get(key + "|version"))
           || dayOf(breachAt, zone) <= dayOf(announced, zone) - 1;
       Long lastRaised = marks.get(budget.getBudgetId() + "|forecast-raised");
       long wallClock = context.currentSystemTimeMs();
@@ -395,6 +401,7 @@ public final class BudgetTracker implements Processor<String, UsageAggregate, St
     long asOf = now();
     hours.clear(budget.getBudgetId());
     marks.delete(budget.getBudgetId() + "|first-spend");
+    firstSpends.remove(budget.getBudgetId());
     long window = settings.forecast().longestWindow().toMillis();
     long from = BudgetHours.hourOf(asOf - window);
     // One window further back too: whether the budget's spend began within the window or before
@@ -413,6 +420,7 @@ public final class BudgetTracker implements Processor<String, UsageAggregate, St
       }
     }
     marks.put(budget.getBudgetId() + "|hours-version", version(budget));
+    hoursVersions.put(budget.getBudgetId(), version(budget));
   }
 
   /** Remembers the earliest ledger bucket with spend the budget covers: burn rates start there at the earliest. */
@@ -420,15 +428,19 @@ public final class BudgetTracker implements Processor<String, UsageAggregate, St
     if (spent.nanoUsd() <= 0 && spent.tokens() <= 0) {
       return;
     }
-    String key = budget.getBudgetId() + "|first-spend";
-    Long known = marks.get(key);
+    Long known = firstSpendOf(budget);
     if (known == null || bucketStart < known) {
-      marks.put(key, bucketStart);
+      marks.put(budget.getBudgetId() + "|first-spend", bucketStart);
+      firstSpends.put(budget.getBudgetId(), bucketStart);
     }
   }
 
+  private Long firstSpendOf(Budget budget) {
+    return firstSpends.computeIfAbsent(budget.getBudgetId(), id -> marks.get(id + "|first-spend"));
+  }
+
   private long hoursVersion(Budget budget) {
-    Long stored = marks.get(budget.getBudgetId() + "|hours-version");
+    Long stored = hoursVersions.computeIfAbsent(budget.getBudgetId(), id -> marks.get(id + "|hours-version"));
     return stored == null ? Long.MIN_VALUE : stored;
   }
 

@@ -146,12 +146,15 @@ class SlackSinkIT {
       assertTrue(fields(projection).contains("*Burn rate*\n$1.50/h over the last 7 days"), projection::toString);
       assertTrue(fields(series).contains("*Observed*\nspend 5.3x normal: $43.85/h against $8.20/h (threshold $24.60/h, "
           + "60 min of history)"), series::toString);
+      int[] amounts = {0};
       posts.forEach(p -> {
         if (p.status() == 200) {
           assertBlockKitLimits(read(p.body()));
-          assertMoneyForPeople(read(p.body()));
+          amounts[0] += assertMoneyForPeople(read(p.body()));
         }
       });
+      // The budget's spent and limit, the forecast's figures, the spend anomaly's rates: all were read.
+      assertTrue(amounts[0] >= 8, "money amounts checked in the posted texts: " + amounts[0]);
       // Routing: the research team has no webhook of its own and goes to the default one.
       String researchPath = slack.posts().stream().filter(p -> p.body().contains(research.getAlertId()))
           .findFirst().orElseThrow().path();
@@ -213,19 +216,22 @@ class SlackSinkIT {
    * Every amount in every text a person reads is money as people read it: symbol, separators,
    * cents (or two significant digits below a cent), or a compact $12.3k; never nano-USD.
    */
-  private static void assertMoneyForPeople(JsonNode message) {
+  private static int assertMoneyForPeople(JsonNode message) {
     java.util.regex.Pattern amount = java.util.regex.Pattern.compile("\\$[0-9][0-9.,]*[0-9kMB]?");
     java.util.regex.Pattern forPeople = java.util.regex.Pattern.compile(
         "\\$(\\d{1,3}(,\\d{3})*\\.\\d{2}|0\\.0\\d*[1-9]\\d?|\\d{1,3}(\\.\\d)?[kMB])");
     List<String> texts = new ArrayList<>();
     message.findValues("text").forEach(t -> texts.add(t.isTextual() ? t.asText() : t.path("text").asText()));
+    int amounts = 0;
     for (String text : texts) {
       assertFalse(text.contains("nano"), text);
       java.util.regex.Matcher m = amount.matcher(text);
       while (m.find()) {
+        amounts++;
         assertTrue(forPeople.matcher(m.group()).matches(), "not money for people: " + m.group() + " in " + text);
       }
     }
+    return amounts;
   }
 
   private static void assertBlockKitLimits(JsonNode message) {

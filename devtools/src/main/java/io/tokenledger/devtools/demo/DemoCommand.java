@@ -324,23 +324,22 @@ public final class DemoCommand implements Callable<Integer> {
     long deadline = System.nanoTime() + bound.toNanos();
     Map<String, WorkflowEconomics> latest = Map.of();
     boolean caughtUp = false;
+    long started = 0;
+    long decided = 0;
     while (!caughtUp && System.nanoTime() < deadline) {
       latest = CompactedTopics.readLatest(bootstrap, topics.economics);
       List<WorkflowEconomics> months = latest.values().stream().filter(e -> e.getTeam() == null
           && e.getPeriod() == EconomicsPeriod.MONTH && e.getZone().equals(EconomicsSettings.UTC.getId())).toList();
-      long started = months.stream().mapToLong(WorkflowEconomics::getItemsStarted).sum();
-      long decided = months.stream().mapToLong(e -> e.getItemsStarted() - e.getItemsOpen()).sum();
+      started = months.stream().mapToLong(WorkflowEconomics::getItemsStarted).sum();
+      decided = months.stream().mapToLong(e -> e.getItemsStarted() - e.getItemsOpen()).sum();
       caughtUp = started == fleet.itemsStarted() && decided == fleet.outcomesAcknowledged();
       if (!caughtUp) {
         TimeUnit.MILLISECONDS.sleep(500); // the figures follow within the economics' next commit
       }
     }
     if (!caughtUp) {
-      List<WorkflowEconomics> all = latest.values().stream().filter(e -> e.getTeam() == null
-          && e.getPeriod() == EconomicsPeriod.MONTH && e.getZone().equals(EconomicsSettings.UTC.getId())).toList();
-      out.printf("The economics holds %,d of %,d work items and %,d of %,d decided.%n",
-          all.stream().mapToLong(WorkflowEconomics::getItemsStarted).sum(), fleet.itemsStarted(),
-          all.stream().mapToLong(e -> e.getItemsStarted() - e.getItemsOpen()).sum(), fleet.outcomesAcknowledged());
+      out.printf("The economics holds %,d of %,d work items and %,d of %,d decided.%n", started, fleet.itemsStarted(),
+          decided, fleet.outcomesAcknowledged());
     }
     String month = java.time.LocalDate.now(java.time.ZoneOffset.UTC).withDayOfMonth(1).toString();
     List<WorkflowEconomics> rows = latest.values().stream().filter(e -> e.getTeam() == null

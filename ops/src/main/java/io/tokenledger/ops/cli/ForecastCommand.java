@@ -70,18 +70,12 @@ public final class ForecastCommand implements Callable<Integer> {
         + " per quarter").append(" (usage trend x price schedule; band: low .. high)").append(System.lineSeparator());
     String format = "%-14s %-8s %16s %16s %16s %18s%s%n";
     out.append(String.format(format, "TEAM", "MONTH", "LOW", "EXPECTED", "HIGH", "TOKENS", ""));
-    Map<YearMonth, long[]> company = new TreeMap<>();
     for (SpendForecast.Month m : forecast) {
       out.append(String.format(format, m.team(), m.month(), MoneyFormat.usd(m.lowNanoUsd()), MoneyFormat.usd(m.expectedNanoUsd()),
           MoneyFormat.usd(m.highNanoUsd()), String.format("%,d", m.expectedTokens()),
           m.unpricedUsage() ? "  (some usage has no price: not in the money)" : ""));
-      long[] c = company.computeIfAbsent(m.month(), k -> new long[4]);
-      c[0] += m.lowNanoUsd();
-      c[1] += m.expectedNanoUsd();
-      c[2] += m.highNanoUsd();
-      c[3] += m.expectedTokens();
     }
-    company.forEach((month, c) -> out.append(String.format(format, "COMPANY", month, MoneyFormat.usd(c[0]),
+    company(forecast).forEach((month, c) -> out.append(String.format(format, "COMPANY", month, MoneyFormat.usd(c[0]),
         MoneyFormat.usd(c[1]), MoneyFormat.usd(c[2]), String.format("%,d", c[3]), "")));
     for (Budget b : budgets) {
       out.append(runsOut(b, forecast)).append(System.lineSeparator());
@@ -96,6 +90,16 @@ public final class ForecastCommand implements Callable<Integer> {
         + "high)").append(System.lineSeparator());
     String format = "%-8s %16s %16s %16s %18s%n";
     out.append(String.format(format, "MONTH", "LOW", "EXPECTED", "HIGH", "TOKENS"));
+    company(forecast).forEach((month, c) -> out.append(String.format(format, month, MoneyFormat.usd(c[0]), MoneyFormat.usd(c[1]),
+        MoneyFormat.usd(c[2]), String.format("%,d", c[3]))));
+    for (Budget b : budgets) {
+      out.append(runsOut(b, forecast)).append(System.lineSeparator());
+    }
+    return out.toString();
+  }
+
+  /** The teams summed per month: low, expected and high nano-USD, expected tokens. */
+  private static Map<YearMonth, long[]> company(List<SpendForecast.Month> forecast) {
     Map<YearMonth, long[]> company = new TreeMap<>();
     for (SpendForecast.Month m : forecast) {
       long[] c = company.computeIfAbsent(m.month(), k -> new long[4]);
@@ -104,12 +108,7 @@ public final class ForecastCommand implements Callable<Integer> {
       c[2] += m.highNanoUsd();
       c[3] += m.expectedTokens();
     }
-    company.forEach((month, c) -> out.append(String.format(format, month, MoneyFormat.usd(c[0]), MoneyFormat.usd(c[1]),
-        MoneyFormat.usd(c[2]), String.format("%,d", c[3]))));
-    for (Budget b : budgets) {
-      out.append(runsOut(b, forecast)).append(System.lineSeparator());
-    }
-    return out.toString();
+    return company;
   }
 
   /** The first month whose expected (and high) spend or tokens exceed a team's monthly limit. */
