@@ -157,7 +157,7 @@ public final class FocusExport {
       }
       // The prices of the series' service tier: a batch series is listed at the batch prices.
       Optional<Rates> rates = price.map(p -> p.forTier(series.serviceTier()));
-      long[] split = split(tokens, rates, beforeCorrections);
+      long[] split = io.tokenledger.pricing.CostSplit.byKind(tokens, rates, beforeCorrections);
       String day = start.atOffset(ZoneOffset.UTC).toLocalDate().toString();
       for (int t = 0; t < TYPES.length; t++) {
         if (tokens[t] == 0 && split[t] == 0) {
@@ -243,38 +243,6 @@ public final class FocusExport {
           + "taken off for corrections than was charged");
     }
     return Optional.empty();
-  }
-
-  /**
-   * The bucket's cost split by token type in proportion to what each type costs at the prices
-   * (tokens where there is no price), each part rounded down and the remainder on the largest:
-   * the parts are never negative and always sum to the bucket's cost.
-   */
-  static long[] split(long[] tokens, Optional<Rates> rates, long total) {
-    BigDecimal[] weights = new BigDecimal[TYPES.length];
-    BigDecimal sum = BigDecimal.ZERO;
-    for (int t = 0; t < TYPES.length; t++) {
-      BigDecimal price = rates.isPresent() ? rates.get().usdPerMillion(TYPES[t]) : BigDecimal.ONE;
-      weights[t] = price.multiply(BigDecimal.valueOf(tokens[t]));
-      sum = sum.add(weights[t]);
-    }
-    long[] split = new long[TYPES.length];
-    if (sum.signum() == 0) {
-      split[0] = total;
-      return split;
-    }
-    long assigned = 0;
-    int largest = 0;
-    for (int t = 0; t < TYPES.length; t++) {
-      split[t] = BigDecimal.valueOf(total).multiply(weights[t]).divide(sum, 0, java.math.RoundingMode.FLOOR)
-          .longValueExact();
-      assigned += split[t];
-      if (weights[t].compareTo(weights[largest]) > 0) {
-        largest = t;
-      }
-    }
-    split[largest] += total - assigned;
-    return split;
   }
 
   private static Row row(String day, String team, String workflow, String provider, String model, String tier,

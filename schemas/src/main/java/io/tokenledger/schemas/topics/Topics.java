@@ -6,6 +6,8 @@ import io.tokenledger.schemas.ledger.LedgerBuckets;
 import io.tokenledger.schemas.AnomalyAlert;
 import io.tokenledger.schemas.ApiKey;
 import io.tokenledger.schemas.Budget;
+import io.tokenledger.schemas.BillLine;
+import io.tokenledger.schemas.BillMapping;
 import io.tokenledger.schemas.BudgetAlert;
 import io.tokenledger.schemas.BudgetStatus;
 import io.tokenledger.schemas.ForecastAlert;
@@ -166,6 +168,13 @@ public final class Topics {
   public final Topic<String, BudgetStatus> budgetStatus;
   /** HTTP ingest API keys (hashed). Key: key_id. Compacted. */
   public final Topic<String, ApiKey> apiKeys;
+  /**
+   * Lines of the providers' cost and usage exports, as imported. Key: the line's identity
+   * ({@code BillKeys}), so a re-import or a restated day replaces its lines. Compacted.
+   */
+  public final Topic<String, BillLine> bills;
+  /** Who a bill's keys, projects, workspaces, accounts and models are, every version kept. Key: {@code BillKeys}. Compacted. */
+  public final Topic<String, BillMapping> billMappings;
 
   private final Map<String, ?> config;
   private final String prefix;
@@ -219,6 +228,8 @@ public final class Topics {
     anomalyAlerts = topic("alerts.anomaly", text, avro.serde(AnomalyAlert.class), TopicSpec.deleteAfter(3, MONTH));
     budgetStatus = topic("budgets.status", text, avro.serde(BudgetStatus.class), TopicSpec.compacted(3));
     apiKeys = topic("apikeys", text, avro.serde(ApiKey.class), TopicSpec.compacted(1));
+    bills = topic("bills", text, avro.serde(BillLine.class), TopicSpec.compacted(3));
+    billMappings = topic("bills.mappings", text, avro.serde(BillMapping.class), TopicSpec.compacted(1));
   }
 
   public static Topics from(Map<String, ?> config) {
@@ -233,7 +244,8 @@ public final class Topics {
     return List.of(usage, prices, budgets, teamAggregates1m, teamAggregates1h, teamAggregates1d, seriesAggregates1m,
         seriesAggregates1h, seriesAggregates1d, modelAggregates1m, modelAggregates1h, modelAggregates1d,
         workflowAggregates1m, workflowAggregates1h, workflowAggregates1d, rollupPartials, usageRerouted, pricedUsage, teamLedger15m,
-        seriesLedger15m, workOutcomes, priceCorrections, priceCorrectionsApplied, humanBaselines, economicsDeltas, economics, lateUsage, unpricedUsage, deadLetters, budgetAlerts, forecastAlerts, anomalyAlerts, budgetStatus, apiKeys);
+        seriesLedger15m, workOutcomes, priceCorrections, priceCorrectionsApplied, humanBaselines, economicsDeltas, economics, lateUsage, unpricedUsage, deadLetters, budgetAlerts, forecastAlerts, anomalyAlerts, budgetStatus, apiKeys, bills,
+        billMappings);
   }
 
   private <K, V> Topic<K, V> topic(String logical, Serde<K> keys, Serde<V> values, TopicSpec spec) {
