@@ -10,7 +10,7 @@ public record Cell(String day, String provider, String model, String tier, Strin
   private static final Comparator<String> NULLS_FIRST = Comparator.nullsFirst(Comparator.naturalOrder());
   private static final Comparator<Cell> ORDER = Comparator.comparing(Cell::day).thenComparing(Cell::provider)
       .thenComparing(Cell::model).thenComparing(Cell::tier, NULLS_FIRST)
-      .thenComparing(c -> BilledType.ALL.indexOf(c.type()));
+      .thenComparing(c -> BilledType.ALL.indexOf(c.type())).thenComparing(Cell::type);
 
   /** The (day, provider, model) the cell's tiers and types are compared within. */
   public Group group() {

@@ -29,6 +29,8 @@ final class LedgerCells {
     BigDecimal cost = BigDecimal.ZERO;
     long events;
     BigDecimal unitPrice;
+    /** Tokens per team. */
+    final Map<String, Long> byTeam = new TreeMap<>();
   }
 
   /** Tokens per team, for naming who a difference is of. */
@@ -70,6 +72,7 @@ final class LedgerCells {
         if (f.unitPrice == null && rates.isPresent()) {
           f.unitPrice = rates.get().usdPerMillion(kind).divide(BigDecimal.valueOf(1_000_000), MathContext.DECIMAL128);
         }
+        f.byTeam.merge(series.team(), tokens[k], Math::addExact);
         out.teamTokens.merge(new TeamCell(group, series.team()), tokens[k], Math::addExact);
       }
     }

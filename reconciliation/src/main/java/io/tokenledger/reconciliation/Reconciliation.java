@@ -97,7 +97,15 @@ public final class Reconciliation {
     BigDecimal bound = BigDecimal.ZERO;
     long longContextTokens;
     final Set<String> contextWindows = new TreeSet<>();
+    /** Tokens per team their identities map to ({@link #UNMAPPED} for the rest), and those identities. */
+    final Map<String, Long> byTeam = new TreeMap<>();
+    final Map<String, Set<String>> identities = new TreeMap<>();
+    /** Bill lines with an amount: the rounding bound scales with them. */
+    BigDecimal billBound = BigDecimal.ZERO;
   }
+
+  /** The team of bill tokens whose identity no mapping names. */
+  static final String UNMAPPED = "(unmapped)";
 
   public static Report reconcile(YearMonth period, String providerFilter, Iterable<UsageAggregate> buckets,
       PriceBook catalog, Collection<BillLine> lines, BillMap map, Settings settings) {
@@ -137,7 +145,7 @@ public final class Reconciliation {
       }
       String label = label(line);
       Optional<BillMap.Owner> owner = map.owner(line.getProvider(), line.getDay(), line.getApiKey(), line.getAccount());
-      if (owner.isEmpty() && (line.getTokens() != null || amount != null)) {
+      if (owner.isEmpty() && line.getTokens() != null) {
         unmapped.merge(line.getProvider() + "\u0000" + label, new Unmapped(line.getProvider(), label,
             line.getTokens() == null ? 0 : line.getTokens(), amount == null ? BigDecimal.ZERO : amount, line.getDay(),
             line.getDay()), Reconciliation::mergeUnmapped);
@@ -169,12 +177,16 @@ public final class Reconciliation {
           identityTeam.put(label, o.team());
           teamBill.merge(new TeamKey(group, o.team()), line.getTokens(), Long::sum);
         });
+        String team = owner.map(BillMap.Owner::team).orElse(UNMAPPED);
+        b.byTeam.merge(team, line.getTokens(), Long::sum);
+        b.identities.computeIfAbsent(team, t -> new TreeSet<>())
+            .add(owner.isPresent() ? label + " (team " + team + ")" : label + " (unmapped)");
       }
       if (amount != null) {
         withAmounts.add(dayProvider);
         b.hasAmount = true;
         b.amount = b.amount.add(amount);
-        b.bound = b.bound.add(amount.ulp().divide(BigDecimal.valueOf(2))).add(settings.toleranceUsdPerLine());
+        b.billBound = b.billBound.add(amount.ulp().divide(BigDecimal.valueOf(2))).add(settings.toleranceUsdPerLine());
       }
     }
 
@@ -194,13 +206,16 @@ public final class Reconciliation {
     Map<Cell.Group, List<Cell>> groups = new TreeMap<>();
     cells.forEach(c -> groups.computeIfAbsent(c.group(), g -> new ArrayList<>()).add(c));
     Map<Cell, BigDecimal> price = new HashMap<>();
-    Map<Cell, Long> residual = new LinkedHashMap<>();
+    Map<Cell, BigDecimal> ourPriceOf = new HashMap<>();
     Map<Cell, BigDecimal> billedAmount = new HashMap<>();
     Map<Cell, BigDecimal> bounds = new HashMap<>();
     for (Map.Entry<Cell.Group, List<Cell>> group : groups.entrySet()) {
       String dayProvider = group.getKey().day() + "|" + group.getKey().provider();
       boolean tokensKnown = withTokens.contains(dayProvider);
       boolean amountsKnown = withAmounts.contains(dayProvider);
+      // Tokens the bill has minus ours, per cell and team.
+      Map<String, Map<Cell, Long>> byTeam = new TreeMap<>();
+      Values values = new Values(price, ourPriceOf);
       for (Cell c : group.getValue()) {
         LedgerCells.Figures o = ours.cells.get(c);
         Billed b = billed.getOrDefault(c, new Billed());
@@ -217,42 +232,68 @@ public final class Reconciliation {
           u = BigDecimal.ZERO;
         }
         price.put(c, u);
+        // What the ledger charged a token of the cell: its price, else its cost per token, else the bill's.
+        ourPriceOf.put(c, ourPrice != null ? ourPrice.setScale(PRICE_SCALE, RoundingMode.HALF_EVEN)
+            : oTokens > 0 ? o.cost.divide(BigDecimal.valueOf(oTokens), PRICE_SCALE, RoundingMode.HALF_EVEN) : u);
         // Without a cost export the bill's amount is its tokens at our prices: only tokens are compared.
         billedAmount.put(c, amountsKnown ? b.amount : u.multiply(BigDecimal.valueOf(b.tokens)));
-        residual.put(c, tokensKnown ? b.tokens - oTokens : 0);
+        if (tokensKnown) {
+          Set<String> teams = new TreeSet<>(b.byTeam.keySet());
+          if (o != null) {
+            teams.addAll(o.byTeam.keySet());
+          }
+          for (String team : teams) {
+            long diff = b.byTeam.getOrDefault(team, 0L) - (o == null ? 0L : o.byTeam.getOrDefault(team, 0L));
+            byTeam.computeIfAbsent(team, t -> new LinkedHashMap<>()).put(c, diff);
+          }
+        }
+        // The bill's amount is rounded once per line; its price of a token then carries that error to each of ours.
+        BigDecimal scale = b.tokens > 0 && oTokens > b.tokens
+            ? BigDecimal.valueOf(oTokens).divide(BigDecimal.valueOf(b.tokens), 12, RoundingMode.CEILING) : BigDecimal.ONE;
         long events = o == null ? 0 : o.events;
-        bounds.put(c, b.bound.add(HALF_NANO.multiply(BigDecimal.valueOf(events)))
+        bounds.put(c, b.billBound.multiply(scale).add(HALF_NANO.multiply(BigDecimal.valueOf(events)))
             .add(PER_TOKEN_ERROR.multiply(BigDecimal.valueOf(Math.max(oTokens, b.tokens)))));
       }
-      Map<Cell, BigDecimal> tokenPart = new HashMap<>();
-      group.getValue().forEach(c -> tokenPart.put(c, price.get(c).multiply(BigDecimal.valueOf(residual.get(c)))));
-      List<String> missingBy = missingIdentities(group.getKey(), identityTokens, identityTeam, teamBill, ours);
-      pairCacheDurations(group.getValue(), residual, price, findings);
-      pairTiers(group.getValue(), residual, price, findings);
-      for (Cell c : group.getValue()) {
-        long left = residual.get(c);
-        if (left > 0) {
-          findings.add(new Finding(c, DifferenceClass.MISSING_ON_OUR_SIDE, left,
-              price.get(c).multiply(BigDecimal.valueOf(left)), null, null, "the bill has " + left + " " + c.type()
-                  + " tokens the ledger never recorded" + (missingBy.isEmpty() ? ""
-                  : ", billed to " + String.join(", ", missingBy)), missingBy));
-        } else if (left < 0) {
-          findings.add(new Finding(c, DifferenceClass.EXTRA_ON_OUR_SIDE, -left,
-              price.get(c).multiply(BigDecimal.valueOf(left)), null, null, "the ledger has " + (-left) + " " + c.type()
-                  + " tokens the bill does not: usage counted twice would be a bug (report it), or it is billed "
-                  + "elsewhere (another account, provider or day)", List.of()));
+      // Within each team first (its tokens in another tier or cache duration). A team the bill names keeps what
+      // is left as its own; the rest (teams the bill cannot name, tokens of unmapped identities) is pooled.
+      Set<String> billTeams = new TreeSet<>();
+      group.getValue().forEach(c -> billed.getOrDefault(c, new Billed()).byTeam.keySet().forEach(billTeams::add));
+      billTeams.remove(UNMAPPED);
+      Map<Cell, Long> pooled = new LinkedHashMap<>();
+      group.getValue().forEach(c -> pooled.put(c, 0L));
+      Map<Cell, List<String>> unnamed = new HashMap<>();
+      for (Map.Entry<String, Map<Cell, Long>> team : byTeam.entrySet()) {
+        Map<Cell, Long> residual = new LinkedHashMap<>();
+        group.getValue().forEach(c -> residual.put(c, team.getValue().getOrDefault(c, 0L)));
+        String who = team.getKey().equals(UNMAPPED) ? null : team.getKey();
+        pairCacheDurations(group.getValue(), residual, values, findings, who);
+        pairTiers(group.getValue(), residual, values, findings, who);
+        if (billTeams.contains(team.getKey())) {
+          residual.forEach((c, left) -> missingOrExtra(c, left, values, findings, team.getKey(),
+              identities(billed.get(c), team.getKey())));
+        } else {
+          residual.forEach((c, left) -> {
+            pooled.merge(c, left, Long::sum);
+            if (left > 0) {
+              unnamed.computeIfAbsent(c, x -> new ArrayList<>()).addAll(identities(billed.get(c), team.getKey()));
+            }
+          });
         }
       }
+      pairCacheDurations(group.getValue(), pooled, values, findings, null);
+      pairTiers(group.getValue(), pooled, values, findings, null);
+      pooled.forEach((c, left) -> missingOrExtra(c, left, values, findings, null, unnamed.getOrDefault(c, List.of())));
       for (Cell c : group.getValue()) {
         LedgerCells.Figures o = ours.cells.get(c);
         Billed b = billed.getOrDefault(c, new Billed());
         BigDecimal ourCost = o == null ? BigDecimal.ZERO : o.cost;
         long oTokens = o == null ? 0 : o.tokens;
         BigDecimal difference = billedAmount.get(c).subtract(ourCost);
-        BigDecimal pricePart = difference.subtract(tokenPart.get(c));
+        BigDecimal pricePart = difference.subtract(values.tokenPart(c));
         BigDecimal bound = bounds.get(c);
         if (pricePart.signum() != 0) {
-          findings.add(pricePart(c, pricePart, bound, tokensKnown, amountsKnown, b, oTokens, price.get(c), o));
+          findings.add(pricePart(c, pricePart, bound, tokensKnown, amountsKnown, b, oTokens - values.gone(c),
+              price.get(c), o));
         }
         boolean matched = b.tokens == oTokens && difference.abs().compareTo(bound) <= 0 || !tokensKnown
             && difference.abs().compareTo(bound) <= 0;
@@ -275,6 +316,67 @@ public final class Reconciliation {
   }
 
   private record TeamKey(Cell.Group group, String team) {}
+
+  private static List<String> identities(Billed b, String team) {
+    return b == null ? List.of() : List.copyOf(b.identities.getOrDefault(team, Set.of()));
+  }
+
+  /** Tokens left after pairing: the bill's are missing on our side, ours are extra on it. */
+  private static void missingOrExtra(Cell c, long left, Values values, List<Finding> findings, String team,
+      List<String> who) {
+    String whose = team == null ? "" : "team " + team + ": ";
+    if (left > 0) {
+      findings.add(new Finding(c, DifferenceClass.MISSING_ON_OUR_SIDE, left, values.billed(c, left), null, null,
+          whose + "the bill has " + left + " " + c.type() + " tokens the ledger never recorded"
+              + (who.isEmpty() ? "" : ", billed to " + String.join(", ", who)), who));
+    } else if (left < 0) {
+      findings.add(new Finding(c, DifferenceClass.EXTRA_ON_OUR_SIDE, -left, values.ours(c, left), null, null,
+          whose + "the ledger has " + (-left) + " " + c.type() + " tokens the bill does not: usage counted twice "
+              + "would be a bug (report it), or it is billed elsewhere (another account, provider or day)",
+          team == null ? List.of() : List.of("team " + team)));
+    }
+  }
+
+  /**
+   * What the token differences of a group are worth, per cell: tokens only the bill has at the
+   * bill's price of the cell (what it charged), tokens only we have at ours (what we charged). The
+   * rest of a cell's difference is its price part.
+   */
+  private static final class Values {
+    private final Map<Cell, BigDecimal> billPrice;
+    private final Map<Cell, BigDecimal> ourPrice;
+    private final Map<Cell, BigDecimal> tokenPart = new HashMap<>();
+    private final Map<Cell, Long> gone = new HashMap<>();
+
+    Values(Map<Cell, BigDecimal> billPrice, Map<Cell, BigDecimal> ourPrice) {
+      this.billPrice = billPrice;
+      this.ourPrice = ourPrice;
+    }
+
+    /** Tokens the bill has in the cell and we do not. */
+    BigDecimal billed(Cell c, long tokens) {
+      BigDecimal value = billPrice.get(c).multiply(BigDecimal.valueOf(tokens));
+      tokenPart.merge(c, value, BigDecimal::add);
+      return value;
+    }
+
+    /** Tokens we have in the cell and the bill does not (negative). */
+    BigDecimal ours(Cell c, long negativeTokens) {
+      BigDecimal value = ourPrice.get(c).multiply(BigDecimal.valueOf(negativeTokens));
+      tokenPart.merge(c, value, BigDecimal::add);
+      gone.merge(c, -negativeTokens, Long::sum);
+      return value;
+    }
+
+    BigDecimal tokenPart(Cell c) {
+      return tokenPart.getOrDefault(c, BigDecimal.ZERO);
+    }
+
+    /** Our tokens of the cell that the bill has elsewhere or not at all. */
+    long gone(Cell c) {
+      return gone.getOrDefault(c, 0L);
+    }
+  }
 
   private static Finding pricePart(Cell c, BigDecimal part, BigDecimal bound, boolean tokensKnown,
       boolean amountsKnown, Billed b, long oTokens, BigDecimal u, LedgerCells.Figures o) {
@@ -315,8 +417,8 @@ public final class Reconciliation {
   }
 
   /** 5-minute and 1-hour cache writes of one tier: tokens the bill has in the other duration. */
-  private static void pairCacheDurations(List<Cell> cells, Map<Cell, Long> residual, Map<Cell, BigDecimal> price,
-      List<Finding> findings) {
+  private static void pairCacheDurations(List<Cell> cells, Map<Cell, Long> residual, Values price,
+      List<Finding> findings, String team) {
     Map<String, Cell[]> byTier = new TreeMap<>();
     for (Cell c : cells) {
       int slot = c.type().equals("cache_write") ? 0 : c.type().equals("cache_write_1h") ? 1 : -1;
@@ -326,22 +428,22 @@ public final class Reconciliation {
     }
     for (Cell[] pair : byTier.values()) {
       if (pair[0] != null && pair[1] != null) {
-        move(pair[0], pair[1], residual, price, findings, DifferenceClass.CACHE_CLASSIFICATION);
-        move(pair[1], pair[0], residual, price, findings, DifferenceClass.CACHE_CLASSIFICATION);
+        move(pair[0], pair[1], residual, price, findings, DifferenceClass.CACHE_CLASSIFICATION, team);
+        move(pair[1], pair[0], residual, price, findings, DifferenceClass.CACHE_CLASSIFICATION, team);
       }
     }
   }
 
   /** One token type in several tiers: tokens the bill has in another tier than we recorded. */
-  private static void pairTiers(List<Cell> cells, Map<Cell, Long> residual, Map<Cell, BigDecimal> price,
-      List<Finding> findings) {
+  private static void pairTiers(List<Cell> cells, Map<Cell, Long> residual, Values price,
+      List<Finding> findings, String team) {
     Map<String, List<Cell>> byType = new TreeMap<>();
     cells.forEach(c -> byType.computeIfAbsent(c.type(), t -> new ArrayList<>()).add(c));
     for (List<Cell> sameType : byType.values()) {
       for (Cell from : sameType) {
         for (Cell into : sameType) {
           if (from != into) {
-            move(from, into, residual, price, findings, DifferenceClass.TIER_CLASSIFICATION);
+            move(from, into, residual, price, findings, DifferenceClass.TIER_CLASSIFICATION, team);
           }
         }
       }
@@ -349,8 +451,8 @@ public final class Reconciliation {
   }
 
   /** Tokens we have in {@code from} and the bill in {@code into}: moved, valued at each cell's price. */
-  private static void move(Cell from, Cell into, Map<Cell, Long> residual, Map<Cell, BigDecimal> price,
-      List<Finding> findings, DifferenceClass kind) {
+  private static void move(Cell from, Cell into, Map<Cell, Long> residual, Values price,
+      List<Finding> findings, DifferenceClass kind, String team) {
     long ours = -residual.get(from);
     long theirs = residual.get(into);
     long moved = Math.min(ours, theirs);
@@ -359,12 +461,13 @@ public final class Reconciliation {
     }
     residual.put(from, residual.get(from) + moved);
     residual.put(into, residual.get(into) - moved);
-    BigDecimal amount = price.get(into).subtract(price.get(from)).multiply(BigDecimal.valueOf(moved));
+    BigDecimal amount = price.billed(into, moved).add(price.ours(from, -moved));
     String what = kind == DifferenceClass.CACHE_CLASSIFICATION
         ? moved + " cache-write tokens recorded as " + duration(from) + " are billed as " + duration(into)
         : moved + " " + from.type() + " tokens recorded in the " + tierName(from) + " tier are billed in the "
             + tierName(into) + " tier";
-    findings.add(new Finding(into, kind, moved, amount, null, null, what, List.of()));
+    findings.add(new Finding(into, kind, moved, amount, null, null, (team == null ? "" : "team " + team + ": ") + what,
+        team == null ? List.of() : List.of("team " + team)));
   }
 
   private static String duration(Cell c) {
@@ -373,25 +476,6 @@ public final class Reconciliation {
 
   private static String tierName(Cell c) {
     return c.tier() == null ? "standard" : c.tier();
-  }
-
-  /** Bill identities whose team the ledger has fewer tokens for, and unmapped ones, in a group. */
-  private static List<String> missingIdentities(Cell.Group group, Map<Cell.Group, Map<String, Long>> identityTokens,
-      Map<String, String> identityTeam, Map<TeamKey, Long> teamBill, LedgerCells ours) {
-    List<String> out = new ArrayList<>();
-    for (Map.Entry<String, Long> e : identityTokens.getOrDefault(group, Map.of()).entrySet()) {
-      String team = identityTeam.get(e.getKey());
-      if (team == null) {
-        out.add(e.getKey() + " (unmapped)");
-      } else {
-        long billedTeam = teamBill.getOrDefault(new TeamKey(group, team), 0L);
-        long ourTeam = ours.teamTokens.getOrDefault(new LedgerCells.TeamCell(group, team), 0L);
-        if (billedTeam > ourTeam) {
-          out.add(e.getKey() + " (team " + team + ")");
-        }
-      }
-    }
-    return out;
   }
 
   private static List<TeamRow> teamRows(Set<String> withTokens, Map<TeamKey, Long> teamBill, LedgerCells ours,
