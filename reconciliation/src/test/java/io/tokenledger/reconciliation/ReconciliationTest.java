@@ -255,4 +255,40 @@ class ReconciliationTest {
     same("10.05", Objects.requireNonNull(report.byDay().get("2026-11-03")).billedUsd()
         .subtract(new BigDecimal("13.8625")), "the day's bill has both");
   }
+
+  @Test
+  void aPriceDriftProposesTheCatalogCorrectionItImpliesAndReratingMakesItDisappear() {
+    Reconciliation.Report report = report(bill());
+    List<PriceDriftCorrections.Proposal> proposals = PriceDriftCorrections.propose(report, catalog(), "finance");
+    assertEquals(1, proposals.size(), proposals.toString());
+    io.tokenledger.pricing.Rerating.Spec spec = proposals.get(0).spec().orElseThrow();
+    assertEquals(16_000_000, spec.corrected().getOutputMicroUsdPerMtok());
+    assertEquals(16_000_000, spec.corrected().getReasoningMicroUsdPerMtok(), "reasoning is billed as output");
+    assertEquals(3_000_000, spec.corrected().getUncachedInputMicroUsdPerMtok(), "the other prices stay");
+    assertEquals(DAY, spec.from());
+    assertEquals(DAY.plus(Duration.ofDays(1)), spec.to());
+    assertTrue(proposals.get(0).description().contains("the bill's 16 USD per 1M"), proposals.get(0).description());
+
+    // The re-rating's corrections, applied to the ledger as the aggregation applies them.
+    List<io.tokenledger.schemas.PriceCorrection> corrections = io.tokenledger.pricing.Rerating.corrections(ledger(),
+        spec, Instant.parse("2026-12-01T00:00:00Z"));
+    List<UsageAggregate> corrected = new ArrayList<>();
+    for (UsageAggregate b : ledger()) {
+      long difference = corrections.stream().filter(c -> c.getTeam().equals(b.getTeam()))
+          .mapToLong(io.tokenledger.schemas.PriceCorrection::getDifferenceNanoUsd).sum();
+      corrected.add(UsageAggregate.newBuilder(b).setCostNanoUsd(b.getCostNanoUsd() + difference).build());
+    }
+    assertEquals(5_449_999_900L, corrected.get(0).getCostNanoUsd(), "support's output at $16");
+    PriceBook fixed = catalog();
+    io.tokenledger.pricing.Rerating.catalogFix(List.of(catalog().priceOf(
+        new io.tokenledger.schemas.models.ProviderModel("anthropic", MODEL), DAY.toEpochMilli()).orElseThrow()), spec)
+        .forEach(fixed::put);
+    BillMap map = new BillMap(List.of(key("apikey_support", "support"), key("apikey_research", "research"),
+        key("apikey_shadow", "data")));
+    Reconciliation.Report again = Reconciliation.reconcile(YearMonth.of(2026, 11), null, corrected, fixed, bill(), map,
+        Reconciliation.Settings.DEFAULT);
+    assertEquals(List.of(), of(again, DifferenceClass.PRICE_DRIFT));
+    same("0", again.summary().amount(DifferenceClass.UNEXPLAINED), "unexplained");
+    same("2.30", again.summary().amount(DifferenceClass.MISSING_ON_OUR_SIDE), "the unrecorded service is still missing");
+  }
 }
