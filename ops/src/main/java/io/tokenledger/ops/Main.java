@@ -25,7 +25,8 @@ import picocli.CommandLine.Command;
     subcommands = {TopicsCommand.class, AggregationCommand.class, AlertingCommand.class, EconomicsCommand.class,
         OtelBridgeCommand.class, GatewayCommand.class, DashboardCommand.class,
         ConnectCommand.class, KeysCommand.class, BudgetsCommand.class, BaselinesCommand.class, PricesCommand.class,
-        WhatIfCommand.class, ForecastCommand.class, ExportCommand.class, ReportCommand.class})
+        WhatIfCommand.class, ForecastCommand.class, ExportCommand.class, ReportCommand.class,
+        io.tokenledger.ops.cli.bills.BillsCommand.class, io.tokenledger.ops.cli.ReconcileCommand.class})
 public final class Main {
   public static void main(String[] args) {
     prepareProcess();

@@ -327,11 +327,11 @@ public final class Reconciliation {
     String whose = team == null ? "" : "team " + team + ": ";
     if (left > 0) {
       findings.add(new Finding(c, DifferenceClass.MISSING_ON_OUR_SIDE, left, values.billed(c, left), null, null,
-          whose + "the bill has " + left + " " + c.type() + " tokens the ledger never recorded"
+          whose + "the bill has " + count(left) + " " + c.type() + " tokens the ledger never recorded"
               + (who.isEmpty() ? "" : ", billed to " + String.join(", ", who)), who));
     } else if (left < 0) {
       findings.add(new Finding(c, DifferenceClass.EXTRA_ON_OUR_SIDE, -left, values.ours(c, left), null, null,
-          whose + "the ledger has " + (-left) + " " + c.type() + " tokens the bill does not: usage counted twice "
+          whose + "the ledger has " + count(-left) + " " + c.type() + " tokens the bill does not: usage counted twice "
               + "would be a bug (report it), or it is billed elsewhere (another account, provider or day)",
           team == null ? List.of() : List.of("team " + team)));
     }
@@ -382,7 +382,8 @@ public final class Reconciliation {
       boolean amountsKnown, Billed b, long oTokens, BigDecimal u, LedgerCells.Figures o) {
     if (part.abs().compareTo(bound) <= 0) {
       return new Finding(c, DifferenceClass.ROUNDING, 0, part, null, null, "within the rounding bound of "
-          + bound.stripTrailingZeros().toPlainString() + " USD", List.of());
+          + io.tokenledger.schemas.money.MoneyFormat.usd(bound.movePointRight(9).setScale(0, RoundingMode.CEILING)
+              .longValueExact()), List.of());
     }
     if (!amountsKnown) {
       return new Finding(c, DifferenceClass.UNEXPLAINED, 0, part, null, null, "no cost export of " + c.provider()
@@ -398,7 +399,7 @@ public final class Reconciliation {
       BigDecimal oursPerMillion = o.unitPrice == null ? null : o.unitPrice.multiply(MILLION).stripTrailingZeros();
       if (b.longContextTokens > 0) {
         return new Finding(c, DifferenceClass.TIER_CLASSIFICATION, b.longContextTokens, part, implied, oursPerMillion,
-            "the bill prices " + b.longContextTokens + " tokens in the " + String.join(", ", b.contextWindows)
+            "the bill prices " + count(b.longContextTokens) + " tokens in the " + String.join(", ", b.contextWindows)
                 + " context bands apart: check the catalog's long-context tier of " + c.model(), List.of());
       }
       return new Finding(c, DifferenceClass.PRICE_DRIFT, oTokens, part, implied, oursPerMillion, "the bill's price of "
@@ -463,11 +464,15 @@ public final class Reconciliation {
     residual.put(into, residual.get(into) - moved);
     BigDecimal amount = price.billed(into, moved).add(price.ours(from, -moved));
     String what = kind == DifferenceClass.CACHE_CLASSIFICATION
-        ? moved + " cache-write tokens recorded as " + duration(from) + " are billed as " + duration(into)
-        : moved + " " + from.type() + " tokens recorded in the " + tierName(from) + " tier are billed in the "
+        ? count(moved) + " cache-write tokens recorded as " + duration(from) + " are billed as " + duration(into)
+        : count(moved) + " " + from.type() + " tokens recorded in the " + tierName(from) + " tier are billed in the "
             + tierName(into) + " tier";
     findings.add(new Finding(into, kind, moved, amount, null, null, (team == null ? "" : "team " + team + ": ") + what,
         team == null ? List.of() : List.of("team " + team)));
+  }
+
+  private static String count(long tokens) {
+    return String.format(java.util.Locale.ROOT, "%,d", tokens);
   }
 
   private static String duration(Cell c) {

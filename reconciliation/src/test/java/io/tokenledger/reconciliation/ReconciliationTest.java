@@ -144,7 +144,7 @@ class ReconciliationTest {
     same("-3.00", tier.get(0).amountUsd(), "research's batch input");
     assertEquals(2_000_000, tier.get(0).tokens());
     assertEquals("batch", tier.get(0).cell().tier());
-    assertTrue(tier.get(0).detail().startsWith("team research: 2000000 uncached_input tokens recorded in the standard "
+    assertTrue(tier.get(0).detail().startsWith("team research: 2,000,000 uncached_input tokens recorded in the standard "
         + "tier are billed in the batch tier"), tier.get(0).detail());
     same("-3.00", tier.get(1).amountUsd(), "research's batch output, at our $15 against the bill's batch $7.50");
     same("-6.00", s.amount(DifferenceClass.TIER_CLASSIFICATION), "tier classification");

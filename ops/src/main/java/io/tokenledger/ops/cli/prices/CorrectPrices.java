@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
         "and fixes the catalog for that period. Published final aggregates are never rewritten. Running it again",
         "changes nothing. Example: prices correct --provider openai --model gpt-4o --input 2.50 --output 10",
         "--effective-from 2026-11-03 --to 2026-11-04 --reason 'entered x10'"})
-final class CorrectPrices extends SetPrice {
+public final class CorrectPrices extends SetPrice {
   @Option(names = "--to", required = true, description = "End of the wrong period, exclusive: a date or ISO instant.")
   String to;
 
@@ -59,6 +59,22 @@ final class CorrectPrices extends SetPrice {
     if (!PricesCommand.acceptable(corrected, force)) {
       return 2;
     }
+    return correct(kafka, spec, dryRun);
+  }
+
+  /** The same, after the price rules (a correction a bill implies is checked as one typed in). */
+  public static int correctChecked(io.tokenledger.ops.cli.KafkaOptions kafka, Rerating.Spec spec, boolean dryRun)
+      throws Exception {
+    return PricesCommand.acceptable(spec.corrected(), false) ? correct(kafka, spec, dryRun) : 2;
+  }
+
+  /**
+   * Re-rates the spec's period and fixes the catalog (or, with {@code dryRun}, prints what it would):
+   * what {@code prices correct} does once its options are read, and what {@code reconcile
+   * --propose-corrections --apply} does with a correction a bill implies.
+   */
+  static int correct(io.tokenledger.ops.cli.KafkaOptions kafka, Rerating.Spec spec, boolean dryRun)
+      throws Exception {
     Instant now = Instant.now();
     if (spec.from().isBefore(now.minus(LedgerBuckets.RETENTION))) {
       System.err.println("Nothing corrected: the period ledgers keep " + LedgerBuckets.RETENTION.toDays()
@@ -96,8 +112,8 @@ final class CorrectPrices extends SetPrice {
       System.out.println("Dry run: nothing written.");
       return 0;
     }
-    fixCatalog(topics, spec);
-    publish(topics, corrections);
+    fixCatalog(kafka, topics, spec);
+    publish(kafka, topics, corrections);
     System.out.println(corrections.isEmpty()
         ? "Nothing to re-rate: every bucket already costs what the corrected price gives (" + spec.id() + ")."
         : "Published " + corrections.size() + " corrections (" + spec.id() + "); period-to-date figures, budgets "
@@ -129,13 +145,15 @@ final class CorrectPrices extends SetPrice {
   }
 
   /** Writes the catalog fix the pricing works out ({@link Rerating#catalogFix}). */
-  private void fixCatalog(Topics topics, Rerating.Spec spec) throws Exception {
+  private static void fixCatalog(io.tokenledger.ops.cli.KafkaOptions kafka, Topics topics, Rerating.Spec spec)
+      throws Exception {
     for (PriceVersion version : Rerating.catalogFix(PricesCommand.catalog(kafka).values(), spec)) {
       CompactedTopics.write(kafka.settings(), topics.prices, PriceBook.catalogKey(version), version);
     }
   }
 
-  private void publish(Topics topics, List<PriceCorrection> corrections) throws Exception {
+  private static void publish(io.tokenledger.ops.cli.KafkaOptions kafka, Topics topics,
+      List<PriceCorrection> corrections) throws Exception {
     Map<String, Object> config = ClientConfigs.producer(kafka.settings());
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
