@@ -107,12 +107,19 @@ public final class Reconciliation {
   /** The team of bill tokens whose identity no mapping names. */
   static final String UNMAPPED = "(unmapped)";
 
+  /** The month of the ledger's buckets against the bill. */
   public static Report reconcile(YearMonth period, String providerFilter, Iterable<UsageAggregate> buckets,
       PriceBook catalog, Collection<BillLine> lines, BillMap map, Settings settings) {
     Instant from = period.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
     Instant to = period.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+    return reconcile(period, providerFilter, LedgerCells.of(buckets, catalog, from, to), catalog, lines, map, settings);
+  }
+
+  /** The month of the ledger's cells against the bill. */
+  public static Report reconcile(YearMonth period, String providerFilter, LedgerCells ours, PriceBook catalog,
+      Collection<BillLine> lines, BillMap map, Settings settings) {
     List<String> notes = new ArrayList<>();
-    LedgerCells ours = LedgerCells.of(buckets, catalog, from, to);
+    ours.cells.keySet().removeIf(c -> !inPeriod(c.day(), period));
     if (ours.unqualifiedBuckets > 0) {
       notes.add(ours.unqualifiedBuckets + " ledger buckets were kept before figures named their provider: no bill can "
           + "be matched with them (see docs/operations.md, upgrading to provider-qualified figures)");
@@ -220,7 +227,7 @@ public final class Reconciliation {
         LedgerCells.Figures o = ours.cells.get(c);
         Billed b = billed.getOrDefault(c, new Billed());
         long oTokens = o == null ? 0 : o.tokens;
-        BigDecimal ourPrice = o != null && o.unitPrice != null ? o.unitPrice : catalogPrice(catalog, c);
+        BigDecimal ourPrice = catalogPrice(catalog, c);
         BigDecimal u;
         if (b.tokens > 0 && b.hasAmount) {
           u = b.amount.divide(BigDecimal.valueOf(b.tokens), PRICE_SCALE, RoundingMode.HALF_EVEN);
@@ -293,7 +300,7 @@ public final class Reconciliation {
         BigDecimal bound = bounds.get(c);
         if (pricePart.signum() != 0) {
           findings.add(pricePart(c, pricePart, bound, tokensKnown, amountsKnown, b, oTokens - values.gone(c),
-              price.get(c), o));
+              price.get(c), catalogPrice(catalog, c)));
         }
         boolean matched = b.tokens == oTokens && difference.abs().compareTo(bound) <= 0 || !tokensKnown
             && difference.abs().compareTo(bound) <= 0;
@@ -379,7 +386,7 @@ public final class Reconciliation {
   }
 
   private static Finding pricePart(Cell c, BigDecimal part, BigDecimal bound, boolean tokensKnown,
-      boolean amountsKnown, Billed b, long oTokens, BigDecimal u, LedgerCells.Figures o) {
+      boolean amountsKnown, Billed b, long oTokens, BigDecimal u, BigDecimal ourPrice) {
     if (part.abs().compareTo(bound) <= 0) {
       return new Finding(c, DifferenceClass.ROUNDING, 0, part, null, null, "within the rounding bound of "
           + io.tokenledger.schemas.money.MoneyFormat.usd(bound.movePointRight(9).setScale(0, RoundingMode.CEILING)
@@ -396,7 +403,7 @@ public final class Reconciliation {
     }
     if (b.tokens > 0 && oTokens > 0 && b.hasAmount) {
       BigDecimal implied = u.multiply(MILLION).stripTrailingZeros();
-      BigDecimal oursPerMillion = o.unitPrice == null ? null : o.unitPrice.multiply(MILLION).stripTrailingZeros();
+      BigDecimal oursPerMillion = ourPrice == null ? null : ourPrice.multiply(MILLION).stripTrailingZeros();
       if (b.longContextTokens > 0) {
         return new Finding(c, DifferenceClass.TIER_CLASSIFICATION, b.longContextTokens, part, implied, oursPerMillion,
             "the bill prices " + count(b.longContextTokens) + " tokens in the " + String.join(", ", b.contextWindows)
@@ -502,6 +509,12 @@ public final class Reconciliation {
       out.add(new TeamRow(k.group(), k.team(), v[0], v[1], ids));
     });
     return out;
+  }
+
+  /** One day's and provider's summary of a report. */
+  public static Summary summaryOf(Report report, String day, String provider) {
+    return summary(report.rows().stream().filter(r -> r.cell().provider().equals(provider)).toList(),
+        report.findings().stream().filter(f -> f.cell().provider().equals(provider)).toList(), day);
   }
 
   private static Summary summary(List<Row> rows, List<Finding> findings, String day) {

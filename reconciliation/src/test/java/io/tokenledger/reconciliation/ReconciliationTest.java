@@ -38,11 +38,11 @@ import org.junit.jupiter.api.Test;
  *   <li>333,333 cache reads cost $0.0999999, the bill says 10.00 cents: $0.0000001 rounding.
  * </ul>
  */
-class ReconciliationTest {
+public class ReconciliationTest {
   private static final Instant DAY = Instant.parse("2026-11-03T00:00:00Z");
   private static final String MODEL = "claude-sonnet-4-5";
 
-  static PriceBook catalog() {
+  public static PriceBook catalog() {
     PriceBook book = new PriceBook();
     book.put(PriceVersion.newBuilder().setProvider("anthropic").setModel(MODEL)
         .setEffectiveFrom(Instant.parse("2026-01-01T00:00:00Z")).setUncachedInputMicroUsdPerMtok(3_000_000)
@@ -56,7 +56,7 @@ class ReconciliationTest {
     return book;
   }
 
-  static UsageAggregate bucket(String team, String workflow, Instant at, long input, long cacheRead, long cacheWrite,
+  public static UsageAggregate bucket(String team, String workflow, Instant at, long input, long cacheRead, long cacheWrite,
       long output, long events, long costNano) {
     SeriesKey key = new SeriesKey(team, workflow, "anthropic", MODEL);
     return UsageAggregate.newBuilder().setScope(key.toString()).setTeam(team).setWorkflow(workflow)
@@ -66,7 +66,7 @@ class ReconciliationTest {
         .build();
   }
 
-  static BillMapping key(String key, String team) {
+  public static BillMapping key(String key, String team) {
     return BillMapping.newBuilder().setProvider("anthropic").setKind(BillIdentityKind.API_KEY).setIdentity(key)
         .setTeam(team).setEffectiveFrom(Instant.parse("2026-10-01T00:00:00Z")).setSetBy("test")
         .setUpdatedAt(Instant.EPOCH).build();
@@ -79,18 +79,18 @@ class ReconciliationTest {
         + ",\"ephemeral_1h_input_tokens\":" + write1h + "},\"output_tokens\":" + out + ",\"server_tool_use\":null}";
   }
 
-  private static String cost(String tier, String tokenType, String cents) {
+  public static String cost(String tier, String tokenType, String cents) {
     return "{\"currency\":\"USD\",\"amount\":\"" + cents + "\",\"workspace_id\":\"wrkspc_main\",\"description\":\"x\","
         + "\"cost_type\":\"tokens\",\"model\":\"claude-sonnet-4-5-20250929\",\"token_type\":\"" + tokenType
         + "\",\"service_tier\":\"" + tier + "\",\"context_window\":\"0-200k\"}";
   }
 
-  private static String page(List<String> results) {
+  public static String page(List<String> results) {
     return "{\"data\":[{\"starting_at\":\"2026-11-03T00:00:00Z\",\"ending_at\":\"2026-11-04T00:00:00Z\",\"results\":["
         + String.join(",", results) + "]}],\"has_more\":false,\"next_page\":null}";
   }
 
-  static List<BillLine> bill() {
+  public static List<BillLine> bill() {
     BillLines lines = new BillLines("test", Instant.EPOCH);
     ProviderExports.read("anthropic", "usage.json", page(List.of(
         usage("apikey_support", "standard", 1_000_000, 333_333, 150_000, 50_000, 100_000),
@@ -107,7 +107,7 @@ class ReconciliationTest {
     return lines.build();
   }
 
-  static List<UsageAggregate> ledger() {
+  public static List<UsageAggregate> ledger() {
     return List.of(
         // 3.00 + 0.0999999 + 0.75 + 1.50
         bucket("support", "triage", DAY.plus(Duration.ofHours(10)), 1_000_000, 333_333, 200_000, 100_000, 10,
@@ -116,7 +116,7 @@ class ReconciliationTest {
         bucket("research", "batch-eval", DAY.plus(Duration.ofHours(11)), 2_000_000, 0, 0, 400_000, 4, 12_000_000_000L));
   }
 
-  static Reconciliation.Report report(List<BillLine> bill) {
+  public static Reconciliation.Report report(List<BillLine> bill) {
     BillMap map = new BillMap(List.of(key("apikey_support", "support"), key("apikey_research", "research"),
         key("apikey_shadow", "data")));
     return Reconciliation.reconcile(YearMonth.of(2026, 11), null, ledger(), catalog(), bill, map,

@@ -14,6 +14,7 @@ import io.tokenledger.schemas.ForecastAlert;
 import io.tokenledger.schemas.DeadLetter;
 import io.tokenledger.schemas.PriceCorrection;
 import io.tokenledger.schemas.PriceVersion;
+import io.tokenledger.schemas.ReconciliationAlert;
 import io.tokenledger.schemas.PricedUsageEvent;
 import io.tokenledger.schemas.UsageAggregate;
 import io.tokenledger.schemas.HumanBaseline;
@@ -175,6 +176,13 @@ public final class Topics {
   public final Topic<String, BillLine> bills;
   /** Who a bill's keys, projects, workspaces, accounts and models are, every version kept. Key: {@code BillKeys}. Compacted. */
   public final Topic<String, BillMapping> billMappings;
+  /**
+   * The reconciliation's own topic: changes of the ledger's cells (day, provider, model, tier,
+   * token type, team), one partition so that one task holds every team's. Not for other services.
+   */
+  public final Topic<String, byte[]> reconciliationCells;
+  /** Closed days whose bill has more unexplained difference than the threshold, raised and cleared. Key: provider. */
+  public final Topic<String, ReconciliationAlert> reconciliationAlerts;
 
   private final Map<String, ?> config;
   private final String prefix;
@@ -230,6 +238,10 @@ public final class Topics {
     apiKeys = topic("apikeys", text, avro.serde(ApiKey.class), TopicSpec.compacted(1));
     bills = topic("bills", text, avro.serde(BillLine.class), TopicSpec.compacted(3));
     billMappings = topic("bills.mappings", text, avro.serde(BillMapping.class), TopicSpec.compacted(1));
+    reconciliationCells = topic("internal.reconciliation-cells", text, Serdes.ByteArray(),
+        TopicSpec.deleteAfter(1, WEEK));
+    reconciliationAlerts = topic("alerts.reconciliation", text, avro.serde(ReconciliationAlert.class),
+        TopicSpec.deleteAfter(3, MONTH));
   }
 
   public static Topics from(Map<String, ?> config) {
@@ -245,7 +257,7 @@ public final class Topics {
         seriesAggregates1h, seriesAggregates1d, modelAggregates1m, modelAggregates1h, modelAggregates1d,
         workflowAggregates1m, workflowAggregates1h, workflowAggregates1d, rollupPartials, usageRerouted, pricedUsage, teamLedger15m,
         seriesLedger15m, workOutcomes, priceCorrections, priceCorrectionsApplied, humanBaselines, economicsDeltas, economics, lateUsage, unpricedUsage, deadLetters, budgetAlerts, forecastAlerts, anomalyAlerts, budgetStatus, apiKeys, bills,
-        billMappings);
+        billMappings, reconciliationCells, reconciliationAlerts);
   }
 
   private <K, V> Topic<K, V> topic(String logical, Serde<K> keys, Serde<V> values, TopicSpec spec) {
