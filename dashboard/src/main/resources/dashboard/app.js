@@ -209,7 +209,7 @@ const TL = (() => {
 
   function header(active) {
     const pages = [['index.html', 'Overview'], ['team.html', 'Team'], ['economics.html', 'Economics'],
-      ['alerts.html', 'Alerts'], ['prices.html', 'Prices']];
+      ['alerts.html', 'Alerts'], ['prices.html', 'Prices'], ['bills.html', 'Bills']];
     const nav = el('nav', {}, el('strong', {}, 'tokenledger'),
       pages.map(([href, name]) => el('a', { href, class: name === active ? 'active' : '' }, name)),
       el('span', { id: 'who', class: 'who' }), el('button', { id: 'logout', type: 'button', onclick: () => {

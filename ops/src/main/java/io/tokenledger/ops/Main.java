@@ -26,7 +26,8 @@ import picocli.CommandLine.Command;
         OtelBridgeCommand.class, GatewayCommand.class, DashboardCommand.class,
         ConnectCommand.class, KeysCommand.class, BudgetsCommand.class, BaselinesCommand.class, PricesCommand.class,
         WhatIfCommand.class, ForecastCommand.class, ExportCommand.class, ReportCommand.class,
-        io.tokenledger.ops.cli.bills.BillsCommand.class, io.tokenledger.ops.cli.ReconcileCommand.class})
+        io.tokenledger.ops.cli.bills.BillsCommand.class, io.tokenledger.ops.cli.ReconcileCommand.class,
+        io.tokenledger.ops.cli.ReconciliationCommand.class})
 public final class Main {
   public static void main(String[] args) {
     prepareProcess();

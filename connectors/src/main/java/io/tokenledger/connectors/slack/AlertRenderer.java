@@ -8,6 +8,8 @@ import io.tokenledger.schemas.BudgetAlert;
 import io.tokenledger.schemas.BudgetMeasure;
 import io.tokenledger.schemas.ForecastAlert;
 import io.tokenledger.schemas.ForecastState;
+import io.tokenledger.schemas.ReconciliationAlert;
+import io.tokenledger.schemas.ReconciliationState;
 import io.tokenledger.schemas.alerts.AlertTexts;
 import io.tokenledger.schemas.alerts.Runbooks;
 import io.tokenledger.schemas.models.ProviderModel;
@@ -27,6 +29,9 @@ public final class AlertRenderer {
     }
     if (alert instanceof AnomalyAlert a) {
       return anomaly(a);
+    }
+    if (alert instanceof ReconciliationAlert r) {
+      return reconciliation(r);
     }
     throw new IllegalArgumentException("not a tokenledger alert: " + alert.getClass().getName());
   }
@@ -84,6 +89,20 @@ public final class AlertRenderer {
     String cooldownKey = a.getKind() == AnomalyKind.NEW_MODEL ? null : a.getScope() + "/" + a.getKind();
     return new SlackAlert(a.getAlertId(), a.getTeam(), "series/" + a.getScope(), cooldownKey, a.getAnomalyId(),
         resolved, runbook, AlertTexts.title(a), fields, details.toString());
+  }
+
+  static SlackAlert reconciliation(ReconciliationAlert a) {
+    boolean cleared = a.getState() != ReconciliationState.UNEXPLAINED_ABOVE_THRESHOLD;
+    List<String> fields = new ArrayList<>();
+    fields.add(field("Provider", a.getProvider()));
+    fields.add(field("Day (UTC)", a.getDay()));
+    fields.add(field("Billed vs ledger", AlertTexts.usd(a.getBilledUsd()) + " vs " + AlertTexts.usd(a.getOursUsd())));
+    fields.add(field("Unexplained", AlertTexts.usd(a.getUnexplainedUsd()) + " (" + AlertTexts.share(a.getUnexplainedShare())
+        + "; threshold " + AlertTexts.share(a.getThresholdShare()) + ")"));
+    String details = a.getLargestUnexplained() == null ? AlertTexts.detail(a)
+        : AlertTexts.detail(a) + "\n*Largest unexplained*: " + a.getLargestUnexplained();
+    return new SlackAlert(a.getAlertId(), a.getTeam(), "bill/" + a.getProvider() + "/" + a.getDay(), null,
+        a.getProvider() + "/" + a.getDay(), cleared, Runbooks.RECONCILIATION, AlertTexts.title(a), fields, details);
   }
 
   private static List<String> scopeFields(String team, CharSequence workflow, CharSequence model) {

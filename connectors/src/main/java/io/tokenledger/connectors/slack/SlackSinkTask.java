@@ -60,7 +60,8 @@ public final class SlackSinkTask extends SinkTask {
     client = new WebhookClient(Duration.ofMillis(config.getLong(SlackSinkConfig.HTTP_TIMEOUT_MS)));
     cooldown = new Cooldown(config.getLong(SlackSinkConfig.COOLDOWN_MS));
     Topics topics = Topics.from(props);
-    for (Topic<String, ?> topic : List.of(topics.budgetAlerts, topics.forecastAlerts, topics.anomalyAlerts)) {
+    for (Topic<String, ?> topic : List.of(topics.budgetAlerts, topics.forecastAlerts, topics.anomalyAlerts,
+        topics.reconciliationAlerts)) {
       decoders.put(topic.name(), topic.valueSerde().deserializer());
     }
     delivered = new DeliveryLog(config.getString(SlackSinkConfig.DELIVERED_BOOTSTRAP),

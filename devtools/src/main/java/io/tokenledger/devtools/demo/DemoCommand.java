@@ -16,6 +16,18 @@ import io.tokenledger.devtools.broker.DevBroker;
 import io.tokenledger.ops.cli.DurationConverter;
 import io.tokenledger.ops.cli.LedgerReads;
 import io.tokenledger.ops.cli.Ports;
+import io.tokenledger.ops.cli.ReconcileCommand;
+import io.tokenledger.ops.cli.bills.ImportBills;
+import io.tokenledger.reconciliation.DifferenceClass;
+import io.tokenledger.reconciliation.Finding;
+import io.tokenledger.reconciliation.Reconciliation;
+import io.tokenledger.reconciliation.ReconciliationTable;
+import io.tokenledger.reconciliation.bills.BillLines;
+import io.tokenledger.reconciliation.bills.ProviderExports;
+import io.tokenledger.schemas.BillLine;
+import io.tokenledger.schemas.BillMapping;
+import io.tokenledger.schemas.topics.BillKeys;
+import java.math.BigDecimal;
 import io.tokenledger.devtools.stack.LocalStack;
 import io.tokenledger.platform.auth.ApiKeyAdmin;
 import io.tokenledger.platform.process.DirectoryLock;
@@ -162,9 +174,9 @@ public final class DemoCommand implements Callable<Integer> {
       // Minute windows kept for the whole month of history: their stores then roll over a few
       // segments while the month is caught up, not one every three and a half days.
       services.put(AggregationSettings.PREFIX + "window-retention", "31d");
-      // Three Streams applications share this JVM and its one RocksDB memory budget: give them the
-      // 256 MiB each would have in a JVM of its own (a third of it stalls writes while the month is
-      // caught up).
+      // Four Streams applications share this JVM and its one RocksDB memory budget: give the three
+      // busy ones the 256 MiB each would have in a JVM of its own (a third of it stalls writes while
+      // the month is caught up); the reconciliation keeps a few thousand small cells.
       services.put(io.tokenledger.platform.streams.BoundedMemoryRocksDB.MEMORY_CONFIG, String.valueOf(3 * (256L << 20)));
       // Spend spikes below $15/h are noise to this company (one work item can cost more in a
       // minute than its quiet baseline); the runaway agent costs far more.
@@ -188,6 +200,7 @@ public final class DemoCommand implements Callable<Integer> {
         out.printf("Recorded %,d usage records (a chat workload's calls of an hour, or of a minute for the last "
             + "12 hours, are one record; a work item's calls are one) and %,d work items with outcomes (%s since the start).%n", records,
             fleet.itemsStarted(), elapsed(start));
+        importBills(bootstrap, topics, fleet, start);
         fleet.start();
         out.printf("Simulated fleet started: %d AI workloads across 4 teams, %.0f events/s.%n",
             DemoCatalog.WORKLOADS.size(), rate);
@@ -229,7 +242,8 @@ public final class DemoCommand implements Callable<Integer> {
         printMonthToDate(queryEndpoint, financeKey);
         boolean economicsCaughtUp = printEconomics(bootstrap, topics, fleet, Duration.ofSeconds(60));
         printWhatIfAndForecast(bootstrap, topics);
-        return caughtUp && dashboard.alertCount() > 0 && delivered && economicsCaughtUp ? 0 : 1;
+        boolean reconciled = printReconciliation(bootstrap, topics);
+        return caughtUp && dashboard.alertCount() > 0 && delivered && economicsCaughtUp && reconciled ? 0 : 1;
       }
     } finally {
       if (broker != null) {
@@ -237,6 +251,84 @@ public final class DemoCommand implements Callable<Integer> {
       }
       stopped.countDown();
     }
+  }
+
+  /**
+   * The providers' bills for the month of history's closed days, made from the calls the fleet
+   * recorded with two differences planted ({@link DemoBills}), written beside the demo's data and
+   * imported as 'tokenledger bills import' imports them; the keys and projects mapped to teams.
+   */
+  private void importBills(String bootstrap, Topics topics, Fleet fleet, Instant start) throws Exception {
+    Map<String, Object> settings = Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    for (BillMapping m : DemoBills.mappings(start)) {
+      CompactedTopics.write(settings, topics.billMappings,
+          BillKeys.of(m), m);
+    }
+    PriceBook catalog = new PriceBook();
+    DemoCatalog.prices(start).forEach(catalog::put);
+    DemoBills.Files files = DemoBills.of(fleet.history(), catalog, start.atOffset(ZoneOffset.UTC).toLocalDate());
+    Path dir = dataDir.resolve("bills");
+    Files.createDirectories(dir);
+    int lines = 0;
+    for (String provider : List.of("openai", "anthropic")) {
+      BillLines read = new io.tokenledger.reconciliation.bills.BillLines(
+          provider + " exports", Instant.now());
+      for (Map.Entry<String, String> file : files.byName().entrySet()) {
+        if (file.getKey().startsWith(provider)) {
+          Files.writeString(dir.resolve(file.getKey()), file.getValue());
+          ProviderExports.read(provider, file.getKey(), file.getValue(), read);
+        }
+      }
+      List<BillLine> built = read.build();
+      ImportBills.write(settings, topics.bills, built);
+      lines += built.size();
+    }
+    out.printf("Imported the providers' bills for the closed days (OpenAI's usage and costs pages, Anthropic's usage "
+        + "and cost reports, made from the calls recorded, in %s): %,d bill lines. Two differences are planted: a "
+        + "nightly evaluation job on Claude whose calls were never recorded (key %s), and gpt-4o-mini's output billed "
+        + "at $0.66 per 1M where the catalog says $0.60. See the dashboard's Bills page, or tokenledger reconcile.%n",
+        dir, lines, DemoBills.MISSING_KEY);
+  }
+
+  /**
+   * The month the bills cover most, reconciled as 'tokenledger reconcile' does: true when both
+   * planted differences are found, classified, and nothing is unexplained.
+   */
+  private boolean printReconciliation(String bootstrap, Topics topics) {
+    Map<String, Object> settings = new HashMap<>(Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+    Map<YearMonth, Long> days = new java.util.TreeMap<>();
+    CompactedTopics.readLatest(settings, topics.bills).values().stream()
+        .map(l -> l.getDay()).distinct().forEach(d -> days.merge(YearMonth.parse(d.substring(0, 7)), 1L, Long::sum));
+    if (days.isEmpty()) {
+      out.println("No bills imported: nothing to reconcile.");
+      return false;
+    }
+    YearMonth month = days.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+    Reconciliation.Report report = ReconcileCommand.report(
+        settings, topics, month, null, Reconciliation.Settings.DEFAULT);
+    Reconciliation.Summary s = report.summary();
+    List<Finding> missing = report.findings().stream()
+        .filter(f -> f.kind() == DifferenceClass.MISSING_ON_OUR_SIDE).toList();
+    List<Finding> drift = report.findings().stream()
+        .filter(f -> f.kind() == DifferenceClass.PRICE_DRIFT).toList();
+    BigDecimal unexplained = s.amount(DifferenceClass.UNEXPLAINED);
+    out.printf("%nThe ledger against the providers' bills, %s (OpenAI and Anthropic; UTC days the bills cover): "
+        + "ledger %s, billed %s, difference %s.%n", month, ReconciliationTable.usd(
+        s.ourCostUsd()), ReconciliationTable.usd(s.billedUsd()),
+        ReconciliationTable.usd(s.differenceUsd()));
+    out.printf("  tokens missing on our side: %s on %d days, %s%n", io.tokenledger.reconciliation.ReconciliationTable
+        .usd(s.amount(DifferenceClass.MISSING_ON_OUR_SIDE)),
+        missing.stream().map(f -> f.cell().day()).distinct().count(),
+        missing.isEmpty() ? "" : "billed to " + String.join(", ", missing.get(0).identities()));
+    out.printf("  price drift: %s, %s%n", ReconciliationTable.usd(
+        s.amount(DifferenceClass.PRICE_DRIFT)),
+        drift.isEmpty() ? "" : drift.get(0).cell().provider() + "/" + drift.get(0).cell().model() + " "
+            + drift.get(0).cell().type() + ": the bill's " + drift.get(0).impliedUsdPerMillion().toPlainString()
+            + " USD per 1M, the catalog's " + drift.get(0).oursUsdPerMillion().toPlainString());
+    out.printf("  unexplained: %s (%s of the bill). tokenledger reconcile --period %s --propose-corrections%n",
+        ReconciliationTable.usd(unexplained),
+        ReconciliationTable.share(s), month);
+    return !missing.isEmpty() && !drift.isEmpty() && unexplained.signum() == 0;
   }
 
   private static int dashboardPort(int wanted) {

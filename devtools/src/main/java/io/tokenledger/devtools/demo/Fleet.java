@@ -59,6 +59,13 @@ final class Fleet implements AutoCloseable {
     }
   }
 
+  /** The month of history's usage records, as recorded: what the demo's provider bills are made from. */
+  private final List<io.tokenledger.schemas.UsageEvent> history = new ArrayList<>();
+
+  List<io.tokenledger.schemas.UsageEvent> history() {
+    return java.util.Collections.unmodifiableList(history);
+  }
+
   Fleet(UsageRecorder recorder, double eventsPerSecond) {
     this.recorder = recorder;
     this.eventsPerSecond = eventsPerSecond;
@@ -83,6 +90,7 @@ final class Fleet implements AutoCloseable {
    */
   int backfill(Instant now) {
     List<MonthOfHistory.Entry> month = MonthOfHistory.generate(now, eventsPerSecond, random);
+    month.stream().filter(e -> e.usage() != null).forEach(e -> history.add(e.usage()));
     List<CompletableFuture<?>> sends = new ArrayList<>();
     int usage = 0;
     for (MonthOfHistory.Entry entry : month) {

@@ -6,6 +6,7 @@ import io.tokenledger.aggregation.AggregationApp;
 import io.tokenledger.alerting.AlertingApp;
 import io.tokenledger.dashboard.DashboardServer;
 import io.tokenledger.economics.EconomicsApp;
+import io.tokenledger.reconciliation.service.ReconciliationApp;
 import io.tokenledger.ops.cli.Ports;
 import io.tokenledger.platform.auth.ApiKeyDirectory;
 import io.tokenledger.schemas.topics.Topics;
@@ -20,22 +21,24 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
- * The three Streams services, their query APIs and the dashboard in one process, as the demo and
+ * The four Streams services, their query APIs and the dashboard in one process, as the demo and
  * the browser test run them: each service on its own loopback port, reading the same key topic,
- * the dashboard passing through to all three. Closed in the reverse order of start.
+ * the dashboard passing through to all four. Closed in the reverse order of start.
  */
 public final class LocalStack implements AutoCloseable {
   private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
   private final KafkaStreams aggregation;
   private final KafkaStreams alerting;
   private final KafkaStreams economics;
+  private final KafkaStreams reconciliation;
   private final String aggregationEndpoint;
   private final String alertingEndpoint;
   private final String economicsEndpoint;
+  private final String reconciliationEndpoint;
   private final DashboardServer dashboard;
 
   /**
-   * @param config Kafka and service settings shared by the three (bootstrap servers, topic prefix, ...)
+   * @param config Kafka and service settings shared by the four (bootstrap servers, topic prefix, ...)
    * @param dashboardPort the dashboard's port; 0 for any free one
    */
   public LocalStack(Map<String, Object> config, Topics topics, Path stateDir, int dashboardPort) throws Exception {
@@ -47,9 +50,11 @@ public final class LocalStack implements AutoCloseable {
       alerting = start(AlertingApp.SERVICE, config, stateDir, alertingEndpoint, keys);
       economicsEndpoint = "127.0.0.1:" + Ports.free();
       economics = start(EconomicsApp.SERVICE, config, stateDir, economicsEndpoint, keys);
+      reconciliationEndpoint = "127.0.0.1:" + Ports.free();
+      reconciliation = start(ReconciliationApp.SERVICE, config, stateDir, reconciliationEndpoint, keys);
       dashboard = closing(new DashboardServer(Map.of("aggregation", URI.create("http://" + aggregationEndpoint),
-          "alerting", URI.create("http://" + alertingEndpoint), "economics", URI.create("http://" + economicsEndpoint)))
-          .start("127.0.0.1", dashboardPort));
+          "alerting", URI.create("http://" + alertingEndpoint), "economics", URI.create("http://" + economicsEndpoint),
+          "reconciliation", URI.create("http://" + reconciliationEndpoint))).start("127.0.0.1", dashboardPort));
     } catch (Exception e) {
       close();
       throw e;
@@ -80,6 +85,10 @@ public final class LocalStack implements AutoCloseable {
 
   public String economicsEndpoint() {
     return economicsEndpoint;
+  }
+
+  public String reconciliationEndpoint() {
+    return reconciliationEndpoint;
   }
 
   public String dashboardUrl() {

@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 
 /** Serves the web dashboard in front of the services' query APIs. */
 @Command(name = "dashboard", mixinStandardHelpOptions = true,
-    description = {"Serves the web dashboard (overview, team, economics, alerts, prices) until Ctrl-C/SIGTERM.",
+    description = {"Serves the web dashboard (overview, team, economics, alerts, prices, bills) until Ctrl-C/SIGTERM.",
         "It holds no key and reads no topic: each reader signs in with a read key, which the pages send to the",
         "services' query APIs through this server."})
 public final class DashboardCommand implements Callable<Integer> {
@@ -32,11 +32,15 @@ public final class DashboardCommand implements Callable<Integer> {
       description = "Query API of any economics instance (default: ${DEFAULT-VALUE}).")
   URI economics;
 
+  @Option(names = "--reconciliation", defaultValue = "http://127.0.0.1:8093",
+      description = "Query API of any reconciliation instance (default: ${DEFAULT-VALUE}).")
+  URI reconciliation;
+
   @Override
   public Integer call() throws Exception {
     CountDownLatch stop = new CountDownLatch(1);
     try (DashboardServer server = new DashboardServer(Map.of("aggregation", aggregation, "alerting", alerting,
-        "economics", economics)).start(host, port)) {
+        "economics", economics, "reconciliation", reconciliation)).start(host, port)) {
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "dashboard-stop"));
       System.out.println("Dashboard on http://" + host + ":" + server.port() + "/ (Ctrl-C to stop)");
       stop.await();

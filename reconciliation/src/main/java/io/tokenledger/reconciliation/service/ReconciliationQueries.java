@@ -25,7 +25,9 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 /**
  * {@code GET /v1/reconciliation?period=2026-11&provider=anthropic}: the month's ledger against the
  * imported bills, every difference classified, answered by the instance that holds every team's
- * cells (others forward to it). The bill is the company's: it needs a read-all key.
+ * cells (others forward to it); without a period, the latest month a bill covers. The answer
+ * lists the months bills cover ({@code bill_months}). The bill is the company's: it needs a
+ * read-all key.
  */
 public final class ReconciliationQueries {
   private final QueryRouter router;
@@ -49,10 +51,10 @@ public final class ReconciliationQueries {
     if (!request.caller().readsAll()) {
       return request.forbidden(router, "the company's bills (a read-all key)");
     }
-    YearMonth period;
+    String given = request.params().get("period");
+    YearMonth asked;
     try {
-      String given = request.params().get("period");
-      period = given == null || given.isBlank() ? YearMonth.now(ZoneOffset.UTC) : YearMonth.parse(given);
+      asked = given == null || given.isBlank() ? null : YearMonth.parse(given);
     } catch (DateTimeParseException e) {
       return router.badRequest("period must be a month such as 2026-11");
     }
@@ -68,8 +70,17 @@ public final class ReconciliationQueries {
         try (KeyValueIterator<String, PriceVersion> it = prices.all()) {
           it.forEachRemaining(kv -> ReconciliationApp.load(catalog, kv.key, kv.value));
         }
+        java.util.TreeSet<String> months = new java.util.TreeSet<>();
+        try (KeyValueIterator<String, BillLine> it = bills.all()) {
+          it.forEachRemaining(kv -> months.add(kv.value.getDay().substring(0, 7)));
+        }
+        // Without a period: the latest month any bill covers (else this one).
+        YearMonth period = asked != null ? asked
+            : months.isEmpty() ? YearMonth.now(ZoneOffset.UTC) : YearMonth.parse(months.last());
         Reconciliation.Report report = DailyCells.reconcile(period, filter, cells, bills, mappings, catalog, settings);
-        return router.answer(200, ReconciliationJson.of(report, settings));
+        Map<String, Object> body = ReconciliationJson.of(report, settings);
+        body.put("bill_months", java.util.List.copyOf(months.descendingSet()));
+        return router.answer(200, body);
       } catch (InvalidStateStoreException e) {
         throw new QueryRouter.NotHereException(e.getMessage());
       }

@@ -7,6 +7,8 @@ import io.tokenledger.schemas.BudgetAlert;
 import io.tokenledger.schemas.BudgetMeasure;
 import io.tokenledger.schemas.ForecastAlert;
 import io.tokenledger.schemas.ForecastState;
+import io.tokenledger.schemas.ReconciliationAlert;
+import io.tokenledger.schemas.ReconciliationState;
 import io.tokenledger.schemas.models.ProviderModel;
 import io.tokenledger.schemas.topics.SeriesKey;
 import io.tokenledger.schemas.money.MoneyFormat;
@@ -37,6 +39,39 @@ public final class AlertTexts {
   public static String title(BudgetAlert a) {
     return (a.getThresholdPercent() >= 100 ? "Budget exceeded: " : "Budget at " + a.getThresholdPercent() + "%: ")
         + a.getBudgetId();
+  }
+
+  /** "anthropic's bill for Nov 3 has $5.00 unexplained (26.5% of the bill)", or that it no longer has. */
+  public static String title(ReconciliationAlert a) {
+    String day = LocalDate.parse(a.getDay()).format(DAY);
+    if (a.getState() != ReconciliationState.UNEXPLAINED_ABOVE_THRESHOLD) {
+      return a.getProvider() + "'s bill for " + day + " is explained again";
+    }
+    return a.getProvider() + "'s bill for " + day + " has " + usd(a.getUnexplainedUsd()) + " unexplained ("
+        + share(a.getUnexplainedShare()) + " of the bill)";
+  }
+
+  /** "billed $18.86, ledger $17.35; explained: tier classification -$6.00, ...". */
+  public static String detail(ReconciliationAlert a) {
+    StringBuilder out = new StringBuilder("billed " + usd(a.getBilledUsd()) + ", ledger " + usd(a.getOursUsd()));
+    if (!a.getExplained().isEmpty()) {
+      out.append("; explained: ");
+      java.util.List<String> parts = new java.util.ArrayList<>();
+      new java.util.TreeMap<>(a.getExplained()).forEach((k, v) -> parts.add(k + " " + usd(v.toString())));
+      out.append(String.join(", ", parts));
+    }
+    return out.toString();
+  }
+
+  /** An exact USD amount written as text, as people read it (rounded once, to the nano-USD, then as money). */
+  public static String usd(CharSequence exactUsd) {
+    return MoneyFormat.usd(new BigDecimal(exactUsd.toString()).movePointRight(9).setScale(0, RoundingMode.HALF_EVEN)
+        .longValueExact());
+  }
+
+  /** A share written as an exact decimal fraction, as a percentage: "0.0125" is "1.3%". */
+  public static String share(CharSequence fraction) {
+    return MoneyFormat.percent(new BigDecimal(fraction.toString())).replace("+", "");
   }
 
   /** "$1,128.00 of $1,410.00 spent (80%) in Dec 1 to Dec 31 (UTC); crossed Dec 19 14:20 UTC". */

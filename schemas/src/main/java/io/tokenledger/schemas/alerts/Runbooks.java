@@ -10,6 +10,7 @@ import java.util.Locale;
 public final class Runbooks {
   public static final String BUDGET_THRESHOLD = "budget-threshold";
   public static final String BUDGET_FORECAST = "budget-forecast";
+  public static final String RECONCILIATION = "reconciliation-unexplained";
 
   private Runbooks() {}
 

@@ -36,7 +36,7 @@ import picocli.CommandLine.Parameters;
         "             (/v1/organizations/cost_report, group_by=description,workspace_id), as saved JSON",
         "  focus      a FOCUS 1.2 CSV from AWS Data Exports (FOCUS_1_2_AWS, daily), Google Cloud or Azure",
         "Example: bills import --provider anthropic usage-2026-11.json cost-2026-11.json"})
-final class ImportBills implements Callable<Integer> {
+public final class ImportBills implements Callable<Integer> {
   @Mixin KafkaOptions kafka;
 
   @Option(names = "--provider", required = true, description = "The export's format: openai, anthropic or focus.")
@@ -88,7 +88,8 @@ final class ImportBills implements Callable<Integer> {
     return 0;
   }
 
-  static void write(Map<String, Object> settings, Topic<String, BillLine> topic, List<BillLine> lines)
+  /** Writes lines to the bills topic, keyed by their line ids, each acknowledged. */
+  public static void write(Map<String, ?> settings, Topic<String, BillLine> topic, List<BillLine> lines)
       throws Exception {
     Map<String, Object> config = ClientConfigs.producer(settings);
     config.put(ProducerConfig.ACKS_CONFIG, "all");
