@@ -26,7 +26,8 @@ import java.util.TreeMap;
  * the exports' own formats: OpenAI's usage (completions) and costs pages, Anthropic's usage and
  * cost reports. Each service calls with a key of its own in its team's project or workspace. Two
  * differences are planted, for the reconciliation to find: a nightly evaluation job on Claude
- * whose calls were never recorded (key apikey_nightly-evals, team growth), and gpt-4o-mini's
+ * whose calls were never recorded (key apikey_nightly-evals, team growth; yesterday and every
+ * fifth day before), and gpt-4o-mini's
  * output billed at $0.66 per 1M where the demo's catalog says $0.60. Gemini's bill is not made
  * (no export of it is read yet), so its days are not compared.
  */
@@ -94,16 +95,14 @@ final class DemoBills {
         sums[1] += tokens * micro; // micro-USD per 1M tokens is pico-USD per token
       }
     }
-    // The job nobody instrumented: every fifth closed day, on the support team's Claude.
+    // The job nobody instrumented: yesterday and every fifth day before it, on Claude.
     LocalDate first = history.stream().map(e -> e.getEventTime().atOffset(ZoneOffset.UTC).toLocalDate())
         .min(LocalDate::compareTo).orElse(today);
-    for (LocalDate d = first; d.isBefore(today); d = d.plusDays(1)) {
-      if (d.getDayOfMonth() % 5 == 0) {
-        lines.put(new Line("anthropic", d.toString(), "growth", "nightly-evals", "claude-sonnet-4-20250514",
-            "uncached_input"), new long[] {400_000, 400_000 * 3_000_000L});
-        lines.put(new Line("anthropic", d.toString(), "growth", "nightly-evals", "claude-sonnet-4-20250514", "output"),
-            new long[] {60_000, 60_000 * 15_000_000L});
-      }
+    for (LocalDate d = today.minusDays(1); !d.isBefore(first); d = d.minusDays(5)) {
+      lines.put(new Line("anthropic", d.toString(), "growth", "nightly-evals", "claude-sonnet-4-20250514",
+          "uncached_input"), new long[] {400_000, 400_000 * 3_000_000L});
+      lines.put(new Line("anthropic", d.toString(), "growth", "nightly-evals", "claude-sonnet-4-20250514", "output"),
+          new long[] {60_000, 60_000 * 15_000_000L});
     }
     Map<String, String> files = new LinkedHashMap<>();
     files.put("openai-usage-completions.json", openAiUsage(lines));

@@ -174,10 +174,9 @@ public final class DemoCommand implements Callable<Integer> {
       // Minute windows kept for the whole month of history: their stores then roll over a few
       // segments while the month is caught up, not one every three and a half days.
       services.put(AggregationSettings.PREFIX + "window-retention", "31d");
-      // Four Streams applications share this JVM and its one RocksDB memory budget: give the three
-      // busy ones the 256 MiB each would have in a JVM of its own (a third of it stalls writes while
-      // the month is caught up); the reconciliation keeps a few thousand small cells.
-      services.put(io.tokenledger.platform.streams.BoundedMemoryRocksDB.MEMORY_CONFIG, String.valueOf(3 * (256L << 20)));
+      // Four Streams applications share this JVM and its one RocksDB memory budget: give them the
+      // 256 MiB each would have in a JVM of its own (less stalls writes while the month is caught up).
+      services.put(io.tokenledger.platform.streams.BoundedMemoryRocksDB.MEMORY_CONFIG, String.valueOf(4 * (256L << 20)));
       // Spend spikes below $15/h are noise to this company (one work item can cost more in a
       // minute than its quiet baseline); the runaway agent costs far more.
       services.put(AlertingSettings.PREFIX + "anomaly.cost-floor-nano-usd-per-minute", "250000000");
@@ -291,8 +290,9 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   /**
-   * The month the bills cover most, reconciled as 'tokenledger reconcile' does: true when both
-   * planted differences are found, classified, and nothing is unexplained.
+   * The latest month the bills cover (what the Bills page opens on), reconciled as 'tokenledger
+   * reconcile' does: true when both planted differences are found, classified, and nothing is
+   * unexplained.
    */
   private boolean printReconciliation(String bootstrap, Topics topics) {
     Map<String, Object> settings = new HashMap<>(Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
@@ -303,7 +303,7 @@ public final class DemoCommand implements Callable<Integer> {
       out.println("No bills imported: nothing to reconcile.");
       return false;
     }
-    YearMonth month = days.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+    YearMonth month = ((java.util.TreeMap<YearMonth, Long>) days).lastKey();
     Reconciliation.Report report = ReconcileCommand.report(
         settings, topics, month, null, Reconciliation.Settings.DEFAULT);
     Reconciliation.Summary s = report.summary();

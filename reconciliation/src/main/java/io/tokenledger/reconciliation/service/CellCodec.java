@@ -3,7 +3,6 @@ package io.tokenledger.reconciliation.service;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.tokenledger.reconciliation.Cell;
 import io.tokenledger.reconciliation.LedgerCells;
 import java.nio.ByteBuffer;
@@ -19,13 +18,34 @@ final class CellCodec {
   private CellCodec() {}
 
   static String key(Cell cell, String team) {
-    ArrayNode a = JSON.createArrayNode();
-    a.add(cell.day()).add(cell.provider()).add(cell.model()).add(cell.tier()).add(cell.type()).add(team);
-    try {
-      return JSON.writeValueAsString(a);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
+    StringBuilder out = new StringBuilder(96).append('[');
+    for (String part : new String[] {cell.day(), cell.provider(), cell.model(), cell.tier(), cell.type(), team}) {
+      if (out.length() > 1) {
+        out.append(',');
+      }
+      json(out, part);
     }
+    return out.append(']').toString();
+  }
+
+  /** A JSON string (or null), escaped as JSON says: written per ledger change, so without a JSON library. */
+  private static void json(StringBuilder out, String text) {
+    if (text == null) {
+      out.append("null");
+      return;
+    }
+    out.append('"');
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '"' || c == '\\') {
+        out.append('\\').append(c);
+      } else if (c < 0x20) {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    out.append('"');
   }
 
   /** What a month's keys start with. */
