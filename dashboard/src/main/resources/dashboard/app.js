@@ -27,10 +27,16 @@ const TL = (() => {
 
   // Money is exact: the APIs give it as integer nano-USD and as a decimal USD string; the pages
   // read either as a BigInt and sum as BigInt, never through a JavaScript number.
+  // An amount finer than a nano-USD (a provider's bill) is rounded to it once, half-even.
   function fromUsd(text) {
     const negative = text.startsWith('-');
     const [whole, fraction = ''] = (negative ? text.slice(1) : text).split('.');
-    const n = BigInt(whole) * 1000000000n + BigInt((fraction + '000000000').slice(0, 9));
+    let n = BigInt(whole) * 1000000000n + BigInt((fraction + '000000000').slice(0, 9));
+    const rest = fraction.slice(9).replace(/0+$/, '');
+    if (rest) {
+      const half = '5'.padEnd(rest.length, '0');
+      if (rest > half || (rest === half && n % 2n === 1n)) { n += 1n; }
+    }
     return negative ? -n : n;
   }
 
@@ -135,7 +141,10 @@ const TL = (() => {
   function money(value, style) {
     if (value === null || value === undefined) { return '-'; }
     const shown = (style === 'compact' ? fmt.compact : fmt.usd)(value);
-    return el('span', { class: 'money', title: fmt.exact(value) + ' exactly', 'data-exact': usd(value) }, shown);
+    // Finer than a nano-USD (a provider's bill): the hover shows every digit the API gave.
+    const finer = typeof value === 'string' && (value.split('.')[1] || '').replace(/0+$/, '').length > 9;
+    const exact = finer ? (value.startsWith('-') ? '-$' + value.slice(1) : '$' + value) : fmt.exact(value);
+    return el('span', { class: 'money', title: exact + ' exactly', 'data-exact': finer ? value : usd(value) }, shown);
   }
 
   function sum(values) { return values.reduce((a, v) => a + (v === null || v === undefined ? 0n : nano(v)), 0n); }

@@ -39,7 +39,7 @@ public final class FocusExport {
   public static final List<String> COLUMNS = List.of("BilledCost", "BillingAccountId", "BillingAccountName",
       "BillingCurrency", "BillingPeriodEnd", "BillingPeriodStart", "ChargeCategory", "ChargeClass", "ChargeDescription",
       "ChargeFrequency", "ChargePeriodEnd", "ChargePeriodStart", "ConsumedQuantity", "ConsumedUnit", "ContractedCost",
-      "ContractedUnitPrice", "EffectiveCost", "InvoiceIssuerName", "ListCost", "ListUnitPrice", "PricingCategory",
+      "ContractedUnitPrice", "EffectiveCost", "InvoiceId", "InvoiceIssuerName", "ListCost", "ListUnitPrice", "PricingCategory",
       "PricingQuantity", "PricingUnit", "ProviderName", "PublisherName", "ServiceCategory", "ServiceName", "ServiceSubcategory", "SkuId",
       "SkuMeter", "SkuPriceDetails", "SkuPriceId", "SubAccountId", "SubAccountName", "Tags", "x_Team", "x_Workflow", "x_Model", "x_TokenType",
       "x_ServiceTier", "x_CostNanoUsd");
@@ -77,6 +77,17 @@ public final class FocusExport {
       cells.add(values);
     }
     return cells;
+  }
+
+  /**
+   * The invoice a provider billed a day's usage of a model on, when its bill says (a FOCUS file's
+   * InvoiceId): null when none is known, and then InvoiceId stays null (FOCUS: no invoice yet).
+   */
+  @FunctionalInterface
+  public interface Invoices {
+    Invoices NONE = (provider, day, model) -> null;
+
+    String of(String provider, String day, String model);
   }
 
   /** One row: the columns by name. */
@@ -123,6 +134,12 @@ public final class FocusExport {
    */
   public static List<Row> rows(Iterable<UsageAggregate> ledgerBuckets, List<PriceCorrection> appliedCorrections,
       PriceBook catalog, Instant periodStart, Instant periodEnd, String billingAccount) {
+    return rows(ledgerBuckets, appliedCorrections, catalog, periodStart, periodEnd, billingAccount, Invoices.NONE);
+  }
+
+  /** The same, each usage row with the invoice its provider billed it on, where {@code invoices} knows it. */
+  public static List<Row> rows(Iterable<UsageAggregate> ledgerBuckets, List<PriceCorrection> appliedCorrections,
+      PriceBook catalog, Instant periodStart, Instant periodEnd, String billingAccount, Invoices invoices) {
     List<PriceCorrection> corrections = distinct(appliedCorrections);
     // A correction made after the period ended corrects an invoiced period: this period's usage rows
     // show the cost before it, and the file of the period it was made in carries it as a Correction row.
@@ -176,9 +193,15 @@ public final class FocusExport {
       }
     }
     List<Row> rows = new ArrayList<>();
-    usage.forEach((k, sums) -> rows.add(row(k.day(), k.team(), k.workflow(), k.provider(), k.model(),
-        k.tier().isEmpty() ? null : k.tier(), k.type(), sums[0], sums[1], shownPrice.get(k), null, periodStart, periodEnd,
-        billingAccount)));
+    usage.forEach((k, sums) -> {
+      Row row = row(k.day(), k.team(), k.workflow(), k.provider(), k.model(), k.tier().isEmpty() ? null : k.tier(),
+          k.type(), sums[0], sums[1], shownPrice.get(k), null, periodStart, periodEnd, billingAccount);
+      String invoice = invoices.of(k.provider(), k.day(), k.model());
+      if (invoice != null) {
+        row.values().put("InvoiceId", invoice);
+      }
+      rows.add(row);
+    });
     Map<CorrectionKey, long[]> byDay = new TreeMap<>();
     for (PriceCorrection c : corrections) {
       if (correctsAnInvoicedPeriod(c, periodStart, periodEnd)) {
@@ -275,6 +298,7 @@ public final class FocusExport {
     v.put("ContractedCost", listCost);
     v.put("ContractedUnitPrice", unitPrice);
     v.put("EffectiveCost", cost);
+    v.put("InvoiceId", "");
     v.put("InvoiceIssuerName", provider);
     v.put("ListCost", listCost);
     v.put("ListUnitPrice", unitPrice);

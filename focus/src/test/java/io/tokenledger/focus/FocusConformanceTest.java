@@ -63,7 +63,17 @@ class FocusConformanceTest {
         .setWorkflow("triage").setProvider("openai").setModel("gpt-4o").setBucketStart(at).setDay("2026-10-05")
         .setEventCount(1).setOldCostNanoUsd(10_000_000).setNewCostNanoUsd(9_000_000).setDifferenceNanoUsd(-1_000_000)
         .setReason("contract discount").setCorrectedBy("finops").setCorrectedAt(NOV).build();
-    List<Map<String, String>> rows = cells(FocusExport.rows(ledger, List.of(correction), catalog, OCT, NOV, "acme"));
+    // Azure's bill put gpt-4o's usage of the 5th on an invoice: those rows carry it, the rest have none.
+    FocusExport.Invoices invoices = (provider, day, model) -> provider.equals("azure.ai.openai") && day.equals("2026-10-05")
+        && model.equals("gpt-4o") ? "E0600ABCDE" : null;
+    List<Map<String, String>> rows = cells(FocusExport.rows(ledger, List.of(correction), catalog, OCT, NOV, "acme",
+        invoices));
+    assertEquals(java.util.Set.of("azure.ai.openai"), rows.stream().filter(r -> "E0600ABCDE".equals(r.get("InvoiceId")))
+        .map(r -> r.get("ProviderName")).collect(java.util.stream.Collectors.toSet()));
+    assertEquals(4, rows.stream().filter(r -> "E0600ABCDE".equals(r.get("InvoiceId"))).count(),
+        "azure's input and output, standard and batch");
+    assertTrue(rows.stream().filter(r -> !r.get("ProviderName").equals("azure.ai.openai"))
+        .allMatch(r -> r.get("InvoiceId") == null), "no invoice known: null, as FOCUS says");
     // November's file: the correction of October, made on November 1st, as a Correction row.
     List<Map<String, String>> november = cells(FocusExport.rows(List.of(), List.of(correction), catalog, NOV,
         NOV.plus(Duration.ofDays(30)), "acme"));
@@ -88,6 +98,7 @@ class FocusConformanceTest {
     System.out.println(report.checked().size() + " checked, " + report.notApplicable() + " not applicable, "
         + report.notCheckable() + " not machine-checkable");
     assertTrue(report.checked().size() > 100, "rules checked: " + report.checked().size());
+    assertTrue(report.checked().contains("InvoiceId-C-003-C"), "InvoiceId's nullability, through its composite");
     assertEquals(List.of(), report.failures().stream().map(FocusRules.Failure::rule).toList());
     FocusRules.Report corrections = rules.check(FocusExport.COLUMNS, november, CLAIMED);
     corrections.failures().forEach(f -> System.out.println("FAIL " + f.rule() + ": " + f.example()));

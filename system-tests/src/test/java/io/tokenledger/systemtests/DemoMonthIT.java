@@ -111,9 +111,69 @@ class DemoMonthIT {
         TimeUnit.SECONDS.sleep(2); // charts drawn
         HeadlessChromium.screenshot(browser, shots.resolve(page.replaceAll("\\.html.*", "") + ".png"));
       }
+      bills(browser, url.group(1), key.group(1));
+      HeadlessChromium.screenshot(browser, shots.resolve("bills.png"));
     } finally {
       browser.quit();
     }
+  }
+
+  /**
+   * The Bills page shows the reconciliation's answer for the latest month the demo's bills cover:
+   * once the reconciliation has every closed day of it (both planted differences found, nothing
+   * unexplained), its summary, each class's amount and each finding are the API's, as people read
+   * them, exact on hover.
+   */
+  private static void bills(WebDriver browser, String base, String key) throws Exception {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    java.util.concurrent.atomic.AtomicReference<com.fasterxml.jackson.databind.JsonNode> api =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    io.tokenledger.testing.Await.until(Duration.ofSeconds(120), () -> {
+      try {
+        var answer = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base
+            + "api/reconciliation/v1/reconciliation")).header("Authorization", "Bearer " + key).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (answer.statusCode() != 200) {
+          return false;
+        }
+        com.fasterxml.jackson.databind.JsonNode byClass = json.readTree(answer.body()).path("summary").path("by_class");
+        api.set(json.readTree(answer.body()));
+        return new java.math.BigDecimal(byClass.path("missing_on_our_side").asText()).signum() > 0
+            && new java.math.BigDecimal(byClass.path("price_drift").asText()).signum() > 0;
+      } catch (Exception e) {
+        return false;
+      }
+    }, () -> "the reconciliation of the demo's bills: " + api.get());
+    com.fasterxml.jackson.databind.JsonNode r = api.get();
+    assertEquals("0", r.path("summary").path("unexplained_usd").asText(), r.toString());
+    browser.get(base + "bills.html");
+    HeadlessChromium.loaded(browser, BOUND);
+    assertEquals(r.path("period").asText(), browser.findElement(By.tagName("body")).getAttribute("data-period"));
+    for (String[] figure : new String[][] {{"summary-ours", "our_cost_usd"}, {"summary-billed", "billed_usd"},
+        {"summary-difference", "difference_usd"}, {"summary-unexplained", "unexplained_usd"}}) {
+      String amount = r.path("summary").path(figure[1]).asText();
+      org.openqa.selenium.WebElement money = browser.findElement(By.cssSelector("#" + figure[0] + " .money"));
+      assertEquals(io.tokenledger.schemas.alerts.AlertTexts.usd(amount), money.getText(), figure[1]);
+      assertEquals(0, new java.math.BigDecimal(amount).compareTo(new java.math.BigDecimal(money.getAttribute("data-exact"))),
+          figure[1] + " exactly");
+    }
+    assertEquals("0%", browser.findElement(By.id("summary-share")).getText());
+    for (String kind : List.of("missing_on_our_side", "price_drift")) {
+      String amount = r.path("summary").path("by_class").path(kind).asText();
+      assertEquals(io.tokenledger.schemas.alerts.AlertTexts.usd(amount), browser.findElement(By.cssSelector(
+          "#classes tr[data-key='" + kind + "'] td[data-field='amount'] .money")).getText(), kind);
+    }
+    long shown = 0;
+    for (com.fasterxml.jackson.databind.JsonNode f : r.path("findings")) {
+      shown += f.path("class").asText().equals("rounding") ? 0 : 1;
+    }
+    List<org.openqa.selenium.WebElement> rows = browser.findElements(By.cssSelector("#findings tbody tr"));
+    assertEquals(shown, rows.size(), "a row per finding beyond rounding");
+    assertTrue(rows.stream().anyMatch(row -> row.getText().contains("key apikey_nightly-evals (team growth)")),
+        "the unrecorded job's key is named");
+    assertTrue(rows.stream().anyMatch(row -> row.getText().contains("the bill's price of output tokens is 0.66 USD per 1M")),
+        "the price drift says both prices");
   }
 
   /** The demo's output once it shows {@code wanted} (2 minutes at most). */

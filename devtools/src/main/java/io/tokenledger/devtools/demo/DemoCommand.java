@@ -316,9 +316,9 @@ public final class DemoCommand implements Callable<Integer> {
         + "ledger %s, billed %s, difference %s.%n", month, ReconciliationTable.usd(
         s.ourCostUsd()), ReconciliationTable.usd(s.billedUsd()),
         ReconciliationTable.usd(s.differenceUsd()));
-    out.printf("  tokens missing on our side: %s on %d days, %s%n", io.tokenledger.reconciliation.ReconciliationTable
-        .usd(s.amount(DifferenceClass.MISSING_ON_OUR_SIDE)),
-        missing.stream().map(f -> f.cell().day()).distinct().count(),
+    long missingDays = missing.stream().map(f -> f.cell().day()).distinct().count();
+    out.printf("  tokens missing on our side: %s on %d day%s, %s%n",
+        ReconciliationTable.usd(s.amount(DifferenceClass.MISSING_ON_OUR_SIDE)), missingDays, missingDays == 1 ? "" : "s",
         missing.isEmpty() ? "" : "billed to " + String.join(", ", missing.get(0).identities()));
     out.printf("  price drift: %s, %s%n", ReconciliationTable.usd(
         s.amount(DifferenceClass.PRICE_DRIFT)),

@@ -24,7 +24,9 @@ import java.util.regex.Pattern;
  * dataset claims and whose requirement is machine-checkable; a column rule where its column is
  * present (whether a column must be present is a dataset rule of its own). A rule's condition
  * selects the rows it applies to. Composite rules are the sum of their parts, which are checked
- * one by one.
+ * one by one; but the parts of a composite that holds when any one of them does (an OR, such as
+ * "null when there is no invoice, not null when there is") are alternatives, checked only
+ * together, through their composite.
  */
 public final class FocusRules {
   private static final Set<String> ASSERTED = Set.of("MUST", "MUST NOT");
@@ -38,15 +40,24 @@ public final class FocusRules {
   private final Map<String, JsonNode> rules;
   /** The composite rules that refer to each rule: a part applies only where a whole it belongs to does. */
   private final Map<String, List<String>> parents = new HashMap<>();
+  /** Rules that are alternatives of an OR composite: checked through it, never alone. */
+  private final Set<String> alternatives = new HashSet<>();
 
   private FocusRules(Map<String, JsonNode> rules) {
     this.rules = rules;
     rules.forEach((id, rule) -> {
       if ("Composite".equals(rule.path("Function").asText())) {
-        referenced(rule.path("ValidationCriteria").path("Requirement"))
-            .forEach(part -> parents.computeIfAbsent(part, p -> new ArrayList<>()).add(id));
+        JsonNode requirement = rule.path("ValidationCriteria").path("Requirement");
+        referenced(requirement).forEach(part -> parents.computeIfAbsent(part, p -> new ArrayList<>()).add(id));
+        if (isOr(requirement)) {
+          alternatives.addAll(referenced(requirement));
+        }
       }
     });
+  }
+
+  private static boolean isOr(JsonNode requirement) {
+    return "OR".equals(requirement.path("CheckFunction").asText());
   }
 
   private static List<String> referenced(JsonNode check) {
@@ -90,8 +101,9 @@ public final class FocusRules {
     for (Map.Entry<String, JsonNode> entry : rules.entrySet()) {
       JsonNode rule = entry.getValue();
       JsonNode criteriaOfRule = rule.path("ValidationCriteria");
+      boolean composite = "Composite".equals(rule.path("Function").asText());
       if (!ASSERTED.contains(criteriaOfRule.path("Keyword").asText()) || !"Active".equals(rule.path("Status").asText())
-          || "Composite".equals(rule.path("Function").asText())) {
+          || composite && !isOr(criteriaOfRule.path("Requirement")) || alternatives.contains(entry.getKey())) {
         continue;
       }
       if (!applicable(entry.getKey(), criteria, new HashSet<>())) {

@@ -73,8 +73,13 @@ public final class ExportCommand {
           corrections.add(r.value());
         }
       });
+      // Rows of usage a provider's bill (a cloud's FOCUS file) put on an invoice carry its InvoiceId.
+      io.tokenledger.reconciliation.InvoiceIds invoices = io.tokenledger.reconciliation.InvoiceIds.of(
+          io.tokenledger.platform.topics.CompactedTopics.readLatest(kafka.settings(), topics.bills).values(),
+          new io.tokenledger.reconciliation.mapping.BillMap(io.tokenledger.platform.topics.CompactedTopics
+              .readLatest(kafka.settings(), topics.billMappings).values()));
       List<FocusExport.Row> rows = FocusExport.rows(buckets.values(), corrections,
-          LedgerReads.catalog(kafka.settings(), topics), from, to, billingAccount);
+          LedgerReads.catalog(kafka.settings(), topics), from, to, billingAccount, invoices::of);
       long total = rows.stream().mapToLong(FocusExport.Row::costNanoUsd).sum();
       long teamLedger = LedgerReads.buckets(kafka.settings(), topics.teamLedger15m,
           b -> !b.getWindowStart().isBefore(from) && b.getWindowStart().isBefore(to)).values().stream()
