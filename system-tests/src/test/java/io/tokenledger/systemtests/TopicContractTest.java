@@ -93,7 +93,8 @@ class TopicContractTest {
         "aggregation", io.tokenledger.aggregation.AggregationApp.SERVICE,
         "alerting", io.tokenledger.alerting.AlertingApp.SERVICE,
         "economics", io.tokenledger.economics.EconomicsApp.SERVICE,
-        "otel-bridge", io.tokenledger.otelbridge.OtelBridgeApp.SERVICE));
+        "otel-bridge", io.tokenledger.otelbridge.OtelBridgeApp.SERVICE,
+        "reconciliation", io.tokenledger.reconciliation.service.ReconciliationApp.SERVICE));
     Pattern source = Pattern.compile("Source: \\S+ \\(topics: \\[([^\\]]*)\\]\\)");
     Pattern sink = Pattern.compile("Sink: \\S+ \\(topic: ([^)]+)\\)");
     Map<String, String> problems = new TreeMap<>();

@@ -32,6 +32,7 @@ public final class ConfigReference {
     services.put("alerting", AlertingApp.SERVICE);
     services.put("economics", EconomicsApp.SERVICE);
     services.put("otel-bridge", OtelBridgeApp.SERVICE);
+    services.put("reconciliation", io.tokenledger.reconciliation.service.ReconciliationApp.SERVICE);
     for (var service : services.entrySet()) {
       for (ConfigDeclaration declaration : service.getValue().configuration()) {
         readers.computeIfAbsent(declaration, d -> new ArrayList<>()).add(service.getKey());
