@@ -117,9 +117,14 @@ public class ReconciliationTest {
   }
 
   public static Reconciliation.Report report(List<BillLine> bill) {
+    return report(ledger(), catalog(), bill);
+  }
+
+  /** The month of {@code ledger} against {@code bill}, every key of the bill mapped to its team. */
+  static Reconciliation.Report report(List<UsageAggregate> ledger, PriceBook catalog, List<BillLine> bill) {
     BillMap map = new BillMap(List.of(key("apikey_support", "support"), key("apikey_research", "research"),
         key("apikey_shadow", "data")));
-    return Reconciliation.reconcile(YearMonth.of(2026, 11), null, ledger(), catalog(), bill, map,
+    return Reconciliation.reconcile(YearMonth.of(2026, 11), null, ledger, catalog, bill, map,
         Reconciliation.Settings.DEFAULT);
   }
 
@@ -210,10 +215,7 @@ public class ReconciliationTest {
   void usageCountedTwiceIsExtraOnOurSideAndSaysItWouldBeABug() {
     List<UsageAggregate> twice = new ArrayList<>(ledger());
     twice.add(bucket("support", "triage", DAY.plus(Duration.ofHours(12)), 10_000, 0, 0, 0, 1, 30_000_000L));
-    BillMap map = new BillMap(List.of(key("apikey_support", "support"), key("apikey_research", "research"),
-        key("apikey_shadow", "data")));
-    Reconciliation.Report report = Reconciliation.reconcile(YearMonth.of(2026, 11), null, twice, catalog(), bill(), map,
-        Reconciliation.Settings.DEFAULT);
+    Reconciliation.Report report = report(twice, catalog(), bill());
     List<Finding> extra = of(report, DifferenceClass.EXTRA_ON_OUR_SIDE);
     assertEquals(1, extra.size(), extra.toString());
     same("-0.03", extra.get(0).amountUsd(), "10,000 input tokens at our $3");
@@ -226,10 +228,7 @@ public class ReconciliationTest {
   void aDayTheBillDoesNotCoverIsNotADifference() {
     List<UsageAggregate> more = new ArrayList<>(ledger());
     more.add(bucket("support", "triage", DAY.plus(Duration.ofDays(1)), 10_000, 0, 0, 0, 1, 30_000_000L));
-    BillMap map = new BillMap(List.of(key("apikey_support", "support"), key("apikey_research", "research"),
-        key("apikey_shadow", "data")));
-    Reconciliation.Report report = Reconciliation.reconcile(YearMonth.of(2026, 11), null, more, catalog(), bill(), map,
-        Reconciliation.Settings.DEFAULT);
+    Reconciliation.Report report = report(more, catalog(), bill());
     assertTrue(report.rows().stream().noneMatch(r -> r.cell().day().equals("2026-11-04")), report.rows().toString());
     assertTrue(report.notes().stream().anyMatch(n -> n.contains("no imported bill covers")), report.notes().toString());
     same("-3.4874999", report.summary().differenceUsd(), "the covered day's difference");
@@ -283,10 +282,7 @@ public class ReconciliationTest {
     io.tokenledger.pricing.Rerating.catalogFix(List.of(catalog().priceOf(
         new io.tokenledger.schemas.models.ProviderModel("anthropic", MODEL), DAY.toEpochMilli()).orElseThrow()), spec)
         .forEach(fixed::put);
-    BillMap map = new BillMap(List.of(key("apikey_support", "support"), key("apikey_research", "research"),
-        key("apikey_shadow", "data")));
-    Reconciliation.Report again = Reconciliation.reconcile(YearMonth.of(2026, 11), null, corrected, fixed, bill(), map,
-        Reconciliation.Settings.DEFAULT);
+    Reconciliation.Report again = report(corrected, fixed, bill());
     assertEquals(List.of(), of(again, DifferenceClass.PRICE_DRIFT));
     same("0", again.summary().amount(DifferenceClass.UNEXPLAINED), "unexplained");
     same("2.30", again.summary().amount(DifferenceClass.MISSING_ON_OUR_SIDE), "the unrecorded service is still missing");

@@ -86,18 +86,32 @@ class AccessControlIT {
     economicsConfig.put(StreamsConfig.APPLICATION_SERVER_CONFIG, "127.0.0.1:" + economicsPort);
     KafkaStreams economics = new KafkaStreams(EconomicsApp.buildTopology(topics, EconomicsSettings.from(economicsConfig)),
         EconomicsApp.config(economicsConfig));
+    int reconciliationPort = Ports.free();
+    Map<String, Object> reconciliationConfig = new HashMap<>(config);
+    reconciliationConfig.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory(Path.of("target"), "acl-r")
+        .toString());
+    reconciliationConfig.put(StreamsConfig.APPLICATION_SERVER_CONFIG, "127.0.0.1:" + reconciliationPort);
+    io.tokenledger.reconciliation.service.ReconciliationSettings reconciliationSettings =
+        io.tokenledger.reconciliation.service.ReconciliationSettings.from(reconciliationConfig);
+    KafkaStreams reconciliation = new KafkaStreams(io.tokenledger.reconciliation.service.ReconciliationApp
+        .buildTopology(topics, reconciliationSettings),
+        io.tokenledger.reconciliation.service.ReconciliationApp.config(reconciliationConfig));
     try (LogCapture log = new LogCapture();
          ReadKeys keys = ReadKeys.create(bootstrap, topics);
          AutoCloseable stopAggregation = () -> StreamsApps.close(aggregation, Duration.ofSeconds(30));
          AutoCloseable stopEconomics = () -> StreamsApps.close(economics, Duration.ofSeconds(30));
+         AutoCloseable stopReconciliation = () -> StreamsApps.close(reconciliation, Duration.ofSeconds(30));
          QueryHttpServer usageQueries = QueryServer.start(aggregation, new HostInfo("127.0.0.1", usagePort),
              keys.directory());
          QueryHttpServer economicsQueries = io.tokenledger.economics.query.EconomicsQueries.start(economics, new HostInfo("127.0.0.1", economicsPort),
              EconomicsSettings.from(economicsConfig), keys.directory());
+         QueryHttpServer reconciliationQueries = io.tokenledger.reconciliation.service.ReconciliationQueries.start(
+             reconciliation, new HostInfo("127.0.0.1", reconciliationPort), reconciliationSettings, keys.directory());
          io.tokenledger.dashboard.DashboardServer dashboard = new io.tokenledger.dashboard.DashboardServer(Map.of(
              "aggregation", java.net.URI.create("http://127.0.0.1:" + usagePort))).start("127.0.0.1", 0)) {
       aggregation.start();
       economics.start();
+      reconciliation.start();
       String supportReader = keys.key("support", ApiKeyScope.READ_TEAM);
       String supportWriter = keys.key("support", ApiKeyScope.INGEST);
       ApiKeyAdmin admin = new ApiKeyAdmin(bootstrap, topics.apiKeys);
@@ -143,6 +157,11 @@ class AccessControlIT {
       assertEquals(200, get(usagePort, financeToDate, finance).statusCode(), "finance reads every team");
       assertEquals(200, get(usagePort, "/v1/usage?scope=model&key=gpt-4o&window=1m", finance).statusCode());
       assertEquals(200, get(economicsPort, "/v1/advice", finance).statusCode());
+      // The bills are the company's: a team key may not read them, a read-all key may.
+      assertEquals(403, get(reconciliationPort, "/v1/reconciliation", supportReader).statusCode(),
+          "the reconciliation needs a read-all key");
+      Await.until(BOUND, () -> get(reconciliationPort, "/v1/reconciliation", finance).statusCode() == 200,
+          () -> "the reconciliation answering a read-all key");
       assertEquals(200, HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + usagePort + "/healthz"))
           .build(), HttpResponse.BodyHandlers.ofString()).statusCode(), "health stays open");
       assertEquals(200, HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + usagePort + "/metrics"))

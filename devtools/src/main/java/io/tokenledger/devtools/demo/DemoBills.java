@@ -123,17 +123,24 @@ final class DemoBills {
     return out;
   }
 
-  private static long epoch(String day) {
-    return LocalDate.parse(day).atStartOfDay(ZoneOffset.UTC).toEpochSecond();
+  /** A day's bucket as OpenAI's reports write it (Unix seconds), its results to fill. */
+  private static ArrayNode openAiBucket(ArrayNode data, String day) {
+    long start = LocalDate.parse(day).atStartOfDay(ZoneOffset.UTC).toEpochSecond();
+    return data.addObject().put("object", "bucket").put("start_time", start).put("end_time", start + 86_400)
+        .putArray("results");
+  }
+
+  /** A day's bucket as Anthropic's reports write it (RFC 3339), its results to fill. */
+  private static ArrayNode anthropicBucket(ArrayNode data, String day) {
+    return data.addObject().put("starting_at", day + "T00:00:00Z")
+        .put("ending_at", LocalDate.parse(day).plusDays(1) + "T00:00:00Z").putArray("results");
   }
 
   private static String openAiUsage(Map<Line, long[]> lines) {
     ObjectNode page = JSON.createObjectNode().put("object", "page");
     ArrayNode data = page.putArray("data");
     byDay(lines, "openai").forEach((day, entries) -> {
-      ObjectNode bucket = data.addObject().put("object", "bucket").put("start_time", epoch(day))
-          .put("end_time", epoch(day) + 86_400);
-      ArrayNode results = bucket.putArray("results");
+      ArrayNode results = openAiBucket(data, day);
       Map<List<String>, Map<String, Long>> byCall = new TreeMap<>(java.util.Comparator.comparing(Object::toString));
       entries.forEach(e -> byCall.computeIfAbsent(List.of(e.getKey().team(), e.getKey().service(), e.getKey().model()),
           k -> new TreeMap<>()).merge(e.getKey().type(), e.getValue()[0], Long::sum));
@@ -158,9 +165,7 @@ final class DemoBills {
     ObjectNode page = JSON.createObjectNode().put("object", "page");
     ArrayNode data = page.putArray("data");
     byDay(lines, "openai").forEach((day, entries) -> {
-      ObjectNode bucket = data.addObject().put("object", "bucket").put("start_time", epoch(day))
-          .put("end_time", epoch(day) + 86_400);
-      ArrayNode results = bucket.putArray("results");
+      ArrayNode results = openAiBucket(data, day);
       Map<List<String>, BigDecimal> byItem = new TreeMap<>(java.util.Comparator.comparing(Object::toString));
       entries.forEach(e -> byItem.merge(List.of(e.getKey().team(), e.getKey().model() + ", "
           + (e.getKey().type().equals("cache_read") ? "cached input" : e.getKey().type().equals("output") ? "output"
@@ -178,9 +183,7 @@ final class DemoBills {
     ObjectNode page = JSON.createObjectNode();
     ArrayNode data = page.putArray("data");
     byDay(lines, "anthropic").forEach((day, entries) -> {
-      ObjectNode bucket = data.addObject().put("starting_at", day + "T00:00:00Z")
-          .put("ending_at", LocalDate.parse(day).plusDays(1) + "T00:00:00Z");
-      ArrayNode results = bucket.putArray("results");
+      ArrayNode results = anthropicBucket(data, day);
       Map<List<String>, Map<String, Long>> byKey = new TreeMap<>(java.util.Comparator.comparing(Object::toString));
       entries.forEach(e -> byKey.computeIfAbsent(List.of(e.getKey().team(), key(e.getKey()), e.getKey().model()),
           k -> new TreeMap<>()).merge(e.getKey().type(), e.getValue()[0], Long::sum));
@@ -213,9 +216,7 @@ final class DemoBills {
     ObjectNode page = JSON.createObjectNode();
     ArrayNode data = page.putArray("data");
     byDay(lines, "anthropic").forEach((day, entries) -> {
-      ObjectNode bucket = data.addObject().put("starting_at", day + "T00:00:00Z")
-          .put("ending_at", LocalDate.parse(day).plusDays(1) + "T00:00:00Z");
-      ArrayNode results = bucket.putArray("results");
+      ArrayNode results = anthropicBucket(data, day);
       Map<List<String>, BigDecimal> byType = new TreeMap<>(java.util.Comparator.comparing(Object::toString));
       entries.forEach(e -> byType.merge(List.of(e.getKey().team(), e.getKey().model(), e.getKey().type()),
           BigDecimal.valueOf(e.getValue()[1]).multiply(PICO), BigDecimal::add));

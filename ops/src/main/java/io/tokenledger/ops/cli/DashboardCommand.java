@@ -32,7 +32,7 @@ public final class DashboardCommand implements Callable<Integer> {
       description = "Query API of any economics instance (default: ${DEFAULT-VALUE}).")
   URI economics;
 
-  @Option(names = "--reconciliation", defaultValue = "http://127.0.0.1:8093",
+  @Option(names = "--reconciliation", defaultValue = "http://127.0.0.1:8094",
       description = "Query API of any reconciliation instance (default: ${DEFAULT-VALUE}).")
   URI reconciliation;
 

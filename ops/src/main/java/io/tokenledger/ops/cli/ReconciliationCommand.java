@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
     description = "Runs the reconciliation with the providers' bills (/v1/reconciliation, alerts on closed days) until "
         + "Ctrl-C/SIGTERM.")
 public final class ReconciliationCommand extends ServiceCommand {
-  @Option(names = "--query-endpoint", defaultValue = "127.0.0.1:8093",
+  @Option(names = "--query-endpoint", defaultValue = "127.0.0.1:8094",
       description = "host:port this instance answers /v1/reconciliation on and advertises to the other instances "
           + "(application.server; default: ${DEFAULT-VALUE}). Give each instance its own.")
   String queryEndpoint;

@@ -15,11 +15,16 @@ import java.util.Locale;
  * result ({@code organization.costs.result}) a line with its amount, the token type read from
  * its line item ({@code "gpt-4o-2024-08-06, cached input"}).
  *
- * <p>{@code input_tokens} has had two meanings: text input with cached tokens, audio apart
- * (before the per-modality fields), and every input token (since: {@code input_uncached_tokens},
- * {@code input_text_tokens}, {@code input_cached_audio_tokens}, ... are reported). Both are read
- * into the same exclusive buckets: uncached input, cache read, uncached audio input, output,
- * audio output. Reasoning is billed as output and is part of {@code output_tokens}.
+ * <p>The fields have had three meanings, each read into the same exclusive buckets (uncached
+ * input, cache read, cache write, uncached audio input, output, audio output):
+ * {@code input_tokens} as text input with its cached tokens, audio apart (before the
+ * per-modality fields); every input token, with {@code input_uncached_tokens} and the
+ * per-modality fields ({@code input_audio_tokens} then holding cached audio too); and, since
+ * cache writes are reported ({@code input_cache_write_tokens}, 30 minutes, and
+ * {@code input_cache_write_12h_tokens}), every input token with the cache writes,
+ * {@code input_uncached_tokens} without them, {@code input_audio_tokens} uncached audio only.
+ * 12-hour cache writes go to the longer duration's bucket ({@code cache_write_1h}). Reasoning is
+ * billed as output and is part of {@code output_tokens}.
  */
 public final class OpenAiExports {
   static final String PROVIDER = "openai";
@@ -59,13 +64,16 @@ public final class OpenAiExports {
     long audioIn = ExportPages.countOrZero(r, "input_audio_tokens", where);
     long output = ExportPages.countOrZero(r, "output_tokens", where);
     long audioOut = ExportPages.countOrZero(r, "output_audio_tokens", where);
+    long write = ExportPages.countOrZero(r, "input_cache_write_tokens", where);
+    long write12h = ExportPages.countOrZero(r, "input_cache_write_12h_tokens", where);
     long uncachedText;
     long uncachedAudio;
     long textOut;
     if (r.has("input_uncached_tokens")) {
-      // Every input token is in input_tokens; the per-modality fields say which are audio.
-      long cachedAudio = ExportPages.countOrZero(r, "input_cached_audio_tokens", where);
-      uncachedAudio = audioIn - cachedAudio;
+      // input_tokens holds every input token; input_uncached_tokens every uncached one but cache writes.
+      // Since cache writes are reported, input_audio_tokens is uncached audio; before, it held the cached too.
+      boolean audioUncached = r.has("input_cache_write_tokens") || r.has("input_cache_write_12h_tokens");
+      uncachedAudio = audioUncached ? audioIn : audioIn - ExportPages.countOrZero(r, "input_cached_audio_tokens", where);
       uncachedText = ExportPages.countOrZero(r, "input_uncached_tokens", where) - uncachedAudio;
       textOut = output - audioOut;
     } else {
@@ -84,8 +92,10 @@ public final class OpenAiExports {
         : ServiceTiers.normalise(ExportPages.text(r, "service_tier"));
     String project = ExportPages.text(r, "project_id");
     String key = ExportPages.text(r, "api_key_id");
-    long[] byType = {uncachedText, cached, uncachedAudio, textOut, audioOut};
-    String[] types = {"uncached_input", "cache_read", "audio_input", "output", "audio_output"};
+    // 30-minute cache writes are the default duration's; 12-hour ones the longer duration's bucket.
+    long[] byType = {uncachedText, cached, write, write12h, uncachedAudio, textOut, audioOut};
+    String[] types = {"uncached_input", "cache_read", "cache_write", "cache_write_1h", "audio_input", "output",
+        "audio_output"};
     for (int t = 0; t < types.length; t++) {
       if (byType[t] != 0) {
         into.add(new BillLines.Identity(PROVIDER, "openai-usage", day, project, key, model, types[t], tier, null),

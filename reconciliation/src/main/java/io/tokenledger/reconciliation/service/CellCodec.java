@@ -48,6 +48,15 @@ final class CellCodec {
     out.append('"');
   }
 
+  /** A provider's day, as the announced alerts are kept: {@code [day, provider]}. */
+  static String dayKey(String day, String provider) {
+    StringBuilder out = new StringBuilder("[");
+    json(out, day);
+    out.append(',');
+    json(out, provider);
+    return out.append(']').toString();
+  }
+
   /** What a month's keys start with. */
   static String monthPrefix(java.time.YearMonth month) {
     return "[\"" + month + "-";

@@ -111,7 +111,7 @@ final class DailyCells implements Processor<String, byte[], String, Reconciliati
   private void decide(Reconciliation.Report report, String day, String provider, long wallClock) {
     Reconciliation.Summary s = Reconciliation.summaryOf(report, day, provider);
     boolean above = s.unexplainedShare().compareTo(settings.thresholdShare()) > 0;
-    String key = CellCodec.key(new io.tokenledger.reconciliation.Cell(day, provider, "", null, ""), "");
+    String key = CellCodec.dayKey(day, provider);
     byte[] last = announced.get(key);
     boolean wasAbove = last != null && ByteBuffer.wrap(last).get(0) == 1;
     int count = last == null ? 0 : ByteBuffer.wrap(last).getInt(1);

@@ -72,7 +72,17 @@ class ProviderExportsTest {
     assertEquals(9_000L, line(lines, "2025-10-06", "key_OYRZfEkH5R9CNgtY", audio, "output", null).getTokens());
     assertEquals(2_000L, line(lines, "2025-10-06", "key_OYRZfEkH5R9CNgtY", audio, "audio_output", null).getTokens());
     assertEquals(12L, line(lines, "2025-10-06", "key_OYRZfEkH5R9CNgtY", audio, "output", null).getRequests());
-    assertEquals(10, lines.size(), "no line for the embeddings result, which this reader does not take: " + lines);
+    // Since cache writes are reported: input_tokens = uncached (text 17,000 + image 2,000 + audio 1,000)
+    // + cached 20,000 + writes 6,000 and 4,000 (12 hours); input_audio_tokens is uncached audio.
+    String gpt51 = "gpt-5.1-2026-03-01";
+    assertEquals(19_000L, line(lines, "2025-10-06", "key_OYRZfEkH5R9CNgtY", gpt51, "uncached_input", "flex").getTokens());
+    assertEquals(1_000L, line(lines, "2025-10-06", "key_OYRZfEkH5R9CNgtY", gpt51, "audio_input", "flex").getTokens());
+    assertEquals(20_000L, line(lines, "2025-10-06", "key_OYRZfEkH5R9CNgtY", gpt51, "cache_read", "flex").getTokens());
+    assertEquals(6_000L, line(lines, "2025-10-06", "key_OYRZfEkH5R9CNgtY", gpt51, "cache_write", "flex").getTokens());
+    assertEquals(4_000L, line(lines, "2025-10-06", "key_OYRZfEkH5R9CNgtY", gpt51, "cache_write_1h", "flex").getTokens());
+    assertEquals(5_800L, line(lines, "2025-10-06", "key_OYRZfEkH5R9CNgtY", gpt51, "output", "flex").getTokens());
+    assertEquals(1_200L, line(lines, "2025-10-06", "key_OYRZfEkH5R9CNgtY", gpt51, "audio_output", "flex").getTokens());
+    assertEquals(17, lines.size(), "no line for the embeddings result, which this reader does not take: " + lines);
   }
 
   @Test

@@ -41,7 +41,7 @@ public final class AlertTexts {
         + a.getBudgetId();
   }
 
-  /** "anthropic's bill for Nov 3 has $5.00 unexplained (26.5% of the bill)", or that it no longer has. */
+  /** "anthropic's bill for Nov 3 has $5.00 unexplained (27% of the bill)", or that it no longer has. */
   public static String title(ReconciliationAlert a) {
     String day = LocalDate.parse(a.getDay()).format(DAY);
     if (a.getState() != ReconciliationState.UNEXPLAINED_ABOVE_THRESHOLD) {
@@ -69,7 +69,7 @@ public final class AlertTexts {
         .longValueExact());
   }
 
-  /** A share written as an exact decimal fraction, as a percentage: "0.0125" is "1.3%". */
+  /** A share written as an exact decimal fraction, as a percentage (MoneyFormat.percent): "0.0125" is "1.2%". */
   public static String share(CharSequence fraction) {
     return MoneyFormat.percent(new BigDecimal(fraction.toString())).replace("+", "");
   }

@@ -66,4 +66,23 @@ class AlertTextsTest {
     assertEquals("requests 14x normal: 1,400 requests/min against 100 requests/min (threshold 300 requests/min, "
         + "60 min of history)", AlertTexts.detail(requests));
   }
+
+  @Test
+  void aReconciliationAlertSaysHowMuchOfTheBillIsUnexplained() {
+    io.tokenledger.schemas.ReconciliationAlert a = io.tokenledger.schemas.ReconciliationAlert.newBuilder()
+        .setAlertId("anthropic/2026-11-03/reconciliation/1").setProvider("anthropic").setTeam("finance")
+        .setDay("2026-11-03").setState(io.tokenledger.schemas.ReconciliationState.UNEXPLAINED_ABOVE_THRESHOLD)
+        .setBilledUsd("18.8625").setOursUsd("17.3499999").setUnexplainedUsd("5")
+        .setUnexplainedShare("0.265076209410205").setThresholdShare("0.01")
+        .setExplained(java.util.Map.of("tier classification", "-6", "price drift", "0.1"))
+        .setLargestUnexplained(null).setRaisedAt(DEC).build();
+    assertEquals("anthropic's bill for Nov 3 has $5.00 unexplained (27% of the bill)", AlertTexts.title(a));
+    assertEquals("billed $18.86, ledger $17.35; explained: price drift $0.10, tier classification -$6.00",
+        AlertTexts.detail(a));
+    assertEquals("anthropic's bill for Nov 3 is explained again", AlertTexts.title(
+        io.tokenledger.schemas.ReconciliationAlert.newBuilder(a)
+            .setState(io.tokenledger.schemas.ReconciliationState.WITHIN_THRESHOLD).build()));
+    assertEquals("$0.00047", AlertTexts.usd("0.00047"));
+    assertEquals("1.2%", AlertTexts.share("0.0125"));
+  }
 }
