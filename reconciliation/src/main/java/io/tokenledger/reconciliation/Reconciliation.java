@@ -204,10 +204,12 @@ public final class Reconciliation {
         cells.add(c);
       }
     }
-    Set<String> notCovered = new TreeSet<>();
-    ours.cells.keySet().stream().filter(c -> !cells.contains(c)).forEach(c -> notCovered.add(c.provider()));
-    notCovered.forEach(p -> notes.add("the ledger has " + p + " usage on days no imported bill covers: those days "
-        + "are not compared"));
+    Map<String, TreeSet<String>> notCovered = new TreeMap<>();
+    ours.cells.keySet().stream().filter(c -> !cells.contains(c))
+        .forEach(c -> notCovered.computeIfAbsent(c.provider(), p -> new TreeSet<>()).add(c.day()));
+    notCovered.forEach((p, days) -> notes.add("the ledger has " + p + " usage on " + (days.size() == 1 ? days.first()
+        : days.size() + " days from " + days.first() + " to " + days.last()) + " that no imported bill covers: not "
+        + "compared"));
 
     List<Row> rows = new ArrayList<>();
     Map<Cell.Group, List<Cell>> groups = new TreeMap<>();

@@ -239,7 +239,7 @@ public final class DemoCommand implements Callable<Integer> {
               slack.delivered("/REQUEST_RATE_SPIKE/"));
         }
         printMonthToDate(queryEndpoint, financeKey);
-        boolean economicsCaughtUp = printEconomics(bootstrap, topics, fleet, Duration.ofSeconds(60));
+        boolean economicsCaughtUp = printEconomics(bootstrap, topics, fleet, Duration.ofSeconds(120));
         printWhatIfAndForecast(bootstrap, topics);
         boolean reconciled = printReconciliation(bootstrap, topics);
         return caughtUp && dashboard.alertCount() > 0 && delivered && economicsCaughtUp && reconciled ? 0 : 1;
