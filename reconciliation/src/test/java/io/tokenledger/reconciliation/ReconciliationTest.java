@@ -287,4 +287,26 @@ public class ReconciliationTest {
     same("0", again.summary().amount(DifferenceClass.UNEXPLAINED), "unexplained");
     same("2.30", again.summary().amount(DifferenceClass.MISSING_ON_OUR_SIDE), "the unrecorded service is still missing");
   }
+
+  @Test
+  void aLongContextBandTheBillPricesApartIsATierClassification() {
+    BillLines lines = new BillLines("long", Instant.EPOCH);
+    ProviderExports.read("anthropic", "long.json", page(List.of(
+        "{\"api_key_id\":\"apikey_support\",\"workspace_id\":\"wrkspc_main\",\"model\":\"claude-sonnet-4-5\","
+            + "\"service_tier\":\"standard\",\"context_window\":\"200k-1M\",\"uncached_input_tokens\":300000,"
+            + "\"cache_read_input_tokens\":0,\"cache_creation\":{\"ephemeral_5m_input_tokens\":0,"
+            + "\"ephemeral_1h_input_tokens\":0},\"output_tokens\":0,\"server_tool_use\":null}",
+        // $6 per 1M above 200k tokens: 180 cents, where the catalog (no long-context tier) charged $3.
+        "{\"currency\":\"USD\",\"amount\":\"180\",\"workspace_id\":\"wrkspc_main\",\"description\":\"x\","
+            + "\"cost_type\":\"tokens\",\"model\":\"claude-sonnet-4-5\",\"token_type\":\"uncached_input_tokens\","
+            + "\"service_tier\":\"standard\",\"context_window\":\"200k-1M\"}")), lines);
+    Reconciliation.Report report = report(List.of(bucket("support", "triage", DAY.plus(Duration.ofHours(10)), 300_000,
+        0, 0, 0, 1, 900_000_000L)), catalog(), lines.build());
+    List<Finding> tier = of(report, DifferenceClass.TIER_CLASSIFICATION);
+    assertEquals(1, tier.size(), report.findings().toString());
+    same("0.90", tier.get(0).amountUsd(), "300,000 tokens at $6 against $3");
+    assertEquals(300_000, tier.get(0).tokens());
+    assertTrue(tier.get(0).detail().contains("300,000 tokens in the 200k-1M context bands apart"), tier.get(0).detail());
+    same("0", report.summary().amount(DifferenceClass.PRICE_DRIFT), "not a price drift");
+  }
 }

@@ -122,11 +122,18 @@ class ReconciliationIT {
       long ledger = expectedLedger;
       Await.until(BOUND, () -> ledgerMonth(config, topics, month, null) == ledger, () -> "the month in the ledger");
 
+      String mappings = Cli.output(run.cli("bills", "mappings"));
+      assertTrue(mappings.contains("openai project proj_finance is team finance from 1970-01-01T00:00:00Z"), mappings);
+      assertEquals(4, mappings.lines().count(), mappings);
       Path dir = Files.createTempDirectory(Path.of("target"), "bills");
       Files.writeString(dir.resolve("anthropic-usage.json"), anthropicUsage(month));
       Files.writeString(dir.resolve("anthropic-cost.json"), anthropicCost(month));
       Files.writeString(dir.resolve("openai-usage.json"), openAiUsage(month));
       Files.writeString(dir.resolve("openai-costs.json"), openAiCosts(month));
+      String dryImport = Cli.output(run.cli("bills", "import", "--provider", "anthropic", "--dry-run",
+          dir.resolve("anthropic-usage.json").toString()));
+      assertTrue(dryImport.contains("anthropic anthropic-usage: ") && dryImport.contains("Dry run: nothing written."),
+          dryImport);
       String imported = Cli.output(run.cli("bills", "import", "--provider", "anthropic",
           dir.resolve("anthropic-usage.json").toString(), dir.resolve("anthropic-cost.json").toString()));
       assertTrue(imported.contains("Wrote "), imported);
