@@ -96,15 +96,16 @@ final class DailyCells implements Processor<String, byte[], String, Reconciliati
     }
     for (YearMonth month : months) {
       Reconciliation.Report report = report(month, null);
-      for (String day : report.byDay().keySet()) {
+      // Each provider's days the bill covers, once.
+      Map<String, java.util.Set<String>> providersByDay = new java.util.TreeMap<>();
+      report.rows().forEach(r -> providersByDay.computeIfAbsent(r.cell().day(), d -> new TreeSet<>())
+          .add(r.cell().provider()));
+      providersByDay.forEach((day, providers) -> {
         LocalDate date = LocalDate.parse(day);
-        if (date.isBefore(first) || !date.isBefore(today)) {
-          continue;
+        if (!date.isBefore(first) && date.isBefore(today)) {
+          providers.forEach(provider -> decide(report, day, provider, wallClock));
         }
-        report.rows().stream().map(r -> r.cell().provider()).filter(p -> report.rows().stream()
-            .anyMatch(r -> r.cell().day().equals(day) && r.cell().provider().equals(p))).distinct()
-            .forEach(provider -> decide(report, day, provider, wallClock));
-      }
+      });
     }
   }
 
