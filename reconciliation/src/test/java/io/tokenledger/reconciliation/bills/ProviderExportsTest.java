@@ -184,4 +184,17 @@ class ProviderExportsTest {
     assertEquals(first, again);
     assertEquals(first.size(), first.stream().distinct().count());
   }
+
+  @Test
+  void aGzippedExportReadsAsItsText() throws IOException {
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("bills");
+    java.nio.file.Path gz = dir.resolve("focus.csv.gz");
+    try (var out = new java.util.zip.GZIPOutputStream(java.nio.file.Files.newOutputStream(gz))) {
+      out.write(resource("focus-aws-bedrock.csv").getBytes(StandardCharsets.UTF_8));
+    }
+    assertEquals(resource("focus-aws-bedrock.csv"), ExportFiles.read(gz));
+    java.nio.file.Path plain = dir.resolve("usage.json");
+    java.nio.file.Files.writeString(plain, resource("anthropic-usage-report.json"));
+    assertEquals(resource("anthropic-usage-report.json"), ExportFiles.read(plain));
+  }
 }

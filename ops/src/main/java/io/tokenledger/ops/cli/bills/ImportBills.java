@@ -3,12 +3,11 @@ package io.tokenledger.ops.cli.bills;
 import io.tokenledger.ops.cli.KafkaOptions;
 import io.tokenledger.platform.topics.ClientConfigs;
 import io.tokenledger.reconciliation.bills.BillLines;
+import io.tokenledger.reconciliation.bills.ExportFiles;
 import io.tokenledger.reconciliation.bills.ProviderExports;
 import io.tokenledger.schemas.BillLine;
 import io.tokenledger.schemas.topics.Topic;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,6 +34,7 @@ import picocli.CommandLine.Parameters;
         "  anthropic  the usage report (/v1/organizations/usage_report/messages) and the cost report",
         "             (/v1/organizations/cost_report, group_by=description,workspace_id), as saved JSON",
         "  focus      a FOCUS 1.2 CSV from AWS Data Exports (FOCUS_1_2_AWS, daily), Google Cloud or Azure",
+        "Files may be gzip-compressed (.csv.gz, as AWS delivers them).",
         "Example: bills import --provider anthropic usage-2026-11.json cost-2026-11.json"})
 public final class ImportBills implements Callable<Integer> {
   @Mixin KafkaOptions kafka;
@@ -58,7 +58,8 @@ public final class ImportBills implements Callable<Integer> {
         : files.get(0).getFileName() + " and " + (files.size() - 1) + " more", Instant.now());
     for (Path file : files) {
       try {
-        ProviderExports.read(format, file.getFileName().toString(), Files.readString(file, StandardCharsets.UTF_8), lines);
+        ProviderExports.read(format, file.getFileName().toString(),
+            ExportFiles.read(file), lines);
       } catch (IllegalArgumentException e) {
         System.err.println("Nothing imported: " + e.getMessage());
         return 2;
