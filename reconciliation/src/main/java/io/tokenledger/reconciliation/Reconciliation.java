@@ -94,7 +94,6 @@ public final class Reconciliation {
     long tokens;
     BigDecimal amount = BigDecimal.ZERO;
     boolean hasAmount;
-    BigDecimal bound = BigDecimal.ZERO;
     long longContextTokens;
     final Set<String> contextWindows = new TreeSet<>();
     /** Tokens per team their identities map to ({@link #UNMAPPED} for the rest), and those identities. */

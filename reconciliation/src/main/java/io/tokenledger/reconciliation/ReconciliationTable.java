@@ -9,19 +9,13 @@ import java.util.Map;
 public final class ReconciliationTable {
   private ReconciliationTable() {}
 
-  /** Money as people read it: to the cent, or the sub-cent digits when it is less than a cent. */
-  public static String usd(BigDecimal usd) {
-    return MoneyFormat.usd(nano(usd));
-  }
-
-  /** The nano-USD an amount rounds to (half-even, once, for display). */
-  public static long nano(BigDecimal usd) {
-    return usd.movePointRight(9).setScale(0, RoundingMode.HALF_EVEN).longValueExact();
+  private static String usd(BigDecimal usd) {
+    return MoneyFormat.usd(usd);
   }
 
   /** The unexplained share of the bill, as a percentage (never signed: it is a share). */
   public static String share(Reconciliation.Summary s) {
-    return MoneyFormat.percent(s.unexplainedShare()).replace("+", "").replace("-", "");
+    return MoneyFormat.share(s.unexplainedShare());
   }
 
   public static String render(Reconciliation.Report report) {

@@ -313,20 +313,20 @@ public final class DemoCommand implements Callable<Integer> {
         .filter(f -> f.kind() == DifferenceClass.PRICE_DRIFT).toList();
     BigDecimal unexplained = s.amount(DifferenceClass.UNEXPLAINED);
     out.printf("%nThe ledger against the providers' bills, %s (OpenAI and Anthropic; UTC days the bills cover): "
-        + "ledger %s, billed %s, difference %s.%n", month, ReconciliationTable.usd(
-        s.ourCostUsd()), ReconciliationTable.usd(s.billedUsd()),
-        ReconciliationTable.usd(s.differenceUsd()));
+        + "ledger %s, billed %s, difference %s.%n", month, MoneyFormat.usd(
+        s.ourCostUsd()), MoneyFormat.usd(s.billedUsd()),
+        MoneyFormat.usd(s.differenceUsd()));
     long missingDays = missing.stream().map(f -> f.cell().day()).distinct().count();
     out.printf("  tokens missing on our side: %s on %d day%s, %s%n",
-        ReconciliationTable.usd(s.amount(DifferenceClass.MISSING_ON_OUR_SIDE)), missingDays, missingDays == 1 ? "" : "s",
+        MoneyFormat.usd(s.amount(DifferenceClass.MISSING_ON_OUR_SIDE)), missingDays, missingDays == 1 ? "" : "s",
         missing.isEmpty() ? "" : "billed to " + String.join(", ", missing.get(0).identities()));
-    out.printf("  price drift: %s, %s%n", ReconciliationTable.usd(
+    out.printf("  price drift: %s, %s%n", MoneyFormat.usd(
         s.amount(DifferenceClass.PRICE_DRIFT)),
         drift.isEmpty() ? "" : drift.get(0).cell().provider() + "/" + drift.get(0).cell().model() + " "
             + drift.get(0).cell().type() + ": the bill's " + drift.get(0).impliedUsdPerMillion().toPlainString()
             + " USD per 1M, the catalog's " + drift.get(0).oursUsdPerMillion().toPlainString());
     out.printf("  unexplained: %s (%s of the bill). tokenledger reconcile --period %s --propose-corrections%n",
-        ReconciliationTable.usd(unexplained),
+        MoneyFormat.usd(unexplained),
         ReconciliationTable.share(s), month);
     return !missing.isEmpty() && !drift.isEmpty() && unexplained.signum() == 0;
   }

@@ -88,7 +88,7 @@ public final class OpenAiExports {
     }
     Long requests = ExportPages.count(r, "num_model_requests", where);
     String model = ExportPages.text(r, "model");
-    String tier = Boolean.TRUE.equals(r.has("batch") && r.get("batch").asBoolean()) ? "batch"
+    String tier = r.path("batch").asBoolean(false) ? "batch"
         : ServiceTiers.normalise(ExportPages.text(r, "service_tier"));
     String project = ExportPages.text(r, "project_id");
     String key = ExportPages.text(r, "api_key_id");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tokenledger.reconciliation.Cell;
 import io.tokenledger.reconciliation.LedgerCells;
+import io.tokenledger.schemas.topics.JsonArrayKeys;
 import java.nio.ByteBuffer;
 
 /**
@@ -18,43 +19,12 @@ final class CellCodec {
   private CellCodec() {}
 
   static String key(Cell cell, String team) {
-    StringBuilder out = new StringBuilder(96).append('[');
-    for (String part : new String[] {cell.day(), cell.provider(), cell.model(), cell.tier(), cell.type(), team}) {
-      if (out.length() > 1) {
-        out.append(',');
-      }
-      json(out, part);
-    }
-    return out.append(']').toString();
-  }
-
-  /** A JSON string (or null), escaped as JSON says: written per ledger change, so without a JSON library. */
-  private static void json(StringBuilder out, String text) {
-    if (text == null) {
-      out.append("null");
-      return;
-    }
-    out.append('"');
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c == '"' || c == '\\') {
-        out.append('\\').append(c);
-      } else if (c < 0x20) {
-        out.append(String.format("\\u%04x", (int) c));
-      } else {
-        out.append(c);
-      }
-    }
-    out.append('"');
+    return JsonArrayKeys.of(cell.day(), cell.provider(), cell.model(), cell.tier(), cell.type(), team);
   }
 
   /** A provider's day, as the announced alerts are kept: {@code [day, provider]}. */
   static String dayKey(String day, String provider) {
-    StringBuilder out = new StringBuilder("[");
-    json(out, day);
-    out.append(',');
-    json(out, provider);
-    return out.append(']').toString();
+    return JsonArrayKeys.of(day, provider);
   }
 
   /** What a month's keys start with. */

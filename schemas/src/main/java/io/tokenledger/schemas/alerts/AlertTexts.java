@@ -63,15 +63,14 @@ public final class AlertTexts {
     return out.toString();
   }
 
-  /** An exact USD amount written as text, as people read it (rounded once, to the nano-USD, then as money). */
+  /** An exact USD amount written as text, as people read it ({@link MoneyFormat#usd(BigDecimal)}). */
   public static String usd(CharSequence exactUsd) {
-    return MoneyFormat.usd(new BigDecimal(exactUsd.toString()).movePointRight(9).setScale(0, RoundingMode.HALF_EVEN)
-        .longValueExact());
+    return MoneyFormat.usd(new BigDecimal(exactUsd.toString()));
   }
 
-  /** A share written as an exact decimal fraction, as a percentage (MoneyFormat.percent): "0.0125" is "1.2%". */
+  /** A share written as an exact decimal fraction, as a percentage (MoneyFormat.share): "0.0125" is "1.2%". */
   public static String share(CharSequence fraction) {
-    return MoneyFormat.percent(new BigDecimal(fraction.toString())).replace("+", "");
+    return MoneyFormat.share(new BigDecimal(fraction.toString()));
   }
 
   /** "$1,128.00 of $1,410.00 spent (80%) in Dec 1 to Dec 31 (UTC); crossed Dec 19 14:20 UTC". */

@@ -42,6 +42,19 @@ public final class MoneyFormat {
     return (usd.signum() < 0 ? "-$" : "$") + digits;
   }
 
+  /**
+   * An exact USD decimal finer than a nano-USD (a provider's bill) as {@link #usd(long)} writes
+   * it: rounded to the nano-USD once, half-even, then as any amount.
+   */
+  public static String usd(BigDecimal usd) {
+    return usd(usd.movePointRight(9).setScale(0, RoundingMode.HALF_EVEN).longValueExact());
+  }
+
+  /** A share of a whole, as an exact fraction ({@code 0.0125}), unsigned: {@code 1.2%} (as {@link #percent}). */
+  public static String share(BigDecimal fraction) {
+    return percent(fraction.abs()).replace("+", "");
+  }
+
   /** {@code $12.3k}, {@code $1.2M}, {@code $3B}; below $10,000 as {@link #usd}. */
   public static String compact(long nanoUsd) {
     BigDecimal usd = NanoUsd.toUsd(nanoUsd);

@@ -2,8 +2,6 @@ package io.tokenledger.schemas.topics;
 
 import io.tokenledger.schemas.BillLine;
 import io.tokenledger.schemas.BillMapping;
-import java.util.Arrays;
-import java.util.List;
 
 /**
  * The keys of the bill topics: a JSON array of the record's identity fields, so any name (a model
@@ -15,38 +13,12 @@ public final class BillKeys {
   private BillKeys() {}
 
   public static String of(BillLine line) {
-    return array(line.getProvider(), line.getSource(), line.getDay(), line.getAccount(), line.getApiKey(),
+    return JsonArrayKeys.of(line.getProvider(), line.getSource(), line.getDay(), line.getAccount(), line.getApiKey(),
         line.getModel(), line.getTokenType(), line.getServiceTier(), line.getContextWindow());
   }
 
   public static String of(BillMapping mapping) {
-    return array(mapping.getProvider(), mapping.getKind().name(), mapping.getIdentity(),
+    return JsonArrayKeys.of(mapping.getProvider(), mapping.getKind().name(), mapping.getIdentity(),
         mapping.getEffectiveFrom().toString());
-  }
-
-  private static String array(String... parts) {
-    List<String> cells = Arrays.stream(parts).map(BillKeys::json).toList();
-    return "[" + String.join(",", cells) + "]";
-  }
-
-  private static String json(String text) {
-    if (text == null) {
-      return "null";
-    }
-    StringBuilder out = new StringBuilder("\"");
-    for (char c : text.toCharArray()) {
-      switch (c) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        default -> {
-          if (c < 0x20) {
-            out.append(String.format("\\u%04x", (int) c));
-          } else {
-            out.append(c);
-          }
-        }
-      }
-    }
-    return out.append('"').toString();
   }
 }

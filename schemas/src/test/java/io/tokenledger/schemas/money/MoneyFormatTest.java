@@ -64,4 +64,16 @@ class MoneyFormatTest {
     assertEquals("5.3x", MoneyFormat.times(new BigDecimal("5.31")));
     assertEquals("$43.85/h", MoneyFormat.perHour(43_850_000_000L));
   }
+
+  @Test
+  void aBillsExactDecimalIsRoundedToTheNanoOnceHalfEvenAndASharesIsUnsigned() {
+    assertEquals("$1,234.57", MoneyFormat.usd(new java.math.BigDecimal("1234.5678")));
+    assertEquals("$0.000000002", MoneyFormat.usd(new java.math.BigDecimal("0.0000000025")), "2.5 nano: to the even 2");
+    assertEquals("$0.000000004", MoneyFormat.usd(new java.math.BigDecimal("0.0000000035")), "3.5 nano: to the even 4");
+    assertEquals("-$6.00", MoneyFormat.usd(new java.math.BigDecimal("-6")));
+    assertEquals("1.2%", MoneyFormat.share(new java.math.BigDecimal("0.0125")));
+    assertEquals("26%", MoneyFormat.share(new java.math.BigDecimal("0.265")), "26.5%: to the even 26");
+    assertEquals("27%", MoneyFormat.share(new java.math.BigDecimal("-0.2651")), "unsigned");
+    assertEquals("0%", MoneyFormat.share(java.math.BigDecimal.ZERO));
+  }
 }
