@@ -4,18 +4,26 @@ import io.tokenledger.platform.service.StreamsServices;
 import io.tokenledger.platform.service.ServiceDescription;
 import io.tokenledger.platform.service.StreamsService;
 import io.tokenledger.alerting.anomaly.AnomalyDetector;
-import io.tokenledger.alerting.budget.BudgetStoreWriter;
+import io.tokenledger.alerting.admission.AdmissionControl;
+import io.tokenledger.alerting.admission.AdmissionSettings;
 import io.tokenledger.alerting.budget.BudgetTracker;
 import io.tokenledger.alerting.query.AlertFeed;
 import io.tokenledger.alerting.query.AlertQueries;
 import io.tokenledger.platform.query.QueryHttpServer;
+import io.tokenledger.platform.streams.GlobalTable;
 import io.tokenledger.platform.streams.ProcessorWithStores;
+import io.tokenledger.pricing.PriceBook;
+import io.tokenledger.schemas.AdmissionDecision;
 import io.tokenledger.platform.streams.StreamsApps;
 import io.tokenledger.schemas.topics.Topic;
 import io.tokenledger.schemas.topics.Topics;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
@@ -26,6 +34,7 @@ import org.apache.kafka.streams.state.Stores;
  * are what tests and launchers call.
  */
 public final class AlertingApp {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AlertingApp.class);
   public static final String APPLICATION_ID = "tokenledger-alerting";
   public static final String BUDGET_STORE = "budget-store";
   public static final String SEEN_STORE = "budget-ledger-seen-store";
@@ -35,6 +44,10 @@ public final class AlertingApp {
   public static final String ANOMALY_SERIES_STORE = "anomaly-series-store";
   public static final String ANOMALY_SEEN_STORE = "anomaly-seen-models-store";
   public static final String ANOMALY_OPEN_STORE = "anomaly-open-store";
+  public static final String ADMISSION_SPEND_STORE = "admission-cell-spend-store";
+  public static final String ADMISSION_RESERVATIONS_STORE = "admission-reservations-store";
+  public static final String PRICES_STORE = "admission-prices-store";
+  static final String ADMISSION = "admission-control";
   static final String TRACKER = "budget-track";
   static final String ANOMALY = "anomaly-detect";
 
@@ -49,7 +62,8 @@ public final class AlertingApp {
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BUDGET_STORE),
             topics.budgets.keySerde(), topics.budgets.valueSerde()).withLoggingDisabled(),
         "budgets-source", topics.budgets.keySerde().deserializer(), topics.budgets.valueSerde().deserializer(),
-        topics.budgets.name(), "budgets-writer", () -> new BudgetStoreWriter(BUDGET_STORE));
+        topics.budgets.name(), "budgets-writer", () -> new GlobalTable<>(BUDGET_STORE, (id, budget) -> log.info(budget == null
+            ? "Budget {} deleted" : "Budget {} of team {} read", id, budget == null ? null : budget.getTeam())));
 
     topology.addSource("ledger-source", topics.seriesLedger15m.keySerde().deserializer(),
         topics.seriesLedger15m.valueSerde().deserializer(), topics.seriesLedger15m.name());
@@ -66,7 +80,39 @@ public final class AlertingApp {
         settings.liveWithin(), topics.anomalyAlerts);
     addSink(topology, names.forecastSink(), topics.forecastAlerts);
     addSink(topology, names.statusSink(), topics.budgetStatus);
+    addAdmission(topology, topics, settings.admission());
     return topology;
+  }
+
+  /**
+   * Admission: the team's requests, its priced usage and its applied price corrections, all
+   * placed by team as usage is, in one sub-topology, so partition p of each is one task that
+   * decides every request of its teams. Added after the others, so their task ids stay.
+   */
+  private static void addAdmission(Topology topology, Topics topics, AdmissionSettings settings) {
+    PriceBook catalog = new PriceBook();
+    topology.addSource("admission-requests-source", topics.admissionRequests.keySerde().deserializer(),
+        topics.admissionRequests.valueSerde().deserializer(), topics.admissionRequests.name());
+    topology.addSource("admission-usage-source", topics.pricedUsage.keySerde().deserializer(),
+        topics.pricedUsage.valueSerde().deserializer(), topics.pricedUsage.name());
+    topology.addSource("admission-corrections-source", topics.priceCorrectionsApplied.keySerde().deserializer(),
+        topics.priceCorrectionsApplied.valueSerde().deserializer(), topics.priceCorrectionsApplied.name());
+    AdmissionControl.Names names = new AdmissionControl.Names(BUDGET_STORE, ADMISSION_SPEND_STORE,
+        ADMISSION_RESERVATIONS_STORE, "admission-decision-sink");
+    int partitions = topics.admissionRequests.spec().partitions();
+    topology.addProcessor(ADMISSION, ProcessorWithStores.of(() -> new AdmissionControl(names, catalog, partitions,
+        settings), AdmissionControl.stores(names)), "admission-requests-source", "admission-usage-source",
+        "admission-corrections-source");
+    Serializer<AdmissionDecision> decisions = topics.admissionDecisions.valueSerde().serializer();
+    topology.addSink(names.decisionSink(), topics.admissionDecisions.name(),
+        topics.admissionDecisions.keySerde().serializer(),
+        (Serializer<AdmissionControl.Reply>) (topic, reply) -> decisions.serialize(topic, reply.decision()),
+        (StreamPartitioner<String, AdmissionControl.Reply>) (topic, key, reply, count) ->
+            Optional.of(Set.of(Math.floorMod(reply.partition(), count))), ADMISSION);
+    topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PRICES_STORE),
+            topics.prices.keySerde(), topics.prices.valueSerde()).withLoggingDisabled(), "admission-prices-source",
+        topics.prices.keySerde().deserializer(), topics.prices.valueSerde().deserializer(), topics.prices.name(),
+        "admission-prices-loader", () -> new GlobalTable<>(PRICES_STORE, catalog::apply));
   }
 
   private static void addSink(Topology topology, String name, Topic<String, ?> topic) {
@@ -84,8 +130,10 @@ public final class AlertingApp {
    */
   public static final StreamsService SERVICE = new ServiceDescription("alerting", APPLICATION_ID,
       (topics, settings) -> buildTopology(topics, AlertingSettings.from(settings)), AlertingApp::config,
-      java.util.List.of(AlertingSettings.CONFIG, io.tokenledger.alerting.anomaly.AnomalySettings.CONFIG))
-      .checking(topics -> java.util.List.of(topics.seriesLedger15m))
+      java.util.List.of(AlertingSettings.CONFIG, io.tokenledger.alerting.anomaly.AnomalySettings.CONFIG,
+          AdmissionSettings.CONFIG))
+      .checking(topics -> java.util.List.of(topics.seriesLedger15m, topics.admissionRequests, topics.pricedUsage,
+          topics.priceCorrectionsApplied))
       .answering((topics, settings) -> (streams, self, keys) -> {
         AlertFeed feed = new AlertFeed(settings, topics, FEED_LOOKBACK);
         try {

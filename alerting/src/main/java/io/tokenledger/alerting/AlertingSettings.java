@@ -1,6 +1,7 @@
 package io.tokenledger.alerting;
 
 
+import io.tokenledger.alerting.admission.AdmissionSettings;
 import io.tokenledger.alerting.anomaly.AnomalySettings;
 import io.tokenledger.alerting.forecast.ForecastSettings;
 import io.tokenledger.schemas.BudgetPeriod;
@@ -19,9 +20,10 @@ import java.util.Map;
  *     thresholds crossed are facts and always announced
  * @param statusInterval how often changed budget statuses and forecasts are evaluated and published
  * @param anomaly anomaly detection's tunables
+ * @param admission admission's tunables (its own {@code tokenledger.admission.*} keys)
  */
 public record AlertingSettings(ForecastSettings forecast, Duration liveWithin, Duration statusInterval,
-    AnomalySettings anomaly) {
+    AnomalySettings anomaly, AdmissionSettings admission) {
   public static final String PREFIX = "tokenledger.alerting.";
   private static final Map<BudgetPeriod, Duration[]> FORECAST_DEFAULTS = Map.of(
       BudgetPeriod.DAY, new Duration[] {Duration.ofHours(1), Duration.ofMinutes(10)},
@@ -67,6 +69,7 @@ public record AlertingSettings(ForecastSettings forecast, Duration liveWithin, D
         new ForecastSettings(windows, histories, CONFIG.duration(config, PREFIX + "forecast-refire-interval")),
         CONFIG.duration(config, PREFIX + "live-within"),
         CONFIG.duration(config, PREFIX + "status-interval"),
-        AnomalySettings.from(config));
+        AnomalySettings.from(config),
+        AdmissionSettings.from(config));
   }
 }

@@ -51,7 +51,8 @@ class AlertingTopologyTest {
     // A month projected from its last hour: the figures below are easy to check by hand (the
     // defaults, 7 days for a month, are ForecastTopologyTest's).
     AlertingSettings settings = new AlertingSettings(ForecastSettings.uniform(Duration.ofHours(1),
-        Duration.ofMinutes(10), Duration.ofDays(1)), Duration.ofHours(1), Duration.ofSeconds(1), AnomalySettings.defaults());
+        Duration.ofMinutes(10), Duration.ofDays(1)), Duration.ofHours(1), Duration.ofSeconds(1), AnomalySettings.defaults(),
+        io.tokenledger.alerting.admission.AdmissionSettings.defaults());
     driver = new TopologyTestDriver(AlertingApp.buildTopology(topics, settings), AlertingApp.config(Map.of(
         StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092",
         StreamsConfig.STATE_DIR_CONFIG, "target/alerting-test-state")), NOV);

@@ -32,6 +32,19 @@ public final class PriceBook {
   }
 
   /** Removes the version a catalog key names (a tombstone on the catalog topic). */
+  /**
+   * One record of the catalog topic, as every service loads it: a tombstone removes the version,
+   * and a version that breaks the price rules is never used (the CLI refuses it; the aggregation
+   * logs it).
+   */
+  public void apply(String catalogKey, PriceVersion price) {
+    if (price == null || !PriceRules.problems(price).isEmpty()) {
+      remove(catalogKey);
+    } else {
+      put(price);
+    }
+  }
+
   public void remove(String catalogKey) {
     int at = catalogKey.lastIndexOf('@');
     if (at < 0) {

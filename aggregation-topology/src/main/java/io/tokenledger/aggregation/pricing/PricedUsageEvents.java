@@ -65,6 +65,7 @@ public final class PricedUsageEvents {
         .setAudioInputTokens(e.getAudioInputTokens())
         .setAudioOutputTokens(e.getAudioOutputTokens())
         .setServiceTier(e.getServiceTier())
+        .setReservationId(e.getReservationId())
         .setPricedModel(priced.model().model())
         .setCostNanoUsd(priced.priced() ? priced.costNanoUsd() : null)
         .build();

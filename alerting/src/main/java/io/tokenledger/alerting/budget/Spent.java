@@ -20,7 +20,7 @@ public record Spent(long nanoUsd, long tokens, long budgetVersion, long firstSee
     return new Spent(a.getCostNanoUsd(), TotalTokens.of(a), 0, Long.MAX_VALUE);
   }
 
-  Spent plus(Spent other) {
+  public Spent plus(Spent other) {
     return new Spent(Math.addExact(nanoUsd, other.nanoUsd), Math.addExact(tokens, other.tokens), budgetVersion,
         Math.min(firstSeen, other.firstSeen));
   }

@@ -3,6 +3,7 @@ package io.tokenledger.reconciliation.service;
 import io.tokenledger.platform.service.ServiceDescription;
 import io.tokenledger.platform.service.StreamsService;
 import io.tokenledger.platform.service.StreamsServices;
+import io.tokenledger.platform.streams.GlobalTable;
 import io.tokenledger.platform.streams.LedgerDifferences;
 import io.tokenledger.platform.streams.ProcessorWithStores;
 import io.tokenledger.platform.streams.StreamsApps;
@@ -46,7 +47,7 @@ public final class ReconciliationApp {
     Topology topology = new Topology();
     global(topology, BILLS_STORE, topics.bills, "reconciliation-bills", (k, v) -> { });
     global(topology, MAPPINGS_STORE, topics.billMappings, "reconciliation-mappings", (k, v) -> { });
-    global(topology, PRICES_STORE, topics.prices, "reconciliation-prices", (key, price) -> load(catalog, key, price));
+    global(topology, PRICES_STORE, topics.prices, "reconciliation-prices", catalog::apply);
 
     topology.addSource("reconciliation-ledger-source", topics.seriesLedger15m.keySerde().deserializer(),
         topics.seriesLedger15m.valueSerde().deserializer(), topics.seriesLedger15m.name());
@@ -75,15 +76,6 @@ public final class ReconciliationApp {
     topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store), topic.keySerde(),
             topic.valueSerde()).withLoggingDisabled(), name + "-source", topic.keySerde().deserializer(),
         topic.valueSerde().deserializer(), topic.name(), name + "-loader", () -> new GlobalTable<>(store, onChange));
-  }
-
-  /** The catalog as the aggregation loads it: a version that breaks the price rules is never used. */
-  static void load(PriceBook catalog, String key, PriceVersion price) {
-    if (price == null || !PriceRules.problems(price).isEmpty()) {
-      catalog.remove(key);
-    } else {
-      catalog.put(price);
-    }
   }
 
   public static Properties config(Map<String, ?> overrides) {

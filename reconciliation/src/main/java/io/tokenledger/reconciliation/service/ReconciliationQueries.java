@@ -68,7 +68,7 @@ public final class ReconciliationQueries {
         ReadOnlyKeyValueStore<String, PriceVersion> prices = store(ReconciliationApp.PRICES_STORE);
         PriceBook catalog = new PriceBook();
         try (KeyValueIterator<String, PriceVersion> it = prices.all()) {
-          it.forEachRemaining(kv -> ReconciliationApp.load(catalog, kv.key, kv.value));
+          it.forEachRemaining(kv -> catalog.apply(kv.key, kv.value));
         }
         java.util.TreeSet<String> months = new java.util.TreeSet<>();
         try (KeyValueIterator<String, BillLine> it = bills.all()) {

@@ -4,6 +4,8 @@ import io.tokenledger.schemas.config.ConfigDeclaration;
 import io.tokenledger.schemas.ledger.LedgerBuckets;
 
 import io.tokenledger.schemas.AnomalyAlert;
+import io.tokenledger.schemas.AdmissionDecision;
+import io.tokenledger.schemas.AdmissionRequest;
 import io.tokenledger.schemas.ApiKey;
 import io.tokenledger.schemas.Budget;
 import io.tokenledger.schemas.BillLine;
@@ -183,6 +185,16 @@ public final class Topics {
   public final Topic<String, byte[]> reconciliationCells;
   /** Closed days whose bill has more unexplained difference than the threshold, raised and cleared. Key: provider. */
   public final Topic<String, ReconciliationAlert> reconciliationAlerts;
+  /**
+   * Requests to spend before an AI call. Key: team, with as many partitions as the usage topic and
+   * placed as usage is, so the team's task decides them with its priced usage, in order.
+   */
+  public final Topic<String, AdmissionRequest> admissionRequests;
+  /**
+   * The answers, each in the partition its request named. Key: request_id. Written with the
+   * reservation, exactly once: read them with isolation.level=read_committed.
+   */
+  public final Topic<String, AdmissionDecision> admissionDecisions;
 
   private final Map<String, ?> config;
   private final String prefix;
@@ -242,6 +254,10 @@ public final class Topics {
         TopicSpec.deleteAfter(1, WEEK));
     reconciliationAlerts = topic("alerts.reconciliation", text, avro.serde(ReconciliationAlert.class),
         TopicSpec.deleteAfter(3, MONTH));
+    admissionRequests = new Topic<>("admission.requests", name("admission.requests"), text,
+        avro.serde(AdmissionRequest.class), TopicSpec.deleteAfter(usage.spec().partitions(), Duration.ofDays(1)));
+    admissionDecisions = topic("admission.decisions", text, avro.serde(AdmissionDecision.class),
+        TopicSpec.deleteAfter(6, Duration.ofDays(1)));
   }
 
   public static Topics from(Map<String, ?> config) {
@@ -257,7 +273,7 @@ public final class Topics {
         seriesAggregates1h, seriesAggregates1d, modelAggregates1m, modelAggregates1h, modelAggregates1d,
         workflowAggregates1m, workflowAggregates1h, workflowAggregates1d, rollupPartials, usageRerouted, pricedUsage, teamLedger15m,
         seriesLedger15m, workOutcomes, priceCorrections, priceCorrectionsApplied, humanBaselines, economicsDeltas, economics, lateUsage, unpricedUsage, deadLetters, budgetAlerts, forecastAlerts, anomalyAlerts, budgetStatus, apiKeys, bills,
-        billMappings, reconciliationCells, reconciliationAlerts);
+        billMappings, reconciliationCells, reconciliationAlerts, admissionRequests, admissionDecisions);
   }
 
   private <K, V> Topic<K, V> topic(String logical, Serde<K> keys, Serde<V> values, TopicSpec spec) {

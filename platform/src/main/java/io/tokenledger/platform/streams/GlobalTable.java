@@ -1,18 +1,24 @@
-package io.tokenledger.reconciliation.service;
+package io.tokenledger.platform.streams;
 
 import java.util.function.BiConsumer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-/** Keeps a global store as its compacted topic is: the latest value per key, a tombstone deletes; and says what changed. */
-final class GlobalTable<V> implements Processor<String, V, Void, Void> {
+/**
+ * Keeps a global store as its compacted topic is: the latest value per key, a tombstone deletes;
+ * and says what changed. At start it says so of every value the store already holds, so that a
+ * view kept beside it (a price book) is rebuilt however the store was restored.
+ */
+public final class GlobalTable<V> implements Processor<String, V, Void, Void> {
   private final String storeName;
   private final BiConsumer<String, V> onChange;
   private KeyValueStore<String, V> store;
 
-  GlobalTable(String storeName, BiConsumer<String, V> onChange) {
+  public GlobalTable(String storeName, BiConsumer<String, V> onChange) {
     this.storeName = storeName;
     this.onChange = onChange;
   }
@@ -20,6 +26,12 @@ final class GlobalTable<V> implements Processor<String, V, Void, Void> {
   @Override
   public void init(ProcessorContext<Void, Void> context) {
     store = context.getStateStore(storeName);
+    try (KeyValueIterator<String, V> all = store.all()) {
+      while (all.hasNext()) {
+        KeyValue<String, V> entry = all.next();
+        onChange.accept(entry.key, entry.value);
+      }
+    }
   }
 
   @Override
