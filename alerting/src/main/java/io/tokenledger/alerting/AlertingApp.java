@@ -119,8 +119,18 @@ public final class AlertingApp {
     topology.addSink(name, topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer(), TRACKER);
   }
 
+  /**
+   * Streams configuration: exactly-once, with caller overrides. Admission's task reads requests,
+   * priced usage and corrections, which need no interleaving by time (a request and a settlement
+   * are decided in the order they come; nothing waits for another partition), so the task never
+   * idles waiting for an empty one.
+   */
   public static Properties config(Map<String, ?> overrides) {
-    return StreamsApps.baseConfig(APPLICATION_ID, overrides);
+    Map<String, Object> withDefaults = new java.util.HashMap<>();
+    withDefaults.put(org.apache.kafka.streams.StreamsConfig.MAX_TASK_IDLE_MS_CONFIG,
+        org.apache.kafka.streams.StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+    withDefaults.putAll(overrides);
+    return StreamsApps.baseConfig(APPLICATION_ID, withDefaults);
   }
 
   /**

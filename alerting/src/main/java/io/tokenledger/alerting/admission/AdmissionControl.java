@@ -12,6 +12,7 @@ import io.tokenledger.schemas.BudgetDowngrade;
 import io.tokenledger.schemas.BudgetEnforcement;
 import io.tokenledger.schemas.PriceCorrection;
 import io.tokenledger.schemas.PricedUsageEvent;
+import io.tokenledger.schemas.ReturnedLease;
 import io.tokenledger.schemas.calendar.CalendarPeriods;
 import io.tokenledger.schemas.ledger.LedgerBuckets;
 import io.tokenledger.schemas.models.ProviderModel;
@@ -198,17 +199,33 @@ public final class AdmissionControl implements Processor<String, Object, String,
       AdmissionMeters.settledUnheld();
       return;
     }
-    hold(r, -1);
-    Reservation left = r.less(nanoUsd, tokens);
-    if (r.lease()) {
-      reservations.put(id, left);
-      reservationStore.put(id, left);
-      hold(left, 1);
-    } else {
-      reservations.remove(id);
-      reservationStore.delete(id);
-    }
+    replace(r, r.less(nanoUsd, tokens).settledOne());
     AdmissionMeters.settled();
+  }
+
+  /** Holds what a reservation holds now, or releases it all when no call of it is in flight. */
+  private void replace(Reservation before, Reservation after) {
+    hold(before, -1);
+    if (after.done()) {
+      reservations.remove(after.id());
+      reservationStore.delete(after.id());
+    } else {
+      reservations.put(after.id(), after);
+      reservationStore.put(after.id(), after);
+      hold(after, 1);
+    }
+  }
+
+  /**
+   * A lease given back: what its holder did not admit from it is released now, and once every
+   * call it admitted has settled, the rest (what their estimates spared) too.
+   */
+  private void giveBack(ReturnedLease back) {
+    Reservation r = reservations.get(back.getReservationId());
+    if (r == null || !r.lease() || r.calls() != Reservation.CALLS_UNKNOWN) {
+      return;
+    }
+    replace(r, r.less(back.getUnusedNanoUsd(), back.getUnusedTokens()).withCalls(back.getAdmittedCalls()));
   }
 
   private void hold(Reservation r, int sign) {
@@ -275,6 +292,7 @@ public final class AdmissionControl implements Processor<String, Object, String,
   private void decide(AdmissionRequest request) {
     long now = context.currentSystemTimeMs();
     Decisions answer = new Decisions(request, now);
+    request.getReturnedLeases().forEach(this::giveBack);
     if (now > request.getAnswerBy().toEpochMilli()) {
       reply(request, answer.late());
       return;
@@ -384,7 +402,8 @@ public final class AdmissionControl implements Processor<String, Object, String,
     Reservation reservation = new Reservation(request.getRequestId(), request.getTeam(), lease != null,
         hard.stream().map(Budget::getBudgetId).toList(),
         Math.addExact(estimate.nanoUsd(), lease == null || lease.nanoUsd() == null ? 0 : lease.nanoUsd()),
-        Math.addExact(estimate.tokens(), lease == null || lease.tokens() == null ? 0 : lease.tokens()), expiresAt);
+        Math.addExact(estimate.tokens(), lease == null || lease.tokens() == null ? 0 : lease.tokens()), expiresAt,
+        lease != null ? Reservation.CALLS_UNKNOWN : 1, 0);
     reservations.put(reservation.id(), reservation);
     reservationStore.put(reservation.id(), reservation);
     hold(reservation, 1);

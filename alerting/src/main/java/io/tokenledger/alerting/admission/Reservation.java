@@ -16,13 +16,31 @@ import org.apache.kafka.common.serialization.Serdes;
  * @param remainingTokens held tokens, counted against token limits
  */
 record Reservation(String id, String team, boolean lease, List<String> budgetIds, long remainingNanoUsd,
-    long remainingTokens, long expiresAt) {
+    long remainingTokens, long expiresAt, long calls, long settled) {
+  /** A lease's number of calls is known once its holder gives it back. */
+  static final long CALLS_UNKNOWN = -1;
+
   Reservation less(long nanoUsd, long tokens) {
     return new Reservation(id, team, lease, budgetIds, Math.max(0, remainingNanoUsd - Math.max(0, nanoUsd)),
-        Math.max(0, remainingTokens - Math.max(0, tokens)), expiresAt);
+        Math.max(0, remainingTokens - Math.max(0, tokens)), expiresAt, calls, settled);
   }
 
-  /** Store layout (internal, changelog only): version byte, id, team, lease flag, budget ids, three longs. */
+  Reservation settledOne() {
+    return new Reservation(id, team, lease, budgetIds, remainingNanoUsd, remainingTokens, expiresAt, calls,
+        settled + 1);
+  }
+
+  Reservation withCalls(long admitted) {
+    return new Reservation(id, team, lease, budgetIds, remainingNanoUsd, remainingTokens, expiresAt, admitted,
+        settled);
+  }
+
+  /** Every call admitted under it has settled: nothing is in flight that it must still hold for. */
+  boolean done() {
+    return !lease || (calls != CALLS_UNKNOWN && settled >= calls);
+  }
+
+  /** Store layout (internal, changelog only): version byte, id, team, lease flag, budget ids, five longs. */
   private static final StoredLayout LAYOUT = new StoredLayout("admission reservation", 1);
 
   static Serde<Reservation> serde() {
@@ -34,7 +52,7 @@ record Reservation(String id, String team, boolean lease, List<String> budgetIds
       parts.add(AdmissionCell.bytes(r.id));
       parts.add(AdmissionCell.bytes(r.team));
       r.budgetIds.forEach(id -> parts.add(AdmissionCell.bytes(id)));
-      int size = 1 + 4 + 24;
+      int size = 1 + 4 + 40;
       for (byte[] part : parts) {
         size += 4 + part.length;
       }
@@ -45,7 +63,8 @@ record Reservation(String id, String team, boolean lease, List<String> budgetIds
       for (int i = 2; i < parts.size(); i++) {
         AdmissionCell.putBytes(out, parts.get(i));
       }
-      return out.putLong(r.remainingNanoUsd).putLong(r.remainingTokens).putLong(r.expiresAt).array();
+      return out.putLong(r.remainingNanoUsd).putLong(r.remainingTokens).putLong(r.expiresAt).putLong(r.calls)
+          .putLong(r.settled).array();
     }, (topic, data) -> {
       if (data == null) {
         return null;
@@ -59,7 +78,8 @@ record Reservation(String id, String team, boolean lease, List<String> budgetIds
       for (int i = 0; i < count; i++) {
         budgets.add(AdmissionCell.string(in));
       }
-      return new Reservation(id, team, lease, List.copyOf(budgets), in.getLong(), in.getLong(), in.getLong());
+      return new Reservation(id, team, lease, List.copyOf(budgets), in.getLong(), in.getLong(), in.getLong(),
+          in.getLong(), in.getLong());
     });
   }
 }

@@ -18,6 +18,7 @@ import io.tokenledger.schemas.BudgetPeriod;
 import io.tokenledger.schemas.PriceCorrection;
 import io.tokenledger.schemas.PriceVersion;
 import io.tokenledger.schemas.PricedUsageEvent;
+import io.tokenledger.schemas.ReturnedLease;
 import io.tokenledger.schemas.topics.Topics;
 import java.time.Duration;
 import java.time.Instant;
@@ -238,6 +239,26 @@ class AdmissionTopologyTest {
     // When it expires, the rest is released (and so is the unsettled call's).
     advance(Duration.ofSeconds(91));
     assertEquals(1 * USD - 90_000_000L - GPT4O_CALL, admit(request("after-expiry")).getLeftNanoUsd());
+  }
+
+  @Test
+  void aLeaseGivenBackReleasesWhatItsHolderDidNotAdmitAndTheRestOnceItsCallsSettled() {
+    setBudget(hard("support-monthly", 1 * USD));
+    admit(AdmissionRequest.newBuilder(request("lease-1")).setLease(true).build()); // holds $0.045 + $0.0955
+    usage.pipeInput("support", spent("lease-1", 30_000_000L, null, null), NOV);    // holds $0.1105 now
+    // Its holder admitted two more calls from it ($0.09 estimated, both still running) and gives back $0.0505.
+    AdmissionDecision next = admit(AdmissionRequest.newBuilder(request("next"))
+        .setReturnedLeases(List.of(new ReturnedLease("lease-1", 50_500_000L, 0L, 3L))).build());
+    assertEquals(1 * USD - 30_000_000L - 60_000_000L - GPT4O_CALL, next.getLeftNanoUsd());
+    // Given back twice: nothing more is released.
+    AdmissionDecision again = admit(AdmissionRequest.newBuilder(request("again"))
+        .setReturnedLeases(List.of(new ReturnedLease("lease-1", 900_000_000L, 0L, 3L))).build());
+    assertEquals(1 * USD - 30_000_000L - 60_000_000L - 2 * GPT4O_CALL, again.getLeftNanoUsd());
+    // The two calls cost $0.025 each: the $0.04 their estimates spared is released with the last.
+    usage.pipeInput("support", spent("lease-1", 25_000_000L, null, null), NOV);
+    assertEquals(1 * USD - 55_000_000L - 35_000_000L - 3 * GPT4O_CALL, admit(request("one-left")).getLeftNanoUsd());
+    usage.pipeInput("support", spent("lease-1", 25_000_000L, null, null), NOV);
+    assertEquals(1 * USD - 80_000_000L - 4 * GPT4O_CALL, admit(request("none-left")).getLeftNanoUsd());
   }
 
   @Test

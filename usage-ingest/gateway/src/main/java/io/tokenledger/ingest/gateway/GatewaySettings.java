@@ -17,9 +17,12 @@ import java.util.Map;
  * @param retryAfter what 429 and 503 answers tell clients to wait
  * @param validation the limits events are checked against ({@code tokenledger.validation.*}, as the topology reads them)
  * @param spans where {@code POST /v1/traces} finds a span's team, workflow and service ({@code tokenledger.otel.*})
+ * @param admissionTimeout how long {@code POST /v1/admit} waits for the team's task before the
+ *     budgets' fail-open/fail-closed choice answers
  */
 public record GatewaySettings(long maxBodyBytes, int maxEventsPerRequest, int maxInFlightEvents,
-    Duration ackTimeout, Duration retryAfter, ValidationSettings validation, SpanMapping spans) {
+    Duration ackTimeout, Duration retryAfter, ValidationSettings validation, SpanMapping spans,
+    Duration admissionTimeout) {
   public static final String PREFIX = "tokenledger.gateway.";
 
   public static final ConfigDeclaration CONFIG = new ConfigDeclaration("the ingest gateway")
@@ -30,7 +33,9 @@ public record GatewaySettings(long maxBodyBytes, int maxEventsPerRequest, int ma
       .duration(PREFIX + "ack-timeout", Duration.ofSeconds(15), Duration.ofMillis(100),
           "how long a request waits for Kafka's acknowledgement before 503")
       .duration(PREFIX + "retry-after", Duration.ofSeconds(2), Duration.ofSeconds(1),
-          "the Retry-After a 429 or 503 gives");
+          "the Retry-After a 429 or 503 gives")
+      .duration(PREFIX + "admission-timeout", Duration.ofSeconds(2), Duration.ofMillis(10),
+          "how long POST /v1/admit waits for the team's task before the budgets' fail-open/fail-closed choice answers");
 
   public static GatewaySettings defaults() {
     return from(Map.of());
@@ -43,6 +48,7 @@ public record GatewaySettings(long maxBodyBytes, int maxEventsPerRequest, int ma
         (int) CONFIG.whole(config, PREFIX + "max-in-flight-events"),
         CONFIG.duration(config, PREFIX + "ack-timeout"),
         CONFIG.duration(config, PREFIX + "retry-after"),
-        ValidationSettings.from(config), SpanMapping.from(config));
+        ValidationSettings.from(config), SpanMapping.from(config),
+        CONFIG.duration(config, PREFIX + "admission-timeout"));
   }
 }

@@ -10,6 +10,10 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tokenledger.platform.auth.ApiKeyDirectory;
 import io.tokenledger.platform.topics.TopicReaders;
+import io.tokenledger.ingest.admission.Admission;
+import io.tokenledger.ingest.admission.AdmissionClient;
+import io.tokenledger.ingest.admission.AdmissionQuery;
+import io.tokenledger.ingest.gateway.request.AdmitRequestParser;
 import io.tokenledger.ingest.gateway.request.FieldError;
 import io.tokenledger.ingest.gateway.request.OutcomeRequestParser;
 import io.tokenledger.ingest.gateway.request.Parsed;
@@ -56,6 +60,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /v1/outcomes}: how work items ended (one outcome, an array or
  *       {@code {"outcomes": [...]}}), with the same keys, team rule and answers; person-time as
  *       {@code human_seconds} or an exact decimal {@code human_minutes}.
+ *   <li>{@code POST /v1/admit}: asks before an AI call whether the key's team may spend on it
+ *       ({@link AdmissionClient}); 200 with the verdict (allow, downgrade or deny), the reservation
+ *       the call's usage must carry as {@code reservation_id}, and the budget's headroom.
  *   <li>{@code GET /healthz}, {@code GET /metrics} (Prometheus).
  * </ul>
  * No local spool: a 202 must mean Kafka has it, and the client keeps what was not accepted.
@@ -79,6 +86,8 @@ public final class IngestGateway implements AutoCloseable {
   private final Map<String, Counter> spans = new HashMap<>();
   private final Timer requestLatency;
   private final Javalin app;
+  private final AdmitRequestParser admitParser = new AdmitRequestParser();
+  private volatile AdmissionClient admission;
 
   /**
    * Where one kind of record goes and how it is read: the topic, the producer, the parser and
@@ -114,7 +123,8 @@ public final class IngestGateway implements AutoCloseable {
     new io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics(usage).bindTo(meters);
     new io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics(outcomes).bindTo(meters);
     return new IngestGateway(usageLane(topics.usage, usage, settings),
-        outcomeLane(topics.workOutcomes, outcomes, settings), keys, settings, meters);
+        outcomeLane(topics.workOutcomes, outcomes, settings), keys, settings, meters)
+        .admitting(new AdmissionClient(producerConfig, topics, settings.admissionTimeout(), meters));
   }
 
   public IngestGateway(Lane<UsageEvent> usage, Lane<WorkOutcome> outcomes, ApiKeyDirectory keys,
@@ -125,7 +135,7 @@ public final class IngestGateway implements AutoCloseable {
     this.settings = settings;
     this.meters = meters;
     this.inFlight = new Semaphore(settings.maxInFlightEvents());
-    for (int status : new int[] {200, 202, 400, 401, 403, 413, 415, 429, 503}) {
+    for (int status : new int[] {200, 202, 400, 401, 403, 413, 415, 429, 501, 503}) {
       responses.put(status, Counter.builder("tokenledger.gateway.responses").tag("status", Integer.toString(status))
           .description("POST /v1/usage and /v1/outcomes answers by status").register(meters));
     }
@@ -145,6 +155,7 @@ public final class IngestGateway implements AutoCloseable {
     app.post("/v1/usage", ctx -> ingest(ctx, usage));
     app.post("/v1/outcomes", ctx -> ingest(ctx, outcomes));
     app.post("/v1/traces", this::traces);
+    app.post("/v1/admit", this::admit);
     app.get("/healthz", this::health);
     app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(meters.scrape()));
   }
@@ -161,6 +172,12 @@ public final class IngestGateway implements AutoCloseable {
     gateway.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 14_000);
     return new KafkaProducer<>(UsageRecorder.reliable(gateway), topic.keySerde().serializer(),
         topic.valueSerde().serializer());
+  }
+
+  /** Answers {@code POST /v1/admit} with this client (the gateway closes it). */
+  public IngestGateway admitting(AdmissionClient client) {
+    this.admission = client;
+    return this;
   }
 
   public IngestGateway start(String host, int port) {
@@ -321,6 +338,71 @@ public final class IngestGateway implements AutoCloseable {
         }));
   }
 
+  /**
+   * {@code POST /v1/admit}: the key's team asks before a call. The answer is 200 whatever the
+   * verdict (a deny is an answer, not an error); the team's task unreachable is answered by the
+   * budgets' fail-open/fail-closed choice, also 200, with {@code source: "unreachable"}.
+   */
+  private void admit(Context ctx) {
+    long start = System.nanoTime();
+    ApiKeyDirectory.Identity identity = keys.identify(ctx.header("Authorization"));
+    if (identity instanceof ApiKeyDirectory.Refused refused) {
+      answer(ctx, 401, error("unauthorized", refused.reason()), start);
+      return;
+    }
+    ApiKeyDirectory.Team caller = (ApiKeyDirectory.Team) identity;
+    if (caller.scope() != ApiKeyScope.INGEST) {
+      answer(ctx, 403, error("forbidden", "API key " + caller.keyId() + " is a " + caller.scope()
+          + " key: it reads figures and cannot ask to spend; use an ingest key of the team"), start);
+      return;
+    }
+    AdmissionClient client = admission;
+    if (client == null) {
+      answer(ctx, 501, error("not_configured", "this gateway does not answer admission requests"), start);
+      return;
+    }
+    AdmitRequestParser.Result parsed = admitParser.parse(ctx.bodyAsBytes(), caller.team());
+    if (!parsed.errors().isEmpty()) {
+      answer(ctx, 400, invalid(parsed.errors()), start);
+      return;
+    }
+    AdmissionQuery query = parsed.query();
+    if (!query.team().equals(caller.team())) {
+      answer(ctx, 403, error("forbidden", "API key " + caller.keyId() + " may only ask for team '" + caller.team()
+          + "', not '" + query.team() + "'"), start);
+      return;
+    }
+    ctx.future(() -> client.admitAsync(query).handle((admitted, failure) -> {
+      if (failure != null) {
+        log.warn("Admission for team {} failed: {}", caller.team(), failure.toString());
+        answer(ctx, 503, error("admission_failed", "the admission could not be answered; retry"), start);
+      } else {
+        answer(ctx, 200, admitted(admitted), start);
+      }
+      return null;
+    }));
+  }
+
+  private ObjectNode admitted(Admission a) {
+    ObjectNode body = json.createObjectNode().put("verdict", a.verdict().name().toLowerCase())
+        .put("allowed", a.allowed()).put("provider", a.provider()).put("model", a.model())
+        .put("governed", a.governed()).put("reservation_id", a.reservationId())
+        .put("reserved_nano_usd", a.reservedNanoUsd())
+        .put("reserved_usd", io.tokenledger.schemas.money.NanoUsd.toUsd(a.reservedNanoUsd()).toPlainString())
+        .put("reserved_tokens", a.reservedTokens()).put("budget_id", a.budgetId());
+    if (a.leftNanoUsd() != null) {
+      body.put("left_nano_usd", a.leftNanoUsd())
+          .put("left_usd", io.tokenledger.schemas.money.NanoUsd.toUsd(a.leftNanoUsd()).toPlainString());
+    }
+    if (a.leftTokens() != null) {
+      body.put("left_tokens", a.leftTokens());
+    }
+    if (a.resetsAt() != null) {
+      body.put("resets_at", a.resetsAt().toString());
+    }
+    return body.put("reason", a.reason()).put("source", a.source().name().toLowerCase());
+  }
+
   private void otlp(Context ctx, int status, boolean protobuf, byte[] body, long startNanos) {
     ctx.status(status).contentType(protobuf ? OtlpAnswers.PROTOBUF : OtlpAnswers.JSON).result(body);
     responses.get(status).increment();
@@ -398,6 +480,9 @@ public final class IngestGateway implements AutoCloseable {
   @Override
   public void close() {
     app.stop();
+    if (admission != null) {
+      admission.close();
+    }
     usage.producer().close();
     outcomes.producer().close();
     // The meter registry is the caller's (the process's, usually): it outlives this gateway.

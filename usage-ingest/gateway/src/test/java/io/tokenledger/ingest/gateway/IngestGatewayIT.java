@@ -67,7 +67,7 @@ class IngestGatewayIT {
     assertTrue(keys.awaitLoaded(BOUND));
     gateway = IngestGateway.connected(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), topics, keys,
         new GatewaySettings(4_096, 100, 1_000, Duration.ofSeconds(15), Duration.ofSeconds(2),
-            ValidationSettings.defaults(), io.tokenledger.ingest.otel.SpanMapping.defaults()),
+            ValidationSettings.defaults(), io.tokenledger.ingest.otel.SpanMapping.defaults(), Duration.ofSeconds(2)),
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start("127.0.0.1", 0);
   }
 
@@ -210,7 +210,7 @@ class IngestGatewayIT {
     MockProducer<String, UsageEvent> stalled = new MockProducer<>(false, null, own.usage.keySerde().serializer(),
         own.usage.valueSerde().serializer());
     GatewaySettings limits = new GatewaySettings(4_096, 100, 2, Duration.ofSeconds(30), Duration.ofSeconds(3),
-        ValidationSettings.defaults(), io.tokenledger.ingest.otel.SpanMapping.defaults());
+        ValidationSettings.defaults(), io.tokenledger.ingest.otel.SpanMapping.defaults(), Duration.ofSeconds(2));
     MockProducer<String, WorkOutcome> unused = new MockProducer<>(false, null, own.workOutcomes.keySerde().serializer(),
         own.workOutcomes.valueSerde().serializer());
     try (IngestGateway small = new IngestGateway(IngestGateway.usageLane(own.usage, stalled, limits),

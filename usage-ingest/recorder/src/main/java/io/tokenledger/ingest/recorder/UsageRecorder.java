@@ -2,10 +2,14 @@ package io.tokenledger.ingest.recorder;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import io.tokenledger.ingest.admission.Admission;
+import io.tokenledger.ingest.admission.AdmissionClient;
+import io.tokenledger.ingest.admission.AdmissionQuery;
 import io.tokenledger.ingest.spool.FsyncPolicy;
 import io.tokenledger.schemas.UsageEvent;
 import io.tokenledger.schemas.WorkOutcome;
 import io.tokenledger.schemas.topics.Topic;
+import io.tokenledger.schemas.topics.Topics;
 import io.tokenledger.schemas.validation.OutcomeValidator;
 import io.tokenledger.schemas.validation.UsageValidator;
 import io.tokenledger.schemas.validation.ValidationSettings;
@@ -44,6 +48,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 public final class UsageRecorder implements AutoCloseable {
   private final RecordLane<UsageEvent> usage;
   private final RecordLane<WorkOutcome> outcomes;
+  private final AdmissionClient admission;
 
   private UsageRecorder(Builder b) {
     UsageValidator validator = b.validator;
@@ -62,6 +67,8 @@ public final class UsageRecorder implements AutoCloseable {
               b.outcomesTopic.valueSerde().serializer()), b.outcomeSpoolDirectory, b.spoolMaxBytes,
           b.spoolSegmentBytes, b.fsync, b.queueCapacity, b.meterRegistry, b.closeTimeout, "outcome");
     }
+    this.admission = b.admissionTopics == null ? null
+        : new AdmissionClient(b.producerConfig, b.admissionTopics, b.admissionTimeout, b.meterRegistry);
     if (b.closeOnShutdown) {
       Runtime.getRuntime().addShutdownHook(new Thread(this::close, "tokenledger-usage-recorder-shutdown"));
     }
@@ -106,6 +113,27 @@ public final class UsageRecorder implements AutoCloseable {
     return usage.record(event);
   }
 
+  /**
+   * Asks before an AI call whether the team may spend on it (see {@link AdmissionClient}): answered
+   * from this recorder's lease when it holds one, else by the team's task within the admission
+   * timeout, else by the covering budgets' fail-open/fail-closed choice. Record the call's usage
+   * with {@link Admission#stamp} so that it settles the reservation.
+   *
+   * @throws IllegalStateException if the recorder was built without {@code admission(topics)}
+   */
+  public Admission admit(String team, String workflow, String provider, String model, long estimatedInputTokens,
+      long maxOutputTokens) {
+    return admit(AdmissionQuery.of(team, workflow, provider, model, estimatedInputTokens, maxOutputTokens));
+  }
+
+  /** The same, for a person's or an agent's call ({@link AdmissionQuery#forUser}, {@link AdmissionQuery#byAgent}). */
+  public Admission admit(AdmissionQuery query) {
+    if (admission == null) {
+      throw new IllegalStateException("This UsageRecorder does not ask before calls: build it with admission(topics)");
+    }
+    return admission.admit(query);
+  }
+
   /** The usage producer's settings, under a client id of its own (two producers, one process). */
   private static Map<String, Object> outcomeProducerConfig(Map<String, Object> producerConfig) {
     Map<String, Object> config = reliable(producerConfig);
@@ -135,6 +163,9 @@ public final class UsageRecorder implements AutoCloseable {
    */
   @Override
   public void close() {
+    if (admission != null) {
+      admission.close();
+    }
     usage.close();
     if (outcomes != null) {
       outcomes.close();
@@ -159,6 +190,8 @@ public final class UsageRecorder implements AutoCloseable {
     private UsageValidator validator = UsageValidator.withDefaults();
     private Duration closeTimeout = Duration.ofSeconds(15);
     private boolean closeOnShutdown = true;
+    private Topics admissionTopics;
+    private Duration admissionTimeout = Duration.ofSeconds(2);
 
     private Builder(Topic<String, UsageEvent> topic) {
       this.topic = topic;
@@ -181,6 +214,22 @@ public final class UsageRecorder implements AutoCloseable {
     /** Records work outcomes too ({@link UsageRecorder#recordOutcome}), to this topic. */
     public Builder outcomesTopic(Topic<String, WorkOutcome> topic) {
       this.outcomesTopic = topic;
+      return this;
+    }
+
+    /**
+     * Asks before calls too ({@link UsageRecorder#admit}): requests to the admission topic, answers
+     * read from the decisions topic, budgets from theirs (for fail-open/closed), with the producer
+     * settings' {@code bootstrap.servers}.
+     */
+    public Builder admission(Topics topics) {
+      this.admissionTopics = topics;
+      return this;
+    }
+
+    /** How long {@link UsageRecorder#admit} waits for the team's task before fail-open/closed applies (default 2 s). */
+    public Builder admissionTimeout(Duration timeout) {
+      this.admissionTimeout = timeout;
       return this;
     }
 
