@@ -46,6 +46,7 @@ public final class AlertingApp {
   public static final String ANOMALY_OPEN_STORE = "anomaly-open-store";
   public static final String ADMISSION_SPEND_STORE = "admission-cell-spend-store";
   public static final String ADMISSION_RESERVATIONS_STORE = "admission-reservations-store";
+  public static final String ADMISSION_MARKS_STORE = "allowance-marks-store";
   public static final String PRICES_STORE = "admission-prices-store";
   static final String ADMISSION = "admission-control";
   static final String TRACKER = "budget-track";
@@ -98,7 +99,8 @@ public final class AlertingApp {
     topology.addSource("admission-corrections-source", topics.priceCorrectionsApplied.keySerde().deserializer(),
         topics.priceCorrectionsApplied.valueSerde().deserializer(), topics.priceCorrectionsApplied.name());
     AdmissionControl.Names names = new AdmissionControl.Names(BUDGET_STORE, ADMISSION_SPEND_STORE,
-        ADMISSION_RESERVATIONS_STORE, "admission-decision-sink");
+        ADMISSION_RESERVATIONS_STORE, ADMISSION_MARKS_STORE, "admission-decision-sink", "allowance-status-sink",
+        "allowance-alert-sink");
     int partitions = topics.admissionRequests.spec().partitions();
     topology.addProcessor(ADMISSION, ProcessorWithStores.of(() -> new AdmissionControl(names, catalog, partitions,
         settings), AdmissionControl.stores(names)), "admission-requests-source", "admission-usage-source",
@@ -109,6 +111,10 @@ public final class AlertingApp {
         (Serializer<AdmissionControl.Reply>) (topic, reply) -> decisions.serialize(topic, reply.decision()),
         (StreamPartitioner<String, AdmissionControl.Reply>) (topic, key, reply, count) ->
             Optional.of(Set.of(Math.floorMod(reply.partition(), count))), ADMISSION);
+    topology.addSink(names.statusSink(), topics.budgetStatus.name(), topics.budgetStatus.keySerde().serializer(),
+        topics.budgetStatus.valueSerde().serializer(), ADMISSION);
+    topology.addSink(names.alertSink(), topics.budgetAlerts.name(), topics.budgetAlerts.keySerde().serializer(),
+        topics.budgetAlerts.valueSerde().serializer(), ADMISSION);
     topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PRICES_STORE),
             topics.prices.keySerde(), topics.prices.valueSerde()).withLoggingDisabled(), "admission-prices-source",
         topics.prices.keySerde().deserializer(), topics.prices.valueSerde().deserializer(), topics.prices.name(),

@@ -1,6 +1,7 @@
 package io.tokenledger.alerting.admission;
 
 import io.tokenledger.alerting.budget.BudgetRules;
+import io.tokenledger.alerting.budget.BudgetThresholds;
 import io.tokenledger.alerting.budget.Spent;
 import io.tokenledger.pricing.ModelKeys;
 import io.tokenledger.pricing.PriceBook;
@@ -13,6 +14,7 @@ import io.tokenledger.schemas.BudgetEnforcement;
 import io.tokenledger.schemas.PriceCorrection;
 import io.tokenledger.schemas.PricedUsageEvent;
 import io.tokenledger.schemas.ReturnedLease;
+import io.tokenledger.schemas.budgets.BudgetCoverage;
 import io.tokenledger.schemas.calendar.CalendarPeriods;
 import io.tokenledger.schemas.ledger.LedgerBuckets;
 import io.tokenledger.schemas.models.ProviderModel;
@@ -61,7 +63,8 @@ public final class AdmissionControl implements Processor<String, Object, String,
   static final Duration BUCKET = Duration.ofMinutes(15);
 
   /** Store and sink names, in one place. */
-  public record Names(String budgets, String spend, String reservations, String decisionSink) {}
+  public record Names(String budgets, String spend, String reservations, String marks, String decisionSink,
+      String statusSink, String alertSink) {}
 
   /** The stores admission owns: spend per cell and 15-minute bucket, and the reservations held. */
   public static List<StoreBuilder<?>> stores(Names names) {
@@ -69,7 +72,8 @@ public final class AdmissionControl implements Processor<String, Object, String,
         Stores.windowStoreBuilder(Stores.persistentWindowStore(names.spend(), LedgerBuckets.RETENTION, BUCKET, false),
             AdmissionCell.serde(), Spent.serde()).withCachingEnabled(),
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(names.reservations()), Serdes.String(),
-            Reservation.serde()));
+            Reservation.serde()),
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(names.marks()), Serdes.String(), Serdes.Long()));
   }
 
   /** A decision and the partition of the decisions topic its caller reads. */
@@ -84,6 +88,9 @@ public final class AdmissionControl implements Processor<String, Object, String,
   private ReadOnlyKeyValueStore<String, Budget> budgets;
   private WindowStore<AdmissionCell, Spent> spend;
   private KeyValueStore<String, Reservation> reservationStore;
+  private KeyValueStore<String, Long> marks;
+  private final Set<String> allowancesChanged = new HashSet<>();
+  private final Set<String> allowancesPublished = new HashSet<>();
   private final Map<String, Budget> owned = new HashMap<>();
   private final Map<String, List<Budget>> byTeam = new HashMap<>();
   private final Map<String, PeriodSpend> periodSpend = new HashMap<>();
@@ -108,6 +115,9 @@ public final class AdmissionControl implements Processor<String, Object, String,
     budgets = context.getStateStore(names.budgets());
     spend = context.getStateStore(names.spend());
     reservationStore = context.getStateStore(names.reservations());
+    marks = context.getStateStore(names.marks());
+    allowancesChanged.clear();
+    allowancesPublished.clear();
     try (KeyValueIterator<String, Reservation> all = reservationStore.all()) {
       while (all.hasNext()) {
         Reservation r = all.next().value;
@@ -159,7 +169,11 @@ public final class AdmissionControl implements Processor<String, Object, String,
     for (Budget budget : byTeam.getOrDefault(cell.team(), List.of())) {
       PeriodSpend period = periodSpend.get(budget.getBudgetId());
       if (period != null && period.holds(time) && cell.coveredBy(budget)) {
-        periodSpend.put(budget.getBudgetId(), period.plus(nanoUsd, tokens));
+        PeriodSpend now = period.plus(nanoUsd, tokens);
+        periodSpend.put(budget.getBudgetId(), now);
+        if (BudgetCoverage.isAllowance(budget)) {
+          allowanceMoved(budget, now, time);
+        }
       }
     }
   }
@@ -257,6 +271,46 @@ public final class AdmissionControl implements Processor<String, Object, String,
           r.id(), r.team(), r.remainingNanoUsd(), r.remainingTokens());
     }
     refreshBudgets();
+    publishAllowances(now);
+  }
+
+  // ---- allowances: a person's or an agent's budget is not in the ledger; its status and alerts are kept here ----
+
+  private void allowanceMoved(Budget budget, PeriodSpend spend, long crossedAt) {
+    allowancesChanged.add(budget.getBudgetId());
+    CalendarPeriods.Period period = CalendarPeriods.containing(budget.getPeriod(), ZoneId.of(budget.getTimezone()),
+        Instant.ofEpochMilli(spend.start()));
+    BudgetThresholds.fire(budget, period, spend.nanoUsd(), spend.tokens(), crossedAt,
+        context.currentSystemTimeMs(), marks, alert -> context.forward(new Record<>(budget.getBudgetId(), alert,
+            Math.max(0, crossedAt)), names.alertSink()));
+  }
+
+  /** Publishes the status of each allowance whose spend or definition changed, and removes deleted ones'. */
+  private void publishAllowances(long now) {
+    for (String gone : new ArrayList<>(allowancesPublished)) {
+      if (!owned.containsKey(gone)) {
+        allowancesPublished.remove(gone);
+        context.forward(new Record<>(gone, null, now), names.statusSink());
+      }
+    }
+    for (Budget budget : owned.values()) {
+      if (!BudgetCoverage.isAllowance(budget)) {
+        continue;
+      }
+      PeriodSpend known = periodSpend.get(budget.getBudgetId());
+      PeriodSpend spend = spendOf(budget, now);
+      boolean fresh = known != spend;
+      if (fresh) {
+        allowanceMoved(budget, spend, now);
+      }
+      if (fresh || allowancesChanged.contains(budget.getBudgetId())
+          || !allowancesPublished.contains(budget.getBudgetId())) {
+        context.forward(new Record<>(budget.getBudgetId(), AllowanceStatus.of(budget, spend, now), now),
+            names.statusSink());
+        allowancesPublished.add(budget.getBudgetId());
+      }
+    }
+    allowancesChanged.clear();
   }
 
   private void refreshBudgets() {

@@ -14,6 +14,7 @@ import io.tokenledger.schemas.BudgetStatus;
 import io.tokenledger.schemas.ForecastAlert;
 import io.tokenledger.schemas.ForecastState;
 import io.tokenledger.schemas.UsageAggregate;
+import io.tokenledger.schemas.budgets.BudgetCoverage;
 import io.tokenledger.schemas.calendar.CalendarPeriods;
 import io.tokenledger.schemas.money.NanoUsd;
 import io.tokenledger.schemas.topics.SeriesKey;
@@ -184,8 +185,9 @@ public final class BudgetTracker implements Processor<String, UsageAggregate, St
     try (KeyValueIterator<String, Budget> all = budgets.all()) {
       while (all.hasNext()) {
         Budget budget = all.next().value;
+        // A person's or an agent's allowance is not in the ledger (which has neither): admission keeps it.
         if (budget != null && TeamPartitions.partitionOf(budget.getTeam(), ledgerPartitions)
-            == context.taskId().partition() && usable(budget)) {
+            == context.taskId().partition() && !BudgetCoverage.isAllowance(budget) && usable(budget)) {
           current.put(budget.getBudgetId(), BudgetRules.normalised(budget));
         }
       }
@@ -345,46 +347,9 @@ public final class BudgetTracker implements Processor<String, UsageAggregate, St
   }
 
   private void fireThresholds(Budget budget, CalendarPeriods.Period period, Spent total, long crossedAt) {
-    List<Integer> thresholds = new ArrayList<>(budget.getThresholdsPercent());
-    thresholds.sort(null);
-    if (budget.getLimitNanoUsd() != null) {
-      fire(budget, period, total, thresholds, BudgetMeasure.USD, total.nanoUsd(), budget.getLimitNanoUsd(), crossedAt);
-    }
-    if (budget.getLimitTokens() != null) {
-      fire(budget, period, total, thresholds, BudgetMeasure.TOKENS, total.tokens(), budget.getLimitTokens(), crossedAt);
-    }
-  }
-
-  /** Every threshold reached and not yet fired fires now: one large event can cross several. */
-  private void fire(Budget budget, CalendarPeriods.Period period, Spent total, List<Integer> thresholds,
-      BudgetMeasure measure, long amount, long limit, long crossedAt) {
-    for (int threshold : thresholds) {
-      if (!reached(amount, limit, threshold)) {
-        break;
-      }
-      String alertId = budget.getBudgetId() + "/" + period.firstDay() + "/" + threshold + "%"
-          + (measure == BudgetMeasure.TOKENS ? "tokens" : "");
-      if (marks.get(alertId) != null) {
-        continue;
-      }
-      long now = context.currentSystemTimeMs();
-      marks.put(alertId, now);
-      BudgetAlert alert = BudgetAlert.newBuilder()
-          .setAlertId(alertId).setBudgetId(budget.getBudgetId()).setTeam(budget.getTeam())
-          .setWorkflow(budget.getWorkflow()).setModel(budget.getModel())
-          .setPeriodStart(period.start()).setPeriodEnd(period.end()).setTimezone(budget.getTimezone())
-          .setThresholdPercent(threshold).setMeasure(measure)
-          .setSpendNanoUsd(total.nanoUsd()).setLimitNanoUsd(budget.getLimitNanoUsd())
-          .setSpendTokens(total.tokens()).setLimitTokens(budget.getLimitTokens())
-          .setCrossedAt(Instant.ofEpochMilli(Math.max(0, crossedAt))).setRaisedAt(Instant.ofEpochMilli(now))
-          .build();
-      log.info("Budget {} of team {} reached {}% of its {} limit: {} of {} in the period starting {} ({})",
-          budget.getBudgetId(), budget.getTeam(), threshold, measure,
-          AlertTexts.amount(amount, measure), AlertTexts.amount(limit, measure), period.firstDay(),
-          budget.getTimezone());
-      context.forward(new Record<>(budget.getBudgetId(), alert, Math.max(0, crossedAt)), names.alertSink());
-      io.tokenledger.alerting.AlertMeters.BUDGET.increment();
-    }
+    BudgetThresholds.fire(budget, period, total.nanoUsd(), total.tokens(), crossedAt, context.currentSystemTimeMs(),
+        marks, alert -> context.forward(new Record<>(budget.getBudgetId(), alert, Math.max(0, crossedAt)),
+            names.alertSink()));
   }
 
   /** A budget's period-to-date figure from the ledger buckets seen: the source of truth. */
@@ -509,9 +474,4 @@ public final class BudgetTracker implements Processor<String, UsageAggregate, St
         .min(BigInteger.valueOf(Long.MAX_VALUE)).longValueExact();
   }
 
-  /** amount >= limit x percent / 100, exactly. */
-  static boolean reached(long amount, long limit, int percent) {
-    return BigInteger.valueOf(amount).multiply(HUNDRED)
-        .compareTo(BigInteger.valueOf(limit).multiply(BigInteger.valueOf(percent))) >= 0;
-  }
 }

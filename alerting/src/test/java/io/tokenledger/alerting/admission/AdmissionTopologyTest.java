@@ -12,6 +12,9 @@ import io.tokenledger.schemas.AdmissionDecision;
 import io.tokenledger.schemas.AdmissionRequest;
 import io.tokenledger.schemas.AdmissionVerdict;
 import io.tokenledger.schemas.Budget;
+import io.tokenledger.schemas.BudgetAlert;
+import io.tokenledger.schemas.BudgetState;
+import io.tokenledger.schemas.BudgetStatus;
 import io.tokenledger.schemas.BudgetDowngrade;
 import io.tokenledger.schemas.BudgetEnforcement;
 import io.tokenledger.schemas.BudgetPeriod;
@@ -216,6 +219,32 @@ class AdmissionTopologyTest {
     // The next day alice's allowance starts again.
     advance(Duration.ofDays(1));
     assertEquals(AdmissionVerdict.ALLOW, admit(request("a2", "alice", null)).getVerdict());
+  }
+
+  @Test
+  void anAllowanceHasItsOwnStatusAndThresholdAlertsFromItsHoldersUsageOnly() {
+    TestOutputTopic<String, BudgetStatus> statuses = driver.createOutputTopic(topics.budgetStatus.name(),
+        topics.budgetStatus.keySerde().deserializer(), topics.budgetStatus.valueSerde().deserializer());
+    TestOutputTopic<String, BudgetAlert> alerts = driver.createOutputTopic(topics.budgetAlerts.name(),
+        topics.budgetAlerts.keySerde().deserializer(), topics.budgetAlerts.valueSerde().deserializer());
+    setBudget(Budget.newBuilder(hard("alice-monthly", 100_000_000L)).setUserId("alice")
+        .setEnforcement(BudgetEnforcement.SOFT).build());
+    usage.pipeInput("support", spent(null, 30_000_000L, "alice", null), NOV);
+    usage.pipeInput("support", spent(null, 500_000_000L, "bob", null), NOV);
+    usage.pipeInput("support", spent(null, 25_000_000L, "alice", null), NOV); // 55%: 50% crossed
+    advance(Duration.ofSeconds(1));
+
+    List<BudgetAlert> raised = alerts.readValuesToList();
+    assertEquals(List.of("alice-monthly/2026-11-01/50%"), raised.stream().map(BudgetAlert::getAlertId).toList());
+    assertEquals(55_000_000L, raised.get(0).getSpendNanoUsd());
+    Map<String, BudgetStatus> latest = statuses.readKeyValuesToMap();
+    assertEquals(1, latest.size(), latest.toString()); // only the allowance: alerting's tracker leaves it alone
+    BudgetStatus alice = latest.get("alice-monthly");
+    assertEquals("alice", alice.getUserId());
+    assertEquals(55_000_000L, alice.getSpendNanoUsd());
+    assertEquals(5_500, alice.getUsedBasisPoints());
+    assertEquals(BudgetState.WARNING, alice.getState());
+    assertEquals(Instant.parse("2026-11-01T00:00:00Z"), alice.getPeriodStart());
   }
 
   @Test
