@@ -41,6 +41,21 @@ public final class BudgetRules {
     if (thresholds == null || thresholds.isEmpty() || thresholds.stream().anyMatch(t -> t <= 0 || t > 1000)) {
       problems.add("thresholds_percent must be percentages between 1 and 1000, e.g. 50,80,100");
     }
+    for (String[] subject : new String[][] {{"user_id", budget.getUserId()}, {"agent_id", budget.getAgentId()}}) {
+      if (subject[1] != null && subject[1].isBlank()) {
+        problems.add(subject[0] + " cannot be blank (leave it out for a team's budget)");
+      }
+    }
+    for (var d : budget.getDowngrades()) {
+      if (d.getFromModel().isBlank() || d.getToModel().isBlank()
+          || ModelNames.normalise(d.getFromModel()).equals(ModelNames.normalise(d.getToModel()))) {
+        problems.add("a downgrade names two different models, not '" + d.getFromModel() + "' to '" + d.getToModel()
+            + "'");
+      }
+      if (d.getAbovePercent() < 1 || d.getAbovePercent() > 100) {
+        problems.add("a downgrade starts between 1% and 100% of the limit, not " + d.getAbovePercent() + "%");
+      }
+    }
     return problems;
   }
 

@@ -4,8 +4,10 @@ import io.tokenledger.alerting.budget.BudgetRules;
 import io.tokenledger.ops.cli.KafkaOptions;
 import io.tokenledger.platform.topics.CompactedTopics;
 import io.tokenledger.schemas.Budget;
+import io.tokenledger.schemas.BudgetDowngrade;
 import io.tokenledger.schemas.BudgetEnforcement;
 import io.tokenledger.schemas.BudgetPeriod;
+import io.tokenledger.schemas.BudgetUnreachable;
 import io.tokenledger.schemas.money.NanoUsd;
 import java.time.Instant;
 import java.util.List;
@@ -17,7 +19,9 @@ import picocli.CommandLine.Option;
 
 @Command(name = "set", mixinStandardHelpOptions = true,
     description = {"Creates or replaces a budget. A change mid-period is evaluated at once against the spend so far.",
-        "Example: budgets set --id support-monthly --team support --limit-usd 2500 --timezone Europe/Berlin"})
+        "Example: budgets set --id support-monthly --team support --limit-usd 2500 --timezone Europe/Berlin",
+        "An agent's daily cap that stops it: budgets set --id triage-bot-daily --team support --agent triage-bot "
+            + "--limit-usd 20 --period day --hard --downgrade claude-opus-4-1=claude-sonnet-4-5@90"})
 final class SetBudget implements Callable<Integer> {
   @Mixin KafkaOptions kafka;
 
@@ -49,8 +53,23 @@ final class SetBudget implements Callable<Integer> {
       description = "Percentages of the limit that raise an alert, once each per period (default 50,80,100).")
   List<Integer> thresholds;
 
-  @Option(names = "--hard", description = "Hard budget: services read its status to throttle or downgrade.")
+  @Option(names = "--user", description = "A person's allowance: count only usage recorded with this user_id.")
+  String user;
+
+  @Option(names = "--agent", description = "An agent's allowance: count only usage recorded with this agent_id.")
+  String agent;
+
+  @Option(names = "--hard", description = "Hard budget: admission (UsageRecorder.admit, POST /v1/admit) denies or "
+      + "downgrades calls that would pass its limit.")
   boolean hard;
+
+  @Option(names = "--fail-closed", description = "When the team's task cannot answer admission in time, deny calls "
+      + "(default: allow them, fail-open).")
+  boolean failClosed;
+
+  @Option(names = "--downgrade", description = "FROM=TO@PERCENT: from PERCENT of the limit (or when a FROM call no "
+      + "longer fits) send FROM calls to the cheaper TO, e.g. gpt-4o=gpt-4o-mini@90. Repeatable.")
+  List<String> downgrades = List.of();
 
   @Override
   public Integer call() throws Exception {
@@ -77,7 +96,25 @@ final class SetBudget implements Callable<Integer> {
     return BudgetRules.checked(Budget.newBuilder().setBudgetId(id).setTeam(team).setWorkflow(workflow)
         .setModel(model).setLimitNanoUsd(limitUsd == null ? null : parseUsd(limitUsd)).setLimitTokens(limitTokens)
         .setPeriod(budgetPeriod).setTimezone(timezone).setThresholdsPercent(thresholds)
+        .setUserId(user).setAgentId(agent).setDowngrades(downgrades.stream().map(SetBudget::downgrade).toList())
+        .setWhenUnreachable(failClosed ? BudgetUnreachable.FAIL_CLOSED : BudgetUnreachable.FAIL_OPEN)
         .setEnforcement(hard ? BudgetEnforcement.HARD : BudgetEnforcement.SOFT).setUpdatedAt(Instant.now()).build());
+  }
+
+  private static BudgetDowngrade downgrade(String text) {
+    int equals = text.indexOf('=');
+    int at = text.lastIndexOf('@');
+    if (equals <= 0 || at < equals + 2 || at == text.length() - 1) {
+      throw new IllegalArgumentException("--downgrade must be FROM=TO@PERCENT, e.g. gpt-4o=gpt-4o-mini@90, not '"
+          + text + "'");
+    }
+    try {
+      return new BudgetDowngrade(text.substring(0, equals).strip(), text.substring(equals + 1, at).strip(),
+          Integer.parseInt(text.substring(at + 1).strip()));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--downgrade's PERCENT must be a whole number, not '"
+          + text.substring(at + 1) + "'");
+    }
   }
 
   private static long parseUsd(String usd) {
