@@ -10,6 +10,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tokenledger.alerting.AlertingApp;
 import io.tokenledger.alerting.AlertingSettings;
+import io.tokenledger.devtools.bench.AdmissionLoad;
 import io.tokenledger.ingest.admission.Admission;
 import io.tokenledger.ingest.admission.AdmissionQuery;
 import io.tokenledger.ingest.gateway.GatewaySettings;
@@ -27,7 +28,6 @@ import io.tokenledger.schemas.BudgetPeriod;
 import io.tokenledger.schemas.BudgetUnreachable;
 import io.tokenledger.schemas.PriceVersion;
 import io.tokenledger.schemas.PricedUsageEvent;
-import io.tokenledger.schemas.UsageEvent;
 import io.tokenledger.schemas.money.MoneyFormat;
 import io.tokenledger.schemas.topics.Topics;
 import io.tokenledger.testing.Await;
@@ -46,12 +46,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -103,31 +98,21 @@ class AdmissionIT {
       alerting.start();
       Await.until(BOUND, () -> alerting.state() == KafkaStreams.State.RUNNING, () -> "alerting running");
 
-      Callers growth = new Callers("growth", 10_000);
-      Callers labs = new Callers("labs", 9_000);
+      AdmissionLoad.Callers growth = new AdmissionLoad.Callers("growth", 10_000, 80);
+      AdmissionLoad.Callers labs = new AdmissionLoad.Callers("labs", 9_000, 80);
       List<UsageRecorder> recorders = new ArrayList<>();
       SimpleMeterRegistry meters = new SimpleMeterRegistry();
       for (int i = 0; i < 4; i++) {
         recorders.add(recorder(run, topics, Duration.ofSeconds(10), meters));
       }
-      ExecutorService pool = Executors.newFixedThreadPool(CALLERS);
-      List<Future<?>> done = new ArrayList<>();
-      for (int c = 0; c < CALLERS; c++) {
-        UsageRecorder recorder = recorders.get(c % 4);
-        Callers team = c % 2 == 0 ? growth : labs;
-        done.add(pool.submit(() -> team.call(recorder)));
-      }
-      for (Future<?> f : done) {
-        f.get(5, TimeUnit.MINUTES);
-      }
-      pool.shutdown();
+      AdmissionLoad.run(recorders, List.of(growth, labs), CALLERS);
       String growthMarker = growth.marker(recorders.get(0));
       String labsMarker = labs.marker(recorders.get(1));
       for (UsageRecorder recorder : recorders) {
         recorder.close();
       }
 
-      Map<String, Long> priced = pricedUntil(config, topics, List.of(growthMarker, labsMarker));
+      Map<String, Long> priced = AdmissionLoad.pricedSpend(config, topics, List.of(growthMarker, labsMarker), BOUND);
       assertEquals(growth.recorded.get(), priced.get("growth"), "growth's recorded spend, priced");
       assertEquals(labs.recorded.get(), priced.get("labs"), "labs' recorded spend, priced");
       long growthOver = Math.max(0, priced.get("growth") - LIMIT);
@@ -138,15 +123,8 @@ class AdmissionIT {
           growth.allowed.get(), growth.denied.get(), MoneyFormat.exact(priced.get("growth")),
           MoneyFormat.exact(growthOver), MoneyFormat.exact(growth.bound.get()), labs.allowed.get(), labs.denied.get(),
           MoneyFormat.exact(priced.get("labs")), MoneyFormat.exact(labsOver), MoneyFormat.exact(labs.bound.get()));
-      for (String source : List.of("lease", "team_task")) {
-        var timer = meters.find("tokenledger.admission.latency").tag("source", source).timer();
-        if (timer != null) {
-          var snapshot = timer.takeSnapshot();
-          System.out.printf("  admission from %s: %d answers, p50 %.2f ms, p99 %.2f ms, max %.2f ms%n", source,
-              timer.count(), snapshot.percentileValues()[0].value(TimeUnit.MILLISECONDS),
-              snapshot.percentileValues()[1].value(TimeUnit.MILLISECONDS), timer.max(TimeUnit.MILLISECONDS));
-        }
-      }
+      System.out.println("  admission from a lease: " + AdmissionLoad.latency(meters, Admission.Source.LEASE));
+      System.out.println("  admission by the team's task: " + AdmissionLoad.latency(meters, Admission.Source.TEAM_TASK));
       assertEquals(0, growth.bound.get());
       assertTrue(priced.get("growth") <= LIMIT, "growth spent " + priced.get("growth"));
       assertTrue(priced.get("labs") <= LIMIT + labs.bound.get(), "labs spent " + priced.get("labs") + ", bound "
@@ -251,72 +229,6 @@ class AdmissionIT {
     }
   }
 
-  /**
-   * One team's callers: each admits and records calls until denied 80 times in a row, 100 ms
-   * apart: 8 s in which the calls in flight reach the priced usage (the aggregation commits at
-   * least every 5 s) and free what they did not spend.
-   */
-  private static final class Callers {
-    private final String team;
-    private final long estimatedInput;
-    final AtomicLong recorded = new AtomicLong();
-    final AtomicLong bound = new AtomicLong();
-    final AtomicLong allowed = new AtomicLong();
-    final AtomicLong denied = new AtomicLong();
-
-    Callers(String team, long estimatedInput) {
-      this.team = team;
-      this.estimatedInput = estimatedInput;
-    }
-
-    void call(UsageRecorder recorder) {
-      int deniedInARow = 0;
-      while (deniedInARow < 80) {
-        Admission a = recorder.admit(AdmissionQuery.of(team, "agent", "openai", "gpt-4o", estimatedInput, 2_000));
-        if (!a.allowed()) {
-          denied.incrementAndGet();
-          deniedInARow++;
-          try {
-            Thread.sleep(100);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-          }
-          continue;
-        }
-        assertTrue(a.source() != Admission.Source.UNREACHABLE, a.reason());
-        deniedInARow = 0;
-        allowed.incrementAndGet();
-        long output = ThreadLocalRandom.current().nextLong(500, 2_001);
-        long cost = 10_000 * 2_500L + output * 10_000L;
-        long reserved = estimatedInput * 2_500L + 2_000 * 10_000L;
-        bound.addAndGet(Math.max(0, cost - reserved));
-        try {
-          recorder.record(a.stamp(call(team, output)).build()).get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-        recorded.addAndGet(cost);
-      }
-    }
-
-    /** A last call of the team, unadmitted (one input token, $0.0000025): when it is priced, all before it are. */
-    String marker(UsageRecorder recorder) throws Exception {
-      UsageEvent marker = UsageEvent.newBuilder(call(team, 0).build()).setEventId("marker-" + team)
-          .setUncachedInputTokens(1).build();
-      recorder.record(marker).get(30, TimeUnit.SECONDS);
-      recorded.addAndGet(2_500L);
-      return marker.getEventId();
-    }
-
-    private static UsageEvent.Builder call(String team, long output) {
-      return UsageEvent.newBuilder().setEventId(UUID.randomUUID().toString())
-          .setEventTime(Instant.ofEpochMilli(System.currentTimeMillis())).setTeam(team).setWorkflow("agent")
-          .setService(team + "-agent").setProvider("openai").setModel("gpt-4o").setUncachedInputTokens(10_000)
-          .setOutputTokens(output);
-    }
-  }
-
   /** The team tasks' count of reservations that ended so (settled, expired, unheld), in this JVM. */
   private static double reservations(String end) {
     var counter = io.micrometer.core.instrument.Metrics.globalRegistry.find("tokenledger.admission.reservations")
@@ -354,26 +266,6 @@ class AdmissionIT {
         .setCacheReadMicroUsdPerMtok(1_250_000).setCacheWriteMicroUsdPerMtok(2_500_000)
         .setOutputMicroUsdPerMtok(10_000_000).setReasoningMicroUsdPerMtok(10_000_000).build();
     CompactedTopics.write(config, topics.prices, PriceBook.catalogKey(price), price);
-  }
-
-  /** Each team's priced spend, read once every marker is on the priced usage topic. */
-  private static Map<String, Long> pricedUntil(Map<String, Object> config, Topics topics, List<String> markers) {
-    Map<String, Long> spend = new HashMap<>();
-    List<String> seen = new ArrayList<>();
-    try (KafkaConsumer<String, PricedUsageEvent> consumer = consumer(config, topics)) {
-      long deadline = System.currentTimeMillis() + BOUND.toMillis();
-      while (seen.size() < markers.size()) {
-        assertTrue(System.currentTimeMillis() < deadline, "markers priced: " + seen + " of " + markers);
-        for (ConsumerRecord<String, PricedUsageEvent> r : consumer.poll(Duration.ofMillis(200))) {
-          PricedUsageEvent e = r.value();
-          spend.merge(e.getTeam(), e.getCostNanoUsd(), Long::sum);
-          if (markers.contains(e.getEventId())) {
-            seen.add(e.getEventId());
-          }
-        }
-      }
-    }
-    return spend;
   }
 
   private static PricedUsageEvent pricedEvent(Map<String, Object> config, Topics topics, String eventId) {

@@ -75,6 +75,7 @@ public final class AdmissionClient implements AutoCloseable {
   private final MeterRegistry meters;
   private final Map<String, Counter> answers = new ConcurrentHashMap<>();
   private final Map<Admission.Source, Timer> latency = new ConcurrentHashMap<>();
+  private final boolean askForLeases;
   private volatile boolean budgetsLoaded;
   private volatile boolean running = true;
 
@@ -83,6 +84,16 @@ public final class AdmissionClient implements AutoCloseable {
    * @param timeout how long a call waits for the team's task before the fail-open/closed choice applies
    */
   public AdmissionClient(Map<String, Object> clientConfig, Topics topics, Duration timeout, MeterRegistry meters) {
+    this(clientConfig, topics, timeout, meters, true);
+  }
+
+  /**
+   * @param askForLeases false: every call is decided by the team's task (a round trip each), as a
+   *     caller that never holds headroom it may not use would want
+   */
+  public AdmissionClient(Map<String, Object> clientConfig, Topics topics, Duration timeout, MeterRegistry meters,
+      boolean askForLeases) {
+    this.askForLeases = askForLeases;
     this.topics = topics;
     this.timeout = timeout;
     this.meters = meters == null ? Metrics.globalRegistry : meters;
@@ -153,7 +164,7 @@ public final class AdmissionClient implements AutoCloseable {
     AdmissionRequest request = AdmissionRequest.newBuilder().setRequestId(id).setTeam(query.team())
         .setWorkflow(query.workflow()).setUserId(query.userId()).setAgentId(query.agentId())
         .setProvider(query.provider()).setModel(query.model()).setEstimatedInputTokens(query.estimatedInputTokens())
-        .setMaxOutputTokens(query.maxOutputTokens()).setLease(true).setReplyPartition(replies.partition())
+        .setMaxOutputTokens(query.maxOutputTokens()).setLease(askForLeases).setReplyPartition(replies.partition())
         .setReturnedLeases(leases.drainReturns(query.team()))
         .setRequestedAt(Instant.ofEpochMilli(now)).setAnswerBy(Instant.ofEpochMilli(now + timeout.toMillis()))
         .build();

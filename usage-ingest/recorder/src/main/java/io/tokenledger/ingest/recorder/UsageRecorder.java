@@ -68,7 +68,8 @@ public final class UsageRecorder implements AutoCloseable {
           b.spoolSegmentBytes, b.fsync, b.queueCapacity, b.meterRegistry, b.closeTimeout, "outcome");
     }
     this.admission = b.admissionTopics == null ? null
-        : new AdmissionClient(b.producerConfig, b.admissionTopics, b.admissionTimeout, b.meterRegistry);
+        : new AdmissionClient(b.producerConfig, b.admissionTopics, b.admissionTimeout, b.meterRegistry,
+            b.admissionLeases);
     if (b.closeOnShutdown) {
       Runtime.getRuntime().addShutdownHook(new Thread(this::close, "tokenledger-usage-recorder-shutdown"));
     }
@@ -192,6 +193,7 @@ public final class UsageRecorder implements AutoCloseable {
     private boolean closeOnShutdown = true;
     private Topics admissionTopics;
     private Duration admissionTimeout = Duration.ofSeconds(2);
+    private boolean admissionLeases = true;
 
     private Builder(Topic<String, UsageEvent> topic) {
       this.topic = topic;
@@ -230,6 +232,12 @@ public final class UsageRecorder implements AutoCloseable {
     /** How long {@link UsageRecorder#admit} waits for the team's task before fail-open/closed applies (default 2 s). */
     public Builder admissionTimeout(Duration timeout) {
       this.admissionTimeout = timeout;
+      return this;
+    }
+
+    /** Whether to ask for leases, admitting further calls locally far from the limits (default true). */
+    public Builder admissionLeases(boolean ask) {
+      this.admissionLeases = ask;
       return this;
     }
 
