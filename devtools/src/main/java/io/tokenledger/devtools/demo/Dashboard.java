@@ -43,7 +43,9 @@ final class Dashboard implements AutoCloseable {
   Dashboard(String bootstrapServers, Topics topics, List<Budget> budgets, PrintStream out) {
     this.topics = topics;
     this.out = out;
-    budgets.forEach(b -> budgetsByTeam.put(b.getTeam(), b));
+    // The table shows each team's own budget, not a person's or an agent's allowance in it.
+    budgets.stream().filter(b -> b.getUserId() == null && b.getAgentId() == null)
+        .forEach(b -> budgetsByTeam.put(b.getTeam(), b));
     this.consumer = new KafkaConsumer<>(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
         ConsumerConfig.GROUP_ID_CONFIG, "tokenledger-demo-dashboard-" + UUID.randomUUID(),

@@ -1,6 +1,8 @@
 package io.tokenledger.devtools.demo;
 
 import io.tokenledger.schemas.Budget;
+import io.tokenledger.schemas.BudgetDowngrade;
+import io.tokenledger.schemas.BudgetEnforcement;
 import io.tokenledger.schemas.BudgetPeriod;
 import io.tokenledger.schemas.HumanBaseline;
 import io.tokenledger.schemas.PriceVersion;
@@ -103,16 +105,26 @@ final class DemoCatalog {
         .setEffectiveFrom(from).setSetBy("demo").setSource(source).setUpdatedAt(now).build();
   }
 
+  /** The code-review agent that gets stuck in a loop during live traffic, and the daily cap that stops it. */
+  static final String LOOPING_AGENT = "review-agent-loop";
+
   /**
    * Monthly budgets against the month of history: support, growth and finance-ops use most of
    * theirs; platform's code-review agent spends about twice its budget, so it runs out mid-month.
+   * growth's is HARD: its live calls ask before they are made. The looping agent has a HARD daily
+   * cap of $6: from half of it its o4-mini calls go to gpt-4o-mini, and once it is used up they
+   * are denied.
    */
   static List<Budget> budgets(Instant now) {
     return List.of(
         budget("support-monthly", "support", "9500.00", now),
         budget("finance-ops-monthly", "finance-ops", "1200.00", now),
-        budget("growth-monthly", "growth", "55000.00", now),
-        budget("platform-monthly", "platform", "36000.00", now));
+        Budget.newBuilder(budget("growth-monthly", "growth", "55000.00", now))
+            .setEnforcement(BudgetEnforcement.HARD).build(),
+        budget("platform-monthly", "platform", "36000.00", now),
+        Budget.newBuilder(budget(LOOPING_AGENT + "-daily", "platform", "6.00", now)).setAgentId(LOOPING_AGENT)
+            .setPeriod(BudgetPeriod.DAY).setEnforcement(BudgetEnforcement.HARD)
+            .setDowngrades(List.of(new BudgetDowngrade("o4-mini", "gpt-4o-mini", 50))).build());
   }
 
   private static PriceVersion price(String provider, String model, Instant from, long input, long cacheRead,

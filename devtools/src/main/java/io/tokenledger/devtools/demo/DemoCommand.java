@@ -162,9 +162,10 @@ public final class DemoCommand implements Callable<Integer> {
       List<Budget> budgets = DemoCatalog.budgets(start);
       seed(bootstrap, topics, DemoCatalog.prices(start), budgets, DemoCatalog.baselines(start));
       out.println("Seeded " + DemoCatalog.prices(start).size() + " price versions (gpt-4o's price was cut on day "
-          + DemoCatalog.PRICE_CUT_DAY + " of the month), " + budgets.size() + " monthly budgets and "
-          + DemoCatalog.baselines(start).size() + " human baselines (what a person costs per ticket, dispute, invoice "
-          + "and review).");
+          + DemoCatalog.PRICE_CUT_DAY + " of the month), " + budgets.size() + " budgets (a monthly one per team, "
+          + "growth's HARD: its calls ask first; and a HARD daily cap of $6 for platform's agent "
+          + DemoCatalog.LOOPING_AGENT + ") and " + DemoCatalog.baselines(start).size()
+          + " human baselines (what a person costs per ticket, dispute, invoice and review).");
 
       // The query APIs need a read key: the demo makes a read-all (finance) key and shows it once.
       String financeKey = new ApiKeyAdmin(bootstrap, topics.apiKeys).create(null, ApiKeyScope.READ_ALL, "demo: finance")
@@ -188,10 +189,15 @@ public final class DemoCommand implements Callable<Integer> {
         String queryEndpoint = stack.aggregationEndpoint();
         String economicsEndpoint = stack.economicsEndpoint();
         dashboard.start();
+        io.tokenledger.pricing.PriceBook catalog = new io.tokenledger.pricing.PriceBook();
+        DemoCatalog.prices(start).forEach(catalog::put);
         Fleet fleet = new Fleet(UsageRecorder.builder(topics.usage)
             .producerConfig(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))
             .spoolDirectory(dataDir.resolve("spool")).outcomesTopic(topics.workOutcomes)
-            .outcomeSpoolDirectory(dataDir.resolve("outcome-spool")).build(), rate);
+            .outcomeSpoolDirectory(dataDir.resolve("outcome-spool")).admission(topics).build(), rate,
+            budgets.stream().filter(b -> b.getEnforcement() == io.tokenledger.schemas.BudgetEnforcement.HARD
+                && b.getAgentId() == null && b.getUserId() == null).map(Budget::getTeam)
+                .collect(java.util.stream.Collectors.toSet()), catalog);
         out.printf("Recording the last 30 days first (busy afternoons, quiet nights and weekends, growth, a price "
             + "cut on day %d, invoice extraction trying gpt-4o-mini from day 20), so that every page, forecast and "
             + "export has a month to show ...%n", DemoCatalog.PRICE_CUT_DAY);
@@ -204,10 +210,11 @@ public final class DemoCommand implements Callable<Integer> {
         out.printf("Simulated fleet started: %d AI workloads across 4 teams, %.0f events/s.%n",
             DemoCatalog.WORKLOADS.size(), rate);
         DemoCatalog.Workload looping = DemoCatalog.WORKLOADS.get(4);
-        fleet.runaway(looping, RUNAWAY_EXTRA_PER_SECOND, RUNAWAY_AFTER, RUNAWAY_LENGTH);
-        out.printf("In %d s, %s's %s agent gets stuck in a loop: %.0f more events/s for %d s (an injected runaway).%n",
-            RUNAWAY_AFTER.toSeconds(), looping.team(), looping.workflow(), RUNAWAY_EXTRA_PER_SECOND,
-            RUNAWAY_LENGTH.toSeconds());
+        fleet.runaway(looping, DemoCatalog.LOOPING_AGENT, RUNAWAY_EXTRA_PER_SECOND, RUNAWAY_AFTER, RUNAWAY_LENGTH);
+        out.printf("In %d s, %s's %s agent %s gets stuck in a loop: %.0f more calls/s for %d s (an injected "
+            + "runaway). It asks before each call: its HARD daily cap of $6 sends it to gpt-4o-mini from half of it, "
+            + "then stops it.%n", RUNAWAY_AFTER.toSeconds(), looping.team(), looping.workflow(),
+            DemoCatalog.LOOPING_AGENT, RUNAWAY_EXTRA_PER_SECOND, RUNAWAY_LENGTH.toSeconds());
         injectGarbage(bootstrap, topics);
         readKeys.awaitLoaded(Duration.ofSeconds(30));
         out.printf("Ask the live figures over HTTP with the demo's read-all key (export TL_KEY=%s), e.g.:%n"
@@ -238,6 +245,7 @@ public final class DemoCommand implements Callable<Integer> {
               + "anomalies (each alert once).%n", slack.deliveredTotal(), slack.delivered("/forecast"),
               slack.delivered("/REQUEST_RATE_SPIKE/"));
         }
+        printAdmissions(fleet);
         printMonthToDate(queryEndpoint, financeKey);
         boolean economicsCaughtUp = printEconomics(bootstrap, topics, fleet, Duration.ofSeconds(120));
         printWhatIfAndForecast(bootstrap, topics);
@@ -250,6 +258,21 @@ public final class DemoCommand implements Callable<Integer> {
       }
       stopped.countDown();
     }
+  }
+
+  /** What admission did: the runaway agent stopped (and downgraded first), and growth's calls asked. */
+  private void printAdmissions(Fleet fleet) {
+    Fleet.Runaway r = fleet.runawayAdmissions();
+    out.printf("%nAdmission: the runaway %s asked for %,d calls: %,d allowed on o4-mini, %,d downgraded to "
+        + "gpt-4o-mini (saving %s), %,d denied. It spent %s and was prevented from spending %s more.%n",
+        DemoCatalog.LOOPING_AGENT, r.asked.get(), r.allowed.get(), r.downgraded.get(),
+        MoneyFormat.usd(r.savedNanoUsd.get()), r.denied.get(), MoneyFormat.usd(r.spentNanoUsd.get()),
+        MoneyFormat.usd(r.preventedNanoUsd.get()));
+    if (r.deniedBecause != null) {
+      out.println("  Last denial: " + r.deniedBecause);
+    }
+    long[] live = fleet.liveAdmissions();
+    out.printf("growth's live calls (HARD monthly budget) asked first: %,d allowed, %,d denied.%n", live[0], live[1]);
   }
 
   /**

@@ -1,6 +1,10 @@
 package io.tokenledger.devtools.demo;
 
+import io.tokenledger.ingest.admission.Admission;
+import io.tokenledger.ingest.admission.AdmissionQuery;
 import io.tokenledger.ingest.recorder.EventIds;
+import io.tokenledger.pricing.PriceBook;
+import io.tokenledger.pricing.PricedVersion;
 import io.tokenledger.ingest.recorder.UsageRecorder;
 import io.tokenledger.devtools.demo.DemoCatalog.Workload;
 import io.tokenledger.schemas.UsageEvent;
@@ -15,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -66,9 +71,45 @@ final class Fleet implements AutoCloseable {
     return java.util.Collections.unmodifiableList(history);
   }
 
-  Fleet(UsageRecorder recorder, double eventsPerSecond) {
+  private final Set<String> hardTeams;
+  private final PriceBook catalog;
+  private final AtomicLong admittedLive = new AtomicLong();
+  private final AtomicLong deniedLive = new AtomicLong();
+  private final Runaway runaway = new Runaway();
+
+  /**
+   * @param hardTeams teams with a HARD budget: their live calls ask before they are made
+   * @param catalog the demo's prices, to say what the calls admission stopped would have cost
+   */
+  Fleet(UsageRecorder recorder, double eventsPerSecond, Set<String> hardTeams, PriceBook catalog) {
     this.recorder = recorder;
     this.eventsPerSecond = eventsPerSecond;
+    this.hardTeams = Set.copyOf(hardTeams);
+    this.catalog = catalog;
+  }
+
+  /** What admission did to the runaway agent: calls asked for, allowed, downgraded, denied, and their cost. */
+  static final class Runaway {
+    final AtomicLong asked = new AtomicLong();
+    final AtomicLong allowed = new AtomicLong();
+    final AtomicLong downgraded = new AtomicLong();
+    final AtomicLong denied = new AtomicLong();
+    /** What the calls made cost, at the model admission allowed. */
+    final AtomicLong spentNanoUsd = new AtomicLong();
+    /** What the denied calls would have cost at the model asked for. */
+    final AtomicLong preventedNanoUsd = new AtomicLong();
+    /** What the downgraded calls would have cost more at the model asked for. */
+    final AtomicLong savedNanoUsd = new AtomicLong();
+    volatile String deniedBecause;
+  }
+
+  Runaway runawayAdmissions() {
+    return runaway;
+  }
+
+  /** Live calls of HARD-budgeted teams admitted, and denied. */
+  long[] liveAdmissions() {
+    return new long[] {admittedLive.get(), deniedLive.get()};
   }
 
   void start() {
@@ -79,8 +120,26 @@ final class Fleet implements AutoCloseable {
     owed += eventsPerSecond * TICK_MILLIS / 1000.0;
     while (owed >= 1) {
       owed -= 1;
-      track(recorder.record(next()));
+      UsageEvent call = next();
+      if (hardTeams.contains(call.getTeam())) {
+        Admission a = recorder.admit(query(call));
+        if (!a.allowed()) {
+          deniedLive.incrementAndGet();
+          continue;
+        }
+        admittedLive.incrementAndGet();
+        call = a.stamp(UsageEvent.newBuilder(call)).build();
+      }
+      track(recorder.record(call));
     }
+  }
+
+  /** What a service asks before the call: its prompt as the estimate, its output as the cap (rounded up). */
+  private static AdmissionQuery query(UsageEvent call) {
+    long input = call.getUncachedInputTokens() + call.getCacheReadTokens() + call.getCacheWriteTokens();
+    long output = call.getOutputTokens() + call.getReasoningTokens();
+    return AdmissionQuery.of(call.getTeam(), call.getWorkflow(), call.getProvider(), call.getModel(), input,
+        2 * output).byAgent(call.getAgentId());
   }
 
   /**
@@ -122,22 +181,59 @@ final class Fleet implements AutoCloseable {
     CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
   }
 
-  /** After {@code after}, one workload also sends {@code extraPerSecond} more events for {@code length}: an agent stuck in a loop. */
-  void runaway(Workload workload, double extraPerSecond, Duration after, Duration length) {
+  /**
+   * After {@code after}, one agent of a workload gets stuck in a loop: {@code perSecond} calls a
+   * second for {@code length}, each asking admission first, as a governed agent does. Allowed
+   * calls are made on the model admission names (a cheaper one once its cap's downgrade applies);
+   * denied ones are not made.
+   */
+  void runaway(Workload workload, String agent, double perSecond, Duration after, Duration length) {
+    int threads = 4;
+    ScheduledExecutorService loop = Executors.newScheduledThreadPool(threads, r -> {
+      Thread t = new Thread(r, "demo-runaway");
+      t.setDaemon(true);
+      return t;
+    });
     long end = System.currentTimeMillis() + after.toMillis() + length.toMillis();
-    double[] owedExtra = {0};
-    ScheduledFuture<?>[] task = new ScheduledFuture<?>[1];
-    task[0] = ticker.scheduleAtFixedRate(() -> {
-      if (System.currentTimeMillis() >= end) {
-        task[0].cancel(false);
-        return;
-      }
-      owedExtra[0] += extraPerSecond * TICK_MILLIS / 1000.0;
-      while (owedExtra[0] >= 1) {
-        owedExtra[0] -= 1;
-        track(recorder.record(next(workload, Instant.now())));
-      }
-    }, after.toMillis(), TICK_MILLIS, TimeUnit.MILLISECONDS);
+    long every = Math.max(1, (long) (1000.0 * threads / perSecond));
+    for (int i = 0; i < threads; i++) {
+      Random own = new Random(7 + i);
+      loop.scheduleAtFixedRate(() -> {
+        if (System.currentTimeMillis() >= end) {
+          loop.shutdown();
+          return;
+        }
+        loopCall(workload, agent, own);
+      }, after.toMillis(), every, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void loopCall(Workload workload, String agent, Random own) {
+    UsageEvent asked = call(workload, workload.model(), Instant.now(), own, 1).setAgentId(agent).build();
+    runaway.asked.incrementAndGet();
+    Admission a = recorder.admit(query(asked));
+    long askedCost = cost(asked);
+    if (!a.allowed()) {
+      runaway.denied.incrementAndGet();
+      runaway.preventedNanoUsd.addAndGet(askedCost);
+      runaway.deniedBecause = a.reason();
+      return;
+    }
+    UsageEvent made = a.stamp(UsageEvent.newBuilder(asked).setModel(a.model())).build();
+    long madeCost = cost(made);
+    if (a.verdict() == Admission.Verdict.DOWNGRADE) {
+      runaway.downgraded.incrementAndGet();
+      runaway.savedNanoUsd.addAndGet(askedCost - madeCost);
+    } else {
+      runaway.allowed.incrementAndGet();
+    }
+    runaway.spentNanoUsd.addAndGet(madeCost);
+    track(recorder.record(made));
+  }
+
+  private long cost(UsageEvent call) {
+    return catalog.priceAt(call.getProvider(), call.getModel(), call.getEventTime().toEpochMilli())
+        .map(price -> PricedVersion.of(price).nanoUsd(call)).orElse(0L);
   }
 
   private <T> CompletableFuture<T> track(CompletableFuture<T> send) {
