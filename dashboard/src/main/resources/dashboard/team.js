@@ -19,7 +19,23 @@ async function render(who) {
   TL.coverage('coverage', TL.monthToDateText(now));
   document.getElementById('team-mtd-usd').replaceChildren(TL.money(month.total.cost_usd));
   document.getElementById('team-mtd-tokens').textContent = TL.tokens(month.total.total_tokens);
-  TL.budgets(document.getElementById('team-budgets'), (await TL.get('alerting', '/v1/budgets?team=' + team)).budgets);
+  const budgets = (await TL.get('alerting', '/v1/budgets?team=' + team)).budgets;
+  TL.budgets(document.getElementById('team-budgets'), budgets.filter(b => !b.user_id && !b.agent_id));
+  // A person's or an agent's allowance, by spend against it: who uses the team's tokens.
+  const allowances = budgets.filter(b => b.user_id || b.agent_id)
+    .sort((a, b) => Number(b.used_percent) - Number(a.used_percent) || a.budget_id.localeCompare(b.budget_id));
+  TL.table(document.getElementById('team-allowances'), [
+    { title: 'Who', field: 'who', value: b => b.user_id ? 'person ' + b.user_id : 'agent ' + b.agent_id },
+    { title: 'Allowance', field: 'budget', value: b => b.budget_id },
+    { title: 'Period', field: 'period', value: b => TL.periodText(b.period_start, b.period_end, b.timezone) },
+    { title: 'Spent', field: 'spent', num: true, value: b => b.limit_nano_usd !== null ? TL.money(b.spend_usd)
+      : TL.tokens(b.spend_tokens) + ' tokens' },
+    { title: 'Limit', field: 'limit', num: true, value: b => b.limit_nano_usd !== null ? TL.money(b.limit_usd)
+      : TL.tokens(b.limit_tokens) + ' tokens' },
+    { title: 'Used', field: 'used', num: true, value: b => TL.fmt.share(b.used_percent) },
+    { title: 'State', field: 'state', value: b => TL.el('span', { class: 'state-' + b.state }, b.state) },
+    { title: 'Enforcement', field: 'enforcement', value: b => b.enforcement === 'HARD' ? 'stops calls' : 'alerts' },
+  ], allowances, b => b.budget_id, 'No person or agent of this team has an allowance (budgets set --user or --agent).');
 
   const series = (await TL.get('aggregation', '/v1/breakdown?scope=team-workflow-model&window=1d&from='
     + monthStart.toISOString() + '&to=' + now.toISOString())).rows.filter(r => TL.teamOf(r.key) === wanted);

@@ -136,7 +136,6 @@ public final class AlertingApp {
   public static Properties config(Map<String, ?> overrides) {
     Map<String, Object> withDefaults = new java.util.HashMap<>();
     withDefaults.put(org.apache.kafka.streams.StreamsConfig.POLL_MS_CONFIG, 10L);
-    withDefaults.put(org.apache.kafka.streams.StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 20L);
     withDefaults.put(org.apache.kafka.streams.StreamsConfig.MAX_TASK_IDLE_MS_CONFIG,
         org.apache.kafka.streams.StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
     withDefaults.putAll(overrides);

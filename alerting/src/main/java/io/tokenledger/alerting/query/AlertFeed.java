@@ -105,6 +105,8 @@ public final class AlertFeed implements TopicReaders, AutoCloseable {
     b.put("team", s.getTeam());
     b.put("workflow", s.getWorkflow());
     b.put("model", s.getModel());
+    b.put("user_id", s.getUserId());
+    b.put("agent_id", s.getAgentId());
     b.put("period_start", s.getPeriodStart().toString());
     b.put("period_end", s.getPeriodEnd().toString());
     b.put("timezone", s.getTimezone());

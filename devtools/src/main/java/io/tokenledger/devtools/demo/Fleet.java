@@ -101,6 +101,9 @@ final class Fleet implements AutoCloseable {
     /** What the downgraded calls would have cost more at the model asked for. */
     final AtomicLong savedNanoUsd = new AtomicLong();
     volatile String deniedBecause;
+    final Map<Admission.Source, AtomicLong> bySource = new java.util.EnumMap<>(Map.of(
+        Admission.Source.LEASE, new AtomicLong(), Admission.Source.TEAM_TASK, new AtomicLong(),
+        Admission.Source.UNREACHABLE, new AtomicLong()));
   }
 
   Runaway runawayAdmissions() {
@@ -212,6 +215,7 @@ final class Fleet implements AutoCloseable {
     UsageEvent asked = call(workload, workload.model(), Instant.now(), own, 1).setAgentId(agent).build();
     runaway.asked.incrementAndGet();
     Admission a = recorder.admit(query(asked));
+    runaway.bySource.get(a.source()).incrementAndGet();
     long askedCost = cost(asked);
     if (!a.allowed()) {
       runaway.denied.incrementAndGet();
