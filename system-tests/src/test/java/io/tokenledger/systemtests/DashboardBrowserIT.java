@@ -106,7 +106,11 @@ class DashboardBrowserIT {
       send(outcomes, topics.workOutcomes.name(), solved("o-2", "T-2", now.plusSeconds(1)));
       awaitApi("/api/aggregation/v1/period-to-date?team=support&period=month", "total", "event_count", 3);
       awaitApi("/api/aggregation/v1/period-to-date?team=finance&period=month", "total", "event_count", 2);
-      awaitApi("/api/alerting/v1/budgets?team=support", "budgets", "spend_nano_usd", 7_500_000);
+      Await.until(BOUND, () -> {
+        JsonNode all = api("/api/alerting/v1/budgets?team=support").path("budgets");
+        return all.size() == 2 && all.get(0).path("spend_nano_usd").asLong() == 7_500_000
+            && all.get(1).path("spend_nano_usd").asLong() == 7_500_000;
+      }, () -> "support's budget and its agent's allowance at the three calls' $0.0075");
       Await.until(BOUND, () -> api("/api/alerting/v1/alerts?team=support").path("alerts").size() == 3,
           () -> "the 50, 80 and 100% alerts of support's budget");
       awaitApi("/api/economics/v1/economics?workflow=support-tickets&period=month", "", "items_succeeded", 2);
@@ -140,7 +144,7 @@ class DashboardBrowserIT {
     assertMoney(monthToDate("support").add(monthToDate("finance")), browser, "#mtd-usd");
     assertMoney(monthToDate("support"), browser, row("teams", "support", "cost"));
     assertMoney(monthToDate("finance"), browser, row("teams", "finance", "cost"));
-    JsonNode budget = api("/api/alerting/v1/budgets?team=support").path("budgets").get(0);
+    JsonNode budget = budget("support-monthly");
     assertMoney(new BigDecimal(budget.path("spend_usd").asText()), browser, row("budgets", "support-monthly", "spent"));
     assertMoney(new BigDecimal(budget.path("limit_usd").asText()), browser, row("budgets", "support-monthly", "limit"));
     assertTrue(text(browser, "coverage").matches("[A-Z][a-z]+ \\d{4} to date, UTC: .*"), text(browser, "coverage"));
@@ -199,6 +203,17 @@ class DashboardBrowserIT {
         "outcomes")), () -> "the two solved tickets on the team page");
     Await.until(BOUND, () -> browser.findElements(By.cssSelector("#team-alerts tbody tr")).size() == 3,
         () -> "support's three alerts on its page");
+    // Its agent's allowance, by spend against it, as the API says: the three support calls it made.
+    JsonNode allowance = budget("support-bot-daily");
+    assertEquals(7_500_000L, allowance.path("spend_nano_usd").asLong());
+    assertEquals("support-bot", allowance.path("agent_id").asText());
+    assertMoney(new BigDecimal(allowance.path("spend_usd").asText()), browser,
+        row("team-allowances", "support-bot-daily", "spent"));
+    assertMoney(new BigDecimal(allowance.path("limit_usd").asText()), browser,
+        row("team-allowances", "support-bot-daily", "limit"));
+    assertEquals("agent support-bot", cell(browser, "team-allowances", "support-bot-daily", "who"));
+    assertTrue(browser.findElements(By.cssSelector("#team-budgets tr[data-key='support-bot-daily']")).isEmpty(),
+        "an allowance is listed with the people and agents, not with the team's budgets");
     screenshot(browser, "team");
   }
 
@@ -407,6 +422,9 @@ class DashboardBrowserIT {
         .setUpdatedAt(Instant.now()).build();
     Budget budget = Budget.newBuilder().setBudgetId("support-monthly").setTeam("support").setLimitNanoUsd(5_000_000L)
         .setPeriod(BudgetPeriod.MONTH).setTimezone("UTC").setUpdatedAt(Instant.now()).build();
+    // support's agent's allowance: $1 a day, so its three calls ($0.0075) raise no alert of their own.
+    Budget allowance = Budget.newBuilder(budget).setBudgetId("support-bot-daily").setAgentId("support-bot")
+        .setLimitNanoUsd(1_000_000_000L).setPeriod(BudgetPeriod.DAY).build();
     try (var prices = producer(bootstrap, topics.prices);
          var baselines = producer(bootstrap, topics.humanBaselines);
          var budgets = producer(bootstrap, topics.budgets)) {
@@ -416,6 +434,7 @@ class DashboardBrowserIT {
       send(prices, topics.prices.name(), PriceBook.catalogKey(azure), azure);
       send(baselines, topics.humanBaselines.name(), BaselineKeys.of(baseline), baseline);
       send(budgets, topics.budgets.name(), budget.getBudgetId(), budget);
+      send(budgets, topics.budgets.name(), allowance.getBudgetId(), allowance);
     }
   }
 
@@ -442,7 +461,17 @@ class DashboardBrowserIT {
     return UsageEvent.newBuilder().setEventId(id).setEventTime(at).setTeam(team).setWorkflow(workflow)
         .setService("svc").setProvider("openai").setModel("gpt-4o").setUncachedInputTokens(1_000)
         .setCacheReadTokens(0).setCacheWriteTokens(0).setOutputTokens(0).setReasoningTokens(0).setRequestCount(1)
-        .setWorkItemId(item).build();
+        .setAgentId(team.equals("support") ? "support-bot" : null).setWorkItemId(item).build();
+  }
+
+  /** One budget's status as the alerting API answers it. */
+  private JsonNode budget(String id) throws Exception {
+    for (JsonNode b : api("/api/alerting/v1/budgets?team=support").path("budgets")) {
+      if (b.path("budget_id").asText().equals(id)) {
+        return b;
+      }
+    }
+    throw new AssertionError("no budget " + id + " in /v1/budgets");
   }
 
   private static WorkOutcome solved(String id, String item, Instant at) {

@@ -48,7 +48,17 @@ class DemoMonthIT {
     }
     assertTrue(posts.containsKey("platform-monthly"), "the forecast of the budget that runs out: " + posts);
     posts.forEach((budget, count) -> assertEquals(1, count, budget + " was posted " + count + " times: " + posts));
+    // The runaway agent was sent to the cheaper model, then stopped by its HARD daily cap.
+    Matcher admission = ADMISSION.matcher(printed);
+    assertTrue(admission.find(), "the admission summary: " + printed);
+    assertTrue(Long.parseLong(admission.group(2).replace(",", "")) > 0, "downgraded: " + admission.group());
+    assertTrue(Long.parseLong(admission.group(3).replace(",", "")) > 0, "denied: " + admission.group());
+    assertTrue(!admission.group(4).equals("$0.00"), "prevented: " + admission.group());
   }
+
+  private static final Pattern ADMISSION = Pattern.compile("Admission: the runaway \\S+ asked for ([\\d,]+) calls: "
+      + "[\\d,]+ allowed on o4-mini, ([\\d,]+) downgraded to gpt-4o-mini \\(saving \\S+\\), ([\\d,]+) denied\\. "
+      + "It spent \\S+ and was prevented from spending (\\S+) more\\.");
 
   /** Runs the demo for {@code duration} on the test's broker (kept after it), its Slack sink in a worker of its own. */
   static String demo(EmbeddedKafka kafka, String duration, boolean screenshots) throws Exception {

@@ -112,8 +112,8 @@ final class DemoCatalog {
    * Monthly budgets against the month of history: support, growth and finance-ops use most of
    * theirs; platform's code-review agent spends about twice its budget, so it runs out mid-month.
    * growth's is HARD: its live calls ask before they are made. The looping agent has a HARD daily
-   * cap of $30: its o4-mini calls (about $0.014 each, 60 a second) run for half a minute, enough
-   * for the anomaly, then from 90% of the cap go to gpt-4o-mini, and once it is used up they are
+   * cap of $26: its o4-mini calls (about $0.014 each, 40 to 60 a second) run for most of a minute, enough
+   * for the anomaly, then from 95% of the cap go to gpt-4o-mini, and once it is used up they are
    * denied.
    */
   static List<Budget> budgets(Instant now) {
@@ -123,9 +123,9 @@ final class DemoCatalog {
         Budget.newBuilder(budget("growth-monthly", "growth", "55000.00", now))
             .setEnforcement(BudgetEnforcement.HARD).build(),
         budget("platform-monthly", "platform", "36000.00", now),
-        Budget.newBuilder(budget(LOOPING_AGENT + "-daily", "platform", "30.00", now)).setAgentId(LOOPING_AGENT)
+        Budget.newBuilder(budget(LOOPING_AGENT + "-daily", "platform", "26.00", now)).setAgentId(LOOPING_AGENT)
             .setPeriod(BudgetPeriod.DAY).setEnforcement(BudgetEnforcement.HARD)
-            .setDowngrades(List.of(new BudgetDowngrade("o4-mini", "gpt-4o-mini", 90))).build());
+            .setDowngrades(List.of(new BudgetDowngrade("o4-mini", "gpt-4o-mini", 95))).build());
   }
 
   private static PriceVersion price(String provider, String model, Instant from, long input, long cacheRead,

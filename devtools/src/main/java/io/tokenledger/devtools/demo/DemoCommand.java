@@ -163,7 +163,7 @@ public final class DemoCommand implements Callable<Integer> {
       seed(bootstrap, topics, DemoCatalog.prices(start), budgets, DemoCatalog.baselines(start));
       out.println("Seeded " + DemoCatalog.prices(start).size() + " price versions (gpt-4o's price was cut on day "
           + DemoCatalog.PRICE_CUT_DAY + " of the month), " + budgets.size() + " budgets (a monthly one per team, "
-          + "growth's HARD: its calls ask first; and a HARD daily cap of $30 for platform's agent "
+          + "growth's HARD: its calls ask first; and a HARD daily cap of $26 for platform's agent "
           + DemoCatalog.LOOPING_AGENT + ") and " + DemoCatalog.baselines(start).size()
           + " human baselines (what a person costs per ticket, dispute, invoice and review).");
 
@@ -212,7 +212,7 @@ public final class DemoCommand implements Callable<Integer> {
         DemoCatalog.Workload looping = DemoCatalog.WORKLOADS.get(4);
         fleet.runaway(looping, DemoCatalog.LOOPING_AGENT, RUNAWAY_EXTRA_PER_SECOND, RUNAWAY_AFTER, RUNAWAY_LENGTH);
         out.printf("In %d s, %s's %s agent %s gets stuck in a loop: %.0f more calls/s for %d s (an injected "
-            + "runaway). It asks before each call: its HARD daily cap of $30 sends it to gpt-4o-mini from 90%% of it, "
+            + "runaway). It asks before each call: its HARD daily cap of $26 sends it to gpt-4o-mini from 95%% of it, "
             + "then stops it.%n", RUNAWAY_AFTER.toSeconds(), looping.team(), looping.workflow(),
             DemoCatalog.LOOPING_AGENT, RUNAWAY_EXTRA_PER_SECOND, RUNAWAY_LENGTH.toSeconds());
         injectGarbage(bootstrap, topics);
