@@ -291,6 +291,18 @@ class AdmissionTopologyTest {
   }
 
   @Test
+  void aClosingCallersLateRequestStillGivesBackItsLease() {
+    setBudget(hard("support-monthly", 1 * USD));
+    admit(AdmissionRequest.newBuilder(request("lease-1")).setLease(true).build()); // holds $0.045 + $0.0955
+    usage.pipeInput("support", spent("lease-1", 30_000_000L, null, null), NOV);    // its one call settled
+    // The recorder closes: it gives the lease back (one call admitted, $0.0955 not) in a request already late.
+    AdmissionDecision late = admit(AdmissionRequest.newBuilder(request("closing")).setAnswerBy(clock().minusMillis(1))
+        .setReturnedLeases(List.of(new ReturnedLease("lease-1", 95_500_000L, 0L, 1L))).build());
+    assertEquals(AdmissionVerdict.LATE, late.getVerdict());
+    assertEquals(1 * USD - 30_000_000L - GPT4O_CALL, admit(request("after")).getLeftNanoUsd());
+  }
+
+  @Test
   void nearTheLimitNoLeaseIsGranted() {
     setBudget(hard("support-monthly", 1 * USD));
     usage.pipeInput("support", spent(null, 600_000_000L, null, null), NOV);

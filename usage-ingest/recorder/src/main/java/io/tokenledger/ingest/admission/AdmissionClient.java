@@ -309,8 +309,26 @@ public final class AdmissionClient implements AutoCloseable {
     }
   }
 
+  /**
+   * Gives back every lease held (what was not admitted from them is released in the team's task
+   * at once, instead of when they expire), then stops.
+   */
   @Override
   public void close() {
+    long now = System.currentTimeMillis();
+    for (String team : leases.giveBackAll()) {
+      // A request that is already late: the task releases what it gives back and reserves nothing.
+      AdmissionRequest giveBack = AdmissionRequest.newBuilder().setRequestId(UUID.randomUUID().toString())
+          .setTeam(team).setWorkflow("-").setProvider("-").setModel("-").setEstimatedInputTokens(0)
+          .setMaxOutputTokens(0).setReplyPartition(replies.partition()).setRequestedAt(Instant.ofEpochMilli(now))
+          .setAnswerBy(Instant.ofEpochMilli(now - 1)).setReturnedLeases(leases.drainReturns(team)).build();
+      try {
+        requests.send(new ProducerRecord<>(topics.admissionRequests.name(), team, giveBack));
+      } catch (RuntimeException e) {
+        log.info("Could not give back the leases of team {} on close ({}); they expire in the team's task", team,
+            e.toString());
+      }
+    }
     running = false;
     consumer.wakeup();
     try {

@@ -68,6 +68,20 @@ final class Leases {
     }
   }
 
+  /** Gives back every lease held (the caller is closing); returns the teams that have leases to give back. */
+  java.util.Set<String> giveBackAll() {
+    for (Map.Entry<Key, Lease> e : List.copyOf(leases.entrySet())) {
+      giveBack(e.getKey(), e.getValue());
+    }
+    java.util.Set<String> teams = new java.util.TreeSet<>();
+    returns.forEach((team, queue) -> {
+      if (!queue.isEmpty()) {
+        teams.add(team);
+      }
+    });
+    return teams;
+  }
+
   /** The leases of a team given back since its last request, to go with the next one. */
   List<ReturnedLease> drainReturns(String team) {
     Queue<ReturnedLease> queue = returns.get(team);
