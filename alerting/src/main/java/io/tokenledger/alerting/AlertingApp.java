@@ -130,8 +130,9 @@ public final class AlertingApp {
    * priced usage and corrections, which need no interleaving by time (a request and a settlement
    * are decided in the order they come; nothing waits for another partition), so the task never
    * idles waiting for an empty one. An admission answer is visible when the task's transaction
-   * commits, and the stream thread commits after its next poll: a short poll and commit interval
-   * make the round trip 4 times shorter (p50 126 ms to 33 ms, BENCHMARKS.md) for a light load.
+   * commits, and the stream thread commits after its next poll: a short poll keeps a quiet
+   * thread from adding up to 100 ms to it (the commit interval is Kafka Streams' default;
+   * BENCHMARKS.md has both measured).
    */
   public static Properties config(Map<String, ?> overrides) {
     Map<String, Object> withDefaults = new java.util.HashMap<>();

@@ -88,7 +88,8 @@ final class BenchAdmission implements Callable<Integer> {
       KafkaStreams alerting = new KafkaStreams(AlertingApp.buildTopology(topics, AlertingSettings.from(config)),
           AlertingApp.config(alertingConfig));
       java.util.Properties effective = AlertingApp.config(alertingConfig);
-      System.out.println("Alerting: commit.interval.ms=" + effective.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)
+      Object commit = effective.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG);
+      System.out.println("Alerting: commit.interval.ms=" + (commit == null ? "100 (exactly-once default)" : commit)
           + ", poll.ms=" + effective.get(StreamsConfig.POLL_MS_CONFIG));
       try (AutoCloseable a = () -> StreamsApps.close(aggregation, Duration.ofSeconds(30));
            AutoCloseable b = () -> StreamsApps.close(alerting, Duration.ofSeconds(30))) {
