@@ -193,15 +193,8 @@ public final class IngestGateway implements AutoCloseable {
 
   private <V> void ingest(Context ctx, Lane<V> lane) {
     long start = System.nanoTime();
-    ApiKeyDirectory.Identity identity = keys.identify(ctx.header("Authorization"));
-    if (identity instanceof ApiKeyDirectory.Refused refused) {
-      answer(ctx, 401, error("unauthorized", refused.reason()), start);
-      return;
-    }
-    ApiKeyDirectory.Team caller = (ApiKeyDirectory.Team) identity;
-    if (caller.scope() != ApiKeyScope.INGEST) {
-      answer(ctx, 403, error("forbidden", "API key " + caller.keyId() + " is a " + caller.scope()
-          + " key: it reads figures and cannot write " + lane.noun() + "; use an ingest key of the team"), start);
+    ApiKeyDirectory.Team caller = ingestKey(ctx, "write " + lane.noun(), start);
+    if (caller == null) {
       return;
     }
     long declared = ctx.contentLength();
@@ -254,6 +247,25 @@ public final class IngestGateway implements AutoCloseable {
           }
           return null;
         }));
+  }
+
+  /**
+   * The team of the request's ingest key, or null once 401 (no valid key) or 403 (a read key,
+   * which cannot {@code action}) has been answered.
+   */
+  private ApiKeyDirectory.Team ingestKey(Context ctx, String action, long start) {
+    ApiKeyDirectory.Identity identity = keys.identify(ctx.header("Authorization"));
+    if (identity instanceof ApiKeyDirectory.Refused refused) {
+      answer(ctx, 401, error("unauthorized", refused.reason()), start);
+      return null;
+    }
+    ApiKeyDirectory.Team caller = (ApiKeyDirectory.Team) identity;
+    if (caller.scope() != ApiKeyScope.INGEST) {
+      answer(ctx, 403, error("forbidden", "API key " + caller.keyId() + " is a " + caller.scope()
+          + " key: it reads figures and cannot " + action + "; use an ingest key of the team"), start);
+      return null;
+    }
+    return caller;
   }
 
   /**
@@ -345,15 +357,8 @@ public final class IngestGateway implements AutoCloseable {
    */
   private void admit(Context ctx) {
     long start = System.nanoTime();
-    ApiKeyDirectory.Identity identity = keys.identify(ctx.header("Authorization"));
-    if (identity instanceof ApiKeyDirectory.Refused refused) {
-      answer(ctx, 401, error("unauthorized", refused.reason()), start);
-      return;
-    }
-    ApiKeyDirectory.Team caller = (ApiKeyDirectory.Team) identity;
-    if (caller.scope() != ApiKeyScope.INGEST) {
-      answer(ctx, 403, error("forbidden", "API key " + caller.keyId() + " is a " + caller.scope()
-          + " key: it reads figures and cannot ask to spend; use an ingest key of the team"), start);
+    ApiKeyDirectory.Team caller = ingestKey(ctx, "ask to spend", start);
+    if (caller == null) {
       return;
     }
     AdmissionClient client = admission;
