@@ -51,7 +51,8 @@ async function render(who) {
     TL.get('alerting', '/v1/budgets'),
     spendData(who)]);
   const totals = monthToDate.map(m => m.total);
-  const budgets = budgetAnswer.budgets;
+  // The teams' budgets: a person's or an agent's allowance is part of its team's spend (on the team page).
+  const budgets = budgetAnswer.budgets.filter(b => !b.user_id && !b.agent_id);
   const usdBudgets = budgets.filter(b => b.limit_nano_usd !== null);
 
   TL.coverage('coverage', TL.monthToDateText(now));
