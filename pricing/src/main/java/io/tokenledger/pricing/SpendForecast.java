@@ -91,43 +91,17 @@ public final class SpendForecast {
 
   public static List<Month> forecast(List<DailyUsage> history, LocalDate asOf, int months, PriceBook catalog,
       List<Assumption> assumptions) {
-    Map<String, List<DailyUsage>> bySeries = new TreeMap<>();
-    for (DailyUsage u : history) {
-      if (u.day().isBefore(asOf)) {
-        bySeries.computeIfAbsent(u.team() + '|' + u.model(), k -> new ArrayList<>()).add(u);
-      }
-    }
     YearMonth first = YearMonth.from(asOf).plusMonths(1);
     Map<String, long[]> byTeamMonth = new TreeMap<>();
     Map<String, Boolean> unpriced = new TreeMap<>();
-    for (List<DailyUsage> series : bySeries.values()) {
-      String team = series.get(0).team();
-      String model = series.get(0).model();
+    for (List<DailyUsage> series : series(history, asOf).values()) {
       Trend trend = trend(series, asOf);
       BigDecimal[] mix = mix(series);
       for (int i = 0; i < months; i++) {
         YearMonth month = first.plusMonths(i);
-        long start = ChronoUnit.DAYS.between(trend.origin(), month.atDay(1));
-        int days = month.lengthOfMonth();
-        // Sum of a + b d over d = start .. start + days - 1.
-        BigDecimal sumD = BigDecimal.valueOf(start).multiply(BigDecimal.valueOf(days))
-            .add(BigDecimal.valueOf((long) days * (days - 1) / 2));
-        BigDecimal expected = trend.intercept().multiply(BigDecimal.valueOf(days), EXACT)
-            .add(trend.slopePerDay().multiply(sumD, EXACT), EXACT).max(BigDecimal.ZERO);
-        BigDecimal spread = Z.multiply(trend.residualSd(), EXACT).multiply(BigDecimal.valueOf(days).sqrt(EXACT), EXACT);
-        BigDecimal low = expected.subtract(spread, EXACT).max(BigDecimal.ZERO);
-        BigDecimal high = expected.add(spread, EXACT);
-        Optional<BigDecimal> picoPerToken = picoPerToken(model, month, i, mix, catalog, assumptions);
-        String key = team + '|' + month;
-        long[] sums = byTeamMonth.computeIfAbsent(key, k -> new long[4]);
-        if (picoPerToken.isEmpty()) {
-          unpriced.put(key, true);
-        } else {
-          sums[0] += nano(low, picoPerToken.get());
-          sums[1] += nano(expected, picoPerToken.get());
-          sums[2] += nano(high, picoPerToken.get());
-        }
-        sums[3] += expected.setScale(0, RoundingMode.HALF_EVEN).longValueExact();
+        String key = series.get(0).team() + '|' + month;
+        add(byTeamMonth.computeIfAbsent(key, k -> new long[4]), unpriced, key, series.get(0).model(), trend, mix,
+            month.atDay(1), month.lengthOfMonth(), i, catalog, assumptions);
       }
     }
     List<Month> result = new ArrayList<>();
@@ -137,6 +111,82 @@ public final class SpendForecast {
           unpriced.getOrDefault(key, false)));
     });
     return result;
+  }
+
+  /** A team's expected spend over a range of days: low, expected and high, expected tokens, and whether some usage has no price. */
+  public record Range(String team, long lowNanoUsd, long expectedNanoUsd, long highNanoUsd, long expectedTokens,
+      boolean unpricedUsage) {}
+
+  /**
+   * Each team's spend over the days {@code [from, to)}, on or after {@code asOf}: the same trend,
+   * mix and price schedule as {@link #forecast}. The range is cut at month starts; each part is
+   * priced at the version in force on its first day (so a price change known for the 1st of a
+   * month applies from then), with an assumed quarterly change counted from the month after
+   * {@code asOf}, as {@link #forecast} counts it.
+   */
+  public static List<Range> range(List<DailyUsage> history, LocalDate asOf, LocalDate from, LocalDate to,
+      PriceBook catalog, List<Assumption> assumptions) {
+    if (from.isBefore(asOf)) {
+      throw new IllegalArgumentException("a forecast range starts on or after its as-of day, not " + from);
+    }
+    YearMonth first = YearMonth.from(asOf).plusMonths(1);
+    Map<String, long[]> byTeam = new TreeMap<>();
+    Map<String, Boolean> unpriced = new TreeMap<>();
+    for (List<DailyUsage> series : series(history, asOf).values()) {
+      Trend trend = trend(series, asOf);
+      BigDecimal[] mix = mix(series);
+      String team = series.get(0).team();
+      long[] sums = byTeam.computeIfAbsent(team, k -> new long[4]);
+      for (LocalDate part = from; part.isBefore(to); ) {
+        LocalDate next = YearMonth.from(part).plusMonths(1).atDay(1);
+        LocalDate end = next.isBefore(to) ? next : to;
+        int index = (int) Math.max(0, ChronoUnit.MONTHS.between(first, YearMonth.from(part)));
+        add(sums, unpriced, team, series.get(0).model(), trend, mix, part, (int) ChronoUnit.DAYS.between(part, end),
+            index, catalog, assumptions);
+        part = end;
+      }
+    }
+    List<Range> result = new ArrayList<>();
+    byTeam.forEach((team, s) -> result.add(new Range(team, s[0], s[1], s[2], s[3], unpriced.getOrDefault(team, false))));
+    return result;
+  }
+
+  /** Each (team, model)'s days before {@code asOf}. */
+  private static Map<String, List<DailyUsage>> series(List<DailyUsage> history, LocalDate asOf) {
+    Map<String, List<DailyUsage>> bySeries = new TreeMap<>();
+    for (DailyUsage u : history) {
+      if (u.day().isBefore(asOf)) {
+        bySeries.computeIfAbsent(u.team() + '|' + u.model(), k -> new ArrayList<>()).add(u);
+      }
+    }
+    return bySeries;
+  }
+
+  /**
+   * Adds one series' {@code days} from {@code start} to {@code sums} (low, expected, high nano-USD,
+   * expected tokens): the line summed over the days, the band around it, priced at the version in
+   * force on {@code start}. The one rule a month and a range share.
+   */
+  private static void add(long[] sums, Map<String, Boolean> unpriced, String key, String model, Trend trend,
+      BigDecimal[] mix, LocalDate start, int days, int index, PriceBook catalog, List<Assumption> assumptions) {
+    long first = ChronoUnit.DAYS.between(trend.origin(), start);
+    // Sum of a + b d over d = first .. first + days - 1.
+    BigDecimal sumD = BigDecimal.valueOf(first).multiply(BigDecimal.valueOf(days))
+        .add(BigDecimal.valueOf((long) days * (days - 1) / 2));
+    BigDecimal expected = trend.intercept().multiply(BigDecimal.valueOf(days), EXACT)
+        .add(trend.slopePerDay().multiply(sumD, EXACT), EXACT).max(BigDecimal.ZERO);
+    BigDecimal spread = Z.multiply(trend.residualSd(), EXACT).multiply(BigDecimal.valueOf(days).sqrt(EXACT), EXACT);
+    BigDecimal low = expected.subtract(spread, EXACT).max(BigDecimal.ZERO);
+    BigDecimal high = expected.add(spread, EXACT);
+    Optional<BigDecimal> picoPerToken = picoPerToken(model, start, index, mix, catalog, assumptions);
+    if (picoPerToken.isEmpty()) {
+      unpriced.put(key, true);
+    } else {
+      sums[0] += nano(low, picoPerToken.get());
+      sums[1] += nano(expected, picoPerToken.get());
+      sums[2] += nano(high, picoPerToken.get());
+    }
+    sums[3] += expected.setScale(0, RoundingMode.HALF_EVEN).longValueExact();
   }
 
   /** Daily usage per (team, provider/model) and UTC day, from the latest record of each ledger bucket. */
@@ -211,10 +261,10 @@ public final class SpendForecast {
     return mix;
   }
 
-  /** The mix's price per token in pico-USD in a month, with the assumed quarterly change; empty without a price. */
-  private static Optional<BigDecimal> picoPerToken(String model, YearMonth month, int index, BigDecimal[] mix,
+  /** The mix's price per token in pico-USD on a day, with the assumed quarterly change; empty without a price. */
+  private static Optional<BigDecimal> picoPerToken(String model, LocalDate day, int index, BigDecimal[] mix,
       PriceBook catalog, List<Assumption> assumptions) {
-    long at = month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+    long at = day.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
     ProviderModel identity = ProviderModel.parse(model);
     Optional<PricedVersion> price = catalog.pricedOf(identity, at);
     if (price.isEmpty()) {

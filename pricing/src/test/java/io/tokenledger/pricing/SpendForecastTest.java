@@ -53,6 +53,32 @@ class SpendForecastTest {
   }
 
   @Test
+  void aRangeOfDaysIsTheSameLineCutAtMonthStartsEachPartAtItsPrice() {
+    List<SpendForecast.DailyUsage> history = new ArrayList<>();
+    for (int d = 0; d < 30; d++) {
+      history.add(new SpendForecast.DailyUsage("support", "gpt-4o", NOV_1.plusDays(d), 1_000_000 + 10_000L * d, 0, 0, 0, 0));
+    }
+    PriceBook catalog = new PriceBook();
+    catalog.put(price("gpt-4o", "2026-01-01T00:00:00Z", 2_500_000));
+    catalog.put(price("gpt-4o", "2027-01-01T00:00:00Z", 2_000_000)); // cut on January 1
+    // Dec 15 .. Jan 4 (exclusive): days 44..60 in December at $2.50, days 61..63 in January at $2.00.
+    List<SpendForecast.Range> range = SpendForecast.range(history, AS_OF, LocalDate.parse("2026-12-15"),
+        LocalDate.parse("2027-01-04"), catalog, List.of());
+    long december = 17 * 1_000_000L + 10_000L * (44 + 60) * 17 / 2; // 17 days: 25,840,000 tokens
+    long january = 3 * 1_000_000L + 10_000L * (61 + 62 + 63);        // 3 days: 4,860,000 tokens
+    assertEquals(1, range.size());
+    assertEquals(december + january, range.get(0).expectedTokens());
+    assertEquals(december * 2_500 + january * 2_000, range.get(0).expectedNanoUsd()); // $64.60 + $9.72
+    assertEquals(range.get(0).expectedNanoUsd(), range.get(0).lowNanoUsd(), "an exact line has no band");
+    // The months after as-of are the forecast's months, to the nano-USD.
+    List<SpendForecast.Range> february = SpendForecast.range(history, AS_OF, LocalDate.parse("2027-02-01"),
+        LocalDate.parse("2027-03-01"), catalog, List.of(SpendForecast.Assumption.parse("openai:-10%")));
+    SpendForecast.Month month = SpendForecast.forecast(history, AS_OF, 3, catalog,
+        List.of(SpendForecast.Assumption.parse("openai:-10%"))).get(1);
+    assertEquals(month.expectedNanoUsd(), february.get(0).expectedNanoUsd());
+  }
+
+  @Test
   void aNoisySeriesGetsABandAndAModelWithoutAPriceIsFlagged() {
     List<SpendForecast.DailyUsage> history = new ArrayList<>();
     for (int d = 0; d < 30; d++) {
