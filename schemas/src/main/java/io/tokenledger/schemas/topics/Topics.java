@@ -17,6 +17,7 @@ import io.tokenledger.schemas.DeadLetter;
 import io.tokenledger.schemas.PriceCorrection;
 import io.tokenledger.schemas.PriceVersion;
 import io.tokenledger.schemas.ReconciliationAlert;
+import io.tokenledger.schemas.TokenPlan;
 import io.tokenledger.schemas.PricedUsageEvent;
 import io.tokenledger.schemas.UsageAggregate;
 import io.tokenledger.schemas.HumanBaseline;
@@ -195,6 +196,8 @@ public final class Topics {
    * reservation, exactly once: read them with isolation.level=read_committed.
    */
   public final Topic<String, AdmissionDecision> admissionDecisions;
+  /** Quarterly token plans per team and workflow, every version kept. Key: {@code PlanKeys}. Compacted. */
+  public final Topic<String, TokenPlan> plans;
 
   private final Map<String, ?> config;
   private final String prefix;
@@ -258,6 +261,7 @@ public final class Topics {
         avro.serde(AdmissionRequest.class), TopicSpec.deleteAfter(usage.spec().partitions(), Duration.ofDays(1)));
     admissionDecisions = topic("admission.decisions", text, avro.serde(AdmissionDecision.class),
         TopicSpec.deleteAfter(6, Duration.ofDays(1)));
+    plans = topic("plans", text, avro.serde(TokenPlan.class), TopicSpec.compacted(1));
   }
 
   public static Topics from(Map<String, ?> config) {
@@ -273,7 +277,7 @@ public final class Topics {
         seriesAggregates1h, seriesAggregates1d, modelAggregates1m, modelAggregates1h, modelAggregates1d,
         workflowAggregates1m, workflowAggregates1h, workflowAggregates1d, rollupPartials, usageRerouted, pricedUsage, teamLedger15m,
         seriesLedger15m, workOutcomes, priceCorrections, priceCorrectionsApplied, humanBaselines, economicsDeltas, economics, lateUsage, unpricedUsage, deadLetters, budgetAlerts, forecastAlerts, anomalyAlerts, budgetStatus, apiKeys, bills,
-        billMappings, reconciliationCells, reconciliationAlerts, admissionRequests, admissionDecisions);
+        billMappings, reconciliationCells, reconciliationAlerts, admissionRequests, admissionDecisions, plans);
   }
 
   private <K, V> Topic<K, V> topic(String logical, Serde<K> keys, Serde<V> values, TopicSpec spec) {
