@@ -24,7 +24,7 @@ import picocli.CommandLine.Command;
     description = "Real-time token accounting for companies that run AI at scale.",
     subcommands = {TopicsCommand.class, AggregationCommand.class, AlertingCommand.class, EconomicsCommand.class,
         OtelBridgeCommand.class, GatewayCommand.class, DashboardCommand.class,
-        ConnectCommand.class, KeysCommand.class, BudgetsCommand.class, BaselinesCommand.class, PricesCommand.class,
+        ConnectCommand.class, KeysCommand.class, BudgetsCommand.class, io.tokenledger.ops.cli.plan.PlanCommand.class, BaselinesCommand.class, PricesCommand.class,
         WhatIfCommand.class, ForecastCommand.class, ExportCommand.class, ReportCommand.class,
         io.tokenledger.ops.cli.bills.BillsCommand.class, io.tokenledger.ops.cli.ReconcileCommand.class,
         io.tokenledger.ops.cli.ReconciliationCommand.class})

@@ -1,0 +1,97 @@
+package io.tokenledger.systemtests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tokenledger.platform.topics.CompactedTopics;
+import io.tokenledger.pricing.PriceBook;
+import io.tokenledger.schemas.PriceVersion;
+import io.tokenledger.schemas.UsageAggregate;
+import io.tokenledger.schemas.models.ProviderModel;
+import io.tokenledger.schemas.topics.SeriesKey;
+import io.tokenledger.schemas.topics.Topics;
+import io.tokenledger.testing.EmbeddedKafka;
+import io.tokenledger.testing.EmbeddedKafkaExtension;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * {@code tokenledger plan set|show} against a real broker, the ledger written as the aggregation
+ * writes it. support's ticket-triage uses 1,000,000 gpt-4o input tokens a day ($2.50; $2.00 from
+ * March 1, a known cut) and its reply-drafting 500,000 gpt-4o-mini tokens ($0.075), every day from
+ * January 1 2027. As of February 3: 33 days spent, 26 + 31 days forecast (PlanOutlookTest has the
+ * same figures without a broker).
+ */
+@ExtendWith(EmbeddedKafkaExtension.class)
+class PlanCommandIT {
+  @Test
+  void setsPlansAndShowsThemAgainstActualsAndTheForecast(EmbeddedKafka kafka) throws Exception {
+    IsolatedRun run = IsolatedRun.create(kafka, "plan");
+    Topics topics = run.topics();
+    for (PriceVersion price : new PriceVersion[] {price("gpt-4o", "2025-01-01T00:00:00Z", 2_500_000),
+        price("gpt-4o", "2027-03-01T00:00:00Z", 2_000_000), price("gpt-4o-mini", "2025-01-01T00:00:00Z", 150_000)}) {
+      CompactedTopics.write(run.config(), topics.prices, PriceBook.catalogKey(price), price);
+    }
+    try (KafkaProducer<String, UsageAggregate> ledger = new KafkaProducer<>(Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+        topics.seriesLedger15m.keySerde().serializer(), topics.seriesLedger15m.valueSerde().serializer())) {
+      for (LocalDate day = LocalDate.parse("2027-01-01"); day.isBefore(LocalDate.parse("2027-02-03"));
+           day = day.plusDays(1)) {
+        Instant at = day.atStartOfDay(ZoneOffset.UTC).toInstant().plus(Duration.ofHours(9));
+        for (UsageAggregate b : new UsageAggregate[] {
+            bucket("ticket-triage", new ProviderModel("openai", "gpt-4o"), 1_000_000, 2_500_000_000L, at),
+            bucket("reply-drafting", new ProviderModel("openai", "gpt-4o-mini"), 500_000, 75_000_000L, at)}) {
+          ledger.send(new ProducerRecord<>(topics.seriesLedger15m.name(), b.getScope(), b)).get();
+        }
+      }
+    }
+
+    assertEquals(0, Cli.run(run.cli("plan", "set", "--team", "support", "--workflow", "ticket-triage", "--quarter",
+        "2027-Q1", "--usd", "150", "--effective-from", "2026-12-15", "--set-by", "finance")));
+    String revised = Cli.output(run.cli("plan", "set", "--team", "support", "--workflow", "ticket-triage",
+        "--quarter", "2027-q1", "--usd", "200", "--effective-from", "2027-01-20", "--set-by", "finance",
+        "--note", "agents took over tier 1"));
+    assertTrue(revised.contains("Set the 2027-Q1 plan of support / ticket-triage: $200.00, from 2027-01-20T00:00:00Z"),
+        revised);
+    assertEquals(0, Cli.run(run.cli("plan", "set", "--team", "support", "--quarter", "2027-Q1", "--usd", "250",
+        "--effective-from", "2026-12-15", "--set-by", "finance")));
+    assertTrue(Cli.refusal(2, run.cli("plan", "set", "--team", "support", "--quarter", "2027-Q5", "--usd", "1",
+        "--set-by", "finance")).contains("a quarter is written YYYY-Qn, e.g. 2027-Q1, not '2027-Q5'"));
+    assertTrue(Cli.refusal(2, run.cli("plan", "set", "--team", "support", "--quarter", "2027-Q1", "--set-by",
+        "finance")).contains("give an amount in USD, tokens or both"));
+    assertEquals(3, CompactedTopics.readLatest(run.config(), topics.plans).size(), "every version kept");
+
+    String shown = Cli.output(run.cli("plan", "show", "--quarter", "2027-Q1", "--as-of", "2027-02-03"));
+    // 33 x $2.575 = $84.975 spent; forecast + 26 x $2.575 + 31 x $2.075 = $216.25, 13.5% under $250.
+    assertTrue(shown.contains("support: 2027-Q1 plan $250.00, spent $84.98 by Feb 3, forecast $216.25 (-14%)"), shown);
+    // 33 x $2.50 = $82.50; + 26 x $2.50 + 31 x $2.00 = $209.50, 4.75% over $200 (the version in force on Feb 3).
+    assertTrue(shown.contains("support / ticket-triage: 2027-Q1 plan $200.00, spent $82.50 by Feb 3, forecast "
+        + "$209.50 (+5%)"), shown);
+    assertTrue(Cli.output(run.cli("plan", "show", "--quarter", "2027-Q2", "--as-of", "2027-02-03"))
+        .contains("No plan for 2027-Q2."));
+  }
+
+  private static UsageAggregate bucket(String workflow, ProviderModel model, long input, long cost, Instant at) {
+    SeriesKey key = new SeriesKey("support", workflow, model);
+    return UsageAggregate.newBuilder().setScope(key.toString()).setTeam("support").setWorkflow(workflow)
+        .setProvider(model.provider()).setModel(model.model())
+        .setWindowStart(at).setWindowEnd(at.plus(Duration.ofMinutes(15))).setEventCount(1).setRequestCount(1)
+        .setUncachedInputTokens(input).setCacheReadTokens(0).setCacheWriteTokens(0).setOutputTokens(0)
+        .setReasoningTokens(0).setCostNanoUsd(cost).setUnpricedEventCount(0).setOutcomeUnits(0).setIsFinal(false).build();
+  }
+
+  private static PriceVersion price(String model, String from, long inputMicro) {
+    return PriceVersion.newBuilder().setProvider("openai").setModel(model).setEffectiveFrom(Instant.parse(from))
+        .setUncachedInputMicroUsdPerMtok(inputMicro).setCacheReadMicroUsdPerMtok(inputMicro / 2)
+        .setCacheWriteMicroUsdPerMtok(inputMicro).setOutputMicroUsdPerMtok(inputMicro * 4)
+        .setReasoningMicroUsdPerMtok(inputMicro * 4).build();
+  }
+}
