@@ -2,13 +2,13 @@ package io.tokenledger.ops.cli.budgets;
 
 import io.tokenledger.alerting.budget.BudgetRules;
 import io.tokenledger.ops.cli.KafkaOptions;
+import io.tokenledger.ops.cli.UsdAmounts;
 import io.tokenledger.platform.topics.CompactedTopics;
 import io.tokenledger.schemas.Budget;
 import io.tokenledger.schemas.BudgetDowngrade;
 import io.tokenledger.schemas.BudgetEnforcement;
 import io.tokenledger.schemas.BudgetPeriod;
 import io.tokenledger.schemas.BudgetUnreachable;
-import io.tokenledger.schemas.money.NanoUsd;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -94,7 +94,8 @@ final class SetBudget implements Callable<Integer> {
       throw new IllegalArgumentException("--period must be day, week or month, not '" + period + "'");
     }
     return BudgetRules.checked(Budget.newBuilder().setBudgetId(id).setTeam(team).setWorkflow(workflow)
-        .setModel(model).setLimitNanoUsd(limitUsd == null ? null : parseUsd(limitUsd)).setLimitTokens(limitTokens)
+        .setModel(model).setLimitNanoUsd(limitUsd == null ? null : UsdAmounts.parse("--limit-usd", limitUsd))
+        .setLimitTokens(limitTokens)
         .setPeriod(budgetPeriod).setTimezone(timezone).setThresholdsPercent(thresholds)
         .setUserId(user).setAgentId(agent).setDowngrades(downgrades.stream().map(SetBudget::downgrade).toList())
         .setWhenUnreachable(failClosed ? BudgetUnreachable.FAIL_CLOSED : BudgetUnreachable.FAIL_OPEN)
@@ -114,15 +115,6 @@ final class SetBudget implements Callable<Integer> {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("--downgrade's PERCENT must be a whole number, not '"
           + text.substring(at + 1) + "'");
-    }
-  }
-
-  private static long parseUsd(String usd) {
-    try {
-      return NanoUsd.fromUsd(usd.replace("$", "").replace(",", ""));
-    } catch (ArithmeticException | NumberFormatException e) {
-      throw new IllegalArgumentException("--limit-usd must be a decimal amount of USD with at most 9 decimals, not '"
-          + usd + "'");
     }
   }
 }

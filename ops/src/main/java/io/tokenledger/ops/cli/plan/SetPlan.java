@@ -1,11 +1,11 @@
 package io.tokenledger.ops.cli.plan;
 
 import io.tokenledger.ops.cli.KafkaOptions;
+import io.tokenledger.ops.cli.UsdAmounts;
 import io.tokenledger.platform.topics.CompactedTopics;
 import io.tokenledger.pricing.plan.PlanRules;
 import io.tokenledger.schemas.TokenPlan;
 import io.tokenledger.schemas.money.MoneyFormat;
-import io.tokenledger.schemas.money.NanoUsd;
 import io.tokenledger.schemas.topics.PlanKeys;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -51,7 +51,7 @@ final class SetPlan implements Callable<Integer> {
     try {
       Instant now = Instant.now();
       plan = PlanRules.checked(TokenPlan.newBuilder().setTeam(team).setWorkflow(workflow).setQuarter(quarter)
-          .setAmountNanoUsd(usd == null ? null : parseUsd(usd)).setTokens(tokens)
+          .setAmountNanoUsd(usd == null ? null : UsdAmounts.parse("--usd", usd)).setTokens(tokens)
           .setEffectiveFrom(effectiveFrom == null ? now : effectiveFrom.atStartOfDay(ZoneOffset.UTC).toInstant())
           .setSetBy(setBy).setNote(note).setUpdatedAt(now).build());
     } catch (IllegalArgumentException e) {
@@ -65,14 +65,5 @@ final class SetPlan implements Callable<Integer> {
         + (plan.getTokens() == null ? "" : String.format("%,d tokens", plan.getTokens())) + ", from "
         + plan.getEffectiveFrom() + " (set by " + setBy + ")");
     return 0;
-  }
-
-  private static long parseUsd(String text) {
-    try {
-      return NanoUsd.fromUsd(text.replace("$", "").replace(",", ""));
-    } catch (ArithmeticException | NumberFormatException e) {
-      throw new IllegalArgumentException("--usd must be a decimal amount of USD with at most 9 decimals, not '"
-          + text + "'");
-    }
   }
 }
