@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tokenledger.platform.topics.CompactedTopics;
 import io.tokenledger.pricing.PriceBook;
+import io.tokenledger.schemas.EconomicsPeriod;
+import io.tokenledger.schemas.EconomicsVerdict;
 import io.tokenledger.schemas.PriceVersion;
+import io.tokenledger.schemas.WorkflowEconomics;
 import io.tokenledger.schemas.UsageAggregate;
 import io.tokenledger.schemas.models.ProviderModel;
 import io.tokenledger.schemas.topics.SeriesKey;
@@ -77,6 +80,22 @@ class PlanCommandIT {
         + "$209.50 (+5%)"), shown);
     assertTrue(Cli.output(run.cli("plan", "show", "--quarter", "2027-Q2", "--as-of", "2027-02-03"))
         .contains("No plan for 2027-Q2."));
+
+    // The economics of February so far: ticket-triage's agent $0.80 per successful ticket, a person $10.53.
+    WorkflowEconomics triage = WorkflowEconomics.newBuilder().setWorkflow("ticket-triage").setTeam("support")
+        .setPeriod(EconomicsPeriod.MONTH).setZone("UTC").setFirstDay("2027-02-01")
+        .setPeriodStart(Instant.parse("2027-02-01T00:00:00Z")).setPeriodEnd(Instant.parse("2027-03-01T00:00:00Z"))
+        .setOutcomeUnit("ticket").setItemsStarted(100).setItemsSucceeded(90).setItemsFailed(10).setItemsEscalated(0)
+        .setItemsAbandoned(0).setItemsOpen(0).setUnitsSucceeded(90).setHumanSeconds(0).setAiSpendNanoUsd(72 * 1_000_000_000L)
+        .setHumanInLoopCostNanoUsd(0).setAiPathCostNanoUsd(72 * 1_000_000_000L).setCostPerSuccessNanoUsd(800_000_000L)
+        .setHumanCostPerOutcomeNanoUsd(10_530_000_000L).setHumanCostAvoidedNanoUsd(0).setUnvaluedOutcomes(0)
+        .setVerdict(EconomicsVerdict.AGENT_CHEAPER).setVerdictReason("cheaper").build();
+    CompactedTopics.write(run.config(), topics.economics, "MONTH|UTC|2027-02-01|ticket-triage|support", triage);
+    String advice = Cli.output(run.cli("plan", "advise", "--quarter", "2027-Q1", "--as-of", "2027-02-03"));
+    // $9.50 over plan; $0.80 at March's cut prices (127 x 33 / (57 x 82.5)) is $0.712982456: 13 tickets.
+    assertTrue(advice.contains("[FUND] support / ticket-triage: its agent is cheaper than a person ($0.71 per "
+        + "successful ticket at the forecast's prices, against $10.53) and its forecast passes its plan by $9.50: that "
+        + "is 13 tickets by the agent, which people would do for $136.89."), advice);
   }
 
   private static UsageAggregate bucket(String workflow, ProviderModel model, long input, long cost, Instant at) {
