@@ -11,9 +11,9 @@ import io.tokenledger.schemas.PriceVersion;
 import io.tokenledger.schemas.WorkflowEconomics;
 import io.tokenledger.schemas.UsageAggregate;
 import io.tokenledger.schemas.models.ProviderModel;
-import io.tokenledger.schemas.topics.SeriesKey;
 import io.tokenledger.schemas.topics.Topics;
 import io.tokenledger.testing.EmbeddedKafka;
+import io.tokenledger.testing.LedgerFixtures;
 import io.tokenledger.testing.EmbeddedKafkaExtension;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,8 +39,9 @@ class PlanCommandIT {
   void setsPlansAndShowsThemAgainstActualsAndTheForecast(EmbeddedKafka kafka) throws Exception {
     IsolatedRun run = IsolatedRun.create(kafka, "plan");
     Topics topics = run.topics();
-    for (PriceVersion price : new PriceVersion[] {price("gpt-4o", "2025-01-01T00:00:00Z", 2_500_000),
-        price("gpt-4o", "2027-03-01T00:00:00Z", 2_000_000), price("gpt-4o-mini", "2025-01-01T00:00:00Z", 150_000)}) {
+    for (PriceVersion price : new PriceVersion[] {LedgerFixtures.openAiPrice("gpt-4o", "2025-01-01T00:00:00Z", 2_500_000),
+        LedgerFixtures.openAiPrice("gpt-4o", "2027-03-01T00:00:00Z", 2_000_000),
+        LedgerFixtures.openAiPrice("gpt-4o-mini", "2025-01-01T00:00:00Z", 150_000)}) {
       CompactedTopics.write(run.config(), topics.prices, PriceBook.catalogKey(price), price);
     }
     try (KafkaProducer<String, UsageAggregate> ledger = new KafkaProducer<>(Map.of(
@@ -50,8 +51,10 @@ class PlanCommandIT {
            day = day.plusDays(1)) {
         Instant at = day.atStartOfDay(ZoneOffset.UTC).toInstant().plus(Duration.ofHours(9));
         for (UsageAggregate b : new UsageAggregate[] {
-            bucket("ticket-triage", new ProviderModel("openai", "gpt-4o"), 1_000_000, 2_500_000_000L, at),
-            bucket("reply-drafting", new ProviderModel("openai", "gpt-4o-mini"), 500_000, 75_000_000L, at)}) {
+            LedgerFixtures.bucket("support", "ticket-triage", new ProviderModel("openai", "gpt-4o"), at, 1_000_000,
+                2_500_000_000L),
+            LedgerFixtures.bucket("support", "reply-drafting", new ProviderModel("openai", "gpt-4o-mini"), at, 500_000,
+                75_000_000L)}) {
           ledger.send(new ProducerRecord<>(topics.seriesLedger15m.name(), b.getScope(), b)).get();
         }
       }
@@ -96,21 +99,5 @@ class PlanCommandIT {
     assertTrue(advice.contains("[FUND] support / ticket-triage: its agent is cheaper than a person ($0.71 per "
         + "successful ticket at the forecast's prices, against $10.53) and its forecast passes its plan by $9.50: that "
         + "is 13 tickets by the agent, which people would do for $136.89."), advice);
-  }
-
-  private static UsageAggregate bucket(String workflow, ProviderModel model, long input, long cost, Instant at) {
-    SeriesKey key = new SeriesKey("support", workflow, model);
-    return UsageAggregate.newBuilder().setScope(key.toString()).setTeam("support").setWorkflow(workflow)
-        .setProvider(model.provider()).setModel(model.model())
-        .setWindowStart(at).setWindowEnd(at.plus(Duration.ofMinutes(15))).setEventCount(1).setRequestCount(1)
-        .setUncachedInputTokens(input).setCacheReadTokens(0).setCacheWriteTokens(0).setOutputTokens(0)
-        .setReasoningTokens(0).setCostNanoUsd(cost).setUnpricedEventCount(0).setOutcomeUnits(0).setIsFinal(false).build();
-  }
-
-  private static PriceVersion price(String model, String from, long inputMicro) {
-    return PriceVersion.newBuilder().setProvider("openai").setModel(model).setEffectiveFrom(Instant.parse(from))
-        .setUncachedInputMicroUsdPerMtok(inputMicro).setCacheReadMicroUsdPerMtok(inputMicro / 2)
-        .setCacheWriteMicroUsdPerMtok(inputMicro).setOutputMicroUsdPerMtok(inputMicro * 4)
-        .setReasoningMicroUsdPerMtok(inputMicro * 4).build();
   }
 }

@@ -9,13 +9,13 @@ import io.tokenledger.schemas.PriceVersion;
 import io.tokenledger.schemas.TokenPlan;
 import io.tokenledger.schemas.UsageAggregate;
 import io.tokenledger.schemas.models.ProviderModel;
-import io.tokenledger.schemas.topics.SeriesKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import io.tokenledger.testing.LedgerFixtures;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -95,33 +95,20 @@ class PlanOutlookTest {
     List<UsageAggregate> buckets = new ArrayList<>();
     for (LocalDate day = Q1.start(); day.isBefore(AS_OF); day = day.plusDays(1)) {
       Instant at = day.atStartOfDay(ZoneOffset.UTC).toInstant().plus(Duration.ofHours(9));
-      buckets.add(bucket("ticket-triage", new ProviderModel("openai", "gpt-4o"), 1_000_000, 2_500_000_000L, at));
-      buckets.add(bucket("reply-drafting", new ProviderModel("openai", "gpt-4o-mini"), 500_000, 75_000_000L, at));
+      buckets.add(LedgerFixtures.bucket("support", "ticket-triage", new ProviderModel("openai", "gpt-4o"), at,
+          1_000_000, 2_500_000_000L));
+      buckets.add(LedgerFixtures.bucket("support", "reply-drafting", new ProviderModel("openai", "gpt-4o-mini"), at,
+          500_000, 75_000_000L));
     }
     return buckets;
   }
 
-  private static UsageAggregate bucket(String workflow, ProviderModel model, long input, long cost, Instant at) {
-    SeriesKey key = new SeriesKey("support", workflow, model);
-    return UsageAggregate.newBuilder().setScope(key.toString()).setTeam("support").setWorkflow(workflow)
-        .setProvider(model.provider()).setModel(model.model())
-        .setWindowStart(at).setWindowEnd(at.plus(Duration.ofMinutes(15))).setEventCount(1).setRequestCount(1)
-        .setUncachedInputTokens(input).setCacheReadTokens(0).setCacheWriteTokens(0).setOutputTokens(0)
-        .setReasoningTokens(0).setCostNanoUsd(cost).setUnpricedEventCount(0).setOutcomeUnits(0).setIsFinal(false).build();
-  }
 
   private static PriceBook catalog() {
     PriceBook catalog = new PriceBook();
-    catalog.put(price("gpt-4o", "2025-01-01T00:00:00Z", 2_500_000));
-    catalog.put(price("gpt-4o", "2027-03-01T00:00:00Z", 2_000_000));
-    catalog.put(price("gpt-4o-mini", "2025-01-01T00:00:00Z", 150_000));
+    catalog.put(LedgerFixtures.openAiPrice("gpt-4o", "2025-01-01T00:00:00Z", 2_500_000));
+    catalog.put(LedgerFixtures.openAiPrice("gpt-4o", "2027-03-01T00:00:00Z", 2_000_000));
+    catalog.put(LedgerFixtures.openAiPrice("gpt-4o-mini", "2025-01-01T00:00:00Z", 150_000));
     return catalog;
-  }
-
-  private static PriceVersion price(String model, String from, long inputMicro) {
-    return PriceVersion.newBuilder().setProvider("openai").setModel(model).setEffectiveFrom(Instant.parse(from))
-        .setUncachedInputMicroUsdPerMtok(inputMicro).setCacheReadMicroUsdPerMtok(inputMicro / 2)
-        .setCacheWriteMicroUsdPerMtok(inputMicro).setOutputMicroUsdPerMtok(inputMicro * 4)
-        .setReasoningMicroUsdPerMtok(inputMicro * 4).build();
   }
 }
