@@ -66,6 +66,7 @@ final class AdvisePlan implements Callable<Integer> {
       return 0;
     }
     advice.forEach(a -> System.out.println("[" + a.kind() + "] " + a.text()));
+    ShowPlan.ledgerCoverage(q, day).ifPresent(System.out::println);
     return 0;
   }
 }

@@ -79,7 +79,19 @@ final class ShowPlan implements Callable<Integer> {
     for (PlanOutlook.Line line : lines) {
       System.out.println(sentence(line));
     }
+    ledgerCoverage(q, day).ifPresent(System.out::println);
     return 0;
+  }
+
+  /** Said when the period ledger no longer holds the quarter's first days: its actuals would be short. */
+  static java.util.Optional<String> ledgerCoverage(Quarter q, LocalDate asOf) {
+    LocalDate kept = LocalDate.now(ZoneOffset.UTC).minusDays(io.tokenledger.schemas.ledger.LedgerBuckets.RETENTION
+        .toDays());
+    if (q.start().isBefore(kept) && asOf.isAfter(kept)) {
+      return java.util.Optional.of("Note: the period ledger keeps " + io.tokenledger.schemas.ledger.LedgerBuckets
+          .RETENTION.toDays() + " days, so the actuals leave out " + q + "'s days before " + kept + ".");
+    }
+    return java.util.Optional.empty();
   }
 
   /** "support / ticket-triage: 2027-Q1 plan $18,000.00, spent $7,420.00 by Feb 3, forecast $19,900.00 (+11%)". */
