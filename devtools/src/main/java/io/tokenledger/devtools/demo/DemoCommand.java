@@ -161,10 +161,6 @@ public final class DemoCommand implements Callable<Integer> {
       }
       List<Budget> budgets = DemoCatalog.budgets(start);
       seed(bootstrap, topics, DemoCatalog.prices(start), budgets, DemoCatalog.baselines(start));
-      for (io.tokenledger.schemas.TokenPlan plan : DemoCatalog.plans(start)) {
-        io.tokenledger.platform.topics.CompactedTopics.write(bootstrap, topics.plans,
-            io.tokenledger.schemas.topics.PlanKeys.of(plan), plan);
-      }
       out.println("Seeded " + DemoCatalog.prices(start).size() + " price versions (gpt-4o's price was cut on day "
           + DemoCatalog.PRICE_CUT_DAY + " of the month), " + budgets.size() + " budgets (a monthly one per team, "
           + "growth's HARD: its calls ask first; and a HARD daily cap of $26 for platform's agent "
@@ -502,31 +498,7 @@ public final class DemoCommand implements Callable<Integer> {
     out.println();
     out.print(io.tokenledger.ops.cli.ForecastCommand.renderCompany(next, monthly));
     out.println("Per team and with price assumptions: tokenledger forecast --months 12 --assume openai:-10%");
-    printPlan(settings, topics, buckets.values(), catalog);
     printFocus(thisMonth, catalog, month);
-  }
-
-  /** The quarter's token plan against actuals and the forecast, and the economics' advice on it. */
-  private void printPlan(Map<String, Object> settings, Topics topics, java.util.Collection<UsageAggregate> buckets,
-      PriceBook catalog) {
-    java.time.LocalDate today = java.time.LocalDate.now(ZoneOffset.UTC);
-    io.tokenledger.pricing.plan.Quarter quarter = io.tokenledger.pricing.plan.Quarter.of(today);
-    List<io.tokenledger.pricing.plan.PlanOutlook.Line> lines = io.tokenledger.pricing.plan.PlanOutlook.of(quarter,
-        today, io.tokenledger.platform.topics.CompactedTopics.readLatest(settings, topics.plans).values(), buckets,
-        catalog, List.of());
-    out.printf("%nThe token plan for %s, as of today (tokenledger plan show):%n", quarter);
-    lines.forEach(line -> out.println("  " + io.tokenledger.ops.cli.plan.ShowPlan.sentence(line)));
-    Map<String, io.tokenledger.schemas.WorkflowEconomics> latest = new HashMap<>();
-    for (io.tokenledger.schemas.WorkflowEconomics e : io.tokenledger.platform.topics.CompactedTopics
-        .readLatest(settings, topics.economics).values()) {
-      if (e != null && e.getTeam() != null && e.getPeriod() == io.tokenledger.schemas.EconomicsPeriod.MONTH
-          && "UTC".equals(e.getZone()) && e.getFirstDay().equals(today.withDayOfMonth(1).toString())) {
-        latest.put(e.getTeam() + "|" + e.getWorkflow(), e);
-      }
-    }
-    out.println("Advice on it (tokenledger plan advise):");
-    io.tokenledger.economics.plan.PlanAdvice.of(lines, latest)
-        .forEach(a -> out.println("  [" + a.kind() + "] " + a.text()));
   }
 
   /**

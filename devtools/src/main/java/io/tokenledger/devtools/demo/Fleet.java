@@ -76,7 +76,6 @@ final class Fleet implements AutoCloseable {
   private final AtomicLong admittedLive = new AtomicLong();
   private final AtomicLong deniedLive = new AtomicLong();
   private final Runaway runaway = new Runaway();
-  private volatile ScheduledExecutorService runawayLoop;
 
   /**
    * @param hardTeams teams with a HARD budget: their live calls ask before they are made
@@ -198,7 +197,6 @@ final class Fleet implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    runawayLoop = loop;
     long end = System.currentTimeMillis() + after.toMillis() + length.toMillis();
     long every = Math.max(1, (long) (1000.0 * threads / perSecond));
     for (int i = 0; i < threads; i++) {
@@ -385,12 +383,6 @@ final class Fleet implements AutoCloseable {
   public void close() throws InterruptedException {
     ticker.shutdown();
     ticker.awaitTermination(5, TimeUnit.SECONDS);
-    // The looping agent too, before the recorder it asks and records through is closed.
-    ScheduledExecutorService loop = runawayLoop;
-    if (loop != null) {
-      loop.shutdown();
-      loop.awaitTermination(5, TimeUnit.SECONDS);
-    }
     recorder.close();
   }
 }
