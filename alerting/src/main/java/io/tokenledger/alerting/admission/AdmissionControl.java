@@ -267,8 +267,15 @@ public final class AdmissionControl implements Processor<String, Object, String,
       reservationStore.delete(r.id());
       hold(r, -1);
       AdmissionMeters.expired();
-      log.info("Reservation {} of team {} expired unsettled; its {} nano-USD and {} tokens are released",
-          r.id(), r.team(), r.remainingNanoUsd(), r.remainingTokens());
+      // A lease ending by its time is routine; a call's reservation nothing settled is worth a line.
+      if (r.lease()) {
+        log.debug("Lease {} of team {} expired; its {} nano-USD and {} tokens are released", r.id(), r.team(),
+            r.remainingNanoUsd(), r.remainingTokens());
+      } else {
+        log.info("Reservation {} of team {} expired unsettled (the call's usage never came, or came after "
+            + "tokenledger.admission.call-hold); its {} nano-USD and {} tokens are released", r.id(), r.team(),
+            r.remainingNanoUsd(), r.remainingTokens());
+      }
     }
     refreshBudgets();
     publishAllowances(now);

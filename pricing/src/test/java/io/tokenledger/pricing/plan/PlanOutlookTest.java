@@ -62,11 +62,25 @@ class PlanOutlookTest {
 
   @Test
   void beforeItsQuarterAPlanHasNoActualsAndTheWholeQuarterIsForecast() {
-    List<PlanOutlook.Line> lines = PlanOutlook.of(Q1, LocalDate.parse("2026-12-20"),
-        List.of(plan("support", "ticket-triage", 200 * USD, "2026-12-15T00:00:00Z")), ledger(), catalog(), List.of());
-    // No usage before Dec 20: nothing to fit, nothing forecast.
-    assertEquals(0, lines.get(0).actualNanoUsd());
-    assertEquals(0, lines.get(0).forecastNanoUsd());
+    // As of February 3, the second quarter: no actuals yet, its 91 days forecast from January's line,
+    // gpt-4o at the $2.00 in force from March 1, gpt-4o-mini at $0.15.
+    Quarter q2 = Quarter.parse("2027-Q2");
+    List<PlanOutlook.Line> lines = PlanOutlook.of(q2, AS_OF,
+        List.of(plan("support", "ticket-triage", 200 * USD, "2026-12-15T00:00:00Z", "2027-Q2"),
+            plan("support", null, 250 * USD, "2026-12-15T00:00:00Z", "2027-Q2")), ledger(), catalog(), List.of());
+    assertEquals(2, lines.size());
+    PlanOutlook.Line team = lines.get(0);
+    PlanOutlook.Line triage = lines.get(1);
+    assertEquals(0, triage.actualNanoUsd());
+    assertEquals(0, triage.actualTokens());
+    assertEquals(q2.start(), triage.asOf());
+    assertEquals(91 * 2_000_000_000L, triage.forecastNanoUsd());               // $182.00
+    assertEquals(91 * 1_000_000L, triage.forecastTokens());
+    assertEquals(-9, triage.deviationPercent());                               // (182 - 200) / 200
+    assertEquals(91 * 2_075_000_000L, team.forecastNanoUsd());                 // $188.825 with reply-drafting
+    // Nothing of this quarter's history yet: as of January 1, nothing before it to fit a line on.
+    assertEquals(0, PlanOutlook.of(Q1, Q1.start(), List.of(plan("support", "ticket-triage", 200 * USD,
+        "2026-12-15T00:00:00Z")), ledger(), catalog(), List.of()).get(0).forecastNanoUsd());
   }
 
   @Test

@@ -128,11 +128,6 @@ public final class AdmissionClient implements AutoCloseable {
     reader.start();
   }
 
-  /** Waits until the client reads its reply partition (and so can be answered), at most {@code wait}. */
-  public boolean awaitReady(Duration wait) throws InterruptedException {
-    return ready.await(wait.toMillis(), TimeUnit.MILLISECONDS);
-  }
-
   /** Asks, waiting at most the timeout for the team's task; never throws for an unreachable task. */
   public Admission admit(AdmissionQuery query) {
     try {
@@ -246,12 +241,6 @@ public final class AdmissionClient implements AutoCloseable {
         .description("Admission, from asking to the answer").tag("source", s.name().toLowerCase())
         .publishPercentiles(0.5, 0.99).register(meters)).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     return answer;
-  }
-
-  /** How many answers of a source and verdict this client gave (the metric's value). */
-  public long answered(Admission.Source source, Admission.Verdict verdict) {
-    Counter counter = answers.get(source + "/" + verdict.name().toLowerCase());
-    return counter == null ? 0 : (long) counter.count();
   }
 
   private void read() {
