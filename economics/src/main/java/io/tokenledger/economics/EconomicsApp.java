@@ -7,7 +7,11 @@ import io.tokenledger.economics.baseline.BaselineStoreWriter;
 import io.tokenledger.economics.figures.FiguresRollup;
 import io.tokenledger.economics.items.ItemTracker;
 import io.tokenledger.economics.query.EconomicsQueries;
+import io.tokenledger.economics.plan.PlanLedger;
+import io.tokenledger.platform.streams.GlobalTable;
 import io.tokenledger.platform.streams.ProcessorWithStores;
+import io.tokenledger.schemas.topics.Topic;
+import java.util.List;
 import io.tokenledger.platform.streams.StreamsApps;
 import io.tokenledger.schemas.topics.Topics;
 import java.util.Map;
@@ -30,7 +34,11 @@ public final class EconomicsApp {
   public static final String LEDGER_SEEN_STORE = "economics-ledger-seen-store";
   public static final String FIGURES_STORE = FiguresRollup.STORE;
   public static final String CHANGED_STORE = "economics-changed-store";
+  public static final String PLANS_STORE = "economics-plans-store";
+  public static final String PRICES_STORE = "economics-prices-store";
+  public static final String PLAN_LEDGER_STORE = "economics-plan-ledger-store";
   static final String TRACKER = "economics-items";
+  static final String PLAN_LEDGER = "economics-plan-ledger";
   static final String ROLLUP = "economics-rollup";
 
   private EconomicsApp() {}
@@ -58,6 +66,11 @@ public final class EconomicsApp {
     topology.addProcessor(TRACKER, ProcessorWithStores.of(() -> new ItemTracker(names, settings, partitions,
         topics.workOutcomes.valueSerde().deserializer()), ItemTracker.stores(names)),
         "economics-usage-source", "economics-outcome-source", "economics-ledger-source");
+    // The token plan's view: the ledger kept for a quarter, the plans and the catalog it is priced with.
+    topology.addProcessor(PLAN_LEDGER, ProcessorWithStores.of(() -> new PlanLedger(PLAN_LEDGER_STORE),
+        List.of(PlanLedger.store(PLAN_LEDGER_STORE, topics.seriesLedger15m.valueSerde()))), "economics-ledger-source");
+    addCompacted(topology, PLANS_STORE, topics.plans, "economics-plans");
+    addCompacted(topology, PRICES_STORE, topics.prices, "economics-prices");
     topology.addSink("economics-deltas-sink", topics.economicsDeltas.name(),
         topics.economicsDeltas.keySerde().serializer(), topics.economicsDeltas.valueSerde().serializer(), TRACKER);
     topology.addSink("economics-deadletter-sink", topics.deadLetters.name(), topics.deadLetters.keySerde().serializer(),
@@ -70,6 +83,13 @@ public final class EconomicsApp {
     topology.addSink("economics-sink", topics.economics.name(), topics.economics.keySerde().serializer(),
         topics.economics.valueSerde().serializer(), ROLLUP);
     return topology;
+  }
+
+  /** A compacted topic as a global store, as the topic is: the latest value per key. */
+  private static <V> void addCompacted(Topology topology, String store, Topic<String, V> topic, String prefix) {
+    topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store), topic.keySerde(),
+        topic.valueSerde()).withLoggingDisabled(), prefix + "-source", topic.keySerde().deserializer(),
+        topic.valueSerde().deserializer(), topic.name(), prefix + "-writer", () -> new GlobalTable<V>(store, (k, v) -> { }));
   }
 
   public static Properties config(Map<String, ?> overrides) {

@@ -50,8 +50,24 @@ public final class PlanAdvice {
   public record Advice(Kind kind, String team, String from, String to, long amountNanoUsd, long outcomes,
       long peopleNanoUsd, String text) {}
 
+  /**
+   * What the advice reads of a (team, workflow)'s economics: the agent path's cost per success,
+   * a person's cost per outcome, the verdict and the outcome's unit.
+   */
+  public record AgentPath(long costPerSuccessNanoUsd, long personPerOutcomeNanoUsd, EconomicsVerdict verdict,
+      String unit) {
+    /** Empty when the economics has no cost per success or no person's cost (no verdict to act on). */
+    public static java.util.Optional<AgentPath> of(WorkflowEconomics e) {
+      if (e == null || e.getCostPerSuccessNanoUsd() == null || e.getHumanCostPerOutcomeNanoUsd() == null) {
+        return java.util.Optional.empty();
+      }
+      return java.util.Optional.of(new AgentPath(e.getCostPerSuccessNanoUsd(), e.getHumanCostPerOutcomeNanoUsd(),
+          e.getVerdict(), e.getOutcomeUnit() == null ? "outcome" : e.getOutcomeUnit()));
+    }
+  }
+
   /** A workflow's line of the plan with its economics: its cost per success at the forecast's prices. */
-  private record Workflow(PlanOutlook.Line line, WorkflowEconomics economics, long costPerSuccess, long personPerOutcome,
+  private record Workflow(PlanOutlook.Line line, AgentPath path, long costPerSuccess, long personPerOutcome,
       String unit) {
     long gap() {
       return line.planNanoUsd() - line.forecastNanoUsd();
@@ -71,19 +87,28 @@ public final class PlanAdvice {
    * @param economics each (team, workflow)'s latest economics, keyed "team|workflow"
    */
   public static List<Advice> of(List<PlanOutlook.Line> lines, Map<String, WorkflowEconomics> economics) {
+    Map<String, AgentPath> paths = new java.util.HashMap<>();
+    economics.forEach((key, e) -> AgentPath.of(e).ifPresent(path -> paths.put(key, path)));
+    return advise(lines, paths);
+  }
+
+  /**
+   * @param lines the quarter's outlook; the workflow lines with a USD plan are advised on
+   * @param paths each (team, workflow)'s agent path, keyed "team|workflow"
+   */
+  public static List<Advice> advise(List<PlanOutlook.Line> lines, Map<String, AgentPath> paths) {
     List<Workflow> fund = new ArrayList<>();
     List<Workflow> cut = new ArrayList<>();
     for (PlanOutlook.Line line : lines) {
-      WorkflowEconomics e = economics.get(line.team() + "|" + line.workflow());
-      if (line.workflow() == null || line.planNanoUsd() == null || e == null || e.getCostPerSuccessNanoUsd() == null
-          || e.getHumanCostPerOutcomeNanoUsd() == null) {
+      AgentPath e = paths.get(line.team() + "|" + line.workflow());
+      if (line.workflow() == null || line.planNanoUsd() == null || e == null) {
         continue;
       }
-      Workflow w = new Workflow(line, e, atForecastPrices(e.getCostPerSuccessNanoUsd(), line),
-          e.getHumanCostPerOutcomeNanoUsd(), e.getOutcomeUnit() == null ? "outcome" : e.getOutcomeUnit());
-      if (e.getVerdict() == EconomicsVerdict.AGENT_CHEAPER && w.gap() < 0) {
+      Workflow w = new Workflow(line, e, atForecastPrices(e.costPerSuccessNanoUsd(), line),
+          e.personPerOutcomeNanoUsd(), e.unit());
+      if (e.verdict() == EconomicsVerdict.AGENT_CHEAPER && w.gap() < 0) {
         fund.add(w);
-      } else if (e.getVerdict() == EconomicsVerdict.PERSON_CHEAPER && w.unspent() > 0) {
+      } else if (e.verdict() == EconomicsVerdict.PERSON_CHEAPER && w.unspent() > 0) {
         cut.add(w);
       }
     }

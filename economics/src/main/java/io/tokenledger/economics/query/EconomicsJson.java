@@ -104,7 +104,7 @@ public final class EconomicsJson {
         : Rates.divide(BigDecimal.valueOf(nanoUsd), BigDecimal.valueOf(unitsSucceeded));
   }
 
-  private static void money(Map<String, Object> m, String name, Long nanoUsd) {
+  static void money(Map<String, Object> m, String name, Long nanoUsd) {
     m.put(name + "_nano_usd", nanoUsd);
     m.put(name + "_usd", nanoUsd == null ? null : NanoUsd.toUsd(nanoUsd).toPlainString());
   }

@@ -63,8 +63,9 @@ public final class EconomicsQueries {
       ApiKeyDirectory keys) throws java.io.IOException {
     QueryRouter router = new QueryRouter(streams, self);
     EconomicsQueries queries = new EconomicsQueries(router, settings);
+    PlanQueries plan = new PlanQueries(router, queries);
     return QueryHttpServer.start(router, self.port(),
-        Map.of("/v1/economics", queries::economics, "/v1/advice", queries::advice), keys);
+        Map.of("/v1/economics", queries::economics, "/v1/advice", queries::advice, "/v1/plan", plan::plan), keys);
   }
 
   public QueryAnswer economics(QueryRequest request) {
@@ -106,6 +107,13 @@ public final class EconomicsQueries {
           m.put("advice", EconomicsJson.advice(e.getAdvice()));
           return m;
         }).toList(), calendar.header());
+  }
+
+  /** Each team's share of every workflow in the UTC month from {@code firstDay}, in this instance's active partitions. */
+  List<WorkflowEconomics> teamSharesOfMonth(LocalDate firstDay) {
+    Calendar month = new Calendar(EconomicsPeriod.MONTH, EconomicsSettings.UTC, firstDay);
+    return local(month, k -> k.period() == EconomicsPeriod.MONTH && k.zone().equals(EconomicsSettings.UTC)
+        && k.firstDay().equals(firstDay) && k.team() != null);
   }
 
   private Figures get(EconomicsKey key, int partition) {

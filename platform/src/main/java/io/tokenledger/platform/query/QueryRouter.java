@@ -147,6 +147,11 @@ public final class QueryRouter {
     return self.host() + ":" + self.port();
   }
 
+  /** This instance, as the application's metadata names it. */
+  public HostInfo self() {
+    return self;
+  }
+
   public KafkaStreams streams() {
     return streams;
   }

@@ -24,6 +24,13 @@ import java.util.TreeMap;
  * the rest of the quarter (the line's usage trend times the price schedule).
  */
 public final class PlanOutlook {
+  /**
+   * The trend is fitted on at most this many days before the as-of day: the period ledger's
+   * retention, so that every reader (the CLI from the ledger topic, the economics from its longer
+   * copy) fits the same days.
+   */
+  public static final long FIT_DAYS = io.tokenledger.schemas.ledger.LedgerBuckets.RETENTION.toDays();
+
   private PlanOutlook() {}
 
   /**
@@ -60,6 +67,7 @@ public final class PlanOutlook {
       Iterable<UsageAggregate> ledgerBuckets, PriceBook catalog, List<SpendForecast.Assumption> assumptions) {
     LocalDate from = asOf.isBefore(quarter.start()) ? quarter.start() : asOf;
     Instant asOfStart = asOf.atStartOfDay(ZoneOffset.UTC).toInstant();
+    LocalDate fitFrom = asOf.minusDays(FIT_DAYS);
     Map<String, TokenPlan> inForce = new TreeMap<>();
     for (TokenPlan plan : plans) {
       if (plan != null && quarter.toString().equals(plan.getQuarter())
@@ -85,7 +93,9 @@ public final class PlanOutlook {
         for (TokenKind kind : TokenKind.ALL) {
           tokens[kind.ordinal()] = kind.of(bucket);
         }
-        history.add(new SpendForecast.DailyUsage(line, series.providerModel().toString(), day, tokens));
+        if (!day.isBefore(fitFrom)) {
+          history.add(new SpendForecast.DailyUsage(line, series.providerModel().toString(), day, tokens));
+        }
         if (!day.isBefore(quarter.start()) && day.isBefore(from)) {
           long[] sum = actuals.computeIfAbsent(line, k -> new long[2]);
           sum[0] = Math.addExact(sum[0], bucket.getCostNanoUsd());

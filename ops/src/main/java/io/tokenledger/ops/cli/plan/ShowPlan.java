@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
 @Command(name = "show", mixinStandardHelpOptions = true,
     description = {"Shows a quarter's plan per team and workflow next to what was spent and the forecast to the",
         "quarter's end (the usage trend times the price schedule, as 'tokenledger forecast' computes it)."})
-final class ShowPlan implements Callable<Integer> {
+public final class ShowPlan implements Callable<Integer> {
   private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("MMM d", Locale.ENGLISH);
 
   @Mixin KafkaOptions kafka;
@@ -89,13 +89,14 @@ final class ShowPlan implements Callable<Integer> {
         .toDays());
     if (q.start().isBefore(kept) && asOf.isAfter(kept)) {
       return java.util.Optional.of("Note: the period ledger keeps " + io.tokenledger.schemas.ledger.LedgerBuckets
-          .RETENTION.toDays() + " days, so the actuals leave out " + q + "'s days before " + kept + ".");
+          .RETENTION.toDays() + " days, so the actuals leave out " + q + "'s days before " + kept + "; the economics "
+          + "keeps the whole quarter: GET /v1/plan on its query endpoint, or the dashboard's Plan page.");
     }
     return java.util.Optional.empty();
   }
 
   /** "support / ticket-triage: 2027-Q1 plan $18,000.00, spent $7,420.00 by Feb 3, forecast $19,900.00 (+11%)". */
-  static String sentence(PlanOutlook.Line line) {
+  public static String sentence(PlanOutlook.Line line) {
     String plan = line.planNanoUsd() == null ? String.format("%,d tokens", line.planTokens())
         : MoneyFormat.usd(line.planNanoUsd());
     return line.name() + ": " + line.quarter() + " plan " + plan + ", spent " + MoneyFormat.usd(line.actualNanoUsd())
