@@ -16,6 +16,7 @@ import io.tokenledger.schemas.Budget;
 import io.tokenledger.schemas.BudgetPeriod;
 import io.tokenledger.schemas.HumanBaseline;
 import io.tokenledger.schemas.PriceVersion;
+import io.tokenledger.schemas.TokenPlan;
 import io.tokenledger.schemas.UsageEvent;
 import io.tokenledger.schemas.WorkOutcome;
 import io.tokenledger.schemas.WorkOutcomeStatus;
@@ -121,6 +122,7 @@ class DashboardBrowserIT {
         team(browser);
         twoProviders(browser);
         economics(browser);
+        plan(browser);
         alerts(browser);
         prices(browser);
         signedOut(browser);
@@ -232,6 +234,28 @@ class DashboardBrowserIT {
         cell(browser, "economics", "support-tickets", "roi"));
     assertEquals(row.path("verdict").asText(), cell(browser, "economics", "support-tickets", "verdict"));
     screenshot(browser, "economics");
+  }
+
+  /** The quarter's plan as the economics answers it: support's whole plan and its tickets' line. */
+  private void plan(WebDriver browser) throws Exception {
+    browser.get(dashboard + "plan.html?refresh=2");
+    loaded(browser);
+    JsonNode answer = api("/api/economics/v1/plan");
+    assertEquals(2, answer.path("lines").size(), answer.toString());
+    for (JsonNode line : answer.path("lines")) {
+      String key = line.path("team").asText() + "|" + (line.path("workflow").isNull() ? ""
+          : line.path("workflow").asText());
+      assertMoney(new BigDecimal(line.path("plan_usd").asText()), browser, row("plan", key, "plan"));
+      assertMoney(new BigDecimal(line.path("actual_usd").asText()), browser, row("plan", key, "spent"));
+      assertMoney(new BigDecimal(line.path("forecast_usd").asText()), browser, row("plan", key, "forecast")
+          + " > span > .money");
+      int deviation = line.path("deviation_percent").asInt();
+      assertEquals((deviation > 0 ? "+" : "") + deviation + "%", cell(browser, "plan", key, "deviation"));
+    }
+    assertEquals("$120.00", read(browser, row("plan", "support|", "plan") + " .money"));
+    assertEquals("$100.00", read(browser, row("plan", "support|support-tickets", "plan") + " .money"));
+    assertEquals(answer.path("advice").size(), browser.findElements(By.cssSelector("#advice tbody tr")).size());
+    screenshot(browser, "plan");
   }
 
   private void alerts(WebDriver browser) throws Exception {
@@ -435,6 +459,19 @@ class DashboardBrowserIT {
       send(baselines, topics.humanBaselines.name(), BaselineKeys.of(baseline), baseline);
       send(budgets, topics.budgets.name(), budget.getBudgetId(), budget);
       send(budgets, topics.budgets.name(), allowance.getBudgetId(), allowance);
+    }
+    // This quarter's token plan: $120 for support, $100 of it for its tickets.
+    String quarter = io.tokenledger.pricing.plan.Quarter.of(java.time.LocalDate.now(java.time.ZoneOffset.UTC)).toString();
+    try (var plans = producer(bootstrap, topics.plans)) {
+      for (TokenPlan plan : new TokenPlan[] {
+          TokenPlan.newBuilder().setTeam("support").setWorkflow(null).setQuarter(quarter)
+              .setAmountNanoUsd(120_000_000_000L).setEffectiveFrom(Instant.parse("2026-01-01T00:00:00Z"))
+              .setSetBy("it").setUpdatedAt(Instant.now()).build(),
+          TokenPlan.newBuilder().setTeam("support").setWorkflow("support-tickets").setQuarter(quarter)
+              .setAmountNanoUsd(100_000_000_000L).setEffectiveFrom(Instant.parse("2026-01-01T00:00:00Z"))
+              .setSetBy("it").setUpdatedAt(Instant.now()).build()}) {
+        send(plans, topics.plans.name(), io.tokenledger.schemas.topics.PlanKeys.of(plan), plan);
+      }
     }
   }
 
