@@ -41,6 +41,27 @@ class EconomicsTopologyTest {
     }
   }
 
+  /**
+   * The deltas topic keeps a week and the broker deletes by record time: a change to a month-old
+   * item is stamped when it is written, or it could be deleted before the rollup reads it.
+   */
+  @Test
+  void aChangeToAMonthOldItemIsStampedWhenWritten() {
+    try (EconomicsFixture f = new EconomicsFixture(Map.of(EconomicsSettings.PREFIX + "retain", "35d",
+        EconomicsSettings.PREFIX + "abandon-after", "3d"))) {
+      f.driver.advanceWallClockTime(Duration.ofDays(30));
+      f.call("support", "support-tickets", "gpt-4o", "T-1", TEN);
+      List<org.apache.kafka.streams.test.TestRecord<String, byte[]>> deltas = f.driver.createOutputTopic(
+          f.topics.economicsDeltas.name(), new org.apache.kafka.common.serialization.StringDeserializer(),
+          new org.apache.kafka.common.serialization.ByteArrayDeserializer()).readRecordsToList();
+      assertEquals(4, deltas.size(), "a day and a month, for the team and across teams");
+      for (var delta : deltas) {
+        assertEquals(DEC_1.plus(Duration.ofDays(30)), delta.getRecordTime(), delta.key());
+      }
+      assertEquals(1, f.figures(DAY).getItemsStarted(), "filed under the item's day all the same");
+    }
+  }
+
   @Test
   void anOutcomeHoursAfterItsUsageIsValuedAgainstAPersonExactly() {
     try (EconomicsFixture f = new EconomicsFixture(Map.of())) {

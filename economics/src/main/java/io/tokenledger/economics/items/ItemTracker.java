@@ -241,13 +241,16 @@ public final class ItemTracker implements Processor<Object, Object, Object, Obje
   private void emit(String team, String workflow, String model, String unit, long time, Counters counters) {
     byte[] delta = new Delta(model, unit, counters).toBytes();
     Instant at = Instant.ofEpochMilli(time);
+    // Stamped when written, not with the item's time: the deltas topic keeps a week, and the broker
+    // deletes by record time, so a late outcome of a month-old item would be gone before it is read.
+    long written = context.currentSystemTimeMs();
     for (ZoneId zone : settings.zones()) {
       for (EconomicsPeriod period : EconomicsPeriod.values()) {
         CalendarPeriods.Period calendar = CalendarPeriods.containing(
             period == EconomicsPeriod.DAY ? BudgetPeriod.DAY : BudgetPeriod.MONTH, zone, at);
         for (String scope : new String[] {team, null}) {
           String key = new EconomicsKey(period, zone, calendar.firstDay(), workflow, scope).toString();
-          context.forward(new Record<Object, Object>(key, delta, time), names.deltaSink());
+          context.forward(new Record<Object, Object>(key, delta, written), names.deltaSink());
         }
       }
     }
