@@ -33,7 +33,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(EmbeddedKafkaExtension.class)
 class DemoForecastIT {
-  private static final Pattern PREFIX = Pattern.compile(Pattern.quote(Topics.PREFIX_CONFIG) + "=([^>\\s]+)");
+  static final Pattern PREFIX = Pattern.compile(Pattern.quote(Topics.PREFIX_CONFIG) + "=([^>\\s]+)");
   private static final List<String> TEAMS = List.of("finance-ops", "growth", "platform", "support");
 
   @Test

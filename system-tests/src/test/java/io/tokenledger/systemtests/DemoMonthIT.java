@@ -54,6 +54,29 @@ class DemoMonthIT {
     assertTrue(Long.parseLong(admission.group(2).replace(",", "")) > 0, "downgraded: " + admission.group());
     assertTrue(Long.parseLong(admission.group(3).replace(",", "")) > 0, "denied: " + admission.group());
     assertTrue(!admission.group(4).equals("$0.00"), "prevented: " + admission.group());
+
+    // The quarter's plan: ticket-triage's actuals are the ledger's spend of its quarter's days before today, to
+    // the cent as printed; its cheaper agent outruns its plan (fund), invoice-disputes' dearer one has plan left
+    // (cut), and the advice moves it.
+    java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+    io.tokenledger.pricing.plan.Quarter quarter = io.tokenledger.pricing.plan.Quarter.of(today);
+    Matcher prefix = DemoForecastIT.PREFIX.matcher(printed);
+    assertTrue(prefix.find(), "the demo names its topic prefix");
+    Map<String, Object> settings = Map.of(org.apache.kafka.streams.StreamsConfig.BOOTSTRAP_SERVERS_CONFIG,
+        kafka.bootstrapServers(), io.tokenledger.schemas.topics.Topics.PREFIX_CONFIG, prefix.group(1));
+    long triage = io.tokenledger.ops.cli.LedgerReads.buckets(settings,
+        io.tokenledger.schemas.topics.Topics.from(settings), b -> b.getTeam().equals("support")
+            && b.getWorkflow().equals("ticket-triage")).values().stream()
+        .filter(b -> {
+          java.time.LocalDate day = b.getWindowStart().atOffset(java.time.ZoneOffset.UTC).toLocalDate();
+          return !day.isBefore(quarter.start()) && day.isBefore(today);
+        }).mapToLong(io.tokenledger.schemas.UsageAggregate::getCostNanoUsd).sum();
+    String planned = "support / ticket-triage: " + quarter + " plan $150.00, spent "
+        + io.tokenledger.schemas.money.MoneyFormat.usd(triage) + " by ";
+    assertTrue(printed.contains(planned), planned + " in:\n" + printed);
+    assertTrue(printed.contains("[FUND] support / ticket-triage: its agent is cheaper than a person"), printed);
+    assertTrue(printed.contains("[CUT] finance-ops / invoice-disputes: a person is cheaper than its agent"), printed);
+    assertTrue(printed.contains("[MOVE] Moving "), printed);
   }
 
   private static final Pattern ADMISSION = Pattern.compile("Admission: the runaway \\S+ asked for ([\\d,]+) calls: "

@@ -6,6 +6,7 @@ import io.tokenledger.schemas.BudgetEnforcement;
 import io.tokenledger.schemas.BudgetPeriod;
 import io.tokenledger.schemas.HumanBaseline;
 import io.tokenledger.schemas.PriceVersion;
+import io.tokenledger.schemas.TokenPlan;
 import io.tokenledger.schemas.money.NanoUsd;
 import java.time.Instant;
 import java.util.List;
@@ -126,6 +127,27 @@ final class DemoCatalog {
         Budget.newBuilder(budget(LOOPING_AGENT + "-daily", "platform", "26.00", now)).setAgentId(LOOPING_AGENT)
             .setPeriod(BudgetPeriod.DAY).setEnforcement(BudgetEnforcement.HARD)
             .setDowngrades(List.of(new BudgetDowngrade("o4-mini", "gpt-4o-mini", 95))).build());
+  }
+
+  /**
+   * The quarter's token plan (the quarter holding {@code now}): ticket-triage planned below what its
+   * agent spends in a month of history (it is cheaper than a person: fund it), invoice-disputes
+   * above (a person is cheaper: its unspent plan can move), and support's plan as a whole.
+   */
+  static List<TokenPlan> plans(Instant now) {
+    String quarter = io.tokenledger.pricing.plan.Quarter.of(now.atOffset(java.time.ZoneOffset.UTC).toLocalDate())
+        .toString();
+    Instant from = now.minus(java.time.Duration.ofDays(40));
+    return List.of(plan("support", "ticket-triage", quarter, "150.00", from, now),
+        plan("support", null, quarter, "20000.00", from, now),
+        plan("finance-ops", "invoice-disputes", quarter, "300.00", from, now),
+        plan("finance-ops", "invoice-extraction", quarter, "1500.00", from, now));
+  }
+
+  private static TokenPlan plan(String team, String workflow, String quarter, String usd, Instant from, Instant now) {
+    return TokenPlan.newBuilder().setTeam(team).setWorkflow(workflow).setQuarter(quarter)
+        .setAmountNanoUsd(NanoUsd.fromUsd(usd)).setEffectiveFrom(from).setSetBy("demo").setNote("quarter planning")
+        .setUpdatedAt(now).build();
   }
 
   private static PriceVersion price(String provider, String model, Instant from, long input, long cacheRead,

@@ -161,6 +161,10 @@ public final class DemoCommand implements Callable<Integer> {
       }
       List<Budget> budgets = DemoCatalog.budgets(start);
       seed(bootstrap, topics, DemoCatalog.prices(start), budgets, DemoCatalog.baselines(start));
+      for (io.tokenledger.schemas.TokenPlan plan : DemoCatalog.plans(start)) {
+        io.tokenledger.platform.topics.CompactedTopics.write(bootstrap, topics.plans,
+            io.tokenledger.schemas.topics.PlanKeys.of(plan), plan);
+      }
       out.println("Seeded " + DemoCatalog.prices(start).size() + " price versions (gpt-4o's price was cut on day "
           + DemoCatalog.PRICE_CUT_DAY + " of the month), " + budgets.size() + " budgets (a monthly one per team, "
           + "growth's HARD: its calls ask first; and a HARD daily cap of $26 for platform's agent "
@@ -222,9 +226,10 @@ public final class DemoCommand implements Callable<Integer> {
             + "  curl -H \"Authorization: Bearer $TL_KEY\" 'http://%s/v1/usage?scope=model&key=gpt-4o&window=1m'%n"
             + "  curl -H \"Authorization: Bearer $TL_KEY\" 'http://%s/v1/economics?workflow=ticket-triage&period=month'%n"
             + "  curl -H \"Authorization: Bearer $TL_KEY\" 'http://%s/v1/advice'%n"
+            + "  curl -H \"Authorization: Bearer $TL_KEY\" 'http://%s/v1/plan'%n"
             + "  ./tokenledger report economics --bootstrap-servers %s%s%n"
             + "Or open the dashboard at %s and sign in with that key.%n", financeKey, queryEndpoint, queryEndpoint,
-            economicsEndpoint, economicsEndpoint, bootstrap, config.containsKey(Topics.PREFIX_CONFIG)
+            economicsEndpoint, economicsEndpoint, economicsEndpoint, bootstrap, config.containsKey(Topics.PREFIX_CONFIG)
                 ? " --config <a file with " + Topics.PREFIX_CONFIG + "=" + config.get(Topics.PREFIX_CONFIG) + ">" : "",
             stack.dashboardUrl());
 
@@ -459,6 +464,7 @@ public final class DemoCommand implements Callable<Integer> {
     if (!caughtUp) {
       out.printf("The economics holds %,d of %,d work items and %,d of %,d decided.%n", started, fleet.itemsStarted(),
           decided, fleet.outcomesAcknowledged());
+      printShortfall(latest, fleet.itemCounts());
     }
     String month = java.time.LocalDate.now(java.time.ZoneOffset.UTC).withDayOfMonth(1).toString();
     List<WorkflowEconomics> rows = latest.values().stream().filter(e -> e.getTeam() == null
@@ -469,6 +475,24 @@ public final class DemoCommand implements Callable<Integer> {
         + String.format("%,d work items, %,d outcomes", fleet.itemsStarted(), fleet.outcomesAcknowledged())
         + (caughtUp ? "" : " (the economics has NOT caught up with all of them)") + ":", rows));
     return caughtUp;
+  }
+
+  /** Per workflow, where the economics' items (all months, all teams) differ from the fleet's. */
+  private void printShortfall(Map<String, WorkflowEconomics> latest, ItemCounts counts) {
+    Map<String, long[]> held = new java.util.TreeMap<>();
+    latest.values().stream().filter(e -> e.getTeam() == null && e.getPeriod() == EconomicsPeriod.MONTH
+        && e.getZone().equals(EconomicsSettings.UTC.getId())).forEach(e -> {
+          long[] h = held.computeIfAbsent(e.getWorkflow(), w -> new long[2]);
+          h[0] += e.getItemsStarted();
+          h[1] += e.getItemsStarted() - e.getItemsOpen();
+        });
+    counts.byWorkflow().forEach((workflow, fleetCounts) -> {
+      long[] h = held.getOrDefault(workflow, new long[2]);
+      if (h[0] != fleetCounts[0] || h[1] != fleetCounts[1]) {
+        out.printf("  %s: %,d of %,d items, %,d of %,d decided%n", workflow, h[0], fleetCounts[0], h[1],
+            fleetCounts[1]);
+      }
+    });
   }
 
   /**
@@ -498,7 +522,31 @@ public final class DemoCommand implements Callable<Integer> {
     out.println();
     out.print(io.tokenledger.ops.cli.ForecastCommand.renderCompany(next, monthly));
     out.println("Per team and with price assumptions: tokenledger forecast --months 12 --assume openai:-10%");
+    printPlan(settings, topics, buckets.values(), catalog);
     printFocus(thisMonth, catalog, month);
+  }
+
+  /** The quarter's token plan against actuals and the forecast, and the economics' advice on it. */
+  private void printPlan(Map<String, Object> settings, Topics topics, java.util.Collection<UsageAggregate> buckets,
+      PriceBook catalog) {
+    java.time.LocalDate today = java.time.LocalDate.now(ZoneOffset.UTC);
+    io.tokenledger.pricing.plan.Quarter quarter = io.tokenledger.pricing.plan.Quarter.of(today);
+    List<io.tokenledger.pricing.plan.PlanOutlook.Line> lines = io.tokenledger.pricing.plan.PlanOutlook.of(quarter,
+        today, io.tokenledger.platform.topics.CompactedTopics.readLatest(settings, topics.plans).values(), buckets,
+        catalog, List.of());
+    out.printf("%nThe token plan for %s, as of today (tokenledger plan show):%n", quarter);
+    lines.forEach(line -> out.println("  " + io.tokenledger.ops.cli.plan.ShowPlan.sentence(line)));
+    Map<String, io.tokenledger.schemas.WorkflowEconomics> latest = new HashMap<>();
+    for (io.tokenledger.schemas.WorkflowEconomics e : io.tokenledger.platform.topics.CompactedTopics
+        .readLatest(settings, topics.economics).values()) {
+      if (e != null && e.getTeam() != null && e.getPeriod() == io.tokenledger.schemas.EconomicsPeriod.MONTH
+          && "UTC".equals(e.getZone()) && e.getFirstDay().equals(today.withDayOfMonth(1).toString())) {
+        latest.put(e.getTeam() + "|" + e.getWorkflow(), e);
+      }
+    }
+    out.println("Advice on it (tokenledger plan advise):");
+    io.tokenledger.economics.plan.PlanAdvice.of(lines, latest)
+        .forEach(a -> out.println("  [" + a.kind() + "] " + a.text()));
   }
 
   /**

@@ -42,9 +42,8 @@ final class Fleet implements AutoCloseable {
   });
   private final AtomicLong acknowledged = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
-  private final AtomicLong itemsStarted = new AtomicLong();
   private final List<CompletableFuture<?>> pendingOutcomes = new ArrayList<>();
-  private final AtomicLong outcomesAcknowledged = new AtomicLong();
+  private final ItemCounts items = new ItemCounts();
   private final Map<Workload, OpenItem> open = new HashMap<>();
   private long itemSequence;
   private double owed;
@@ -76,6 +75,7 @@ final class Fleet implements AutoCloseable {
   private final AtomicLong admittedLive = new AtomicLong();
   private final AtomicLong deniedLive = new AtomicLong();
   private final Runaway runaway = new Runaway();
+  private volatile ScheduledExecutorService runawayLoop;
 
   /**
    * @param hardTeams teams with a HARD budget: their live calls ask before they are made
@@ -156,12 +156,12 @@ final class Fleet implements AutoCloseable {
     List<CompletableFuture<?>> sends = new ArrayList<>();
     int usage = 0;
     for (MonthOfHistory.Entry entry : month) {
-      itemsStarted.addAndGet(entry.items());
       if (entry.usage() != null) {
+        items.started(entry.usage().getWorkflow(), entry.items());
         usage++;
         sends.add(track(recorder.record(entry.usage())));
         if (entry.usage().getOutcomeSuccess() != null) {
-          outcomesAcknowledged.incrementAndGet(); // a record that reports its own outcome decides its item
+          items.decided(entry.usage().getWorkflow()); // a record that reports its own outcome decides its item
         }
       } else {
         synchronized (this) {
@@ -197,6 +197,7 @@ final class Fleet implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+    runawayLoop = loop;
     long end = System.currentTimeMillis() + after.toMillis() + length.toMillis();
     long every = Math.max(1, (long) (1000.0 * threads / perSecond));
     for (int i = 0; i < threads; i++) {
@@ -260,8 +261,8 @@ final class Fleet implements AutoCloseable {
     }
     boolean outcome = random.nextDouble() * w.outcomeEvery() < 1;
     if (outcome) {
-      itemsStarted.incrementAndGet(); // a call that reports its own outcome is a one-call item
-      outcomesAcknowledged.incrementAndGet();
+      items.started(w.workflow(), 1); // a call that reports its own outcome is a one-call item
+      items.decided(w.workflow());
     }
     return call(w, w.model(), eventTime)
         .setOutcomeUnit(w.outcomeUnit()).setOutcomeUnits(outcome ? 1L : 0L).setOutcomeSuccess(outcome ? true : null)
@@ -277,7 +278,7 @@ final class Fleet implements AutoCloseable {
       item = new OpenItem(w.workflow() + "-" + (++itemSequence), alt ? shape.altModel() : w.model(),
           alt ? shape.altSuccess() : shape.success(), 1 + random.nextInt(shape.maxCalls()));
       open.put(w, item);
-      itemsStarted.incrementAndGet();
+      items.started(w.workflow(), 1);
     }
     UsageEvent event = call(w, item.model, eventTime).setWorkItemId(item.id).build();
     if (--item.callsLeft == 0) {
@@ -299,7 +300,7 @@ final class Fleet implements AutoCloseable {
   private CompletableFuture<?> recordedOutcome(WorkOutcome outcome) {
     return recorder.recordOutcome(outcome).whenComplete((receipt, error) -> {
       if (error == null) {
-        outcomesAcknowledged.incrementAndGet();
+        items.decided(outcome.getWorkflow());
       } else {
         failed.incrementAndGet();
       }
@@ -370,12 +371,17 @@ final class Fleet implements AutoCloseable {
 
   /** Work items started: the workloads' items and the calls that reported their own outcome. */
   long itemsStarted() {
-    return itemsStarted.get();
+    return items.started();
+  }
+
+  /** Items started and decided per workflow, to say which the economics has not caught up with. */
+  ItemCounts itemCounts() {
+    return items;
   }
 
   /** Outcomes Kafka has acknowledged (a one-call item's outcome is its call). */
   long outcomesAcknowledged() {
-    return outcomesAcknowledged.get();
+    return items.decided();
   }
 
   /** Stops generating and waits until every recorded event is acknowledged by Kafka. */
@@ -383,6 +389,12 @@ final class Fleet implements AutoCloseable {
   public void close() throws InterruptedException {
     ticker.shutdown();
     ticker.awaitTermination(5, TimeUnit.SECONDS);
+    // The looping agent too, before the recorder it asks and records through is closed.
+    ScheduledExecutorService loop = runawayLoop;
+    if (loop != null) {
+      loop.shutdown();
+      loop.awaitTermination(5, TimeUnit.SECONDS);
+    }
     recorder.close();
   }
 }
