@@ -153,7 +153,7 @@ public final class PlanAdvice {
         long lost = moved / from.costPerSuccess();
         long people = Math.multiplyExact(lost, from.personPerOutcome());
         advice.add(new Advice(Kind.MOVE, to.line().team(), from.name(), to.name(), moved, gained, people,
-            "Moving " + MoneyFormat.usd(moved) + " from " + from.line().name() + " to " + to.name() + ": "
+            "Moving " + MoneyFormat.usd(moved) + " from " + from.line().name() + " to " + to.line().name() + ": "
                 + to.name() + " gains " + count(gained) + " " + to.unit() + "s by its agent; " + from.name()
                 + "'s agent does " + count(lost) + " fewer " + from.unit() + "s, which people do for "
                 + MoneyFormat.usd(people) + " (" + MoneyFormat.usd(moved - people) + " less than the agent would "

@@ -59,7 +59,7 @@ class PlanAdviceTest {
     assertEquals(59_500_000_000L, move.amountNanoUsd());     // the shortfall, within disputes' $70
     assertEquals(83, move.outcomes());
     assertEquals(12_500_000_000L, move.peopleNanoUsd());     // 1 dispute ($59.50 / $43.84) by people
-    assertEquals("Moving $59.50 from support / disputes to ticket-triage: ticket-triage gains 83 tickets by its "
+    assertEquals("Moving $59.50 from support / disputes to support / ticket-triage: ticket-triage gains 83 tickets by its "
         + "agent; disputes's agent does 1 fewer disputes, which people do for $12.50 ($47.00 less than the agent "
         + "would have cost).", move.text());
   }
