@@ -104,6 +104,16 @@ final class EconomicsFixture implements AutoCloseable {
     baselines.pipeInput(BaselineKeys.of(b), b, from);
   }
 
+  /** A baseline as given, e.g. with a person's turnaround and quality. */
+  void baseline(HumanBaseline b) {
+    baselines.pipeInput(BaselineKeys.of(b), b, b.getEffectiveFrom());
+  }
+
+  /** A priced call as given (a variant, a cost of its own). */
+  void callAs(PricedUsageEvent event) {
+    usage.pipeInput(event.getTeam(), event, event.getEventTime());
+  }
+
   /** Raw bytes on the outcomes topic, as a foreign producer might write them. */
   void rawOutcome(String key, byte[] value) {
     driver.createInputTopic(topics.workOutcomes.name(), new org.apache.kafka.common.serialization.StringSerializer(),

@@ -66,6 +66,7 @@ public final class PricedUsageEvents {
         .setAudioOutputTokens(e.getAudioOutputTokens())
         .setServiceTier(e.getServiceTier())
         .setReservationId(e.getReservationId())
+        .setVariant(e.getVariant())
         .setPricedModel(priced.model().model())
         .setCostNanoUsd(priced.priced() ? priced.costNanoUsd() : null)
         .build();

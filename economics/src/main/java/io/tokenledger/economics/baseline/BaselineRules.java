@@ -38,6 +38,21 @@ public final class BaselineRules {
       problems.add("success_rate_basis_points must be between 1 and 10,000 (0.01% to 100%), was "
           + b.getSuccessRateBasisPoints());
     }
+    Long turnaround = b.getTurnaroundSecondsPerUnit();
+    if (turnaround != null && (turnaround <= 0 || turnaround > 10 * MAX_SECONDS_PER_UNIT)) {
+      problems.add("turnaround_seconds_per_unit must be between 1 and " + 10 * MAX_SECONDS_PER_UNIT
+          + " (300 days), was " + turnaround);
+    }
+    Integer quality = b.getQualityScorePercent();
+    if (quality != null && (quality < 0 || quality > 100)) {
+      problems.add("quality_score_percent must be between 0 and 100, was " + quality);
+    }
+    if (b.getQualityLossAllowedPoints() < 0 || b.getQualityLossAllowedPoints() > 100) {
+      problems.add("quality_loss_allowed_points must be between 0 and 100, was " + b.getQualityLossAllowedPoints());
+    }
+    if (b.getTimeLossAllowedPercent() < 0 || b.getTimeLossAllowedPercent() > 10_000) {
+      problems.add("time_loss_allowed_percent must be between 0 and 10,000, was " + b.getTimeLossAllowedPercent());
+    }
     if (b.getEffectiveFrom() == null || b.getEffectiveFrom().toEpochMilli() <= 0) {
       problems.add("effective_from must be a positive UTC time");
     }

@@ -9,13 +9,33 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
- * The summed figures of one {@link EconomicsKey}: the totals, the same per model, and the
- * outcome unit. Only ever changed by adding a {@link Delta}, so totals equal the sum of the
- * models by construction.
+ * The summed figures of one {@link EconomicsKey}: the totals and their turnarounds, the same per
+ * model, per workflow variant, and the outcome unit. Only ever changed by adding a {@link Delta},
+ * so totals equal the sum of the models by construction (and of the variants, for the items
+ * that carry one).
  */
-public record Figures(String unit, Counters totals, Map<String, Counters> models) {
-  public static final Figures EMPTY = new Figures(null, Counters.ZERO, Map.of());
-  private static final StoredLayout LAYOUT = new StoredLayout("economics figures", 1);
+public record Figures(String unit, Counters totals, Map<String, Counters> models, Turnarounds turnarounds,
+    Map<String, Variant> variants) {
+  public static final Figures EMPTY = new Figures(null, Counters.ZERO, Map.of(), Turnarounds.EMPTY, Map.of());
+  // Version 2 added the turnarounds and the variants (and the counters' quality and time fields).
+  private static final StoredLayout LAYOUT = new StoredLayout("economics figures", 2);
+
+  /** One variant's items: their counters (spend from their own calls) and turnarounds. */
+  public record Variant(Counters counters, Turnarounds turnarounds) {
+    static final Variant EMPTY = new Variant(Counters.ZERO, Turnarounds.EMPTY);
+
+    Variant plus(Delta delta) {
+      return new Variant(counters.plus(delta.counters()), turnarounds.plus(delta.turnarounds()));
+    }
+
+    boolean isEmpty() {
+      return counters.isZero() && turnarounds.isEmpty();
+    }
+  }
+
+  public Figures(String unit, Counters totals, Map<String, Counters> models) {
+    this(unit, totals, models, Turnarounds.EMPTY, Map.of());
+  }
 
   public Figures plus(Delta delta) {
     TreeMap<String, Counters> byModel = new TreeMap<>(models);
@@ -25,8 +45,19 @@ public record Figures(String unit, Counters totals, Map<String, Counters> models
     } else {
       byModel.put(delta.model(), model);
     }
+    Map<String, Variant> byVariant = variants;
+    if (delta.variant() != null) {
+      TreeMap<String, Variant> changed = new TreeMap<>(variants);
+      Variant variant = changed.getOrDefault(delta.variant(), Variant.EMPTY).plus(delta);
+      if (variant.isEmpty()) {
+        changed.remove(delta.variant());
+      } else {
+        changed.put(delta.variant(), variant);
+      }
+      byVariant = Collections.unmodifiableMap(changed);
+    }
     return new Figures(delta.unit() != null ? delta.unit() : unit, totals.plus(delta.counters()),
-        Collections.unmodifiableMap(byModel));
+        Collections.unmodifiableMap(byModel), turnarounds.plus(delta.turnarounds()), byVariant);
   }
 
   public static Serde<Figures> serde() {
@@ -35,9 +66,12 @@ public record Figures(String unit, Counters totals, Map<String, Counters> models
   }
 
   byte[] toBytes() {
-    int size = Strings.size(unit) + Counters.BYTES + Integer.BYTES;
+    int size = Strings.size(unit) + Counters.BYTES + Integer.BYTES + turnarounds.size() + Integer.BYTES;
     for (String model : models.keySet()) {
       size += Strings.size(model) + Counters.BYTES;
+    }
+    for (Map.Entry<String, Variant> v : variants.entrySet()) {
+      size += Strings.size(v.getKey()) + Counters.BYTES + v.getValue().turnarounds().size();
     }
     ByteBuffer out = LAYOUT.writer(size);
     Strings.write(out, unit);
@@ -47,18 +81,38 @@ public record Figures(String unit, Counters totals, Map<String, Counters> models
       Strings.write(out, model);
       counters.write(out);
     });
+    turnarounds.write(out);
+    out.putInt(variants.size());
+    variants.forEach((name, variant) -> {
+      Strings.write(out, name);
+      variant.counters().write(out);
+      variant.turnarounds().write(out);
+    });
     return out.array();
   }
 
   static Figures fromBytes(byte[] bytes) {
-    ByteBuffer in = LAYOUT.reader(bytes).buffer();
+    StoredLayout.Body body = LAYOUT.reader(bytes);
+    ByteBuffer in = body.buffer();
+    int version = body.version();
     String unit = Strings.read(in);
-    Counters totals = Counters.read(in);
+    Counters totals = Counters.read(in, version);
     int count = in.getInt();
     TreeMap<String, Counters> models = new TreeMap<>();
     for (int i = 0; i < count; i++) {
-      models.put(Strings.read(in), Counters.read(in));
+      models.put(Strings.read(in), Counters.read(in, version));
     }
-    return new Figures(unit, totals, Collections.unmodifiableMap(models));
+    if (version < 2) {
+      return new Figures(unit, totals, Collections.unmodifiableMap(models));
+    }
+    Turnarounds turnarounds = Turnarounds.read(in);
+    int variantCount = in.getInt();
+    TreeMap<String, Variant> variants = new TreeMap<>();
+    for (int i = 0; i < variantCount; i++) {
+      String name = Strings.read(in);
+      variants.put(name, new Variant(Counters.read(in, version), Turnarounds.read(in)));
+    }
+    return new Figures(unit, totals, Collections.unmodifiableMap(models), turnarounds,
+        Collections.unmodifiableMap(variants));
   }
 }

@@ -125,17 +125,18 @@ public final class ItemTracker implements Processor<Object, Object, Object, Obje
       String key = itemKey(event.getTeam(), event.getWorkItemId());
       ItemState before = items.get(key);
       ItemState base = before != null ? before : ItemState.started(event.getWorkflow());
-      change(event.getTeam(), key, before, base.withCall(model, time));
+      change(event.getTeam(), key, before, base.withCall(model, time, cost(event), event.getVariant()));
     } else if (event.getOutcomeSuccess() != null) {
       // A call without an item that reports its own outcome is a one-call item.
       String key = itemKey(event.getTeam(), "call:" + event.getEventId());
       ItemState before = items.get(key);
       boolean success = event.getOutcomeSuccess();
       long units = success ? Math.max(1, event.getOutcomeUnits() == null ? 1 : event.getOutcomeUnits()) : 0;
-      ItemState called = (before != null ? before : ItemState.started(event.getWorkflow())).withCall(model, time);
+      ItemState called = (before != null ? before : ItemState.started(event.getWorkflow())).withCall(model, time,
+          cost(event), event.getVariant());
       String unit = event.getOutcomeUnit() == null ? "call" : event.getOutcomeUnit();
       Optional<ItemState> outcome = representable(() -> valued(called, event.getTeam(),
-          success ? ItemState.Status.SUCCEEDED : ItemState.Status.FAILED, time, unit, units, 0));
+          success ? ItemState.Status.SUCCEEDED : ItemState.Status.FAILED, time, unit, units, 0, null, -1));
       if (outcome.isEmpty()) {
         // The aggregation counts the call's spend; its outcome cannot be valued, so the call is kept without it.
         log.error("The outcome of usage event {} (team {}, workflow {}) is not counted: {} units valued at a "
@@ -165,7 +166,8 @@ public final class ItemTracker implements Processor<Object, Object, Object, Obje
     ItemState base = before != null ? before : ItemState.started(outcome.getWorkflow());
     Optional<ItemState> after = representable(() -> valued(base, outcome.getTeam(),
         ItemState.Status.valueOf(outcome.getStatus().name()), time, outcome.getOutcomeUnit(),
-        outcome.getUnitsDelivered(), outcome.getHumanSeconds()));
+        outcome.getUnitsDelivered(), outcome.getHumanSeconds(), outcome.getVariant(),
+        outcome.getQualityScorePercent() == null ? -1 : outcome.getQualityScorePercent()));
     if (after.isEmpty()) {
       outcomeGate.reject(context, record, DeadLetterReason.NOT_REPRESENTABLE, "units_delivered "
           + outcome.getUnitsDelivered() + " and human_seconds "
@@ -194,13 +196,22 @@ public final class ItemTracker implements Processor<Object, Object, Object, Obje
 
   /** The outcome valued with the baseline in force at its time. */
   private ItemState valued(ItemState item, String team, ItemState.Status status, long time, String unit, long units,
-      long humanSeconds) {
+      long humanSeconds, String variant, int qualityScore) {
     Optional<HumanBaseline> baseline = baselines.inForce(item.workflow(), team, unit, time);
     long humanLoop = baseline.map(b -> BigInteger.valueOf(humanSeconds)
         .multiply(BigInteger.valueOf(b.getLoadedCostNanoUsdPerHour()))
         .add(SECONDS_PER_HOUR.shiftRight(1)).divide(SECONDS_PER_HOUR).longValueExact()).orElse(0L);
     long perUnit = baseline.map(HumanCost::perSuccessfulUnitNanoUsd).orElse(-1L);
-    return item.withOutcome(status, time, unit, units, humanSeconds, humanLoop, perUnit);
+    ItemState.Person person = baseline.map(b -> new ItemState.Person(
+        b.getTurnaroundSecondsPerUnit() == null ? -1 : b.getTurnaroundSecondsPerUnit(),
+        b.getQualityScorePercent() == null ? -1 : b.getQualityScorePercent(), b.getTimeLossAllowedPercent(),
+        b.getQualityLossAllowedPoints())).orElse(ItemState.Person.UNKNOWN);
+    return item.withOutcome(status, time, unit, units, humanSeconds, humanLoop, perUnit, variant, qualityScore, person);
+  }
+
+  /** The call's priced cost; an unpriced call adds nothing to its item's spend (the ledger says it is unpriced). */
+  private static long cost(PricedUsageEvent event) {
+    return event.getCostNanoUsd() == null ? 0 : event.getCostNanoUsd();
   }
 
   private void spend(String seriesKey, UsageAggregate bucket) {
@@ -222,24 +233,34 @@ public final class ItemTracker implements Processor<Object, Object, Object, Obje
     deadlines.put(deadlineKey(deadline(after), key), key);
     Counters added = after.contribution();
     if (before == null) {
-      emit(team, after.workflow(), after.model(), after.unit(), after.startedAt(), added);
+      emit(team, after.workflow(), after.startedAt(),
+          new Delta(after.model(), after.unit(), after.variant(), added, after.turnarounds()));
       return;
     }
     Counters taken = before.contribution();
-    if (before.model().equals(after.model()) && before.startedAt() == after.startedAt()) {
+    if (before.model().equals(after.model()) && before.startedAt() == after.startedAt()
+        && java.util.Objects.equals(before.variant(), after.variant())) {
       Counters difference = added.minus(taken);
-      if (!difference.isZero() || !java.util.Objects.equals(before.unit(), after.unit())) {
-        emit(team, after.workflow(), after.model(), after.unit(), after.startedAt(), difference);
+      io.tokenledger.economics.figures.Turnarounds moved = after.turnarounds().plus(before.turnarounds().negated());
+      if (!difference.isZero() || !moved.isEmpty() || !java.util.Objects.equals(before.unit(), after.unit())) {
+        emit(team, after.workflow(), after.startedAt(),
+            new Delta(after.model(), after.unit(), after.variant(), difference, moved));
       }
     } else {
-      emit(team, before.workflow(), before.model(), before.unit(), before.startedAt(), taken.negated());
-      emit(team, after.workflow(), after.model(), after.unit(), after.startedAt(), added);
+      emit(team, before.workflow(), before.startedAt(),
+          new Delta(before.model(), before.unit(), before.variant(), taken.negated(), before.turnarounds().negated()));
+      emit(team, after.workflow(), after.startedAt(),
+          new Delta(after.model(), after.unit(), after.variant(), added, after.turnarounds()));
     }
   }
 
   /** One delta per calendar and scope: the team's share and the workflow across teams. */
   private void emit(String team, String workflow, String model, String unit, long time, Counters counters) {
-    byte[] delta = new Delta(model, unit, counters).toBytes();
+    emit(team, workflow, time, new Delta(model, unit, counters));
+  }
+
+  private void emit(String team, String workflow, long time, Delta change) {
+    byte[] delta = change.toBytes();
     Instant at = Instant.ofEpochMilli(time);
     // Stamped when written, not with the item's time: the deltas topic keeps a week, and the broker
     // deletes by record time, so a late outcome of a month-old item would be gone before it is read.

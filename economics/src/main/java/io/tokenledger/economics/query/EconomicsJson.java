@@ -55,6 +55,31 @@ public final class EconomicsJson {
     m.put("unvalued_outcomes", e.getUnvaluedOutcomes());
     m.put("verdict", e.getVerdict().name());
     m.put("verdict_reason", e.getVerdictReason());
+    Map<String, Object> time = new LinkedHashMap<>();
+    time.put("items", e.getTurnaroundItems());
+    time.put("median_seconds", e.getTurnaroundMedianSeconds());
+    time.put("median_low_seconds", e.getTurnaroundMedianLowSeconds());
+    time.put("median_high_seconds", e.getTurnaroundMedianHighSeconds());
+    time.put("p90_seconds", e.getTurnaroundP90Seconds());
+    time.put("p90_low_seconds", e.getTurnaroundP90LowSeconds());
+    time.put("p90_high_seconds", e.getTurnaroundP90HighSeconds());
+    time.put("person_seconds", e.getPersonTurnaroundSeconds());
+    m.put("turnaround", time);
+    Map<String, Object> quality = new LinkedHashMap<>();
+    quality.put("scored", e.getQualityScored());
+    quality.put("unscored", e.getQualityUnscored());
+    score(quality, "mean", e.getQualityMeanBasisPoints());
+    score(quality, "low", e.getQualityLowBasisPoints());
+    score(quality, "high", e.getQualityHighBasisPoints());
+    score(quality, "person", e.getPersonQualityBasisPoints());
+    m.put("quality", quality);
+    Map<String, Object> axes = new LinkedHashMap<>();
+    axes.put("cost", e.getCostAxis().name());
+    axes.put("time", e.getTimeAxis().name());
+    axes.put("quality", e.getQualityAxis().name());
+    m.put("axes", axes);
+    m.put("recommendation", e.getRecommendation().name());
+    m.put("recommendation_reason", e.getRecommendationReason());
     List<Map<String, Object>> models = new ArrayList<>();
     for (ModelEconomics model : e.getModels()) {
       Map<String, Object> x = new LinkedHashMap<>();
@@ -102,6 +127,12 @@ public final class EconomicsJson {
   private static Long perSuccess(long nanoUsd, long unitsSucceeded) {
     return unitsSucceeded == 0 ? null
         : Rates.divide(BigDecimal.valueOf(nanoUsd), BigDecimal.valueOf(unitsSucceeded));
+  }
+
+  /** A score on the 0-100 scale, as basis points of it and as an exact decimal ("87.25"). */
+  private static void score(Map<String, Object> m, String name, Integer basisPoints) {
+    m.put(name + "_basis_points", basisPoints);
+    m.put(name + "_score", basisPoints == null ? null : BigDecimal.valueOf(basisPoints, 2).toPlainString());
   }
 
   static void money(Map<String, Object> m, String name, Long nanoUsd) {

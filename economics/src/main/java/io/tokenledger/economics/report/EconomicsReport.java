@@ -56,7 +56,42 @@ public final class EconomicsReport {
         .setAdvice(RightSizing.advise(figures.models(), figures.unit(), key.period(), key.firstDay(),
             settings.minOutcomes(), settings.marginBasisPoints()));
     success(t, out);
+    timeAndQuality(t, figures.turnarounds(), out);
+    Axes.Decision axes = Axes.decide(t, figures.turnarounds(), verdict.verdict(), figures.unit(),
+        settings.minOutcomes());
+    out.setCostAxis(axes.cost()).setTimeAxis(axes.time()).setQualityAxis(axes.quality())
+        .setRecommendation(axes.recommendation()).setRecommendationReason(axes.reason());
     return out.build();
+  }
+
+  /** Turnaround median and p90 with their intervals, the quality score's mean and interval, a person's. */
+  private static void timeAndQuality(Counters t, io.tokenledger.economics.figures.Turnarounds turnarounds,
+      WorkflowEconomics.Builder out) {
+    out.setTurnaroundItems(turnarounds.total());
+    Quantiles.Quantile median = Quantiles.of(turnarounds, Axes.MEDIAN);
+    if (median != null) {
+      Quantiles.Quantile p90 = Quantiles.of(turnarounds, Axes.P90);
+      out.setTurnaroundMedianSeconds(median.value()).setTurnaroundMedianLowSeconds(median.low())
+          .setTurnaroundMedianHighSeconds(median.high()).setTurnaroundP90Seconds(p90.value())
+          .setTurnaroundP90LowSeconds(p90.low()).setTurnaroundP90HighSeconds(p90.high());
+    }
+    if (t.personTurnarounds() > 0) {
+      out.setPersonTurnaroundSeconds(Rates.divide(BigDecimal.valueOf(t.personTurnaroundSum()),
+          BigDecimal.valueOf(t.personTurnarounds())));
+    }
+    out.setQualityScored(t.scored()).setQualityUnscored(t.unscored());
+    Means.Mean quality = Means.of(t.scored(), t.qualitySum(), t.qualitySquares());
+    if (quality != null) {
+      out.setQualityMeanBasisPoints(Means.basisPoints(quality.mean()));
+      if (quality.low() != null) {
+        out.setQualityLowBasisPoints(Means.basisPoints(quality.low()))
+            .setQualityHighBasisPoints(Means.basisPoints(quality.high()));
+      }
+    }
+    if (t.personQualities() > 0) {
+      out.setPersonQualityBasisPoints(Means.basisPoints(BigDecimal.valueOf(t.personQualitySum())
+          .divide(BigDecimal.valueOf(t.personQualities()), Rates.EXACT)));
+    }
   }
 
   private static void success(Counters t, WorkflowEconomics.Builder out) {

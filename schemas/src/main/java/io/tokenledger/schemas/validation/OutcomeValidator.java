@@ -27,6 +27,7 @@ public final class OutcomeValidator {
     List<Violation> violations = new ArrayList<>();
     FieldRules.name(violations, "outcome_id", outcome.getOutcomeId(), UsageValidator.MAX_ID_LENGTH);
     FieldRules.name(violations, "work_item_id", outcome.getWorkItemId(), UsageValidator.MAX_ID_LENGTH);
+    FieldRules.optionalName(violations, "variant", outcome.getVariant(), UsageValidator.MAX_NAME_LENGTH);
     FieldRules.name(violations, "team", outcome.getTeam(), UsageValidator.MAX_NAME_LENGTH);
     FieldRules.name(violations, "workflow", outcome.getWorkflow(), UsageValidator.MAX_NAME_LENGTH);
     FieldRules.name(violations, "outcome_unit", outcome.getOutcomeUnit(), UsageValidator.MAX_NAME_LENGTH);

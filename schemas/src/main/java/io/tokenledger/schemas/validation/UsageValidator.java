@@ -64,6 +64,7 @@ public final class UsageValidator {
     FieldRules.optionalName(violations, "agent_id", event.getAgentId(), MAX_ID_LENGTH);
     FieldRules.optionalName(violations, "work_item_id", event.getWorkItemId(), MAX_ID_LENGTH);
     FieldRules.optionalName(violations, "outcome_unit", event.getOutcomeUnit(), MAX_NAME_LENGTH);
+    FieldRules.optionalName(violations, "variant", event.getVariant(), MAX_NAME_LENGTH);
     if (event.getEventTime() == null || event.getEventTime().toEpochMilli() <= 0) {
       violations.add(new Violation("event_time", "must be a positive epoch-millisecond UTC time"));
     }

@@ -23,6 +23,12 @@ public final class BaselinesCommand {
     return String.format("%s: %s min per %s at %s/h, a person succeeds %s%%: %s per successful %s (set by %s; %s)",
         BaselineKeys.of(b), minutes.toPlainString(), b.getOutcomeUnit(), MoneyFormat.usd(b.getLoadedCostNanoUsdPerHour()),
         percent.toPlainString(), MoneyFormat.usd(HumanCost.perSuccessfulUnitNanoUsd(b)), b.getOutcomeUnit(),
-        b.getSetBy(), b.getSource());
+        b.getSetBy(), b.getSource())
+        + (b.getTurnaroundSecondsPerUnit() == null ? "" : "; done in " + io.tokenledger.economics.report.Durations
+            .text(b.getTurnaroundSecondsPerUnit()) + (b.getTimeLossAllowedPercent() == 0 ? ""
+            : " (" + b.getTimeLossAllowedPercent() + "% slower allowed)"))
+        + (b.getQualityScorePercent() == null ? "" : "; quality " + b.getQualityScorePercent()
+            + (b.getQualityLossAllowedPoints() == 0 ? "" : " (" + b.getQualityLossAllowedPoints()
+            + " points lower allowed)"));
   }
 }

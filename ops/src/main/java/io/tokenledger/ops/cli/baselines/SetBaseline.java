@@ -43,6 +43,23 @@ final class SetBaseline implements Callable<Integer> {
       description = "How often a person's unit succeeds, in percent, e.g. 95 or 97.5 (default 100).")
   String successRate;
 
+  @Option(names = "--turnaround", description = "How long a unit takes a person from start to done, queueing "
+      + "included, e.g. 4h, 90m, 2d (the time axis of the verdict; default: not known).",
+      converter = io.tokenledger.ops.cli.DurationConverter.class)
+  java.time.Duration turnaround;
+
+  @Option(names = "--quality", description = "A person's quality score of a successful unit, 0 to 100, on the "
+      + "scale outcomes report (default: not known).")
+  Integer quality;
+
+  @Option(names = "--quality-loss-allowed", defaultValue = "0",
+      description = "Points of quality below a person's that still count as not worse (default 0).")
+  int qualityLossAllowed;
+
+  @Option(names = "--time-loss-allowed", defaultValue = "0",
+      description = "Percent slower than a person that still counts as not worse (default 0).")
+  int timeLossAllowed;
+
   @Option(names = "--effective-from", required = true,
       description = "From when it is in force: a date (UTC midnight) such as 2026-11-01, or an ISO instant.")
   String effectiveFrom;
@@ -75,6 +92,8 @@ final class SetBaseline implements Callable<Integer> {
         .setSuccessRateBasisPoints((int) exact(successRate, 100, "--success-rate", "a whole basis point (0.01%)"))
         .setEffectiveFrom(Times.instant(effectiveFrom, "--effective-from")).setSource(source)
         .setSetBy(setBy != null ? setBy : System.getProperty("user.name", "unknown"))
+        .setTurnaroundSecondsPerUnit(turnaround == null ? null : turnaround.toSeconds()).setQualityScorePercent(quality)
+        .setQualityLossAllowedPoints(qualityLossAllowed).setTimeLossAllowedPercent(timeLossAllowed)
         .setUpdatedAt(Instant.now()).build());
   }
 

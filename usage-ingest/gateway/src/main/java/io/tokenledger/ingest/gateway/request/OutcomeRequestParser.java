@@ -21,7 +21,7 @@ import java.util.Set;
 public final class OutcomeRequestParser {
   private static final Set<String> FIELDS = Set.of("outcome_id", "work_item_id", "team", "workflow", "outcome_unit",
       "status", "units_delivered", "human_seconds", "human_minutes", "quality_score_percent", "event_time",
-      "attributes");
+      "attributes", "variant");
   private static final BigDecimal SIXTY = BigDecimal.valueOf(60);
 
   private final OutcomeValidator validator;
@@ -69,7 +69,8 @@ public final class OutcomeRequestParser {
         .setUnitsDelivered(JsonFields.count(node, "units_delivered", index, errors))
         .setHumanSeconds(humanSeconds(node, index, errors))
         .setEventTime(JsonFields.time(node, index, errors))
-        .setAttributes(JsonFields.attributes(node, index, errors));
+        .setAttributes(JsonFields.attributes(node, index, errors))
+        .setVariant(JsonFields.text(node, "variant", index, errors, false));
     if (node.hasNonNull("quality_score_percent")) {
       long quality = JsonFields.count(node, "quality_score_percent", index, errors);
       outcome.setQualityScorePercent((int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, quality)));

@@ -33,7 +33,7 @@ public final class UsageRequestParser {
       "user_id", "agent_id", "provider", "model", "uncached_input_tokens", "cache_read_tokens", "cache_write_tokens",
       "cache_write_1h_tokens", "output_tokens", "reasoning_tokens", "audio_input_tokens", "audio_output_tokens",
       "service_tier", "request_count", "outcome_unit", "outcome_units", "outcome_success", "attributes",
-      "provider_usage", "work_item_id", "reservation_id");
+      "provider_usage", "work_item_id", "reservation_id", "variant");
   private static final Set<String> TOKEN_FIELDS = java.util.Arrays.stream(TokenKind.ALL)
       .map(kind -> kind.wireName() + "_tokens").collect(java.util.stream.Collectors.toUnmodifiableSet());
 
@@ -82,6 +82,7 @@ public final class UsageRequestParser {
         .setOutcomeUnit(JsonFields.text(node, "outcome_unit", index, errors, false))
         .setWorkItemId(JsonFields.text(node, "work_item_id", index, errors, false))
         .setReservationId(JsonFields.text(node, "reservation_id", index, errors, false))
+        .setVariant(JsonFields.text(node, "variant", index, errors, false))
         .setEventTime(JsonFields.time(node, index, errors));
     if (node.has("provider_usage")) {
       for (String tokenField : TOKEN_FIELDS) {
