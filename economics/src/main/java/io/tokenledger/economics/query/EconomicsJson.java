@@ -80,6 +80,47 @@ public final class EconomicsJson {
     m.put("axes", axes);
     m.put("recommendation", e.getRecommendation().name());
     m.put("recommendation_reason", e.getRecommendationReason());
+    List<Map<String, Object>> variants = new ArrayList<>();
+    for (io.tokenledger.schemas.VariantEconomics v : e.getVariants()) {
+      Map<String, Object> x = new LinkedHashMap<>();
+      x.put("variant", v.getVariant());
+      x.put("items_started", v.getItemsStarted());
+      x.put("items_succeeded", v.getItemsSucceeded());
+      x.put("items_decided", v.getItemsDecided());
+      x.put("units_succeeded", v.getUnitsSucceeded());
+      money(x, "path_cost", v.getPathCostNanoUsd());
+      money(x, "cost_per_success", v.getCostPerSuccessNanoUsd());
+      money(x, "cost_per_success_low", v.getCostPerSuccessLowNanoUsd());
+      money(x, "cost_per_success_high", v.getCostPerSuccessHighNanoUsd());
+      rate(x, "success_rate", v.getSuccessRateBasisPoints() == null ? null : v.getSuccessRateBasisPoints().longValue());
+      rate(x, "success_low", v.getSuccessLowBasisPoints() == null ? null : v.getSuccessLowBasisPoints().longValue());
+      rate(x, "success_high", v.getSuccessHighBasisPoints() == null ? null : v.getSuccessHighBasisPoints().longValue());
+      x.put("turnaround_items", v.getTurnaroundItems());
+      x.put("turnaround_median_seconds", v.getTurnaroundMedianSeconds());
+      x.put("turnaround_median_low_seconds", v.getTurnaroundMedianLowSeconds());
+      x.put("turnaround_median_high_seconds", v.getTurnaroundMedianHighSeconds());
+      x.put("quality_scored", v.getQualityScored());
+      x.put("quality_unscored", v.getQualityUnscored());
+      score(x, "quality_mean", v.getQualityMeanBasisPoints());
+      score(x, "quality_low", v.getQualityLowBasisPoints());
+      score(x, "quality_high", v.getQualityHighBasisPoints());
+      variants.add(x);
+    }
+    m.put("variants", variants);
+    io.tokenledger.schemas.VariantComparison c = e.getVariantComparison();
+    if (c == null) {
+      m.put("variant_comparison", null);
+    } else {
+      Map<String, Object> x = new LinkedHashMap<>();
+      x.put("cost_winner", c.getCostWinner());
+      x.put("success_winner", c.getSuccessWinner());
+      x.put("time_winner", c.getTimeWinner());
+      x.put("quality_winner", c.getQualityWinner());
+      x.put("enough_data", c.getEnoughData());
+      x.put("items_needed", c.getItemsNeeded());
+      x.put("message", c.getMessage());
+      m.put("variant_comparison", x);
+    }
     List<Map<String, Object>> models = new ArrayList<>();
     for (ModelEconomics model : e.getModels()) {
       Map<String, Object> x = new LinkedHashMap<>();

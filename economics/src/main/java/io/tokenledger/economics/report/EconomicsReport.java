@@ -60,7 +60,9 @@ public final class EconomicsReport {
     Axes.Decision axes = Axes.decide(t, figures.turnarounds(), verdict.verdict(), figures.unit(),
         settings.minOutcomes());
     out.setCostAxis(axes.cost()).setTimeAxis(axes.time()).setQualityAxis(axes.quality())
-        .setRecommendation(axes.recommendation()).setRecommendationReason(axes.reason());
+        .setRecommendation(axes.recommendation()).setRecommendationReason(axes.reason())
+        .setVariants(Variants.figures(figures.variants()))
+        .setVariantComparison(Variants.compare(figures.variants(), figures.unit(), settings.minOutcomes()));
     return out.build();
   }
 
