@@ -1,6 +1,7 @@
 package io.tokenledger.systemtests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -109,21 +110,27 @@ class EconomicsPipelineIT {
         .outcomesTopic(topics.workOutcomes)
         .outcomeSpoolDirectory(Files.createTempDirectory(Path.of("target"), "outcome-spool"))
         .closeOnShutdown(false).build()) {
-      recorder.record(call("r-1", now, "T-1")).get(30, TimeUnit.SECONDS);
-      recorder.record(call("r-2", now.plusMillis(10), "T-1")).get(30, TimeUnit.SECONDS);
+      // T-1 is done by the agent alone; T-2 (below) with a person's review.
+      recorder.record(UsageEvent.newBuilder(call("r-1", now, "T-1")).setVariant("agent-only").build())
+          .get(30, TimeUnit.SECONDS);
+      recorder.record(UsageEvent.newBuilder(call("r-2", now.plusMillis(10), "T-1")).setVariant("agent-only").build())
+          .get(30, TimeUnit.SECONDS);
       recorder.record(call("r-3", now.plusMillis(20), null)).get(30, TimeUnit.SECONDS);
       recorder.recordOutcome(WorkOutcome.newBuilder().setOutcomeId("o-1").setWorkItemId("T-1").setTeam("support")
           .setWorkflow("support-tickets").setOutcomeUnit("ticket").setStatus(WorkOutcomeStatus.SUCCEEDED)
-          .setUnitsDelivered(1).setHumanSeconds(60).setEventTime(now.plusSeconds(1)).build()).get(30, TimeUnit.SECONDS);
+          .setUnitsDelivered(1).setHumanSeconds(60).setQualityScorePercent(80).setEventTime(now.plusSeconds(1)).build())
+          .get(30, TimeUnit.SECONDS);
     }
     // Item T-2: one call and an escalation through the gateway, person-time in minutes.
     assertEquals(202, post(gateway.port(), "/v1/usage", key, """
         {"event_id": "g-1", "event_time": %d, "workflow": "support-tickets", "service": "helpdesk",
-         "provider": "openai", "model": "gpt-4o", "uncached_input_tokens": 1000, "work_item_id": "T-2"}"""
+         "provider": "openai", "model": "gpt-4o", "uncached_input_tokens": 1000, "work_item_id": "T-2",
+         "variant": "hybrid-review"}"""
         .formatted(now.plusMillis(30).toEpochMilli())).statusCode());
     assertEquals(202, post(gateway.port(), "/v1/outcomes", key, """
         {"outcome_id": "g-o-2", "work_item_id": "T-2", "event_time": %d, "workflow": "support-tickets",
-         "outcome_unit": "ticket", "status": "ESCALATED", "units_delivered": 1, "human_minutes": 12.5}"""
+         "outcome_unit": "ticket", "status": "ESCALATED", "units_delivered": 1, "human_minutes": 12.5,
+         "quality_score_percent": 70, "variant": "hybrid-review"}"""
         .formatted(now.plusSeconds(2).toEpochMilli())).statusCode());
 
     String query = "/v1/economics?workflow=support-tickets&period=month&at=" + now;
@@ -136,7 +143,9 @@ class EconomicsPipelineIT {
       figures.set(body);
       return body != null && body.path("ai_spend_nano_usd").asLong() == 10_000_000L
           && body.path("items_escalated").asLong() == 1 && body.path("items_succeeded").asLong() == 1
-          && body.path("models").size() == 1 && body.path("models").get(0).path("model").asText().equals("gpt-4o");
+          && body.path("models").size() == 1 && body.path("models").get(0).path("model").asText().equals("gpt-4o")
+          && body.path("variants").size() == 2 && body.path("variants").get(0).path("path_cost_nano_usd").asLong()
+          == 838_333_333L && body.path("variants").get(1).path("path_cost_nano_usd").asLong() == 10_419_166_667L;
     }, () -> "the economics of both items, last seen: " + figures.get());
     JsonNode f = figures.get();
     assertEquals(2, f.get("items_started").asLong());
@@ -151,6 +160,34 @@ class EconomicsPipelineIT {
     assertEquals("50.00", f.get("success_rate_percent").asText());
     assertEquals("NOT_ENOUGH_DATA", f.get("verdict").asText());
     assertEquals("gpt-4o", f.get("models").get(0).get("model").asText());
+    // Time and quality: T-1 succeeded 1 s after its first call, scored 80; T-2 escalated (no time, no score).
+    assertEquals(1, f.get("turnaround").get("items").asLong());
+    assertEquals(1, f.get("turnaround").get("median_seconds").asLong());
+    assertTrue(f.get("turnaround").get("person_seconds").isNull(), "the baseline states no turnaround");
+    assertEquals(1, f.get("quality").get("scored").asLong());
+    assertEquals("80.00", f.get("quality").get("mean_score").asText());
+    assertTrue(f.get("quality").get("low_score").isNull(), "one score has no interval");
+    assertEquals("NO_DATA", f.get("axes").get("time").asText());
+    assertEquals("UNDECIDED", f.get("recommendation").asText());
+    // The variants: agent-only's path is its two calls ($0.005) and a minute of review ($0.833333333);
+    // hybrid-review's its call ($0.0025) and 12.5 minutes ($10.416666667), with no success.
+    JsonNode agentOnly = f.get("variants").get(0);
+    assertEquals("agent-only", agentOnly.get("variant").asText());
+    assertEquals(1, agentOnly.get("items_decided").asLong());
+    assertEquals("0.838333333", agentOnly.get("cost_per_success_usd").asText());
+    assertEquals("10000", agentOnly.get("success_rate_basis_points").asText());
+    assertEquals(1, agentOnly.get("turnaround_median_seconds").asLong());
+    JsonNode hybrid = f.get("variants").get(1);
+    assertEquals("hybrid-review", hybrid.get("variant").asText());
+    assertTrue(hybrid.get("cost_per_success_nano_usd").isNull());
+    assertEquals(0, hybrid.get("quality_scored").asLong(), "an escalation's score is not a success's");
+    JsonNode comparison = f.get("variant_comparison");
+    assertFalse(comparison.get("enough_data").asBoolean());
+    // 1 of 1 against 0 of 1: (1.96 sqrt(2 x 0.5 x 0.5))^2 / 1^2 = 1.92, so 2 each: one more each.
+    assertEquals(2, comparison.get("items_needed").asLong());
+    assertTrue(comparison.get("message").asText().startsWith("not enough data: agent-only 1, hybrid-review 1 decided "
+        + "items of the 30 each needs; about 2 more decided items to tell agent-only's success rate from "
+        + "hybrid-review's"), comparison.get("message").asText());
 
     JsonNode advice = get(queryPort, "/v1/advice?period=month&at=" + now);
     assertEquals(1, advice.get("workflows").size(), advice.toString());

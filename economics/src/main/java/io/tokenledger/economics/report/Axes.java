@@ -115,7 +115,7 @@ public final class Axes {
 
   private static AxisVerdict quality(Counters t, long minOutcomes, List<String> words) {
     if (t.scored() == 0) {
-      words.add("quality: no scores" + (t.unscored() > 0 ? " (" + t.unscored() + " successes unscored)" : ""));
+      words.add("quality: no scores" + (t.unscored() > 0 ? String.format(" (%,d successes unscored)", t.unscored()) : ""));
       return AxisVerdict.NO_DATA;
     }
     if (t.personQualities() == 0) {

@@ -12,7 +12,8 @@ import java.util.Locale;
 /**
  * The economics as a table a leader reads in ten seconds: per workflow, units, success rate,
  * what an outcome costs on the AI path and from a person, the saving, Token ROI and the verdict;
- * then the model advice in a sentence each. The CLI's report and the demo print the same table.
+ * then, where outcomes say more than cost, the recommendation on cost, time and quality, the
+ * variants compared, and the model advice, in a sentence each. The CLI's report and the demo print the same table.
  */
 public final class EconomicsTable {
   private static final String ROW = "%-22s %11s %8s %12s %12s %14s %9s  %s%n";
@@ -30,6 +31,29 @@ public final class EconomicsTable {
           percent(e.getSuccessRateBasisPoints() == null ? null : e.getSuccessRateBasisPoints().longValue()),
           money(e.getCostPerSuccessNanoUsd()), money(e.getHumanCostPerOutcomeNanoUsd()),
           money(e.getSavingTotalNanoUsd()), roi(e.getTokenRoiBasisPoints()), e.getVerdict()));
+    }
+    // Agent or person on cost, time and quality: the workflows whose person has a turnaround or a quality score.
+    boolean axes = false;
+    for (WorkflowEconomics e : rows) {
+      if (e.getPersonTurnaroundSeconds() != null || e.getPersonQualityBasisPoints() != null) {
+        if (!axes) {
+          out.append(System.lineSeparator()).append("On cost, time and quality:").append(System.lineSeparator());
+          axes = true;
+        }
+        out.append("  ").append(name(e)).append(" [").append(e.getRecommendation()).append("] ")
+            .append(e.getRecommendationReason()).append(System.lineSeparator());
+      }
+    }
+    boolean compared = false;
+    for (WorkflowEconomics e : rows) {
+      if (e.getVariantComparison() != null) {
+        if (!compared) {
+          out.append(System.lineSeparator()).append("Variants:").append(System.lineSeparator());
+          compared = true;
+        }
+        out.append("  ").append(name(e)).append(": ").append(e.getVariantComparison().getMessage())
+            .append(System.lineSeparator());
+      }
     }
     boolean advised = false;
     for (WorkflowEconomics e : rows) {

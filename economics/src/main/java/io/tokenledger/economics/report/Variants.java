@@ -20,7 +20,9 @@ import java.util.function.Function;
  *       rate's, as the verdict's does.
  *   <li>A variant wins an axis when it beats every other at 95% confidence: success by Newcombe's
  *       interval of the difference lying above 0, cost, time and quality by intervals that do not
- *       overlap. Otherwise nobody wins that axis.
+ *       overlap. Otherwise nobody wins that axis. Only variants with the minimum outcomes of the
+ *       axis's own kind (decided items; timed or scored successes) take part: a person alone makes
+ *       no calls, so has no turnaround, and one item each proves nothing.
  *   <li>Enough data: every variant has the minimum outcomes, and some axis has a winner or the two
  *       best success rates have the decided items a two-proportion test needs at 95% confidence and 80%
  *       power, {@code n = (z sqrt(2 p (1 - p)) + z_b sqrt(p1 (1 - p1) + p2 (1 - p2)))^2 / (p1 - p2)^2}
@@ -49,12 +51,14 @@ public final class Variants {
     }
     String per = " per " + (unit == null ? "unit" : unit);
     List<String> words = new ArrayList<>();
-    String cost = winner(rows, r -> r.costHigh() == null ? null : new BigDecimal[] {r.costLow(), r.costHigh()}, true);
-    String time = winner(rows, r -> r.median() == null ? null
+    // An axis is judged among the variants with at least the minimum of its own observations.
+    String cost = winner(rows, r -> r.costHigh() == null || r.c().decided() < minOutcomes ? null
+        : new BigDecimal[] {r.costLow(), r.costHigh()}, true);
+    String time = winner(rows, r -> r.median() == null || r.out().getTurnaroundItems() < minOutcomes ? null
         : new BigDecimal[] {BigDecimal.valueOf(r.median().low()), BigDecimal.valueOf(r.median().high())}, true);
-    String quality = winner(rows, r -> r.quality() == null || r.quality().low() == null ? null
-        : new BigDecimal[] {r.quality().low(), r.quality().high()}, false);
-    String success = successWinner(rows);
+    String quality = winner(rows, r -> r.quality() == null || r.quality().low() == null || r.c().scored() < minOutcomes
+        ? null : new BigDecimal[] {r.quality().low(), r.quality().high()}, false);
+    String success = successWinner(rows.stream().filter(r -> r.c().decided() >= minOutcomes).toList());
     add(words, "cost", cost, rows, r -> r.out().getCostPerSuccessNanoUsd() == null ? "-"
         : io.tokenledger.schemas.money.MoneyFormat.usd(r.out().getCostPerSuccessNanoUsd()) + per);
     add(words, "success", success, rows, r -> r.success() == null ? "-" : Verdicts.percent(r.success().rate()));
@@ -155,18 +159,20 @@ public final class Variants {
    * lower is better); null when none does or a variant has no interval.
    */
   private static String winner(List<Row> rows, Function<Row, BigDecimal[]> interval, boolean lower) {
-    for (Row candidate : rows) {
+    // A variant without the figure (a person alone has no calls, so no turnaround) takes no part.
+    List<Row> taking = rows.stream().filter(r -> interval.apply(r) != null).toList();
+    if (taking.size() < 2) {
+      return null;
+    }
+    for (Row candidate : taking) {
       BigDecimal[] mine = interval.apply(candidate);
-      if (mine == null) {
-        continue;
-      }
       boolean beatsAll = true;
-      for (Row other : rows) {
+      for (Row other : taking) {
         if (other == candidate) {
           continue;
         }
         BigDecimal[] theirs = interval.apply(other);
-        if (theirs == null || (lower ? mine[1].compareTo(theirs[0]) >= 0 : mine[0].compareTo(theirs[1]) <= 0)) {
+        if (lower ? mine[1].compareTo(theirs[0]) >= 0 : mine[0].compareTo(theirs[1]) <= 0) {
           beatsAll = false;
           break;
         }
@@ -179,6 +185,9 @@ public final class Variants {
   }
 
   private static String successWinner(List<Row> rows) {
+    if (rows.size() < 2) {
+      return null;
+    }
     for (Row candidate : rows) {
       if (candidate.success() == null) {
         continue;
