@@ -10,6 +10,21 @@ function agentPath(w) {
   return TL.el('span', {}, TL.money(w.cost_per_success_usd), TL.el('div', { class: 'parts' }, 'AI ',
     TL.money(w.ai_spend_per_success_usd), ' + people ', TL.money(w.human_in_loop_per_success_usd)));
 }
+// A turnaround as the server writes it: "45s", "12m 30s", "4h 5m", "2d 3h".
+function duration(seconds) {
+  const s = Number(seconds);
+  if (s < 60) { return s + 's'; }
+  if (s < 3600) { return Math.floor(s / 60) + 'm' + (s % 60 ? ' ' + (s % 60) + 's' : ''); }
+  if (s < 86400) { return Math.floor(s / 3600) + 'h' + (Math.floor(s % 3600 / 60) ? ' ' + Math.floor(s % 3600 / 60) + 'm' : ''); }
+  return Math.floor(s / 86400) + 'd' + (Math.floor(s % 86400 / 3600) ? ' ' + Math.floor(s % 86400 / 3600) + 'h' : '');
+}
+
+function axis(verdict) {
+  return TL.el('span', { class: verdict === 'AGENT_WORSE' ? 'over' : '' }, {
+    AGENT_BETTER: 'agent better', AGENT_WORSE: 'agent worse', NOT_DISTINGUISHABLE: 'not distinguishable',
+    NO_DATA: 'no data' }[verdict] || verdict);
+}
+
 // A model is as its provider sells it; figures kept before providers were recorded have none.
 function providerModel(provider, model, tier) {
   return provider ? provider + (tier ? ':' + tier : '') + '/' + model : model;
@@ -38,6 +53,55 @@ async function render(who) {
     { title: 'Token ROI', field: 'roi', num: true, value: w => TL.fmt.change(w.token_roi_percent) },
     { title: 'Verdict', field: 'verdict', value: w => TL.el('span', { title: w.verdict_reason }, w.verdict) },
   ], workflows, w => w.workflow + (w.team ? '|' + w.team : ''));
+
+  // Cost, time and quality against a person, and the recommendation that names every axis.
+  const judged = workflows.filter(w => w.turnaround.person_seconds !== null || w.quality.person_basis_points !== null);
+  TL.table(document.getElementById('axes'), [
+    { title: 'Workflow', field: 'workflow', value: w => w.workflow + (w.team ? ' (' + w.team + ')' : '') },
+    { title: 'Median turnaround (95%)', field: 'median', num: true, value: w => w.turnaround.median_seconds === null ? '-'
+      : duration(w.turnaround.median_seconds) + ' (' + duration(w.turnaround.median_low_seconds) + ' to '
+        + duration(w.turnaround.median_high_seconds) + ')' },
+    { title: 'A person', field: 'person-time', num: true,
+      value: w => w.turnaround.person_seconds === null ? '-' : duration(w.turnaround.person_seconds) },
+    { title: 'Mean quality (95%)', field: 'quality', num: true, value: w => w.quality.mean_score === null ? '-'
+      : w.quality.mean_score + (w.quality.low_score === null ? '' : ' (' + w.quality.low_score + ' to '
+        + w.quality.high_score + ')') },
+    { title: 'A person', field: 'person-quality', num: true, value: w => w.quality.person_score || '-' },
+    { title: 'Cost', field: 'cost-axis', value: w => axis(w.axes.cost) },
+    { title: 'Time', field: 'time-axis', value: w => axis(w.axes.time) },
+    { title: 'Quality', field: 'quality-axis', value: w => axis(w.axes.quality) },
+    { title: 'Recommendation', field: 'recommendation', value: w => TL.el('span', { title: w.recommendation_reason },
+      w.recommendation) },
+    { title: 'Why', field: 'reason', value: w => w.recommendation_reason },
+  ], judged, w => w.workflow + (w.team ? '|' + w.team : ''), 'No workflow has a person\'s turnaround or quality in '
+    + 'its baseline yet (tokenledger baselines set --turnaround 4h --quality 90 ...).');
+
+  // Each workflow's variants, one row each; the axis winners in bold.
+  const compared = workflows.filter(w => w.variant_comparison);
+  const rows = compared.flatMap(w => w.variants.map(v => Object.assign({ workflow: w.workflow,
+    comparison: w.variant_comparison }, v)));
+  const won = (v, axisName) => v.comparison[axisName + '_winner'] === v.variant;
+  const strong = (v, axisName, content) => won(v, axisName) ? TL.el('strong', {}, content) : content;
+  TL.table(document.getElementById('variants'), [
+    { title: 'Workflow', field: 'workflow', value: v => v.workflow },
+    { title: 'Variant', field: 'variant', value: v => v.variant },
+    { title: 'Decided', field: 'decided', num: true, value: v => TL.tokens(v.items_decided) },
+    { title: 'Cost per success', field: 'cost', num: true, value: v => strong(v, 'cost', TL.money(v.cost_per_success_usd)) },
+    { title: 'Success', field: 'success', num: true, value: v => strong(v, 'success', TL.fmt.share(v.success_rate_percent)) },
+    { title: 'Median turnaround', field: 'time', num: true, value: v => strong(v, 'time',
+      v.turnaround_median_seconds === null ? '-' : duration(v.turnaround_median_seconds)) },
+    { title: 'Mean quality', field: 'quality', num: true, value: v => strong(v, 'quality', v.quality_mean_score || '-') },
+  ], rows, v => v.workflow + '|' + v.variant, 'No workflow reports variants yet (a variant on usage and outcomes).');
+  document.getElementById('variants').append(...compared.map(w => TL.el('p', { class: 'comparison',
+    'data-workflow': w.workflow }, w.workflow + ': ' + w.variant_comparison.message)));
+  // Cost against turnaround, one point per variant with both: down and left is better.
+  const plotted = rows.filter(v => v.cost_per_success_usd !== null && v.turnaround_median_seconds !== null);
+  TL.chart('variants-chart', 'scatter', [], plotted.map(v => ({ label: v.workflow + ': ' + v.variant,
+    data: [{ x: Math.max(v.turnaround_median_seconds, 1) / 60, y: TL.plotUsd(v.cost_per_success_usd) }],
+    pointRadius: 6 })),
+  { scales: { x: { type: 'logarithmic', title: { display: true, text: 'median turnaround, minutes (log)' } },
+    y: { type: 'logarithmic', title: { display: true, text: 'cost per success, USD (log)' },
+      ticks: { callback: v => Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9 ? TL.axisUsd(v) : '' } } } });
 
   const advised = workflows.filter(w => w.advice);
   TL.table(document.getElementById('advice'), [

@@ -103,8 +103,11 @@ class DashboardBrowserIT {
       // The same model from a second provider, at its own price: a series of its own.
       send(usage, topics.usage.name(), UsageEvent.newBuilder(call("f-az-1", "finance", "invoices", now.plusMillis(35),
           null)).setProvider("azure.ai.openai").build());
-      send(outcomes, topics.workOutcomes.name(), solved("o-1", "T-1", now.plusSeconds(1)));
-      send(outcomes, topics.workOutcomes.name(), solved("o-2", "T-2", now.plusSeconds(1)));
+      // Two ways of doing tickets: T-1 by the agent alone (scored 80), T-2 with a person's review (scored 95).
+      send(outcomes, topics.workOutcomes.name(), WorkOutcome.newBuilder(solved("o-1", "T-1", now.plusSeconds(1)))
+          .setVariant("agent-only").setQualityScorePercent(80).build());
+      send(outcomes, topics.workOutcomes.name(), WorkOutcome.newBuilder(solved("o-2", "T-2", now.plusSeconds(1)))
+          .setVariant("hybrid-review").setQualityScorePercent(95).build());
       awaitApi("/api/aggregation/v1/period-to-date?team=support&period=month", "total", "event_count", 3);
       awaitApi("/api/aggregation/v1/period-to-date?team=finance&period=month", "total", "event_count", 2);
       Await.until(BOUND, () -> {
@@ -233,6 +236,21 @@ class DashboardBrowserIT {
     assertEquals(MoneyFormat.percent(new BigDecimal(row.path("token_roi_percent").asText()).movePointLeft(2)),
         cell(browser, "economics", "support-tickets", "roi"));
     assertEquals(row.path("verdict").asText(), cell(browser, "economics", "support-tickets", "verdict"));
+    // The variants side by side, as the API compares them.
+    JsonNode variants = row.path("variants");
+    assertEquals(2, variants.size(), row.toString());
+    for (JsonNode v : variants) {
+      String key = "support-tickets|" + v.path("variant").asText();
+      assertEquals(v.path("items_decided").asText(), cell(browser, "variants", key, "decided"));
+      assertMoney(new BigDecimal(v.path("cost_per_success_usd").asText()), browser, row("variants", key, "cost"));
+      assertEquals(v.path("quality_mean_score").asText(), cell(browser, "variants", key, "quality"));
+    }
+    assertEquals("80.00", cell(browser, "variants", "support-tickets|agent-only", "quality"));
+    assertEquals("95.00", cell(browser, "variants", "support-tickets|hybrid-review", "quality"));
+    assertEquals("support-tickets: " + row.path("variant_comparison").path("message").asText(),
+        read(browser, "#variants p.comparison[data-workflow='support-tickets']"));
+    assertTrue(row.path("variant_comparison").path("message").asText().startsWith("not enough data"),
+        "one item each cannot tell them apart");
     screenshot(browser, "economics");
   }
 
