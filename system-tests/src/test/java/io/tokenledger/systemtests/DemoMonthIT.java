@@ -77,6 +77,14 @@ class DemoMonthIT {
     assertTrue(printed.contains("[FUND] support / ticket-triage: its agent is cheaper than a person"), printed);
     assertTrue(printed.contains("[CUT] finance-ops / invoice-disputes: a person is cheaper than its agent"), printed);
     assertTrue(printed.contains("[MOVE] Moving "), printed);
+
+    // ticket-triage runs as three variants whose winner differs by axis, and its recommendation names each axis:
+    // cheaper and faster than a person, but its quality (most of it by the agent alone) is below a person's.
+    assertTrue(printed.contains("ticket-triage: agent-only wins on cost"), printed);
+    assertTrue(printed.contains("agent-only wins on time"), printed);
+    assertTrue(printed.contains("hybrid-review wins on quality"), printed);
+    assertTrue(Pattern.compile("ticket-triage \\[PERSON\\] person: cheaper by \\$[\\d.]+ per ticket, [\\d.]+x faster "
+        + "\\(median \\S+ against 4h\\), quality lower \\([\\d.]+ against 90\\.0\\)").matcher(printed).find(), printed);
   }
 
   private static final Pattern ADMISSION = Pattern.compile("Admission: the runaway \\S+ asked for ([\\d,]+) calls: "

@@ -51,6 +51,39 @@ final class DemoCatalog {
     }
   }
 
+  /**
+   * One way of doing a workflow's items, for the variant comparison: its share of the items,
+   * whether an agent makes calls (a person-only item has none), its success rate, the person-time
+   * every success takes (a review, or the whole work), the quality score range of a success, and
+   * how long after its last call the outcome is known.
+   */
+  record Variant(String name, double share, boolean calls, double success, int personMinutes, int qualityLow,
+      int qualityHigh, int outcomeAfterSeconds) {}
+
+  /**
+   * ticket-triage's three variants: the agent alone (cheapest and fastest, lower quality), the
+   * agent with a person's review of each answer (the best quality), and a person alone.
+   */
+  static final List<Variant> TICKET_VARIANTS = List.of(
+      new Variant("agent-only", 0.6, true, 0.92, 0, 70, 86, 30),
+      new Variant("hybrid-review", 0.25, true, 0.97, 4, 85, 97, 20 * 60),
+      new Variant("person-only", 0.15, false, 0.95, 12, 80, 96, 0));
+
+  /** The variant of a new item of {@code w}; null for workloads that have one way. */
+  static Variant variantOf(Workload w, java.util.Random random) {
+    if (!w.workflow().equals("ticket-triage")) {
+      return null;
+    }
+    double r = random.nextDouble();
+    for (Variant v : TICKET_VARIANTS) {
+      r -= v.share();
+      if (r < 0) {
+        return v;
+      }
+    }
+    return TICKET_VARIANTS.get(0);
+  }
+
   /** The live fleet's default rate, events per second: the company at its busiest hour. */
   static final double RATE = 32;
 
@@ -93,7 +126,10 @@ final class DemoCatalog {
   static List<HumanBaseline> baselines(Instant now) {
     Instant since = Instant.parse("2026-01-01T00:00:00Z");
     return List.of(
-        baseline("ticket-triage", "ticket", 12, "50.00", 9_500, since, "support ticket time study, Q3", now),
+        // A person answers a ticket within 4 hours at a quality of 90; 3 points less is acceptable.
+        HumanBaseline.newBuilder(baseline("ticket-triage", "ticket", 12, "50.00", 9_500, since,
+            "support ticket time study, Q3", now)).setTurnaroundSecondsPerUnit(4 * 3_600L).setQualityScorePercent(90)
+            .setQualityLossAllowedPoints(3).build(),
         baseline("invoice-disputes", "dispute", 15, "45.00", 9_000, since, "AP team ticketing report", now),
         baseline("invoice-extraction", "invoice", 6, "40.00", 9_800, since, "AP team ticketing report", now),
         baseline("code-review", "pull-request", 20, "95.00", 9_000, since, "engineering survey", now));

@@ -53,13 +53,15 @@ final class Fleet implements AutoCloseable {
     final String id;
     final String model;
     final double success;
+    final DemoCatalog.Variant variant;
     int callsLeft;
 
-    OpenItem(String id, String model, double success, int calls) {
+    OpenItem(String id, String model, double success, int calls, DemoCatalog.Variant variant) {
       this.id = id;
       this.model = model;
       this.success = success;
       this.callsLeft = calls;
+      this.variant = variant;
     }
   }
 
@@ -156,8 +158,8 @@ final class Fleet implements AutoCloseable {
     List<CompletableFuture<?>> sends = new ArrayList<>();
     int usage = 0;
     for (MonthOfHistory.Entry entry : month) {
+      items.started(entry.usage() != null ? entry.usage().getWorkflow() : entry.outcome().getWorkflow(), entry.items());
       if (entry.usage() != null) {
-        items.started(entry.usage().getWorkflow(), entry.items());
         usage++;
         sends.add(track(recorder.record(entry.usage())));
         if (entry.usage().getOutcomeSuccess() != null) {
@@ -273,14 +275,22 @@ final class Fleet implements AutoCloseable {
   private UsageEvent itemCall(Workload w, Instant eventTime) {
     DemoCatalog.Items shape = w.items();
     OpenItem item = open.get(w);
-    if (item == null) {
-      boolean alt = shape.altModel() != null && random.nextBoolean();
-      item = new OpenItem(w.workflow() + "-" + (++itemSequence), alt ? shape.altModel() : w.model(),
-          alt ? shape.altSuccess() : shape.success(), 1 + random.nextInt(shape.maxCalls()));
-      open.put(w, item);
+    while (item == null) {
+      DemoCatalog.Variant variant = DemoCatalog.variantOf(w, random);
+      String id = w.workflow() + "-" + (++itemSequence);
       items.started(w.workflow(), 1);
+      if (variant != null && !variant.calls()) {
+        // A person does it alone: no call, only its outcome.
+        pendingOutcomes.add(recordedOutcome(outcome(w, id, variant.success(), eventTime, random, variant)));
+        continue;
+      }
+      boolean alt = shape.altModel() != null && random.nextBoolean();
+      item = new OpenItem(id, alt ? shape.altModel() : w.model(), alt ? shape.altSuccess() : shape.success(),
+          1 + random.nextInt(shape.maxCalls()), variant);
+      open.put(w, item);
     }
-    UsageEvent event = call(w, item.model, eventTime).setWorkItemId(item.id).build();
+    UsageEvent event = call(w, item.model, eventTime).setWorkItemId(item.id)
+        .setVariant(item.variant == null ? null : item.variant.name()).build();
     if (--item.callsLeft == 0) {
       open.remove(w);
       recordOutcome(w, item, eventTime);
@@ -289,8 +299,9 @@ final class Fleet implements AutoCloseable {
   }
 
   private void recordOutcome(Workload w, OpenItem item, Instant lastCall) {
-    Instant known = lastCall.plusSeconds(30).isAfter(Instant.now()) ? Instant.now() : lastCall.plusSeconds(30);
-    WorkOutcome outcome = outcome(w, item.id, item.success, known, random);
+    int after = item.variant == null ? 30 : item.variant.outcomeAfterSeconds();
+    Instant known = lastCall.plusSeconds(after).isAfter(Instant.now()) ? Instant.now() : lastCall.plusSeconds(after);
+    WorkOutcome outcome = outcome(w, item.id, item.success, known, random, item.variant);
     if (pendingOutcomes.size() > 10_000) {
       pendingOutcomes.removeIf(CompletableFuture::isDone);
     }
@@ -312,6 +323,26 @@ final class Fleet implements AutoCloseable {
    * workload's escalation share, else FAILED; a success gets a person's review one time in five.
    */
   static WorkOutcome outcome(Workload w, String itemId, double success, Instant at, Random random) {
+    return outcome(w, itemId, success, at, random, null);
+  }
+
+  /**
+   * The same, for an item done as {@code variant}: its success rate, a person's minutes on every
+   * success, and a quality score for each success.
+   */
+  static WorkOutcome outcome(Workload w, String itemId, double success, Instant at, Random random,
+      DemoCatalog.Variant variant) {
+    if (variant != null) {
+      double roll = random.nextDouble();
+      WorkOutcomeStatus status = roll < variant.success() ? WorkOutcomeStatus.SUCCEEDED : WorkOutcomeStatus.FAILED;
+      boolean ok = status == WorkOutcomeStatus.SUCCEEDED;
+      return WorkOutcome.newBuilder().setOutcomeId(EventIds.newId()).setWorkItemId(itemId)
+          .setTeam(w.team()).setWorkflow(w.workflow()).setOutcomeUnit(w.outcomeUnit()).setStatus(status)
+          .setUnitsDelivered(ok ? 1 : 0).setHumanSeconds(ok ? variant.personMinutes() * 60L : 0)
+          .setQualityScorePercent(ok ? variant.qualityLow()
+              + random.nextInt(variant.qualityHigh() - variant.qualityLow() + 1) : null)
+          .setVariant(variant.name()).setEventTime(at).build();
+    }
     DemoCatalog.Items shape = w.items();
     double roll = random.nextDouble();
     WorkOutcomeStatus status = roll < success ? WorkOutcomeStatus.SUCCEEDED

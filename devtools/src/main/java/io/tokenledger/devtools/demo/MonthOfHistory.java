@@ -126,15 +126,22 @@ final class MonthOfHistory {
       int count = poisson(perMinute * activity(t, now), random);
       for (int i = 0; i < count; i++) {
         Instant at = at(t, now, random);
+        String id = w.workflow() + "-h" + (++sequence);
+        DemoCatalog.Variant variant = DemoCatalog.variantOf(w, random);
+        if (variant != null && !variant.calls()) {
+          // A person does it alone: no call, only its outcome, which starts and decides the item.
+          entries.add(new Entry(at, null, Fleet.outcome(w, id, variant.success(), at, random, variant), 1));
+          continue;
+        }
         boolean alt = altFrom != null && !at.isBefore(altFrom) && random.nextBoolean();
         int calls = 1 + random.nextInt(shape.maxCalls());
-        String id = w.workflow() + "-h" + (++sequence);
         UsageEvent usage = Fleet.call(w, alt ? shape.altModel() : w.model(), at, random, calls).setWorkItemId(id)
-            .build();
+            .setVariant(variant == null ? null : variant.name()).build();
         entries.add(new Entry(at, usage, null, 1));
-        Instant known = at.plusSeconds(30).isBefore(now) ? at.plusSeconds(30) : now;
+        int after = variant == null ? 30 : variant.outcomeAfterSeconds();
+        Instant known = at.plusSeconds(after).isBefore(now) ? at.plusSeconds(after) : now;
         entries.add(new Entry(known, null, Fleet.outcome(w, id, alt ? shape.altSuccess() : shape.success(), known,
-            random), 0));
+            random, variant), 0));
       }
     }
   }
