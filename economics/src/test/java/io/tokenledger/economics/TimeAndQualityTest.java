@@ -39,6 +39,10 @@ class TimeAndQualityTest {
 
   /** The ten tickets; the last outcome carries no score when {@code lastUnscored}. */
   private static WorkflowEconomics tenTickets(HumanBaseline baseline, boolean lastUnscored) {
+    return tenTickets(baseline, lastUnscored, 100_000_000L);
+  }
+
+  private static WorkflowEconomics tenTickets(HumanBaseline baseline, boolean lastUnscored, long ledgerNanoUsd) {
     try (EconomicsFixture f = new EconomicsFixture(Map.of())) {
       f.baseline(baseline);
       for (int i = 0; i < 10; i++) {
@@ -50,7 +54,7 @@ class TimeAndQualityTest {
             .setUnitsDelivered(1).setHumanSeconds(0).setEventTime(TEN.plusSeconds(seconds))
             .setQualityScorePercent(lastUnscored && i == 9 ? null : SCORES[i]).build());
       }
-      f.ledger("support", "support-tickets", "gpt-4o", TEN, 100_000_000L);
+      f.ledger("support", "support-tickets", "gpt-4o", TEN, ledgerNanoUsd);
       return f.figures(MONTH);
     }
   }
@@ -103,6 +107,17 @@ class TimeAndQualityTest {
     assertEquals(EconomicsRecommendation.PERSON, e.getRecommendation());
     assertEquals("person: cheaper by $10.52 per ticket, 10.0x slower (median 5m against 30s), quality higher "
         + "(85.0 against 70.0)", e.getRecommendationReason());
+  }
+
+  @Test
+  void dearerThanAPersonIsWorseOnCostWhateverTimeSays() {
+    // $200 for the ten tickets: $20 each even if every item succeeds, against $10.53: 20 - 10.526315789 = $9.47.
+    WorkflowEconomics e = tenTickets(person(14_400, 80, 5), false, 200_000_000_000L);
+    assertEquals(AxisVerdict.AGENT_WORSE, e.getCostAxis());
+    assertEquals(AxisVerdict.AGENT_BETTER, e.getTimeAxis());
+    assertEquals(EconomicsRecommendation.PERSON, e.getRecommendation());
+    assertEquals("person: dearer by $9.47 per ticket, 48.0x faster (median 5m against 4h), quality not "
+        + "distinguishable (85.0 against 80.0)", e.getRecommendationReason());
   }
 
   @Test

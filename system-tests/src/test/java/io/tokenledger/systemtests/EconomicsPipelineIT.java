@@ -192,6 +192,8 @@ class EconomicsPipelineIT {
     JsonNode advice = get(queryPort, "/v1/advice?period=month&at=" + now);
     assertEquals(1, advice.get("workflows").size(), advice.toString());
     assertEquals("support-tickets", advice.get("workflows").get(0).get("workflow").asText());
+    assertEquals("UNDECIDED", advice.get("workflows").get(0).get("recommendation").asText());
+    assertEquals(comparison.get("message").asText(), advice.get("workflows").get(0).get("variant_comparison").asText());
     HttpResponse<String> wrongZone = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + queryPort
         + "/v1/economics?zone=Asia/Tokyo")).header("Authorization", readKeys.financeHeader()).build(),
         HttpResponse.BodyHandlers.ofString());

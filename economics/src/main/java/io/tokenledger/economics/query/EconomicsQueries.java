@@ -105,6 +105,12 @@ public final class EconomicsQueries {
           m.put("verdict", e.getVerdict().name());
           m.put("verdict_reason", e.getVerdictReason());
           m.put("advice", EconomicsJson.advice(e.getAdvice()));
+          m.put("axes", Map.of("cost", e.getCostAxis().name(), "time", e.getTimeAxis().name(), "quality",
+              e.getQualityAxis().name()));
+          m.put("recommendation", e.getRecommendation().name());
+          m.put("recommendation_reason", e.getRecommendationReason());
+          m.put("variant_comparison", e.getVariantComparison() == null ? null
+              : e.getVariantComparison().getMessage());
           return m;
         }).toList(), calendar.header());
   }
