@@ -116,8 +116,8 @@ public final class Variants {
         out.setSuccessRateBasisPoints(Rates.basisPoints(success.rate()))
             .setSuccessLowBasisPoints(Rates.basisPoints(success.low()))
             .setSuccessHighBasisPoints(Rates.basisPoints(success.high()));
-        costLow = costAt(path, c, success.high());
-        costHigh = costAt(path, c, success.low());
+        costLow = Verdicts.costPerSuccessAt(path, c, success.high());
+        costHigh = Verdicts.costPerSuccessAt(path, c, success.low());
         if (costLow != null) {
           out.setCostPerSuccessLowNanoUsd(Rates.divide(costLow, BigDecimal.ONE));
         }
@@ -141,17 +141,6 @@ public final class Variants {
       rows.add(new Row(name, c, out.build(), success, costLow, costHigh, median, quality));
     });
     return rows;
-  }
-
-  /** The path's cost per successful unit had the success rate been {@code rate}; null at 0. */
-  private static BigDecimal costAt(long path, Counters c, BigDecimal rate) {
-    if (rate.signum() <= 0) {
-      return null;
-    }
-    BigDecimal unitsPerSuccess = c.succeeded() == 0 ? BigDecimal.ONE
-        : BigDecimal.valueOf(c.unitsSucceeded()).divide(BigDecimal.valueOf(c.succeeded()), Rates.EXACT);
-    return BigDecimal.valueOf(path).divide(unitsPerSuccess.multiply(rate, Rates.EXACT)
-        .multiply(BigDecimal.valueOf(c.decided()), Rates.EXACT), Rates.EXACT);
   }
 
   /**

@@ -55,13 +55,18 @@ public final class Verdicts {
    * over rate x decided successes of the observed units each; null at a rate of 0.
    */
   static BigDecimal costPerSuccessAt(Counters t, BigDecimal rate) {
+    return costPerSuccessAt(t.aiPathNanoUsd(), t, rate);
+  }
+
+  /** The same for a path that cost {@code pathNanoUsd} (a variant's own). */
+  static BigDecimal costPerSuccessAt(long pathNanoUsd, Counters t, BigDecimal rate) {
     if (rate.signum() <= 0) {
       return null;
     }
     BigDecimal unitsPerSuccess = t.succeeded() == 0 ? BigDecimal.ONE
         : BigDecimal.valueOf(t.unitsSucceeded()).divide(BigDecimal.valueOf(t.succeeded()), Rates.EXACT);
     BigDecimal units = unitsPerSuccess.multiply(rate, Rates.EXACT).multiply(BigDecimal.valueOf(t.decided()), Rates.EXACT);
-    return BigDecimal.valueOf(t.aiPathNanoUsd()).divide(units, Rates.EXACT);
+    return BigDecimal.valueOf(pathNanoUsd).divide(units, Rates.EXACT);
   }
 
   static String money(BigDecimal nanoUsd) {
