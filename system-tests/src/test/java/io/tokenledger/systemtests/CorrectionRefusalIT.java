@@ -39,17 +39,21 @@ class CorrectionRefusalIT {
     Path config = Files.createTempFile(Path.of("target"), "refuse", ".properties");
     Files.writeString(config, Topics.PREFIX_CONFIG + "=" + prefix + "\n");
     String[] kafkaArgs = {"--bootstrap-servers", kafka.bootstrapServers(), "--config", config.toString()};
+    // Days relative to today: a correction reaches back only as far as the period ledgers keep (62 days).
+    java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+    java.time.LocalDate period = today.minusDays(20);
     assertEquals(0, Cli.run(args(kafkaArgs, "prices", "set", "--provider", "openai", "--model", "gpt-4o",
-        "--input", "25", "--output", "100", "--effective-from", "2026-01-01", "--set-by", "someone")));
+        "--input", "25", "--output", "100", "--effective-from", today.minusYears(1).toString(), "--set-by", "someone")));
     String[] correct = args(kafkaArgs, "prices", "correct", "--provider", "openai", "--model", "gpt-4o", "--input",
-        "2.50", "--output", "10", "--effective-from", "2026-11-01", "--to", "2026-11-02", "--reason", "x10",
-        "--set-by", "finops@acme");
+        "2.50", "--output", "10", "--effective-from", period.toString(), "--to", period.plusDays(1).toString(),
+        "--reason", "x10", "--set-by", "finops@acme");
 
     PriceCorrection earlier = PriceCorrection.newBuilder().setCorrectionId("corr-earlier").setTeam("support")
         .setWorkflow("triage").setProvider("openai").setModel("gpt-4o")
-        .setBucketStart(Instant.parse("2026-11-01T10:00:00Z")).setDay("2026-11-01").setEventCount(1)
+        .setBucketStart(period.atTime(10, 0).toInstant(java.time.ZoneOffset.UTC)).setDay(period.toString())
+        .setEventCount(1)
         .setOldCostNanoUsd(100).setNewCostNanoUsd(10).setDifferenceNanoUsd(-90).setReason("earlier")
-        .setCorrectedBy("ops").setCorrectedAt(Instant.parse("2026-12-01T00:00:00Z")).build();
+        .setCorrectedBy("ops").setCorrectedAt(Instant.now()).build();
     try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
         kafka.bootstrapServers()), topics.priceCorrections.keySerde().serializer(),
         topics.priceCorrections.valueSerde().serializer())) {
@@ -74,21 +78,22 @@ class CorrectionRefusalIT {
 
     // A snapshot and another provider with prices of their own are kept apart in the ledger: not in the way.
     assertEquals(0, Cli.run(args(kafkaArgs, "prices", "set", "--provider", "openai", "--model", "gpt-4o-2024-05-13",
-        "--input", "5", "--output", "15", "--effective-from", "2026-01-01", "--set-by", "someone")));
+        "--input", "5", "--output", "15", "--effective-from", today.minusYears(1).toString(), "--set-by", "someone")));
     assertEquals(0, Cli.run(args(kafkaArgs, "prices", "set", "--provider", "azure.ai.openai", "--model", "gpt-4o",
-        "--input", "2.75", "--output", "11", "--effective-from", "2026-01-01", "--set-by", "someone")));
+        "--input", "2.75", "--output", "11", "--effective-from", today.minusYears(1).toString(), "--set-by",
+        "someone")));
     String again = Cli.output(correct);
     assertTrue(again.contains("Nothing to re-rate"), again);
 
     // A long-context tier in force in the period cannot be re-rated from bucket sums.
     assertEquals(0, Cli.run(args(kafkaArgs, "prices", "set", "--provider", "openai", "--model", "gpt-4o",
         "--input", "25", "--output", "100", "--tier-above-input-tokens", "200000", "--tier-input", "50",
-        "--tier-output", "150", "--effective-from", "2026-10-01", "--set-by", "someone")));
+        "--tier-output", "150", "--effective-from", today.minusDays(30).toString(), "--set-by", "someone")));
     String tiered = Cli.refusal(2, args(kafkaArgs, "prices", "correct", "--provider", "openai", "--model", "gpt-4o",
-        "--input", "2.50", "--output", "10", "--effective-from", "2026-10-05", "--to", "2026-10-06", "--reason", "x10",
-        "--set-by", "finops@acme"));
-    assertTrue(tiered.contains("Nothing corrected: the price in force in the period (openai/gpt-4o@2026-10-01T00:00:00Z)"
-        + " has a long-context tier"), tiered);
+        "--input", "2.50", "--output", "10", "--effective-from", today.minusDays(26).toString(), "--to",
+        today.minusDays(25).toString(), "--reason", "x10", "--set-by", "finops@acme"));
+    assertTrue(tiered.contains("Nothing corrected: the price in force in the period (openai/gpt-4o@"
+        + today.minusDays(30) + "T00:00:00Z) has a long-context tier"), tiered);
   }
 
   private static String[] args(String[] kafkaArgs, String... command) {
