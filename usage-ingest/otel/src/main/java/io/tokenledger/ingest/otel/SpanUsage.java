@@ -119,7 +119,8 @@ public final class SpanUsage {
         .setTeam(team).setWorkflow(workflow != null ? workflow : mapping.defaultWorkflow())
         .setService(service != null ? service : mapping.defaultService())
         .setProvider(call.provider()).setModel(call.model()).setServiceTier(call.serviceTier()).setRequestCount(1)
-        .setWorkItemId(first(mapping.workItemAttributes(), attributes, resource))).build();
+        .setWorkItemId(first(mapping.workItemAttributes(), attributes, resource))
+        .setVariant(first(mapping.variantAttributes(), attributes, resource))).build();
     List<Violation> violations = validator.validate(event, nowMillis);
     if (!violations.isEmpty()) {
       throw new Refused(UsageValidator.describe(violations));

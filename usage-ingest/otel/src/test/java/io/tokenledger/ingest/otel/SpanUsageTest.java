@@ -162,13 +162,15 @@ class SpanUsageTest {
   void protobufAndJsonGiveTheSameEvents() throws Exception {
     byte[] json = bytes(export(resource("triage-svc", "support"), span(TRACE, "000000000000000e", "openai.chat",
         str("gen_ai.system", "openai"), str("gen_ai.request.model", "gpt-4o"), integer("gen_ai.usage.prompt_tokens", 1200),
-        integer("gen_ai.usage.completion_tokens", 350), str("tokenledger.work_item_id", "T-42"))));
+        integer("gen_ai.usage.completion_tokens", 350), str("tokenledger.work_item_id", "T-42"),
+        str("tokenledger.variant", "prompt-v8"))));
     ExportTraceServiceRequest fromJson = OtlpRequests.json(json);
     ExportTraceServiceRequest fromProtobuf = OtlpRequests.protobuf(fromJson.toByteArray());
     assertEquals(fromJson, fromProtobuf);
     UsageEvent e = only(new String(json, StandardCharsets.UTF_8), null);
     assertEquals(e, MAPPER.map(fromProtobuf, null, NOW).events().get(0));
     assertEquals("T-42", e.getWorkItemId());
+    assertEquals("prompt-v8", e.getVariant());
   }
 
   @Test
