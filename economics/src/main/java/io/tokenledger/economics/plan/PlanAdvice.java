@@ -52,17 +52,19 @@ public final class PlanAdvice {
 
   /**
    * What the advice reads of a (team, workflow)'s economics: the agent path's cost per success,
-   * a person's cost per outcome, the verdict and the outcome's unit.
+   * a person's cost per outcome, the verdict, the outcome's unit, and the recommendation on cost,
+   * time and quality (money moved to an agent a person should do the work of says so).
    */
   public record AgentPath(long costPerSuccessNanoUsd, long personPerOutcomeNanoUsd, EconomicsVerdict verdict,
-      String unit) {
+      String unit, io.tokenledger.schemas.EconomicsRecommendation recommendation, String recommendationReason) {
     /** Empty when the economics has no cost per success or no person's cost (no verdict to act on). */
     public static java.util.Optional<AgentPath> of(WorkflowEconomics e) {
       if (e == null || e.getCostPerSuccessNanoUsd() == null || e.getHumanCostPerOutcomeNanoUsd() == null) {
         return java.util.Optional.empty();
       }
       return java.util.Optional.of(new AgentPath(e.getCostPerSuccessNanoUsd(), e.getHumanCostPerOutcomeNanoUsd(),
-          e.getVerdict(), e.getOutcomeUnit() == null ? "outcome" : e.getOutcomeUnit()));
+          e.getVerdict(), e.getOutcomeUnit() == null ? "outcome" : e.getOutcomeUnit(), e.getRecommendation(),
+          e.getRecommendationReason()));
     }
   }
 
@@ -126,7 +128,8 @@ public final class PlanAdvice {
           w.line().name() + ": its agent is cheaper than a person (" + MoneyFormat.usd(w.costPerSuccess())
               + " per successful " + w.unit() + " at the forecast's prices, against " + MoneyFormat.usd(w.personPerOutcome())
               + ") and its forecast passes its plan by " + MoneyFormat.usd(shortfall) + ": that is " + count(outcomes)
-              + " " + w.unit() + "s by the agent, which people would do for " + MoneyFormat.usd(people) + "."));
+              + " " + w.unit() + "s by the agent, which people would do for " + MoneyFormat.usd(people) + "."
+              + caveat(w)));
     }
     for (Workflow w : cut) {
       long outcomes = w.unspent() / w.costPerSuccess();
@@ -157,7 +160,7 @@ public final class PlanAdvice {
                 + to.name() + " gains " + count(gained) + " " + to.unit() + "s by its agent; " + from.name()
                 + "'s agent does " + count(lost) + " fewer " + from.unit() + "s, which people do for "
                 + MoneyFormat.usd(people) + " (" + MoneyFormat.usd(moved - people) + " less than the agent would "
-                + "have cost)."));
+                + "have cost)." + caveat(to)));
       }
     }
     return advice;
@@ -176,6 +179,16 @@ public final class PlanAdvice {
     BigDecimal trend = BigDecimal.valueOf(restNano).multiply(BigDecimal.valueOf(line.actualTokens()))
         .divide(BigDecimal.valueOf(restTokens).multiply(BigDecimal.valueOf(line.actualNanoUsd())), EXACT);
     return BigDecimal.valueOf(costPerSuccess).multiply(trend).setScale(0, RoundingMode.HALF_EVEN).longValueExact();
+  }
+
+  /** Cheaper is not all: when time or quality make a person the recommendation, the advice says so. */
+  private static String caveat(Workflow w) {
+    AgentPath p = w.path();
+    if (p.recommendation() != io.tokenledger.schemas.EconomicsRecommendation.PERSON || p.recommendationReason() == null) {
+      return "";
+    }
+    return " Mind: on cost, time and quality " + w.name() + "'s recommendation is a person's (" + p.recommendationReason()
+        + ").";
   }
 
   private static String count(long n) {

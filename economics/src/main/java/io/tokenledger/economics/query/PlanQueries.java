@@ -92,7 +92,8 @@ public final class PlanQueries {
             pathMonths.put(key, month);
             paths.put(key, new PlanAdvice.AgentPath(p.get("cost_per_success_nano_usd").asLong(),
                 p.get("person_per_outcome_nano_usd").asLong(), EconomicsVerdict.valueOf(p.get("verdict").asText()),
-                p.get("unit").asText()));
+                p.get("unit").asText(), io.tokenledger.schemas.EconomicsRecommendation.valueOf(
+                    p.get("recommendation").asText()), p.get("recommendation_reason").asText()));
           }
         }
       }
@@ -155,6 +156,8 @@ public final class PlanQueries {
           m.put("person_per_outcome_nano_usd", p.personPerOutcomeNanoUsd());
           m.put("verdict", p.verdict().name());
           m.put("unit", p.unit());
+          m.put("recommendation", p.recommendation().name());
+          m.put("recommendation_reason", p.recommendationReason());
           items.add(Map.of("agent_path", m));
         });
       }

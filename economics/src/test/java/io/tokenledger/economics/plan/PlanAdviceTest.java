@@ -1,10 +1,12 @@
 package io.tokenledger.economics.plan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tokenledger.pricing.plan.PlanOutlook;
 import io.tokenledger.pricing.plan.Quarter;
 import io.tokenledger.schemas.EconomicsPeriod;
+import io.tokenledger.schemas.EconomicsRecommendation;
 import io.tokenledger.schemas.EconomicsVerdict;
 import io.tokenledger.schemas.WorkflowEconomics;
 import java.time.Instant;
@@ -76,6 +78,19 @@ class PlanAdviceTest {
       long forecastTokens) {
     return new PlanOutlook.Line("support", workflow, Q1, AS_OF, plan, null, actual, actualTokens, forecast, forecast,
         forecast, forecastTokens, false);
+  }
+
+  @Test
+  void fundingAnAgentWhoseQualityMakesAPersonTheRecommendationSaysSo() {
+    PlanOutlook.Line triage = line("ticket-triage", 150 * USD, 82_500_000_000L, 33_000_000, 209_500_000_000L, 90_000_000);
+    WorkflowEconomics worse = WorkflowEconomics.newBuilder(economics("ticket-triage", "ticket", 800_000_000L,
+        10_530_000_000L, EconomicsVerdict.AGENT_CHEAPER)).setRecommendation(EconomicsRecommendation.PERSON)
+        .setRecommendationReason("person: cheaper by $9.73 per ticket, quality lower (78.0 against 90.0)").build();
+    PlanAdvice.Advice fund = PlanAdvice.of(List.of(triage), Map.of("support|ticket-triage", worse)).get(0);
+    assertEquals(PlanAdvice.Kind.FUND, fund.kind(), "cheaper is still cheaper");
+    assertTrue(fund.text().endsWith("which people would do for $873.99. Mind: on cost, time and quality "
+        + "ticket-triage's recommendation is a person's (person: cheaper by $9.73 per ticket, quality lower (78.0 "
+        + "against 90.0))."), fund.text());
   }
 
   private static WorkflowEconomics economics(String workflow, String unit, long costPerSuccess, long person,
