@@ -25,7 +25,6 @@ import java.util.Set;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * The alerting application: the per (team, workflow, model) period ledger and budgets in,
@@ -59,12 +58,9 @@ public final class AlertingApp {
 
   public static Topology buildTopology(Topics topics, AlertingSettings settings) {
     Topology topology = new Topology();
-    topology.addGlobalStore(
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BUDGET_STORE),
-            topics.budgets.keySerde(), topics.budgets.valueSerde()).withLoggingDisabled(),
-        "budgets-source", topics.budgets.keySerde().deserializer(), topics.budgets.valueSerde().deserializer(),
-        topics.budgets.name(), "budgets-writer", () -> new GlobalTable<>(BUDGET_STORE, (id, budget) -> log.info(budget == null
-            ? "Budget {} deleted" : "Budget {} of team {} read", id, budget == null ? null : budget.getTeam())));
+    GlobalTable.register(topology, BUDGET_STORE, topics.budgets, "budgets-source", "budgets-writer",
+        (id, budget) -> log.info(budget == null ? "Budget {} deleted" : "Budget {} of team {} read", id,
+            budget == null ? null : budget.getTeam()));
 
     topology.addSource("ledger-source", topics.seriesLedger15m.keySerde().deserializer(),
         topics.seriesLedger15m.valueSerde().deserializer(), topics.seriesLedger15m.name());
@@ -115,10 +111,8 @@ public final class AlertingApp {
         topics.budgetStatus.valueSerde().serializer(), ADMISSION);
     topology.addSink(names.alertSink(), topics.budgetAlerts.name(), topics.budgetAlerts.keySerde().serializer(),
         topics.budgetAlerts.valueSerde().serializer(), ADMISSION);
-    topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PRICES_STORE),
-            topics.prices.keySerde(), topics.prices.valueSerde()).withLoggingDisabled(), "admission-prices-source",
-        topics.prices.keySerde().deserializer(), topics.prices.valueSerde().deserializer(), topics.prices.name(),
-        "admission-prices-loader", () -> new GlobalTable<>(PRICES_STORE, catalog::apply));
+    GlobalTable.register(topology, PRICES_STORE, topics.prices, "admission-prices-source", "admission-prices-loader",
+        catalog::apply);
   }
 
   private static void addSink(Topology topology, String name, Topic<String, ?> topic) {

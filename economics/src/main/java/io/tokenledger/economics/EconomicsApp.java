@@ -10,7 +10,6 @@ import io.tokenledger.economics.query.EconomicsQueries;
 import io.tokenledger.economics.plan.PlanLedger;
 import io.tokenledger.platform.streams.GlobalTable;
 import io.tokenledger.platform.streams.ProcessorWithStores;
-import io.tokenledger.schemas.topics.Topic;
 import java.util.List;
 import io.tokenledger.platform.streams.StreamsApps;
 import io.tokenledger.schemas.topics.Topics;
@@ -69,8 +68,10 @@ public final class EconomicsApp {
     // The token plan's view: the ledger kept for a quarter, the plans and the catalog it is priced with.
     topology.addProcessor(PLAN_LEDGER, ProcessorWithStores.of(() -> new PlanLedger(PLAN_LEDGER_STORE),
         List.of(PlanLedger.store(PLAN_LEDGER_STORE, topics.seriesLedger15m.valueSerde()))), "economics-ledger-source");
-    addCompacted(topology, PLANS_STORE, topics.plans, "economics-plans");
-    addCompacted(topology, PRICES_STORE, topics.prices, "economics-prices");
+    GlobalTable.register(topology, PLANS_STORE, topics.plans, "economics-plans-source", "economics-plans-writer",
+        (key, plan) -> { });
+    GlobalTable.register(topology, PRICES_STORE, topics.prices, "economics-prices-source", "economics-prices-writer",
+        (key, price) -> { });
     topology.addSink("economics-deltas-sink", topics.economicsDeltas.name(),
         topics.economicsDeltas.keySerde().serializer(), topics.economicsDeltas.valueSerde().serializer(), TRACKER);
     topology.addSink("economics-deadletter-sink", topics.deadLetters.name(), topics.deadLetters.keySerde().serializer(),
@@ -83,13 +84,6 @@ public final class EconomicsApp {
     topology.addSink("economics-sink", topics.economics.name(), topics.economics.keySerde().serializer(),
         topics.economics.valueSerde().serializer(), ROLLUP);
     return topology;
-  }
-
-  /** A compacted topic as a global store, as the topic is: the latest value per key. */
-  private static <V> void addCompacted(Topology topology, String store, Topic<String, V> topic, String prefix) {
-    topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store), topic.keySerde(),
-        topic.valueSerde()).withLoggingDisabled(), prefix + "-source", topic.keySerde().deserializer(),
-        topic.valueSerde().deserializer(), topic.name(), prefix + "-writer", () -> new GlobalTable<V>(store, (k, v) -> { }));
   }
 
   public static Properties config(Map<String, ?> overrides) {

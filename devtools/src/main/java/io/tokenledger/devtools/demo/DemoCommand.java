@@ -536,16 +536,9 @@ public final class DemoCommand implements Callable<Integer> {
         catalog, List.of());
     out.printf("%nThe token plan for %s, as of today (tokenledger plan show):%n", quarter);
     lines.forEach(line -> out.println("  " + io.tokenledger.ops.cli.plan.ShowPlan.sentence(line)));
-    Map<String, io.tokenledger.schemas.WorkflowEconomics> latest = new HashMap<>();
-    for (io.tokenledger.schemas.WorkflowEconomics e : io.tokenledger.platform.topics.CompactedTopics
-        .readLatest(settings, topics.economics).values()) {
-      if (e != null && e.getTeam() != null && e.getPeriod() == io.tokenledger.schemas.EconomicsPeriod.MONTH
-          && "UTC".equals(e.getZone()) && e.getFirstDay().equals(today.withDayOfMonth(1).toString())) {
-        latest.put(e.getTeam() + "|" + e.getWorkflow(), e);
-      }
-    }
     out.println("Advice on it (tokenledger plan advise):");
-    io.tokenledger.economics.plan.PlanAdvice.of(lines, latest)
+    io.tokenledger.economics.plan.PlanAdvice.of(lines, io.tokenledger.economics.plan.PlanAdvice.latestMonths(
+        io.tokenledger.platform.topics.CompactedTopics.readLatest(settings, topics.economics).values(), today))
         .forEach(a -> out.println("  [" + a.kind() + "] " + a.text()));
   }
 

@@ -67,25 +67,25 @@ public record Counters(long started, long succeeded, long failed, long escalated
   }
 
   public Counters plus(Counters o) {
-    long[] a = values();
-    long[] b = o.values();
-    long[] sum = new long[FIELDS];
-    for (int i = 0; i < FIELDS; i++) {
-      sum[i] = Math.addExact(a[i], b[i]);
-    }
-    return of(sum);
+    return combine(o, 1);
   }
 
   public Counters negated() {
-    long[] a = values();
-    for (int i = 0; i < FIELDS; i++) {
-      a[i] = Math.negateExact(a[i]);
-    }
-    return of(a);
+    return ZERO.combine(this, -1);
   }
 
   public Counters minus(Counters o) {
-    return plus(o.negated());
+    return combine(o, -1);
+  }
+
+  /** this + sign x o, field by field, exact: one pass (every delta the rollup adds goes through here). */
+  private Counters combine(Counters o, int sign) {
+    long[] a = values();
+    long[] b = o.values();
+    for (int i = 0; i < FIELDS; i++) {
+      a[i] = Math.addExact(a[i], sign > 0 ? b[i] : Math.negateExact(b[i]));
+    }
+    return of(a);
   }
 
   public boolean isZero() {

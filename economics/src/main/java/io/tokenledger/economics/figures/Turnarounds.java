@@ -48,6 +48,11 @@ public record Turnarounds(NavigableMap<Long, Long> counts) {
     return new Turnarounds(Collections.unmodifiableNavigableMap(sum));
   }
 
+  /** This less {@code other}; nothing to do when either is empty and the other is this. */
+  public Turnarounds minus(Turnarounds other) {
+    return other.counts.isEmpty() ? this : plus(other.negated());
+  }
+
   public Turnarounds negated() {
     TreeMap<Long, Long> negative = new TreeMap<>();
     counts.forEach((bucket, n) -> negative.put(bucket, -n));

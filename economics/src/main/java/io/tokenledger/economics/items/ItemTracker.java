@@ -241,7 +241,7 @@ public final class ItemTracker implements Processor<Object, Object, Object, Obje
     if (before.model().equals(after.model()) && before.startedAt() == after.startedAt()
         && java.util.Objects.equals(before.variant(), after.variant())) {
       Counters difference = added.minus(taken);
-      io.tokenledger.economics.figures.Turnarounds moved = after.turnarounds().plus(before.turnarounds().negated());
+      io.tokenledger.economics.figures.Turnarounds moved = after.turnarounds().minus(before.turnarounds());
       if (!difference.isZero() || !moved.isEmpty() || !java.util.Objects.equals(before.unit(), after.unit())) {
         emit(team, after.workflow(), after.startedAt(),
             new Delta(after.model(), after.unit(), after.variant(), difference, moved));

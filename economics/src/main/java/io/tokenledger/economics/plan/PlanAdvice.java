@@ -85,8 +85,26 @@ public final class PlanAdvice {
   }
 
   /**
+   * Each team's workflow by its latest UTC month up to {@code asOf}, keyed "team|workflow": what
+   * the agent path costs now, as the advice reads it.
+   */
+  public static Map<String, WorkflowEconomics> latestMonths(Iterable<WorkflowEconomics> economics,
+      java.time.LocalDate asOf) {
+    Map<String, WorkflowEconomics> latest = new java.util.HashMap<>();
+    for (WorkflowEconomics e : economics) {
+      if (e == null || e.getTeam() == null || e.getPeriod() != io.tokenledger.schemas.EconomicsPeriod.MONTH
+          || !"UTC".equals(e.getZone()) || java.time.LocalDate.parse(e.getFirstDay()).isAfter(asOf)) {
+        continue;
+      }
+      latest.merge(e.getTeam() + "|" + e.getWorkflow(), e,
+          (a, b) -> a.getFirstDay().compareTo(b.getFirstDay()) >= 0 ? a : b);
+    }
+    return latest;
+  }
+
+  /**
    * @param lines the quarter's outlook; the workflow lines with a USD plan are advised on
-   * @param economics each (team, workflow)'s latest economics, keyed "team|workflow"
+   * @param economics each (team, workflow)'s latest economics, keyed "team|workflow" ({@link #latestMonths})
    */
   public static List<Advice> of(List<PlanOutlook.Line> lines, Map<String, WorkflowEconomics> economics) {
     Map<String, AgentPath> paths = new java.util.HashMap<>();

@@ -9,7 +9,6 @@ import io.tokenledger.platform.query.QueryAnswer;
 import io.tokenledger.platform.query.QueryRequest;
 import io.tokenledger.platform.query.QueryRouter;
 import io.tokenledger.pricing.PriceBook;
-import io.tokenledger.pricing.PriceRules;
 import io.tokenledger.pricing.plan.PlanOutlook;
 import io.tokenledger.pricing.plan.Quarter;
 import io.tokenledger.schemas.EconomicsVerdict;
@@ -197,11 +196,7 @@ public final class PlanQueries {
     PriceBook book = new PriceBook();
     try (KeyValueIterator<String, PriceVersion> all = keyValueStore(EconomicsApp.PRICES_STORE, PriceVersion.class)
         .all()) {
-      all.forEachRemaining(kv -> {
-        if (kv.value != null && PriceRules.problems(kv.value).isEmpty()) {
-          book.put(kv.value);
-        }
-      });
+      all.forEachRemaining(kv -> book.apply(kv.key, kv.value));
     }
     return book;
   }

@@ -64,8 +64,7 @@ public final class Axes {
           + " outcomes needed");
       return AxisVerdict.NO_DATA;
     }
-    BigDecimal person = BigDecimal.valueOf(t.baselineSumNanoUsd()).divide(BigDecimal.valueOf(t.valuedOutcomes()),
-        Rates.EXACT);
+    BigDecimal person = Verdicts.personPerOutcome(t);
     BigDecimal agent = RightSizing.costPerSuccess(t);
     String gap = agent == null ? "" : Verdicts.money(person.subtract(agent).abs()) + per;
     switch (verdict) {

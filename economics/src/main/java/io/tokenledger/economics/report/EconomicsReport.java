@@ -30,8 +30,7 @@ public final class EconomicsReport {
         key.firstDay().atStartOfDay(key.zone()).toInstant());
     Verdicts.Verdict verdict = Verdicts.decide(t, figures.unit(), settings.minOutcomes());
     BigDecimal aiPath = BigDecimal.valueOf(t.aiPathNanoUsd());
-    BigDecimal person = t.valuedOutcomes() == 0 ? null
-        : BigDecimal.valueOf(t.baselineSumNanoUsd()).divide(BigDecimal.valueOf(t.valuedOutcomes()), Rates.EXACT);
+    BigDecimal person = Verdicts.personPerOutcome(t);
     BigDecimal perSuccess = RightSizing.costPerSuccess(t);
     WorkflowEconomics.Builder out = WorkflowEconomics.newBuilder()
         .setWorkflow(key.workflow()).setTeam(key.team()).setPeriod(key.period()).setZone(key.zone().getId())

@@ -71,20 +71,20 @@ public final class Variants {
     if (bySuccess.size() >= 2) {
       needed = itemsNeeded(bySuccess.get(0), bySuccess.get(1));
     }
-    List<String> short_ = rows.stream().filter(r -> r.c().decided() < minOutcomes)
+    List<String> tooFew = rows.stream().filter(r -> r.c().decided() < minOutcomes)
         .map(r -> r.name() + " " + r.c().decided()).toList();
-    boolean enough = short_.isEmpty() && (cost != null || success != null || time != null || quality != null
+    boolean enough = tooFew.isEmpty() && (cost != null || success != null || time != null || quality != null
         || (needed != null && needed == 0));
     String message;
     if (enough) {
       message = String.join("; ", words);
     } else {
       StringBuilder why = new StringBuilder("not enough data: ");
-      if (!short_.isEmpty()) {
-        why.append(String.join(", ", short_)).append(" decided items of the ").append(minOutcomes).append(" each needs");
+      if (!tooFew.isEmpty()) {
+        why.append(String.join(", ", tooFew)).append(" decided items of the ").append(minOutcomes).append(" each needs");
       }
       if (bySuccess.size() >= 2 && success == null) {
-        why.append(short_.isEmpty() ? "" : "; ");
+        why.append(tooFew.isEmpty() ? "" : "; ");
         why.append(needed == null ? bySuccess.get(0).name() + " and " + bySuccess.get(1).name()
             + " succeed equally often so far: no difference to tell"
             : "about " + String.format("%,d", needed) + " more decided items to tell " + bySuccess.get(0).name()

@@ -28,8 +28,7 @@ public final class Verdicts {
       return new Verdict(EconomicsVerdict.NOT_ENOUGH_DATA, decided + " items with an outcome; at least "
           + minOutcomes + " are needed for a verdict");
     }
-    BigDecimal person = BigDecimal.valueOf(t.baselineSumNanoUsd())
-        .divide(BigDecimal.valueOf(t.valuedOutcomes()), Rates.EXACT);
+    BigDecimal person = personPerOutcome(t);
     Rates.Interval success = Rates.wilson(t.succeeded(), decided);
     BigDecimal atLow = costPerSuccessAt(t, success.low());
     BigDecimal atHigh = costPerSuccessAt(t, success.high());
@@ -48,6 +47,12 @@ public final class Verdicts {
         + (atHigh == null ? "?" : money(atHigh)) + " and " + (atLow == null ? "no success" : money(atLow)) + per
         + " over its success rate's 95% interval (" + percent(success.low()) + " to " + percent(success.high())
         + "), which spans " + personText + "; more outcomes will tell");
+  }
+
+  /** A person's cost per successful unit: the baselines in force at the valued outcomes, averaged; null without any. */
+  static BigDecimal personPerOutcome(Counters t) {
+    return t.valuedOutcomes() == 0 ? null
+        : BigDecimal.valueOf(t.baselineSumNanoUsd()).divide(BigDecimal.valueOf(t.valuedOutcomes()), Rates.EXACT);
   }
 
   /**

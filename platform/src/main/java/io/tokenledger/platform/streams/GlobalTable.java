@@ -18,6 +18,21 @@ public final class GlobalTable<V> implements Processor<String, V, Void, Void> {
   private final BiConsumer<String, V> onChange;
   private KeyValueStore<String, V> store;
 
+  /**
+   * Adds {@code topic} to {@code topology} as the global store {@code storeName}, kept by a
+   * GlobalTable: source {@code sourceName}, processor {@code processorName}, no changelog (the
+   * compacted topic is its log).
+   */
+  public static <V> void register(org.apache.kafka.streams.Topology topology, String storeName,
+      io.tokenledger.schemas.topics.Topic<String, V> topic, String sourceName, String processorName,
+      BiConsumer<String, V> onChange) {
+    topology.addGlobalStore(org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
+            org.apache.kafka.streams.state.Stores.persistentKeyValueStore(storeName), topic.keySerde(),
+            topic.valueSerde()).withLoggingDisabled(), sourceName, topic.keySerde().deserializer(),
+        topic.valueSerde().deserializer(), topic.name(), processorName,
+        () -> new GlobalTable<V>(storeName, onChange));
+  }
+
   public GlobalTable(String storeName, BiConsumer<String, V> onChange) {
     this.storeName = storeName;
     this.onChange = onChange;

@@ -6,15 +6,11 @@ import io.tokenledger.ops.cli.LedgerReads;
 import io.tokenledger.platform.topics.CompactedTopics;
 import io.tokenledger.pricing.plan.PlanOutlook;
 import io.tokenledger.pricing.plan.Quarter;
-import io.tokenledger.schemas.EconomicsPeriod;
 import io.tokenledger.schemas.TokenPlan;
-import io.tokenledger.schemas.WorkflowEconomics;
 import io.tokenledger.schemas.topics.Topics;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -48,17 +44,8 @@ final class AdvisePlan implements Callable<Integer> {
     List<PlanOutlook.Line> lines = PlanOutlook.of(q, day, plans,
         LedgerReads.buckets(kafka.settings(), topics, b -> true).values(), LedgerReads.catalog(kafka.settings(), topics),
         List.of());
-    // Each team's workflow by its latest month (UTC) up to the as-of day: what the agent path costs now.
-    Map<String, WorkflowEconomics> latest = new HashMap<>();
-    for (WorkflowEconomics e : CompactedTopics.readLatest(kafka.settings(), topics.economics).values()) {
-      if (e == null || e.getTeam() == null || e.getPeriod() != EconomicsPeriod.MONTH || !"UTC".equals(e.getZone())
-          || LocalDate.parse(e.getFirstDay()).isAfter(day)) {
-        continue;
-      }
-      latest.merge(e.getTeam() + "|" + e.getWorkflow(), e,
-          (a, b) -> a.getFirstDay().compareTo(b.getFirstDay()) >= 0 ? a : b);
-    }
-    List<PlanAdvice.Advice> advice = PlanAdvice.of(lines, latest);
+    List<PlanAdvice.Advice> advice = PlanAdvice.of(lines, PlanAdvice.latestMonths(
+        CompactedTopics.readLatest(kafka.settings(), topics.economics).values(), day));
     if (advice.isEmpty()) {
       System.out.println("No advice for " + q + ": no workflow with a USD plan is both under-funded with an agent "
           + "cheaper than a person, or planned where a person is cheaper (workflows need outcomes and a human "
