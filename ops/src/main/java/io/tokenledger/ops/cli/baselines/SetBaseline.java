@@ -5,7 +5,6 @@ import io.tokenledger.ops.cli.KafkaOptions;
 import io.tokenledger.ops.cli.Times;
 import io.tokenledger.platform.topics.CompactedTopics;
 import io.tokenledger.schemas.HumanBaseline;
-import io.tokenledger.schemas.money.NanoUsd;
 import io.tokenledger.schemas.topics.BaselineKeys;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -88,7 +87,7 @@ final class SetBaseline implements Callable<Integer> {
   HumanBaseline build() {
     return BaselineRules.checked(HumanBaseline.newBuilder().setWorkflow(workflow).setTeam(team).setOutcomeUnit(unit)
         .setSecondsPerUnit(exact(minutesPerUnit, 60, "--minutes-per-unit", "a whole number of seconds"))
-        .setLoadedCostNanoUsdPerHour(usd(hourlyCostUsd))
+        .setLoadedCostNanoUsdPerHour(io.tokenledger.ops.cli.UsdAmounts.parse("--hourly-cost-usd", hourlyCostUsd.strip()))
         .setSuccessRateBasisPoints((int) exact(successRate, 100, "--success-rate", "a whole basis point (0.01%)"))
         .setEffectiveFrom(Times.instant(effectiveFrom, "--effective-from")).setSource(source)
         .setSetBy(setBy != null ? setBy : System.getProperty("user.name", "unknown"))
@@ -104,14 +103,6 @@ final class SetBaseline implements Callable<Integer> {
           .setScale(0, RoundingMode.UNNECESSARY).longValueExact();
     } catch (ArithmeticException | NumberFormatException e) {
       throw new IllegalArgumentException(option + " '" + value + "' is not " + unitName);
-    }
-  }
-
-  private static long usd(String value) {
-    try {
-      return NanoUsd.fromUsd(value.replace("$", "").replace(",", "").strip());
-    } catch (ArithmeticException | NumberFormatException e) {
-      throw new IllegalArgumentException("--hourly-cost-usd must be a decimal amount of USD, not '" + value + "'");
     }
   }
 }
