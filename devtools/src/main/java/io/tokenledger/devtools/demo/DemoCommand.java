@@ -581,24 +581,30 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private static void seed(String bootstrap, Topics topics, List<PriceVersion> prices, List<Budget> budgets,
-      List<HumanBaseline> baselines) {
+      List<HumanBaseline> baselines) throws Exception {
     Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.ACKS_CONFIG, "all");
+    // Every seeded record is waited for: a price, budget or baseline lost here would make the
+    // month's figures wrong without a word.
+    List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
     try (var priceProducer = new KafkaProducer<>(config, topics.prices.keySerde().serializer(),
         topics.prices.valueSerde().serializer());
          var budgetProducer = new KafkaProducer<>(config, topics.budgets.keySerde().serializer(),
-             topics.budgets.valueSerde().serializer())) {
+             topics.budgets.valueSerde().serializer());
+         var baselineProducer = new KafkaProducer<>(config, topics.humanBaselines.keySerde().serializer(),
+             topics.humanBaselines.valueSerde().serializer())) {
       for (PriceVersion price : prices) {
-        priceProducer.send(new ProducerRecord<>(topics.prices.name(), catalogKey(price), price));
+        sent.add(priceProducer.send(new ProducerRecord<>(topics.prices.name(), catalogKey(price), price)));
       }
       for (Budget budget : budgets) {
-        budgetProducer.send(new ProducerRecord<>(topics.budgets.name(), budget.getBudgetId(), budget));
+        sent.add(budgetProducer.send(new ProducerRecord<>(topics.budgets.name(), budget.getBudgetId(), budget)));
       }
-    }
-    try (var baselineProducer = new KafkaProducer<>(config, topics.humanBaselines.keySerde().serializer(),
-        topics.humanBaselines.valueSerde().serializer())) {
       for (HumanBaseline baseline : baselines) {
-        baselineProducer.send(new ProducerRecord<>(topics.humanBaselines.name(), BaselineKeys.of(baseline), baseline));
+        sent.add(baselineProducer.send(new ProducerRecord<>(topics.humanBaselines.name(), BaselineKeys.of(baseline),
+            baseline)));
+      }
+      for (java.util.concurrent.Future<?> record : sent) {
+        record.get(60, java.util.concurrent.TimeUnit.SECONDS);
       }
     }
   }

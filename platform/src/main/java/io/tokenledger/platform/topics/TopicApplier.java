@@ -44,7 +44,41 @@ public final class TopicApplier {
         }
       }
     }
+    awaitLeaders(admin, created);
     return created;
+  }
+
+  /**
+   * Waits until the broker leads every partition of the topics just created. A new topic is in the
+   * metadata a moment before its leader can append; an idempotent producer that writes in that
+   * moment can have its first batch refused and a later one accepted, and then the first one is
+   * refused as out of order until it expires, its records lost (KAFKA-15591). A ListOffsets request
+   * is answered by the partition's leader only, so its answer says the partition takes writes.
+   */
+  static void awaitLeaders(Admin admin, Collection<String> topics)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    if (topics.isEmpty()) {
+      return;
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+    while (true) {
+      try {
+        java.util.Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> partitions =
+            new java.util.HashMap<>();
+        admin.describeTopics(topics).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+            .forEach((name, description) -> description.partitions().forEach(p -> partitions.put(
+                new org.apache.kafka.common.TopicPartition(name, p.partition()),
+                org.apache.kafka.clients.admin.OffsetSpec.latest())));
+        admin.listOffsets(partitions).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        return;
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof org.apache.kafka.common.errors.RetriableException)
+            || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(50);
+      }
+    }
   }
 
   /**
