@@ -198,6 +198,12 @@ public final class Topics {
   public final Topic<String, AdmissionDecision> admissionDecisions;
   /** Quarterly token plans per team and workflow, every version kept. Key: {@code PlanKeys}. Compacted. */
   public final Topic<String, TokenPlan> plans;
+  /** Capacity pools (self-hosted GPUs, reserved throughput, subscriptions), every version kept. Key: {@code CapacityKeys}. Compacted. */
+  public final Topic<String, io.tokenledger.schemas.CapacityPool> capacityPools;
+  /** Committed-spend agreements with providers. Key: commitment_id. Compacted. */
+  public final Topic<String, io.tokenledger.schemas.Commitment> commitments;
+  /** Reference exchange rates per day, with their source. Key: {@code FxKeys}. Compacted. */
+  public final Topic<String, io.tokenledger.schemas.FxRate> fxRates;
 
   private final Map<String, ?> config;
   private final String prefix;
@@ -262,6 +268,11 @@ public final class Topics {
     admissionDecisions = topic("admission.decisions", text, avro.serde(AdmissionDecision.class),
         TopicSpec.deleteAfter(6, Duration.ofDays(1)));
     plans = topic("plans", text, avro.serde(TokenPlan.class), TopicSpec.compacted(1));
+    capacityPools = topic("capacity.pools", text, avro.serde(io.tokenledger.schemas.CapacityPool.class),
+        TopicSpec.compacted(1));
+    commitments = topic("commitments", text, avro.serde(io.tokenledger.schemas.Commitment.class),
+        TopicSpec.compacted(1));
+    fxRates = topic("fx-rates", text, avro.serde(io.tokenledger.schemas.FxRate.class), TopicSpec.compacted(1));
   }
 
   public static Topics from(Map<String, ?> config) {
@@ -277,7 +288,8 @@ public final class Topics {
         seriesAggregates1h, seriesAggregates1d, modelAggregates1m, modelAggregates1h, modelAggregates1d,
         workflowAggregates1m, workflowAggregates1h, workflowAggregates1d, rollupPartials, usageRerouted, pricedUsage, teamLedger15m,
         seriesLedger15m, workOutcomes, priceCorrections, priceCorrectionsApplied, humanBaselines, economicsDeltas, economics, lateUsage, unpricedUsage, deadLetters, budgetAlerts, forecastAlerts, anomalyAlerts, budgetStatus, apiKeys, bills,
-        billMappings, reconciliationCells, reconciliationAlerts, admissionRequests, admissionDecisions, plans);
+        billMappings, reconciliationCells, reconciliationAlerts, admissionRequests, admissionDecisions, plans,
+        capacityPools, commitments, fxRates);
   }
 
   private <K, V> Topic<K, V> topic(String logical, Serde<K> keys, Serde<V> values, TopicSpec spec) {

@@ -1,0 +1,58 @@
+package io.tokenledger.pricing.capacity;
+
+import io.tokenledger.schemas.CapacityPool;
+import io.tokenledger.schemas.UsageAggregate;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * One pool in one calendar month (UTC), from the period ledger: the usage it served (the buckets
+ * of the models the version in force at each bucket's start serves), measured as that version
+ * says, its cost allocated to each team's workflow and its idle capacity to its owner; next to
+ * what the same usage cost at the per-token prices the ledger priced it with (the API's price,
+ * or whatever marginal price the operator set for a self-hosted model).
+ *
+ * @param listCostNanoUsd the ledger's cost of the usage the pool served
+ */
+public record PoolMonth(String poolId, YearMonth month, String ownerTeam, PoolAllocation<Consumer> allocation,
+    long listCostNanoUsd, long tokens) {
+
+  public static PoolMonth of(PoolCosts pool, YearMonth month, Iterable<UsageAggregate> buckets) {
+    Instant from = month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+    Instant to = month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+    SortedMap<Consumer, Long> measured = new TreeMap<>();
+    long listCost = 0;
+    long tokens = 0;
+    for (UsageAggregate bucket : buckets) {
+      if (bucket.getWindowStart().isBefore(from) || !bucket.getWindowStart().isBefore(to)) {
+        continue;
+      }
+      Optional<CapacityPool> version = pool.at(bucket.getWindowStart());
+      if (version.isEmpty() || !serves(version.get(), bucket)) {
+        continue;
+      }
+      measured.merge(new Consumer(bucket.getTeam(), bucket.getWorkflow()), measure(version.get(), bucket), Long::sum);
+      listCost += bucket.getCostNanoUsd();
+      tokens += Measure.tokens(bucket);
+    }
+    CapacityPool last = pool.at(to.minusMillis(1)).orElse(pool.first());
+    return new PoolMonth(pool.poolId(), month, last.getOwnerTeam(),
+        PoolAllocation.of(pool.cost(from, to), pool.capacity(from, to), measured), listCost, tokens);
+  }
+
+  static boolean serves(CapacityPool version, UsageAggregate bucket) {
+    if (version.getUnits() == 0) {
+      return false;
+    }
+    String model = bucket.getProvider() + "/" + bucket.getModel();
+    return version.getServes().stream().anyMatch(served -> served.toString().equals(model));
+  }
+
+  static long measure(CapacityPool version, UsageAggregate bucket) {
+    return Measure.input(bucket) + (long) version.getOutputTokenWeight() * Measure.output(bucket);
+  }
+}
