@@ -27,7 +27,8 @@ import picocli.CommandLine.Command;
         ConnectCommand.class, KeysCommand.class, BudgetsCommand.class, io.tokenledger.ops.cli.plan.PlanCommand.class, BaselinesCommand.class, PricesCommand.class,
         WhatIfCommand.class, ForecastCommand.class, ExportCommand.class, ReportCommand.class,
         io.tokenledger.ops.cli.bills.BillsCommand.class, io.tokenledger.ops.cli.ReconcileCommand.class,
-        io.tokenledger.ops.cli.ReconciliationCommand.class})
+        io.tokenledger.ops.cli.ReconciliationCommand.class, io.tokenledger.ops.cli.capacity.CapacityCommand.class,
+        io.tokenledger.ops.cli.capacity.CommitmentsCommand.class, io.tokenledger.ops.cli.capacity.FxCommand.class})
 public final class Main {
   public static void main(String[] args) {
     prepareProcess();

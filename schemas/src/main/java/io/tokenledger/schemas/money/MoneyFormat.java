@@ -121,4 +121,25 @@ public final class MoneyFormat {
   public static String perDay(long nanoUsdPerDay) {
     return usd(nanoUsdPerDay) + "/day";
   }
+
+  /**
+   * An amount in another currency as a person reads it: its symbol where it has a common one
+   * ({@code €4,624.49}, {@code £12.00}, {@code ₹421,913.15}), else its
+   * code ({@code CHF 12.00}); its minor unit's decimals (none for JPY), rounded once, half-even.
+   */
+  public static String amount(BigDecimal amount, String currency) {
+    if (currency.equals("USD")) {
+      return usd(amount);
+    }
+    int digits = Math.max(0, java.util.Currency.getInstance(currency).getDefaultFractionDigits());
+    String text = String.format(Locale.ROOT, "%,." + digits + "f", amount.abs().setScale(digits, RoundingMode.HALF_EVEN));
+    String symbol = switch (currency) {
+      case "EUR" -> "€";
+      case "GBP" -> "£";
+      case "JPY" -> "¥";
+      case "INR" -> "₹";
+      default -> currency + " ";
+    };
+    return (amount.signum() < 0 ? "-" : "") + symbol + text;
+  }
 }

@@ -1,0 +1,79 @@
+package io.tokenledger.ops.cli.capacity;
+
+import io.tokenledger.ops.cli.KafkaOptions;
+import io.tokenledger.ops.cli.LedgerReads;
+import io.tokenledger.pricing.capacity.PoolCosts;
+import io.tokenledger.pricing.capacity.PoolMonth;
+import io.tokenledger.schemas.UsageAggregate;
+import io.tokenledger.schemas.money.MoneyFormat;
+import io.tokenledger.schemas.topics.Topics;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "report", mixinStandardHelpOptions = true,
+    description = {"A month of every pool: its cost, the usage it served and what that would have cost at the per-token",
+        "prices, its cost allocated to each team's workflow, and its idle capacity (the owner's line)."})
+final class PoolReport implements Callable<Integer> {
+  @Mixin KafkaOptions kafka;
+
+  @Option(names = "--month", description = "The calendar month (UTC), e.g. 2026-11 (default: this month).")
+  YearMonth month;
+
+  @Override
+  public Integer call() throws Exception {
+    YearMonth m = month != null ? month : YearMonth.now(ZoneOffset.UTC);
+    Topics topics = kafka.appliedTopics();
+    Map<String, PoolCosts> pools = CapacityCommand.pools(kafka.settings(), topics);
+    if (pools.isEmpty()) {
+      System.out.println("No capacity pools. Set one with 'tokenledger capacity set'.");
+      return 0;
+    }
+    Instant from = m.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+    Instant to = m.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+    Collection<UsageAggregate> buckets = LedgerReads.buckets(kafka.settings(), topics,
+        b -> !b.getWindowStart().isBefore(from) && b.getWindowStart().isBefore(to)).values();
+    for (PoolCosts pool : pools.values()) {
+      if (pool.held(from, to).isEmpty()) {
+        continue;
+      }
+      System.out.print(render(PoolMonth.of(pool, m, buckets)));
+    }
+    return 0;
+  }
+
+  /** A pool's month as the report prints it. */
+  static String render(PoolMonth pm) {
+    var a = pm.allocation();
+    StringBuilder out = new StringBuilder();
+    out.append(String.format("%s, %s: %s (exact %s)%n", pm.poolId(), pm.month(), MoneyFormat.usd(a.costNanoUsd()),
+        MoneyFormat.exact(a.costNanoUsd())));
+    out.append(String.format("  served %,d tokens (measured %,d%s)%s; at the per-token prices: %s%n", pm.tokens(),
+        a.used(), a.capacity().map(c -> String.format(" of a capacity of %,d", c)).orElse(", capacity not stated"),
+        a.utilisation().map(u -> ", " + MoneyFormat.share(u) + " used").orElse(""), MoneyFormat.usd(pm.listCostNanoUsd())));
+    a.consumers().forEach((consumer, cost) -> out.append(String.format("  %-40s %14s  (exact %s)%n", consumer,
+        MoneyFormat.usd(cost), MoneyFormat.exact(cost))));
+    out.append(String.format("  %-40s %14s  (exact %s)%n", "idle capacity (" + pm.ownerTeam() + ")",
+        MoneyFormat.usd(a.idleNanoUsd()), MoneyFormat.exact(a.idleNanoUsd())));
+    if (a.used() > 0) {
+      out.append(String.format("  per 1M tokens served: %s with idle capacity, %s without%n",
+          perMillion(a.costNanoUsd(), pm.tokens()), perMillion(a.allocatedNanoUsd(), pm.tokens())));
+    }
+    return out.toString();
+  }
+
+  private static String perMillion(long nanoUsd, long tokens) {
+    if (tokens == 0) {
+      return "-";
+    }
+    return MoneyFormat.usd(new BigDecimal(nanoUsd).movePointLeft(9).multiply(BigDecimal.valueOf(1_000_000))
+        .divide(BigDecimal.valueOf(tokens), 9, java.math.RoundingMode.HALF_EVEN));
+  }
+}
