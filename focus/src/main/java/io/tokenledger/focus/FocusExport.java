@@ -67,10 +67,15 @@ public final class FocusExport {
 
   /** The rows as the validator reads a file: every column, an empty cell null. */
   public static List<Map<String, String>> cells(List<Row> rows) {
+    return cells(rows, COLUMNS);
+  }
+
+  /** The same, for a file of these columns (a converted file has more: {@link FocusCurrency#COLUMNS}). */
+  public static List<Map<String, String>> cells(List<Row> rows, List<String> columns) {
     List<Map<String, String>> cells = new ArrayList<>();
     for (Row row : rows) {
       Map<String, String> values = new java.util.HashMap<>();
-      for (String column : COLUMNS) {
+      for (String column : columns) {
         String value = row.values().get(column);
         values.put(column, value == null || value.isEmpty() ? null : value);
       }
@@ -367,10 +372,11 @@ public final class FocusExport {
 
   private static Column typed(String name) {
     return switch (name) {
-      case "BilledCost", "EffectiveCost" -> Column.decimal(name, 9);
+      case "BilledCost", "EffectiveCost", "PricingCurrencyEffectiveCost" -> Column.decimal(name, 9);
       // A unit price may be finer than a micro-USD (prices are exact at the catalog's precision).
       case "ContractedCost", "ListCost" -> Column.decimal(name, 24);
-      case "ContractedUnitPrice", "ListUnitPrice" -> Column.decimal(name, 18);
+      case "ContractedUnitPrice", "ListUnitPrice", "PricingCurrencyContractedUnitPrice", "PricingCurrencyListUnitPrice" ->
+          Column.decimal(name, 18);
       case "PricingQuantity" -> Column.decimal(name, 6);
       case "ConsumedQuantity" -> Column.decimal(name, 0);
       case "BillingPeriodEnd", "BillingPeriodStart", "ChargePeriodEnd", "ChargePeriodStart" -> Column.timestamp(name);
@@ -384,16 +390,26 @@ public final class FocusExport {
     return ParquetTable.bytes(PARQUET_COLUMNS, rows.stream().map(Row::values).toList());
   }
 
+  /** The same for a file of these columns. */
+  public static byte[] parquet(List<Row> rows, List<String> columns) throws java.io.IOException {
+    return ParquetTable.bytes(columns.stream().map(FocusExport::typed).toList(), rows.stream().map(Row::values).toList());
+  }
+
   /**
    * RFC 4180 CSV with a header line. A text cell that a spreadsheet would run as a formula
    * (starting with =, +, -, @, a tab or a carriage return) gets a leading apostrophe, as OWASP
    * recommends for CSV injection; numbers, which we write ourselves, stay as they are.
    */
   public static String csv(List<Row> rows) {
-    StringBuilder out = new StringBuilder(String.join(",", COLUMNS)).append("\r\n");
+    return csv(rows, COLUMNS);
+  }
+
+  /** The same for a file of these columns. */
+  public static String csv(List<Row> rows, List<String> columns) {
+    StringBuilder out = new StringBuilder(String.join(",", columns)).append("\r\n");
     for (Row row : rows) {
       List<String> cells = new ArrayList<>();
-      for (String column : COLUMNS) {
+      for (String column : columns) {
         cells.add(cell(row.values().getOrDefault(column, "")));
       }
       out.append(String.join(",", cells)).append("\r\n");

@@ -109,14 +109,14 @@ class FocusConformanceTest {
     return FocusExport.cells(rows);
   }
 
-  private static PriceVersion price(String provider, String model, Instant from, long input, long cacheRead,
+  static PriceVersion price(String provider, String model, Instant from, long input, long cacheRead,
       long output) {
     return PriceVersion.newBuilder().setProvider(provider).setModel(model).setEffectiveFrom(from)
         .setUncachedInputMicroUsdPerMtok(input).setCacheReadMicroUsdPerMtok(cacheRead).setCacheWriteMicroUsdPerMtok(input)
         .setOutputMicroUsdPerMtok(output).setReasoningMicroUsdPerMtok(output).setSource("test").setSetBy("test").build();
   }
 
-  private static UsageAggregate bucket(String team, String workflow, String model, Instant start, long input,
+  static UsageAggregate bucket(String team, String workflow, String model, Instant start, long input,
       long cacheRead, long output, long cost) {
     SeriesKey key = new SeriesKey(team, workflow, io.tokenledger.schemas.models.ProviderModel.parse(model));
     return UsageAggregate.newBuilder().setScope(key.toString()).setTeam(team).setWorkflow(workflow)

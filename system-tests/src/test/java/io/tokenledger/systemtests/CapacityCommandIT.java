@@ -58,8 +58,16 @@ class CapacityCommandIT {
       for (UsageAggregate b : buckets) {
         ledger.send(new ProducerRecord<>(topics.seriesLedger15m.name(), TeamPartitions.partitionOf(b.getTeam(),
             topics.seriesLedger15m.spec().partitions()), b.getScope(), b)).get();
+        // The team ledger, which the FOCUS export checks its rows against (no two buckets share a team and window).
+        UsageAggregate team = UsageAggregate.newBuilder(b).setScope(b.getTeam()).setWorkflow(null).setModel(null)
+            .setProvider(null).build();
+        ledger.send(new ProducerRecord<>(topics.teamLedger15m.name(), TeamPartitions.partitionOf(b.getTeam(),
+            topics.teamLedger15m.spec().partitions()), b.getTeam(), team)).get();
       }
     }
+
+    Ledger.publishPrice(kafka.bootstrapServers(), topics, LedgerFixtures.openAiPrice("gpt-4o", "2026-01-01T00:00:00Z",
+        2_500_000));
 
     // Pools: set, refused, listed, and November's report.
     assertEquals(0, Cli.run(run.cli("capacity", "set", "--pool", "gpu-a", "--serves", "selfhosted/llama-3.1-8b",
@@ -110,6 +118,23 @@ class CapacityCommandIT {
     String budgets = Cli.output(run.cli("budgets", "list", "--currency", "EUR", "--date", "2026-12-05"));
     assertTrue(budgets.contains("in EUR: limit €4,610.42 (exact 4610.419548179), at 1 EUR = 1.0845 USD (ECB euro "
         + "foreign exchange reference rates, 2026-12-04)"), budgets);
+
+    // November's FOCUS file in euros: refused while a charge day has no rate on or before it, then
+    // written with every row at its day's rate, the validator's MUST rules kept.
+    Path rules = io.tokenledger.testing.SharedData.path("focus/model-1.2.json");
+    Path focus = csv.resolveSibling("focus-eur.csv");
+    String noRate = Cli.refusal(1, run.cli("export", "focus", "--period", "2026-11", "--currency", "EUR", "--out",
+        focus.toString()));
+    assertTrue(noRate.contains("cannot be billed in EUR: no EUR rate on or before 2026-11-10"), noRate);
+    assertEquals(0, Cli.run(run.cli("fx", "set", "--base", "EUR", "--currency", "USD", "--rate", "1.08", "--date",
+        "2026-11-02", "--source", "ECB reference rate", "--set-by", "finance")));
+    String exported = Cli.output(run.cli("export", "focus", "--period", "2026-11", "--currency", "EUR", "--out",
+        focus.toString(), "--rules", rules.toString()));
+    assertTrue(exported.contains("billed in EUR, each row at its day's rate"), exported);
+    assertTrue(exported.contains("none broken"), exported);
+    String file = Files.readString(focus);
+    assertTrue(file.lines().skip(1).allMatch(l -> l.contains(",EUR,") && l.contains("1 EUR = 1.08 USD,2026-11-02,"
+        + "ECB reference rate")), file);
 
     // Build or buy for growth's campaigns in November.
     String compared = Cli.output(run.cli("capacity", "compare", "--workflow", "campaigns", "--candidate",

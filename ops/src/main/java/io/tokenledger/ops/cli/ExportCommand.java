@@ -52,6 +52,11 @@ public final class ExportCommand {
         "MUST rule under the criteria the export claims is checked before anything is written."})
     Path rules;
 
+    @Option(names = "--currency", description = {"Bill in this currency (EUR, INR, ...): each row converted at its charge",
+        "day's reference rate ('tokenledger fx import'), stated in x_FxRate, x_FxRateDate and x_FxRateSource; the USD",
+        "pricing kept in PricingCurrency* columns, as FOCUS 1.2 has it."})
+    String currency;
+
     @Override
     public Integer call() throws Exception {
       if (!format.equals("csv") && !format.equals("parquet")) {
@@ -90,9 +95,26 @@ public final class ExportCommand {
         System.err.println("The FOCUS rows for " + period + " do not check out: " + wrong.get() + ". Nothing written.");
         return 1;
       }
+      List<String> columns = FocusExport.COLUMNS;
+      java.util.Set<String> claimed = FocusExport.CLAIMED_CRITERIA;
+      String inCurrency = "";
+      if (currency != null && !currency.equals("USD")) {
+        try {
+          rows = io.tokenledger.focus.FocusCurrency.convert(rows, io.tokenledger.ops.cli.capacity.FxCommand.book(
+              kafka.settings(), topics), currency);
+        } catch (IllegalArgumentException e) {
+          System.err.println("The FOCUS rows for " + period + " cannot be billed in " + currency + ": " + e.getMessage()
+              + ". Nothing written.");
+          return 1;
+        }
+        columns = io.tokenledger.focus.FocusCurrency.COLUMNS;
+        claimed = io.tokenledger.focus.FocusCurrency.CLAIMED_CRITERIA;
+        inCurrency = " (" + io.tokenledger.schemas.money.MoneyFormat.amount(rows.stream()
+            .map(r -> new java.math.BigDecimal(r.values().get("BilledCost"))).reduce(java.math.BigDecimal.ZERO,
+                java.math.BigDecimal::add), currency) + " billed in " + currency + ", each row at its day's rate)";
+      }
       if (rules != null) {
-        FocusRules.Report report = FocusRules.load(rules).check(FocusExport.COLUMNS, FocusExport.cells(rows),
-            FocusExport.CLAIMED_CRITERIA);
+        FocusRules.Report report = FocusRules.load(rules).check(columns, FocusExport.cells(rows, columns), claimed);
         if (!report.failures().isEmpty()) {
           report.failures().forEach(f -> System.err.println("  " + f.rule() + ": " + f.mustSatisfy() + " (" + f.example()
               + ")"));
@@ -102,19 +124,19 @@ public final class ExportCommand {
         }
         // On stdout with --out; on stderr when stdout is the file.
         (out == null ? System.err : System.out).println("FOCUS rules: " + report.checked().size() + " MUST rules of " + rules.getFileName()
-            + " checked under " + FocusExport.CLAIMED_CRITERIA.size() + " claimed criteria, none broken ("
+            + " checked under " + claimed.size() + " claimed criteria, none broken ("
             + report.notCheckable() + " not machine-checkable).");
       }
       if (out == null) {
-        System.out.print(FocusExport.csv(rows));
+        System.out.print(FocusExport.csv(rows, columns));
       } else {
         if (format.equals("parquet")) {
-          Files.write(out, FocusExport.parquet(rows));
+          Files.write(out, FocusExport.parquet(rows, columns));
         } else {
-          Files.writeString(out, FocusExport.csv(rows), StandardCharsets.UTF_8);
+          Files.writeString(out, FocusExport.csv(rows, columns), StandardCharsets.UTF_8);
         }
         System.out.println("Wrote " + rows.size() + " FOCUS rows for " + period + " to " + out + ": "
-            + MoneyFormat.usd(total) + " in total (BilledCost), equal to the team ledger's month, read apart (with "
+            + MoneyFormat.usd(total) + " in total" + inCurrency + ", equal to the team ledger's month, read apart (with "
             + "the corrections made after the month in a later file, and those made in it to earlier months here).");
       }
       return 0;
