@@ -217,7 +217,7 @@ const TL = (() => {
   }
 
   function header(active) {
-    const pages = [['index.html', 'Overview'], ['team.html', 'Team'], ['economics.html', 'Economics'], ['plan.html', 'Plan'],
+    const pages = [['index.html', 'Overview'], ['team.html', 'Team'], ['economics.html', 'Economics'], ['plan.html', 'Plan'], ['capacity.html', 'Capacity'],
       ['alerts.html', 'Alerts'], ['prices.html', 'Prices'], ['bills.html', 'Bills']];
     const nav = el('nav', {}, el('strong', {}, 'tokenledger'),
       pages.map(([href, name]) => el('a', { href, class: name === active ? 'active' : '' }, name)),

@@ -36,6 +36,8 @@ public final class EconomicsApp {
   public static final String PLANS_STORE = "economics-plans-store";
   public static final String PRICES_STORE = "economics-prices-store";
   public static final String PLAN_LEDGER_STORE = "economics-plan-ledger-store";
+  public static final String POOLS_STORE = "economics-capacity-pools-store";
+  public static final String COMMITMENTS_STORE = "economics-commitments-store";
   static final String TRACKER = "economics-items";
   static final String PLAN_LEDGER = "economics-plan-ledger";
   static final String ROLLUP = "economics-rollup";
@@ -72,6 +74,11 @@ public final class EconomicsApp {
         (key, plan) -> { });
     GlobalTable.register(topology, PRICES_STORE, topics.prices, "economics-prices-source", "economics-prices-writer",
         (key, price) -> { });
+    // Capacity pools and commitments, read with the same ledger for /v1/capacity.
+    GlobalTable.register(topology, POOLS_STORE, topics.capacityPools, "economics-capacity-pools-source",
+        "economics-capacity-pools-writer", (key, pool) -> { });
+    GlobalTable.register(topology, COMMITMENTS_STORE, topics.commitments, "economics-commitments-source",
+        "economics-commitments-writer", (key, commitment) -> { });
     topology.addSink("economics-deltas-sink", topics.economicsDeltas.name(),
         topics.economicsDeltas.keySerde().serializer(), topics.economicsDeltas.valueSerde().serializer(), TRACKER);
     topology.addSink("economics-deadletter-sink", topics.deadLetters.name(), topics.deadLetters.keySerde().serializer(),

@@ -126,6 +126,7 @@ class DashboardBrowserIT {
         twoProviders(browser);
         economics(browser);
         plan(browser);
+        capacity(browser);
         alerts(browser);
         prices(browser);
         signedOut(browser);
@@ -274,6 +275,57 @@ class DashboardBrowserIT {
     assertEquals("$100.00", read(browser, row("plan", "support|support-tickets", "plan") + " .money"));
     assertEquals(answer.path("advice").size(), browser.findElements(By.cssSelector("#advice tbody tr")).size());
     screenshot(browser, "plan");
+  }
+
+  /**
+   * This month's pool (all of openai's gpt-4o, $1,000 a month from the month's first day) and
+   * commitment (openai, $100 a month at 10% off) as the economics answers them: the pool's cost,
+   * allocation and idle capacity, each team's line, and the commitment's month.
+   */
+  private void capacity(WebDriver browser) throws Exception {
+    // The page and the test ask as of one instant, so that the month's cost to date is the same for both.
+    String at = Instant.now().plusSeconds(60).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    Await.until(BOUND, () -> api("/api/economics/v1/capacity?at=" + at).path("pools").path(0).path("lines").size() == 2,
+        () -> "support's and finance's gpt-4o usage served by the pool: " + api("/api/economics/v1/capacity?at=" + at));
+    browser.get(dashboard + "capacity.html?refresh=2&at=" + at);
+    loaded(browser);
+    JsonNode answer = api("/api/economics/v1/capacity?at=" + at);
+    assertEquals(at, answer.path("pools").path(0).path("until").asText());
+    JsonNode pool = answer.path("pools").path(0);
+    assertEquals("gpu-pool", pool.path("pool_id").asText());
+    // $1,000 a month from its first day, counted to now (the answer's 'until'): its seconds' share, rounded once.
+    java.time.YearMonth month = java.time.YearMonth.now(java.time.ZoneOffset.UTC);
+    Instant first = month.atDay(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+    long held = java.time.Duration.between(first, Instant.parse(pool.path("until").asText())).toSeconds();
+    long monthSeconds = java.time.Duration.between(first, month.plusMonths(1).atDay(1)
+        .atStartOfDay(java.time.ZoneOffset.UTC).toInstant()).toSeconds();
+    assertEquals(BigDecimal.valueOf(1_000_000_000_000L).multiply(BigDecimal.valueOf(held))
+        .divide(BigDecimal.valueOf(monthSeconds), 0, java.math.RoundingMode.HALF_EVEN).longValueExact(),
+        pool.path("cost_nano_usd").asLong(), "the month's $1,000 to date");
+    assertEquals(pool.path("cost_nano_usd").asLong(), pool.path("allocated_nano_usd").asLong()
+        + pool.path("idle_nano_usd").asLong(), "allocated and idle make up the cost, to the nano-USD");
+    long lines = 0;
+    for (JsonNode line : pool.path("lines")) {
+      lines += line.path("cost_nano_usd").asLong();
+      assertMoney(new BigDecimal(line.path("cost_usd").asText()), browser, row("lines", "gpu-pool|"
+          + line.path("team").asText() + "|" + line.path("workflow").asText(), "cost"));
+    }
+    assertEquals(pool.path("allocated_nano_usd").asLong(), lines, "the lines sum to the allocation");
+    assertMoney(new BigDecimal(pool.path("cost_usd").asText()), browser, row("pools", "gpu-pool", "cost"));
+    assertMoney(new BigDecimal(pool.path("allocated_usd").asText()), browser, row("pools", "gpu-pool", "allocated"));
+    assertMoney(new BigDecimal(pool.path("idle_usd").asText()), browser, row("pools", "gpu-pool", "idle"));
+    assertEquals(MoneyFormat.share(new BigDecimal(pool.path("utilisation_percent").asText()).movePointLeft(2)),
+        cell(browser, "pools", "gpu-pool", "used"));
+    JsonNode drawn = answer.path("commitments").path(0).path("months").path(0);
+    String key = "openai-2026|" + drawn.path("month").asText();
+    for (String field : List.of("list", "contracted", "drawn", "over", "left")) {
+      assertMoney(new BigDecimal(drawn.path(field + "_usd").asText()), browser, row("commitments", key, field));
+    }
+    // Contracted = list x 90%, rounded once; drawn from the month's $100.
+    assertEquals(BigDecimal.valueOf(drawn.path("list_nano_usd").asLong()).multiply(new BigDecimal("0.9"))
+        .setScale(0, java.math.RoundingMode.HALF_EVEN).longValueExact(), drawn.path("contracted_nano_usd").asLong());
+    assertTrue(drawn.path("list_nano_usd").asLong() > 0, "openai's calls this month: " + drawn);
+    screenshot(browser, "capacity");
   }
 
   private void alerts(WebDriver browser) throws Exception {
@@ -477,6 +529,22 @@ class DashboardBrowserIT {
       send(baselines, topics.humanBaselines.name(), BaselineKeys.of(baseline), baseline);
       send(budgets, topics.budgets.name(), budget.getBudgetId(), budget);
       send(budgets, topics.budgets.name(), allowance.getBudgetId(), allowance);
+    }
+    // This month's capacity pool serving openai's gpt-4o, and a commitment with openai.
+    Instant monthStart = java.time.YearMonth.now(java.time.ZoneOffset.UTC).atDay(1).atStartOfDay(java.time.ZoneOffset.UTC)
+        .toInstant();
+    try (var pools = producer(bootstrap, topics.capacityPools);
+         var commitments = producer(bootstrap, topics.commitments)) {
+      io.tokenledger.schemas.CapacityPool pool = io.tokenledger.schemas.CapacityPool.newBuilder().setPoolId("gpu-pool")
+          .setServes(List.of("openai/gpt-4o")).setOwnerTeam("platform").setMonthlyCostNanoUsd(1_000_000_000_000L)
+          .setCapacityTokensPerSecond(1_000L).setEffectiveFrom(monthStart).setSetBy("it").setUpdatedAt(Instant.now())
+          .build();
+      send(pools, topics.capacityPools.name(), io.tokenledger.schemas.topics.CapacityKeys.of(pool), pool);
+      io.tokenledger.schemas.Commitment commitment = io.tokenledger.schemas.Commitment.newBuilder()
+          .setCommitmentId("openai-2026").setProvider("openai").setAmountNanoUsd(100_000_000_000L).setPeriodMonths(1)
+          .setDiscountBasisPoints(1_000).setStart(monthStart).setTermMonths(12).setOwnerTeam("finance")
+          .setSetBy("it").setUpdatedAt(Instant.now()).build();
+      send(commitments, topics.commitments.name(), "openai-2026", commitment);
     }
     // This quarter's token plan: $120 for support, $100 of it for its tickets.
     String quarter = io.tokenledger.pricing.plan.Quarter.of(java.time.LocalDate.now(java.time.ZoneOffset.UTC)).toString();

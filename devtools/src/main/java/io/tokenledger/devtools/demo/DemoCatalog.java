@@ -84,6 +84,49 @@ final class DemoCatalog {
     return TICKET_VARIANTS.get(0);
   }
 
+  /**
+   * A model tried on a share of a workflow's items from the start of the month of history: its
+   * provider and model, the share of items and how often they succeed.
+   */
+  record Trial(String workflow, String provider, String model, double share, double success) {}
+
+  /**
+   * Invoice extraction on an internal small model, self-hosted on a GPU of platform's
+   * ({@link #capacityPools}): a quarter of the invoices, nearly as good as gpt-4o. Its per-token
+   * price is the power it draws; the GPU's hours are the pool's.
+   */
+  static final Trial SLM_TRIAL = new Trial("invoice-extraction", "selfhosted", "llama-3.1-8b", 0.25, 0.95);
+
+  /** The trial a new item of {@code w} runs on, or null for the workload's own model. */
+  static Trial trialOf(Workload w, java.util.Random random) {
+    return w.workflow().equals(SLM_TRIAL.workflow()) && random.nextDouble() < SLM_TRIAL.share() ? SLM_TRIAL : null;
+  }
+
+  /** What a GPU of the internal SLM costs per hour, and what it serves (the build-or-buy candidate's figures). */
+  static final String GPU_HOUR_USD = "2.10";
+  static final long GPU_TOKENS_PER_SECOND = 2_400;
+
+  /** The self-hosted pool that serves the SLM: one GPU by the hour, from the month of history's first day. */
+  static List<io.tokenledger.schemas.CapacityPool> capacityPools(Instant demoStart) {
+    Instant from = MonthOfHistory.dayStart(demoStart, 1).truncatedTo(java.time.temporal.ChronoUnit.DAYS);
+    return List.of(io.tokenledger.schemas.CapacityPool.newBuilder().setPoolId("internal-slm")
+        .setServes(List.of(SLM_TRIAL.provider() + "/" + SLM_TRIAL.model())).setOwnerTeam("platform")
+        .setHourlyCostNanoUsd(NanoUsd.fromUsd(GPU_HOUR_USD)).setUnits(1)
+        .setCapacityTokensPerSecond(GPU_TOKENS_PER_SECOND).setEffectiveFrom(from).setSetBy("demo")
+        .setNote("one GPU serving invoice extraction's small model").setUpdatedAt(demoStart).build());
+  }
+
+  /** A committed-spend discount with OpenAI: $600 a month at 15% off list, for a year from the month of history's first month. */
+  static List<io.tokenledger.schemas.Commitment> commitments(Instant demoStart) {
+    java.time.YearMonth first = java.time.YearMonth.from(MonthOfHistory.dayStart(demoStart, 1)
+        .atZone(java.time.ZoneOffset.UTC));
+    return List.of(io.tokenledger.schemas.Commitment.newBuilder().setCommitmentId("openai-commit-2026")
+        .setProvider("openai").setAmountNanoUsd(NanoUsd.fromUsd("600")).setPeriodMonths(1)
+        .setDiscountBasisPoints(1_500).setStart(first.atDay(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant())
+        .setTermMonths(12).setOwnerTeam("finance-ops").setSetBy("demo").setNote("the demo's committed spend")
+        .setUpdatedAt(demoStart).build());
+  }
+
   /** The live fleet's default rate, events per second: the company at its busiest hour. */
   static final double RATE = 32;
 
@@ -119,7 +162,9 @@ final class DemoCatalog {
         // A price cut mid-month: usage before it keeps the old price.
         price("openai", "gpt-4o", cut, 2_000_000, 1_000_000, 2_000_000, 8_000_000, 8_000_000),
         price("gcp.gemini", "gemini-2.5-flash", listed, 300_000, 75_000, 300_000, 2_500_000, 2_500_000),
-        price("openai", "o4-mini", listed, 1_100_000, 275_000, 1_100_000, 4_400_000, 4_400_000));
+        price("openai", "o4-mini", listed, 1_100_000, 275_000, 1_100_000, 4_400_000, 4_400_000),
+        // The self-hosted model's price per token is the power a token draws: its GPU is a capacity pool.
+        price(SLM_TRIAL.provider(), SLM_TRIAL.model(), listed, 10_000, 10_000, 10_000, 10_000, 10_000));
   }
 
   /** What the same work costs when a person does it, for the workloads that report outcomes. */

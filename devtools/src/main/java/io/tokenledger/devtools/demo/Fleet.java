@@ -51,13 +51,15 @@ final class Fleet implements AutoCloseable {
   /** The item a workload's calls currently serve, on its model, with calls left before its outcome. */
   private static final class OpenItem {
     final String id;
+    final String provider;
     final String model;
     final double success;
     final DemoCatalog.Variant variant;
     int callsLeft;
 
-    OpenItem(String id, String model, double success, int calls, DemoCatalog.Variant variant) {
+    OpenItem(String id, String provider, String model, double success, int calls, DemoCatalog.Variant variant) {
       this.id = id;
+      this.provider = provider;
       this.model = model;
       this.success = success;
       this.callsLeft = calls;
@@ -284,12 +286,15 @@ final class Fleet implements AutoCloseable {
         pendingOutcomes.add(recordedOutcome(outcome(w, id, variant.success(), eventTime, random, variant)));
         continue;
       }
-      boolean alt = shape.altModel() != null && random.nextBoolean();
-      item = new OpenItem(id, alt ? shape.altModel() : w.model(), alt ? shape.altSuccess() : shape.success(),
-          1 + random.nextInt(shape.maxCalls()), variant);
+      DemoCatalog.Trial trial = DemoCatalog.trialOf(w, random);
+      boolean alt = trial == null && shape.altModel() != null && random.nextBoolean();
+      item = trial != null ? new OpenItem(id, trial.provider(), trial.model(), trial.success(),
+          1 + random.nextInt(shape.maxCalls()), variant)
+          : new OpenItem(id, w.provider(), alt ? shape.altModel() : w.model(), alt ? shape.altSuccess()
+              : shape.success(), 1 + random.nextInt(shape.maxCalls()), variant);
       open.put(w, item);
     }
-    UsageEvent event = call(w, item.model, eventTime).setWorkItemId(item.id)
+    UsageEvent event = call(w, item.provider, item.model, eventTime, random, 1).setWorkItemId(item.id)
         .setVariant(item.variant == null ? null : item.variant.name()).build();
     if (--item.callsLeft == 0) {
       open.remove(w);
@@ -364,11 +369,17 @@ final class Fleet implements AutoCloseable {
 
   /** {@code calls} calls of the workload as one record: their request count and their tokens summed. */
   static UsageEvent.Builder call(Workload w, String model, Instant eventTime, Random random, long calls) {
+    return call(w, w.provider(), model, eventTime, random, calls);
+  }
+
+  /** The same on another provider's model (a trial on a self-hosted model). */
+  static UsageEvent.Builder call(Workload w, String provider, String model, Instant eventTime, Random random,
+      long calls) {
     return UsageEvent.newBuilder()
         .setEventId(EventIds.newId()).setEventTime(eventTime)
         .setTeam(w.team()).setWorkflow(w.workflow()).setService(w.service())
         .setAgentId(w.service() + "-" + random.nextInt(4))
-        .setProvider(w.provider()).setModel(model).setRequestCount((int) calls)
+        .setProvider(provider).setModel(model).setRequestCount((int) calls)
         .setUncachedInputTokens(calls * vary(w.uncachedInput(), random))
         .setCacheReadTokens(calls * vary(w.cacheRead(), random))
         .setCacheWriteTokens(random.nextInt(10) == 0 ? calls * vary(w.cacheWrite(), random) : 0)

@@ -133,14 +133,17 @@ final class MonthOfHistory {
           entries.add(new Entry(at, null, Fleet.outcome(w, id, variant.success(), at, random, variant), 1));
           continue;
         }
-        boolean alt = altFrom != null && !at.isBefore(altFrom) && random.nextBoolean();
+        DemoCatalog.Trial trial = DemoCatalog.trialOf(w, random);
+        boolean alt = trial == null && altFrom != null && !at.isBefore(altFrom) && random.nextBoolean();
         int calls = 1 + random.nextInt(shape.maxCalls());
-        UsageEvent usage = Fleet.call(w, alt ? shape.altModel() : w.model(), at, random, calls).setWorkItemId(id)
+        UsageEvent usage = (trial != null ? Fleet.call(w, trial.provider(), trial.model(), at, random, calls)
+            : Fleet.call(w, alt ? shape.altModel() : w.model(), at, random, calls)).setWorkItemId(id)
             .setVariant(variant == null ? null : variant.name()).build();
         entries.add(new Entry(at, usage, null, 1));
         int after = variant == null ? 30 : variant.outcomeAfterSeconds();
         Instant known = at.plusSeconds(after).isBefore(now) ? at.plusSeconds(after) : now;
-        entries.add(new Entry(known, null, Fleet.outcome(w, id, alt ? shape.altSuccess() : shape.success(), known,
+        entries.add(new Entry(known, null, Fleet.outcome(w, id, trial != null ? trial.success()
+            : alt ? shape.altSuccess() : shape.success(), known,
             random, variant), 0));
       }
     }

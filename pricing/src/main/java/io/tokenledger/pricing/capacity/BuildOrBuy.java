@@ -14,7 +14,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A workflow's month on the API against the same tokens on capacity of its own. The API side is
+ * A workflow's month (a calendar month, or any span of whole hours such as the last 30 days) on
+ * the API against the same tokens on capacity of its own. The API side is
  * what the ledger priced the workflow's usage at. The capacity side is either GPUs by the hour,
  * as many as the month's busiest hour needs (its tokens over an hour at the GPU's throughput,
  * rounded up, at least one), running the whole month; or an existing pool's cost in the month.
@@ -35,14 +36,20 @@ import java.util.Optional;
  * @param unitMonthTokens the volume one unit serves in the month at the workflow's shape, if known
  * @param breakEvenTokens the monthly volume from which capacity is cheaper, if any
  */
-public record BuildOrBuy(YearMonth month, long apiCostNanoUsd, long tokens, long peakHourTokens, int units,
+public record BuildOrBuy(Instant from, Instant to, long apiCostNanoUsd, long tokens, long peakHourTokens, int units,
     long capacityCostNanoUsd, Optional<Long> capacityTokens, long unitMonthCostNanoUsd, Optional<Long> unitMonthTokens,
     Optional<Long> breakEvenTokens) {
 
-  /** With GPUs rented by the hour, each serving {@code tokensPerSecond}. */
+  /** With GPUs rented by the hour, each serving {@code tokensPerSecond}, over a calendar month (UTC). */
   public static BuildOrBuy gpus(YearMonth month, Iterable<UsageAggregate> workflowBuckets, long gpuHourNanoUsd,
       long tokensPerSecond) {
-    Volume v = Volume.of(month, workflowBuckets);
+    return gpus(start(month), start(month.plusMonths(1)), workflowBuckets, gpuHourNanoUsd, tokensPerSecond);
+  }
+
+  /** The same over any span of whole hours, e.g. the last 30 days. */
+  public static BuildOrBuy gpus(Instant from, Instant to, Iterable<UsageAggregate> workflowBuckets, long gpuHourNanoUsd,
+      long tokensPerSecond) {
+    Volume v = Volume.of(from, to, workflowBuckets);
     long hours = v.seconds / 3600;
     long perGpuHour = Math.multiplyExact(tokensPerSecond, 3600L);
     int gpus = (int) Math.max(1, ceilDiv(v.peakHourTokens, perGpuHour));
@@ -50,23 +57,26 @@ public record BuildOrBuy(YearMonth month, long apiCostNanoUsd, long tokens, long
     Optional<Long> oneGpuServes = v.peakHourTokens == 0 ? Optional.empty()
         : Optional.of(BigInteger.valueOf(perGpuHour).multiply(BigInteger.valueOf(v.tokens))
             .divide(BigInteger.valueOf(v.peakHourTokens)).longValueExact());
-    return new BuildOrBuy(month, v.apiCost, v.tokens, v.peakHourTokens, gpus, Math.multiplyExact(gpuMonth, gpus),
+    return new BuildOrBuy(from, to, v.apiCost, v.tokens, v.peakHourTokens, gpus, Math.multiplyExact(gpuMonth, gpus),
         Optional.of(Math.multiplyExact(perGpuHour, hours) * gpus), gpuMonth, oneGpuServes,
         breakEven(gpuMonth, v, oneGpuServes));
   }
 
   /** On an existing pool, its month's cost and capacity as its versions say. */
   public static BuildOrBuy pool(YearMonth month, Iterable<UsageAggregate> workflowBuckets, PoolCosts pool) {
-    Volume v = Volume.of(month, workflowBuckets);
-    Instant from = month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-    Instant to = month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+    return pool(start(month), start(month.plusMonths(1)), workflowBuckets, pool);
+  }
+
+  /** The same over any span of whole hours. */
+  public static BuildOrBuy pool(Instant from, Instant to, Iterable<UsageAggregate> workflowBuckets, PoolCosts pool) {
+    Volume v = Volume.of(from, to, workflowBuckets);
     long cost = pool.cost(from, to);
     Optional<Long> capacity = pool.capacity(from, to);
     // The pool serves its capacity evenly over the month; the workflow's shape fits it at its busiest hour.
     Optional<Long> serves = capacity.filter(c -> v.peakHourTokens > 0).map(c -> BigInteger.valueOf(c)
         .multiply(BigInteger.valueOf(v.tokens)).divide(BigInteger.valueOf(v.peakHourTokens)
             .multiply(BigInteger.valueOf(v.seconds / 3600))).longValueExact());
-    return new BuildOrBuy(month, v.apiCost, v.tokens, v.peakHourTokens, 0, cost, capacity, cost, serves,
+    return new BuildOrBuy(from, to, v.apiCost, v.tokens, v.peakHourTokens, 0, cost, capacity, cost, serves,
         breakEven(cost, v, serves));
   }
 
@@ -103,10 +113,21 @@ public record BuildOrBuy(YearMonth month, long apiCostNanoUsd, long tokens, long
             RoundingMode.HALF_EVEN).longValueExact());
   }
 
+  /**
+   * The same with the rate as counted: {@code succeeded} of {@code outOf} items measured, so that
+   * it is exact and rounded once: cost x outOf / (finished x succeeded).
+   */
+  public static Optional<Long> perSuccess(long costNanoUsd, long finishedItems, long succeeded, long outOf) {
+    if (succeeded == 0 || outOf == 0 || finishedItems == 0) {
+      return Optional.empty();
+    }
+    return Optional.of(new BigDecimal(BigInteger.valueOf(costNanoUsd).multiply(BigInteger.valueOf(outOf)))
+        .divide(new BigDecimal(BigInteger.valueOf(finishedItems).multiply(BigInteger.valueOf(succeeded))), 0,
+            RoundingMode.HALF_EVEN).longValueExact());
+  }
+
   private record Volume(long apiCost, long tokens, long peakHourTokens, long seconds) {
-    static Volume of(YearMonth month, Iterable<UsageAggregate> buckets) {
-      Instant from = month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-      Instant to = month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+    static Volume of(Instant from, Instant to, Iterable<UsageAggregate> buckets) {
       long cost = 0;
       long tokens = 0;
       Map<Instant, Long> byHour = new HashMap<>();
@@ -121,6 +142,15 @@ public record BuildOrBuy(YearMonth month, long apiCostNanoUsd, long tokens, long
       long peak = byHour.values().stream().mapToLong(Long::longValue).max().orElse(0);
       return new Volume(cost, tokens, peak, java.time.Duration.between(from, to).toSeconds());
     }
+  }
+
+  private static Instant start(YearMonth month) {
+    return month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+  }
+
+  /** The span's whole hours. */
+  public long hours() {
+    return java.time.Duration.between(from, to).toHours();
   }
 
   private static long ceilDiv(long a, long b) {

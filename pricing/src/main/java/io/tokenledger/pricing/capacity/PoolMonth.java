@@ -16,32 +16,65 @@ import java.util.TreeMap;
  * what the same usage cost at the per-token prices the ledger priced it with (the API's price,
  * or whatever marginal price the operator set for a self-hosted model).
  *
+ * @param until the end of what is counted: the month's end, or now for a month still running
  * @param listCostNanoUsd the ledger's cost of the usage the pool served
  */
-public record PoolMonth(String poolId, YearMonth month, String ownerTeam, PoolAllocation<Consumer> allocation,
+public record PoolMonth(String poolId, YearMonth month, Instant until, String ownerTeam, PoolAllocation<Consumer> allocation,
     long listCostNanoUsd, long tokens) {
 
   public static PoolMonth of(PoolCosts pool, YearMonth month, Iterable<UsageAggregate> buckets) {
+    return of(pool, month, Usage.of(pool, month, buckets), Instant.MAX);
+  }
+
+  /**
+   * From the usage measured apart (each instance its own teams' part, summed); a month still
+   * running is counted up to {@code until} (cost and capacity to date, not the whole month's).
+   */
+  public static PoolMonth of(PoolCosts pool, YearMonth month, Usage usage, Instant until) {
     Instant from = month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-    Instant to = month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-    SortedMap<Consumer, Long> measured = new TreeMap<>();
-    long listCost = 0;
-    long tokens = 0;
-    for (UsageAggregate bucket : buckets) {
-      if (bucket.getWindowStart().isBefore(from) || !bucket.getWindowStart().isBefore(to)) {
-        continue;
-      }
-      Optional<CapacityPool> version = pool.at(bucket.getWindowStart());
-      if (version.isEmpty() || !serves(version.get(), bucket)) {
-        continue;
-      }
-      measured.merge(new Consumer(bucket.getTeam(), bucket.getWorkflow()), measure(version.get(), bucket), Long::sum);
-      listCost += bucket.getCostNanoUsd();
-      tokens += Measure.tokens(bucket);
-    }
+    Instant monthEnd = month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+    Instant to = until.isBefore(monthEnd) ? until : monthEnd;
     CapacityPool last = pool.at(to.minusMillis(1)).orElse(pool.first());
-    return new PoolMonth(pool.poolId(), month, last.getOwnerTeam(),
-        PoolAllocation.of(pool.cost(from, to), pool.capacity(from, to), measured), listCost, tokens);
+    return new PoolMonth(pool.poolId(), month, to, last.getOwnerTeam(),
+        PoolAllocation.of(pool.cost(from, to), pool.capacity(from, to), usage.measured()), usage.listCostNanoUsd(),
+        usage.tokens());
+  }
+
+  /**
+   * The usage a pool served in a month: each team's workflow's measure, what the ledger priced it
+   * at, and its tokens. Parts measured apart add up.
+   */
+  public record Usage(SortedMap<Consumer, Long> measured, long listCostNanoUsd, long tokens) {
+    public static Usage of(PoolCosts pool, YearMonth month, Iterable<UsageAggregate> buckets) {
+      Instant from = month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+      Instant to = month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+      SortedMap<Consumer, Long> measured = new TreeMap<>();
+      long listCost = 0;
+      long tokens = 0;
+      for (UsageAggregate bucket : buckets) {
+        if (bucket.getWindowStart().isBefore(from) || !bucket.getWindowStart().isBefore(to)) {
+          continue;
+        }
+        Optional<CapacityPool> version = pool.at(bucket.getWindowStart());
+        if (version.isEmpty() || !serves(version.get(), bucket)) {
+          continue;
+        }
+        measured.merge(new Consumer(bucket.getTeam(), bucket.getWorkflow()), measure(version.get(), bucket), Long::sum);
+        listCost += bucket.getCostNanoUsd();
+        tokens += Measure.tokens(bucket);
+      }
+      return new Usage(measured, listCost, tokens);
+    }
+
+    public Usage plus(Usage other) {
+      SortedMap<Consumer, Long> sum = new TreeMap<>(measured);
+      other.measured.forEach((k, v) -> sum.merge(k, v, Long::sum));
+      return new Usage(sum, listCostNanoUsd + other.listCostNanoUsd, tokens + other.tokens);
+    }
+
+    public static Usage none() {
+      return new Usage(new TreeMap<>(), 0, 0);
+    }
   }
 
   static boolean serves(CapacityPool version, UsageAggregate bucket) {

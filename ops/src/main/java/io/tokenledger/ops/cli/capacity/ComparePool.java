@@ -13,9 +13,12 @@ import io.tokenledger.schemas.WorkflowEconomics;
 import io.tokenledger.schemas.money.MoneyFormat;
 import io.tokenledger.schemas.topics.Topics;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -24,10 +27,10 @@ import picocli.CommandLine.Option;
 
 @Command(name = "compare", mixinStandardHelpOptions = true,
     description = {"Build or buy: a workflow's month on the API against the same tokens on GPUs of your own (or a pool):",
-        "monthly cost on each, utilisation, the break-even volume, and cost per successful outcome where the",
-        "economics has a success rate for the candidate model.",
+        "cost on each, utilisation, the break-even volume, and cost per successful outcome where the economics has",
+        "a success rate for the candidate model (run it as a variant of the workflow first).",
         "Example: capacity compare --workflow invoice-extraction --candidate selfhosted/llama-3.1-8b \\",
-        "    --gpu-hour-usd 2.10 --tokens-per-second 2400 --month 2026-11"})
+        "    --gpu-hour-usd 2.10 --tokens-per-second 2400 --month 2026-11      (or --last-days 30)"})
 public final class ComparePool implements Callable<Integer> {
   @Mixin KafkaOptions kafka;
 
@@ -52,94 +55,157 @@ public final class ComparePool implements Callable<Integer> {
   @Option(names = "--month", description = "The calendar month (UTC) measured, e.g. 2026-11 (default: last month).")
   YearMonth month;
 
+  @Option(names = "--last-days", description = "Instead of a month: the last N whole days (UTC), today left out.")
+  Integer lastDays;
+
   @Override
   public Integer call() throws Exception {
     if ((pool == null) == (gpuHour == null || tokensPerSecond == null)) {
       System.err.println("Nothing compared: give either --gpu-hour-usd and --tokens-per-second, or --pool.");
       return 2;
     }
-    YearMonth m = month != null ? month : YearMonth.now(ZoneOffset.UTC).minusMonths(1);
+    if (month != null && lastDays != null || lastDays != null && lastDays < 1) {
+      System.err.println("Nothing compared: give --month or --last-days (at least 1), not both.");
+      return 2;
+    }
+    Span span = lastDays != null ? Span.lastDays(LocalDate.now(ZoneOffset.UTC), lastDays)
+        : Span.of(month != null ? month : YearMonth.now(ZoneOffset.UTC).minusMonths(1));
     Topics topics = kafka.appliedTopics();
-    Instant from = m.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-    Instant to = m.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-    // The workflow's usage on the API: every model but the candidate's own.
-    Collection<UsageAggregate> buckets = LedgerReads.buckets(kafka.settings(), topics,
-        b -> workflow.equals(b.getWorkflow()) && (team == null || team.equals(b.getTeam()))
-            && !b.getWindowStart().isBefore(from) && b.getWindowStart().isBefore(to)
-            && !candidate.equals(b.getProvider() + "/" + b.getModel())).values();
-    BuildOrBuy compared;
+    PoolCosts costs = null;
     if (pool != null) {
-      PoolCosts costs = CapacityCommand.pools(kafka.settings(), topics).get(pool);
+      costs = CapacityCommand.pools(kafka.settings(), topics).get(pool);
       if (costs == null) {
         System.err.println("No pool named " + pool + ". 'tokenledger capacity list' shows the pools.");
         return 1;
       }
-      compared = BuildOrBuy.pool(m, buckets, costs);
-    } else {
-      long perHour;
+    }
+    long perHour = 0;
+    if (gpuHour != null) {
       try {
         perHour = UsdAmounts.parse("--gpu-hour-usd", gpuHour);
       } catch (IllegalArgumentException e) {
         System.err.println("Nothing compared: " + e.getMessage());
         return 2;
       }
-      compared = BuildOrBuy.gpus(m, buckets, perHour, tokensPerSecond);
     }
-    Optional<WorkflowEconomics> economics = CompactedTopics.readLatest(kafka.settings(), topics.economics).values()
-        .stream().filter(e -> e.getPeriod() == EconomicsPeriod.MONTH && e.getZone().equals("UTC")
-            && e.getFirstDay().equals(m.atDay(1).toString()) && e.getWorkflow().equals(workflow)
-            && java.util.Objects.equals(e.getTeam(), team)).findFirst();
-    System.out.print(render(workflow + (team == null ? "" : " (" + team + ")"), candidate, compared, economics,
-        pool == null ? String.format("%d GPU%s at %s, %,d tokens/s each", compared.units(), compared.units() == 1 ? "" : "s",
-            MoneyFormat.perHour(UsdAmounts.parse("--gpu-hour-usd", gpuHour)), tokensPerSecond) : "pool " + pool));
+    System.out.print(compare(kafka.settings(), topics, workflow, team, candidate, span, costs, pool, perHour,
+        tokensPerSecond == null ? 0 : tokensPerSecond));
     return 0;
   }
 
-  /** The comparison as the command prints it; the economics give the outcomes, when they have the month. */
-  public static String render(String workflow, String candidate, BuildOrBuy c, Optional<WorkflowEconomics> economics,
-      String capacity) {
+  /**
+   * The comparison as the command prints it, from the ledger and the economics: on {@code pool}
+   * when given, else on GPUs at {@code gpuHourNanoUsd} serving {@code tokensPerSecond} each.
+   */
+  public static String compare(java.util.Map<String, ?> settings, Topics topics, String workflow, String team,
+      String candidate, Span span, PoolCosts pool, String poolName, long gpuHourNanoUsd, long tokensPerSecond) {
+    // The workflow's usage on the API: every model but the candidate's own.
+    Collection<UsageAggregate> buckets = LedgerReads.buckets(settings, topics,
+        b -> workflow.equals(b.getWorkflow()) && (team == null || team.equals(b.getTeam()))
+            && !b.getWindowStart().isBefore(span.from()) && b.getWindowStart().isBefore(span.to())
+            && !candidate.equals(b.getProvider() + "/" + b.getModel())).values();
+    BuildOrBuy compared;
+    String capacity;
+    if (pool != null) {
+      compared = BuildOrBuy.pool(span.from(), span.to(), buckets, pool);
+      capacity = "pool " + poolName;
+    } else {
+      compared = BuildOrBuy.gpus(span.from(), span.to(), buckets, gpuHourNanoUsd, tokensPerSecond);
+      capacity = String.format("%d GPU%s at %s, %,d tokens/s each", compared.units(), compared.units() == 1 ? "" : "s",
+          MoneyFormat.perHour(gpuHourNanoUsd), tokensPerSecond);
+    }
+    List<WorkflowEconomics> rows = CompactedTopics.readLatest(settings, topics.economics).values().stream()
+        .filter(e -> e.getZone().equals("UTC") && e.getWorkflow().equals(workflow) && Objects.equals(e.getTeam(), team)
+            && span.covers(e))
+        .toList();
+    return render(workflow + (team == null ? "" : " (" + team + ")"), candidate, compared,
+        Outcomes.of(rows, candidate), capacity, span.text());
+  }
+
+  /**
+   * What the economics counted in the span: the workflow's finished and succeeded items, and the
+   * candidate model's (where it ran as a variant); none when the economics has no figures of it.
+   */
+  public record Outcomes(long finished, long succeeded, long candidateFinished, long candidateSucceeded, String unit) {
+    public static Optional<Outcomes> of(List<WorkflowEconomics> rows, String candidate) {
+      if (rows.isEmpty()) {
+        return Optional.empty();
+      }
+      long finished = 0;
+      long succeeded = 0;
+      long cFinished = 0;
+      long cSucceeded = 0;
+      String unit = null;
+      for (WorkflowEconomics e : rows) {
+        finished += e.getItemsSucceeded() + e.getItemsFailed() + e.getItemsEscalated() + e.getItemsAbandoned();
+        succeeded += e.getItemsSucceeded();
+        unit = unit != null ? unit : e.getOutcomeUnit();
+        for (ModelEconomics m : e.getModels()) {
+          if (candidate.equals(m.getProvider() + "/" + m.getModel())) {
+            cFinished += m.getItemsSucceeded() + m.getItemsFailed() + m.getItemsEscalated() + m.getItemsAbandoned();
+            cSucceeded += m.getItemsSucceeded();
+          }
+        }
+      }
+      return Optional.of(new Outcomes(finished, succeeded, cFinished, cSucceeded, unit == null ? "outcome" : unit));
+    }
+  }
+
+  /** What is measured: a calendar month (its MONTH figures) or whole days (their DAY figures summed). */
+  public record Span(Instant from, Instant to, EconomicsPeriod period, String text) {
+    public static Span of(YearMonth month) {
+      return new Span(month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant(),
+          month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant(), EconomicsPeriod.MONTH, month.toString());
+    }
+
+    public static Span lastDays(LocalDate today, int days) {
+      LocalDate first = today.minusDays(days);
+      return new Span(first.atStartOfDay(ZoneOffset.UTC).toInstant(), today.atStartOfDay(ZoneOffset.UTC).toInstant(),
+          EconomicsPeriod.DAY, "the " + days + " days from " + first + " to " + today.minusDays(1) + " (UTC)");
+    }
+
+    boolean covers(WorkflowEconomics e) {
+      return e.getPeriod() == period && !e.getPeriodStart().isBefore(from) && e.getPeriodStart().isBefore(to);
+    }
+  }
+
+  /** The comparison as the command prints it. */
+  public static String render(String workflow, String candidate, BuildOrBuy c, Optional<Outcomes> outcomes,
+      String capacity, String span) {
     StringBuilder out = new StringBuilder();
-    out.append(String.format("Build or buy for %s, %s: %,d tokens, busiest hour %,d%n", workflow, c.month(), c.tokens(),
+    out.append(String.format("Build or buy for %s, %s: %,d tokens, busiest hour %,d%n", workflow, span, c.tokens(),
         c.peakHourTokens()));
-    out.append(String.format("  API (as priced):          %14s a month  (exact %s)%n", MoneyFormat.usd(c.apiCostNanoUsd()),
+    out.append(String.format("  API (as priced):          %14s  (exact %s)%n", MoneyFormat.usd(c.apiCostNanoUsd()),
         MoneyFormat.exact(c.apiCostNanoUsd())));
-    out.append(String.format("  %s on %s: %14s a month  (exact %s)%s%n", candidate, capacity,
+    out.append(String.format("  %s on %s: %14s  (exact %s)%s%n", candidate, capacity,
         MoneyFormat.usd(c.capacityCostNanoUsd()), MoneyFormat.exact(c.capacityCostNanoUsd()),
         c.utilisation().map(u -> ", " + MoneyFormat.share(u) + " used").orElse("")));
     out.append(c.savingNanoUsd() >= 0
-        ? String.format("  Capacity is cheaper by %s a month.%n", MoneyFormat.usd(c.savingNanoUsd()))
-        : String.format("  The API is cheaper by %s a month.%n", MoneyFormat.usd(-c.savingNanoUsd())));
+        ? String.format("  Capacity is cheaper by %s over the %,d hours.%n", MoneyFormat.usd(c.savingNanoUsd()), c.hours())
+        : String.format("  The API is cheaper by %s over the %,d hours.%n", MoneyFormat.usd(-c.savingNanoUsd()), c.hours()));
     out.append(c.breakEvenTokens().map(t -> String.format(
-            "  Break-even: %,d tokens a month (one unit's %s against the API's %s per 1M tokens).%n", t,
-            MoneyFormat.usd(c.unitMonthCostNanoUsd()), perMillion(c)))
+            "  Break-even: %,d tokens over the %,d hours (one unit's %s against the API's %s per 1M tokens).%n", t,
+            c.hours(), MoneyFormat.usd(c.unitMonthCostNanoUsd()), perMillion(c)))
         .orElse(c.tokens() == 0 ? "  Break-even: no usage on the API to compare with.\n" : String.format(
-            "  Break-even: none in this shape; one unit serves at most %s tokens a month at the busiest hour's pace,%n"
-                + "  less than the %s its month costs would buy on the API.%n",
-            c.unitMonthTokens().map(t -> String.format("%,d", t)).orElse("?"), MoneyFormat.usd(c.unitMonthCostNanoUsd()))));
-    if (economics.isEmpty()) {
-      out.append("  Per successful outcome: the economics has no figures of this month for the workflow.\n");
+            "  Break-even: none in this shape; one unit serves at most %s tokens over the %,d hours at the busiest%n"
+                + "  hour's pace, less than its %s would buy on the API.%n",
+            c.unitMonthTokens().map(t -> String.format("%,d", t)).orElse("?"), c.hours(),
+            MoneyFormat.usd(c.unitMonthCostNanoUsd()))));
+    if (outcomes.isEmpty()) {
+      out.append("  Per successful outcome: the economics has no figures of the workflow for it.\n");
       return out.toString();
     }
-    WorkflowEconomics e = economics.get();
-    long finished = e.getItemsSucceeded() + e.getItemsFailed() + e.getItemsEscalated() + e.getItemsAbandoned();
+    Outcomes o = outcomes.get();
     // The API side's successes are counted; the candidate's are its measured rate over the same items.
-    Optional<Long> api = BuildOrBuy.perSuccess(c.apiCostNanoUsd(), e.getItemsSucceeded(), 10_000);
-    Optional<ModelEconomics> measured = e.getModels().stream()
-        .filter(me -> candidate.equals(me.getProvider() + "/" + me.getModel())).findFirst();
-    Optional<Long> own = measured.flatMap(me -> BuildOrBuy.perSuccess(c.capacityCostNanoUsd(), finished,
-        me.getSuccessRateBasisPoints()));
-    out.append(String.format("  Per successful %s (%,d finished items): API %s at %s success; %s%n",
-        e.getOutcomeUnit() == null ? "outcome" : e.getOutcomeUnit(), finished,
-        api.map(MoneyFormat::usd).orElse("-"), rate(e.getSuccessRateBasisPoints()),
-        own.map(v -> candidate + " " + MoneyFormat.usd(v) + " at " + rate(measured.get().getSuccessRateBasisPoints())
-            + " success (measured on " + measured.get().getItemsStarted() + " items)")
-            .orElse(candidate + ": no success rate measured yet (run it as a variant of the workflow first)")));
+    Optional<Long> api = BuildOrBuy.perSuccess(c.apiCostNanoUsd(), 1, o.succeeded(), 1);
+    Optional<Long> own = BuildOrBuy.perSuccess(c.capacityCostNanoUsd(), o.finished(), o.candidateSucceeded(),
+        o.candidateFinished());
+    out.append(String.format("  Per successful %s (%,d finished, %,d succeeded): API %s; %s%n", o.unit(), o.finished(),
+        o.succeeded(), api.map(MoneyFormat::usd).orElse("-"),
+        own.map(v -> candidate + " " + MoneyFormat.usd(v) + " (it succeeded on " + o.candidateSucceeded() + " of "
+            + o.candidateFinished() + " items)")
+            .orElse(candidate + ": no success measured yet (run it as a variant of the workflow first)")));
     return out.toString();
-  }
-
-  private static String rate(Integer basisPoints) {
-    return basisPoints == null ? "?" : java.math.BigDecimal.valueOf(basisPoints, 2).stripTrailingZeros().toPlainString()
-        + "%";
   }
 
   private static String perMillion(BuildOrBuy c) {

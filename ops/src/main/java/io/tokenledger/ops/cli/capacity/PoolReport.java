@@ -40,11 +40,13 @@ final class PoolReport implements Callable<Integer> {
     Instant to = m.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
     Collection<UsageAggregate> buckets = LedgerReads.buckets(kafka.settings(), topics,
         b -> !b.getWindowStart().isBefore(from) && b.getWindowStart().isBefore(to)).values();
+    Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     for (PoolCosts pool : pools.values()) {
-      if (pool.held(from, to).isEmpty()) {
+      if (pool.held(from, to.isBefore(now) ? to : now).isEmpty()) {
         continue;
       }
-      System.out.print(render(PoolMonth.of(pool, m, buckets)));
+      // A month still running is counted to now: its cost so far, against its usage so far.
+      System.out.print(render(PoolMonth.of(pool, m, PoolMonth.Usage.of(pool, m, buckets), now)));
     }
     return 0;
   }
@@ -53,8 +55,9 @@ final class PoolReport implements Callable<Integer> {
   static String render(PoolMonth pm) {
     var a = pm.allocation();
     StringBuilder out = new StringBuilder();
-    out.append(String.format("%s, %s: %s (exact %s)%n", pm.poolId(), pm.month(), MoneyFormat.usd(a.costNanoUsd()),
-        MoneyFormat.exact(a.costNanoUsd())));
+    boolean whole = pm.until().equals(pm.month().plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant());
+    out.append(String.format("%s, %s%s: %s (exact %s)%n", pm.poolId(), pm.month(), whole ? "" : " to " + pm.until(),
+        MoneyFormat.usd(a.costNanoUsd()), MoneyFormat.exact(a.costNanoUsd())));
     out.append(String.format("  served %,d tokens (measured %,d%s)%s; at the per-token prices: %s%n", pm.tokens(),
         a.used(), a.capacity().map(c -> String.format(" of a capacity of %,d", c)).orElse(", capacity not stated"),
         a.utilisation().map(u -> ", " + MoneyFormat.share(u) + " used").orElse(""), MoneyFormat.usd(pm.listCostNanoUsd())));
