@@ -78,6 +78,8 @@ class DemoMonthIT {
     assertTrue(printed.contains("[CUT] finance-ops / invoice-disputes: a person is cheaper than its agent"), printed);
     assertTrue(printed.contains("[MOVE] Moving "), printed);
 
+    buildOrBuy(printed, settings, today);
+
     // ticket-triage runs as three variants whose winner differs by axis, and its recommendation names each axis:
     // cheaper and faster than a person, but its quality (most of it by the agent alone) is below a person's.
     assertTrue(printed.contains("ticket-triage: agent-only wins on cost"), printed);
@@ -85,6 +87,80 @@ class DemoMonthIT {
     assertTrue(printed.contains("hybrid-review wins on quality"), printed);
     assertTrue(Pattern.compile("ticket-triage \\[PERSON\\] person: cheaper by \\$[\\d.]+ per ticket, [\\d.]+x faster "
         + "\\(median \\S+ against 4h\\), quality lower \\([\\d.]+ against 90\\.0\\)").matcher(printed).find(), printed);
+  }
+
+  /**
+   * The demo's build or buy for invoice extraction (its small model on a GPU at $2.10/h serving
+   * 2,400 tokens/s, over the month of history's 30 whole days) against the same figures worked out
+   * here, by hand, from the ledger and the economics: the API's cost and tokens, the GPUs the
+   * busiest hour needs, their cost, the break-even volume and cost per successful invoice on each.
+   */
+  private static void buildOrBuy(String printed, Map<String, Object> settings, java.time.LocalDate today) {
+    io.tokenledger.schemas.topics.Topics topics = io.tokenledger.schemas.topics.Topics.from(settings);
+    java.time.LocalDate first = today.minusDays(30);
+    java.time.Instant from = first.atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+    java.time.Instant to = today.atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+    long cost = 0;
+    long tokens = 0;
+    Map<java.time.Instant, Long> byHour = new TreeMap<>();
+    for (io.tokenledger.schemas.UsageAggregate b : io.tokenledger.ops.cli.LedgerReads.buckets(settings, topics,
+        b -> "invoice-extraction".equals(b.getWorkflow()) && !"selfhosted".equals(b.getProvider())
+            && !b.getWindowStart().isBefore(from) && b.getWindowStart().isBefore(to)).values()) {
+      long t = b.getUncachedInputTokens() + b.getCacheReadTokens() + b.getCacheWriteTokens() + b.getAudioInputTokens()
+          + b.getOutputTokens() + b.getReasoningTokens() + b.getAudioOutputTokens();
+      cost += b.getCostNanoUsd();
+      tokens += t;
+      byHour.merge(b.getWindowStart().truncatedTo(java.time.temporal.ChronoUnit.HOURS), t, Long::sum);
+    }
+    long peak = byHour.values().stream().mapToLong(Long::longValue).max().orElseThrow();
+    long perGpuHour = 2_400L * 3_600;
+    long gpus = Math.max(1, (peak + perGpuHour - 1) / perGpuHour);
+    long gpuMonth = 2_100_000_000L * 720;
+    java.math.BigInteger[] breakEven = java.math.BigInteger.valueOf(gpuMonth).multiply(java.math.BigInteger.valueOf(tokens))
+        .divideAndRemainder(java.math.BigInteger.valueOf(cost));
+    long breakEvenTokens = breakEven[0].longValueExact() + (breakEven[1].signum() == 0 ? 0 : 1);
+    assertTrue(breakEvenTokens <= java.math.BigInteger.valueOf(perGpuHour).multiply(java.math.BigInteger.valueOf(tokens))
+        .divide(java.math.BigInteger.valueOf(peak)).longValueExact(), "one GPU serves the break-even volume");
+    long finished = 0;
+    long succeeded = 0;
+    long slmFinished = 0;
+    long slmSucceeded = 0;
+    for (io.tokenledger.schemas.WorkflowEconomics e : io.tokenledger.platform.topics.CompactedTopics.readLatest(settings,
+        topics.economics).values()) {
+      if (e.getPeriod() != io.tokenledger.schemas.EconomicsPeriod.DAY || !e.getZone().equals("UTC") || e.getTeam() != null
+          || !e.getWorkflow().equals("invoice-extraction") || e.getPeriodStart().isBefore(from)
+          || !e.getPeriodStart().isBefore(to)) {
+        continue;
+      }
+      finished += e.getItemsSucceeded() + e.getItemsFailed() + e.getItemsEscalated() + e.getItemsAbandoned();
+      succeeded += e.getItemsSucceeded();
+      for (io.tokenledger.schemas.ModelEconomics m : e.getModels()) {
+        if ("selfhosted".equals(m.getProvider()) && m.getModel().equals("llama-3.1-8b")) {
+          slmFinished += m.getItemsSucceeded() + m.getItemsFailed() + m.getItemsEscalated() + m.getItemsAbandoned();
+          slmSucceeded += m.getItemsSucceeded();
+        }
+      }
+    }
+    assertTrue(slmFinished > 0, "the small model ran as a trial of invoice extraction");
+    long apiPerSuccess = java.math.BigDecimal.valueOf(cost).divide(java.math.BigDecimal.valueOf(succeeded), 0,
+        java.math.RoundingMode.HALF_EVEN).longValueExact();
+    long slmPerSuccess = java.math.BigDecimal.valueOf(gpus * gpuMonth).multiply(java.math.BigDecimal.valueOf(slmFinished))
+        .divide(java.math.BigDecimal.valueOf(finished).multiply(java.math.BigDecimal.valueOf(slmSucceeded)), 0,
+            java.math.RoundingMode.HALF_EVEN).longValueExact();
+    List<String> expected = List.of(
+        String.format("Build or buy for invoice-extraction, the 30 days from %s to %s (UTC): %,d tokens, busiest hour %,d",
+            first, today.minusDays(1), tokens, peak),
+        String.format("API (as priced):          %14s  (exact %s)", io.tokenledger.schemas.money.MoneyFormat.usd(cost),
+            io.tokenledger.schemas.money.MoneyFormat.exact(cost)),
+        String.format("selfhosted/llama-3.1-8b on %d GPU%s at $2.10/h, 2,400 tokens/s each: %14s", gpus, gpus == 1 ? "" : "s",
+            io.tokenledger.schemas.money.MoneyFormat.usd(gpus * gpuMonth)),
+        String.format("Break-even: %,d tokens over the 720 hours", breakEvenTokens),
+        String.format("Per successful invoice (%,d finished, %,d succeeded): API %s; selfhosted/llama-3.1-8b %s (it "
+            + "succeeded on %,d of %,d items)", finished, succeeded, io.tokenledger.schemas.money.MoneyFormat.usd(apiPerSuccess),
+            io.tokenledger.schemas.money.MoneyFormat.usd(slmPerSuccess), slmSucceeded, slmFinished));
+    for (String line : expected) {
+      assertTrue(printed.contains(line), "the build-or-buy line '" + line + "' in:\n" + printed);
+    }
   }
 
   private static final Pattern ADMISSION = Pattern.compile("Admission: the runaway \\S+ asked for ([\\d,]+) calls: "
@@ -149,7 +225,8 @@ class DemoMonthIT {
       HeadlessChromium.screenshot(browser, shots.resolve("overview.png"));
       bills(browser, url.group(1), key.group(1));
       HeadlessChromium.screenshot(browser, shots.resolve("bills.png"));
-      for (String page : List.of("team.html?team=platform", "economics.html", "alerts.html", "prices.html")) {
+      for (String page : List.of("team.html?team=platform", "economics.html", "capacity.html", "alerts.html",
+          "prices.html")) {
         browser.get(url.group(1) + page);
         HeadlessChromium.loaded(browser, BOUND);
         TimeUnit.SECONDS.sleep(2); // charts drawn

@@ -116,12 +116,15 @@ final class DemoCatalog {
         .setNote("one GPU serving invoice extraction's small model").setUpdatedAt(demoStart).build());
   }
 
-  /** A committed-spend discount with OpenAI: $600 a month at 15% off list, for a year from the month of history's first month. */
+  /**
+   * A committed-spend discount with OpenAI: $75,000 a month at 15% off list, for a year from the
+   * month of history's first month (its first month, only partly in the history, leaves some unused).
+   */
   static List<io.tokenledger.schemas.Commitment> commitments(Instant demoStart) {
     java.time.YearMonth first = java.time.YearMonth.from(MonthOfHistory.dayStart(demoStart, 1)
         .atZone(java.time.ZoneOffset.UTC));
     return List.of(io.tokenledger.schemas.Commitment.newBuilder().setCommitmentId("openai-commit-2026")
-        .setProvider("openai").setAmountNanoUsd(NanoUsd.fromUsd("600")).setPeriodMonths(1)
+        .setProvider("openai").setAmountNanoUsd(NanoUsd.fromUsd("75000")).setPeriodMonths(1)
         .setDiscountBasisPoints(1_500).setStart(first.atDay(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant())
         .setTermMonths(12).setOwnerTeam("finance-ops").setSetBy("demo").setNote("the demo's committed spend")
         .setUpdatedAt(demoStart).build());

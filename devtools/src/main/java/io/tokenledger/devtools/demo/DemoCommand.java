@@ -165,6 +165,14 @@ public final class DemoCommand implements Callable<Integer> {
         io.tokenledger.platform.topics.CompactedTopics.write(bootstrap, topics.plans,
             io.tokenledger.schemas.topics.PlanKeys.of(plan), plan);
       }
+      for (io.tokenledger.schemas.CapacityPool pool : DemoCatalog.capacityPools(start)) {
+        io.tokenledger.platform.topics.CompactedTopics.write(bootstrap, topics.capacityPools,
+            io.tokenledger.schemas.topics.CapacityKeys.of(pool), pool);
+      }
+      for (io.tokenledger.schemas.Commitment commitment : DemoCatalog.commitments(start)) {
+        io.tokenledger.platform.topics.CompactedTopics.write(bootstrap, topics.commitments,
+            commitment.getCommitmentId().toString(), commitment);
+      }
       out.println("Seeded " + DemoCatalog.prices(start).size() + " price versions (gpt-4o's price was cut on day "
           + DemoCatalog.PRICE_CUT_DAY + " of the month), " + budgets.size() + " budgets (a monthly one per team, "
           + "growth's HARD: its calls ask first; and a HARD daily cap of $26 for platform's agent "
@@ -523,7 +531,41 @@ public final class DemoCommand implements Callable<Integer> {
     out.print(io.tokenledger.ops.cli.ForecastCommand.renderCompany(next, monthly));
     out.println("Per team and with price assumptions: tokenledger forecast --months 12 --assume openai:-10%");
     printPlan(settings, topics, buckets.values(), catalog);
+    printCapacity(settings, topics);
     printFocus(thisMonth, catalog, month);
+  }
+
+  /**
+   * Build or buy for invoice extraction over the month of history's whole days, as 'tokenledger
+   * capacity compare' prints it; the self-hosted pool's month to date and the OpenAI commitment's
+   * month, as 'capacity report' and 'commitments show' do.
+   */
+  private void printCapacity(Map<String, Object> settings, Topics topics) {
+    DemoCatalog.Trial slm = DemoCatalog.SLM_TRIAL;
+    String candidate = slm.provider() + "/" + slm.model();
+    out.printf("%nBuild or buy (tokenledger capacity compare --workflow %s --candidate %s --gpu-hour-usd %s "
+        + "--tokens-per-second %d --last-days 30):%n", slm.workflow(), candidate, DemoCatalog.GPU_HOUR_USD,
+        DemoCatalog.GPU_TOKENS_PER_SECOND);
+    out.print(io.tokenledger.ops.cli.capacity.ComparePool.compare(settings, topics, slm.workflow(), null, candidate,
+        io.tokenledger.ops.cli.capacity.ComparePool.Span.lastDays(java.time.LocalDate.now(ZoneOffset.UTC), 30), null,
+        null, io.tokenledger.schemas.money.NanoUsd.fromUsd(DemoCatalog.GPU_HOUR_USD), DemoCatalog.GPU_TOKENS_PER_SECOND));
+    YearMonth month = YearMonth.now(ZoneOffset.UTC);
+    Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    Map<String, UsageAggregate> ofMonth = LedgerReads.buckets(settings, topics,
+        b -> YearMonth.from(b.getWindowStart().atOffset(ZoneOffset.UTC)).equals(month));
+    out.printf("%nCapacity this month (tokenledger capacity report):%n");
+    for (var pool : io.tokenledger.ops.cli.capacity.CapacityCommand.pools(settings, topics).values()) {
+      out.print(io.tokenledger.ops.cli.capacity.PoolReport.render(io.tokenledger.pricing.capacity.PoolMonth.of(pool,
+          month, io.tokenledger.pricing.capacity.PoolMonth.Usage.of(pool, month, ofMonth.values()), now)));
+    }
+    Map<String, Map<YearMonth, Long>> listByProvider = io.tokenledger.ops.cli.capacity.CommitmentsCommand
+        .listByProvider(LedgerReads.buckets(settings, topics, b -> b.getProvider() != null).values());
+    out.printf("Commitments (tokenledger commitments show):%n");
+    for (io.tokenledger.schemas.Commitment c : io.tokenledger.platform.topics.CompactedTopics.readLatest(settings,
+        topics.commitments).values()) {
+      out.print(io.tokenledger.ops.cli.capacity.CommitmentsCommand.render(c, io.tokenledger.pricing.capacity
+          .CommitmentDrawdown.months(c, listByProvider.getOrDefault(c.getProvider().toString(), Map.of()), month), now));
+    }
   }
 
   /** The quarter's token plan against actuals and the forecast, and the economics' advice on it. */

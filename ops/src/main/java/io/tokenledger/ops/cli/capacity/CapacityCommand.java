@@ -20,7 +20,7 @@ public final class CapacityCommand {
   private CapacityCommand() {}
 
   /** Every pool's versions, by pool. */
-  static Map<String, PoolCosts> pools(Map<String, ?> settings, Topics topics) {
+  public static Map<String, PoolCosts> pools(Map<String, ?> settings, Topics topics) {
     Map<String, List<CapacityPool>> versions = CompactedTopics.readLatest(settings, topics.capacityPools).values()
         .stream().collect(Collectors.groupingBy(p -> p.getPoolId().toString(), TreeMap::new, Collectors.toList()));
     Map<String, PoolCosts> pools = new TreeMap<>();

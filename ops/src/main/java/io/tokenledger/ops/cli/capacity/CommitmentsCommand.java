@@ -89,11 +89,8 @@ public final class CommitmentsCommand {
         return 0;
       }
       YearMonth last = until != null ? until : YearMonth.now(ZoneOffset.UTC);
-      Map<String, Map<YearMonth, Long>> listByProvider = new TreeMap<>();
-      for (UsageAggregate b : LedgerReads.buckets(kafka.settings(), topics, b -> b.getProvider() != null).values()) {
-        listByProvider.computeIfAbsent(b.getProvider(), p -> new TreeMap<>())
-            .merge(YearMonth.from(b.getWindowStart().atZone(ZoneOffset.UTC)), b.getCostNanoUsd(), Long::sum);
-      }
+      Map<String, Map<YearMonth, Long>> listByProvider = listByProvider(LedgerReads.buckets(kafka.settings(), topics,
+          b -> b.getProvider() != null).values());
       Instant now = Instant.now();
       for (Commitment c : new TreeMap<>(commitments).values()) {
         Map<YearMonth, Long> list = listByProvider.getOrDefault(c.getProvider().toString(), Map.of());
@@ -103,10 +100,22 @@ public final class CommitmentsCommand {
     }
   }
 
+  /** Each provider's cost at the per-token prices, per calendar month (UTC), from ledger buckets. */
+  public static Map<String, Map<YearMonth, Long>> listByProvider(java.util.Collection<UsageAggregate> buckets) {
+    Map<String, Map<YearMonth, Long>> list = new TreeMap<>();
+    for (UsageAggregate b : buckets) {
+      if (b.getProvider() != null) {
+        list.computeIfAbsent(b.getProvider(), p -> new TreeMap<>())
+            .merge(YearMonth.from(b.getWindowStart().atZone(ZoneOffset.UTC)), b.getCostNanoUsd(), Long::sum);
+      }
+    }
+    return list;
+  }
+
   static String describe(Commitment c) {
-    return String.format("%s with %s: %s per %d month%s at %s off list, %d months from %s, owner %s (set by %s)",
-        c.getCommitmentId(), c.getProvider(), MoneyFormat.usd(c.getAmountNanoUsd()), c.getPeriodMonths(),
-        c.getPeriodMonths() == 1 ? "" : "s", BigDecimal.valueOf(c.getDiscountBasisPoints(), 2).stripTrailingZeros()
+    return String.format("%s with %s: %s %s at %s off list, %d months from %s, owner %s (set by %s)",
+        c.getCommitmentId(), c.getProvider(), MoneyFormat.usd(c.getAmountNanoUsd()), c.getPeriodMonths() == 1
+            ? "a month" : "per " + c.getPeriodMonths() + " months", BigDecimal.valueOf(c.getDiscountBasisPoints(), 2).stripTrailingZeros()
             .toPlainString() + "%", c.getTermMonths(), YearMonth.from(c.getStart().atZone(ZoneOffset.UTC)),
         c.getOwnerTeam(), c.getSetBy());
   }

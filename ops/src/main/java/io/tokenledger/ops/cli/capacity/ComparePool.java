@@ -202,8 +202,8 @@ public final class ComparePool implements Callable<Integer> {
         o.candidateFinished());
     out.append(String.format("  Per successful %s (%,d finished, %,d succeeded): API %s; %s%n", o.unit(), o.finished(),
         o.succeeded(), api.map(MoneyFormat::usd).orElse("-"),
-        own.map(v -> candidate + " " + MoneyFormat.usd(v) + " (it succeeded on " + o.candidateSucceeded() + " of "
-            + o.candidateFinished() + " items)")
+        own.map(v -> String.format("%s %s (it succeeded on %,d of %,d items)", candidate, MoneyFormat.usd(v),
+            o.candidateSucceeded(), o.candidateFinished()))
             .orElse(candidate + ": no success measured yet (run it as a variant of the workflow first)")));
     return out.toString();
   }

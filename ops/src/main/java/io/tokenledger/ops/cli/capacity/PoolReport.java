@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 @Command(name = "report", mixinStandardHelpOptions = true,
     description = {"A month of every pool: its cost, the usage it served and what that would have cost at the per-token",
         "prices, its cost allocated to each team's workflow, and its idle capacity (the owner's line)."})
-final class PoolReport implements Callable<Integer> {
+public final class PoolReport implements Callable<Integer> {
   @Mixin KafkaOptions kafka;
 
   @Option(names = "--month", description = "The calendar month (UTC), e.g. 2026-11 (default: this month).")
@@ -52,7 +52,7 @@ final class PoolReport implements Callable<Integer> {
   }
 
   /** A pool's month as the report prints it. */
-  static String render(PoolMonth pm) {
+  public static String render(PoolMonth pm) {
     var a = pm.allocation();
     StringBuilder out = new StringBuilder();
     boolean whole = pm.until().equals(pm.month().plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant());
