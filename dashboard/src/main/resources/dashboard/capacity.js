@@ -42,6 +42,9 @@ async function render(who) {
     { title: 'Pool', field: 'pool', value: l => l.pool_id },
     { title: 'Team / workflow', field: 'name', value: l => l.team + ' / ' + l.workflow },
     { title: 'Allocated', field: 'cost', num: true, value: l => TL.money(l.cost_usd) },
+    { title: 'Successful outcomes this month', field: 'successes', num: true,
+      value: l => l.successes === null ? '-' : TL.tokens(l.successes) + ' ' + (l.outcome_unit || 'outcome') + 's' },
+    { title: 'Added per successful outcome', field: 'per-success', num: true, value: l => TL.money(l.cost_per_success_usd) },
   ], lines, l => l.pool_id + '|' + l.team + '|' + l.workflow, 'No usage served by a pool this month.');
   const months = answer.commitments.flatMap(c => c.months.map(m => Object.assign({ commitment: c }, m)));
   TL.table(document.getElementById('commitments'), [

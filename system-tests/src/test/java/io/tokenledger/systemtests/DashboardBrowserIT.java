@@ -310,6 +310,15 @@ class DashboardBrowserIT {
       assertMoney(new BigDecimal(line.path("cost_usd").asText()), browser, row("lines", "gpu-pool|"
           + line.path("team").asText() + "|" + line.path("workflow").asText(), "cost"));
     }
+    // support's tickets: two solved this month, so the pool adds its line / 2 to each ticket's cost.
+    JsonNode tickets = pool.path("lines").path(1);
+    assertEquals("support-tickets", tickets.path("workflow").asText(), pool.toString());
+    assertEquals(2, tickets.path("successes").asLong());
+    assertEquals(BigDecimal.valueOf(tickets.path("cost_nano_usd").asLong()).divide(BigDecimal.valueOf(2), 0,
+        java.math.RoundingMode.HALF_EVEN).longValueExact(), tickets.path("cost_per_success_nano_usd").asLong());
+    assertMoney(new BigDecimal(tickets.path("cost_per_success_usd").asText()), browser,
+        row("lines", "gpu-pool|support|support-tickets", "per-success"));
+    assertEquals("-", cell(browser, "lines", "gpu-pool|finance|invoices", "per-success"), "no outcomes of invoices");
     assertEquals(pool.path("allocated_nano_usd").asLong(), lines, "the lines sum to the allocation");
     assertMoney(new BigDecimal(pool.path("cost_usd").asText()), browser, row("pools", "gpu-pool", "cost"));
     assertMoney(new BigDecimal(pool.path("allocated_usd").asText()), browser, row("pools", "gpu-pool", "allocated"));

@@ -554,9 +554,10 @@ public final class DemoCommand implements Callable<Integer> {
     Map<String, UsageAggregate> ofMonth = LedgerReads.buckets(settings, topics,
         b -> YearMonth.from(b.getWindowStart().atOffset(ZoneOffset.UTC)).equals(month));
     out.printf("%nCapacity this month (tokenledger capacity report):%n");
+    var outcomes = io.tokenledger.ops.cli.capacity.PoolReport.outcomes(settings, topics, month);
     for (var pool : io.tokenledger.ops.cli.capacity.CapacityCommand.pools(settings, topics).values()) {
       out.print(io.tokenledger.ops.cli.capacity.PoolReport.render(io.tokenledger.pricing.capacity.PoolMonth.of(pool,
-          month, io.tokenledger.pricing.capacity.PoolMonth.Usage.of(pool, month, ofMonth.values()), now)));
+          month, io.tokenledger.pricing.capacity.PoolMonth.Usage.of(pool, month, ofMonth.values()), now), outcomes));
     }
     Map<String, Map<YearMonth, Long>> listByProvider = io.tokenledger.ops.cli.capacity.CommitmentsCommand
         .listByProvider(LedgerReads.buckets(settings, topics, b -> b.getProvider() != null).values());

@@ -44,12 +44,17 @@ public final class CapacityQueries {
   private static final String ITEMS = "items";
   private final QueryRouter router;
   private final KafkaStreams streams;
+  private final EconomicsQueries economics;
   private final ObjectMapper json = new ObjectMapper();
 
-  CapacityQueries(QueryRouter router) {
+  CapacityQueries(QueryRouter router, EconomicsQueries economics) {
     this.router = router;
     this.streams = router.streams();
+    this.economics = economics;
   }
+
+  /** How many items of a team's workflow succeeded in the month, and in what unit. */
+  record Successes(long succeeded, String unit) {}
 
   public QueryAnswer capacity(QueryRequest request) {
     if (!request.caller().readsAll()) {
@@ -77,6 +82,7 @@ public final class CapacityQueries {
       return gathered;
     }
     Map<String, PoolMonth.Usage> usage = new TreeMap<>();
+    Map<Consumer, Successes> successes = new HashMap<>();
     Map<String, Map<YearMonth, Long>> listByProvider = new HashMap<>();
     try {
       for (JsonNode item : json.readTree(gathered.json()).path(ITEMS)) {
@@ -87,6 +93,10 @@ public final class CapacityQueries {
               m.get("measure").asLong()));
           usage.merge(u.get("pool").asText(), new PoolMonth.Usage(measured, u.get("list_cost_nano_usd").asLong(),
               u.get("tokens").asLong()), PoolMonth.Usage::plus);
+        } else if (item.has("outcomes")) {
+          JsonNode o = item.get("outcomes");
+          successes.put(new Consumer(o.get("team").asText(), o.get("workflow").asText()),
+              new Successes(o.get("succeeded").asLong(), o.get("unit").isNull() ? null : o.get("unit").asText()));
         } else if (item.has("provider_month")) {
           JsonNode p = item.get("provider_month");
           listByProvider.computeIfAbsent(p.get("provider").asText(), k -> new TreeMap<>())
@@ -102,7 +112,8 @@ public final class CapacityQueries {
     List<Object> poolMonths = new ArrayList<>();
     pools.forEach((id, pool) -> {
       if (!pool.held(from, until.isBefore(to) ? until : to).isEmpty()) {
-        poolMonths.add(json(pool, PoolMonth.of(pool, month, usage.getOrDefault(id, PoolMonth.Usage.none()), until)));
+        poolMonths.add(json(pool, PoolMonth.of(pool, month, usage.getOrDefault(id, PoolMonth.Usage.none()), until),
+            successes));
       }
     });
     List<Object> drawn = new ArrayList<>();
@@ -148,6 +159,15 @@ public final class CapacityQueries {
     }
     list.forEach((provider, months) -> months.forEach((m, cost) -> items.add(Map.of("provider_month",
         Map.of("provider", provider, "month", m.toString(), "list_cost_nano_usd", cost)))));
+    // Each team's workflows' successes in the month: a pool's line per successful outcome.
+    for (io.tokenledger.schemas.WorkflowEconomics e : economics.teamSharesOfMonth(month.atDay(1))) {
+      Map<String, Object> o = new LinkedHashMap<>();
+      o.put("team", e.getTeam());
+      o.put("workflow", e.getWorkflow());
+      o.put("succeeded", e.getItemsSucceeded());
+      o.put("unit", e.getOutcomeUnit());
+      items.add(Map.of("outcomes", o));
+    }
     return items;
   }
 
@@ -179,7 +199,7 @@ public final class CapacityQueries {
     return all;
   }
 
-  static Map<String, Object> json(PoolCosts pool, PoolMonth pm) {
+  static Map<String, Object> json(PoolCosts pool, PoolMonth pm, Map<Consumer, Successes> successes) {
     var a = pm.allocation();
     CapacityPool last = pool.at(pm.month().plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant()
         .minusMillis(1)).orElse(pool.first());
@@ -204,6 +224,12 @@ public final class CapacityQueries {
       line.put("team", e.getKey().team());
       line.put("workflow", e.getKey().workflow());
       EconomicsJson.money(line, "cost", e.getValue());
+      // The line per successful outcome of the workflow's month: what the pool adds to its cost per outcome.
+      Successes s = successes.get(e.getKey());
+      line.put("successes", s == null ? null : s.succeeded());
+      line.put("outcome_unit", s == null ? null : s.unit());
+      EconomicsJson.money(line, "cost_per_success", s == null || s.succeeded() == 0 ? null
+          : io.tokenledger.pricing.capacity.BuildOrBuy.perSuccess(e.getValue(), 1, s.succeeded(), 1).orElse(null));
       return line;
     }).toList());
     return m;

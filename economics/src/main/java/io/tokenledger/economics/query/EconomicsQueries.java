@@ -64,7 +64,7 @@ public final class EconomicsQueries {
     QueryRouter router = new QueryRouter(streams, self);
     EconomicsQueries queries = new EconomicsQueries(router, settings);
     PlanQueries plan = new PlanQueries(router, queries);
-    CapacityQueries capacity = new CapacityQueries(router);
+    CapacityQueries capacity = new CapacityQueries(router, queries);
     return QueryHttpServer.start(router, self.port(), Map.of("/v1/economics", queries::economics, "/v1/advice",
         queries::advice, "/v1/plan", plan::plan, "/v1/capacity", capacity::capacity), keys);
   }

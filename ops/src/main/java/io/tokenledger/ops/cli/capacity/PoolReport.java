@@ -1,6 +1,11 @@
 package io.tokenledger.ops.cli.capacity;
 
 import io.tokenledger.ops.cli.KafkaOptions;
+import io.tokenledger.platform.topics.CompactedTopics;
+import io.tokenledger.pricing.capacity.BuildOrBuy;
+import io.tokenledger.pricing.capacity.Consumer;
+import io.tokenledger.schemas.EconomicsPeriod;
+import io.tokenledger.schemas.WorkflowEconomics;
 import io.tokenledger.ops.cli.LedgerReads;
 import io.tokenledger.pricing.capacity.PoolCosts;
 import io.tokenledger.pricing.capacity.PoolMonth;
@@ -41,18 +46,29 @@ public final class PoolReport implements Callable<Integer> {
     Collection<UsageAggregate> buckets = LedgerReads.buckets(kafka.settings(), topics,
         b -> !b.getWindowStart().isBefore(from) && b.getWindowStart().isBefore(to)).values();
     Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    Map<Consumer, WorkflowEconomics> outcomes = outcomes(kafka.settings(), topics, m);
     for (PoolCosts pool : pools.values()) {
       if (pool.held(from, to.isBefore(now) ? to : now).isEmpty()) {
         continue;
       }
       // A month still running is counted to now: its cost so far, against its usage so far.
-      System.out.print(render(PoolMonth.of(pool, m, PoolMonth.Usage.of(pool, m, buckets), now)));
+      System.out.print(render(PoolMonth.of(pool, m, PoolMonth.Usage.of(pool, m, buckets), now), outcomes));
     }
     return 0;
   }
 
-  /** A pool's month as the report prints it. */
-  public static String render(PoolMonth pm) {
+  /** Each team's workflow's economics of the month (UTC), for a line's cost per successful outcome. */
+  public static Map<Consumer, WorkflowEconomics> outcomes(Map<String, ?> settings, Topics topics, YearMonth month) {
+    Map<Consumer, WorkflowEconomics> byConsumer = new java.util.HashMap<>();
+    CompactedTopics.readLatest(settings, topics.economics).values().stream()
+        .filter(e -> e.getPeriod() == EconomicsPeriod.MONTH && e.getZone().equals("UTC") && e.getTeam() != null
+            && e.getFirstDay().equals(month.atDay(1).toString()))
+        .forEach(e -> byConsumer.put(new Consumer(e.getTeam(), e.getWorkflow()), e));
+    return byConsumer;
+  }
+
+  /** A pool's month as the report prints it, each line per successful outcome where the economics has the month. */
+  public static String render(PoolMonth pm, Map<Consumer, WorkflowEconomics> outcomes) {
     var a = pm.allocation();
     StringBuilder out = new StringBuilder();
     boolean whole = pm.until().equals(pm.month().plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant());
@@ -61,8 +77,14 @@ public final class PoolReport implements Callable<Integer> {
     out.append(String.format("  served %,d tokens (measured %,d%s)%s; at the per-token prices: %s%n", pm.tokens(),
         a.used(), a.capacity().map(c -> String.format(" of a capacity of %,d", c)).orElse(", capacity not stated"),
         a.utilisation().map(u -> ", " + MoneyFormat.share(u) + " used").orElse(""), MoneyFormat.usd(pm.listCostNanoUsd())));
-    a.consumers().forEach((consumer, cost) -> out.append(String.format("  %-40s %14s  (exact %s)%n", consumer,
-        MoneyFormat.usd(cost), MoneyFormat.exact(cost))));
+    a.consumers().forEach((consumer, cost) -> {
+      WorkflowEconomics e = outcomes.get(consumer);
+      String perSuccess = e == null || e.getItemsSucceeded() == 0 ? "" : String.format(", %s per successful %s (%,d)",
+          MoneyFormat.usd(BuildOrBuy.perSuccess(cost, 1, e.getItemsSucceeded(), 1).orElseThrow()),
+          e.getOutcomeUnit() == null ? "outcome" : e.getOutcomeUnit(), e.getItemsSucceeded());
+      out.append(String.format("  %-40s %14s  (exact %s)%s%n", consumer, MoneyFormat.usd(cost), MoneyFormat.exact(cost),
+          perSuccess));
+    });
     out.append(String.format("  %-40s %14s  (exact %s)%n", "idle capacity (" + pm.ownerTeam() + ")",
         MoneyFormat.usd(a.idleNanoUsd()), MoneyFormat.exact(a.idleNanoUsd())));
     if (a.used() > 0) {
