@@ -53,9 +53,9 @@ async function render(who) {
         : ' per ' + m.commitment.period_months + ' months') + ', ' + m.commitment.discount_percent + '% off)' },
     { title: 'Month', field: 'month', value: m => m.month },
     { title: 'List', field: 'list', num: true, value: m => TL.money(m.list_usd) },
-    { title: 'Contracted', field: 'contracted', num: true, value: m => TL.money(m.contracted_usd) },
+    { title: 'At its price', field: 'discounted', num: true, value: m => TL.money(m.discounted_usd) },
     { title: 'Drawn', field: 'drawn', num: true, value: m => TL.money(m.drawn_usd) },
-    { title: 'Over', field: 'over', num: true, value: m => TL.money(m.over_usd) },
+    { title: 'Over (at list)', field: 'over', num: true, value: m => TL.money(m.over_usd) },
     { title: 'Left', field: 'left', num: true, value: m => TL.money(m.left_usd) },
     { title: 'Outlook', field: 'outlook', value: m => m.month === answer.month ? outlook(m.commitment) : '' },
   ], months, m => m.commitment.commitment_id + '|' + m.month, 'No commitments (tokenledger commitments set ...).');

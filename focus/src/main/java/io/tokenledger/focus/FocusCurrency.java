@@ -30,23 +30,25 @@ public final class FocusCurrency {
       "PricingCurrencyContractedUnitPrice", "PricingCurrencyEffectiveCost", "PricingCurrencyListUnitPrice");
   private static final List<String> RATE_COLUMNS = List.of("x_FxRate", "x_FxRateDate", "x_FxRateSource");
   /** The columns of a converted file: FOCUS's in order, then the custom ones, the rate's last. */
-  public static final List<String> COLUMNS = columns();
+  public static final List<String> COLUMNS = columns(FocusExport.COLUMNS);
   /** What a converted file claims besides what every export claims. */
-  public static final Set<String> CLAIMED_CRITERIA = claimed();
+  public static final Set<String> CLAIMED_CRITERIA = claimed(FocusExport.CLAIMED_CRITERIA);
 
   private FocusCurrency() {}
 
-  private static List<String> columns() {
-    List<String> focus = new ArrayList<>(FocusExport.COLUMNS.stream().filter(c -> !c.startsWith("x_")).toList());
+  /** The columns of a converted file of {@code base}'s columns. */
+  public static List<String> columns(List<String> base) {
+    List<String> focus = new ArrayList<>(base.stream().filter(c -> !c.startsWith("x_")).toList());
     focus.addAll(PRICING_CURRENCY_COLUMNS);
     focus.sort(String::compareTo);
-    focus.addAll(FocusExport.COLUMNS.stream().filter(c -> c.startsWith("x_")).toList());
+    focus.addAll(base.stream().filter(c -> c.startsWith("x_")).toList());
     focus.addAll(RATE_COLUMNS);
     return List.copyOf(focus);
   }
 
-  private static Set<String> claimed() {
-    Set<String> criteria = new HashSet<>(FocusExport.CLAIMED_CRITERIA);
+  /** What a converted file claims besides {@code base}. */
+  public static Set<String> claimed(Set<String> base) {
+    Set<String> criteria = new HashSet<>(base);
     criteria.add("PRICING_BILLING_CURRENCY_DIFFERENCES_SUPPORTED");
     return Set.copyOf(criteria);
   }
@@ -64,19 +66,25 @@ public final class FocusCurrency {
       LocalDate day = LocalDate.parse(v.get("ChargePeriodStart").substring(0, 10));
       FxBook.UsdRate rate = fx.rateOn(currency, day).orElseThrow(() -> new IllegalArgumentException("no " + currency
           + " rate on or before " + day + ": import the rates first ('tokenledger fx import')"));
-      String billed = rate.apply(row.costNanoUsd()).amount().toPlainString();
+      String billed = rate.apply(new BigDecimal(v.get("BilledCost")), FxBook.SCALE).toPlainString();
       v.put("PricingCurrency", "USD");
       v.put("PricingCurrencyEffectiveCost", v.get("EffectiveCost"));
       v.put("PricingCurrencyListUnitPrice", v.get("ListUnitPrice"));
       v.put("PricingCurrencyContractedUnitPrice", v.get("ContractedUnitPrice"));
       v.put("BillingCurrency", currency);
       v.put("BilledCost", billed);
-      v.put("EffectiveCost", billed);
+      v.put("EffectiveCost", rate.apply(new BigDecimal(v.get("EffectiveCost")), FxBook.SCALE).toPlainString());
+      String committed = v.get("CommitmentDiscountQuantity");
+      if (committed != null && !committed.isEmpty()) {
+        // A spend commitment is measured in the billing currency.
+        v.put("CommitmentDiscountQuantity", rate.apply(new BigDecimal(committed), FxBook.SCALE).toPlainString());
+        v.put("CommitmentDiscountUnit", currency);
+      }
       BigDecimal quantity = new BigDecimal(v.get("PricingQuantity"));
       for (String[] pair : new String[][] {{"ListUnitPrice", "ListCost"}, {"ContractedUnitPrice", "ContractedCost"}}) {
         String unit = v.get(pair[0]);
         if (unit == null || unit.isEmpty()) {
-          v.put(pair[1], billed); // no unit price (a correction): its cost is what was billed
+          v.put(pair[1], rate.apply(new BigDecimal(v.get(pair[1])), FxBook.SCALE).toPlainString()); // no unit price (a correction)
         } else {
           BigDecimal price = rate.apply(new BigDecimal(unit), UNIT_PRICE_SCALE).stripTrailingZeros();
           v.put(pair[0], price.toPlainString());

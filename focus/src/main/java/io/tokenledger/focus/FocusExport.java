@@ -372,7 +372,8 @@ public final class FocusExport {
 
   private static Column typed(String name) {
     return switch (name) {
-      case "BilledCost", "EffectiveCost", "PricingCurrencyEffectiveCost" -> Column.decimal(name, 9);
+      case "BilledCost", "EffectiveCost", "PricingCurrencyEffectiveCost", "CommitmentDiscountQuantity" ->
+          Column.decimal(name, 9);
       // A unit price may be finer than a micro-USD (prices are exact at the catalog's precision).
       case "ContractedCost", "ListCost" -> Column.decimal(name, 24);
       case "ContractedUnitPrice", "ListUnitPrice", "PricingCurrencyContractedUnitPrice", "PricingCurrencyListUnitPrice" ->

@@ -97,7 +97,8 @@ class CapacityCommandIT {
     String drawn = Cli.output(run.cli("commitments", "show", "--until", "2027-01"));
     assertTrue(drawn.matches("(?s).*2026-11\\s+\\$7,000\\.00\\s+\\$5,600\\.00\\s+\\$5,600\\.00\\s+\\$0\\.00\\s+\\$4,400\\.00.*"),
         drawn);
-    assertTrue(drawn.matches("(?s).*2026-12\\s+\\$6,500\\.00\\s+\\$5,200\\.00\\s+\\$4,400\\.00\\s+\\$800\\.00\\s+\\$0\\.00.*"),
+    // December: the $4,400 left covers $5,500 of list; $1,000 of list is over it, paid at list.
+    assertTrue(drawn.matches("(?s).*2026-12\\s+\\$6,500\\.00\\s+\\$5,200\\.00\\s+\\$4,400\\.00\\s+\\$1,000\\.00\\s+\\$0\\.00.*"),
         drawn);
     assertTrue(drawn.matches("(?s).*2027-01\\s+\\$0\\.00\\s+\\$0\\.00\\s+\\$0\\.00\\s+\\$0\\.00\\s+\\$0\\.00.*"), drawn);
 
@@ -127,14 +128,19 @@ class CapacityCommandIT {
         focus.toString()));
     assertTrue(noRate.contains("cannot be billed in EUR: no EUR rate on or before 2026-11-10"), noRate);
     assertEquals(0, Cli.run(run.cli("fx", "set", "--base", "EUR", "--currency", "USD", "--rate", "1.08", "--date",
-        "2026-11-02", "--source", "ECB reference rate", "--set-by", "finance")));
+        "2026-10-30", "--source", "ECB reference rate", "--set-by", "finance")));
     String exported = Cli.output(run.cli("export", "focus", "--period", "2026-11", "--currency", "EUR", "--out",
         focus.toString(), "--rules", rules.toString()));
     assertTrue(exported.contains("billed in EUR, each row at its day's rate"), exported);
     assertTrue(exported.contains("none broken"), exported);
     String file = Files.readString(focus);
-    assertTrue(file.lines().skip(1).allMatch(l -> l.contains(",EUR,") && l.contains("1 EUR = 1.08 USD,2026-11-02,"
+    assertTrue(file.lines().skip(1).allMatch(l -> l.contains(",EUR,") && l.contains("1 EUR = 1.08 USD,2026-10-30,"
         + "ECB reference rate")), file);
+    // The quarter's commitment is in it: its purchase ($10,000 = 9,259.259259259 EUR at 1.08) and openai's usage it
+    // covers (Used, billed 0), as FOCUS has a spend-based commitment discount.
+    assertTrue(file.lines().anyMatch(l -> l.startsWith("9259.259259259,") && l.contains(",Purchase,")
+        && l.contains(",openai-msa-2026,")), file);
+    assertTrue(file.lines().anyMatch(l -> l.contains(",Used,") && l.contains(",Committed,")), file);
 
     // Build or buy for growth's campaigns in November.
     String compared = Cli.output(run.cli("capacity", "compare", "--workflow", "campaigns", "--candidate",

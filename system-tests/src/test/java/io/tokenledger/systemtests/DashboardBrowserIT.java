@@ -327,12 +327,12 @@ class DashboardBrowserIT {
         cell(browser, "pools", "gpu-pool", "used"));
     JsonNode drawn = answer.path("commitments").path(0).path("months").path(0);
     String key = "openai-2026|" + drawn.path("month").asText();
-    for (String field : List.of("list", "contracted", "drawn", "over", "left")) {
+    for (String field : List.of("list", "discounted", "drawn", "over", "left")) {
       assertMoney(new BigDecimal(drawn.path(field + "_usd").asText()), browser, row("commitments", key, field));
     }
-    // Contracted = list x 90%, rounded once; drawn from the month's $100.
+    // At the commitment's price = list x 90%, rounded once; drawn from the month's $100.
     assertEquals(BigDecimal.valueOf(drawn.path("list_nano_usd").asLong()).multiply(new BigDecimal("0.9"))
-        .setScale(0, java.math.RoundingMode.HALF_EVEN).longValueExact(), drawn.path("contracted_nano_usd").asLong());
+        .setScale(0, java.math.RoundingMode.HALF_EVEN).longValueExact(), drawn.path("discounted_nano_usd").asLong());
     assertTrue(drawn.path("list_nano_usd").asLong() > 0, "openai's calls this month: " + drawn);
     screenshot(browser, "capacity");
   }

@@ -532,7 +532,7 @@ public final class DemoCommand implements Callable<Integer> {
     out.println("Per team and with price assumptions: tokenledger forecast --months 12 --assume openai:-10%");
     printPlan(settings, topics, buckets.values(), catalog);
     printCapacity(settings, topics);
-    printFocus(thisMonth, catalog, month);
+    printFocus(settings, topics, thisMonth, catalog, month);
   }
 
   /**
@@ -589,12 +589,20 @@ public final class DemoCommand implements Callable<Integer> {
    * The month as FOCUS rows, checked against the FinOps validator's rules for FOCUS 1.2 when its
    * rule file is beside the checkout (shared/data/focus/model-1.2.json, as these machines have it).
    */
-  private void printFocus(List<UsageAggregate> thisMonth, PriceBook catalog, YearMonth month) {
+  private void printFocus(Map<String, Object> settings, Topics topics, List<UsageAggregate> thisMonth,
+      PriceBook catalog, YearMonth month) {
     java.time.Instant from = month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
     java.time.Instant to = month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-    List<io.tokenledger.focus.FocusExport.Row> rows = io.tokenledger.focus.FocusExport.rows(thisMonth, List.of(),
+    List<io.tokenledger.focus.FocusExport.Row> usage = io.tokenledger.focus.FocusExport.rows(thisMonth, List.of(),
         catalog, from, to, "demo");
-    long total = rows.stream().mapToLong(io.tokenledger.focus.FocusExport.Row::costNanoUsd).sum();
+    long total = usage.stream().mapToLong(io.tokenledger.focus.FocusExport.Row::costNanoUsd).sum();
+    // With the month's committed spend in it, as 'tokenledger export focus' writes it.
+    List<io.tokenledger.schemas.Commitment> commitments = List.copyOf(io.tokenledger.platform.topics.CompactedTopics
+        .readLatest(settings, topics.commitments).values());
+    io.tokenledger.focus.FocusFile file = io.tokenledger.focus.FocusFile.of(usage, commitments,
+        io.tokenledger.ops.cli.capacity.CommitmentsCommand.listByProvider(LedgerReads.buckets(settings, topics,
+            b -> b.getProvider() != null && b.getWindowStart().isBefore(from)).values()), month,
+        java.time.Instant.now(), "demo", null, null);
     java.nio.file.Path rules = null;
     for (java.nio.file.Path dir = java.nio.file.Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
       java.nio.file.Path candidate = dir.resolve("shared/data/focus/model-1.2.json");
@@ -608,8 +616,8 @@ public final class DemoCommand implements Callable<Integer> {
       verdict = "the FinOps validator's rule file is not beside the checkout, so its rules were not checked";
     } else {
       try {
-        var report = io.tokenledger.focus.rules.FocusRules.load(rules).check(io.tokenledger.focus.FocusExport.COLUMNS,
-            io.tokenledger.focus.FocusExport.cells(rows), io.tokenledger.focus.FocusExport.CLAIMED_CRITERIA);
+        var report = io.tokenledger.focus.rules.FocusRules.load(rules).check(file.columns(), file.cells(),
+            file.claimed());
         verdict = report.checked().size() + " MUST rules of the FinOps validator's FOCUS 1.2 model checked, "
             + (report.failures().isEmpty() ? "none broken" : report.failures().size() + " broken: "
             + report.failures().stream().map(io.tokenledger.focus.rules.FocusRules.Failure::rule).toList());
@@ -618,9 +626,10 @@ public final class DemoCommand implements Callable<Integer> {
       }
     }
     long ledger = thisMonth.stream().mapToLong(UsageAggregate::getCostNanoUsd).sum();
-    out.printf("FOCUS for %s: %,d rows, %s, %s; %s; tokenledger export focus --period %s "
-        + "--rules shared/data/focus/model-1.2.json%n", month, rows.size(), MoneyFormat.usd(total),
-        total == ledger ? "equal to the ledger" : "but the ledger says " + MoneyFormat.exact(ledger), verdict, month);
+    out.printf("FOCUS for %s: %,d rows (the OpenAI commitment's purchase and the usage it covers among them), %s, %s; "
+        + "%s; tokenledger export focus --period %s --rules shared/data/focus/model-1.2.json%n", month,
+        file.rows().size(), MoneyFormat.usd(total), total == ledger ? "equal to the ledger"
+            : "but the ledger says " + MoneyFormat.exact(ledger), verdict, month);
   }
 
   private static void seed(String bootstrap, Topics topics, List<PriceVersion> prices, List<Budget> budgets,

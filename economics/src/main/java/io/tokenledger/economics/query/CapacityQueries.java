@@ -251,15 +251,16 @@ public final class CapacityQueries {
       row.put("month", month.month().toString());
       row.put("period_start", month.periodStart().toString());
       EconomicsJson.money(row, "list", month.listNanoUsd());
-      EconomicsJson.money(row, "contracted", month.contractedNanoUsd());
+      EconomicsJson.money(row, "discounted", month.discountedNanoUsd());
       EconomicsJson.money(row, "drawn", month.drawnNanoUsd());
+      EconomicsJson.money(row, "covered_list", month.coveredListNanoUsd());
       EconomicsJson.money(row, "over", month.overageNanoUsd());
       EconomicsJson.money(row, "left", month.remainingNanoUsd());
       return row;
     }).toList());
     YearMonth current = YearMonth.from(now.atZone(ZoneOffset.UTC));
     long soFar = months.stream().filter(mo -> mo.periodStart().equals(CommitmentDrawdown.periodOf(c, current))
-        && !mo.month().isAfter(current)).mapToLong(CommitmentDrawdown.Month::contractedNanoUsd).sum();
+        && !mo.month().isAfter(current)).mapToLong(CommitmentDrawdown.Month::discountedNanoUsd).sum();
     // The period running now, when the months shown reach this month.
     boolean reachesNow = !months.isEmpty() && months.get(months.size() - 1).month().equals(current);
     m.put("outlook", (reachesNow ? CommitmentDrawdown.outlook(c, soFar, now) : java.util.Optional.<CommitmentDrawdown.Outlook>empty()).map(o -> {

@@ -78,7 +78,25 @@ public final class FocusRules {
     if (rules.isEmpty()) {
       throw new IllegalArgumentException(modelJson + " holds no ModelRules: not the validator's model file");
     }
+    Errata.ALL.forEach((id, erratum) -> {
+      JsonNode rule = rules.get(id);
+      if (rule != null && rule.path("ValidationCriteria").path("Requirement").equals(erratum.published())) {
+        com.fasterxml.jackson.databind.node.ObjectNode corrected = rule.deepCopy();
+        com.fasterxml.jackson.databind.node.ObjectNode criteria =
+            (com.fasterxml.jackson.databind.node.ObjectNode) corrected.get("ValidationCriteria");
+        criteria.set("Requirement", erratum.requirement());
+        criteria.set("Condition", erratum.condition());
+        rules.put(id, corrected);
+      }
+    });
     return new FocusRules(rules);
+  }
+
+  /** The rules of the published file that this evaluator checks as corrected, each with why. */
+  public static Map<String, String> errata() {
+    Map<String, String> why = new LinkedHashMap<>();
+    Errata.ALL.forEach((id, erratum) -> why.put(id, erratum.why()));
+    return why;
   }
 
   /** A rule a dataset breaks, with the first row that shows it (or the dataset's fault). */
@@ -185,11 +203,30 @@ public final class FocusRules {
     }
     for (int i = 0; i < data.rows.size(); i++) {
       Map<String, String> row = data.rows.get(i);
-      if ((condition.isEmpty() || holds(condition, data, row)) && !holds(requirement, data, row)) {
+      if ((condition.isEmpty() || holds(condition, data, row, true)) && inherited(ruleId, data, row, new HashSet<>())
+          && !holds(requirement, data, row)) {
         return "row " + (i + 1) + ": " + describe(requirement, row);
       }
     }
     return null;
+  }
+
+  /**
+   * Whether a row is one a part's wholes apply to: a part of a composite with a condition ("when
+   * ChargeCategory is Usage and CommitmentDiscountId is not null, ...") holds only on its rows.
+   */
+  private boolean inherited(String ruleId, Dataset data, Map<String, String> row, Set<String> visiting) {
+    List<String> wholes = parents.getOrDefault(ruleId, List.of());
+    if (wholes.isEmpty() || !visiting.add(ruleId)) {
+      return true;
+    }
+    for (String whole : wholes) {
+      JsonNode condition = rules.get(whole).path("ValidationCriteria").path("Condition");
+      if ((condition.isEmpty() || holds(condition, data, row, true)) && inherited(whole, data, row, visiting)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private boolean datasetLevel(JsonNode check) {
@@ -213,16 +250,33 @@ public final class FocusRules {
   }
 
   private boolean holds(JsonNode check, Dataset data, Map<String, String> row) {
+    return holds(check, data, row, false);
+  }
+
+  /**
+   * Whether a row keeps a check. A value check on a null cell is no breach in a requirement (the
+   * validator's {@code col != 'x'} selects no null); in a condition null is not 'x' and is other
+   * than 'x', as the spec's text reads ("when ChargeClass is not Correction" holds for null).
+   */
+  private boolean holds(JsonNode check, Dataset data, Map<String, String> row, boolean condition) {
     String function = check.path("CheckFunction").asText();
     return switch (function) {
-      case "AND" -> all(check.path("Items"), data, row);
-      case "OR" -> any(check.path("Items"), data, row);
+      case "AND" -> all(check.path("Items"), data, row, condition);
+      case "OR" -> any(check.path("Items"), data, row, condition);
       case "CheckModelRule" -> ruleHolds(check.path("ModelRuleId").asText(), data, row);
       case "ColumnPresent" -> data.columns.contains(check.path("ColumnName").asText());
       case "CheckDistinctCount" -> distinctCount(data, check.path("ColumnAName").asText(),
           check.path("ColumnBName").asText(), check.path("ExpectedCount").asInt());
-      case "CheckValue" -> equalsValue(cell(row, check, "ColumnName"), check.path("Value"));
-      case "CheckNotValue" -> !equalsValue(cell(row, check, "ColumnName"), check.path("Value"));
+      case "CheckValue", "CheckNotValue" -> {
+        String cell = cell(row, check, "ColumnName");
+        JsonNode expected = check.path("Value");
+        if (cell == null && !expected.isNull() && !expected.isMissingNode()) {
+          // A null is no breach of a value rule (its nullability rules decide it, as the validator's
+          // SQL has it); in a condition, null is not the value and is other than it.
+          yield !condition || function.equals("CheckNotValue");
+        }
+        yield function.equals("CheckValue") == equalsValue(cell, expected);
+      }
       case "CheckSameValue" -> java.util.Objects.equals(cell(row, check, "ColumnAName"), cell(row, check, "ColumnBName"));
       case "CheckNotSameValue" -> !java.util.Objects.equals(cell(row, check, "ColumnAName"),
           cell(row, check, "ColumnBName"));
@@ -263,21 +317,21 @@ public final class FocusRules {
     if (row == null || datasetLevel(requirement)) {
       return broken(ruleId, data) == null;
     }
-    return (!condition.isEmpty() && !holds(condition, data, row)) || holds(requirement, data, row);
+    return (!condition.isEmpty() && !holds(condition, data, row, true)) || holds(requirement, data, row);
   }
 
-  private boolean all(JsonNode items, Dataset data, Map<String, String> row) {
+  private boolean all(JsonNode items, Dataset data, Map<String, String> row, boolean condition) {
     for (JsonNode item : items) {
-      if (!holds(item, data, row)) {
+      if (!holds(item, data, row, condition)) {
         return false;
       }
     }
     return true;
   }
 
-  private boolean any(JsonNode items, Dataset data, Map<String, String> row) {
+  private boolean any(JsonNode items, Dataset data, Map<String, String> row, boolean condition) {
     for (JsonNode item : items) {
-      if (holds(item, data, row)) {
+      if (holds(item, data, row, condition)) {
         return true;
       }
     }

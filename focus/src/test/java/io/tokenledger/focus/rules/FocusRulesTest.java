@@ -79,4 +79,31 @@ class FocusRulesTest {
     assertTrue(failed.contains("CostAndUsage-D-059-C"), "SkuMeter must be present with unit pricing: " + failed);
     assertTrue(failed.contains("CostAndUsage-D-005-M"), "BillingAccountName must be present: " + failed);
   }
+
+  /**
+   * CommitmentDiscountStatus is Used or Unused, as the column's text says (the published model's
+   * Active/Expired/Pending is FOCUS_Spec #2418's errata), null where there is no commitment; and a
+   * part of a composite applies only on its composite's rows: the quantity is required where a
+   * commitment applies to a Usage or Purchase row, nowhere else.
+   */
+  @Test
+  void commitmentColumnsAsTheSpecTextHasThem() {
+    Set<String> commitments = Set.of("COMMITMENT_DISCOUNT_SUPPORTED");
+    List<String> columns = List.of("ChargeCategory", "ChargeClass", "CommitmentDiscountId", "CommitmentDiscountStatus",
+        "CommitmentDiscountQuantity", "CommitmentDiscountCategory", "CommitmentDiscountType", "CommitmentDiscountUnit",
+        "CommitmentDiscountName");
+    Map<String, String> used = row("ChargeCategory", "Usage", "CommitmentDiscountId", "c-1", "CommitmentDiscountStatus",
+        "Used", "CommitmentDiscountQuantity", "2.5", "CommitmentDiscountCategory", "Spend", "CommitmentDiscountType",
+        "Committed Spend", "CommitmentDiscountUnit", "USD", "CommitmentDiscountName", "c-1");
+    assertEquals(List.of(), failed(columns, used, commitments));
+    Map<String, String> active = new HashMap<>(used);
+    active.put("CommitmentDiscountStatus", "Active");
+    assertTrue(failed(columns, active, commitments).contains("CommitmentDiscountStatus-C-005-M"));
+    assertEquals(List.of(), failed(columns, row("ChargeCategory", "Usage"), commitments), "no commitment: all null");
+    Map<String, String> noQuantity = new HashMap<>(used);
+    noQuantity.remove("CommitmentDiscountQuantity");
+    assertTrue(failed(columns, noQuantity, commitments).contains("CommitmentDiscountQuantity-C-005-C"));
+    assertTrue(FocusRules.errata().keySet().containsAll(List.of("CommitmentDiscountStatus-C-003-C",
+        "CommitmentDiscountStatus-C-004-C", "CommitmentDiscountStatus-C-005-M")));
+  }
 }

@@ -95,24 +95,29 @@ public final class ExportCommand {
         System.err.println("The FOCUS rows for " + period + " do not check out: " + wrong.get() + ". Nothing written.");
         return 1;
       }
-      List<String> columns = FocusExport.COLUMNS;
-      java.util.Set<String> claimed = FocusExport.CLAIMED_CRITERIA;
-      String inCurrency = "";
-      if (currency != null && !currency.equals("USD")) {
-        try {
-          rows = io.tokenledger.focus.FocusCurrency.convert(rows, io.tokenledger.ops.cli.capacity.FxCommand.book(
-              kafka.settings(), topics), currency);
-        } catch (IllegalArgumentException e) {
-          System.err.println("The FOCUS rows for " + period + " cannot be billed in " + currency + ": " + e.getMessage()
-              + ". Nothing written.");
-          return 1;
-        }
-        columns = io.tokenledger.focus.FocusCurrency.COLUMNS;
-        claimed = io.tokenledger.focus.FocusCurrency.CLAIMED_CRITERIA;
-        inCurrency = " (" + io.tokenledger.schemas.money.MoneyFormat.amount(rows.stream()
-            .map(r -> new java.math.BigDecimal(r.values().get("BilledCost"))).reduce(java.math.BigDecimal.ZERO,
-                java.math.BigDecimal::add), currency) + " billed in " + currency + ", each row at its day's rate)";
+      // The committed-spend agreements in force this month, drawn down from the ledger's earlier months.
+      List<io.tokenledger.schemas.Commitment> commitments = List.copyOf(io.tokenledger.platform.topics.CompactedTopics
+          .readLatest(kafka.settings(), topics.commitments).values());
+      Map<String, Map<YearMonth, Long>> listByProvider = commitments.isEmpty() ? Map.of()
+          : io.tokenledger.ops.cli.capacity.CommitmentsCommand.listByProvider(LedgerReads.buckets(kafka.settings(),
+              topics, b -> b.getProvider() != null && b.getWindowStart().isBefore(from)).values());
+      io.tokenledger.focus.FocusFile file;
+      try {
+        file = io.tokenledger.focus.FocusFile.of(rows, commitments, listByProvider, period, java.time.Instant.now(),
+            billingAccount, currency == null || currency.equals("USD") ? null
+                : io.tokenledger.ops.cli.capacity.FxCommand.book(kafka.settings(), topics), currency);
+      } catch (IllegalArgumentException e) {
+        System.err.println("The FOCUS rows for " + period + " cannot be billed in " + currency + ": " + e.getMessage()
+            + ". Nothing written.");
+        return 1;
       }
+      List<String> columns = file.columns();
+      java.util.Set<String> claimed = file.claimed();
+      rows = file.rows();
+      String inCurrency = currency == null || currency.equals("USD") ? "" : " (" + io.tokenledger.schemas.money
+          .MoneyFormat.amount(rows.stream().map(r -> new java.math.BigDecimal(r.values().get("BilledCost")))
+              .reduce(java.math.BigDecimal.ZERO, java.math.BigDecimal::add), currency) + " billed in " + currency
+          + ", each row at its day's rate)";
       if (rules != null) {
         FocusRules.Report report = FocusRules.load(rules).check(columns, FocusExport.cells(rows, columns), claimed);
         if (!report.failures().isEmpty()) {

@@ -13,11 +13,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * How a committed-spend agreement is drawn down month by month. A month's list cost of the
- * provider's usage is discounted to its contracted cost (list x (10,000 - discount bp) / 10,000,
- * rounded once, half-even, to the nano-USD); the contracted cost draws the period's committed
- * amount down; what goes beyond the amount is overage (paid at the contracted price); what a period
- * leaves is unused once it has ended (still paid). Nothing carries over between periods.
+ * How a committed-spend agreement is drawn down month by month, as FOCUS has a spend-based
+ * commitment discount: the period's amount is paid whatever happens; the provider's usage is
+ * priced at the discount (list x (10,000 - discount bp) / 10,000, rounded once, half-even, to the
+ * nano-USD) and draws the amount down while it lasts; usage beyond it is not covered and is paid
+ * at list price; what a period leaves when it ends is unused (paid, lost). Nothing carries over
+ * between periods.
  */
 public final class CommitmentDrawdown {
   private static final BigInteger BASIS = BigInteger.valueOf(10_000);
@@ -28,22 +29,34 @@ public final class CommitmentDrawdown {
    * One month of the agreement.
    *
    * @param periodStart the first month of the period the month is in
+   * @param discountedNanoUsd the month's usage at the commitment's price
    * @param drawnNanoUsd what the month drew from the period's amount
+   * @param coveredListNanoUsd the list value of the usage the drawn amount covered
+   * @param overageNanoUsd the usage the amount did not cover, at list price (paid on top)
    * @param remainingNanoUsd the period's amount left after the month
    */
-  public record Month(YearMonth month, YearMonth periodStart, long listNanoUsd, long contractedNanoUsd,
-      long drawnNanoUsd, long overageNanoUsd, long remainingNanoUsd) {
-    /** What the discount saved against list prices. */
+  public record Month(YearMonth month, YearMonth periodStart, long listNanoUsd, long discountedNanoUsd,
+      long drawnNanoUsd, long coveredListNanoUsd, long overageNanoUsd, long remainingNanoUsd) {
+    /** What the discount saved against list prices on the usage it covered. */
     public long savedNanoUsd() {
-      return listNanoUsd - contractedNanoUsd;
+      return coveredListNanoUsd - drawnNanoUsd;
     }
   }
 
-  /** The contracted cost of a list cost under the agreement. */
-  public static long contracted(Commitment commitment, long listNanoUsd) {
-    return new BigDecimal(BigInteger.valueOf(listNanoUsd).multiply(BASIS.subtract(
-        BigInteger.valueOf(commitment.getDiscountBasisPoints())))).divide(new BigDecimal(BASIS), 0,
+  /** A list cost at the commitment's price. */
+  public static long discounted(Commitment commitment, long listNanoUsd) {
+    return new BigDecimal(BigInteger.valueOf(listNanoUsd).multiply(factor(commitment))).divide(new BigDecimal(BASIS), 0,
         RoundingMode.HALF_EVEN).longValueExact();
+  }
+
+  /** The list value an amount at the commitment's price pays for: amount x 10,000 / (10,000 - bp), rounded once. */
+  public static long listValue(Commitment commitment, long discountedNanoUsd) {
+    return new BigDecimal(BigInteger.valueOf(discountedNanoUsd).multiply(BASIS)).divide(new BigDecimal(
+        factor(commitment)), 0, RoundingMode.HALF_EVEN).longValueExact();
+  }
+
+  private static BigInteger factor(Commitment commitment) {
+    return BASIS.subtract(BigInteger.valueOf(commitment.getDiscountBasisPoints()));
   }
 
   /**
@@ -63,10 +76,18 @@ public final class CommitmentDrawdown {
         remaining = commitment.getAmountNanoUsd();
       }
       long list = listByMonth.getOrDefault(month, 0L);
-      long contracted = contracted(commitment, list);
-      long drawn = Math.min(contracted, remaining);
+      long discounted = discounted(commitment, list);
+      long drawn;
+      long covered;
+      if (discounted <= remaining) {
+        drawn = discounted;
+        covered = list;
+      } else {
+        drawn = remaining;
+        covered = Math.min(list, listValue(commitment, remaining));
+      }
       remaining -= drawn;
-      months.add(new Month(month, periodStart, list, contracted, drawn, contracted - drawn, remaining));
+      months.add(new Month(month, periodStart, list, discounted, drawn, covered, list - covered, remaining));
     }
     return months;
   }
@@ -78,21 +99,26 @@ public final class CommitmentDrawdown {
     return first.plusMonths(offset - Math.floorMod(offset, commitment.getPeriodMonths()));
   }
 
+  /** The last month of the period {@code month} is in. */
+  public static YearMonth periodEndOf(Commitment commitment, YearMonth month) {
+    return periodOf(commitment, month).plusMonths(commitment.getPeriodMonths() - 1L);
+  }
+
   /**
-   * Where the period containing {@code asOf} is heading at the pace it has drawn so far: its
-   * contracted cost by the period's end, projected in proportion to the time elapsed, and the
-   * amount it would leave unused (0 when on track to use it all).
+   * Where the period containing {@code asOf} is heading at the pace it has drawn so far: its usage
+   * at the commitment's price by the period's end, projected in proportion to the time elapsed, and
+   * the amount it would leave unused (0 when on track to use it all).
    *
-   * @param contractedSoFarNanoUsd the period's contracted cost up to {@code asOf}
+   * @param discountedSoFarNanoUsd the period's usage at the commitment's price up to {@code asOf}
    */
-  public record Outlook(YearMonth periodStart, Instant periodEnd, long amountNanoUsd, long contractedSoFarNanoUsd,
+  public record Outlook(YearMonth periodStart, Instant periodEnd, long amountNanoUsd, long discountedSoFarNanoUsd,
       long projectedNanoUsd, long projectedUnusedNanoUsd) {
     public boolean underUsed() {
       return projectedUnusedNanoUsd > 0;
     }
   }
 
-  public static Optional<Outlook> outlook(Commitment commitment, long contractedSoFarNanoUsd, Instant asOf) {
+  public static Optional<Outlook> outlook(Commitment commitment, long discountedSoFarNanoUsd, Instant asOf) {
     YearMonth month = YearMonth.from(asOf.atZone(ZoneOffset.UTC));
     YearMonth first = YearMonth.from(commitment.getStart().atZone(ZoneOffset.UTC));
     if (month.isBefore(first) || month.isAfter(first.plusMonths(commitment.getTermMonths() - 1L))) {
@@ -103,10 +129,10 @@ public final class CommitmentDrawdown {
     Instant to = periodStart.plusMonths(commitment.getPeriodMonths()).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
     long elapsed = java.time.Duration.between(from, asOf).toSeconds();
     long whole = java.time.Duration.between(from, to).toSeconds();
-    long projected = elapsed <= 0 ? 0 : new BigDecimal(BigInteger.valueOf(contractedSoFarNanoUsd)
+    long projected = elapsed <= 0 ? 0 : new BigDecimal(BigInteger.valueOf(discountedSoFarNanoUsd)
         .multiply(BigInteger.valueOf(whole))).divide(BigDecimal.valueOf(elapsed), 0, RoundingMode.HALF_EVEN)
         .longValueExact();
-    return Optional.of(new Outlook(periodStart, to, commitment.getAmountNanoUsd(), contractedSoFarNanoUsd, projected,
+    return Optional.of(new Outlook(periodStart, to, commitment.getAmountNanoUsd(), discountedSoFarNanoUsd, projected,
         Math.max(0, commitment.getAmountNanoUsd() - projected)));
   }
 }

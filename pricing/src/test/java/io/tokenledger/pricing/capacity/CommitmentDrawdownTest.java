@@ -28,16 +28,18 @@ class CommitmentDrawdownTest {
 
   @Test
   void aQuarterlyCommitmentIsDrawnDownAcrossTwoMonthsThenGoesOver() {
-    // $10,000 a quarter at 20% off list. November: list $7,000 -> contracted $5,600, all drawn,
-    // $4,400 left. December: list $6,500 -> contracted $5,200: $4,400 drawn, $800 over, nothing left.
-    // January (the quarter's last month): no usage, nothing drawn, nothing left.
+    // $10,000 a quarter at 20% off list. November: list $7,000 -> $5,600 at the commitment's price,
+    // all drawn, $4,400 left. December: list $6,500 -> $5,200: the $4,400 left covers $5,500 of list
+    // (4,400 / 0.8); the other $1,000 of list is not covered and is paid at list. January (the
+    // quarter's last month): no usage, nothing drawn, nothing left.
     List<Month> months = CommitmentDrawdown.months(commitment(10_000, 3, 12, 2_000),
         Map.of(NOV, 7_000 * USD, DEC, 6_500 * USD), JAN);
     assertEquals(List.of(
-        new Month(NOV, NOV, 7_000 * USD, 5_600 * USD, 5_600 * USD, 0, 4_400 * USD),
-        new Month(DEC, NOV, 6_500 * USD, 5_200 * USD, 4_400 * USD, 800 * USD, 0),
-        new Month(JAN, NOV, 0, 0, 0, 0, 0)), months);
+        new Month(NOV, NOV, 7_000 * USD, 5_600 * USD, 5_600 * USD, 7_000 * USD, 0, 4_400 * USD),
+        new Month(DEC, NOV, 6_500 * USD, 5_200 * USD, 4_400 * USD, 5_500 * USD, 1_000 * USD, 0),
+        new Month(JAN, NOV, 0, 0, 0, 0, 0, 0)), months);
     assertEquals(1_400 * USD, months.get(0).savedNanoUsd());
+    assertEquals(1_100 * USD, months.get(1).savedNanoUsd());
   }
 
   @Test
@@ -47,16 +49,18 @@ class CommitmentDrawdownTest {
     List<Month> months = CommitmentDrawdown.months(commitment(6_000, 1, 12, 2_000),
         Map.of(NOV, 7_000 * USD, DEC, 6_500 * USD), DEC);
     assertEquals(List.of(
-        new Month(NOV, NOV, 7_000 * USD, 5_600 * USD, 5_600 * USD, 0, 400 * USD),
-        new Month(DEC, DEC, 6_500 * USD, 5_200 * USD, 5_200 * USD, 0, 800 * USD)), months);
+        new Month(NOV, NOV, 7_000 * USD, 5_600 * USD, 5_600 * USD, 7_000 * USD, 0, 400 * USD),
+        new Month(DEC, DEC, 6_500 * USD, 5_200 * USD, 5_200 * USD, 6_500 * USD, 0, 800 * USD)), months);
   }
 
   @Test
-  void theContractedCostIsRoundedOnceHalfEven() {
+  void theDiscountedCostIsRoundedOnceHalfEven() {
     Commitment fifteen = commitment(1, 1, 1, 1_500);
-    assertEquals(1, CommitmentDrawdown.contracted(fifteen, 1)); // 0.85 -> 1
-    assertEquals(3, CommitmentDrawdown.contracted(fifteen, 3)); // 2.55 -> 3 (above the half)
-    assertEquals(2, CommitmentDrawdown.contracted(commitment(1, 1, 1, 7_500), 10)); // 2.5 -> 2 (half to even)
+    assertEquals(1, CommitmentDrawdown.discounted(fifteen, 1)); // 0.85 -> 1
+    assertEquals(3, CommitmentDrawdown.discounted(fifteen, 3)); // 2.55 -> 3 (above the half)
+    assertEquals(2, CommitmentDrawdown.discounted(commitment(1, 1, 1, 7_500), 10)); // 2.5 -> 2 (half to even)
+    // What is left covers list / 0.85: 100 nano-USD covers 117.647... -> 118 of list.
+    assertEquals(118, CommitmentDrawdown.listValue(fifteen, 100));
   }
 
   @Test

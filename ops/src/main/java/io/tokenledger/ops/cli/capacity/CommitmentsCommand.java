@@ -74,8 +74,9 @@ public final class CommitmentsCommand {
   }
 
   @Command(name = "show", mixinStandardHelpOptions = true,
-      description = {"Every agreement drawn down month by month from the ledger: list cost, contracted cost, drawn,",
-          "over, left; and whether the current period is on pace to leave money unused."})
+      description = {"Every agreement drawn down month by month from the ledger: list cost, at the commitment's",
+          "price, drawn, over (at list, not covered), left; and whether the current period is on pace to leave money",
+          "unused."})
   static final class Show implements Callable<Integer> {
     @Mixin KafkaOptions kafka;
     @Option(names = "--until", description = "The last month shown (default: this month).") YearMonth until;
@@ -123,15 +124,16 @@ public final class CommitmentsCommand {
   /** An agreement's months, and its current period's outlook when it runs now. */
   public static String render(Commitment c, List<CommitmentDrawdown.Month> months, Instant now) {
     StringBuilder out = new StringBuilder(describe(c)).append(System.lineSeparator());
-    out.append(String.format("  %-8s %14s %14s %14s %14s %14s%n", "month", "list", "contracted", "drawn", "over", "left"));
+    out.append(String.format("  %-8s %14s %14s %14s %14s %14s%n", "month", "list", "discounted", "drawn",
+        "over at list", "left"));
     for (CommitmentDrawdown.Month m : months) {
       out.append(String.format("  %-8s %14s %14s %14s %14s %14s%n", m.month(), MoneyFormat.usd(m.listNanoUsd()),
-          MoneyFormat.usd(m.contractedNanoUsd()), MoneyFormat.usd(m.drawnNanoUsd()), MoneyFormat.usd(m.overageNanoUsd()),
+          MoneyFormat.usd(m.discountedNanoUsd()), MoneyFormat.usd(m.drawnNanoUsd()), MoneyFormat.usd(m.overageNanoUsd()),
           MoneyFormat.usd(m.remainingNanoUsd())));
     }
     YearMonth current = YearMonth.from(now.atZone(ZoneOffset.UTC));
     long soFar = months.stream().filter(m -> !m.month().isAfter(current)
-        && m.periodStart().equals(CommitmentDrawdown.periodOf(c, current))).mapToLong(m -> m.contractedNanoUsd()).sum();
+        && m.periodStart().equals(CommitmentDrawdown.periodOf(c, current))).mapToLong(m -> m.discountedNanoUsd()).sum();
     CommitmentDrawdown.outlook(c, soFar, now).ifPresent(o -> out.append(o.underUsed()
         ? String.format("  On pace for %s of %s by %s: %s would go unused (%s's).%n", MoneyFormat.usd(o.projectedNanoUsd()),
             MoneyFormat.usd(o.amountNanoUsd()), o.periodEnd(), MoneyFormat.usd(o.projectedUnusedNanoUsd()), c.getOwnerTeam())
