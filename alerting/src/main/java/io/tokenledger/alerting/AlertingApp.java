@@ -47,6 +47,10 @@ public final class AlertingApp {
   public static final String ADMISSION_RESERVATIONS_STORE = "admission-reservations-store";
   public static final String ADMISSION_MARKS_STORE = "allowance-marks-store";
   public static final String PRICES_STORE = "admission-prices-store";
+  public static final String COMMITMENT_DAYS_STORE = "commitment-provider-days-store";
+  public static final String COMMITMENTS_STORE = "commitment-agreements-store";
+  public static final String COMMITMENT_ALERTS_STORE = "commitment-alerts-store";
+  static final String COMMITMENT_WATCH = "commitment-watch";
   static final String ADMISSION = "admission-control";
   static final String TRACKER = "budget-track";
   static final String ANOMALY = "anomaly-detect";
@@ -78,7 +82,52 @@ public final class AlertingApp {
     addSink(topology, names.forecastSink(), topics.forecastAlerts);
     addSink(topology, names.statusSink(), topics.budgetStatus);
     addAdmission(topology, topics, settings.admission());
+    addCommitmentWatch(topology, topics, settings.commitments());
     return topology;
+  }
+
+  /**
+   * The commitment watch: each model's day across teams, re-keyed by provider into the one
+   * partition of an internal topic, meets the agreements (one partition too) in one task, which
+   * projects every running period on the wall clock. Added last, so the other task ids stay.
+   */
+  private static void addCommitmentWatch(Topology topology, Topics topics,
+      io.tokenledger.alerting.commitment.CommitmentWatchSettings settings) {
+    topology.addSource("commitment-model-days-source", topics.modelAggregates1d.keySerde().deserializer(),
+        topics.modelAggregates1d.valueSerde().deserializer(), topics.modelAggregates1d.name());
+    topology.addProcessor("commitment-days-by-provider",
+        () -> new org.apache.kafka.streams.processor.api.Processor<String, io.tokenledger.schemas.UsageAggregate, String,
+            io.tokenledger.schemas.UsageAggregate>() {
+          private org.apache.kafka.streams.processor.api.ProcessorContext<String, io.tokenledger.schemas.UsageAggregate> ctx;
+
+          @Override
+          public void init(org.apache.kafka.streams.processor.api.ProcessorContext<String,
+              io.tokenledger.schemas.UsageAggregate> context) {
+            ctx = context;
+          }
+
+          @Override
+          public void process(org.apache.kafka.streams.processor.api.Record<String,
+              io.tokenledger.schemas.UsageAggregate> record) {
+            if (record.value() != null && record.value().getProvider() != null) {
+              ctx.forward(record.withKey(record.value().getProvider()));
+            }
+          }
+        }, "commitment-model-days-source");
+    topology.addSink("commitment-days-sink", topics.commitmentUsage.name(), topics.commitmentUsage.keySerde().serializer(),
+        topics.commitmentUsage.valueSerde().serializer(), "commitment-days-by-provider");
+    topology.addSource("commitment-days-source", topics.commitmentUsage.keySerde().deserializer(),
+        topics.commitmentUsage.valueSerde().deserializer(), topics.commitmentUsage.name());
+    topology.addSource("commitments-source", topics.commitments.keySerde().deserializer(),
+        topics.commitments.valueSerde().deserializer(), topics.commitments.name());
+    io.tokenledger.alerting.commitment.CommitmentWatch.Names names = new io.tokenledger.alerting.commitment
+        .CommitmentWatch.Names(COMMITMENT_DAYS_STORE, COMMITMENTS_STORE, COMMITMENT_ALERTS_STORE, "commitment-alert-sink");
+    topology.addProcessor(COMMITMENT_WATCH, ProcessorWithStores.of(
+        () -> new io.tokenledger.alerting.commitment.CommitmentWatch(names, settings),
+        io.tokenledger.alerting.commitment.CommitmentWatch.stores(names, topics.commitments.valueSerde(),
+            topics.commitmentAlerts.valueSerde())), "commitment-days-source", "commitments-source");
+    topology.addSink(names.sink(), topics.commitmentAlerts.name(), topics.commitmentAlerts.keySerde().serializer(),
+        topics.commitmentAlerts.valueSerde().serializer(), COMMITMENT_WATCH);
   }
 
   /**

@@ -21,9 +21,11 @@ import java.util.Map;
  * @param statusInterval how often changed budget statuses and forecasts are evaluated and published
  * @param anomaly anomaly detection's tunables
  * @param admission admission's tunables (its own {@code tokenledger.admission.*} keys)
+ * @param commitments when a commitment's shortfall is announced
  */
 public record AlertingSettings(ForecastSettings forecast, Duration liveWithin, Duration statusInterval,
-    AnomalySettings anomaly, AdmissionSettings admission) {
+    AnomalySettings anomaly, AdmissionSettings admission,
+    io.tokenledger.alerting.commitment.CommitmentWatchSettings commitments) {
   public static final String PREFIX = "tokenledger.alerting.";
   private static final Map<BudgetPeriod, Duration[]> FORECAST_DEFAULTS = Map.of(
       BudgetPeriod.DAY, new Duration[] {Duration.ofHours(1), Duration.ofMinutes(10)},
@@ -50,7 +52,13 @@ public record AlertingSettings(ForecastSettings forecast, Duration liveWithin, D
             "forecasts and anomalies are announced only for usage within this of the wall clock (not while history "
                 + "is replayed; budget thresholds always are)")
         .duration(PREFIX + "status-interval", Duration.ofSeconds(1), Duration.ofMillis(10),
-            "how often changed budget statuses are published");
+            "how often changed budget statuses are published")
+        .duration(PREFIX + "commitments.check-interval", Duration.ofMinutes(1), Duration.ofMillis(10),
+            "how often every committed-spend agreement's running period is projected")
+        .duration(PREFIX + "commitments.min-elapsed", Duration.ofDays(7), Duration.ZERO,
+            "how far into a commitment's period before its pace is projected at all")
+        .whole(PREFIX + "commitments.min-unused-percent", 5, 0, 100,
+            "the least projected shortfall, in percent of a commitment's amount, worth an alert");
   }
 
   public static AlertingSettings defaults() {
@@ -70,6 +78,10 @@ public record AlertingSettings(ForecastSettings forecast, Duration liveWithin, D
         CONFIG.duration(config, PREFIX + "live-within"),
         CONFIG.duration(config, PREFIX + "status-interval"),
         AnomalySettings.from(config),
-        AdmissionSettings.from(config));
+        AdmissionSettings.from(config),
+        new io.tokenledger.alerting.commitment.CommitmentWatchSettings(
+            CONFIG.duration(config, PREFIX + "commitments.check-interval"),
+            CONFIG.duration(config, PREFIX + "commitments.min-elapsed"),
+            (int) CONFIG.whole(config, PREFIX + "commitments.min-unused-percent")));
   }
 }

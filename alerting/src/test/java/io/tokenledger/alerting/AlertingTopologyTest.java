@@ -52,7 +52,8 @@ class AlertingTopologyTest {
     // defaults, 7 days for a month, are ForecastTopologyTest's).
     AlertingSettings settings = new AlertingSettings(ForecastSettings.uniform(Duration.ofHours(1),
         Duration.ofMinutes(10), Duration.ofDays(1)), Duration.ofHours(1), Duration.ofSeconds(1), AnomalySettings.defaults(),
-        io.tokenledger.alerting.admission.AdmissionSettings.defaults());
+        io.tokenledger.alerting.admission.AdmissionSettings.defaults(),
+        io.tokenledger.alerting.commitment.CommitmentWatchSettings.defaults());
     driver = new TopologyTestDriver(AlertingApp.buildTopology(topics, settings), AlertingApp.config(Map.of(
         StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092",
         StreamsConfig.STATE_DIR_CONFIG, "target/alerting-test-state")), NOV);

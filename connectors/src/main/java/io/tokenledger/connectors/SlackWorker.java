@@ -61,7 +61,7 @@ public final class SlackWorker implements AutoCloseable {
     config.put("connector.class", SlackSinkConnector.class.getName());
     config.put("tasks.max", "1");
     config.put("topics", String.join(",", List.of(topics.budgetAlerts.name(), topics.forecastAlerts.name(),
-        topics.anomalyAlerts.name(), topics.reconciliationAlerts.name())));
+        topics.anomalyAlerts.name(), topics.reconciliationAlerts.name(), topics.commitmentAlerts.name())));
     StringBuilder routes = new StringBuilder();
     webhooks.forEach((team, url) -> {
       if (team.equals("*")) {

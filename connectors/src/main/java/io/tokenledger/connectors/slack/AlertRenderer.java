@@ -33,6 +33,9 @@ public final class AlertRenderer {
     if (alert instanceof ReconciliationAlert r) {
       return reconciliation(r);
     }
+    if (alert instanceof io.tokenledger.schemas.CommitmentAlert c) {
+      return commitment(c);
+    }
     throw new IllegalArgumentException("not a tokenledger alert: " + alert.getClass().getName());
   }
 
@@ -103,6 +106,22 @@ public final class AlertRenderer {
         : AlertTexts.detail(a) + "\n*Largest unexplained*: " + a.getLargestUnexplained();
     return new SlackAlert(a.getAlertId(), a.getTeam(), "bill/" + a.getProvider() + "/" + a.getDay(), null,
         a.getProvider() + "/" + a.getDay(), cleared, Runbooks.RECONCILIATION, AlertTexts.title(a), fields, details);
+  }
+
+  static SlackAlert commitment(io.tokenledger.schemas.CommitmentAlert a) {
+    boolean cleared = a.getState() != io.tokenledger.schemas.CommitmentAlertState.UNDER_USE_PROJECTED;
+    List<String> fields = new ArrayList<>();
+    fields.add(field("Provider", a.getProvider()));
+    fields.add(field("Owner", a.getOwnerTeam()));
+    fields.add(field("Drawn so far vs amount", io.tokenledger.schemas.money.MoneyFormat.usd(a.getDiscountedSoFarNanoUsd())
+        + " of " + io.tokenledger.schemas.money.MoneyFormat.usd(a.getAmountNanoUsd())));
+    fields.add(field("Projected by period end", io.tokenledger.schemas.money.MoneyFormat.usd(a.getProjectedNanoUsd())
+        + (cleared ? "" : " (" + io.tokenledger.schemas.money.MoneyFormat.usd(a.getProjectedUnusedNanoUsd())
+            + " unused)")));
+    fields.add(field("Period", AlertTexts.period(a.getPeriodStart(), a.getPeriodEnd(), "UTC")));
+    String period = a.getPeriodStart().atZone(java.time.ZoneOffset.UTC).toLocalDate().toString();
+    return new SlackAlert(a.getAlertId(), a.getOwnerTeam(), "commitment/" + a.getCommitmentId(), null,
+        a.getCommitmentId() + "/" + period, cleared, Runbooks.COMMITMENT_UNDER_USE, AlertTexts.title(a), fields, "");
   }
 
   private static List<String> scopeFields(String team, CharSequence workflow, CharSequence model) {

@@ -61,7 +61,7 @@ public final class SlackSinkTask extends SinkTask {
     cooldown = new Cooldown(config.getLong(SlackSinkConfig.COOLDOWN_MS));
     Topics topics = Topics.from(props);
     for (Topic<String, ?> topic : List.of(topics.budgetAlerts, topics.forecastAlerts, topics.anomalyAlerts,
-        topics.reconciliationAlerts)) {
+        topics.reconciliationAlerts, topics.commitmentAlerts)) {
       decoders.put(topic.name(), topic.valueSerde().deserializer());
     }
     delivered = new DeliveryLog(config.getString(SlackSinkConfig.DELIVERED_BOOTSTRAP),

@@ -51,6 +51,20 @@ public final class AlertTexts {
         + share(a.getUnexplainedShare()) + " of the bill)";
   }
 
+  /**
+   * "Commitment openai-msa-2026 on pace to leave $7,000.00 of $10,000.00 unused by Dec 1", or that
+   * it no longer is.
+   */
+  public static String title(io.tokenledger.schemas.CommitmentAlert a) {
+    String end = a.getPeriodEnd().atZone(java.time.ZoneOffset.UTC).toLocalDate().format(DAY);
+    if (a.getState() != io.tokenledger.schemas.CommitmentAlertState.UNDER_USE_PROJECTED) {
+      return "Commitment " + a.getCommitmentId() + " is on pace to use its " + MoneyFormat.usd(a.getAmountNanoUsd())
+          + " again by " + end;
+    }
+    return "Commitment " + a.getCommitmentId() + " on pace to leave " + MoneyFormat.usd(a.getProjectedUnusedNanoUsd())
+        + " of " + MoneyFormat.usd(a.getAmountNanoUsd()) + " unused by " + end;
+  }
+
   /** "billed $18.86, ledger $17.35; explained: tier classification -$6.00, ...". */
   public static String detail(ReconciliationAlert a) {
     StringBuilder out = new StringBuilder("billed " + usd(a.getBilledUsd()) + ", ledger " + usd(a.getOursUsd()));

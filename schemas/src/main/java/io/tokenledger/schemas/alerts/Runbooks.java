@@ -11,6 +11,7 @@ public final class Runbooks {
   public static final String BUDGET_THRESHOLD = "budget-threshold";
   public static final String BUDGET_FORECAST = "budget-forecast";
   public static final String RECONCILIATION = "reconciliation-unexplained";
+  public static final String COMMITMENT_UNDER_USE = "commitment-under-use";
 
   private Runbooks() {}
 

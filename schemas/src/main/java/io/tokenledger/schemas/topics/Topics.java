@@ -202,6 +202,13 @@ public final class Topics {
   public final Topic<String, io.tokenledger.schemas.CapacityPool> capacityPools;
   /** Committed-spend agreements with providers. Key: commitment_id. Compacted. */
   public final Topic<String, io.tokenledger.schemas.Commitment> commitments;
+  /**
+   * The alerting's own topic: each model's day across teams, re-keyed by its provider into one
+   * partition, where the commitment watch meets the agreements. Not for other services.
+   */
+  public final Topic<String, UsageAggregate> commitmentUsage;
+  /** Commitments on pace to leave part of a period's amount unused (or no longer). Key: commitment_id. */
+  public final Topic<String, io.tokenledger.schemas.CommitmentAlert> commitmentAlerts;
   /** Reference exchange rates per day, with their source. Key: {@code FxKeys}. Compacted. */
   public final Topic<String, io.tokenledger.schemas.FxRate> fxRates;
 
@@ -273,6 +280,9 @@ public final class Topics {
     commitments = topic("commitments", text, avro.serde(io.tokenledger.schemas.Commitment.class),
         TopicSpec.compacted(1));
     fxRates = topic("fx-rates", text, avro.serde(io.tokenledger.schemas.FxRate.class), TopicSpec.compacted(1));
+    commitmentUsage = topic("internal.commitment-usage", text, aggregates, TopicSpec.deleteAfter(1, MONTH));
+    commitmentAlerts = topic("alerts.commitment", text, avro.serde(io.tokenledger.schemas.CommitmentAlert.class),
+        TopicSpec.deleteAfter(3, MONTH));
   }
 
   public static Topics from(Map<String, ?> config) {
@@ -289,7 +299,7 @@ public final class Topics {
         workflowAggregates1m, workflowAggregates1h, workflowAggregates1d, rollupPartials, usageRerouted, pricedUsage, teamLedger15m,
         seriesLedger15m, workOutcomes, priceCorrections, priceCorrectionsApplied, humanBaselines, economicsDeltas, economics, lateUsage, unpricedUsage, deadLetters, budgetAlerts, forecastAlerts, anomalyAlerts, budgetStatus, apiKeys, bills,
         billMappings, reconciliationCells, reconciliationAlerts, admissionRequests, admissionDecisions, plans,
-        capacityPools, commitments, fxRates);
+        capacityPools, commitments, fxRates, commitmentUsage, commitmentAlerts);
   }
 
   private <K, V> Topic<K, V> topic(String logical, Serde<K> keys, Serde<V> values, TopicSpec spec) {
