@@ -150,13 +150,7 @@ public final class CapacityQueries {
       m.put("tokens", u.tokens());
       items.add(Map.of("pool_usage", m));
     });
-    Map<String, Map<YearMonth, Long>> list = new TreeMap<>();
-    for (UsageAggregate b : buckets) {
-      if (b.getProvider() != null) {
-        list.computeIfAbsent(b.getProvider(), p -> new TreeMap<>())
-            .merge(YearMonth.from(b.getWindowStart().atZone(ZoneOffset.UTC)), b.getCostNanoUsd(), Long::sum);
-      }
-    }
+    Map<String, Map<YearMonth, Long>> list = CommitmentDrawdown.listByProvider(buckets);
     list.forEach((provider, months) -> months.forEach((m, cost) -> items.add(Map.of("provider_month",
         Map.of("provider", provider, "month", m.toString(), "list_cost_nano_usd", cost)))));
     // Each team's workflows' successes in the month: a pool's line per successful outcome.

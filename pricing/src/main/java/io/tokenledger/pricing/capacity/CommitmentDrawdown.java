@@ -92,6 +92,18 @@ public final class CommitmentDrawdown {
     return months;
   }
 
+  /** Each provider's cost at the per-token prices, per calendar month (UTC), from ledger buckets. */
+  public static Map<String, Map<YearMonth, Long>> listByProvider(Iterable<io.tokenledger.schemas.UsageAggregate> buckets) {
+    Map<String, Map<YearMonth, Long>> list = new java.util.TreeMap<>();
+    for (io.tokenledger.schemas.UsageAggregate b : buckets) {
+      if (b.getProvider() != null) {
+        list.computeIfAbsent(b.getProvider(), p -> new java.util.TreeMap<>())
+            .merge(YearMonth.from(b.getWindowStart().atZone(ZoneOffset.UTC)), b.getCostNanoUsd(), Long::sum);
+      }
+    }
+    return list;
+  }
+
   /** The first month of the period {@code month} is in. */
   public static YearMonth periodOf(Commitment commitment, YearMonth month) {
     YearMonth first = YearMonth.from(commitment.getStart().atZone(ZoneOffset.UTC));

@@ -103,14 +103,7 @@ public final class CommitmentsCommand {
 
   /** Each provider's cost at the per-token prices, per calendar month (UTC), from ledger buckets. */
   public static Map<String, Map<YearMonth, Long>> listByProvider(java.util.Collection<UsageAggregate> buckets) {
-    Map<String, Map<YearMonth, Long>> list = new TreeMap<>();
-    for (UsageAggregate b : buckets) {
-      if (b.getProvider() != null) {
-        list.computeIfAbsent(b.getProvider(), p -> new TreeMap<>())
-            .merge(YearMonth.from(b.getWindowStart().atZone(ZoneOffset.UTC)), b.getCostNanoUsd(), Long::sum);
-      }
-    }
-    return list;
+    return CommitmentDrawdown.listByProvider(buckets);
   }
 
   static String describe(Commitment c) {
