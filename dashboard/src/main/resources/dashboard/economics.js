@@ -129,5 +129,46 @@ async function render(who) {
       ticks: { callback: v => Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9 ? TL.axisUsd(v) : '' } } } });
 }
 
+// Build or buy, as 'tokenledger capacity compare' prints it: this month to the current hour.
+document.getElementById('build-or-buy-form').addEventListener('submit', async ev => {
+  ev.preventDefault();
+  const out = document.getElementById('build-or-buy');
+  const value = id => document.getElementById(id).value.trim();
+  const params = new URLSearchParams({ workflow: value('bob-workflow'), candidate: value('bob-candidate'),
+    gpu_hour_usd: value('bob-gpu'), tokens_per_second: value('bob-tps') });
+  // ?at=... on the page's address counts the month to that instant's hour.
+  const at = new URLSearchParams(location.search).get('at');
+  if (at) { params.set('at', at); }
+  try {
+    const r = await TL.get('economics', '/v1/build-or-buy?' + params.toString());
+    const gpus = r.gpus + ' GPU' + (r.gpus === 1 ? '' : 's') + ' at ' + TL.fmt.perHour(r.gpu_hour_usd);
+    const rows = [
+      { key: 'api', what: 'On the API (as priced)', cost: r.api_cost_usd, per: r.api_per_success_usd,
+        note: TL.tokens(r.tokens) + ' tokens, busiest hour ' + TL.tokens(r.peak_hour_tokens) },
+      { key: 'capacity', what: r.candidate + ' on ' + gpus, cost: r.capacity_cost_usd, per: r.candidate_per_success_usd,
+        note: (r.utilisation_percent === null ? '' : TL.fmt.share(r.utilisation_percent) + ' used; ')
+          + (r.candidate_items_finished ? r.candidate + ' succeeded on ' + TL.tokens(r.candidate_items_succeeded) + ' of '
+            + TL.tokens(r.candidate_items_finished) + ' items' : 'no success measured for ' + r.candidate + ' yet') },
+    ];
+    const table = TL.el('div');
+    TL.table(table, [
+      { title: r.month + ' to ' + r.to.replace('T', ' ').replace(':00:00Z', ':00 UTC') + ' (' + r.hours + ' h)',
+        field: 'what', value: x => x.what },
+      { title: 'Cost', field: 'cost', num: true, value: x => TL.money(x.cost) },
+      { title: 'Per successful ' + (r.outcome_unit || 'outcome'), field: 'per', num: true, value: x => TL.money(x.per) },
+      { title: '', field: 'note', value: x => x.note },
+    ], rows, x => x.key);
+    const verdict = TL.el('p', { id: 'bob-verdict' }, (r.saving_nano_usd >= 0 ? 'Capacity is cheaper by '
+      : 'The API is cheaper by '), TL.money(r.saving_nano_usd >= 0 ? r.saving_usd : r.saving_usd.replace('-', '')),
+      '. ', r.break_even_tokens !== null ? 'Break-even: ' + TL.tokens(r.break_even_tokens) + ' tokens over the '
+        + r.hours + ' hours.' : 'Break-even: none in this shape (one GPU serves at most '
+        + TL.tokens(r.one_gpu_serves_tokens) + ' tokens at the busiest hour\'s pace).');
+    out.replaceChildren(table, verdict);
+    out.setAttribute('data-ready', 'true');
+  } catch (e) {
+    out.replaceChildren(TL.el('p', { class: 'error' }, 'Build or buy failed: ' + e.message));
+  }
+});
+
 document.getElementById('period').addEventListener('change', () => window.tlWho && render(window.tlWho));
 TL.page('Economics', async who => { window.tlWho = who; await render(who); });

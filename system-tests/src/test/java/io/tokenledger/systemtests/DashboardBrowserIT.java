@@ -253,6 +253,38 @@ class DashboardBrowserIT {
     assertTrue(row.path("variant_comparison").path("message").asText().startsWith("not enough data"),
         "one item each cannot tell them apart");
     screenshot(browser, "economics");
+    buildOrBuy(browser);
+  }
+
+  /**
+   * Build or buy for support's tickets this month against a GPU at $2.10/h serving 2,400 tokens/s,
+   * the page and the test asking as of one instant: the API's three calls ($0.0075, 3,000 tokens
+   * in one hour), one GPU for the month's hours so far, $0.0075 / 2 tickets = $0.00375 a ticket.
+   */
+  private void buildOrBuy(WebDriver browser) throws Exception {
+    String at = Instant.now().plusSeconds(60).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    browser.get(dashboard + "economics.html?refresh=600&at=" + at);
+    loaded(browser);
+    for (String[] input : new String[][] {{"bob-workflow", "support-tickets"}, {"bob-candidate", "selfhosted/llama-3.1-8b"},
+        {"bob-gpu", "2.10"}, {"bob-tps", "2400"}}) {
+      browser.findElement(By.id(input[0])).sendKeys(input[1]);
+    }
+    browser.findElement(By.id("bob-run")).click();
+    Await.until(BOUND, () -> "true".equals(browser.findElement(By.id("build-or-buy")).getAttribute("data-ready")),
+        () -> "the build or buy answer: " + text(browser, "build-or-buy"));
+    JsonNode r = api("/api/economics/v1/build-or-buy?workflow=support-tickets&candidate=selfhosted/llama-3.1-8b"
+        + "&gpu_hour_usd=2.10&tokens_per_second=2400&at=" + at);
+    assertEquals(7_500_000L, r.path("api_cost_nano_usd").asLong());
+    assertEquals(3_000, r.path("tokens").asLong());
+    assertEquals(3_000, r.path("peak_hour_tokens").asLong());
+    assertEquals(1, r.path("gpus").asInt());
+    assertEquals(2_100_000_000L * r.path("hours").asLong(), r.path("capacity_cost_nano_usd").asLong());
+    assertEquals(3_750_000L, r.path("api_per_success_nano_usd").asLong(), "$0.0075 over 2 tickets");
+    assertMoney(new BigDecimal(r.path("api_cost_usd").asText()), browser, row("build-or-buy", "api", "cost"));
+    assertMoney(new BigDecimal(r.path("capacity_cost_usd").asText()), browser, row("build-or-buy", "capacity", "cost"));
+    assertMoney(new BigDecimal(r.path("api_per_success_usd").asText()), browser, row("build-or-buy", "api", "per"));
+    assertEquals("-", cell(browser, "build-or-buy", "capacity", "per"), "no success measured for the candidate");
+    assertTrue(text(browser, "bob-verdict").startsWith("The API is cheaper by "), text(browser, "bob-verdict"));
   }
 
   /** The quarter's plan as the economics answers it: support's whole plan and its tickets' line. */

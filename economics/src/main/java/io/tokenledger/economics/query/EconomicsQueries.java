@@ -65,8 +65,10 @@ public final class EconomicsQueries {
     EconomicsQueries queries = new EconomicsQueries(router, settings);
     PlanQueries plan = new PlanQueries(router, queries);
     CapacityQueries capacity = new CapacityQueries(router, queries);
+    BuildOrBuyQueries buildOrBuy = new BuildOrBuyQueries(router, queries);
     return QueryHttpServer.start(router, self.port(), Map.of("/v1/economics", queries::economics, "/v1/advice",
-        queries::advice, "/v1/plan", plan::plan, "/v1/capacity", capacity::capacity), keys);
+        queries::advice, "/v1/plan", plan::plan, "/v1/capacity", capacity::capacity, "/v1/build-or-buy",
+        buildOrBuy::compare), keys);
   }
 
   public QueryAnswer economics(QueryRequest request) {
@@ -121,6 +123,17 @@ public final class EconomicsQueries {
     Calendar month = new Calendar(EconomicsPeriod.MONTH, EconomicsSettings.UTC, firstDay);
     return local(month, k -> k.period() == EconomicsPeriod.MONTH && k.zone().equals(EconomicsSettings.UTC)
         && k.firstDay().equals(firstDay) && k.team() != null);
+  }
+
+  /** A workflow's figures as a whole (every team's) of these UTC days or months, those this instance holds. */
+  List<WorkflowEconomics> workflowFigures(String workflow, EconomicsPeriod period, List<LocalDate> firstDays) {
+    List<WorkflowEconomics> found = new java.util.ArrayList<>();
+    for (LocalDate first : firstDays) {
+      found.addAll(local(new Calendar(period, EconomicsSettings.UTC, first), k -> k.period() == period
+          && k.zone().equals(EconomicsSettings.UTC) && k.firstDay().equals(first) && k.team() == null
+          && k.workflow().equals(workflow)));
+    }
+    return found;
   }
 
   private Figures get(EconomicsKey key, int partition) {

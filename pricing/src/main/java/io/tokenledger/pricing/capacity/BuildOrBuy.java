@@ -49,15 +49,21 @@ public record BuildOrBuy(Instant from, Instant to, long apiCostNanoUsd, long tok
   /** The same over any span of whole hours, e.g. the last 30 days. */
   public static BuildOrBuy gpus(Instant from, Instant to, Iterable<UsageAggregate> workflowBuckets, long gpuHourNanoUsd,
       long tokensPerSecond) {
-    Volume v = Volume.of(from, to, workflowBuckets);
-    long hours = v.seconds / 3600;
+    return gpus(Volume.of(from, to, workflowBuckets), gpuHourNanoUsd, tokensPerSecond);
+  }
+
+  /** From the volume measured apart (each instance its own teams' hours, added up). */
+  public static BuildOrBuy gpus(Volume v, long gpuHourNanoUsd, long tokensPerSecond) {
+    Instant from = v.from();
+    Instant to = v.to();
+    long hours = v.seconds() / 3600;
     long perGpuHour = Math.multiplyExact(tokensPerSecond, 3600L);
-    int gpus = (int) Math.max(1, ceilDiv(v.peakHourTokens, perGpuHour));
+    int gpus = (int) Math.max(1, ceilDiv(v.peakHourTokens(), perGpuHour));
     long gpuMonth = Math.multiplyExact(gpuHourNanoUsd, hours);
-    Optional<Long> oneGpuServes = v.peakHourTokens == 0 ? Optional.empty()
-        : Optional.of(BigInteger.valueOf(perGpuHour).multiply(BigInteger.valueOf(v.tokens))
-            .divide(BigInteger.valueOf(v.peakHourTokens)).longValueExact());
-    return new BuildOrBuy(from, to, v.apiCost, v.tokens, v.peakHourTokens, gpus, Math.multiplyExact(gpuMonth, gpus),
+    Optional<Long> oneGpuServes = v.peakHourTokens() == 0 ? Optional.empty()
+        : Optional.of(BigInteger.valueOf(perGpuHour).multiply(BigInteger.valueOf(v.tokens()))
+            .divide(BigInteger.valueOf(v.peakHourTokens())).longValueExact());
+    return new BuildOrBuy(from, to, v.apiCost(), v.tokens(), v.peakHourTokens(), gpus, Math.multiplyExact(gpuMonth, gpus),
         Optional.of(Math.multiplyExact(perGpuHour, hours) * gpus), gpuMonth, oneGpuServes,
         breakEven(gpuMonth, v, oneGpuServes));
   }
@@ -73,19 +79,19 @@ public record BuildOrBuy(Instant from, Instant to, long apiCostNanoUsd, long tok
     long cost = pool.cost(from, to);
     Optional<Long> capacity = pool.capacity(from, to);
     // The pool serves its capacity evenly over the month; the workflow's shape fits it at its busiest hour.
-    Optional<Long> serves = capacity.filter(c -> v.peakHourTokens > 0).map(c -> BigInteger.valueOf(c)
-        .multiply(BigInteger.valueOf(v.tokens)).divide(BigInteger.valueOf(v.peakHourTokens)
-            .multiply(BigInteger.valueOf(v.seconds / 3600))).longValueExact());
-    return new BuildOrBuy(from, to, v.apiCost, v.tokens, v.peakHourTokens, 0, cost, capacity, cost, serves,
+    Optional<Long> serves = capacity.filter(c -> v.peakHourTokens() > 0).map(c -> BigInteger.valueOf(c)
+        .multiply(BigInteger.valueOf(v.tokens())).divide(BigInteger.valueOf(v.peakHourTokens())
+            .multiply(BigInteger.valueOf(v.seconds() / 3600))).longValueExact());
+    return new BuildOrBuy(from, to, v.apiCost(), v.tokens(), v.peakHourTokens(), 0, cost, capacity, cost, serves,
         breakEven(cost, v, serves));
   }
 
   private static Optional<Long> breakEven(long unitMonthCost, Volume v, Optional<Long> oneUnitServes) {
-    if (v.apiCost == 0 || v.tokens == 0) {
+    if (v.apiCost() == 0 || v.tokens() == 0) {
       return Optional.empty();
     }
-    long tokens = ceilDiv(BigInteger.valueOf(unitMonthCost).multiply(BigInteger.valueOf(v.tokens)),
-        BigInteger.valueOf(v.apiCost));
+    long tokens = ceilDiv(BigInteger.valueOf(unitMonthCost).multiply(BigInteger.valueOf(v.tokens())),
+        BigInteger.valueOf(v.apiCost()));
     return oneUnitServes.isPresent() && tokens > oneUnitServes.get() ? Optional.empty() : Optional.of(tokens);
   }
 
@@ -126,21 +132,40 @@ public record BuildOrBuy(Instant from, Instant to, long apiCostNanoUsd, long tok
             RoundingMode.HALF_EVEN).longValueExact());
   }
 
-  private record Volume(long apiCost, long tokens, long peakHourTokens, long seconds) {
-    static Volume of(Instant from, Instant to, Iterable<UsageAggregate> buckets) {
+  /**
+   * A workflow's usage on the API over a span: its cost, its tokens by UTC hour. Parts measured
+   * apart (each instance its own teams') add up, hour by hour, before the busiest hour is found.
+   */
+  public record Volume(Instant from, Instant to, long apiCost, Map<Instant, Long> tokensByHour) {
+    public static Volume of(Instant from, Instant to, Iterable<UsageAggregate> buckets) {
       long cost = 0;
-      long tokens = 0;
       Map<Instant, Long> byHour = new HashMap<>();
       for (UsageAggregate b : buckets) {
         if (b.getWindowStart().isBefore(from) || !b.getWindowStart().isBefore(to)) {
           continue;
         }
         cost += b.getCostNanoUsd();
-        tokens += Measure.tokens(b);
         byHour.merge(b.getWindowStart().truncatedTo(ChronoUnit.HOURS), Measure.tokens(b), Long::sum);
       }
-      long peak = byHour.values().stream().mapToLong(Long::longValue).max().orElse(0);
-      return new Volume(cost, tokens, peak, java.time.Duration.between(from, to).toSeconds());
+      return new Volume(from, to, cost, byHour);
+    }
+
+    public Volume plus(Volume other) {
+      Map<Instant, Long> hours = new HashMap<>(tokensByHour);
+      other.tokensByHour.forEach((h, t) -> hours.merge(h, t, Long::sum));
+      return new Volume(from, to, apiCost + other.apiCost, hours);
+    }
+
+    long tokens() {
+      return tokensByHour.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    long peakHourTokens() {
+      return tokensByHour.values().stream().mapToLong(Long::longValue).max().orElse(0);
+    }
+
+    long seconds() {
+      return java.time.Duration.between(from, to).toSeconds();
     }
   }
 

@@ -5,6 +5,7 @@ import io.tokenledger.ops.cli.LedgerReads;
 import io.tokenledger.ops.cli.UsdAmounts;
 import io.tokenledger.platform.topics.CompactedTopics;
 import io.tokenledger.pricing.capacity.BuildOrBuy;
+import io.tokenledger.pricing.capacity.Outcomes;
 import io.tokenledger.pricing.capacity.PoolCosts;
 import io.tokenledger.schemas.EconomicsPeriod;
 import io.tokenledger.schemas.ModelEconomics;
@@ -122,40 +123,15 @@ public final class ComparePool implements Callable<Integer> {
         Outcomes.of(rows, candidate), capacity, span.text());
   }
 
-  /**
-   * What the economics counted in the span: the workflow's finished and succeeded items, and the
-   * candidate model's (where it ran as a variant); none when the economics has no figures of it.
-   */
-  public record Outcomes(long finished, long succeeded, long candidateFinished, long candidateSucceeded, String unit) {
-    public static Optional<Outcomes> of(List<WorkflowEconomics> rows, String candidate) {
-      if (rows.isEmpty()) {
-        return Optional.empty();
-      }
-      long finished = 0;
-      long succeeded = 0;
-      long cFinished = 0;
-      long cSucceeded = 0;
-      String unit = null;
-      for (WorkflowEconomics e : rows) {
-        finished += e.getItemsSucceeded() + e.getItemsFailed() + e.getItemsEscalated() + e.getItemsAbandoned();
-        succeeded += e.getItemsSucceeded();
-        unit = unit != null ? unit : e.getOutcomeUnit();
-        for (ModelEconomics m : e.getModels()) {
-          if (candidate.equals(m.getProvider() + "/" + m.getModel())) {
-            cFinished += m.getItemsSucceeded() + m.getItemsFailed() + m.getItemsEscalated() + m.getItemsAbandoned();
-            cSucceeded += m.getItemsSucceeded();
-          }
-        }
-      }
-      return Optional.of(new Outcomes(finished, succeeded, cFinished, cSucceeded, unit == null ? "outcome" : unit));
-    }
-  }
-
   /** What is measured: a calendar month (its MONTH figures) or whole days (their DAY figures summed). */
   public record Span(Instant from, Instant to, EconomicsPeriod period, String text) {
+    /** A calendar month; one still running up to the end of the current hour (the usage so far, not a whole month's). */
     public static Span of(YearMonth month) {
-      return new Span(month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant(),
-          month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant(), EconomicsPeriod.MONTH, month.toString());
+      Instant end = month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+      Instant hourEnd = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.HOURS).plusSeconds(3600);
+      boolean running = hourEnd.isBefore(end);
+      return new Span(month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant(), running ? hourEnd : end,
+          EconomicsPeriod.MONTH, month + (running ? " to " + hourEnd : ""));
     }
 
     public static Span lastDays(LocalDate today, int days) {
@@ -197,9 +173,8 @@ public final class ComparePool implements Callable<Integer> {
     }
     Outcomes o = outcomes.get();
     // The API side's successes are counted; the candidate's are its measured rate over the same items.
-    Optional<Long> api = BuildOrBuy.perSuccess(c.apiCostNanoUsd(), 1, o.succeeded(), 1);
-    Optional<Long> own = BuildOrBuy.perSuccess(c.capacityCostNanoUsd(), o.finished(), o.candidateSucceeded(),
-        o.candidateFinished());
+    Optional<Long> api = o.apiPerSuccess(c.apiCostNanoUsd());
+    Optional<Long> own = o.candidatePerSuccess(c.capacityCostNanoUsd());
     out.append(String.format("  Per successful %s (%,d finished, %,d succeeded): API %s; %s%n", o.unit(), o.finished(),
         o.succeeded(), api.map(MoneyFormat::usd).orElse("-"),
         own.map(v -> String.format("%s %s (it succeeded on %,d of %,d items)", candidate, MoneyFormat.usd(v),
