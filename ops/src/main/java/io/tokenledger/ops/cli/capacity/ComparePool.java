@@ -8,7 +8,6 @@ import io.tokenledger.pricing.capacity.BuildOrBuy;
 import io.tokenledger.pricing.capacity.Outcomes;
 import io.tokenledger.pricing.capacity.PoolCosts;
 import io.tokenledger.schemas.EconomicsPeriod;
-import io.tokenledger.schemas.ModelEconomics;
 import io.tokenledger.schemas.UsageAggregate;
 import io.tokenledger.schemas.WorkflowEconomics;
 import io.tokenledger.schemas.money.MoneyFormat;
