@@ -110,7 +110,7 @@ class ReaderHealthIT {
       streams.start();
       try (QueryHttpServer server = AlertQueries.start(streams, new HostInfo("127.0.0.1", port), feed, keys)) {
         JsonNode healthy = Await.value(BOUND, () -> health(port, 200), "/healthz 200");
-        assertEquals(5, healthy.get("readers").size(), healthy.toString());
+        assertEquals(7, healthy.get("readers").size(), healthy.toString());
         JsonNode keyReader = healthy.get("readers").get(0);
         assertEquals(topics.apiKeys.name(), keyReader.get("topic").asText());
         assertEquals("following", keyReader.get("state").asText());

@@ -56,6 +56,11 @@ public final class AlertFeed implements TopicReaders, AutoCloseable {
         r -> { if (r.value() != null) { add(r.value().getTeam(), forecast(r.value())); } }));
     followers.add(new TopicFollower<>(settings, topics.anomalyAlerts, from,
         r -> { if (r.value() != null) { add(r.value().getTeam(), anomaly(r.value())); } }));
+    // The reconciliation's (its team is the one its provider's bills go to) and the commitments' (the owner's).
+    followers.add(new TopicFollower<>(settings, topics.reconciliationAlerts, from,
+        r -> { if (r.value() != null) { add(r.value().getTeam(), reconciliation(r.value())); } }));
+    followers.add(new TopicFollower<>(settings, topics.commitmentAlerts, from,
+        r -> { if (r.value() != null) { add(r.value().getOwnerTeam(), commitment(r.value())); } }));
   }
 
   @Override
@@ -152,6 +157,21 @@ public final class AlertFeed implements TopicReaders, AutoCloseable {
     boolean resolved = a.getStatus() == AnomalyStatus.RESOLVED;
     return alert("anomaly", a.getAlertId(), a.getTeam(), a.getWorkflow(), AlertTexts.model(a), a.getRaisedAt(),
         AlertTexts.title(a), AlertTexts.detail(a), a.getSeverity().toString(), resolved, Runbooks.anomaly(a.getKind()));
+  }
+
+  static Map<String, Object> reconciliation(io.tokenledger.schemas.ReconciliationAlert a) {
+    boolean raised = a.getState() == io.tokenledger.schemas.ReconciliationState.UNEXPLAINED_ABOVE_THRESHOLD;
+    return alert("reconciliation", a.getAlertId(), a.getTeam(), null, null, a.getRaisedAt(), AlertTexts.title(a),
+        AlertTexts.detail(a), raised ? "WARNING" : "INFO", !raised, Runbooks.RECONCILIATION);
+  }
+
+  static Map<String, Object> commitment(io.tokenledger.schemas.CommitmentAlert a) {
+    boolean raised = a.getState() == io.tokenledger.schemas.CommitmentAlertState.UNDER_USE_PROJECTED;
+    String detail = a.getProvider() + ": " + MoneyFormat.usd(a.getDiscountedSoFarNanoUsd()) + " drawn of "
+        + MoneyFormat.usd(a.getAmountNanoUsd()) + ", " + MoneyFormat.usd(a.getProjectedNanoUsd())
+        + " projected by the period's end";
+    return alert("commitment", a.getAlertId(), a.getOwnerTeam(), null, null, a.getRaisedAt(), AlertTexts.title(a),
+        detail, raised ? "WARNING" : "INFO", !raised, Runbooks.COMMITMENT_UNDER_USE);
   }
 
   private static Map<String, Object> alert(String type, String id, String team, String workflow, String model,
