@@ -559,7 +559,7 @@ public final class DemoCommand implements Callable<Integer> {
       out.print(io.tokenledger.ops.cli.capacity.PoolReport.render(io.tokenledger.pricing.capacity.PoolMonth.of(pool,
           month, io.tokenledger.pricing.capacity.PoolMonth.Usage.of(pool, month, ofMonth.values()), now), outcomes));
     }
-    Map<String, Map<YearMonth, Long>> listByProvider = io.tokenledger.ops.cli.capacity.CommitmentsCommand
+    Map<String, Map<YearMonth, Long>> listByProvider = io.tokenledger.pricing.capacity.CommitmentDrawdown
         .listByProvider(LedgerReads.buckets(settings, topics, b -> b.getProvider() != null).values());
     out.printf("Commitments (tokenledger commitments show):%n");
     for (io.tokenledger.schemas.Commitment c : io.tokenledger.platform.topics.CompactedTopics.readLatest(settings,
@@ -600,7 +600,7 @@ public final class DemoCommand implements Callable<Integer> {
     List<io.tokenledger.schemas.Commitment> commitments = List.copyOf(io.tokenledger.platform.topics.CompactedTopics
         .readLatest(settings, topics.commitments).values());
     io.tokenledger.focus.FocusFile file = io.tokenledger.focus.FocusFile.of(usage, commitments,
-        io.tokenledger.ops.cli.capacity.CommitmentsCommand.listByProvider(LedgerReads.buckets(settings, topics,
+        io.tokenledger.pricing.capacity.CommitmentDrawdown.listByProvider(LedgerReads.buckets(settings, topics,
             b -> b.getProvider() != null && b.getWindowStart().isBefore(from)).values()), month,
         java.time.Instant.now(), "demo", null, null);
     java.nio.file.Path rules = null;

@@ -99,7 +99,7 @@ public final class ExportCommand {
       List<io.tokenledger.schemas.Commitment> commitments = List.copyOf(io.tokenledger.platform.topics.CompactedTopics
           .readLatest(kafka.settings(), topics.commitments).values());
       Map<String, Map<YearMonth, Long>> listByProvider = commitments.isEmpty() ? Map.of()
-          : io.tokenledger.ops.cli.capacity.CommitmentsCommand.listByProvider(LedgerReads.buckets(kafka.settings(),
+          : io.tokenledger.pricing.capacity.CommitmentDrawdown.listByProvider(LedgerReads.buckets(kafka.settings(),
               topics, b -> b.getProvider() != null && b.getWindowStart().isBefore(from)).values());
       io.tokenledger.focus.FocusFile file;
       try {

@@ -7,7 +7,6 @@ import io.tokenledger.platform.topics.CompactedTopics;
 import io.tokenledger.pricing.capacity.CapacityRules;
 import io.tokenledger.pricing.capacity.CommitmentDrawdown;
 import io.tokenledger.schemas.Commitment;
-import io.tokenledger.schemas.UsageAggregate;
 import io.tokenledger.schemas.money.MoneyFormat;
 import io.tokenledger.schemas.topics.Topics;
 import java.math.BigDecimal;
@@ -90,7 +89,7 @@ public final class CommitmentsCommand {
         return 0;
       }
       YearMonth last = until != null ? until : YearMonth.now(ZoneOffset.UTC);
-      Map<String, Map<YearMonth, Long>> listByProvider = listByProvider(LedgerReads.buckets(kafka.settings(), topics,
+      Map<String, Map<YearMonth, Long>> listByProvider = CommitmentDrawdown.listByProvider(LedgerReads.buckets(kafka.settings(), topics,
           b -> b.getProvider() != null).values());
       Instant now = Instant.now();
       for (Commitment c : new TreeMap<>(commitments).values()) {
@@ -99,11 +98,6 @@ public final class CommitmentsCommand {
       }
       return 0;
     }
-  }
-
-  /** Each provider's cost at the per-token prices, per calendar month (UTC), from ledger buckets. */
-  public static Map<String, Map<YearMonth, Long>> listByProvider(java.util.Collection<UsageAggregate> buckets) {
-    return CommitmentDrawdown.listByProvider(buckets);
   }
 
   static String describe(Commitment c) {

@@ -160,7 +160,7 @@ public final class ComparePool implements Callable<Integer> {
         : String.format("  The API is cheaper by %s over the %,d hours.%n", MoneyFormat.usd(-c.savingNanoUsd()), c.hours()));
     out.append(c.breakEvenTokens().map(t -> String.format(
             "  Break-even: %,d tokens over the %,d hours (one unit's %s against the API's %s per 1M tokens).%n", t,
-            c.hours(), MoneyFormat.usd(c.unitMonthCostNanoUsd()), perMillion(c)))
+            c.hours(), MoneyFormat.usd(c.unitMonthCostNanoUsd()), PoolReport.perMillion(c.apiCostNanoUsd(), c.tokens())))
         .orElse(c.tokens() == 0 ? "  Break-even: no usage on the API to compare with.\n" : String.format(
             "  Break-even: none in this shape; one unit serves at most %s tokens over the %,d hours at the busiest%n"
                 + "  hour's pace, less than its %s would buy on the API.%n",
@@ -180,11 +180,5 @@ public final class ComparePool implements Callable<Integer> {
             o.candidateSucceeded(), o.candidateFinished()))
             .orElse(candidate + ": no success measured yet (run it as a variant of the workflow first)")));
     return out.toString();
-  }
-
-  private static String perMillion(BuildOrBuy c) {
-    return MoneyFormat.usd(new java.math.BigDecimal(c.apiCostNanoUsd()).movePointLeft(9)
-        .multiply(java.math.BigDecimal.valueOf(1_000_000))
-        .divide(java.math.BigDecimal.valueOf(c.tokens()), 9, java.math.RoundingMode.HALF_EVEN));
   }
 }

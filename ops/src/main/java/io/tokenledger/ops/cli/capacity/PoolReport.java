@@ -94,7 +94,8 @@ public final class PoolReport implements Callable<Integer> {
     return out.toString();
   }
 
-  private static String perMillion(long nanoUsd, long tokens) {
+  /** USD per 1M tokens, as people read it; '-' for no tokens. */
+  static String perMillion(long nanoUsd, long tokens) {
     if (tokens == 0) {
       return "-";
     }
