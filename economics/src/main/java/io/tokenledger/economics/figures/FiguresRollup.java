@@ -75,9 +75,11 @@ public final class FiguresRollup implements Processor<String, byte[], String, Wo
           record.key(), EconomicsSettings.PREFIX + "figures-retention", settings.figuresRetention());
       return;
     }
-    Delta delta = Delta.fromBytes(record.value());
-    Figures before = figures.get(record.key());
-    figures.put(record.key(), (before == null ? Figures.EMPTY : before).plus(delta));
+    Figures sum = figures.get(record.key());
+    for (Delta delta : Delta.fromBytes(record.value())) {
+      sum = (sum == null ? Figures.EMPTY : sum).plus(delta);
+    }
+    figures.put(record.key(), sum);
     dirty.put(record.key(), record.timestamp());
   }
 

@@ -24,7 +24,9 @@ import java.math.BigInteger;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.KeyValue;
@@ -232,9 +234,10 @@ public final class ItemTracker implements Processor<Object, Object, Object, Obje
     items.put(key, after);
     deadlines.put(deadlineKey(deadline(after), key), key);
     Counters added = after.contribution();
+    Change addition = new Change(after.workflow(), after.startedAt(),
+        new Delta(after.model(), after.unit(), after.variant(), added, after.turnarounds()));
     if (before == null) {
-      emit(team, after.workflow(), after.startedAt(),
-          new Delta(after.model(), after.unit(), after.variant(), added, after.turnarounds()));
+      emit(team, List.of(addition));
       return;
     }
     Counters taken = before.contribution();
@@ -243,38 +246,46 @@ public final class ItemTracker implements Processor<Object, Object, Object, Obje
       Counters difference = added.minus(taken);
       io.tokenledger.economics.figures.Turnarounds moved = after.turnarounds().minus(before.turnarounds());
       if (!difference.isZero() || !moved.isEmpty() || !java.util.Objects.equals(before.unit(), after.unit())) {
-        emit(team, after.workflow(), after.startedAt(),
-            new Delta(after.model(), after.unit(), after.variant(), difference, moved));
+        emit(team, List.of(new Change(after.workflow(), after.startedAt(),
+            new Delta(after.model(), after.unit(), after.variant(), difference, moved))));
       }
     } else {
-      emit(team, before.workflow(), before.startedAt(),
-          new Delta(before.model(), before.unit(), before.variant(), taken.negated(), before.turnarounds().negated()));
-      emit(team, after.workflow(), after.startedAt(),
-          new Delta(after.model(), after.unit(), after.variant(), added, after.turnarounds()));
+      // A move: where old and new fall under one key they travel in one record, so that a query
+      // of the figures never finds the item taken back and not yet added.
+      emit(team, List.of(new Change(before.workflow(), before.startedAt(),
+          new Delta(before.model(), before.unit(), before.variant(), taken.negated(), before.turnarounds().negated())),
+          addition));
     }
   }
 
-  /** One delta per calendar and scope: the team's share and the workflow across teams. */
+  /** A change of one workflow's figures at one time. */
+  private record Change(String workflow, long time, Delta delta) {}
+
   private void emit(String team, String workflow, String model, String unit, long time, Counters counters) {
-    emit(team, workflow, time, new Delta(model, unit, counters));
+    emit(team, List.of(new Change(workflow, time, new Delta(model, unit, counters))));
   }
 
-  private void emit(String team, String workflow, long time, Delta change) {
-    byte[] delta = change.toBytes();
-    Instant at = Instant.ofEpochMilli(time);
-    // Stamped when written, not with the item's time: the deltas topic keeps a week, and the broker
-    // deletes by record time, so a late outcome of a month-old item would be gone before it is read.
-    long written = context.currentSystemTimeMs();
-    for (ZoneId zone : settings.zones()) {
-      for (EconomicsPeriod period : EconomicsPeriod.values()) {
-        CalendarPeriods.Period calendar = CalendarPeriods.containing(
-            period == EconomicsPeriod.DAY ? BudgetPeriod.DAY : BudgetPeriod.MONTH, zone, at);
-        for (String scope : new String[] {team, null}) {
-          String key = new EconomicsKey(period, zone, calendar.firstDay(), workflow, scope).toString();
-          context.forward(new Record<Object, Object>(key, delta, written), names.deltaSink());
+  /** Per calendar and scope (the team's share and the workflow across teams), one record per key. */
+  private void emit(String team, List<Change> changes) {
+    Map<String, List<Delta>> byKey = new LinkedHashMap<>();
+    for (Change change : changes) {
+      Instant at = Instant.ofEpochMilli(change.time());
+      for (ZoneId zone : settings.zones()) {
+        for (EconomicsPeriod period : EconomicsPeriod.values()) {
+          CalendarPeriods.Period calendar = CalendarPeriods.containing(
+              period == EconomicsPeriod.DAY ? BudgetPeriod.DAY : BudgetPeriod.MONTH, zone, at);
+          for (String scope : new String[] {team, null}) {
+            String key = new EconomicsKey(period, zone, calendar.firstDay(), change.workflow(), scope).toString();
+            byKey.computeIfAbsent(key, k -> new ArrayList<>(2)).add(change.delta());
+          }
         }
       }
     }
+    // Stamped when written, not with the item's time: the deltas topic keeps a week, and the broker
+    // deletes by record time, so a late outcome of a month-old item would be gone before it is read.
+    long written = context.currentSystemTimeMs();
+    byKey.forEach((key, deltas) ->
+        context.forward(new Record<Object, Object>(key, Delta.toBytes(deltas), written), names.deltaSink()));
   }
 
   /** Open items time out after the horizon; every item is forgotten after the retention. */

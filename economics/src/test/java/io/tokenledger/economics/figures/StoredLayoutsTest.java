@@ -26,7 +26,7 @@ class StoredLayoutsTest {
     Strings.write(out, "openai/gpt-4o");
     Strings.write(out, "ticket");
     writeV1(out, V1);
-    Delta delta = Delta.fromBytes(out.array());
+    Delta delta = Delta.fromBytes(out.array()).get(0);
     assertEquals("openai/gpt-4o", delta.model());
     assertNull(delta.variant());
     assertEquals(V1, delta.counters());
