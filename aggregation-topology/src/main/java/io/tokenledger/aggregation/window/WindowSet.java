@@ -1,5 +1,6 @@
 package io.tokenledger.aggregation.window;
 
+import io.tokenledger.platform.streams.ObjectWindowStore;
 import io.tokenledger.schemas.UsageAggregate;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,12 +43,16 @@ import org.apache.kafka.streams.state.WindowStore;
  * publishes its changes before the processor call that made them returns ({@link
  * #publishIfNeverFinal}), in the same exactly-once transaction as the change.
  *
+ * <p>Stores: each aggregate's store is an {@link ObjectWindowStore}, which holds the changed
+ * values by reference and serialises them when Kafka Streams flushes it before a commit, so a
+ * window changed by a thousand events between commits is encoded once. Every change is handed
+ * to the store when it is made ({@code update}), so no commit, whoever starts it, can miss one.
+ *
  * <p>Reads: an aggregate that finalises keeps the values of its open windows in memory as well
- * ({@code open}), the same values it writes to the store with every change, so the per-event
- * update and the emits do not look them up and decode them again in Kafka Streams' record cache
- * (the largest cost in a profile of the topology). The store stays the truth: every change is still
- * written to it at once; each init of the processor starts with an empty map, refilled from the store.
- * Ledgers, never final, would only grow it, so they read the store.
+ * ({@code open}), the very objects it hands to the store, so the per-event update and the emits
+ * do not look them up and decode them after a flush. Each init of the processor starts with an
+ * empty map, refilled from the store. Ledgers, never final, would only grow it, so they read the
+ * store (which answers a value it holds with that object).
  *
  * <p>Which windows to finalise comes from an index of the windows not final yet ({@code
  * notFinal}: starts to keys), filled when a window is created and, at init, from one scan of
@@ -100,8 +105,7 @@ public final class WindowSet<V> {
 
     /** The aggregate's store, to be connected to the processor that owns it. */
     public <V> StoreBuilder<WindowStore<String, V>> storeBuilder(Values<V> values) {
-      return Stores.windowStoreBuilder(Stores.persistentWindowStore(store(), retention, size(), false),
-          Serdes.String(), values.serde()).withCachingEnabled();
+      return ObjectWindowStore.builder(store(), retention, size(), values.serde());
     }
 
     long sizeMillis() {
@@ -158,14 +162,17 @@ public final class WindowSet<V> {
   private record WindowKey(String key, long start) {}
 
   /**
-   * A window kept in memory: its value, the very object whose every change is also written to
-   * the store, and whether it is in {@code changed} already (so an event costs one map lookup).
+   * A window kept in memory: the store's handle on its value (the very object the store holds
+   * for its next flush), and whether it is in {@code changed} already, so an event costs one map
+   * lookup.
    */
   private static final class OpenWindow<V> {
+    final ObjectWindowStore.Window<V> window;
     final V value;
     boolean changed;
 
-    OpenWindow(V value) {
+    OpenWindow(WindowKey key, V value) {
+      this.window = new ObjectWindowStore.Window<>(key.key(), key.start(), value);
       this.value = value;
     }
   }
@@ -178,7 +185,7 @@ public final class WindowSet<V> {
   private final NavigableMap<Long, Set<String>> notFinal = new TreeMap<>();
   private ProcessorContext<Object, Object> context;
   private KeyValueStore<String, Long> progress;
-  private WindowStore<String, V> store;
+  private ObjectWindowStore<V> store;
   private LongSupplier clock;
   private long nextToFinalize;
 
@@ -202,7 +209,7 @@ public final class WindowSet<V> {
     this.context = context;
     this.progress = progress;
     this.clock = clock;
-    this.store = context.getStateStore(spec.store());
+    this.store = ObjectWindowStore.of(context, spec.store());
     Long next = progress.get(spec.progressKey());
     nextToFinalize = next == null ? 0L : next;
     if (spec.finalizes()) {
@@ -246,20 +253,22 @@ public final class WindowSet<V> {
     }
     WindowKey window = new WindowKey(key, windowStart(time));
     OpenWindow<V> entry = open.get(window);
-    V value;
+    // Every change goes to the store at once, by reference: the store serialises it when Kafka Streams flushes it.
     if (entry != null) {
-      value = entry.value;
+      store.update(entry.window, change);
     } else {
-      value = store.fetch(key, window.start());
+      V value = store.fetch(key, window.start());
       if (value == null) {
         value = values.empty();
         indexNotFinal(key, window.start()); // a new window: the only time it is indexed
       }
       entry = keepOpen(window, value);
+      if (entry != null) {
+        store.update(entry.window, change);
+      } else {
+        store.update(key, window.start(), value, change);
+      }
     }
-    change.accept(value);
-    // Every change goes to the store at once: it serialises the value, so later changes to the object do not leak in.
-    store.put(key, value, window.start());
     if (entry == null) {
       changed.add(window);
     } else if (!entry.changed) {
@@ -276,17 +285,27 @@ public final class WindowSet<V> {
     }
   }
 
-  /** A window's value: from memory while the window is open, else from the store. */
-  private V read(WindowKey window) {
+  /** A window kept in memory, or read from the store (and kept, if there is room); null if it has no value. */
+  private Read<V> read(WindowKey window) {
     OpenWindow<V> entry = open.get(window);
     if (entry != null) {
-      return entry.value;
+      return new Read<>(entry, entry.value);
     }
     V value = store.fetch(window.key(), window.start());
-    if (value != null) {
-      keepOpen(window, value);
+    return value == null ? null : new Read<>(keepOpen(window, value), value);
+  }
+
+  /** A window's value, and the window in memory that holds it when there is one. */
+  private record Read<V>(OpenWindow<V> open, V value) {}
+
+  /** Runs the before-publish step, handing a changed value to the store. */
+  private void beforePublish(WindowKey window, Read<V> read) {
+    if (read.open() != null) {
+      store.updateIf(read.open().window, v -> beforePublish.apply(window.key(), window.start(), v));
+    } else {
+      store.updateIf(window.key(), window.start(), read.value(),
+          v -> beforePublish.apply(window.key(), window.start(), v));
     }
-    return value;
   }
 
   /**
@@ -297,7 +316,7 @@ public final class WindowSet<V> {
     if (!spec.finalizes() || open.size() >= MAX_OPEN) {
       return null;
     }
-    OpenWindow<V> entry = new OpenWindow<>(value);
+    OpenWindow<V> entry = new OpenWindow<>(window, value);
     open.put(window, entry);
     return entry;
   }
@@ -310,16 +329,12 @@ public final class WindowSet<V> {
   /** Publishes the running totals of every window changed since the last emit. */
   public void emitChanged() {
     for (WindowKey key : changed) {
-      OpenWindow<V> entry = open.get(key);
-      V value;
-      if (entry != null) {
-        entry.changed = false;
-        value = entry.value;
-      } else {
-        value = read(key);
-      }
-      if (value != null) {
-        publish(key, value, false);
+      Read<V> read = read(key);
+      if (read != null) {
+        if (read.open() != null) {
+          read.open().changed = false;
+        }
+        publish(key, read, false);
       }
     }
     changed.clear();
@@ -332,9 +347,9 @@ public final class WindowSet<V> {
    */
   public void refreshChanged() {
     for (WindowKey key : changed) {
-      V value = read(key);
-      if (value != null && beforePublish.apply(key.key(), key.start(), value)) {
-        store.put(key.key(), value, key.start()); // the object in memory, if kept, is this one
+      Read<V> read = read(key);
+      if (read != null) {
+        beforePublish(key, read);
       }
     }
   }
@@ -365,7 +380,7 @@ public final class WindowSet<V> {
         OpenWindow<V> inMemory = open.remove(key); // the same figures as the store's, already decoded
         V value = inMemory != null ? inMemory.value : store.fetch(windowKey, windows.getKey());
         if (value != null) {
-          publish(key, value, true);
+          publish(key, new Read<>(inMemory, value), true);
         }
       }
     }
@@ -375,12 +390,11 @@ public final class WindowSet<V> {
     return true;
   }
 
-  private void publish(WindowKey window, V value, boolean isFinal) {
+  private void publish(WindowKey window, Read<V> read, boolean isFinal) {
     String key = window.key();
     long start = window.start();
-    if (beforePublish.apply(key, start, value)) {
-      store.put(key, value, start); // the object in memory, if kept, is this one
-    }
+    beforePublish(window, read);
+    V value = read.value();
     long size = spec.sizeMillis();
     UsageAggregate aggregate = WindowRanges.toAggregate(spec.scope(), key, start, size, values.totals(value), isFinal);
     // Stamped with the latest time the window can hold, never later than the owner's clock.

@@ -1,0 +1,512 @@
+package io.tokenledger.platform.streams;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.kstream.internals.TimeWindow;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.internals.InternalProcessorContext;
+import org.apache.kafka.streams.processor.internals.ProcessorContextUtils;
+import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
+import org.apache.kafka.streams.query.PositionBound;
+import org.apache.kafka.streams.query.Query;
+import org.apache.kafka.streams.query.QueryConfig;
+import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.query.WindowKeyQuery;
+import org.apache.kafka.streams.query.WindowRangeQuery;
+import org.apache.kafka.streams.query.internals.InternalQueryResultUtil;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowBytesStoreSupplier;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+import org.apache.kafka.streams.state.internals.WindowStoreBuilder;
+import org.apache.kafka.streams.state.internals.WrappedStateStore;
+
+/**
+ * A window store that holds the objects its processor changes and serialises them only when
+ * Kafka Streams flushes it. A {@code put} keeps a reference to the value; the value is written
+ * to the store below (serialised, into RocksDB and the changelog) when the task flushes its
+ * stores, which Kafka Streams does before every commit it makes, whoever asked for it (the
+ * commit interval, a processor, a rebalance, another task under exactly-once, a clean close).
+ * So every change is in the changelog before the transaction that commits the input it came
+ * from, exactly as with a caching store, and a value changed a thousand times between commits
+ * is serialised once, not a thousand times.
+ *
+ * <p>The rule for the processor: a value it has put is held by reference until the flush, so it
+ * changes it through {@link #update} (under the store's lock), never behind the store's back.
+ *
+ * <p>Reads: the stream thread reads the held objects themselves; any other thread (interactive
+ * queries) reads copies taken under the lock, merged with what the store below holds, so a
+ * query never sees a value half changed. After a crash the held values are gone with the
+ * transaction that did not commit, as a cache's are, and the changelog restores the rest.
+ *
+ * @param <V> the value of a window
+ */
+public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<String, V>, String, V>
+    implements WindowStore<String, V> {
+  private record Slot(String key, long start) {}
+
+  /** A held value and the record context of its latest change (its changelog record carries that timestamp). */
+  private static final class Held<V> {
+    V value;
+    ProcessorRecordContext changedBy;
+
+    Held(V value, ProcessorRecordContext changedBy) {
+      this.value = value;
+      this.changedBy = changedBy;
+    }
+  }
+
+  private final Serde<V> serde;
+  private final long windowSize;
+  private final Map<Slot, Held<V>> held = new HashMap<>();
+  private InternalProcessorContext<?, ?> context;
+  private volatile Thread owner;
+
+  ObjectWindowStore(WindowStore<String, V> inner, Serde<V> serde, long windowSize) {
+    super(inner);
+    this.serde = serde;
+    this.windowSize = windowSize;
+  }
+
+  /**
+   * A persistent, changelogged store of this kind, with Kafka Streams' window retention and
+   * changelog settings (it is a window store to the topology builder), and no record cache below
+   * it: it is its own cache.
+   */
+  public static <V> StoreBuilder<WindowStore<String, V>> builder(String name, Duration retention, Duration size,
+      Serde<V> values) {
+    return builder(Stores.persistentWindowStore(name, retention, size, false), values);
+  }
+
+  /** The same over another store of bytes (in memory, for instance). */
+  public static <V> StoreBuilder<WindowStore<String, V>> builder(WindowBytesStoreSupplier bytes, Serde<V> values) {
+    return new WindowStoreBuilder<>(bytes, Serdes.String(), values, Time.SYSTEM) {
+      @Override
+      public WindowStore<String, V> build() {
+        return over(super.build(), values, bytes.windowSize());
+      }
+
+      @Override
+      public StoreBuilder<WindowStore<String, V>> withCachingEnabled() {
+        return this; // the held objects are the cache; a byte cache below them would be a second copy
+      }
+    };
+  }
+
+  /** This layer over a typed window store of windows {@code windowSize} ms long. */
+  public static <V> ObjectWindowStore<V> over(WindowStore<String, V> typed, Serde<V> values, long windowSize) {
+    return new ObjectWindowStore<>(typed, values, windowSize);
+  }
+
+  /** The store of this kind connected to a processor (Kafka Streams hands processors a wrapper around it). */
+  @SuppressWarnings("unchecked")
+  public static <V> ObjectWindowStore<V> of(ProcessorContext<?, ?> context, String name) {
+    StateStore store = context.getStateStore(name);
+    while (!(store instanceof ObjectWindowStore) && store instanceof WrappedStateStore<?, ?, ?> wrapper) {
+      store = wrapper.wrapped();
+    }
+    if (!(store instanceof ObjectWindowStore)) {
+      throw new IllegalStateException("Store " + name + " is not an ObjectWindowStore: build it with "
+          + "ObjectWindowStore.builder");
+    }
+    return (ObjectWindowStore<V>) store;
+  }
+
+  @Override
+  public void init(StateStoreContext stateStoreContext, StateStore root) {
+    context = ProcessorContextUtils.asInternalProcessorContext(stateStoreContext);
+    owner = Thread.currentThread();
+    synchronized (this) {
+      releaseAll();
+    }
+    super.init(stateStoreContext, root);
+  }
+
+  /**
+   * A window a processor keeps in memory across changes: its value, and whether the store holds
+   * it for the next flush, so that a change to a window already held costs no map lookup.
+   */
+  public static final class Window<V> {
+    private final Slot slot;
+    private final V value;
+    private Held<V> held;
+
+    public Window(String key, long start, V value) {
+      this.slot = new Slot(key, start);
+      this.value = value;
+    }
+
+    public V value() {
+      return value;
+    }
+  }
+
+  /** Changes a window the processor keeps and holds it for the next flush. */
+  public synchronized void update(Window<V> window, Consumer<V> change) {
+    change.accept(window.value);
+    hold(window);
+  }
+
+  /** Like {@link #update}, holding the window only when {@code change} says it changed it. */
+  public synchronized boolean updateIf(Window<V> window, Predicate<V> change) {
+    boolean changed = change.test(window.value);
+    if (changed) {
+      hold(window);
+    }
+    return changed;
+  }
+
+  private void hold(Window<V> window) {
+    Held<V> entry = window.held;
+    if (entry != null && entry.value == window.value) {
+      entry.changedBy = context.recordContext(); // held already, this very object: nothing to look up
+      return;
+    }
+    window.held = hold(window.slot.key(), window.slot.start(), window.value);
+  }
+
+  /** Changes a value read from this store (not kept by the processor) and holds it for the next flush. */
+  public synchronized void update(String key, long windowStart, V value, Consumer<V> change) {
+    change.accept(value);
+    hold(key, windowStart, value);
+  }
+
+  /** Like {@link #update}, holding the value only when {@code change} says it changed it. */
+  public synchronized boolean updateIf(String key, long windowStart, V value, Predicate<V> change) {
+    boolean changed = change.test(value);
+    if (changed) {
+      hold(key, windowStart, value);
+    }
+    return changed;
+  }
+
+  @Override
+  public synchronized void put(String key, V value, long windowStart) {
+    Objects.requireNonNull(key, "key");
+    hold(key, windowStart, value);
+  }
+
+  private Held<V> hold(String key, long windowStart, V value) {
+    Slot slot = new Slot(key, windowStart);
+    Held<V> entry = held.get(slot);
+    if (entry == null) {
+      entry = new Held<>(value, context.recordContext());
+      held.put(slot, entry);
+    } else {
+      entry.value = value;
+      entry.changedBy = context.recordContext();
+    }
+    return entry;
+  }
+
+  /** How many values wait for the next flush. */
+  public synchronized int heldCount() {
+    return held.size();
+  }
+
+  @Override
+  public void flushCache() {
+    if (!held.isEmpty()) {
+      ProcessorRecordContext current = context.recordContext();
+      try {
+        List<Slot> slots = new ArrayList<>(held.keySet());
+        for (Slot slot : slots) {
+          // Written and released under the lock, so a query finds the value in one place or the other.
+          synchronized (this) {
+            Held<V> entry = held.remove(slot);
+            V value = entry.value;
+            entry.value = null; // released: a window that still points at it is held again at its next change
+            context.setRecordContext(entry.changedBy);
+            wrapped().put(slot.key(), value, slot.start());
+          }
+        }
+      } finally {
+        context.setRecordContext(current);
+      }
+    }
+    super.flushCache();
+  }
+
+  @Override
+  public synchronized void clearCache() {
+    releaseAll(); // the store below is about to be written directly (a restore): what is held is stale
+    super.clearCache();
+  }
+
+  @Override
+  public void close() {
+    synchronized (this) {
+      releaseAll();
+    }
+    super.close();
+  }
+
+  private void releaseAll() {
+    held.values().forEach(entry -> entry.value = null);
+    held.clear();
+  }
+
+  private boolean onOwner() {
+    return Thread.currentThread() == owner;
+  }
+
+  /** A held value as a reader may see it: itself on the stream thread, else a copy. */
+  private V readable(V value) {
+    if (value == null || onOwner()) {
+      return value;
+    }
+    byte[] bytes = serde.serializer().serialize(name(), value);
+    return serde.deserializer().deserialize(name(), bytes);
+  }
+
+  @Override
+  public V fetch(String key, long time) {
+    synchronized (this) {
+      Held<V> entry = held.get(new Slot(key, time));
+      if (entry != null) {
+        return readable(entry.value);
+      }
+    }
+    return wrapped().fetch(key, time);
+  }
+
+  // Range reads: what the store below holds in the range, with the held values (copies off the
+  // stream thread) in place of or beside it. Materialised: they serve queries and restarts, not
+  // the per-event path.
+
+  private List<KeyValue<Windowed<String>, V>> merged(KeyValueIterator<Windowed<String>, V> below,
+      Predicate<Slot> inRange) {
+    Map<Slot, V> overlay = new HashMap<>();
+    synchronized (this) {
+      held.forEach((slot, entry) -> {
+        if (inRange.test(slot)) {
+          overlay.put(slot, readable(entry.value));
+        }
+      });
+    }
+    List<KeyValue<Windowed<String>, V>> out = new ArrayList<>();
+    try (below) {
+      below.forEachRemaining(kv -> {
+        Slot slot = new Slot(kv.key.key(), kv.key.window().start());
+        if (!overlay.containsKey(slot)) {
+          out.add(kv);
+        }
+      });
+    }
+    overlay.forEach((slot, value) -> {
+      if (value != null) {
+        out.add(KeyValue.pair(windowed(slot), value));
+      }
+    });
+    out.sort(Comparator.<KeyValue<Windowed<String>, V>, String>comparing(kv -> kv.key.key())
+        .thenComparingLong(kv -> kv.key.window().start()));
+    return out;
+  }
+
+  private Windowed<String> windowed(Slot slot) {
+    return new Windowed<>(slot.key(), new TimeWindow(slot.start(), slot.start() + windowSize));
+  }
+
+  private static boolean between(long start, long from, long to) {
+    return start >= from && start <= to;
+  }
+
+  private static boolean keyBetween(String key, String from, String to) {
+    return (from == null || key.compareTo(from) >= 0) && (to == null || key.compareTo(to) <= 0);
+  }
+
+  private WindowStoreIterator<V> timesOf(List<KeyValue<Windowed<String>, V>> windows, boolean backward) {
+    List<KeyValue<Long, V>> times = new ArrayList<>(windows.size());
+    windows.forEach(kv -> times.add(KeyValue.pair(kv.key.window().start(), kv.value)));
+    if (backward) {
+      Collections.reverse(times);
+    }
+    return new ListWindowIterator<>(times);
+  }
+
+  private static <K, T> KeyValueIterator<K, T> iterate(List<KeyValue<K, T>> list, boolean backward) {
+    if (backward) {
+      list = new ArrayList<>(list);
+      Collections.reverse(list);
+    }
+    return new ListIterator<>(list);
+  }
+
+  @Override
+  public WindowStoreIterator<V> fetch(String key, long timeFrom, long timeTo) {
+    return timesOf(merged(wrapped().fetch(key, key, timeFrom, timeTo),
+        slot -> slot.key().equals(key) && between(slot.start(), timeFrom, timeTo)), false);
+  }
+
+  @Override
+  public WindowStoreIterator<V> fetch(String key, Instant timeFrom, Instant timeTo) {
+    return fetch(key, timeFrom.toEpochMilli(), timeTo.toEpochMilli());
+  }
+
+  @Override
+  public WindowStoreIterator<V> backwardFetch(String key, Instant timeFrom, Instant timeTo) {
+    long from = timeFrom.toEpochMilli();
+    long to = timeTo.toEpochMilli();
+    return timesOf(merged(wrapped().fetch(key, key, from, to),
+        slot -> slot.key().equals(key) && between(slot.start(), from, to)), true);
+  }
+
+  @Override
+  public KeyValueIterator<Windowed<String>, V> fetch(String keyFrom, String keyTo, long timeFrom, long timeTo) {
+    return iterate(merged(wrapped().fetch(keyFrom, keyTo, timeFrom, timeTo),
+        slot -> keyBetween(slot.key(), keyFrom, keyTo) && between(slot.start(), timeFrom, timeTo)), false);
+  }
+
+  @Override
+  public KeyValueIterator<Windowed<String>, V> fetch(String keyFrom, String keyTo, Instant timeFrom,
+      Instant timeTo) {
+    return fetch(keyFrom, keyTo, timeFrom.toEpochMilli(), timeTo.toEpochMilli());
+  }
+
+  @Override
+  public KeyValueIterator<Windowed<String>, V> backwardFetch(String keyFrom, String keyTo, Instant timeFrom,
+      Instant timeTo) {
+    long from = timeFrom.toEpochMilli();
+    long to = timeTo.toEpochMilli();
+    return iterate(merged(wrapped().fetch(keyFrom, keyTo, from, to),
+        slot -> keyBetween(slot.key(), keyFrom, keyTo) && between(slot.start(), from, to)), true);
+  }
+
+  @Override
+  public KeyValueIterator<Windowed<String>, V> fetchAll(long timeFrom, long timeTo) {
+    return iterate(merged(wrapped().fetchAll(timeFrom, timeTo), slot -> between(slot.start(), timeFrom, timeTo)),
+        false);
+  }
+
+  @Override
+  public KeyValueIterator<Windowed<String>, V> fetchAll(Instant timeFrom, Instant timeTo) {
+    return fetchAll(timeFrom.toEpochMilli(), timeTo.toEpochMilli());
+  }
+
+  @Override
+  public KeyValueIterator<Windowed<String>, V> backwardFetchAll(Instant timeFrom, Instant timeTo) {
+    long from = timeFrom.toEpochMilli();
+    long to = timeTo.toEpochMilli();
+    return iterate(merged(wrapped().fetchAll(from, to), slot -> between(slot.start(), from, to)), true);
+  }
+
+  @Override
+  public KeyValueIterator<Windowed<String>, V> all() {
+    return iterate(merged(wrapped().all(), slot -> true), false);
+  }
+
+  @Override
+  public KeyValueIterator<Windowed<String>, V> backwardAll() {
+    return iterate(merged(wrapped().all(), slot -> true), true);
+  }
+
+  /** Interactive queries (IQv2): the store below answers, the held values merged in. */
+  @Override
+  @SuppressWarnings("unchecked")
+  public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
+    QueryResult<R> below = wrapped().query(query, positionBound, config);
+    if (!below.isSuccess()) {
+      return below;
+    }
+    if (query instanceof WindowKeyQuery<?, ?> asked) {
+      String key = (String) asked.getKey();
+      long from = asked.getTimeFrom().map(Instant::toEpochMilli).orElse(Long.MIN_VALUE);
+      long to = asked.getTimeTo().map(Instant::toEpochMilli).orElse(Long.MAX_VALUE);
+      WindowStoreIterator<V> times = (WindowStoreIterator<V>) below.getResult();
+      List<KeyValue<Windowed<String>, V>> windows = new ArrayList<>();
+      try (times) {
+        times.forEachRemaining(kv -> windows.add(KeyValue.pair(windowed(new Slot(key, kv.key)), kv.value)));
+      }
+      R result = (R) timesOf(merged(iterate(windows, false),
+          slot -> slot.key().equals(key) && between(slot.start(), from, to)), false);
+      return InternalQueryResultUtil.copyAndSubstituteDeserializedResult(below, result);
+    }
+    if (query instanceof WindowRangeQuery<?, ?> asked) {
+      String key = (String) asked.getKey().orElse(null);
+      long from = asked.getTimeFrom().map(Instant::toEpochMilli).orElse(Long.MIN_VALUE);
+      long to = asked.getTimeTo().map(Instant::toEpochMilli).orElse(Long.MAX_VALUE);
+      R result = (R) iterate(merged((KeyValueIterator<Windowed<String>, V>) below.getResult(),
+          slot -> (key == null || slot.key().equals(key)) && between(slot.start(), from, to)), false);
+      return InternalQueryResultUtil.copyAndSubstituteDeserializedResult(below, result);
+    }
+    return below;
+  }
+
+  private static final class ListIterator<K, T> implements KeyValueIterator<K, T> {
+    private final List<KeyValue<K, T>> list;
+    private final Iterator<KeyValue<K, T>> it;
+    private int index;
+
+    ListIterator(List<KeyValue<K, T>> list) {
+      this.list = list;
+      this.it = list.iterator();
+    }
+
+    @Override
+    public boolean hasNext() {
+      return it.hasNext();
+    }
+
+    @Override
+    public KeyValue<K, T> next() {
+      index++;
+      return it.next();
+    }
+
+    @Override
+    public K peekNextKey() {
+      if (index >= list.size()) {
+        throw new java.util.NoSuchElementException();
+      }
+      return list.get(index).key;
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  private static final class ListWindowIterator<T> implements WindowStoreIterator<T> {
+    private final ListIterator<Long, T> delegate;
+
+    ListWindowIterator(List<KeyValue<Long, T>> list) {
+      this.delegate = new ListIterator<>(list);
+    }
+
+    @Override
+    public boolean hasNext() {
+      return delegate.hasNext();
+    }
+
+    @Override
+    public KeyValue<Long, T> next() {
+      return delegate.next();
+    }
+
+    @Override
+    public Long peekNextKey() {
+      return delegate.peekNextKey();
+    }
+
+    @Override
+    public void close() {}
+  }
+}
