@@ -1,16 +1,14 @@
 package io.tokenledger.aggregation.intake;
 
 import io.tokenledger.platform.streams.ProcessorWithStores;
+import io.tokenledger.platform.streams.SeenIdsStore;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.common.serialization.Serdes;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
-import org.apache.kafka.streams.state.WindowStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * happened), so the pair identifies it: a point lookup in a window store keyed by event_id
  * at the event time, one RocksDB get instead of a range scan. Old ids expire with the store's
  * segments, and because its changelog is written in the same exactly-once transaction as the
- * aggregates, an id is never remembered for an event whose counts were not committed.
+ * aggregates, an id is never remembered for an event whose counts were not committed. The
+ * changelog holds the ids of an hour per record ({@link SeenIdsStore}), not a record per id.
  */
 public final class Deduplicator<V> implements Processor<String, V, String, V> {
   private static final Logger log = LoggerFactory.getLogger(Deduplicator.class);
@@ -28,14 +27,14 @@ public final class Deduplicator<V> implements Processor<String, V, String, V> {
   private final String storeName;
   private final Function<V, String> eventId;
   private ProcessorContext<String, V> context;
-  private WindowStore<String, Long> seen;
+  private SeenIdsStore seen;
   private long duplicates;
 
   /** The processor with its store, which remembers ids for {@code horizon}. */
   public static <V> ProcessorSupplier<String, V, String, V> supplier(String storeName, Duration horizon,
       Function<V, String> eventId) {
-    return ProcessorWithStores.of(() -> new Deduplicator<>(storeName, eventId), List.of(Stores.windowStoreBuilder(
-        Stores.persistentWindowStore(storeName, horizon, Duration.ofMillis(1), false), Serdes.String(), Serdes.Long())));
+    return ProcessorWithStores.of(() -> new Deduplicator<>(storeName, eventId),
+        List.of(SeenIdsStore.builder(storeName, horizon)));
   }
 
   /** The horizon is the store's retention; the store is built with it. */
@@ -47,21 +46,21 @@ public final class Deduplicator<V> implements Processor<String, V, String, V> {
   @Override
   public void init(ProcessorContext<String, V> context) {
     this.context = context;
-    this.seen = context.getStateStore(storeName);
+    this.seen = SeenIdsStore.of(context, storeName);
   }
 
   @Override
   public void process(Record<String, V> record) {
     String eventId = this.eventId.apply(record.value());
     long eventTime = record.timestamp();
-    if (seen.fetch(eventId, eventTime) != null) {
+    if (seen.seen(eventId, eventTime)) {
       duplicates++;
       UsageMeters.DUPLICATE.increment();
       log.debug("Duplicate usage event {} for team {} dropped ({} duplicates so far in this task)",
           eventId, record.key(), duplicates);
       return;
     }
-    seen.put(eventId, eventTime, eventTime);
+    seen.remember(eventId, eventTime);
     context.forward(record);
   }
 }
