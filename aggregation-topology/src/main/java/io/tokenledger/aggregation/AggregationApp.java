@@ -163,7 +163,7 @@ public final class AggregationApp {
 
     RollupAggregator.Settings rollup = new RollupAggregator.Settings(fine(settings), derived(settings), ledgers(),
         ROLLUP_PROGRESS_STORE, LATE_SINK, PARTIALS_SINK, settings.grace(), settings.liveEmitInterval(),
-        settings.seriesEmitInterval(), settings.idleAdvance());
+        settings.seriesEmitInterval(), settings.idleAdvance(), settings.closeChunk());
     topology.addProcessor(ROLLUP, RollupAggregator.supplier(rollup), PRICE, CORRECTIONS);
     // Partitioned by team: anomaly detection and alerting find all of a team's series in one partition.
     addSink(topology, rollup.fine(), topics, new TeamPartitioner(), ROLLUP);

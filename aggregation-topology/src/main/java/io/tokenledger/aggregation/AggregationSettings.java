@@ -19,9 +19,11 @@ import java.util.Map;
  *     (1m, 1h, 1d) are published: there are as many of them as series, so publishing them at
  *     every live emit made more output than input; queries read the stores and are
  *     fresher. Team, cross-team and ledger figures keep the live emit interval.
+ * @param closeChunk how many minute windows are finalised at a time when a minute closes
  */
 public record AggregationSettings(Duration grace, Duration liveEmitInterval, Duration dedupHorizon,
-    ValidationSettings validation, Duration windowRetention, Duration idleAdvance, Duration seriesEmitInterval) {
+    ValidationSettings validation, Duration windowRetention, Duration idleAdvance, Duration seriesEmitInterval,
+    int closeChunk) {
 
   public static final String PREFIX = "tokenledger.aggregation.";
 
@@ -40,12 +42,21 @@ public record AggregationSettings(Duration grace, Duration liveEmitInterval, Dur
           + "quiet partitions close their windows")
       .duration(PREFIX + "detail-emit-interval", Duration.ofSeconds(10), Duration.ofMillis(10),
           "how often the running totals of the per team/workflow/model windows are published (their final records "
-          + "never wait)");
+          + "never wait)")
+      .whole(PREFIX + "close-chunk", 500, 1, 1_000_000,
+          "how many minute windows are finalised at a time when a minute closes (per record and per emit), so that "
+          + "closing thousands of series' minutes does not hold up the live figures");
 
   /** Series windows published at every live emit, as before they had a cadence of their own. */
   public AggregationSettings(Duration grace, Duration liveEmitInterval, Duration dedupHorizon,
       ValidationSettings validation, Duration windowRetention, Duration idleAdvance) {
-    this(grace, liveEmitInterval, dedupHorizon, validation, windowRetention, idleAdvance, liveEmitInterval);
+    this(grace, liveEmitInterval, dedupHorizon, validation, windowRetention, idleAdvance, liveEmitInterval, 500);
+  }
+
+  /** Minutes closed in chunks of the default size. */
+  public AggregationSettings(Duration grace, Duration liveEmitInterval, Duration dedupHorizon,
+      ValidationSettings validation, Duration windowRetention, Duration idleAdvance, Duration seriesEmitInterval) {
+    this(grace, liveEmitInterval, dedupHorizon, validation, windowRetention, idleAdvance, seriesEmitInterval, 500);
   }
 
   public static AggregationSettings defaults() {
@@ -60,6 +71,7 @@ public record AggregationSettings(Duration grace, Duration liveEmitInterval, Dur
         ValidationSettings.from(config),
         CONFIG.duration(config, PREFIX + "window-retention"),
         CONFIG.duration(config, PREFIX + "idle-advance"),
-        CONFIG.duration(config, PREFIX + "detail-emit-interval"));
+        CONFIG.duration(config, PREFIX + "detail-emit-interval"),
+        (int) CONFIG.whole(config, PREFIX + "close-chunk"));
   }
 }

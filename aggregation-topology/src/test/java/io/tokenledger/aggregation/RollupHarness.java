@@ -39,11 +39,16 @@ final class RollupHarness {
   private final List<String> stores = new java.util.ArrayList<>();
 
   RollupHarness(Instant wallClock) throws Exception {
+    this(wallClock, AggregationSettings.defaults().closeChunk());
+  }
+
+  /** With minutes closed {@code closeChunk} windows at a time. */
+  RollupHarness(Instant wallClock, int closeChunk) throws Exception {
     AggregationSettings defaults = AggregationSettings.defaults();
     settings = new RollupAggregator.Settings(AggregationApp.fine(defaults), AggregationApp.derived(defaults),
         AggregationApp.ledgers(), AggregationApp.ROLLUP_PROGRESS_STORE, AggregationApp.LATE_SINK,
         AggregationApp.PARTIALS_SINK, defaults.grace(), defaults.liveEmitInterval(), defaults.seriesEmitInterval(),
-        defaults.idleAdvance());
+        defaults.idleAdvance(), closeChunk);
     Properties config = new Properties();
     config.put(StreamsConfig.APPLICATION_ID_CONFIG, "rollup-harness");
     config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

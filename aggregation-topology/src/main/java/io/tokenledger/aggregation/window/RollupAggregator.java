@@ -69,10 +69,12 @@ public final class RollupAggregator implements Processor<String, Object, Object,
    * @param seriesEmitInterval how often the per-series windows (those of {@link Scope#SERIES}
    *     that finalise) publish their running totals; their final records are never delayed
    * @param idleAdvance after this long without a record, stream time moves to wall clock minus this
+   * @param closeChunk how many minute windows are finalised at a time (per record, per emit) when
+   *     a minute closes, so that the live figures are not held up by closing all of them at once
    */
   public record Settings(WindowSet.Spec fine, List<WindowSet.Spec> derived, List<WindowSet.Spec> ledgers,
       String progressStore, String lateSink, String partialsSink, Duration grace, Duration emitInterval,
-      Duration seriesEmitInterval, Duration idleAdvance) {}
+      Duration seriesEmitInterval, Duration idleAdvance, int closeChunk) {}
 
   private record PartialKey(Scope scope, String key, long minuteStart) {}
 
@@ -166,6 +168,7 @@ public final class RollupAggregator implements Processor<String, Object, Object,
       late.add(usage);
       addToAll(ledgers, series, eventTime, late);
       ledgers.forEach(WindowSet::publishIfNeverFinal);
+      closeSome(settings.closeChunk());
       return;
     }
     // The model's text is worked out once per model, not per event.
@@ -175,6 +178,8 @@ public final class RollupAggregator implements Processor<String, Object, Object,
     if (eventTime > streamTime) {
       streamTime = eventTime; // stored at the next emit or window close, not per event (see saveStreamTime)
       finalizeClosed();
+    } else {
+      closeSome(settings.closeChunk()); // a minute boundary's windows, a chunk per event until done
     }
   }
 
@@ -196,6 +201,9 @@ public final class RollupAggregator implements Processor<String, Object, Object,
       streamTime = now - idleAdvanceMillis;
       finalizeClosed();
     }
+    // Without records since the last emit nothing else is waiting: what is still closing closes now.
+    closeSome(now - lastRecordWallClock >= settings.emitInterval().toMillis() ? Integer.MAX_VALUE
+        : settings.closeChunk());
     boolean seriesDue = now - lastSeriesEmit >= settings.seriesEmitInterval().toMillis();
     if (seriesDue) {
       lastSeriesEmit = now;
@@ -218,14 +226,34 @@ public final class RollupAggregator implements Processor<String, Object, Object,
     context.commit();
   }
 
-  /** Runs once per window boundary crossed, not per event. Minutes first: they feed the rest. */
+  /**
+   * Runs when stream time rises: the minutes that ended (plus grace) stop taking events, and a
+   * first chunk of them is finalised (see {@link #closeSome}).
+   */
   private void finalizeClosed() {
-    long end = streamTime - graceMillis;
-    if (fine.finalizeThrough(end)) {
+    if (fine.beginClosing(streamTime - graceMillis)) {
+      saveStreamTime(); // the closing is stored with the stream time that started it
+    }
+    closeSome(settings.closeChunk());
+  }
+
+  /**
+   * Finalises up to {@code windows} closing minute windows. Minutes first: they feed the rest, so
+   * a coarser window closes only once every minute in it is final, and the partial sums and the
+   * progress mark go out whenever a whole minute is done.
+   */
+  private void closeSome(int windows) {
+    if (!fine.closing()) {
+      return;
+    }
+    long before = fine.nextToFinalize();
+    fine.finalizeSome(windows);
+    if (fine.nextToFinalize() != before) {
       saveStreamTime();
       sendPartials();
+      long finalThrough = fine.nextToFinalize();
+      derived.forEach(d -> d.finalizeThrough(finalThrough));
     }
-    derived.forEach(d -> d.finalizeThrough(end));
     ledgers.forEach(WindowSet::publishIfNeverFinal);
   }
 

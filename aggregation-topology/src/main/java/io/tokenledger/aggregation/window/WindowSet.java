@@ -31,10 +31,13 @@ import org.apache.kafka.streams.state.WindowStore;
  * running totals at each emit, exactly one final record per window, and recovery after a
  * restart.
  *
- * <p>Finalising: the owner says up to which time windows have ended ({@link #finalizeThrough});
- * each window ending by then gets its one final record, and the next window to finalise is kept
- * in the owner's changelogged progress store in the same transaction. A final window takes no
- * more additions ({@link #add} refuses them).
+ * <p>Finalising: the owner says up to which time windows have ended ({@link #beginClosing});
+ * from then on they take no more additions ({@link #add} refuses them), and {@link
+ * #finalizeSome} gives each its one final record, a bounded number at a time, so that closing
+ * ten thousand minute windows does not stall the thread for the live figures. How far the
+ * closing has come (the next window start to finalise, how many of its windows are final, and
+ * the closing's end) is kept in the owner's changelogged progress store in the same transaction
+ * as the final records. {@link #finalizeThrough} does it all at once.
  *
  * <p>Restarts: the set of changed windows lives in memory. For an aggregate that finalises,
  * every window not final yet is marked changed again when the processor starts (a scan from the
@@ -187,7 +190,12 @@ public final class WindowSet<V> {
   private KeyValueStore<String, Long> progress;
   private ObjectWindowStore<V> store;
   private LongSupplier clock;
+  /** Every window starting before it is final. */
   private long nextToFinalize;
+  /** Every window starting before it is final or closing: it takes no more additions. */
+  private long closeTarget;
+  /** How many windows starting at {@code nextToFinalize} are final already (a minute closed in part). */
+  private long doneInFirst;
 
   public WindowSet(Spec spec, Values<V> values, BeforePublish<V> beforePublish) {
     this.spec = spec;
@@ -212,6 +220,10 @@ public final class WindowSet<V> {
     this.store = ObjectWindowStore.of(context, spec.store());
     Long next = progress.get(spec.progressKey());
     nextToFinalize = next == null ? 0L : next;
+    Long target = progress.get(closingKey());
+    closeTarget = target == null ? nextToFinalize : Math.max(target, nextToFinalize);
+    Long done = progress.get(doneKey());
+    doneInFirst = done == null ? 0 : done;
     if (spec.finalizes()) {
       try (KeyValueIterator<Windowed<String>, V> it = store.fetchAll(Instant.ofEpochMilli(nextToFinalize),
           Instant.ofEpochMilli(FOREVER))) {
@@ -220,7 +232,22 @@ public final class WindowSet<V> {
           indexNotFinal(w.key.key(), w.key.window().start());
         });
       }
+      // The windows of a minute closed in part before a restart: the first ones, in key order, are final.
+      Set<String> first = notFinal.get(nextToFinalize);
+      java.util.Iterator<String> keys = first == null ? java.util.Collections.emptyIterator() : first.iterator();
+      for (long i = 0; i < doneInFirst && keys.hasNext(); i++) {
+        changed.remove(new WindowKey(keys.next(), nextToFinalize));
+        keys.remove();
+      }
     }
+  }
+
+  private String closingKey() {
+    return spec.progressKey() + ":closing";
+  }
+
+  private String doneKey() {
+    return spec.progressKey() + ":done";
   }
 
   public Spec spec() {
@@ -232,9 +259,9 @@ public final class WindowSet<V> {
     return EpochWindows.start(time, spec.sizeMillis());
   }
 
-  /** Whether the window containing this time has had its final record. */
+  /** Whether the window containing this time has had its final record, or is being closed. */
   public boolean isFinal(long time) {
-    return spec.finalizes() && windowStart(time) < nextToFinalize;
+    return spec.finalizes() && windowStart(time) < closeTarget;
   }
 
   /** The start of the earliest window that may still change: every earlier one is final. */
@@ -362,32 +389,88 @@ public final class WindowSet<V> {
   }
 
   /**
-   * Publishes the one final record of every window that ends at or before {@code end}.
+   * Publishes the one final record of every window that ends at or before {@code end}, at once.
    *
    * @return whether any window became final
    */
   public boolean finalizeThrough(long end) {
+    long before = nextToFinalize;
+    beginClosing(end);
+    finalizeSome(Integer.MAX_VALUE);
+    return nextToFinalize != before;
+  }
+
+  /**
+   * Starts closing every window that ends at or before {@code end}: from now on none of them
+   * takes additions ({@link #isFinal}), and {@link #finalizeSome} publishes their final records.
+   *
+   * @return whether more windows are closing than before
+   */
+  public boolean beginClosing(long end) {
     long size = spec.sizeMillis();
-    long lastClosed = EpochWindows.start(end - size, size);
-    if (!spec.finalizes() || lastClosed < nextToFinalize) {
+    long target = EpochWindows.start(end - size, size) + size;
+    if (!spec.finalizes() || target <= closeTarget) {
       return false;
     }
-    NavigableMap<Long, Set<String>> closing = notFinal.headMap(lastClosed, true);
-    for (Map.Entry<Long, Set<String>> windows : closing.entrySet()) {
-      for (String windowKey : windows.getValue()) {
-        WindowKey key = new WindowKey(windowKey, windows.getKey());
+    closeTarget = target;
+    progress.put(closingKey(), closeTarget);
+    return true;
+  }
+
+  /** Whether some windows are closing and not all of them have their final record yet. */
+  public boolean closing() {
+    return nextToFinalize < closeTarget;
+  }
+
+  /**
+   * Publishes the final records of at most {@code max} closing windows, oldest first and in key
+   * order within a window start, so that closing thousands of windows need not hold the stream
+   * thread in one go. Which are final is stored with them (the next window start to finalise and
+   * how many of its windows are final), so a restart neither repeats nor skips one.
+   *
+   * @return how many final records were published
+   */
+  public int finalizeSome(int max) {
+    int published = 0;
+    long size = spec.sizeMillis();
+    long nextBefore = nextToFinalize;
+    while (nextToFinalize < closeTarget && published < max) {
+      Map.Entry<Long, Set<String>> first = notFinal.firstEntry();
+      if (first == null || first.getKey() >= closeTarget) {
+        advanceTo(closeTarget);
+        break;
+      }
+      if (first.getKey() > nextToFinalize) {
+        advanceTo(first.getKey()); // no windows between
+      }
+      java.util.Iterator<String> keys = first.getValue().iterator();
+      while (keys.hasNext() && published < max) {
+        WindowKey key = new WindowKey(keys.next(), first.getKey());
+        keys.remove();
         changed.remove(key);
         OpenWindow<V> inMemory = open.remove(key); // the same figures as the store's, already decoded
-        V value = inMemory != null ? inMemory.value : store.fetch(windowKey, windows.getKey());
+        V value = inMemory != null ? inMemory.value : store.fetch(key.key(), key.start());
         if (value != null) {
           publish(key, new Read<>(inMemory, value), true);
         }
+        published++;
+        doneInFirst++;
+      }
+      if (first.getValue().isEmpty()) {
+        notFinal.remove(first.getKey());
+        advanceTo(first.getKey() + size);
       }
     }
-    closing.clear(); // every window in memory is in the index, so none that is final stays in memory
-    nextToFinalize = lastClosed + size;
-    progress.put(spec.progressKey(), nextToFinalize);
-    return true;
+    if (published > 0 || nextToFinalize != nextBefore) {
+      progress.put(spec.progressKey(), nextToFinalize);
+      progress.put(doneKey(), doneInFirst);
+    }
+    return published;
+  }
+
+  private void advanceTo(long next) {
+    nextToFinalize = next;
+    doneInFirst = 0;
   }
 
   private void publish(WindowKey window, Read<V> read, boolean isFinal) {
