@@ -188,8 +188,50 @@ public final class StreamsApps {
       }
       stopped.countDown();
     }, applicationId + "-shutdown"));
+    logStartUp(streams, applicationId);
     streams.start();
     stopped.await();
+  }
+
+  /**
+   * Logs, once the app first runs, where its start-up went: the JVM until main, main until
+   * Kafka Streams starts (topic checks, building the topology, a wipe), and from then until
+   * RUNNING, with how much of that was restoring which stores.
+   */
+  static void logStartUp(KafkaStreams streams, String applicationId) {
+    long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+    long streamsStart = System.currentTimeMillis();
+    java.util.concurrent.ConcurrentMap<String, long[]> restored = new java.util.concurrent.ConcurrentHashMap<>();
+    java.util.concurrent.atomic.AtomicLong firstRestore = new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.atomic.AtomicLong lastRestore = new java.util.concurrent.atomic.AtomicLong();
+    streams.setGlobalStateRestoreListener(new org.apache.kafka.streams.processor.StateRestoreListener() {
+      @Override
+      public void onRestoreStart(org.apache.kafka.common.TopicPartition partition, String store, long start, long end) {
+        firstRestore.compareAndSet(0, System.currentTimeMillis());
+      }
+
+      @Override
+      public void onBatchRestored(org.apache.kafka.common.TopicPartition partition, String store, long end, long n) {}
+
+      @Override
+      public void onRestoreEnd(org.apache.kafka.common.TopicPartition partition, String store, long total) {
+        restored.computeIfAbsent(store, k -> new long[1])[0] += total;
+        lastRestore.set(System.currentTimeMillis());
+      }
+    });
+    java.util.concurrent.atomic.AtomicBoolean logged = new java.util.concurrent.atomic.AtomicBoolean();
+    streams.setStateListener((now, before) -> {
+      if (now == KafkaStreams.State.RUNNING && logged.compareAndSet(false, true)) {
+        long running = System.currentTimeMillis();
+        long records = restored.values().stream().mapToLong(n -> n[0]).sum();
+        log.info("{} running {} ms after its JVM started: {} ms to main's start of Kafka Streams (JVM, topic checks, "
+            + "topology), {} ms to RUNNING, of which restoring {} records of {} stores took {} ms{}", applicationId,
+            running - jvmStart, streamsStart - jvmStart, running - streamsStart, records, restored.size(),
+            firstRestore.get() == 0 ? 0 : lastRestore.get() - firstRestore.get(),
+            restored.isEmpty() ? "" : " " + new java.util.TreeMap<>(restored.entrySet().stream().collect(
+                java.util.stream.Collectors.toMap(java.util.Map.Entry::getKey, e -> e.getValue()[0]))));
+      }
+    });
   }
 
   /** Binds a Streams instance's metrics (threads, tasks, stores, its clients) to the process's Prometheus registry. */
