@@ -89,7 +89,6 @@ final class BenchApp implements Callable<Integer> {
     java.util.Properties config = kind.equals("pass-through") ? bench.streamsConfig(id, tuning)
         : bench.aggregationConfig(id, tuning);
     org.apache.kafka.streams.KafkaStreams streams = new org.apache.kafka.streams.KafkaStreams(topology, config);
-    streams.setStateListener((state, old) -> System.out.println("state " + state)); // the harness waits for RUNNING
     java.util.concurrent.ScheduledExecutorService reporter = java.util.concurrent.Executors
         .newSingleThreadScheduledExecutor(r -> {
           Thread t = new Thread(r, "bench-thread-ratios");
@@ -97,7 +96,8 @@ final class BenchApp implements Callable<Integer> {
           return t;
         });
     reporter.scheduleAtFixedRate(() -> System.out.println(threadRatios(streams)), 5, 5, TimeUnit.SECONDS);
-    io.tokenledger.platform.streams.StreamsApps.runUntilShutdown(streams, config);
+    io.tokenledger.platform.streams.StreamsApps.runUntilShutdown(streams, config,
+        (state, old) -> System.out.println("state " + state)); // the harness waits for RUNNING
     return 0;
   }
 

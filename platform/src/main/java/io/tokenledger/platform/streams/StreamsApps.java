@@ -168,6 +168,15 @@ public final class StreamsApps {
    */
   public static void runUntilShutdown(KafkaStreams streams, Properties config)
       throws InterruptedException, IOException {
+    runUntilShutdown(streams, config, (now, before) -> { });
+  }
+
+  /**
+   * The same, telling {@code listener} of every state change too (Kafka Streams keeps one state
+   * listener; the start-up log is the other).
+   */
+  public static void runUntilShutdown(KafkaStreams streams, Properties config, KafkaStreams.StateListener listener)
+      throws InterruptedException, IOException {
     String applicationId = config.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
     CountDownLatch stopped = new CountDownLatch(1);
     replaceFailedThreads(streams, applicationId);
@@ -188,7 +197,7 @@ public final class StreamsApps {
       }
       stopped.countDown();
     }, applicationId + "-shutdown"));
-    logStartUp(streams, applicationId);
+    logStartUp(streams, applicationId, listener);
     streams.start();
     stopped.await();
   }
@@ -198,7 +207,7 @@ public final class StreamsApps {
    * Kafka Streams starts (topic checks, building the topology, a wipe), and from then until
    * RUNNING, with how much of that was restoring which stores.
    */
-  static void logStartUp(KafkaStreams streams, String applicationId) {
+  static void logStartUp(KafkaStreams streams, String applicationId, KafkaStreams.StateListener listener) {
     long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
     long streamsStart = System.currentTimeMillis();
     java.util.concurrent.ConcurrentMap<String, long[]> restored = new java.util.concurrent.ConcurrentHashMap<>();
@@ -221,6 +230,7 @@ public final class StreamsApps {
     });
     java.util.concurrent.atomic.AtomicBoolean logged = new java.util.concurrent.atomic.AtomicBoolean();
     streams.setStateListener((now, before) -> {
+      listener.onChange(now, before);
       if (now == KafkaStreams.State.RUNNING && logged.compareAndSet(false, true)) {
         long running = System.currentTimeMillis();
         long records = restored.values().stream().mapToLong(n -> n[0]).sum();
