@@ -136,9 +136,15 @@ public final class EconomicsQueries {
     return found;
   }
 
+  /**
+   * One key's figures as the store holds them at its last flush, past Kafka Streams' record cache:
+   * a range query never reads that cache, so one key and every workflow (the advice) are read from
+   * the same state, and an answer never shows a figure the other does not have yet.
+   */
   private Figures get(EconomicsKey key, int partition) {
     StateQueryResult<Figures> result = streams.query(StateQueryRequest.inStore(FiguresRollup.STORE)
-        .withQuery(KeyQuery.<String, Figures>withKey(key.toString())).withPartitions(Set.of(partition)).requireActive());
+        .withQuery(KeyQuery.<String, Figures>withKey(key.toString()).skipCache()).withPartitions(Set.of(partition))
+        .requireActive());
     QueryResult<Figures> answer = result.getPartitionResults().get(partition);
     if (answer == null || answer.isFailure()) {
       throw new QueryRouter.NotHereException(answer == null ? "no result"
