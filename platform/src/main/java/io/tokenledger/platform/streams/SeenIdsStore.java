@@ -198,18 +198,20 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
 
   /** One changelog record of ids of one hour. */
   static byte[] encode(long bucket, List<Seen> ids) {
+    UUID[] uuids = new UUID[ids.size()]; // parsed once per id: sized, then written
     int size = Long.BYTES + Integer.BYTES;
-    for (Seen seen : ids) {
-      size += Integer.BYTES + 1 + (uuid(seen.id()) != null ? 16 : 2 + seen.id().length);
+    for (int i = 0; i < ids.size(); i++) {
+      uuids[i] = uuid(ids.get(i).id());
+      size += Integer.BYTES + 1 + (uuids[i] != null ? 16 : 2 + ids.get(i).id().length);
     }
     ByteBuffer out = LAYOUT.writer(size);
     out.putLong(bucket);
     out.putInt(ids.size());
-    for (Seen seen : ids) {
+    for (int i = 0; i < ids.size(); i++) {
+      Seen seen = ids.get(i);
       out.putInt((int) (seen.time() - bucket));
-      UUID uuid = uuid(seen.id());
-      if (uuid != null) {
-        out.put(UUID_ID).putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
+      if (uuids[i] != null) {
+        out.put(UUID_ID).putLong(uuids[i].getMostSignificantBits()).putLong(uuids[i].getLeastSignificantBits());
       } else {
         out.put(TEXT_ID).putShort((short) seen.id().length).put(seen.id());
       }
