@@ -18,7 +18,10 @@ import io.tokenledger.schemas.PriceCorrection;
 import io.tokenledger.schemas.PriceVersion;
 import io.tokenledger.schemas.ReconciliationAlert;
 import io.tokenledger.schemas.TokenPlan;
+import io.tokenledger.schemas.PricedUsageBatch;
 import io.tokenledger.schemas.PricedUsageEvent;
+import io.tokenledger.schemas.UsageBatch;
+import io.tokenledger.schemas.batches.RecordBatches;
 import io.tokenledger.schemas.UsageAggregate;
 import io.tokenledger.schemas.HumanBaseline;
 import io.tokenledger.schemas.UsageEvent;
@@ -120,6 +123,10 @@ public final class Topics {
    * event read (the economics), instead of decoding and validating raw usage again.
    */
   public final Topic<String, PricedUsageEvent> pricedUsage;
+  /** Usage events several to a record (a {@code UsageBatch}), as the recorder and the gateway send them. */
+  public final RecordBatches<UsageEvent, UsageBatch> usageBatches;
+  /** Priced usage several to a record (a {@code PricedUsageBatch}): read the priced topic with its deserializer. */
+  public final RecordBatches<PricedUsageEvent, PricedUsageBatch> pricedUsageBatches;
   /**
    * Per-team period ledger in 15-minute UTC buckets, never finalised, late events included:
    * any calendar day or month in any time zone is a sum of buckets. Key: team. Live updates only.
@@ -226,6 +233,10 @@ public final class Topics {
         Serdes.ByteArray(), TopicSpec.deleteAfter(usage.spec().partitions(), WEEK));
     pricedUsage = new Topic<>("usage.priced", name("usage.priced"), text, avro.serde(PricedUsageEvent.class),
         TopicSpec.deleteAfter(usage.spec().partitions(), MONTH));
+    usageBatches = new RecordBatches<>(usage.valueSerde(), avro.serde(UsageBatch.class),
+        UsageBatch.getClassSchema().getFullName(), UsageBatch::new, UsageBatch::getEvents);
+    pricedUsageBatches = new RecordBatches<>(pricedUsage.valueSerde(), avro.serde(PricedUsageBatch.class),
+        PricedUsageBatch.getClassSchema().getFullName(), PricedUsageBatch::new, PricedUsageBatch::getEvents);
     workOutcomes = new Topic<>("outcomes", name("outcomes"), text, avro.serde(WorkOutcome.class),
         TopicSpec.deleteAfter(usage.spec().partitions(), Duration.ofDays(42)));
     priceCorrections = new Topic<>("prices.corrections", name("prices.corrections"), text,
