@@ -134,7 +134,7 @@ public final class AggregationApp {
         topics.usage.name(), topics.usageRerouted.name());
     UsageIntake.Routing routing = new UsageIntake.Routing(topics.usage.name(), topics.usage.spec().partitions(),
         REROUTE_SINK);
-    topology.addProcessor(INTAKE, () -> new UsageIntake(topics.usage.valueSerde().deserializer(),
+    topology.addProcessor(INTAKE, () -> new UsageIntake(topics.usageBatches, topics.usage.valueSerde().deserializer(),
         settings.validation().validator(), routing, DEDUP, DEAD_LETTER_SINK), USAGE_SOURCE);
     topology.addSink(REROUTE_SINK, topics.usageRerouted.name(), Serdes.ByteArray().serializer(),
         Serdes.ByteArray().serializer(), new TeamKeyPartitioner(), INTAKE);
@@ -151,13 +151,14 @@ public final class AggregationApp {
     topology.addSink(DEAD_LETTER_SINK, topics.deadLetters.name(), topics.deadLetters.keySerde().serializer(),
         topics.deadLetters.valueSerde().serializer(), INTAKE, CORRECTIONS);
 
-    topology.addProcessor(DEDUP, Deduplicator.<AcceptedUsage>supplier(DEDUP_STORE, settings.dedupHorizon(),
-        accepted -> accepted.event().getEventId()), INTAKE);
+    topology.addProcessor(DEDUP, Deduplicator.supplier(DEDUP_STORE, settings.dedupHorizon(),
+        AcceptedUsage.Batch.EVENTS), INTAKE);
 
-    topology.addProcessor(PRICE, () -> new UsagePricer(book, List.of(ROLLUP), UNPRICED_SINK, PRICED_SINK), DEDUP);
+    topology.addProcessor(PRICE, () -> new UsagePricer(book, List.of(ROLLUP), UNPRICED_SINK, PRICED_SINK,
+        topics.pricedUsageBatches.header()), DEDUP);
     // Key: team, so Kafka's default partitioner places it in the team's partition, as usage is.
     topology.addSink(PRICED_SINK, topics.pricedUsage.name(), topics.pricedUsage.keySerde().serializer(),
-        PricedUsageEvents.serializer(topics.pricedUsage.valueSerde().serializer()), PRICE);
+        PricedUsageEvents.serializer(topics.pricedUsage.valueSerde().serializer(), topics.pricedUsageBatches), PRICE);
     topology.addSink(UNPRICED_SINK, topics.unpricedUsage.name(), topics.unpricedUsage.keySerde().serializer(),
         topics.unpricedUsage.valueSerde().serializer(), PRICE);
 

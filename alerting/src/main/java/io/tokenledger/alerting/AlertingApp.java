@@ -140,7 +140,9 @@ public final class AlertingApp {
     topology.addSource("admission-requests-source", topics.admissionRequests.keySerde().deserializer(),
         topics.admissionRequests.valueSerde().deserializer(), topics.admissionRequests.name());
     topology.addSource("admission-usage-source", topics.pricedUsage.keySerde().deserializer(),
-        topics.pricedUsage.valueSerde().deserializer(), topics.pricedUsage.name());
+        topics.pricedUsageBatches.deserializer(), topics.pricedUsage.name());
+    topology.addProcessor("admission-usage-unbatch", io.tokenledger.platform.streams.Unbatching::new,
+        "admission-usage-source");
     topology.addSource("admission-corrections-source", topics.priceCorrectionsApplied.keySerde().deserializer(),
         topics.priceCorrectionsApplied.valueSerde().deserializer(), topics.priceCorrectionsApplied.name());
     AdmissionControl.Names names = new AdmissionControl.Names(BUDGET_STORE, ADMISSION_SPEND_STORE,
@@ -148,7 +150,7 @@ public final class AlertingApp {
         "allowance-alert-sink");
     int partitions = topics.admissionRequests.spec().partitions();
     topology.addProcessor(ADMISSION, ProcessorWithStores.of(() -> new AdmissionControl(names, catalog, partitions,
-        settings), AdmissionControl.stores(names)), "admission-requests-source", "admission-usage-source",
+        settings), AdmissionControl.stores(names)), "admission-requests-source", "admission-usage-unbatch",
         "admission-corrections-source");
     Serializer<AdmissionDecision> decisions = topics.admissionDecisions.valueSerde().serializer();
     topology.addSink(names.decisionSink(), topics.admissionDecisions.name(),

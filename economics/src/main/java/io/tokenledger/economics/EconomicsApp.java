@@ -55,7 +55,9 @@ public final class EconomicsApp {
 
     // Usage as the aggregation accepted and priced it: valid, each event once, in the team's partition.
     topology.addSource("economics-usage-source", topics.pricedUsage.keySerde().deserializer(),
-        topics.pricedUsage.valueSerde().deserializer(), topics.pricedUsage.name());
+        topics.pricedUsageBatches.deserializer(), topics.pricedUsage.name());
+    topology.addProcessor("economics-usage-unbatch", io.tokenledger.platform.streams.Unbatching::new,
+        "economics-usage-source");
     // Outcomes as bytes: the tracker's intake gate decodes them, so one that does not decode is dead-lettered.
     topology.addSource("economics-outcome-source", Serdes.ByteArray().deserializer(),
         Serdes.ByteArray().deserializer(), topics.workOutcomes.name());
@@ -66,7 +68,7 @@ public final class EconomicsApp {
     int partitions = topics.pricedUsage.spec().partitions();
     topology.addProcessor(TRACKER, ProcessorWithStores.of(() -> new ItemTracker(names, settings, partitions,
         topics.workOutcomes.valueSerde().deserializer()), ItemTracker.stores(names)),
-        "economics-usage-source", "economics-outcome-source", "economics-ledger-source");
+        "economics-usage-unbatch", "economics-outcome-source", "economics-ledger-source");
     // The token plan's view: the ledger kept for a quarter, the plans and the catalog it is priced with.
     topology.addProcessor(PLAN_LEDGER, ProcessorWithStores.of(() -> new PlanLedger(PLAN_LEDGER_STORE),
         List.of(PlanLedger.store(PLAN_LEDGER_STORE, topics.seriesLedger15m.valueSerde()))), "economics-ledger-source");

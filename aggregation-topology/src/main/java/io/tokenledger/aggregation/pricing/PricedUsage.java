@@ -19,4 +19,7 @@ public record PricedUsage(UsageEvent event, ProviderModel model, String modelTex
   public PricedUsage(UsageEvent event, ProviderModel model, long costNanoUsd, boolean priced) {
     this(event, model, costNanoUsd, priced, null);
   }
+
+  /** The priced events of one usage record, published as one record of the priced usage topic. */
+  public record Batch(java.util.List<PricedUsage> events) {}
 }

@@ -2,6 +2,7 @@ package io.tokenledger.aggregation.pricing;
 
 import io.tokenledger.schemas.PricedUsageEvent;
 import io.tokenledger.schemas.UsageEvent;
+import io.tokenledger.schemas.batches.RecordBatches;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -70,6 +71,25 @@ public final class PricedUsageEvents {
         .setPricedModel(priced.model().model())
         .setCostNanoUsd(priced.priced() ? priced.costNanoUsd() : null)
         .build();
+  }
+
+  /**
+   * Writes a {@link PricedUsage} as the topic's record, or a {@link PricedUsage.Batch} as a
+   * batch record of them (its header is the caller's).
+   */
+  public static Serializer<Object> serializer(Serializer<PricedUsageEvent> avro,
+      RecordBatches<PricedUsageEvent, ?> batches) {
+    Serializer<PricedUsage> one = serializer(avro);
+    return (topic, value) -> {
+      if (value instanceof PricedUsage.Batch batch) {
+        List<byte[]> encoded = new java.util.ArrayList<>(batch.events().size());
+        for (PricedUsage priced : batch.events()) {
+          encoded.add(one.serialize(topic, priced));
+        }
+        return batches.encode(topic, encoded);
+      }
+      return one.serialize(topic, (PricedUsage) value);
+    };
   }
 
   /** Writes a {@link PricedUsage} as the topic's record: by copying when it can, else with {@code avro}. */

@@ -4,7 +4,10 @@ import io.tokenledger.aggregation.intake.AcceptedUsage;
 import io.tokenledger.pricing.PriceBook;
 import io.tokenledger.pricing.ModelKeys;
 import io.tokenledger.schemas.UsageEvent;
+import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -15,9 +18,9 @@ import org.slf4j.LoggerFactory;
  * Prices each event with the catalog version in force at its event time. An event with no
  * price in force goes on unpriced (its tokens still count) and is also published, keyed by
  * provider/model, to the unpriced sink that alerting watches. Every event, priced or not, is
- * published on the priced usage topic.
+ * published on the priced usage topic, as many to a record as came in one usage record.
  */
-public final class UsagePricer implements Processor<String, AcceptedUsage, Object, Object> {
+public final class UsagePricer implements Processor<String, AcceptedUsage.Batch, Object, Object> {
   private static final Logger log = LoggerFactory.getLogger(UsagePricer.class);
 
   private static final long LOG_EVERY = 10_000;
@@ -30,14 +33,19 @@ public final class UsagePricer implements Processor<String, AcceptedUsage, Objec
   private final List<String> pricedChildren;
   private final String unpricedChild;
   private final String publishedChild;
+  private final Header batchHeader;
   private ProcessorContext<Object, Object> context;
 
   /**
    * @param publishedChild the sink of the priced usage topic, which takes every event once, priced
-   *     or not, stamped with the time it was accepted (the event time is in the record)
+   *     or not, stamped with the time it was accepted (the event time is in the record): the events
+   *     of one usage record in one record, a {@link PricedUsage.Batch} marked with
+   *     {@code batchHeader} when there are several
    */
-  public UsagePricer(PriceBook book, List<String> pricedChildren, String unpricedChild, String publishedChild) {
+  public UsagePricer(PriceBook book, List<String> pricedChildren, String unpricedChild, String publishedChild,
+      Header batchHeader) {
     this.book = book;
+    this.batchHeader = batchHeader;
     this.pricedChildren = List.copyOf(pricedChildren);
     this.unpricedChild = unpricedChild;
     this.publishedChild = publishedChild;
@@ -65,11 +73,28 @@ public final class UsagePricer implements Processor<String, AcceptedUsage, Objec
   }
 
   @Override
-  public void process(Record<String, AcceptedUsage> record) {
-    UsageEvent event = record.value().event();
-    byte[] encoded = record.value().encoded();
+  public void process(Record<String, AcceptedUsage.Batch> record) {
+    List<AcceptedUsage> events = record.value().events();
+    if (events.size() == 1) {
+      context.forward(new Record<Object, Object>(record.key(), price(events.get(0)), context.currentSystemTimeMs()),
+          publishedChild);
+      return;
+    }
+    List<PricedUsage> published = new ArrayList<>(events.size());
+    for (AcceptedUsage accepted : events) {
+      published.add(price(accepted));
+    }
+    context.forward(new Record<Object, Object>(record.key(), new PricedUsage.Batch(published),
+        context.currentSystemTimeMs(), new RecordHeaders(new Header[] {batchHeader})), publishedChild);
+  }
+
+  /** Prices one event and counts it (the priced children, at its event time); the caller publishes it. */
+  private PricedUsage price(AcceptedUsage accepted) {
+    UsageEvent event = accepted.event();
+    byte[] encoded = accepted.encoded();
+    long eventTime = event.getEventTime().toEpochMilli();
     ModelKeys keys = keysOf(event);
-    PriceBook.Match match = book.match(keys, record.timestamp());
+    PriceBook.Match match = book.match(keys, eventTime);
     PricedUsage priced;
     if (match.price() != null) {
       priced = new PricedUsage(event, match.identity(), match.identityText(), match.price().nanoUsd(event, match.identity().serviceTier()), true,
@@ -86,13 +111,12 @@ public final class UsagePricer implements Processor<String, AcceptedUsage, Objec
       }
       priced = new PricedUsage(event, match.identity(), match.identityText(), 0L, false, encoded);
       io.tokenledger.aggregation.intake.UsageMeters.UNPRICED.increment();
-      context.forward(new Record<Object, Object>(keys.exact(), event,
-          record.timestamp()), unpricedChild);
+      context.forward(new Record<Object, Object>(keys.exact(), event, eventTime), unpricedChild);
     }
-    Record<Object, Object> out = new Record<>(record.key(), priced, record.timestamp());
+    Record<Object, Object> out = new Record<>(event.getTeam(), priced, eventTime);
     for (String child : pricedChildren) {
       context.forward(out, child);
     }
-    context.forward(out.withTimestamp(context.currentSystemTimeMs()), publishedChild);
+    return priced;
   }
 }
