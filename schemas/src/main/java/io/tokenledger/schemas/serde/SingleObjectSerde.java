@@ -4,7 +4,10 @@ import io.tokenledger.schemas.history.SchemaHistory;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.HexFormat;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import org.apache.avro.io.DatumReader;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
@@ -33,8 +36,11 @@ public final class SingleObjectSerde<T extends SpecificRecord> implements Serde<
   private final BinaryMessageEncoder<T> encoder;
   private final BinaryMessageDecoder<T> decoder;
   private final List<Schema> released;
+  /** A reader per released writer schema, by its fingerprint: the fast path of {@link #decode}. */
+  private final Map<Long, DatumReader<T>> readers = new HashMap<>();
   /** Two marker bytes and the 8-byte fingerprint come before the body. */
   private static final int HEADER_BYTES = 10;
+  private static final ThreadLocal<BinaryDecoder> DECODERS = new ThreadLocal<>();
 
   public SingleObjectSerde(Class<T> type, SchemaHistory history) {
     this.type = type;
@@ -44,12 +50,46 @@ public final class SingleObjectSerde<T extends SpecificRecord> implements Serde<
     this.decoder = new BinaryMessageDecoder<>(model, readerSchema);
     this.released = history.versions(readerSchema.getFullName());
     released.forEach(decoder::addSchema);
+    for (Schema writer : released) {
+      @SuppressWarnings("unchecked") // the model makes readers of the type it was made for
+      DatumReader<T> reader = (DatumReader<T>) model.createDatumReader(writer, readerSchema);
+      readers.put(SchemaNormalization.parsingFingerprint64(writer), reader);
+    }
   }
 
   public T decode(byte[] bytes) {
     if (bytes == null) {
       return null;
     }
+    T fast = decodeFast(bytes);
+    return fast != null ? fast : decodeOrExplain(bytes);
+  }
+
+  /**
+   * A well-formed value of a released version, read straight from the array (Avro's message
+   * decoder reads it through an input stream, a byte at a time: most of a decode's time); null
+   * for anything else, which {@link #decodeOrExplain} decodes or explains.
+   */
+  private T decodeFast(byte[] bytes) {
+    if (bytes.length < HEADER_BYTES || bytes[0] != (byte) 0xC3 || bytes[1] != 0x01) {
+      return null;
+    }
+    DatumReader<T> reader = readers.get(ByteBuffer.wrap(bytes, 2, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong());
+    if (reader == null) {
+      return null;
+    }
+    try {
+      BinaryDecoder body = DecoderFactory.get().binaryDecoder(bytes, HEADER_BYTES, bytes.length - HEADER_BYTES,
+          DECODERS.get());
+      DECODERS.set(body);
+      T value = reader.read(null, body);
+      return body.isEnd() ? value : null; // trailing bytes: let the full path judge it
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private T decodeOrExplain(byte[] bytes) {
     try {
       return decoder.decode(bytes);
     } catch (BadHeaderException e) {
