@@ -268,12 +268,14 @@ class AdmissionIT {
   }
 
   private static PricedUsageEvent pricedEvent(Map<String, Object> config, Topics topics, String eventId) {
-    try (KafkaConsumer<String, PricedUsageEvent> consumer = consumer(config, topics)) {
+    try (KafkaConsumer<String, List<PricedUsageEvent>> consumer = consumer(config, topics)) {
       long deadline = System.currentTimeMillis() + 2_000;
       while (System.currentTimeMillis() < deadline) {
-        for (ConsumerRecord<String, PricedUsageEvent> r : consumer.poll(Duration.ofMillis(200))) {
-          if (r.value().getEventId().equals(eventId)) {
-            return r.value();
+        for (ConsumerRecord<String, List<PricedUsageEvent>> r : consumer.poll(Duration.ofMillis(200))) {
+          for (PricedUsageEvent event : r.value()) { // the recorder may have sent it in a batch
+            if (event.getEventId().equals(eventId)) {
+              return event;
+            }
           }
         }
       }
@@ -281,12 +283,12 @@ class AdmissionIT {
     return null;
   }
 
-  private static KafkaConsumer<String, PricedUsageEvent> consumer(Map<String, Object> config, Topics topics) {
-    KafkaConsumer<String, PricedUsageEvent> consumer = new KafkaConsumer<>(Map.of(
+  private static KafkaConsumer<String, List<PricedUsageEvent>> consumer(Map<String, Object> config, Topics topics) {
+    KafkaConsumer<String, List<PricedUsageEvent>> consumer = new KafkaConsumer<>(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG),
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
         ConsumerConfig.GROUP_ID_CONFIG, "admission-it-" + UUID.randomUUID()),
-        topics.pricedUsage.keySerde().deserializer(), topics.pricedUsage.valueSerde().deserializer());
+        topics.pricedUsage.keySerde().deserializer(), topics.pricedUsageBatches.deserializer());
     consumer.subscribe(List.of(topics.pricedUsage.name()));
     return consumer;
   }

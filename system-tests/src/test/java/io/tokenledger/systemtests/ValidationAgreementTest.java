@@ -46,7 +46,7 @@ class ValidationAgreementTest {
 
     try (UsageRecorder recorder = UsageRecorder.builder(topics.usage).producerConfig(CONFIG)
         .producer(new MockProducer<>(true, null, topics.usage.keySerde().serializer(),
-            topics.usage.valueSerde().serializer()))
+            new org.apache.kafka.common.serialization.ByteArraySerializer()))
         .spoolDirectory(spool).closeOnShutdown(false).build()) {
       recorder.record(fits);
       assertThrows(InvalidUsageException.class, () -> recorder.record(tooBig), "recorder: too many tokens");

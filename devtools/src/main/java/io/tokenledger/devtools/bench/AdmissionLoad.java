@@ -159,22 +159,23 @@ public final class AdmissionLoad {
       Duration bound) {
     Map<String, Long> spend = new HashMap<>();
     List<String> seen = new ArrayList<>();
-    try (KafkaConsumer<String, PricedUsageEvent> consumer = new KafkaConsumer<>(Map.of(
+    try (KafkaConsumer<String, List<PricedUsageEvent>> consumer = new KafkaConsumer<>(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG),
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
         ConsumerConfig.GROUP_ID_CONFIG, "admission-load-" + UUID.randomUUID()),
-        topics.pricedUsage.keySerde().deserializer(), topics.pricedUsage.valueSerde().deserializer())) {
+        topics.pricedUsage.keySerde().deserializer(), topics.pricedUsageBatches.deserializer())) {
       consumer.subscribe(List.of(topics.pricedUsage.name()));
       long deadline = System.nanoTime() + bound.toNanos();
       while (seen.size() < markers.size()) {
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException("only " + seen + " of the markers " + markers + " were priced in " + bound);
         }
-        for (ConsumerRecord<String, PricedUsageEvent> r : consumer.poll(Duration.ofMillis(200))) {
-          PricedUsageEvent e = r.value();
-          spend.merge(e.getTeam(), e.getCostNanoUsd() == null ? 0 : e.getCostNanoUsd(), Long::sum);
-          if (markers.contains(e.getEventId())) {
-            seen.add(e.getEventId());
+        for (ConsumerRecord<String, List<PricedUsageEvent>> r : consumer.poll(Duration.ofMillis(200))) {
+          for (PricedUsageEvent e : r.value()) { // one event, or the recorder's batch
+            spend.merge(e.getTeam(), e.getCostNanoUsd() == null ? 0 : e.getCostNanoUsd(), Long::sum);
+            if (markers.contains(e.getEventId())) {
+              seen.add(e.getEventId());
+            }
           }
         }
       }

@@ -102,6 +102,18 @@ public final class RecordBatches<T, B> {
   }
 
   /**
+   * The topic for a reader: its values read as lists, single records and batches alike (not for
+   * writing).
+   */
+  public <K> io.tokenledger.schemas.topics.Topic<K, List<T>> asLists(io.tokenledger.schemas.topics.Topic<K, T> topic) {
+    org.apache.kafka.common.serialization.Serializer<List<T>> refuse = (t, v) -> {
+      throw new UnsupportedOperationException("write single records with the topic's serde, batches with encode");
+    };
+    return new io.tokenledger.schemas.topics.Topic<>(topic.logicalName(), topic.name(), topic.keySerde(),
+        org.apache.kafka.common.serialization.Serdes.serdeFrom(refuse, deserializer()), topic.spec());
+  }
+
+  /**
    * Reads a record of the topic, single or batch, as its list of values (a single record's is
    * one). For Kafka Streams sources and consumers, which pass the headers.
    */

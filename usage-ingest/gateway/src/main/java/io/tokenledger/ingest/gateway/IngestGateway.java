@@ -26,6 +26,7 @@ import io.tokenledger.ingest.recorder.UsageRecorder;
 import io.tokenledger.schemas.ApiKeyScope;
 import io.tokenledger.schemas.UsageEvent;
 import io.tokenledger.schemas.WorkOutcome;
+import io.tokenledger.schemas.batches.RecordBatches;
 import io.tokenledger.schemas.topics.Topic;
 import io.tokenledger.schemas.topics.Topics;
 import io.tokenledger.schemas.validation.OutcomeValidator;
@@ -43,6 +44,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,36 +96,44 @@ public final class IngestGateway implements AutoCloseable {
    * Where one kind of record goes and how it is read: the topic, the producer, the parser and
    * the record's team and id. Both endpoints share every other rule.
    */
-  public record Lane<V>(Topic<String, V> topic, Producer<String, V> producer, String noun, String batch, String idField,
-      BiFunction<byte[], String, Parsed<V>> parser, Function<V, String> team, Function<V, String> id) {}
+  public record Lane<V>(Topic<String, V> topic, Producer<String, byte[]> producer, String noun, String batch,
+      String idField, BiFunction<byte[], String, Parsed<V>> parser, Function<V, String> team, Function<V, String> id,
+      RecordBatches<V, ?> batches) {}
 
-  /** The usage lane: {@code POST /v1/usage} onto the usage topic. */
-  public static Lane<UsageEvent> usageLane(Topic<String, UsageEvent> topic, Producer<String, UsageEvent> producer,
+  /**
+   * The usage lane: {@code POST /v1/usage} onto the usage topic, a request's events of a team in
+   * batch records ({@code UsageBatch}, {@value #BATCH_MAX_EVENTS} events at most).
+   */
+  public static Lane<UsageEvent> usageLane(Topics topics, Producer<String, byte[]> producer,
       GatewaySettings settings) {
     UsageRequestParser parser = new UsageRequestParser(settings.validation().validator(),
         settings.maxEventsPerRequest());
-    return new Lane<>(topic, producer, "usage", "events", "event_id", parser::parse, UsageEvent::getTeam,
-        UsageEvent::getEventId);
+    return new Lane<>(topics.usage, producer, "usage", "events", "event_id", parser::parse, UsageEvent::getTeam,
+        UsageEvent::getEventId, topics.usageBatches);
   }
 
-  /** The outcome lane: {@code POST /v1/outcomes} onto the outcomes topic. */
+  /** The outcome lane: {@code POST /v1/outcomes} onto the outcomes topic, a record per outcome. */
   public static Lane<WorkOutcome> outcomeLane(Topic<String, WorkOutcome> topic,
-      Producer<String, WorkOutcome> producer, GatewaySettings settings) {
+      Producer<String, byte[]> producer, GatewaySettings settings) {
     OutcomeRequestParser parser = new OutcomeRequestParser(new OutcomeValidator(settings.validation()),
         settings.maxEventsPerRequest());
     return new Lane<>(topic, producer, "outcomes", "outcomes", "outcome_id", parser::parse, WorkOutcome::getTeam,
-        WorkOutcome::getOutcomeId);
+        WorkOutcome::getOutcomeId, null);
   }
+
+  /** Events in one batch record at most, and their encoded bytes: as the recorder sends them. */
+  static final int BATCH_MAX_EVENTS = UsageRecorder.DEFAULT_BATCH_EVENTS;
+  static final int BATCH_MAX_BYTES = UsageRecorder.BATCH_MAX_BYTES;
 
   /** A gateway writing to the configured usage and outcomes topics, each through a producer of its own. */
   public static IngestGateway connected(Map<String, Object> producerConfig, Topics topics, ApiKeyDirectory keys,
       GatewaySettings settings, PrometheusMeterRegistry meters) {
-    Producer<String, UsageEvent> usage = producer(producerConfig, topics.usage);
-    Producer<String, WorkOutcome> outcomes = producer(producerConfig, topics.workOutcomes);
+    Producer<String, byte[]> usage = producer(producerConfig, topics.usage);
+    Producer<String, byte[]> outcomes = producer(producerConfig, topics.workOutcomes);
     // The producers' own metrics (sends, errors, batch sizes, request latency) next to the gateway's.
     new io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics(usage).bindTo(meters);
     new io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics(outcomes).bindTo(meters);
-    return new IngestGateway(usageLane(topics.usage, usage, settings),
+    return new IngestGateway(usageLane(topics, usage, settings),
         outcomeLane(topics.workOutcomes, outcomes, settings), keys, settings, meters)
         .admitting(new AdmissionClient(producerConfig, topics, settings.admissionTimeout(), meters));
   }
@@ -164,14 +175,13 @@ public final class IngestGateway implements AutoCloseable {
    * The producer the gateway should use: the recorder's reliable settings (idempotent,
    * acks=all), with a shorter linger and a delivery timeout within the ack timeout.
    */
-  public static <V> Producer<String, V> producer(Map<String, Object> config, Topic<String, V> topic) {
+  public static Producer<String, byte[]> producer(Map<String, Object> config, Topic<String, ?> topic) {
     Map<String, Object> gateway = new HashMap<>(config);
     gateway.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "tokenledger-ingest-gateway-" + topic.logicalName());
     gateway.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 2);
     gateway.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
     gateway.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 14_000);
-    return new KafkaProducer<>(UsageRecorder.reliable(gateway), topic.keySerde().serializer(),
-        topic.valueSerde().serializer());
+    return new KafkaProducer<>(UsageRecorder.reliable(gateway), new StringSerializer(), new ByteArraySerializer());
   }
 
   /** Answers {@code POST /v1/admit} with this client (the gateway closes it). */
@@ -414,23 +424,57 @@ public final class IngestGateway implements AutoCloseable {
     requestLatency.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
   }
 
+  /**
+   * Sends a request's records, a Kafka record per record or, on a lane with batches, the events
+   * of a team in batch records; completes with each record's metadata (the batch's for each of
+   * its events).
+   */
   private static <V> CompletableFuture<List<RecordMetadata>> send(Lane<V> lane, List<V> events) {
+    String topic = lane.topic().name();
     List<CompletableFuture<RecordMetadata>> acks = new ArrayList<>(events.size());
-    for (V event : events) {
+    int i = 0;
+    while (i < events.size()) {
+      String team = lane.team().apply(events.get(i));
+      List<byte[]> encoded = new ArrayList<>();
+      int bytes = 0;
+      int end = i;
+      try {
+        while (end < events.size() && team.equals(lane.team().apply(events.get(end)))
+            && (lane.batches() != null || encoded.isEmpty()) && encoded.size() < BATCH_MAX_EVENTS) {
+          byte[] one = lane.topic().valueSerde().serializer().serialize(topic, events.get(end));
+          if (!encoded.isEmpty() && bytes + one.length > BATCH_MAX_BYTES) {
+            break;
+          }
+          encoded.add(one);
+          bytes += one.length;
+          end++;
+        }
+      } catch (RuntimeException e) {
+        CompletableFuture<RecordMetadata> failed = CompletableFuture.failedFuture(e);
+        for (int k = i; k < events.size(); k++) {
+          acks.add(failed);
+        }
+        break;
+      }
+      ProducerRecord<String, byte[]> record = encoded.size() == 1 ? new ProducerRecord<>(topic, team, encoded.get(0))
+          : new ProducerRecord<>(topic, null, team, lane.batches().encode(topic, encoded),
+              List.of(lane.batches().header()));
       CompletableFuture<RecordMetadata> ack = new CompletableFuture<>();
       try {
-        lane.producer().send(new ProducerRecord<>(lane.topic().name(), lane.team().apply(event), event),
-            (metadata, error) -> {
-              if (error == null) {
-                ack.complete(metadata);
-              } else {
-                ack.completeExceptionally(error);
-              }
-            });
+        lane.producer().send(record, (metadata, error) -> {
+          if (error == null) {
+            ack.complete(metadata);
+          } else {
+            ack.completeExceptionally(error);
+          }
+        });
       } catch (RuntimeException e) {
         ack.completeExceptionally(e);
       }
-      acks.add(ack);
+      for (int k = i; k < end; k++) {
+        acks.add(ack);
+      }
+      i = end;
     }
     return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
         .thenApply(done -> acks.stream().map(CompletableFuture::join).toList());

@@ -207,13 +207,13 @@ class IngestGatewayIT {
   @Test
   void shedsLoadWith429AndAnswers503WhenKafkaDoesNotAcknowledge() throws Exception {
     Topics own = Topics.defaults();
-    MockProducer<String, UsageEvent> stalled = new MockProducer<>(false, null, own.usage.keySerde().serializer(),
-        own.usage.valueSerde().serializer());
+    MockProducer<String, byte[]> stalled = new MockProducer<>(false, null, own.usage.keySerde().serializer(),
+        new org.apache.kafka.common.serialization.ByteArraySerializer());
     GatewaySettings limits = new GatewaySettings(4_096, 100, 2, Duration.ofSeconds(30), Duration.ofSeconds(3),
         ValidationSettings.defaults(), io.tokenledger.ingest.otel.SpanMapping.defaults(), Duration.ofSeconds(2));
-    MockProducer<String, WorkOutcome> unused = new MockProducer<>(false, null, own.workOutcomes.keySerde().serializer(),
-        own.workOutcomes.valueSerde().serializer());
-    try (IngestGateway small = new IngestGateway(IngestGateway.usageLane(own.usage, stalled, limits),
+    MockProducer<String, byte[]> unused = new MockProducer<>(false, null, own.workOutcomes.keySerde().serializer(),
+        new org.apache.kafka.common.serialization.ByteArraySerializer());
+    try (IngestGateway small = new IngestGateway(IngestGateway.usageLane(own, stalled, limits),
         IngestGateway.outcomeLane(own.workOutcomes, unused, limits), keys, limits,
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start("127.0.0.1", 0)) {
       String two = """
@@ -223,13 +223,13 @@ class IngestGatewayIT {
             "model": "m", "output_tokens": 1}]""";
       CompletableFuture<HttpResponse<String>> waiting = HTTP.sendAsync(request(small.port(), supportKey, two),
           HttpResponse.BodyHandlers.ofString());
-      Await.until(BOUND, () -> stalled.history().size() == 2, () -> "the first request to reach Kafka");
+      // The request's two events of one team go in one batch record.
+      Await.until(BOUND, () -> stalled.history().size() == 1, () -> "the first request to reach Kafka");
 
       HttpResponse<String> shed = HTTP.send(request(small.port(), supportKey, two), HttpResponse.BodyHandlers.ofString());
       assertEquals(429, shed.statusCode(), shed.body());
       assertEquals("3", shed.headers().firstValue("Retry-After").orElse(""));
 
-      stalled.errorNext(new TimeoutException("no broker"));
       stalled.errorNext(new TimeoutException("no broker"));
       HttpResponse<String> failed = waiting.get();
       assertEquals(503, failed.statusCode(), failed.body());
@@ -292,12 +292,16 @@ class IngestGatewayIT {
         e.getReasoningTokens());
   }
 
+  /** The usage topic's events, single records and batches alike, until at least {@code atLeast} events were read. */
   private static Map<String, UsageEvent> readUsage(int atLeast) {
-    try (TopicReader<String, UsageEvent> reader = new TopicReader<>(bootstrap, topics.usage)) {
-      return reader.readUntil(BOUND, r -> r.size() >= atLeast, atLeast + " usage events").stream()
-          .collect(Collectors.toMap(r -> r.value().getEventId(), r -> r.value(), (a, b) -> b));
+    try (TopicReader<String, List<UsageEvent>> reader = new TopicReader<>(bootstrap,
+        topics.usageBatches.asLists(topics.usage))) {
+      return reader.readUntil(BOUND, r -> r.stream().mapToInt(e -> e.value().size()).sum() >= atLeast,
+          atLeast + " usage events").stream().flatMap(r -> r.value().stream())
+          .collect(Collectors.toMap(UsageEvent::getEventId, e -> e, (a, b) -> b));
     }
   }
+
 
   private static Map<String, String> errors(HttpResponse<String> response) throws Exception {
     Map<String, String> byField = new java.util.HashMap<>();

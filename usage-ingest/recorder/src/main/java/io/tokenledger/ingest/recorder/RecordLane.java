@@ -3,6 +3,7 @@ package io.tokenledger.ingest.recorder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tokenledger.ingest.spool.FsyncPolicy;
 import io.tokenledger.ingest.spool.Spool;
+import io.tokenledger.schemas.batches.RecordBatches;
 import io.tokenledger.schemas.topics.Topic;
 import io.tokenledger.schemas.validation.Violation;
 import java.io.IOException;
@@ -54,10 +55,19 @@ final class RecordLane<V> implements AutoCloseable {
   record Kind<V>(String noun, Function<V, String> id, Function<V, String> team,
       BiFunction<V, Long, List<Violation>> rules) {}
 
+  /**
+   * How a lane puts several records of one team in one Kafka record: up to {@code maxRecords}
+   * (and {@code maxBytes} of them encoded), waiting up to {@code linger} for more once one is
+   * waiting. A busy service then pays Kafka's per-record cost, here and in the topology, once
+   * per batch; a quiet one sends each record alone, as soon as the one before it is handed over.
+   */
+  record Batching<V>(RecordBatches<V, ?> batches, int maxRecords, int maxBytes, Duration linger) {}
+
   private final Kind<V> kind;
   private final Topic<String, V> topic;
   private final Serializer<V> encoder;
-  private final Producer<String, V> producer;
+  private final Producer<String, byte[]> producer;
+  private final Batching<V> batching;
   private final Spool spool;
   private final BlockingQueue<Pending<V>> queue;
   private final RecorderMetrics metrics;
@@ -72,13 +82,17 @@ final class RecordLane<V> implements AutoCloseable {
 
   private record Pending<V>(V event, CompletableFuture<Receipt> receipt) {}
 
+  /** Records of one team on their way in one Kafka record, with their encodings. */
+  private record Group<V>(String team, List<Pending<V>> pending, List<byte[]> encoded) {}
+
   /**
    * @param threadName the lane's name in its threads' names, e.g. "usage"
    */
-  RecordLane(Kind<V> kind, Topic<String, V> topic, Producer<String, V> producer, Path spoolDirectory,
-      long spoolMaxBytes, long spoolSegmentBytes, FsyncPolicy fsync, int queueCapacity, MeterRegistry registry,
-      Duration closeTimeout, String threadName) {
+  RecordLane(Kind<V> kind, Topic<String, V> topic, Producer<String, byte[]> producer, Batching<V> batching,
+      Path spoolDirectory, long spoolMaxBytes, long spoolSegmentBytes, FsyncPolicy fsync, int queueCapacity,
+      MeterRegistry registry, Duration closeTimeout, String threadName) {
     this.kind = kind;
+    this.batching = batching;
     this.topic = topic;
     this.encoder = topic.valueSerde().serializer();
     this.producer = producer;
@@ -135,37 +149,117 @@ final class RecordLane<V> implements AutoCloseable {
     try {
       while (!closing || !queue.isEmpty()) {
         Pending<V> next = queue.poll(100, TimeUnit.MILLISECONDS);
-        if (next != null) {
-          send(next);
+        if (next == null) {
+          continue;
         }
+        if (batching == null) {
+          send(next);
+          continue;
+        }
+        List<Pending<V>> taken = new ArrayList<>();
+        taken.add(next);
+        queue.drainTo(taken, batching.maxRecords() - 1);
+        long deadline = System.nanoTime() + batching.linger().toNanos();
+        while (taken.size() < batching.maxRecords() && !closing) {
+          long wait = deadline - System.nanoTime();
+          Pending<V> more = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : null;
+          if (more == null) {
+            break;
+          }
+          taken.add(more);
+          queue.drainTo(taken, batching.maxRecords() - taken.size());
+        }
+        sendGrouped(taken);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
   }
 
+  /** What was taken, a Kafka record per team (and per {@code maxBytes}), in the order it was recorded. */
+  private void sendGrouped(List<Pending<V>> taken) {
+    java.util.Map<String, Group<V>> open = new java.util.LinkedHashMap<>();
+    java.util.Map<String, Integer> bytes = new java.util.HashMap<>();
+    for (Pending<V> pending : taken) {
+      String team = kind.team().apply(pending.event());
+      byte[] encoded;
+      try {
+        encoded = encoder.serialize(topic.name(), pending.event());
+      } catch (RuntimeException e) {
+        sendFailed(pending, e);
+        continue;
+      }
+      Group<V> group = open.get(team);
+      if (group != null && bytes.get(team) + encoded.length > batching.maxBytes()) {
+        send(group);
+        group = null;
+      }
+      if (group == null) {
+        group = new Group<>(team, new ArrayList<>(), new ArrayList<>());
+        open.put(team, group);
+        bytes.put(team, 0);
+      }
+      group.pending().add(pending);
+      group.encoded().add(encoded);
+      bytes.merge(team, encoded.length, Integer::sum);
+    }
+    open.values().forEach(this::send);
+  }
+
   private void send(Pending<V> pending) {
     V event = pending.event();
-    if (kafkaFailing()) {
-      // Don't block on a broker we know is away; the replayer probes and closes the circuit.
-      spool(event, pending.receipt(), "Kafka is unreachable");
+    byte[] encoded;
+    try {
+      encoded = encoder.serialize(topic.name(), event);
+    } catch (RuntimeException e) {
+      sendFailed(pending, e);
       return;
     }
+    send(new Group<>(kind.team().apply(event), List.of(pending), List.of(encoded)));
+  }
+
+  /**
+   * One Kafka record: a record alone, or a batch of a team's. Every receipt completes with the
+   * record's acknowledgement; a failure is handled per record (spooled, or dropped when
+   * permanent), and a batch Kafka finds too large is sent again a record at a time.
+   */
+  private void send(Group<V> group) {
+    if (kafkaFailing()) {
+      // Don't block on a broker we know is away; the replayer probes and closes the circuit.
+      group.pending().forEach(p -> spool(p.event(), p.receipt(), "Kafka is unreachable"));
+      return;
+    }
+    boolean batch = group.pending().size() > 1;
+    ProducerRecord<String, byte[]> record = batch
+        ? new ProducerRecord<>(topic.name(), null, group.team(), batching.batches().encode(topic.name(), group.encoded()),
+            List.of(batching.batches().header()))
+        : new ProducerRecord<>(topic.name(), group.team(), group.encoded().get(0));
     long start = System.nanoTime();
     try {
-      producer.send(keyedByTeam(event), (metadata, error) -> {
+      producer.send(record, (metadata, error) -> {
         if (error == null) {
           lastSuccessNanos.set(System.nanoTime());
-          metrics.sent.increment();
+          metrics.sent.increment(group.pending().size());
           metrics.sendLatency(start);
-          pending.receipt().complete(Receipt.sent(metadata));
+          Receipt receipt = Receipt.sent(metadata);
+          group.pending().forEach(p -> p.receipt().complete(receipt));
+        } else if (batch && isTooLarge(error)) {
+          group.pending().forEach(this::send);
         } else {
-          sendFailed(pending, error);
+          group.pending().forEach(p -> sendFailed(p, error));
         }
       });
     } catch (RuntimeException e) {
-      sendFailed(pending, e);
+      if (batch && isTooLarge(e)) {
+        group.pending().forEach(this::send);
+      } else {
+        group.pending().forEach(p -> sendFailed(p, e));
+      }
     }
+  }
+
+  private static boolean isTooLarge(Throwable error) {
+    return error instanceof RecordTooLargeException || error instanceof RecordBatchTooLargeException;
   }
 
   private void sendFailed(Pending<V> pending, Exception error) {
@@ -238,11 +332,13 @@ final class RecordLane<V> implements AutoCloseable {
       return false;
     }
     List<V> events = new ArrayList<>(contents.records().size());
+    List<byte[]> encoded = new ArrayList<>(contents.records().size());
     int undecodable = 0;
     String firstDecodeError = null;
     for (byte[] bytes : contents.records()) {
       try {
         events.add(topic.valueSerde().deserializer().deserialize(topic.name(), bytes));
+        encoded.add(bytes);
       } catch (RuntimeException e) {
         undecodable++;
         firstDecodeError = firstDecodeError == null ? e.getMessage() : firstDecodeError;
@@ -250,8 +346,8 @@ final class RecordLane<V> implements AutoCloseable {
     }
     try {
       List<Future<RecordMetadata>> acks = new ArrayList<>(events.size());
-      for (V event : events) {
-        acks.add(producer.send(keyedByTeam(event)));
+      for (int i = 0; i < events.size(); i++) {
+        acks.add(producer.send(new ProducerRecord<>(topic.name(), kind.team().apply(events.get(i)), encoded.get(i))));
       }
       for (int i = 0; i < acks.size(); i++) {
         try {
@@ -309,14 +405,9 @@ final class RecordLane<V> implements AutoCloseable {
         what, delivered, moved);
   }
 
-  /**
-   * Keyed by team; the record timestamp is left to the producer (now), so the broker never
-   * refuses an old or replayed event and retention counts from when Kafka got it. The event
-   * time travels in the event, where pricing and windows read it.
-   */
-  private ProducerRecord<String, V> keyedByTeam(V event) {
-    return new ProducerRecord<>(topic.name(), kind.team().apply(event), event);
-  }
+  // Records are keyed by team; the record timestamp is left to the producer (now), so the broker
+  // never refuses an old or replayed event and retention counts from when Kafka got it. The event
+  // time travels in the event, where pricing and windows read it.
 
   /**
    * Errors that sending the same record again can never fix. Anything else (timeouts, an

@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * What an AI service embeds to record token usage. Nothing recorded is lost while the
@@ -46,16 +47,26 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * guarantees, in a lane of its own: its own producer, queue and spool directory.
  */
 public final class UsageRecorder implements AutoCloseable {
+  /** Events of a team in one record at most, by default. */
+  public static final int DEFAULT_BATCH_EVENTS = 100;
+  /** How long the sender waits for more events once one is waiting, by default. */
+  public static final Duration DEFAULT_BATCH_LINGER = Duration.ofMillis(5);
+  /** Encoded events in one record at most: well under Kafka's default 1 MiB request. */
+  public static final int BATCH_MAX_BYTES = 256 * 1024;
+
   private final RecordLane<UsageEvent> usage;
   private final RecordLane<WorkOutcome> outcomes;
   private final AdmissionClient admission;
 
   private UsageRecorder(Builder b) {
     UsageValidator validator = b.validator;
+    RecordLane.Batching<UsageEvent> batching = b.batchMaxEvents <= 1 ? null : new RecordLane.Batching<>(
+        Topics.from(b.settings).usageBatches, b.batchMaxEvents, BATCH_MAX_BYTES,
+        b.batchLinger);
     this.usage = new RecordLane<>(new RecordLane.Kind<>("usage event", UsageEvent::getEventId, UsageEvent::getTeam,
         validator::validate), b.topic, b.producer != null ? b.producer
         : new KafkaProducer<>(reliable(b.producerConfig), b.topic.keySerde().serializer(),
-            b.topic.valueSerde().serializer()), b.spoolDirectory, b.spoolMaxBytes, b.spoolSegmentBytes, b.fsync,
+            new ByteArraySerializer()), batching, b.spoolDirectory, b.spoolMaxBytes, b.spoolSegmentBytes, b.fsync,
         b.queueCapacity, b.meterRegistry, b.closeTimeout, "usage");
     if (b.outcomesTopic == null) {
       this.outcomes = null;
@@ -64,7 +75,7 @@ public final class UsageRecorder implements AutoCloseable {
       this.outcomes = new RecordLane<>(new RecordLane.Kind<>("work outcome", WorkOutcome::getOutcomeId,
           WorkOutcome::getTeam, rules::validate), b.outcomesTopic, b.outcomeProducer != null ? b.outcomeProducer
           : new KafkaProducer<>(outcomeProducerConfig(b.producerConfig), b.outcomesTopic.keySerde().serializer(),
-              b.outcomesTopic.valueSerde().serializer()), b.outcomeSpoolDirectory, b.spoolMaxBytes,
+              new ByteArraySerializer()), null, b.outcomeSpoolDirectory, b.spoolMaxBytes,
           b.spoolSegmentBytes, b.fsync, b.queueCapacity, b.meterRegistry, b.closeTimeout, "outcome");
     }
     this.admission = b.admissionTopics == null ? null
@@ -177,9 +188,12 @@ public final class UsageRecorder implements AutoCloseable {
   public static final class Builder {
     private final Topic<String, UsageEvent> topic;
     private Map<String, Object> producerConfig = Map.of();
-    private Producer<String, UsageEvent> producer;
+    private Producer<String, byte[]> producer;
+    private int batchMaxEvents = DEFAULT_BATCH_EVENTS;
+    private Duration batchLinger = DEFAULT_BATCH_LINGER;
+    private Map<String, Object> settings = Map.of();
     private Topic<String, WorkOutcome> outcomesTopic;
-    private Producer<String, WorkOutcome> outcomeProducer;
+    private Producer<String, byte[]> outcomeProducer;
     private Path outcomeSpoolDirectory;
     private ValidationSettings validation = ValidationSettings.defaults();
     private Path spoolDirectory;
@@ -208,6 +222,7 @@ public final class UsageRecorder implements AutoCloseable {
       Map<String, Object> kafka = new HashMap<>(config);
       kafka.keySet().removeIf(key -> key.startsWith("tokenledger."));
       this.producerConfig = kafka;
+      this.settings = Map.copyOf(config); // the serde factory, for the batch records
       this.validation = ValidationSettings.from(config);
       this.validator = validation.validator();
       return this;
@@ -242,7 +257,7 @@ public final class UsageRecorder implements AutoCloseable {
     }
 
     /** Like {@link #producer}, for outcomes: it must itself be idempotent with acks=all. */
-    public Builder outcomeProducer(Producer<String, WorkOutcome> producer) {
+    public Builder outcomeProducer(Producer<String, byte[]> producer) {
       this.outcomeProducer = producer;
       return this;
     }
@@ -254,10 +269,29 @@ public final class UsageRecorder implements AutoCloseable {
     }
 
     /**
-     * A producer you own instead of one built from {@link #producerConfig}: it must itself be
-     * idempotent with acks=all (the recorder cannot enforce that on it). The recorder closes it.
+     * Up to {@code maxEvents} events of a team in one Kafka record (a {@code UsageBatch}), the
+     * sender waiting up to {@code linger} for more once one is waiting (default: 100 events, 5 ms;
+     * at most {@value UsageRecorder#BATCH_MAX_BYTES} bytes of events). A quiet service sends each
+     * event alone, as before; a busy one shares Kafka's per-record cost, here and in the topology,
+     * among a batch. 1 sends every event alone.
      */
-    public Builder producer(Producer<String, UsageEvent> producer) {
+    public Builder batching(int maxEvents, Duration linger) {
+      if (maxEvents < 1 || linger.isNegative()) {
+        throw new IllegalArgumentException("batching takes at least 1 event and a linger of 0 or more, not "
+            + maxEvents + " and " + linger);
+      }
+      this.batchMaxEvents = maxEvents;
+      this.batchLinger = linger;
+      return this;
+    }
+
+    /**
+     * A producer you own instead of one built from {@link #producerConfig}: it must itself be
+     * idempotent with acks=all (the recorder cannot enforce that on it). It takes the records as
+     * the recorder encoded them (a usage event, or a batch of them with its header). The recorder
+     * closes it.
+     */
+    public Builder producer(Producer<String, byte[]> producer) {
       this.producer = producer;
       return this;
     }

@@ -37,6 +37,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TimeoutException;
+import io.tokenledger.schemas.batches.RecordBatches;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,11 +48,24 @@ class UsageRecorderTest {
 
   private final Topics topics = Topics.defaults();
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-  private final MockProducer<String, UsageEvent> producer = new MockProducer<>(false, null,
-      topics.usage.keySerde().serializer(), topics.usage.valueSerde().serializer());
+  private final MockProducer<String, byte[]> producer = new MockProducer<>(false, null,
+      topics.usage.keySerde().serializer(), new ByteArraySerializer());
   @TempDir Path spool;
 
-  private UsageRecorder.Builder recorder(MockProducer<String, UsageEvent> with) {
+  /** The one event a record carries (not a batch). */
+  private UsageEvent usageOf(ProducerRecord<String, byte[]> record) {
+    List<UsageEvent> events = eventsOf(record);
+    assertEquals(1, events.size(), "one event in the record");
+    assertEquals(null, record.headers().lastHeader(RecordBatches.HEADER), "a record of one event is not a batch");
+    return events.get(0);
+  }
+
+  /** The events of a record as the topology reads them: one, or a batch. */
+  private List<UsageEvent> eventsOf(ProducerRecord<String, byte[]> record) {
+    return topics.usageBatches.deserializer().deserialize(record.topic(), record.headers(), record.value());
+  }
+
+  private UsageRecorder.Builder recorder(MockProducer<String, byte[]> with) {
     return UsageRecorder.builder(topics.usage).producer(with).spoolDirectory(spool).meterRegistry(meters)
         .closeOnShutdown(false).closeTimeout(Duration.ofSeconds(2));
   }
@@ -68,8 +84,61 @@ class UsageRecorderTest {
       assertEquals("support", sent.key());
       assertEquals(null, sent.timestamp(), "Kafka stamps the produce time; the event time travels in the event");
       assertEquals(topics.usage.name(), sent.topic());
-      assertEquals(event, sent.value());
+      assertEquals(event, usageOf(sent));
       assertEquals(1.0, count("sent"));
+    }
+  }
+
+  @Test
+  void sendsTheEventsOfABusyTeamInOneRecordAndAQuietTeamsEventAlone() throws Exception {
+    try (UsageRecorder recorder = recorder(producer).batching(100, Duration.ofMillis(300)).build()) {
+      List<CompletableFuture<Receipt>> receipts = new java.util.ArrayList<>();
+      List<UsageEvent> support = new java.util.ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        UsageEvent event = event("support", 100 + i);
+        support.add(event);
+        receipts.add(recorder.record(event));
+      }
+      UsageEvent sales = event("sales", 7);
+      receipts.add(recorder.record(sales));
+      Await.until(BOUND, () -> producer.history().size() >= 2, () -> "the records to reach the producer");
+      TimeUnit.MILLISECONDS.sleep(400); // past the linger: nothing more is coming
+      // The sender took the first event at once and waited for the rest, up to its linger.
+      List<ProducerRecord<String, byte[]>> sent = producer.history();
+      assertEquals(2, sent.size(), "support's five events in one record, sales' one alone: " + sent);
+      assertEquals("support", sent.get(0).key());
+      assertEquals(topics.usageBatches.batchName(),
+          new String(sent.get(0).headers().lastHeader(RecordBatches.HEADER).value(), java.nio.charset.StandardCharsets.UTF_8));
+      assertEquals(support, eventsOf(sent.get(0)));
+      assertEquals("sales", sent.get(1).key());
+      assertEquals(sales, usageOf(sent.get(1)));
+      assertFalse(receipts.get(0).isDone());
+      producer.completeNext();
+      producer.completeNext();
+      for (CompletableFuture<Receipt> receipt : receipts) {
+        assertEquals(Receipt.Status.SENT, receipt.get(10, TimeUnit.SECONDS).status());
+      }
+      assertEquals(6.0, count("sent"), "counted per event");
+    }
+  }
+
+  @Test
+  void sendsABatchKafkaFindsTooLargeAgainOneEventAtATime() throws Exception {
+    try (UsageRecorder recorder = recorder(producer).batching(100, Duration.ofMillis(300)).build()) {
+      List<UsageEvent> events = List.of(event("support", 1), event("support", 2), event("support", 3));
+      List<CompletableFuture<Receipt>> receipts = events.stream().map(recorder::record).toList();
+      Await.until(BOUND, () -> producer.history().size() == 1, () -> "the batch to reach the producer");
+      assertEquals(events, eventsOf(producer.history().get(0)));
+      producer.errorNext(new RecordTooLargeException("larger than max.request.size"));
+      Await.until(BOUND, () -> producer.history().size() == 4, () -> "each event sent alone");
+      assertEquals(events, producer.history().subList(1, 4).stream().map(this::usageOf).toList());
+      for (int i = 0; i < 3; i++) {
+        producer.completeNext();
+      }
+      for (CompletableFuture<Receipt> receipt : receipts) {
+        assertEquals(Receipt.Status.SENT, receipt.get(10, TimeUnit.SECONDS).status());
+      }
+      assertEquals(0.0, count("dropped"));
     }
   }
 
@@ -106,7 +175,7 @@ class UsageRecorderTest {
       assertEquals(Receipt.Status.SPOOLED, receipt.get(10, TimeUnit.SECONDS).status());
 
       Await.until(BOUND, () -> producer.history().size() == 2, () -> "the replay of the spooled event");
-      assertEquals(event, producer.history().get(1).value());
+      assertEquals(event, usageOf(producer.history().get(1)));
       assertEquals("support", producer.history().get(1).key());
       producer.completeNext();
       Await.until(BOUND, () -> count("replayed") == 1.0, () -> "the replay to be acknowledged");
@@ -196,8 +265,8 @@ class UsageRecorderTest {
         };
       }
     };
-    MockProducer<String, UsageEvent> acking = new MockProducer<>(true, null, topics.usage.keySerde().serializer(),
-        topics.usage.valueSerde().serializer());
+    MockProducer<String, byte[]> acking = new MockProducer<>(true, null, topics.usage.keySerde().serializer(),
+        new ByteArraySerializer());
     UsageRecorder recorder = UsageRecorder.builder(topics.usage).producer(acking).spoolDirectory(spool)
         .meterRegistry(pausing).closeOnShutdown(false).closeTimeout(Duration.ofSeconds(2)).build();
     CompletableFuture<CompletableFuture<Receipt>> racing = CompletableFuture.supplyAsync(
@@ -243,12 +312,12 @@ class UsageRecorderTest {
     bytes[bytes.length - 1] ^= 0x7F; // a bit flips in C
     Files.write(damaged, bytes);
 
-    MockProducer<String, UsageEvent> acking = new MockProducer<>(true, null, topics.usage.keySerde().serializer(),
-        topics.usage.valueSerde().serializer());
+    MockProducer<String, byte[]> acking = new MockProducer<>(true, null, topics.usage.keySerde().serializer(),
+        new ByteArraySerializer());
     try (LogCapture log = new LogCapture(); UsageRecorder recorder = recorder(acking).build()) {
       Await.until(BOUND, () -> acking.history().size() == 3 && quarantined() == 1.0,
           () -> "A, B and D delivered and one segment quarantined; sent " + acking.history().size());
-      assertEquals(List.of(a, b, d), acking.history().stream().map(ProducerRecord::value).toList());
+      assertEquals(List.of(a, b, d), acking.history().stream().flatMap(r -> eventsOf(r).stream()).toList());
       Path moved = spool.resolve("quarantine").resolve(damaged.getFileName());
       assertTrue(Files.exists(moved), "the damaged segment is kept in quarantine/");
       assertFalse(Files.exists(damaged));
@@ -272,8 +341,8 @@ class UsageRecorderTest {
   /** Outcomes have a lane of their own: keyed by team, spooled and replayed like usage. */
   @Test
   void recordsAWorkOutcomeKeyedByTeamAndSpoolsAndReplaysItWhenKafkaFails() throws Exception {
-    MockProducer<String, WorkOutcome> outcomes = new MockProducer<>(false, null,
-        topics.workOutcomes.keySerde().serializer(), topics.workOutcomes.valueSerde().serializer());
+    MockProducer<String, byte[]> outcomes = new MockProducer<>(false, null,
+        topics.workOutcomes.keySerde().serializer(), new ByteArraySerializer());
     try (UsageRecorder recorder = recorder(producer).outcomesTopic(topics.workOutcomes).outcomeProducer(outcomes)
         .build()) {
       WorkOutcome resolved = outcome("o-1", WorkOutcomeStatus.SUCCEEDED, 1);
@@ -291,7 +360,7 @@ class UsageRecorderTest {
       outcomes.errorNext(new TimeoutException("broker unreachable"));
       assertEquals(Receipt.Status.SPOOLED, second.get(10, TimeUnit.SECONDS).status());
       Await.until(BOUND, () -> outcomes.history().size() == 3, () -> "the replay of the spooled outcome");
-      assertEquals(escalated, outcomes.history().get(2).value());
+      assertEquals(escalated, topics.workOutcomes.valueSerde().deserializer().deserialize(null, outcomes.history().get(2).value()));
       outcomes.completeNext();
       assertTrue(Files.isDirectory(spool.resolve("outcomes")), "outcomes spool apart from usage");
     }
@@ -301,7 +370,7 @@ class UsageRecorderTest {
   void refusesAnInvalidOutcomeNamingTheFieldAndOutcomesWithoutATopic() {
     try (UsageRecorder recorder = recorder(producer).outcomesTopic(topics.workOutcomes)
         .outcomeProducer(new MockProducer<>(true, null, topics.workOutcomes.keySerde().serializer(),
-            topics.workOutcomes.valueSerde().serializer())).build()) {
+            new ByteArraySerializer())).build()) {
       InvalidUsageException e = assertThrows(InvalidUsageException.class,
           () -> recorder.recordOutcome(outcome("o-3", WorkOutcomeStatus.FAILED, 2)));
       assertTrue(e.getMessage().startsWith("Work outcome o-3 rejected: units_delivered: must be 0 for a FAILED item"),
@@ -339,10 +408,10 @@ class UsageRecorderTest {
   }
 
   /** A producer whose send never returns, like one stuck waiting for metadata. */
-  private MockProducer<String, UsageEvent> stuckProducer(CountDownLatch stuck) {
-    return new MockProducer<>(false, null, topics.usage.keySerde().serializer(), topics.usage.valueSerde().serializer()) {
+  private MockProducer<String, byte[]> stuckProducer(CountDownLatch stuck) {
+    return new MockProducer<>(false, null, topics.usage.keySerde().serializer(), new ByteArraySerializer()) {
       @Override
-      public synchronized Future<RecordMetadata> send(ProducerRecord<String, UsageEvent> record, Callback callback) {
+      public synchronized Future<RecordMetadata> send(ProducerRecord<String, byte[]> record, Callback callback) {
         stuck.countDown();
         try {
           new CountDownLatch(1).await(); // until the test's recorder is closed and the thread abandoned
