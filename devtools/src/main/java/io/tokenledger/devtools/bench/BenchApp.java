@@ -33,6 +33,9 @@ final class BenchApp implements Callable<Integer> {
   @Option(names = "--application-id")
   String applicationId;
 
+  @Option(names = "--input", description = "The pass-through's input topic (default: the usage topic).")
+  String input;
+
   static String applicationId(String kind) {
     return "bench-" + kind;
   }
@@ -50,12 +53,20 @@ final class BenchApp implements Callable<Integer> {
   static ChildJvm start(Path dir, String kind, String applicationId, String instance, String bootstrap,
       String prefix, int partitions, java.util.List<String> settings, java.util.List<String> jvm)
       throws java.io.IOException {
+    String input = null;
+    if (kind.startsWith("pass-through:")) {
+      input = kind.substring("pass-through:".length());
+      kind = "pass-through";
+    }
     java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("bench", "app", "--kind", kind,
         "--application-id", applicationId, "--bootstrap-servers", bootstrap, "--prefix", prefix,
         "--partitions", Integer.toString(partitions), "--state-dir",
         dir.resolve("state-" + applicationId + instance).toString()));
     settings.forEach(setting -> args.addAll(java.util.List.of("--set", setting)));
-    return ChildJvm.start(kind + instance, 1, jvm, output(dir, applicationId + instance),
+    if (input != null) {
+      args.addAll(java.util.List.of("--input", input));
+    }
+    return ChildJvm.start(applicationId.replace("bench-", "") + instance, 1, jvm, output(dir, applicationId + instance),
         args.toArray(String[]::new));
   }
 
@@ -83,7 +94,8 @@ final class BenchApp implements Callable<Integer> {
       tuning.put(kv[0], kv[1]);
     }
     org.apache.kafka.streams.Topology topology = kind.equals("pass-through")
-        ? TopologyBenchmark.passThrough(topics.usage.name(), TopologyBenchmark.passThroughSink(prefix, partitions).name())
+        ? TopologyBenchmark.passThrough(input != null ? input : topics.usage.name(),
+            TopologyBenchmark.passThroughSink(prefix, partitions).name())
         : TopologyBenchmark.aggregation(topics, tuning);
     String id = applicationId != null ? applicationId : applicationId(kind);
     java.util.Properties config = kind.equals("pass-through") ? bench.streamsConfig(id, tuning)

@@ -27,7 +27,7 @@ final class BenchDedup implements Callable<Integer> {
         String bootstrap = broker.bootstrap();
         TopologyBenchmark bench = new TopologyBenchmark(bootstrap, Files.createDirectories(dir.resolve("state")));
         Topics topics = bench.topics("bench.", 6);
-        bench.createTopics(topics, null);
+        bench.createTopics(topics);
         bench.preload(topics, ids, 50);
         DedupBenchmark.Result r = DedupBenchmark.run(bench, bootstrap, topics, ids,
             Files.createDirectories(dir.resolve("dedup-state")));

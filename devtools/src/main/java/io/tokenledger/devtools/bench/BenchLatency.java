@@ -38,6 +38,7 @@ final class BenchLatency implements Callable<Integer> {
     Path dir = Files.createTempDirectory("tokenledger-bench");
     String[] modelNames = load.modelNames();
     System.out.println("Machine: " + BenchCommand.machine());
+    load.batch = 1; // the live load is paced event by event; batches are bench topology's subject so far
     System.out.printf("%s; logs in %s%n", load, dir);
     try (BrokerJvm broker = BrokerJvm.start(dir)) {
       String bootstrap = broker.bootstrap();
@@ -45,7 +46,7 @@ final class BenchLatency implements Callable<Integer> {
       int steadyRate = rate;
       if (steadyRate == 0) {
         Topics calibration = bench.topics("bench-max.", load.partitions);
-        bench.createTopics(calibration, null);
+        bench.createTopics(calibration);
         bench.preload(calibration, calibrationEvents, load.teams, load.workflows, modelNames);
         try (ChildJvm app = BenchApp.start(dir, "aggregation", "bench-max", bootstrap, "bench-max.", load.partitions,
             load.streamsSettings, java.util.List.of("-Xmx2g"))) {
@@ -57,7 +58,7 @@ final class BenchLatency implements Callable<Integer> {
         }
       }
       Topics topics = bench.topics("bench.", load.partitions);
-      bench.createTopics(topics, null);
+      bench.createTopics(topics);
       bench.seedPrices(topics, java.util.Arrays.stream(modelNames)
           .map(io.tokenledger.schemas.models.ModelNames::normalise).distinct().toArray(String[]::new));
       LatencyBenchmark.Result r;

@@ -17,6 +17,10 @@ final class BenchLoad {
       description = "Models (default: ${DEFAULT-VALUE}; 50 x 20 x 10 = 10,000 fine series).")
   int models;
 
+  @Option(names = "--batch", defaultValue = "100", description = "Events of a team per usage record, a UsageBatch "
+      + "(default: ${DEFAULT-VALUE}, what UsageRecorder sends a busy team at most; 1 = a record per event).")
+  int batch;
+
   @Option(names = "--set", description = "Setting for the topology (Streams or tokenledger.aggregation.*), "
       + "e.g. --set commit.interval.ms=1000")
   java.util.List<String> streamsSettings = new java.util.ArrayList<>();
@@ -27,7 +31,8 @@ final class BenchLoad {
 
   @Override
   public String toString() {
-    return String.format("%d teams x %d workflows x %d models = %,d series, %d partitions", teams, workflows, models,
-        (long) teams * workflows * models, partitions);
+    return String.format("%d teams x %d workflows x %d models = %,d series, %d partitions, %s", teams, workflows,
+        models, (long) teams * workflows * models, partitions, batch == 1 ? "a record per event"
+        : "up to " + batch + " events of a team per record");
   }
 }

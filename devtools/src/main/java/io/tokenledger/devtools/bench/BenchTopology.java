@@ -25,6 +25,10 @@ final class BenchTopology implements Callable<Integer> {
   @Option(names = "--jfr", description = "Record the topology's JVM with Java Flight BenchRecorder (profile settings).")
   boolean jfr;
 
+  @Option(names = "--app-jvm-option", description = "An option for the aggregation's JVM (repeatable), e.g. -Xlog:gc "
+      + "or a profiler agent.")
+  java.util.List<String> appJvmOptions = new java.util.ArrayList<>();
+
   @Option(names = "--instances", defaultValue = "1",
       description = "Topology instances in one application, each a JVM of its own, all on core 1 (default: ${DEFAULT-VALUE}).")
   int instances;
@@ -39,27 +43,45 @@ final class BenchTopology implements Callable<Integer> {
       TopologyBenchmark bench = new TopologyBenchmark(bootstrap, Files.createDirectories(dir.resolve("state")));
       String prefix = "bench.";
       Topics topics = bench.topics(prefix, load.partitions);
-      bench.createTopics(topics, TopologyBenchmark.passThroughSink(prefix, load.partitions));
+      boolean batched = load.batch > 1;
+      String singles = batched ? TopologyBenchmark.singlesTopic(prefix, load.partitions).name() : null;
+      bench.createTopics(topics, TopologyBenchmark.passThroughSink(prefix, load.partitions),
+          batched ? TopologyBenchmark.singlesTopic(prefix, load.partitions) : null);
       long loadStart = System.nanoTime();
-      TopologyBenchmark.Preloaded preloaded = bench.preload(topics, events, load.teams, load.workflows, load.modelNames());
+      TopologyBenchmark.Preloaded preloaded = bench.preload(topics, events, load.teams, load.workflows,
+          load.modelNames(), load.batch, singles);
       System.out.printf("Preloaded in %.1f s%n", (System.nanoTime() - loadStart) / 1e9);
+      // The ceiling moves the events one per record, as the target reads it; with batches, a
+      // second pass-through moves the same batched records the topology reads.
+      java.util.List<String[]> kinds = new java.util.ArrayList<>();
+      kinds.add(new String[] {"pass-through", batched ? singles : topics.usage.name()});
+      if (batched) {
+        kinds.add(new String[] {"pass-through-batches", topics.usage.name()});
+      }
+      kinds.add(new String[] {"aggregation", topics.usage.name()});
       java.util.List<TopologyBenchmark.Measured> runs = new java.util.ArrayList<>();
       TopologyBenchmark.Preloaded counted = null;
-      for (String kind : new String[] {"pass-through", "aggregation"}) {
+      for (String[] run : kinds) {
+        String name = run[0];
+        boolean aggregation = name.equals("aggregation");
         java.util.List<String> jvm = new java.util.ArrayList<>(java.util.List.of("-Xmx2g"));
-        if (jfr && kind.equals("aggregation")) {
+        if (aggregation) {
+          jvm.addAll(appJvmOptions);
+        }
+        if (jfr && aggregation) {
           jvm.add("-XX:StartFlightRecording=filename=" + dir.resolve("aggregation.jfr") + ",settings=profile");
         }
-        String id = BenchApp.applicationId(kind);
-        int count = kind.equals("aggregation") ? instances : 1;
+        String id = BenchApp.applicationId(name);
+        String kind = aggregation ? "aggregation" : "pass-through:" + run[1];
+        int count = aggregation ? instances : 1;
         java.util.List<ChildJvm> apps = new java.util.ArrayList<>();
         try {
           for (int i = 0; i < count; i++) {
             apps.add(BenchApp.start(dir, kind, id, i == 0 ? "" : "-" + i, bootstrap, prefix, load.partitions,
-                kind.equals("aggregation") ? load.streamsSettings : java.util.List.of(), jvm));
+                aggregation ? load.streamsSettings : java.util.List.of(), jvm));
           }
-          runs.add(bench.measure(kind, apps, id, topics.usage.name(), events));
-          if (kind.equals("aggregation")) {
+          runs.add(bench.measure(name, apps, id, run[1], events));
+          if (aggregation) {
             counted = bench.ledgerTotals(topics, preloaded, Duration.ofMinutes(1));
           }
         } finally {
@@ -67,15 +89,21 @@ final class BenchTopology implements Callable<Integer> {
             app.close();
           }
         }
-        BenchApp.lastRatios(dir, id).ifPresent(line -> System.out.println(kind + ": " + line));
+        BenchApp.lastRatios(dir, id).ifPresent(line -> System.out.println(name + ": " + line));
       }
-      System.out.printf("%-14s %10s %14s %12s%n", "RUN", "WALL s", "EVENTS/S", "PEAK RSS");
+      System.out.printf("%-20s %10s %14s %12s%n", "RUN", "WALL s", "EVENTS/S", "PEAK RSS");
       for (TopologyBenchmark.Measured run : runs) {
-        System.out.printf("%-14s %10.1f %,14.0f %9d MiB%n", run.name(), run.wallSeconds(), run.eventsPerSecond(),
+        System.out.printf("%-20s %10.1f %,14.0f %9d MiB%n", run.name(), run.wallSeconds(), run.eventsPerSecond(),
             run.peakRssMiB());
       }
-      System.out.printf("Topology / ceiling: %.2f%s%n", runs.get(1).eventsPerSecond() / runs.get(0).eventsPerSecond(),
+      TopologyBenchmark.Measured topology = runs.get(runs.size() - 1);
+      System.out.printf("Topology / ceiling: %.2f%s%s%n", topology.eventsPerSecond() / runs.get(0).eventsPerSecond(),
+          batched ? " (the ceiling: a pass-through of the same events, one per record)" : "",
           instances > 1 ? " (" + instances + " topology instances sharing core 1)" : "");
+      if (batched) {
+        System.out.printf("Topology / pass-through of the same batched records: %.2f%n",
+            topology.eventsPerSecond() / runs.get(1).eventsPerSecond());
+      }
       System.out.printf("Correctness: the team ledger holds %,d events and %,d tokens; preloaded %,d and %,d: %s%n",
           counted.events(), counted.tokens(), preloaded.events(), preloaded.tokens(),
           counted.equals(preloaded) ? "exact" : "MISMATCH");

@@ -62,11 +62,13 @@ final class TopologyBenchmark {
         "tokenledger.topic.aggregates.team.1m.partitions", partitions));
   }
 
-  void createTopics(Topics topics, Topic<?, ?> extra) throws Exception {
+  void createTopics(Topics topics, Topic<?, ?>... extra) throws Exception {
     try (Admin admin = admin()) {
       List<Topic<?, ?>> all = new ArrayList<>(topics.all());
-      if (extra != null) {
-        all.add(extra);
+      for (Topic<?, ?> topic : extra) {
+        if (topic != null) {
+          all.add(topic);
+        }
       }
       TopicApplier.apply(admin, all);
     }
@@ -97,6 +99,16 @@ final class TopologyBenchmark {
 
   /** Writes {@code count} events over {@code teams x workflows x models} series, event times over the last 10 minutes. */
   Preloaded preload(Topics topics, long count, int teams, int workflowCount, String[] models) throws Exception {
+    return preload(topics, count, teams, workflowCount, models, 1, null);
+  }
+
+  /**
+   * The same, {@code batch} events of a team to a usage record (a {@code UsageBatch} when more
+   * than one, as the recorder sends a busy team's usage); with {@code singles}, every event is
+   * also written to that topic as a record of its own (the per-event pass-through's input).
+   */
+  Preloaded preload(Topics topics, long count, int teams, int workflowCount, String[] models, int batch,
+      String singles) throws Exception {
     Instant now = Instant.now();
     seedPrices(topics, java.util.Arrays.stream(models).map(io.tokenledger.schemas.models.ModelNames::normalise)
         .distinct().toArray(String[]::new));
@@ -107,8 +119,11 @@ final class TopologyBenchmark {
     long tokens = 0;
     long spanMillis = Duration.ofMinutes(10).toMillis();
     long start = now.toEpochMilli() - spanMillis;
-    try (KafkaProducer<String, UsageEvent> producer = new KafkaProducer<>(config, topics.usage.keySerde().serializer(),
-        topics.usage.valueSerde().serializer())) {
+    String topic = topics.usage.name();
+    var encoder = topics.usage.valueSerde().serializer();
+    Map<String, List<byte[]>> pending = new HashMap<>();
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, topics.usage.keySerde().serializer(),
+        Serdes.ByteArray().serializer())) {
       for (long i = 0; i < count; i++) {
         String team = "team-" + random.nextInt(teams);
         UsageEvent event = UsageEvent.newBuilder().setEventId(EventIds.newId()) // fixed-length ids, as in production
@@ -118,11 +133,36 @@ final class TopologyBenchmark {
             .setUncachedInputTokens(500 + random.nextInt(2000)).setCacheReadTokens(random.nextInt(4000))
             .setOutputTokens(100 + random.nextInt(600)).build();
         tokens += TotalTokens.of(event);
-        producer.send(new ProducerRecord<>(topics.usage.name(), team, event));
+        byte[] encoded = encoder.serialize(topic, event);
+        if (singles != null) {
+          producer.send(new ProducerRecord<>(singles, team, encoded));
+        }
+        List<byte[]> teamPending = pending.computeIfAbsent(team, t -> new ArrayList<>(batch));
+        teamPending.add(encoded);
+        if (teamPending.size() >= batch) {
+          sendUsage(producer, topics, team, teamPending);
+        }
+      }
+      for (var entry : pending.entrySet()) {
+        sendUsage(producer, topics, entry.getKey(), entry.getValue());
       }
       producer.flush();
     }
     return new Preloaded(count, tokens);
+  }
+
+  private static void sendUsage(KafkaProducer<String, byte[]> producer, Topics topics, String team, List<byte[]> events) {
+    if (events.isEmpty()) {
+      return;
+    }
+    String topic = topics.usage.name();
+    if (events.size() == 1) {
+      producer.send(new ProducerRecord<>(topic, team, events.get(0)));
+    } else {
+      producer.send(new ProducerRecord<>(topic, null, team, topics.usageBatches.encode(topic, events),
+          List.of(topics.usageBatches.header())));
+    }
+    events.clear();
   }
 
   /**
@@ -239,7 +279,8 @@ final class TopologyBenchmark {
           c90 = committed;
         }
         if (committed >= total) {
-          double slope = t90 > t10 ? (c90 - c10) / (t90 - t10) : events / now;
+          // Offsets count records; a record may hold several events (the average is exact: events / records).
+          double slope = t90 > t10 ? (c90 - c10) / (t90 - t10) * events / total : events / now;
           return new Measured(name, events, now, slope, peak);
         }
         if (now > TimeUnit.MINUTES.toSeconds(30)) {
@@ -278,6 +319,12 @@ final class TopologyBenchmark {
   /** The aggregation topology with its production settings, changed by any {@code tokenledger.aggregation.*} key. */
   static Topology aggregation(Topics topics, Map<String, ?> settings) {
     return AggregationApp.buildTopology(topics, AggregationSettings.from(settings));
+  }
+
+  /** The same events as the usage topic, each a record of its own: the per-event pass-through reads it. */
+  static Topic<byte[], byte[]> singlesTopic(String prefix, int partitions) {
+    return new Topic<>("bench.usage-singles", prefix + "bench.usage-singles", Serdes.ByteArray(), Serdes.ByteArray(),
+        TopicSpec.deleteAfter(partitions, Duration.ofDays(1)));
   }
 
   static Topic<byte[], byte[]> passThroughSink(String prefix, int partitions) {
