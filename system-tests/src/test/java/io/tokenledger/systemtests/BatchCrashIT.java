@@ -2,8 +2,6 @@ package io.tokenledger.systemtests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.tokenledger.aggregation.AggregationApp;
-import io.tokenledger.aggregation.AggregationSettings;
 import io.tokenledger.ingest.recorder.EventIds;
 import io.tokenledger.platform.topics.TopicApplier;
 import io.tokenledger.schemas.PricedUsageEvent;
@@ -15,8 +13,6 @@ import io.tokenledger.schemas.topics.Topics;
 import io.tokenledger.testing.EmbeddedKafka;
 import io.tokenledger.testing.EmbeddedKafkaExtension;
 import io.tokenledger.testing.TopicReader;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +20,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -33,7 +28,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -183,25 +177,10 @@ class BatchCrashIT {
   }
 
   private static Process start(Path config) throws Exception {
-    Path log = Files.createTempFile(Path.of("target"), "batch-topology-process", ".log");
-    return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.tokenledger", "-cp", System.getProperty("java.class.path"),
-        AggregationApp.class.getName(), config.toString())
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    return AggregationProcess.start(config);
   }
 
   private static Path writeConfig(String bootstrap) throws Exception {
-    Properties p = new Properties();
-    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(Topics.PREFIX_CONFIG, "batchcrash.");
-    p.put(StreamsConfig.APPLICATION_ID_CONFIG, "batch-crash-test-aggregation");
-    p.put(StreamsConfig.STATE_DIR_CONFIG,
-        Files.createTempDirectory(Path.of("target"), "batch-crash-state").toAbsolutePath().toString());
-    p.put(AggregationSettings.PREFIX + "live-emit-interval", "200ms");
-    Path file = Files.createTempFile(Path.of("target"), "batch-crash", ".properties");
-    try (OutputStream out = Files.newOutputStream(file)) {
-      p.store(out, "BatchCrashIT");
-    }
-    return file;
+    return AggregationProcess.writeConfig(bootstrap, "batchcrash.", "batch-crash-test-aggregation", Map.of());
   }
 }

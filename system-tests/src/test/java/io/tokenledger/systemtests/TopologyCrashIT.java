@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tokenledger.aggregation.AggregationApp;
-import io.tokenledger.aggregation.AggregationSettings;
 import io.tokenledger.alerting.AlertingApp;
 import io.tokenledger.alerting.AlertingSettings;
 import io.tokenledger.ingest.recorder.EventIds;
@@ -22,7 +21,6 @@ import io.tokenledger.schemas.topics.Topics;
 import io.tokenledger.testing.EmbeddedKafka;
 import io.tokenledger.testing.EmbeddedKafkaExtension;
 import io.tokenledger.testing.TopicReader;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,7 +30,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Future;
@@ -280,29 +277,16 @@ class TopologyCrashIT {
   }
 
   private static Process start(Path config) throws Exception {
-    Path log = Files.createTempFile(Path.of("target"), "topology-process", ".log");
-    return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.tokenledger", "-cp", System.getProperty("java.class.path"),
-        AggregationApp.class.getName(), config.toString())
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    return AggregationProcess.start(config);
   }
 
   /** Production settings (grace, static membership from the state directory), a quick live emit. */
   private static Path writeConfig(String bootstrap) throws Exception {
-    Properties p = new Properties();
-    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(Topics.PREFIX_CONFIG, "crash.");
-    p.put(StreamsConfig.APPLICATION_ID_CONFIG, "crash-test-aggregation");
-    p.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory(Path.of("target"), "crash-state").toAbsolutePath().toString());
-    p.put(AggregationSettings.PREFIX + "live-emit-interval", "200ms");
+    Map<String, String> extra = new HashMap<>();
     String staticMembership = System.getProperty("tokenledger.crash.static-membership");
     if (staticMembership != null) { // to measure recovery without it: -Dtokenledger.crash.static-membership=false
-      p.put(StreamsApps.STATIC_MEMBERSHIP, staticMembership);
+      extra.put(StreamsApps.STATIC_MEMBERSHIP, staticMembership);
     }
-    Path file = Files.createTempFile(Path.of("target"), "crash", ".properties");
-    try (OutputStream out = Files.newOutputStream(file)) {
-      p.store(out, "TopologyCrashIT");
-    }
-    return file;
+    return AggregationProcess.writeConfig(bootstrap, "crash.", "crash-test-aggregation", extra);
   }
 }
