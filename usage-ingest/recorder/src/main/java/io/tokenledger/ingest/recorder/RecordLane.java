@@ -230,12 +230,12 @@ final class RecordLane<V> implements AutoCloseable {
       return;
     }
     boolean batch = group.pending().size() > 1;
-    ProducerRecord<String, byte[]> record = batch
-        ? new ProducerRecord<>(topic.name(), null, group.team(), batching.batches().encode(topic.name(), group.encoded()),
-            List.of(batching.batches().header()))
-        : new ProducerRecord<>(topic.name(), group.team(), group.encoded().get(0));
     long start = System.nanoTime();
     try {
+      ProducerRecord<String, byte[]> record = batch
+          ? new ProducerRecord<>(topic.name(), null, group.team(),
+              batching.batches().encode(topic.name(), group.encoded()), List.of(batching.batches().header()))
+          : new ProducerRecord<>(topic.name(), group.team(), group.encoded().get(0));
       producer.send(record, (metadata, error) -> {
         if (error == null) {
           lastSuccessNanos.set(System.nanoTime());
