@@ -456,11 +456,11 @@ public final class IngestGateway implements AutoCloseable {
         }
         break;
       }
-      ProducerRecord<String, byte[]> record = encoded.size() == 1 ? new ProducerRecord<>(topic, team, encoded.get(0))
-          : new ProducerRecord<>(topic, null, team, lane.batches().encode(topic, encoded),
-              List.of(lane.batches().header()));
       CompletableFuture<RecordMetadata> ack = new CompletableFuture<>();
       try {
+        ProducerRecord<String, byte[]> record = encoded.size() == 1 ? new ProducerRecord<>(topic, team, encoded.get(0))
+            : new ProducerRecord<>(topic, null, team, lane.batches().encode(topic, encoded),
+                List.of(lane.batches().header()));
         lane.producer().send(record, (metadata, error) -> {
           if (error == null) {
             ack.complete(metadata);
