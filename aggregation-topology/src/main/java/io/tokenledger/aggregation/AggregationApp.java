@@ -154,8 +154,7 @@ public final class AggregationApp {
     topology.addProcessor(DEDUP, Deduplicator.supplier(DEDUP_STORE, settings.dedupHorizon(),
         AcceptedUsage.Batch.EVENTS), INTAKE);
 
-    topology.addProcessor(PRICE, () -> new UsagePricer(book, List.of(ROLLUP), UNPRICED_SINK, PRICED_SINK,
-        topics.pricedUsageBatches.header()), DEDUP);
+    topology.addProcessor(PRICE, () -> new UsagePricer(book, List.of(ROLLUP), UNPRICED_SINK, PRICED_SINK), DEDUP);
     // Key: team, so Kafka's default partitioner places it in the team's partition, as usage is.
     topology.addSink(PRICED_SINK, topics.pricedUsage.name(), topics.pricedUsage.keySerde().serializer(),
         PricedUsageEvents.serializer(topics.pricedUsage.valueSerde().serializer(), topics.pricedUsageBatches), PRICE);

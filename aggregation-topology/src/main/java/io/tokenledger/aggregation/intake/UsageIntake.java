@@ -74,7 +74,7 @@ public final class UsageIntake implements Processor<byte[], byte[], Object, Obje
     List<AcceptedUsage> accepted;
     switch (batches.kindOf(record.headers())) {
       case SINGLE -> {
-        AcceptedUsage one = admit(record, record);
+        AcceptedUsage one = admit(record);
         accepted = one == null ? List.of() : List.of(one);
       }
       case BATCH -> accepted = admitBatch(record);
@@ -111,7 +111,7 @@ public final class UsageIntake implements Processor<byte[], byte[], Object, Obje
     Headers single = new RecordHeaders(record.headers().toArray()).remove(RecordBatches.HEADER);
     List<AcceptedUsage> accepted = new ArrayList<>(events.size());
     for (byte[] event : events) {
-      AcceptedUsage one = admit(record, new Record<>(record.key(), event, record.timestamp(), single));
+      AcceptedUsage one = admit(new Record<>(record.key(), event, record.timestamp(), single));
       if (one != null) {
         accepted.add(one);
       }
@@ -123,7 +123,7 @@ public final class UsageIntake implements Processor<byte[], byte[], Object, Obje
    * One event through the gate: accepted, or dead-lettered, or re-sent to its team's partition as
    * a record of its own (an event of a batch too: its bytes are those of a single record).
    */
-  private AcceptedUsage admit(Record<byte[], byte[]> source, Record<byte[], byte[]> record) {
+  private AcceptedUsage admit(Record<byte[], byte[]> record) {
     IntakeGate.Admitted<UsageEvent> admitted = gate.admit(context, record);
     if (admitted == null) {
       return null;

@@ -20,6 +20,6 @@ public record PricedUsage(UsageEvent event, ProviderModel model, String modelTex
     this(event, model, costNanoUsd, priced, null);
   }
 
-  /** The priced events of one usage record, published as one record of the priced usage topic. */
+  /** The priced events of one usage record (one or more), published as one record of the priced usage topic. */
   public record Batch(java.util.List<PricedUsage> events) {}
 }

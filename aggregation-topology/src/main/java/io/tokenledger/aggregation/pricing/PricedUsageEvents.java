@@ -74,21 +74,26 @@ public final class PricedUsageEvents {
   }
 
   /**
-   * Writes a {@link PricedUsage} as the topic's record, or a {@link PricedUsage.Batch} as a
-   * batch record of them (its header is the caller's).
+   * Writes the priced events of one usage record as one record of the topic: a single event as
+   * itself, several as a batch ({@link RecordBatches#recordValue} adds the batch header).
    */
-  public static Serializer<Object> serializer(Serializer<PricedUsageEvent> avro,
+  public static Serializer<PricedUsage.Batch> serializer(Serializer<PricedUsageEvent> avro,
       RecordBatches<PricedUsageEvent, ?> batches) {
     Serializer<PricedUsage> one = serializer(avro);
-    return (topic, value) -> {
-      if (value instanceof PricedUsage.Batch batch) {
+    return new Serializer<>() {
+      @Override
+      public byte[] serialize(String topic, PricedUsage.Batch batch) {
+        return serialize(topic, new org.apache.kafka.common.header.internals.RecordHeaders(), batch);
+      }
+
+      @Override
+      public byte[] serialize(String topic, org.apache.kafka.common.header.Headers headers, PricedUsage.Batch batch) {
         List<byte[]> encoded = new java.util.ArrayList<>(batch.events().size());
         for (PricedUsage priced : batch.events()) {
           encoded.add(one.serialize(topic, priced));
         }
-        return batches.encode(topic, encoded);
+        return batches.recordValue(topic, encoded, headers);
       }
-      return one.serialize(topic, (PricedUsage) value);
     };
   }
 

@@ -6,8 +6,6 @@ import io.tokenledger.pricing.ModelKeys;
 import io.tokenledger.schemas.UsageEvent;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -33,19 +31,16 @@ public final class UsagePricer implements Processor<String, AcceptedUsage.Batch,
   private final List<String> pricedChildren;
   private final String unpricedChild;
   private final String publishedChild;
-  private final Header batchHeader;
   private ProcessorContext<Object, Object> context;
 
   /**
    * @param publishedChild the sink of the priced usage topic, which takes every event once, priced
    *     or not, stamped with the time it was accepted (the event time is in the record): the events
-   *     of one usage record in one record, a {@link PricedUsage.Batch} marked with
-   *     {@code batchHeader} when there are several
+   *     of one usage record in one record (a {@link PricedUsage.Batch}; its serializer writes a
+   *     single event as itself)
    */
-  public UsagePricer(PriceBook book, List<String> pricedChildren, String unpricedChild, String publishedChild,
-      Header batchHeader) {
+  public UsagePricer(PriceBook book, List<String> pricedChildren, String unpricedChild, String publishedChild) {
     this.book = book;
-    this.batchHeader = batchHeader;
     this.pricedChildren = List.copyOf(pricedChildren);
     this.unpricedChild = unpricedChild;
     this.publishedChild = publishedChild;
@@ -75,17 +70,12 @@ public final class UsagePricer implements Processor<String, AcceptedUsage.Batch,
   @Override
   public void process(Record<String, AcceptedUsage.Batch> record) {
     List<AcceptedUsage> events = record.value().events();
-    if (events.size() == 1) {
-      context.forward(new Record<Object, Object>(record.key(), price(events.get(0)), context.currentSystemTimeMs()),
-          publishedChild);
-      return;
-    }
     List<PricedUsage> published = new ArrayList<>(events.size());
     for (AcceptedUsage accepted : events) {
       published.add(price(accepted));
     }
     context.forward(new Record<Object, Object>(record.key(), new PricedUsage.Batch(published),
-        context.currentSystemTimeMs(), new RecordHeaders(new Header[] {batchHeader})), publishedChild);
+        context.currentSystemTimeMs()), publishedChild);
   }
 
   /** Prices one event and counts it (the priced children, at its event time); the caller publishes it. */

@@ -46,18 +46,16 @@ final class BenchApp implements Callable<Integer> {
    */
   static ChildJvm start(Path dir, String kind, String applicationId, String bootstrap, String prefix,
       int partitions, java.util.List<String> settings, java.util.List<String> jvm) throws java.io.IOException {
-    return start(dir, kind, applicationId, "", bootstrap, prefix, partitions, settings, jvm);
+    return start(dir, kind, applicationId, "", null, bootstrap, prefix, partitions, settings, jvm);
   }
 
-  /** The same for one of several instances of an application; {@code instance} tells their state and output apart. */
-  static ChildJvm start(Path dir, String kind, String applicationId, String instance, String bootstrap,
-      String prefix, int partitions, java.util.List<String> settings, java.util.List<String> jvm)
+  /**
+   * The same for one of several instances of an application; {@code instance} tells their state
+   * and output apart; {@code input} is a pass-through's input topic (null: the usage topic).
+   */
+  static ChildJvm start(Path dir, String kind, String applicationId, String instance, String input,
+      String bootstrap, String prefix, int partitions, java.util.List<String> settings, java.util.List<String> jvm)
       throws java.io.IOException {
-    String input = null;
-    if (kind.startsWith("pass-through:")) {
-      input = kind.substring("pass-through:".length());
-      kind = "pass-through";
-    }
     java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("bench", "app", "--kind", kind,
         "--application-id", applicationId, "--bootstrap-servers", bootstrap, "--prefix", prefix,
         "--partitions", Integer.toString(partitions), "--state-dir",

@@ -72,12 +72,13 @@ final class BenchTopology implements Callable<Integer> {
           jvm.add("-XX:StartFlightRecording=filename=" + dir.resolve("aggregation.jfr") + ",settings=profile");
         }
         String id = BenchApp.applicationId(name);
-        String kind = aggregation ? "aggregation" : "pass-through:" + run[1];
+        String kind = aggregation ? "aggregation" : "pass-through";
         int count = aggregation ? instances : 1;
         java.util.List<ChildJvm> apps = new java.util.ArrayList<>();
         try {
           for (int i = 0; i < count; i++) {
-            apps.add(BenchApp.start(dir, kind, id, i == 0 ? "" : "-" + i, bootstrap, prefix, load.partitions,
+            apps.add(BenchApp.start(dir, kind, id, i == 0 ? "" : "-" + i, aggregation ? null : run[1], bootstrap,
+                prefix, load.partitions,
                 aggregation ? load.streamsSettings : java.util.List.of(), jvm));
           }
           runs.add(bench.measure(name, apps, id, run[1], events));

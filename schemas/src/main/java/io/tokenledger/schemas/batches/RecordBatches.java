@@ -67,6 +67,19 @@ public final class RecordBatches<T, B> {
     return new String(name, StandardCharsets.UTF_8);
   }
 
+  /**
+   * The value of one Kafka record holding these values, already encoded with the topic's serde:
+   * the value itself when there is one, else a batch, its header added to {@code headers}. Every
+   * writer decides single or batch here, so a reader can rely on it.
+   */
+  public byte[] recordValue(String topic, List<byte[]> encodedValues, Headers headers) {
+    if (encodedValues.size() == 1) {
+      return encodedValues.get(0);
+    }
+    headers.add(header());
+    return encode(topic, encodedValues);
+  }
+
   /** A batch record's value of values already encoded with the topic's serde. */
   public byte[] encode(String topic, List<byte[]> encodedValues) {
     List<ByteBuffer> wrapped = new ArrayList<>(encodedValues.size());

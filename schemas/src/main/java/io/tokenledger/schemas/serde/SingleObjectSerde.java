@@ -4,9 +4,7 @@ import io.tokenledger.schemas.history.SchemaHistory;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.HexFormat;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.avro.io.DatumReader;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
@@ -36,8 +34,12 @@ public final class SingleObjectSerde<T extends SpecificRecord> implements Serde<
   private final BinaryMessageEncoder<T> encoder;
   private final BinaryMessageDecoder<T> decoder;
   private final List<Schema> released;
-  /** A reader per released writer schema, by its fingerprint: the fast path of {@link #decode}. */
-  private final Map<Long, DatumReader<T>> readers = new HashMap<>();
+  /**
+   * A reader per released writer schema, beside its fingerprint: the fast path of {@link #decode}
+   * (a handful of versions, scanned: no boxed key per decode).
+   */
+  private final long[] fingerprints;
+  private final List<DatumReader<T>> readers;
   /** Two marker bytes and the 8-byte fingerprint come before the body. */
   private static final int HEADER_BYTES = 10;
   private static final ThreadLocal<BinaryDecoder> DECODERS = new ThreadLocal<>();
@@ -50,11 +52,11 @@ public final class SingleObjectSerde<T extends SpecificRecord> implements Serde<
     this.decoder = new BinaryMessageDecoder<>(model, readerSchema);
     this.released = history.versions(readerSchema.getFullName());
     released.forEach(decoder::addSchema);
-    for (Schema writer : released) {
-      @SuppressWarnings("unchecked") // the model makes readers of the type it was made for
-      DatumReader<T> reader = (DatumReader<T>) model.createDatumReader(writer, readerSchema);
-      readers.put(SchemaNormalization.parsingFingerprint64(writer), reader);
-    }
+    this.fingerprints = released.stream().mapToLong(SchemaNormalization::parsingFingerprint64).toArray();
+    @SuppressWarnings("unchecked") // the model makes readers of the type it was made for
+    List<DatumReader<T>> made = released.stream()
+        .map(writer -> (DatumReader<T>) model.createDatumReader(writer, readerSchema)).toList();
+    this.readers = made;
   }
 
   public T decode(byte[] bytes) {
@@ -74,7 +76,11 @@ public final class SingleObjectSerde<T extends SpecificRecord> implements Serde<
     if (bytes.length < HEADER_BYTES || bytes[0] != (byte) 0xC3 || bytes[1] != 0x01) {
       return null;
     }
-    DatumReader<T> reader = readers.get(ByteBuffer.wrap(bytes, 2, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong());
+    long fingerprint = ByteBuffer.wrap(bytes, 2, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+    DatumReader<T> reader = null;
+    for (int i = 0; i < fingerprints.length && reader == null; i++) {
+      reader = fingerprints[i] == fingerprint ? readers.get(i) : null;
+    }
     if (reader == null) {
       return null;
     }

@@ -44,6 +44,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -458,10 +459,9 @@ public final class IngestGateway implements AutoCloseable {
       }
       CompletableFuture<RecordMetadata> ack = new CompletableFuture<>();
       try {
-        ProducerRecord<String, byte[]> record = encoded.size() == 1 ? new ProducerRecord<>(topic, team, encoded.get(0))
-            : new ProducerRecord<>(topic, null, team, lane.batches().encode(topic, encoded),
-                List.of(lane.batches().header()));
-        lane.producer().send(record, (metadata, error) -> {
+        RecordHeaders headers = new RecordHeaders();
+        byte[] value = lane.batches() == null ? encoded.get(0) : lane.batches().recordValue(topic, encoded, headers);
+        lane.producer().send(new ProducerRecord<>(topic, null, team, value, headers), (metadata, error) -> {
           if (error == null) {
             ack.complete(metadata);
           } else {

@@ -30,6 +30,7 @@ import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -232,10 +233,10 @@ final class RecordLane<V> implements AutoCloseable {
     boolean batch = group.pending().size() > 1;
     long start = System.nanoTime();
     try {
-      ProducerRecord<String, byte[]> record = batch
-          ? new ProducerRecord<>(topic.name(), null, group.team(),
-              batching.batches().encode(topic.name(), group.encoded()), List.of(batching.batches().header()))
-          : new ProducerRecord<>(topic.name(), group.team(), group.encoded().get(0));
+      RecordHeaders headers = new RecordHeaders();
+      byte[] value = batch ? batching.batches().recordValue(topic.name(), group.encoded(), headers)
+          : group.encoded().get(0);
+      ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic.name(), null, group.team(), value, headers);
       producer.send(record, (metadata, error) -> {
         if (error == null) {
           lastSuccessNanos.set(System.nanoTime());
