@@ -40,6 +40,12 @@ public final class StreamsApps {
     props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDB.class);
     // Changelogs and outputs compress well; measured +23% throughput on a 2-core machine (BENCHMARKS.md).
     props.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
+    // A broker answers one connection's requests in order: while a fetch waits for data (500 ms by
+    // default), the offset lookup for the next changelog or global partition to restore waits
+    // behind it. Restoring moves from partition to partition, so the wait is paid again and again
+    // on a restart (BENCHMARKS.md, recovery). The global consumer's idle fetches become 10 a second.
+    props.put(StreamsConfig.restoreConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 50);
+    props.put(StreamsConfig.globalConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 100);
     props.putAll(overrides);
     return props;
   }
@@ -80,13 +86,32 @@ public final class StreamsApps {
     return !clean && exactlyOnce && hasTaskState(appDir);
   }
 
+  /** Deletes the directories of an app's tasks (named like 0_1), keeping its global stores and its process id. */
+  static void wipeTaskState(Properties config) throws IOException {
+    Path appDir = Path.of(config.getProperty(StreamsConfig.STATE_DIR_CONFIG))
+        .resolve(config.getProperty(StreamsConfig.APPLICATION_ID_CONFIG));
+    try (var entries = Files.list(appDir)) {
+      for (Path task : entries.filter(StreamsApps::isTaskDirectory).toList()) {
+        try (var tree = Files.walk(task)) {
+          for (Path p : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            Files.delete(p);
+          }
+        }
+      }
+    }
+  }
+
+  private static boolean isTaskDirectory(Path p) {
+    return Files.isDirectory(p) && p.getFileName().toString().matches("\\d+_\\d+");
+  }
+
   /** Whether an app's state directory holds any task's stores (directories named like 0_1). */
   private static boolean hasTaskState(Path appDir) throws IOException {
     if (!Files.isDirectory(appDir)) {
       return false;
     }
     try (var entries = Files.list(appDir)) {
-      return entries.anyMatch(p -> Files.isDirectory(p) && p.getFileName().toString().matches("\\d+_\\d+"));
+      return entries.anyMatch(StreamsApps::isTaskDirectory);
     }
   }
 
@@ -182,10 +207,12 @@ public final class StreamsApps {
     replaceFailedThreads(streams, applicationId);
     Path cleanMark = cleanShutdownMark(config);
     if (crashedLastTime(config)) {
-      // Under exactly-once, state left by a crash is wiped anyway once its stores are opened:
-      // wiping it now saves opening every store first.
-      log.warn("{} did not shut down cleanly last time; its local state is rebuilt from the changelogs", applicationId);
-      streams.cleanUp();
+      // Under exactly-once, a task's state left by a crash is wiped anyway once its stores are
+      // opened: wiping it now saves opening every store first. Global stores are not: they restore
+      // from their checkpoint as after a clean stop, which saves reading their topics from the start.
+      log.warn("{} did not shut down cleanly last time; its tasks' local state is rebuilt from the changelogs",
+          applicationId);
+      wipeTaskState(config);
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       if (close(streams, Duration.ofSeconds(30))) {

@@ -60,6 +60,27 @@ class StreamsAppsTest {
     assertFalse(StreamsApps.crashedLastTime(atLeastOnce), "at-least-once state survives a crash");
   }
 
+  @Test
+  void aCrashWipesTheTasksStateAndKeepsTheGlobalStoresAndTheProcessId() throws Exception {
+    Path app = one.resolve("tokenledger-aggregation");
+    java.nio.file.Files.createDirectories(app.resolve("1_4").resolve("rocksdb").resolve("team-1m-store"));
+    java.nio.file.Files.writeString(app.resolve("1_4").resolve("rocksdb").resolve("team-1m-store").resolve("000001.sst"), "x");
+    java.nio.file.Files.createDirectories(app.resolve("0_0"));
+    java.nio.file.Files.createDirectories(app.resolve("global").resolve("rocksdb").resolve("price-catalog-store"));
+    java.nio.file.Files.writeString(app.resolve("global").resolve(".checkpoint"), "0\n1\nprices 0 7\n");
+    java.nio.file.Files.writeString(app.resolve("kafka-streams-process-metadata"), "id");
+
+    StreamsApps.wipeTaskState(config(one));
+
+    try (var left = java.nio.file.Files.list(app)) {
+      assertEquals(java.util.Set.of("global", "kafka-streams-process-metadata"),
+          left.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet()));
+    }
+    assertTrue(java.nio.file.Files.exists(app.resolve("global").resolve(".checkpoint")),
+        "the global stores restore from their checkpoint");
+    assertFalse(StreamsApps.crashedLastTime(config(one)), "no task state left to call crashed");
+  }
+
   private static Properties config(Path stateDir) {
     return StreamsApps.baseConfig("tokenledger-aggregation", Map.of(StreamsConfig.STATE_DIR_CONFIG,
         stateDir.toString()));
