@@ -36,6 +36,9 @@ final class ChildJvm implements AutoCloseable {
     }
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
+    if (jvmOptions.stream().noneMatch(option -> option.startsWith("-XX:SharedArchiveFile="))) {
+      command.addAll(classArchive());
+    }
     command.add(ParentWatch.childJvmOption()); // the child ends when this process ends, even on kill -9
     command.addAll(List.of("-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.tokenledger",
         "-Dtokenledger.log.file=" + log.resolveSibling(log.getFileName() + ".app.log").toAbsolutePath(),
@@ -44,6 +47,17 @@ final class ChildJvm implements AutoCloseable {
     Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     return new ChildJvm(process, name);
   }
+
+  /** The launcher's class data sharing archive, when it made one: a child starts as the launcher's JVM does. */
+  static List<String> classArchive() {
+    String archive = System.getProperty(CLASS_ARCHIVE);
+    return archive != null && Files.isRegularFile(Path.of(archive))
+        ? List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off", "-D" + CLASS_ARCHIVE + "=" + archive)
+        : List.of();
+  }
+
+  /** Set by the launcher to the archive its JVM maps. */
+  static final String CLASS_ARCHIVE = "tokenledger.class-archive";
 
   long pid() {
     return process.pid();
@@ -79,6 +93,11 @@ final class ChildJvm implements AutoCloseable {
       return -1;
     }
     return -1;
+  }
+
+  /** SIGKILL: no shutdown hook, no commit, no close; returns once the process is gone. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor();
   }
 
   @Override
