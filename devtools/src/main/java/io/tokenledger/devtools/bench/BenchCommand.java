@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measures; method and figures go to BENCHMARKS.md.",
     subcommands = {BenchRecorder.class, BenchGateway.class, BenchTopology.class, BenchLatency.class, BenchOtlp.class,
-        BenchDedup.class, BenchApp.class, BenchAdmission.class})
+        BenchDedup.class, BenchApp.class, BenchAdmission.class, BenchRestart.class})
 public final class BenchCommand {
   private BenchCommand() {
   }

@@ -112,7 +112,8 @@ final class LatencyBenchmark {
     return out.toString();
   }
 
-  private static void produce(String bootstrap, Topics topics, Series series, int rate, AtomicBoolean running,
+  /** Sends usage events one per record at {@code rate} a second, now-stamped, until {@code running} is false. */
+  static void produce(String bootstrap, Topics topics, Series series, int rate, AtomicBoolean running,
       AtomicLong produced) {
     Random random = new Random(3);
     try (KafkaProducer<String, UsageEvent> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,

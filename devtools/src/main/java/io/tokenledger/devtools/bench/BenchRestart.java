@@ -1,0 +1,167 @@
+package io.tokenledger.devtools.bench;
+
+import io.tokenledger.ops.cli.Ports;
+import io.tokenledger.schemas.topics.Topics;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code bench restart}: how long the aggregation takes to run again after {@code kill -9}, and where it goes. */
+@Command(name = "restart", mixinStandardHelpOptions = true,
+    description = {"Restart after kill -9: the aggregation, started as 'tokenledger aggregation' starts it (its own JVM,",
+        "query endpoint, topic checks), counts a steady load; it is killed with SIGKILL and started again, --restarts",
+        "times. Each start's parts come from its log: the JVM until main's start of Kafka Streams (topic checks,",
+        "topology), then to RUNNING, of which restoring the stores. With the launcher's class archive and without",
+        "it, side by side in one run. The broker runs in a JVM of its own on core 0."})
+final class BenchRestart implements Callable<Integer> {
+  private static final Pattern START_UP = Pattern.compile("running (\\d+) ms after its JVM started: (\\d+) ms to main's "
+      + "start of Kafka Streams \\(JVM, topic checks, topology\\), (\\d+) ms to RUNNING, of which restoring (\\d+) "
+      + "records of (\\d+) stores took (\\d+) ms");
+
+  @Option(names = "--restarts", defaultValue = "3", description = "Kills and starts per series (default: ${DEFAULT-VALUE}).")
+  int restarts;
+
+  @Option(names = "--rate", defaultValue = "2000", description = "Events per second sent throughout (default: ${DEFAULT-VALUE}).")
+  int rate;
+
+  @Option(names = "--between", defaultValue = "15",
+      description = "Seconds the aggregation runs before each kill (default: ${DEFAULT-VALUE}).")
+  int between;
+
+  @Mixin
+  BenchLoad load;
+
+  /** One start's parts, from the log line every service writes when it first runs. */
+  record StartUp(long running, long toStreams, long toRunning, long records, long restoring) {
+    static Optional<StartUp> in(Path log) throws java.io.IOException {
+      if (!Files.exists(log)) {
+        return Optional.empty();
+      }
+      Matcher m = START_UP.matcher(Files.readString(log));
+      return m.find() ? Optional.of(new StartUp(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)),
+          Long.parseLong(m.group(3)), Long.parseLong(m.group(4)), Long.parseLong(m.group(6)))) : Optional.empty();
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Path dir = Files.createTempDirectory("tokenledger-bench");
+    System.out.println("Machine: " + BenchCommand.machine());
+    List<String> archive = ChildJvm.classArchive();
+    System.out.printf("%s; %,d events/s; %d kills per series, %d s apart; logs in %s%n", load, rate, restarts, between,
+        dir);
+    if (archive.isEmpty()) {
+      System.out.println("No class archive (run through ./tokenledger, which makes one): the series without it only");
+    }
+    try (BrokerJvm broker = BrokerJvm.start(dir)) {
+      TopologyBenchmark bench = new TopologyBenchmark(broker.bootstrap(), Files.createDirectories(dir.resolve("state")));
+      List<String> series = archive.isEmpty() ? List.of("without class archive")
+          : List.of("with class archive", "without class archive");
+      for (String name : series) {
+        List<String> jvm = new ArrayList<>(List.of("-Xmx1g"));
+        if (name.startsWith("without ")) { // the JDK's own archive (its classes only), as a JVM has by default
+          jvm.add("-XX:SharedArchiveFile=" + Path.of(System.getProperty("java.home"), "lib", "server", "classes.jsa"));
+        }
+        List<StartUp> starts = series(bench, broker.bootstrap(), dir, name.replace(' ', '-'), jvm);
+        print(name, starts);
+      }
+    }
+    return 0;
+  }
+
+  /** Starts, then kills and starts again {@code restarts} times under load; the first start is not a restart. */
+  private List<StartUp> series(TopologyBenchmark bench, String bootstrap, Path dir, String name, List<String> jvm)
+      throws Exception {
+    String prefix = "bench-restart-" + name + ".";
+    Topics topics = bench.topics(prefix, load.partitions);
+    bench.createTopics(topics);
+    String[] models = load.modelNames();
+    bench.seedPrices(topics, java.util.Arrays.stream(models)
+        .map(io.tokenledger.schemas.models.ModelNames::normalise).distinct().toArray(String[]::new));
+    Path config = config(bootstrap, prefix, "bench-restart-" + name, Files.createDirectories(dir.resolve(name)));
+    String[] command = {"aggregation", "--config", config.toString(), "--query-endpoint", "127.0.0.1:" + Ports.free()};
+    AtomicBoolean running = new AtomicBoolean(true);
+    Thread producer = new Thread(() -> LatencyBenchmark.produce(bootstrap, topics, new LatencyBenchmark.Series(
+        load.teams, load.workflows, models), rate, running, new AtomicLong()), "bench-restart-load");
+    producer.start();
+    List<StartUp> starts = new ArrayList<>();
+    try {
+      for (int start = 0; start <= restarts; start++) {
+        Path log = dir.resolve(name + "-" + start + ".out");
+        ChildJvm app = ChildJvm.start("aggregation", null, jvm, log, command);
+        Path appLog = log.resolveSibling(log.getFileName() + ".app.log");
+        StartUp startUp = awaitStartUp(app, appLog, log);
+        if (start > 0) {
+          starts.add(startUp);
+          System.out.printf("  %s, restart %d: %s%n", name, start, startUp);
+        }
+        TimeUnit.SECONDS.sleep(between); // counting under load, then the crash
+        if (start < restarts) {
+          app.kill();
+        } else {
+          app.close();
+        }
+      }
+    } finally {
+      running.set(false);
+      producer.join();
+    }
+    return starts;
+  }
+
+  private static StartUp awaitStartUp(ChildJvm app, Path appLog, Path out) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+    while (true) {
+      Optional<StartUp> startUp = StartUp.in(appLog);
+      if (startUp.isPresent()) {
+        return startUp.get();
+      }
+      if (!app.alive() || System.nanoTime() > deadline) {
+        app.kill();
+        throw new IllegalStateException("the aggregation did not reach RUNNING; see " + out + " and " + appLog);
+      }
+      TimeUnit.MILLISECONDS.sleep(100); // polling interval of the log
+    }
+  }
+
+  private static Path config(String bootstrap, String prefix, String applicationId, Path dir) throws Exception {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", bootstrap);
+    p.put(Topics.PREFIX_CONFIG, prefix);
+    p.put("application.id", applicationId);
+    p.put("state.dir", Files.createDirectories(dir.resolve("state")).toString());
+    Path file = dir.resolve("aggregation.properties");
+    try (OutputStream out = Files.newOutputStream(file)) {
+      p.store(out, "bench restart");
+    }
+    return file;
+  }
+
+  private static void print(String name, List<StartUp> starts) {
+    System.out.printf("%s:%n", name);
+    System.out.println("| restart | JVM start to main's start of Kafka Streams | then to RUNNING | of which restoring "
+        + "| records restored | RUNNING after JVM start |");
+    System.out.println("|---|---|---|---|---|---|");
+    for (int i = 0; i < starts.size(); i++) {
+      StartUp s = starts.get(i);
+      System.out.printf("| %d | %,d ms | %,d ms | %,d ms | %,d | %,d ms |%n", i + 1, s.toStreams(), s.toRunning(),
+          s.restoring(), s.records(), s.running());
+    }
+    long[] running = starts.stream().mapToLong(StartUp::running).sorted().toArray();
+    System.out.printf("median RUNNING after JVM start: %,d ms%n", running[running.length / 2]);
+  }
+}
