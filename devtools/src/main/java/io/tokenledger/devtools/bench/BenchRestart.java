@@ -42,6 +42,13 @@ final class BenchRestart implements Callable<Integer> {
       description = "Seconds the aggregation runs before each kill (default: ${DEFAULT-VALUE}).")
   int between;
 
+  @Option(names = "--app-jvm-option", description = "An option for the aggregation's JVM (repeatable), e.g. a "
+      + "profiler agent.")
+  List<String> appJvmOptions = new ArrayList<>();
+
+  @Option(names = "--series", description = "Only this series: with or without (the class archive); default both.")
+  String only;
+
   @Mixin
   BenchLoad load;
 
@@ -72,7 +79,11 @@ final class BenchRestart implements Callable<Integer> {
       List<String> series = archive.isEmpty() ? List.of("without class archive")
           : List.of("with class archive", "without class archive");
       for (String name : series) {
+        if (only != null && !name.startsWith(only + " ")) {
+          continue;
+        }
         List<String> jvm = new ArrayList<>(List.of("-Xmx1g"));
+        jvm.addAll(appJvmOptions);
         if (name.startsWith("without ")) { // the JDK's own archive (its classes only), as a JVM has by default
           jvm.add("-XX:SharedArchiveFile=" + Path.of(System.getProperty("java.home"), "lib", "server", "classes.jsa"));
         }
