@@ -30,8 +30,18 @@ final class BenchLatency implements Callable<Integer> {
   @Option(names = "--warmup", defaultValue = "60", description = "Warm-up seconds under load (default: ${DEFAULT-VALUE}).")
   int warmup;
 
+  @Option(names = "--app-jvm-option", description = "An option for the aggregation's JVM (repeatable), e.g. "
+      + "-Xlog:gc*:file=gc.log or a garbage collector.")
+  java.util.List<String> appJvmOptions = new java.util.ArrayList<>();
+
   @Mixin
   BenchLoad load;
+
+  private java.util.List<String> appJvm() {
+    java.util.List<String> options = new java.util.ArrayList<>(java.util.List.of("-Xmx2g"));
+    options.addAll(appJvmOptions);
+    return options;
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -49,7 +59,7 @@ final class BenchLatency implements Callable<Integer> {
         bench.createTopics(calibration);
         bench.preload(calibration, calibrationEvents, load.teams, load.workflows, modelNames);
         try (ChildJvm app = BenchApp.start(dir, "aggregation", "bench-max", bootstrap, "bench-max.", load.partitions,
-            load.streamsSettings, java.util.List.of("-Xmx2g"))) {
+            load.streamsSettings, appJvm())) {
           TopologyBenchmark.Measured max = bench.measure("aggregation", app, "bench-max", calibration.usage.name(),
               calibrationEvents);
           steadyRate = (int) (max.eventsPerSecond() / 2);
@@ -63,7 +73,7 @@ final class BenchLatency implements Callable<Integer> {
           .map(io.tokenledger.schemas.models.ModelNames::normalise).distinct().toArray(String[]::new));
       LatencyBenchmark.Result r;
       try (ChildJvm app = BenchApp.start(dir, "aggregation", "bench-latency", bootstrap, "bench.", load.partitions,
-          load.streamsSettings, java.util.List.of("-Xmx2g"))) {
+          load.streamsSettings, appJvm())) {
         // Load starts once the topology runs: otherwise its start-up would be measured as latency.
         app.awaitLine(BenchApp.output(dir, "bench-latency"), "state RUNNING", Duration.ofMinutes(2));
         r = LatencyBenchmark.run(bootstrap, topics, "bench-latency", app, new LatencyBenchmark.Series(load.teams,
