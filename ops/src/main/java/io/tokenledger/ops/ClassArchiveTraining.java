@@ -4,7 +4,9 @@ import io.tokenledger.aggregation.AggregationApp;
 import io.tokenledger.alerting.AlertingApp;
 import io.tokenledger.economics.EconomicsApp;
 import io.tokenledger.otelbridge.OtelBridgeApp;
+import io.tokenledger.platform.process.DirectoryTrees;
 import io.tokenledger.platform.service.StreamsService;
+import io.tokenledger.platform.streams.StreamsApps;
 import io.tokenledger.platform.topics.TopicApplier;
 import io.tokenledger.reconciliation.service.ReconciliationApp;
 import io.tokenledger.schemas.topics.Topics;
@@ -56,11 +58,7 @@ public final class ClassArchiveTraining {
       admin.close(Duration.ZERO);
       io.javalin.Javalin.create().start("127.0.0.1", 0).stop();
     } finally {
-      try (var tree = Files.walk(state)) {
-        for (Path p : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
-        }
-      }
+      DirectoryTrees.delete(state);
     }
   }
 
@@ -70,12 +68,9 @@ public final class ClassArchiveTraining {
     overrides.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, NO_BROKER);
     overrides.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
     Properties config = service.config(overrides);
-    Map<String, Object> settings = new HashMap<>();
-    config.forEach((k, v) -> settings.put(k.toString(), v));
+    Map<String, Object> settings = StreamsApps.asMap(config);
     Topics topics = Topics.from(settings);
     topics.all().forEach(topic -> topic.valueSerde().serializer());
-    try (KafkaStreams streams = new KafkaStreams(service.topology(topics, settings), config)) {
-      streams.close(Duration.ZERO);
-    }
+    new KafkaStreams(service.topology(topics, settings), config).close(Duration.ZERO);
   }
 }

@@ -52,7 +52,8 @@ final class ChildJvm implements AutoCloseable {
   static List<String> classArchive() {
     String archive = System.getProperty(CLASS_ARCHIVE);
     return archive != null && Files.isRegularFile(Path.of(archive))
-        ? List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off", "-D" + CLASS_ARCHIVE + "=" + archive)
+        ? List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
+            "-D" + CLASS_ARCHIVE + "=" + archive)
         : List.of();
   }
 

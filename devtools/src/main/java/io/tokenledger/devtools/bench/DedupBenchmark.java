@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -61,7 +60,7 @@ final class DedupBenchmark {
           .filter(e -> e.getKey().topic().equals(changelog)).mapToLong(e -> e.getValue().size()).sum();
     }
     // An unclean stop under exactly-once: the local state is wiped and rebuilt from the changelog.
-    deleteTree(stateDir);
+    io.tokenledger.platform.process.DirectoryTrees.delete(stateDir);
     AtomicInteger restoring = new AtomicInteger();
     AtomicLong restored = new AtomicLong();
     AtomicLong lastEnd = new AtomicLong();
@@ -107,9 +106,4 @@ final class DedupBenchmark {
     }
   }
 
-  private static void deleteTree(Path dir) throws IOException {
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
-  }
 }

@@ -92,11 +92,7 @@ public final class StreamsApps {
         .resolve(config.getProperty(StreamsConfig.APPLICATION_ID_CONFIG));
     try (var entries = Files.list(appDir)) {
       for (Path task : entries.filter(StreamsApps::isTaskDirectory).toList()) {
-        try (var tree = Files.walk(task)) {
-          for (Path p : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
-            Files.delete(p);
-          }
-        }
+        io.tokenledger.platform.process.DirectoryTrees.delete(task);
       }
     }
   }
