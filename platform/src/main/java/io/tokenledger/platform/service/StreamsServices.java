@@ -67,9 +67,17 @@ public final class StreamsServices {
       StreamsApps.runUntilShutdown(streams, config);
       return 0;
     }
-    try (ApiKeyDirectory keys = new ApiKeyDirectory(settings, topics.apiKeys);
-         AutoCloseable answering = queries.get().start(streams, QueryHttpServer.advertised(settings), keys)) {
-      StreamsApps.runUntilShutdown(streams, config);
+    try (ApiKeyDirectory keys = new ApiKeyDirectory(settings, topics.apiKeys)) {
+      AutoCloseable[] answering = new AutoCloseable[1];
+      try {
+        // The query server starts while the tasks restore, not before Kafka Streams starts.
+        StreamsApps.runUntilShutdown(streams, config, (now, before) -> { },
+            () -> answering[0] = queries.get().start(streams, QueryHttpServer.advertised(settings), keys));
+      } finally {
+        if (answering[0] != null) {
+          answering[0].close();
+        }
+      }
     }
     return 0;
   }

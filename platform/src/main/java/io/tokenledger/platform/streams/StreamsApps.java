@@ -187,8 +187,7 @@ public final class StreamsApps {
    * exactly-once its local state would be found uncheckpointed, opened and wiped store by store,
    * so it is wiped at once instead (recovery figures in BENCHMARKS.md).
    */
-  public static void runUntilShutdown(KafkaStreams streams, Properties config)
-      throws InterruptedException, IOException {
+  public static void runUntilShutdown(KafkaStreams streams, Properties config) throws Exception {
     runUntilShutdown(streams, config, (now, before) -> { });
   }
 
@@ -197,7 +196,21 @@ public final class StreamsApps {
    * listener; the start-up log is the other).
    */
   public static void runUntilShutdown(KafkaStreams streams, Properties config, KafkaStreams.StateListener listener)
-      throws InterruptedException, IOException {
+      throws Exception {
+    runUntilShutdown(streams, config, listener, () -> { });
+  }
+
+  /** What a service starts once Kafka Streams has (its query server): it fails the start as if it came first. */
+  public interface AfterStart {
+    void start() throws Exception;
+  }
+
+  /**
+   * The same, starting {@code afterStart} once Kafka Streams has started: it overlaps the
+   * restore instead of delaying it. When it fails, Kafka Streams is closed and the failure thrown.
+   */
+  public static void runUntilShutdown(KafkaStreams streams, Properties config, KafkaStreams.StateListener listener,
+      AfterStart afterStart) throws Exception {
     String applicationId = config.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
     CountDownLatch stopped = new CountDownLatch(1);
     replaceFailedThreads(streams, applicationId);
@@ -222,6 +235,12 @@ public final class StreamsApps {
     }, applicationId + "-shutdown"));
     logStartUp(streams, applicationId, listener);
     streams.start();
+    try {
+      afterStart.start();
+    } catch (Exception e) {
+      close(streams, Duration.ofSeconds(30));
+      throw e;
+    }
     stopped.await();
   }
 
