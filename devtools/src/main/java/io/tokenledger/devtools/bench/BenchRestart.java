@@ -103,7 +103,8 @@ final class BenchRestart implements Callable<Integer> {
     String[] models = load.modelNames();
     bench.seedPrices(topics, java.util.Arrays.stream(models)
         .map(io.tokenledger.schemas.models.ModelNames::normalise).distinct().toArray(String[]::new));
-    Path config = config(bootstrap, prefix, "bench-restart-" + name, Files.createDirectories(dir.resolve(name)));
+    Path config = config(bootstrap, prefix, "bench-restart-" + name, Files.createDirectories(dir.resolve(name)),
+        load.streamsSettings);
     String[] command = {"aggregation", "--config", config.toString(), "--query-endpoint", "127.0.0.1:" + Ports.free()};
     AtomicBoolean running = new AtomicBoolean(true);
     Thread producer = new Thread(() -> LatencyBenchmark.produce(bootstrap, topics, new LatencyBenchmark.Series(
@@ -137,7 +138,13 @@ final class BenchRestart implements Callable<Integer> {
   private static StartUp awaitStartUp(ChildJvm app, Path appLog, Path out) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
     while (true) {
-      Optional<StartUp> startUp = StartUp.in(appLog);
+      Optional<StartUp> startUp = StartUp.in(appLog).or(() -> {
+        try {
+          return StartUp.in(out); // a logging configuration of one's own may write to the console
+        } catch (java.io.IOException e) {
+          return Optional.empty();
+        }
+      });
       if (startUp.isPresent()) {
         return startUp.get();
       }
@@ -149,8 +156,13 @@ final class BenchRestart implements Callable<Integer> {
     }
   }
 
-  private static Path config(String bootstrap, String prefix, String applicationId, Path dir) throws Exception {
+  private static Path config(String bootstrap, String prefix, String applicationId, Path dir, List<String> settings)
+      throws Exception {
     Properties p = new Properties();
+    for (String setting : settings) {
+      String[] kv = setting.split("=", 2);
+      p.put(kv[0], kv[1]);
+    }
     p.put("bootstrap.servers", bootstrap);
     p.put(Topics.PREFIX_CONFIG, prefix);
     p.put("application.id", applicationId);
