@@ -217,8 +217,8 @@ public final class StreamsApps {
     Path cleanMark = cleanShutdownMark(config);
     if (crashedLastTime(config)) {
       // Under exactly-once, a task's state left by a crash is wiped anyway once its stores are
-      // opened: wiping it now saves opening every store first. Global stores are not: they restore
-      // from their checkpoint as after a clean stop, which saves reading their topics from the start.
+      // opened: wiping it now saves opening every store first. Global stores are not: they catch up
+      // from their last checkpoint as after a clean stop (they hold puts by key: replaying is exact).
       log.warn("{} did not shut down cleanly last time; its tasks' local state is rebuilt from the changelogs",
           applicationId);
       wipeTaskState(config);
