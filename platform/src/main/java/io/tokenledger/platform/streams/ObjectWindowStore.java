@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.apache.kafka.common.serialization.Serde;
@@ -419,6 +420,15 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
     return iterate(merged(wrapped().all(), slot -> true), true);
   }
 
+  /**
+   * Kafka 4.3's {@code WindowKeyQuery.withKeyAndWindowStartRange(key, from, to)} answers
+   * {@code getTimeFrom()} with {@code to} and {@code getTimeTo()} with {@code from} (its
+   * constructor takes them the other way round); its own metered store builds the query again
+   * from the getters, which swaps them back. Asked once, so that a Kafka that fixes it is read right too.
+   */
+  static final boolean KEY_QUERY_BOUNDS_SWAPPED = WindowKeyQuery.withKeyAndWindowStartRange("probe",
+      Instant.ofEpochMilli(1), Instant.ofEpochMilli(2)).getTimeFrom().orElseThrow().toEpochMilli() == 2;
+
   /** Interactive queries (IQv2): the store below answers, the held values merged in. */
   @Override
   @SuppressWarnings("unchecked")
@@ -429,8 +439,10 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
     }
     if (query instanceof WindowKeyQuery<?, ?> asked) {
       String key = (String) asked.getKey();
-      long from = asked.getTimeFrom().map(Instant::toEpochMilli).orElse(Long.MIN_VALUE);
-      long to = asked.getTimeTo().map(Instant::toEpochMilli).orElse(Long.MAX_VALUE);
+      Optional<Instant> fromAsked = KEY_QUERY_BOUNDS_SWAPPED ? asked.getTimeTo() : asked.getTimeFrom();
+      Optional<Instant> toAsked = KEY_QUERY_BOUNDS_SWAPPED ? asked.getTimeFrom() : asked.getTimeTo();
+      long from = fromAsked.map(Instant::toEpochMilli).orElse(Long.MIN_VALUE);
+      long to = toAsked.map(Instant::toEpochMilli).orElse(Long.MAX_VALUE);
       WindowStoreIterator<V> times = (WindowStoreIterator<V>) below.getResult();
       List<KeyValue<Windowed<String>, V>> windows = new ArrayList<>();
       try (times) {
