@@ -72,7 +72,8 @@ final class BenchRestart implements Callable<Integer> {
     System.out.printf("%s; %,d events/s; %d kills per series, %d s apart; logs in %s%n", load, rate, restarts, between,
         dir);
     if (archive.isEmpty()) {
-      System.out.println("No class archive (run through ./tokenledger, which makes one): the series without it only");
+      System.out.println("No class archive (TOKENLEDGER_CLASS_ARCHIVE=on ./tokenledger makes one): the series "
+          + "without it only");
     }
     try (BrokerJvm broker = BrokerJvm.start(dir)) {
       TopologyBenchmark bench = new TopologyBenchmark(broker.bootstrap(), Files.createDirectories(dir.resolve("state")));
