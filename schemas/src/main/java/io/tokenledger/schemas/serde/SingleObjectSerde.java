@@ -72,11 +72,15 @@ public final class SingleObjectSerde<T extends SpecificRecord> implements Serde<
    * decoder reads it through an input stream, a byte at a time: most of a decode's time); null
    * for anything else, which {@link #decodeOrExplain} decodes or explains.
    */
+  /** The writer's fingerprint, little-endian after the two marker bytes: read in place, no buffer per event. */
+  private static final java.lang.invoke.VarHandle FINGERPRINT = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+      long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
   private T decodeFast(byte[] bytes) {
     if (bytes.length < HEADER_BYTES || bytes[0] != (byte) 0xC3 || bytes[1] != 0x01) {
       return null;
     }
-    long fingerprint = ByteBuffer.wrap(bytes, 2, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+    long fingerprint = (long) FINGERPRINT.get(bytes, 2);
     DatumReader<T> reader = null;
     for (int i = 0; i < fingerprints.length && reader == null; i++) {
       reader = fingerprints[i] == fingerprint ? readers.get(i) : null;
@@ -127,7 +131,7 @@ public final class SingleObjectSerde<T extends SpecificRecord> implements Serde<
     if (bytes.length < HEADER_BYTES) {
       return null;
     }
-    long fingerprint = ByteBuffer.wrap(bytes, 2, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+    long fingerprint = (long) FINGERPRINT.get(bytes, 2);
     for (Schema writer : released) {
       if (SchemaNormalization.parsingFingerprint64(writer) != fingerprint) {
         continue;
