@@ -46,6 +46,20 @@ public final class RecordBatches<T, B> {
     this.values = values;
   }
 
+  /**
+   * For a writer that sends every value as a record of its own (a topic without a batch schema,
+   * or batching turned off): {@link #recordValue} takes one value at a time, so such a writer
+   * still goes through the one place that decides what a record's value is.
+   */
+  public static <T> RecordBatches<T, Void> none() {
+    return new RecordBatches<>(null, null, "", null, null);
+  }
+
+  /** Whether this writer may put several values in a record; false for {@link #none()}. */
+  public boolean batching() {
+    return batch != null;
+  }
+
   /** What a record is, from its headers. */
   public enum Kind { SINGLE, BATCH, UNKNOWN_BATCH }
 
@@ -75,6 +89,10 @@ public final class RecordBatches<T, B> {
   public byte[] recordValue(String topic, List<byte[]> encodedValues, Headers headers) {
     if (encodedValues.size() == 1) {
       return encodedValues.get(0);
+    }
+    if (!batching()) {
+      throw new IllegalStateException("this writer of " + topic + " sends one value per record, not "
+          + encodedValues.size());
     }
     headers.add(header());
     return encode(topic, encodedValues);

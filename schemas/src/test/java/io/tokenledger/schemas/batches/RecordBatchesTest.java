@@ -47,6 +47,20 @@ class RecordBatchesTest {
     assertEquals(true, e.getMessage().contains("OutcomeBatch"), e.getMessage());
   }
 
+  @Test
+  void aWriterWithoutBatchesSendsAValueAsItselfAndRefusesSeveral() {
+    RecordBatches<UsageEvent, Void> none = RecordBatches.none();
+    byte[] one = topics.usage.valueSerde().serializer().serialize(topic, event("a"));
+    RecordHeaders headers = new RecordHeaders();
+    assertEquals(false, none.batching());
+    assertArrayEquals(one, none.recordValue(topic, List.of(one), headers));
+    assertEquals(0, headers.toArray().length);
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> none.recordValue(topic, List.of(one, one), new RecordHeaders()));
+    assertEquals("this writer of " + topic + " sends one value per record, not 2", e.getMessage());
+    assertEquals(true, batches.batching());
+  }
+
   private static UsageEvent event(String id) {
     return UsageEvent.newBuilder().setEventId(id).setEventTime(Instant.parse("2026-12-06T08:00:00Z")).setTeam("support")
         .setWorkflow("triage").setService("bot").setProvider("openai").setModel("gpt-4o").setUncachedInputTokens(10)

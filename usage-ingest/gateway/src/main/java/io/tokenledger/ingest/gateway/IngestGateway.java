@@ -95,7 +95,8 @@ public final class IngestGateway implements AutoCloseable {
 
   /**
    * Where one kind of record goes and how it is read: the topic, the producer, the parser and
-   * the record's team and id. Both endpoints share every other rule.
+   * the record's team and id, and how its records are batched ({@link RecordBatches#none()}: a
+   * record per value). Both endpoints share every other rule.
    */
   public record Lane<V>(Topic<String, V> topic, Producer<String, byte[]> producer, String noun, String batch,
       String idField, BiFunction<byte[], String, Parsed<V>> parser, Function<V, String> team, Function<V, String> id,
@@ -119,7 +120,7 @@ public final class IngestGateway implements AutoCloseable {
     OutcomeRequestParser parser = new OutcomeRequestParser(new OutcomeValidator(settings.validation()),
         settings.maxEventsPerRequest());
     return new Lane<>(topic, producer, "outcomes", "outcomes", "outcome_id", parser::parse, WorkOutcome::getTeam,
-        WorkOutcome::getOutcomeId, null);
+        WorkOutcome::getOutcomeId, RecordBatches.none());
   }
 
   /** Events in one batch record at most, and their encoded bytes: as the recorder sends them. */
@@ -441,7 +442,7 @@ public final class IngestGateway implements AutoCloseable {
       int end = i;
       try {
         while (end < events.size() && team.equals(lane.team().apply(events.get(end)))
-            && (lane.batches() != null || encoded.isEmpty()) && encoded.size() < BATCH_MAX_EVENTS) {
+            && (lane.batches().batching() || encoded.isEmpty()) && encoded.size() < BATCH_MAX_EVENTS) {
           byte[] one = lane.topic().valueSerde().serializer().serialize(topic, events.get(end));
           if (!encoded.isEmpty() && bytes + one.length > BATCH_MAX_BYTES) {
             break;
@@ -460,7 +461,7 @@ public final class IngestGateway implements AutoCloseable {
       CompletableFuture<RecordMetadata> ack = new CompletableFuture<>();
       try {
         RecordHeaders headers = new RecordHeaders();
-        byte[] value = lane.batches() == null ? encoded.get(0) : lane.batches().recordValue(topic, encoded, headers);
+        byte[] value = lane.batches().recordValue(topic, encoded, headers);
         lane.producer().send(new ProducerRecord<>(topic, null, team, value, headers), (metadata, error) -> {
           if (error == null) {
             ack.complete(metadata);

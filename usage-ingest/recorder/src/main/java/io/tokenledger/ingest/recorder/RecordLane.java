@@ -69,6 +69,8 @@ final class RecordLane<V> implements AutoCloseable {
   private final Serializer<V> encoder;
   private final Producer<String, byte[]> producer;
   private final Batching<V> batching;
+  /** What decides a record's value: the lane's batches, or {@link RecordBatches#none()} without batching. */
+  private final RecordBatches<V, ?> batches;
   private final Spool spool;
   private final BlockingQueue<Pending<V>> queue;
   private final RecorderMetrics metrics;
@@ -94,6 +96,7 @@ final class RecordLane<V> implements AutoCloseable {
       MeterRegistry registry, Duration closeTimeout, String threadName) {
     this.kind = kind;
     this.batching = batching;
+    this.batches = batching == null ? RecordBatches.none() : batching.batches();
     this.topic = topic;
     this.encoder = topic.valueSerde().serializer();
     this.producer = producer;
@@ -234,8 +237,7 @@ final class RecordLane<V> implements AutoCloseable {
     long start = System.nanoTime();
     try {
       RecordHeaders headers = new RecordHeaders();
-      byte[] value = batch ? batching.batches().recordValue(topic.name(), group.encoded(), headers)
-          : group.encoded().get(0);
+      byte[] value = batches.recordValue(topic.name(), group.encoded(), headers);
       ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic.name(), null, group.team(), value, headers);
       producer.send(record, (metadata, error) -> {
         if (error == null) {
