@@ -1,6 +1,7 @@
 package io.tokenledger.devtools.bench;
 
 import io.tokenledger.ops.cli.Ports;
+import io.tokenledger.platform.streams.StartUpReport;
 import io.tokenledger.schemas.topics.Topics;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -13,8 +14,6 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,10 +27,6 @@ import picocli.CommandLine.Option;
         "topology), then to RUNNING, of which restoring the stores. With the launcher's class archive and without",
         "it, side by side in one run. The broker runs in a JVM of its own on core 0."})
 final class BenchRestart implements Callable<Integer> {
-  private static final Pattern START_UP = Pattern.compile("running (\\d+) ms after its JVM started: (\\d+) ms to main's "
-      + "start of Kafka Streams \\(JVM, topic checks, topology\\), (\\d+) ms to RUNNING, of which restoring (\\d+) "
-      + "records of (\\d+) stores took (\\d+) ms");
-
   @Option(names = "--restarts", defaultValue = "3", description = "Kills and starts per series (default: ${DEFAULT-VALUE}).")
   int restarts;
 
@@ -53,15 +48,8 @@ final class BenchRestart implements Callable<Integer> {
   BenchLoad load;
 
   /** One start's parts, from the log line every service writes when it first runs. */
-  record StartUp(long running, long toStreams, long toRunning, long records, long restoring) {
-    static Optional<StartUp> in(Path log) throws java.io.IOException {
-      if (!Files.exists(log)) {
-        return Optional.empty();
-      }
-      Matcher m = START_UP.matcher(Files.readString(log));
-      return m.find() ? Optional.of(new StartUp(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)),
-          Long.parseLong(m.group(3)), Long.parseLong(m.group(4)), Long.parseLong(m.group(6)))) : Optional.empty();
-    }
+  private static Optional<StartUpReport> startUpIn(Path log) throws java.io.IOException {
+    return Files.exists(log) ? StartUpReport.find(Files.readString(log)) : Optional.empty();
   }
 
   @Override
@@ -88,7 +76,7 @@ final class BenchRestart implements Callable<Integer> {
         if (name.startsWith("without ")) { // the JDK's own archive (its classes only), as a JVM has by default
           jvm.add("-XX:SharedArchiveFile=" + Path.of(System.getProperty("java.home"), "lib", "server", "classes.jsa"));
         }
-        List<StartUp> starts = series(bench, broker.bootstrap(), dir, name.replace(' ', '-'), jvm);
+        List<StartUpReport> starts = series(bench, broker.bootstrap(), dir, name.replace(' ', '-'), jvm);
         print(name, starts);
       }
     }
@@ -96,7 +84,7 @@ final class BenchRestart implements Callable<Integer> {
   }
 
   /** Starts, then kills and starts again {@code restarts} times under load; the first start is not a restart. */
-  private List<StartUp> series(TopologyBenchmark bench, String bootstrap, Path dir, String name, List<String> jvm)
+  private List<StartUpReport> series(TopologyBenchmark bench, String bootstrap, Path dir, String name, List<String> jvm)
       throws Exception {
     String prefix = "bench-restart-" + name + ".";
     Topics topics = bench.topics(prefix, load.partitions);
@@ -111,16 +99,16 @@ final class BenchRestart implements Callable<Integer> {
     Thread producer = new Thread(() -> LatencyBenchmark.produce(bootstrap, topics, new LatencyBenchmark.Series(
         load.teams, load.workflows, models), rate, running, new AtomicLong()), "bench-restart-load");
     producer.start();
-    List<StartUp> starts = new ArrayList<>();
+    List<StartUpReport> starts = new ArrayList<>();
     try {
       for (int start = 0; start <= restarts; start++) {
         Path log = dir.resolve(name + "-" + start + ".out");
         ChildJvm app = ChildJvm.start("aggregation", null, jvm, log, command);
         Path appLog = log.resolveSibling(log.getFileName() + ".app.log");
-        StartUp startUp = awaitStartUp(app, appLog, log);
+        StartUpReport startUp = awaitStartUp(app, appLog, log);
         if (start > 0) {
           starts.add(startUp);
-          System.out.printf("  %s, restart %d: %s%n", name, start, startUp);
+          System.out.printf("  %s, restart %d: %s%n", name, start, startUp.message());
         }
         TimeUnit.SECONDS.sleep(between); // counting under load, then the crash
         if (start < restarts) {
@@ -136,12 +124,12 @@ final class BenchRestart implements Callable<Integer> {
     return starts;
   }
 
-  private static StartUp awaitStartUp(ChildJvm app, Path appLog, Path out) throws Exception {
+  private static StartUpReport awaitStartUp(ChildJvm app, Path appLog, Path out) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
     while (true) {
-      Optional<StartUp> startUp = StartUp.in(appLog).or(() -> {
+      Optional<StartUpReport> startUp = startUpIn(appLog).or(() -> {
         try {
-          return StartUp.in(out); // a logging configuration of one's own may write to the console
+          return startUpIn(out); // a logging configuration of one's own may write to the console
         } catch (java.io.IOException e) {
           return Optional.empty();
         }
@@ -175,17 +163,17 @@ final class BenchRestart implements Callable<Integer> {
     return file;
   }
 
-  private static void print(String name, List<StartUp> starts) {
+  private static void print(String name, List<StartUpReport> starts) {
     System.out.printf("%s:%n", name);
     System.out.println("| restart | JVM start to main's start of Kafka Streams | then to RUNNING | of which restoring "
         + "| records restored | RUNNING after JVM start |");
     System.out.println("|---|---|---|---|---|---|");
     for (int i = 0; i < starts.size(); i++) {
-      StartUp s = starts.get(i);
-      System.out.printf("| %d | %,d ms | %,d ms | %,d ms | %,d | %,d ms |%n", i + 1, s.toStreams(), s.toRunning(),
-          s.restoring(), s.records(), s.running());
+      StartUpReport s = starts.get(i);
+      System.out.printf("| %d | %,d ms | %,d ms | %,d ms | %,d | %,d ms |%n", i + 1, s.toStreamsMillis(),
+          s.toRunningMillis(), s.restoringMillis(), s.restoredRecords(), s.runningMillis());
     }
-    long[] running = starts.stream().mapToLong(StartUp::running).sorted().toArray();
+    long[] running = starts.stream().mapToLong(StartUpReport::runningMillis).sorted().toArray();
     System.out.printf("median RUNNING after JVM start: %,d ms%n", running[running.length / 2]);
   }
 }

@@ -275,13 +275,11 @@ public final class StreamsApps {
       listener.onChange(now, before);
       if (now == KafkaStreams.State.RUNNING && logged.compareAndSet(false, true)) {
         long running = System.currentTimeMillis();
-        long records = restored.values().stream().mapToLong(n -> n[0]).sum();
-        log.info("{} running {} ms after its JVM started: {} ms to main's start of Kafka Streams (JVM, topic checks, "
-            + "topology), {} ms to RUNNING, of which restoring {} records of {} stores took {} ms{}", applicationId,
-            running - jvmStart, streamsStart - jvmStart, running - streamsStart, records, restored.size(),
-            firstRestore.get() == 0 ? 0 : lastRestore.get() - firstRestore.get(),
-            restored.isEmpty() ? "" : " " + new java.util.TreeMap<>(restored.entrySet().stream().collect(
-                java.util.stream.Collectors.toMap(java.util.Map.Entry::getKey, e -> e.getValue()[0]))));
+        java.util.Map<String, Long> byStore = new java.util.HashMap<>();
+        restored.forEach((store, n) -> byStore.put(store, n[0]));
+        log.info(new StartUpReport(applicationId, running - jvmStart, streamsStart - jvmStart, running - streamsStart,
+            byStore.values().stream().mapToLong(Long::longValue).sum(),
+            firstRestore.get() == 0 ? 0 : lastRestore.get() - firstRestore.get(), byStore).message());
       }
     });
   }

@@ -1,0 +1,44 @@
+package io.tokenledger.platform.streams;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Where a service's start-up went, as it logs it once when it first runs: from the JVM's start
+ * to main's start of Kafka Streams (JVM, topic checks, building the topology, a wipe), from
+ * there to RUNNING, and how much of that was restoring which stores. The message is written and
+ * read here only, so a tool that reads it from a log ({@code bench restart}) cannot drift from it.
+ *
+ * @param restoredByStore records restored per store (the stores that restored anything)
+ */
+public record StartUpReport(String applicationId, long runningMillis, long toStreamsMillis, long toRunningMillis,
+    long restoredRecords, long restoringMillis, Map<String, Long> restoredByStore) {
+  private static final Pattern MESSAGE = Pattern.compile("(\\S+) running (\\d+) ms after its JVM started: (\\d+) ms "
+      + "to main's start of Kafka Streams \\(JVM, topic checks, topology\\), (\\d+) ms to RUNNING, of which "
+      + "restoring (\\d+) records of (\\d+) stores took (\\d+) ms");
+
+  public StartUpReport {
+    restoredByStore = Map.copyOf(restoredByStore);
+  }
+
+  /** The log line. */
+  public String message() {
+    return String.format("%s running %d ms after its JVM started: %d ms to main's start of Kafka Streams (JVM, topic "
+        + "checks, topology), %d ms to RUNNING, of which restoring %d records of %d stores took %d ms%s", applicationId,
+        runningMillis, toStreamsMillis, toRunningMillis, restoredRecords, restoredByStore.size(), restoringMillis,
+        restoredByStore.isEmpty() ? "" : " " + new TreeMap<>(restoredByStore));
+  }
+
+  /** The first report in a log's text (the stores' names are not read back: only their count is in the pattern). */
+  public static Optional<StartUpReport> find(String logText) {
+    Matcher m = MESSAGE.matcher(logText);
+    if (!m.find()) {
+      return Optional.empty();
+    }
+    return Optional.of(new StartUpReport(m.group(1), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)),
+        Long.parseLong(m.group(4)), Long.parseLong(m.group(5)), Long.parseLong(m.group(7)), Map.of()));
+  }
+}
