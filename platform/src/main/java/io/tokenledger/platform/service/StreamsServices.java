@@ -68,16 +68,9 @@ public final class StreamsServices {
       return 0;
     }
     try (ApiKeyDirectory keys = new ApiKeyDirectory(settings, topics.apiKeys)) {
-      AutoCloseable[] answering = new AutoCloseable[1];
-      try {
-        // The query server starts while the tasks restore, not before Kafka Streams starts.
-        StreamsApps.runUntilShutdown(streams, config, (now, before) -> { },
-            () -> answering[0] = queries.get().start(streams, QueryHttpServer.advertised(settings), keys));
-      } finally {
-        if (answering[0] != null) {
-          answering[0].close();
-        }
-      }
+      // The query server starts while the tasks restore, not before Kafka Streams starts.
+      StreamsApps.runUntilShutdown(streams, config, (now, before) -> { },
+          () -> queries.get().start(streams, QueryHttpServer.advertised(settings), keys));
     }
     return 0;
   }

@@ -197,17 +197,21 @@ public final class StreamsApps {
    */
   public static void runUntilShutdown(KafkaStreams streams, Properties config, KafkaStreams.StateListener listener)
       throws Exception {
-    runUntilShutdown(streams, config, listener, () -> { });
+    runUntilShutdown(streams, config, listener, () -> () -> { });
   }
 
-  /** What a service starts once Kafka Streams has (its query server): it fails the start as if it came first. */
+  /**
+   * What a service starts once Kafka Streams has (its query server): it fails the start as if it
+   * came first, and what it returns is closed once Kafka Streams has stopped.
+   */
   public interface AfterStart {
-    void start() throws Exception;
+    AutoCloseable start() throws Exception;
   }
 
   /**
    * The same, starting {@code afterStart} once Kafka Streams has started: it overlaps the
-   * restore instead of delaying it. When it fails, Kafka Streams is closed and the failure thrown.
+   * restore instead of delaying it. When it fails, Kafka Streams is closed and the failure thrown;
+   * otherwise what it started is closed after Kafka Streams at shutdown.
    */
   public static void runUntilShutdown(KafkaStreams streams, Properties config, KafkaStreams.StateListener listener,
       AfterStart afterStart) throws Exception {
@@ -235,13 +239,16 @@ public final class StreamsApps {
     }, applicationId + "-shutdown"));
     logStartUp(streams, applicationId, listener);
     streams.start();
+    AutoCloseable started;
     try {
-      afterStart.start();
+      started = afterStart.start();
     } catch (Exception e) {
       close(streams, Duration.ofSeconds(30));
       throw e;
     }
-    stopped.await();
+    try (started) {
+      stopped.await();
+    }
   }
 
   /**
