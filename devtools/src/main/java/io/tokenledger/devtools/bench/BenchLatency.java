@@ -77,7 +77,7 @@ final class BenchLatency implements Callable<Integer> {
         // Load starts once the topology runs: otherwise its start-up would be measured as latency.
         app.awaitLine(BenchApp.output(dir, "bench-latency"), "state RUNNING", Duration.ofMinutes(2));
         r = LatencyBenchmark.run(bootstrap, topics, "bench-latency", app, new LatencyBenchmark.Series(load.teams,
-            load.workflows, modelNames), steadyRate, Duration.ofSeconds(warmup), Duration.ofMinutes(minutes));
+            load.workflows, modelNames), steadyRate, Duration.ofSeconds(warmup), Duration.ofMinutes(minutes), dir.resolve("latency.csv"));
       }
       BenchApp.lastRatios(dir, "bench-latency").ifPresent(line -> System.out.println("topology: " + line));
       System.out.printf("rate %,d events/s for %d min (+%d s warm-up), %,d events; %,d live records measured%n",
@@ -88,6 +88,7 @@ final class BenchLatency implements Callable<Integer> {
           + "%s%n", r.firstLag(), r.lastLag(), r.maxLag(), r.steady(steadyRate) ? "steady" : "GROWING");
       System.out.printf("records at or above the p99, by second of the minute they arrived: %s%n", r.slowest());
       System.out.printf("topology process peak resident memory: %,d MiB%n", r.peakRssMiB());
+      System.out.printf("every measured record (receive time, latency): %s%n", dir.resolve("latency.csv"));
     }
     return 0;
   }

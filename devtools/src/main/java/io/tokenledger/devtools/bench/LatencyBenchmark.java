@@ -46,7 +46,7 @@ final class LatencyBenchmark {
   private LatencyBenchmark() {}
 
   static Result run(String bootstrap, Topics topics, String group, ChildJvm app, Series series, int rate,
-      Duration warmup, Duration measured) throws Exception {
+      Duration warmup, Duration measured, java.nio.file.Path samplesFile) throws Exception {
     AtomicBoolean running = new AtomicBoolean(true);
     AtomicLong produced = new AtomicLong();
     Thread producerThread = new Thread(() -> produce(bootstrap, topics, series, rate, running, produced),
@@ -88,6 +88,7 @@ final class LatencyBenchmark {
       running.set(false);
       producerThread.join();
     }
+    writeSamples(samplesFile, samples);
     long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
     return new Result(sorted.length, at(sorted, 0.50), at(sorted, 0.99), sorted.length == 0 ? 0 : sorted[sorted.length - 1],
         produced.get(), lags.get(0), lags.get(lags.size() - 1), lags.stream().mapToLong(Long::longValue).max()
@@ -110,6 +111,18 @@ final class LatencyBenchmark {
     bySecond.forEach((second, count) -> out.append(out.isEmpty() ? "" : ", ").append(':').append(
         String.format("%02d", second)).append(" x").append(count));
     return out.toString();
+  }
+
+  /**
+   * Every measured record as {@code receive time (epoch ms),latency ms}: to match slow records
+   * against a recording of the application (JFR, GC log) by wall-clock time.
+   */
+  private static void writeSamples(java.nio.file.Path file, List<long[]> samples) throws java.io.IOException {
+    StringBuilder csv = new StringBuilder("received_epoch_ms,latency_ms\n");
+    for (long[] sample : samples) {
+      csv.append(sample[0]).append(',').append(sample[1]).append('\n');
+    }
+    java.nio.file.Files.writeString(file, csv);
   }
 
   /** Sends usage events one per record at {@code rate} a second, now-stamped, until {@code running} is false. */
