@@ -4,6 +4,7 @@ import java.util.Map;
 import org.apache.kafka.streams.state.RocksDBConfigSetter;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.Cache;
+import org.rocksdb.InfoLogLevel;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
 import org.rocksdb.WriteBufferManager;
@@ -18,7 +19,11 @@ import org.rocksdb.WriteBufferManager;
 public final class BoundedMemoryRocksDB implements RocksDBConfigSetter {
   public static final String MEMORY_CONFIG = "tokenledger.rocksdb.memory-bytes";
   static final long DEFAULT_MEMORY = 256L << 20;
+  public static final String LOG_LEVEL_CONFIG = "tokenledger.rocksdb.log-level";
+  static final java.util.List<String> LOG_LEVELS = java.util.List.of("debug", "info", "warn", "error");
   private static final double INDEX_FILTER_RATIO = 0.1;
+  /** Memtable memory is allocated in blocks of this size; the smallest charge a store that holds anything makes. */
+  static final long ARENA_BLOCK_BYTES = 64L << 10;
 
   private static Cache cache;
   private static WriteBufferManager writeBufferManager;
@@ -40,8 +45,17 @@ public final class BoundedMemoryRocksDB implements RocksDBConfigSetter {
     table.setCacheIndexAndFilterBlocksWithHighPriority(true);
     table.setPinTopLevelIndexAndFilter(true);
     options.setWriteBufferManager(writeBufferManager);
-    options.setMaxWriteBufferNumber(2);
+    // The manager counts memtable memory by arena block, and a memtable that holds a few bytes
+    // holds a whole block: by default 1 MiB (write buffer / 8, at most 1 MiB). With a hundred
+    // stores and segments written at once that alone passed the manager's flush limit, so every
+    // write flushed its store's memtable (thousands of flushes of a few KB a minute, tiny files
+    // to compact), and a store whose last flush was still running stopped writes for seconds.
+    options.setArenaBlockSize(ARENA_BLOCK_BYTES);
+    // One memtable taking writes and up to two waiting for their flush before writes stop.
+    options.setMaxWriteBufferNumber(3);
     options.setTableFormatConfig(table);
+    options.setInfoLogLevel(InfoLogLevel.valueOf(
+        StreamsApps.CONFIG.text(configs, LOG_LEVEL_CONFIG).toUpperCase(java.util.Locale.ROOT) + "_LEVEL"));
   }
 
   @Override

@@ -179,7 +179,10 @@ public final class StreamsApps {
           "join the group as a static member (group.instance.id from the state directory), so a restart within the "
           + "session timeout moves no task")
       .whole(BoundedMemoryRocksDB.MEMORY_CONFIG, BoundedMemoryRocksDB.DEFAULT_MEMORY, 16L << 20, Long.MAX_VALUE,
-          "the bytes all RocksDB stores of the process share: block cache and write buffers (half of it)");
+          "the bytes all RocksDB stores of the process share: block cache and write buffers (half of it)")
+      .choice(BoundedMemoryRocksDB.LOG_LEVEL_CONFIG, "error", BoundedMemoryRocksDB.LOG_LEVELS,
+          "what each RocksDB store writes to the LOG file in its directory: info shows its flushes, compactions and "
+          + "write stalls with their reasons");
 
   /**
    * Starts the app and blocks until SIGTERM or Ctrl-C, then closes it cleanly and marks the
