@@ -18,7 +18,7 @@ public record StartUpReport(String applicationId, long runningMillis, long toStr
     long restoredRecords, long restoringMillis, Map<String, Long> restoredByStore) {
   private static final Pattern MESSAGE = Pattern.compile("(\\S+) running (\\d+) ms after its JVM started: (\\d+) ms "
       + "to main's start of Kafka Streams \\(JVM, topic checks, topology\\), (\\d+) ms to RUNNING, of which "
-      + "restoring (\\d+) records of (\\d+) stores took (\\d+) ms");
+      + "restoring (\\d+) records of (\\d+) stores took (\\d+) ms(?: \\{([^}]*)\\})?");
 
   public StartUpReport {
     restoredByStore = Map.copyOf(restoredByStore);
@@ -32,13 +32,20 @@ public record StartUpReport(String applicationId, long runningMillis, long toStr
         restoredByStore.isEmpty() ? "" : " " + new TreeMap<>(restoredByStore));
   }
 
-  /** The first report in a log's text (the stores' names are not read back: only their count is in the pattern). */
+  /** The first report in a log's text. */
   public static Optional<StartUpReport> find(String logText) {
     Matcher m = MESSAGE.matcher(logText);
     if (!m.find()) {
       return Optional.empty();
     }
+    Map<String, Long> byStore = new TreeMap<>();
+    if (m.group(8) != null && !m.group(8).isEmpty()) {
+      for (String entry : m.group(8).split(", ")) {
+        int equals = entry.lastIndexOf('=');
+        byStore.put(entry.substring(0, equals), Long.parseLong(entry.substring(equals + 1)));
+      }
+    }
     return Optional.of(new StartUpReport(m.group(1), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)),
-        Long.parseLong(m.group(4)), Long.parseLong(m.group(5)), Long.parseLong(m.group(7)), Map.of()));
+        Long.parseLong(m.group(4)), Long.parseLong(m.group(5)), Long.parseLong(m.group(7)), byStore));
   }
 }
