@@ -31,7 +31,7 @@ public record AggregationSettings(Duration grace, Duration liveEmitInterval, Dur
       .duration(PREFIX + "grace", Duration.ofMinutes(1), Duration.ZERO,
           "how long after a window's end (stream time) events are still added to it; later ones go to the late topic "
           + "and the period ledger")
-      .duration(PREFIX + "live-emit-interval", Duration.ofMillis(500), Duration.ofMillis(10),
+      .duration(PREFIX + "live-emit-interval", Duration.ofSeconds(1), Duration.ofMillis(10),
           "how often the running totals of changed team, cross-team and ledger windows are published (each emit "
           + "is followed by a commit)")
       .duration(PREFIX + "dedup-horizon", Duration.ofHours(24), Duration.ofMinutes(1),
