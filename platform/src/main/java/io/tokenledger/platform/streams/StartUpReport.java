@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * there to RUNNING, and how much of that was restoring which stores. The message is written and
  * read here only, so a tool that reads it from a log ({@code bench restart}) cannot drift from it.
  *
- * @param restoredByStore records restored per store (the stores that restored anything)
+ * @param restoredByStore records restored per store, for every store whose restore began (0 for one with nothing new)
  */
 public record StartUpReport(String applicationId, long runningMillis, long toStreamsMillis, long toRunningMillis,
     long restoredRecords, long restoringMillis, Map<String, Long> restoredByStore) {

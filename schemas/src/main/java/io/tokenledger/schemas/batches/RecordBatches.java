@@ -49,7 +49,8 @@ public final class RecordBatches<T, B> {
   /**
    * For a writer that sends every value as a record of its own (a topic without a batch schema,
    * or batching turned off): {@link #recordValue} takes one value at a time, so such a writer
-   * still goes through the one place that decides what a record's value is.
+   * still goes through the one place that decides what a record's value is. It has no batch
+   * schema, so it neither reads nor writes batches.
    */
   public static <T> RecordBatches<T, Void> none() {
     return new RecordBatches<>(null, null, "", null, null);
