@@ -52,7 +52,6 @@ final class LatencyBenchmark {
     Thread producerThread = new Thread(() -> produce(bootstrap, topics, series, rate, running, produced),
         "latency-load");
     producerThread.start();
-    List<Long> latencies = new ArrayList<>();
     List<long[]> samples = new ArrayList<>(); // receive time, latency: when the slow ones happen
     List<Long> lags = new ArrayList<>();
     long peakRss = -1;
@@ -74,7 +73,6 @@ final class LatencyBenchmark {
         for (ConsumerRecord<String, UsageAggregate> record : consumer.poll(Duration.ofMillis(100))) {
           long now = System.currentTimeMillis();
           if (now >= measureFrom && !record.value().getIsFinal()) {
-            latencies.add(now - record.timestamp());
             samples.add(new long[] {now, now - record.timestamp()});
           }
         }
@@ -89,7 +87,7 @@ final class LatencyBenchmark {
       producerThread.join();
     }
     writeSamples(samplesFile, samples);
-    long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+    long[] sorted = samples.stream().mapToLong(sample -> sample[1]).sorted().toArray();
     return new Result(sorted.length, at(sorted, 0.50), at(sorted, 0.99), sorted.length == 0 ? 0 : sorted[sorted.length - 1],
         produced.get(), lags.get(0), lags.get(lags.size() - 1), lags.stream().mapToLong(Long::longValue).max()
         .orElse(0), peakRss, slowest(samples, at(sorted, 0.99)));

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * @param restoredByStore records restored per store, for every store whose restore began (0 for one with nothing new)
  */
 public record StartUpReport(String applicationId, long runningMillis, long toStreamsMillis, long toRunningMillis,
-    long restoredRecords, long restoringMillis, Map<String, Long> restoredByStore) {
+    long restoringMillis, Map<String, Long> restoredByStore) {
   private static final Pattern MESSAGE = Pattern.compile("(\\S+) running (\\d+) ms after its JVM started: (\\d+) ms "
       + "to main's start of Kafka Streams \\(JVM, topic checks, topology\\), (\\d+) ms to RUNNING, of which "
       + "restoring (\\d+) records of (\\d+) stores took (\\d+) ms(?: \\{([^}]*)\\})?");
@@ -24,11 +24,16 @@ public record StartUpReport(String applicationId, long runningMillis, long toStr
     restoredByStore = Map.copyOf(restoredByStore);
   }
 
+  /** Records restored, all stores together. */
+  public long restoredRecords() {
+    return restoredByStore.values().stream().mapToLong(Long::longValue).sum();
+  }
+
   /** The log line. */
   public String message() {
     return String.format("%s running %d ms after its JVM started: %d ms to main's start of Kafka Streams (JVM, topic "
         + "checks, topology), %d ms to RUNNING, of which restoring %d records of %d stores took %d ms%s", applicationId,
-        runningMillis, toStreamsMillis, toRunningMillis, restoredRecords, restoredByStore.size(), restoringMillis,
+        runningMillis, toStreamsMillis, toRunningMillis, restoredRecords(), restoredByStore.size(), restoringMillis,
         restoredByStore.isEmpty() ? "" : " " + new TreeMap<>(restoredByStore));
   }
 
@@ -46,6 +51,6 @@ public record StartUpReport(String applicationId, long runningMillis, long toStr
       }
     }
     return Optional.of(new StartUpReport(m.group(1), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)),
-        Long.parseLong(m.group(4)), Long.parseLong(m.group(5)), Long.parseLong(m.group(7)), byStore));
+        Long.parseLong(m.group(4)), Long.parseLong(m.group(7)), byStore));
   }
 }

@@ -288,7 +288,6 @@ public final class StreamsApps {
         java.util.Map<String, Long> byStore = new java.util.HashMap<>();
         restored.forEach((store, n) -> byStore.put(store, n[0]));
         log.info(new StartUpReport(applicationId, running - jvmStart, streamsStart - jvmStart, running - streamsStart,
-            byStore.values().stream().mapToLong(Long::longValue).sum(),
             firstRestore.get() == 0 ? 0 : lastRestore.get() - firstRestore.get(), byStore).message());
       }
     });

@@ -67,15 +67,15 @@ public final class SingleObjectSerde<T extends SpecificRecord> implements Serde<
     return fast != null ? fast : decodeOrExplain(bytes);
   }
 
+  /** The writer's fingerprint, little-endian after the two marker bytes: read in place, no buffer per event. */
+  private static final java.lang.invoke.VarHandle FINGERPRINT = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+      long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
   /**
    * A well-formed value of a released version, read straight from the array (Avro's message
    * decoder reads it through an input stream, a byte at a time: most of a decode's time); null
    * for anything else, which {@link #decodeOrExplain} decodes or explains.
    */
-  /** The writer's fingerprint, little-endian after the two marker bytes: read in place, no buffer per event. */
-  private static final java.lang.invoke.VarHandle FINGERPRINT = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
-      long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
-
   private T decodeFast(byte[] bytes) {
     if (bytes.length < HEADER_BYTES || bytes[0] != (byte) 0xC3 || bytes[1] != 0x01) {
       return null;
