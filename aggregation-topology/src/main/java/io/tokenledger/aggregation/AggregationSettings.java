@@ -15,10 +15,11 @@ import java.util.Map;
  * @param windowRetention how long 1-minute windows stay queryable in the store
  * @param idleAdvance after this long (wall clock) without a record, a task moves its stream time
  *     to wall clock minus this, so quiet partitions close their windows
- * @param seriesEmitInterval how often running totals of the per team/workflow/model windows
- *     (1m, 1h, 1d) are published: there are as many of them as series, so publishing them at
- *     every live emit made more output than input; queries read the stores and are
- *     fresher. Team, cross-team and ledger figures keep the live emit interval.
+ * @param seriesEmitInterval how often the per team/workflow/model windows (1m, 1h, 1d) and
+ *     ledger are brought up to date and their running totals published: there are as many of
+ *     them as series, so doing it at every live emit made more output than input. Late usage
+ *     and price corrections still reach the ledger at once. Team, cross-team and team-ledger
+ *     figures keep the live emit interval.
  * @param closeChunk how many minute windows are finalised at a time when a minute closes
  */
 public record AggregationSettings(Duration grace, Duration liveEmitInterval, Duration dedupHorizon,
@@ -42,8 +43,8 @@ public record AggregationSettings(Duration grace, Duration liveEmitInterval, Dur
           "after this long (wall clock) without a record, a task moves its stream time to wall clock minus this, so "
           + "quiet partitions close their windows")
       .duration(PREFIX + "detail-emit-interval", Duration.ofSeconds(10), Duration.ofMillis(10),
-          "how often the running totals of the per team/workflow/model windows are published (their final records "
-          + "never wait)")
+          "how often the per team/workflow/model windows and ledger are brought up to date and published (their "
+          + "final records, late usage and price corrections never wait)")
       .whole(PREFIX + "close-chunk", 500, 1, 1_000_000,
           "how many minute windows are finalised at a time when a minute closes (per record and per emit), so that "
           + "closing thousands of series' minutes does not hold up the live figures");

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The per-series windows publish their running totals at the detail interval, the team windows
- * and ledgers at every live emit; the figures themselves, and every final record, are the same
+ * The per-series windows and ledger are brought up to date and publish their running totals at
+ * the detail interval, the team windows and ledger at every live emit; the figures themselves, and every final record, are the same
  * as when everything published at once.
  */
 class DetailCadenceTest {
@@ -43,6 +43,7 @@ class DetailCadenceTest {
   private TestOutputTopic<String, UsageAggregate> detail1m;
   private TestOutputTopic<String, UsageAggregate> detail1h;
   private TestOutputTopic<String, UsageAggregate> detailLedger;
+  private TestOutputTopic<String, UsageAggregate> teamLedger;
 
   @BeforeEach
   void start() {
@@ -60,6 +61,7 @@ class DetailCadenceTest {
     detail1m = output(topics.seriesAggregates1m);
     detail1h = output(topics.seriesAggregates1h);
     detailLedger = output(topics.seriesLedger15m);
+    teamLedger = output(topics.teamLedger15m);
   }
 
   @AfterEach
@@ -75,14 +77,17 @@ class DetailCadenceTest {
     driver.advanceWallClockTime(Duration.ofSeconds(1));
 
     assertEquals(List.of(1_000L, 3_000L), inputTokens(team1m), "team minute: live at every emit");
-    assertEquals(List.of(1_000L, 3_000L), inputTokens(detailLedger), "ledger: live at every emit");
+    assertEquals(List.of(1_000L, 3_000L), inputTokens(teamLedger), "team ledger: live at every emit");
     assertEquals(List.of(), inputTokens(detail1m), "per-series minute: not before the detail interval");
     assertEquals(List.of(), inputTokens(detail1h));
+    assertEquals(List.of(), inputTokens(detailLedger), "per-series ledger: not before the detail interval");
 
     driver.advanceWallClockTime(Duration.ofSeconds(8)); // 10 s since start: the detail interval
     assertEquals(List.of(3_000L), inputTokens(detail1m), "one record with everything so far");
     assertEquals(List.of(3_000L), inputTokens(detail1h));
+    assertEquals(List.of(3_000L), inputTokens(detailLedger));
     assertEquals(List.of(), inputTokens(team1m), "nothing changed since the last team emit");
+    assertEquals(List.of(), inputTokens(teamLedger));
   }
 
   @Test

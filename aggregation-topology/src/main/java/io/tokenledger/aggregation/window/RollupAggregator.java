@@ -27,17 +27,22 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each event updates only its finest window: (team, workflow, model) x 1 minute. Coarser
  * windows and dimensions (team x 1m/1h/1d, team/workflow/model x 1h/1d) are derived from the
- * finest ones: each emit interval, and before a minute window goes final, the part of its
- * totals not yet propagated is added to every derived window. So every derived window is
+ * finest ones: the part of a minute's totals not yet propagated is added to every derived
+ * window before the minute goes final, and in between at the cadence its figures are published
+ * at: the team windows, the team ledger and the cross-team partial sums at every live emit, the
+ * per-series windows and ledger at the detail interval (a per-series window changes with every
+ * minute of its series, so bringing them up to date every second would write and publish about
+ * one record per series per second that nobody reads sooner). So every derived window is
  * exactly the sum of its minutes, the per-event cost does not grow with the number of
- * aggregates, and because the propagated part lives in the changelogged store, a crash
- * neither loses nor repeats a propagation.
+ * aggregates, and because the propagated parts live in the changelogged store, a crash neither
+ * loses nor repeats a propagation.
  *
  * <p>A window is final once stream time passes its end plus grace; an event whose minute is
  * already final goes to the late sink and counts in no window.
  *
  * <p>The period ledgers (team, and team/workflow/model, x 15-minute buckets) are never
- * finalised: they receive what the minutes propagate and, directly, every late event, so
+ * finalised: they receive what the minutes propagate (the team ledger live, the per-series one
+ * at the detail interval) and, directly and published at once, every late event, so
  * calendar periods in any time zone (all offsets are multiples of 15 minutes) are exact sums of
  * buckets, late usage included. Stream time is the highest accepted event time of the task,
  * kept in a store. A task that has had no record for the idle-advance time moves its stream
@@ -66,8 +71,9 @@ public final class RollupAggregator implements Processor<String, Object, Object,
    * @param ledgers never-final buckets that also take late usage
    * @param grace how long after a window's end events are still added to it (stream time)
    * @param emitInterval how often changed windows are brought up to date and team figures published
-   * @param seriesEmitInterval how often the per-series windows (those of {@link Scope#SERIES}
-   *     that finalise) publish their running totals; their final records are never delayed
+   * @param seriesEmitInterval how often the per-series windows and ledger (those of {@link
+   *     Scope#SERIES}) are brought up to date and publish their running totals; their final
+   *     records, late usage and corrections are never delayed
    * @param idleAdvance after this long without a record, stream time moves to wall clock minus this
    * @param closeChunk how many minute windows are finalised at a time (per record, per emit) when
    *     a minute closes, so that the live figures are not held up by closing all of them at once
@@ -87,6 +93,10 @@ public final class RollupAggregator implements Processor<String, Object, Object,
   private WindowSet<FineTotals> fine;
   private final List<WindowSet<Totals>> derived = new ArrayList<>();
   private final List<WindowSet<Totals>> ledgers = new ArrayList<>();
+  /** The derived windows and ledgers brought up to date at every live emit: all but the per-series ones. */
+  private final List<WindowSet<Totals>> liveSets = new ArrayList<>();
+  /** The per-series derived windows and ledger, brought up to date at the detail interval. */
+  private final List<WindowSet<Totals>> detailSets = new ArrayList<>();
   private final Map<PartialKey, Totals> pendingPartials = new LinkedHashMap<>();
   private long streamTime;
   private long savedStreamTime;
@@ -119,6 +129,8 @@ public final class RollupAggregator implements Processor<String, Object, Object,
   public void init(ProcessorContext<Object, Object> context) {
     derived.clear();
     ledgers.clear();
+    liveSets.clear();
+    detailSets.clear();
     pendingPartials.clear();
     progressSent = -1;
     this.context = context;
@@ -133,6 +145,9 @@ public final class RollupAggregator implements Processor<String, Object, Object,
     }
     for (WindowSet.Spec spec : settings.ledgers()) {
       ledgers.add(opened(spec));
+    }
+    for (List<WindowSet<Totals>> sets : List.of(derived, ledgers)) {
+      sets.forEach(set -> (set.spec().scope() == Scope.SERIES ? detailSets : liveSets).add(set));
     }
     lastRecordWallClock = context.currentSystemTimeMs();
     lastSeriesEmit = lastRecordWallClock;
@@ -208,11 +223,11 @@ public final class RollupAggregator implements Processor<String, Object, Object,
     if (seriesDue) {
       lastSeriesEmit = now;
     }
-    // Minutes first: propagating them brings every other aggregate up to date, published now or not.
+    // Minutes first: propagating them brings the aggregates published now up to date.
     if (seriesDue) {
       fine.emitChanged();
     } else {
-      fine.refreshChanged();
+      fine.refreshChanged(this::propagateLive);
     }
     for (WindowSet<Totals> set : derived) {
       if (seriesDue || set.spec().scope() != Scope.SERIES) {
@@ -275,20 +290,38 @@ public final class RollupAggregator implements Processor<String, Object, Object,
   }
 
   /**
-   * Before a minute window is published: adds what it has gained since its last propagation to
-   * every derived window, the ledgers and the cross-team partial sums.
+   * Before a minute window is published (at the detail interval, or as its final record): adds
+   * what it has gained since its last propagations to every derived window, the ledgers and the
+   * cross-team partial sums.
    */
   private boolean propagate(String fineKey, long minuteStart, FineTotals totals) {
-    Totals delta = totals.current.minus(totals.propagated);
-    if (delta.isZero()) {
+    return propagate(fineKey, minuteStart, totals, true);
+  }
+
+  /** At a live emit between detail emits: the team windows, the team ledger and the partial sums only. */
+  private boolean propagateLive(String fineKey, long minuteStart, FineTotals totals) {
+    return propagate(fineKey, minuteStart, totals, false);
+  }
+
+  private boolean propagate(String fineKey, long minuteStart, FineTotals totals, boolean detail) {
+    Totals live = totals.current.minus(totals.propagated);
+    Totals perSeries = detail ? totals.current.minus(totals.propagatedDetail) : null;
+    boolean liveDue = !live.isZero();
+    boolean detailDue = perSeries != null && !perSeries.isZero();
+    if (!liveDue && !detailDue) {
       return false;
     }
     SeriesKey series = SeriesKey.parse(fineKey);
-    addToAll(derived, series, minuteStart, delta);
-    addToAll(ledgers, series, minuteStart, delta);
-    addPartial(Scope.WORKFLOW, series.workflow(), minuteStart, delta);
-    addPartial(Scope.MODEL, series.providerModel().toString(), minuteStart, delta);
-    totals.propagated = totals.current.copy();
+    if (liveDue) {
+      addToAll(liveSets, series, minuteStart, live);
+      addPartial(Scope.WORKFLOW, series.workflow(), minuteStart, live);
+      addPartial(Scope.MODEL, series.providerModel().toString(), minuteStart, live);
+      totals.propagated = totals.current.copy();
+    }
+    if (detailDue) {
+      addToAll(detailSets, series, minuteStart, perSeries);
+      totals.propagatedDetail = totals.current.copy();
+    }
     return true;
   }
 

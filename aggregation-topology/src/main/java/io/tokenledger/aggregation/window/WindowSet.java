@@ -325,13 +325,12 @@ public final class WindowSet<V> {
   /** A window's value, and the window in memory that holds it when there is one. */
   private record Read<V>(OpenWindow<V> open, V value) {}
 
-  /** Runs the before-publish step, handing a changed value to the store. */
-  private void beforePublish(WindowKey window, Read<V> read) {
+  /** Runs a before-publish step, handing a changed value to the store. */
+  private void beforePublish(WindowKey window, Read<V> read, BeforePublish<V> step) {
     if (read.open() != null) {
-      store.updateIf(read.open().window, v -> beforePublish.apply(window.key(), window.start(), v));
+      store.updateIf(read.open().window, v -> step.apply(window.key(), window.start(), v));
     } else {
-      store.updateIf(window.key(), window.start(), read.value(),
-          v -> beforePublish.apply(window.key(), window.start(), v));
+      store.updateIf(window.key(), window.start(), read.value(), v -> step.apply(window.key(), window.start(), v));
     }
   }
 
@@ -368,15 +367,16 @@ public final class WindowSet<V> {
   }
 
   /**
-   * Runs the before-publish step on every changed window without publishing it: they stay
-   * changed and are published at the next {@link #emitChanged}. For windows whose before-publish
-   * step feeds others (the minutes' propagation) but which publish less often.
+   * Runs {@code step} on every changed window without publishing it: they stay changed and are
+   * published at the next {@link #emitChanged}. For windows that feed others (the minutes'
+   * propagation) but publish less often; {@code step} may do part of what the before-publish
+   * step does, which still runs before each publish.
    */
-  public void refreshChanged() {
+  public void refreshChanged(BeforePublish<V> step) {
     for (WindowKey key : changed) {
       Read<V> read = read(key);
       if (read != null) {
-        beforePublish(key, read);
+        beforePublish(key, read, step);
       }
     }
   }
@@ -476,7 +476,7 @@ public final class WindowSet<V> {
   private void publish(WindowKey window, Read<V> read, boolean isFinal) {
     String key = window.key();
     long start = window.start();
-    beforePublish(window, read);
+    beforePublish(window, read, beforePublish);
     V value = read.value();
     long size = spec.sizeMillis();
     UsageAggregate aggregate = WindowRanges.toAggregate(spec.scope(), key, start, size, values.totals(value), isFinal);

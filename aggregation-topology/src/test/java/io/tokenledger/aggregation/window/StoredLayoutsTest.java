@@ -44,6 +44,30 @@ class StoredLayoutsTest {
         .serialize("t", read));
     assertTotals(again.current, 1);
     assertTotals(again.propagated, 100);
+    assertTotals(again.propagatedDetail, 100);
+  }
+
+  @Test
+  void fineTotalsOfLayoutTwoReadWithOnePropagatedPartForBothCadences() {
+    Totals current = Totals.serde().deserializer().deserialize("t", unversionedTotals(3));
+    Totals propagated = Totals.serde().deserializer().deserialize("t", unversionedTotals(2));
+    ByteBuffer v2 = ByteBuffer.allocate(1 + 2 * Totals.BYTES).put((byte) 2);
+    current.write(v2);
+    propagated.write(v2);
+    FineTotals read = FineTotals.serde().deserializer().deserialize("t", v2.array());
+    assertTotals(read.current, 3);
+    assertTotals(read.propagated, 2);
+    assertTotals(read.propagatedDetail, 2);
+    assertTrue(read.propagated != read.propagatedDetail, "two parts that move apart from now on");
+
+    read.propagatedDetail = Totals.serde().deserializer().deserialize("t", unversionedTotals(1));
+    byte[] v3 = FineTotals.serde().serializer().serialize("t", read);
+    assertEquals(1 + 3 * Totals.BYTES, v3.length);
+    assertEquals(3, v3[0], "layout version 3");
+    FineTotals again = FineTotals.serde().deserializer().deserialize("t", v3);
+    assertTotals(again.current, 3);
+    assertTotals(again.propagated, 2);
+    assertTotals(again.propagatedDetail, 1);
   }
 
   @Test
