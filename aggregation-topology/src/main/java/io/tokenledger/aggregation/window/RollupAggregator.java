@@ -7,6 +7,7 @@ import io.tokenledger.schemas.topics.SeriesKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,6 +85,17 @@ public final class RollupAggregator implements Processor<String, Object, Object,
 
   private record PartialKey(Scope scope, String key, long minuteStart) {}
 
+  /**
+   * Where a series' minutes propagate to, worked out once per series rather than per minute and
+   * emit: its key in each of {@code liveSets} and {@code detailSets} (index for index) and its
+   * cross-team partial keys. The same String instances every time, so the derived windows' map
+   * lookups compare references, not characters.
+   */
+  private record Routes(SeriesKey series, String[] live, String[] detail, String workflow, String model) {}
+
+  /** Series whose routes are kept; beyond it they are worked out again (the same figures). */
+  private static final int MAX_ROUTES = 100_000;
+
   private final Settings settings;
   private final long graceMillis;
   private final long idleAdvanceMillis;
@@ -97,6 +109,7 @@ public final class RollupAggregator implements Processor<String, Object, Object,
   private final List<WindowSet<Totals>> liveSets = new ArrayList<>();
   /** The per-series derived windows and ledger, brought up to date at the detail interval. */
   private final List<WindowSet<Totals>> detailSets = new ArrayList<>();
+  private final Map<String, Routes> routes = new HashMap<>();
   private final Map<PartialKey, Totals> pendingPartials = new LinkedHashMap<>();
   private long streamTime;
   private long savedStreamTime;
@@ -131,6 +144,7 @@ public final class RollupAggregator implements Processor<String, Object, Object,
     ledgers.clear();
     liveSets.clear();
     detailSets.clear();
+    routes.clear();
     pendingPartials.clear();
     progressSent = -1;
     this.context = context;
@@ -311,18 +325,37 @@ public final class RollupAggregator implements Processor<String, Object, Object,
     if (!liveDue && !detailDue) {
       return false;
     }
-    SeriesKey series = SeriesKey.parse(fineKey);
+    Routes to = routes(fineKey);
     if (liveDue) {
-      addToAll(liveSets, series, minuteStart, live);
-      addPartial(Scope.WORKFLOW, series.workflow(), minuteStart, live);
-      addPartial(Scope.MODEL, series.providerModel().toString(), minuteStart, live);
+      addToAll(liveSets, to.live(), to.series(), minuteStart, live);
+      addPartial(Scope.WORKFLOW, to.workflow(), minuteStart, live);
+      addPartial(Scope.MODEL, to.model(), minuteStart, live);
       totals.propagated = totals.current.copy();
     }
     if (detailDue) {
-      addToAll(detailSets, series, minuteStart, perSeries);
+      addToAll(detailSets, to.detail(), to.series(), minuteStart, perSeries);
       totals.propagatedDetail = totals.current.copy();
     }
     return true;
+  }
+
+  private Routes routes(String fineKey) {
+    Routes known = routes.get(fineKey);
+    if (known != null) {
+      return known;
+    }
+    if (routes.size() >= MAX_ROUTES) {
+      routes.clear();
+    }
+    SeriesKey series = SeriesKey.parse(fineKey);
+    Routes worked = new Routes(series, keysOf(liveSets, series), keysOf(detailSets, series), series.workflow(),
+        series.providerModel().toString());
+    routes.put(fineKey, worked);
+    return worked;
+  }
+
+  private static String[] keysOf(List<WindowSet<Totals>> sets, SeriesKey series) {
+    return sets.stream().map(set -> set.spec().scope().keyOf(series)).toArray(String[]::new);
   }
 
   private void addPartial(Scope scope, String key, long minuteStart, Totals delta) {
@@ -331,8 +364,15 @@ public final class RollupAggregator implements Processor<String, Object, Object,
 
   /** Adds a delta of one minute to the window containing it in each of the given aggregates. */
   private void addToAll(List<WindowSet<Totals>> sets, SeriesKey series, long minuteStart, Totals delta) {
-    for (WindowSet<Totals> set : sets) {
-      if (!WindowSet.addTotals(set, set.spec().scope().keyOf(series), minuteStart, delta)) {
+    addToAll(sets, keysOf(sets, series), series, minuteStart, delta);
+  }
+
+  /** The same, with the series' key in each aggregate ({@code keys}, index for index with {@code sets}). */
+  private void addToAll(List<WindowSet<Totals>> sets, String[] keys, SeriesKey series, long minuteStart,
+      Totals delta) {
+    for (int i = 0; i < keys.length; i++) {
+      WindowSet<Totals> set = sets.get(i);
+      if (!WindowSet.addTotals(set, keys[i], minuteStart, delta)) {
         // Cannot happen: a coarser window ends after every minute in it, so it is final only after them.
         log.error("A minute of {} at {} reached the final {} window; that window's record misses it",
             series, Instant.ofEpochMilli(minuteStart), set.spec().name());

@@ -5,7 +5,7 @@ import io.tokenledger.schemas.UsageAggregate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
@@ -165,16 +165,18 @@ public final class WindowSet<V> {
   private record WindowKey(String key, long start) {}
 
   /**
-   * A window kept in memory: the store's handle on its value (the very object the store holds
-   * for its next flush), and whether it is in {@code changed} already, so an event costs one map
-   * lookup.
+   * A window kept in memory: its key, the store's handle on its value (the very object the store
+   * holds for its next flush), and whether it is in {@code changed} already, so an event costs
+   * one map lookup and an emit none.
    */
   private static final class OpenWindow<V> {
+    final WindowKey key;
     final ObjectWindowStore.Window<V> window;
     final V value;
     boolean changed;
 
     OpenWindow(WindowKey key, V value) {
+      this.key = key;
       this.window = new ObjectWindowStore.Window<>(key.key(), key.start(), value);
       this.value = value;
     }
@@ -183,7 +185,8 @@ public final class WindowSet<V> {
   private final Spec spec;
   private final Values<V> values;
   private final BeforePublish<V> beforePublish;
-  private final Set<WindowKey> changed = new LinkedHashSet<>();
+  /** The windows changed since the last emit, in the order they changed, with their window in memory if any. */
+  private final Map<WindowKey, OpenWindow<V>> changed = new LinkedHashMap<>();
   private final Map<WindowKey, OpenWindow<V>> open = new HashMap<>();
   private final NavigableMap<Long, Set<String>> notFinal = new TreeMap<>();
   private ProcessorContext<Object, Object> context;
@@ -228,7 +231,7 @@ public final class WindowSet<V> {
       try (KeyValueIterator<Windowed<String>, V> it = store.fetchAll(Instant.ofEpochMilli(nextToFinalize),
           Instant.ofEpochMilli(FOREVER))) {
         it.forEachRemaining(w -> {
-          changed.add(new WindowKey(w.key.key(), w.key.window().start()));
+          changed.put(new WindowKey(w.key.key(), w.key.window().start()), null);
           indexNotFinal(w.key.key(), w.key.window().start());
         });
       }
@@ -297,10 +300,10 @@ public final class WindowSet<V> {
       }
     }
     if (entry == null) {
-      changed.add(window);
+      changed.putIfAbsent(window, null);
     } else if (!entry.changed) {
       entry.changed = true;
-      changed.add(window);
+      changed.put(entry.key, entry); // a window marked changed before it was in memory keeps its place
     }
     return true;
   }
@@ -312,14 +315,28 @@ public final class WindowSet<V> {
     }
   }
 
-  /** A window kept in memory, or read from the store (and kept, if there is room); null if it has no value. */
-  private Read<V> read(WindowKey window) {
+  /**
+   * A changed window: the one in memory, else read from the store (and kept, if there is room,
+   * marked changed as it is); null if it has no value.
+   */
+  private Read<V> read(WindowKey window, OpenWindow<V> known) {
+    if (known != null) {
+      return new Read<>(known, known.value);
+    }
     OpenWindow<V> entry = open.get(window);
     if (entry != null) {
+      entry.changed = true;
       return new Read<>(entry, entry.value);
     }
     V value = store.fetch(window.key(), window.start());
-    return value == null ? null : new Read<>(keepOpen(window, value), value);
+    if (value == null) {
+      return null;
+    }
+    OpenWindow<V> kept = keepOpen(window, value);
+    if (kept != null) {
+      kept.changed = true;
+    }
+    return new Read<>(kept, value);
   }
 
   /** A window's value, and the window in memory that holds it when there is one. */
@@ -354,13 +371,13 @@ public final class WindowSet<V> {
 
   /** Publishes the running totals of every window changed since the last emit. */
   public void emitChanged() {
-    for (WindowKey key : changed) {
-      Read<V> read = read(key);
+    for (Map.Entry<WindowKey, OpenWindow<V>> window : changed.entrySet()) {
+      Read<V> read = read(window.getKey(), window.getValue());
       if (read != null) {
         if (read.open() != null) {
           read.open().changed = false;
         }
-        publish(key, read, false);
+        publish(window.getKey(), read, false);
       }
     }
     changed.clear();
@@ -373,10 +390,13 @@ public final class WindowSet<V> {
    * step does, which still runs before each publish.
    */
   public void refreshChanged(BeforePublish<V> step) {
-    for (WindowKey key : changed) {
-      Read<V> read = read(key);
+    for (Map.Entry<WindowKey, OpenWindow<V>> window : changed.entrySet()) {
+      Read<V> read = read(window.getKey(), window.getValue());
       if (read != null) {
-        beforePublish(key, read, step);
+        if (read.open() != null && window.getValue() == null) {
+          window.setValue(read.open()); // in memory from now on: the next emit does not look it up
+        }
+        beforePublish(window.getKey(), read, step);
       }
     }
   }
