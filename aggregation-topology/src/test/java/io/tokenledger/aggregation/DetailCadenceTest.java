@@ -104,6 +104,37 @@ class DetailCadenceTest {
     assertEquals(1_000L, detail.get(0).value().getUncachedInputTokens());
   }
 
+  @Test
+  void theSecondAfterStreamTimeEntersAMinuteEmitsEveryQuarterIntervalSoTheMinuteBeforeSettlesFast() {
+    Instant minute0 = T0.plusSeconds(60);
+    Instant minute1 = T0.plusSeconds(120);
+    send(event("a", "support", "gpt-4o", minute0.plusMillis(59_900), 1_000, 0, 0));
+    driver.advanceWallClockTime(Duration.ofSeconds(2)); // a regular emit
+    assertEquals(List.of(1_000L), inputTokens(team1m, minute0));
+
+    send(event("b", "support", "gpt-4o", minute1.plusMillis(100), 2_000, 0, 0)); // stream time enters minute 1
+    send(event("c", "support", "gpt-4o", minute0.plusMillis(59_950), 4_000, 0, 0)); // still in flight for minute 0
+    driver.advanceWallClockTime(Duration.ofMillis(250)); // a quarter of the interval: minute 0 settles
+    assertEquals(List.of(5_000L), inputTokens(team1m, minute0), "the straggler out a quarter second later");
+    send(event("d", "support", "gpt-4o", minute1.plusMillis(200), 8_000, 0, 0));
+    driver.advanceWallClockTime(Duration.ofMillis(250));
+    assertEquals(List.of(10_000L), inputTokens(team1m, minute1), "every change while settling");
+
+    driver.advanceWallClockTime(Duration.ofMillis(500)); // the regular emit; the settling second is over
+    inputTokens(team1m, minute1);
+    send(event("e", "support", "gpt-4o", minute1.plusMillis(300), 16_000, 0, 0));
+    driver.advanceWallClockTime(Duration.ofMillis(250));
+    assertEquals(List.of(), inputTokens(team1m, minute1), "back to the interval once the minute has settled");
+    driver.advanceWallClockTime(Duration.ofMillis(750));
+    assertEquals(List.of(26_000L), inputTokens(team1m, minute1));
+  }
+
+  private List<Long> inputTokens(TestOutputTopic<String, UsageAggregate> topic, Instant windowStart) {
+    return topic.readRecordsToList().stream()
+        .filter(r -> r.key().equals("support") && r.value().getWindowStart().equals(windowStart))
+        .map(r -> r.value().getUncachedInputTokens()).toList();
+  }
+
   private List<Long> inputTokens(TestOutputTopic<String, UsageAggregate> topic) {
     return topic.readRecordsToList().stream().filter(r -> r.key().startsWith("support"))
         .map(r -> r.value().getUncachedInputTokens()).toList();

@@ -61,6 +61,8 @@ public final class RollupAggregator implements Processor<String, Object, Object,
   private static final Logger log = LoggerFactory.getLogger(RollupAggregator.class);
   private static final long MINUTE = Duration.ofMinutes(1).toMillis();
   private static final String STREAM_TIME = "stream-time";
+  /** Emits per live emit interval while a minute that just ended settles (see onTick). */
+  private static final int SETTLING_EMITS = 4;
   /** Where the finest windows' next minute to finalise is kept (named before the engine existed). */
   public static final String FINE_PROGRESS_KEY = "next:fine";
 
@@ -116,6 +118,12 @@ public final class RollupAggregator implements Processor<String, Object, Object,
   private long progressSent = -1;
   private long lastRecordWallClock;
   private long lastSeriesEmit;
+  private long lastEmit;
+  /** When the next regular emit is due: every interval from init, whenever the ticks come. */
+  private long nextEmit;
+  /** Wall clock when stream time entered its current minute. */
+  private long minuteEntered;
+  private long tickMillis;
 
   /** The processor with the stores it owns: its windows' and its progress store. */
   public static ProcessorSupplier<String, Object, Object, Object> supplier(Settings settings) {
@@ -165,7 +173,11 @@ public final class RollupAggregator implements Processor<String, Object, Object,
     }
     lastRecordWallClock = context.currentSystemTimeMs();
     lastSeriesEmit = lastRecordWallClock;
-    context.schedule(settings.emitInterval(), PunctuationType.WALL_CLOCK_TIME, this::onEmitInterval);
+    lastEmit = lastRecordWallClock;
+    nextEmit = lastRecordWallClock + settings.emitInterval().toMillis();
+    minuteEntered = Long.MIN_VALUE / 2;
+    tickMillis = Math.max(1, settings.emitInterval().toMillis() / SETTLING_EMITS);
+    context.schedule(Duration.ofMillis(tickMillis), PunctuationType.WALL_CLOCK_TIME, this::onTick);
   }
 
   private WindowSet<Totals> opened(WindowSet.Spec spec) {
@@ -205,6 +217,9 @@ public final class RollupAggregator implements Processor<String, Object, Object,
     fine.add(seriesKey, eventTime, totals -> totals.current.add(usage));
     UsageMeters.COUNTED.increment();
     if (eventTime > streamTime) {
+      if (EpochWindows.start(eventTime, MINUTE) > streamTime) {
+        minuteEntered = lastRecordWallClock; // the minute before settles now: see onTick
+      }
       streamTime = eventTime; // stored at the next emit or window close, not per event (see saveStreamTime)
       finalizeClosed();
     } else {
@@ -222,6 +237,32 @@ public final class RollupAggregator implements Processor<String, Object, Object,
     if (streamTime != savedStreamTime) {
       progress.put(STREAM_TIME, streamTime);
       savedStreamTime = streamTime;
+    }
+  }
+
+  /**
+   * Emits every live emit interval, and every {@link #SETTLING_EMITS}th of it during the interval
+   * after stream time enters a new minute. Then the minute that just ended takes its last
+   * events still in flight, and each one would otherwise wait up to a whole interval before its
+   * team's figures for that minute showed it: at a 1 s interval that wait was the p99 of the
+   * live figures' freshness. A few extra emits a minute cost little; ticks that emit nothing
+   * cost a clock read.
+   */
+  private void onTick(long now) {
+    long interval = settings.emitInterval().toMillis();
+    // Half a tick's slack: a tick comes late by however long the thread was busy, and an emit
+    // missed by a few milliseconds would wait a whole tick more.
+    long slack = tickMillis / 2;
+    boolean regular = now >= nextEmit - slack;
+    boolean settling = now - minuteEntered < interval && now - lastEmit >= tickMillis - slack;
+    if (regular) {
+      while (nextEmit <= now + slack) {
+        nextEmit += interval; // the regular emits stay on their grid; missed ones are not made up
+      }
+    }
+    if (regular || settling) {
+      lastEmit = now;
+      onEmitInterval(now);
     }
   }
 
