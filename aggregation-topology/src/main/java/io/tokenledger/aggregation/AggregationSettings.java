@@ -33,8 +33,9 @@ public record AggregationSettings(Duration grace, Duration liveEmitInterval, Dur
           "how long after a window's end (stream time) events are still added to it; later ones go to the late topic "
           + "and the period ledger")
       .duration(PREFIX + "live-emit-interval", Duration.ofSeconds(1), Duration.ofMillis(10),
-          "how often the running totals of changed team, cross-team and ledger windows are published (each emit "
-          + "is followed by a commit)")
+          "how often the running totals of changed team, cross-team and team-ledger windows are published (each "
+          + "emit is followed by a commit); in the interval after stream time enters a new minute, every quarter "
+          + "of it, so that the minute just ended settles fast")
       .duration(PREFIX + "dedup-horizon", Duration.ofHours(24), Duration.ofMinutes(1),
           "how long (event time) an event_id is remembered; a retry later than this is counted again")
       .duration(PREFIX + "window-retention", Duration.ofDays(7), Duration.ofHours(1),
