@@ -105,7 +105,7 @@ class DetailCadenceTest {
   }
 
   @Test
-  void theSecondAfterStreamTimeEntersAMinuteEmitsEveryQuarterIntervalSoTheMinuteBeforeSettlesFast() {
+  void theSecondAfterStreamTimeEntersAMinuteLiveEmitsEveryQuarterIntervalSoTheMinuteBeforeSettlesFast() {
     Instant minute0 = T0.plusSeconds(60);
     Instant minute1 = T0.plusSeconds(120);
     send(event("a", "support", "gpt-4o", minute0.plusMillis(59_900), 1_000, 0, 0));
@@ -127,6 +127,16 @@ class DetailCadenceTest {
     assertEquals(List.of(), inputTokens(team1m, minute1), "back to the interval once the minute has settled");
     driver.advanceWallClockTime(Duration.ofMillis(750));
     assertEquals(List.of(26_000L), inputTokens(team1m, minute1));
+
+    // Catching up: stream time enters minutes long past on the wall clock; no emits in between.
+    driver.advanceWallClockTime(Duration.ofMinutes(10)); // a regular emit (and the idle advance)
+    team1m.readRecordsToList();
+    Instant past = T0.plus(Duration.ofMinutes(9));
+    send(event("f", "support", "gpt-4o", past.plusMillis(100), 1_000, 0, 0));
+    driver.advanceWallClockTime(Duration.ofMillis(250));
+    assertEquals(List.of(), inputTokens(team1m, past), "no settling emits while catching up");
+    driver.advanceWallClockTime(Duration.ofMillis(750));
+    assertEquals(List.of(1_000L), inputTokens(team1m, past));
   }
 
   private List<Long> inputTokens(TestOutputTopic<String, UsageAggregate> topic, Instant windowStart) {
