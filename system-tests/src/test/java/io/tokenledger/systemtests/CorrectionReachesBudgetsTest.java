@@ -83,7 +83,7 @@ class CorrectionReachesBudgetsTest {
           }
         }
       }
-      aggregation.advanceWallClockTime(Duration.ofSeconds(2));
+      aggregation.advanceWallClockTime(Duration.ofSeconds(10)); // the detail interval: the per-series ledger is up to date
       Map<String, UsageAggregate> buckets = new HashMap<>();
       forward(ledgerOut.readRecordsToList(), ledgerIn, buckets);
       alerting.advanceWallClockTime(Duration.ofSeconds(2));
