@@ -178,8 +178,11 @@ class AccessControlIT {
       assertEquals(403, get(usagePort, "/v1/breakdown?scope=model&window=1d", supportReader).statusCode(),
           "figures per model across teams");
       assertEquals(200, get(usagePort, "/v1/prices", supportReader).statusCode(), "prices are no team's secret");
-      String supportExport = get(dashboard.port(), "/api/export/focus?period="
-          + java.time.YearMonth.now(java.time.ZoneOffset.UTC), supportReader).body();
+      // From the per-series ledger, brought up to date at the detail interval (10 s).
+      String focus = "/api/export/focus?period=" + java.time.YearMonth.now(java.time.ZoneOffset.UTC);
+      Await.until(BOUND, () -> get(dashboard.port(), focus, supportReader).body().contains(",support,support,"),
+          () -> "support's rows in its FOCUS export");
+      String supportExport = get(dashboard.port(), focus, supportReader).body();
       assertTrue(supportExport.contains(",support,support,") && !supportExport.contains(",finance,finance,"),
           supportExport);
 

@@ -177,6 +177,12 @@ class DashboardBrowserIT {
 
   /** finance used gpt-4o from openai and from azure: two rows, each at its provider's price. */
   private void twoProviders(WebDriver browser) throws Exception {
+    // The per-series day windows are brought up to date at the detail interval (10 s): wait for f-2 in them.
+    String openai = "/api/aggregation/v1/usage?scope=team-workflow-model&key=" + URLEncoder.encode(
+        "finance|invoices|openai/gpt-4o", StandardCharsets.UTF_8) + "&window=1d&from=" + Instant.now().minus(
+        Duration.ofDays(2));
+    Await.until(BOUND, () -> api(openai).path("total").path("cost_nano_usd").asLong() == 5_000_000,
+        () -> "f-1 and f-2 in finance's openai series: " + api(openai).path("total"));
     browser.get(dashboard + "team.html?team=finance&refresh=2");
     loaded(browser, "team-chart");
     for (String provider : List.of("openai", "azure.ai.openai")) {
