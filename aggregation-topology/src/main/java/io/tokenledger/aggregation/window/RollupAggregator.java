@@ -123,7 +123,8 @@ public final class RollupAggregator implements Processor<String, Object, Object,
   private long nextEmit;
   /** Wall clock when stream time entered its current minute, live (not catching up). */
   private long minuteEntered;
-  private long tickMillis;
+  /** How often the emit tick runs: a {@link #SETTLING_EMITS}th of the live emit interval. */
+  private final long tickMillis;
 
   /** The processor with the stores it owns: its windows' and its progress store. */
   public static ProcessorSupplier<String, Object, Object, Object> supplier(Settings settings) {
@@ -139,6 +140,7 @@ public final class RollupAggregator implements Processor<String, Object, Object,
     this.settings = settings;
     this.graceMillis = settings.grace().toMillis();
     this.idleAdvanceMillis = settings.idleAdvance().toMillis();
+    this.tickMillis = Math.max(1, settings.emitInterval().toMillis() / SETTLING_EMITS);
   }
 
   /**
@@ -176,7 +178,6 @@ public final class RollupAggregator implements Processor<String, Object, Object,
     lastEmit = lastRecordWallClock;
     nextEmit = lastRecordWallClock + settings.emitInterval().toMillis();
     minuteEntered = Long.MIN_VALUE / 2;
-    tickMillis = Math.max(1, settings.emitInterval().toMillis() / SETTLING_EMITS);
     context.schedule(Duration.ofMillis(tickMillis), PunctuationType.WALL_CLOCK_TIME, this::onTick);
   }
 
