@@ -83,6 +83,13 @@ public final class Deduplicator<V> implements Processor<String, V, String, V> {
         List.of(SeenIdsStore.builder(storeName, horizon)));
   }
 
+  /** Single events, with at most {@code recentIds} of a task's latest ids held in memory. */
+  public static <V> ProcessorSupplier<String, V, String, V> supplier(String storeName, Duration horizon,
+      Function<V, String> eventId, long recentIds) {
+    return ProcessorWithStores.of(() -> new Deduplicator<>(storeName, single(eventId)),
+        List.of(SeenIdsStore.builder(storeName, horizon, recentIds)));
+  }
+
   /** The horizon is the store's retention; the store is built with it. */
   public Deduplicator(String storeName, Events<V> events) {
     this.storeName = storeName;

@@ -49,14 +49,21 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(EmbeddedKafkaExtension.class)
 class SeenIdsRestoreIT {
-  private static final String APP = "seen-ids";
   private static final String STORE = "usage-dedup-store";
-  private static final String CHANGELOG = APP + "-" + STORE + "-changelog";
+  /** Each test's own application and topics (JUnit makes an instance per test). */
+  private String app = "seen-ids";
+  private String in = "ids";
+  private String out = "unique";
+  private long recentIds = 200_000;
+
+  private String changelog() {
+    return app + "-" + STORE + "-changelog";
+  }
 
   @Test
   void aWipedStoreRestoresEveryIdFromRecordsOfAnHour(EmbeddedKafka kafka) throws Exception {
     try (Admin admin = kafka.admin()) {
-      admin.createTopics(List.of(new NewTopic("ids", 2, (short) 1), new NewTopic("unique", 1, (short) 1))).all().get();
+      admin.createTopics(List.of(new NewTopic(in, 2, (short) 1), new NewTopic(out, 1, (short) 1))).all().get();
     }
     Instant start = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(4));
     List<String> ids = new ArrayList<>();
@@ -79,7 +86,7 @@ class SeenIdsRestoreIT {
     assertEquals(1_002, passed.size(), "each id once, and a marker from each partition");
     StreamsApps.close(first, Duration.ofSeconds(30));
 
-    List<ConsumerRecord<byte[], byte[]>> logged = readAll(kafka, CHANGELOG);
+    List<ConsumerRecord<byte[], byte[]>> logged = readAll(kafka, changelog());
     // Per hour of event time and commit: 1,001 ids arrive within a few one-second commits.
     assertTrue(logged.size() <= 100, "ids logged per hour and commit, not per id: " + logged.size() + " records");
     long loggedBytes = logged.stream().mapToLong(r -> r.value().length + r.key().length).sum();
@@ -92,7 +99,7 @@ class SeenIdsRestoreIT {
         new ByteArraySerializer())) {
       byte[] key = WindowKeySchema.toStoreKeyBinary(Bytes.wrap("legacy-1".getBytes(StandardCharsets.UTF_8)),
           legacyTime.toEpochMilli(), 0).get();
-      raw.send(new ProducerRecord<>(CHANGELOG, partitionOf(kafka, "legacy-1"), legacyTime.toEpochMilli(), key,
+      raw.send(new ProducerRecord<>(changelog(), partitionOf(kafka, "legacy-1"), legacyTime.toEpochMilli(), key,
           ByteBuffer.allocate(8).putLong(legacyTime.toEpochMilli()).array())).get();
     }
 
@@ -115,19 +122,73 @@ class SeenIdsRestoreIT {
         "after the restore only the new ids pass");
   }
 
+  /**
+   * A clean stop keeps the local store, so nothing is restored: the ids held before it are still
+   * found, those of the last minutes in memory lost with the process, so the store's marker of its
+   * latest id is what sends their lookups to RocksDB. With memory bounded to 50 ids, replays in
+   * the same run find most ids in RocksDB too, after memory let go of them.
+   */
+  @Test
+  void afterACleanStopAndPastTheMemoryBoundEveryIdIsStillKnown(EmbeddedKafka kafka) throws Exception {
+    app = "seen-ids-memory";
+    in = "ids-memory";
+    out = "unique-memory";
+    recentIds = 50;
+    try (Admin admin = kafka.admin()) {
+      admin.createTopics(List.of(new NewTopic(in, 2, (short) 1), new NewTopic(out, 1, (short) 1))).all().get();
+    }
+    Instant start = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(4));
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 1_000; i++) {
+      ids.add(i % 10 == 9 ? "call-" + i : UUID.randomUUID().toString());
+    }
+    Path state = Files.createTempDirectory("seen-ids-memory");
+
+    KafkaStreams first = start(kafka, state);
+    try (KafkaProducer<String, String> producer = producer(kafka)) {
+      for (int i = 0; i < ids.size(); i++) {
+        send(producer, ids.get(i), start.plusSeconds(i * 10L));
+      }
+      for (int i = 0; i < ids.size(); i++) {
+        send(producer, ids.get(i), start.plusSeconds(i * 10L)); // replays, most older than memory holds
+      }
+      markers(producer, "marker-1", start.plusSeconds(10_000));
+    }
+    List<String> passed = readUntil(kafka, "marker-1");
+    assertEquals(1_002, passed.size(), "each id once, and a marker from each partition");
+    StreamsApps.close(first, Duration.ofSeconds(30));
+
+    KafkaStreams second = start(kafka, state); // the same local state, as after a clean stop
+    try (KafkaProducer<String, String> producer = producer(kafka)) {
+      for (int i = 0; i < ids.size(); i++) {
+        send(producer, ids.get(i), start.plusSeconds(i * 10L));
+      }
+      for (int i = 0; i < 5; i++) {
+        send(producer, "new-" + i, start.plusSeconds(12_000 + i));
+        send(producer, "new-" + i, start.plusSeconds(12_000 + i)); // a retry, found in memory
+      }
+      markers(producer, "marker-2", start.plusSeconds(12_010));
+    }
+    List<String> after = readUntil(kafka, "marker-2");
+    StreamsApps.close(second, Duration.ofSeconds(30));
+    assertEquals(List.of("marker-2-0", "marker-2-1", "new-0", "new-1", "new-2", "new-3", "new-4"),
+        after.subList(passed.size(), after.size()).stream().sorted().toList(),
+        "after a clean restart only the new ids pass, once each");
+  }
+
   /** The partition the ids topic (and so the changelog) holds an id in, by Kafka's default partitioner. */
   private static int partitionOf(EmbeddedKafka kafka, String id) {
     return org.apache.kafka.common.utils.Utils.toPositive(
         org.apache.kafka.common.utils.Utils.murmur2(id.getBytes(StandardCharsets.UTF_8))) % 2;
   }
 
-  private static KafkaStreams start(EmbeddedKafka kafka, Path state) {
+  private KafkaStreams start(EmbeddedKafka kafka, Path state) {
     Topology topology = new Topology();
-    topology.addSource("in", Serdes.String().deserializer(), Serdes.String().deserializer(), "ids");
-    topology.addProcessor("dedup", Deduplicator.<String>supplier(STORE, Duration.ofDays(1), v -> v), "in");
-    topology.addSink("out", "unique", Serdes.String().serializer(), Serdes.String().serializer(), "dedup");
+    topology.addSource("in", Serdes.String().deserializer(), Serdes.String().deserializer(), in);
+    topology.addProcessor("dedup", Deduplicator.<String>supplier(STORE, Duration.ofDays(1), v -> v, recentIds), "in");
+    topology.addSink("out", out, Serdes.String().serializer(), Serdes.String().serializer(), "dedup");
     Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, APP);
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, app);
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
@@ -143,27 +204,27 @@ class SeenIdsRestoreIT {
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(), new StringSerializer());
   }
 
-  private static void send(KafkaProducer<String, String> producer, String id, Instant at) {
-    producer.send(new ProducerRecord<>("ids", null, at.toEpochMilli(), id, id)); // in order per partition; closing waits
+  private void send(KafkaProducer<String, String> producer, String id, Instant at) {
+    producer.send(new ProducerRecord<>(in, null, at.toEpochMilli(), id, id)); // in order per partition; closing waits
 
   }
 
   /** A marker on each input partition, after what was sent there: read it from both and nothing is in flight. */
-  private static void markers(KafkaProducer<String, String> producer, String marker, Instant at) {
+  private void markers(KafkaProducer<String, String> producer, String marker, Instant at) {
     for (int partition = 0; partition < 2; partition++) {
-      producer.send(new ProducerRecord<>("ids", partition, at.toEpochMilli(), marker + "-" + partition,
+      producer.send(new ProducerRecord<>(in, partition, at.toEpochMilli(), marker + "-" + partition,
           marker + "-" + partition));
     }
   }
 
   /** Everything on the output, read committed, until the markers of both partitions are in it. */
-  private static List<String> readUntil(EmbeddedKafka kafka, String marker) {
+  private List<String> readUntil(EmbeddedKafka kafka, String marker) {
     try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new StringDeserializer())) {
-      TopicPartition out = new TopicPartition("unique", 0);
-      consumer.assign(List.of(out));
-      consumer.seekToBeginning(List.of(out));
+      TopicPartition output = new TopicPartition(out, 0);
+      consumer.assign(List.of(output));
+      consumer.seekToBeginning(List.of(output));
       List<String> values = new ArrayList<>();
       long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
       while (!values.contains(marker + "-0") || !values.contains(marker + "-1")) {

@@ -52,4 +52,15 @@ class SeenIdsStoreTest {
     SeenIdsStore.expand(old, out);
     assertEquals(List.of(old), out);
   }
+
+  @Test
+  void aRestoredBatchMarksTheLatestTimeOfItsIds() {
+    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+    SeenIdsStore.expand(new ConsumerRecord<>("changelog", 1, 5L, new byte[16],
+        SeenIdsStore.encode(HOUR, List.of(seen("a", HOUR + 9), seen("b", HOUR + 700), seen("c", HOUR + 3)))), out);
+    ConsumerRecord<byte[], byte[]> marker = SeenIdsStore.latestMarker(out);
+    assertArrayEquals(WindowKeySchema.toStoreKeyBinary(Bytes.wrap(new byte[] {0}), HOUR + 700, 0).get(), marker.key());
+    assertEquals(HOUR + 700, ByteBuffer.wrap(marker.value()).getLong());
+    assertEquals(5L, marker.offset());
+  }
 }

@@ -1,0 +1,235 @@
+package io.tokenledger.platform.streams;
+
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The ids remembered at event times from {@link #from()} on, all of them, in memory: a lookup of
+ * an id at such a time is answered here, without reading RocksDB. Ids are kept in slices of ten
+ * seconds of event time; when there are more than a bound, the oldest slices are let go and
+ * {@code from} moves past them (their ids are still in the local store, where lookups of those
+ * times go). A canonical lower-case UUID is held as its two longs; any other id as text.
+ */
+final class RecentIds {
+  static final long SLICE_MILLIS = 10_000;
+
+  private final long maxIds;
+  private final TreeMap<Long, Slice> slices = new TreeMap<>();
+  /** Every id remembered at this event time or later is here; {@code Long.MAX_VALUE}: none known yet. */
+  private long from = Long.MAX_VALUE;
+  private long count;
+  private Slice last;
+
+  RecentIds(long maxIds) {
+    this.maxIds = maxIds;
+  }
+
+  /** From now on, every id remembered at {@code time} or later is added here (none before it is). */
+  void startAt(long time) {
+    clear();
+    from = time;
+  }
+
+  /** Covers no time: lookups go to the store until {@link #startAt}. */
+  void clear() {
+    slices.clear();
+    last = null;
+    count = 0;
+    from = Long.MAX_VALUE;
+  }
+
+  long from() {
+    return from;
+  }
+
+  boolean covers(long time) {
+    return time >= from;
+  }
+
+  long size() {
+    return count;
+  }
+
+  /** Whether the id was remembered at this time; only for a time this {@link #covers}. */
+  boolean contains(String id, long time) {
+    Slice slice = slice(time, false);
+    return slice != null && slice.contains(id, time);
+  }
+
+  /**
+   * Remembers the id at a time this {@link #covers}; false when it was there already. Past the
+   * bound, the oldest slices are let go: the caller holds their ids elsewhere too.
+   */
+  boolean add(String id, long time) {
+    if (!slice(time, true).add(id, time)) {
+      return false;
+    }
+    if (++count > maxIds) {
+      trim();
+    }
+    return true;
+  }
+
+  /** Lets go of the oldest slices until at most the bound is held; {@code from} moves past them. */
+  private void trim() {
+    while (count > maxIds && !slices.isEmpty()) {
+      Map.Entry<Long, Slice> oldest = slices.pollFirstEntry();
+      count -= oldest.getValue().size;
+      from = Math.max(from, oldest.getKey() + SLICE_MILLIS);
+      if (last == oldest.getValue()) {
+        last = null;
+      }
+    }
+  }
+
+  private Slice slice(long time, boolean create) {
+    Slice cached = last;
+    if (cached != null && time >= cached.start && time - cached.start < SLICE_MILLIS) {
+      return cached;
+    }
+    long start = Math.floorDiv(time, SLICE_MILLIS) * SLICE_MILLIS;
+    Slice slice = slices.get(start);
+    if (slice == null && create) {
+      slice = new Slice(start);
+      slices.put(start, slice);
+    }
+    if (slice != null) {
+      last = slice;
+    }
+    return slice;
+  }
+
+  /** An open-addressing table of (UUID, time) as three longs, and a set for ids of other forms. */
+  private static final class Slice {
+    private static final long EMPTY = Long.MIN_VALUE; // no event time is this
+    final long start;
+    int size;
+    private long[] table = emptyTable(1 << 10);
+    private int used;
+    private final Set<TextId> texts = new HashSet<>();
+
+    record TextId(String id, long time) {}
+
+    Slice(long start) {
+      this.start = start;
+    }
+
+    private static long[] emptyTable(int slots) {
+      long[] table = new long[slots * 3];
+      for (int i = 2; i < table.length; i += 3) {
+        table[i] = EMPTY;
+      }
+      return table;
+    }
+
+    boolean contains(String id, long time) {
+      long hi = Uuids.high(id);
+      if (hi == Uuids.NOT_A_UUID) {
+        return texts.contains(new TextId(id, time));
+      }
+      return table[find(table, hi, Uuids.low(id), time) + 2] != EMPTY;
+    }
+
+    boolean add(String id, long time) {
+      long hi = Uuids.high(id);
+      if (hi == Uuids.NOT_A_UUID) {
+        if (!texts.add(new TextId(id, time))) {
+          return false;
+        }
+        size++;
+        return true;
+      }
+      long lo = Uuids.low(id);
+      int at = find(table, hi, lo, time);
+      if (table[at + 2] != EMPTY) {
+        return false;
+      }
+      table[at] = hi;
+      table[at + 1] = lo;
+      table[at + 2] = time;
+      size++;
+      if (++used * 4L > table.length / 3 * 3L) { // more than three quarters of the slots
+        grow();
+      }
+      return true;
+    }
+
+    private void grow() {
+      long[] old = table;
+      table = emptyTable(old.length / 3 * 2);
+      for (int i = 0; i < old.length; i += 3) {
+        if (old[i + 2] != EMPTY) {
+          int at = find(table, old[i], old[i + 1], old[i + 2]);
+          table[at] = old[i];
+          table[at + 1] = old[i + 1];
+          table[at + 2] = old[i + 2];
+        }
+      }
+    }
+
+    /** The slot holding this entry, or the empty slot where it would go (linear probing). */
+    private static int find(long[] table, long hi, long lo, long time) {
+      int slots = table.length / 3;
+      long h = hi * 0x9E3779B97F4A7C15L ^ lo ^ time * 0xC2B2AE3D27D4EB4FL;
+      int slot = (int) (h ^ (h >>> 32)) & (slots - 1);
+      while (true) {
+        int at = slot * 3;
+        if (table[at + 2] == EMPTY
+            || (table[at] == hi && table[at + 1] == lo && table[at + 2] == time)) {
+          return at;
+        }
+        slot = (slot + 1) & (slots - 1);
+      }
+    }
+  }
+
+  /** Reads a canonical lower-case UUID's halves straight from its text, without allocating. */
+  static final class Uuids {
+    /** Returned by {@link #high} for text that is not a canonical UUID (a UUID with these high bits is text). */
+    static final long NOT_A_UUID = 0x7FFF_FFFF_FFFF_FFFFL;
+
+    private Uuids() {}
+
+    static long high(String id) {
+      if (id.length() != 36 || id.charAt(8) != '-' || id.charAt(13) != '-' || id.charAt(18) != '-'
+          || id.charAt(23) != '-') {
+        return NOT_A_UUID;
+      }
+      long high = hex(id, 0, 8);
+      long mid = hex(id, 9, 13);
+      long low = hex(id, 14, 18);
+      long tail1 = hex(id, 19, 23);
+      long tail2 = hex(id, 24, 36);
+      if ((high | mid | low | tail1 | tail2) < 0) {
+        return NOT_A_UUID;
+      }
+      long value = high << 32 | mid << 16 | low;
+      return value == NOT_A_UUID ? NOT_A_UUID : value; // that one UUID is kept as text
+    }
+
+    /** Only after {@link #high} said it is a UUID. */
+    static long low(String id) {
+      return hex(id, 19, 23) << 48 | hex(id, 24, 36);
+    }
+
+    /** The digits as a number, or -1 when one is not a lower-case hex digit. */
+    private static long hex(String text, int from, int to) {
+      long value = 0;
+      for (int i = from; i < to; i++) {
+        char c = text.charAt(i);
+        int digit;
+        if (c >= '0' && c <= '9') {
+          digit = c - '0';
+        } else if (c >= 'a' && c <= 'f') {
+          digit = c - 'a' + 10;
+        } else {
+          return -1;
+        }
+        value = value << 4 | digit;
+      }
+      return value;
+    }
+  }
+}

@@ -1,0 +1,85 @@
+package io.tokenledger.platform.streams;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** Recent ids in memory: exact membership by (id, time), a bound, and the time from which they answer. */
+class RecentIdsTest {
+  private static final long T = 1_780_000_000_000L;
+
+  @Test
+  void aCanonicalUuidIsReadAsItsTwoHalvesAndAnyOtherFormIsText() {
+    UUID uuid = UUID.fromString("0192f0c4-5a1e-7c3d-9b2a-1f2e3d4c5b6a");
+    assertEquals(uuid.getMostSignificantBits(), RecentIds.Uuids.high(uuid.toString()));
+    assertEquals(uuid.getLeastSignificantBits(), RecentIds.Uuids.low(uuid.toString()));
+    UUID high = UUID.fromString("ffffffff-ffff-ffff-8000-000000000001");
+    assertEquals(high.getMostSignificantBits(), RecentIds.Uuids.high(high.toString()));
+    assertEquals(high.getLeastSignificantBits(), RecentIds.Uuids.low(high.toString()));
+    for (String text : List.of("0192F0C4-5A1E-7C3D-9B2A-1F2E3D4C5B6A", "0192f0c4-5a1e-7c3d-9b2a-1f2e3d4c5b6", "call:req_8f2a",
+        "0192f0c4x5a1e-7c3d-9b2a-1f2e3d4c5b6a", "0192f0c4-5a1e-7c3d-9b2a-1f2e3d4c5b6g",
+        "7fffffff-ffff-ffff-0000-000000000000")) {
+      assertEquals(RecentIds.Uuids.NOT_A_UUID, RecentIds.Uuids.high(text), text);
+    }
+  }
+
+  @Test
+  void anIdIsKnownAtTheTimeItWasRememberedOnly() {
+    RecentIds recent = new RecentIds(1_000);
+    recent.startAt(Long.MIN_VALUE);
+    String uuid = "0192f0c4-5a1e-7c3d-9b2a-1f2e3d4c5b6a";
+    assertFalse(recent.contains(uuid, T));
+    assertTrue(recent.add(uuid, T));
+    assertFalse(recent.add(uuid, T), "the same id at the same time is there already");
+    assertTrue(recent.contains(uuid, T));
+    assertFalse(recent.contains(uuid, T + 1), "another time is another event");
+    assertFalse(recent.contains(uuid.toUpperCase(), T), "upper case is other text");
+    assertTrue(recent.add("call:1", T + 1));
+    assertTrue(recent.contains("call:1", T + 1));
+    assertFalse(recent.contains("call:1", T));
+    assertEquals(2, recent.size());
+  }
+
+  @Test
+  void manyIdsGrowTheTablesAndEveryOneIsFoundAgain() {
+    RecentIds recent = new RecentIds(1_000_000);
+    recent.startAt(T);
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 50_000; i++) {
+      String id = i % 7 == 0 ? "call-" + i : UUID.randomUUID().toString();
+      ids.add(id);
+      assertTrue(recent.add(id, T + i));
+    }
+    for (int i = 0; i < ids.size(); i++) {
+      assertTrue(recent.contains(ids.get(i), T + i), ids.get(i));
+      assertFalse(recent.contains(ids.get(i), T + i + 1), ids.get(i));
+    }
+    assertEquals(50_000, recent.size());
+  }
+
+  @Test
+  void pastTheBoundTheOldestSlicesGoAndTheCoveredTimeMovesPastThem() {
+    RecentIds recent = new RecentIds(25);
+    assertFalse(recent.covers(T), "nothing is covered before it starts");
+    recent.startAt(T + 3);
+    assertFalse(recent.covers(T + 2));
+    assertTrue(recent.covers(T + 3));
+    for (int i = 0; i < 30; i++) { // 10 ids per 10-second slice, 3 slices
+      recent.add("id-" + i, T + 3 + i * 1_000L);
+    }
+    long firstSlice = Math.floorDiv(T + 3, RecentIds.SLICE_MILLIS) * RecentIds.SLICE_MILLIS;
+    assertTrue(recent.size() <= 25, "bounded: " + recent.size());
+    assertEquals(firstSlice + RecentIds.SLICE_MILLIS, recent.from(), "the oldest slice went, and the time it held");
+    assertFalse(recent.covers(T + 3));
+    assertTrue(recent.contains("id-29", T + 3 + 29_000L));
+    recent.clear();
+    assertFalse(recent.covers(T + 100_000));
+    assertNotEquals(0, RecentIds.SLICE_MILLIS);
+  }
+}
