@@ -58,22 +58,20 @@ final class RecentIds {
     return slice != null && slice.contains(id, time);
   }
 
-  /**
-   * Remembers the id at a time this {@link #covers}; false when it was there already. Past the
-   * bound, the oldest slices are let go: the caller holds their ids elsewhere too.
-   */
+  /** Remembers the id at a time this {@link #covers}; false when it was there already. */
   boolean add(String id, long time) {
     if (!slice(time, true).add(id, time)) {
       return false;
     }
-    if (++count > maxIds) {
-      trim();
-    }
+    count++;
     return true;
   }
 
-  /** Lets go of the oldest slices until at most the bound is held; {@code from} moves past them. */
-  private void trim() {
+  /**
+   * Lets go of the oldest slices until at most the bound is held; {@code from} moves past them.
+   * Only once the caller holds their ids elsewhere.
+   */
+  void trim() {
     while (count > maxIds && !slices.isEmpty()) {
       Map.Entry<Long, Slice> oldest = slices.pollFirstEntry();
       count -= oldest.getValue().size;

@@ -83,6 +83,10 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
   private boolean started;
   private long latest = Long.MIN_VALUE;
   private long latestWritten = Long.MIN_VALUE;
+  /** Ids held in memory and not yet in the local store: written together at the next flush. */
+  private final List<Seen> unwritten = new ArrayList<>();
+  /** How the local store writes a batch of its own records (its restore): one RocksDB write batch. */
+  private StateRestoreCallback localWrites;
 
   record Seen(byte[] id, long time) {}
 
@@ -141,16 +145,43 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
     return local.fetch(Bytes.wrap(id.getBytes(StandardCharsets.UTF_8)), eventTime) != null;
   }
 
-  /** Remembers an id at its event time; it reaches the changelog at the next flush. */
+  /**
+   * Remembers an id at its event time; it reaches the changelog at the next flush. An id memory
+   * holds reaches the local store then too, in one write with the others (memory answers for it
+   * until then); any other is written to the local store at once.
+   */
   public void remember(String id, long eventTime) {
     start();
     byte[] key = id.getBytes(StandardCharsets.UTF_8);
-    local.put(Bytes.wrap(key), timeBytes(eventTime), eventTime);
+    Seen seen = new Seen(key, eventTime);
     if (recent.covers(eventTime)) {
       recent.add(id, eventTime);
+      unwritten.add(seen);
+    } else {
+      local.put(Bytes.wrap(key), timeBytes(eventTime), eventTime);
     }
     latest = Math.max(latest, eventTime);
-    pending.computeIfAbsent(Math.floorDiv(eventTime, BUCKET) * BUCKET, b -> new ArrayList<>()).add(new Seen(key, eventTime));
+    pending.computeIfAbsent(Math.floorDiv(eventTime, BUCKET) * BUCKET, b -> new ArrayList<>()).add(seen);
+  }
+
+  /** The ids memory took since the last flush into the local store, in one write batch. */
+  private void writeUnwritten() {
+    if (unwritten.isEmpty()) {
+      return;
+    }
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>(unwritten.size());
+    for (Seen seen : unwritten) {
+      records.add(new ConsumerRecord<>(name, 0, 0L,
+          WindowKeySchema.toStoreKeyBinary(Bytes.wrap(seen.id()), seen.time(), 0).get(), timeBytes(seen.time())));
+    }
+    if (localWrites instanceof RecordBatchingStateRestoreCallback batching) {
+      batching.restoreBatch(records);
+    } else {
+      for (Seen seen : unwritten) {
+        local.put(Bytes.wrap(seen.id()), timeBytes(seen.time()), seen.time());
+      }
+    }
+    unwritten.clear();
   }
 
   /**
@@ -215,7 +246,8 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
           if (method.getName().equals("register") && args != null && args.length >= 2) {
             Object[] registered = args.clone();
             registered[0] = root;
-            registered[1] = expanded((StateRestoreCallback) args[1]);
+            localWrites = (StateRestoreCallback) args[1];
+            registered[1] = expanded(localWrites);
             return invoke(method, real, registered);
           }
           return invoke(method, real, args);
@@ -329,6 +361,7 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
 
   @Override
   public void flushCache() {
+    writeUnwritten();
     for (Map.Entry<Long, List<Seen>> bucket : pending.entrySet()) {
       List<Seen> ids = bucket.getValue();
       for (int from = 0; from < ids.size(); from += MAX_IDS_PER_RECORD) {
@@ -347,6 +380,7 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
       local.put(LATEST, timeBytes(latest), latest);
       latestWritten = latest;
     }
+    recent.trim(); // only now: every id memory lets go of is in the local store
   }
 
   @Override
@@ -357,6 +391,7 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
 
   /** Memory answers nothing until the store's next use reads where to start again. */
   private void forgetRecent() {
+    unwritten.clear();
     recent.clear();
     started = false;
     latest = Long.MIN_VALUE;

@@ -73,6 +73,8 @@ class RecentIdsTest {
     for (int i = 0; i < 30; i++) { // 10 ids per 10-second slice, 3 slices
       recent.add("id-" + i, T + 3 + i * 1_000L);
     }
+    assertEquals(30, recent.size(), "held until trimmed");
+    recent.trim();
     long firstSlice = Math.floorDiv(T + 3, RecentIds.SLICE_MILLIS) * RecentIds.SLICE_MILLIS;
     assertTrue(recent.size() <= 25, "bounded: " + recent.size());
     assertEquals(firstSlice + RecentIds.SLICE_MILLIS, recent.from(), "the oldest slice went, and the time it held");
