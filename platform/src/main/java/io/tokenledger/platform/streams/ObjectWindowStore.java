@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Time;
@@ -98,9 +99,18 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
     return builder(Stores.persistentWindowStore(name, retention, size, false), values);
   }
 
+  /**
+   * How often a window changelog's segment rolls. The broker compacts only rolled segments, and
+   * a window is written at each commit it changed in, so the segment not rolled yet is what a
+   * restore reads update by update (with the broker's default of 1 GiB or 7 days, hours of
+   * updates); with a minute, a restore reads about one record per window and the last minute's
+   * updates.
+   */
+  static final Duration CHANGELOG_SEGMENT = Duration.ofMinutes(1);
+
   /** The same over another store of bytes (in memory, for instance). */
   public static <V> StoreBuilder<WindowStore<String, V>> builder(WindowBytesStoreSupplier bytes, Serde<V> values) {
-    return new WindowStoreBuilder<>(bytes, Serdes.String(), values, Time.SYSTEM) {
+    return new WindowStoreBuilder<String, V>(bytes, Serdes.String(), values, Time.SYSTEM) {
       @Override
       public WindowStore<String, V> build() {
         return over(super.build(), values, bytes.windowSize());
@@ -110,7 +120,7 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
       public StoreBuilder<WindowStore<String, V>> withCachingEnabled() {
         return this; // the held objects are the cache; a byte cache below them would be a second copy
       }
-    };
+    }.withLoggingEnabled(Map.of(TopicConfig.SEGMENT_MS_CONFIG, Long.toString(CHANGELOG_SEGMENT.toMillis())));
   }
 
   /** This layer over a typed window store of windows {@code windowSize} ms long. */
