@@ -67,7 +67,7 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
   private static final StoredLayout LAYOUT = new StoredLayout("seen ids", 1, Long.BYTES);
   private static final byte UUID_ID = 0;
   private static final byte TEXT_ID = 1;
-  /** Ids held in memory per task, about 40 bytes each: some 25 s of a partition at 8,000 events/s. */
+  /** Ids held in memory per task, 32-64 bytes each: some 25 s of a partition at 8,000 events/s. */
   static final long RECENT_IDS = 200_000;
   /** The key under which the local store keeps the latest event time of an id it holds. */
   private static final Bytes LATEST = Bytes.wrap(new byte[] {0});
