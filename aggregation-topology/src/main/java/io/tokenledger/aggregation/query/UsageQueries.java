@@ -60,9 +60,12 @@ public final class UsageQueries {
   private final KafkaStreams streams;
   private final QueryRouter router;
 
+  private final SeriesFreshness fresh;
+
   public UsageQueries(QueryRouter router) {
     this.streams = router.streams();
     this.router = router;
+    this.fresh = new SeriesFreshness(streams, AggregateView.SERIES.storeName("1m"));
   }
 
   /** Spend and tokens of one scope's windows of one size whose start lies in [from, to]. */
@@ -83,6 +86,9 @@ public final class UsageQueries {
     String store = view.storeName(window);
     return router.route(store, view.routingKey(key), request, partition -> {
       List<KeyValue<Long, Totals>> found = fetch(store, key, partition, from, to, view.holdsFineTotals(window));
+      if (view == AggregateView.SERIES && !view.holdsFineTotals(window)) {
+        found = withOpenMinutes(found, key, partition, from, to, size);
+      }
       List<Map<String, Object>> windows = new ArrayList<>();
       Totals sum = new Totals();
       for (KeyValue<Long, Totals> w : found) {
@@ -158,7 +164,22 @@ public final class UsageQueries {
       byKey.computeIfAbsent(w.key(), k -> new java.util.TreeMap<>())
           .put(w.window().start(), fine ? ((FineTotals) value).current() : (Totals) value);
     });
+    if (view == AggregateView.SERIES && !fine) {
+      fresh.addTo(byKey, null, readable, from, to, AggregateView.WINDOWS.get(window), Instant.now());
+    }
     return byKey;
+  }
+
+  /** A series' hour or day windows with what its open minutes hold beyond them ({@link SeriesFreshness}). */
+  private List<KeyValue<Long, Totals>> withOpenMinutes(List<KeyValue<Long, Totals>> windows, String key, int partition,
+      Instant from, Instant to, Duration size) {
+    Map<String, java.util.TreeMap<Long, Totals>> byKey = new java.util.HashMap<>();
+    java.util.TreeMap<Long, Totals> starts = byKey.computeIfAbsent(key, k -> new java.util.TreeMap<>());
+    windows.forEach(w -> starts.put(w.key, w.value));
+    fresh.addTo(byKey, partition, key::equals, from, to, size, Instant.now());
+    List<KeyValue<Long, Totals>> merged = new ArrayList<>();
+    starts.forEach((start, totals) -> merged.add(KeyValue.pair(start, totals)));
+    return merged;
   }
 
   private static Map<String, Object> row(AggregateView view, String key, Instant from, Duration size,
@@ -348,6 +369,10 @@ public final class UsageQueries {
         }
       });
     }
+    Map<String, java.util.TreeMap<Long, Totals>> open = new java.util.HashMap<>();
+    fresh.addTo(open, partition, key -> SeriesKey.teamOf(key).equals(team), from, to, LedgerBuckets.SIZE,
+        Instant.now());
+    open.forEach((key, buckets) -> buckets.values().forEach(totals -> each.accept(SeriesKey.parse(key), totals)));
   }
 
   /**
@@ -502,10 +527,14 @@ public final class UsageQueries {
 
   /** This instance's period-ledger buckets (15 minutes, per team, workflow and model) starting in [from, to). */
   private List<UsageAggregate> localLedgerBuckets(Instant from, Instant to) {
+    Map<String, java.util.TreeMap<Long, Totals>> byKey = new java.util.TreeMap<>();
+    forEachLocalWindow(Aggregate.SERIES_LEDGER.store(), from, to.minusMillis(1), (Windowed<String> w, Totals value) ->
+        byKey.computeIfAbsent(w.key(), k -> new java.util.TreeMap<>()).put(w.window().start(), value));
+    fresh.addTo(byKey, null, key -> true, from, to.minusMillis(1), LedgerBuckets.SIZE, Instant.now());
     List<UsageAggregate> buckets = new ArrayList<>();
     long size = LedgerBuckets.SIZE.toMillis();
-    forEachLocalWindow(Aggregate.SERIES_LEDGER.store(), from, to.minusMillis(1), (Windowed<String> w, Totals value) ->
-        buckets.add(WindowRanges.toAggregate(Scope.SERIES, w.key(), w.window().start(), size, value, false)));
+    byKey.forEach((key, starts) -> starts.forEach((start, totals) ->
+        buckets.add(WindowRanges.toAggregate(Scope.SERIES, key, start, size, totals, false))));
     return buckets;
   }
 

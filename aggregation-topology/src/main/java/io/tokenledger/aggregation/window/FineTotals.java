@@ -29,6 +29,15 @@ public final class FineTotals {
     return current;
   }
 
+  /**
+   * What this window holds beyond what it has added to its series' hour, day and ledger windows
+   * (they are brought up to date at the detail interval), or null when nothing.
+   */
+  public Totals notInSeriesWindows() {
+    Totals pending = current.minus(propagatedDetail);
+    return pending.isZero() ? null : pending;
+  }
+
   static FineTotals empty() {
     return new FineTotals(new Totals(), new Totals(), new Totals());
   }

@@ -132,6 +132,56 @@ class QueryRoutingIT {
     assertEquals(Set.of(a.name), servedAfter, "the survivor answers everything itself");
   }
 
+  /**
+   * The per-series hours, days and ledger are brought up to date at the detail interval (here an
+   * hour, and minutes never close: grace of an hour), yet a query of them adds what the open
+   * minutes hold, so once the team's live minute shows the events, every per-series figure shows
+   * them too, exactly, and a month to date by model sums to the team's total.
+   */
+  @Test
+  void perSeriesHoursDaysAndLedgerAnswerAsFreshAsTheMinutes(EmbeddedKafka kafka) throws Exception {
+    Topics topics = Topics.from(Map.of(Topics.PREFIX_CONFIG, "fresh.", "tokenledger.topic.usage.partitions", "4",
+        "tokenledger.topic.internal.rollup-partials.partitions", "4"));
+    try (var admin = kafka.admin()) {
+      TopicApplier.apply(admin, topics.all());
+    }
+    TestPrices.publishGpt4o(kafka.bootstrapServers(), topics);
+    keys = ReadKeys.create(kafka.bootstrapServers(), topics);
+    toClose.add(keys);
+    Instance only = start(kafka, topics, "fresh", Map.of(Topics.PREFIX_CONFIG, "fresh.",
+        StreamsConfig.APPLICATION_ID_CONFIG, "fresh-aggregation", AggregationSettings.PREFIX + "grace", "1h",
+        AggregationSettings.PREFIX + "detail-emit-interval", "1h"));
+    Await.until(BOUND, () -> only.streams.state() == KafkaStreams.State.RUNNING, () -> "running");
+
+    Instant now = Instant.now();
+    try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+        kafka.bootstrapServers()), topics.usage.keySerde().serializer(), topics.usage.valueSerde().serializer())) {
+      for (int i = 0; i < 5; i++) { // 3 triage, 2 summarise
+        producer.send(new ProducerRecord<>(topics.usage.name(), "ads", UsageEvent.newBuilder().setEventId("fresh-" + i)
+            .setEventTime(now).setTeam("ads").setWorkflow(i < 3 ? "triage" : "summarise").setService("svc")
+            .setProvider("openai").setModel("gpt-4o").setUncachedInputTokens(1_000).build())).get();
+      }
+    }
+    Set<String> servedBy = new HashSet<>();
+    awaitTotal(only, "/v1/usage?scope=team&key=ads&window=1m&" + range(now), 5, servedBy); // the live figure
+    String triage = "ads%7Ctriage%7Copenai%2Fgpt-4o";
+    for (String window : List.of("1h", "1d")) {
+      JsonNode total = read(get(only, "/v1/usage?scope=team-workflow-model&key=" + triage + "&window=" + window + "&"
+          + range(now)).body()).get("total");
+      assertEquals(3, total.get("event_count").asLong(), window + " of the triage series");
+      assertEquals(3 * COST_PER_EVENT, total.get("cost_nano_usd").asLong(), window + " of the triage series");
+    }
+    JsonNode rows = read(get(only, "/v1/breakdown?scope=team-workflow-model&window=1h&" + range(now)).body())
+        .get("rows");
+    Map<String, Long> events = new HashMap<>();
+    rows.forEach(row -> events.put(row.get("workflow").asText(), row.get("total").get("event_count").asLong()));
+    assertEquals(Map.of("triage", 3L, "summarise", 2L), events, "the hours of every series of the team");
+    JsonNode month = read(get(only, "/v1/period-to-date?team=ads&period=month&by=model").body());
+    assertEquals(5 * COST_PER_EVENT, month.get("total").get("cost_nano_usd").asLong(), "the team's month, live");
+    assertEquals(5 * COST_PER_EVENT, month.get("by_model").get(0).get("cost_nano_usd").asLong(),
+        "by model, from the series' ledger and its open minutes");
+  }
+
   /** Asks until the answer is a 200 with the expected event count; records who served it. */
   private JsonNode awaitTotal(Instance asked, String pathAndQuery, long events, Set<String> servedBy) {
     JsonNode[] total = new JsonNode[1];
@@ -187,6 +237,11 @@ class QueryRoutingIT {
   }
 
   private Instance start(EmbeddedKafka kafka, Topics topics, String id) throws IOException {
+    return start(kafka, topics, id, Map.of());
+  }
+
+  private Instance start(EmbeddedKafka kafka, Topics topics, String id, Map<String, String> settings)
+      throws IOException {
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
@@ -199,6 +254,7 @@ class QueryRoutingIT {
         StreamsConfig.APPLICATION_SERVER_CONFIG, endpoint,
         StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory(Path.of("target"), "routing-" + id).toString(),
         AggregationSettings.PREFIX + "grace", "5s"));
+    config.putAll(settings);
     KafkaStreams streams = new KafkaStreams(AggregationApp.buildTopology(topics, AggregationSettings.from(config)),
         AggregationApp.config(config));
     streams.start();
