@@ -84,4 +84,26 @@ class RecentIdsTest {
     assertFalse(recent.covers(T + 100_000));
     assertNotEquals(0, RecentIds.SLICE_MILLIS);
   }
+
+  @Test
+  void aNewSliceReusesTheTableOfOneLetGoWithNothingOfItLeft() {
+    RecentIds recent = new RecentIds(2_000);
+    recent.startAt(T);
+    List<String> old = new ArrayList<>();
+    for (int i = 0; i < 3_000; i++) { // 3,000 ids in the first slice: its table grew
+      old.add(UUID.randomUUID().toString());
+      recent.add(old.get(i), T + i);
+    }
+    recent.trim();
+    assertEquals(T + RecentIds.SLICE_MILLIS, recent.from());
+    assertEquals(0, recent.size());
+    for (int i = 0; i < 3_000; i++) { // the same ids ten seconds on, in a slice on the reused table
+      long time = T + RecentIds.SLICE_MILLIS + i;
+      assertFalse(recent.contains(old.get(i), time), "nothing of the slice let go is found");
+      assertTrue(recent.add(old.get(i), time));
+      assertTrue(recent.contains(old.get(i), time));
+      assertFalse(recent.contains(old.get(i), time - RecentIds.SLICE_MILLIS + 1));
+    }
+    assertEquals(3_000, recent.size());
+  }
 }
