@@ -68,14 +68,7 @@ class QueryRoutingIT {
 
   @Test
   void answersEveryKeyThroughEitherInstanceAndFromTheSurvivorAfterOneStops(EmbeddedKafka kafka) throws Exception {
-    Topics topics = Topics.from(Map.of(Topics.PREFIX_CONFIG, "routing.", "tokenledger.topic.usage.partitions", "4",
-        "tokenledger.topic.internal.rollup-partials.partitions", "4"));
-    try (var admin = kafka.admin()) {
-      TopicApplier.apply(admin, topics.all());
-    }
-    TestPrices.publishGpt4o(kafka.bootstrapServers(), topics);
-    keys = ReadKeys.create(kafka.bootstrapServers(), topics);
-    toClose.add(keys);
+    Topics topics = topicsWithPricesAndKeys(kafka, "routing.");
     Instant now = Instant.now();
     Map<String, Integer> eventsPerTeam = new HashMap<>();
     try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -140,14 +133,7 @@ class QueryRoutingIT {
    */
   @Test
   void perSeriesHoursDaysAndLedgerAnswerAsFreshAsTheMinutes(EmbeddedKafka kafka) throws Exception {
-    Topics topics = Topics.from(Map.of(Topics.PREFIX_CONFIG, "fresh.", "tokenledger.topic.usage.partitions", "4",
-        "tokenledger.topic.internal.rollup-partials.partitions", "4"));
-    try (var admin = kafka.admin()) {
-      TopicApplier.apply(admin, topics.all());
-    }
-    TestPrices.publishGpt4o(kafka.bootstrapServers(), topics);
-    keys = ReadKeys.create(kafka.bootstrapServers(), topics);
-    toClose.add(keys);
+    Topics topics = topicsWithPricesAndKeys(kafka, "fresh.");
     Instance only = start(kafka, topics, "fresh", Map.of(Topics.PREFIX_CONFIG, "fresh.",
         StreamsConfig.APPLICATION_ID_CONFIG, "fresh-aggregation", AggregationSettings.PREFIX + "grace", "1h",
         AggregationSettings.PREFIX + "detail-emit-interval", "1h"));
@@ -180,6 +166,19 @@ class QueryRoutingIT {
     assertEquals(5 * COST_PER_EVENT, month.get("total").get("cost_nano_usd").asLong(), "the team's month, live");
     assertEquals(5 * COST_PER_EVENT, month.get("by_model").get(0).get("cost_nano_usd").asLong(),
         "by model, from the series' ledger and its open minutes");
+  }
+
+  /** The topics under {@code prefix}, gpt-4o's price published, and the read keys. */
+  private Topics topicsWithPricesAndKeys(EmbeddedKafka kafka, String prefix) throws Exception {
+    Topics topics = Topics.from(Map.of(Topics.PREFIX_CONFIG, prefix, "tokenledger.topic.usage.partitions", "4",
+        "tokenledger.topic.internal.rollup-partials.partitions", "4"));
+    try (var admin = kafka.admin()) {
+      TopicApplier.apply(admin, topics.all());
+    }
+    TestPrices.publishGpt4o(kafka.bootstrapServers(), topics);
+    keys = ReadKeys.create(kafka.bootstrapServers(), topics);
+    toClose.add(keys);
+    return topics;
   }
 
   /** Asks until the answer is a 200 with the expected event count; records who served it. */
