@@ -30,10 +30,12 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 final class SeriesFreshness {
   /**
    * How far back (wall clock) minutes are read: a minute is final a minute of grace after it
-   * ends, and a final minute has added everything. Minutes open longer (an aggregation catching
-   * up hours behind) show in their coarser windows at the detail interval.
+   * ends, and a final minute has added everything, so in a running aggregation two or three
+   * minutes are open. Reading further would cost every breakdown a read of each series' minutes
+   * (10,000 series: 10,000 windows a minute). Minutes open longer (an aggregation catching up
+   * behind the wall clock) show in their coarser windows at the detail interval.
    */
-  static final Duration OPEN_MINUTES = Duration.ofMinutes(15);
+  static final Duration OPEN_MINUTES = Duration.ofMinutes(5);
 
   private final KafkaStreams streams;
   private final String minuteStore;
