@@ -15,9 +15,10 @@ import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.query.FailureReason;
 import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.query.StateQueryRequest;
-import org.apache.kafka.streams.query.StateQueryResult;
+import org.apache.kafka.streams.query.WindowKeyQuery;
 import org.apache.kafka.streams.query.WindowRangeQuery;
 import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
  * The per-series hour, day and ledger windows are brought up to date from their minutes at the
@@ -53,9 +54,8 @@ final class SeriesFreshness {
    */
   void addTo(Map<String, TreeMap<Long, Totals>> into, Integer partition, Predicate<String> keys, Instant from,
       Instant to, Duration size, Instant now) {
-    long bucket = size.toMillis();
-    Instant first = from.isAfter(now.minus(OPEN_MINUTES)) ? from : now.minus(OPEN_MINUTES);
-    Instant last = to.plusMillis(bucket - 1);
+    Instant first = firstOpen(from, now);
+    Instant last = to.plus(size).minusMillis(1);
     if (first.isAfter(last)) {
       return;
     }
@@ -64,24 +64,60 @@ final class SeriesFreshness {
     if (partition != null) {
       request = request.withPartitions(Set.of(partition));
     }
-    StateQueryResult<KeyValueIterator<Windowed<String>, FineTotals>> result = streams.query(request);
-    for (QueryResult<KeyValueIterator<Windowed<String>, FineTotals>> part : result.getPartitionResults().values()) {
-      if (part.isFailure()) {
-        if (part.getFailureReason() == FailureReason.NOT_ACTIVE) {
-          continue;
+    for (QueryResult<KeyValueIterator<Windowed<String>, FineTotals>> part
+        : streams.query(request).getPartitionResults().values()) {
+      if (answered(part)) {
+        try (KeyValueIterator<Windowed<String>, FineTotals> minutes = part.getResult()) {
+          minutes.forEachRemaining(minute -> {
+            if (keys.test(minute.key.key())) {
+              add(into, minute.key.key(), minute.key.window().start(), minute.value, from, to, size);
+            }
+          });
         }
-        throw new QueryRouter.NotHereException(part.getFailureReason() + " " + part.getFailureMessage());
       }
-      try (KeyValueIterator<Windowed<String>, FineTotals> minutes = part.getResult()) {
-        minutes.forEachRemaining(minute -> {
-          String key = minute.key.key();
-          Totals pending = keys.test(key) ? minute.value.notInSeriesWindows() : null;
-          long start = EpochWindows.start(minute.key.window().start(), bucket);
-          if (pending != null && start >= from.toEpochMilli() && start <= to.toEpochMilli()) {
-            into.computeIfAbsent(key, k -> new TreeMap<>()).merge(start, pending, SeriesFreshness::sum);
-          }
-        });
+    }
+  }
+
+  /** The same for one series, read by its key from the partition that holds it. */
+  void addTo(Map<String, TreeMap<Long, Totals>> into, int partition, String key, Instant from, Instant to,
+      Duration size, Instant now) {
+    Instant first = firstOpen(from, now);
+    Instant last = to.plus(size).minusMillis(1);
+    if (first.isAfter(last)) {
+      return;
+    }
+    QueryResult<WindowStoreIterator<FineTotals>> part = streams.query(StateQueryRequest.inStore(minuteStore)
+        .withQuery(WindowKeyQuery.<String, FineTotals>withKeyAndWindowStartRange(key, first, last))
+        .withPartitions(Set.of(partition)).requireActive()).getPartitionResults().get(partition);
+    if (part != null && answered(part)) {
+      try (WindowStoreIterator<FineTotals> minutes = part.getResult()) {
+        minutes.forEachRemaining(minute -> add(into, key, minute.key, minute.value, from, to, size));
       }
+    }
+  }
+
+  private static Instant firstOpen(Instant from, Instant now) {
+    Instant open = now.minus(OPEN_MINUTES);
+    return from.isAfter(open) ? from : open;
+  }
+
+  private static boolean answered(QueryResult<?> part) {
+    if (!part.isFailure()) {
+      return true;
+    }
+    if (part.getFailureReason() == FailureReason.NOT_ACTIVE) {
+      return false;
+    }
+    throw new QueryRouter.NotHereException(part.getFailureReason() + " " + part.getFailureMessage());
+  }
+
+  /** A minute's part not yet in its window of {@code size}, when that window starts in [from, to]. */
+  private static void add(Map<String, TreeMap<Long, Totals>> into, String key, long minuteStart, FineTotals minute,
+      Instant from, Instant to, Duration size) {
+    Totals pending = minute.notInSeriesWindows();
+    long start = EpochWindows.start(minuteStart, size.toMillis());
+    if (pending != null && start >= from.toEpochMilli() && start <= to.toEpochMilli()) {
+      into.computeIfAbsent(key, k -> new TreeMap<>()).merge(start, pending, SeriesFreshness::sum);
     }
   }
 

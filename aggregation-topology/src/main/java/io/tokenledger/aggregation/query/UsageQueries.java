@@ -176,7 +176,7 @@ public final class UsageQueries {
     Map<String, java.util.TreeMap<Long, Totals>> byKey = new java.util.HashMap<>();
     java.util.TreeMap<Long, Totals> starts = byKey.computeIfAbsent(key, k -> new java.util.TreeMap<>());
     windows.forEach(w -> starts.put(w.key, w.value));
-    fresh.addTo(byKey, partition, key::equals, from, to, size, Instant.now());
+    fresh.addTo(byKey, partition, key, from, to, size, Instant.now());
     List<KeyValue<Long, Totals>> merged = new ArrayList<>();
     starts.forEach((start, totals) -> merged.add(KeyValue.pair(start, totals)));
     return merged;
