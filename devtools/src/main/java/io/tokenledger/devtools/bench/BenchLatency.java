@@ -88,7 +88,7 @@ final class BenchLatency implements Callable<Integer> {
           + "%s%n", r.firstLag(), r.lastLag(), r.maxLag(), r.steady(steadyRate) ? "steady" : "GROWING");
       System.out.printf("records at or above the p99, by second of the minute they arrived: %s%n", r.slowest());
       System.out.printf("topology process peak resident memory: %,d MiB%n", r.peakRssMiB());
-      System.out.printf("every measured record (receive time, latency): %s%n", dir.resolve("latency.csv"));
+      System.out.printf("every measured record (receive time, latency, window start): %s%n", dir.resolve("latency.csv"));
     }
     return 0;
   }

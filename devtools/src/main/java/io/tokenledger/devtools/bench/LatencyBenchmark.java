@@ -73,7 +73,7 @@ final class LatencyBenchmark {
         for (ConsumerRecord<String, UsageAggregate> record : consumer.poll(Duration.ofMillis(100))) {
           long now = System.currentTimeMillis();
           if (now >= measureFrom && !record.value().getIsFinal()) {
-            samples.add(new long[] {now, now - record.timestamp()});
+            samples.add(new long[] {now, now - record.timestamp(), record.value().getWindowStart().toEpochMilli()});
           }
         }
         if (System.currentTimeMillis() >= nextLagSample) {
@@ -112,13 +112,14 @@ final class LatencyBenchmark {
   }
 
   /**
-   * Every measured record as {@code receive time (epoch ms),latency ms}: to match slow records
-   * against a recording of the application (JFR, GC log) by wall-clock time.
+   * Every measured record as {@code receive time (epoch ms),latency ms,window start (epoch ms)}: to
+   * match slow records against a recording of the application (JFR, GC log) by wall-clock time,
+   * and to tell a minute just ended from the one just begun.
    */
   private static void writeSamples(java.nio.file.Path file, List<long[]> samples) throws java.io.IOException {
-    StringBuilder csv = new StringBuilder("received_epoch_ms,latency_ms\n");
+    StringBuilder csv = new StringBuilder("received_epoch_ms,latency_ms,window_start_epoch_ms\n");
     for (long[] sample : samples) {
-      csv.append(sample[0]).append(',').append(sample[1]).append('\n');
+      csv.append(sample[0]).append(',').append(sample[1]).append(',').append(sample[2]).append('\n');
     }
     java.nio.file.Files.writeString(file, csv);
   }
