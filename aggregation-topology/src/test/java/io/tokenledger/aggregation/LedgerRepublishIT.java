@@ -55,7 +55,7 @@ class LedgerRepublishIT {
     TestPrices.publishGpt4o(kafka.bootstrapServers(), topics);
     Instant bucket1 = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(2));
 
-    KafkaStreams first = start(kafka, topics, base, "1h");
+    KafkaStreams first = start(kafka, topics, base, "1h", newStateDir(), APP, null);
     try (var producer = producer(kafka, topics)) {
       send(producer, topics, "e1", bucket1.plus(Duration.ofMinutes(14))); // last minute of bucket 1
       send(producer, topics, "e4", bucket1.plus(Duration.ofMinutes(16))); // closes e1's minute: e1 reaches the ledger
@@ -63,11 +63,11 @@ class LedgerRepublishIT {
     }
     try (Admin admin = kafka.admin()) {
       TopicPartition usage = new TopicPartition(topics.usage.name(), 0);
-      Await.until(BOUND, () -> committed(admin, usage) == 3, () -> "the first instance to commit all 3 events");
+      Await.until(BOUND, () -> committed(admin, APP, usage) == 3, () -> "the first instance to commit all 3 events");
     }
     StreamsApps.close(first, Duration.ofSeconds(30)); // before its next live emit, an hour away
 
-    KafkaStreams second = start(kafka, topics, base, "1s");
+    KafkaStreams second = start(kafka, topics, base, "1s", newStateDir(), APP, null);
     try (var producer = producer(kafka, topics);
         var teamLedger = new TopicReader<>(kafka.bootstrapServers(), topics.teamLedger15m);
         var detailLedger = new TopicReader<>(kafka.bootstrapServers(), topics.seriesLedger15m)) {
@@ -88,6 +88,64 @@ class LedgerRepublishIT {
     }
   }
 
+  /**
+   * A clean stop keeps the local stores with their changelog offsets, so the next start on the
+   * same state restores none of the windows: each one changed before the stop (logged at every
+   * flush, and written to RocksDB once quiet or when the store is committed before the close) is
+   * found there, with every event once.
+   */
+  @Test
+  void aCleanStopKeepsEveryWindowInTheLocalStores(EmbeddedKafka kafka) throws Exception {
+    String app = "kept-aggregation";
+    Map<String, Object> base = Map.of(Topics.PREFIX_CONFIG, "kept.", "tokenledger.topic.usage.partitions", "1",
+        "tokenledger.topic.internal.rollup-partials.partitions", "1", AggregationSettings.PREFIX + "grace", "5s");
+    Topics topics = Topics.from(base);
+    try (Admin admin = kafka.admin()) {
+      TopicApplier.apply(admin, topics.all());
+    }
+    TestPrices.publishGpt4o(kafka.bootstrapServers(), topics);
+    Instant bucket1 = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(2));
+    Path state = newStateDir();
+
+    KafkaStreams first = start(kafka, topics, base, "1h", state, app, null);
+    try (var producer = producer(kafka, topics)) {
+      send(producer, topics, "e1", bucket1.plus(Duration.ofMinutes(14)));
+      send(producer, topics, "e4", bucket1.plus(Duration.ofMinutes(16)));
+      send(producer, topics, "e2", bucket1.minus(Duration.ofHours(2)));
+    }
+    try (Admin admin = kafka.admin()) {
+      TopicPartition usage = new TopicPartition(topics.usage.name(), 0);
+      Await.until(BOUND, () -> committed(admin, app, usage) == 3, () -> "the first instance to commit all 3 events");
+    }
+    StreamsApps.close(first, Duration.ofSeconds(30));
+
+    Map<String, Long> restored = new java.util.concurrent.ConcurrentHashMap<>();
+    KafkaStreams second = start(kafka, topics, base, "1s", state, app, restored);
+    try (var producer = producer(kafka, topics);
+        var teamLedger = new TopicReader<>(kafka.bootstrapServers(), topics.teamLedger15m);
+        var detailLedger = new TopicReader<>(kafka.bootstrapServers(), topics.seriesLedger15m)) {
+      Instant bucket3 = bucket1.plus(Duration.ofMinutes(31));
+      send(producer, topics, "e3", bucket3); // the marker: published at the second instance's first emit
+      List<ConsumerRecord<String, UsageAggregate>> team = teamLedger.readUntil(BOUND,
+          r -> latest(r, "support", bucket1.plus(Duration.ofMinutes(30))) != null, "the marker's bucket");
+      List<ConsumerRecord<String, UsageAggregate>> detail = detailLedger.readUntil(BOUND,
+          r -> latest(r, "support|triage|openai/gpt-4o", bucket1.plus(Duration.ofMinutes(30))) != null,
+          "the marker's bucket");
+      for (Instant start : List.of(bucket1.minus(Duration.ofHours(2)), bucket1, bucket1.plus(Duration.ofMinutes(15)),
+          bucket1.plus(Duration.ofMinutes(30)))) {
+        assertBucket(latest(team, "support", start), start);
+        assertBucket(latest(detail, "support|triage|openai/gpt-4o", start), start);
+      }
+      assertEquals(Map.of(), restored, "records restored into the window stores after a clean stop");
+    } finally {
+      StreamsApps.close(second, Duration.ofSeconds(30));
+    }
+  }
+
+  private static Path newStateDir() throws java.io.IOException {
+    return Files.createTempDirectory(Path.of("target"), "republish");
+  }
+
   private static void assertBucket(UsageAggregate bucket, Instant start) {
     assertEquals(1, bucket == null ? 0 : bucket.getEventCount(), "events in the ledger bucket at " + start);
     assertEquals(COST, bucket.getCostNanoUsd(), "cost of the ledger bucket at " + start);
@@ -105,9 +163,9 @@ class LedgerRepublishIT {
     return latest;
   }
 
-  private static long committed(Admin admin, TopicPartition partition) {
+  private static long committed(Admin admin, String app, TopicPartition partition) {
     try {
-      OffsetAndMetadata offset = admin.listConsumerGroupOffsets(APP).partitionsToOffsetAndMetadata().get()
+      OffsetAndMetadata offset = admin.listConsumerGroupOffsets(app).partitionsToOffsetAndMetadata().get()
           .get(partition);
       return offset == null ? -1 : offset.offset();
     } catch (InterruptedException e) {
@@ -118,15 +176,32 @@ class LedgerRepublishIT {
     }
   }
 
-  private static KafkaStreams start(EmbeddedKafka kafka, Topics topics, Map<String, Object> base, String emit)
-      throws Exception {
+  /** An instance; with {@code restored}, the records it restores into each window store (windows are "-NN-store"). */
+  private static KafkaStreams start(EmbeddedKafka kafka, Topics topics, Map<String, Object> base, String emit,
+      Path state, String app, Map<String, Long> restored) throws Exception {
     Map<String, Object> config = new HashMap<>(base);
     config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    config.put(StreamsConfig.APPLICATION_ID_CONFIG, APP);
-    config.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory(Path.of("target"), "republish").toString());
+    config.put(StreamsConfig.APPLICATION_ID_CONFIG, app);
+    config.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
     config.put(AggregationSettings.PREFIX + "live-emit-interval", emit);
     KafkaStreams streams = new KafkaStreams(AggregationApp.buildTopology(topics, AggregationSettings.from(config)),
         AggregationApp.config(config));
+    if (restored != null) {
+      streams.setGlobalStateRestoreListener(new org.apache.kafka.streams.processor.StateRestoreListener() {
+        @Override
+        public void onRestoreStart(TopicPartition partition, String store, long start, long end) {}
+
+        @Override
+        public void onBatchRestored(TopicPartition partition, String store, long batchEnd, long records) {
+          if (store.matches(".*-(1m|1h|1d|15m)-store")) {
+            restored.merge(store, records, Long::sum);
+          }
+        }
+
+        @Override
+        public void onRestoreEnd(TopicPartition partition, String store, long records) {}
+      });
+    }
     streams.start();
     return streams;
   }

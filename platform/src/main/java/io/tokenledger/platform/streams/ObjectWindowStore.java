@@ -1,5 +1,6 @@
 package io.tokenledger.platform.streams;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -7,15 +8,21 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.Windowed;
@@ -26,6 +33,7 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.internals.InternalProcessorContext;
 import org.apache.kafka.streams.processor.internals.ProcessorContextUtils;
 import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
+import org.apache.kafka.streams.query.Position;
 import org.apache.kafka.streams.query.PositionBound;
 import org.apache.kafka.streams.query.Query;
 import org.apache.kafka.streams.query.QueryConfig;
@@ -39,6 +47,8 @@ import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowBytesStoreSupplier;
 import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
+import org.apache.kafka.streams.state.internals.StoreQueryUtils;
+import org.apache.kafka.streams.state.internals.WindowKeySchema;
 import org.apache.kafka.streams.state.internals.WindowStoreBuilder;
 import org.apache.kafka.streams.state.internals.WrappedStateStore;
 
@@ -64,7 +74,19 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  */
 public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<String, V>, String, V>
     implements WindowStore<String, V> {
-  private record Slot(String key, long start) {}
+  private record Slot(String key, long start) {
+    // Written out: the record's generated methods run through method handles, which the JIT did
+    // not inline in the per-event lookups (a sixth of the stream thread in a profile).
+    @Override
+    public int hashCode() {
+      return 31 * key.hashCode() + Long.hashCode(start);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Slot slot && start == slot.start && key.equals(slot.key);
+    }
+  }
 
   /** A held value and the record context of its latest change (its changelog record carries that timestamp). */
   private static final class Held<V> {
@@ -77,16 +99,49 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
     }
   }
 
+  /** How a flush writes the held values to the stores below. */
+  enum Below {
+    /** Through the typed store's {@code put}, one value at a time (layers not known to this store). */
+    PUT,
+    /**
+     * Kafka Streams' metered and change-logging layers over a store of bytes: each value's
+     * changelog record is sent as the logging layer would, and the bytes store takes them all in
+     * one batch (its restore's write: one RocksDB write batch per segment).
+     */
+    LOGGED_BATCH,
+    /** The same without a changelog. */
+    BATCH
+  }
+
+  /** A value in the changelog and not yet in the local store: its bytes (null: deleted), and the flush that logged it. */
+  private record Logged(byte[] bytes, long flush) {}
+
+  /**
+   * Flushes a logged value stays out of the local store while it keeps changing: a minute
+   * window that changes every second is written locally once, after it went quiet, not once a
+   * second (Kafka Streams flushes before each commit, about once a second here).
+   */
+  static final int QUIET_FLUSHES = 30;
+  /** Logged values kept out of the local store at most (some 250 bytes each); beyond it the oldest are written. */
+  static final int MAX_LOGGED = 50_000;
+
   private final Serde<V> serde;
   private final long windowSize;
+  private final Below below;
   private final Map<Slot, Held<V>> held = new HashMap<>();
+  /** Oldest change first: a value logged again moves to the end. Guarded by the store's lock, like {@link #held}. */
+  private final LinkedHashMap<Slot, Logged> logged = new LinkedHashMap<>();
+  private long flushes;
+  private final LocalWrites localWrites = new LocalWrites();
   private InternalProcessorContext<?, ?> context;
+  private String changelogTopic;
   private volatile Thread owner;
 
-  ObjectWindowStore(WindowStore<String, V> inner, Serde<V> serde, long windowSize) {
+  ObjectWindowStore(WindowStore<String, V> inner, Serde<V> serde, long windowSize, Below below) {
     super(inner);
     this.serde = serde;
     this.windowSize = windowSize;
+    this.below = below;
   }
 
   /**
@@ -113,7 +168,9 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
     return new WindowStoreBuilder<String, V>(bytes, Serdes.String(), values, Time.SYSTEM) {
       @Override
       public WindowStore<String, V> build() {
-        return over(super.build(), values, bytes.windowSize());
+        // Keys of one window never repeat here (no duplicates kept), so each is its store key with sequence number 0.
+        Below below = bytes.retainDuplicates() ? Below.PUT : loggingEnabled() ? Below.LOGGED_BATCH : Below.BATCH;
+        return new ObjectWindowStore<>(super.build(), values, bytes.windowSize(), below);
       }
 
       @Override
@@ -125,7 +182,7 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
 
   /** This layer over a typed window store of windows {@code windowSize} ms long. */
   public static <V> ObjectWindowStore<V> over(WindowStore<String, V> typed, Serde<V> values, long windowSize) {
-    return new ObjectWindowStore<>(typed, values, windowSize);
+    return new ObjectWindowStore<>(typed, values, windowSize, Below.PUT);
   }
 
   /** The store of this kind connected to a processor (Kafka Streams hands processors a wrapper around it). */
@@ -149,7 +206,12 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
     synchronized (this) {
       releaseAll();
     }
-    super.init(stateStoreContext, root);
+    changelogTopic = ProcessorContextUtils.changelogFor(stateStoreContext, name(), Boolean.FALSE);
+    if (below == Below.PUT) {
+      super.init(stateStoreContext, root);
+    } else {
+      wrapped().init(localWrites.capturing(context, root, UnaryOperator.identity()), root);
+    }
   }
 
   /**
@@ -236,7 +298,9 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
 
   @Override
   public void flushCache() {
-    if (!held.isEmpty()) {
+    if (!held.isEmpty() && below != Below.PUT && localWrites.batching()) {
+      writeBatch();
+    } else if (!held.isEmpty()) {
       ProcessorRecordContext current = context.recordContext();
       try {
         List<Slot> slots = new ArrayList<>(held.keySet());
@@ -257,23 +321,126 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
     super.flushCache();
   }
 
+  /**
+   * Logs every held value (what the logging layer sends for a put: the store key, the value's
+   * bytes, the timestamp of its latest change) in this commit's transaction, and keeps its bytes
+   * as logged; then writes to the local store, in one batch, the logged values that have been
+   * quiet for {@value #QUIET_FLUSHES} flushes (or the oldest, beyond {@value #MAX_LOGGED}).
+   * Every other logged value reaches the local store at the store's {@link #commit}, which Kafka
+   * Streams calls before it records the store's changelog offset (a clean close, a suspension;
+   * without exactly-once, every commit), or at {@link #close}. That is as safe as writing at
+   * once: under exactly-once a store not closed cleanly is wiped and restored from the
+   * changelog, which has every value. So a window changed every second costs a changelog record
+   * a second and one local write once it is quiet.
+   *
+   * <p>Each value moves from held to logged, and from logged to the local store, under the lock,
+   * so a query finds it in one of the three places. Only the stream thread changes a held value,
+   * and it is here; a query copies under the lock, so values are serialised under it too.
+   */
+  private void writeBatch() {
+    ProcessorRecordContext current = context.recordContext();
+    List<Slot> slots = new ArrayList<>(held.keySet());
+    Position position = getPosition();
+    String topic = topic();
+    flushes++;
+    try {
+      for (Slot slot : slots) {
+        synchronized (this) {
+          Held<V> entry = held.remove(slot);
+          byte[] value = entry.value == null ? null : serde.serializer().serialize(topic, entry.value);
+          entry.value = null; // released: a window that still points at it is held again at its next change
+          context.setRecordContext(entry.changedBy);
+          synchronized (position) {
+            StoreQueryUtils.updatePosition(position, context); // as the bytes store's put does
+          }
+          if (below == Below.LOGGED_BATCH) {
+            context.logChange(name(), storeKey(slot), value, entry.changedBy.timestamp(), new RecordHeaders(),
+                position);
+          }
+          logged.remove(slot); // put again at the end: the map stays in order of last change
+          logged.put(slot, new Logged(value, flushes));
+        }
+      }
+    } finally {
+      context.setRecordContext(current);
+    }
+    saveLogged(false);
+  }
+
+  private String topic() {
+    return changelogTopic != null ? changelogTopic : name();
+  }
+
+  /** The key Kafka Streams' window stores keep a window under: its key, start and sequence number 0. */
+  private static Bytes storeKey(Slot slot) {
+    return WindowKeySchema.toStoreKeyBinary(Bytes.wrap(slot.key().getBytes(StandardCharsets.UTF_8)), slot.start(), 0);
+  }
+
+  /**
+   * Writes logged values to the local store in one batch: all of them, or those quiet long
+   * enough and the oldest beyond the bound. They leave {@link #logged} only once written.
+   */
+  private void saveLogged(boolean all) {
+    List<Slot> saved = new ArrayList<>();
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+    String topic = topic();
+    synchronized (this) {
+      int left = logged.size();
+      for (Map.Entry<Slot, Logged> oldestFirst : logged.entrySet()) {
+        if (!all && oldestFirst.getValue().flush() > flushes - QUIET_FLUSHES && left <= MAX_LOGGED) {
+          break;
+        }
+        saved.add(oldestFirst.getKey());
+        records.add(new ConsumerRecord<>(topic, 0, 0L, storeKey(oldestFirst.getKey()).get(),
+            oldestFirst.getValue().bytes()));
+        left--;
+      }
+    }
+    if (records.isEmpty()) {
+      return;
+    }
+    localWrites.write(records);
+    synchronized (this) {
+      saved.forEach(logged::remove);
+    }
+  }
+
+  /** Every logged value into the local store, before Kafka Streams records the store's changelog offset. */
+  @Override
+  public void commit(Map<TopicPartition, Long> changelogOffsets) {
+    if (!logged.isEmpty()) {
+      saveLogged(true);
+    }
+    super.commit(changelogOffsets);
+  }
+
   @Override
   public synchronized void clearCache() {
     releaseAll(); // the store below is about to be written directly (a restore): what is held is stale
     super.clearCache();
   }
 
+  /**
+   * A clean close has committed the store already (so nothing is logged and unsaved); after any
+   * other, exactly-once wipes the local store. What is still logged is written all the same, so
+   * the local store never lags its changelog once closed.
+   */
   @Override
   public void close() {
+    if (!logged.isEmpty() && isOpen()) {
+      saveLogged(true);
+    }
     synchronized (this) {
       releaseAll();
     }
     super.close();
   }
 
+  /** Forgets what is held and logged (values of a transaction that will not commit, or already saved). */
   private void releaseAll() {
     held.values().forEach(entry -> entry.value = null);
     held.clear();
+    logged.clear();
   }
 
   private boolean onOwner() {
@@ -292,12 +459,22 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
   @Override
   public V fetch(String key, long time) {
     synchronized (this) {
-      Held<V> entry = held.get(new Slot(key, time));
+      Slot slot = new Slot(key, time);
+      Held<V> entry = held.get(slot);
       if (entry != null) {
         return readable(entry.value);
       }
+      Logged value = logged.get(slot);
+      if (value != null) {
+        return decoded(value);
+      }
     }
     return wrapped().fetch(key, time);
+  }
+
+  /** A logged value, decoded: a new object, on any thread. */
+  private V decoded(Logged value) {
+    return value.bytes() == null ? null : serde.deserializer().deserialize(topic(), value.bytes());
   }
 
   // Range reads: what the store below holds in the range, with the held values (copies off the
@@ -308,9 +485,14 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
       Predicate<Slot> inRange) {
     Map<Slot, V> overlay = new HashMap<>();
     synchronized (this) {
+      logged.forEach((slot, value) -> {
+        if (inRange.test(slot)) {
+          overlay.put(slot, decoded(value));
+        }
+      });
       held.forEach((slot, entry) -> {
         if (inRange.test(slot)) {
-          overlay.put(slot, readable(entry.value));
+          overlay.put(slot, readable(entry.value)); // newer than what is logged
         }
       });
     }

@@ -1,8 +1,6 @@
 package io.tokenledger.platform.streams;
 
 import io.tokenledger.schemas.serde.StoredLayout;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -86,7 +84,7 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
   /** Ids held in memory and not yet in the local store: written together at the next flush. */
   private final List<Seen> unwritten = new ArrayList<>();
   /** How the local store writes a batch of its own records (its restore): one RocksDB write batch. */
-  private StateRestoreCallback localWrites;
+  private final LocalWrites localWrites = new LocalWrites();
 
   record Seen(byte[] id, long time) {}
 
@@ -174,8 +172,8 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
       records.add(new ConsumerRecord<>(name, 0, 0L,
           WindowKeySchema.toStoreKeyBinary(Bytes.wrap(seen.id()), seen.time(), 0).get(), timeBytes(seen.time())));
     }
-    if (localWrites instanceof RecordBatchingStateRestoreCallback batching) {
-      batching.restoreBatch(records);
+    if (localWrites.batching()) {
+      localWrites.write(records);
     } else {
       for (Seen seen : unwritten) {
         local.put(Bytes.wrap(seen.id()), timeBytes(seen.time()), seen.time());
@@ -232,34 +230,8 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
     context = ProcessorContextUtils.asInternalProcessorContext(stateStoreContext);
     pending.clear();
     forgetRecent();
-    local.init(registeringAs(context, root), root);
-  }
-
-  /**
-   * The context the local store is opened with: everything as the task's, but its registration
-   * reads the changelog through {@link #expanded}, which turns each record of ids into the
-   * records of one id the local store restores from.
-   */
-  private InternalProcessorContext<?, ?> registeringAs(InternalProcessorContext<?, ?> real, StateStore root) {
-    return (InternalProcessorContext<?, ?>) Proxy.newProxyInstance(getClass().getClassLoader(),
-        new Class<?>[] {InternalProcessorContext.class}, (proxy, method, args) -> {
-          if (method.getName().equals("register") && args != null && args.length >= 2) {
-            Object[] registered = args.clone();
-            registered[0] = root;
-            localWrites = (StateRestoreCallback) args[1];
-            registered[1] = expanded(localWrites);
-            return invoke(method, real, registered);
-          }
-          return invoke(method, real, args);
-        });
-  }
-
-  private static Object invoke(java.lang.reflect.Method method, Object target, Object[] args) throws Throwable {
-    try {
-      return method.invoke(target, args);
-    } catch (InvocationTargetException e) {
-      throw e.getCause();
-    }
+    // The local store restores through expanded: each record of ids becomes the records of one id.
+    local.init(localWrites.capturing(context, root, SeenIdsStore::expanded), root);
   }
 
   private static RecordBatchingStateRestoreCallback expanded(StateRestoreCallback local) {

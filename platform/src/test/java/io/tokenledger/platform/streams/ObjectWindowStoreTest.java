@@ -125,6 +125,10 @@ class ObjectWindowStoreTest {
       assertEquals(3, serialised.get(), "1,507 changes, three flushes: three encodings");
       assertEquals(List.of(1_000L, 1_500L, 7L), logged.stream().map(r -> ByteBuffer.wrap(r.value()).getLong()).toList());
       assertEquals(T0.plusSeconds(1).toEpochMilli(), logged.get(1).timestamp(), "stamped by the latest change");
+      // Keyed as Kafka Streams' logging layer keys a window (key, start, sequence number 0): what a restore reads.
+      assertEquals(org.apache.kafka.streams.state.internals.WindowKeySchema.toStoreKeyBinary(
+          Bytes.wrap("b".getBytes(java.nio.charset.StandardCharsets.UTF_8)), T0.toEpochMilli() + MINUTE, 0),
+          logged.get(2).key());
 
       var store = driver.<String, Count>getWindowStore(STORE);
       assertEquals(1_500L, store.fetch("a", T0.toEpochMilli()).n);
@@ -174,6 +178,41 @@ class ObjectWindowStoreTest {
       }
       assertNull(store.fetch("a", T0.toEpochMilli()));
       assertEquals(40L, store.fetch("a", T0.toEpochMilli() + 2 * MINUTE).n);
+    }
+  }
+
+  @Test
+  void aWindowReachesRocksDbOnceQuietAndEveryWindowAtTheStoresCommit() throws Exception {
+    try (TopologyTestDriver driver = driver()) {
+      TestInputTopic<String, Long> in = driver.createInputTopic("in", new StringSerializer(),
+          new org.apache.kafka.common.serialization.LongSerializer());
+      in.pipeInput("a", 1L, T0); // the driver commits the stores after each record: "a" is in RocksDB
+      var store = driver.<String, Count>getWindowStore(STORE);
+      ObjectWindowStore<Count> objects = (ObjectWindowStore<Count>) store;
+      var rocksDb = objects.wrapped(); // below this layer: what a clean restart would find
+      // Flushes without a commit of the store, as under exactly-once between a task's clean closes.
+      objects.put("c", new Count(1), T0.toEpochMilli());
+      objects.flushCache();
+      assertEquals(0, objects.heldCount());
+      assertNull(rocksDb.fetch("c", T0.toEpochMilli()), "logged, not written locally while it may still change");
+      assertEquals(1L, store.fetch("c", T0.toEpochMilli()).n, "read from what was logged");
+      try (WindowStoreIterator<Count> times = store.fetch("c", T0, T0.plusSeconds(60))) {
+        assertEquals(1L, times.next().value.n);
+      }
+      for (int flush = 1; flush < ObjectWindowStore.QUIET_FLUSHES; flush++) {
+        objects.put("b", new Count(flush), T0.toEpochMilli()); // "b" changes at every flush, "c" no more
+        objects.flushCache();
+      }
+      assertNull(rocksDb.fetch("c", T0.toEpochMilli()), "quiet for one flush fewer than it waits");
+      objects.put("b", new Count(ObjectWindowStore.QUIET_FLUSHES), T0.toEpochMilli());
+      objects.flushCache();
+      assertEquals(1L, rocksDb.fetch("c", T0.toEpochMilli()).n, "written once quiet");
+      assertNull(rocksDb.fetch("b", T0.toEpochMilli()), "still changing: logged only");
+      assertEquals(ObjectWindowStore.QUIET_FLUSHES, store.fetch("b", T0.toEpochMilli()).n);
+
+      objects.commit(Map.of()); // what Kafka Streams calls before it records the store's changelog offset
+      assertEquals(ObjectWindowStore.QUIET_FLUSHES, rocksDb.fetch("b", T0.toEpochMilli()).n);
+      assertEquals(1L, rocksDb.fetch("a", T0.toEpochMilli()).n);
     }
   }
 
