@@ -85,7 +85,19 @@ public final class RollupAggregator implements Processor<String, Object, Object,
       String progressStore, String lateSink, String partialsSink, Duration grace, Duration emitInterval,
       Duration seriesEmitInterval, Duration idleAdvance, int closeChunk) {}
 
-  private record PartialKey(Scope scope, String key, long minuteStart) {}
+  private record PartialKey(Scope scope, String key, long minuteStart) {
+    // Written out, as WindowSet's window keys: the generated methods were not inlined.
+    @Override
+    public int hashCode() {
+      return (31 * scope.hashCode() + key.hashCode()) * 31 + Long.hashCode(minuteStart);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof PartialKey partial && minuteStart == partial.minuteStart && scope == partial.scope
+          && key.equals(partial.key);
+    }
+  }
 
   /**
    * Where a series' minutes propagate to, worked out once per series rather than per minute and

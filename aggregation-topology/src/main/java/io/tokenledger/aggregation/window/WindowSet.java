@@ -162,7 +162,19 @@ public final class WindowSet<V> {
     boolean apply(String key, long start, V value);
   }
 
-  private record WindowKey(String key, long start) {}
+  private record WindowKey(String key, long start) {
+    // Written out: a record's generated equals and hashCode run through method handles, which
+    // the JIT did not inline in the per-event map lookups.
+    @Override
+    public int hashCode() {
+      return 31 * key.hashCode() + Long.hashCode(start);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof WindowKey window && start == window.start && key.equals(window.key);
+    }
+  }
 
   /**
    * A window kept in memory: its key, the store's handle on its value (the very object the store
