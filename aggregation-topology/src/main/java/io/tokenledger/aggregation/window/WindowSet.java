@@ -201,6 +201,8 @@ public final class WindowSet<V> {
   private final Map<WindowKey, OpenWindow<V>> changed = new LinkedHashMap<>();
   private final Map<WindowKey, OpenWindow<V>> open = new HashMap<>();
   private final NavigableMap<Long, Set<String>> notFinal = new TreeMap<>();
+  /** The same windows, to ask whether one is among them in a hash lookup (the sets above compare keys). */
+  private final Set<WindowKey> indexed = new java.util.HashSet<>();
   private ProcessorContext<Object, Object> context;
   private KeyValueStore<String, Long> progress;
   private ObjectWindowStore<V> store;
@@ -251,7 +253,9 @@ public final class WindowSet<V> {
       Set<String> first = notFinal.get(nextToFinalize);
       java.util.Iterator<String> keys = first == null ? java.util.Collections.emptyIterator() : first.iterator();
       for (long i = 0; i < doneInFirst && keys.hasNext(); i++) {
-        changed.remove(new WindowKey(keys.next(), nextToFinalize));
+        WindowKey finalAlready = new WindowKey(keys.next(), nextToFinalize);
+        changed.remove(finalAlready);
+        indexed.remove(finalAlready);
         keys.remove();
       }
     }
@@ -299,7 +303,7 @@ public final class WindowSet<V> {
     if (entry != null) {
       store.update(entry.window, change);
     } else {
-      V value = store.fetch(key, window.start());
+      V value = mayBeStored(window) ? store.fetch(key, window.start()) : null;
       if (value == null) {
         value = values.empty();
         indexNotFinal(key, window.start()); // a new window: the only time it is indexed
@@ -320,10 +324,20 @@ public final class WindowSet<V> {
     return true;
   }
 
+  /**
+   * Whether a window not in memory may be in the store. For a set that finalises, only if it is
+   * indexed: every window not final is (indexed when created, and at init from a scan), so the
+   * first event of a series' new minute costs no store read (a RocksDB read of a missing key).
+   */
+  private boolean mayBeStored(WindowKey window) {
+    return !spec.finalizes() || indexed.contains(window);
+  }
+
   /** Remembers a window that will need its final record (the store's order would not find it cheaply). */
   private void indexNotFinal(String key, long start) {
     if (spec.finalizes()) {
       notFinal.computeIfAbsent(start, s -> new TreeSet<>()).add(key);
+      indexed.add(new WindowKey(key, start));
     }
   }
 
@@ -479,6 +493,7 @@ public final class WindowSet<V> {
       while (keys.hasNext() && published < max) {
         WindowKey key = new WindowKey(keys.next(), first.getKey());
         keys.remove();
+        indexed.remove(key);
         changed.remove(key);
         OpenWindow<V> inMemory = open.remove(key); // the same figures as the store's, already decoded
         V value = inMemory != null ? inMemory.value : store.fetch(key.key(), key.start());
