@@ -46,43 +46,17 @@ class LedgerRepublishIT {
 
   @Test
   void ledgerBucketsChangedBeforeAStopArePublished(EmbeddedKafka kafka) throws Exception {
-    Map<String, Object> base = Map.of(Topics.PREFIX_CONFIG, "republish.", "tokenledger.topic.usage.partitions", "1",
-        "tokenledger.topic.internal.rollup-partials.partitions", "1", AggregationSettings.PREFIX + "grace", "5s");
-    Topics topics = Topics.from(base);
-    try (Admin admin = kafka.admin()) {
-      TopicApplier.apply(admin, topics.all());
-    }
-    TestPrices.publishGpt4o(kafka.bootstrapServers(), topics);
+    Map<String, Object> base = base("republish.");
+    Topics topics = topics(kafka, base);
     Instant bucket1 = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(2));
 
     KafkaStreams first = start(kafka, topics, base, "1h", newStateDir(), APP, null);
-    try (var producer = producer(kafka, topics)) {
-      send(producer, topics, "e1", bucket1.plus(Duration.ofMinutes(14))); // last minute of bucket 1
-      send(producer, topics, "e4", bucket1.plus(Duration.ofMinutes(16))); // closes e1's minute: e1 reaches the ledger
-      send(producer, topics, "e2", bucket1.minus(Duration.ofHours(2))); // late: straight to the ledger
-    }
-    try (Admin admin = kafka.admin()) {
-      TopicPartition usage = new TopicPartition(topics.usage.name(), 0);
-      Await.until(BOUND, () -> committed(admin, APP, usage) == 3, () -> "the first instance to commit all 3 events");
-    }
+    sendThreeAndAwaitTheirCommit(kafka, topics, APP, bucket1);
     StreamsApps.close(first, Duration.ofSeconds(30)); // before its next live emit, an hour away
 
     KafkaStreams second = start(kafka, topics, base, "1s", newStateDir(), APP, null);
-    try (var producer = producer(kafka, topics);
-        var teamLedger = new TopicReader<>(kafka.bootstrapServers(), topics.teamLedger15m);
-        var detailLedger = new TopicReader<>(kafka.bootstrapServers(), topics.seriesLedger15m)) {
-      Instant bucket3 = bucket1.plus(Duration.ofMinutes(31));
-      send(producer, topics, "e3", bucket3); // the marker: published at the second instance's first emit
-      List<ConsumerRecord<String, UsageAggregate>> team = teamLedger.readUntil(BOUND,
-          r -> latest(r, "support", bucket1.plus(Duration.ofMinutes(30))) != null, "the marker's bucket");
-      List<ConsumerRecord<String, UsageAggregate>> detail = detailLedger.readUntil(BOUND,
-          r -> latest(r, "support|triage|openai/gpt-4o", bucket1.plus(Duration.ofMinutes(30))) != null,
-          "the marker's bucket");
-      for (Instant start : List.of(bucket1.minus(Duration.ofHours(2)), bucket1, bucket1.plus(Duration.ofMinutes(15)),
-          bucket1.plus(Duration.ofMinutes(30)))) {
-        assertBucket(latest(team, "support", start), start);
-        assertBucket(latest(detail, "support|triage|openai/gpt-4o", start), start);
-      }
+    try {
+      assertEachEventOnceInItsBucket(kafka, topics, bucket1);
     } finally {
       StreamsApps.close(second, Duration.ofSeconds(30));
     }
@@ -97,30 +71,56 @@ class LedgerRepublishIT {
   @Test
   void aCleanStopKeepsEveryWindowInTheLocalStores(EmbeddedKafka kafka) throws Exception {
     String app = "kept-aggregation";
-    Map<String, Object> base = Map.of(Topics.PREFIX_CONFIG, "kept.", "tokenledger.topic.usage.partitions", "1",
+    Map<String, Object> base = base("kept.");
+    Topics topics = topics(kafka, base);
+    Instant bucket1 = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(2));
+    Path state = newStateDir();
+
+    KafkaStreams first = start(kafka, topics, base, "1h", state, app, null);
+    sendThreeAndAwaitTheirCommit(kafka, topics, app, bucket1);
+    StreamsApps.close(first, Duration.ofSeconds(30));
+
+    Map<String, Long> restored = new java.util.concurrent.ConcurrentHashMap<>();
+    KafkaStreams second = start(kafka, topics, base, "1s", state, app, restored);
+    try {
+      assertEachEventOnceInItsBucket(kafka, topics, bucket1);
+      assertEquals(Map.of(), restored, "records restored into the window stores after a clean stop");
+    } finally {
+      StreamsApps.close(second, Duration.ofSeconds(30));
+    }
+  }
+
+  private static Map<String, Object> base(String prefix) {
+    return Map.of(Topics.PREFIX_CONFIG, prefix, "tokenledger.topic.usage.partitions", "1",
         "tokenledger.topic.internal.rollup-partials.partitions", "1", AggregationSettings.PREFIX + "grace", "5s");
+  }
+
+  private static Topics topics(EmbeddedKafka kafka, Map<String, Object> base) throws Exception {
     Topics topics = Topics.from(base);
     try (Admin admin = kafka.admin()) {
       TopicApplier.apply(admin, topics.all());
     }
     TestPrices.publishGpt4o(kafka.bootstrapServers(), topics);
-    Instant bucket1 = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(2));
-    Path state = newStateDir();
+    return topics;
+  }
 
-    KafkaStreams first = start(kafka, topics, base, "1h", state, app, null);
+  /** Three events of bucket 1 and earlier; the first instance commits them, and has published a ledger change each. */
+  private static void sendThreeAndAwaitTheirCommit(EmbeddedKafka kafka, Topics topics, String app, Instant bucket1)
+      throws Exception {
     try (var producer = producer(kafka, topics)) {
-      send(producer, topics, "e1", bucket1.plus(Duration.ofMinutes(14)));
-      send(producer, topics, "e4", bucket1.plus(Duration.ofMinutes(16)));
-      send(producer, topics, "e2", bucket1.minus(Duration.ofHours(2)));
+      send(producer, topics, "e1", bucket1.plus(Duration.ofMinutes(14))); // last minute of bucket 1
+      send(producer, topics, "e4", bucket1.plus(Duration.ofMinutes(16))); // closes e1's minute: e1 reaches the ledger
+      send(producer, topics, "e2", bucket1.minus(Duration.ofHours(2))); // late: straight to the ledger
     }
     try (Admin admin = kafka.admin()) {
       TopicPartition usage = new TopicPartition(topics.usage.name(), 0);
       Await.until(BOUND, () -> committed(admin, app, usage) == 3, () -> "the first instance to commit all 3 events");
     }
-    StreamsApps.close(first, Duration.ofSeconds(30));
+  }
 
-    Map<String, Long> restored = new java.util.concurrent.ConcurrentHashMap<>();
-    KafkaStreams second = start(kafka, topics, base, "1s", state, app, restored);
+  /** Sends a marker to the second instance, then finds each of the four events once, in its bucket of both ledgers. */
+  private static void assertEachEventOnceInItsBucket(EmbeddedKafka kafka, Topics topics, Instant bucket1)
+      throws Exception {
     try (var producer = producer(kafka, topics);
         var teamLedger = new TopicReader<>(kafka.bootstrapServers(), topics.teamLedger15m);
         var detailLedger = new TopicReader<>(kafka.bootstrapServers(), topics.seriesLedger15m)) {
@@ -136,9 +136,6 @@ class LedgerRepublishIT {
         assertBucket(latest(team, "support", start), start);
         assertBucket(latest(detail, "support|triage|openai/gpt-4o", start), start);
       }
-      assertEquals(Map.of(), restored, "records restored into the window stores after a clean stop");
-    } finally {
-      StreamsApps.close(second, Duration.ofSeconds(30));
     }
   }
 

@@ -1,6 +1,7 @@
 package io.tokenledger.aggregation.window;
 
 import io.tokenledger.platform.streams.ObjectWindowStore;
+import io.tokenledger.platform.streams.WindowSlot;
 import io.tokenledger.schemas.UsageAggregate;
 import java.time.Duration;
 import java.time.Instant;
@@ -162,32 +163,18 @@ public final class WindowSet<V> {
     boolean apply(String key, long start, V value);
   }
 
-  private record WindowKey(String key, long start) {
-    // Written out: a record's generated equals and hashCode run through method handles, which
-    // the JIT did not inline in the per-event map lookups.
-    @Override
-    public int hashCode() {
-      return 31 * key.hashCode() + Long.hashCode(start);
-    }
-
-    @Override
-    public boolean equals(Object other) {
-      return other instanceof WindowKey window && start == window.start && key.equals(window.key);
-    }
-  }
-
   /**
    * A window kept in memory: its key, the store's handle on its value (the very object the store
    * holds for its next flush), and whether it is in {@code changed} already, so an event costs
    * one map lookup and an emit none.
    */
   private static final class OpenWindow<V> {
-    final WindowKey key;
+    final WindowSlot key;
     final ObjectWindowStore.Window<V> window;
     final V value;
     boolean changed;
 
-    OpenWindow(WindowKey key, V value) {
+    OpenWindow(WindowSlot key, V value) {
       this.key = key;
       this.window = new ObjectWindowStore.Window<>(key.key(), key.start(), value);
       this.value = value;
@@ -198,11 +185,11 @@ public final class WindowSet<V> {
   private final Values<V> values;
   private final BeforePublish<V> beforePublish;
   /** The windows changed since the last emit, in the order they changed, with their window in memory if any. */
-  private final Map<WindowKey, OpenWindow<V>> changed = new LinkedHashMap<>();
-  private final Map<WindowKey, OpenWindow<V>> open = new HashMap<>();
+  private final Map<WindowSlot, OpenWindow<V>> changed = new LinkedHashMap<>();
+  private final Map<WindowSlot, OpenWindow<V>> open = new HashMap<>();
   private final NavigableMap<Long, Set<String>> notFinal = new TreeMap<>();
   /** The same windows, to ask whether one is among them in a hash lookup (the sets above compare keys). */
-  private final Set<WindowKey> indexed = new java.util.HashSet<>();
+  private final Set<WindowSlot> indexed = new java.util.HashSet<>();
   private ProcessorContext<Object, Object> context;
   private KeyValueStore<String, Long> progress;
   private ObjectWindowStore<V> store;
@@ -245,7 +232,7 @@ public final class WindowSet<V> {
       try (KeyValueIterator<Windowed<String>, V> it = store.fetchAll(Instant.ofEpochMilli(nextToFinalize),
           Instant.ofEpochMilli(FOREVER))) {
         it.forEachRemaining(w -> {
-          changed.put(new WindowKey(w.key.key(), w.key.window().start()), null);
+          changed.put(new WindowSlot(w.key.key(), w.key.window().start()), null);
           indexNotFinal(w.key.key(), w.key.window().start());
         });
       }
@@ -253,7 +240,7 @@ public final class WindowSet<V> {
       Set<String> first = notFinal.get(nextToFinalize);
       java.util.Iterator<String> keys = first == null ? java.util.Collections.emptyIterator() : first.iterator();
       for (long i = 0; i < doneInFirst && keys.hasNext(); i++) {
-        WindowKey finalAlready = new WindowKey(keys.next(), nextToFinalize);
+        WindowSlot finalAlready = new WindowSlot(keys.next(), nextToFinalize);
         changed.remove(finalAlready);
         indexed.remove(finalAlready);
         keys.remove();
@@ -297,7 +284,7 @@ public final class WindowSet<V> {
     if (isFinal(time)) {
       return false;
     }
-    WindowKey window = new WindowKey(key, windowStart(time));
+    WindowSlot window = new WindowSlot(key, windowStart(time));
     OpenWindow<V> entry = open.get(window);
     // Every change goes to the store at once, by reference: the store serialises it when Kafka Streams flushes it.
     if (entry != null) {
@@ -329,7 +316,7 @@ public final class WindowSet<V> {
    * indexed: every window not final is (indexed when created, and at init from a scan), so the
    * first event of a series' new minute costs no store read (a RocksDB read of a missing key).
    */
-  private boolean mayBeStored(WindowKey window) {
+  private boolean mayBeStored(WindowSlot window) {
     return !spec.finalizes() || indexed.contains(window);
   }
 
@@ -337,7 +324,7 @@ public final class WindowSet<V> {
   private void indexNotFinal(String key, long start) {
     if (spec.finalizes()) {
       notFinal.computeIfAbsent(start, s -> new TreeSet<>()).add(key);
-      indexed.add(new WindowKey(key, start));
+      indexed.add(new WindowSlot(key, start));
     }
   }
 
@@ -345,7 +332,7 @@ public final class WindowSet<V> {
    * A changed window: the one in memory, else read from the store (and kept, if there is room,
    * marked changed as it is); null if it has no value.
    */
-  private Read<V> read(WindowKey window, OpenWindow<V> known) {
+  private Read<V> read(WindowSlot window, OpenWindow<V> known) {
     if (known != null) {
       return new Read<>(known, known.value);
     }
@@ -369,7 +356,7 @@ public final class WindowSet<V> {
   private record Read<V>(OpenWindow<V> open, V value) {}
 
   /** Runs a before-publish step, handing a changed value to the store. */
-  private void beforePublish(WindowKey window, Read<V> read, BeforePublish<V> step) {
+  private void beforePublish(WindowSlot window, Read<V> read, BeforePublish<V> step) {
     if (read.open() != null) {
       store.updateIf(read.open().window, v -> step.apply(window.key(), window.start(), v));
     } else {
@@ -381,7 +368,7 @@ public final class WindowSet<V> {
    * Keeps a window that is not in memory yet, unless {@link #MAX_OPEN} windows are (a very
    * large number of series): the rest are read from the store. Ledgers are never kept.
    */
-  private OpenWindow<V> keepOpen(WindowKey window, V value) {
+  private OpenWindow<V> keepOpen(WindowSlot window, V value) {
     if (!spec.finalizes() || open.size() >= MAX_OPEN) {
       return null;
     }
@@ -397,7 +384,7 @@ public final class WindowSet<V> {
 
   /** Publishes the running totals of every window changed since the last emit. */
   public void emitChanged() {
-    for (Map.Entry<WindowKey, OpenWindow<V>> window : changed.entrySet()) {
+    for (Map.Entry<WindowSlot, OpenWindow<V>> window : changed.entrySet()) {
       Read<V> read = read(window.getKey(), window.getValue());
       if (read != null) {
         if (read.open() != null) {
@@ -416,7 +403,7 @@ public final class WindowSet<V> {
    * step does, which still runs before each publish.
    */
   public void refreshChanged(BeforePublish<V> step) {
-    for (Map.Entry<WindowKey, OpenWindow<V>> window : changed.entrySet()) {
+    for (Map.Entry<WindowSlot, OpenWindow<V>> window : changed.entrySet()) {
       Read<V> read = read(window.getKey(), window.getValue());
       if (read != null) {
         if (read.open() != null && window.getValue() == null) {
@@ -491,7 +478,7 @@ public final class WindowSet<V> {
       }
       java.util.Iterator<String> keys = first.getValue().iterator();
       while (keys.hasNext() && published < max) {
-        WindowKey key = new WindowKey(keys.next(), first.getKey());
+        WindowSlot key = new WindowSlot(keys.next(), first.getKey());
         keys.remove();
         indexed.remove(key);
         changed.remove(key);
@@ -520,7 +507,7 @@ public final class WindowSet<V> {
     doneInFirst = 0;
   }
 
-  private void publish(WindowKey window, Read<V> read, boolean isFinal) {
+  private void publish(WindowSlot window, Read<V> read, boolean isFinal) {
     String key = window.key();
     long start = window.start();
     beforePublish(window, read, beforePublish);

@@ -65,29 +65,18 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * <p>The rule for the processor: a value it has put is held by reference until the flush, so it
  * changes it through {@link #update} (under the store's lock), never behind the store's back.
  *
+ * <p>Local writes: a flushed value is logged at once and reaches the local RocksDB store once it
+ * has stopped changing, or when Kafka Streams commits the store (see {@code writeBatch}).
+ *
  * <p>Reads: the stream thread reads the held objects themselves; any other thread (interactive
- * queries) reads copies taken under the lock, merged with what the store below holds, so a
- * query never sees a value half changed. After a crash the held values are gone with the
- * transaction that did not commit, as a cache's are, and the changelog restores the rest.
+ * queries) reads copies taken under the lock, merged with what is logged and what the store
+ * below holds, so a query never sees a value half changed. After a crash the held and logged
+ * values are gone with the task's local state, and the changelog restores them.
  *
  * @param <V> the value of a window
  */
 public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<String, V>, String, V>
     implements WindowStore<String, V> {
-  private record Slot(String key, long start) {
-    // Written out: the record's generated methods run through method handles, which the JIT did
-    // not inline in the per-event lookups (a sixth of the stream thread in a profile).
-    @Override
-    public int hashCode() {
-      return 31 * key.hashCode() + Long.hashCode(start);
-    }
-
-    @Override
-    public boolean equals(Object other) {
-      return other instanceof Slot slot && start == slot.start && key.equals(slot.key);
-    }
-  }
-
   /** A held value and the record context of its latest change (its changelog record carries that timestamp). */
   private static final class Held<V> {
     V value;
@@ -128,9 +117,9 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
   private final Serde<V> serde;
   private final long windowSize;
   private final Below below;
-  private final Map<Slot, Held<V>> held = new HashMap<>();
+  private final Map<WindowSlot, Held<V>> held = new HashMap<>();
   /** Oldest change first: a value logged again moves to the end. Guarded by the store's lock, like {@link #held}. */
-  private final LinkedHashMap<Slot, Logged> logged = new LinkedHashMap<>();
+  private final LinkedHashMap<WindowSlot, Logged> logged = new LinkedHashMap<>();
   private long flushes;
   private final LocalWrites localWrites = new LocalWrites();
   private InternalProcessorContext<?, ?> context;
@@ -219,12 +208,12 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
    * it for the next flush, so that a change to a window already held costs no map lookup.
    */
   public static final class Window<V> {
-    private final Slot slot;
+    private final WindowSlot slot;
     private final V value;
     private Held<V> held;
 
     public Window(String key, long start, V value) {
-      this.slot = new Slot(key, start);
+      this.slot = new WindowSlot(key, start);
       this.value = value;
     }
 
@@ -279,7 +268,7 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
   }
 
   private Held<V> hold(String key, long windowStart, V value) {
-    Slot slot = new Slot(key, windowStart);
+    WindowSlot slot = new WindowSlot(key, windowStart);
     Held<V> entry = held.get(slot);
     if (entry == null) {
       entry = new Held<>(value, context.recordContext());
@@ -303,8 +292,8 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
     } else if (!held.isEmpty()) {
       ProcessorRecordContext current = context.recordContext();
       try {
-        List<Slot> slots = new ArrayList<>(held.keySet());
-        for (Slot slot : slots) {
+        List<WindowSlot> slots = new ArrayList<>(held.keySet());
+        for (WindowSlot slot : slots) {
           // Written and released under the lock, so a query finds the value in one place or the other.
           synchronized (this) {
             Held<V> entry = held.remove(slot);
@@ -339,12 +328,12 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
    */
   private void writeBatch() {
     ProcessorRecordContext current = context.recordContext();
-    List<Slot> slots = new ArrayList<>(held.keySet());
+    List<WindowSlot> slots = new ArrayList<>(held.keySet());
     Position position = getPosition();
     String topic = topic();
     flushes++;
     try {
-      for (Slot slot : slots) {
+      for (WindowSlot slot : slots) {
         synchronized (this) {
           Held<V> entry = held.remove(slot);
           byte[] value = entry.value == null ? null : serde.serializer().serialize(topic, entry.value);
@@ -372,7 +361,7 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
   }
 
   /** The key Kafka Streams' window stores keep a window under: its key, start and sequence number 0. */
-  private static Bytes storeKey(Slot slot) {
+  private static Bytes storeKey(WindowSlot slot) {
     return WindowKeySchema.toStoreKeyBinary(Bytes.wrap(slot.key().getBytes(StandardCharsets.UTF_8)), slot.start(), 0);
   }
 
@@ -381,12 +370,12 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
    * enough and the oldest beyond the bound. They leave {@link #logged} only once written.
    */
   private void saveLogged(boolean all) {
-    List<Slot> saved = new ArrayList<>();
+    List<WindowSlot> saved = new ArrayList<>();
     List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
     String topic = topic();
     synchronized (this) {
       int left = logged.size();
-      for (Map.Entry<Slot, Logged> oldestFirst : logged.entrySet()) {
+      for (Map.Entry<WindowSlot, Logged> oldestFirst : logged.entrySet()) {
         if (!all && oldestFirst.getValue().flush() > flushes - QUIET_FLUSHES && left <= MAX_LOGGED) {
           break;
         }
@@ -459,7 +448,7 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
   @Override
   public V fetch(String key, long time) {
     synchronized (this) {
-      Slot slot = new Slot(key, time);
+      WindowSlot slot = new WindowSlot(key, time);
       Held<V> entry = held.get(slot);
       if (entry != null) {
         return readable(entry.value);
@@ -482,8 +471,8 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
   // the per-event path.
 
   private List<KeyValue<Windowed<String>, V>> merged(KeyValueIterator<Windowed<String>, V> below,
-      Predicate<Slot> inRange) {
-    Map<Slot, V> overlay = new HashMap<>();
+      Predicate<WindowSlot> inRange) {
+    Map<WindowSlot, V> overlay = new HashMap<>();
     synchronized (this) {
       logged.forEach((slot, value) -> {
         if (inRange.test(slot)) {
@@ -499,7 +488,7 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
     List<KeyValue<Windowed<String>, V>> out = new ArrayList<>();
     try (below) {
       below.forEachRemaining(kv -> {
-        Slot slot = new Slot(kv.key.key(), kv.key.window().start());
+        WindowSlot slot = new WindowSlot(kv.key.key(), kv.key.window().start());
         if (!overlay.containsKey(slot)) {
           out.add(kv);
         }
@@ -515,7 +504,7 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
     return out;
   }
 
-  private Windowed<String> windowed(Slot slot) {
+  private Windowed<String> windowed(WindowSlot slot) {
     return new Windowed<>(slot.key(), new TimeWindow(slot.start(), slot.start() + windowSize));
   }
 
@@ -638,7 +627,7 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
       WindowStoreIterator<V> times = (WindowStoreIterator<V>) below.getResult();
       List<KeyValue<Windowed<String>, V>> windows = new ArrayList<>();
       try (times) {
-        times.forEachRemaining(kv -> windows.add(KeyValue.pair(windowed(new Slot(key, kv.key)), kv.value)));
+        times.forEachRemaining(kv -> windows.add(KeyValue.pair(windowed(new WindowSlot(key, kv.key)), kv.value)));
       }
       R result = (R) timesOf(merged(iterate(windows, false),
           slot -> slot.key().equals(key) && between(slot.start(), from, to)), false);
