@@ -8,16 +8,15 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serde;
@@ -65,13 +64,12 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * <p>The rule for the processor: a value it has put is held by reference until the flush, so it
  * changes it through {@link #update} (under the store's lock), never behind the store's back.
  *
- * <p>Local writes: a flushed value is logged at once and reaches the local RocksDB store once it
- * has stopped changing, or when Kafka Streams commits the store (see {@code writeBatch}).
+ * <p>Local writes: a flush writes every changed value below in one batch (see {@code writeBatch}).
  *
  * <p>Reads: the stream thread reads the held objects themselves; any other thread (interactive
- * queries) reads copies taken under the lock, merged with what is logged and what the store
- * below holds, so a query never sees a value half changed. After a crash the held and logged
- * values are gone with the task's local state, and the changelog restores them.
+ * queries) reads copies taken under the lock, merged with what the store below holds, so a
+ * query never sees a value half changed. After a crash the held values are gone with the
+ * transaction that did not commit, as a cache's are, and the changelog restores the rest.
  *
  * @param <V> the value of a window
  */
@@ -102,25 +100,10 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
     BATCH
   }
 
-  /** A value in the changelog and not yet in the local store: its bytes (null: deleted), and the flush that logged it. */
-  private record Logged(byte[] bytes, long flush) {}
-
-  /**
-   * Flushes a logged value stays out of the local store while it keeps changing: a minute
-   * window that changes every second is written locally once, after it went quiet, not once a
-   * second (Kafka Streams flushes before each commit, about once a second here).
-   */
-  static final int QUIET_FLUSHES = 30;
-  /** Logged values kept out of the local store at most (some 250 bytes each); beyond it the oldest are written. */
-  static final int MAX_LOGGED = 50_000;
-
   private final Serde<V> serde;
   private final long windowSize;
   private final Below below;
   private final Map<WindowSlot, Held<V>> held = new HashMap<>();
-  /** Oldest change first: a value logged again moves to the end. Guarded by the store's lock, like {@link #held}. */
-  private final LinkedHashMap<WindowSlot, Logged> logged = new LinkedHashMap<>();
-  private long flushes;
   private final LocalWrites localWrites = new LocalWrites();
   private InternalProcessorContext<?, ?> context;
   private String changelogTopic;
@@ -311,96 +294,47 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
   }
 
   /**
-   * Logs every held value (what the logging layer sends for a put: the store key, the value's
-   * bytes, the timestamp of its latest change) in this commit's transaction, and keeps its bytes
-   * as logged; then writes to the local store, in one batch, the logged values that have been
-   * quiet for {@value #QUIET_FLUSHES} flushes (or the oldest, beyond {@value #MAX_LOGGED}).
-   * Every other logged value reaches the local store at the store's {@link #commit}, which Kafka
-   * Streams calls before it records the store's changelog offset (a clean close, a suspension;
-   * without exactly-once, every commit), or at {@link #close}. That is as safe as writing at
-   * once: under exactly-once a store not closed cleanly is wiped and restored from the
-   * changelog, which has every value. So a window changed every second costs a changelog record
-   * a second and one local write once it is quiet.
-   *
-   * <p>Each value moves from held to logged, and from logged to the local store, under the lock,
-   * so a query finds it in one of the three places. Only the stream thread changes a held value,
-   * and it is here; a query copies under the lock, so values are serialised under it too.
+   * Writes every held value below at once: each one's changelog record first (what the logging
+   * layer sends for a put: the store key, the value's bytes, the timestamp of its latest change),
+   * then all of them into the bytes store in one batch (one RocksDB write batch per segment, not
+   * a {@code put} each), and only then lets them go, under the lock, so a query finds each value
+   * held or stored. Only the stream thread changes a held value, and it is here; a query copies
+   * under the lock, so values are serialised under it too.
    */
   private void writeBatch() {
     ProcessorRecordContext current = context.recordContext();
     List<WindowSlot> slots = new ArrayList<>(held.keySet());
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>(slots.size());
     Position position = getPosition();
-    String topic = topic();
-    flushes++;
+    String topic = changelogTopic != null ? changelogTopic : name();
     try {
       for (WindowSlot slot : slots) {
+        Held<V> entry;
+        byte[] value;
         synchronized (this) {
-          Held<V> entry = held.remove(slot);
-          byte[] value = entry.value == null ? null : serde.serializer().serialize(topic, entry.value);
-          entry.value = null; // released: a window that still points at it is held again at its next change
-          context.setRecordContext(entry.changedBy);
-          synchronized (position) {
-            StoreQueryUtils.updatePosition(position, context); // as the bytes store's put does
-          }
-          if (below == Below.LOGGED_BATCH) {
-            context.logChange(name(), storeKey(slot), value, entry.changedBy.timestamp(), new RecordHeaders(),
-                position);
-          }
-          logged.remove(slot); // put again at the end: the map stays in order of last change
-          logged.put(slot, new Logged(value, flushes));
+          entry = held.get(slot);
+          value = entry.value == null ? null : serde.serializer().serialize(topic, entry.value);
         }
+        Bytes key = WindowKeySchema.toStoreKeyBinary(Bytes.wrap(slot.key().getBytes(StandardCharsets.UTF_8)),
+            slot.start(), 0);
+        context.setRecordContext(entry.changedBy);
+        synchronized (position) {
+          StoreQueryUtils.updatePosition(position, context); // as the bytes store's put does
+        }
+        if (below == Below.LOGGED_BATCH) {
+          context.logChange(name(), key, value, entry.changedBy.timestamp(), new RecordHeaders(), position);
+        }
+        records.add(new ConsumerRecord<>(topic, 0, 0L, key.get(), value));
       }
     } finally {
       context.setRecordContext(current);
     }
-    saveLogged(false);
-  }
-
-  private String topic() {
-    return changelogTopic != null ? changelogTopic : name();
-  }
-
-  /** The key Kafka Streams' window stores keep a window under: its key, start and sequence number 0. */
-  private static Bytes storeKey(WindowSlot slot) {
-    return WindowKeySchema.toStoreKeyBinary(Bytes.wrap(slot.key().getBytes(StandardCharsets.UTF_8)), slot.start(), 0);
-  }
-
-  /**
-   * Writes logged values to the local store in one batch: all of them, or those quiet long
-   * enough and the oldest beyond the bound. They leave {@link #logged} only once written.
-   */
-  private void saveLogged(boolean all) {
-    List<WindowSlot> saved = new ArrayList<>();
-    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-    String topic = topic();
-    synchronized (this) {
-      int left = logged.size();
-      for (Map.Entry<WindowSlot, Logged> oldestFirst : logged.entrySet()) {
-        if (!all && oldestFirst.getValue().flush() > flushes - QUIET_FLUSHES && left <= MAX_LOGGED) {
-          break;
-        }
-        saved.add(oldestFirst.getKey());
-        records.add(new ConsumerRecord<>(topic, 0, 0L, storeKey(oldestFirst.getKey()).get(),
-            oldestFirst.getValue().bytes()));
-        left--;
-      }
-    }
-    if (records.isEmpty()) {
-      return;
-    }
     localWrites.write(records);
     synchronized (this) {
-      saved.forEach(logged::remove);
+      for (WindowSlot slot : slots) {
+        held.remove(slot).value = null; // released: a window that still points at it is held again at its next change
+      }
     }
-  }
-
-  /** Every logged value into the local store, before Kafka Streams records the store's changelog offset. */
-  @Override
-  public void commit(Map<TopicPartition, Long> changelogOffsets) {
-    if (!logged.isEmpty()) {
-      saveLogged(true);
-    }
-    super.commit(changelogOffsets);
   }
 
   @Override
@@ -409,27 +343,17 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
     super.clearCache();
   }
 
-  /**
-   * A clean close has committed the store already (so nothing is logged and unsaved); after any
-   * other, exactly-once wipes the local store. What is still logged is written all the same, so
-   * the local store never lags its changelog once closed.
-   */
   @Override
   public void close() {
-    if (!logged.isEmpty() && isOpen()) {
-      saveLogged(true);
-    }
     synchronized (this) {
       releaseAll();
     }
     super.close();
   }
 
-  /** Forgets what is held and logged (values of a transaction that will not commit, or already saved). */
   private void releaseAll() {
     held.values().forEach(entry -> entry.value = null);
     held.clear();
-    logged.clear();
   }
 
   private boolean onOwner() {
@@ -453,38 +377,39 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
       if (entry != null) {
         return readable(entry.value);
       }
-      Logged value = logged.get(slot);
-      if (value != null) {
-        return decoded(value);
-      }
     }
     return wrapped().fetch(key, time);
   }
 
-  /** A logged value, decoded: a new object, on any thread. */
-  private V decoded(Logged value) {
-    return value.bytes() == null ? null : serde.deserializer().deserialize(topic(), value.bytes());
+  // Range reads: what the store below holds in the range, with the held values (copies off
+  // the stream thread) in place of or beside it. Materialised: they serve queries
+  // and restarts, not the per-event path.
+
+  private List<KeyValue<Windowed<String>, V>> merged(Supplier<KeyValueIterator<Windowed<String>, V>> below,
+      Predicate<WindowSlot> inRange) {
+    Map<WindowSlot, V> overlay = overlay(inRange);
+    return merged(overlay, below.get());
   }
 
-  // Range reads: what the store below holds in the range, with the held values (copies off the
-  // stream thread) in place of or beside it. Materialised: they serve queries and restarts, not
-  // the per-event path.
-
-  private List<KeyValue<Windowed<String>, V>> merged(KeyValueIterator<Windowed<String>, V> below,
-      Predicate<WindowSlot> inRange) {
+  /**
+   * What is held in a range, taken before the store below is read: a value is let go only once
+   * written below, so a read of the store below that starts after this finds every value this
+   * missed (an iterator opened before would not see a write made after it).
+   */
+  private Map<WindowSlot, V> overlay(Predicate<WindowSlot> inRange) {
     Map<WindowSlot, V> overlay = new HashMap<>();
     synchronized (this) {
-      logged.forEach((slot, value) -> {
-        if (inRange.test(slot)) {
-          overlay.put(slot, decoded(value));
-        }
-      });
       held.forEach((slot, entry) -> {
         if (inRange.test(slot)) {
-          overlay.put(slot, readable(entry.value)); // newer than what is logged
+          overlay.put(slot, readable(entry.value));
         }
       });
     }
+    return overlay;
+  }
+
+  private List<KeyValue<Windowed<String>, V>> merged(Map<WindowSlot, V> overlay,
+      KeyValueIterator<Windowed<String>, V> below) {
     List<KeyValue<Windowed<String>, V>> out = new ArrayList<>();
     try (below) {
       below.forEachRemaining(kv -> {
@@ -535,7 +460,7 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
 
   @Override
   public WindowStoreIterator<V> fetch(String key, long timeFrom, long timeTo) {
-    return timesOf(merged(wrapped().fetch(key, key, timeFrom, timeTo),
+    return timesOf(merged(() -> wrapped().fetch(key, key, timeFrom, timeTo),
         slot -> slot.key().equals(key) && between(slot.start(), timeFrom, timeTo)), false);
   }
 
@@ -548,13 +473,13 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
   public WindowStoreIterator<V> backwardFetch(String key, Instant timeFrom, Instant timeTo) {
     long from = timeFrom.toEpochMilli();
     long to = timeTo.toEpochMilli();
-    return timesOf(merged(wrapped().fetch(key, key, from, to),
+    return timesOf(merged(() -> wrapped().fetch(key, key, from, to),
         slot -> slot.key().equals(key) && between(slot.start(), from, to)), true);
   }
 
   @Override
   public KeyValueIterator<Windowed<String>, V> fetch(String keyFrom, String keyTo, long timeFrom, long timeTo) {
-    return iterate(merged(wrapped().fetch(keyFrom, keyTo, timeFrom, timeTo),
+    return iterate(merged(() -> wrapped().fetch(keyFrom, keyTo, timeFrom, timeTo),
         slot -> keyBetween(slot.key(), keyFrom, keyTo) && between(slot.start(), timeFrom, timeTo)), false);
   }
 
@@ -569,13 +494,13 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
       Instant timeTo) {
     long from = timeFrom.toEpochMilli();
     long to = timeTo.toEpochMilli();
-    return iterate(merged(wrapped().fetch(keyFrom, keyTo, from, to),
+    return iterate(merged(() -> wrapped().fetch(keyFrom, keyTo, from, to),
         slot -> keyBetween(slot.key(), keyFrom, keyTo) && between(slot.start(), from, to)), true);
   }
 
   @Override
   public KeyValueIterator<Windowed<String>, V> fetchAll(long timeFrom, long timeTo) {
-    return iterate(merged(wrapped().fetchAll(timeFrom, timeTo), slot -> between(slot.start(), timeFrom, timeTo)),
+    return iterate(merged(() -> wrapped().fetchAll(timeFrom, timeTo), slot -> between(slot.start(), timeFrom, timeTo)),
         false);
   }
 
@@ -588,17 +513,17 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
   public KeyValueIterator<Windowed<String>, V> backwardFetchAll(Instant timeFrom, Instant timeTo) {
     long from = timeFrom.toEpochMilli();
     long to = timeTo.toEpochMilli();
-    return iterate(merged(wrapped().fetchAll(from, to), slot -> between(slot.start(), from, to)), true);
+    return iterate(merged(() -> wrapped().fetchAll(from, to), slot -> between(slot.start(), from, to)), true);
   }
 
   @Override
   public KeyValueIterator<Windowed<String>, V> all() {
-    return iterate(merged(wrapped().all(), slot -> true), false);
+    return iterate(merged(() -> wrapped().all(), slot -> true), false);
   }
 
   @Override
   public KeyValueIterator<Windowed<String>, V> backwardAll() {
-    return iterate(merged(wrapped().all(), slot -> true), true);
+    return iterate(merged(() -> wrapped().all(), slot -> true), true);
   }
 
   /**
@@ -610,38 +535,46 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
   static final boolean KEY_QUERY_BOUNDS_SWAPPED = WindowKeyQuery.withKeyAndWindowStartRange("probe",
       Instant.ofEpochMilli(1), Instant.ofEpochMilli(2)).getTimeFrom().orElseThrow().toEpochMilli() == 2;
 
-  /** Interactive queries (IQv2): the store below answers, the held values merged in. */
+  /**
+   * Interactive queries (IQv2): the store below answers, with what is held merged in
+   * (taken first, see {@link #overlay}).
+   */
   @Override
   @SuppressWarnings("unchecked")
   public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
-    QueryResult<R> below = wrapped().query(query, positionBound, config);
-    if (!below.isSuccess()) {
-      return below;
-    }
     if (query instanceof WindowKeyQuery<?, ?> asked) {
       String key = (String) asked.getKey();
       Optional<Instant> fromAsked = KEY_QUERY_BOUNDS_SWAPPED ? asked.getTimeTo() : asked.getTimeFrom();
       Optional<Instant> toAsked = KEY_QUERY_BOUNDS_SWAPPED ? asked.getTimeFrom() : asked.getTimeTo();
       long from = fromAsked.map(Instant::toEpochMilli).orElse(Long.MIN_VALUE);
       long to = toAsked.map(Instant::toEpochMilli).orElse(Long.MAX_VALUE);
+      Map<WindowSlot, V> overlay = overlay(slot -> slot.key().equals(key) && between(slot.start(), from, to));
+      QueryResult<R> below = wrapped().query(query, positionBound, config);
+      if (!below.isSuccess()) {
+        return below;
+      }
       WindowStoreIterator<V> times = (WindowStoreIterator<V>) below.getResult();
       List<KeyValue<Windowed<String>, V>> windows = new ArrayList<>();
       try (times) {
         times.forEachRemaining(kv -> windows.add(KeyValue.pair(windowed(new WindowSlot(key, kv.key)), kv.value)));
       }
-      R result = (R) timesOf(merged(iterate(windows, false),
-          slot -> slot.key().equals(key) && between(slot.start(), from, to)), false);
+      R result = (R) timesOf(merged(overlay, iterate(windows, false)), false);
       return InternalQueryResultUtil.copyAndSubstituteDeserializedResult(below, result);
     }
     if (query instanceof WindowRangeQuery<?, ?> asked) {
       String key = (String) asked.getKey().orElse(null);
       long from = asked.getTimeFrom().map(Instant::toEpochMilli).orElse(Long.MIN_VALUE);
       long to = asked.getTimeTo().map(Instant::toEpochMilli).orElse(Long.MAX_VALUE);
-      R result = (R) iterate(merged((KeyValueIterator<Windowed<String>, V>) below.getResult(),
-          slot -> (key == null || slot.key().equals(key)) && between(slot.start(), from, to)), false);
+      Map<WindowSlot, V> overlay = overlay(
+          slot -> (key == null || slot.key().equals(key)) && between(slot.start(), from, to));
+      QueryResult<R> below = wrapped().query(query, positionBound, config);
+      if (!below.isSuccess()) {
+        return below;
+      }
+      R result = (R) iterate(merged(overlay, (KeyValueIterator<Windowed<String>, V>) below.getResult()), false);
       return InternalQueryResultUtil.copyAndSubstituteDeserializedResult(below, result);
     }
-    return below;
+    return wrapped().query(query, positionBound, config);
   }
 
   private static final class ListIterator<K, T> implements KeyValueIterator<K, T> {

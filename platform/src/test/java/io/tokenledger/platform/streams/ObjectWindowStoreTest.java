@@ -182,36 +182,20 @@ class ObjectWindowStoreTest {
   }
 
   @Test
-  void aWindowReachesRocksDbOnceQuietAndEveryWindowAtTheStoresCommit() throws Exception {
+  void aFlushWritesEveryHeldWindowToRocksDbAndLetsItGo() throws Exception {
     try (TopologyTestDriver driver = driver()) {
       TestInputTopic<String, Long> in = driver.createInputTopic("in", new StringSerializer(),
           new org.apache.kafka.common.serialization.LongSerializer());
-      in.pipeInput("a", 1L, T0); // the driver commits the stores after each record: "a" is in RocksDB
-      var store = driver.<String, Count>getWindowStore(STORE);
-      ObjectWindowStore<Count> objects = (ObjectWindowStore<Count>) store;
+      in.pipeInput("a", 1L, T0);
+      ObjectWindowStore<Count> objects = (ObjectWindowStore<Count>) driver.<String, Count>getWindowStore(STORE);
       var rocksDb = objects.wrapped(); // below this layer: what a clean restart would find
-      // Flushes without a commit of the store, as under exactly-once between a task's clean closes.
-      objects.put("c", new Count(1), T0.toEpochMilli());
-      objects.flushCache();
+      objects.put("b", new Count(2), T0.toEpochMilli());
+      objects.put("c", new Count(3), T0.toEpochMilli() + MINUTE);
+      assertNull(rocksDb.fetch("b", T0.toEpochMilli()), "held, not written yet");
+      objects.flushCache(); // both in one batch
       assertEquals(0, objects.heldCount());
-      assertNull(rocksDb.fetch("c", T0.toEpochMilli()), "logged, not written locally while it may still change");
-      assertEquals(1L, store.fetch("c", T0.toEpochMilli()).n, "read from what was logged");
-      try (WindowStoreIterator<Count> times = store.fetch("c", T0, T0.plusSeconds(60))) {
-        assertEquals(1L, times.next().value.n);
-      }
-      for (int flush = 1; flush < ObjectWindowStore.QUIET_FLUSHES; flush++) {
-        objects.put("b", new Count(flush), T0.toEpochMilli()); // "b" changes at every flush, "c" no more
-        objects.flushCache();
-      }
-      assertNull(rocksDb.fetch("c", T0.toEpochMilli()), "quiet for one flush fewer than it waits");
-      objects.put("b", new Count(ObjectWindowStore.QUIET_FLUSHES), T0.toEpochMilli());
-      objects.flushCache();
-      assertEquals(1L, rocksDb.fetch("c", T0.toEpochMilli()).n, "written once quiet");
-      assertNull(rocksDb.fetch("b", T0.toEpochMilli()), "still changing: logged only");
-      assertEquals(ObjectWindowStore.QUIET_FLUSHES, store.fetch("b", T0.toEpochMilli()).n);
-
-      objects.commit(Map.of()); // what Kafka Streams calls before it records the store's changelog offset
-      assertEquals(ObjectWindowStore.QUIET_FLUSHES, rocksDb.fetch("b", T0.toEpochMilli()).n);
+      assertEquals(2L, rocksDb.fetch("b", T0.toEpochMilli()).n);
+      assertEquals(3L, rocksDb.fetch("c", T0.toEpochMilli() + MINUTE).n);
       assertEquals(1L, rocksDb.fetch("a", T0.toEpochMilli()).n);
     }
   }
