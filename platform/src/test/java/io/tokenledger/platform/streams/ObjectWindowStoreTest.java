@@ -108,11 +108,14 @@ class ObjectWindowStoreTest {
     return new TopologyTestDriver(topology, props, T0);
   }
 
+  private static TestInputTopic<String, Long> input(TopologyTestDriver driver) {
+    return driver.createInputTopic("in", new StringSerializer(), new org.apache.kafka.common.serialization.LongSerializer());
+  }
+
   @Test
   void aWindowChangedManyTimesIsSerialisedAndLoggedOncePerFlush() throws Exception {
     try (TopologyTestDriver driver = driver()) {
-      TestInputTopic<String, Long> in = driver.createInputTopic("in", new StringSerializer(),
-          new org.apache.kafka.common.serialization.LongSerializer());
+      TestInputTopic<String, Long> in = input(driver);
       var changelog = driver.createOutputTopic("objects-" + STORE + "-changelog",
           Serdes.Bytes().deserializer(), Serdes.ByteArray().deserializer());
       serialised.set(0);
@@ -144,8 +147,7 @@ class ObjectWindowStoreTest {
   @Test
   void theStreamThreadReadsTheHeldObjectAndOtherThreadsACopy() throws Exception {
     try (TopologyTestDriver driver = driver()) {
-      TestInputTopic<String, Long> in = driver.createInputTopic("in", new StringSerializer(),
-          new org.apache.kafka.common.serialization.LongSerializer());
+      TestInputTopic<String, Long> in = input(driver);
       in.pipeInput("look", 3L, T0);
       assertEquals("true false 3", seenInside.get());
     }
@@ -154,8 +156,7 @@ class ObjectWindowStoreTest {
   @Test
   void rangeReadsMergeHeldValuesWithTheStoreBelow() throws Exception {
     try (TopologyTestDriver driver = driver()) {
-      TestInputTopic<String, Long> in = driver.createInputTopic("in", new StringSerializer(),
-          new org.apache.kafka.common.serialization.LongSerializer());
+      TestInputTopic<String, Long> in = input(driver);
       in.pipeInput("a", 2L, T0);
       in.pipeInput("a", 3L, T0.plusSeconds(60));
       var store = driver.<String, Count>getWindowStore(STORE);
@@ -184,8 +185,7 @@ class ObjectWindowStoreTest {
   @Test
   void aFlushWritesEveryHeldWindowToRocksDbAndLetsItGo() throws Exception {
     try (TopologyTestDriver driver = driver()) {
-      TestInputTopic<String, Long> in = driver.createInputTopic("in", new StringSerializer(),
-          new org.apache.kafka.common.serialization.LongSerializer());
+      TestInputTopic<String, Long> in = input(driver);
       in.pipeInput("a", 1L, T0);
       ObjectWindowStore<Count> objects = (ObjectWindowStore<Count>) driver.<String, Count>getWindowStore(STORE);
       var rocksDb = objects.wrapped(); // below this layer: what a clean restart would find
@@ -203,8 +203,7 @@ class ObjectWindowStoreTest {
   @Test
   void keyQueriesSeeHeldWindowsInTheRangeAsked() throws Exception {
     try (TopologyTestDriver driver = driver()) {
-      TestInputTopic<String, Long> in = driver.createInputTopic("in", new StringSerializer(),
-          new org.apache.kafka.common.serialization.LongSerializer());
+      TestInputTopic<String, Long> in = input(driver);
       in.pipeInput("a", 2L, T0);
       ObjectWindowStore<Count> objects = (ObjectWindowStore<Count>) driver.<String, Count>getWindowStore(STORE);
       objects.put("a", new Count(5), T0.toEpochMilli()); // changed since the flush: held, not in RocksDB yet
