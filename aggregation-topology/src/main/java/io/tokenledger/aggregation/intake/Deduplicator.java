@@ -113,13 +113,12 @@ public final class Deduplicator<V> implements Processor<String, V, String, V> {
     for (int i = 0; i < count; i++) {
       String eventId = events.id(value, i);
       long eventTime = events.time(value, i, record.timestamp());
-      if (seen.seen(eventId, eventTime)) {
+      if (!seen.rememberIfNew(eventId, eventTime)) { // a second copy later in the same record is a duplicate too
         duplicates++;
         UsageMeters.DUPLICATE.increment();
         log.debug("Duplicate usage event {} for team {} dropped ({} duplicates so far in this task)",
             eventId, record.key(), duplicates);
       } else {
-        seen.remember(eventId, eventTime); // also a second copy later in the same record is a duplicate
         kept[keptCount++] = i;
       }
     }

@@ -60,13 +60,25 @@ final class RecentIds {
 
   /** Whether the id was remembered at this time; only for a time this {@link #covers}. */
   boolean contains(String id, long time) {
+    long high = Uuids.high(id);
+    return contains(id, high, high == Uuids.NOT_A_UUID ? 0 : Uuids.low(id), time);
+  }
+
+  /** The same for an id already read: its {@link Uuids} halves, or {@code NOT_A_UUID} for text. */
+  boolean contains(String id, long high, long low, long time) {
     Slice slice = slice(time, false);
-    return slice != null && slice.contains(id, time);
+    return slice != null && slice.contains(id, high, low, time);
   }
 
   /** Remembers the id at a time this {@link #covers}; false when it was there already. */
   boolean add(String id, long time) {
-    if (!slice(time, true).add(id, time)) {
+    long high = Uuids.high(id);
+    return add(id, high, high == Uuids.NOT_A_UUID ? 0 : Uuids.low(id), time);
+  }
+
+  /** The same for an id already read. */
+  boolean add(String id, long high, long low, long time) {
+    if (!slice(time, true).add(id, high, low, time)) {
       return false;
     }
     count++;
@@ -135,16 +147,14 @@ final class RecentIds {
       return table;
     }
 
-    boolean contains(String id, long time) {
-      long hi = Uuids.high(id);
+    boolean contains(String id, long hi, long lo, long time) {
       if (hi == Uuids.NOT_A_UUID) {
         return texts.contains(new TextId(id, time));
       }
-      return table[find(table, hi, Uuids.low(id), time) + 2] != EMPTY;
+      return table[find(table, hi, lo, time) + 2] != EMPTY;
     }
 
-    boolean add(String id, long time) {
-      long hi = Uuids.high(id);
+    boolean add(String id, long hi, long lo, long time) {
       if (hi == Uuids.NOT_A_UUID) {
         if (!texts.add(new TextId(id, time))) {
           return false;
@@ -152,7 +162,6 @@ final class RecentIds {
         size++;
         return true;
       }
-      long lo = Uuids.low(id);
       int at = find(table, hi, lo, time);
       if (table[at + 2] != EMPTY) {
         return false;

@@ -5,9 +5,13 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -39,14 +43,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ids seen within a horizon, for deduplication: looked up and written locally per id (a
- * RocksDB window store keyed by id at its event time, as before), but changelogged per time
- * bucket: the ids a task remembered since its last commit go to the changelog as one record per
- * hour of event time (in chunks of at most {@link #MAX_IDS_PER_RECORD}), written when Kafka
- * Streams flushes the store before the commit, in the same exactly-once transaction as the
- * figures the ids were counted in. A UUID is written as its 16 bytes. Restoring reads those
- * records and writes each id into the local store, so a restore reads a few large records
- * instead of one record per id.
+ * The ids seen within a horizon, for deduplication, changelogged per time bucket: the ids a task
+ * remembered since its last commit go to the changelog as one record per hour of event time (in
+ * chunks of at most {@link #MAX_IDS_PER_RECORD}), written when Kafka Streams flushes the store
+ * before the commit, in the same exactly-once transaction as the figures the ids were counted
+ * in. A UUID is written as its 16 bytes.
+ *
+ * <p>Locally (a RocksDB window store) the ids are kept in groups too: those of one flush, of one
+ * of {@link #GROUPS} hash groups and of one ten-second slice of event time are one entry, keyed
+ * by the group, the slice and a random suffix, in the changelog's own encoding. A flush writes a
+ * few dozen entries instead of an entry per id (a RocksDB insert per id was a sixth of the stream
+ * thread), and a restore writes each changelog record as a few entries. Looking an id up in the
+ * store reads the entries of its group and slice (a few hundred ids at most rates); nearly every
+ * lookup is answered from memory instead (below). Entries of one id each, as earlier versions
+ * wrote them, are still found.
  *
  * <p>The changelog is the topology's own (created and restored by Kafka Streams); records
  * written per id by the earlier layout (an 8-byte value) are still restored as they are.
@@ -69,6 +79,12 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
   static final long RECENT_IDS = 200_000;
   /** The key under which the local store keeps the latest event time of an id it holds. */
   private static final Bytes LATEST = Bytes.wrap(new byte[] {0});
+  /** Hash groups of a slice's ids in the local store: part of the stored layout, never changed. */
+  static final int GROUPS = 32;
+  private static final long SLICE = RecentIds.SLICE_MILLIS;
+  /** The first byte of a group's key: not the marker's (0), nor any printable id's. */
+  private static final byte GROUP_TAG = 1;
+  private static final int GROUP_KEY_BYTES = 2 + 2 * Long.BYTES;
   private static final Logger log = LoggerFactory.getLogger(SeenIdsStore.class);
 
   private final WindowStore<Bytes, byte[]> local;
@@ -81,12 +97,45 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
   private boolean started;
   private long latest = Long.MIN_VALUE;
   private long latestWritten = Long.MIN_VALUE;
-  /** Ids held in memory and not yet in the local store: written together at the next flush. */
+  /** Ids not yet in the local store: written together at the next flush. */
   private final List<Seen> unwritten = new ArrayList<>();
+  /** Those of {@link #unwritten} at times memory does not cover, where their lookups go until then. */
+  private final Set<Seen> unwrittenUncovered = new HashSet<>();
   /** How the local store writes a batch of its own records (its restore): one RocksDB write batch. */
   private final LocalWrites localWrites = new LocalWrites();
 
-  record Seen(byte[] id, long time) {}
+  /**
+   * An id at its event time, read once: a canonical lower-case UUID as its two halves (and no
+   * text), any other id as its UTF-8 text (and {@code high} = {@link RecentIds.Uuids#NOT_A_UUID}).
+   */
+  record Seen(byte[] text, long time, long high, long low) {
+    static Seen of(String id, long time) {
+      long high = RecentIds.Uuids.high(id);
+      return high == RecentIds.Uuids.NOT_A_UUID ? new Seen(id.getBytes(StandardCharsets.UTF_8), time, high, 0)
+          : new Seen(null, time, high, RecentIds.Uuids.low(id));
+    }
+
+    boolean uuid() {
+      return text == null;
+    }
+
+    /** The id's hash group in the local store. */
+    int group() {
+      int h = uuid() ? Long.hashCode(high * 0x9E3779B97F4A7C15L ^ low) : Arrays.hashCode(text);
+      return Math.floorMod(h ^ (h >>> 16), GROUPS);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Seen other && time == other.time && high == other.high && low == other.low
+          && Arrays.equals(text, other.text);
+    }
+
+    @Override
+    public int hashCode() {
+      return Long.hashCode(time * 31 + high) ^ Long.hashCode(low) ^ Arrays.hashCode(text);
+    }
+  }
 
   SeenIdsStore(WindowStore<Bytes, byte[]> local, long recentIds) {
     this.local = local;
@@ -137,49 +186,136 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
   /** Whether an id was remembered at this event time within the horizon. */
   public boolean seen(String id, long eventTime) {
     start();
+    Seen seen = Seen.of(id, eventTime);
     if (recent.covers(eventTime)) {
-      return recent.contains(id, eventTime);
+      return recent.contains(id, seen.high(), seen.low(), eventTime);
     }
-    return local.fetch(Bytes.wrap(id.getBytes(StandardCharsets.UTF_8)), eventTime) != null;
+    return stored(id, seen);
   }
 
   /**
-   * Remembers an id at its event time; it reaches the changelog at the next flush. An id memory
-   * holds reaches the local store then too, in one write with the others (memory answers for it
-   * until then); any other is written to the local store at once.
+   * Remembers an id at its event time; it reaches the changelog and the local store at the next
+   * flush (memory, or the ids held for that flush, answer for it until then).
    */
   public void remember(String id, long eventTime) {
     start();
-    byte[] key = id.getBytes(StandardCharsets.UTF_8);
-    Seen seen = new Seen(key, eventTime);
+    Seen seen = Seen.of(id, eventTime);
     if (recent.covers(eventTime)) {
-      recent.add(id, eventTime);
-      unwritten.add(seen);
+      recent.add(id, seen.high(), seen.low(), eventTime);
     } else {
-      local.put(Bytes.wrap(key), timeBytes(eventTime), eventTime);
+      unwrittenUncovered.add(seen);
     }
-    latest = Math.max(latest, eventTime);
-    pending.computeIfAbsent(Math.floorDiv(eventTime, BUCKET) * BUCKET, b -> new ArrayList<>()).add(seen);
+    held(seen);
   }
 
-  /** The ids memory took since the last flush into the local store, in one write batch. */
+  /**
+   * Remembers an id at its event time unless it was remembered there within the horizon: true
+   * when it is new. What {@link #seen} then {@link #remember} do, reading the id once.
+   */
+  public boolean rememberIfNew(String id, long eventTime) {
+    start();
+    Seen seen = Seen.of(id, eventTime);
+    if (recent.covers(eventTime)) {
+      if (!recent.add(id, seen.high(), seen.low(), eventTime)) {
+        return false;
+      }
+    } else if (stored(id, seen) || !unwrittenUncovered.add(seen)) {
+      return false;
+    }
+    held(seen);
+    return true;
+  }
+
+  private void held(Seen seen) {
+    unwritten.add(seen);
+    latest = Math.max(latest, seen.time());
+    pending.computeIfAbsent(Math.floorDiv(seen.time(), BUCKET) * BUCKET, b -> new ArrayList<>()).add(seen);
+  }
+
+  /** Whether the local store holds the id at its time, or it is held for the next flush. */
+  private boolean stored(String id, Seen seen) {
+    if (unwrittenUncovered.contains(seen)) {
+      return true;
+    }
+    long slice = Math.floorDiv(seen.time(), SLICE) * SLICE;
+    int group = seen.group();
+    try (KeyValueIterator<Windowed<Bytes>, byte[]> entries = local.fetch(groupKey(group, slice, 0L),
+        groupKey(group, slice, -1L), slice, slice)) {
+      while (entries.hasNext()) {
+        if (holds(entries.next().value, seen)) {
+          return true;
+        }
+      }
+    }
+    // an entry of this id alone, as earlier versions wrote them
+    return local.fetch(Bytes.wrap(id.getBytes(StandardCharsets.UTF_8)), seen.time()) != null;
+  }
+
+  /** A group entry's key: the tag, the group, the slice, and a suffix that keeps each flush's entry apart. */
+  static Bytes groupKey(int group, long slice, long suffix) {
+    return Bytes.wrap(ByteBuffer.allocate(GROUP_KEY_BYTES).put(GROUP_TAG).put((byte) group).putLong(slice)
+        .putLong(suffix).array());
+  }
+
+  /** The ids not yet in the local store, as a few entries in one write batch. */
   private void writeUnwritten() {
     if (unwritten.isEmpty()) {
       return;
     }
-    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>(unwritten.size());
-    for (Seen seen : unwritten) {
-      records.add(new ConsumerRecord<>(name, 0, 0L,
-          WindowKeySchema.toStoreKeyBinary(Bytes.wrap(seen.id()), seen.time(), 0).get(), timeBytes(seen.time())));
-    }
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+    grouped(unwritten, (key, slice, value) -> records.add(new ConsumerRecord<>(name, 0, 0L,
+        WindowKeySchema.toStoreKeyBinary(key, slice, 0).get(), value)));
     if (localWrites.batching()) {
       localWrites.write(records);
     } else {
-      for (Seen seen : unwritten) {
-        local.put(Bytes.wrap(seen.id()), timeBytes(seen.time()), seen.time());
-      }
+      grouped(unwritten, (key, slice, value) -> local.put(key, value, slice));
     }
     unwritten.clear();
+    unwrittenUncovered.clear();
+  }
+
+  interface Entries {
+    void entry(Bytes key, long slice, byte[] value);
+  }
+
+  /** Ids as the local store's entries: one per group and slice, each under a key of its own. */
+  static void grouped(List<Seen> ids, Entries out) {
+    Map<Long, List<Seen>> groups = new HashMap<>();
+    for (Seen seen : ids) {
+      groups.computeIfAbsent(Math.floorDiv(seen.time(), SLICE) * GROUPS + seen.group(), g -> new ArrayList<>())
+          .add(seen);
+    }
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    for (Map.Entry<Long, List<Seen>> group : groups.entrySet()) {
+      long slice = Math.floorDiv(group.getKey(), GROUPS) * SLICE;
+      out.entry(groupKey((int) Math.floorMod(group.getKey(), GROUPS), slice, random.nextLong()), slice,
+          encode(slice, group.getValue()));
+    }
+  }
+
+  /** Whether an entry (the changelog's encoding) holds the id at its time. */
+  static boolean holds(byte[] entry, Seen seen) {
+    ByteBuffer in = LAYOUT.reader(entry).buffer();
+    long base = in.getLong();
+    int count = in.getInt();
+    for (int i = 0; i < count; i++) {
+      long time = base + in.getInt();
+      if (in.get() == UUID_ID) {
+        long high = in.getLong();
+        long low = in.getLong();
+        if (time == seen.time() && seen.uuid() && high == seen.high() && low == seen.low()) {
+          return true;
+        }
+      } else {
+        int length = in.getShort() & 0xFFFF;
+        if (time == seen.time() && !seen.uuid() && length == seen.text().length
+            && Arrays.equals(entry, in.position(), in.position() + length, seen.text(), 0, length)) {
+          return true;
+        }
+        in.position(in.position() + length);
+      }
+    }
+    return false;
   }
 
   /**
@@ -209,9 +345,21 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
     long max = Long.MIN_VALUE;
     long ids = 0;
     try (KeyValueIterator<Windowed<Bytes>, byte[]> all = local.all()) {
+      List<Seen> grouped = new ArrayList<>();
       while (all.hasNext()) {
-        max = Math.max(max, all.next().key.window().start());
-        ids++;
+        KeyValue<Windowed<Bytes>, byte[]> next = all.next();
+        byte[] key = next.key.key().get();
+        if (key.length == GROUP_KEY_BYTES && key[0] == GROUP_TAG) {
+          grouped.clear();
+          decode(LAYOUT.reader(next.value).buffer(), grouped); // an entry's start is its slice's, not its ids' times
+          for (Seen seen : grouped) {
+            max = Math.max(max, seen.time());
+            ids++;
+          }
+        } else {
+          max = Math.max(max, next.key.window().start());
+          ids++;
+        }
       }
     }
     if (ids > 0) {
@@ -236,99 +384,95 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
 
   private static RecordBatchingStateRestoreCallback expanded(StateRestoreCallback local) {
     return records -> {
-      List<ConsumerRecord<byte[], byte[]>> perId = new ArrayList<>();
-      for (ConsumerRecord<byte[], byte[]> record : records) {
-        expand(record, perId);
-      }
-      if (!perId.isEmpty()) {
-        perId.add(latestMarker(perId));
-      }
+      List<ConsumerRecord<byte[], byte[]>> entries = restored(records);
       if (local instanceof RecordBatchingStateRestoreCallback batching) {
-        batching.restoreBatch(perId);
+        batching.restoreBatch(entries);
       } else if (local instanceof BatchingStateRestoreCallback batching) {
-        List<KeyValue<byte[], byte[]>> pairs = new ArrayList<>(perId.size());
-        perId.forEach(r -> pairs.add(KeyValue.pair(r.key(), r.value())));
+        List<KeyValue<byte[], byte[]>> pairs = new ArrayList<>(entries.size());
+        entries.forEach(r -> pairs.add(KeyValue.pair(r.key(), r.value())));
         batching.restoreAll(pairs);
       } else {
-        perId.forEach(r -> local.restore(r.key(), r.value()));
+        entries.forEach(r -> local.restore(r.key(), r.value()));
       }
     };
   }
 
-  /** The marker of the latest event time among restored ids, as the local store's own record. */
-  static ConsumerRecord<byte[], byte[]> latestMarker(List<ConsumerRecord<byte[], byte[]>> restored) {
+  /**
+   * The local store's records for changelog records: their ids as group entries, a record of the
+   * earlier per-id layout as it is, and the marker of the latest event time among them.
+   */
+  static List<ConsumerRecord<byte[], byte[]>> restored(Collection<ConsumerRecord<byte[], byte[]>> records) {
+    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+    List<Seen> ids = new ArrayList<>();
+    ConsumerRecord<byte[], byte[]> last = null;
     long max = Long.MIN_VALUE;
-    for (ConsumerRecord<byte[], byte[]> record : restored) {
-      // the local store's key: the id, its time (8 bytes), a sequence number (4 bytes)
-      max = Math.max(max, ByteBuffer.wrap(record.key()).getLong(record.key().length - Long.BYTES - Integer.BYTES));
+    for (ConsumerRecord<byte[], byte[]> record : records) {
+      if (record.value() == null) {
+        continue; // nothing is ever deleted by key: ids expire with the local store's segments
+      }
+      last = record;
+      StoredLayout.Body body = LAYOUT.reader(record.value());
+      if (body.version() == 0) {
+        out.add(record); // an id as the earlier layout logged it: the local store's own key and value
+        // the local store's key: the id, its time (8 bytes), a sequence number (4 bytes)
+        max = Math.max(max, ByteBuffer.wrap(record.key()).getLong(record.key().length - Long.BYTES - Integer.BYTES));
+      } else {
+        decode(body.buffer(), ids);
+      }
     }
-    ConsumerRecord<byte[], byte[]> last = restored.get(restored.size() - 1);
-    return new ConsumerRecord<>(last.topic(), last.partition(), last.offset(),
-        WindowKeySchema.toStoreKeyBinary(LATEST, max, 0).get(), timeBytes(max));
+    if (last == null) {
+      return out;
+    }
+    for (Seen seen : ids) {
+      max = Math.max(max, seen.time());
+    }
+    ConsumerRecord<byte[], byte[]> at = last;
+    grouped(ids, (key, slice, value) -> out.add(new ConsumerRecord<>(at.topic(), at.partition(), at.offset(),
+        WindowKeySchema.toStoreKeyBinary(key, slice, 0).get(), value)));
+    out.add(new ConsumerRecord<>(at.topic(), at.partition(), at.offset(),
+        WindowKeySchema.toStoreKeyBinary(LATEST, max, 0).get(), timeBytes(max)));
+    return out;
   }
 
-  /** The records of one id each that a changelog record stands for. */
-  static void expand(ConsumerRecord<byte[], byte[]> record, Collection<ConsumerRecord<byte[], byte[]>> out) {
-    if (record.value() == null) {
-      return; // nothing is ever deleted by key: ids expire with the local store's segments
-    }
-    StoredLayout.Body body = LAYOUT.reader(record.value());
-    if (body.version() == 0) {
-      out.add(record); // an id as the earlier layout logged it: the local store's own key and value
-      return;
-    }
-    ByteBuffer in = body.buffer();
-    long bucket = in.getLong();
+  /** The ids of a changelog record's (or a group entry's) body. */
+  static void decode(ByteBuffer in, Collection<Seen> out) {
+    long base = in.getLong();
     int count = in.getInt();
     for (int i = 0; i < count; i++) {
-      long time = bucket + in.getInt();
-      byte[] id;
+      long time = base + in.getInt();
       if (in.get() == UUID_ID) {
-        id = new UUID(in.getLong(), in.getLong()).toString().getBytes(StandardCharsets.US_ASCII);
+        long high = in.getLong();
+        long low = in.getLong();
+        // the one UUID whose high half is the text marker: logged as a UUID by earlier versions, read as text
+        out.add(high == RecentIds.Uuids.NOT_A_UUID
+            ? new Seen(new UUID(high, low).toString().getBytes(StandardCharsets.US_ASCII), time, high, 0)
+            : new Seen(null, time, high, low));
       } else {
-        id = new byte[in.getShort() & 0xFFFF];
-        in.get(id);
+        byte[] text = new byte[in.getShort() & 0xFFFF];
+        in.get(text);
+        out.add(new Seen(text, time, RecentIds.Uuids.NOT_A_UUID, 0));
       }
-      byte[] key = WindowKeySchema.toStoreKeyBinary(Bytes.wrap(id), time, 0).get();
-      out.add(new ConsumerRecord<>(record.topic(), record.partition(), record.offset(), key, timeBytes(time)));
     }
   }
 
-  /** One changelog record of ids of one hour. */
-  static byte[] encode(long bucket, List<Seen> ids) {
-    UUID[] uuids = new UUID[ids.size()]; // parsed once per id: sized, then written
+  /** Ids of one hour (a changelog record) or of one group and slice (a local entry), after {@code base}. */
+  static byte[] encode(long base, List<Seen> ids) {
     int size = Long.BYTES + Integer.BYTES;
-    for (int i = 0; i < ids.size(); i++) {
-      uuids[i] = uuid(ids.get(i).id());
-      size += Integer.BYTES + 1 + (uuids[i] != null ? 16 : 2 + ids.get(i).id().length);
+    for (Seen seen : ids) {
+      size += Integer.BYTES + 1 + (seen.uuid() ? 16 : 2 + seen.text().length);
     }
     ByteBuffer out = LAYOUT.writer(size);
-    out.putLong(bucket);
+    out.putLong(base);
     out.putInt(ids.size());
-    for (int i = 0; i < ids.size(); i++) {
-      Seen seen = ids.get(i);
-      out.putInt((int) (seen.time() - bucket));
-      if (uuids[i] != null) {
-        out.put(UUID_ID).putLong(uuids[i].getMostSignificantBits()).putLong(uuids[i].getLeastSignificantBits());
+    for (Seen seen : ids) {
+      out.putInt((int) (seen.time() - base));
+      if (seen.uuid()) {
+        out.put(UUID_ID).putLong(seen.high()).putLong(seen.low());
       } else {
-        out.put(TEXT_ID).putShort((short) seen.id().length).put(seen.id());
+        out.put(TEXT_ID).putShort((short) seen.text().length).put(seen.text());
       }
     }
     return out.array();
-  }
-
-  /** The UUID an id is, when it is one in the canonical lower-case text that comes back from its 16 bytes. */
-  private static UUID uuid(byte[] id) {
-    if (id.length != 36 || id[8] != '-' || id[13] != '-' || id[18] != '-' || id[23] != '-') {
-      return null;
-    }
-    String text = new String(id, StandardCharsets.US_ASCII);
-    try {
-      UUID uuid = UUID.fromString(text);
-      return uuid.toString().equals(text) ? uuid : null;
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
   }
 
   @Override
@@ -364,6 +508,7 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
   /** Memory answers nothing until the store's next use reads where to start again. */
   private void forgetRecent() {
     unwritten.clear();
+    unwrittenUncovered.clear();
     recent.clear();
     started = false;
     latest = Long.MIN_VALUE;

@@ -2,22 +2,29 @@ package io.tokenledger.platform.streams;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.internals.WindowKeySchema;
 import org.junit.jupiter.api.Test;
 
-/** A changelog record of ids turns back into the window store's own records, one per id, exactly. */
+/**
+ * A changelog record of ids turns back into the local store's entries exactly: one entry per
+ * hash group and ten seconds of event time, each holding its ids and no other.
+ */
 class SeenIdsStoreTest {
   private static final long HOUR = 1_780_000_000_000L / 3_600_000 * 3_600_000;
 
   private static SeenIdsStore.Seen seen(String id, long time) {
-    return new SeenIdsStore.Seen(id.getBytes(StandardCharsets.UTF_8), time);
+    return SeenIdsStore.Seen.of(id, time);
   }
 
   @Test
@@ -29,18 +36,61 @@ class SeenIdsStoreTest {
     byte[] value = SeenIdsStore.encode(HOUR, ids);
     // version byte, hour, count, then per id its offset, kind and body
     assertEquals(1 + 8 + 4 + (4 + 1 + 16) + (4 + 1 + 2 + 36) + (4 + 1 + 2 + 13), value.length);
+    List<SeenIdsStore.Seen> back = new ArrayList<>();
+    SeenIdsStore.decode(ByteBuffer.wrap(value, 1, value.length - 1), back);
+    assertEquals(ids, back);
+  }
 
-    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-    SeenIdsStore.expand(new ConsumerRecord<>("changelog", 3, 41L, new byte[16], value), out);
-    assertEquals(3, out.size());
-    for (int i = 0; i < ids.size(); i++) {
-      SeenIdsStore.Seen expected = ids.get(i);
-      assertArrayEquals(WindowKeySchema.toStoreKeyBinary(Bytes.wrap(expected.id()), expected.time(), 0).get(),
-          out.get(i).key(), "the local store's key of " + new String(expected.id(), StandardCharsets.UTF_8));
-      assertEquals(expected.time(), ByteBuffer.wrap(out.get(i).value()).getLong());
-      assertEquals(3, out.get(i).partition());
-      assertEquals(41L, out.get(i).offset());
+  @Test
+  void aChangelogRecordBecomesOneEntryPerGroupAndSliceHoldingExactlyItsIds() {
+    List<SeenIdsStore.Seen> ids = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      // two slices of ten seconds, UUIDs and text
+      ids.add(seen(String.format("0192f0c4-5a1e-7c3d-9b2a-%012x", i * 7919L), HOUR + (i % 2) * 10_000 + i));
+      ids.add(seen("call:" + i, HOUR + 15_000));
     }
+    List<ConsumerRecord<byte[], byte[]>> out = SeenIdsStore.restored(List.of(
+        new ConsumerRecord<>("changelog", 3, 41L, new byte[16], SeenIdsStore.encode(HOUR, ids))));
+    Set<String> groupsAndSlices = new HashSet<>();
+    for (SeenIdsStore.Seen id : ids) {
+      groupsAndSlices.add(id.group() + "@" + (id.time() / 10_000 * 10_000));
+    }
+    assertEquals(groupsAndSlices.size() + 1, out.size(), "an entry per group and slice, then the marker");
+    List<SeenIdsStore.Seen> held = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> entry : out.subList(0, out.size() - 1)) {
+      ByteBuffer key = ByteBuffer.wrap(entry.key());
+      assertEquals(1, key.get(0), "a group entry's tag");
+      int group = key.get(1);
+      long slice = key.getLong(2);
+      // the window store's key: the group key (18 bytes), the window's start, a sequence number
+      assertEquals(18 + 8 + 4, entry.key().length);
+      assertEquals(slice, key.getLong(18), "the entry's window is its slice");
+      List<SeenIdsStore.Seen> inEntry = new ArrayList<>();
+      SeenIdsStore.decode(ByteBuffer.wrap(entry.value(), 1, entry.value().length - 1), inEntry);
+      for (SeenIdsStore.Seen id : inEntry) {
+        assertEquals(group, id.group());
+        assertEquals(slice, id.time() / 10_000 * 10_000);
+        assertTrue(SeenIdsStore.holds(entry.value(), id));
+      }
+      held.addAll(inEntry);
+      assertEquals(3, entry.partition());
+      assertEquals(41L, entry.offset());
+    }
+    assertEquals(new HashSet<>(ids), new HashSet<>(held), "every id once, in its entry");
+    assertEquals(ids.size(), held.size());
+  }
+
+  @Test
+  void anEntryHoldsAnIdAtItsTimeOnly() {
+    SeenIdsStore.Seen uuid = seen("0192f0c4-5a1e-7c3d-9b2a-1f2e3d4c5b6a", HOUR + 5);
+    SeenIdsStore.Seen text = seen("call:req_8f2a", HOUR + 6);
+    byte[] entry = SeenIdsStore.encode(HOUR, List.of(uuid, text));
+    assertTrue(SeenIdsStore.holds(entry, uuid));
+    assertTrue(SeenIdsStore.holds(entry, text));
+    assertFalse(SeenIdsStore.holds(entry, seen("0192f0c4-5a1e-7c3d-9b2a-1f2e3d4c5b6a", HOUR + 6)), "another time");
+    assertFalse(SeenIdsStore.holds(entry, seen("0192F0C4-5A1E-7C3D-9B2A-1F2E3D4C5B6A", HOUR + 5)), "other text");
+    assertFalse(SeenIdsStore.holds(entry, seen("call:req_8f2b", HOUR + 6)));
+    assertFalse(SeenIdsStore.holds(entry, seen("call:req_8f2", HOUR + 6)), "a prefix is another id");
   }
 
   @Test
@@ -48,17 +98,17 @@ class SeenIdsStoreTest {
     byte[] key = WindowKeySchema.toStoreKeyBinary(Bytes.wrap("e-1".getBytes(StandardCharsets.UTF_8)), HOUR, 0).get();
     ConsumerRecord<byte[], byte[]> old = new ConsumerRecord<>("changelog", 0, 7L, key,
         ByteBuffer.allocate(8).putLong(HOUR).array());
-    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-    SeenIdsStore.expand(old, out);
-    assertEquals(List.of(old), out);
+    List<ConsumerRecord<byte[], byte[]>> out = SeenIdsStore.restored(List.of(old));
+    assertEquals(2, out.size());
+    assertEquals(old, out.get(0));
+    assertArrayEquals(WindowKeySchema.toStoreKeyBinary(Bytes.wrap(new byte[] {0}), HOUR, 0).get(), out.get(1).key());
   }
 
   @Test
   void aRestoredBatchMarksTheLatestTimeOfItsIds() {
-    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-    SeenIdsStore.expand(new ConsumerRecord<>("changelog", 1, 5L, new byte[16],
-        SeenIdsStore.encode(HOUR, List.of(seen("a", HOUR + 9), seen("b", HOUR + 700), seen("c", HOUR + 3)))), out);
-    ConsumerRecord<byte[], byte[]> marker = SeenIdsStore.latestMarker(out);
+    List<ConsumerRecord<byte[], byte[]>> out = SeenIdsStore.restored(List.of(new ConsumerRecord<>("changelog", 1, 5L,
+        new byte[16], SeenIdsStore.encode(HOUR, List.of(seen("a", HOUR + 9), seen("b", HOUR + 700), seen("c", HOUR + 3))))));
+    ConsumerRecord<byte[], byte[]> marker = out.get(out.size() - 1);
     assertArrayEquals(WindowKeySchema.toStoreKeyBinary(Bytes.wrap(new byte[] {0}), HOUR + 700, 0).get(), marker.key());
     assertEquals(HOUR + 700, ByteBuffer.wrap(marker.value()).getLong());
     assertEquals(5L, marker.offset());
