@@ -85,19 +85,38 @@ final class RecentIds {
     return true;
   }
 
-  /**
-   * Lets go of the oldest slices until at most the bound is held; {@code from} moves past them.
-   * Only once the caller holds their ids elsewhere.
-   */
+  /** Where the ids of a slice go: a UUID as its halves, any other id as its text. */
+  interface Ids {
+    void uuid(long high, long low, long time);
+
+    void text(String id, long time);
+  }
+
+  /** Lets go of the oldest slices until at most the bound is held; {@code from} moves past them. */
   void trim() {
+    trim(null);
+  }
+
+  /** The same, handing each slice's ids to {@code letGo} first (when not null). */
+  void trim(Ids letGo) {
     while (count > maxIds && !slices.isEmpty()) {
       Map.Entry<Long, Slice> oldest = slices.pollFirstEntry();
+      if (letGo != null) {
+        oldest.getValue().forEach(letGo);
+      }
       count -= oldest.getValue().size;
       spare = oldest.getValue().table;
       from = Math.max(from, oldest.getKey() + SLICE_MILLIS);
       if (last == oldest.getValue()) {
         last = null;
       }
+    }
+  }
+
+  /** Every id held, slice by slice. */
+  void forEach(Ids out) {
+    for (Slice slice : slices.values()) {
+      slice.forEach(out);
     }
   }
 
@@ -134,6 +153,17 @@ final class RecentIds {
     Slice(long start, long[] reused) {
       this.start = start;
       this.table = reused == null ? emptyTable(1 << 10) : cleared(reused);
+    }
+
+    void forEach(Ids out) {
+      for (int i = 0; i < table.length; i += 3) {
+        if (table[i + 2] != EMPTY) {
+          out.uuid(table[i], table[i + 1], table[i + 2]);
+        }
+      }
+      for (TextId text : texts) {
+        out.text(text.id(), text.time());
+      }
     }
 
     private static long[] emptyTable(int slots) {

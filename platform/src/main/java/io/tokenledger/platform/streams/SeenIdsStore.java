@@ -49,14 +49,16 @@ import org.slf4j.LoggerFactory;
  * before the commit, in the same exactly-once transaction as the figures the ids were counted
  * in. A UUID is written as its 16 bytes.
  *
- * <p>Locally (a RocksDB window store) the ids are kept in groups too: those of one flush, of one
- * of {@link #GROUPS} hash groups and of one ten-second slice of event time are one entry, keyed
- * by the group, the slice and a random suffix, in the changelog's own encoding. A flush writes a
- * few dozen entries instead of an entry per id (a RocksDB insert per id was a sixth of the stream
- * thread), and a restore writes each changelog record as a few entries. Looking an id up in the
- * store reads the entries of its group and slice (a few hundred ids at most rates); nearly every
- * lookup is answered from memory instead (below). Entries of one id each, as earlier versions
- * wrote them, are still found.
+ * <p>Locally (a RocksDB window store) the ids memory holds (below) reach RocksDB only when memory
+ * lets go of them, or when the store is closed or recycled after a commit: then the ids of each
+ * ten-second slice of event time are written as one entry per hash group ({@link #GROUPS}),
+ * keyed by the group, the slice and a random suffix, in the changelog's own encoding; a restore
+ * writes its ids the same way. So there is no RocksDB insert per id (it was a sixth of the stream
+ * thread), and a lookup of an id in RocksDB reads the few entries of its group and slice. Under
+ * exactly-once the local store only matters after a clean close (an unclean stop wipes it and it
+ * is restored from the changelog), and the changelog gets every id before every commit, as
+ * before. Ids at times memory does not cover (late ones) are written at the flush one entry per
+ * id, as earlier versions wrote every id; those are still found.
  *
  * <p>The changelog is the topology's own (created and restored by Kafka Streams); records
  * written per id by the earlier layout (an 8-byte value) are still restored as they are.
@@ -97,10 +99,8 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
   private boolean started;
   private long latest = Long.MIN_VALUE;
   private long latestWritten = Long.MIN_VALUE;
-  /** Ids not yet in the local store: written together at the next flush. */
-  private final List<Seen> unwritten = new ArrayList<>();
-  /** Those of {@link #unwritten} at times memory does not cover, where their lookups go until then. */
-  private final Set<Seen> unwrittenUncovered = new HashSet<>();
+  /** Ids at times memory does not cover, not yet in the local store: written at the next flush. */
+  private final Set<Seen> unwritten = new java.util.LinkedHashSet<>();
   /** How the local store writes a batch of its own records (its restore): one RocksDB write batch. */
   private final LocalWrites localWrites = new LocalWrites();
 
@@ -117,6 +117,11 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
 
     boolean uuid() {
       return text == null;
+    }
+
+    /** The id's text as UTF-8 (a UUID's canonical form). */
+    byte[] idBytes() {
+      return uuid() ? new UUID(high, low).toString().getBytes(StandardCharsets.US_ASCII) : text;
     }
 
     /** The id's hash group in the local store. */
@@ -203,7 +208,7 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
     if (recent.covers(eventTime)) {
       recent.add(id, seen.high(), seen.low(), eventTime);
     } else {
-      unwrittenUncovered.add(seen);
+      unwritten.add(seen);
     }
     held(seen);
   }
@@ -219,7 +224,7 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
       if (!recent.add(id, seen.high(), seen.low(), eventTime)) {
         return false;
       }
-    } else if (stored(id, seen) || !unwrittenUncovered.add(seen)) {
+    } else if (stored(id, seen) || !unwritten.add(seen)) {
       return false;
     }
     held(seen);
@@ -227,14 +232,17 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
   }
 
   private void held(Seen seen) {
-    unwritten.add(seen);
     latest = Math.max(latest, seen.time());
     pending.computeIfAbsent(Math.floorDiv(seen.time(), BUCKET) * BUCKET, b -> new ArrayList<>()).add(seen);
   }
 
   /** Whether the local store holds the id at its time, or it is held for the next flush. */
   private boolean stored(String id, Seen seen) {
-    if (unwrittenUncovered.contains(seen)) {
+    if (unwritten.contains(seen)) {
+      return true;
+    }
+    // an entry of this id alone
+    if (local.fetch(Bytes.wrap(id.getBytes(StandardCharsets.UTF_8)), seen.time()) != null) {
       return true;
     }
     long slice = Math.floorDiv(seen.time(), SLICE) * SLICE;
@@ -247,8 +255,7 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
         }
       }
     }
-    // an entry of this id alone, as earlier versions wrote them
-    return local.fetch(Bytes.wrap(id.getBytes(StandardCharsets.UTF_8)), seen.time()) != null;
+    return false;
   }
 
   /** A group entry's key: the tag, the group, the slice, and a suffix that keeps each flush's entry apart. */
@@ -257,21 +264,58 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
         .putLong(suffix).array());
   }
 
-  /** The ids not yet in the local store, as a few entries in one write batch. */
+  /** The late ids (at times memory does not cover) held since the last flush, an entry each, in one write batch. */
   private void writeUnwritten() {
     if (unwritten.isEmpty()) {
       return;
     }
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>(unwritten.size());
+    for (Seen seen : unwritten) {
+      records.add(new ConsumerRecord<>(name, 0, 0L,
+          WindowKeySchema.toStoreKeyBinary(Bytes.wrap(seen.idBytes()), seen.time(), 0).get(), timeBytes(seen.time())));
+    }
+    write(records);
+    unwritten.clear();
+  }
+
+  /** Ids memory lets go of, or holds at a close, as group entries in one write batch. */
+  private void writeGrouped(List<Seen> ids) {
+    if (ids.isEmpty()) {
+      return;
+    }
     List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-    grouped(unwritten, (key, slice, value) -> records.add(new ConsumerRecord<>(name, 0, 0L,
+    grouped(ids, (key, slice, value) -> records.add(new ConsumerRecord<>(name, 0, 0L,
         WindowKeySchema.toStoreKeyBinary(key, slice, 0).get(), value)));
+    write(records);
+  }
+
+  /** Records of the local store's own keys and values: one RocksDB write batch, or a put each. */
+  private void write(List<ConsumerRecord<byte[], byte[]>> records) {
     if (localWrites.batching()) {
       localWrites.write(records);
-    } else {
-      grouped(unwritten, (key, slice, value) -> local.put(key, value, slice));
+      return;
     }
-    unwritten.clear();
-    unwrittenUncovered.clear();
+    for (ConsumerRecord<byte[], byte[]> record : records) {
+      byte[] key = record.key();
+      // the local store's key: the key, the window's start (8 bytes), a sequence number (4 bytes)
+      long start = ByteBuffer.wrap(key).getLong(key.length - Long.BYTES - Integer.BYTES);
+      local.put(Bytes.wrap(Arrays.copyOf(key, key.length - Long.BYTES - Integer.BYTES)), record.value(), start);
+    }
+  }
+
+  /** The ids memory holds, as {@link Seen}s. */
+  private static final class Collected implements RecentIds.Ids {
+    final List<Seen> ids = new ArrayList<>();
+
+    @Override
+    public void uuid(long high, long low, long time) {
+      ids.add(new Seen(null, time, high, low));
+    }
+
+    @Override
+    public void text(String id, long time) {
+      ids.add(new Seen(id.getBytes(StandardCharsets.UTF_8), time, RecentIds.Uuids.NOT_A_UUID, 0));
+    }
   }
 
   interface Entries {
@@ -496,19 +540,42 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
       local.put(LATEST, timeBytes(latest), latest);
       latestWritten = latest;
     }
-    recent.trim(); // only now: every id memory lets go of is in the local store
+    // Only now, with every id of theirs logged: the slices memory lets go of, to RocksDB.
+    Collected letGo = new Collected();
+    recent.trim(letGo);
+    writeGrouped(letGo.ids);
   }
 
+  /**
+   * Kafka Streams clears a store's cache when it recycles a task's stores (after a clean close),
+   * as their next writes may come from a restore: what memory holds goes to RocksDB first.
+   */
   @Override
   public void clearCache() {
+    keepWhatMemoryHolds();
     pending.clear();
     forgetRecent();
+  }
+
+  /**
+   * Writes the ids memory holds to RocksDB, except those not logged yet (none after a commit; the
+   * ids of a task closed without one are not kept: the changelog never got them).
+   */
+  private void keepWhatMemoryHolds() {
+    if (!local.isOpen() || recent.size() == 0) {
+      return;
+    }
+    Set<Seen> notLogged = new HashSet<>();
+    pending.values().forEach(notLogged::addAll);
+    Collected held = new Collected();
+    recent.forEach(held);
+    held.ids.removeIf(notLogged::contains);
+    writeGrouped(held.ids);
   }
 
   /** Memory answers nothing until the store's next use reads where to start again. */
   private void forgetRecent() {
     unwritten.clear();
-    unwrittenUncovered.clear();
     recent.clear();
     started = false;
     latest = Long.MIN_VALUE;
@@ -558,6 +625,7 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
 
   @Override
   public void close() {
+    keepWhatMemoryHolds();
     pending.clear();
     forgetRecent();
     local.close();

@@ -104,4 +104,39 @@ class RecentIdsTest {
     }
     assertEquals(3_000, recent.size());
   }
+
+  @Test
+  void theIdsOfEachSliceLetGoAreHandedOnExactlyAndTheRestOnRequest() {
+    RecentIds recent = new RecentIds(4);
+    recent.startAt(T);
+    long next = T + RecentIds.SLICE_MILLIS;
+    recent.add("0192f0c4-5a1e-7c3d-9b2a-1f2e3d4c5b6a", T + 1);
+    recent.add("call:1", T + 2);
+    recent.add("call:2", next + 1);
+    recent.add("call:3", next + 2);
+    recent.add("call:4", next + 3);
+    List<String> letGo = new ArrayList<>();
+    RecentIds.Ids into = ids(letGo);
+    recent.trim(into);
+    assertEquals(List.of("0192f0c4-5a1e-7c3d-9b2a-1f2e3d4c5b6a@" + (T + 1), "call:1@" + (T + 2)),
+        letGo.stream().sorted().toList(), "the first slice, every id once");
+    List<String> held = new ArrayList<>();
+    recent.forEach(ids(held));
+    assertEquals(List.of("call:2@" + (next + 1), "call:3@" + (next + 2), "call:4@" + (next + 3)),
+        held.stream().sorted().toList());
+  }
+
+  private static RecentIds.Ids ids(List<String> into) {
+    return new RecentIds.Ids() {
+      @Override
+      public void uuid(long high, long low, long time) {
+        into.add(new UUID(high, low) + "@" + time);
+      }
+
+      @Override
+      public void text(String id, long time) {
+        into.add(id + "@" + time);
+      }
+    };
+  }
 }
