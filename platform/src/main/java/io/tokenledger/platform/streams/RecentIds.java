@@ -92,14 +92,18 @@ final class RecentIds {
     void text(String id, long time);
   }
 
-  /** Lets go of the oldest slices until at most the bound is held; {@code from} moves past them. */
+  /**
+   * Lets go of the oldest slices until at most the bound is held; {@code from} moves past them.
+   * The newest slice stays, also when it alone holds more: it is where new ids arrive, and
+   * letting it go would send every lookup of them to RocksDB.
+   */
   void trim() {
     trim(null);
   }
 
   /** The same, handing each slice's ids to {@code letGo} first (when not null). */
   void trim(Ids letGo) {
-    while (count > maxIds && !slices.isEmpty()) {
+    while (count > maxIds && slices.size() > 1) {
       Map.Entry<Long, Slice> oldest = slices.pollFirstEntry();
       if (letGo != null) {
         oldest.getValue().forEach(letGo);

@@ -92,17 +92,35 @@ class RecentIdsTest {
       old.add(UUID.randomUUID().toString());
       recent.add(old.get(i), T + i);
     }
+    recent.add("next", T + RecentIds.SLICE_MILLIS); // a newer slice, so the first is not the newest
     recent.trim();
     assertEquals(T + RecentIds.SLICE_MILLIS, recent.from());
-    assertEquals(0, recent.size());
-    for (int i = 0; i < 3_000; i++) { // the same ids ten seconds on, in a slice on the reused table
-      long time = T + RecentIds.SLICE_MILLIS + i;
+    assertEquals(1, recent.size());
+    long third = T + 2 * RecentIds.SLICE_MILLIS;
+    for (int i = 0; i < 3_000; i++) { // the same ids twenty seconds on, in a new slice on the reused table
+      long time = third + i;
       assertFalse(recent.contains(old.get(i), time), "nothing of the slice let go is found");
       assertTrue(recent.add(old.get(i), time));
       assertTrue(recent.contains(old.get(i), time));
-      assertFalse(recent.contains(old.get(i), time - RecentIds.SLICE_MILLIS + 1));
+      assertFalse(recent.contains(old.get(i), time - 2 * RecentIds.SLICE_MILLIS + 1));
     }
-    assertEquals(3_000, recent.size());
+    assertEquals(3_001, recent.size());
+  }
+
+  @Test
+  void theNewestSliceStaysAlsoWhenItAloneHoldsMoreThanTheBound() {
+    RecentIds recent = new RecentIds(10);
+    recent.startAt(T);
+    for (int i = 0; i < 15; i++) {
+      recent.add("id-" + i, T + i);
+    }
+    recent.trim();
+    assertEquals(15, recent.size(), "where new ids arrive: letting it go would send their lookups to RocksDB");
+    assertTrue(recent.covers(T));
+    recent.add("later", T + RecentIds.SLICE_MILLIS);
+    recent.trim();
+    assertEquals(1, recent.size(), "once a newer slice is there, the full one goes");
+    assertEquals(T + RecentIds.SLICE_MILLIS, recent.from());
   }
 
   @Test

@@ -60,7 +60,7 @@ class SeenIdsStoreTest {
     for (ConsumerRecord<byte[], byte[]> entry : out.subList(0, out.size() - 1)) {
       ByteBuffer key = ByteBuffer.wrap(entry.key());
       assertEquals(1, key.get(0), "a group entry's tag");
-      int group = key.get(1);
+      int group = key.get(1) & 0xFF;
       long slice = key.getLong(2);
       // the window store's key: the group key (18 bytes), the window's start, a sequence number
       assertEquals(18 + 8 + 4, entry.key().length);
