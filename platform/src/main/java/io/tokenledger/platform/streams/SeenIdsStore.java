@@ -346,24 +346,44 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
 
   /** Whether an entry (the changelog's encoding) holds the id at its time. */
   static boolean holds(byte[] entry, Seen seen) {
-    ByteBuffer in = LAYOUT.reader(entry).buffer();
+    return walk(LAYOUT.reader(entry).buffer(), new EncodedIds() {
+      @Override
+      public boolean uuid(long time, long high, long low) {
+        return time == seen.time() && seen.uuid() && high == seen.high() && low == seen.low();
+      }
+
+      @Override
+      public boolean text(long time, byte[] bytes, int from, int length) {
+        return time == seen.time() && !seen.uuid() && length == seen.text().length
+            && Arrays.equals(bytes, from, from + length, seen.text(), 0, length);
+      }
+    });
+  }
+
+  /** What {@link #walk} finds in a body of ids; true stops the walk. */
+  interface EncodedIds {
+    boolean uuid(long time, long high, long low);
+
+    boolean text(long time, byte[] bytes, int from, int length);
+  }
+
+  /** Walks the ids of a changelog record's (or a group entry's) body, without copying them; true when stopped. */
+  private static boolean walk(ByteBuffer in, EncodedIds ids) {
     long base = in.getLong();
     int count = in.getInt();
     for (int i = 0; i < count; i++) {
       long time = base + in.getInt();
       if (in.get() == UUID_ID) {
-        long high = in.getLong();
-        long low = in.getLong();
-        if (time == seen.time() && seen.uuid() && high == seen.high() && low == seen.low()) {
+        if (ids.uuid(time, in.getLong(), in.getLong())) {
           return true;
         }
       } else {
         int length = in.getShort() & 0xFFFF;
-        if (time == seen.time() && !seen.uuid() && length == seen.text().length
-            && Arrays.equals(entry, in.position(), in.position() + length, seen.text(), 0, length)) {
+        int from = in.arrayOffset() + in.position();
+        in.position(in.position() + length);
+        if (ids.text(time, in.array(), from, length)) {
           return true;
         }
-        in.position(in.position() + length);
       }
     }
     return false;
@@ -487,23 +507,22 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
 
   /** The ids of a changelog record's (or a group entry's) body. */
   static void decode(ByteBuffer in, Collection<Seen> out) {
-    long base = in.getLong();
-    int count = in.getInt();
-    for (int i = 0; i < count; i++) {
-      long time = base + in.getInt();
-      if (in.get() == UUID_ID) {
-        long high = in.getLong();
-        long low = in.getLong();
+    walk(in, new EncodedIds() {
+      @Override
+      public boolean uuid(long time, long high, long low) {
         // the one UUID whose high half is the text marker: logged as a UUID by earlier versions, read as text
         out.add(high == RecentIds.Uuids.NOT_A_UUID
             ? new Seen(new UUID(high, low).toString().getBytes(StandardCharsets.US_ASCII), time, high, 0)
             : new Seen(null, time, high, low));
-      } else {
-        byte[] text = new byte[in.getShort() & 0xFFFF];
-        in.get(text);
-        out.add(new Seen(text, time, RecentIds.Uuids.NOT_A_UUID, 0));
+        return false;
       }
-    }
+
+      @Override
+      public boolean text(long time, byte[] bytes, int from, int length) {
+        out.add(new Seen(Arrays.copyOfRange(bytes, from, from + length), time, RecentIds.Uuids.NOT_A_UUID, 0));
+        return false;
+      }
+    });
   }
 
   /** Ids of one hour (a changelog record) or of one group and slice (a local entry), after {@code base}. */
