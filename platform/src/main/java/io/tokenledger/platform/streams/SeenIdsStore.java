@@ -195,34 +195,10 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
     return context.getStateStore(name);
   }
 
-  /** Whether an id was remembered at this event time within the horizon. */
-  public boolean seen(String id, long eventTime) {
-    start();
-    Seen seen = Seen.of(id, eventTime);
-    if (recent.covers(eventTime)) {
-      return recent.contains(id, seen.high(), seen.low(), eventTime);
-    }
-    return stored(id, seen);
-  }
-
-  /**
-   * Remembers an id at its event time; it reaches the changelog and the local store at the next
-   * flush (memory, or the ids held for that flush, answer for it until then).
-   */
-  public void remember(String id, long eventTime) {
-    start();
-    Seen seen = Seen.of(id, eventTime);
-    if (recent.covers(eventTime)) {
-      recent.add(id, seen.high(), seen.low(), eventTime);
-    } else {
-      unwritten.add(seen);
-    }
-    held(seen);
-  }
-
   /**
    * Remembers an id at its event time unless it was remembered there within the horizon: true
-   * when it is new. What {@link #seen} then {@link #remember} do, reading the id once.
+   * when it is new. It reaches the changelog at the next flush, and the local store then (a late
+   * id) or when memory lets it go; memory, or the ids held for that flush, answer for it until then.
    */
   public boolean rememberIfNew(String id, long eventTime) {
     start();
