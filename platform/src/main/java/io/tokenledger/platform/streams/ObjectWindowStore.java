@@ -3,6 +3,7 @@ package io.tokenledger.platform.streams;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -17,6 +18,7 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serde;
@@ -24,6 +26,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.kstream.internals.TimeWindow;
 import org.apache.kafka.streams.processor.StateStore;
@@ -64,7 +67,10 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * <p>The rule for the processor: a value it has put is held by reference until the flush, so it
  * changes it through {@link #update} (under the store's lock), never behind the store's back.
  *
- * <p>Local writes: a flush writes every changed value below in one batch (see {@code writeBatch}).
+ * <p>Local writes: under exactly-once a flush sends the changelog records of the changed values
+ * and keeps them held; RocksDB gets a value in one batch once it has been quiet for a while (a
+ * minute window changed every second is written once, not sixty times), or when Kafka Streams
+ * commits the store (see {@code logChanged}). Under at-least-once a flush writes them at once.
  *
  * <p>Reads: the stream thread reads the held objects themselves; any other thread (interactive
  * queries) reads copies taken under the lock, merged with what the store below holds, so a
@@ -75,12 +81,20 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  */
 public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<String, V>, String, V>
     implements WindowStore<String, V> {
-  /** A held value and the record context of its latest change (its changelog record carries that timestamp). */
+  /**
+   * A held value: the record context of its latest change (its changelog record carries that
+   * timestamp), whether it changed since its changelog record was last sent, and the flush that
+   * sent it (-1: never, or let go).
+   */
   private static final class Held<V> {
+    final WindowSlot slot;
     V value;
     ProcessorRecordContext changedBy;
+    boolean changed;
+    long loggedAt = -1;
 
-    Held(V value, ProcessorRecordContext changedBy) {
+    Held(WindowSlot slot, V value, ProcessorRecordContext changedBy) {
+      this.slot = slot;
       this.value = value;
       this.changedBy = changedBy;
     }
@@ -100,10 +114,34 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
     BATCH
   }
 
+  /**
+   * Flushes a logged value stays out of RocksDB while it keeps changing: a minute window changed
+   * every second is written locally once, after it went quiet, not sixty times (Kafka Streams
+   * flushes before each commit, about once a second here).
+   */
+  static final int QUIET_FLUSHES = 30;
+  /**
+   * Values held at most per store; beyond it the longest-logged are written. Most are the
+   * windows their processor keeps in memory anyway, so holding them costs a map entry each.
+   */
+  static final int MAX_HELD = 100_000;
+
   private final Serde<V> serde;
   private final long windowSize;
   private final Below below;
+  /** Every value changed and not yet in the store below: changed since the last flush, or logged and not quiet yet. */
   private final Map<WindowSlot, Held<V>> held = new HashMap<>();
+  /** The values changed since the last flush, each once. */
+  private List<Held<V>> changed = new ArrayList<>();
+  /** The values each of the latest flushes logged, oldest flush first (one list per flush). */
+  private final ArrayDeque<List<Held<V>>> loggedByFlush = new ArrayDeque<>();
+  private long flushes;
+  /**
+   * Whether RocksDB may lag the changelog until the store is committed: under exactly-once,
+   * where Kafka Streams commits a store only before it records its changelog offset. Under
+   * at-least-once it commits the stores after every flush, so a flush writes RocksDB too.
+   */
+  private boolean deferLocal;
   private final LocalWrites localWrites = new LocalWrites();
   private InternalProcessorContext<?, ?> context;
   private String changelogTopic;
@@ -179,6 +217,8 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
       releaseAll();
     }
     changelogTopic = ProcessorContextUtils.changelogFor(stateStoreContext, name(), Boolean.FALSE);
+    deferLocal = StreamsConfig.EXACTLY_ONCE_V2.equals(
+        stateStoreContext.appConfigs().get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
     if (below == Below.PUT) {
       super.init(stateStoreContext, root);
     } else {
@@ -224,6 +264,7 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
     Held<V> entry = window.held;
     if (entry != null && entry.value == window.value) {
       entry.changedBy = context.recordContext(); // held already, this very object: nothing to look up
+      markChanged(entry);
       return;
     }
     window.held = hold(window.slot.key(), window.slot.start(), window.value);
@@ -254,24 +295,47 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
     WindowSlot slot = new WindowSlot(key, windowStart);
     Held<V> entry = held.get(slot);
     if (entry == null) {
-      entry = new Held<>(value, context.recordContext());
+      entry = new Held<>(slot, value, context.recordContext());
       held.put(slot, entry);
     } else {
       entry.value = value;
       entry.changedBy = context.recordContext();
     }
+    markChanged(entry);
     return entry;
+  }
+
+  private void markChanged(Held<V> entry) {
+    if (!entry.changed) {
+      entry.changed = true;
+      changed.add(entry);
+    }
   }
 
   /** How many values wait for the next flush. */
   public synchronized int heldCount() {
+    return changed.size();
+  }
+
+  /** How many values are held in all: changed, or logged and not yet in the store below. */
+  synchronized int heldInAll() {
     return held.size();
   }
 
   @Override
   public void flushCache() {
-    if (!held.isEmpty() && below != Below.PUT && localWrites.batching()) {
-      writeBatch();
+    if (below != Below.PUT && localWrites.batching()) {
+      List<ConsumerRecord<byte[], byte[]>> records = logChanged();
+      if (deferLocal) {
+        writeBelow(quiet());
+      } else {
+        localWrites.write(records);
+        List<Held<V>> written = loggedByFlush.pollLast();
+        synchronized (this) {
+          written.forEach(entry -> held.remove(entry.slot));
+          written.forEach(ObjectWindowStore::release);
+        }
+      }
     } else if (!held.isEmpty()) {
       ProcessorRecordContext current = context.recordContext();
       try {
@@ -281,11 +345,12 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
           synchronized (this) {
             Held<V> entry = held.remove(slot);
             V value = entry.value;
-            entry.value = null; // released: a window that still points at it is held again at its next change
+            release(entry);
             context.setRecordContext(entry.changedBy);
             wrapped().put(slot.key(), value, slot.start());
           }
         }
+        changed.clear();
       } finally {
         context.setRecordContext(current);
       }
@@ -294,66 +359,174 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
   }
 
   /**
-   * Writes every held value below at once: each one's changelog record first (what the logging
+   * Sends the changelog record of every value changed since the last flush (what the logging
    * layer sends for a put: the store key, the value's bytes, the timestamp of its latest change),
-   * then all of them into the bytes store in one batch (one RocksDB write batch per segment, not
-   * a {@code put} each), and only then lets them go, under the lock, so a query finds each value
-   * held or stored. Only the stream thread changes a held value, and it is here; a query copies
-   * under the lock, so values are serialised under it too.
+   * in the transaction of the commit this flush precedes. The values stay held, as logged: RocksDB
+   * gets them once quiet ({@link #quiet}), or at the store's {@link #commit} or {@link #close}.
+   * That is as safe as writing at once: under exactly-once a store not closed cleanly is wiped
+   * and restored from the changelog, which has every value; before Kafka Streams records a
+   * store's changelog offset (a clean close, a suspension; without exactly-once, every commit) it
+   * commits the store, which writes what is held. Only the stream thread changes a held value,
+   * and it is here; a query copies under the lock, so values are serialised under it too.
+   *
+   * @return the bytes store's records of the values logged, when RocksDB does not lag (else none)
    */
-  private void writeBatch() {
+  private List<ConsumerRecord<byte[], byte[]>> logChanged() {
+    flushes++;
+    List<Held<V>> logging = changed;
+    changed = new ArrayList<>();
     ProcessorRecordContext current = context.recordContext();
-    List<WindowSlot> slots = new ArrayList<>(held.keySet());
-    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>(slots.size());
     Position position = getPosition();
-    String topic = changelogTopic != null ? changelogTopic : name();
+    String topic = topic();
+    List<ConsumerRecord<byte[], byte[]>> records = deferLocal ? List.of() : new ArrayList<>(logging.size());
     try {
-      for (WindowSlot slot : slots) {
-        Held<V> entry;
+      for (Held<V> entry : logging) {
         byte[] value;
         synchronized (this) {
-          entry = held.get(slot);
           value = entry.value == null ? null : serde.serializer().serialize(topic, entry.value);
+          entry.changed = false;
+          entry.loggedAt = flushes;
         }
-        Bytes key = WindowKeySchema.toStoreKeyBinary(Bytes.wrap(slot.key().getBytes(StandardCharsets.UTF_8)),
-            slot.start(), 0);
         context.setRecordContext(entry.changedBy);
         synchronized (position) {
           StoreQueryUtils.updatePosition(position, context); // as the bytes store's put does
         }
+        Bytes key = storeKey(entry.slot);
         if (below == Below.LOGGED_BATCH) {
           context.logChange(name(), key, value, entry.changedBy.timestamp(), new RecordHeaders(), position);
         }
-        records.add(new ConsumerRecord<>(topic, 0, 0L, key.get(), value));
+        if (!deferLocal) {
+          records.add(new ConsumerRecord<>(topic, 0, 0L, key.get(), value));
+        }
       }
     } finally {
       context.setRecordContext(current);
     }
+    loggedByFlush.addLast(logging);
+    return records;
+  }
+
+  /**
+   * The held values whose latest changelog record is {@value #QUIET_FLUSHES} flushes old and that
+   * have not changed since, and the longest-logged beyond {@value #MAX_HELD} values held.
+   */
+  private List<Held<V>> quiet() {
+    List<Held<V>> quiet = new ArrayList<>();
+    while (!loggedByFlush.isEmpty()) {
+      long flush = flushes - loggedByFlush.size() + 1;
+      if (flush > flushes - QUIET_FLUSHES && held.size() - quiet.size() <= MAX_HELD) {
+        break;
+      }
+      for (Held<V> entry : loggedByFlush.pollFirst()) {
+        if (entry.loggedAt == flush && !entry.changed) { // else logged again later, or changed since
+          quiet.add(entry);
+        }
+      }
+    }
+    return quiet;
+  }
+
+  /**
+   * Writes logged values into the bytes store in one batch (one RocksDB write batch per segment,
+   * not a {@code put} each), and only then lets them go, under the lock, so a query finds each
+   * value held or stored.
+   */
+  private void writeBelow(List<Held<V>> logged) {
+    if (logged.isEmpty()) {
+      return;
+    }
+    String topic = topic();
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>(logged.size());
+    for (Held<V> entry : logged) {
+      byte[] value;
+      synchronized (this) {
+        value = entry.value == null ? null : serde.serializer().serialize(topic, entry.value);
+      }
+      records.add(new ConsumerRecord<>(topic, 0, 0L, storeKey(entry.slot).get(), value));
+    }
     localWrites.write(records);
     synchronized (this) {
-      for (WindowSlot slot : slots) {
-        held.remove(slot).value = null; // released: a window that still points at it is held again at its next change
+      for (Held<V> entry : logged) {
+        held.remove(entry.slot);
+        release(entry);
       }
     }
   }
 
-  @Override
-  public synchronized void clearCache() {
-    releaseAll(); // the store below is about to be written directly (a restore): what is held is stale
-    super.clearCache();
+  /** Every logged value into the store below: Kafka Streams is about to record the store's changelog offset. */
+  private void writeAllLogged() {
+    if (below == Below.PUT || !localWrites.batching() || held.isEmpty()) {
+      return;
+    }
+    List<Held<V>> logged = new ArrayList<>();
+    synchronized (this) {
+      held.values().forEach(entry -> {
+        if (entry.loggedAt >= 0 && !entry.changed) {
+          logged.add(entry);
+        }
+      });
+    }
+    writeBelow(logged);
+  }
+
+  /** A window that still points at a released value is held again at its next change. */
+  private static <V> void release(Held<V> entry) {
+    entry.value = null;
+    entry.loggedAt = -1;
+    entry.changed = false;
+  }
+
+  private String topic() {
+    return changelogTopic != null ? changelogTopic : name();
+  }
+
+  /** The key Kafka Streams' window stores keep a window under: its key, start and sequence number 0. */
+  private static Bytes storeKey(WindowSlot slot) {
+    return WindowKeySchema.toStoreKeyBinary(Bytes.wrap(slot.key().getBytes(StandardCharsets.UTF_8)), slot.start(), 0);
   }
 
   @Override
+  public void commit(Map<TopicPartition, Long> changelogOffsets) {
+    writeAllLogged();
+    super.commit(changelogOffsets);
+  }
+
+  /**
+   * Kafka Streams recycles the task (after a commit that committed the store, so what is logged
+   * is written already; written here all the same, as at close); the store below is then written
+   * directly (a standby's restore), so what is held would go stale.
+   */
+  @Override
+  public void clearCache() {
+    writeAllLogged();
+    synchronized (this) {
+      releaseAll();
+    }
+    super.clearCache();
+  }
+
+  /**
+   * A clean close has committed the store already (nothing logged is left unwritten); after any
+   * other, exactly-once wipes the local store. What is still logged is written all the same, so
+   * the local store never lags its changelog once closed.
+   */
+  @Override
   public void close() {
+    if (isOpen()) {
+      writeAllLogged();
+    }
     synchronized (this) {
       releaseAll();
     }
     super.close();
   }
 
+  /** Forgets what is held (values of a transaction that will not commit, or stale before a restore). */
   private void releaseAll() {
-    held.values().forEach(entry -> entry.value = null);
+    held.values().forEach(ObjectWindowStore::release);
     held.clear();
+    changed = new ArrayList<>();
+    loggedByFlush.clear();
   }
 
   private boolean onOwner() {

@@ -96,6 +96,15 @@ class ObjectWindowStoreTest {
   }
 
   private static TopologyTestDriver driver() throws Exception {
+    return driver(StreamsConfig.AT_LEAST_ONCE);
+  }
+
+  /**
+   * The test driver commits its stores after every record, whatever the guarantee; a service
+   * under exactly-once does so only before it records their changelog offsets (a clean close),
+   * so tests of what RocksDB holds between commits flush the store themselves.
+   */
+  private static TopologyTestDriver driver(String guarantee) throws Exception {
     Topology topology = new Topology();
     topology.addSource("in", new StringDeserializer(), new LongDeserializer(), "in");
     topology.addProcessor("count", Counting::new, "in");
@@ -105,6 +114,7 @@ class ObjectWindowStoreTest {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "objects");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("objects").toString());
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
     return new TopologyTestDriver(topology, props, T0);
   }
 
@@ -183,20 +193,48 @@ class ObjectWindowStoreTest {
   }
 
   @Test
-  void aFlushWritesEveryHeldWindowToRocksDbAndLetsItGo() throws Exception {
-    try (TopologyTestDriver driver = driver()) {
+  void aLoggedWindowReachesRocksDbOnceQuietInOneBatch() throws Exception {
+    try (TopologyTestDriver driver = driver(StreamsConfig.EXACTLY_ONCE_V2)) {
       TestInputTopic<String, Long> in = input(driver);
       in.pipeInput("a", 1L, T0);
       ObjectWindowStore<Count> objects = (ObjectWindowStore<Count>) driver.<String, Count>getWindowStore(STORE);
       var rocksDb = objects.wrapped(); // below this layer: what a clean restart would find
       objects.put("b", new Count(2), T0.toEpochMilli());
       objects.put("c", new Count(3), T0.toEpochMilli() + MINUTE);
-      assertNull(rocksDb.fetch("b", T0.toEpochMilli()), "held, not written yet");
-      objects.flushCache(); // both in one batch
+      serialised.set(0);
+      objects.flushCache(); // logged, still held: they may change again
       assertEquals(0, objects.heldCount());
-      assertEquals(2L, rocksDb.fetch("b", T0.toEpochMilli()).n);
-      assertEquals(3L, rocksDb.fetch("c", T0.toEpochMilli() + MINUTE).n);
+      assertEquals(2, serialised.get());
+      assertNull(rocksDb.fetch("b", T0.toEpochMilli()), "logged, not in RocksDB while it may still change");
+      assertEquals(2L, objects.fetch("b", T0.toEpochMilli()).n);
+      for (int flush = 1; flush <= ObjectWindowStore.QUIET_FLUSHES; flush++) {
+        objects.put("c", new Count(3 + flush), T0.toEpochMilli() + MINUTE); // c keeps changing
+        objects.flushCache();
+      }
+      assertEquals(2L, rocksDb.fetch("b", T0.toEpochMilli()).n, "quiet for " + ObjectWindowStore.QUIET_FLUSHES
+          + " flushes: written");
       assertEquals(1L, rocksDb.fetch("a", T0.toEpochMilli()).n);
+      assertNull(rocksDb.fetch("c", T0.toEpochMilli() + MINUTE), "changed at every flush: held");
+      assertEquals(1, objects.heldInAll());
+      assertEquals(2 + ObjectWindowStore.QUIET_FLUSHES + 1, serialised.get(),
+          "encoded at each flush it changed in, and once more for RocksDB once quiet");
+    }
+  }
+
+  @Test
+  void theStoresCommitWritesEveryLoggedWindowToRocksDb() throws Exception {
+    try (TopologyTestDriver driver = driver(StreamsConfig.EXACTLY_ONCE_V2)) {
+      TestInputTopic<String, Long> in = input(driver);
+      in.pipeInput("a", 1L, T0);
+      ObjectWindowStore<Count> objects = (ObjectWindowStore<Count>) driver.<String, Count>getWindowStore(STORE);
+      var rocksDb = objects.wrapped();
+      objects.put("b", new Count(2), T0.toEpochMilli());
+      objects.flushCache();
+      assertNull(rocksDb.fetch("b", T0.toEpochMilli()));
+      objects.commit(Map.of()); // what Kafka Streams calls before it records the store's changelog offset
+      assertEquals(1L, rocksDb.fetch("a", T0.toEpochMilli()).n);
+      assertEquals(2L, rocksDb.fetch("b", T0.toEpochMilli()).n);
+      assertEquals(0, objects.heldInAll());
     }
   }
 
