@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  */
 class ChunkedClosingTest {
   private static final Instant T0 = Instant.parse("2026-11-02T12:00:00Z");
-  private static final List<String> WORKFLOWS = List.of("a", "b", "c", "d", "e");
+  /** Not in key order: windows close in key order whatever order they were created in. */
+  private static final List<String> WORKFLOWS = List.of("c", "a", "e", "b", "d");
 
   private static UsageEvent at(String id, String workflow, Instant time) {
     return UsageEvent.newBuilder(event(id, "support", "gpt-4o", time, 1_000, 0, 0)).setWorkflow(workflow).build();

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.serialization.Serde;
@@ -187,7 +186,7 @@ public final class WindowSet<V> {
   /** The windows changed since the last emit, in the order they changed, with their window in memory if any. */
   private final Map<WindowSlot, OpenWindow<V>> changed = new LinkedHashMap<>();
   private final Map<WindowSlot, OpenWindow<V>> open = new HashMap<>();
-  private final NavigableMap<Long, Set<String>> notFinal = new TreeMap<>();
+  private final NavigableMap<Long, KeysOfStart> notFinal = new TreeMap<>();
   /** The same windows, to ask whether one is among them in a hash lookup (the sets above compare keys). */
   private final Set<WindowSlot> indexed = new java.util.HashSet<>();
   private ProcessorContext<Object, Object> context;
@@ -237,13 +236,11 @@ public final class WindowSet<V> {
         });
       }
       // The windows of a minute closed in part before a restart: the first ones, in key order, are final.
-      Set<String> first = notFinal.get(nextToFinalize);
-      java.util.Iterator<String> keys = first == null ? java.util.Collections.emptyIterator() : first.iterator();
-      for (long i = 0; i < doneInFirst && keys.hasNext(); i++) {
-        WindowSlot finalAlready = new WindowSlot(keys.next(), nextToFinalize);
+      KeysOfStart first = notFinal.get(nextToFinalize);
+      for (long i = 0; first != null && i < doneInFirst && first.hasNext(); i++) {
+        WindowSlot finalAlready = new WindowSlot(first.next(), nextToFinalize);
         changed.remove(finalAlready);
         indexed.remove(finalAlready);
-        keys.remove();
       }
     }
   }
@@ -322,9 +319,40 @@ public final class WindowSet<V> {
 
   /** Remembers a window that will need its final record (the store's order would not find it cheaply). */
   private void indexNotFinal(String key, long start) {
-    if (spec.finalizes()) {
-      notFinal.computeIfAbsent(start, s -> new TreeSet<>()).add(key);
-      indexed.add(new WindowSlot(key, start));
+    if (spec.finalizes() && indexed.add(new WindowSlot(key, start))) {
+      notFinal.computeIfAbsent(start, s -> new KeysOfStart()).add(key);
+    }
+  }
+
+  /**
+   * The keys of one window start not final yet, in the order they close: key order. Kept as a
+   * list and sorted once, when closing first reaches them (no window of a start is created once
+   * its closing has begun), not inserted in order one by one: a sorted set of ten thousand keys
+   * cost a cache miss per comparison, for every new window.
+   */
+  private static final class KeysOfStart {
+    private final java.util.ArrayList<String> keys = new java.util.ArrayList<>();
+    private boolean sorted = true;
+    /** Keys before it have closed. */
+    private int next;
+
+    void add(String key) {
+      if (sorted && !keys.isEmpty() && keys.get(keys.size() - 1).compareTo(key) > 0) {
+        sorted = false;
+      }
+      keys.add(key);
+    }
+
+    boolean hasNext() {
+      return next < keys.size();
+    }
+
+    String next() {
+      if (!sorted) {
+        keys.subList(next, keys.size()).sort(null);
+        sorted = true;
+      }
+      return keys.get(next++);
     }
   }
 
@@ -468,7 +496,7 @@ public final class WindowSet<V> {
     long size = spec.sizeMillis();
     long nextBefore = nextToFinalize;
     while (nextToFinalize < closeTarget && published < max) {
-      Map.Entry<Long, Set<String>> first = notFinal.firstEntry();
+      Map.Entry<Long, KeysOfStart> first = notFinal.firstEntry();
       if (first == null || first.getKey() >= closeTarget) {
         advanceTo(closeTarget);
         break;
@@ -476,10 +504,9 @@ public final class WindowSet<V> {
       if (first.getKey() > nextToFinalize) {
         advanceTo(first.getKey()); // no windows between
       }
-      java.util.Iterator<String> keys = first.getValue().iterator();
+      KeysOfStart keys = first.getValue();
       while (keys.hasNext() && published < max) {
         WindowSlot key = new WindowSlot(keys.next(), first.getKey());
-        keys.remove();
         indexed.remove(key);
         changed.remove(key);
         OpenWindow<V> inMemory = open.remove(key); // the same figures as the store's, already decoded
@@ -490,7 +517,7 @@ public final class WindowSet<V> {
         published++;
         doneInFirst++;
       }
-      if (first.getValue().isEmpty()) {
+      if (!keys.hasNext()) {
         notFinal.remove(first.getKey());
         advanceTo(first.getKey() + size);
       }
