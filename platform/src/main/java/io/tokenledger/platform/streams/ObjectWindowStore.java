@@ -49,7 +49,6 @@ import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowBytesStoreSupplier;
 import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
-import org.apache.kafka.streams.state.internals.StoreQueryUtils;
 import org.apache.kafka.streams.state.internals.WindowKeySchema;
 import org.apache.kafka.streams.state.internals.WindowStoreBuilder;
 import org.apache.kafka.streams.state.internals.WrappedStateStore;
@@ -379,6 +378,7 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
     Position position = getPosition();
     String topic = topic();
     List<ConsumerRecord<byte[], byte[]>> records = deferLocal ? List.of() : new ArrayList<>(logging.size());
+    Reached reached = new Reached();
     try {
       for (Held<V> entry : logging) {
         byte[] value;
@@ -388,9 +388,7 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
           entry.loggedAt = flushes;
         }
         context.setRecordContext(entry.changedBy);
-        synchronized (position) {
-          StoreQueryUtils.updatePosition(position, context); // as the bytes store's put does
-        }
+        reached.add(entry.changedBy);
         Bytes key = storeKey(entry.slot);
         if (below == Below.LOGGED_BATCH) {
           context.logChange(name(), key, value, entry.changedBy.timestamp(), new RecordHeaders(), position);
@@ -402,8 +400,40 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
     } finally {
       context.setRecordContext(current);
     }
+    reached.moveTo(position);
     loggedByFlush.addLast(logging);
     return records;
+  }
+
+  /**
+   * The newest input record per topic partition among the changes a flush logs: the store's
+   * position moves once per flush as far as each value's put would have moved it (the position
+   * rides in no changelog record here: Kafka Streams adds it only with IQ consistency on).
+   */
+  private static final class Reached {
+    private final List<ProcessorRecordContext> newest = new ArrayList<>(2);
+
+    void add(ProcessorRecordContext by) {
+      if (by == null || by.topic() == null || by.offset() < 0) {
+        return; // a punctuation's change: no input record, as the bytes store's put would skip it
+      }
+      for (int i = 0; i < newest.size(); i++) {
+        ProcessorRecordContext seen = newest.get(i);
+        if (seen.partition() == by.partition() && seen.topic().equals(by.topic())) {
+          if (by.offset() > seen.offset()) {
+            newest.set(i, by);
+          }
+          return;
+        }
+      }
+      newest.add(by);
+    }
+
+    void moveTo(Position position) {
+      synchronized (position) {
+        newest.forEach(by -> position.withComponent(by.topic(), by.partition(), by.offset()));
+      }
+    }
   }
 
   /**

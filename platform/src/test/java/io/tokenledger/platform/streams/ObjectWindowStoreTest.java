@@ -145,6 +145,8 @@ class ObjectWindowStoreTest {
 
       var store = driver.<String, Count>getWindowStore(STORE);
       assertEquals(1_500L, store.fetch("a", T0.toEpochMilli()).n);
+      // The store's position (what IQv2's position bounds read): the newest input record it holds changes of.
+      assertEquals(java.util.Map.of(0, 2L), ((ObjectWindowStore<Count>) store).getPosition().getPartitionPositions("in"));
       try (KeyValueIterator<Windowed<String>, Count> all = store.all()) {
         List<KeyValue<String, Long>> windows = new java.util.ArrayList<>();
         all.forEachRemaining(kv -> windows.add(KeyValue.pair(kv.key.key() + "@" + kv.key.window().start(), kv.value.n)));
