@@ -216,10 +216,22 @@ final class Fleet implements AutoCloseable {
     }
   }
 
+  /**
+   * One call of the loop: asks without waiting for the answer, so the loop keeps its rate while
+   * admission is slow to answer (a cold start: each ask then waits up to the admission timeout
+   * before failing open, and waiting calls would slow the loop to a few a minute).
+   */
   private void loopCall(Workload workload, String agent, Random own) {
     UsageEvent asked = call(workload, workload.model(), Instant.now(), own, 1).setAgentId(agent).build();
     runaway.asked.incrementAndGet();
-    Admission a = recorder.admit(query(asked));
+    recorder.admitAsync(query(asked)).thenAccept(a -> madeIfAllowed(asked, a)).whenComplete((done, error) -> {
+      if (error != null) {
+        failed.incrementAndGet(); // counted as a call not recorded, as a failed send is
+      }
+    });
+  }
+
+  private void madeIfAllowed(UsageEvent asked, Admission a) {
     runaway.bySource.get(a.source()).incrementAndGet();
     long askedCost = cost(asked);
     if (!a.allowed()) {
