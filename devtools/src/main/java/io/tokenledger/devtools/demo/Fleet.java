@@ -80,6 +80,8 @@ final class Fleet implements AutoCloseable {
   private final AtomicLong deniedLive = new AtomicLong();
   private final Runaway runaway = new Runaway();
   private volatile ScheduledExecutorService runawayLoop;
+  /** The looping agent's calls waiting for admission's answer. */
+  private final java.util.Set<CompletableFuture<Void>> asking = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /**
    * @param hardTeams teams with a HARD budget: their live calls ask before they are made
@@ -224,7 +226,10 @@ final class Fleet implements AutoCloseable {
   private void loopCall(Workload workload, String agent, Random own) {
     UsageEvent asked = call(workload, workload.model(), Instant.now(), own, 1).setAgentId(agent).build();
     runaway.asked.incrementAndGet();
-    recorder.admitAsync(query(asked)).thenAccept(a -> madeIfAllowed(asked, a)).whenComplete((done, error) -> {
+    CompletableFuture<Void> call = recorder.admitAsync(query(asked)).thenAccept(a -> madeIfAllowed(asked, a));
+    asking.add(call);
+    call.whenComplete((done, error) -> {
+      asking.remove(call);
       if (error != null) {
         failed.incrementAndGet(); // counted as a call not recorded, as a failed send is
       }
@@ -448,6 +453,11 @@ final class Fleet implements AutoCloseable {
     if (loop != null) {
       loop.shutdown();
       loop.awaitTermination(5, TimeUnit.SECONDS);
+      try { // its calls still waiting for an answer: at most the admission timeout
+        CompletableFuture.allOf(asking.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        // counted as failed by each call itself
+      }
     }
     recorder.close();
   }
