@@ -80,8 +80,6 @@ final class Fleet implements AutoCloseable {
   private final AtomicLong deniedLive = new AtomicLong();
   private final Runaway runaway = new Runaway();
   private volatile ScheduledExecutorService runawayLoop;
-  /** The looping agent's calls waiting for admission's answer. */
-  private final java.util.Set<CompletableFuture<Void>> asking = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /**
    * @param hardTeams teams with a HARD budget: their live calls ask before they are made
@@ -204,39 +202,45 @@ final class Fleet implements AutoCloseable {
       return t;
     });
     runawayLoop = loop;
-    long end = System.currentTimeMillis() + after.toMillis() + length.toMillis();
     long every = Math.max(1, (long) (1000.0 * threads / perSecond));
-    for (int i = 0; i < threads; i++) {
-      Random own = new Random(7 + i);
-      loop.scheduleAtFixedRate(() -> {
-        if (System.currentTimeMillis() >= end) {
-          loop.shutdown();
-          return;
-        }
-        loopCall(workload, agent, own);
-      }, after.toMillis(), every, TimeUnit.MILLISECONDS);
+    loop.schedule(() -> {
+      // Each call waits for admission's answer, so a loop started while the team's task cannot
+      // answer yet (a cold start) makes a call per timeout per thread: too few to be a runaway.
+      admissionAnswers(workload, agent, Duration.ofSeconds(60));
+      long end = System.currentTimeMillis() + length.toMillis();
+      for (int i = 0; i < threads; i++) {
+        Random own = new Random(7 + i);
+        loop.scheduleAtFixedRate(() -> {
+          if (System.currentTimeMillis() >= end) {
+            loop.shutdown();
+            return;
+          }
+          loopCall(workload, agent, own);
+        }, 0, every, TimeUnit.MILLISECONDS);
+      }
+    }, after.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Asks admission about a one-token call of the agent until the team's task answers, at most {@code bound}. */
+  private void admissionAnswers(Workload workload, String agent, Duration bound) {
+    long until = System.currentTimeMillis() + bound.toMillis();
+    AdmissionQuery probe = AdmissionQuery.of(workload.team(), workload.workflow(), workload.provider(),
+        workload.model(), 1, 1).byAgent(agent);
+    while (System.currentTimeMillis() < until
+        && recorder.admit(probe).source() == Admission.Source.UNREACHABLE) {
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
     }
   }
 
-  /**
-   * One call of the loop: asks without waiting for the answer, so the loop keeps its rate while
-   * admission is slow to answer (a cold start: each ask then waits up to the admission timeout
-   * before failing open, and waiting calls would slow the loop to a few a minute).
-   */
   private void loopCall(Workload workload, String agent, Random own) {
     UsageEvent asked = call(workload, workload.model(), Instant.now(), own, 1).setAgentId(agent).build();
     runaway.asked.incrementAndGet();
-    CompletableFuture<Void> call = recorder.admitAsync(query(asked)).thenAccept(a -> madeIfAllowed(asked, a));
-    asking.add(call);
-    call.whenComplete((done, error) -> {
-      asking.remove(call);
-      if (error != null) {
-        failed.incrementAndGet(); // counted as a call not recorded, as a failed send is
-      }
-    });
-  }
-
-  private void madeIfAllowed(UsageEvent asked, Admission a) {
+    Admission a = recorder.admit(query(asked));
     runaway.bySource.get(a.source()).incrementAndGet();
     long askedCost = cost(asked);
     if (!a.allowed()) {
@@ -453,11 +457,6 @@ final class Fleet implements AutoCloseable {
     if (loop != null) {
       loop.shutdown();
       loop.awaitTermination(5, TimeUnit.SECONDS);
-      try { // its calls still waiting for an answer: at most the admission timeout
-        CompletableFuture.allOf(asking.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
-      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-        // counted as failed by each call itself
-      }
     }
     recorder.close();
   }

@@ -146,18 +146,6 @@ public final class UsageRecorder implements AutoCloseable {
     return admission.admit(query);
   }
 
-  /**
-   * The same without waiting for the answer: completes with it (the lease's at once, else the
-   * team task's or, after the admission timeout, the fail-open/fail-closed choice's), never
-   * exceptionally for an unreachable task. For callers that must not hold a thread per ask.
-   */
-  public CompletableFuture<Admission> admitAsync(AdmissionQuery query) {
-    if (admission == null) {
-      throw new IllegalStateException("This UsageRecorder does not ask before calls: build it with admission(topics)");
-    }
-    return admission.admitAsync(query);
-  }
-
   /** The usage producer's settings, under a client id of its own (two producers, one process). */
   private static Map<String, Object> outcomeProducerConfig(Map<String, Object> producerConfig) {
     Map<String, Object> config = reliable(producerConfig);
