@@ -189,8 +189,9 @@ final class Fleet implements AutoCloseable {
   }
 
   /**
-   * After {@code after}, one agent of a workload gets stuck in a loop: {@code perSecond} calls a
-   * second for {@code length}, each asking admission first, as a governed agent does. Allowed
+   * After {@code after}, once admission answers, one agent of a workload gets stuck in a loop:
+   * {@code perSecond} calls a second for {@code length}, each asking admission first, as a
+   * governed agent does. Allowed
    * calls are made on the model admission names (a cheaper one once its cap's downgrade applies);
    * denied ones are not made.
    */
