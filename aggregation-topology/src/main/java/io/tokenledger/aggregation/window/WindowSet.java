@@ -231,8 +231,9 @@ public final class WindowSet<V> {
       try (KeyValueIterator<Windowed<String>, V> it = store.fetchAll(Instant.ofEpochMilli(nextToFinalize),
           Instant.ofEpochMilli(FOREVER))) {
         it.forEachRemaining(w -> {
-          changed.put(new WindowSlot(w.key.key(), w.key.window().start()), null);
-          indexNotFinal(w.key.key(), w.key.window().start());
+          WindowSlot stored = new WindowSlot(w.key.key(), w.key.window().start());
+          changed.put(stored, null);
+          indexNotFinal(stored);
         });
       }
       // The windows of a minute closed in part before a restart: the first ones, in key order, are final.
@@ -290,7 +291,7 @@ public final class WindowSet<V> {
       V value = mayBeStored(window) ? store.fetch(key, window.start()) : null;
       if (value == null) {
         value = values.empty();
-        indexNotFinal(key, window.start()); // a new window: the only time it is indexed
+        indexNotFinal(window); // a new window: the only time it is indexed
       }
       entry = keepOpen(window, value);
       if (entry != null) {
@@ -318,9 +319,9 @@ public final class WindowSet<V> {
   }
 
   /** Remembers a window that will need its final record (the store's order would not find it cheaply). */
-  private void indexNotFinal(String key, long start) {
-    if (spec.finalizes() && indexed.add(new WindowSlot(key, start))) {
-      notFinal.computeIfAbsent(start, s -> new KeysOfStart()).add(key);
+  private void indexNotFinal(WindowSlot window) {
+    if (spec.finalizes() && indexed.add(window)) {
+      notFinal.computeIfAbsent(window.start(), s -> new KeysOfStart()).add(window.key());
     }
   }
 

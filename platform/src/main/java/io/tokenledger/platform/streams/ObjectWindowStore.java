@@ -91,11 +91,22 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
     ProcessorRecordContext changedBy;
     boolean changed;
     long loggedAt = -1;
+    /** The key Kafka Streams' window stores keep it under, made at its first flush: it is logged at every flush it changed in. */
+    private Bytes storeKey;
 
     Held(WindowSlot slot, V value, ProcessorRecordContext changedBy) {
       this.slot = slot;
       this.value = value;
       this.changedBy = changedBy;
+    }
+
+    /** Its key, sequence number 0 (keys of one window never repeat here). */
+    Bytes storeKey() {
+      if (storeKey == null) {
+        storeKey = WindowKeySchema.toStoreKeyBinary(Bytes.wrap(slot.key().getBytes(StandardCharsets.UTF_8)),
+            slot.start(), 0);
+      }
+      return storeKey;
     }
   }
 
@@ -389,7 +400,7 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
         }
         context.setRecordContext(entry.changedBy);
         reached.add(entry.changedBy);
-        Bytes key = storeKey(entry.slot);
+        Bytes key = entry.storeKey();
         if (below == Below.LOGGED_BATCH) {
           context.logChange(name(), key, value, entry.changedBy.timestamp(), new RecordHeaders(), position);
         }
@@ -472,7 +483,7 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
       synchronized (this) {
         value = entry.value == null ? null : serde.serializer().serialize(topic, entry.value);
       }
-      records.add(new ConsumerRecord<>(topic, 0, 0L, storeKey(entry.slot).get(), value));
+      records.add(new ConsumerRecord<>(topic, 0, 0L, entry.storeKey().get(), value));
     }
     localWrites.write(records);
     synchronized (this) {
@@ -508,11 +519,6 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
 
   private String topic() {
     return changelogTopic != null ? changelogTopic : name();
-  }
-
-  /** The key Kafka Streams' window stores keep a window under: its key, start and sequence number 0. */
-  private static Bytes storeKey(WindowSlot slot) {
-    return WindowKeySchema.toStoreKeyBinary(Bytes.wrap(slot.key().getBytes(StandardCharsets.UTF_8)), slot.start(), 0);
   }
 
   @Override
