@@ -71,10 +71,17 @@ public final class CrossTeamAggregator implements Processor<String, Partial, Obj
       Long mark = progress.get("mark:" + s);
       marks[s] = mark == null ? -1L : mark;
     }
-    context.schedule(settings.emitInterval(), PunctuationType.WALL_CLOCK_TIME,
+    // On the wall clock's grid, as the per-team rollup's emits are: one commit for all tasks of a thread.
+    EmitGrid emits = new EmitGrid(settings.emitInterval().toMillis(), context.currentSystemTimeMs());
+    context.schedule(EmitGrid.tick(settings.emitInterval().toMillis()), PunctuationType.WALL_CLOCK_TIME,
         now -> {
-          windows.forEach(WindowSet::emitChanged);
-          context.commit(); // one transaction per emit, as the per-team rollup does
+          if (emits.reached(now)) {
+            windows.forEach(WindowSet::emitChanged);
+            emits.emitted();
+          }
+          if (emits.commitDue(now)) {
+            context.commit(); // one transaction per emit, as the per-team rollup does
+          }
         });
   }
 

@@ -130,13 +130,14 @@ public final class RollupAggregator implements Processor<String, Object, Object,
   private long progressSent = -1;
   private long lastRecordWallClock;
   private long lastSeriesEmit;
-  private long lastEmit;
-  /** When the next regular emit is due: every interval from init, whenever the ticks come. */
-  private long nextEmit;
+  /** The regular emits: every interval, on the wall clock's grid (see {@link EmitGrid}). */
+  private EmitGrid regularEmits;
+  /** The settling emits: every {@link #SETTLING_EMITS}th of the interval, on the same grid. */
+  private EmitGrid settlingEmits;
   /** Wall clock when stream time entered its current minute, live (not catching up). */
   private long minuteEntered;
-  /** How often the emit tick runs: a {@link #SETTLING_EMITS}th of the live emit interval. */
-  private final long tickMillis;
+  /** The settling emits' step: a {@link #SETTLING_EMITS}th of the live emit interval. */
+  private final long settlingStep;
 
   /** The processor with the stores it owns: its windows' and its progress store. */
   public static ProcessorSupplier<String, Object, Object, Object> supplier(Settings settings) {
@@ -152,7 +153,7 @@ public final class RollupAggregator implements Processor<String, Object, Object,
     this.settings = settings;
     this.graceMillis = settings.grace().toMillis();
     this.idleAdvanceMillis = settings.idleAdvance().toMillis();
-    this.tickMillis = Math.max(1, settings.emitInterval().toMillis() / SETTLING_EMITS);
+    this.settlingStep = Math.max(1, settings.emitInterval().toMillis() / SETTLING_EMITS);
   }
 
   /**
@@ -187,10 +188,10 @@ public final class RollupAggregator implements Processor<String, Object, Object,
     }
     lastRecordWallClock = context.currentSystemTimeMs();
     lastSeriesEmit = lastRecordWallClock;
-    lastEmit = lastRecordWallClock;
-    nextEmit = lastRecordWallClock + settings.emitInterval().toMillis();
+    regularEmits = new EmitGrid(settings.emitInterval().toMillis(), lastRecordWallClock);
+    settlingEmits = new EmitGrid(settlingStep, lastRecordWallClock);
     minuteEntered = Long.MIN_VALUE / 2;
-    context.schedule(Duration.ofMillis(tickMillis), PunctuationType.WALL_CLOCK_TIME, this::onTick);
+    context.schedule(EmitGrid.tick(settlingStep), PunctuationType.WALL_CLOCK_TIME, this::onTick);
   }
 
   private WindowSet<Totals> opened(WindowSet.Spec spec) {
@@ -261,23 +262,18 @@ public final class RollupAggregator implements Processor<String, Object, Object,
    * team's figures for that minute showed it: at a 1 s interval that wait was the p99 of the
    * live figures' freshness. Only live: a task catching up on a backlog enters minutes faster
    * than wall clock, and emitting four times as often would slow the catching up. A few extra
-   * emits a minute cost little; ticks that emit nothing cost a clock read.
+   * emits a minute cost little; ticks that emit nothing cost a clock read. Both cadences are on
+   * the wall clock's grid, as every task's are, so the tasks of a thread share each commit.
    */
   private void onTick(long now) {
-    long interval = settings.emitInterval().toMillis();
-    // Half a tick's slack: a tick comes late by however long the thread was busy, and an emit
-    // missed by a few milliseconds would wait a whole tick more.
-    long slack = tickMillis / 2;
-    boolean regular = now >= nextEmit - slack;
-    boolean settling = now - minuteEntered < interval && now - lastEmit >= tickMillis - slack;
-    if (regular) {
-      while (nextEmit <= now + slack) {
-        nextEmit += interval; // the regular emits stay on their grid; missed ones are not made up
-      }
-    }
+    boolean regular = regularEmits.reached(now);
+    boolean settling = settlingEmits.reached(now) && now - minuteEntered < settings.emitInterval().toMillis();
     if (regular || settling) {
-      lastEmit = now;
       onEmitInterval(now);
+      (regular ? regularEmits : settlingEmits).emitted();
+    }
+    if (regularEmits.commitDue(now) | settlingEmits.commitDue(now)) { // both: each forgets its due commit
+      context.commit(); // one transaction per emit: the live figures become visible now
     }
   }
 
@@ -306,9 +302,7 @@ public final class RollupAggregator implements Processor<String, Object, Object,
     }
     ledgers.forEach(WindowSet::emitChanged);
     sendPartials();
-    saveStreamTime();
-    // One transaction per emit: the live figures become visible now, not at the next periodic commit.
-    context.commit();
+    saveStreamTime(); // the commit is asked for a tick later, with every other task's (see EmitGrid)
   }
 
   /**

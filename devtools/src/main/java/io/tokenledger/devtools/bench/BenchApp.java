@@ -120,7 +120,8 @@ final class BenchApp implements Callable<Integer> {
     Map<String, Double> values = new java.util.TreeMap<>();
     streams.metrics().forEach((name, metric) -> {
       boolean thread = name.group().equals("stream-thread-metrics") && java.util.Set.of("process-ratio",
-          "punctuate-ratio", "commit-ratio", "poll-ratio", "commit-latency-avg", "process-rate").contains(name.name());
+          "punctuate-ratio", "commit-ratio", "poll-ratio", "commit-latency-avg", "process-rate", "commit-total")
+          .contains(name.name());
       boolean producer = name.group().equals("producer-metrics") && name.name().equals("txn-commit-time-ns-total");
       if ((thread || producer) && metric.metricValue() instanceof Number n) {
         values.merge(name.name(), n.doubleValue(), Double::sum);
