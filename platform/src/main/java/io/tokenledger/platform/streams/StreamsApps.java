@@ -44,7 +44,7 @@ public final class StreamsApps {
     // An lz4 batch takes two 64 KiB block buffers whatever its size, and a usage batch's priced
     // record (a hundred events) is larger than the producer's default 16 KiB batch, so each went in
     // a batch of its own. At 64 KiB the aggregation's ~240 partitions fit the default buffer.memory
-    // (32 MiB) even all open at once; +12% events/s in bench topology (BENCHMARKS.md).
+    // (32 MiB) even all open at once. bench topology: 0.47 to 0.52-0.55 of its ceiling (BENCHMARKS.md).
     props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 64 * 1024);
     // A broker answers one connection's requests in order: while a fetch waits for data (500 ms by
     // default), the offset lookup for the next changelog or global partition to restore waits
