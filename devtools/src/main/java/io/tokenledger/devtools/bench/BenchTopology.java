@@ -19,6 +19,10 @@ final class BenchTopology implements Callable<Integer> {
   @Option(names = "--events", defaultValue = "5000000", description = "Events to preload (default: ${DEFAULT-VALUE}).")
   long events;
 
+  @Option(names = "--span-minutes", defaultValue = "10", description = "Minutes of event time the events spread over, "
+      + "ending now (default: ${DEFAULT-VALUE}); with --events, sets the events per series and minute.")
+  long spanMinutes;
+
   @Mixin
   BenchLoad load;
 
@@ -37,7 +41,8 @@ final class BenchTopology implements Callable<Integer> {
   public Integer call() throws Exception {
     Path dir = Files.createTempDirectory("tokenledger-bench");
     System.out.println("Machine: " + BenchCommand.machine());
-    System.out.printf("%,d events over %s; logs in %s%n", events, load, dir);
+    System.out.printf("%,d events over %s, event times over the last %d minutes; logs in %s%n", events, load,
+        spanMinutes, dir);
     try (BrokerJvm broker = BrokerJvm.start(dir)) {
       String bootstrap = broker.bootstrap();
       TopologyBenchmark bench = new TopologyBenchmark(bootstrap, Files.createDirectories(dir.resolve("state")));
@@ -49,7 +54,7 @@ final class BenchTopology implements Callable<Integer> {
           batched ? TopologyBenchmark.singlesTopic(prefix, load.partitions) : null);
       long loadStart = System.nanoTime();
       TopologyBenchmark.Preloaded preloaded = bench.preload(topics, events, load.teams, load.workflows,
-          load.modelNames(), load.batch, singles);
+          load.modelNames(), load.batch, singles, java.time.Duration.ofMinutes(spanMinutes));
       System.out.printf("Preloaded in %.1f s%n", (System.nanoTime() - loadStart) / 1e9);
       // The ceiling moves the events one per record, as the target reads it; with batches, a
       // second pass-through moves the same batched records the topology reads.

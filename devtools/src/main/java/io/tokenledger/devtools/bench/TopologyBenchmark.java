@@ -99,16 +99,16 @@ final class TopologyBenchmark {
 
   /** Writes {@code count} events over {@code teams x workflows x models} series, event times over the last 10 minutes. */
   Preloaded preload(Topics topics, long count, int teams, int workflowCount, String[] models) throws Exception {
-    return preload(topics, count, teams, workflowCount, models, 1, null);
+    return preload(topics, count, teams, workflowCount, models, 1, null, Duration.ofMinutes(10));
   }
 
   /**
-   * The same, {@code batch} events of a team to a usage record (a {@code UsageBatch} when more
+   * The same, event times over the last {@code span}, {@code batch} events of a team to a usage record (a {@code UsageBatch} when more
    * than one, as the recorder sends a busy team's usage); with {@code singles}, every event is
    * also written to that topic as a record of its own (the per-event pass-through's input).
    */
   Preloaded preload(Topics topics, long count, int teams, int workflowCount, String[] models, int batch,
-      String singles) throws Exception {
+      String singles, Duration span) throws Exception {
     Instant now = Instant.now();
     seedPrices(topics, java.util.Arrays.stream(models).map(io.tokenledger.schemas.models.ModelNames::normalise)
         .distinct().toArray(String[]::new));
@@ -117,7 +117,7 @@ final class TopologyBenchmark {
         ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4", ProducerConfig.ACKS_CONFIG, "all");
     Random random = new Random(7);
     long tokens = 0;
-    long spanMillis = Duration.ofMinutes(10).toMillis();
+    long spanMillis = span.toMillis();
     long start = now.toEpochMilli() - spanMillis;
     String topic = topics.usage.name();
     var encoder = topics.usage.valueSerde().serializer();
