@@ -73,13 +73,15 @@ public final class CrossTeamAggregator implements Processor<String, Partial, Obj
     }
     // On the wall clock's grid, as the per-team rollup's emits are: one commit for all tasks of a thread.
     EmitGrid emits = new EmitGrid(settings.emitInterval().toMillis(), context.currentSystemTimeMs());
-    context.schedule(EmitGrid.tick(settings.emitInterval().toMillis()), PunctuationType.WALL_CLOCK_TIME,
+    Duration tick = EmitGrid.tick(settings.emitInterval().toMillis());
+    ThreadCommit commit = new ThreadCommit(tick);
+    context.schedule(tick, PunctuationType.WALL_CLOCK_TIME,
         now -> {
           if (emits.reached(now)) {
             windows.forEach(WindowSet::emitChanged);
-            emits.emitted();
+            commit.emitted(emits.point());
           }
-          if (emits.commitDue(now)) {
+          if (commit.due(now)) {
             context.commit(); // one transaction per emit, as the per-team rollup does
           }
         });

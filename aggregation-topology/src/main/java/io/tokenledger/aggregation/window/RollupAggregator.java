@@ -138,6 +138,10 @@ public final class RollupAggregator implements Processor<String, Object, Object,
   private long minuteEntered;
   /** The settling emits' step: a {@link #SETTLING_EMITS}th of the live emit interval. */
   private final long settlingStep;
+  /** How often the emit tick runs. */
+  private final Duration tick;
+  /** The commit after an emit, shared with the thread's other tasks. */
+  private final ThreadCommit commit;
 
   /** The processor with the stores it owns: its windows' and its progress store. */
   public static ProcessorSupplier<String, Object, Object, Object> supplier(Settings settings) {
@@ -154,6 +158,8 @@ public final class RollupAggregator implements Processor<String, Object, Object,
     this.graceMillis = settings.grace().toMillis();
     this.idleAdvanceMillis = settings.idleAdvance().toMillis();
     this.settlingStep = Math.max(1, settings.emitInterval().toMillis() / SETTLING_EMITS);
+    this.tick = EmitGrid.tick(settlingStep);
+    this.commit = new ThreadCommit(tick);
   }
 
   /**
@@ -191,7 +197,7 @@ public final class RollupAggregator implements Processor<String, Object, Object,
     regularEmits = new EmitGrid(settings.emitInterval().toMillis(), lastRecordWallClock);
     settlingEmits = new EmitGrid(settlingStep, lastRecordWallClock);
     minuteEntered = Long.MIN_VALUE / 2;
-    context.schedule(EmitGrid.tick(settlingStep), PunctuationType.WALL_CLOCK_TIME, this::onTick);
+    context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, this::onTick);
   }
 
   private WindowSet<Totals> opened(WindowSet.Spec spec) {
@@ -270,9 +276,9 @@ public final class RollupAggregator implements Processor<String, Object, Object,
     boolean settling = settlingEmits.reached(now) && now - minuteEntered < settings.emitInterval().toMillis();
     if (regular || settling) {
       onEmitInterval(now);
-      (regular ? regularEmits : settlingEmits).emitted();
+      commit.emitted((regular ? regularEmits : settlingEmits).point());
     }
-    if (regularEmits.commitDue(now) | settlingEmits.commitDue(now)) { // both: each forgets its due commit
+    if (commit.due(now)) {
       context.commit(); // one transaction per emit: the live figures become visible now
     }
   }
@@ -302,7 +308,7 @@ public final class RollupAggregator implements Processor<String, Object, Object,
     }
     ledgers.forEach(WindowSet::emitChanged);
     sendPartials();
-    saveStreamTime(); // the commit is asked for a tick later, with every other task's (see EmitGrid)
+    saveStreamTime(); // the commit is asked for a tick later, with every other task's (see ThreadCommit)
   }
 
   /**

@@ -44,9 +44,11 @@ class EmitGridTest {
   void theTasksOfAThreadShareOneCommitPerGridPoint() {
     long[] starts = {T0 + 3, T0 + 170, T0 + 333, T0 + 512, T0 + 689, T0 + 901};
     EmitGrid[] grids = new EmitGrid[starts.length];
+    ThreadCommit[] taskCommits = new ThreadCommit[starts.length];
     long[] nextTick = new long[starts.length];
     for (int task = 0; task < starts.length; task++) {
       grids[task] = new EmitGrid(SECOND, starts[task]);
+      taskCommits[task] = new ThreadCommit(EmitGrid.tick(SECOND));
       nextTick[task] = starts[task] + EmitGrid.tick(SECOND).toMillis();
     }
     List<Long> commits = new ArrayList<>();
@@ -62,10 +64,10 @@ class EmitGridTest {
           nextTick[task] += 20; // Kafka Streams skips the ticks a busy thread missed
         }
         if (grids[task].reached(now)) {
-          grids[task].emitted();
+          taskCommits[task].emitted(grids[task].point());
           uncommitted++;
         }
-        asked |= grids[task].commitDue(now);
+        asked |= taskCommits[task].due(now);
       }
       if (asked) {
         commits.add(now);
@@ -84,11 +86,12 @@ class EmitGridTest {
     assertTrue(grid.reached(T0 + 900), "three points passed: one emit");
     assertFalse(grid.reached(T0 + 999));
     assertTrue(grid.reached(T0 + 1_000));
-    assertFalse(grid.commitDue(T0 + 1_020), "no commit without an emit");
-    grid.emitted();
-    assertFalse(grid.commitDue(T0 + 1_019), "asked for a tick after the point");
-    assertTrue(grid.commitDue(T0 + 1_020));
-    assertFalse(grid.commitDue(T0 + 1_040), "once");
+    ThreadCommit commit = new ThreadCommit(EmitGrid.tick(250));
+    assertFalse(commit.due(T0 + 1_020), "no commit without an emit");
+    commit.emitted(grid.point());
+    assertFalse(commit.due(T0 + 1_019), "asked for a tick after the point");
+    assertTrue(commit.due(T0 + 1_020));
+    assertFalse(commit.due(T0 + 1_040), "once");
   }
 
   @Test
