@@ -103,9 +103,10 @@ final class TopologyBenchmark {
   }
 
   /**
-   * The same, event times over the last {@code span}, {@code batch} events of a team to a usage record (a {@code UsageBatch} when more
-   * than one, as the recorder sends a busy team's usage); with {@code singles}, every event is
-   * also written to that topic as a record of its own (the per-event pass-through's input).
+   * The same, event times over the last {@code span}, {@code batch} events of a team to a usage
+   * record (a {@code UsageBatch} when more than one, as the recorder sends a busy team's usage);
+   * with {@code singles}, every event is also written to that topic as a record of its own (the
+   * per-event pass-through's input).
    */
   Preloaded preload(Topics topics, long count, int teams, int workflowCount, String[] models, int batch,
       String singles, Duration span) throws Exception {
