@@ -33,6 +33,10 @@ final class BenchTopology implements Callable<Integer> {
       + "or a profiler agent.")
   java.util.List<String> appJvmOptions = new java.util.ArrayList<>();
 
+  @Option(names = "--compare-set", description = "Measure a second aggregation in the same run, after the first, "
+      + "with this setting added (repeatable, KEY=VALUE): its own topics, the same preloaded events.")
+  java.util.List<String> compareSettings = new java.util.ArrayList<>();
+
   @Option(names = "--instances", defaultValue = "1",
       description = "Topology instances in one application, each a JVM of its own, all on core 1 (default: ${DEFAULT-VALUE}).")
   int instances;
@@ -64,11 +68,21 @@ final class BenchTopology implements Callable<Integer> {
         kinds.add(new String[] {"pass-through-batches", topics.usage.name()});
       }
       kinds.add(new String[] {"aggregation", topics.usage.name()});
+      // The compared aggregation writes topics of its own prefix (prices seeded there too), reading the same usage.
+      String comparePrefix = "benchB.";
+      Topics compareTopics = bench.topics(comparePrefix, load.partitions, topics.usage.name());
+      if (!compareSettings.isEmpty()) {
+        bench.createTopics(compareTopics);
+        bench.seedPrices(compareTopics, java.util.Arrays.stream(load.modelNames())
+            .map(io.tokenledger.schemas.models.ModelNames::normalise).distinct().toArray(String[]::new));
+        kinds.add(new String[] {"aggregation-B", topics.usage.name()});
+      }
       java.util.List<TopologyBenchmark.Measured> runs = new java.util.ArrayList<>();
-      TopologyBenchmark.Preloaded counted = null;
+      java.util.List<String> verdicts = new java.util.ArrayList<>();
       for (String[] run : kinds) {
         String name = run[0];
-        boolean aggregation = name.equals("aggregation");
+        boolean compared = name.equals("aggregation-B");
+        boolean aggregation = name.startsWith("aggregation");
         java.util.List<String> jvm = new java.util.ArrayList<>(java.util.List.of("-Xmx2g"));
         if (aggregation) {
           jvm.addAll(appJvmOptions);
@@ -82,13 +96,21 @@ final class BenchTopology implements Callable<Integer> {
         java.util.List<ChildJvm> apps = new java.util.ArrayList<>();
         try {
           for (int i = 0; i < count; i++) {
-            apps.add(BenchApp.start(dir, kind, id, i == 0 ? "" : "-" + i, aggregation ? null : run[1], bootstrap,
-                prefix, load.partitions,
-                aggregation ? load.streamsSettings : java.util.List.of(), jvm));
+            java.util.List<String> settings = new java.util.ArrayList<>(aggregation ? load.streamsSettings
+                : java.util.List.of());
+            if (compared) {
+              settings.addAll(compareSettings);
+            }
+            apps.add(BenchApp.start(dir, kind, id, i == 0 ? "" : "-" + i, aggregation && !compared ? null : run[1],
+                bootstrap, compared ? comparePrefix : prefix, load.partitions, settings, jvm));
           }
           runs.add(bench.measure(name, apps, id, run[1], events));
           if (aggregation) {
-            counted = bench.ledgerTotals(topics, preloaded, Duration.ofMinutes(1));
+            TopologyBenchmark.Preloaded counted = bench.ledgerTotals(compared ? compareTopics : topics, preloaded,
+                Duration.ofMinutes(1));
+            verdicts.add(String.format("Correctness (%s): the team ledger holds %,d events and %,d tokens; preloaded "
+                + "%,d and %,d: %s", name, counted.events(), counted.tokens(), preloaded.events(), preloaded.tokens(),
+                counted.equals(preloaded) ? "exact" : "MISMATCH"));
           }
         } finally {
           for (ChildJvm app : apps) {
@@ -102,7 +124,7 @@ final class BenchTopology implements Callable<Integer> {
         System.out.printf("%-20s %10.1f %,14.0f %9d MiB%n", run.name(), run.wallSeconds(), run.eventsPerSecond(),
             run.peakRssMiB());
       }
-      TopologyBenchmark.Measured topology = runs.get(runs.size() - 1);
+      TopologyBenchmark.Measured topology = runs.get(batched ? 2 : 1);
       System.out.printf("Topology / ceiling: %.2f%s%s%n", topology.eventsPerSecond() / runs.get(0).eventsPerSecond(),
           batched ? " (the ceiling: a pass-through of the same events, one per record)" : "",
           instances > 1 ? " (" + instances + " topology instances sharing core 1)" : "");
@@ -110,9 +132,13 @@ final class BenchTopology implements Callable<Integer> {
         System.out.printf("Topology / pass-through of the same batched records: %.2f%n",
             topology.eventsPerSecond() / runs.get(1).eventsPerSecond());
       }
-      System.out.printf("Correctness: the team ledger holds %,d events and %,d tokens; preloaded %,d and %,d: %s%n",
-          counted.events(), counted.tokens(), preloaded.events(), preloaded.tokens(),
-          counted.equals(preloaded) ? "exact" : "MISMATCH");
+      if (!compareSettings.isEmpty()) {
+        TopologyBenchmark.Measured other = runs.get(runs.size() - 1);
+        System.out.printf("Topology with %s / ceiling: %.2f; against the topology as set: %.2f%n",
+            String.join(" ", compareSettings), other.eventsPerSecond() / runs.get(0).eventsPerSecond(),
+            other.eventsPerSecond() / topology.eventsPerSecond());
+      }
+      verdicts.forEach(System.out::println);
       if (jfr) {
         System.out.println("Flight recording: " + dir.resolve("aggregation.jfr") + " (jfr print --events "
             + "jdk.ExecutionSample, or JDK Mission Control)");

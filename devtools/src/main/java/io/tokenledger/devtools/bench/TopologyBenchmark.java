@@ -62,6 +62,12 @@ final class TopologyBenchmark {
         "tokenledger.topic.aggregates.team.1m.partitions", partitions));
   }
 
+  /** The same, reading usage from another prefix's usage topic: a second aggregation over the same events. */
+  Topics topics(String prefix, int partitions, String usageTopic) {
+    return Topics.from(Map.of(Topics.PREFIX_CONFIG, prefix, "tokenledger.topic.usage.partitions", partitions,
+        "tokenledger.topic.aggregates.team.1m.partitions", partitions, "tokenledger.topic.usage", usageTopic));
+  }
+
   void createTopics(Topics topics, Topic<?, ?>... extra) throws Exception {
     try (Admin admin = admin()) {
       List<Topic<?, ?>> all = new ArrayList<>(topics.all());
