@@ -37,9 +37,19 @@ final class BenchTopology implements Callable<Integer> {
       + "with this setting added (repeatable, KEY=VALUE): its own topics, the same preloaded events.")
   java.util.List<String> compareSettings = new java.util.ArrayList<>();
 
+  @Option(names = "--rounds", defaultValue = "1", description = "Measure every app this many times, in turn, and "
+      + "take the medians (default: ${DEFAULT-VALUE}): single runs of this machine swing by a fifth.")
+  int rounds;
+
   @Option(names = "--instances", defaultValue = "1",
       description = "Topology instances in one application, each a JVM of its own, all on core 1 (default: ${DEFAULT-VALUE}).")
   int instances;
+
+  private static double median(java.util.List<TopologyBenchmark.Measured> runs) {
+    double[] rates = runs.stream().mapToDouble(TopologyBenchmark.Measured::eventsPerSecond).sorted().toArray();
+    int n = rates.length;
+    return n % 2 == 1 ? rates[n / 2] : (rates[n / 2 - 1] + rates[n / 2]) / 2;
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -62,85 +72,98 @@ final class BenchTopology implements Callable<Integer> {
       System.out.printf("Preloaded in %.1f s%n", (System.nanoTime() - loadStart) / 1e9);
       // The ceiling moves the events one per record, as the issue's target reads it; with batches, a
       // second pass-through moves the same batched records the topology reads.
-      java.util.List<String[]> kinds = new java.util.ArrayList<>();
-      kinds.add(new String[] {"pass-through", batched ? singles : topics.usage.name()});
+      java.util.List<String> names = new java.util.ArrayList<>(java.util.List.of("pass-through"));
       if (batched) {
-        kinds.add(new String[] {"pass-through-batches", topics.usage.name()});
+        names.add("pass-through-batches");
       }
-      kinds.add(new String[] {"aggregation", topics.usage.name()});
-      // The compared aggregation writes topics of its own prefix (prices seeded there too), reading the same usage.
-      String comparePrefix = "benchB.";
-      Topics compareTopics = bench.topics(comparePrefix, load.partitions, topics.usage.name());
+      names.add("aggregation");
       if (!compareSettings.isEmpty()) {
-        bench.createTopics(compareTopics);
-        bench.seedPrices(compareTopics, java.util.Arrays.stream(load.modelNames())
-            .map(io.tokenledger.schemas.models.ModelNames::normalise).distinct().toArray(String[]::new));
-        kinds.add(new String[] {"aggregation-B", topics.usage.name()});
+        names.add("aggregation-B");
       }
-      java.util.List<TopologyBenchmark.Measured> runs = new java.util.ArrayList<>();
+      java.util.Map<String, java.util.List<TopologyBenchmark.Measured>> byName = new java.util.LinkedHashMap<>();
       java.util.List<String> verdicts = new java.util.ArrayList<>();
-      for (String[] run : kinds) {
-        String name = run[0];
-        boolean compared = name.equals("aggregation-B");
-        boolean aggregation = name.startsWith("aggregation");
-        java.util.List<String> jvm = new java.util.ArrayList<>(java.util.List.of("-Xmx2g"));
-        if (aggregation) {
-          jvm.addAll(appJvmOptions);
-        }
-        if (jfr && aggregation) {
-          jvm.add("-XX:StartFlightRecording=filename=" + dir.resolve("aggregation.jfr") + ",settings=profile");
-        }
-        String id = BenchApp.applicationId(name);
-        String kind = aggregation ? "aggregation" : "pass-through";
-        int count = aggregation ? instances : 1;
-        java.util.List<ChildJvm> apps = new java.util.ArrayList<>();
-        try {
-          for (int i = 0; i < count; i++) {
-            java.util.List<String> settings = new java.util.ArrayList<>(aggregation ? load.streamsSettings
-                : java.util.List.of());
-            if (compared) {
-              settings.addAll(compareSettings);
-            }
-            apps.add(BenchApp.start(dir, kind, id, i == 0 ? "" : "-" + i, aggregation && !compared ? null : run[1],
-                bootstrap, compared ? comparePrefix : prefix, load.partitions, settings, jvm));
+      for (int round = 1; round <= rounds; round++) {
+        for (String name : names) {
+          boolean compared = name.equals("aggregation-B");
+          boolean aggregation = name.startsWith("aggregation");
+          String input = !aggregation ? (name.equals("pass-through") && batched ? singles : topics.usage.name())
+              : topics.usage.name();
+          // An aggregation other than the first writes topics of a prefix of its own (prices seeded there too),
+          // reading the same usage: another's partials would reach its cross-team rollup.
+          boolean own = aggregation && (compared || round > 1);
+          String appPrefix = !own ? prefix : (compared ? "benchB" : "bench") + (round > 1 ? "r" + round : "") + ".";
+          Topics appTopics = topics;
+          if (aggregation && own) {
+            appTopics = bench.topics(appPrefix, load.partitions, topics.usage.name());
+            bench.createTopics(appTopics);
+            bench.seedPrices(appTopics, java.util.Arrays.stream(load.modelNames())
+                .map(io.tokenledger.schemas.models.ModelNames::normalise).distinct().toArray(String[]::new));
           }
-          runs.add(bench.measure(name, apps, id, run[1], events));
+          String label = name + (rounds > 1 ? " #" + round : "");
+          java.util.List<String> jvm = new java.util.ArrayList<>(java.util.List.of("-Xmx2g"));
           if (aggregation) {
-            TopologyBenchmark.Preloaded counted = bench.ledgerTotals(compared ? compareTopics : topics, preloaded,
-                Duration.ofMinutes(1));
-            verdicts.add(String.format("Correctness (%s): the team ledger holds %,d events and %,d tokens; preloaded "
-                + "%,d and %,d: %s", name, counted.events(), counted.tokens(), preloaded.events(), preloaded.tokens(),
-                counted.equals(preloaded) ? "exact" : "MISMATCH"));
+            jvm.addAll(appJvmOptions);
           }
-        } finally {
-          for (ChildJvm app : apps) {
-            app.close();
+          if (jfr && aggregation) {
+            jvm.add("-XX:StartFlightRecording=filename=" + dir.resolve(label.replace(" #", "-") + ".jfr")
+                + ",settings=profile");
           }
+          String id = BenchApp.applicationId(name) + (round > 1 ? "-r" + round : "");
+          String kind = aggregation ? "aggregation" : "pass-through";
+          int count = aggregation ? instances : 1;
+          java.util.List<ChildJvm> apps = new java.util.ArrayList<>();
+          try {
+            for (int i = 0; i < count; i++) {
+              java.util.List<String> settings = new java.util.ArrayList<>(aggregation ? load.streamsSettings
+                  : java.util.List.of());
+              if (compared) {
+                settings.addAll(compareSettings);
+              }
+              apps.add(BenchApp.start(dir, kind, id, i == 0 ? "" : "-" + i, aggregation && !own ? null : input,
+                  bootstrap, appPrefix, load.partitions, settings, jvm));
+            }
+            byName.computeIfAbsent(name, n -> new java.util.ArrayList<>())
+                .add(bench.measure(label, apps, id, input, events));
+            if (aggregation) {
+              TopologyBenchmark.Preloaded counted = bench.ledgerTotals(appTopics, preloaded, Duration.ofMinutes(1));
+              verdicts.add(String.format("Correctness (%s): the team ledger holds %,d events and %,d tokens; "
+                  + "preloaded %,d and %,d: %s", label, counted.events(), counted.tokens(), preloaded.events(),
+                  preloaded.tokens(), counted.equals(preloaded) ? "exact" : "MISMATCH"));
+            }
+          } finally {
+            for (ChildJvm app : apps) {
+              app.close();
+            }
+          }
+          BenchApp.lastRatios(dir, id).ifPresent(line -> System.out.println(label + ": " + line));
         }
-        BenchApp.lastRatios(dir, id).ifPresent(line -> System.out.println(name + ": " + line));
       }
-      System.out.printf("%-20s %10s %14s %12s%n", "RUN", "WALL s", "EVENTS/S", "PEAK RSS");
-      for (TopologyBenchmark.Measured run : runs) {
-        System.out.printf("%-20s %10.1f %,14.0f %9d MiB%n", run.name(), run.wallSeconds(), run.eventsPerSecond(),
-            run.peakRssMiB());
+      System.out.printf("%-24s %10s %14s %12s%n", "RUN", "WALL s", "EVENTS/S", "PEAK RSS");
+      for (int round = 0; round < rounds; round++) {
+        for (java.util.List<TopologyBenchmark.Measured> runs : byName.values()) {
+          TopologyBenchmark.Measured run = runs.get(round);
+          System.out.printf("%-24s %10.1f %,14.0f %9d MiB%n", run.name(), run.wallSeconds(), run.eventsPerSecond(),
+              run.peakRssMiB());
+        }
       }
-      TopologyBenchmark.Measured topology = runs.get(batched ? 2 : 1);
-      System.out.printf("Topology / ceiling: %.2f%s%s%n", topology.eventsPerSecond() / runs.get(0).eventsPerSecond(),
+      double ceiling = median(byName.get("pass-through"));
+      double topology = median(byName.get("aggregation"));
+      String of = rounds > 1 ? " (medians of " + rounds + " rounds)" : "";
+      System.out.printf("Topology / ceiling: %.2f%s%s%s%n", topology / ceiling,
           batched ? " (the ceiling: a pass-through of the same events, one per record)" : "",
-          instances > 1 ? " (" + instances + " topology instances sharing core 1)" : "");
+          instances > 1 ? " (" + instances + " topology instances sharing core 1)" : "", of);
       if (batched) {
-        System.out.printf("Topology / pass-through of the same batched records: %.2f%n",
-            topology.eventsPerSecond() / runs.get(1).eventsPerSecond());
+        System.out.printf("Topology / pass-through of the same batched records: %.2f%s%n",
+            topology / median(byName.get("pass-through-batches")), of);
       }
       if (!compareSettings.isEmpty()) {
-        TopologyBenchmark.Measured other = runs.get(runs.size() - 1);
-        System.out.printf("Topology with %s / ceiling: %.2f; against the topology as set: %.2f%n",
-            String.join(" ", compareSettings), other.eventsPerSecond() / runs.get(0).eventsPerSecond(),
-            other.eventsPerSecond() / topology.eventsPerSecond());
+        double other = median(byName.get("aggregation-B"));
+        System.out.printf("Topology with %s / ceiling: %.2f; against the topology as set: %.2f%s%n",
+            String.join(" ", compareSettings), other / ceiling, other / topology, of);
       }
       verdicts.forEach(System.out::println);
       if (jfr) {
-        System.out.println("Flight recording: " + dir.resolve("aggregation.jfr") + " (jfr print --events "
+        System.out.println("Flight recordings: " + dir + "/aggregation*.jfr (jfr print --events "
             + "jdk.ExecutionSample, or JDK Mission Control)");
       }
     }
