@@ -86,14 +86,13 @@ final class BenchTopology implements Callable<Integer> {
         for (String name : names) {
           boolean compared = name.equals("aggregation-B");
           boolean aggregation = name.startsWith("aggregation");
-          String input = !aggregation ? (name.equals("pass-through") && batched ? singles : topics.usage.name())
-              : topics.usage.name();
+          String input = name.equals("pass-through") && batched ? singles : topics.usage.name();
           // An aggregation other than the first writes topics of a prefix of its own (prices seeded there too),
           // reading the same usage: another's partials would reach its cross-team rollup.
           boolean own = aggregation && (compared || round > 1);
           String appPrefix = !own ? prefix : (compared ? "benchB" : "bench") + (round > 1 ? "r" + round : "") + ".";
           Topics appTopics = topics;
-          if (aggregation && own) {
+          if (own) {
             appTopics = bench.topics(appPrefix, load.partitions, topics.usage.name());
             bench.createTopics(appTopics);
             bench.seedPrices(appTopics, java.util.Arrays.stream(load.modelNames())
