@@ -39,6 +39,8 @@ final class Dashboard implements AutoCloseable {
   private volatile boolean running = true;
   private int forecasts;
   private int anomalies;
+  /** Anomalies of a request rate far above its baseline: what the injected runaway agent should raise. */
+  private int runawaySpikes;
 
   Dashboard(String bootstrapServers, Topics topics, List<Budget> budgets, PrintStream out) {
     this.topics = topics;
@@ -94,6 +96,9 @@ final class Dashboard implements AutoCloseable {
     } else if (topic.equals(topics.anomalyAlerts.name())) {
       AnomalyAlert a = topics.anomalyAlerts.valueSerde().deserializer().deserialize(topic, record.value());
       anomalies++;
+      if (a.getKind() == io.tokenledger.schemas.AnomalyKind.REQUEST_RATE_SPIKE) {
+        runawaySpikes++;
+      }
       out.printf("%n  >>> ANOMALY       %s (%s): %s%n%n", AlertTexts.title(a), a.getSeverity(), AlertTexts.detail(a));
     } else {
       DeadLetter letter = topics.deadLetters.valueSerde().deserializer().deserialize(topic, record.value());
@@ -114,6 +119,10 @@ final class Dashboard implements AutoCloseable {
 
   synchronized int forecastCount() {
     return forecasts;
+  }
+
+  synchronized int runawaySpikeCount() {
+    return runawaySpikes;
   }
 
   synchronized int anomalyCount() {

@@ -448,6 +448,12 @@ final class Fleet implements AutoCloseable {
     return items.decided();
   }
 
+  /** Whether no runaway is under way: none injected, or its loop has ended. */
+  boolean runawayOver() {
+    ScheduledExecutorService loop = runawayLoop;
+    return loop == null || loop.isShutdown();
+  }
+
   /** Stops generating and waits until every recorded event is acknowledged by Kafka. */
   @Override
   public void close() throws InterruptedException {
