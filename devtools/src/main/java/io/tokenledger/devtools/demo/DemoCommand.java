@@ -404,9 +404,9 @@ public final class DemoCommand implements Callable<Integer> {
     if (dashboard.runawaySpikeCount() > 0 || fleet.runawayOver()) {
       return;
     }
-    out.printf("The injected runaway's anomaly has not shown yet (its loop started late on this machine, %,d calls "
-        + "so far): running on until it does or the runaway ends, at most %d s more.%n", fleet.runawayAdmissions().asked.get(),
-        RUNAWAY_OVERTIME.toSeconds());
+    out.printf("The injected runaway's anomaly has not shown yet (%,d calls so far; its loop starts once admission "
+        + "answers): running on until it does or the runaway ends, at most %d s more.%n",
+        fleet.runawayAdmissions().asked.get(), RUNAWAY_OVERTIME.toSeconds());
     Instant cap = Instant.now().plus(RUNAWAY_OVERTIME);
     while (dashboard.runawaySpikeCount() == 0 && !fleet.runawayOver() && Instant.now().isBefore(cap)) {
       if (stopRequested.await(500, TimeUnit.MILLISECONDS)) {
