@@ -33,11 +33,9 @@ final class BenchApp implements Callable<Integer> {
   @Option(names = "--application-id")
   String applicationId;
 
-  @Option(names = "--input", description = "The pass-through's input topic (default: the usage topic).")
+  @Option(names = "--input", description = "The topic the app reads: the pass-through's input, the aggregation's "
+      + "usage (default: the prefix's usage topic).")
   String input;
-
-  @Option(names = "--usage-topic", description = "The aggregation's usage topic, when not the prefix's own.")
-  String usageTopic;
 
   static String applicationId(String kind) {
     return "bench-" + kind;
@@ -54,8 +52,7 @@ final class BenchApp implements Callable<Integer> {
 
   /**
    * The same for one of several instances of an application; {@code instance} tells their state
-   * and output apart; {@code input} is a pass-through's input topic, or the usage topic of an
-   * aggregation with a prefix of its own (null: the prefix's usage topic).
+   * and output apart; {@code input} is the topic it reads (null: the prefix's usage topic).
    */
   static ChildJvm start(Path dir, String kind, String applicationId, String instance, String input,
       String bootstrap, String prefix, int partitions, java.util.List<String> settings, java.util.List<String> jvm)
@@ -66,7 +63,7 @@ final class BenchApp implements Callable<Integer> {
         dir.resolve("state-" + applicationId + instance).toString()));
     settings.forEach(setting -> args.addAll(java.util.List.of("--set", setting)));
     if (input != null) {
-      args.addAll(java.util.List.of(kind.equals("pass-through") ? "--input" : "--usage-topic", input));
+      args.addAll(java.util.List.of("--input", input));
     }
     return ChildJvm.start(applicationId.replace("bench-", "") + instance, 1, jvm, output(dir, applicationId + instance),
         args.toArray(String[]::new));
@@ -89,14 +86,14 @@ final class BenchApp implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     TopologyBenchmark bench = new TopologyBenchmark(bootstrap, Files.createDirectories(stateDir));
-    Topics topics = usageTopic == null ? bench.topics(prefix, partitions) : bench.topics(prefix, partitions, usageTopic);
+    Topics topics = bench.topics(prefix, partitions, input);
     Map<String, Object> tuning = new java.util.HashMap<>();
     for (String setting : streamsSettings) {
       String[] kv = setting.split("=", 2);
       tuning.put(kv[0], kv[1]);
     }
     org.apache.kafka.streams.Topology topology = kind.equals("pass-through")
-        ? TopologyBenchmark.passThrough(input != null ? input : topics.usage.name(),
+        ? TopologyBenchmark.passThrough(topics.usage.name(),
             TopologyBenchmark.passThroughSink(prefix, partitions).name())
         : TopologyBenchmark.aggregation(topics, tuning);
     String id = applicationId != null ? applicationId : applicationId(kind);

@@ -69,8 +69,7 @@ final class BenchLatency implements Callable<Integer> {
       }
       Topics topics = bench.topics("bench.", load.partitions);
       bench.createTopics(topics);
-      bench.seedPrices(topics, java.util.Arrays.stream(modelNames)
-          .map(io.tokenledger.schemas.models.ModelNames::normalise).distinct().toArray(String[]::new));
+      bench.seedPrices(topics, modelNames);
       LatencyBenchmark.Result r;
       try (ChildJvm app = BenchApp.start(dir, "aggregation", "bench-latency", bootstrap, "bench.", load.partitions,
           load.streamsSettings, appJvm())) {

@@ -90,8 +90,7 @@ final class BenchRestart implements Callable<Integer> {
     Topics topics = bench.topics(prefix, load.partitions);
     bench.createTopics(topics);
     String[] models = load.modelNames();
-    bench.seedPrices(topics, java.util.Arrays.stream(models)
-        .map(io.tokenledger.schemas.models.ModelNames::normalise).distinct().toArray(String[]::new));
+    bench.seedPrices(topics, models);
     Path config = config(bootstrap, prefix, "bench-restart-" + name, Files.createDirectories(dir.resolve(name)),
         load.streamsSettings);
     String[] command = {"aggregation", "--config", config.toString(), "--query-endpoint", "127.0.0.1:" + Ports.free()};

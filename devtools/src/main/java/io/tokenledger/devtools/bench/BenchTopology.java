@@ -45,6 +45,72 @@ final class BenchTopology implements Callable<Integer> {
       description = "Topology instances in one application, each a JVM of its own, all on core 1 (default: ${DEFAULT-VALUE}).")
   int instances;
 
+  private static final String PREFIX = "bench.";
+
+  /** What every measured app shares: the broker, the preloaded topics and their totals. */
+  private record Preload(TopologyBenchmark bench, Path dir, String bootstrap, Topics topics, String singles,
+      TopologyBenchmark.Preloaded preloaded) {}
+
+  /**
+   * Runs one app over the preloaded events and measures it; an aggregation's exact-correctness
+   * line goes to {@code verdicts}. An aggregation other than round 1's first writes topics of a
+   * prefix of its own (prices seeded there too), reading the same usage: another's partials would
+   * reach its cross-team rollup.
+   */
+  private TopologyBenchmark.Measured measure(Preload setup, String name, int round, java.util.List<String> verdicts)
+      throws Exception {
+    boolean compared = name.equals("aggregation-B");
+    boolean aggregation = name.startsWith("aggregation");
+    String input = name.equals("pass-through") && setup.singles() != null ? setup.singles()
+        : setup.topics().usage.name();
+    boolean own = aggregation && (compared || round > 1);
+    String prefix = !own ? PREFIX : (compared ? "benchB" : "bench") + (round > 1 ? "r" + round : "") + ".";
+    Topics topics = setup.topics();
+    if (own) {
+      topics = setup.bench().topics(prefix, load.partitions, input);
+      setup.bench().createTopics(topics);
+      setup.bench().seedPrices(topics, load.modelNames());
+    }
+    String label = name + (rounds > 1 ? " #" + round : "");
+    java.util.List<String> jvm = new java.util.ArrayList<>(java.util.List.of("-Xmx2g"));
+    java.util.List<String> settings = new java.util.ArrayList<>();
+    if (aggregation) {
+      jvm.addAll(appJvmOptions);
+      settings.addAll(load.streamsSettings);
+    }
+    if (jfr && aggregation) {
+      jvm.add("-XX:StartFlightRecording=filename=" + setup.dir().resolve(label.replace(" #", "-") + ".jfr")
+          + ",settings=profile");
+    }
+    if (compared) {
+      settings.addAll(compareSettings);
+    }
+    String id = BenchApp.applicationId(name) + (round > 1 ? "-r" + round : "");
+    int count = aggregation ? instances : 1;
+    java.util.List<ChildJvm> apps = new java.util.ArrayList<>();
+    TopologyBenchmark.Measured measured;
+    try {
+      for (int i = 0; i < count; i++) {
+        apps.add(BenchApp.start(setup.dir(), aggregation ? "aggregation" : "pass-through", id, i == 0 ? "" : "-" + i,
+            input, setup.bootstrap(), prefix, load.partitions, settings, jvm));
+      }
+      measured = setup.bench().measure(label, apps, id, input, events);
+      if (aggregation) {
+        TopologyBenchmark.Preloaded expected = setup.preloaded();
+        TopologyBenchmark.Preloaded counted = setup.bench().ledgerTotals(topics, expected, Duration.ofMinutes(1));
+        verdicts.add(String.format("Correctness (%s): the team ledger holds %,d events and %,d tokens; preloaded "
+            + "%,d and %,d: %s", label, counted.events(), counted.tokens(), expected.events(), expected.tokens(),
+            counted.equals(expected) ? "exact" : "MISMATCH"));
+      }
+    } finally {
+      for (ChildJvm app : apps) {
+        app.close();
+      }
+    }
+    BenchApp.lastRatios(setup.dir(), id).ifPresent(line -> System.out.println(label + ": " + line));
+    return measured;
+  }
+
   private static double median(java.util.List<TopologyBenchmark.Measured> runs) {
     double[] rates = runs.stream().mapToDouble(TopologyBenchmark.Measured::eventsPerSecond).sorted().toArray();
     int n = rates.length;
@@ -60,7 +126,7 @@ final class BenchTopology implements Callable<Integer> {
     try (BrokerJvm broker = BrokerJvm.start(dir)) {
       String bootstrap = broker.bootstrap();
       TopologyBenchmark bench = new TopologyBenchmark(bootstrap, Files.createDirectories(dir.resolve("state")));
-      String prefix = "bench.";
+      String prefix = PREFIX;
       Topics topics = bench.topics(prefix, load.partitions);
       boolean batched = load.batch > 1;
       String singles = batched ? TopologyBenchmark.singlesTopic(prefix, load.partitions).name() : null;
@@ -82,59 +148,10 @@ final class BenchTopology implements Callable<Integer> {
       }
       java.util.Map<String, java.util.List<TopologyBenchmark.Measured>> byName = new java.util.LinkedHashMap<>();
       java.util.List<String> verdicts = new java.util.ArrayList<>();
+      Preload setup = new Preload(bench, dir, bootstrap, topics, singles, preloaded);
       for (int round = 1; round <= rounds; round++) {
         for (String name : names) {
-          boolean compared = name.equals("aggregation-B");
-          boolean aggregation = name.startsWith("aggregation");
-          String input = name.equals("pass-through") && batched ? singles : topics.usage.name();
-          // An aggregation other than the first writes topics of a prefix of its own (prices seeded there too),
-          // reading the same usage: another's partials would reach its cross-team rollup.
-          boolean own = aggregation && (compared || round > 1);
-          String appPrefix = !own ? prefix : (compared ? "benchB" : "bench") + (round > 1 ? "r" + round : "") + ".";
-          Topics appTopics = topics;
-          if (own) {
-            appTopics = bench.topics(appPrefix, load.partitions, topics.usage.name());
-            bench.createTopics(appTopics);
-            bench.seedPrices(appTopics, java.util.Arrays.stream(load.modelNames())
-                .map(io.tokenledger.schemas.models.ModelNames::normalise).distinct().toArray(String[]::new));
-          }
-          String label = name + (rounds > 1 ? " #" + round : "");
-          java.util.List<String> jvm = new java.util.ArrayList<>(java.util.List.of("-Xmx2g"));
-          if (aggregation) {
-            jvm.addAll(appJvmOptions);
-          }
-          if (jfr && aggregation) {
-            jvm.add("-XX:StartFlightRecording=filename=" + dir.resolve(label.replace(" #", "-") + ".jfr")
-                + ",settings=profile");
-          }
-          String id = BenchApp.applicationId(name) + (round > 1 ? "-r" + round : "");
-          String kind = aggregation ? "aggregation" : "pass-through";
-          int count = aggregation ? instances : 1;
-          java.util.List<ChildJvm> apps = new java.util.ArrayList<>();
-          try {
-            for (int i = 0; i < count; i++) {
-              java.util.List<String> settings = new java.util.ArrayList<>(aggregation ? load.streamsSettings
-                  : java.util.List.of());
-              if (compared) {
-                settings.addAll(compareSettings);
-              }
-              apps.add(BenchApp.start(dir, kind, id, i == 0 ? "" : "-" + i, aggregation && !own ? null : input,
-                  bootstrap, appPrefix, load.partitions, settings, jvm));
-            }
-            byName.computeIfAbsent(name, n -> new java.util.ArrayList<>())
-                .add(bench.measure(label, apps, id, input, events));
-            if (aggregation) {
-              TopologyBenchmark.Preloaded counted = bench.ledgerTotals(appTopics, preloaded, Duration.ofMinutes(1));
-              verdicts.add(String.format("Correctness (%s): the team ledger holds %,d events and %,d tokens; "
-                  + "preloaded %,d and %,d: %s", label, counted.events(), counted.tokens(), preloaded.events(),
-                  preloaded.tokens(), counted.equals(preloaded) ? "exact" : "MISMATCH"));
-            }
-          } finally {
-            for (ChildJvm app : apps) {
-              app.close();
-            }
-          }
-          BenchApp.lastRatios(dir, id).ifPresent(line -> System.out.println(label + ": " + line));
+          byName.computeIfAbsent(name, n -> new java.util.ArrayList<>()).add(measure(setup, name, round, verdicts));
         }
       }
       System.out.printf("%-24s %10s %14s %12s%n", "RUN", "WALL s", "EVENTS/S", "PEAK RSS");

@@ -58,14 +58,17 @@ final class TopologyBenchmark {
   }
 
   Topics topics(String prefix, int partitions) {
-    return Topics.from(Map.of(Topics.PREFIX_CONFIG, prefix, "tokenledger.topic.usage.partitions", partitions,
-        "tokenledger.topic.aggregates.team.1m.partitions", partitions));
+    return topics(prefix, partitions, null);
   }
 
-  /** The same, reading usage from another prefix's usage topic: a second aggregation over the same events. */
+  /** The same, reading usage from {@code usageTopic} when not null: a second aggregation over the same events. */
   Topics topics(String prefix, int partitions, String usageTopic) {
-    return Topics.from(Map.of(Topics.PREFIX_CONFIG, prefix, "tokenledger.topic.usage.partitions", partitions,
-        "tokenledger.topic.aggregates.team.1m.partitions", partitions, "tokenledger.topic.usage", usageTopic));
+    Map<String, Object> config = new java.util.HashMap<>(Map.of(Topics.PREFIX_CONFIG, prefix,
+        "tokenledger.topic.usage.partitions", partitions, "tokenledger.topic.aggregates.team.1m.partitions", partitions));
+    if (usageTopic != null) {
+      config.put("tokenledger.topic.usage", usageTopic);
+    }
+    return Topics.from(config);
   }
 
   void createTopics(Topics topics, Topic<?, ?>... extra) throws Exception {
@@ -84,7 +87,8 @@ final class TopologyBenchmark {
   void seedPrices(Topics topics, String[] models) throws Exception {
     try (var prices = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
         topics.prices.keySerde().serializer(), topics.prices.valueSerde().serializer())) {
-      for (String model : models) {
+      for (String model : java.util.Arrays.stream(models).map(io.tokenledger.schemas.models.ModelNames::normalise)
+          .distinct().toList()) {
         PriceVersion price = PriceVersion.newBuilder().setProvider("bench").setModel(model)
             .setEffectiveFrom(Instant.parse("2025-01-01T00:00:00Z")).setUncachedInputMicroUsdPerMtok(2_500_000)
             .setCacheReadMicroUsdPerMtok(1_250_000).setCacheWriteMicroUsdPerMtok(3_000_000)
@@ -117,8 +121,7 @@ final class TopologyBenchmark {
   Preloaded preload(Topics topics, long count, int teams, int workflowCount, String[] models, int batch,
       String singles, Duration span) throws Exception {
     Instant now = Instant.now();
-    seedPrices(topics, java.util.Arrays.stream(models).map(io.tokenledger.schemas.models.ModelNames::normalise)
-        .distinct().toArray(String[]::new));
+    seedPrices(topics, models);
     Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
         ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
         ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4", ProducerConfig.ACKS_CONFIG, "all");
