@@ -289,6 +289,9 @@ public final class DemoCommand implements Callable<Integer> {
     if (r.deniedBecause != null) {
       out.println("  Last denial: " + r.deniedBecause);
     }
+    if (r.failed.get() > 0) {
+      out.printf("  Calls that failed to ask or record: %,d; the last: %s%n", r.failed.get(), r.lastFailure);
+    }
     long[] live = fleet.liveAdmissions();
     out.printf("growth's live calls (HARD monthly budget) asked first: %,d allowed, %,d denied.%n", live[0], live[1]);
   }

@@ -105,6 +105,9 @@ final class Fleet implements AutoCloseable {
     /** What the downgraded calls would have cost more at the model asked for. */
     final AtomicLong savedNanoUsd = new AtomicLong();
     volatile String deniedBecause;
+    /** Calls that failed (asking or recording): counted, so that the loop goes on (a periodic task that throws stops). */
+    final AtomicLong failed = new AtomicLong();
+    volatile String lastFailure;
     final Map<Admission.Source, AtomicLong> bySource = new java.util.EnumMap<>(Map.of(
         Admission.Source.LEASE, new AtomicLong(), Admission.Source.TEAM_TASK, new AtomicLong(),
         Admission.Source.UNREACHABLE, new AtomicLong()));
@@ -216,7 +219,12 @@ final class Fleet implements AutoCloseable {
             loop.shutdown();
             return;
           }
-          loopCall(workload, agent, own);
+          try {
+            loopCall(workload, agent, own);
+          } catch (RuntimeException e) {
+            runaway.failed.incrementAndGet();
+            runaway.lastFailure = e.toString();
+          }
         }, 0, every, TimeUnit.MILLISECONDS);
       }
     }, after.toMillis(), TimeUnit.MILLISECONDS);
