@@ -246,9 +246,13 @@ public final class DemoCommand implements Callable<Integer> {
         fleet.close();
         boolean caughtUp = waitForCounts(dashboard, fleet.acknowledged(), Duration.ofSeconds(30));
         dashboard.printTable(String.format("Summary after %s:", elapsed(start)));
-        out.printf("%nEvents acknowledged by Kafka: %,d; counted in aggregates: %,d%s. Send failures: %d.%n",
+        out.printf("%nEvents acknowledged by Kafka: %,d; counted in aggregates: %,d%s. Calls or sends that failed: "
+            + "%d.%n",
             fleet.acknowledged(), dashboard.countedEvents(), caughtUp ? " (all of them, each once)" : " (NOT all yet)",
             fleet.failed());
+        if (fleet.lastFailure() != null) {
+          out.printf("  The last failure: %s%n", fleet.lastFailure());
+        }
         out.printf("Budget alerts: %d, forecasts: %d, anomalies: %d. Dead letters: %d (the demo wrote 3 garbage "
             + "records on purpose).%n", dashboard.alertCount(), dashboard.forecastCount(), dashboard.anomalyCount(),
             dashboard.deadLetterCount());

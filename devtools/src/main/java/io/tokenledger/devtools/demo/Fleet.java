@@ -42,6 +42,7 @@ final class Fleet implements AutoCloseable {
   });
   private final AtomicLong acknowledged = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
+  private volatile String lastFailure;
   private final List<CompletableFuture<?>> pendingOutcomes = new ArrayList<>();
   private final ItemCounts items = new ItemCounts();
   private final Map<Workload, OpenItem> open = new HashMap<>();
@@ -130,18 +131,27 @@ final class Fleet implements AutoCloseable {
     owed += eventsPerSecond * TICK_MILLIS / 1000.0;
     while (owed >= 1) {
       owed -= 1;
-      UsageEvent call = next();
-      if (hardTeams.contains(call.getTeam())) {
-        Admission a = recorder.admit(query(call));
-        if (!a.allowed()) {
-          deniedLive.incrementAndGet();
-          continue;
-        }
-        admittedLive.incrementAndGet();
-        call = a.stamp(UsageEvent.newBuilder(call)).build();
+      try {
+        makeCall(next());
+      } catch (RuntimeException e) { // a periodic task that throws is never run again: count it and go on
+        failed.incrementAndGet();
+        lastFailure = e.toString();
       }
-      track(recorder.record(call));
     }
+  }
+
+  /** One call of the fleet: a HARD-budgeted team's asks admission first; an allowed or ungoverned call is recorded. */
+  private void makeCall(UsageEvent call) {
+    if (hardTeams.contains(call.getTeam())) {
+      Admission a = recorder.admit(query(call));
+      if (!a.allowed()) {
+        deniedLive.incrementAndGet();
+        return;
+      }
+      admittedLive.incrementAndGet();
+      call = a.stamp(UsageEvent.newBuilder(call)).build();
+    }
+    track(recorder.record(call));
   }
 
   /** What a service asks before the call: its prompt as the estimate, its output as the cap (rounded up). */
@@ -281,6 +291,7 @@ final class Fleet implements AutoCloseable {
         acknowledged.incrementAndGet();
       } else {
         failed.incrementAndGet();
+        lastFailure = error.toString();
       }
     });
   }
@@ -439,6 +450,11 @@ final class Fleet implements AutoCloseable {
 
   long failed() {
     return failed.get();
+  }
+
+  /** The last failure of a call or a send, or null. */
+  String lastFailure() {
+    return lastFailure;
   }
 
   /** Work items started: the workloads' items and the calls that reported their own outcome. */
