@@ -29,8 +29,8 @@ import picocli.CommandLine;
  * Streams with its clients, an admin client, the HTTP server). A JVM started with
  * {@code -XX:SharedArchiveFile=<file>} maps them instead of reading, parsing and verifying them
  * from the jars: on a restart after a crash that is the largest part of the time before Kafka
- * Streams starts (BENCHMARKS.md, recovery). The launcher does both when asked to
- * ({@code TOKENLEDGER_CLASS_ARCHIVE=on}); nothing here connects.
+ * Streams starts (BENCHMARKS.md, recovery). The launcher does both unless told not to
+ * ({@code TOKENLEDGER_CLASS_ARCHIVE=off}); nothing here connects.
  */
 public final class ClassArchiveTraining {
   private static final List<StreamsService> SERVICES = List.of(AggregationApp.SERVICE, AlertingApp.SERVICE,

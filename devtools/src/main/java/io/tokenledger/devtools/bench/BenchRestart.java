@@ -60,7 +60,7 @@ final class BenchRestart implements Callable<Integer> {
     System.out.printf("%s; %,d events/s; %d kills per series, %d s apart; logs in %s%n", load, rate, restarts, between,
         dir);
     if (archive.isEmpty()) {
-      System.out.println("No class archive (TOKENLEDGER_CLASS_ARCHIVE=on ./tokenledger makes one): the series "
+      System.out.println("No class archive (the launcher makes one unless TOKENLEDGER_CLASS_ARCHIVE=off): the series "
           + "without it only");
     }
     try (BrokerJvm broker = BrokerJvm.start(dir)) {
