@@ -290,6 +290,14 @@ public final class DemoCommand implements Callable<Integer> {
         r.bySource.get(io.tokenledger.ingest.admission.Admission.Source.LEASE).get(),
         r.bySource.get(io.tokenledger.ingest.admission.Admission.Source.TEAM_TASK).get(),
         r.bySource.get(io.tokenledger.ingest.admission.Admission.Source.UNREACHABLE).get());
+    if (r.startedAtMillis > 0 && r.lastCallAtMillis > r.startedAtMillis) {
+      double seconds = (r.lastCallAtMillis - r.startedAtMillis) / 1000.0;
+      boolean cut = seconds < RUNAWAY_LENGTH.toSeconds() - 2;
+      long late = Math.max(0, r.startedAtMillis - r.dueAtMillis) / 1000;
+      out.printf("  It called for %.0f s%s, %.0f calls a second%s.%n", seconds, cut ? " (the demo ended before its "
+          + RUNAWAY_LENGTH.toSeconds() + " s)" : "", r.asked.get() / seconds,
+          late > 0 ? ", from " + late + " s after it was due (it begins once admission answers)" : "");
+    }
     if (r.deniedBecause != null) {
       out.println("  Last denial: " + r.deniedBecause);
     }

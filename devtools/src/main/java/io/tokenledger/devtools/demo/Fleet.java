@@ -109,6 +109,10 @@ final class Fleet implements AutoCloseable {
     /** Calls that failed (asking or recording): counted, so that the loop goes on (a periodic task that throws stops). */
     final AtomicLong failed = new AtomicLong();
     volatile String lastFailure;
+    /** When the loop was due, when it began (once admission answered: later on a cold start), and its latest call. */
+    volatile long dueAtMillis;
+    volatile long startedAtMillis;
+    volatile long lastCallAtMillis;
     final Map<Admission.Source, AtomicLong> bySource = new java.util.EnumMap<>(Map.of(
         Admission.Source.LEASE, new AtomicLong(), Admission.Source.TEAM_TASK, new AtomicLong(),
         Admission.Source.UNREACHABLE, new AtomicLong()));
@@ -217,11 +221,13 @@ final class Fleet implements AutoCloseable {
     });
     runawayLoop = loop;
     long every = Math.max(1, (long) (1000.0 * threads / perSecond));
+    runaway.dueAtMillis = System.currentTimeMillis() + after.toMillis();
     loop.schedule(() -> {
       // Each call waits for admission's answer, so a loop started while the team's task cannot
       // answer yet (a cold start) makes a call per timeout per thread: too few to be a runaway.
       admissionAnswers(workload, agent, Duration.ofSeconds(60));
-      long end = System.currentTimeMillis() + length.toMillis();
+      runaway.startedAtMillis = System.currentTimeMillis();
+      long end = runaway.startedAtMillis + length.toMillis();
       for (int i = 0; i < threads; i++) {
         Random own = new Random(7 + i);
         loop.scheduleAtFixedRate(() -> {
@@ -259,6 +265,7 @@ final class Fleet implements AutoCloseable {
   private void loopCall(Workload workload, String agent, Random own) {
     UsageEvent asked = call(workload, workload.model(), Instant.now(), own, 1).setAgentId(agent).build();
     runaway.asked.incrementAndGet();
+    runaway.lastCallAtMillis = System.currentTimeMillis();
     Admission a = recorder.admit(query(asked));
     runaway.bySource.get(a.source()).incrementAndGet();
     long askedCost = cost(asked);
