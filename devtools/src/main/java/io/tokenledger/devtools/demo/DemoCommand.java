@@ -249,9 +249,9 @@ public final class DemoCommand implements Callable<Integer> {
         out.printf("%nEvents acknowledged by Kafka: %,d; counted in aggregates: %,d%s. Calls or sends that failed: "
             + "%d.%n",
             fleet.acknowledged(), dashboard.countedEvents(), caughtUp ? " (all of them, each once)" : " (NOT all yet)",
-            fleet.failed());
-        if (fleet.lastFailure() != null) {
-          out.printf("  The last failure: %s%n", fleet.lastFailure());
+            fleet.failed().count());
+        if (fleet.failed().last() != null) {
+          out.printf("  The last failure: %s%n", fleet.failed().last());
         }
         out.printf("Budget alerts: %d, forecasts: %d, anomalies: %d. Dead letters: %d (the demo wrote 3 garbage "
             + "records on purpose).%n", dashboard.alertCount(), dashboard.forecastCount(), dashboard.anomalyCount(),
@@ -301,8 +301,8 @@ public final class DemoCommand implements Callable<Integer> {
     if (r.deniedBecause != null) {
       out.println("  Last denial: " + r.deniedBecause);
     }
-    if (r.failed.get() > 0) {
-      out.printf("  Calls that failed to ask or record: %,d; the last: %s%n", r.failed.get(), r.lastFailure);
+    if (r.failed.count() > 0) {
+      out.printf("  Calls that failed to ask or record: %,d; the last: %s%n", r.failed.count(), r.failed.last());
     }
     long[] live = fleet.liveAdmissions();
     out.printf("growth's live calls (HARD monthly budget) asked first: %,d allowed, %,d denied.%n", live[0], live[1]);
@@ -411,16 +411,17 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   /**
-   * The injected runaway starts once admission answers, which a loaded machine can delay until
-   * little of the run is left, too little for its requests to stand out: the demo then runs on
-   * until its anomaly shows or the runaway ends, at most {@link #RUNAWAY_OVERTIME} more.
+   * The injected runaway begins {@link #RUNAWAY_AFTER} into the live run, once admission answers,
+   * and needs enough calls within one minute to stand out; a short run (the month's seeding takes part of
+   * {@code --duration}) ends before that: the demo then runs on until its anomaly shows or the
+   * runaway ends, at most {@link #RUNAWAY_OVERTIME} more.
    */
   private void awaitRunawayAnomaly(Dashboard dashboard, Fleet fleet) throws InterruptedException {
     if (dashboard.runawaySpikeCount() > 0 || fleet.runawayOver()) {
       return;
     }
-    out.printf("The injected runaway's anomaly has not shown yet (%,d calls so far; its loop starts once admission "
-        + "answers): running on until it does or the runaway ends, at most %d s more.%n",
+    out.printf("The injected runaway's anomaly has not shown yet (%,d calls so far; it needs enough calls in one "
+        + "minute to stand out): running on until it does or the runaway ends, at most %d s more.%n",
         fleet.runawayAdmissions().asked.get(), RUNAWAY_OVERTIME.toSeconds());
     Instant cap = Instant.now().plus(RUNAWAY_OVERTIME);
     while (dashboard.runawaySpikeCount() == 0 && !fleet.runawayOver() && Instant.now().isBefore(cap)) {

@@ -41,8 +41,8 @@ final class Fleet implements AutoCloseable {
     return t;
   });
   private final AtomicLong acknowledged = new AtomicLong();
-  private final AtomicLong failed = new AtomicLong();
-  private volatile String lastFailure;
+  /** Calls, sends and outcomes that failed. */
+  private final Failures failed = new Failures();
   private final List<CompletableFuture<?>> pendingOutcomes = new ArrayList<>();
   private final ItemCounts items = new ItemCounts();
   private final Map<Workload, OpenItem> open = new HashMap<>();
@@ -106,9 +106,8 @@ final class Fleet implements AutoCloseable {
     /** What the downgraded calls would have cost more at the model asked for. */
     final AtomicLong savedNanoUsd = new AtomicLong();
     volatile String deniedBecause;
-    /** Calls that failed (asking or recording): counted, so that the loop goes on (a periodic task that throws stops). */
-    final AtomicLong failed = new AtomicLong();
-    volatile String lastFailure;
+    /** Calls that failed to ask or record. */
+    final Failures failed = new Failures();
     /** When the loop was due, when it began (once admission answered: later on a cold start), and its latest call. */
     volatile long dueAtMillis;
     volatile long startedAtMillis;
@@ -137,9 +136,8 @@ final class Fleet implements AutoCloseable {
       owed -= 1;
       try {
         makeCall(next());
-      } catch (RuntimeException e) { // a periodic task that throws is never run again: count it and go on
-        failed.incrementAndGet();
-        lastFailure = e.toString();
+      } catch (RuntimeException e) {
+        failed.add(e);
       }
     }
   }
@@ -238,8 +236,7 @@ final class Fleet implements AutoCloseable {
           try {
             loopCall(workload, agent, own);
           } catch (RuntimeException e) {
-            runaway.failed.incrementAndGet();
-            runaway.lastFailure = e.toString();
+            runaway.failed.add(e);
           }
         }, 0, every, TimeUnit.MILLISECONDS);
       }
@@ -297,8 +294,7 @@ final class Fleet implements AutoCloseable {
       if (error == null) {
         acknowledged.incrementAndGet();
       } else {
-        failed.incrementAndGet();
-        lastFailure = error.toString();
+        failed.add(error);
       }
     });
   }
@@ -366,7 +362,7 @@ final class Fleet implements AutoCloseable {
       if (error == null) {
         items.decided(outcome.getWorkflow());
       } else {
-        failed.incrementAndGet();
+        failed.add(error);
       }
     });
   }
@@ -455,13 +451,8 @@ final class Fleet implements AutoCloseable {
     return acknowledged.get();
   }
 
-  long failed() {
-    return failed.get();
-  }
-
-  /** The last failure of a call or a send, or null. */
-  String lastFailure() {
-    return lastFailure;
+  Failures failed() {
+    return failed;
   }
 
   /** Work items started: the workloads' items and the calls that reported their own outcome. */
