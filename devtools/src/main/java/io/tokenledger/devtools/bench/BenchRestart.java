@@ -41,6 +41,14 @@ final class BenchRestart implements Callable<Integer> {
       + "profiler agent.")
   List<String> appJvmOptions = new ArrayList<>();
 
+  @Option(names = "--stop", defaultValue = "kill", description = "How the aggregation is stopped before each start: "
+      + "kill (SIGKILL, the crash) or term (SIGTERM, a clean close: what a restart costs when no store is rebuilt) "
+      + "(default: ${DEFAULT-VALUE}).")
+  Stop stop;
+
+  /** How the aggregation is stopped before it starts again. */
+  enum Stop { kill, term }
+
   @Option(names = "--series", description = "Only this series: with or without (the class archive); default both.")
   String only;
 
@@ -57,8 +65,8 @@ final class BenchRestart implements Callable<Integer> {
     Path dir = Files.createTempDirectory("tokenledger-bench");
     System.out.println("Machine: " + BenchCommand.machine());
     List<String> archive = ChildJvm.classArchive();
-    System.out.printf("%s; %,d events/s; %d kills per series, %d s apart; logs in %s%n", load, rate, restarts, between,
-        dir);
+    System.out.printf("%s; %,d events/s; %d %s per series, %d s apart; logs in %s%n", load, rate, restarts,
+        stop == Stop.kill ? "kills" : "clean stops (SIGTERM)", between, dir);
     if (archive.isEmpty()) {
       System.out.println("No class archive (the launcher makes one unless TOKENLEDGER_CLASS_ARCHIVE=off): the series "
           + "without it only");
@@ -110,7 +118,7 @@ final class BenchRestart implements Callable<Integer> {
           System.out.printf("  %s, restart %d: %s%n", name, start, startUp.message());
         }
         TimeUnit.SECONDS.sleep(between); // counting under load, then the crash
-        if (start < restarts) {
+        if (start < restarts && stop == Stop.kill) {
           app.kill();
         } else {
           app.close();
