@@ -236,6 +236,12 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
     }
   }
 
+  /** The store below's offset, or "unknown" when it holds nothing (see {@link EmptyStoreOffsets}). */
+  @Override
+  public Long committedOffset(TopicPartition partition) {
+    return EmptyStoreOffsets.orUnknownWhenEmpty(super.committedOffset(partition), wrapped());
+  }
+
   /**
    * A window a processor keeps in memory across changes: its value, and whether the store holds
    * it for the next flush, so that a change to a window already held costs no map lookup.

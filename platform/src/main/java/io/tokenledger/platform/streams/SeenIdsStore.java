@@ -615,9 +615,10 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
     return local.managesOffsets();
   }
 
+  /** The local store's offset, or "unknown" when it holds nothing (see {@link EmptyStoreOffsets}). */
   @Override
   public Long committedOffset(org.apache.kafka.common.TopicPartition partition) {
-    return local.committedOffset(partition);
+    return EmptyStoreOffsets.orUnknownWhenEmpty(local.committedOffset(partition), local);
   }
 
   @Override

@@ -13,6 +13,7 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.LongDeserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -30,6 +31,7 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.WindowStoreIterator;
+import org.apache.kafka.streams.state.internals.OffsetCheckpoint;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 
@@ -224,6 +226,21 @@ class ObjectWindowStoreTest {
       objects.commit(Map.of()); // what Kafka Streams calls before it records the store's changelog offset
       assertEquals(3L + ObjectWindowStore.QUIET_FLUSHES, rocksDb.fetch("c", T0.toEpochMilli() + MINUTE).n);
       assertEquals(0, objects.heldInAll());
+    }
+  }
+
+  @Test
+  void anEmptyStoreAnswersOffsetUnknownSoThatItsTaskIsNotRebuilt() throws Exception {
+    try (TopologyTestDriver driver = driver(StreamsConfig.EXACTLY_ONCE_V2)) {
+      ObjectWindowStore<Count> objects = (ObjectWindowStore<Count>) driver.<String, Count>getWindowStore(STORE);
+      TopicPartition changelog = new TopicPartition("objects-" + STORE + "-changelog", 0);
+      assertEquals(OffsetCheckpoint.OFFSET_UNKNOWN, objects.committedOffset(changelog),
+          "no segment: restored from the changelog's start, not taken for corrupt under exactly-once");
+
+      input(driver).pipeInput("a", 1L, T0);
+      objects.commit(Map.of(changelog, 0L)); // what Kafka Streams does before it records the offset
+      assertEquals(0L, objects.committedOffset(changelog), "a segment: the offset it recorded");
+      assertNull(EmptyStoreOffsets.orUnknownWhenEmpty(null, objects), "data and no offset: none, as below");
     }
   }
 

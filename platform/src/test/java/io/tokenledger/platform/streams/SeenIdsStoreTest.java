@@ -7,13 +7,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.internals.WindowKeySchema;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.internals.OffsetCheckpoint;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -112,5 +127,40 @@ class SeenIdsStoreTest {
     assertArrayEquals(WindowKeySchema.toStoreKeyBinary(Bytes.wrap(new byte[] {0}), HOUR + 700, 0).get(), marker.key());
     assertEquals(HOUR + 700, ByteBuffer.wrap(marker.value()).getLong());
     assertEquals(5L, marker.offset());
+  }
+  @Test
+  void anEmptyStoreAnswersOffsetUnknownSoThatItsTaskIsNotRebuilt() throws Exception {
+    Topology topology = new Topology();
+    topology.addSource("in", new StringDeserializer(), new StringDeserializer(), "in");
+    topology.addProcessor("dedup", () -> new Processor<String, String, Void, Void>() {
+      private SeenIdsStore seen;
+
+      @Override
+      public void init(ProcessorContext<Void, Void> context) {
+        seen = SeenIdsStore.of(context, "seen");
+      }
+
+      @Override
+      public void process(Record<String, String> record) {
+        seen.rememberIfNew(record.value(), record.timestamp());
+      }
+    }, "in");
+    topology.addStateStore(SeenIdsStore.builder("seen", Duration.ofHours(1)), "dedup");
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ids");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("ids").toString());
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    Instant t0 = Instant.ofEpochMilli(HOUR);
+    try (TopologyTestDriver driver = new TopologyTestDriver(topology, props, t0)) {
+      SeenIdsStore store = (SeenIdsStore) driver.getStateStore("seen");
+      TopicPartition changelog = new TopicPartition("ids-seen-changelog", 0);
+      assertEquals(OffsetCheckpoint.OFFSET_UNKNOWN, store.committedOffset(changelog),
+          "no segment: restored from the changelog's start, not taken for corrupt under exactly-once");
+
+      driver.createInputTopic("in", new StringSerializer(), new StringSerializer()).pipeInput("k", "call:1", t0);
+      store.commit(Map.of(changelog, 0L)); // what Kafka Streams does before it records the offset
+      assertEquals(0L, store.committedOffset(changelog), "a segment: the offset it recorded");
+    }
   }
 }
