@@ -118,10 +118,12 @@ public final class WindowSet<V> {
 
   /**
    * The changelogged store in which an owner of window sets keeps each set's next window to
-   * finalise (and its own marks), in the same transaction as the windows.
+   * finalise (and its own marks), in the same transaction as the windows. In memory: a few keys
+   * per set, restored whole at every start from a compacted changelog, where a RocksDB instance
+   * per task would cost an open (or a creation, after a crash) at every start.
    */
   public static StoreBuilder<KeyValueStore<String, Long>> progressStore(String name) {
-    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.Long())
+    return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), Serdes.Long())
         .withCachingEnabled();
   }
 
