@@ -61,7 +61,10 @@ final class TopologyBenchmark {
     return topics(prefix, partitions, null);
   }
 
-  /** The same, reading usage from {@code usageTopic} when not null: a second aggregation over the same events. */
+  /**
+   * The same, reading usage from {@code usageTopic} when not null: an app measured over events
+   * another already wrote (the pass-through's input, or a second aggregation over the same events).
+   */
   Topics topics(String prefix, int partitions, String usageTopic) {
     Map<String, Object> config = new java.util.HashMap<>(Map.of(Topics.PREFIX_CONFIG, prefix,
         "tokenledger.topic.usage.partitions", partitions, "tokenledger.topic.aggregates.team.1m.partitions", partitions));
