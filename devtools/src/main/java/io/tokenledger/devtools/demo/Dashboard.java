@@ -39,11 +39,14 @@ final class Dashboard implements AutoCloseable {
   private volatile boolean running = true;
   private int forecasts;
   private int anomalies;
-  /** Anomalies of a request rate far above its baseline: what the injected runaway agent should raise. */
+  /** The team of the injected runaway agent. */
+  private final String runawayTeam;
+  /** Its team's anomalies of a request rate far above the baseline: what the runaway should raise. */
   private int runawaySpikes;
 
-  Dashboard(String bootstrapServers, Topics topics, List<Budget> budgets, PrintStream out) {
+  Dashboard(String bootstrapServers, Topics topics, List<Budget> budgets, String runawayTeam, PrintStream out) {
     this.topics = topics;
+    this.runawayTeam = runawayTeam;
     this.out = out;
     // The table shows each team's own budget, not a person's or an agent's allowance in it.
     budgets.stream().filter(b -> b.getUserId() == null && b.getAgentId() == null)
@@ -96,7 +99,7 @@ final class Dashboard implements AutoCloseable {
     } else if (topic.equals(topics.anomalyAlerts.name())) {
       AnomalyAlert a = topics.anomalyAlerts.valueSerde().deserializer().deserialize(topic, record.value());
       anomalies++;
-      if (a.getKind() == io.tokenledger.schemas.AnomalyKind.REQUEST_RATE_SPIKE) {
+      if (a.getKind() == io.tokenledger.schemas.AnomalyKind.REQUEST_RATE_SPIKE && runawayTeam.equals(a.getTeam())) {
         runawaySpikes++;
       }
       out.printf("%n  >>> ANOMALY       %s (%s): %s%n%n", AlertTexts.title(a), a.getSeverity(), AlertTexts.detail(a));

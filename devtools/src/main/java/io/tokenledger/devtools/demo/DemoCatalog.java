@@ -192,6 +192,8 @@ final class DemoCatalog {
 
   /** The code-review agent that gets stuck in a loop during live traffic, and the daily cap that stops it. */
   static final String LOOPING_AGENT = "review-agent-loop";
+  /** The workload whose agent the demo sends into a loop (its team's rate spike is the runaway's anomaly). */
+  static final Workload LOOPING = WORKLOADS.get(4);
 
   /**
    * Monthly budgets against the month of history: support, growth and finance-ops use most of

@@ -196,7 +196,7 @@ public final class DemoCommand implements Callable<Integer> {
       services.put(AlertingSettings.PREFIX + "anomaly.cost-floor-nano-usd-per-minute", "250000000");
       try (LocalStack stack = new LocalStack(services, topics, dataDir.resolve("state"), dashboardPort(dashboardPort));
            ApiKeyDirectory readKeys = new ApiKeyDirectory(bootstrap, topics.apiKeys);
-           Dashboard dashboard = new Dashboard(bootstrap, topics, budgets, out);
+           Dashboard dashboard = new Dashboard(bootstrap, topics, budgets, DemoCatalog.LOOPING.team(), out);
            StandInSlack slack = new StandInSlack(out);
            AutoCloseable stopConnect = startConnect(bootstrap, config, slack)) {
         String queryEndpoint = stack.aggregationEndpoint();
@@ -222,7 +222,7 @@ public final class DemoCommand implements Callable<Integer> {
         fleet.start();
         out.printf("Simulated fleet started: %d AI workloads across 4 teams, %.0f events/s.%n",
             DemoCatalog.WORKLOADS.size(), rate);
-        DemoCatalog.Workload looping = DemoCatalog.WORKLOADS.get(4);
+        DemoCatalog.Workload looping = DemoCatalog.LOOPING;
         fleet.runaway(looping, DemoCatalog.LOOPING_AGENT, RUNAWAY_EXTRA_PER_SECOND, RUNAWAY_AFTER, RUNAWAY_LENGTH);
         out.printf("In %d s, %s's %s agent %s gets stuck in a loop: %.0f more calls/s for %d s (an injected "
             + "runaway). It asks before each call: its HARD daily cap of $26 sends it to gpt-4o-mini from 95%% of it, "
