@@ -48,4 +48,59 @@ class FinalisationReadsTest {
     assertTrue(perWindow.values().stream().allMatch(n -> n == 1), "one final record per window: " + perWindow);
     assertTrue(finals.stream().allMatch(a -> a.getEventCount() == 1 && a.getUncachedInputTokens() == 1_000));
   }
+  /**
+   * A clean close leaves each set's windows not final in a file; the next init on the same stores
+   * reads them from it instead of scanning the minute store by time range, and every window still
+   * gets its one final record.
+   */
+  @Test
+  void aCleanRestartReadsTheWindowsNotFinalFromTheCloseNotFromTheStore() throws Exception {
+    RollupHarness harness = new RollupHarness(T0);
+    RollupAggregator processor = harness.startRollup();
+    for (String workflow : List.of("triage", "billing", "search")) {
+      processor.process(usage(UsageEvent.newBuilder(event("e-" + workflow, "support", "gpt-4o", T0.plusSeconds(1),
+          1_000, 0, 0)).setWorkflow(workflow).build()));
+    }
+    processor.close();
+    int rangeReads = harness.fineRangeReads.get();
+    processor.init(harness.context); // a clean restart on the same stores
+    assertEquals(rangeReads, harness.fineRangeReads.get(), "no time-range read of the minute store at init");
+
+    processor.process(usage(event("clock", "zz-clock", "gpt-4o", T0.plus(Duration.ofMinutes(3)), 0, 0, 0)));
+    List<UsageAggregate> finals = harness.take("detail-1m-sink").stream().filter(UsageAggregate::getIsFinal)
+        .filter(a -> a.getTeam().equals("support")).toList();
+    assertEquals(List.of("billing", "search", "triage"), finals.stream().map(UsageAggregate::getWorkflow).sorted()
+        .toList(), "each window final once");
+    assertTrue(finals.stream().allMatch(a -> a.getEventCount() == 1 && a.getUncachedInputTokens() == 1_000));
+  }
+
+  /** Progress that is not what the file was written with (an aborted commit, a revived task): the store is scanned. */
+  @Test
+  void progressOtherThanAtTheCloseSendsTheInitBackToTheScan() throws Exception {
+    RollupHarness harness = new RollupHarness(T0);
+    RollupAggregator processor = harness.startRollup();
+    processor.process(usage(event("e", "support", "gpt-4o", T0.plusSeconds(1), 1_000, 0, 0)));
+    processor.close();
+    org.apache.kafka.streams.state.KeyValueStore<String, Long> progress =
+        harness.context.getStateStore(AggregationApp.ROLLUP_PROGRESS_STORE);
+    progress.put(harness.settings.fine().progressKey() + ":done", 1L);
+    int rangeReads = harness.fineRangeReads.get();
+    processor.init(harness.context);
+    assertEquals(rangeReads + 1, harness.fineRangeReads.get(), "one scan of the minute store, as without a file");
+  }
+  /** Another init's token in the progress store (the task ran on another instance since): the store is scanned. */
+  @Test
+  void anotherInitsTokenSendsTheInitBackToTheScan() throws Exception {
+    RollupHarness harness = new RollupHarness(T0);
+    RollupAggregator processor = harness.startRollup();
+    processor.process(usage(event("e", "support", "gpt-4o", T0.plusSeconds(1), 1_000, 0, 0)));
+    processor.close();
+    org.apache.kafka.streams.state.KeyValueStore<String, Long> progress =
+        harness.context.getStateStore(AggregationApp.ROLLUP_PROGRESS_STORE);
+    assertTrue(progress.get(harness.settings.fine().progressKey() + ":token") != null, "the init's token");
+    progress.put(harness.settings.fine().progressKey() + ":token", 42L); // what another instance's init commits
+    int rangeReads = harness.fineRangeReads.get();
+    processor.init(harness.context);
+    assertEquals(rangeReads + 1, harness.fineRangeReads.get(), "one scan of the minute store");
+  }
 }

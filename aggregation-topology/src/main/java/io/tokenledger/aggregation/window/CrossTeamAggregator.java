@@ -55,6 +55,12 @@ public final class CrossTeamAggregator implements Processor<String, Partial, Obj
     this.settings = settings;
   }
 
+  /** Leaves each window set's windows not final for the next init on these stores (see {@link WindowSet#close}). */
+  @Override
+  public void close() {
+    windows.forEach(WindowSet::close);
+  }
+
   @Override
   public void init(ProcessorContext<Object, Object> context) {
     windows.clear(); // init runs again on the same instance when a task is revived (see RollupAggregator.init)

@@ -162,6 +162,16 @@ public final class RollupAggregator implements Processor<String, Object, Object,
     this.commit = new ThreadCommit(tick);
   }
 
+  /** Leaves each window set's windows not final for the next init on these stores (see {@link WindowSet#close}). */
+  @Override
+  public void close() {
+    if (fine != null) {
+      fine.close();
+    }
+    derived.forEach(WindowSet::close);
+    ledgers.forEach(WindowSet::close);
+  }
+
   /**
    * Starts from the stores alone. Kafka Streams calls this again on the same instance when it
    * revives a task after corruption (the stores rebuilt from their changelogs), so nothing kept

@@ -201,6 +201,8 @@ public final class WindowSet<V> {
   private long closeTarget;
   /** How many windows starting at {@code nextToFinalize} are final already (a minute closed in part). */
   private long doneInFirst;
+  /** This init's token, in the progress store from its first commit on (see {@link NotFinalFile}). */
+  private long token;
 
   public WindowSet(Spec spec, Values<V> values, BeforePublish<V> beforePublish) {
     this.spec = spec;
@@ -230,13 +232,23 @@ public final class WindowSet<V> {
     Long done = progress.get(doneKey());
     doneInFirst = done == null ? 0 : done;
     if (spec.finalizes()) {
-      try (KeyValueIterator<Windowed<String>, V> it = store.fetchAll(Instant.ofEpochMilli(nextToFinalize),
-          Instant.ofEpochMilli(FOREVER))) {
-        it.forEachRemaining(w -> {
-          WindowSlot stored = new WindowSlot(w.key.key(), w.key.window().start());
-          changed.put(stored, null);
-          indexNotFinal(stored);
-        });
+      // The token of the init these stores last committed under; this init's goes with its first commit.
+      Long committedToken = progress.get(tokenKey());
+      token = java.util.concurrent.ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+      progress.put(tokenKey(), token);
+      long fits = committedToken == null ? 0 : committedToken;
+      if (!NotFinalFile.read(indexFile(), fits, nextToFinalize, doneInFirst, stored -> {
+        changed.put(stored, null);
+        indexNotFinal(stored);
+      })) {
+        try (KeyValueIterator<Windowed<String>, V> it = store.fetchAll(Instant.ofEpochMilli(nextToFinalize),
+            Instant.ofEpochMilli(FOREVER))) {
+          it.forEachRemaining(w -> {
+            WindowSlot stored = new WindowSlot(w.key.key(), w.key.window().start());
+            changed.put(stored, null);
+            indexNotFinal(stored);
+          });
+        }
       }
       // The windows of a minute closed in part before a restart: the first ones, in key order, are final.
       KeysOfStart first = notFinal.get(nextToFinalize);
@@ -246,6 +258,28 @@ public final class WindowSet<V> {
         indexed.remove(finalAlready);
       }
     }
+  }
+
+  /**
+   * Leaves the windows not final in a file of the task's directory, so that the next init on
+   * these stores reads them instead of scanning the store (see {@link NotFinalFile}). The owner
+   * calls it from its processor's close.
+   */
+  public void close() {
+    if (spec.finalizes() && context != null) {
+      // Kafka Streams closes processors after a task's last commit: the file carries the token
+      // this init committed, which the next init finds only if no other init committed since.
+      NotFinalFile.write(indexFile(), token, nextToFinalize, doneInFirst, notFinal.entrySet().stream()
+          .map(e -> Map.entry(e.getKey(), e.getValue().all())).toList());
+    }
+  }
+
+  private String tokenKey() {
+    return spec.progressKey() + ":token";
+  }
+
+  private java.nio.file.Path indexFile() {
+    return context.stateDir().toPath().resolve(spec.store() + ".not-final");
   }
 
   private String closingKey() {
@@ -348,6 +382,11 @@ public final class WindowSet<V> {
 
     boolean hasNext() {
       return next < keys.size();
+    }
+
+    /** Every key of the start, the final ones among them: what the store holds at that start. */
+    java.util.List<String> all() {
+      return keys;
     }
 
     String next() {
