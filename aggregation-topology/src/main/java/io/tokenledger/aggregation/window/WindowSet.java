@@ -40,8 +40,9 @@ import org.apache.kafka.streams.state.WindowStore;
  * as the final records. {@link #finalizeThrough} does it all at once.
  *
  * <p>Restarts: the set of changed windows lives in memory. For an aggregate that finalises,
- * every window not final yet is marked changed again when the processor starts (a scan from the
- * next window to finalise), so whatever changed after the last emit is published at the first
+ * every window not final yet is marked changed again when the processor starts (the index its
+ * last close left, else a scan from the next window to finalise), so whatever changed after the
+ * last emit is published at the first
  * one. A ledger never finalises, so no range bounds what may have changed before a crash: it
  * publishes its changes before the processor call that made them returns ({@link
  * #publishIfNeverFinal}), in the same exactly-once transaction as the change.
@@ -58,10 +59,11 @@ import org.apache.kafka.streams.state.WindowStore;
  * store (which answers a value it holds with that object).
  *
  * <p>Which windows to finalise comes from an index of the windows not final yet ({@code
- * notFinal}: starts to keys), filled when a window is created and, at init, from one scan of
- * the store. A time range over a window store cannot be asked instead: its keys are ordered by
- * key first, so Kafka Streams reads every window of every segment the range touches, and a
- * segment of the minute windows holds days of them: each minute's close would read them all.
+ * notFinal}: starts to keys), filled when a window is created and, at init, from the file the
+ * last clean close left ({@link NotFinalFile}) or else one scan of the store. A time range over a
+ * window store cannot be asked instead: its keys are ordered by key first, so Kafka Streams reads
+ * every window of every segment the range touches, and a segment of the minute windows holds days
+ * of them: each minute's close would read them all (and the init's scan does, once).
  *
  * @param <V> what the store keeps per window
  */
