@@ -37,8 +37,8 @@ final class NotFinalFile {
   private static final int VERSION = 1;
   private static final Logger log = LoggerFactory.getLogger(NotFinalFile.class);
   /** The order a scan of the store finds windows in: its keys, the window's key and then its start. */
-  private static final Comparator<WindowSlot> STORE_ORDER = Comparator.comparing(
-      slot -> WindowKeySchema.toStoreKeyBinary(Bytes.wrap(slot.key().getBytes(StandardCharsets.UTF_8)), slot.start(), 0));
+  private static final Comparator<WindowSlot> STORE_ORDER = Comparator.comparing(slot ->
+      WindowKeySchema.toStoreKeyBinary(Bytes.wrap(slot.key().getBytes(StandardCharsets.UTF_8)), slot.start(), 0));
 
   private NotFinalFile() {}
 
