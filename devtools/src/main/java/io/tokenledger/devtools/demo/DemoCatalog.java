@@ -164,7 +164,7 @@ final class DemoCatalog {
         price("openai", "gpt-4o", listed, 2_500_000, 1_250_000, 2_500_000, 10_000_000, 10_000_000),
         // A price cut mid-month: usage before it keeps the old price.
         price("openai", "gpt-4o", cut, 2_000_000, 1_000_000, 2_000_000, 8_000_000, 8_000_000),
-        price("gcp.gemini", "gemini-2.5-flash", listed, 300_000, 75_000, 300_000, 2_500_000, 2_500_000),
+        price("gcp.gemini", "gemini-2.5-flash", listed, 300_000, 30_000, 300_000, 2_500_000, 2_500_000),
         price("openai", "o4-mini", listed, 1_100_000, 275_000, 1_100_000, 4_400_000, 4_400_000),
         // The self-hosted model's price per token is the power a token draws: its GPU is a capacity pool.
         price(SLM_TRIAL.provider(), SLM_TRIAL.model(), listed, 10_000, 10_000, 10_000, 10_000, 10_000));
