@@ -153,6 +153,7 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
    */
   private boolean deferLocal;
   private final LocalWrites localWrites = new LocalWrites();
+  private final ClosedOffsets closedOffsets;
   private InternalProcessorContext<?, ?> context;
   private String changelogTopic;
   private volatile Thread owner;
@@ -162,6 +163,7 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
     this.serde = serde;
     this.windowSize = windowSize;
     this.below = below;
+    this.closedOffsets = new ClosedOffsets(inner.name());
   }
 
   /**
@@ -231,15 +233,27 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
         stateStoreContext.appConfigs().get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
     if (below == Below.PUT) {
       super.init(stateStoreContext, root);
-    } else {
+    } else if (!closedOffsets.initFromFile(stateStoreContext, root)) {
       wrapped().init(localWrites.capturing(context, root, UnaryOperator.identity()), root);
     }
   }
 
-  /** The store below's offset, or "unknown" when it holds nothing (see {@link EmptyStoreOffsets}). */
+  /**
+   * The store below's offset, or "unknown" when it holds nothing (see {@link EmptyStoreOffsets});
+   * in Kafka Streams' start-up pass, what it answered at its last close (see {@link ClosedOffsets}).
+   */
   @Override
   public Long committedOffset(TopicPartition partition) {
+    return closedOffsets.fromFile() ? closedOffsets.offset(partition) : committedOffsetBelow(partition);
+  }
+
+  private Long committedOffsetBelow(TopicPartition partition) {
     return EmptyStoreOffsets.orUnknownWhenEmpty(super.committedOffset(partition), wrapped());
+  }
+
+  @Override
+  public boolean isOpen() {
+    return closedOffsets.fromFile() || super.isOpen();
   }
 
   /**
@@ -529,6 +543,10 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
 
   @Override
   public void commit(Map<TopicPartition, Long> changelogOffsets) {
+    if (closedOffsets.fromFile()) {
+      return;
+    }
+    closedOffsets.committed(changelogOffsets);
     writeAllLogged();
     super.commit(changelogOffsets);
   }
@@ -554,8 +572,13 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
    */
   @Override
   public void close() {
+    if (closedOffsets.fromFile()) {
+      closedOffsets.closing(this::committedOffsetBelow); // nothing was opened: the file stays
+      return;
+    }
     if (isOpen()) {
       writeAllLogged();
+      closedOffsets.closing(this::committedOffsetBelow);
     }
     synchronized (this) {
       releaseAll();

@@ -110,6 +110,7 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
   private final Set<Seen> unwritten = new java.util.LinkedHashSet<>();
   /** How the local store writes a batch of its own records (its restore): one RocksDB write batch. */
   private final LocalWrites localWrites = new LocalWrites();
+  private final ClosedOffsets closedOffsets;
 
   /**
    * An id at its event time, read once: a canonical lower-case UUID as its two halves (and no
@@ -153,6 +154,7 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
     this.local = local;
     this.recent = new RecentIds(recentIds);
     this.name = local.name();
+    this.closedOffsets = new ClosedOffsets(name);
   }
 
   /**
@@ -425,6 +427,9 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
     context = ProcessorContextUtils.asInternalProcessorContext(stateStoreContext);
     pending.clear();
     forgetRecent();
+    if (closedOffsets.initFromFile(stateStoreContext, root)) {
+      return;
+    }
     // The local store restores through expanded: each record of ids becomes the records of one id.
     local.init(localWrites.capturing(context, root, SeenIdsStore::expanded), root);
   }
@@ -601,11 +606,15 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
 
   @Override
   public boolean isOpen() {
-    return local.isOpen();
+    return closedOffsets.fromFile() || local.isOpen();
   }
 
   @Override
   public void commit(Map<org.apache.kafka.common.TopicPartition, Long> changelogOffsets) {
+    if (closedOffsets.fromFile()) {
+      return;
+    }
+    closedOffsets.committed(changelogOffsets);
     local.commit(changelogOffsets);
   }
 
@@ -615,9 +624,16 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
     return local.managesOffsets();
   }
 
-  /** The local store's offset, or "unknown" when it holds nothing (see {@link EmptyStoreOffsets}). */
+  /**
+   * The local store's offset, or "unknown" when it holds nothing (see {@link EmptyStoreOffsets});
+   * in Kafka Streams' start-up pass, what it answered at its last close (see {@link ClosedOffsets}).
+   */
   @Override
   public Long committedOffset(org.apache.kafka.common.TopicPartition partition) {
+    return closedOffsets.fromFile() ? closedOffsets.offset(partition) : committedOffsetBelow(partition);
+  }
+
+  private Long committedOffsetBelow(org.apache.kafka.common.TopicPartition partition) {
     return EmptyStoreOffsets.orUnknownWhenEmpty(local.committedOffset(partition), local);
   }
 
@@ -628,7 +644,14 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
 
   @Override
   public void close() {
+    if (closedOffsets.fromFile()) {
+      closedOffsets.closing(this::committedOffsetBelow); // nothing was opened: the file stays
+      return;
+    }
     keepWhatMemoryHolds();
+    if (local.isOpen()) {
+      closedOffsets.closing(this::committedOffsetBelow);
+    }
     pending.clear();
     forgetRecent();
     local.close();
