@@ -8,8 +8,11 @@ import io.tokenledger.aggregation.intake.Deduplicator;
 import io.tokenledger.platform.streams.ObjectWindowStore;
 import io.tokenledger.platform.streams.ProcessorWithStores;
 import io.tokenledger.platform.streams.StreamsApps;
+import io.tokenledger.schemas.topics.Topic;
+import io.tokenledger.schemas.topics.TopicSpec;
 import io.tokenledger.testing.EmbeddedKafka;
 import io.tokenledger.testing.EmbeddedKafkaExtension;
+import io.tokenledger.testing.TopicReader;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Files;
@@ -17,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,14 +30,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -170,21 +170,14 @@ class CleanRestartOffsetsIT {
 
   /** Everything on the output, read committed, until the markers of every partition are in it. */
   private static List<String> readUntil(EmbeddedKafka kafka, String marker) {
-    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new StringDeserializer())) {
-      TopicPartition output = new TopicPartition(OUT, 0);
-      consumer.assign(List.of(output));
-      consumer.seekToBeginning(List.of(output));
-      List<String> values = new ArrayList<>();
-      long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-      while (!values.contains(marker + "-0=1") || !values.contains(marker + "-1=1")) {
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError("no " + marker + " on the output within 90 s; read " + values.size());
-        }
-        consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
-      }
-      return values;
+    Topic<String, String> out = new Topic<>(OUT, OUT, Serdes.String(), Serdes.String(),
+        TopicSpec.deleteAfter(1, Duration.ofDays(1)));
+    try (TopicReader<String, String> reader = new TopicReader<>(kafka.bootstrapServers(), out)) {
+      reader.readUntil(Duration.ofSeconds(90), records -> {
+        List<String> values = records.stream().map(ConsumerRecord::value).toList();
+        return values.contains(marker + "-0=1") && values.contains(marker + "-1=1");
+      }, marker + " from every partition");
+      return reader.values();
     }
   }
 
