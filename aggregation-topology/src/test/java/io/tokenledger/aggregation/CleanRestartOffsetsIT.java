@@ -196,13 +196,10 @@ class CleanRestartOffsetsIT {
         counting(Stores.persistentWindowStore(COUNTS, Duration.ofDays(1), Duration.ofMinutes(1), false)),
         Serdes.Long()))), "dedup");
     topology.addSink("out", OUT, Serdes.String().serializer(), Serdes.String().serializer(), "count");
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, APP);
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
-    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 500);
-    props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+    // The services' own configuration (exactly-once, their RocksDB settings), on the test's broker.
+    Properties props = StreamsApps.baseConfig(APP, Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG,
+        kafka.bootstrapServers(), StreamsConfig.STATE_DIR_CONFIG, state.toString(),
+        StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 500, StreamsConfig.REPLICATION_FACTOR_CONFIG, 1));
     KafkaStreams streams = new KafkaStreams(topology, props);
     AtomicLong restored = new AtomicLong();
     streams.setGlobalStateRestoreListener(new StateRestoreListener() {
