@@ -59,10 +59,10 @@ class ProviderCostTest {
 
   @Test
   void geminiWithContextCacheAndThinking() {
-    // Gemini 2.5 Flash: $0.30 input, $0.075 cached, $2.50 output (thinking included).
+    // Gemini 2.5 Flash, as LiteLLM's price file lists it: $0.30 input, $0.03 cached, $2.50 output (thinking included).
     ProviderCall call = GeminiUsage.generateContentResponse(json(ProviderPayloads.GEMINI_CACHED_THINKING));
-    // 1,872 x 0.30 + 10,240 x 0.075 + 640 x 2.50 + 1,200 x 2.50 = 561.6 + 768 + 1,600 + 3,000 = 5,929.6 micro-USD
-    assertEquals(5_929_600, cost(call, price(300_000, 75_000, 0, 2_500_000, 2_500_000)));
+    // 1,872 x 0.30 + 10,240 x 0.03 + 640 x 2.50 + 1,200 x 2.50 = 561.6 + 307.2 + 1,600 + 3,000 = 5,468.8 micro-USD
+    assertEquals(5_468_800, cost(call, price(300_000, 30_000, 0, 2_500_000, 2_500_000)));
   }
 
   private static long cost(ProviderCall call, PriceVersion price) {
