@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -36,9 +35,6 @@ import org.slf4j.LoggerFactory;
 final class NotFinalFile {
   private static final int VERSION = 1;
   private static final Logger log = LoggerFactory.getLogger(NotFinalFile.class);
-  /** The order a scan of the store finds windows in: its keys, the window's key and then its start. */
-  private static final Comparator<WindowSlot> STORE_ORDER = Comparator.comparing(slot ->
-      WindowKeySchema.toStoreKeyBinary(Bytes.wrap(slot.key().getBytes(StandardCharsets.UTF_8)), slot.start(), 0));
 
   private NotFinalFile() {}
 
@@ -102,8 +98,7 @@ final class NotFinalFile {
           }
         }
       }
-      slots.sort(STORE_ORDER);
-      slots.forEach(window);
+      inStoreOrder(slots).forEach(window);
       log.debug("{} windows not final read from {}: no scan of the store", slots.size(), file);
       return true;
     } catch (IOException | RuntimeException e) {
@@ -116,5 +111,19 @@ final class NotFinalFile {
         log.warn("Cannot delete {} ({}): a later start may read it again", file, e.toString());
       }
     }
+  }
+
+  /**
+   * The windows in the order a scan of the store finds them: by their store keys (the window's key,
+   * then its start), each key made once rather than at every comparison of the sort.
+   */
+  private static List<WindowSlot> inStoreOrder(List<WindowSlot> slots) {
+    List<Map.Entry<Bytes, WindowSlot>> keyed = new ArrayList<>(slots.size());
+    for (WindowSlot slot : slots) {
+      keyed.add(Map.entry(WindowKeySchema.toStoreKeyBinary(
+          Bytes.wrap(slot.key().getBytes(StandardCharsets.UTF_8)), slot.start(), 0), slot));
+    }
+    keyed.sort(Map.Entry.comparingByKey());
+    return keyed.stream().map(Map.Entry::getValue).toList();
   }
 }
