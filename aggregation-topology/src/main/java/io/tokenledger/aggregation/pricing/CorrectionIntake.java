@@ -49,9 +49,14 @@ public final class CorrectionIntake implements Processor<byte[], byte[], Object,
   private KeyValueStore<String, Long> applied;
   private ReadOnlyWindowStore<String, Totals> ledger;
 
-  /** The store of the corrections' buckets applied: by {@link Rerating#appliedKey}, when. */
+  /**
+   * The store of the corrections' buckets applied: by {@link Rerating#appliedKey}, when. In memory,
+   * read back from its changelog at every start (an entry per corrected bucket: small): Kafka
+   * Streams' own RocksDB stores cannot survive a crash under exactly-once, and the task's other
+   * stores can (a task's local state is kept only when all of its stores are).
+   */
   public static StoreBuilder<KeyValueStore<String, Long>> appliedStore(String name) {
-    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.Long());
+    return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), Serdes.Long());
   }
 
   /**

@@ -2,9 +2,13 @@ package io.tokenledger.platform.streams;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.StateRestoreCallback;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.internals.InternalProcessorContext;
@@ -22,11 +26,18 @@ final class LocalWrites {
   /**
    * The context to open the store below with: the task's, except that its registration is
    * captured, registered for {@code root}, and replaced by what {@code registerAs} makes of it.
+   * With {@code kept}, the store below is told the task runs at least once: Kafka Streams' RocksDB
+   * store refuses to open under exactly-once when it was not closed cleanly, while a kept layer
+   * writes only committed values to it and answers the offsets itself ({@link StoreOffsetsFile}).
    */
   InternalProcessorContext<?, ?> capturing(InternalProcessorContext<?, ?> real, StateStore root,
-      UnaryOperator<StateRestoreCallback> registerAs) {
+      UnaryOperator<StateRestoreCallback> registerAs, boolean kept) {
+    Map<String, Object> configs = kept ? atLeastOnce(real.appConfigs()) : null;
     return (InternalProcessorContext<?, ?>) Proxy.newProxyInstance(getClass().getClassLoader(),
         new Class<?>[] {InternalProcessorContext.class}, (proxy, method, args) -> {
+          if (configs != null && method.getName().equals("appConfigs") && (args == null || args.length == 0)) {
+            return configs;
+          }
           if (method.getName().equals("register") && args != null && args.length >= 2) {
             Object[] registered = args.clone();
             registered[0] = root;
@@ -36,6 +47,12 @@ final class LocalWrites {
           }
           return invoke(method, real, args);
         });
+  }
+
+  private static Map<String, Object> atLeastOnce(Map<String, Object> configs) {
+    Map<String, Object> changed = new HashMap<>(configs);
+    changed.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+    return Collections.unmodifiableMap(changed);
   }
 
   private static Object invoke(java.lang.reflect.Method method, Object target, Object[] args) throws Throwable {

@@ -68,13 +68,19 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  *
  * <p>Local writes: under exactly-once a flush sends the changelog records of the changed values
  * and keeps them held; RocksDB gets a value in one batch once it has been quiet for a while (a
- * minute window changed every second is written once, not sixty times), or when Kafka Streams
- * commits the store (see {@code logChanged}). Under at-least-once a flush writes them at once.
+ * minute window changed every second is written once, not sixty times), at a checkpoint, or
+ * when Kafka Streams commits the store (see {@code logChanged}); only values of earlier flushes,
+ * whose transactions have committed. Under at-least-once a flush writes them at once.
  *
  * <p>Reads: the stream thread reads the held objects themselves; any other thread (interactive
  * queries) reads copies taken under the lock, merged with what the store below holds, so a
- * query never sees a value half changed. After a crash the held values are gone with the
- * transaction that did not commit, as a cache's are, and the changelog restores the rest.
+ * query never sees a value half changed.
+ *
+ * <p>Crashes: under exactly-once the store is kept across a crash ({@link StoreOffsetsFile}).
+ * Every checkpoint interval it writes the held values that have not changed since they were
+ * logged, makes RocksDB's writes durable and records the changelog offset up to which RocksDB
+ * holds every committed value; after a crash Kafka Streams restores from there. The held values
+ * are gone with the transaction that did not commit, as a cache's are.
  *
  * @param <V> the value of a window
  */
@@ -91,6 +97,11 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
     ProcessorRecordContext changedBy;
     boolean changed;
     long loggedAt = -1;
+    /**
+     * The changelog offset its latest record came after (the store's records were in the
+     * changelog up to it when that flush began); -1 when not known.
+     */
+    long loggedFrom = -1;
     /** The key Kafka Streams' window stores keep it under, made at its first flush: it is logged at every flush it changed in. */
     private Bytes storeKey;
 
@@ -153,7 +164,16 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
    */
   private boolean deferLocal;
   private final LocalWrites localWrites = new LocalWrites();
-  private final ClosedOffsets closedOffsets;
+  private final StoreOffsetsFile offsetsFile;
+  private final Checkpoints checkpoints;
+  /**
+   * Whether the local store survives a crash (see {@link StoreOffsetsFile}): under exactly-once,
+   * where it only ever gets committed values (written flushes after they were logged), and
+   * checkpoints say up to where it holds them all.
+   */
+  private boolean kept;
+  /** Whether Kafka Streams committed the store since its last flush: a close then is a clean one. */
+  private boolean committedSinceFlush;
   private InternalProcessorContext<?, ?> context;
   private String changelogTopic;
   private volatile Thread owner;
@@ -163,7 +183,8 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
     this.serde = serde;
     this.windowSize = windowSize;
     this.below = below;
-    this.closedOffsets = new ClosedOffsets(inner.name());
+    this.offsetsFile = new StoreOffsetsFile(inner.name());
+    this.checkpoints = new Checkpoints(offsetsFile);
   }
 
   /**
@@ -231,20 +252,36 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
     changelogTopic = ProcessorContextUtils.changelogFor(stateStoreContext, name(), Boolean.FALSE);
     deferLocal = StreamsConfig.EXACTLY_ONCE_V2.equals(
         stateStoreContext.appConfigs().get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
+    kept = deferLocal && below != Below.PUT;
+    committedSinceFlush = false;
     if (below == Below.PUT) {
       super.init(stateStoreContext, root);
-    } else if (!closedOffsets.initFromFile(stateStoreContext, root)) {
-      wrapped().init(localWrites.capturing(context, root, UnaryOperator.identity()), root);
+    } else if (!offsetsFile.initFromFile(stateStoreContext, root, kept)) {
+      wrapped().init(localWrites.capturing(context, root, UnaryOperator.identity(), kept), root);
+      if (kept && !localWrites.batching()) {
+        throw new IllegalStateException("Store " + name() + " is kept across crashes but its store below cannot "
+            + "write in batches; build it with ObjectWindowStore.builder over a RocksDB window store");
+      }
     }
+    checkpoints.init(context, kept ? changelogTopic : null);
   }
 
   /**
    * The store below's offset, or "unknown" when it holds nothing (see {@link EmptyStoreOffsets});
-   * in Kafka Streams' start-up pass, what it answered at its last close (see {@link ClosedOffsets}).
+   * in Kafka Streams' start-up pass, what it answered at its last close (see {@link StoreOffsetsFile}).
    */
   @Override
   public Long committedOffset(TopicPartition partition) {
-    return closedOffsets.fromFile() ? closedOffsets.offset(partition) : committedOffsetBelow(partition);
+    if (offsetsFile.fromFile()) {
+      return offsetsFile.offset(partition);
+    }
+    if (kept) {
+      // What Kafka Streams committed it with since it opened, else its checkpoint: not the offsets of
+      // the RocksDB store below, which a crash may have left ahead of what it left durable.
+      Long known = offsetsFile.known(partition);
+      return known != null ? known : EmptyStoreOffsets.orUnknownWhenEmpty(null, wrapped());
+    }
+    return committedOffsetBelow(partition);
   }
 
   private Long committedOffsetBelow(TopicPartition partition) {
@@ -253,7 +290,7 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
 
   @Override
   public boolean isOpen() {
-    return closedOffsets.fromFile() || super.isOpen();
+    return offsetsFile.fromFile() || super.isOpen();
   }
 
   /**
@@ -355,7 +392,11 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
   @Override
   public void flushCache() {
     if (below != Below.PUT && localWrites.batching()) {
-      List<ConsumerRecord<byte[], byte[]>> records = logChanged();
+      Long loggedUpTo = checkpoints.loggedUpTo();
+      if (kept && checkpoints.due()) {
+        checkpoint(loggedUpTo);
+      }
+      List<ConsumerRecord<byte[], byte[]>> records = logChanged(loggedUpTo);
       if (deferLocal) {
         writeBelow(quiet());
       } else {
@@ -385,23 +426,56 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
         context.setRecordContext(current);
       }
     }
+    committedSinceFlush = false;
     super.flushCache();
+  }
+
+  /**
+   * At the start of a flush, every value logged so far is committed (under exactly-once a flush
+   * comes after the commit of the one before; a commit that failed closes the task dirty, which
+   * wipes its state). The logged values that have not changed since go to the local store now;
+   * then it holds every committed value whose latest record came up to the oldest offset a held
+   * value changed since it was logged came after (about a flush ago for a value that keeps
+   * changing), or {@code loggedUpTo} when there is none: made durable, that is the checkpoint's
+   * offset, and a restart after a crash restores about what the changelog got since.
+   */
+  private void checkpoint(Long loggedUpTo) {
+    if (loggedUpTo == null) {
+      return;
+    }
+    List<Held<V>> unchanged = new ArrayList<>();
+    for (Held<V> entry : held.values()) {
+      if (entry.loggedAt >= 0 && !entry.changed) {
+        unchanged.add(entry);
+      }
+    }
+    writeBelow(unchanged);
+    long offset = loggedUpTo;
+    for (Held<V> entry : held.values()) {
+      if (entry.loggedAt >= 0) {
+        if (entry.loggedFrom < 0) {
+          return; // logged before this run knew its changelog's offset: no checkpoint until it is written
+        }
+        offset = Math.min(offset, entry.loggedFrom);
+      }
+    }
+    checkpoints.write(wrapped(), offset);
   }
 
   /**
    * Sends the changelog record of every value changed since the last flush (what the logging
    * layer sends for a put: the store key, the value's bytes, the timestamp of its latest change),
    * in the transaction of the commit this flush precedes. The values stay held, as logged: RocksDB
-   * gets them once quiet ({@link #quiet}), or at the store's {@link #commit} or {@link #close}.
-   * That is as safe as writing at once: under exactly-once a store not closed cleanly is wiped
-   * and restored from the changelog, which has every value; before Kafka Streams records a
-   * store's changelog offset (a clean close, a suspension; without exactly-once, every commit) it
-   * commits the store, which writes what is held. Only the stream thread changes a held value,
+   * gets them once quiet ({@link #quiet}), at a checkpoint, or at the store's {@link #commit}.
+   * That is as safe as writing at once: after a crash the store restores from its checkpoint,
+   * from which the changelog has every value RocksDB lacks; before Kafka Streams records a store's
+   * changelog offset (a clean close, a suspension; without exactly-once, every commit) it commits
+   * the store, which writes what is held. Only the stream thread changes a held value,
    * and it is here; a query copies under the lock, so values are serialised under it too.
    *
    * @return the bytes store's records of the values logged, when RocksDB does not lag (else none)
    */
-  private List<ConsumerRecord<byte[], byte[]>> logChanged() {
+  private List<ConsumerRecord<byte[], byte[]>> logChanged(Long loggedUpTo) {
     flushes++;
     List<Held<V>> logging = changed;
     changed = new ArrayList<>();
@@ -417,6 +491,7 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
           value = entry.value == null ? null : serde.serializer().serialize(topic, entry.value);
           entry.changed = false;
           entry.loggedAt = flushes;
+          entry.loggedFrom = loggedUpTo == null ? -1 : loggedUpTo;
         }
         context.setRecordContext(entry.changedBy);
         reached.add(entry.changedBy);
@@ -469,13 +544,15 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
 
   /**
    * The held values whose latest changelog record is {@value #QUIET_FLUSHES} flushes old and that
-   * have not changed since, and the longest-logged beyond {@value #MAX_HELD} values held.
+   * have not changed since, and the longest-logged beyond {@value #MAX_HELD} values held, never
+   * those of the flush just made: their transaction has not committed yet, and the local store
+   * gets committed values only.
    */
   private List<Held<V>> quiet() {
     List<Held<V>> quiet = new ArrayList<>();
     while (!loggedByFlush.isEmpty()) {
       long flush = flushes - loggedByFlush.size() + 1;
-      if (flush > flushes - QUIET_FLUSHES && held.size() - quiet.size() <= MAX_HELD) {
+      if (flush == flushes || flush > flushes - QUIET_FLUSHES && held.size() - quiet.size() <= MAX_HELD) {
         break;
       }
       for (Held<V> entry : loggedByFlush.pollFirst()) {
@@ -543,12 +620,13 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
 
   @Override
   public void commit(Map<TopicPartition, Long> changelogOffsets) {
-    if (closedOffsets.fromFile()) {
+    if (offsetsFile.fromFile()) {
       return;
     }
-    closedOffsets.committed(changelogOffsets);
+    offsetsFile.committed(changelogOffsets);
     writeAllLogged();
     super.commit(changelogOffsets);
+    committedSinceFlush = true;
   }
 
   /**
@@ -566,19 +644,19 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
   }
 
   /**
-   * A clean close has committed the store already (nothing logged is left unwritten); after any
-   * other, exactly-once wipes the local store. What is still logged is written all the same, so
-   * the local store never lags its changelog once closed.
+   * A clean close has committed the store already (nothing logged is left unwritten). After any
+   * other, what is logged is not written: its transaction may not have committed, and the local
+   * store gets committed values only (exactly-once wipes it then; if the process dies first, its
+   * last checkpoint is still true).
    */
   @Override
   public void close() {
-    if (closedOffsets.fromFile()) {
-      closedOffsets.closing(this::committedOffsetBelow); // nothing was opened: the file stays
+    if (offsetsFile.fromFile()) {
+      offsetsFile.closing(this::committedOffsetBelow, true); // nothing was opened: the file stays
       return;
     }
     if (isOpen()) {
-      writeAllLogged();
-      closedOffsets.closing(this::committedOffsetBelow);
+      offsetsFile.closing(this::committedOffsetBelow, committedSinceFlush || !deferLocal);
     }
     synchronized (this) {
       releaseAll();

@@ -21,6 +21,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.processor.BatchingStateRestoreCallback;
 import org.apache.kafka.streams.processor.StateRestoreCallback;
@@ -54,11 +55,15 @@ import org.slf4j.LoggerFactory;
  * ten-second slice of event time are written as one entry per hash group ({@link #GROUPS}),
  * keyed by the group, the slice and a random suffix, in the changelog's own encoding; a restore
  * writes its ids the same way. So there is no RocksDB insert per id (it was a sixth of the stream
- * thread), and a lookup of an id in RocksDB reads the few entries of its group and slice. Under
- * exactly-once the local store only matters after a clean close (an unclean stop wipes it and it
- * is restored from the changelog), and the changelog gets every id before every commit, as
- * before. Ids at times memory does not cover (late ones) are written at the flush one entry per
- * id, as earlier versions wrote every id; those are still found.
+ * thread), and a lookup of an id in RocksDB reads the few entries of its group and slice. The
+ * changelog gets every id before every commit; RocksDB only ids whose transaction has committed.
+ * Ids at times memory does not cover (late ones) are written at the flush after the one that
+ * logged them, one entry per id, as earlier versions wrote every id; those are still found.
+ *
+ * <p>Under exactly-once the store is kept across a crash ({@link StoreOffsetsFile}): every
+ * checkpoint interval it writes what memory holds (less the ids not logged yet), makes RocksDB's
+ * writes durable and records the changelog offset it holds every id up to; after a crash Kafka
+ * Streams restores the ids logged since.
  *
  * <p>The changelog is the topology's own (created and restored by Kafka Streams); records
  * written per id by the earlier layout (an 8-byte value) are still restored as they are.
@@ -106,11 +111,26 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
   private boolean started;
   private long latest = Long.MIN_VALUE;
   private long latestWritten = Long.MIN_VALUE;
-  /** Ids at times memory does not cover, not yet in the local store: written at the next flush. */
+  /** Ids at times memory does not cover, remembered since the last flush: logged at the next flush. */
   private final Set<Seen> unwritten = new java.util.LinkedHashSet<>();
+  /**
+   * Ids logged by the last flush that memory does not hold (late ones, and those of slices it let
+   * go of): written to the local store at the next flush, once their transaction has committed.
+   */
+  private final Set<Seen> deferred = new java.util.LinkedHashSet<>();
+  /** The earliest event time among the ids remembered since the last flush. */
+  private long pendingOldest = Long.MAX_VALUE;
+  private final Checkpoints checkpoints;
+  /**
+   * Whether the local store survives a crash (see {@link StoreOffsetsFile}): under exactly-once,
+   * where it only ever gets ids whose transaction committed, and checkpoints say up to where.
+   */
+  private boolean kept;
+  /** Whether Kafka Streams committed the store since its last flush: a close then is a clean one. */
+  private boolean committedSinceFlush;
   /** How the local store writes a batch of its own records (its restore): one RocksDB write batch. */
   private final LocalWrites localWrites = new LocalWrites();
-  private final ClosedOffsets closedOffsets;
+  private final StoreOffsetsFile offsetsFile;
 
   /**
    * An id at its event time, read once: a canonical lower-case UUID as its two halves (and no
@@ -154,7 +174,8 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
     this.local = local;
     this.recent = new RecentIds(recentIds);
     this.name = local.name();
-    this.closedOffsets = new ClosedOffsets(name);
+    this.offsetsFile = new StoreOffsetsFile(name);
+    this.checkpoints = new Checkpoints(offsetsFile);
   }
 
   /**
@@ -218,12 +239,13 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
 
   private void held(Seen seen) {
     latest = Math.max(latest, seen.time());
+    pendingOldest = Math.min(pendingOldest, seen.time());
     pending.computeIfAbsent(Math.floorDiv(seen.time(), BUCKET) * BUCKET, b -> new ArrayList<>()).add(seen);
   }
 
   /** Whether the local store holds the id at its time, or it is held for the next flush. */
   private boolean stored(String id, Seen seen) {
-    if (unwritten.contains(seen)) {
+    if (unwritten.contains(seen) || deferred.contains(seen)) {
       return true;
     }
     // an entry of this id alone
@@ -249,18 +271,18 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
         .putLong(suffix).array());
   }
 
-  /** The late ids (at times memory does not cover) held since the last flush, an entry each, in one write batch. */
-  private void writeUnwritten() {
-    if (unwritten.isEmpty()) {
+  /** The ids the last flush logged and memory does not hold, an entry each, in one write batch. */
+  private void writeDeferred() {
+    if (deferred.isEmpty()) {
       return;
     }
-    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>(unwritten.size());
-    for (Seen seen : unwritten) {
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>(deferred.size());
+    for (Seen seen : deferred) {
       records.add(new ConsumerRecord<>(name, 0, 0L,
           WindowKeySchema.toStoreKeyBinary(Bytes.wrap(seen.idBytes()), seen.time(), 0).get(), timeBytes(seen.time())));
     }
     write(records);
-    unwritten.clear();
+    deferred.clear();
   }
 
   /** Ids memory lets go of, or holds at a close, as group entries in one write batch. */
@@ -426,12 +448,21 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
   public void init(StateStoreContext stateStoreContext, StateStore root) {
     context = ProcessorContextUtils.asInternalProcessorContext(stateStoreContext);
     pending.clear();
+    pendingOldest = Long.MAX_VALUE;
     forgetRecent();
-    if (closedOffsets.initFromFile(stateStoreContext, root)) {
+    kept = StreamsConfig.EXACTLY_ONCE_V2.equals(
+        stateStoreContext.appConfigs().get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
+    committedSinceFlush = false;
+    if (offsetsFile.initFromFile(stateStoreContext, root, kept)) {
       return;
     }
     // The local store restores through expanded: each record of ids becomes the records of one id.
-    local.init(localWrites.capturing(context, root, SeenIdsStore::expanded), root);
+    local.init(localWrites.capturing(context, root, SeenIdsStore::expanded, kept), root);
+    if (kept && !localWrites.batching()) {
+      throw new IllegalStateException("Dedup store " + name + " is kept across crashes but its local store cannot "
+          + "write in batches");
+    }
+    checkpoints.init(context, kept ? ProcessorContextUtils.changelogFor(stateStoreContext, name, Boolean.FALSE) : null);
   }
 
   private static RecordBatchingStateRestoreCallback expanded(StateRestoreCallback local) {
@@ -526,9 +557,23 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
     return out.array();
   }
 
+  /**
+   * Logs the ids remembered since the last flush. Every local write here is of ids logged by
+   * earlier flushes, whose transactions have committed (a flush comes after the commit of the one
+   * before; a commit that failed closes the task dirty, which wipes it), except the marker of the
+   * latest time: a marker ahead of the committed ids only sends lookups of the times in between
+   * to RocksDB, which holds every committed id there.
+   */
   @Override
   public void flushCache() {
-    writeUnwritten();
+    Long loggedUpTo = checkpoints.loggedUpTo();
+    writeDeferred();
+    if (kept && checkpoints.due() && loggedUpTo != null) {
+      // Every committed id into RocksDB (memory's, less this flush's), made durable, then the offset.
+      keepWhatMemoryHolds();
+      checkpoints.write(local, loggedUpTo);
+    }
+    List<List<Seen>> logging = new ArrayList<>(pending.values());
     for (Map.Entry<Long, List<Seen>> bucket : pending.entrySet()) {
       List<Seen> ids = bucket.getValue();
       for (int from = 0; from < ids.size(); from += MAX_IDS_PER_RECORD) {
@@ -543,14 +588,25 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
       }
     }
     pending.clear();
+    long loggedOldest = pendingOldest;
+    pendingOldest = Long.MAX_VALUE;
+    deferred.addAll(unwritten);
+    unwritten.clear();
     if (latest > latestWritten) {
       local.put(LATEST, timeBytes(latest), latest);
       latestWritten = latest;
     }
-    // Only now, with every id of theirs logged: the slices memory lets go of, to RocksDB.
+    // Only now, with every id of theirs logged: the slices memory lets go of, to RocksDB, but the
+    // ids this flush logged only once their transaction has committed, at the next flush.
     Collected letGo = new Collected();
     recent.trim(letGo);
+    if (!letGo.ids.isEmpty() && letGo.ids.stream().anyMatch(seen -> seen.time() >= loggedOldest)) {
+      Set<Seen> loggedNow = new HashSet<>();
+      logging.forEach(loggedNow::addAll);
+      letGo.ids.removeIf(seen -> loggedNow.contains(seen) && deferred.add(seen));
+    }
     writeGrouped(letGo.ids);
+    committedSinceFlush = false;
   }
 
   /**
@@ -559,6 +615,7 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
    */
   @Override
   public void clearCache() {
+    writeDeferred();
     keepWhatMemoryHolds();
     pending.clear();
     forgetRecent();
@@ -583,6 +640,7 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
   /** Memory answers nothing until the store's next use reads where to start again. */
   private void forgetRecent() {
     unwritten.clear();
+    deferred.clear();
     recent.clear();
     started = false;
     latest = Long.MIN_VALUE;
@@ -606,16 +664,18 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
 
   @Override
   public boolean isOpen() {
-    return closedOffsets.fromFile() || local.isOpen();
+    return offsetsFile.fromFile() || local.isOpen();
   }
 
   @Override
   public void commit(Map<org.apache.kafka.common.TopicPartition, Long> changelogOffsets) {
-    if (closedOffsets.fromFile()) {
+    if (offsetsFile.fromFile()) {
       return;
     }
-    closedOffsets.committed(changelogOffsets);
+    offsetsFile.committed(changelogOffsets);
+    writeDeferred(); // their transaction has committed
     local.commit(changelogOffsets);
+    committedSinceFlush = true;
   }
 
   @Override
@@ -626,11 +686,20 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
 
   /**
    * The local store's offset, or "unknown" when it holds nothing (see {@link EmptyStoreOffsets});
-   * in Kafka Streams' start-up pass, what it answered at its last close (see {@link ClosedOffsets}).
+   * in Kafka Streams' start-up pass, what it answered at its last close (see {@link StoreOffsetsFile}).
    */
   @Override
   public Long committedOffset(org.apache.kafka.common.TopicPartition partition) {
-    return closedOffsets.fromFile() ? closedOffsets.offset(partition) : committedOffsetBelow(partition);
+    if (offsetsFile.fromFile()) {
+      return offsetsFile.offset(partition);
+    }
+    if (kept) {
+      // What Kafka Streams committed it with since it opened, else its checkpoint: not the offsets of
+      // the RocksDB store below, which a crash may have left ahead of what it left durable.
+      Long known = offsetsFile.known(partition);
+      return known != null ? known : EmptyStoreOffsets.orUnknownWhenEmpty(null, local);
+    }
+    return committedOffsetBelow(partition);
   }
 
   private Long committedOffsetBelow(org.apache.kafka.common.TopicPartition partition) {
@@ -642,15 +711,24 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
     return local.getPosition();
   }
 
+  /**
+   * After a clean close (committed since the last flush) what memory holds goes to RocksDB. After
+   * any other nothing does: ids of a transaction that may not have committed must not reach it
+   * (exactly-once wipes the local store then; if the process dies first, its checkpoint is still true).
+   */
   @Override
   public void close() {
-    if (closedOffsets.fromFile()) {
-      closedOffsets.closing(this::committedOffsetBelow); // nothing was opened: the file stays
+    if (offsetsFile.fromFile()) {
+      offsetsFile.closing(this::committedOffsetBelow, true); // nothing was opened: the file stays
       return;
     }
-    keepWhatMemoryHolds();
+    boolean clean = committedSinceFlush || !kept;
+    if (clean) {
+      writeDeferred();
+      keepWhatMemoryHolds();
+    }
     if (local.isOpen()) {
-      closedOffsets.closing(this::committedOffsetBelow);
+      offsetsFile.closing(this::committedOffsetBelow, clean);
     }
     pending.clear();
     forgetRecent();

@@ -92,14 +92,35 @@ public final class StreamsApps {
     return !clean && exactlyOnce && hasTaskState(appDir);
   }
 
-  /** Deletes the directories of an app's tasks (named like 0_1), keeping its global stores and its process id. */
-  static void wipeTaskState(Properties config) throws IOException {
+  /**
+   * After a crash, deletes the directories of an app's tasks (named like 0_1) except those whose
+   * every store is kept across crashes (each store directory has its {@code <store>.offsets}
+   * checkpoint, see {@link StoreOffsetsFile}); keeps its global stores and its process id. Kafka
+   * Streams' own RocksDB stores (under {@code rocksdb/}) never are: it refuses to open them. A kept
+   * task is restored from its checkpoints; the others are rebuilt from their changelogs.
+   *
+   * @return how many task directories were kept
+   */
+  static int wipeTaskStateNotKept(Properties config) throws IOException {
     Path appDir = Path.of(config.getProperty(StreamsConfig.STATE_DIR_CONFIG))
         .resolve(config.getProperty(StreamsConfig.APPLICATION_ID_CONFIG));
+    int kept = 0;
     try (var entries = Files.list(appDir)) {
       for (Path task : entries.filter(StreamsApps::isTaskDirectory).toList()) {
-        io.tokenledger.platform.process.DirectoryTrees.delete(task);
+        if (everyStoreKept(task)) {
+          kept++;
+        } else {
+          io.tokenledger.platform.process.DirectoryTrees.delete(task);
+        }
       }
+    }
+    return kept;
+  }
+
+  private static boolean everyStoreKept(Path task) throws IOException {
+    try (var entries = Files.list(task)) {
+      return entries.filter(Files::isDirectory)
+          .allMatch(store -> Files.isRegularFile(store.resolveSibling(store.getFileName() + StoreOffsetsFile.SUFFIX)));
     }
   }
 
@@ -179,6 +200,13 @@ public final class StreamsApps {
   /** Set to false for instances whose state directory does not survive a restart (nothing to come back to). */
   public static final String STATIC_MEMBERSHIP = "tokenledger.static-membership";
 
+  /**
+   * Milliseconds between the checkpoints of the stores kept across crashes (window and dedup
+   * stores under exactly-once, see {@code StoreOffsetsFile}): after a crash a task restores what its
+   * changelogs got since; 0 writes none, and a crash rebuilds every task from its changelogs.
+   */
+  public static final String CHECKPOINT_INTERVAL = "tokenledger.checkpoint-interval-ms";
+
   /** The keys every Streams service reads besides its own. */
   public static final ConfigDeclaration CONFIG = new ConfigDeclaration("every Streams service")
       .choice(STATIC_MEMBERSHIP, "true", List.of("true", "false"),
@@ -230,11 +258,12 @@ public final class StreamsApps {
     Path cleanMark = cleanShutdownMark(config);
     if (crashedLastTime(config)) {
       // Under exactly-once, a task's state left by a crash is wiped anyway once its stores are
-      // opened: wiping it now saves opening every store first. Global stores are not: they catch up
-      // from their last checkpoint as after a clean stop (they hold puts by key: replaying is exact).
-      log.warn("{} did not shut down cleanly last time; its tasks' local state is rebuilt from the changelogs",
-          applicationId);
-      wipeTaskState(config);
+      // opened, unless all of them are kept across crashes: wiping the others now saves opening
+      // every store first. Global stores are not: they catch up from their last checkpoint as after
+      // a clean stop (they hold puts by key: replaying is exact).
+      int kept = wipeTaskStateNotKept(config);
+      log.warn("{} did not shut down cleanly last time; {} of its tasks restore from their stores' checkpoints, "
+          + "the others are rebuilt from the changelogs", applicationId, kept);
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       if (close(streams, Duration.ofSeconds(30))) {

@@ -65,12 +65,12 @@ class StreamsAppsTest {
     Path app = one.resolve("tokenledger-aggregation");
     java.nio.file.Files.createDirectories(app.resolve("1_4").resolve("rocksdb").resolve("team-1m-store"));
     java.nio.file.Files.writeString(app.resolve("1_4").resolve("rocksdb").resolve("team-1m-store").resolve("000001.sst"), "x");
-    java.nio.file.Files.createDirectories(app.resolve("0_0"));
+    java.nio.file.Files.createDirectories(app.resolve("0_0").resolve("dedup-store"));
     java.nio.file.Files.createDirectories(app.resolve("global").resolve("rocksdb").resolve("price-catalog-store"));
     java.nio.file.Files.writeString(app.resolve("global").resolve(".checkpoint"), "0\n1\nprices 0 7\n");
     java.nio.file.Files.writeString(app.resolve("kafka-streams-process-metadata"), "id");
 
-    StreamsApps.wipeTaskState(config(one));
+    assertEquals(0, StreamsApps.wipeTaskStateNotKept(config(one)));
 
     try (var left = java.nio.file.Files.list(app)) {
       assertEquals(java.util.Set.of("global", "kafka-streams-process-metadata"),
@@ -79,6 +79,34 @@ class StreamsAppsTest {
     assertTrue(java.nio.file.Files.exists(app.resolve("global").resolve(".checkpoint")),
         "the global stores restore from their checkpoint");
     assertFalse(StreamsApps.crashedLastTime(config(one)), "no task state left to call crashed");
+  }
+
+  @Test
+  void aCrashKeepsATaskWhoseEveryStoreHasItsCheckpoint() throws Exception {
+    Path app = one.resolve("tokenledger-aggregation");
+    Path kept = app.resolve("0_1");
+    java.nio.file.Files.createDirectories(kept.resolve("dedup-store").resolve("dedup-store.1700000000000"));
+    java.nio.file.Files.writeString(kept.resolve("dedup-store.offsets"), "dedup-changelog 1 42\n");
+    java.nio.file.Files.createDirectories(kept.resolve("team-1m-store"));
+    java.nio.file.Files.writeString(kept.resolve("team-1m-store.offsets"), "team-changelog 1 7\n");
+    java.nio.file.Files.writeString(kept.resolve("team-1m-store.not-final"), "x");
+    Path partly = app.resolve("0_2");
+    java.nio.file.Files.createDirectories(partly.resolve("dedup-store"));
+    java.nio.file.Files.writeString(partly.resolve("dedup-store.offsets"), "dedup-changelog 2 42\n");
+    java.nio.file.Files.createDirectories(partly.resolve("team-1m-store")); // no checkpoint yet
+    Path ownRocksDb = app.resolve("0_3");
+    java.nio.file.Files.createDirectories(ownRocksDb.resolve("rocksdb").resolve("applied-store"));
+    java.nio.file.Files.createDirectories(ownRocksDb.resolve("dedup-store"));
+    java.nio.file.Files.writeString(ownRocksDb.resolve("dedup-store.offsets"), "dedup-changelog 3 42\n");
+
+    assertEquals(1, StreamsApps.wipeTaskStateNotKept(config(one)));
+
+    try (var left = java.nio.file.Files.list(app)) {
+      assertEquals(java.util.Set.of("0_1"),
+          left.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet()));
+    }
+    assertTrue(java.nio.file.Files.exists(kept.resolve("dedup-store").resolve("dedup-store.1700000000000")));
+    assertTrue(java.nio.file.Files.exists(kept.resolve("team-1m-store.not-final")));
   }
 
   private static Properties config(Path stateDir) {

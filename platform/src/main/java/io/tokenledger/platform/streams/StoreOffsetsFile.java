@@ -9,9 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.processor.StateRestoreCallback;
@@ -21,54 +19,66 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The changelog offsets a store answered when it was last closed, kept in a small file of its
- * task's directory ({@code <store>.offsets}), so that Kafka Streams' start-up pass does not open
- * its RocksDB instances only to read them.
+ * The changelog offsets up to which a store's local state holds every committed value, kept in a
+ * small file of its task's directory ({@code <store>.offsets}). Kafka Streams asks a store for
+ * them twice: in its start-up pass, and when it initialises the task, to restore from there.
  *
  * <p>Kafka Streams 4.3 opens, on {@code KafkaStreams.start()}, every store of every task it finds
  * in its state directory, asks each for its committed offsets (the lags it reports when it joins
  * the group), then closes them all; the task's initialisation opens them again. With the file,
  * the first of those passes reads a line per changelog instead of opening one RocksDB instance per
- * segment.
- *
- * <p>The file is true only while the store below is closed: it is written at close from what the
- * store below answers then, and deleted before the store below is opened for anything else, so a
- * crash while it is open leaves no file (and the start-up pass opens the store, as without it).
- * The start-up pass is recognised by its context's class, Kafka Streams' own; if that class is
- * ever renamed the pass simply opens the stores again (the aggregation's
+ * segment. The start-up pass is recognised by its context's class, Kafka Streams' own; if that
+ * class is ever renamed the pass simply opens the stores again (the aggregation's
  * {@code CleanRestartOffsetsIT} counts the opens, and then fails).
+ *
+ * <p>Under exactly-once ("kept" stores) the file also survives a crash, which is what lets the
+ * task's local state survive it: such a store writes only committed values locally, and every so
+ * often, once RocksDB has made what it wrote durable, it writes the offset up to which its local
+ * state holds every committed value ({@link #checkpoint}). After a crash it answers that offset,
+ * and Kafka Streams restores only what the changelog got after it (values are put by key, ids
+ * added to a set: replaying from an earlier offset than needed is exact too). A clean close
+ * writes the offsets Kafka Streams committed it with. Without exactly-once the file is deleted
+ * before the store below is opened (Kafka Streams keeps its own offsets then).
  */
-final class ClosedOffsets {
+final class StoreOffsetsFile {
   static final String SUFFIX = ".offsets";
   static final String STARTUP_CONTEXT = "org.apache.kafka.streams.processor.internals.StateDirectory$StartupContext";
-  private static final Logger log = LoggerFactory.getLogger(ClosedOffsets.class);
+  private static final Logger log = LoggerFactory.getLogger(StoreOffsetsFile.class);
 
   private final String store;
   private Path file;
   /** The offsets answered from the file while the store below stays closed; null once it is open. */
   private Map<TopicPartition, Long> answered;
-  /** The changelog partitions Kafka Streams committed the store for since it was opened. */
-  private final Set<TopicPartition> committed = new HashSet<>();
+  /** The offsets the file held when the store below was opened, or last written: what a kept store answers. */
+  private Map<TopicPartition, Long> kept;
+  /** The latest offsets Kafka Streams committed the store with since it was opened. */
+  private final Map<TopicPartition, Long> committed = new HashMap<>();
 
-  ClosedOffsets(String store) {
+  StoreOffsetsFile(String store) {
     this.store = store;
   }
 
   /**
    * At the store's init: in Kafka Streams' start-up pass with a readable file, registers
    * {@code root} (no restore happens in that pass) and answers from the file; returns whether it
-   * did, else the caller opens the store below as always. Outside the start-up pass the file is
-   * deleted first: the store below is about to change.
+   * did, else the caller opens the store below as always. Outside the start-up pass, a kept
+   * store reads the file (it stays true while the store only ever writes committed values);
+   * any other deletes it, as the store below is about to change.
    */
-  boolean initFromFile(StateStoreContext context, StateStore root) {
+  boolean initFromFile(StateStoreContext context, StateStore root, boolean keep) {
     file = context.stateDir() == null ? null : context.stateDir().toPath().resolve(store + SUFFIX);
     committed.clear();
     answered = null;
+    kept = null;
     if (file == null) {
       return false; // a test's context without a directory
     }
     if (!startupPass(context)) {
-      delete();
+      if (keep) {
+        kept = read(file);
+      } else {
+        delete();
+      }
       return false;
     }
     Map<TopicPartition, Long> read = read(file);
@@ -97,25 +107,48 @@ final class ClosedOffsets {
     return answered.get(partition);
   }
 
-  /** Remembers the partitions Kafka Streams commits the store for: the ones the file will answer. */
+  /** Remembers what Kafka Streams commits the store with: the offsets a clean close writes. */
   void committed(Map<TopicPartition, Long> offsets) {
-    committed.addAll(offsets.keySet());
+    committed.putAll(offsets);
   }
 
   /**
-   * At close, with the store below still open: writes what it answers for each committed
-   * partition. A store never committed since it opened leaves no file.
+   * The offset up to which the store's local state is known to hold every committed value, but
+   * for what it logged itself since it opened: what Kafka Streams last committed it with (a
+   * restore's progress, a clean close), else the file's. None when neither names {@code partition}.
    */
-  void closing(Function<TopicPartition, Long> below) {
+  Long known(TopicPartition partition) {
+    Long offset = committed.get(partition);
+    return offset != null ? offset : kept != null ? kept.get(partition) : null;
+  }
+
+  /**
+   * A kept store's local state holds every value committed up to {@code offsets}, durably: the
+   * file says so from now on (written whole, synced).
+   */
+  void checkpoint(Map<TopicPartition, Long> offsets) {
+    if (file != null && write(file, offsets)) {
+      kept = Map.copyOf(offsets);
+    }
+  }
+
+  /**
+   * At close, with the store below still open. After a clean close (the store committed since
+   * its last flush) it writes what the store below answers for each committed partition; a store
+   * never committed since it opened writes none. After any other close the file is left as it
+   * is: a kept store's checkpoint stays true (nothing uncommitted was written), and any other's
+   * was deleted when it opened.
+   */
+  void closing(Function<TopicPartition, Long> below, boolean clean) {
     if (answered != null) {
       answered = null; // closed without opening the store below: the file stays true
       return;
     }
-    if (file == null || committed.isEmpty()) {
+    if (file == null || committed.isEmpty() || !clean) {
       return;
     }
     Map<TopicPartition, Long> offsets = new HashMap<>();
-    for (TopicPartition partition : committed) {
+    for (TopicPartition partition : committed.keySet()) {
       Long offset = below.apply(partition);
       if (offset == null) {
         return; // nothing to answer from: the next start opens the store
@@ -159,7 +192,7 @@ final class ClosedOffsets {
   }
 
   /** Writes the file whole or not at all (a temporary file, synced, then moved over it). */
-  static void write(Path file, Map<TopicPartition, Long> offsets) {
+  static boolean write(Path file, Map<TopicPartition, Long> offsets) {
     StringBuilder text = new StringBuilder();
     offsets.forEach((partition, offset) -> text.append(partition.topic()).append(' ').append(partition.partition())
         .append(' ').append(offset).append('\n'));
@@ -171,9 +204,11 @@ final class ClosedOffsets {
         channel.force(true);
       }
       Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      return true;
     } catch (IOException e) {
-      log.warn("Cannot keep the offsets of closed store {} in {} ({}); the next start opens the store to read them",
-          file.getFileName(), file.getParent(), e.toString());
+      log.warn("Cannot keep the offsets of store {} in {} ({}); the next start opens the store to read them, "
+          + "and after a crash rebuilds its task from the changelogs", file.getFileName(), file.getParent(), e.toString());
+      return false;
     }
   }
 
