@@ -37,7 +37,11 @@ final class AggregationProcess {
 
   /** Starts the aggregation's main with the file, its output in a log file under target/. */
   static Process start(Path config) throws Exception {
-    Path log = Files.createTempFile(Path.of("target"), "topology-process", ".log");
+    return start(config, Files.createTempFile(Path.of("target"), "topology-process", ".log"));
+  }
+
+  /** The same, its output in {@code log}. */
+  static Process start(Path config, Path log) throws Exception {
     return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.tokenledger", "-cp", System.getProperty("java.class.path"),
         AggregationApp.class.getName(), config.toString())

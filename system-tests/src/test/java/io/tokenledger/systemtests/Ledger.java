@@ -1,5 +1,8 @@
 package io.tokenledger.systemtests;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.tokenledger.pricing.PriceBook;
 import io.tokenledger.schemas.PriceVersion;
 import io.tokenledger.schemas.UsageAggregate;
@@ -9,6 +12,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -41,6 +45,25 @@ final class Ledger {
     Map<String, UsageAggregate> latest = new HashMap<>();
     records.forEach(r -> latest.put(r.key() + "@" + r.value().getWindowStart(), r.value()));
     return latest.values();
+  }
+
+  /**
+   * The latest count of every (key, bucket) but the clocks', checking as it reads that each is
+   * cumulative (never goes down) and costs 1,000 input tokens of gpt-4o per event.
+   */
+  static Map<String, Long> latestPerBucket(List<ConsumerRecord<String, UsageAggregate>> records) {
+    Map<String, Long> latest = new TreeMap<>();
+    for (ConsumerRecord<String, UsageAggregate> r : records) {
+      if (r.key().startsWith("clock")) {
+        continue;
+      }
+      String bucket = r.key() + "@" + r.value().getWindowStart().toEpochMilli();
+      long count = r.value().getEventCount();
+      assertTrue(count >= latest.getOrDefault(bucket, 0L), bucket + " went down to " + count);
+      assertEquals(count * COST_OF_1000_INPUT_TOKENS_NANO_USD, r.value().getCostNanoUsd(), bucket);
+      latest.put(bucket, count);
+    }
+    return latest;
   }
 
   static long events(List<ConsumerRecord<String, UsageAggregate>> records) {

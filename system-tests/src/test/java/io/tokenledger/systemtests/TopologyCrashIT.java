@@ -1,7 +1,6 @@
 package io.tokenledger.systemtests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tokenledger.aggregation.AggregationApp;
 import io.tokenledger.alerting.AlertingApp;
@@ -132,8 +131,8 @@ class TopologyCrashIT {
             && a.value().getWindowStart().toEpochMilli() == lastMinute), "the final of the last minute");
         assertFinals(models.readToEnd(BOUND), modelMinutes, lastMinute);
         assertFinals(workflows.readToEnd(BOUND), workflowMinutes, lastMinute);
-        assertEquals(teamBuckets, latestPerBucket(teamLedger.readToEnd(BOUND)), "ledger.team.15m");
-        assertEquals(detailBuckets, latestPerBucket(detailLedger.readToEnd(BOUND)), "ledger.team-workflow-model.15m");
+        assertEquals(teamBuckets, Ledger.latestPerBucket(teamLedger.readToEnd(BOUND)), "ledger.team.15m");
+        assertEquals(detailBuckets, Ledger.latestPerBucket(detailLedger.readToEnd(BOUND)), "ledger.team-workflow-model.15m");
 
         // Alerting has seen all of each team's spend once its status shows it; its alerts came before.
         statuses.readUntil(BOUND, r -> budgets().stream().allMatch(b -> latestSpend(r, b.getBudgetId())
@@ -235,24 +234,6 @@ class TopologyCrashIT {
       }
     }
     assertEquals(tally, finals);
-  }
-
-  /** The latest figure of every (key, bucket): each record is cumulative. */
-  private static Map<String, Long> latestPerBucket(List<ConsumerRecord<String, UsageAggregate>> records) {
-    Map<String, Long> latest = new TreeMap<>();
-    Map<String, Long> previous = new HashMap<>();
-    for (ConsumerRecord<String, UsageAggregate> r : records) {
-      if (r.key().startsWith("clock")) {
-        continue;
-      }
-      String bucket = r.key() + "@" + r.value().getWindowStart().toEpochMilli();
-      long count = r.value().getEventCount();
-      assertTrue(count >= previous.getOrDefault(bucket, 0L), bucket + " went down to " + count);
-      assertEquals(count * COST, r.value().getCostNanoUsd(), bucket);
-      previous.put(bucket, count);
-      latest.put(bucket, count);
-    }
-    return latest;
   }
 
   private static long latestSpend(List<ConsumerRecord<String, BudgetStatus>> records, String budgetId) {
