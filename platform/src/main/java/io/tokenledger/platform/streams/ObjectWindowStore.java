@@ -172,7 +172,10 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
    * checkpoints say up to where it holds them all.
    */
   private boolean kept;
-  /** Whether Kafka Streams committed the store since its last flush: a close then is a clean one. */
+  /**
+   * Whether nothing was logged since Kafka Streams last committed the store (or since it opened):
+   * a close then is a clean one.
+   */
   private boolean committedSinceFlush;
   private InternalProcessorContext<?, ?> context;
   private String changelogTopic;
@@ -253,7 +256,7 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
     deferLocal = StreamsConfig.EXACTLY_ONCE_V2.equals(
         stateStoreContext.appConfigs().get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
     kept = deferLocal && below != Below.PUT;
-    committedSinceFlush = false;
+    committedSinceFlush = true;
     if (below == Below.PUT) {
       super.init(stateStoreContext, root);
     } else if (!offsetsFile.initFromFile(stateStoreContext, root, kept)) {
@@ -426,7 +429,6 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
         context.setRecordContext(current);
       }
     }
-    committedSinceFlush = false;
     super.flushCache();
   }
 
@@ -479,6 +481,9 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
     flushes++;
     List<Held<V>> logging = changed;
     changed = new ArrayList<>();
+    if (!logging.isEmpty()) {
+      committedSinceFlush = false;
+    }
     ProcessorRecordContext current = context.recordContext();
     Position position = getPosition();
     String topic = topic();

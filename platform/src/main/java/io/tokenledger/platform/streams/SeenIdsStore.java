@@ -126,7 +126,10 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
    * where it only ever gets ids whose transaction committed, and checkpoints say up to where.
    */
   private boolean kept;
-  /** Whether Kafka Streams committed the store since its last flush: a close then is a clean one. */
+  /**
+   * Whether nothing was logged since Kafka Streams last committed the store (or since it opened):
+   * a close then is a clean one.
+   */
   private boolean committedSinceFlush;
   /** How the local store writes a batch of its own records (its restore): one RocksDB write batch. */
   private final LocalWrites localWrites = new LocalWrites();
@@ -452,7 +455,7 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
     forgetRecent();
     kept = StreamsConfig.EXACTLY_ONCE_V2.equals(
         stateStoreContext.appConfigs().get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
-    committedSinceFlush = false;
+    committedSinceFlush = true;
     if (offsetsFile.initFromFile(stateStoreContext, root, kept)) {
       return;
     }
@@ -574,6 +577,9 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
       checkpoints.write(local, loggedUpTo);
     }
     List<List<Seen>> logging = new ArrayList<>(pending.values());
+    if (!logging.isEmpty()) {
+      committedSinceFlush = false;
+    }
     for (Map.Entry<Long, List<Seen>> bucket : pending.entrySet()) {
       List<Seen> ids = bucket.getValue();
       for (int from = 0; from < ids.size(); from += MAX_IDS_PER_RECORD) {
@@ -606,7 +612,6 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
       letGo.ids.removeIf(seen -> loggedNow.contains(seen) && deferred.add(seen));
     }
     writeGrouped(letGo.ids);
-    committedSinceFlush = false;
   }
 
   /**

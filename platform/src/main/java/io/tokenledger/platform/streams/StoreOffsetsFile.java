@@ -133,18 +133,22 @@ final class StoreOffsetsFile {
   }
 
   /**
-   * At close, with the store below still open. After a clean close (the store committed since
-   * its last flush) it writes what the store below answers for each committed partition; a store
-   * never committed since it opened writes none. After any other close the file is left as it
-   * is: a kept store's checkpoint stays true (nothing uncommitted was written), and any other's
-   * was deleted when it opened.
+   * At close, with the store below still open. After a clean close (nothing logged since the
+   * store's last commit) it writes what the store below answers for each committed partition; a
+   * store never committed since it opened leaves the file as it is. Any other close is followed
+   * by Kafka Streams wiping the task's directory (exactly-once): the file goes first, so that a
+   * crash halfway through that wipe cannot leave it beside a store missing some of its files.
    */
   void closing(Function<TopicPartition, Long> below, boolean clean) {
     if (answered != null) {
       answered = null; // closed without opening the store below: the file stays true
       return;
     }
-    if (file == null || committed.isEmpty() || !clean) {
+    if (file != null && !clean) {
+      delete();
+      return;
+    }
+    if (file == null || committed.isEmpty()) {
       return;
     }
     Map<TopicPartition, Long> offsets = new HashMap<>();
