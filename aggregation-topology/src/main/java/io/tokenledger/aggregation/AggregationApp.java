@@ -152,7 +152,7 @@ public final class AggregationApp {
         topics.deadLetters.valueSerde().serializer(), INTAKE, CORRECTIONS);
 
     topology.addProcessor(DEDUP, Deduplicator.supplier(DEDUP_STORE, settings.dedupHorizon(),
-        AcceptedUsage.Batch.EVENTS), INTAKE);
+        AcceptedUsage.Batch.EVENTS, settings.dedupMemoryIds()), INTAKE);
 
     topology.addProcessor(PRICE, () -> new UsagePricer(book, List.of(ROLLUP), UNPRICED_SINK, PRICED_SINK), DEDUP);
     // Key: team, so Kafka's default partitioner places it in the team's partition, as usage is.

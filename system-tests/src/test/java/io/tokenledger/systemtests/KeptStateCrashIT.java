@@ -3,6 +3,7 @@ package io.tokenledger.systemtests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tokenledger.aggregation.AggregationSettings;
 import io.tokenledger.ingest.recorder.EventIds;
 import io.tokenledger.platform.streams.StreamsApps;
 import io.tokenledger.platform.topics.TopicApplier;
@@ -66,7 +67,9 @@ class KeptStateCrashIT {
     }
     Ledger.publishPrice(kafka.bootstrapServers(), topics, Ledger.gpt4o());
     Path config = AggregationProcess.writeConfig(kafka.bootstrapServers(), "kept.", "kept-test-aggregation",
-        Map.of(StreamsApps.CHECKPOINT_INTERVAL, "300"));
+        // Frequent checkpoints, and dedup memory small enough to let go of ids during the test: the
+        // checkpoint then names where the oldest ids memory still holds were logged.
+        Map.of(StreamsApps.CHECKPOINT_INTERVAL, "300ms", AggregationSettings.PREFIX + "dedup-memory-ids", "40"));
     Path appDir = appDirectory(config);
     List<Future<RecordMetadata>> acks = new ArrayList<>();
     Instant started = Instant.now();
@@ -81,7 +84,8 @@ class KeptStateCrashIT {
         produce(producer, topics, acks, PER_PHASE);
         resend(producer, topics, acks, sent.subList(0, (int) before)); // counted before: found, not counted
         ledger.readUntil(BOUND, r -> Ledger.events(r) > before, "counting before crash " + crash);
-        int tasks = awaitCheckpointsSince(appDir, started);
+        // A store checkpoints at its flushes, so events keep coming (a flow, as in production) until all have.
+        int tasks = awaitCheckpointsSince(appDir, started, () -> produce(producer, topics, acks, TEAMS));
         topology.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL: no commit, no close
         long atKill = sent.size();
         produce(producer, topics, acks, PER_PHASE); // events keep coming while it is down
@@ -155,9 +159,10 @@ class KeptStateCrashIT {
 
   /**
    * Waits until every store directory of every task has its checkpoint and at least one was
-   * written by the running process; returns how many task directories there are.
+   * written by the running process, sending {@code flow} between looks; returns how many task
+   * directories there are.
    */
-  private static int awaitCheckpointsSince(Path appDir, Instant started) throws Exception {
+  private static int awaitCheckpointsSince(Path appDir, Instant started, Flow flow) throws Exception {
     long deadline = System.nanoTime() + BOUND.toNanos();
     while (true) {
       List<Path> tasks = taskDirectories(appDir);
@@ -177,8 +182,14 @@ class KeptStateCrashIT {
         return tasks.size();
       }
       assertTrue(System.nanoTime() < deadline, "no checkpoint of every store in " + appDir + " within " + BOUND);
-      TimeUnit.MILLISECONDS.sleep(50); // polling the state directory for a condition, bounded above
+      flow.next();
+      TimeUnit.MILLISECONDS.sleep(100); // the flow's pace while polling the state directory, bounded above
     }
+  }
+
+  /** A few more events. */
+  private interface Flow {
+    void next() throws Exception;
   }
 
   private static List<Path> taskDirectories(Path appDir) throws IOException {

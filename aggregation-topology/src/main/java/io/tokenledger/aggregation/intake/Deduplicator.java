@@ -83,6 +83,13 @@ public final class Deduplicator<V> implements Processor<String, V, String, V> {
         List.of(SeenIdsStore.builder(storeName, horizon)));
   }
 
+  /** The same, with at most {@code recentIds} of a task's latest ids held in memory. */
+  public static <V> ProcessorSupplier<String, V, String, V> supplier(String storeName, Duration horizon,
+      Events<V> events, long recentIds) {
+    return ProcessorWithStores.of(() -> new Deduplicator<>(storeName, events),
+        List.of(SeenIdsStore.builder(storeName, horizon, recentIds)));
+  }
+
   /** Single events, with at most {@code recentIds} of a task's latest ids held in memory. */
   public static <V> ProcessorSupplier<String, V, String, V> supplier(String storeName, Duration horizon,
       Function<V, String> eventId, long recentIds) {

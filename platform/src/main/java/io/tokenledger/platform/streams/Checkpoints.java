@@ -9,14 +9,13 @@ import org.apache.kafka.streams.processor.internals.RecordCollector;
 
 /**
  * A kept store's checkpoints: every so often (the app's {@value #INTERVAL_CONFIG}, 10 s unless
- * set) it makes its RocksDB writes durable and writes the changelog offset up to which its local
+ * set; 0: never) it makes its RocksDB writes durable and writes the changelog offset up to which its local
  * state holds every committed value ({@link StoreOffsetsFile}), so that after a crash Kafka
  * Streams restores only what came after. Each store's first checkpoint falls at a random point of
  * the interval, so that the stores of a task do not all flush at one commit.
  */
 final class Checkpoints {
   static final String INTERVAL_CONFIG = StreamsApps.CHECKPOINT_INTERVAL;
-  static final long DEFAULT_INTERVAL_MS = 10_000;
 
   private final StoreOffsetsFile file;
   private InternalProcessorContext<?, ?> context;
@@ -33,8 +32,7 @@ final class Checkpoints {
     this.context = context;
     this.changelog = changelogTopic == null || context.taskId() == null ? null
         : new TopicPartition(changelogTopic, context.taskId().partition());
-    Object configured = context.appConfigs().get(INTERVAL_CONFIG);
-    interval = configured == null ? DEFAULT_INTERVAL_MS : Long.parseLong(configured.toString());
+    interval = StreamsApps.CONFIG.duration(context.appConfigs(), INTERVAL_CONFIG).toMillis();
     next = interval <= 0 ? Long.MAX_VALUE
         : System.currentTimeMillis() + ThreadLocalRandom.current().nextLong(interval) + 1;
   }
@@ -53,7 +51,8 @@ final class Checkpoints {
    * The changelog offset up to which the store's records are in the changelog before its next
    * flush sends any: the last of its records the broker acknowledged (under exactly-once the
    * commit before this flush waited for them all), or, when it has sent none in this run, where
-   * its local state was known to be. Null when neither is known.
+   * its local state was known to be (Kafka Streams' "unknown", negative, for an empty changelog:
+   * a restore from its start). Null when neither is known.
    */
   Long loggedUpTo() {
     if (changelog == null) {
@@ -65,7 +64,7 @@ final class Checkpoints {
         return acknowledged;
       }
     }
-    return file.known(changelog);
+    return file.known(changelog); // may be Kafka Streams' "unknown" (an empty changelog): restore from its start
   }
 
   /**

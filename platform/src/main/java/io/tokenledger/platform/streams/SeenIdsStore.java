@@ -4,6 +4,7 @@ import io.tokenledger.schemas.serde.StoredLayout;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -39,6 +40,7 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.apache.kafka.streams.state.internals.AbstractStoreBuilder;
 import org.apache.kafka.streams.state.internals.CachedStateStore;
 import org.apache.kafka.streams.state.internals.CacheFlushListener;
+import org.apache.kafka.streams.state.internals.OffsetCheckpoint;
 import org.apache.kafka.streams.state.internals.WindowKeySchema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,9 +63,9 @@ import org.slf4j.LoggerFactory;
  * logged them, one entry per id, as earlier versions wrote every id; those are still found.
  *
  * <p>Under exactly-once the store is kept across a crash ({@link StoreOffsetsFile}): every
- * checkpoint interval it writes what memory holds (less the ids not logged yet), makes RocksDB's
- * writes durable and records the changelog offset it holds every id up to; after a crash Kafka
- * Streams restores the ids logged since.
+ * checkpoint interval it makes RocksDB's writes durable and records the changelog offset up to
+ * which RocksDB holds every committed id (where the oldest flush with ids memory still holds
+ * alone began); after a crash Kafka Streams restores the ids logged since.
  *
  * <p>The changelog is the topology's own (created and restored by Kafka Streams); records
  * written per id by the earlier layout (an 8-byte value) are still restored as they are.
@@ -120,6 +122,14 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
   private final Set<Seen> deferred = new java.util.LinkedHashSet<>();
   /** The earliest event time among the ids remembered since the last flush. */
   private long pendingOldest = Long.MAX_VALUE;
+  /** The latest event time among the ids remembered in memory since the last flush. */
+  private long pendingInMemory = Long.MIN_VALUE;
+  /**
+   * For each flush whose ids may still be in memory only, oldest first: where its records began
+   * in the changelog (-1: not known) and the latest time of its ids memory took. Once memory has
+   * let go of that time, they are all in RocksDB.
+   */
+  private final ArrayDeque<long[]> inMemoryByFlush = new ArrayDeque<>();
   private final Checkpoints checkpoints;
   /**
    * Whether the local store survives a crash (see {@link StoreOffsetsFile}): under exactly-once,
@@ -233,6 +243,7 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
       if (!recent.add(id, seen.high(), seen.low(), eventTime)) {
         return false;
       }
+      pendingInMemory = Math.max(pendingInMemory, eventTime);
     } else if (stored(id, seen) || !unwritten.add(seen)) {
       return false;
     }
@@ -571,10 +582,12 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
   public void flushCache() {
     Long loggedUpTo = checkpoints.loggedUpTo();
     writeDeferred();
-    if (kept && checkpoints.due() && loggedUpTo != null) {
-      // Every committed id into RocksDB (memory's, less this flush's), made durable, then the offset.
-      keepWhatMemoryHolds();
-      checkpoints.write(local, loggedUpTo);
+    if (kept && checkpoints.due()) {
+      checkpoint(loggedUpTo);
+    }
+    if (pendingInMemory != Long.MIN_VALUE) {
+      inMemoryByFlush.addLast(new long[] {loggedUpTo == null ? -1 : loggedUpTo, pendingInMemory});
+      pendingInMemory = Long.MIN_VALUE;
     }
     List<List<Seen>> logging = new ArrayList<>(pending.values());
     if (!logging.isEmpty()) {
@@ -612,6 +625,24 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
       letGo.ids.removeIf(seen -> loggedNow.contains(seen) && deferred.add(seen));
     }
     writeGrouped(letGo.ids);
+    while (!inMemoryByFlush.isEmpty() && inMemoryByFlush.peekFirst()[1] < recent.from()) {
+      inMemoryByFlush.pollFirst(); // memory let go of all its ids: written above, or deferred to the next flush
+    }
+  }
+
+  /**
+   * At the start of a flush every id logged so far is committed, and RocksDB holds each of them
+   * but those memory still holds alone (the deferred ones were written just before): so it holds
+   * every committed id up to where the oldest flush with ids still in memory began, or
+   * {@code loggedUpTo} when there is none. Made durable, that is the checkpoint's offset; after a
+   * crash the ids logged since are restored (about what memory holds: some seconds of the stream).
+   * Where that flush began is not known when the store had no offset at all before it (a first
+   * start): then "unknown", and a crash restores the whole changelog on top, as before (adding ids
+   * it holds already changes nothing) until memory lets go of that flush's ids.
+   */
+  private void checkpoint(Long loggedUpTo) {
+    Long offset = inMemoryByFlush.isEmpty() ? loggedUpTo : Long.valueOf(inMemoryByFlush.peekFirst()[0]);
+    checkpoints.write(local, offset == null || offset < 0 ? OffsetCheckpoint.OFFSET_UNKNOWN : offset);
   }
 
   /**
@@ -646,6 +677,8 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
   private void forgetRecent() {
     unwritten.clear();
     deferred.clear();
+    inMemoryByFlush.clear();
+    pendingInMemory = Long.MIN_VALUE;
     recent.clear();
     started = false;
     latest = Long.MIN_VALUE;

@@ -201,17 +201,21 @@ public final class StreamsApps {
   public static final String STATIC_MEMBERSHIP = "tokenledger.static-membership";
 
   /**
-   * Milliseconds between the checkpoints of the stores kept across crashes (window and dedup
-   * stores under exactly-once, see {@code StoreOffsetsFile}): after a crash a task restores what its
-   * changelogs got since; 0 writes none, and a crash rebuilds every task from its changelogs.
+   * How often the stores kept across crashes (window and dedup stores under exactly-once, see
+   * {@code StoreOffsetsFile}) write a checkpoint: after a crash a task restores what its changelogs
+   * got since; 0 writes none, and a crash rebuilds every task from its changelogs.
    */
-  public static final String CHECKPOINT_INTERVAL = "tokenledger.checkpoint-interval-ms";
+  public static final String CHECKPOINT_INTERVAL = "tokenledger.checkpoint-interval";
 
   /** The keys every Streams service reads besides its own. */
   public static final ConfigDeclaration CONFIG = new ConfigDeclaration("every Streams service")
       .choice(STATIC_MEMBERSHIP, "true", List.of("true", "false"),
           "join the group as a static member (group.instance.id from the state directory), so a restart within the "
           + "session timeout moves no task")
+      .duration(CHECKPOINT_INTERVAL, Duration.ofSeconds(10), Duration.ZERO,
+          "how often each window and dedup store makes its RocksDB writes durable and records the changelog offset it "
+          + "holds every committed value up to, so that after a crash its task restores only what came since (0: "
+          + "never; every task is then rebuilt from its changelogs after a crash)")
       .whole(BoundedMemoryRocksDB.MEMORY_CONFIG, BoundedMemoryRocksDB.DEFAULT_MEMORY, 16L << 20, Long.MAX_VALUE,
           "the bytes all RocksDB stores of the process share: block cache and write buffers (half of it)")
       .choice(BoundedMemoryRocksDB.LOG_LEVEL_CONFIG, "error", BoundedMemoryRocksDB.LOG_LEVELS,
