@@ -270,8 +270,9 @@ public final class ObjectWindowStore<V> extends WrappedStateStore<WindowStore<St
   }
 
   /**
-   * The store below's offset, or "unknown" when it holds nothing (see {@link EmptyStoreOffsets});
-   * in Kafka Streams' start-up pass, what it answered at its last close (see {@link StoreOffsetsFile}).
+   * The store below's offset, or "unknown" when it holds nothing (see {@link EmptyStoreOffsets}); in
+   * Kafka Streams' start-up pass, and for a store kept across crashes, what its file says (its last
+   * close, or its last checkpoint: see {@link StoreOffsetsFile}).
    */
   @Override
   public Long committedOffset(TopicPartition partition) {

@@ -723,8 +723,9 @@ public final class SeenIdsStore implements StateStore, CachedStateStore<Object, 
   }
 
   /**
-   * The local store's offset, or "unknown" when it holds nothing (see {@link EmptyStoreOffsets});
-   * in Kafka Streams' start-up pass, what it answered at its last close (see {@link StoreOffsetsFile}).
+   * The local store's offset, or "unknown" when it holds nothing (see {@link EmptyStoreOffsets}); in
+   * Kafka Streams' start-up pass, and for a store kept across crashes, what its file says (its last
+   * close, or its last checkpoint: see {@link StoreOffsetsFile}).
    */
   @Override
   public Long committedOffset(org.apache.kafka.common.TopicPartition partition) {

@@ -225,8 +225,9 @@ public final class StreamsApps {
   /**
    * Starts the app and blocks until SIGTERM or Ctrl-C, then closes it cleanly and marks the
    * clean shutdown in the state directory. Without that mark, the last run crashed: under
-   * exactly-once its local state would be found uncheckpointed, opened and wiped store by store,
-   * so it is wiped at once instead (recovery figures in BENCHMARKS.md).
+   * exactly-once a task's local state would be found uncheckpointed, opened and wiped store by
+   * store, unless all its stores are kept across crashes, so the others are wiped at once instead
+   * (recovery figures in BENCHMARKS.md).
    */
   public static void runUntilShutdown(KafkaStreams streams, Properties config) throws Exception {
     runUntilShutdown(streams, config, (now, before) -> { });
