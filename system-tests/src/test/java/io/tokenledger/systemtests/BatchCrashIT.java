@@ -84,7 +84,7 @@ class BatchCrashIT {
           .containsAll(clocks), "the clock event of every partition in the team ledger");
       try (var teamLedger = new TopicReader<>(kafka.bootstrapServers(), topics.teamLedger15m);
            var publishedReader = new TopicReader<>(kafka.bootstrapServers(), priced)) {
-        assertEquals(teamBuckets, latestPerBucket(teamLedger.readToEnd(BOUND)), "ledger.team.15m");
+        assertEquals(teamBuckets, Ledger.latestPerBucket(teamLedger.readToEnd(BOUND)), "ledger.team.15m");
         Map<String, Integer> published = new HashMap<>();
         for (ConsumerRecord<String, List<PricedUsageEvent>> record : publishedReader.readToEnd(BOUND)) {
           for (PricedUsageEvent event : record.value()) {
@@ -156,24 +156,6 @@ class BatchCrashIT {
       teams.add(team);
     }
     return teams;
-  }
-
-  /** The latest figure of every (team, bucket): each record is cumulative, never lower than the one before. */
-  private static Map<String, Long> latestPerBucket(List<ConsumerRecord<String, UsageAggregate>> records) {
-    Map<String, Long> latest = new TreeMap<>();
-    for (ConsumerRecord<String, UsageAggregate> r : records) {
-      if (r.key().startsWith("clock")) {
-        continue;
-      }
-      String bucket = r.key() + "@" + r.value().getWindowStart().toEpochMilli();
-      long count = r.value().getEventCount();
-      Long before = latest.put(bucket, count);
-      if (before != null && count < before) {
-        throw new AssertionError(bucket + " went down from " + before + " to " + count);
-      }
-      assertEquals(count * Ledger.COST_OF_1000_INPUT_TOKENS_NANO_USD, r.value().getCostNanoUsd(), bucket);
-    }
-    return latest;
   }
 
   private static Process start(Path config) throws Exception {
